@@ -1,0 +1,456 @@
+//! The [`Client`]: base URL, credential, transport, retries; shared by all requests.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::{HeaderMap, StatusCode};
+use tracing::Instrument;
+use url::Url;
+
+use crate::credential::{TokenCache, TokenCredential};
+use crate::error::{Error, HttpError};
+use crate::request::PreparedRequest;
+use crate::retry::{is_idempotent, RetryPolicy};
+use crate::transport::{ReqwestTransport, Transport, TransportError, TransportErrorKind};
+
+/// The default per-attempt timeout: 100 seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+/// The default connect timeout of the default transport: 10 seconds.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long before its expiry a cached token is refreshed by default: 5 minutes.
+pub const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(300);
+
+/// A client for one OData service. Cheap to clone (an `Arc`), `Send + Sync`; clones share the
+/// token cache and the connection pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), graph_odata_runtime::Error> {
+/// use graph_odata_runtime::{Client, Method, ODataPath, Request, StaticTokenCredential};
+///
+/// let client = Client::builder(
+///     "https://graph.microsoft.com/v1.0",
+///     StaticTokenCredential::new("eyJ0..."),
+/// )
+/// .user_agent("my-app/1.0")
+/// .build()?;
+///
+/// let me: serde_json::Value =
+///     Request::json(&client, Method::GET, ODataPath::root().segment("me")).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base_url: Url,
+    /// `base_url` as text without a trailing `/`; paths are appended to it.
+    base_prefix: String,
+    tokens: TokenCache,
+    transport: Box<dyn Transport>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: HeaderValue,
+    default_headers: HeaderMap,
+    allowed_origins: Vec<url::Origin>,
+}
+
+impl Client {
+    /// Starts configuring a client for the service at `base_url` (e.g.
+    /// `https://graph.microsoft.com/v1.0`) that authenticates with `credential`.
+    /// The URL is checked by [`ClientBuilder::build`].
+    pub fn builder(base_url: &str, credential: impl TokenCredential + 'static) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.to_owned(),
+            credential: Box::new(credential),
+            scopes: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent: None,
+            transport: None,
+            max_response_size: None,
+            allowed_next_link_hosts: Vec::new(),
+            headers: Vec::new(),
+            token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
+        }
+    }
+
+    /// The service root URL.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The scopes tokens are requested for.
+    pub fn scopes(&self) -> &[String] {
+        self.inner.tokens.scopes()
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    pub(crate) fn base_prefix(&self) -> &str {
+        &self.inner.base_prefix
+    }
+
+    pub(crate) fn user_agent(&self) -> &HeaderValue {
+        &self.inner.user_agent
+    }
+
+    pub(crate) fn default_headers(&self) -> &HeaderMap {
+        &self.inner.default_headers
+    }
+
+    /// Whether the token may be sent to `url`: its scheme, host and port are the base URL's
+    /// or one of the allowed next-link hosts.
+    pub fn is_allowed_origin(&self, url: &Url) -> bool {
+        let origin = url.origin();
+        origin == self.inner.base_url.origin() || self.inner.allowed_origins.contains(&origin)
+    }
+
+    /// Sends a prepared request with the access token, retrying as the
+    /// [`RetryPolicy`] says, and returns the 2xx response (its extensions hold the
+    /// [`Attempts`] it took). A non-2xx response is an [`Error::Http`].
+    ///
+    /// Refuses ([`Error::InvalidRequest`]) a URL whose origin is not the base URL's nor an
+    /// allowed next-link host, so the token is never sent elsewhere.
+    pub async fn execute(&self, request: PreparedRequest) -> Result<http::Response<Bytes>, Error> {
+        if !self.is_allowed_origin(&request.url) {
+            return Err(Error::InvalidRequest(format!(
+                "refusing to send the access token to {}",
+                request.url.origin().ascii_serialization()
+            )));
+        }
+        let client_request_id = request
+            .headers
+            .get("client-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let span = tracing::debug_span!(
+            "odata_request",
+            method = %request.method,
+            path = %request.url.path(),
+            client_request_id = %client_request_id,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.execute_with_retries(request, span.clone())
+            .instrument(span)
+            .await
+    }
+
+    async fn execute_with_retries(
+        &self,
+        request: PreparedRequest,
+        span: tracing::Span,
+    ) -> Result<http::Response<Bytes>, Error> {
+        let policy = &self.inner.retry;
+        let max_attempts = policy.max_attempts.max(1);
+        let idempotent = is_idempotent(&request.method);
+        let uri = http::Uri::try_from(request.url.as_str())
+            .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
+        let body = request.body.clone().unwrap_or_default();
+        let start = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let token = self.inner.tokens.token().await?;
+            let mut auth =
+                HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
+                    Error::credential("the access token is not a valid header value", None)
+                })?;
+            auth.set_sensitive(true);
+
+            let mut http_request = http::Request::new(body.clone());
+            *http_request.method_mut() = request.method.clone();
+            *http_request.uri_mut() = uri.clone();
+            *http_request.headers_mut() = request.headers.clone();
+            http_request.headers_mut().insert(AUTHORIZATION, auth);
+
+            let outcome =
+                tokio::time::timeout(self.inner.timeout, self.inner.transport.send(http_request))
+                    .await;
+            let (error, delay) = match outcome {
+                Ok(Ok(response)) => {
+                    let status = response.status();
+                    span.record("status", status.as_u16());
+                    if status.is_success() {
+                        tracing::debug!(attempt, status = status.as_u16(), "response");
+                        let mut response = response;
+                        response.extensions_mut().insert(Attempts(attempt));
+                        return Ok(response);
+                    }
+                    if status == StatusCode::UNAUTHORIZED {
+                        self.inner.tokens.invalidate(&token).await;
+                    }
+                    let retry = policy.status_is_retryable(&request.method, status);
+                    let delay = retry.then(|| policy.delay(attempt, Some(response.headers())));
+                    let (parts, body) = response.into_parts();
+                    let error = Error::Http(Box::new(HttpError::from_response(
+                        status,
+                        parts.headers,
+                        &body,
+                        attempt,
+                    )));
+                    (error, delay)
+                }
+                Ok(Err(transport_error)) => {
+                    let retry = idempotent
+                        && matches!(
+                            transport_error.kind(),
+                            TransportErrorKind::Connect
+                                | TransportErrorKind::Timeout
+                                | TransportErrorKind::Body
+                        );
+                    let delay = retry.then(|| policy.delay(attempt, None));
+                    (Error::from_transport(transport_error, attempt), delay)
+                }
+                Err(_elapsed) => {
+                    let e = TransportError::new(
+                        TransportErrorKind::Timeout,
+                        format!("no complete response within {:?}", self.inner.timeout),
+                    );
+                    let delay = idempotent.then(|| policy.delay(attempt, None));
+                    (Error::from_transport(e, attempt), delay)
+                }
+            };
+            let Some(delay) = delay else {
+                tracing::debug!(attempt, error = %error, "request failed");
+                return Err(error);
+            };
+            let ends = start.elapsed().saturating_add(delay);
+            if attempt >= max_attempts || ends > policy.max_total_time {
+                tracing::debug!(attempt, error = %error, "request failed; no retries left");
+                return Err(error);
+            }
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &i.base_url.as_str())
+            .field("scopes", &i.tokens.scopes())
+            .field("timeout", &i.timeout)
+            .field("retry", &i.retry)
+            .field("user_agent", &i.user_agent)
+            // Header values may be secrets (API keys): names only.
+            .field(
+                "default_headers",
+                &i.default_headers.keys().collect::<Vec<_>>(),
+            )
+            .field(
+                "allowed_next_link_hosts",
+                &i.allowed_origins
+                    .iter()
+                    .map(url::Origin::ascii_serialization)
+                    .collect::<Vec<_>>(),
+            )
+            .field("token_refresh_margin", &i.tokens.refresh_margin())
+            .finish_non_exhaustive()
+    }
+}
+
+/// How many attempts a response took; put into the response's extensions by
+/// [`Client::execute`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attempts(pub u32);
+
+/// Configures a [`Client`]; made by [`Client::builder`].
+pub struct ClientBuilder {
+    base_url: String,
+    credential: Box<dyn TokenCredential>,
+    scopes: Option<Vec<String>>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: Option<String>,
+    transport: Option<Box<dyn Transport>>,
+    max_response_size: Option<usize>,
+    allowed_next_link_hosts: Vec<String>,
+    headers: Vec<(String, String)>,
+    token_refresh_margin: Duration,
+}
+
+impl ClientBuilder {
+    /// The scopes to request tokens for. Default: the base URL's origin + `/.default`
+    /// (`https://graph.microsoft.com/.default`).
+    pub fn scopes(mut self, scopes: Vec<String>) -> Self {
+        self.scopes = Some(scopes);
+        self
+    }
+
+    /// The longest time one attempt may take, connecting and reading the whole body
+    /// included (default [`DEFAULT_TIMEOUT`]). Applies to any transport.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The connect timeout of the default transport (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    /// Ignored when [`transport`](Self::transport) is set.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The largest response body the default transport reads (default
+    /// [`DEFAULT_MAX_BODY_SIZE`](crate::transport::DEFAULT_MAX_BODY_SIZE)). Ignored when
+    /// [`transport`](Self::transport) is set.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// When and how failed attempts are retried (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` header (default `graph-odata-runtime/<version>`). Generated crates
+    /// pass their own `name/version`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends requests through `transport` instead of a new [`ReqwestTransport`].
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Box::new(transport));
+        self
+    }
+
+    /// Further origins `@odata.nextLink` may point to (and the token may be sent to),
+    /// besides the base URL's: each either a URL (`https://host:8443`; only scheme, host and
+    /// port count) or a bare host name (meaning `https://host`). Replaces earlier values.
+    pub fn allowed_next_link_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.allowed_next_link_hosts = hosts.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// A header sent with every request. Checked by [`build`](Self::build).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// How long before its expiry a cached token is replaced (default
+    /// [`DEFAULT_TOKEN_REFRESH_MARGIN`]).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.token_refresh_margin = margin;
+        self
+    }
+
+    /// Builds the client. Fails ([`Error::Config`]) on a base URL that is not an absolute
+    /// `http`/`https` URL without query or fragment, an invalid header, user agent or
+    /// allowed host, or when the default transport cannot be created.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = Url::parse(&self.base_url)
+            .map_err(|e| Error::Config(format!("invalid base URL {:?}: {e}", self.base_url)))?;
+        if !matches!(base_url.scheme(), "http" | "https") || !base_url.has_host() {
+            return Err(Error::Config(format!(
+                "the base URL must be an http or https URL with a host: {base_url}"
+            )));
+        }
+        if base_url.query().is_some() || base_url.fragment().is_some() {
+            return Err(Error::Config(format!(
+                "the base URL must have no query or fragment: {base_url}"
+            )));
+        }
+        let base_prefix = base_url.as_str().trim_end_matches('/').to_owned();
+
+        let scopes = self.scopes.unwrap_or_else(|| {
+            vec![format!(
+                "{}/.default",
+                base_url.origin().ascii_serialization()
+            )]
+        });
+
+        let user_agent = self.user_agent.unwrap_or_else(|| {
+            concat!("graph-odata-runtime/", env!("CARGO_PKG_VERSION")).to_owned()
+        });
+        let user_agent = HeaderValue::try_from(user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in self.headers {
+            let header_name = HeaderName::try_from(name.as_str())
+                .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
+            let header_value = HeaderValue::try_from(value)
+                .map_err(|_| Error::Config(format!("invalid value for header {name:?}")))?;
+            default_headers.insert(header_name, header_value);
+        }
+
+        let mut allowed_origins = Vec::new();
+        for host in self.allowed_next_link_hosts {
+            let text = if host.contains("://") {
+                host.clone()
+            } else {
+                format!("https://{host}")
+            };
+            let url = Url::parse(&text)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+                .ok_or_else(|| Error::Config(format!("invalid allowed next-link host {host:?}")))?;
+            allowed_origins.push(url.origin());
+        }
+
+        let transport = match self.transport {
+            Some(t) => t,
+            None => {
+                let mut t = ReqwestTransport::new(self.connect_timeout)?;
+                if let Some(max) = self.max_response_size {
+                    t = t.max_body_size(max);
+                }
+                Box::new(t)
+            }
+        };
+
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base_url,
+                base_prefix,
+                tokens: TokenCache::new(self.credential, scopes, self.token_refresh_margin),
+                transport,
+                timeout: self.timeout,
+                retry: self.retry,
+                user_agent,
+                default_headers,
+                allowed_origins,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("scopes", &self.scopes)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,348 @@
+//! Access tokens and where they come from.
+//!
+//! A [`TokenCredential`] produces bearer tokens for a list of scopes. The
+//! [`Client`](crate::Client) caches the token it gets and asks the credential again only
+//! shortly before the token expires; concurrent requests share one refresh.
+//!
+//! Tokens are held in [`Secret`], whose `Debug` and `Display` print `<redacted>`.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+use crate::Error;
+
+/// A boxed, `Send` future; the return type of the object-safe async traits of this crate.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A secret string (an access token). `Debug` and `Display` print `<redacted>`; the value is
+/// only reachable through [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps `value`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret value. Do not log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_owned())
+    }
+}
+
+/// A bearer token and the time it expires.
+#[derive(Clone, Debug)]
+pub struct AccessToken {
+    /// The token, sent as `Authorization: Bearer <token>`.
+    pub token: Secret,
+    /// When the token stops being valid.
+    pub expires_on: SystemTime,
+}
+
+impl AccessToken {
+    /// A token that expires at `expires_on`.
+    pub fn new(token: impl Into<Secret>, expires_on: SystemTime) -> Self {
+        AccessToken {
+            token: token.into(),
+            expires_on,
+        }
+    }
+}
+
+/// A source of access tokens.
+///
+/// Implement it for your own token source; the method returns a boxed future so the trait
+/// stays object safe without an `async-trait` dependency:
+///
+/// ```
+/// use graph_odata_runtime::{AccessToken, BoxFuture, Error, TokenCredential};
+/// use std::time::{Duration, SystemTime};
+///
+/// struct FromEnv;
+///
+/// impl TokenCredential for FromEnv {
+///     fn get_token<'a>(&'a self, _scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+///         Box::pin(async move {
+///             let token = std::env::var("GRAPH_TOKEN")
+///                 .map_err(|e| Error::credential("GRAPH_TOKEN is not set", Some(Box::new(e))))?;
+///             Ok(AccessToken::new(token, SystemTime::now() + Duration::from_secs(3600)))
+///         })
+///     }
+/// }
+/// ```
+pub trait TokenCredential: Send + Sync {
+    /// Gets a token valid for `scopes` (for Microsoft Graph, e.g.
+    /// `["https://graph.microsoft.com/.default"]`).
+    fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>>;
+}
+
+impl<C: TokenCredential + ?Sized> TokenCredential for std::sync::Arc<C> {
+    fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        (**self).get_token(scopes)
+    }
+}
+
+impl<C: TokenCredential + ?Sized> TokenCredential for Box<C> {
+    fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        (**self).get_token(scopes)
+    }
+}
+
+/// A credential that always returns the same token, which it reports as valid for ten
+/// years. Useful for tests, tools that receive a token from elsewhere, and services
+/// that need no real token.
+#[derive(Clone, Debug)]
+pub struct StaticTokenCredential {
+    token: Secret,
+}
+
+impl StaticTokenCredential {
+    /// A credential returning `token`.
+    pub fn new(token: impl Into<Secret>) -> Self {
+        StaticTokenCredential {
+            token: token.into(),
+        }
+    }
+}
+
+impl TokenCredential for StaticTokenCredential {
+    fn get_token<'a>(&'a self, _scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        let expires_on = SystemTime::now() + Duration::from_secs(10 * 365 * 24 * 3600);
+        let token = AccessToken::new(self.token.clone(), expires_on);
+        Box::pin(std::future::ready(Ok(token)))
+    }
+}
+
+/// The client's token cache: one token, refreshed under a lock so that concurrent requests
+/// share one call to the credential.
+pub(crate) struct TokenCache {
+    credential: Box<dyn TokenCredential>,
+    scopes: Vec<String>,
+    refresh_margin: Duration,
+    current: tokio::sync::Mutex<Option<AccessToken>>,
+}
+
+impl TokenCache {
+    pub(crate) fn new(
+        credential: Box<dyn TokenCredential>,
+        scopes: Vec<String>,
+        refresh_margin: Duration,
+    ) -> Self {
+        TokenCache {
+            credential,
+            scopes,
+            refresh_margin,
+            current: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    pub(crate) fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+
+    pub(crate) fn refresh_margin(&self) -> Duration {
+        self.refresh_margin
+    }
+
+    /// The cached token, or a new one when none is cached or the cached one expires within
+    /// the refresh margin. If refreshing fails while the cached token is still valid, the
+    /// cached token is used.
+    pub(crate) async fn token(&self) -> Result<Secret, Error> {
+        let mut current = self.current.lock().await;
+        if let Some(token) = current.as_ref() {
+            let fresh_until = SystemTime::now().checked_add(self.refresh_margin);
+            if fresh_until.is_some_and(|t| token.expires_on > t) {
+                return Ok(token.token.clone());
+            }
+        }
+        match self.credential.get_token(&self.scopes).await {
+            Ok(fresh) => {
+                let secret = fresh.token.clone();
+                *current = Some(fresh);
+                Ok(secret)
+            }
+            Err(err) => match current.as_ref() {
+                Some(old) if old.expires_on > SystemTime::now() => {
+                    tracing::warn!(error = %err, "token refresh failed; using the cached token until it expires");
+                    Ok(old.token.clone())
+                }
+                _ => Err(match err {
+                    e @ Error::Credential { .. } => e,
+                    other => Error::Credential {
+                        message: other.to_string(),
+                        source: Some(Box::new(other)),
+                    },
+                }),
+            },
+        }
+    }
+
+    /// Forgets the cached token if it is `used` (after a 401), so the next request gets a
+    /// new one. A token refreshed meanwhile by another request is kept.
+    pub(crate) async fn invalidate(&self, used: &Secret) {
+        let mut current = self.current.lock().await;
+        if current.as_ref().is_some_and(|t| &t.token == used) {
+            *current = None;
+        }
+    }
+}
+
+#[cfg(feature = "azure-identity")]
+pub use azure::AzureIdentityCredential;
+
+#[cfg(feature = "azure-identity")]
+mod azure {
+    use std::sync::Arc;
+    use std::time::SystemTime;
+
+    use super::{AccessToken, BoxFuture, TokenCredential};
+    use crate::Error;
+
+    /// Adapts an [`azure_core::credentials::TokenCredential`] (any `azure_identity`
+    /// credential: `DeveloperToolsCredential`, `ClientSecretCredential`,
+    /// `ManagedIdentityCredential`, ...) to this crate's [`TokenCredential`].
+    ///
+    /// Available with the `azure-identity` feature.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use graph_odata_runtime::{AzureIdentityCredential, Client};
+    ///
+    /// let azure = azure_identity::DeveloperToolsCredential::new(None)?;
+    /// let client = Client::builder(
+    ///     "https://graph.microsoft.com/v1.0",
+    ///     AzureIdentityCredential::new(azure),
+    /// )
+    /// .build()?;
+    /// # Ok(()) }
+    /// ```
+    #[derive(Clone)]
+    pub struct AzureIdentityCredential {
+        inner: Arc<dyn azure_core::credentials::TokenCredential>,
+    }
+
+    impl AzureIdentityCredential {
+        /// Wraps `credential`.
+        pub fn new(credential: Arc<dyn azure_core::credentials::TokenCredential>) -> Self {
+            AzureIdentityCredential { inner: credential }
+        }
+    }
+
+    impl std::fmt::Debug for AzureIdentityCredential {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AzureIdentityCredential")
+                .finish_non_exhaustive()
+        }
+    }
+
+    impl TokenCredential for AzureIdentityCredential {
+        fn get_token<'a>(
+            &'a self,
+            scopes: &'a [String],
+        ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+            Box::pin(async move {
+                let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+                let token = self
+                    .inner
+                    .get_token(&scopes, None)
+                    .await
+                    .map_err(|e| Error::credential(e.to_string(), Some(Box::new(e))))?;
+                let expires_on = SystemTime::from(token.expires_on);
+                Ok(AccessToken::new(
+                    token.token.secret().to_owned(),
+                    expires_on,
+                ))
+            })
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::future::Future;
+        use std::pin::Pin;
+        use std::sync::Arc;
+        use std::time::{Duration, SystemTime};
+
+        use azure_core::credentials::{AccessToken as AzureToken, TokenRequestOptions};
+        use azure_core::time::OffsetDateTime;
+
+        use super::{AzureIdentityCredential, TokenCredential};
+
+        #[derive(Debug)]
+        struct Fake;
+
+        // What `#[async_trait]` expands to, written out to avoid the macro dependency.
+        impl azure_core::credentials::TokenCredential for Fake {
+            fn get_token<'s, 'a, 'b, 'c, 'f>(
+                &'s self,
+                scopes: &'a [&'b str],
+                _options: Option<TokenRequestOptions<'c>>,
+            ) -> Pin<Box<dyn Future<Output = azure_core::Result<AzureToken>> + Send + 'f>>
+            where
+                's: 'f,
+                'a: 'f,
+                'b: 'f,
+                'c: 'f,
+                Self: 'f,
+            {
+                let scope = scopes.join(" ");
+                Box::pin(async move {
+                    if scope == "bad" {
+                        return Err(azure_core::Error::with_message(
+                            azure_core::error::ErrorKind::Credential,
+                            "no login",
+                        ));
+                    }
+                    Ok(AzureToken::new(
+                        format!("tok:{scope}"),
+                        OffsetDateTime::now_utc() + Duration::from_secs(3600),
+                    ))
+                })
+            }
+        }
+
+        #[tokio::test]
+        async fn adapts_azure_credentials() {
+            let credential = AzureIdentityCredential::new(Arc::new(Fake));
+            let scopes = vec!["https://graph.microsoft.com/.default".to_owned()];
+            let token = credential.get_token(&scopes).await.unwrap();
+            assert_eq!(
+                token.token.expose(),
+                "tok:https://graph.microsoft.com/.default"
+            );
+            let left = token.expires_on.duration_since(SystemTime::now()).unwrap();
+            assert!(left > Duration::from_secs(3500));
+            assert!(!format!("{credential:?}").contains("tok"));
+
+            let err = credential.get_token(&["bad".to_owned()]).await.unwrap_err();
+            assert!(matches!(err, crate::Error::Credential { .. }), "{err:?}");
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! Percent-encoded OData resource paths.
+//!
+//! An [`ODataPath`] is built segment by segment; every piece of data put into it (keys,
+//! literals) is percent-encoded so it can never change the shape of the path: a key
+//! containing `/`, `?`, `#` or `%` stays one segment.
+
+use std::fmt;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// Everything but the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
+const DATA: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// For names from service metadata and system segments (`$value`, `$ref`, `$count`):
+/// [`DATA`] but `$` kept.
+const NAME: &AsciiSet = &DATA.remove(b'$');
+
+/// For [`ODataLiteral::Raw`]: keeps the OData literal syntax (`'`, `(`, `)`, `,`, `=`, `:`,
+/// `+`, ...) and encodes only what could leave the segment or break the URL.
+const RAW: &AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A resource path relative to the service root, already percent-encoded: empty for the
+/// root, else `/segment/segment...`.
+///
+/// ```
+/// use graph_odata_runtime::ODataPath;
+///
+/// let p = ODataPath::root().segment("users").key("a/b?c").segment("manager");
+/// assert_eq!(p.as_str(), "/users/a%2Fb%3Fc/manager");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ODataPath(String);
+
+impl ODataPath {
+    /// The service root (an empty path).
+    pub fn root() -> Self {
+        ODataPath(String::new())
+    }
+
+    /// Wraps a path that is already percent-encoded, such as `/me/messages` from generated
+    /// code. The caller is responsible for its encoding; data must go through
+    /// [`key`](Self::key) and the other methods instead.
+    pub fn from_encoded(path: impl Into<String>) -> Self {
+        ODataPath(path.into())
+    }
+
+    /// Appends `/name`: an entity set, navigation property, bound operation, or system
+    /// segment (`$value`, `$ref`, `$count`). `name` is percent-encoded except for `$`.
+    pub fn segment(&self, name: &str) -> Self {
+        let mut s = self.0.clone();
+        s.push('/');
+        s.extend(utf8_percent_encode(name, NAME));
+        ODataPath(s)
+    }
+
+    /// Appends the key of one entity as its own segment: `/<id>`.
+    ///
+    /// Every byte of `id` except the unreserved characters is percent-encoded, so `/`, `?`,
+    /// `#`, `%`, spaces, quotes, control characters and non-ASCII text stay inside the
+    /// segment. Keys that would act as dot-segments or an empty segment (`.`, `..`, the
+    /// empty string) are written in the OData parenthesis form instead, `('..')`, because URL
+    /// parsers remove `.`/`..` segments even when the dots are percent-encoded.
+    pub fn key(&self, id: &str) -> Self {
+        let mut s = self.0.clone();
+        if matches!(id, "" | "." | "..") {
+            s.push_str("('");
+            s.extend(utf8_percent_encode(id, DATA));
+            s.push_str("')");
+        } else {
+            s.push('/');
+            s.extend(utf8_percent_encode(id, DATA));
+        }
+        ODataPath(s)
+    }
+
+    /// Appends an entity set addressed by alternate key(s):
+    /// `/applications(appId='7a2...')`. Every value is written as an OData string literal
+    /// (quotes doubled: `O'Neil` becomes `'O''Neil'`) and percent-encoded so it stays inside
+    /// the segment.
+    pub fn alternate_key(&self, entity_set_segment: &str, pairs: &[(&str, &str)]) -> Self {
+        let mut s = self.0.clone();
+        s.push('/');
+        s.extend(utf8_percent_encode(entity_set_segment, NAME));
+        s.push('(');
+        for (i, (name, value)) in pairs.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.extend(utf8_percent_encode(name, NAME));
+            s.push('=');
+            push_string_literal(&mut s, value);
+        }
+        s.push(')');
+        ODataPath(s)
+    }
+
+    /// Appends a function call, always with parentheses:
+    /// `/microsoft.graph.delta()`, `/microsoft.graph.getByIds(ids='a',top=5)`.
+    pub fn operation(
+        &self,
+        qualified_or_plain_name: &str,
+        params: &[(&str, ODataLiteral)],
+    ) -> Self {
+        let mut s = self.0.clone();
+        s.push('/');
+        s.extend(utf8_percent_encode(qualified_or_plain_name, NAME));
+        s.push('(');
+        for (i, (name, value)) in params.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.extend(utf8_percent_encode(name, NAME));
+            s.push('=');
+            value.write_to(&mut s);
+        }
+        s.push(')');
+        ODataPath(s)
+    }
+
+    /// Appends an action (no parentheses): `/microsoft.graph.sendMail`. The parameters go in
+    /// the request body.
+    pub fn action(&self, qualified_or_plain_name: &str) -> Self {
+        self.segment(qualified_or_plain_name)
+    }
+
+    /// The encoded path.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this is the service root.
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for ODataPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for ODataPath {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A function parameter value in OData URL literal syntax.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ODataLiteral {
+    /// `'text'`, quotes doubled, percent-encoded.
+    String(String),
+    /// An integer.
+    Int(i64),
+    /// `true` / `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// A literal already in OData syntax (a GUID, `2024-01-31`, `2024-01-31T10:00:00Z`,
+    /// `microsoft.graph.color'red'`, `duration'P1D'`): written as is, except that
+    /// characters that could leave the segment (`/ ? # %`, spaces, controls, non-ASCII) are
+    /// percent-encoded.
+    Raw(String),
+}
+
+impl ODataLiteral {
+    /// The literal as it appears in a URL path.
+    pub fn to_url_string(&self) -> String {
+        let mut s = String::new();
+        self.write_to(&mut s);
+        s
+    }
+
+    fn write_to(&self, s: &mut String) {
+        match self {
+            ODataLiteral::String(v) => push_string_literal(s, v),
+            ODataLiteral::Int(v) => s.push_str(&v.to_string()),
+            ODataLiteral::Bool(v) => s.push_str(if *v { "true" } else { "false" }),
+            ODataLiteral::Null => s.push_str("null"),
+            ODataLiteral::Raw(v) => s.extend(utf8_percent_encode(v, RAW)),
+        }
+    }
+}
+
+impl From<&str> for ODataLiteral {
+    fn from(v: &str) -> Self {
+        ODataLiteral::String(v.to_owned())
+    }
+}
+
+impl From<String> for ODataLiteral {
+    fn from(v: String) -> Self {
+        ODataLiteral::String(v)
+    }
+}
+
+impl From<i64> for ODataLiteral {
+    fn from(v: i64) -> Self {
+        ODataLiteral::Int(v)
+    }
+}
+
+impl From<i32> for ODataLiteral {
+    fn from(v: i32) -> Self {
+        ODataLiteral::Int(v.into())
+    }
+}
+
+impl From<bool> for ODataLiteral {
+    fn from(v: bool) -> Self {
+        ODataLiteral::Bool(v)
+    }
+}
+
+impl<T: Into<ODataLiteral>> From<Option<T>> for ODataLiteral {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(ODataLiteral::Null, Into::into)
+    }
+}
+
+/// `'value'` with `'` doubled, the content percent-encoded (a doubled quote becomes
+/// `%27%27`, which OData's ABNF accepts inside a string literal).
+fn push_string_literal(s: &mut String, value: &str) {
+    s.push('\'');
+    s.extend(utf8_percent_encode(&value.replace('\'', "''"), DATA));
+    s.push('\'');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_stay_one_segment() {
+        let p = ODataPath::root().segment("users");
+        assert_eq!(
+            p.key("a/b?c#d%e f'g..h").as_str(),
+            "/users/a%2Fb%3Fc%23d%25e%20f%27g..h"
+        );
+        assert_eq!(p.key("ü").as_str(), "/users/%C3%BC");
+        assert_eq!(p.key("a\r\nb\0").as_str(), "/users/a%0D%0Ab%00");
+        assert_eq!(p.key("..").as_str(), "/users('..')");
+        assert_eq!(p.key(".").as_str(), "/users('.')");
+        assert_eq!(p.key("").as_str(), "/users('')");
+        assert_eq!(p.key("...").as_str(), "/users/...");
+        assert_eq!(p.key("a+b&c=d;e").as_str(), "/users/a%2Bb%26c%3Dd%3Be");
+    }
+
+    #[test]
+    fn segments_and_operations() {
+        let root = ODataPath::root();
+        assert!(root.is_root());
+        assert_eq!(root.as_str(), "");
+        assert_eq!(
+            root.segment("me")
+                .segment("photo")
+                .segment("$value")
+                .as_str(),
+            "/me/photo/$value"
+        );
+        assert_eq!(root.segment("a b/c").as_str(), "/a%20b%2Fc");
+        assert_eq!(
+            root.segment("users")
+                .operation("microsoft.graph.delta", &[])
+                .as_str(),
+            "/users/microsoft.graph.delta()"
+        );
+        assert_eq!(
+            root.operation(
+                "f",
+                &[
+                    ("s", ODataLiteral::from("O'Neil & co/x")),
+                    ("n", ODataLiteral::Int(-5)),
+                    ("b", ODataLiteral::Bool(true)),
+                    ("z", ODataLiteral::Null),
+                    ("d", ODataLiteral::Raw("2024-01-31T10:00:00+01:00".into())),
+                    ("e", ODataLiteral::Raw("ns.color'red'/x y".into())),
+                ]
+            )
+            .as_str(),
+            "/f(s='O%27%27Neil%20%26%20co%2Fx',n=-5,b=true,z=null,d=2024-01-31T10:00:00+01:00,e=ns.color'red'%2Fx%20y)"
+        );
+        assert_eq!(
+            root.action("microsoft.graph.sendMail").as_str(),
+            "/microsoft.graph.sendMail"
+        );
+    }
+
+    #[test]
+    fn alternate_keys_quote_and_encode() {
+        let p = ODataPath::root().alternate_key("applications", &[("appId", "O'Neil")]);
+        assert_eq!(p.as_str(), "/applications(appId='O%27%27Neil')");
+        let p = ODataPath::root().alternate_key("x", &[("a", "1/2"), ("b", "é)")]);
+        assert_eq!(p.as_str(), "/x(a='1%2F2',b='%C3%A9%29')");
+    }
+}

@@ -1,0 +1,599 @@
+//! One OData request: method, path, query options, headers, body, and how to decode the
+//! answer. Built by generated request builders, sent with `.await` or [`Request::send`].
+
+use std::fmt;
+use std::future::IntoFuture;
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, Method};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::client::Client;
+use crate::credential::BoxFuture;
+use crate::error::{strip_bom, DecodeError, Error};
+use crate::path::ODataPath;
+
+/// Query names and values keep the unreserved characters and `$ ( ) , / : @ *` (readable
+/// `$select=id,displayName`); everything else, `& = + # ' ;` and spaces included, is
+/// percent-encoded.
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'$')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b',')
+    .remove(b'/')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'*');
+
+const JSON: &str = "application/json";
+
+/// Turns a 2xx response into the request's output type.
+pub type Decoder<T> = fn(http::Response<Bytes>) -> Result<T, Error>;
+
+#[derive(Clone, Debug)]
+enum Target {
+    /// Relative to the client's base URL; query options are appended.
+    Path(ODataPath),
+    /// An absolute URL used verbatim (a next link).
+    Absolute(Url),
+}
+
+/// A request ready to be configured and sent. `T` is what a successful response decodes to.
+///
+/// Query option methods replace an earlier value of the same option.
+pub struct Request<T> {
+    client: Client,
+    method: Method,
+    target: Target,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<(Bytes, String)>,
+    accept: Option<&'static str>,
+    /// An error found while configuring (a body that failed to serialize), reported by
+    /// `build`/`send`.
+    deferred: Option<String>,
+    decode: Decoder<T>,
+}
+
+/// What [`Request::build`] produces: the request as it will be sent, except for the
+/// `Authorization` header, which is added per attempt.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct PreparedRequest {
+    /// The method.
+    pub method: Method,
+    /// The full URL, query included.
+    pub url: Url,
+    /// All headers but `Authorization`.
+    pub headers: HeaderMap,
+    /// The body, if any.
+    pub body: Option<Bytes>,
+}
+
+impl<T> Request<T> {
+    /// A request whose 2xx response is turned into `T` by `decode`; the building block of
+    /// the other constructors. Sends `Accept: application/json`.
+    pub fn custom(client: &Client, method: Method, path: ODataPath, decode: Decoder<T>) -> Self {
+        Request {
+            client: client.clone(),
+            method,
+            target: Target::Path(path),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            accept: Some(JSON),
+            deferred: None,
+            decode,
+        }
+    }
+
+    fn set_query(mut self, name: &str, value: String) -> Self {
+        if let Some(entry) = self.query.iter_mut().find(|(n, _)| n == name) {
+            entry.1 = value;
+        } else {
+            self.query.push((name.to_owned(), value));
+        }
+        self
+    }
+
+    /// `$top=n`.
+    pub fn top(self, n: u64) -> Self {
+        self.set_query("$top", n.to_string())
+    }
+
+    /// `$skip=n`.
+    pub fn skip(self, n: u64) -> Self {
+        self.set_query("$skip", n.to_string())
+    }
+
+    /// `$filter=expr`; `expr` is OData syntax (`startswith(displayName,'a')`), encoded here.
+    pub fn filter(self, expr: impl Into<String>) -> Self {
+        self.set_query("$filter", expr.into())
+    }
+
+    /// `$search=expr` (Graph expects the quotes: `"displayName:alice"`).
+    pub fn search(self, expr: impl Into<String>) -> Self {
+        self.set_query("$search", expr.into())
+    }
+
+    /// `$orderby=a desc,b`.
+    pub fn orderby<I, S>(self, items: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let joined = items
+            .into_iter()
+            .map(Into::into)
+            .collect::<Vec<_>>()
+            .join(",");
+        self.set_query("$orderby", joined)
+    }
+
+    /// `$select=a,b`; takes wire names, such as generated field enums (`AsRef<str>`).
+    pub fn select<I, F>(self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = F>,
+        F: AsRef<str>,
+    {
+        let joined = join(fields);
+        self.set_query("$select", joined)
+    }
+
+    /// `$expand=a,b`; takes wire names (nested options allowed: `members($select=id)`).
+    pub fn expand<I, F>(self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = F>,
+        F: AsRef<str>,
+    {
+        let joined = join(fields);
+        self.set_query("$expand", joined)
+    }
+
+    /// `$count=true` (or `false`): ask for `@odata.count` in a collection response.
+    pub fn count(self, yes: bool) -> Self {
+        self.set_query("$count", yes.to_string())
+    }
+
+    /// Any other query option (a custom one, `$skiptoken`, `$format`, a parameter alias
+    /// `@p1`). Name and value are percent-encoded.
+    pub fn query(self, name: &str, value: impl Into<String>) -> Self {
+        self.set_query(name, value.into())
+    }
+
+    /// A header for this request only (`ConsistencyLevel: eventual`, `Prefer: ...`),
+    /// replacing a default one. An invalid name or value is reported by
+    /// [`build`](Self::build)/[`send`](Self::send).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Serializes `body` as the JSON body (`Content-Type: application/json`). A
+    /// serialization error is reported by [`build`](Self::build)/[`send`](Self::send).
+    pub fn json_body(mut self, body: &impl Serialize) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((Bytes::from(bytes), JSON.to_owned())),
+            Err(e) => self.deferred = Some(format!("cannot serialize the request body: {e}")),
+        }
+        self
+    }
+
+    /// A raw body with its content type (uploading a photo or file content).
+    pub fn bytes_body(mut self, bytes: Vec<u8>, content_type: &str) -> Self {
+        self.body = Some((Bytes::from(bytes), content_type.to_owned()));
+        self
+    }
+
+    /// The client this request is sent with.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// Builds the request as it would be sent (URL, headers but `Authorization`, body),
+    /// without sending it. Each call makes a new `client-request-id`.
+    pub fn build(&self) -> Result<PreparedRequest, Error> {
+        if let Some(message) = &self.deferred {
+            return Err(Error::InvalidRequest(message.clone()));
+        }
+        let url = match &self.target {
+            Target::Absolute(url) => url.clone(),
+            Target::Path(path) => {
+                let mut text = format!("{}{}", self.client.base_prefix(), path.as_str());
+                for (i, (name, value)) in self.query.iter().enumerate() {
+                    text.push(if i == 0 { '?' } else { '&' });
+                    text.extend(utf8_percent_encode(name, QUERY));
+                    text.push('=');
+                    text.extend(utf8_percent_encode(value, QUERY));
+                }
+                Url::parse(&text)
+                    .map_err(|e| Error::InvalidRequest(format!("invalid request URL: {e}")))?
+            }
+        };
+
+        let mut headers = HeaderMap::new();
+        if let Some(accept) = self.accept {
+            headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        }
+        headers.insert(USER_AGENT, self.client.user_agent().clone());
+        if let Ok(id) = HeaderValue::try_from(uuid::Uuid::new_v4().to_string()) {
+            headers.insert(HeaderName::from_static("client-request-id"), id);
+        }
+        if let Some((_, content_type)) = &self.body {
+            let value = HeaderValue::try_from(content_type.as_str())
+                .map_err(|_| Error::InvalidRequest("invalid content type".into()))?;
+            headers.insert(CONTENT_TYPE, value);
+        }
+        for (name, value) in self.client.default_headers() {
+            headers.insert(name.clone(), value.clone());
+        }
+        for (name, value) in &self.headers {
+            let header_name = HeaderName::try_from(name.as_str())
+                .map_err(|_| Error::InvalidRequest(format!("invalid header name {name:?}")))?;
+            // The value is not echoed: it may be a secret.
+            let header_value = HeaderValue::try_from(value.as_str())
+                .map_err(|_| Error::InvalidRequest(format!("invalid value for header {name:?}")))?;
+            headers.insert(header_name, header_value);
+        }
+
+        Ok(PreparedRequest {
+            method: self.method.clone(),
+            url,
+            headers,
+            body: self.body.as_ref().map(|(b, _)| b.clone()),
+        })
+    }
+
+    /// Sends the request (with retries) and decodes the 2xx response.
+    pub async fn send(self) -> Result<T, Error> {
+        let prepared = self.build()?;
+        self.send_prepared(prepared).await
+    }
+
+    pub(crate) async fn send_prepared(&self, prepared: PreparedRequest) -> Result<T, Error> {
+        let response = self.client.execute(prepared).await?;
+        (self.decode)(response)
+    }
+
+    /// The request for a next link: GET of `url` verbatim, same headers and decoder.
+    pub(crate) fn follow(&self, url: Url) -> Self {
+        Request {
+            client: self.client.clone(),
+            method: Method::GET,
+            target: Target::Absolute(url),
+            query: Vec::new(),
+            headers: self.headers.clone(),
+            body: None,
+            accept: self.accept,
+            deferred: None,
+            decode: self.decode,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Request<T> {
+    /// A request whose 2xx JSON body is decoded into `T` (an empty body decodes as `null`,
+    /// so `Option<_>` accepts it).
+    pub fn json(client: &Client, method: Method, path: ODataPath) -> Self {
+        Request::custom(client, method, path, decode_json::<T>)
+    }
+
+    /// A request whose 2xx JSON body is `{"value": <T>, ...}` and yields the `value`
+    /// (functions returning a primitive or a collection of primitives).
+    pub fn value(client: &Client, method: Method, path: ODataPath) -> Self {
+        Request::custom(client, method, path, decode_value::<T>)
+    }
+}
+
+impl Request<()> {
+    /// A request whose 2xx response body is ignored (`204 No Content`, or a body nobody
+    /// needs).
+    pub fn empty(client: &Client, method: Method, path: ODataPath) -> Self {
+        Request::custom(client, method, path, |_| Ok(()))
+    }
+}
+
+impl<T: DeserializeOwned> Request<Page<T>> {
+    /// A request for one page of a collection; see also
+    /// [`into_stream`](Request::into_stream) and [`into_pages`](Request::into_pages).
+    pub fn page(client: &Client, method: Method, path: ODataPath) -> Self {
+        Request::custom(client, method, path, decode_json::<Page<T>>)
+    }
+}
+
+impl Request<u64> {
+    /// `GET <path>/$count` (the segment is appended unless `path` already ends with it):
+    /// the number of items, answered as `text/plain`. Sends `ConsistencyLevel: eventual`,
+    /// which Microsoft Graph needs for counts of directory objects.
+    ///
+    /// (Named `dollar_count` because `count` is the `$count=true` query option.)
+    pub fn dollar_count(client: &Client, path: ODataPath) -> Self {
+        let path = if path.as_str().ends_with("/$count") {
+            path
+        } else {
+            path.segment("$count")
+        };
+        let mut request = Request::custom(client, Method::GET, path, decode_count);
+        request.accept = Some("text/plain");
+        request.header("ConsistencyLevel", "eventual")
+    }
+}
+
+impl Request<Media> {
+    /// A request for raw content (`/photo/$value`, `/content`): the body's bytes and
+    /// content type. Sends `Accept: */*`.
+    pub fn media(client: &Client, method: Method, path: ODataPath) -> Self {
+        let mut request = Request::custom(client, method, path, decode_media);
+        request.accept = Some("*/*");
+        request
+    }
+}
+
+impl<T: Send + 'static> IntoFuture for Request<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = BoxFuture<'static, Result<T, Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl<T> Clone for Request<T> {
+    fn clone(&self) -> Self {
+        Request {
+            client: self.client.clone(),
+            method: self.method.clone(),
+            target: self.target.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            accept: self.accept,
+            deferred: self.deferred.clone(),
+            decode: self.decode,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Request<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("query", &self.query)
+            // Header values may be secrets: names only.
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field("body_len", &self.body.as_ref().map(|(b, _)| b.len()))
+            .finish_non_exhaustive()
+    }
+}
+
+fn join<I, F>(fields: I) -> String
+where
+    I: IntoIterator<Item = F>,
+    F: AsRef<str>,
+{
+    let mut out = String::new();
+    for (i, f) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(f.as_ref());
+    }
+    out
+}
+
+/// Raw bytes of a response, with their content type.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Media {
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The body.
+    pub bytes: Vec<u8>,
+}
+
+/// One page of an OData collection response:
+/// `{"@odata.context": .., "@odata.count": 3, "value": [..], "@odata.nextLink": ".."}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub value: Vec<T>,
+    /// `@odata.nextLink`: the URL of the next page, if any.
+    pub next_link: Option<String>,
+    /// `@odata.deltaLink`: on the last page of a delta query, the URL for the next round.
+    pub delta_link: Option<String>,
+    /// `@odata.count`, when asked for with `$count=true`.
+    pub count: Option<i64>,
+    /// All other members (`@odata.context`, other annotations).
+    pub additional: Map<String, Value>,
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Page {
+            value: Vec::new(),
+            next_link: None,
+            delta_link: None,
+            count: None,
+            additional: Map::new(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PageVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
+            type Value = Page<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an OData collection response object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
+                let mut page = Page::default();
+                let mut saw_value = false;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "value" => {
+                            page.value = map.next_value()?;
+                            saw_value = true;
+                        }
+                        "@odata.nextLink" | "@nextLink" | "odata.nextLink" => {
+                            page.next_link = map.next_value()?;
+                        }
+                        "@odata.deltaLink" | "@deltaLink" | "odata.deltaLink" => {
+                            page.delta_link = map.next_value()?;
+                        }
+                        "@odata.count" | "@count" | "odata.count" => {
+                            page.count = match map.next_value::<Value>()? {
+                                Value::Number(n) => n.as_i64(),
+                                // IEEE754Compatible=true sends numbers as strings.
+                                Value::String(s) => s.trim().parse().ok(),
+                                _ => None,
+                            };
+                        }
+                        _ => {
+                            let v: Value = map.next_value()?;
+                            page.additional.insert(key, v);
+                        }
+                    }
+                }
+                if !saw_value {
+                    return Err(serde::de::Error::missing_field("value"));
+                }
+                Ok(page)
+            }
+        }
+
+        deserializer.deserialize_map(PageVisitor(std::marker::PhantomData))
+    }
+}
+
+impl<T: Serialize> Serialize for Page<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for (k, v) in &self.additional {
+            map.serialize_entry(k, v)?;
+        }
+        if let Some(count) = self.count {
+            map.serialize_entry("@odata.count", &count)?;
+        }
+        map.serialize_entry("value", &self.value)?;
+        if let Some(link) = &self.next_link {
+            map.serialize_entry("@odata.nextLink", link)?;
+        }
+        if let Some(link) = &self.delta_link {
+            map.serialize_entry("@odata.deltaLink", link)?;
+        }
+        map.end()
+    }
+}
+
+fn content_type(response: &http::Response<Bytes>) -> Option<String> {
+    response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn decode_error(response: &http::Response<Bytes>, message: String) -> Error {
+    Error::Decode(Box::new(DecodeError::new(
+        response.status(),
+        content_type(response),
+        message,
+        response.body(),
+        response
+            .extensions()
+            .get::<crate::client::Attempts>()
+            .map_or(1, |a| a.0),
+    )))
+}
+
+/// Decodes a JSON body (UTF-8 BOM allowed; an empty body decodes as `null`).
+pub fn decode_json<T: DeserializeOwned>(response: http::Response<Bytes>) -> Result<T, Error> {
+    let body = strip_bom(response.body());
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        &b"null"[..]
+    } else {
+        body
+    };
+    serde_json::from_slice(body).map_err(|e| decode_error(&response, e.to_string()))
+}
+
+/// Decodes `{"value": <T>, ...}` into `T`.
+pub fn decode_value<T: DeserializeOwned>(response: http::Response<Bytes>) -> Result<T, Error> {
+    #[derive(Deserialize)]
+    #[serde(bound = "T: DeserializeOwned")]
+    struct Envelope<T> {
+        value: T,
+    }
+    decode_json::<Envelope<T>>(response).map(|e| e.value)
+}
+
+/// Decodes a `text/plain` integer (surrounding whitespace and a BOM allowed).
+pub fn decode_count(response: http::Response<Bytes>) -> Result<u64, Error> {
+    let text = match std::str::from_utf8(response.body()) {
+        Ok(text) => text,
+        Err(e) => {
+            return Err(decode_error(
+                &response,
+                format!("the count is not UTF-8: {e}"),
+            ))
+        }
+    };
+    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    text.parse::<u64>()
+        .map_err(|e| decode_error(&response, format!("the count is not an integer: {e}")))
+}
+
+/// Takes the body and its content type as they are.
+pub fn decode_media(response: http::Response<Bytes>) -> Result<Media, Error> {
+    Ok(Media {
+        content_type: content_type(&response),
+        bytes: response.into_body().to_vec(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_deserializes() {
+        let page: Page<u32> = serde_json::from_str(
+            r#"{"@odata.context":"ctx","@odata.count":"3","value":[1,2],"@odata.nextLink":"n","x@odata.type":"t"}"#,
+        )
+        .unwrap();
+        assert_eq!(page.value, vec![1, 2]);
+        assert_eq!(page.next_link.as_deref(), Some("n"));
+        assert_eq!(page.count, Some(3));
+        assert_eq!(page.additional.len(), 2);
+        let back = serde_json::to_value(&page).unwrap();
+        assert_eq!(back["@odata.nextLink"], "n");
+
+        let err = serde_json::from_str::<Page<u32>>(r#"{"value":[1,"x"]}"#).unwrap_err();
+        assert!(err.to_string().contains("line 1 column"), "{err}");
+        assert!(serde_json::from_str::<Page<u32>>(r#"{"a":1}"#).is_err());
+    }
+}
