@@ -1,0 +1,258 @@
+//! The CSDL syntax tree. Field names follow the CSDL attribute names.
+
+use crate::error::Pos;
+
+/// A whole EDMX document.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// `Version` of the `edmx:Edmx` element (`4.0` or `4.01`).
+    pub version: String,
+    /// Every `Schema`, in document order.
+    pub schemas: Vec<Schema>,
+}
+
+/// One `Schema` element.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    pub namespace: String,
+    pub alias: Option<String>,
+    pub pos: Pos,
+    pub entity_types: Vec<StructuredType>,
+    pub complex_types: Vec<StructuredType>,
+    pub enum_types: Vec<EnumType>,
+    pub type_definitions: Vec<TypeDefinition>,
+    pub operations: Vec<Operation>,
+    pub containers: Vec<EntityContainer>,
+    /// `<Annotations Target="...">` blocks, in document order.
+    pub annotation_blocks: Vec<AnnotationBlock>,
+    /// Annotations placed directly on the schema.
+    pub annotations: Vec<Annotation>,
+}
+
+/// `EntityType` or `ComplexType`.
+#[derive(Debug, Clone, Default)]
+pub struct StructuredType {
+    pub name: String,
+    pub pos: Pos,
+    pub base_type: Option<String>,
+    pub is_abstract: bool,
+    pub open_type: bool,
+    pub has_stream: bool,
+    /// `Key/PropertyRef/@Name` (entity types only).
+    pub key: Vec<String>,
+    pub properties: Vec<Property>,
+    pub navigation_properties: Vec<NavigationProperty>,
+    pub annotations: Vec<Annotation>,
+}
+
+/// A structural `Property`.
+#[derive(Debug, Clone, Default)]
+pub struct Property {
+    pub name: String,
+    pub pos: Pos,
+    pub type_name: String,
+    pub nullable: bool,
+    pub default_value: Option<String>,
+    pub max_length: Option<String>,
+    pub precision: Option<String>,
+    pub scale: Option<String>,
+    pub unicode: Option<bool>,
+    pub annotations: Vec<Annotation>,
+}
+
+/// A `NavigationProperty`.
+#[derive(Debug, Clone, Default)]
+pub struct NavigationProperty {
+    pub name: String,
+    pub pos: Pos,
+    pub type_name: String,
+    pub nullable: bool,
+    pub contains_target: bool,
+    pub partner: Option<String>,
+    pub annotations: Vec<Annotation>,
+}
+
+/// An `EnumType`.
+#[derive(Debug, Clone, Default)]
+pub struct EnumType {
+    pub name: String,
+    pub pos: Pos,
+    pub underlying_type: Option<String>,
+    pub is_flags: bool,
+    pub members: Vec<EnumMember>,
+    pub annotations: Vec<Annotation>,
+}
+
+/// An enum `Member`; `value` is already made explicit (implicit values count up from 0).
+#[derive(Debug, Clone, Default)]
+pub struct EnumMember {
+    pub name: String,
+    pub pos: Pos,
+    pub value: i64,
+    pub annotations: Vec<Annotation>,
+}
+
+/// A `TypeDefinition`.
+#[derive(Debug, Clone, Default)]
+pub struct TypeDefinition {
+    pub name: String,
+    pub pos: Pos,
+    pub underlying_type: String,
+    pub annotations: Vec<Annotation>,
+}
+
+/// `Action` or `Function`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum OperationKind {
+    #[default]
+    Action,
+    Function,
+}
+
+/// An `Action` or `Function` element (one overload).
+#[derive(Debug, Clone, Default)]
+pub struct Operation {
+    pub kind: OperationKind,
+    pub name: String,
+    pub pos: Pos,
+    pub is_bound: bool,
+    pub is_composable: bool,
+    pub entity_set_path: Option<String>,
+    /// All parameters, the binding parameter first when `is_bound`.
+    pub parameters: Vec<Parameter>,
+    pub return_type: Option<ReturnType>,
+    pub annotations: Vec<Annotation>,
+}
+
+/// An operation `Parameter`.
+#[derive(Debug, Clone, Default)]
+pub struct Parameter {
+    pub name: String,
+    pub pos: Pos,
+    pub type_name: String,
+    pub nullable: bool,
+    pub annotations: Vec<Annotation>,
+}
+
+/// An operation `ReturnType`.
+#[derive(Debug, Clone, Default)]
+pub struct ReturnType {
+    pub pos: Pos,
+    pub type_name: String,
+    pub nullable: bool,
+}
+
+/// An `EntityContainer`.
+#[derive(Debug, Clone, Default)]
+pub struct EntityContainer {
+    pub name: String,
+    pub pos: Pos,
+    pub entity_sets: Vec<EntitySet>,
+    pub singletons: Vec<EntitySet>,
+    pub action_imports: Vec<OperationImport>,
+    pub function_imports: Vec<OperationImport>,
+    pub annotations: Vec<Annotation>,
+}
+
+/// An `EntitySet` or `Singleton` (`entity_type` holds `EntityType` or `Type`).
+#[derive(Debug, Clone, Default)]
+pub struct EntitySet {
+    pub name: String,
+    pub pos: Pos,
+    pub entity_type: String,
+    pub navigation_bindings: Vec<NavigationBinding>,
+    pub annotations: Vec<Annotation>,
+}
+
+/// A `NavigationPropertyBinding`.
+#[derive(Debug, Clone, Default)]
+pub struct NavigationBinding {
+    pub path: String,
+    pub target: String,
+}
+
+/// An `ActionImport` or `FunctionImport`.
+#[derive(Debug, Clone, Default)]
+pub struct OperationImport {
+    pub name: String,
+    pub pos: Pos,
+    /// `Action` or `Function` attribute: the qualified operation name.
+    pub operation: String,
+    pub entity_set: Option<String>,
+    pub annotations: Vec<Annotation>,
+}
+
+/// `<Annotations Target="...">`.
+#[derive(Debug, Clone, Default)]
+pub struct AnnotationBlock {
+    pub target: String,
+    pub qualifier: Option<String>,
+    pub pos: Pos,
+    pub annotations: Vec<Annotation>,
+}
+
+/// One `Annotation`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Annotation {
+    pub term: String,
+    pub qualifier: Option<String>,
+    pub pos: Pos,
+    pub value: Value,
+}
+
+/// An annotation expression (constant, path, record or collection).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Value {
+    /// No value given: for Boolean terms this means `true`.
+    #[default]
+    Absent,
+    Null,
+    String(String),
+    Bool(bool),
+    Int(i64),
+    /// Float, Decimal, Date, DateTimeOffset, Duration, Guid, Binary, TimeOfDay kept as text.
+    Text {
+        kind: String,
+        text: String,
+    },
+    EnumMember(String),
+    /// Path, PropertyPath, NavigationPropertyPath, AnnotationPath, ModelElementPath.
+    Path {
+        kind: String,
+        path: String,
+    },
+    Record(Record),
+    Collection(Vec<Value>),
+    /// An expression this reader does not interpret (Apply, If, LabeledElement, ...).
+    Other(String),
+}
+
+/// A `Record` expression.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    pub type_name: Option<String>,
+    pub properties: Vec<(String, Value)>,
+}
+
+impl Record {
+    /// The value of property `name`, if present.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.properties
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+impl Value {
+    /// The text of a string-like constant.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            Value::Text { text, .. } => Some(text),
+            Value::EnumMember(s) => Some(s),
+            Value::Path { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+}

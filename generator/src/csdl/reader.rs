@@ -1,0 +1,475 @@
+//! roxmltree-based reader. DTDs are refused (roxmltree's default), every failure carries a
+//! position, and nothing here panics on malformed input.
+
+use std::path::Path;
+
+use roxmltree::{Node, ParsingOptions};
+
+use super::ast::*;
+use crate::error::{Error, ErrorKind, Pos, Result};
+
+/// Deepest annotation expression nesting accepted; deeper input is an error, not a stack overflow.
+const MAX_EXPRESSION_DEPTH: usize = 64;
+/// Upper bound on XML nodes (the whole Graph beta metadata has about 400k).
+const MAX_NODES: u32 = 20_000_000;
+
+/// Reads and parses the CSDL file at `path`. Errors carry the path.
+pub fn read_file(path: &Path) -> Result<Document> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    let text = decode_utf8(&bytes).map_err(|e| e.in_file(path))?;
+    parse_document(text).map_err(|e| e.in_file(path))
+}
+
+fn decode_utf8(bytes: &[u8]) -> Result<&str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        // Only the valid prefix is decoded; it is valid by construction.
+        let prefix = std::str::from_utf8(valid).unwrap_or_default();
+        Error::new(
+            ErrorKind::Xml,
+            format!(
+                "input is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+        .at(pos_of_offset(prefix, prefix.len()))
+    })
+}
+
+fn pos_of_offset(text: &str, offset: usize) -> Pos {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Pos {
+        line: line as u32,
+        col: col as u32,
+    }
+}
+
+/// Parses CSDL text. A leading byte-order mark is accepted.
+pub fn parse_document(text: &str) -> Result<Document> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let options = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: MAX_NODES,
+        ..ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+        let p = e.pos();
+        Error::new(ErrorKind::Xml, format!("malformed XML: {e}")).at(Pos {
+            line: p.row,
+            col: p.col,
+        })
+    })?;
+    let line_starts = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let reader = Reader {
+        doc: &doc,
+        text,
+        line_starts,
+    };
+    reader.document()
+}
+
+struct Reader<'a, 'input> {
+    doc: &'a roxmltree::Document<'input>,
+    text: &'input str,
+    /// Byte offset of each line start: positions are a binary search away
+    /// (roxmltree's own `text_pos_at` rescans from the start every time).
+    line_starts: Vec<usize>,
+}
+
+fn local<'a>(node: &Node<'a, '_>) -> &'a str {
+    node.tag_name().name()
+}
+
+fn children<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
+    node.children().filter(|n| n.is_element())
+}
+
+impl<'a, 'input> Reader<'a, 'input> {
+    fn pos(&self, node: &Node) -> Pos {
+        let offset = node.range().start;
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |l| l.chars().count());
+        Pos {
+            line: line as u32,
+            col: col as u32 + 1,
+        }
+    }
+
+    fn err(&self, node: &Node, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Csdl, message).at(self.pos(node))
+    }
+
+    fn required(&self, node: &Node, attr: &str) -> Result<String> {
+        match node.attribute(attr) {
+            Some(v) if !v.trim().is_empty() => Ok(v.to_string()),
+            _ => {
+                let mut e = self.err(
+                    node,
+                    format!("<{}> is missing the `{attr}` attribute", local(node)),
+                );
+                if let Some(name) = node.attribute("Name") {
+                    e = e.named(name);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn boolean(&self, node: &Node, attr: &str, default: bool) -> Result<bool> {
+        match node.attribute(attr) {
+            None => Ok(default),
+            Some(v) => match v.trim() {
+                "true" | "True" | "1" => Ok(true),
+                "false" | "False" | "0" => Ok(false),
+                other => Err(self
+                    .err(
+                        node,
+                        format!("attribute `{attr}` must be true or false, found `{other}`"),
+                    )
+                    .named(node.attribute("Name").unwrap_or(attr))),
+            },
+        }
+    }
+
+    fn document(&self) -> Result<Document> {
+        let root = self.doc.root_element();
+        if local(&root) != "Edmx" {
+            return Err(self.err(
+                &root,
+                format!(
+                    "expected an <edmx:Edmx> root element, found <{}>",
+                    local(&root)
+                ),
+            ));
+        }
+        let mut document = Document {
+            version: root.attribute("Version").unwrap_or("4.0").to_string(),
+            schemas: Vec::new(),
+        };
+        for data_services in children(root).filter(|n| local(n) == "DataServices") {
+            for schema in children(data_services).filter(|n| local(n) == "Schema") {
+                document.schemas.push(self.schema(schema)?);
+            }
+        }
+        if document.schemas.is_empty() {
+            return Err(self.err(&root, "the document has no <Schema> element"));
+        }
+        Ok(document)
+    }
+
+    fn schema(&self, node: Node) -> Result<Schema> {
+        let mut schema = Schema {
+            namespace: self.required(&node, "Namespace")?,
+            alias: node.attribute("Alias").map(str::to_string),
+            pos: self.pos(&node),
+            ..Schema::default()
+        };
+        for child in children(node) {
+            match local(&child) {
+                "EntityType" => schema.entity_types.push(self.structured(child, true)?),
+                "ComplexType" => schema.complex_types.push(self.structured(child, false)?),
+                "EnumType" => schema.enum_types.push(self.enum_type(child)?),
+                "TypeDefinition" => schema.type_definitions.push(TypeDefinition {
+                    name: self.required(&child, "Name")?,
+                    pos: self.pos(&child),
+                    underlying_type: self.required(&child, "UnderlyingType")?,
+                    annotations: self.inline_annotations(child)?,
+                }),
+                "Action" => schema
+                    .operations
+                    .push(self.operation(child, OperationKind::Action)?),
+                "Function" => schema
+                    .operations
+                    .push(self.operation(child, OperationKind::Function)?),
+                "EntityContainer" => schema.containers.push(self.container(child)?),
+                "Annotations" => schema.annotation_blocks.push(AnnotationBlock {
+                    target: self.required(&child, "Target")?,
+                    qualifier: child.attribute("Qualifier").map(str::to_string),
+                    pos: self.pos(&child),
+                    annotations: self.inline_annotations(child)?,
+                }),
+                "Annotation" => schema.annotations.push(self.annotation(child)?),
+                // Term definitions and unknown elements do not affect generated code.
+                _ => {}
+            }
+        }
+        Ok(schema)
+    }
+
+    fn structured(&self, node: Node, entity: bool) -> Result<StructuredType> {
+        let mut ty = StructuredType {
+            name: self.required(&node, "Name")?,
+            pos: self.pos(&node),
+            base_type: node.attribute("BaseType").map(str::to_string),
+            is_abstract: self.boolean(&node, "Abstract", false)?,
+            open_type: self.boolean(&node, "OpenType", false)?,
+            has_stream: entity && self.boolean(&node, "HasStream", false)?,
+            ..StructuredType::default()
+        };
+        for child in children(node) {
+            match local(&child) {
+                "Key" => {
+                    for r in children(child).filter(|n| local(n) == "PropertyRef") {
+                        ty.key.push(self.required(&r, "Name")?);
+                    }
+                }
+                "Property" => ty.properties.push(Property {
+                    name: self.required(&child, "Name")?,
+                    pos: self.pos(&child),
+                    type_name: self.required(&child, "Type")?,
+                    nullable: self.boolean(&child, "Nullable", true)?,
+                    default_value: child.attribute("DefaultValue").map(str::to_string),
+                    max_length: child.attribute("MaxLength").map(str::to_string),
+                    precision: child.attribute("Precision").map(str::to_string),
+                    scale: child.attribute("Scale").map(str::to_string),
+                    unicode: match child.attribute("Unicode") {
+                        Some(_) => Some(self.boolean(&child, "Unicode", true)?),
+                        None => None,
+                    },
+                    annotations: self.inline_annotations(child)?,
+                }),
+                "NavigationProperty" => ty.navigation_properties.push(NavigationProperty {
+                    name: self.required(&child, "Name")?,
+                    pos: self.pos(&child),
+                    type_name: self.required(&child, "Type")?,
+                    nullable: self.boolean(&child, "Nullable", true)?,
+                    contains_target: self.boolean(&child, "ContainsTarget", false)?,
+                    partner: child.attribute("Partner").map(str::to_string),
+                    annotations: self.inline_annotations(child)?,
+                }),
+                "Annotation" => ty.annotations.push(self.annotation(child)?),
+                _ => {}
+            }
+        }
+        Ok(ty)
+    }
+
+    fn enum_type(&self, node: Node) -> Result<EnumType> {
+        let mut ty = EnumType {
+            name: self.required(&node, "Name")?,
+            pos: self.pos(&node),
+            underlying_type: node.attribute("UnderlyingType").map(str::to_string),
+            is_flags: self.boolean(&node, "IsFlags", false)?,
+            ..EnumType::default()
+        };
+        let mut next: i64 = 0;
+        for child in children(node) {
+            match local(&child) {
+                "Member" => {
+                    let name = self.required(&child, "Name")?;
+                    let value = match child.attribute("Value") {
+                        Some(v) => v.trim().parse::<i64>().map_err(|_| {
+                            self.err(
+                                &child,
+                                format!("enum member value `{v}` is not a 64-bit integer"),
+                            )
+                            .named(format!("{}.{}", ty.name, name))
+                        })?,
+                        None => next,
+                    };
+                    next = value.checked_add(1).unwrap_or(value);
+                    ty.members.push(EnumMember {
+                        name,
+                        pos: self.pos(&child),
+                        value,
+                        annotations: self.inline_annotations(child)?,
+                    });
+                }
+                "Annotation" => ty.annotations.push(self.annotation(child)?),
+                _ => {}
+            }
+        }
+        Ok(ty)
+    }
+
+    fn operation(&self, node: Node, kind: OperationKind) -> Result<Operation> {
+        let mut op = Operation {
+            kind,
+            name: self.required(&node, "Name")?,
+            pos: self.pos(&node),
+            is_bound: self.boolean(&node, "IsBound", false)?,
+            is_composable: self.boolean(&node, "IsComposable", false)?,
+            entity_set_path: node.attribute("EntitySetPath").map(str::to_string),
+            ..Operation::default()
+        };
+        for child in children(node) {
+            match local(&child) {
+                "Parameter" => op.parameters.push(Parameter {
+                    name: self.required(&child, "Name")?,
+                    pos: self.pos(&child),
+                    type_name: self.required(&child, "Type")?,
+                    nullable: self.boolean(&child, "Nullable", true)?,
+                    annotations: self.inline_annotations(child)?,
+                }),
+                "ReturnType" => {
+                    op.return_type = Some(ReturnType {
+                        pos: self.pos(&child),
+                        type_name: self.required(&child, "Type")?,
+                        nullable: self.boolean(&child, "Nullable", true)?,
+                    })
+                }
+                "Annotation" => op.annotations.push(self.annotation(child)?),
+                _ => {}
+            }
+        }
+        if op.is_bound && op.parameters.is_empty() {
+            return Err(self
+                .err(&node, "a bound operation needs a binding parameter")
+                .named(op.name));
+        }
+        Ok(op)
+    }
+
+    fn container(&self, node: Node) -> Result<EntityContainer> {
+        let mut c = EntityContainer {
+            name: self.required(&node, "Name")?,
+            pos: self.pos(&node),
+            ..EntityContainer::default()
+        };
+        for child in children(node) {
+            match local(&child) {
+                "EntitySet" => c.entity_sets.push(self.entity_set(child, "EntityType")?),
+                "Singleton" => c.singletons.push(self.entity_set(child, "Type")?),
+                "ActionImport" => c.action_imports.push(self.import(child, "Action")?),
+                "FunctionImport" => c.function_imports.push(self.import(child, "Function")?),
+                "Annotation" => c.annotations.push(self.annotation(child)?),
+                _ => {}
+            }
+        }
+        Ok(c)
+    }
+
+    fn entity_set(&self, node: Node, type_attr: &str) -> Result<EntitySet> {
+        let mut set = EntitySet {
+            name: self.required(&node, "Name")?,
+            pos: self.pos(&node),
+            entity_type: self.required(&node, type_attr)?,
+            ..EntitySet::default()
+        };
+        for child in children(node) {
+            match local(&child) {
+                "NavigationPropertyBinding" => set.navigation_bindings.push(NavigationBinding {
+                    path: self.required(&child, "Path")?,
+                    target: self.required(&child, "Target")?,
+                }),
+                "Annotation" => set.annotations.push(self.annotation(child)?),
+                _ => {}
+            }
+        }
+        Ok(set)
+    }
+
+    fn import(&self, node: Node, op_attr: &str) -> Result<OperationImport> {
+        Ok(OperationImport {
+            name: self.required(&node, "Name")?,
+            pos: self.pos(&node),
+            operation: self.required(&node, op_attr)?,
+            entity_set: node.attribute("EntitySet").map(str::to_string),
+            annotations: self.inline_annotations(node)?,
+        })
+    }
+
+    fn inline_annotations(&self, node: Node) -> Result<Vec<Annotation>> {
+        children(node)
+            .filter(|n| local(n) == "Annotation")
+            .map(|n| self.annotation(n))
+            .collect()
+    }
+
+    fn annotation(&self, node: Node) -> Result<Annotation> {
+        Ok(Annotation {
+            term: self.required(&node, "Term")?,
+            qualifier: node.attribute("Qualifier").map(str::to_string),
+            pos: self.pos(&node),
+            value: self.expression(node, 0)?,
+        })
+    }
+
+    /// The value of an `Annotation` or `PropertyValue`: an attribute form or one child element.
+    fn expression(&self, node: Node, depth: usize) -> Result<Value> {
+        if depth > MAX_EXPRESSION_DEPTH {
+            return Err(self.err(&node, "annotation expression nested too deeply"));
+        }
+        for attr in node.attributes() {
+            if let Some(v) = constant(attr.name(), attr.value()) {
+                return Ok(v);
+            }
+        }
+        match children(node).find(|n| local(n) != "Annotation") {
+            Some(child) => self.element_expression(child, depth + 1),
+            None => Ok(Value::Absent),
+        }
+    }
+
+    fn element_expression(&self, node: Node, depth: usize) -> Result<Value> {
+        if depth > MAX_EXPRESSION_DEPTH {
+            return Err(self.err(&node, "annotation expression nested too deeply"));
+        }
+        let name = local(&node);
+        let text = node.text().unwrap_or("").trim();
+        if let Some(v) = constant(name, text) {
+            return Ok(v);
+        }
+        Ok(match name {
+            "Null" => Value::Null,
+            "Record" => {
+                let mut record = Record {
+                    type_name: node.attribute("Type").map(str::to_string),
+                    properties: Vec::new(),
+                };
+                for pv in children(node).filter(|n| local(n) == "PropertyValue") {
+                    let property = self.required(&pv, "Property")?;
+                    record
+                        .properties
+                        .push((property, self.expression(pv, depth + 1)?));
+                }
+                Value::Record(record)
+            }
+            "Collection" => Value::Collection(
+                children(node)
+                    .filter(|n| local(n) != "Annotation")
+                    .map(|n| self.element_expression(n, depth + 1))
+                    .collect::<Result<_>>()?,
+            ),
+            other => Value::Other(other.to_string()),
+        })
+    }
+}
+
+/// Constant and path expressions, spelled the same as attribute and as element.
+fn constant(kind: &str, text: &str) -> Option<Value> {
+    Some(match kind {
+        "String" => Value::String(text.to_string()),
+        "Bool" => Value::Bool(matches!(text.trim(), "true" | "True")),
+        "Int" => match text.trim().parse() {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Text {
+                kind: kind.to_string(),
+                text: text.to_string(),
+            },
+        },
+        "Float" | "Decimal" | "Date" | "DateTimeOffset" | "Duration" | "Guid" | "Binary"
+        | "TimeOfDay" | "UrlRef" => Value::Text {
+            kind: kind.to_string(),
+            text: text.to_string(),
+        },
+        "EnumMember" => Value::EnumMember(text.trim().to_string()),
+        "Path"
+        | "PropertyPath"
+        | "NavigationPropertyPath"
+        | "AnnotationPath"
+        | "ModelElementPath" => Value::Path {
+            kind: kind.to_string(),
+            path: text.trim().to_string(),
+        },
+        _ => return None,
+    })
+}

@@ -1,0 +1,278 @@
+//! Structs for entity and complex types, their field enums, and type definitions.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{deprecated_attr, doc_lines};
+use super::ident;
+use crate::model::{Target, TypeId, TypeKind, TypeRef};
+use crate::plan::{FieldKind, FieldPlan, Plan, RustType};
+
+/// Structs (and their field enums) for `ids`, in order.
+pub(super) fn structs(plan: &Plan, module: usize, ids: &[TypeId]) -> TokenStream {
+    let items = ids.iter().map(|&id| one_struct(plan, module, id));
+    quote!(#(#items)*)
+}
+
+fn type_label(plan: &Plan, r: &TypeRef) -> String {
+    let inner = match &r.target {
+        Target::Primitive(p) => p.edm_name(),
+        Target::Type(id) => plan.model.ty(*id).qualified_name(),
+    };
+    if r.collection {
+        format!("Collection({inner})")
+    } else {
+        inner
+    }
+}
+
+fn field_doc(plan: &Plan, id: TypeId, f: &FieldPlan) -> TokenStream {
+    let (annotations, what) = match f.kind {
+        FieldKind::Property(p) => {
+            let mut facts = vec![format!("`{}`", type_label(plan, &f.ty))];
+            if !p.nullable {
+                facts.push("not nullable".into());
+            }
+            if let Some(d) = &p.default_value {
+                facts.push(format!("default `{}`", super::sanitize(d)));
+            }
+            if p.annotations.computed {
+                facts.push("computed by the service (read-only)".into());
+            }
+            (
+                &p.annotations,
+                format!("Property `{}`: {}.", f.wire, facts.join(", ")),
+            )
+        }
+        FieldKind::Navigation(n) => {
+            let mut facts = vec![format!("`{}`", type_label(plan, &f.ty))];
+            if n.contains_target {
+                facts.push("contained".into());
+            }
+            (
+                &n.annotations,
+                format!(
+                    "Navigation property `{}`: {}; present when expanded (`$expand`).",
+                    f.wire,
+                    facts.join(", ")
+                ),
+            )
+        }
+    };
+    let mut extra = vec![what];
+    if f.declared_in != id {
+        extra.push(format!(
+            "Inherited from `{}`.",
+            plan.model.ty(f.declared_in).qualified_name()
+        ));
+    }
+    if let Some(plain) = &f.collided_with {
+        extra.push(format!(
+            "Named `{}` because `{plain}` is taken by another property of this type.",
+            f.ident
+        ));
+    }
+    let docs = doc_lines(annotations, &extra);
+    let deprecated = deprecated_attr(annotations);
+    quote!(#docs #deprecated)
+}
+
+fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
+    let ty = plan.model.ty(id);
+    let s = ty
+        .structured()
+        .expect("only structured types are passed here");
+    let name = plan.name(id);
+    let struct_ident = format_ident!("{}", name.ident);
+    let types = RustType::new(plan, module);
+    let fields = &plan.fields[&id];
+
+    let mut facts = vec![format!(
+        "CSDL {} `{}`",
+        if ty.is_entity() {
+            "entity type"
+        } else {
+            "complex type"
+        },
+        ty.qualified_name()
+    )];
+    if let Some(base) = s.base {
+        facts.push(format!(
+            "base type `{}`",
+            plan.model.ty(base).qualified_name()
+        ));
+    }
+    if s.is_abstract {
+        facts.push("abstract".into());
+    }
+    if s.open {
+        facts.push("open type: dynamic properties land in `additional_properties`".into());
+    }
+    if s.has_stream {
+        facts.push("media entity (has a stream)".into());
+    }
+    if ty.is_entity() {
+        let key = plan.model.key_of(id);
+        if !key.is_empty() {
+            facts.push(format!("key `{}`", key.join(", ")));
+        }
+    }
+    let mut extra = vec![format!("{}.", facts.join("; "))];
+    if let Some(plain) = &name.collided_with {
+        extra.push(format!(
+            "Named `{}` because `{plain}` is taken by another type of this namespace.",
+            name.ident
+        ));
+    }
+    let docs = doc_lines(&ty.annotations, &extra);
+    let deprecated = deprecated_attr(&ty.annotations);
+
+    let field_defs = fields.iter().map(|f| {
+        let doc = field_doc(plan, id, f);
+        let ident = ident(&f.ident);
+        let wire = &f.wire;
+        let value = types.value(&f.ty, f.boxed);
+        // The attribute is left out when the field name already is the wire name.
+        let rename = if f.ident == f.wire {
+            quote!()
+        } else {
+            quote!(#[serde(rename = #wire)])
+        };
+        quote! {
+            #doc
+            #rename
+            pub #ident: Option<#value>,
+        }
+    });
+    let writes = fields.iter().map(|f| {
+        let ident = ident(&f.ident);
+        let wire = &f.wire;
+        quote!(object.field(#wire, self.#ident.as_ref())?;)
+    });
+
+    let field_enum = if fields.is_empty() {
+        quote!()
+    } else {
+        field_enum(plan, id, &struct_ident, fields)
+    };
+
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+        #[serde(default)]
+        pub struct #struct_ident {
+            #(#field_defs)*
+            /// Properties the metadata does not declare and instance annotations
+            /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+            /// for an unset declared property sends an explicit JSON `null`.
+            #[serde(flatten)]
+            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        }
+
+        impl serde::Serialize for #struct_ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+                    serializer,
+                    &self.additional_properties,
+                )?;
+                #(#writes)*
+                object.end()
+            }
+        }
+
+        #field_enum
+    }
+}
+
+fn field_enum(
+    plan: &Plan,
+    id: TypeId,
+    struct_ident: &proc_macro2::Ident,
+    fields: &[FieldPlan],
+) -> TokenStream {
+    let enum_name = plan.name(id).field_enum.clone().unwrap_or_default();
+    let enum_ident = format_ident!("{}", enum_name);
+    let variants: Vec<_> = fields
+        .iter()
+        .map(|f| format_ident!("{}", f.variant))
+        .collect();
+    let wires: Vec<_> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let idents: Vec<_> = fields.iter().map(|f| ident(&f.ident)).collect();
+    let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+    let enum_doc = format!(
+        " The properties of [`{}`] by wire name: for `$select`, `$expand`, `$orderby` and [`{}::set_null`].",
+        struct_ident, struct_ident
+    );
+    quote! {
+        impl #struct_ident {
+            /// Clears `field` and records an explicit JSON `null` for it, so an update
+            /// (`PATCH`) payload resets the property on the service.
+            pub fn set_null(&mut self, field: #enum_ident) -> &mut Self {
+                match field {
+                    #(#enum_ident::#variants => self.#idents = None,)*
+                }
+                self.additional_properties
+                    .insert(field.as_str().to_owned(), serde_json::Value::Null);
+                self
+            }
+        }
+
+        #[doc = #enum_doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #enum_ident {
+            #(#[doc = #variant_docs] #variants,)*
+        }
+
+        impl #enum_ident {
+            /// Every property, in declaration order (inherited first).
+            pub const ALL: &'static [Self] = &[#(Self::#variants),*];
+
+            /// The property name on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                }
+            }
+        }
+
+        impl AsRef<str> for #enum_ident {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl std::fmt::Display for #enum_ident {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// `pub type` aliases for type definitions.
+pub(super) fn type_definitions(plan: &Plan, _module: usize, ids: &[TypeId]) -> TokenStream {
+    let items = ids.iter().map(|&id| {
+        let ty = plan.model.ty(id);
+        let TypeKind::Definition(p) = &ty.kind else {
+            return quote!();
+        };
+        let name = format_ident!("{}", plan.name(id).ident);
+        let target = RustType::primitive(p);
+        let docs = doc_lines(
+            &ty.annotations,
+            &[format!(
+                "CSDL type definition `{}` over `{}`.",
+                ty.qualified_name(),
+                p.edm_name()
+            )],
+        );
+        let deprecated = deprecated_attr(&ty.annotations);
+        quote! {
+            #docs
+            #deprecated
+            pub type #name = #target;
+        }
+    });
+    quote!(#(#items)*)
+}

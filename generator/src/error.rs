@@ -1,0 +1,107 @@
+//! Errors that point at the input: file, line, column and the offending name.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a source file (1-based line and column, in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub col: u32,
+}
+
+/// What went wrong, broadly; lets callers and tests match without parsing messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Reading or writing a file failed.
+    Io,
+    /// The input is not well-formed XML (or is not UTF-8, or declares a DTD).
+    Xml,
+    /// The XML is well formed but not valid CSDL (missing attribute, bad value, duplicate name).
+    Csdl,
+    /// A type or element reference that does not resolve.
+    Unresolved,
+    /// A base-type chain that loops.
+    Cycle,
+    /// A root, override or setting that does not fit the input.
+    Config,
+    /// A CSDL name that cannot be turned into a Rust name.
+    Naming,
+}
+
+/// An error from any stage of the pipeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// Broad category.
+    pub kind: ErrorKind,
+    /// Human-readable description (without location).
+    pub message: String,
+    /// The file the error is in, when known.
+    pub file: Option<PathBuf>,
+    /// Where in the file, when known.
+    pub pos: Option<Pos>,
+    /// The offending CSDL name (type, property, target...), when there is one.
+    pub name: Option<String>,
+}
+
+/// Result alias used throughout the generator.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A new error of `kind` with `message` and no location yet.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            file: None,
+            pos: None,
+            name: None,
+        }
+    }
+
+    /// Attaches the position.
+    pub fn at(mut self, pos: Pos) -> Self {
+        self.pos = Some(pos);
+        self
+    }
+
+    /// Attaches the offending name.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Attaches the file, unless one is already set.
+    pub fn in_file(mut self, file: &Path) -> Self {
+        if self.file.is_none() {
+            self.file = Some(file.to_path_buf());
+        }
+        self
+    }
+
+    pub(crate) fn io(path: &Path, err: &std::io::Error) -> Self {
+        Error::new(ErrorKind::Io, format!("cannot access file: {err}")).in_file(path)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.pos) {
+            (Some(file), Some(pos)) => write!(f, "{}:{}:{}: ", file.display(), pos.line, pos.col)?,
+            (Some(file), None) => write!(f, "{}: ", file.display())?,
+            (None, Some(pos)) => write!(f, "{}:{}: ", pos.line, pos.col)?,
+            (None, None) => {}
+        }
+        f.write_str(&self.message)?;
+        if let Some(name) = &self.name {
+            if !self.message.contains(name.as_str()) {
+                write!(f, " (`{name}`)")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,180 @@
+//! `csdl-codegen` turns OData v4 CSDL metadata (such as Microsoft Graph's) into Rust crates.
+//!
+//! The pipeline, one module per stage:
+//! [`csdl`] (read XML) → [`model`] (resolve names) → [`overrides`] (patch known gaps) →
+//! [`select`] (what the roots reach) → [`plan`] (Rust names and types) → [`emit`] (tokens,
+//! formatted) → [`write`] (files, atomically).
+//!
+//! ```no_run
+//! use csdl_codegen::{Generator, Root};
+//!
+//! let output = Generator::new("specs/graph-v1.0.sync.csdl.xml")
+//!     .roots(Root::synchronization())
+//!     .crate_name("graph-synchronization-models")
+//!     .generate()?;
+//! output.write_models("generated/graph-synchronization-models")?;
+//! # Ok::<(), csdl_codegen::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod csdl;
+pub mod emit;
+pub mod error;
+pub mod extract;
+pub mod model;
+pub mod overrides;
+pub mod plan;
+pub mod select;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use error::{Error, ErrorKind, Pos, Result};
+pub use select::Root;
+pub use write::OutputFile;
+
+/// Generator settings; build with [`Generator::new`] and the setters, then call
+/// [`Generator::generate`].
+#[derive(Debug, Clone)]
+pub struct Generator {
+    input: PathBuf,
+    roots: Vec<Root>,
+    all: bool,
+    overrides: Option<PathBuf>,
+    crate_name: String,
+    version: String,
+    source_label: Option<String>,
+    command: String,
+    runtime_dependency: String,
+}
+
+/// What a generation run produced.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The models crate: `Cargo.toml` and sources, paths relative to the crate directory.
+    pub models: Vec<OutputFile>,
+    /// Problems that did not stop generation.
+    pub warnings: Vec<String>,
+    /// One line per override entry.
+    pub overrides: Vec<String>,
+    /// Number of selected types and operations.
+    pub counts: (usize, usize),
+}
+
+impl Output {
+    /// Writes the models crate into `dir` (replacing it atomically).
+    pub fn write_models(&self, dir: impl AsRef<Path>) -> Result<()> {
+        write::write_tree(dir.as_ref(), &self.models)
+    }
+}
+
+impl Generator {
+    /// A generator for the CSDL file at `input`, with the synchronization roots.
+    pub fn new(input: impl Into<PathBuf>) -> Self {
+        Generator {
+            input: input.into(),
+            roots: Root::synchronization(),
+            all: false,
+            overrides: None,
+            crate_name: "graph-models".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            source_label: None,
+            command: "csdl-codegen generate".into(),
+            runtime_dependency: format!(
+                "graph-odata-runtime = {{ version = \"{}\", default-features = false }}",
+                env!("CARGO_PKG_VERSION")
+            ),
+        }
+    }
+
+    /// Replaces the roots selection starts from.
+    pub fn roots(mut self, roots: Vec<Root>) -> Self {
+        self.roots = roots;
+        self
+    }
+
+    /// Selects every type and operation of the document instead of a closure.
+    pub fn all(mut self, all: bool) -> Self {
+        self.all = all;
+        self
+    }
+
+    /// An override file to apply before selection.
+    pub fn overrides(mut self, path: impl Into<PathBuf>) -> Self {
+        self.overrides = Some(path.into());
+        self
+    }
+
+    /// The Cargo package name of the models crate.
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.crate_name = name.into();
+        self
+    }
+
+    /// The version written into the generated `Cargo.toml`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// How the input is named in generated headers (default: the input path as given).
+    pub fn source_label(mut self, label: impl Into<String>) -> Self {
+        self.source_label = Some(label.into());
+        self
+    }
+
+    /// The regeneration command shown in generated headers.
+    pub fn command(mut self, command: impl Into<String>) -> Self {
+        self.command = command.into();
+        self
+    }
+
+    /// The `graph-odata-runtime = ...` dependency line of generated `Cargo.toml` files
+    /// (a workspace uses a `path` dependency).
+    pub fn runtime_dependency(mut self, line: impl Into<String>) -> Self {
+        self.runtime_dependency = line.into();
+        self
+    }
+
+    /// Runs the pipeline in memory.
+    pub fn generate(&self) -> Result<Output> {
+        let in_input = |e: Error| e.in_file(&self.input);
+        let document = csdl::read_file(&self.input)?;
+        let mut model = model::resolve(&document).map_err(in_input)?;
+        let overrides = match &self.overrides {
+            Some(path) => overrides::Overrides::read(path)?
+                .apply(&mut model)
+                .map_err(|e| e.in_file(path))?,
+            None => Vec::new(),
+        };
+        let selection = if self.all {
+            select::select_all(&model)
+        } else {
+            select::select(&model, &self.roots).map_err(in_input)?
+        };
+        let plan = plan::Plan::new(&model, &selection);
+        let info = emit::CrateInfo {
+            crate_name: self.crate_name.clone(),
+            version: self.version.clone(),
+            source: self
+                .source_label
+                .clone()
+                .unwrap_or_else(|| self.input.display().to_string()),
+            command: self.command.clone(),
+            runtime_dependency: self.runtime_dependency.clone(),
+            description: String::new(),
+        };
+        let models = emit::models_crate(&plan, &info)?;
+        let input = self.input.display().to_string();
+        Ok(Output {
+            models,
+            warnings: model
+                .warnings
+                .iter()
+                .map(|w| format!("{input}:{w}"))
+                .collect(),
+            overrides,
+            counts: (selection.types.len(), selection.operations.len()),
+        })
+    }
+}

@@ -1,0 +1,131 @@
+//! The vocabulary terms the generator understands, pulled out of raw annotations.
+//! Unknown terms are kept in [`Annotations::other`], never an error.
+
+use crate::csdl::{Annotation, Value};
+
+/// Understood annotations of one model element.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Annotations {
+    /// `Core.Description`.
+    pub description: Option<String>,
+    /// `Core.LongDescription`.
+    pub long_description: Option<String>,
+    /// `Core.Revisions` entries.
+    pub revisions: Vec<Revision>,
+    /// `Core.Computed` (true when present without a value).
+    pub computed: bool,
+    /// `Core.Permissions` member names.
+    pub permissions: Vec<String>,
+    /// `Core.AlternateKeys`.
+    pub alternate_keys: Vec<AlternateKey>,
+    /// `Capabilities.UpdateRestrictions/UpdateMethod` (`PATCH` or `PUT`).
+    pub update_method: Option<String>,
+    /// Every other annotation, verbatim.
+    pub other: Vec<Annotation>,
+}
+
+/// One `Core.Revisions` record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Revision {
+    /// `Added`, `Modified` or `Deprecated`.
+    pub kind: String,
+    pub date: Option<String>,
+    pub removal_date: Option<String>,
+    pub version: Option<String>,
+    pub description: Option<String>,
+}
+
+/// One `Core.AlternateKey`: `(alias, property path)` pairs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AlternateKey {
+    pub parts: Vec<(String, String)>,
+}
+
+/// `Org.OData.Core.V1.Description` and `Core.Description` both name the same term.
+fn term_is(term: &str, vocabulary: &str, name: &str) -> bool {
+    let Some(rest) = term.strip_suffix(name).and_then(|t| t.strip_suffix('.')) else {
+        return false;
+    };
+    rest == vocabulary || rest == format!("Org.OData.{vocabulary}.V1")
+}
+
+impl Annotations {
+    /// Interprets and adds `annotation`.
+    pub fn add(&mut self, annotation: &Annotation) {
+        let term = annotation.term.as_str();
+        let value = &annotation.value;
+        if annotation.qualifier.is_some() {
+            // Qualified annotations target a specific consumer; keep them raw.
+            self.other.push(annotation.clone());
+        } else if term_is(term, "Core", "Description") {
+            self.description = value.as_str().map(str::to_string);
+        } else if term_is(term, "Core", "LongDescription") {
+            self.long_description = value.as_str().map(str::to_string);
+        } else if term_is(term, "Core", "Computed") {
+            self.computed = !matches!(value, Value::Bool(false));
+        } else if term_is(term, "Core", "Revisions") {
+            if let Value::Collection(items) = value {
+                for item in items {
+                    if let Value::Record(r) = item {
+                        let text = |n: &str| r.get(n).and_then(Value::as_str).map(str::to_string);
+                        let kind = text("Kind").unwrap_or_default();
+                        self.revisions.push(Revision {
+                            kind: kind.rsplit('/').next().unwrap_or_default().to_string(),
+                            date: text("Date"),
+                            removal_date: text("RemovalDate"),
+                            version: text("Version"),
+                            description: text("Description"),
+                        });
+                    }
+                }
+            }
+        } else if term_is(term, "Core", "Permissions") {
+            let members = value.as_str().unwrap_or_default();
+            self.permissions = members
+                .split_whitespace()
+                .map(|m| m.rsplit('/').next().unwrap_or(m).to_string())
+                .collect();
+        } else if term_is(term, "Core", "AlternateKeys") {
+            if let Value::Collection(keys) = value {
+                for key in keys {
+                    let Value::Record(record) = key else { continue };
+                    let Some(Value::Collection(refs)) = record.get("Key") else {
+                        continue;
+                    };
+                    let parts = refs
+                        .iter()
+                        .filter_map(|r| match r {
+                            Value::Record(r) => {
+                                let name = r.get("Name").and_then(Value::as_str)?.to_string();
+                                let alias = r
+                                    .get("Alias")
+                                    .and_then(Value::as_str)
+                                    .map_or_else(|| name.clone(), str::to_string);
+                                Some((alias, name))
+                            }
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>();
+                    if !parts.is_empty() {
+                        self.alternate_keys.push(AlternateKey { parts });
+                    }
+                }
+            }
+        } else if term_is(term, "Capabilities", "UpdateRestrictions") {
+            if let Value::Record(r) = value {
+                if let Some(method) = r.get("UpdateMethod").and_then(Value::as_str) {
+                    self.update_method =
+                        Some(method.rsplit('/').next().unwrap_or(method).to_uppercase());
+                }
+            }
+            self.other.push(annotation.clone());
+        } else {
+            self.other.push(annotation.clone());
+        }
+    }
+
+    /// The `Deprecated` revision, if any.
+    pub fn deprecation(&self) -> Option<&Revision> {
+        self.revisions.iter().find(|r| r.kind == "Deprecated")
+    }
+}

@@ -1,0 +1,380 @@
+//! Stage 2: the resolved model. Every type reference points at a [`TypeId`] or a
+//! [`Primitive`], aliases are gone, base types are checked for cycles, and annotations from
+//! `<Annotations Target>` blocks are attached to their subjects.
+
+mod annotations;
+mod resolve;
+
+pub use annotations::{AlternateKey, Annotations, Revision};
+pub use resolve::resolve;
+
+use crate::csdl::OperationKind;
+use crate::error::Pos;
+
+/// Index of a type in [`Model::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// Index of an operation (one overload) in [`Model::operations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OperationId(pub usize);
+
+/// EDM primitive types.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Primitive {
+    String,
+    Boolean,
+    Byte,
+    SByte,
+    Int16,
+    Int32,
+    Int64,
+    Single,
+    Double,
+    Decimal,
+    Guid,
+    Date,
+    TimeOfDay,
+    DateTimeOffset,
+    Duration,
+    Binary,
+    Stream,
+    Untyped,
+    /// `Edm.Geography*` / `Edm.Geometry*`: kept as GeoJSON values.
+    Spatial(String),
+    /// Abstract EDM types (`Edm.PrimitiveType`, `Edm.ComplexType`, `Edm.EntityType`, paths...).
+    Abstract(String),
+}
+
+impl Primitive {
+    /// Maps an `Edm.*` name (without the `Edm.` prefix) to a primitive.
+    pub fn from_edm(name: &str) -> Option<Primitive> {
+        Some(match name {
+            "String" => Primitive::String,
+            "Boolean" => Primitive::Boolean,
+            "Byte" => Primitive::Byte,
+            "SByte" => Primitive::SByte,
+            "Int16" => Primitive::Int16,
+            "Int32" => Primitive::Int32,
+            "Int64" => Primitive::Int64,
+            "Single" => Primitive::Single,
+            "Double" => Primitive::Double,
+            "Decimal" => Primitive::Decimal,
+            "Guid" => Primitive::Guid,
+            "Date" => Primitive::Date,
+            "TimeOfDay" => Primitive::TimeOfDay,
+            "DateTimeOffset" => Primitive::DateTimeOffset,
+            "Duration" => Primitive::Duration,
+            "Binary" => Primitive::Binary,
+            "Stream" => Primitive::Stream,
+            "Untyped" => Primitive::Untyped,
+            s if s.starts_with("Geography") || s.starts_with("Geometry") => {
+                Primitive::Spatial(s.to_string())
+            }
+            "PrimitiveType"
+            | "ComplexType"
+            | "EntityType"
+            | "AnnotationPath"
+            | "PropertyPath"
+            | "NavigationPropertyPath"
+            | "AnyPropertyPath"
+            | "ModelElementPath" => Primitive::Abstract(name.to_string()),
+            _ => return None,
+        })
+    }
+
+    /// The CSDL spelling, `Edm.` included.
+    pub fn edm_name(&self) -> String {
+        let s = match self {
+            Primitive::Spatial(s) | Primitive::Abstract(s) => return format!("Edm.{s}"),
+            other => format!("{other:?}"),
+        };
+        format!("Edm.{s}")
+    }
+}
+
+/// What a type reference points at.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Target {
+    Primitive(Primitive),
+    Type(TypeId),
+}
+
+/// A resolved type reference, `Collection(...)` or single.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TypeRef {
+    pub collection: bool,
+    pub target: Target,
+}
+
+impl TypeRef {
+    /// The named type this refers to, if it is not a primitive.
+    pub fn type_id(&self) -> Option<TypeId> {
+        match self.target {
+            Target::Type(id) => Some(id),
+            Target::Primitive(_) => None,
+        }
+    }
+}
+
+/// A resolved document.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// Schemas in document order: `(namespace, alias)`.
+    pub namespaces: Vec<(String, Option<String>)>,
+    pub types: Vec<Type>,
+    pub operations: Vec<Operation>,
+    pub containers: Vec<Container>,
+    /// Problems that do not stop generation (annotation targets that point nowhere, ...).
+    pub warnings: Vec<String>,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct Type {
+    pub namespace: String,
+    pub name: String,
+    pub pos: Pos,
+    pub kind: TypeKind,
+    pub annotations: Annotations,
+}
+
+impl Type {
+    /// `namespace.name`.
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
+
+    /// The structure of an entity or complex type.
+    pub fn structured(&self) -> Option<&Structured> {
+        match &self.kind {
+            TypeKind::Entity(s) | TypeKind::Complex(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an entity type.
+    pub fn is_entity(&self) -> bool {
+        matches!(self.kind, TypeKind::Entity(_))
+    }
+}
+
+/// The four kinds of named types.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Entity(Structured),
+    Complex(Structured),
+    Enum(Enum),
+    /// A `TypeDefinition` over a primitive.
+    Definition(Primitive),
+}
+
+/// An entity or complex type.
+#[derive(Debug, Clone, Default)]
+pub struct Structured {
+    pub base: Option<TypeId>,
+    pub is_abstract: bool,
+    pub open: bool,
+    pub has_stream: bool,
+    /// Declared key property names (entity types; inherited keys are found through `base`).
+    pub key: Vec<String>,
+    /// Own (not inherited) structural properties.
+    pub properties: Vec<Property>,
+    /// Own navigation properties.
+    pub navigations: Vec<Navigation>,
+    /// Types whose `BaseType` is this one, in document order.
+    pub derived: Vec<TypeId>,
+}
+
+/// A structural property.
+#[derive(Debug, Clone)]
+pub struct Property {
+    pub name: String,
+    pub pos: Pos,
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub default_value: Option<String>,
+    pub max_length: Option<String>,
+    pub precision: Option<String>,
+    pub scale: Option<String>,
+    pub annotations: Annotations,
+}
+
+/// A navigation property.
+#[derive(Debug, Clone)]
+pub struct Navigation {
+    pub name: String,
+    pub pos: Pos,
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub contains_target: bool,
+    pub partner: Option<String>,
+    pub annotations: Annotations,
+}
+
+/// An enum type.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub underlying: Primitive,
+    pub is_flags: bool,
+    pub members: Vec<Member>,
+}
+
+/// An enum member.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: String,
+    pub pos: Pos,
+    pub value: i64,
+    pub annotations: Annotations,
+}
+
+/// One action or function overload.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub kind: OperationKind,
+    pub namespace: String,
+    pub name: String,
+    pub pos: Pos,
+    /// The binding parameter's type, for bound operations.
+    pub binding: Option<TypeRef>,
+    pub is_composable: bool,
+    pub entity_set_path: Option<String>,
+    /// Parameters after the binding parameter.
+    pub parameters: Vec<Parameter>,
+    pub return_type: Option<ReturnType>,
+    pub annotations: Annotations,
+}
+
+impl Operation {
+    /// `namespace.name`.
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub name: String,
+    pub pos: Pos,
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub annotations: Annotations,
+}
+
+/// An operation's return type.
+#[derive(Debug, Clone)]
+pub struct ReturnType {
+    pub ty: TypeRef,
+    pub nullable: bool,
+}
+
+/// An entity container.
+#[derive(Debug, Clone)]
+pub struct Container {
+    pub namespace: String,
+    pub name: String,
+    pub entity_sets: Vec<EntitySet>,
+    pub singletons: Vec<EntitySet>,
+    pub imports: Vec<OperationImport>,
+    pub annotations: Annotations,
+}
+
+/// An entity set or singleton.
+#[derive(Debug, Clone)]
+pub struct EntitySet {
+    pub name: String,
+    pub pos: Pos,
+    pub entity_type: TypeId,
+    /// `(path, target)` navigation property bindings.
+    pub bindings: Vec<(String, String)>,
+    pub annotations: Annotations,
+}
+
+/// An action or function import.
+#[derive(Debug, Clone)]
+pub struct OperationImport {
+    pub kind: OperationKind,
+    pub name: String,
+    pub pos: Pos,
+    /// Every unbound overload of the imported operation.
+    pub overloads: Vec<OperationId>,
+    pub entity_set: Option<String>,
+    pub annotations: Annotations,
+}
+
+impl Model {
+    /// The type with this id.
+    pub fn ty(&self, id: TypeId) -> &Type {
+        &self.types[id.0]
+    }
+
+    /// Looks a type up by `namespace.name` (aliases are not accepted here).
+    pub fn find_type(&self, qualified: &str) -> Option<TypeId> {
+        self.types
+            .iter()
+            .position(|t| t.qualified_name() == qualified)
+            .map(TypeId)
+    }
+
+    /// The base-type chain of `id`, root first, `id` itself last.
+    pub fn lineage(&self, id: TypeId) -> Vec<TypeId> {
+        let mut chain = vec![id];
+        let mut current = id;
+        while let Some(base) = self.ty(current).structured().and_then(|s| s.base) {
+            if chain.contains(&base) {
+                break; // cycles are rejected by resolve; stay safe anyway
+            }
+            chain.push(base);
+            current = base;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// All structural properties of `id`, inherited ones first.
+    pub fn all_properties(&self, id: TypeId) -> Vec<(TypeId, &Property)> {
+        self.lineage(id)
+            .into_iter()
+            .flat_map(|t| {
+                self.ty(t)
+                    .structured()
+                    .into_iter()
+                    .flat_map(move |s| s.properties.iter().map(move |p| (t, p)))
+            })
+            .collect()
+    }
+
+    /// All navigation properties of `id`, inherited ones first.
+    pub fn all_navigations(&self, id: TypeId) -> Vec<(TypeId, &Navigation)> {
+        self.lineage(id)
+            .into_iter()
+            .flat_map(|t| {
+                self.ty(t)
+                    .structured()
+                    .into_iter()
+                    .flat_map(move |s| s.navigations.iter().map(move |n| (t, n)))
+            })
+            .collect()
+    }
+
+    /// The key property names of an entity type (declared on it or inherited).
+    pub fn key_of(&self, id: TypeId) -> Vec<String> {
+        self.lineage(id)
+            .into_iter()
+            .rev()
+            .find_map(|t| {
+                self.ty(t)
+                    .structured()
+                    .filter(|s| !s.key.is_empty())
+                    .map(|s| s.key.clone())
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether `derived` is `base` or inherits from it.
+    pub fn inherits_from(&self, derived: TypeId, base: TypeId) -> bool {
+        self.lineage(derived).contains(&base)
+    }
+}

@@ -1,0 +1,814 @@
+//! Turns the syntax tree into a [`Model`]: qualified and aliased names resolved, base types
+//! checked (kinds and cycles), duplicates rejected, annotation blocks attached.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::*;
+use crate::csdl::{self, Document};
+use crate::error::{Error, ErrorKind, Pos, Result};
+
+/// Resolves `doc` into a [`Model`].
+pub fn resolve(doc: &Document) -> Result<Model> {
+    let mut r = Resolver::new(doc)?;
+    r.register_types()?;
+    r.fill_types()?;
+    r.check_bases()?;
+    r.operations()?;
+    r.containers()?;
+    r.annotation_blocks();
+    Ok(r.model)
+}
+
+struct Resolver<'d> {
+    doc: &'d Document,
+    aliases: HashMap<String, String>,
+    type_ids: HashMap<String, TypeId>,
+    model: Model,
+}
+
+/// Where an annotation lands.
+#[derive(Clone, Copy)]
+enum Subject {
+    Type(TypeId),
+    Property(TypeId, usize),
+    Navigation(TypeId, usize),
+    Member(TypeId, usize),
+    Operation(OperationId),
+    Parameter(OperationId, usize),
+    Container(usize),
+    EntitySet(usize, usize),
+    Singleton(usize, usize),
+    Import(usize, usize),
+}
+
+impl<'d> Resolver<'d> {
+    fn new(doc: &'d Document) -> Result<Self> {
+        let mut aliases = HashMap::new();
+        let mut model = Model::default();
+        for schema in &doc.schemas {
+            aliases.insert(schema.namespace.clone(), schema.namespace.clone());
+            if let Some(alias) = &schema.alias {
+                if let Some(existing) = aliases.get(alias) {
+                    if existing != &schema.namespace {
+                        return Err(Error::new(
+                            ErrorKind::Csdl,
+                            format!("alias `{alias}` is declared for two namespaces"),
+                        )
+                        .at(schema.pos)
+                        .named(alias));
+                    }
+                }
+                aliases.insert(alias.clone(), schema.namespace.clone());
+            }
+            model
+                .namespaces
+                .push((schema.namespace.clone(), schema.alias.clone()));
+        }
+        Ok(Resolver {
+            doc,
+            aliases,
+            type_ids: HashMap::new(),
+            model,
+        })
+    }
+
+    /// `graph.foo` -> `microsoft.graph.foo`; unknown prefixes are returned unchanged.
+    fn canonical(&self, qualified: &str) -> String {
+        match qualified.rsplit_once('.') {
+            Some((ns, name)) => match self.aliases.get(ns) {
+                Some(full) => format!("{full}.{name}"),
+                None => qualified.to_string(),
+            },
+            None => qualified.to_string(),
+        }
+    }
+
+    fn type_ref(&self, raw: &str, pos: Pos) -> Result<TypeRef> {
+        let raw = raw.trim();
+        let unresolved = |msg: String| Error::new(ErrorKind::Unresolved, msg).at(pos).named(raw);
+        let (collection, inner) = match raw.strip_prefix("Collection(") {
+            Some(rest) => match rest.strip_suffix(')') {
+                Some(inner) => (true, inner.trim()),
+                None => return Err(unresolved(format!("malformed collection type `{raw}`"))),
+            },
+            None => (false, raw),
+        };
+        if inner.contains(['(', ')']) || inner.is_empty() {
+            return Err(unresolved(format!("malformed type reference `{raw}`")));
+        }
+        if let Some(edm) = inner.strip_prefix("Edm.") {
+            return match Primitive::from_edm(edm) {
+                Some(p) => Ok(TypeRef {
+                    collection,
+                    target: Target::Primitive(p),
+                }),
+                None => Err(unresolved(format!("unknown EDM primitive type `{inner}`"))),
+            };
+        }
+        match self.type_ids.get(&self.canonical(inner)) {
+            Some(id) => Ok(TypeRef {
+                collection,
+                target: Target::Type(*id),
+            }),
+            None => Err(unresolved(format!("type `{inner}` is not defined"))),
+        }
+    }
+
+    fn register_types(&mut self) -> Result<()> {
+        for schema in &self.doc.schemas {
+            let names = schema
+                .entity_types
+                .iter()
+                .chain(&schema.complex_types)
+                .map(|t| (&t.name, t.pos))
+                .chain(schema.enum_types.iter().map(|t| (&t.name, t.pos)))
+                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.pos)));
+            for (name, pos) in names {
+                check_simple_identifier(name, pos)?;
+                let qualified = format!("{}.{}", schema.namespace, name);
+                if self.type_ids.contains_key(&qualified) {
+                    return Err(Error::new(
+                        ErrorKind::Csdl,
+                        format!("type `{qualified}` is defined twice"),
+                    )
+                    .at(pos)
+                    .named(qualified));
+                }
+                let id = TypeId(self.model.types.len());
+                self.type_ids.insert(qualified, id);
+                self.model.types.push(Type {
+                    namespace: schema.namespace.clone(),
+                    name: name.clone(),
+                    pos,
+                    kind: TypeKind::Definition(Primitive::Untyped),
+                    annotations: Annotations::default(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn fill_types(&mut self) -> Result<()> {
+        for schema in &self.doc.schemas {
+            for (list, entity) in [(&schema.entity_types, true), (&schema.complex_types, false)] {
+                for t in list {
+                    let id = self.type_ids[&format!("{}.{}", schema.namespace, t.name)];
+                    let s = self.structured(t, entity)?;
+                    let ty = &mut self.model.types[id.0];
+                    ty.kind = if entity {
+                        TypeKind::Entity(s)
+                    } else {
+                        TypeKind::Complex(s)
+                    };
+                    ty.annotations = collect(&t.annotations);
+                }
+            }
+            for e in &schema.enum_types {
+                let id = self.type_ids[&format!("{}.{}", schema.namespace, e.name)];
+                let kind = TypeKind::Enum(self.enum_type(e, &schema.namespace)?);
+                let ty = &mut self.model.types[id.0];
+                ty.kind = kind;
+                ty.annotations = collect(&e.annotations);
+            }
+            for d in &schema.type_definitions {
+                let id = self.type_ids[&format!("{}.{}", schema.namespace, d.name)];
+                let underlying = match self.type_ref(&d.underlying_type, d.pos)? {
+                    TypeRef {
+                        collection: false,
+                        target: Target::Primitive(p),
+                    } => p,
+                    _ => {
+                        return Err(Error::new(
+                            ErrorKind::Csdl,
+                            "a type definition's underlying type must be a primitive type",
+                        )
+                        .at(d.pos)
+                        .named(&d.name))
+                    }
+                };
+                let ty = &mut self.model.types[id.0];
+                ty.kind = TypeKind::Definition(underlying);
+                ty.annotations = collect(&d.annotations);
+            }
+        }
+        Ok(())
+    }
+
+    fn structured(&self, t: &csdl::StructuredType, entity: bool) -> Result<Structured> {
+        let base = match &t.base_type {
+            Some(b) => {
+                let r = self.type_ref(b, t.pos)?;
+                let id = match r {
+                    TypeRef {
+                        collection: false,
+                        target: Target::Type(id),
+                    } => id,
+                    _ => {
+                        return Err(Error::new(
+                            ErrorKind::Csdl,
+                            format!("base type `{b}` of `{}` is not a structured type", t.name),
+                        )
+                        .at(t.pos)
+                        .named(b))
+                    }
+                };
+                Some(id)
+            }
+            None => None,
+        };
+        let mut seen: BTreeMap<&str, Pos> = BTreeMap::new();
+        let mut s = Structured {
+            base,
+            is_abstract: t.is_abstract,
+            open: t.open_type,
+            has_stream: t.has_stream,
+            key: t.key.clone(),
+            ..Structured::default()
+        };
+        for p in &t.properties {
+            check_simple_identifier(&p.name, p.pos)?;
+            if seen.insert(&p.name, p.pos).is_some() {
+                return Err(duplicate_member(&t.name, &p.name, p.pos));
+            }
+            s.properties.push(Property {
+                name: p.name.clone(),
+                pos: p.pos,
+                ty: self.type_ref(&p.type_name, p.pos)?,
+                nullable: p.nullable,
+                default_value: p.default_value.clone(),
+                max_length: p.max_length.clone(),
+                precision: p.precision.clone(),
+                scale: p.scale.clone(),
+                annotations: collect(&p.annotations),
+            });
+        }
+        for n in &t.navigation_properties {
+            check_simple_identifier(&n.name, n.pos)?;
+            if seen.insert(&n.name, n.pos).is_some() {
+                return Err(duplicate_member(&t.name, &n.name, n.pos));
+            }
+            let ty = self.type_ref(&n.type_name, n.pos)?;
+            s.navigations.push(Navigation {
+                name: n.name.clone(),
+                pos: n.pos,
+                ty,
+                nullable: n.nullable,
+                contains_target: n.contains_target,
+                partner: n.partner.clone(),
+                annotations: collect(&n.annotations),
+            });
+        }
+        if !entity && !s.key.is_empty() {
+            return Err(
+                Error::new(ErrorKind::Csdl, "a complex type cannot have a key")
+                    .at(t.pos)
+                    .named(&t.name),
+            );
+        }
+        for k in &s.key {
+            if !t.properties.iter().any(|p| &p.name == k) {
+                return Err(Error::new(
+                    ErrorKind::Csdl,
+                    format!("key property `{k}` is not a property of `{}`", t.name),
+                )
+                .at(t.pos)
+                .named(k));
+            }
+        }
+        Ok(s)
+    }
+
+    fn enum_type(&self, e: &csdl::EnumType, namespace: &str) -> Result<Enum> {
+        let underlying = match e.underlying_type.as_deref() {
+            None => Primitive::Int32,
+            Some(u) => match u.strip_prefix("Edm.").and_then(Primitive::from_edm) {
+                Some(
+                    p @ (Primitive::Byte
+                    | Primitive::SByte
+                    | Primitive::Int16
+                    | Primitive::Int32
+                    | Primitive::Int64),
+                ) => p,
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::Csdl,
+                        format!("enum underlying type `{u}` is not an integer type"),
+                    )
+                    .at(e.pos)
+                    .named(format!("{namespace}.{}", e.name)))
+                }
+            },
+        };
+        let (min, max): (i64, i64) = match underlying {
+            Primitive::Byte => (0, u8::MAX.into()),
+            Primitive::SByte => (i8::MIN.into(), i8::MAX.into()),
+            Primitive::Int16 => (i16::MIN.into(), i16::MAX.into()),
+            Primitive::Int32 => (i32::MIN.into(), i32::MAX.into()),
+            _ => (i64::MIN, i64::MAX),
+        };
+        let mut members = Vec::new();
+        let mut seen = BTreeMap::new();
+        for m in &e.members {
+            check_simple_identifier(&m.name, m.pos)?;
+            if seen.insert(m.name.as_str(), ()).is_some() {
+                return Err(duplicate_member(&e.name, &m.name, m.pos));
+            }
+            if m.value < min || m.value > max {
+                return Err(Error::new(
+                    ErrorKind::Csdl,
+                    format!(
+                        "value {} of enum member `{}.{}` is out of range for {}",
+                        m.value,
+                        e.name,
+                        m.name,
+                        underlying.edm_name()
+                    ),
+                )
+                .at(m.pos)
+                .named(format!("{}.{}", e.name, m.name)));
+            }
+            members.push(Member {
+                name: m.name.clone(),
+                pos: m.pos,
+                value: m.value,
+                annotations: collect(&m.annotations),
+            });
+        }
+        Ok(Enum {
+            underlying,
+            is_flags: e.is_flags,
+            members,
+        })
+    }
+
+    fn check_bases(&mut self) -> Result<()> {
+        let n = self.model.types.len();
+        for i in 0..n {
+            let ty = &self.model.types[i];
+            let Some(s) = ty.structured() else { continue };
+            // Navigation targets declared after their owner are checked here.
+            for nav in &s.navigations {
+                if let Some(id) = nav.ty.type_id() {
+                    if !self.model.types[id.0].is_entity() {
+                        return Err(Error::new(
+                            ErrorKind::Csdl,
+                            format!(
+                                "navigation property `{}.{}` must target an entity type",
+                                ty.name, nav.name
+                            ),
+                        )
+                        .at(nav.pos)
+                        .named(self.model.types[id.0].qualified_name()));
+                    }
+                }
+            }
+            let Some(base) = s.base else { continue };
+            let base_ty = &self.model.types[base.0];
+            if base_ty.is_entity() != ty.is_entity() || base_ty.structured().is_none() {
+                return Err(Error::new(
+                    ErrorKind::Csdl,
+                    format!(
+                        "`{}` cannot derive from `{}`: base and derived types must be of the same kind",
+                        ty.qualified_name(),
+                        base_ty.qualified_name()
+                    ),
+                )
+                .at(ty.pos)
+                .named(base_ty.qualified_name()));
+            }
+            // Cycle check: a chain longer than the number of types must loop.
+            let mut current = Some(base);
+            let mut steps = 0;
+            while let Some(c) = current {
+                if c.0 == i || steps > n {
+                    return Err(Error::new(
+                        ErrorKind::Cycle,
+                        format!(
+                            "the base-type chain of `{}` loops back to itself",
+                            ty.qualified_name()
+                        ),
+                    )
+                    .at(ty.pos)
+                    .named(ty.qualified_name()));
+                }
+                steps += 1;
+                current = self.model.types[c.0].structured().and_then(|s| s.base);
+            }
+        }
+        for i in 0..n {
+            if let Some(base) = self.model.types[i].structured().and_then(|s| s.base) {
+                if let TypeKind::Entity(s) | TypeKind::Complex(s) =
+                    &mut self.model.types[base.0].kind
+                {
+                    s.derived.push(TypeId(i));
+                }
+            }
+        }
+        // Properties may not repeat an inherited name.
+        for i in 0..n {
+            let id = TypeId(i);
+            let mut seen = BTreeMap::new();
+            let props = self.model.all_properties(id);
+            let navs = self.model.all_navigations(id);
+            let names = props
+                .iter()
+                .map(|(_, p)| (&p.name, p.pos))
+                .chain(navs.iter().map(|(_, n)| (&n.name, n.pos)));
+            for (name, pos) in names {
+                if seen.insert(name.clone(), ()).is_some() {
+                    return Err(duplicate_member(&self.model.types[i].name, name, pos));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn operations(&mut self) -> Result<()> {
+        for schema in &self.doc.schemas {
+            for op in &schema.operations {
+                check_simple_identifier(&op.name, op.pos)?;
+                let mut params = Vec::new();
+                let mut seen = BTreeMap::new();
+                for p in &op.parameters {
+                    if seen.insert(p.name.as_str(), ()).is_some() {
+                        return Err(duplicate_member(&op.name, &p.name, p.pos));
+                    }
+                    params.push(Parameter {
+                        name: p.name.clone(),
+                        pos: p.pos,
+                        ty: self.type_ref(&p.type_name, p.pos)?,
+                        nullable: p.nullable,
+                        annotations: collect(&p.annotations),
+                    });
+                }
+                let binding = if op.is_bound {
+                    Some(params.remove(0).ty)
+                } else {
+                    None
+                };
+                let return_type = match &op.return_type {
+                    Some(r) => Some(ReturnType {
+                        ty: self.type_ref(&r.type_name, r.pos)?,
+                        nullable: r.nullable,
+                    }),
+                    None => None,
+                };
+                self.model.operations.push(Operation {
+                    kind: op.kind,
+                    namespace: schema.namespace.clone(),
+                    name: op.name.clone(),
+                    pos: op.pos,
+                    binding,
+                    is_composable: op.is_composable,
+                    entity_set_path: op.entity_set_path.clone(),
+                    parameters: params,
+                    return_type,
+                    annotations: collect(&op.annotations),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn containers(&mut self) -> Result<()> {
+        for schema in &self.doc.schemas {
+            for c in &schema.containers {
+                let mut container = Container {
+                    namespace: schema.namespace.clone(),
+                    name: c.name.clone(),
+                    entity_sets: Vec::new(),
+                    singletons: Vec::new(),
+                    imports: Vec::new(),
+                    annotations: collect(&c.annotations),
+                };
+                for (list, out) in [
+                    (&c.entity_sets, &mut container.entity_sets),
+                    (&c.singletons, &mut container.singletons),
+                ] {
+                    for s in list {
+                        let id = match self.type_ref(&s.entity_type, s.pos)? {
+                            TypeRef {
+                                collection: false,
+                                target: Target::Type(id),
+                            } if self.model.types[id.0].is_entity() => id,
+                            _ => {
+                                return Err(Error::new(
+                                    ErrorKind::Csdl,
+                                    format!("`{}` must name an entity type", s.name),
+                                )
+                                .at(s.pos)
+                                .named(&s.entity_type))
+                            }
+                        };
+                        out.push(EntitySet {
+                            name: s.name.clone(),
+                            pos: s.pos,
+                            entity_type: id,
+                            bindings: s
+                                .navigation_bindings
+                                .iter()
+                                .map(|b| (b.path.clone(), b.target.clone()))
+                                .collect(),
+                            annotations: collect(&s.annotations),
+                        });
+                    }
+                }
+                for (list, kind) in [
+                    (&c.action_imports, csdl::OperationKind::Action),
+                    (&c.function_imports, csdl::OperationKind::Function),
+                ] {
+                    for i in list {
+                        let target = self.canonical(&i.operation);
+                        let overloads: Vec<OperationId> = self
+                            .model
+                            .operations
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, o)| {
+                                o.binding.is_none()
+                                    && o.kind == kind
+                                    && o.qualified_name() == target
+                            })
+                            .map(|(n, _)| OperationId(n))
+                            .collect();
+                        if overloads.is_empty() {
+                            return Err(Error::new(
+                                ErrorKind::Unresolved,
+                                format!(
+                                    "import `{}` names no unbound operation `{}`",
+                                    i.name, i.operation
+                                ),
+                            )
+                            .at(i.pos)
+                            .named(&i.operation));
+                        }
+                        container.imports.push(OperationImport {
+                            kind,
+                            name: i.name.clone(),
+                            pos: i.pos,
+                            overloads,
+                            entity_set: i.entity_set.clone(),
+                            annotations: collect(&i.annotations),
+                        });
+                    }
+                }
+                self.model.containers.push(container);
+            }
+        }
+        Ok(())
+    }
+
+    /// The canonical spelling of a type reference, for matching overload signatures.
+    fn spelled(&self, r: &TypeRef) -> String {
+        let inner = match &r.target {
+            Target::Primitive(p) => p.edm_name(),
+            Target::Type(id) => self.model.types[id.0].qualified_name(),
+        };
+        if r.collection {
+            format!("Collection({inner})")
+        } else {
+            inner
+        }
+    }
+
+    fn canonical_type_text(&self, raw: &str) -> String {
+        let raw = raw.trim();
+        match raw
+            .strip_prefix("Collection(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            Some(inner) => format!("Collection({})", self.canonical(inner.trim())),
+            None => self.canonical(raw),
+        }
+    }
+
+    fn annotation_blocks(&mut self) {
+        for schema in &self.doc.schemas {
+            for block in &schema.annotation_blocks {
+                let subjects = self.targets(&block.target);
+                if subjects.is_empty() {
+                    self.model.warnings.push(format!(
+                        "{}:{}: annotation target `{}` does not resolve; its annotations are ignored",
+                        block.pos.line, block.pos.col, block.target
+                    ));
+                    continue;
+                }
+                for subject in subjects {
+                    let annotations = self.annotations_mut(subject);
+                    for a in &block.annotations {
+                        let mut a = a.clone();
+                        if a.qualifier.is_none() {
+                            a.qualifier.clone_from(&block.qualifier);
+                        }
+                        annotations.add(&a);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resolves an annotation target path to the elements it names (an unqualified overload
+    /// name names every overload).
+    fn targets(&self, target: &str) -> Vec<Subject> {
+        let target = target.trim();
+        // Split `head(signature)/rest` or `head/rest`.
+        let (head, signature, rest) = match (target.find('('), target.find('/')) {
+            (Some(open), slash) if slash.is_none_or(|s| open < s) => {
+                let Some(close) = matching_paren(target, open) else {
+                    return Vec::new();
+                };
+                let rest = target[close + 1..].strip_prefix('/');
+                (&target[..open], Some(&target[open + 1..close]), rest)
+            }
+            (_, Some(slash)) => (&target[..slash], None, Some(&target[slash + 1..])),
+            _ => (target, None, None),
+        };
+        if rest.is_some_and(|r| r.contains('/')) {
+            return Vec::new();
+        }
+        let qualified = self.canonical(head);
+        let mut out = Vec::new();
+        if signature.is_none() {
+            if let Some(&id) = self.type_ids.get(&qualified) {
+                let ty = &self.model.types[id.0];
+                match rest {
+                    None => out.push(Subject::Type(id)),
+                    Some(member) => match &ty.kind {
+                        TypeKind::Entity(s) | TypeKind::Complex(s) => {
+                            if let Some(i) = s.properties.iter().position(|p| p.name == member) {
+                                out.push(Subject::Property(id, i));
+                            } else if let Some(i) =
+                                s.navigations.iter().position(|n| n.name == member)
+                            {
+                                out.push(Subject::Navigation(id, i));
+                            }
+                        }
+                        TypeKind::Enum(e) => {
+                            if let Some(i) = e.members.iter().position(|m| m.name == member) {
+                                out.push(Subject::Member(id, i));
+                            }
+                        }
+                        TypeKind::Definition(_) => {}
+                    },
+                }
+                return out;
+            }
+            for (ci, c) in self.model.containers.iter().enumerate() {
+                if format!("{}.{}", c.namespace, c.name) != qualified {
+                    continue;
+                }
+                match rest {
+                    None => out.push(Subject::Container(ci)),
+                    Some(member) => {
+                        if let Some(i) = c.entity_sets.iter().position(|s| s.name == member) {
+                            out.push(Subject::EntitySet(ci, i));
+                        } else if let Some(i) = c.singletons.iter().position(|s| s.name == member) {
+                            out.push(Subject::Singleton(ci, i));
+                        } else if let Some(i) = c.imports.iter().position(|s| s.name == member) {
+                            out.push(Subject::Import(ci, i));
+                        }
+                    }
+                }
+                return out;
+            }
+        }
+        let wanted: Option<Vec<String>> = signature.map(|sig| {
+            split_signature(sig)
+                .iter()
+                .map(|t| self.canonical_type_text(t))
+                .collect()
+        });
+        for (i, op) in self.model.operations.iter().enumerate() {
+            if op.qualified_name() != qualified {
+                continue;
+            }
+            if let Some(wanted) = &wanted {
+                let actual: Vec<String> = op
+                    .binding
+                    .iter()
+                    .chain(op.parameters.iter().map(|p| &p.ty))
+                    .map(|t| self.spelled(t))
+                    .collect();
+                if &actual != wanted {
+                    continue;
+                }
+            }
+            let id = OperationId(i);
+            match rest {
+                None => out.push(Subject::Operation(id)),
+                Some(param) => {
+                    if let Some(p) = op.parameters.iter().position(|p| p.name == param) {
+                        out.push(Subject::Parameter(id, p));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn annotations_mut(&mut self, subject: Subject) -> &mut Annotations {
+        let m = &mut self.model;
+        match subject {
+            Subject::Type(id) => &mut m.types[id.0].annotations,
+            Subject::Property(id, i) => match &mut m.types[id.0].kind {
+                TypeKind::Entity(s) | TypeKind::Complex(s) => &mut s.properties[i].annotations,
+                _ => unreachable!("subject kinds are built from the matching type kind"),
+            },
+            Subject::Navigation(id, i) => match &mut m.types[id.0].kind {
+                TypeKind::Entity(s) | TypeKind::Complex(s) => &mut s.navigations[i].annotations,
+                _ => unreachable!("subject kinds are built from the matching type kind"),
+            },
+            Subject::Member(id, i) => match &mut m.types[id.0].kind {
+                TypeKind::Enum(e) => &mut e.members[i].annotations,
+                _ => unreachable!("subject kinds are built from the matching type kind"),
+            },
+            Subject::Operation(id) => &mut m.operations[id.0].annotations,
+            Subject::Parameter(id, i) => &mut m.operations[id.0].parameters[i].annotations,
+            Subject::Container(c) => &mut m.containers[c].annotations,
+            Subject::EntitySet(c, i) => &mut m.containers[c].entity_sets[i].annotations,
+            Subject::Singleton(c, i) => &mut m.containers[c].singletons[i].annotations,
+            Subject::Import(c, i) => &mut m.containers[c].imports[i].annotations,
+        }
+    }
+}
+
+fn collect(list: &[csdl::Annotation]) -> Annotations {
+    let mut a = Annotations::default();
+    for item in list {
+        a.add(item);
+    }
+    a
+}
+
+fn duplicate_member(owner: &str, name: &str, pos: Pos) -> Error {
+    Error::new(
+        ErrorKind::Csdl,
+        format!("`{owner}` declares `{name}` more than once"),
+    )
+    .at(pos)
+    .named(name)
+}
+
+/// CSDL names must be SimpleIdentifiers; real metadata also uses `-` (Graph's `request-id`),
+/// so anything is accepted that cannot break a qualified name or a target path.
+fn check_simple_identifier(name: &str, pos: Pos) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.chars().count() <= 511
+        && !name.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '.' | '/' | '(' | ')' | ',' | '\'' | '"')
+        })
+        && name.chars().any(char::is_alphanumeric);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::Naming,
+            format!("`{name}` is not a valid CSDL identifier"),
+        )
+        .at(pos)
+        .named(name))
+    }
+}
+
+fn matching_paren(s: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices().skip_while(|(i, _)| *i < open) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits `a, Collection(b), c` at top-level commas.
+fn split_signature(sig: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut current = String::new();
+    for c in sig.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.trim().is_empty() {
+        parts.push(current.trim().to_string());
+    }
+    parts
+}

@@ -1,0 +1,233 @@
+//! Overrides: data (TOML) that patches known gaps in the metadata before selection.
+//!
+//! Each entry carries a `reason`. Additive entries are idempotent: when the metadata
+//! already has the element, the entry is skipped and reported, so one override file can
+//! serve several metadata versions.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, ErrorKind, Pos, Result};
+use crate::model::{
+    Annotations, Model, Navigation, Structured, Target, Type, TypeId, TypeKind, TypeRef,
+};
+
+/// The parsed override file.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Overrides {
+    /// Entity types missing from the metadata.
+    #[serde(default)]
+    pub add_entity_type: Vec<AddEntityType>,
+    /// Navigation properties missing from the metadata.
+    #[serde(default)]
+    pub add_navigation: Vec<AddNavigation>,
+    /// HTTP method for updates of a type (`Capabilities.UpdateRestrictions/UpdateMethod`).
+    #[serde(default)]
+    pub update_method: Vec<UpdateMethod>,
+}
+
+/// Adds an entity type (without properties beyond those inherited).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AddEntityType {
+    /// Qualified name.
+    pub name: String,
+    /// Qualified base type.
+    pub base: Option<String>,
+    /// Media entity.
+    #[serde(default)]
+    pub has_stream: bool,
+    /// Why the metadata needs this.
+    pub reason: String,
+}
+
+/// Adds a navigation property.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AddNavigation {
+    /// Qualified name of the declaring type.
+    pub owner: String,
+    /// Property name.
+    pub name: String,
+    /// Qualified target type, `Collection(...)` allowed.
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// `ContainsTarget`.
+    #[serde(default)]
+    pub contains_target: bool,
+    /// Why the metadata needs this.
+    pub reason: String,
+}
+
+/// Sets the update method of a type.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMethod {
+    /// Qualified type name.
+    pub target: String,
+    /// `PUT` or `PATCH`.
+    pub method: String,
+    /// Why the metadata needs this.
+    pub reason: String,
+}
+
+impl Overrides {
+    /// Reads an override file.
+    pub fn read(path: &Path) -> Result<Overrides> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+        Overrides::parse(&text).map_err(|e| e.in_file(path))
+    }
+
+    /// Parses override TOML.
+    pub fn parse(text: &str) -> Result<Overrides> {
+        toml::from_str(text).map_err(|e| {
+            let mut err = Error::new(
+                ErrorKind::Config,
+                format!("invalid override file: {}", e.message()),
+            );
+            if let Some(span) = e.span() {
+                let before = &text[..span.start.min(text.len())];
+                err = err.at(Pos {
+                    line: before.matches('\n').count() as u32 + 1,
+                    col: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1,
+                });
+            }
+            err
+        })
+    }
+
+    /// Applies the overrides to `model`; returns one line per entry saying what happened.
+    pub fn apply(&self, model: &mut Model) -> Result<Vec<String>> {
+        let mut report = Vec::new();
+        for add in &self.add_entity_type {
+            if model.find_type(&add.name).is_some() {
+                report.push(format!(
+                    "add_entity_type {}: already defined, skipped",
+                    add.name
+                ));
+                continue;
+            }
+            let (namespace, name) = add.name.rsplit_once('.').ok_or_else(|| {
+                config(
+                    format!("override type name `{}` is not qualified", add.name),
+                    &add.name,
+                )
+            })?;
+            let base = match &add.base {
+                Some(b) => Some(entity(model, b)?),
+                None => None,
+            };
+            model.types.push(Type {
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+                pos: Pos::default(),
+                kind: TypeKind::Entity(Structured {
+                    base,
+                    has_stream: add.has_stream,
+                    ..Structured::default()
+                }),
+                annotations: Annotations::default(),
+            });
+            let id = TypeId(model.types.len() - 1);
+            if let Some(base) = base {
+                if let TypeKind::Entity(s) = &mut model.types[base.0].kind {
+                    s.derived.push(id);
+                }
+            }
+            report.push(format!(
+                "add_entity_type {}: added ({})",
+                add.name, add.reason
+            ));
+        }
+        for add in &self.add_navigation {
+            let owner = entity(model, &add.owner)?;
+            if model
+                .all_navigations(owner)
+                .iter()
+                .any(|(_, n)| n.name == add.name)
+            {
+                report.push(format!(
+                    "add_navigation {}/{}: already defined, skipped",
+                    add.owner, add.name
+                ));
+                continue;
+            }
+            let (collection, inner) = match add
+                .type_name
+                .strip_prefix("Collection(")
+                .and_then(|t| t.strip_suffix(')'))
+            {
+                Some(inner) => (true, inner),
+                None => (false, add.type_name.as_str()),
+            };
+            let target = entity(model, inner)?;
+            if let TypeKind::Entity(s) = &mut model.types[owner.0].kind {
+                s.navigations.push(Navigation {
+                    name: add.name.clone(),
+                    pos: Pos::default(),
+                    ty: TypeRef {
+                        collection,
+                        target: Target::Type(target),
+                    },
+                    nullable: true,
+                    contains_target: add.contains_target,
+                    partner: None,
+                    annotations: Annotations::default(),
+                });
+            }
+            report.push(format!(
+                "add_navigation {}/{}: added ({})",
+                add.owner, add.name, add.reason
+            ));
+        }
+        for u in &self.update_method {
+            let method = u.method.to_uppercase();
+            if method != "PUT" && method != "PATCH" {
+                return Err(config(
+                    format!("update method `{}` must be PUT or PATCH", u.method),
+                    &u.target,
+                ));
+            }
+            let id = model.find_type(&u.target).ok_or_else(|| {
+                config(
+                    format!("override target `{}` is not defined", u.target),
+                    &u.target,
+                )
+            })?;
+            let annotations = &mut model.types[id.0].annotations;
+            if annotations.update_method.as_deref() == Some(method.as_str()) {
+                report.push(format!(
+                    "update_method {}: already {method}, skipped",
+                    u.target
+                ));
+            } else {
+                annotations.update_method = Some(method.clone());
+                report.push(format!(
+                    "update_method {}: {method} ({})",
+                    u.target, u.reason
+                ));
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn config(message: String, name: &str) -> Error {
+    Error::new(ErrorKind::Config, message).named(name)
+}
+
+fn entity(model: &Model, name: &str) -> Result<TypeId> {
+    match model.find_type(name) {
+        Some(id) if model.ty(id).is_entity() => Ok(id),
+        Some(_) => Err(config(
+            format!("override: `{name}` is not an entity type"),
+            name,
+        )),
+        None => Err(config(
+            format!("override: type `{name}` is not defined"),
+            name,
+        )),
+    }
+}

@@ -1,0 +1,377 @@
+//! Stage 4: plan Rust names and types for the selection.
+//!
+//! Every name is registered here before anything is emitted (the two-phase type space), so
+//! the emitters only look names up and collisions are settled in one place.
+
+pub mod naming;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub use types::RustType;
+
+use crate::model::{Model, Property, TypeId, TypeKind, TypeRef};
+use crate::select::Selection;
+use naming::{assign, module_name, Case};
+
+/// Field name reserved in every struct for undeclared properties and annotations.
+pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
+/// Variant reserved in every evolvable enum for unknown members.
+pub const UNKNOWN_VARIANT: &str = "UnknownValue";
+
+/// A Rust module holding one CSDL namespace.
+#[derive(Debug, Clone)]
+pub struct ModulePlan {
+    pub namespace: String,
+    pub ident: String,
+    /// Types of this module, in CSDL-name order.
+    pub types: Vec<TypeId>,
+}
+
+/// The Rust name of a type.
+#[derive(Debug, Clone)]
+pub struct TypeName {
+    pub module: usize,
+    pub ident: String,
+    /// The plain conversion this name collided with, if it was changed.
+    pub collided_with: Option<String>,
+    /// Name of the companion field enum (structured types only).
+    pub field_enum: Option<String>,
+}
+
+/// A struct field (declared or inherited property, or navigation property).
+#[derive(Debug, Clone)]
+pub struct FieldPlan<'m> {
+    pub wire: String,
+    pub ident: String,
+    pub collided_with: Option<String>,
+    /// Variant name in the companion field enum.
+    pub variant: String,
+    pub declared_in: TypeId,
+    pub kind: FieldKind<'m>,
+    pub ty: TypeRef,
+    /// Single-valued structured field on a by-value cycle: stored as `Box<T>`.
+    pub boxed: bool,
+}
+
+/// Where a field comes from.
+#[derive(Debug, Clone)]
+pub enum FieldKind<'m> {
+    Property(&'m Property),
+    Navigation(&'m crate::model::Navigation),
+}
+
+/// An enum variant or flag constant.
+#[derive(Debug, Clone)]
+pub struct VariantPlan {
+    pub wire: String,
+    pub ident: String,
+    pub value: i64,
+    pub collided_with: Option<String>,
+    pub member: usize,
+}
+
+/// The complete naming plan.
+#[derive(Debug)]
+pub struct Plan<'m> {
+    pub model: &'m Model,
+    pub selection: &'m Selection,
+    pub modules: Vec<ModulePlan>,
+    /// Index of the module re-exported at the crate root.
+    pub primary: usize,
+    pub names: HashMap<TypeId, TypeName>,
+    pub fields: HashMap<TypeId, Vec<FieldPlan<'m>>>,
+    pub variants: HashMap<TypeId, Vec<VariantPlan>>,
+}
+
+impl<'m> Plan<'m> {
+    /// Plans names for everything `selection` holds.
+    pub fn new(model: &'m Model, selection: &'m Selection) -> Plan<'m> {
+        // Modules: one per namespace that has selected types, in document order.
+        let mut by_ns: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
+        for &id in &selection.types {
+            by_ns
+                .entry(model.ty(id).namespace.as_str())
+                .or_default()
+                .push(id);
+        }
+        let ns_order: Vec<&str> = model
+            .namespaces
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .chain(model.types.iter().map(|t| t.namespace.as_str()))
+            .filter(|n| by_ns.contains_key(n))
+            .fold(Vec::new(), |mut v, n| {
+                if !v.contains(&n) {
+                    v.push(n);
+                }
+                v
+            });
+        let module_idents = assign(
+            &ns_order
+                .iter()
+                .map(|n| n.replace('.', "_"))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            Case::Snake,
+            &["models", "edm"],
+        );
+        let mut modules = Vec::new();
+        for ns in &ns_order {
+            let mut types = by_ns[ns].clone();
+            types.sort_by(|a, b| model.ty(*a).name.cmp(&model.ty(*b).name));
+            let key = ns.replace('.', "_");
+            let ident = module_idents
+                .get(&key)
+                .map_or_else(|| module_name(ns), |n| n.ident.clone());
+            modules.push(ModulePlan {
+                namespace: ns.to_string(),
+                ident,
+                types,
+            });
+        }
+        // Primary module: the namespace of the first path or type root, else the largest.
+        let primary_ns = selection
+            .paths
+            .first()
+            .map(|p| model.ty(p.target()).namespace.clone())
+            .or_else(|| {
+                modules
+                    .iter()
+                    .max_by_key(|m| m.types.len())
+                    .map(|m| m.namespace.clone())
+            })
+            .unwrap_or_default();
+        let primary = modules
+            .iter()
+            .position(|m| m.namespace == primary_ns)
+            .unwrap_or(0);
+
+        // Type names, per module. Structured types also claim `<Name>Field`.
+        let mut names = HashMap::new();
+        for (mi, m) in modules.iter().enumerate() {
+            let csdl: Vec<&str> = m
+                .types
+                .iter()
+                .map(|&id| model.ty(id).name.as_str())
+                .collect();
+            let assigned = assign(&csdl, Case::Type, &[]);
+            let taken: BTreeSet<String> = assigned.values().map(|n| n.ident.clone()).collect();
+            for &id in &m.types {
+                let n = &assigned[&model.ty(id).name];
+                let field_enum = model.ty(id).structured().map(|_| {
+                    let mut candidate = format!("{}Field", n.ident);
+                    while taken.contains(&candidate) {
+                        candidate.push('_');
+                    }
+                    candidate
+                });
+                names.insert(
+                    id,
+                    TypeName {
+                        module: mi,
+                        ident: n.ident.clone(),
+                        collided_with: n.collided_with.clone(),
+                        field_enum,
+                    },
+                );
+            }
+        }
+
+        let boxed_edges = by_value_cycles(model, selection);
+        let mut fields = HashMap::new();
+        let mut variants = HashMap::new();
+        for &id in &selection.types {
+            match &model.ty(id).kind {
+                TypeKind::Entity(_) | TypeKind::Complex(_) => {
+                    fields.insert(id, plan_fields(model, id, &boxed_edges));
+                }
+                TypeKind::Enum(e) => {
+                    let wire: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
+                    let (case, reserved): (Case, &[&str]) = if e.is_flags {
+                        (Case::Screaming, &[])
+                    } else {
+                        (Case::Variant, &[UNKNOWN_VARIANT])
+                    };
+                    let assigned = assign(&wire, case, reserved);
+                    let list = e
+                        .members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| VariantPlan {
+                            wire: m.name.clone(),
+                            ident: assigned[&m.name].ident.clone(),
+                            value: m.value,
+                            collided_with: assigned[&m.name].collided_with.clone(),
+                            member: i,
+                        })
+                        .collect();
+                    variants.insert(id, list);
+                }
+                TypeKind::Definition(_) => {}
+            }
+        }
+        Plan {
+            model,
+            selection,
+            modules,
+            primary,
+            names,
+            fields,
+            variants,
+        }
+    }
+
+    /// The Rust name of a selected type.
+    pub fn name(&self, id: TypeId) -> &TypeName {
+        &self.names[&id]
+    }
+}
+
+fn plan_fields<'m>(
+    model: &'m Model,
+    id: TypeId,
+    boxed_edges: &BTreeSet<(TypeId, TypeId)>,
+) -> Vec<FieldPlan<'m>> {
+    let props = model.all_properties(id);
+    let navs = model.all_navigations(id);
+    let wire: Vec<&str> = props
+        .iter()
+        .map(|(_, p)| p.name.as_str())
+        .chain(navs.iter().map(|(_, n)| n.name.as_str()))
+        .collect();
+    let idents = assign(&wire, Case::Snake, &[ADDITIONAL_PROPERTIES]);
+    let variants = assign(&wire, Case::Variant, &[]);
+    let mut out = Vec::new();
+    let mut push = |declared_in: TypeId, name: &str, ty: &TypeRef, kind: FieldKind<'m>| {
+        let boxed = !ty.collection && ty.type_id().is_some_and(|t| boxed_edges.contains(&(id, t)));
+        out.push(FieldPlan {
+            wire: name.to_string(),
+            ident: idents[name].ident.clone(),
+            collided_with: idents[name].collided_with.clone(),
+            variant: variants[name].ident.clone(),
+            declared_in,
+            kind,
+            ty: ty.clone(),
+            boxed,
+        });
+    };
+    for (owner, p) in props {
+        push(owner, &p.name, &p.ty, FieldKind::Property(p));
+    }
+    for (owner, n) in navs {
+        push(owner, &n.name, &n.ty, FieldKind::Navigation(n));
+    }
+    out
+}
+
+/// Edges `(struct, field type)` that must be boxed: single-valued structured fields whose
+/// target can reach the struct again through single-valued fields (same strongly connected
+/// component). Collections already add indirection.
+fn by_value_cycles(model: &Model, selection: &Selection) -> BTreeSet<(TypeId, TypeId)> {
+    let mut edges: BTreeMap<TypeId, BTreeSet<TypeId>> = BTreeMap::new();
+    for &id in &selection.types {
+        if model.ty(id).structured().is_none() {
+            continue;
+        }
+        let targets = edges.entry(id).or_default();
+        let singles = model
+            .all_properties(id)
+            .into_iter()
+            .map(|(_, p)| p.ty.clone())
+            .chain(
+                model
+                    .all_navigations(id)
+                    .into_iter()
+                    .map(|(_, n)| n.ty.clone()),
+            );
+        for ty in singles {
+            if let (false, Some(t)) = (ty.collection, ty.type_id()) {
+                if model.ty(t).structured().is_some() && selection.types.contains(&t) {
+                    targets.insert(t);
+                }
+            }
+        }
+    }
+    let component = strongly_connected(&edges);
+    let mut boxed = BTreeSet::new();
+    for (from, targets) in &edges {
+        for to in targets {
+            if component.get(from) == component.get(to) {
+                boxed.insert((*from, *to));
+            }
+        }
+    }
+    boxed
+}
+
+/// Tarjan's algorithm, iterative (deep graphs must not overflow the stack).
+fn strongly_connected(edges: &BTreeMap<TypeId, BTreeSet<TypeId>>) -> HashMap<TypeId, usize> {
+    let mut index: HashMap<TypeId, usize> = HashMap::new();
+    let mut low: HashMap<TypeId, usize> = HashMap::new();
+    let mut on_stack: BTreeSet<TypeId> = BTreeSet::new();
+    let mut stack: Vec<TypeId> = Vec::new();
+    let mut component: HashMap<TypeId, usize> = HashMap::new();
+    let mut next = 0usize;
+    let mut components = 0usize;
+    let empty = BTreeSet::new();
+    for &start in edges.keys() {
+        if index.contains_key(&start) {
+            continue;
+        }
+        // Call stack of (node, successors iterator position).
+        let mut call: Vec<(TypeId, Vec<TypeId>, usize)> = Vec::new();
+        let succ = |n: TypeId| {
+            edges
+                .get(&n)
+                .unwrap_or(&empty)
+                .iter()
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        index.insert(start, next);
+        low.insert(start, next);
+        next += 1;
+        stack.push(start);
+        on_stack.insert(start);
+        call.push((start, succ(start), 0));
+        while let Some((node, succs, pos)) = call.last_mut() {
+            if *pos < succs.len() {
+                let w = succs[*pos];
+                *pos += 1;
+                let node = *node;
+                if let std::collections::hash_map::Entry::Vacant(e) = index.entry(w) {
+                    e.insert(next);
+                    low.insert(w, next);
+                    next += 1;
+                    stack.push(w);
+                    on_stack.insert(w);
+                    call.push((w, succ(w), 0));
+                } else if on_stack.contains(&w) {
+                    let l = low[&node].min(index[&w]);
+                    low.insert(node, l);
+                }
+            } else {
+                let node = *node;
+                call.pop();
+                if let Some((parent, _, _)) = call.last() {
+                    let l = low[parent].min(low[&node]);
+                    low.insert(*parent, l);
+                }
+                if low[&node] == index[&node] {
+                    while let Some(w) = stack.pop() {
+                        on_stack.remove(&w);
+                        component.insert(w, components);
+                        if w == node {
+                            break;
+                        }
+                    }
+                    components += 1;
+                }
+            }
+        }
+    }
+    component
+}

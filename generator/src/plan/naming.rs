@@ -1,0 +1,246 @@
+//! CSDL names to Rust identifiers.
+//!
+//! Rules (documented in ARCHITECTURE.md):
+//! * types and enum variants: `UpperCamelCase`; fields, modules: `snake_case`; flag
+//!   constants: `SCREAMING_SNAKE_CASE` (all via heck);
+//! * a name that starts with a digit gets a prefix (`_` for fields, `V` for variants and
+//!   types), an empty one becomes `unnamed`;
+//! * Rust keywords become raw identifiers (`r#type`), except those that cannot be raw
+//!   (`self`, `Self`, `super`, `crate`, `_`), which get a trailing `_`;
+//! * type names that would shadow prelude or runtime names get a `Type` suffix;
+//! * when several CSDL names map to one identifier in the same scope, the CSDL names are
+//!   sorted (byte order); the first keeps the identifier, the next ones get `2`, `3`, ...
+//!   (`_2`, `_3` for snake and screaming case). The rename is shown in the item's docs.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use std::collections::{BTreeMap, BTreeSet};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+/// Type names generated code relies on unqualified (std prelude, serde, runtime).
+const RESERVED_TYPES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "Box",
+    "String",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "PartialOrd",
+    "Ord",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "Into",
+    "From",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "Serialize",
+    "Deserialize",
+    "Serializer",
+    "Deserializer",
+    "Self",
+];
+
+/// What kind of identifier is being made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// Types (structs, enums, aliases).
+    Type,
+    /// Enum variants.
+    Variant,
+    /// Struct fields, methods and modules.
+    Snake,
+    /// Associated constants.
+    Screaming,
+}
+
+fn convert(name: &str, case: Case) -> String {
+    let mut s = match case {
+        Case::Type | Case::Variant => name.to_upper_camel_case(),
+        Case::Snake => name.to_snake_case(),
+        Case::Screaming => name.to_shouty_snake_case(),
+    };
+    // heck keeps letters, digits and `_`; anything else (a stray symbol) becomes `_`.
+    s = s
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() {
+        s = match case {
+            Case::Type | Case::Variant => "Unnamed".into(),
+            Case::Snake => "unnamed".into(),
+            Case::Screaming => "UNNAMED".into(),
+        };
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = match case {
+            Case::Type | Case::Variant => format!("V{s}"),
+            Case::Snake | Case::Screaming => format!("_{s}"),
+        };
+    }
+    if case == Case::Type && RESERVED_TYPES.contains(&s.as_str()) {
+        s.push_str("Type");
+    }
+    s
+}
+
+/// Whether `ident` must be written as a raw identifier.
+pub fn needs_raw(ident: &str) -> bool {
+    KEYWORDS.contains(&ident)
+}
+
+/// Makes an identifier usable: keywords stay (emitted raw), non-raw-able ones get `_`.
+fn usable(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else {
+        s
+    }
+}
+
+/// One identifier assignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// The identifier (without `r#`).
+    pub ident: String,
+    /// Set when the collision rule changed the identifier: the plain conversion.
+    pub collided_with: Option<String>,
+}
+
+/// Assigns identifiers to `names` (unique CSDL names of one scope), avoiding `reserved`.
+/// The result is keyed by CSDL name.
+pub fn assign(names: &[&str], case: Case, reserved: &[&str]) -> BTreeMap<String, Named> {
+    let sorted: BTreeSet<&str> = names.iter().copied().collect();
+    let mut taken: BTreeSet<String> = reserved.iter().map(|s| s.to_string()).collect();
+    let mut out = BTreeMap::new();
+    // First pass: every name whose plain conversion is free and not claimed by an earlier
+    // (sorted) name keeps it.
+    let mut pending = Vec::new();
+    for name in &sorted {
+        let plain = usable(convert(name, case));
+        if taken.insert(plain.clone()) {
+            out.insert(
+                name.to_string(),
+                Named {
+                    ident: plain,
+                    collided_with: None,
+                },
+            );
+        } else {
+            pending.push((*name, plain));
+        }
+    }
+    for (name, plain) in pending {
+        let sep = match case {
+            Case::Snake | Case::Screaming => "_",
+            Case::Type | Case::Variant => "",
+        };
+        let mut n = 2;
+        let ident = loop {
+            let candidate = format!("{plain}{sep}{n}");
+            if taken.insert(candidate.clone()) {
+                break candidate;
+            }
+            n += 1;
+        };
+        out.insert(
+            name.to_string(),
+            Named {
+                ident,
+                collided_with: Some(plain),
+            },
+        );
+    }
+    out
+}
+
+/// The module identifier for a namespace (`microsoft.graph.callRecords` -> `microsoft_graph_call_records`).
+pub fn module_name(namespace: &str) -> String {
+    usable(convert(&namespace.replace('.', "_"), Case::Snake))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_and_digits() {
+        let a = assign(
+            &["type", "default", "self", "1st", "match"],
+            Case::Snake,
+            &[],
+        );
+        assert_eq!(a["type"].ident, "type");
+        assert!(needs_raw(&a["type"].ident));
+        assert_eq!(a["default"].ident, "default");
+        assert_eq!(a["self"].ident, "self_");
+        assert_eq!(a["1st"].ident, "_1st");
+        let v = assign(
+            &["Self", "1x", "unknownFutureValue"],
+            Case::Variant,
+            &["UnknownValue"],
+        );
+        assert_eq!(v["Self"].ident, "Self_");
+        assert_eq!(v["1x"].ident, "V1x");
+        assert_eq!(v["unknownFutureValue"].ident, "UnknownFutureValue");
+    }
+
+    #[test]
+    fn collisions_are_deterministic_and_visible() {
+        let a = assign(
+            &["remote_Control_Software", "remoteControlSoftware"],
+            Case::Variant,
+            &[],
+        );
+        // Byte order: "remoteC..." < "remote_..." ('C' < '_').
+        assert_eq!(a["remoteControlSoftware"].ident, "RemoteControlSoftware");
+        assert_eq!(a["remote_Control_Software"].ident, "RemoteControlSoftware2");
+        assert_eq!(
+            a["remote_Control_Software"].collided_with.as_deref(),
+            Some("RemoteControlSoftware")
+        );
+        let f = assign(
+            &["additionalProperties", "x"],
+            Case::Snake,
+            &["additional_properties"],
+        );
+        assert_eq!(f["additionalProperties"].ident, "additional_properties_2");
+    }
+
+    #[test]
+    fn reserved_type_names() {
+        let a = assign(&["option", "result", "user"], Case::Type, &[]);
+        assert_eq!(a["option"].ident, "OptionType");
+        assert_eq!(a["result"].ident, "ResultType");
+        assert_eq!(a["user"].ident, "User");
+    }
+}

@@ -1,0 +1,232 @@
+//! Stage 3: select what the roots reach.
+//!
+//! Closure rule: from each root type, follow base types, structural property types,
+//! navigation targets and the parameter and return types of every bound operation whose
+//! binding type (or collection of it) is selected, to a fixpoint. Derived types are not
+//! followed: a property typed with a base type dispatches only to derived types that are
+//! selected for another reason.
+
+use std::collections::BTreeSet;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{Model, OperationId, Target, TypeId, TypeRef};
+
+/// Where selection starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Root {
+    /// A qualified type name, e.g. `microsoft.graph.synchronization`: the type and its closure.
+    Type(String),
+    /// A URL path template from an entity set or singleton through single-valued navigation
+    /// properties, e.g. `servicePrincipals/{id}/synchronization`. Only the last segment's type
+    /// joins the model closure; the path itself is what a client exposes.
+    Path(String),
+}
+
+impl Root {
+    /// Parses a `--root` argument: a path when it contains `/`, else a type name, else an
+    /// entity set or singleton name.
+    pub fn parse(s: &str) -> Root {
+        let s = s.trim();
+        if s.contains('/') || !s.contains('.') {
+            Root::Path(s.trim_start_matches('/').to_string())
+        } else {
+            Root::Type(s.to_string())
+        }
+    }
+
+    /// The roots of the Graph synchronization API.
+    pub fn synchronization() -> Vec<Root> {
+        vec![
+            Root::Path("servicePrincipals/{id}/synchronization".into()),
+            Root::Path("applications/{id}/synchronization".into()),
+        ]
+    }
+}
+
+/// A navigation step of a [`PathRoot`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The type that declares (or inherits) the navigation property.
+    pub owner: TypeId,
+    /// The navigation property's name.
+    pub name: String,
+    /// Its target type.
+    pub target: TypeId,
+    /// Collection-valued.
+    pub collection: bool,
+}
+
+/// A resolved path root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRoot {
+    /// Index of the container in [`Model::containers`].
+    pub container: usize,
+    /// The entity set or singleton name.
+    pub set: String,
+    /// Whether `set` is a singleton.
+    pub singleton: bool,
+    /// The entity type of the set.
+    pub set_type: TypeId,
+    /// Navigation steps after the key segment.
+    pub steps: Vec<Step>,
+}
+
+impl PathRoot {
+    /// The type the path ends at.
+    pub fn target(&self) -> TypeId {
+        self.steps.last().map_or(self.set_type, |s| s.target)
+    }
+}
+
+/// What the roots reach.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Selected types (sorted by id, which is document order).
+    pub types: BTreeSet<TypeId>,
+    /// Selected operations.
+    pub operations: BTreeSet<OperationId>,
+    /// Path roots, in the order given.
+    pub paths: Vec<PathRoot>,
+    /// Whether everything was selected (`--all`).
+    pub all: bool,
+}
+
+/// Selects everything in the model.
+pub fn select_all(model: &Model) -> Selection {
+    Selection {
+        types: (0..model.types.len()).map(TypeId).collect(),
+        operations: (0..model.operations.len()).map(OperationId).collect(),
+        paths: Vec::new(),
+        all: true,
+    }
+}
+
+/// Selects what `roots` reach.
+pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
+    let mut sel = Selection::default();
+    let mut pending: Vec<TypeId> = Vec::new();
+    for root in roots {
+        match root {
+            Root::Type(name) => {
+                let id = find_type(model, name).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Config,
+                        format!("root type `{name}` is not defined"),
+                    )
+                    .named(name)
+                })?;
+                pending.push(id);
+            }
+            Root::Path(path) => {
+                let p = resolve_path(model, path)?;
+                pending.push(p.target());
+                sel.paths.push(p);
+            }
+        }
+    }
+    loop {
+        while let Some(id) = pending.pop() {
+            if !sel.types.insert(id) {
+                continue;
+            }
+            let ty = model.ty(id);
+            if let Some(s) = ty.structured() {
+                pending.extend(s.base);
+                pending.extend(s.properties.iter().filter_map(|p| p.ty.type_id()));
+                pending.extend(s.navigations.iter().filter_map(|n| n.ty.type_id()));
+            }
+        }
+        let before = sel.operations.len();
+        for (i, op) in model.operations.iter().enumerate() {
+            let Some(binding) = op.binding.as_ref().and_then(TypeRef::type_id) else {
+                continue;
+            };
+            if sel.types.contains(&binding) && sel.operations.insert(OperationId(i)) {
+                pending.extend(op.parameters.iter().filter_map(|p| p.ty.type_id()));
+                pending.extend(op.return_type.iter().filter_map(|r| r.ty.type_id()));
+            }
+        }
+        if pending.is_empty() && sel.operations.len() == before {
+            break;
+        }
+    }
+    Ok(sel)
+}
+
+fn find_type(model: &Model, name: &str) -> Option<TypeId> {
+    let canonical = match name.rsplit_once('.') {
+        Some((ns, rest)) => model
+            .namespaces
+            .iter()
+            .find(|(n, a)| n == ns || a.as_deref() == Some(ns))
+            .map_or_else(|| name.to_string(), |(n, _)| format!("{n}.{rest}")),
+        None => name.to_string(),
+    };
+    model.find_type(&canonical)
+}
+
+fn resolve_path(model: &Model, path: &str) -> Result<PathRoot> {
+    let config = |msg: String| Error::new(ErrorKind::Config, msg).named(path);
+    let mut segments = path
+        .split('/')
+        .filter(|s| !(s.is_empty() || s.starts_with('{') && s.ends_with('}')));
+    let first = segments
+        .next()
+        .ok_or_else(|| config(format!("root path `{path}` is empty")))?;
+    let (container, set_type, singleton) = model
+        .containers
+        .iter()
+        .enumerate()
+        .find_map(|(ci, c)| {
+            c.entity_sets
+                .iter()
+                .find(|s| s.name == first)
+                .map(|s| (ci, s.entity_type, false))
+                .or_else(|| {
+                    c.singletons
+                        .iter()
+                        .find(|s| s.name == first)
+                        .map(|s| (ci, s.entity_type, true))
+                })
+        })
+        .ok_or_else(|| {
+            config(format!(
+                "root path `{path}`: `{first}` is not an entity set or singleton"
+            ))
+        })?;
+    let mut root = PathRoot {
+        container,
+        set: first.to_string(),
+        singleton,
+        set_type,
+        steps: Vec::new(),
+    };
+    let mut current = set_type;
+    for seg in segments {
+        let nav = model
+            .all_navigations(current)
+            .into_iter()
+            .find(|(_, n)| n.name == seg)
+            .map(|(owner, n)| (owner, n.ty.clone()))
+            .ok_or_else(|| {
+                config(format!(
+                    "root path `{path}`: `{}` has no navigation property `{seg}`",
+                    model.ty(current).qualified_name()
+                ))
+            })?;
+        let (owner, ty) = nav;
+        let Target::Type(target) = ty.target else {
+            return Err(config(format!(
+                "root path `{path}`: `{seg}` is not a navigation"
+            )));
+        };
+        root.steps.push(Step {
+            owner,
+            name: seg.to_string(),
+            target,
+            collection: ty.collection,
+        });
+        current = target;
+    }
+    Ok(root)
+}

@@ -1,0 +1,161 @@
+//! Project automation: `cargo xtask codegen [--check]`, `cargo xtask update-specs`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use csdl_codegen::{write, Generator, Root};
+
+/// One generated crate: input, crate name, output directory, roots (`None` = all).
+struct Job {
+    input: PathBuf,
+    crate_name: String,
+    out: PathBuf,
+    roots: Option<Vec<Root>>,
+    overrides: Option<PathBuf>,
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn jobs(root: &Path) -> Vec<Job> {
+    let mut jobs = vec![
+        Job {
+            input: "specs/graph-v1.0.sync.csdl.xml".into(),
+            crate_name: "graph-synchronization-models".into(),
+            out: "generated/graph-synchronization-models".into(),
+            roots: Some(Root::synchronization()),
+            overrides: Some("specs/overrides.toml".into()),
+        },
+        Job {
+            input: "specs/graph-beta.sync.csdl.xml".into(),
+            crate_name: "graph-synchronization-beta-models".into(),
+            out: "generated/graph-synchronization-beta-models".into(),
+            roots: Some(Root::synchronization()),
+            overrides: Some("specs/overrides.toml".into()),
+        },
+    ];
+    // Feature fixtures: tests/fixtures/<name>.csdl.xml -> tests/generated/<name>, everything selected.
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".csdl.xml"))
+        .collect();
+    fixtures.sort();
+    for f in fixtures {
+        let name = f
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .trim_end_matches(".csdl.xml")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        jobs.push(Job {
+            input: PathBuf::from("tests/fixtures").join(format!("{name}.csdl.xml")),
+            crate_name: format!("fixture-{name}"),
+            out: PathBuf::from("tests/generated").join(&name),
+            roots: None,
+            overrides: None,
+        });
+    }
+    jobs
+}
+
+fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<csdl_codegen::OutputFile>> {
+    let depth = job.out.components().count();
+    let runtime = format!("{}runtime", "../".repeat(depth));
+    let mut g = Generator::new(root.join(&job.input))
+        .crate_name(&job.crate_name)
+        .source_label(job.input.display().to_string().replace('\\', "/"))
+        .command("cargo xtask codegen")
+        .runtime_dependency(format!(
+            "graph-odata-runtime = {{ path = \"{runtime}\", version = \"0.1.0\", default-features = false }}"
+        ));
+    g = match &job.roots {
+        Some(roots) => g.roots(roots.clone()),
+        None => g.all(true),
+    };
+    if let Some(o) = &job.overrides {
+        g = g.overrides(root.join(o));
+    }
+    let output = g.generate()?;
+    for w in &output.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(output.models)
+}
+
+fn codegen(check: bool) -> Result<(), String> {
+    let root = workspace_root();
+    let mut stale = Vec::new();
+    for job in jobs(&root) {
+        let files = generate(&root, &job).map_err(|e| e.to_string())?;
+        let out = root.join(&job.out);
+        if check {
+            stale.extend(write::diff_tree(&out, &files));
+        } else {
+            write::write_tree(&out, &files).map_err(|e| e.to_string())?;
+            eprintln!("wrote {} ({} files)", job.out.display(), files.len());
+        }
+    }
+    if stale.is_empty() {
+        if check {
+            eprintln!("generated code is up to date");
+        }
+        Ok(())
+    } else {
+        Err(format!(
+            "generated code is stale; run `cargo xtask codegen`:\n  {}",
+            stale.join("\n  ")
+        ))
+    }
+}
+
+fn update_specs() -> Result<(), String> {
+    let root = workspace_root();
+    let shared = root.join("../shared/specs");
+    for (input, out) in [
+        ("graph-v1.0.csdl.xml", "specs/graph-v1.0.sync.csdl.xml"),
+        (
+            "graph-beta-usnat.raw.csdl.xml",
+            "specs/graph-beta.sync.csdl.xml",
+        ),
+    ] {
+        let (types, ops) = csdl_codegen::extract::extract_file(
+            &shared.join(input),
+            &root.join(out),
+            &Root::synchronization(),
+        )
+        .map_err(|e| e.to_string())?;
+        eprintln!("{out}: {types} types, {ops} operations (from ../shared/specs/{input})");
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["codegen"] => codegen(false),
+        ["codegen", "--check"] => codegen(true),
+        ["update-specs"] => update_specs(),
+        _ => Err("usage: cargo xtask codegen [--check] | cargo xtask update-specs".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
