@@ -29,6 +29,7 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
+pub use emit::ClientInfo;
 pub use error::{Error, ErrorKind, Pos, Result};
 pub use select::Root;
 pub use write::OutputFile;
@@ -46,6 +47,7 @@ pub struct Generator {
     source_label: Option<String>,
     command: String,
     runtime_dependency: String,
+    client: Option<emit::ClientInfo>,
 }
 
 /// What a generation run produced.
@@ -53,6 +55,8 @@ pub struct Generator {
 pub struct Output {
     /// The models crate: `Cargo.toml` and sources, paths relative to the crate directory.
     pub models: Vec<OutputFile>,
+    /// The client crate, when [`Generator::client`] was set.
+    pub client: Vec<OutputFile>,
     /// Problems that did not stop generation.
     pub warnings: Vec<String>,
     /// One line per override entry.
@@ -65,6 +69,11 @@ impl Output {
     /// Writes the models crate into `dir` (replacing it atomically).
     pub fn write_models(&self, dir: impl AsRef<Path>) -> Result<()> {
         write::write_tree(dir.as_ref(), &self.models)
+    }
+
+    /// Writes the client crate into `dir` (replacing it atomically).
+    pub fn write_client(&self, dir: impl AsRef<Path>) -> Result<()> {
+        write::write_tree(dir.as_ref(), &self.client)
     }
 }
 
@@ -84,7 +93,14 @@ impl Generator {
                 "graph-odata-runtime = {{ version = \"{}\", default-features = false }}",
                 env!("CARGO_PKG_VERSION")
             ),
+            client: None,
         }
+    }
+
+    /// Also emit a client crate (request builders) with these settings.
+    pub fn client(mut self, client: emit::ClientInfo) -> Self {
+        self.client = Some(client);
+        self
     }
 
     /// Replaces the roots selection starts from.
@@ -165,9 +181,14 @@ impl Generator {
             description: String::new(),
         };
         let models = emit::models_crate(&plan, &info)?;
+        let client = match &self.client {
+            Some(c) => emit::client_crate(&plan, &info, c)?,
+            None => Vec::new(),
+        };
         let input = self.input.display().to_string();
         Ok(Output {
             models,
+            client,
             warnings: model
                 .warnings
                 .iter()

@@ -190,13 +190,30 @@ impl Overrides {
                     &u.target,
                 ));
             }
-            let id = model.find_type(&u.target).ok_or_else(|| {
+            // `type` or `type/property`.
+            let (type_name, property) = match u.target.split_once('/') {
+                Some((t, p)) => (t, Some(p)),
+                None => (u.target.as_str(), None),
+            };
+            let missing = || {
                 config(
                     format!("override target `{}` is not defined", u.target),
                     &u.target,
                 )
-            })?;
-            let annotations = &mut model.types[id.0].annotations;
+            };
+            let id = model.find_type(type_name).ok_or_else(missing)?;
+            let annotations = match (property, &mut model.types[id.0].kind) {
+                (None, _) => &mut model.types[id.0].annotations,
+                (Some(p), TypeKind::Entity(s) | TypeKind::Complex(s)) => {
+                    &mut s
+                        .properties
+                        .iter_mut()
+                        .find(|x| x.name == p)
+                        .ok_or_else(missing)?
+                        .annotations
+                }
+                (Some(_), _) => return Err(missing()),
+            };
             if annotations.update_method.as_deref() == Some(method.as_str()) {
                 report.push(format!(
                     "update_method {}: already {method}, skipped",

@@ -12,6 +12,8 @@ struct Job {
     out: PathBuf,
     roots: Option<Vec<Root>>,
     overrides: Option<PathBuf>,
+    /// Client crate: (crate name, output directory, base URL).
+    client: Option<(String, PathBuf, String)>,
 }
 
 fn workspace_root() -> PathBuf {
@@ -29,6 +31,11 @@ fn jobs(root: &Path) -> Vec<Job> {
             out: "generated/graph-synchronization-models".into(),
             roots: Some(Root::synchronization()),
             overrides: Some("specs/overrides.toml".into()),
+            client: Some((
+                "graph-synchronization-client".into(),
+                "generated/graph-synchronization-client".into(),
+                "https://graph.microsoft.com/v1.0".into(),
+            )),
         },
         Job {
             input: "specs/graph-beta.sync.csdl.xml".into(),
@@ -36,6 +43,11 @@ fn jobs(root: &Path) -> Vec<Job> {
             out: "generated/graph-synchronization-beta-models".into(),
             roots: Some(Root::synchronization()),
             overrides: Some("specs/overrides.toml".into()),
+            client: Some((
+                "graph-synchronization-beta-client".into(),
+                "generated/graph-synchronization-beta-client".into(),
+                "https://graph.microsoft.com/beta".into(),
+            )),
         },
     ];
     // Feature fixtures: tests/fixtures/<name>.csdl.xml -> tests/generated/<name>, everything selected.
@@ -62,12 +74,17 @@ fn jobs(root: &Path) -> Vec<Job> {
             out: PathBuf::from("tests/generated").join(&name),
             roots: None,
             overrides: None,
+            client: None,
         });
     }
     jobs
 }
 
-fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<csdl_codegen::OutputFile>> {
+/// The files of a job: `(output directory, files)` for the models and the client crate.
+fn generate(
+    root: &Path,
+    job: &Job,
+) -> csdl_codegen::Result<Vec<(PathBuf, Vec<csdl_codegen::OutputFile>)>> {
     let depth = job.out.components().count();
     let runtime = format!("{}runtime", "../".repeat(depth));
     let mut g = Generator::new(root.join(&job.input))
@@ -84,24 +101,47 @@ fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<csdl_codegen::Ou
     if let Some(o) = &job.overrides {
         g = g.overrides(root.join(o));
     }
+    if let Some((name, out, base_url)) = &job.client {
+        let depth = out.components().count();
+        g = g.client(csdl_codegen::ClientInfo {
+            crate_name: name.clone(),
+            models_crate: job.crate_name.clone(),
+            models_dependency: format!(
+                "{} = {{ path = \"{}{}\", version = \"0.1.0\" }}",
+                job.crate_name,
+                "../".repeat(depth),
+                job.out.display().to_string().replace('\\', "/")
+            ),
+            runtime_dependency: format!(
+                "graph-odata-runtime = {{ path = \"{}runtime\", version = \"0.1.0\" }}",
+                "../".repeat(depth)
+            ),
+            base_url: base_url.clone(),
+        });
+    }
     let output = g.generate()?;
     for w in &output.warnings {
         eprintln!("warning: {w}");
     }
-    Ok(output.models)
+    let mut trees = vec![(job.out.clone(), output.models)];
+    if let Some((_, out, _)) = &job.client {
+        trees.push((out.clone(), output.client));
+    }
+    Ok(trees)
 }
 
 fn codegen(check: bool) -> Result<(), String> {
     let root = workspace_root();
     let mut stale = Vec::new();
     for job in jobs(&root) {
-        let files = generate(&root, &job).map_err(|e| e.to_string())?;
-        let out = root.join(&job.out);
-        if check {
-            stale.extend(write::diff_tree(&out, &files));
-        } else {
-            write::write_tree(&out, &files).map_err(|e| e.to_string())?;
-            eprintln!("wrote {} ({} files)", job.out.display(), files.len());
+        for (dir, files) in generate(&root, &job).map_err(|e| e.to_string())? {
+            let out = root.join(&dir);
+            if check {
+                stale.extend(write::diff_tree(&out, &files));
+            } else {
+                write::write_tree(&out, &files).map_err(|e| e.to_string())?;
+                eprintln!("wrote {} ({} files)", dir.display(), files.len());
+            }
         }
     }
     if stale.is_empty() {

@@ -3,9 +3,12 @@
 //! Code is built with `quote`, parsed into a `syn::File` and printed by `prettyplease`, so
 //! every generated file is syntactically valid and formatted the same way on every machine.
 
+mod client;
 mod docs;
 mod enums;
 mod models;
+
+pub use client::{client_crate, ClientInfo};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

@@ -1,0 +1,913 @@
+//! Request builders: one builder type per path segment kind, operations as methods.
+//!
+//! * `<Type>RequestBuilder`: a single entity (`get`, `update`, `replace` when the update
+//!   method is PUT, `delete`, navigations, bound operations, `content()` for media);
+//! * `<Type>CollectionRequestBuilder`: an entity collection (`list`, `count`, `create`,
+//!   `by_id`, `by_<alternate key>`, collection-bound operations);
+//! * `<Owner><Property>RequestBuilder`: a structural collection property that the metadata
+//!   says is updatable (`get`, `replace`, `count`);
+//! * types a root path only passes through (not selected) get builders with just the
+//!   navigation along the path and the key segments.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{deprecated_attr, doc_lines};
+use super::{ident, render, CrateInfo};
+use crate::csdl::OperationKind;
+use crate::error::Result;
+use crate::model::{Operation, OperationId, Primitive, Target, TypeId, TypeKind, TypeRef};
+use crate::plan::{Plan, RustType};
+use crate::write::OutputFile;
+
+/// Settings of the client crate.
+#[derive(Debug, Clone)]
+pub struct ClientInfo {
+    /// Cargo package name.
+    pub crate_name: String,
+    /// Package name of the models crate it builds on.
+    pub models_crate: String,
+    /// Dependency line for the models crate.
+    pub models_dependency: String,
+    /// Dependency line for the runtime (with the `client` feature).
+    pub runtime_dependency: String,
+    /// Default service root, e.g. `https://graph.microsoft.com/v1.0`.
+    pub base_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Item,
+    Collection,
+    Property(String),
+}
+
+#[derive(Debug)]
+struct Builder {
+    ty: TypeId,
+    kind: Kind,
+    /// Full builders belong to selected types; others only navigate.
+    full: bool,
+    /// Navigation methods: wire name -> (target type, collection).
+    navs: BTreeMap<String, (TypeId, bool)>,
+    /// URL templates that reach this builder.
+    templates: BTreeSet<String>,
+}
+
+fn builder_name(plan: &Plan, ty: TypeId, kind: &Kind) -> String {
+    let base = plan.model.ty(ty).name.to_upper_camel_case();
+    match kind {
+        Kind::Item => format!("{base}RequestBuilder"),
+        Kind::Collection => format!("{base}CollectionRequestBuilder"),
+        Kind::Property(p) => format!("{base}{}RequestBuilder", p.to_upper_camel_case()),
+    }
+}
+
+struct Ctx<'p, 'm> {
+    plan: &'p Plan<'m>,
+    builders: BTreeMap<String, Builder>,
+    params: BTreeMap<String, TokenStream>,
+}
+
+const MAX_DEPTH: usize = 8;
+
+impl Ctx<'_, '_> {
+    fn selected(&self, ty: TypeId) -> bool {
+        self.plan.selection.types.contains(&ty)
+    }
+
+    fn ensure(&mut self, ty: TypeId, kind: Kind) -> String {
+        let name = builder_name(self.plan, ty, &kind);
+        if !self.builders.contains_key(&name) {
+            let full = self.selected(ty);
+            let mut navs = BTreeMap::new();
+            if full && kind == Kind::Item {
+                for (_, n) in self.plan.model.all_navigations(ty) {
+                    if let Some(t) = n.ty.type_id() {
+                        if self.selected(t) {
+                            navs.insert(n.name.clone(), (t, n.ty.collection));
+                        }
+                    }
+                }
+            }
+            self.builders.insert(
+                name.clone(),
+                Builder {
+                    ty,
+                    kind,
+                    full,
+                    navs,
+                    templates: BTreeSet::new(),
+                },
+            );
+        }
+        name
+    }
+
+    /// Records `template` for the builder and walks its navigations.
+    fn walk(&mut self, ty: TypeId, kind: Kind, template: String, depth: usize) {
+        let name = self.ensure(ty, kind.clone());
+        let builder = self.builders.get_mut(&name).expect("ensured above");
+        if !builder.templates.insert(template.clone()) || depth >= MAX_DEPTH {
+            return;
+        }
+        match kind {
+            Kind::Collection => {
+                self.walk(ty, Kind::Item, format!("{template}/{{id}}"), depth + 1);
+            }
+            Kind::Item => {
+                let navs: Vec<_> = builder.navs.clone().into_iter().collect();
+                for (nav, (target, collection)) in navs {
+                    let seg = format!("{template}/{nav}");
+                    if template.split('/').filter(|s| *s == nav).count() > 0 {
+                        continue; // a cycle through the same navigation
+                    }
+                    let k = if collection {
+                        Kind::Collection
+                    } else {
+                        Kind::Item
+                    };
+                    self.walk(target, k, seg, depth + 1);
+                }
+                for prop in updatable_collections(self.plan, ty) {
+                    let t = format!("{template}/{prop}");
+                    let n = self.ensure(ty, Kind::Property(prop));
+                    self.builders
+                        .get_mut(&n)
+                        .expect("ensured above")
+                        .templates
+                        .insert(t);
+                }
+            }
+            Kind::Property(_) => {}
+        }
+    }
+}
+
+/// Structural collection properties the metadata marks updatable (`UpdateRestrictions`).
+fn updatable_collections(plan: &Plan, ty: TypeId) -> Vec<String> {
+    plan.model
+        .all_properties(ty)
+        .into_iter()
+        .filter(|(_, p)| p.ty.collection && p.annotations.update_method.is_some())
+        .map(|(_, p)| p.name.clone())
+        .collect()
+}
+
+/// The client type for a reference: models are reached through `models::`.
+fn client_type(plan: &Plan, r: &TypeRef) -> TokenStream {
+    let element = match &r.target {
+        // Primitive tokens are std types or `edm::X`; client files import `models::edm`.
+        Target::Primitive(p) => RustType::primitive(p),
+        Target::Type(id) => {
+            let name = plan.name(*id);
+            let module = format_ident!("{}", plan.modules[name.module].ident);
+            let ident = format_ident!("{}", name.ident);
+            quote!(models::#module::#ident)
+        }
+    };
+    if r.collection {
+        quote!(Vec<#element>)
+    } else {
+        element
+    }
+}
+
+fn element_type(plan: &Plan, r: &TypeRef) -> TokenStream {
+    client_type(
+        plan,
+        &TypeRef {
+            collection: false,
+            target: r.target.clone(),
+        },
+    )
+}
+
+fn http_doc(method: &str, suffix: &str, templates: &BTreeSet<String>) -> TokenStream {
+    let lines: Vec<String> = templates
+        .iter()
+        .map(|t| format!(" - `{method} {t}{suffix}`"))
+        .collect();
+    let lines = lines.iter();
+    quote! {
+        #[doc = ""]
+        #[doc = " HTTP:"]
+        #(#[doc = #lines])*
+    }
+}
+
+/// Emits the client crate.
+pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Result<Vec<OutputFile>> {
+    let mut ctx = Ctx {
+        plan,
+        builders: BTreeMap::new(),
+        params: BTreeMap::new(),
+    };
+    // Roots: entity sets / singletons, then the path's navigation steps.
+    let mut root_methods: BTreeMap<String, (TypeId, bool, String)> = BTreeMap::new();
+    for path in &plan.selection.paths {
+        let first_kind = if path.singleton {
+            Kind::Item
+        } else {
+            Kind::Collection
+        };
+        root_methods.insert(
+            path.set.clone(),
+            (
+                path.set_type,
+                path.singleton,
+                builder_name(plan, path.set_type, &first_kind),
+            ),
+        );
+        let mut ty = path.set_type;
+        let mut template = format!("/{}", path.set);
+        let name = ctx.ensure(ty, first_kind.clone());
+        ctx.builders
+            .get_mut(&name)
+            .expect("ensured")
+            .templates
+            .insert(template.clone());
+        if !path.singleton {
+            template.push_str("/{id}");
+        }
+        for step in &path.steps {
+            let item = ctx.ensure(ty, Kind::Item);
+            let b = ctx.builders.get_mut(&item).expect("ensured");
+            b.templates.insert(template.clone());
+            b.navs
+                .insert(step.name.clone(), (step.target, step.collection));
+            template = format!("{template}/{}", step.name);
+            ty = step.target;
+        }
+        let kind = match path.steps.last() {
+            Some(s) if s.collection => Kind::Collection,
+            Some(_) => Kind::Item,
+            None if path.singleton => Kind::Item,
+            None => Kind::Collection,
+        };
+        ctx.walk(ty, kind, template, 0);
+    }
+
+    let names: Vec<String> = ctx.builders.keys().cloned().collect();
+    let mut items = Vec::new();
+    for name in names {
+        items.push(emit_builder(&mut ctx, &name));
+    }
+    let roots = root_methods.iter().map(|(set, (_, singleton, builder))| {
+        let method = ident(&set.to_snake_case());
+        let b = format_ident!("{}", builder);
+        let doc = format!(" `/{set}`{}", if *singleton { " (singleton)" } else { "" });
+        if *singleton {
+            quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> #b {
+                    #b { client: self.client.clone(), path: runtime::ODataPath::root().segment(#set) }
+                }
+            }
+        } else {
+            quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> #b {
+                    #b { client: self.client.clone(), parent: runtime::ODataPath::root(), segment: #set }
+                }
+            }
+        }
+    });
+    let base_url = &client.base_url;
+    let builders_file = quote! {
+        use crate::models;
+        #[allow(unused_imports)]
+        use crate::models::edm;
+        use crate::runtime;
+        #[allow(unused_imports)]
+        use crate::runtime::{Method, Request};
+
+        /// Entry point: a typed client for the service.
+        #[derive(Clone, Debug)]
+        pub struct GraphClient {
+            client: runtime::Client,
+        }
+
+        impl GraphClient {
+            /// The service root this crate was generated for.
+            pub const DEFAULT_BASE_URL: &'static str = #base_url;
+
+            /// A client builder with this crate's defaults (base URL, user agent); set
+            /// timeouts, retry policy, transport or scopes on it, then [`GraphClient::from_client`].
+            pub fn builder(credential: impl runtime::TokenCredential + 'static) -> runtime::ClientBuilder {
+                runtime::Client::builder(Self::DEFAULT_BASE_URL, credential)
+                    .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            }
+
+            /// A client with default settings.
+            pub fn new(credential: impl runtime::TokenCredential + 'static) -> Result<Self, runtime::Error> {
+                Ok(Self::from_client(Self::builder(credential).build()?))
+            }
+
+            /// Wraps a configured runtime client.
+            pub fn from_client(client: runtime::Client) -> Self {
+                GraphClient { client }
+            }
+
+            /// The underlying runtime client.
+            pub fn client(&self) -> &runtime::Client {
+                &self.client
+            }
+
+            #(#roots)*
+        }
+
+        /// The content (`$value`) of a media entity.
+        #[derive(Clone, Debug)]
+        pub struct MediaContentRequestBuilder {
+            client: runtime::Client,
+            path: runtime::ODataPath,
+        }
+
+        impl MediaContentRequestBuilder {
+            /// Downloads the content (`GET .../$value`).
+            pub fn get(&self) -> Request<runtime::Media> {
+                Request::media(&self.client, Method::GET, self.path.clone())
+            }
+
+            /// Uploads the content (`PUT .../$value`) with its content type.
+            pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
+                Request::empty(&self.client, Method::PUT, self.path.clone()).bytes_body(bytes, content_type)
+            }
+
+            /// Deletes the content (`DELETE .../$value`).
+            pub fn delete(&self) -> Request<()> {
+                Request::empty(&self.client, Method::DELETE, self.path.clone())
+            }
+        }
+
+        #(#items)*
+    };
+    let params = ctx.params.values();
+    let params_file = quote! {
+        //! Request bodies of actions with several parameters.
+        #[allow(unused_imports)]
+        use crate::models;
+        #[allow(unused_imports)]
+        use crate::models::edm;
+        #(#params)*
+    };
+    let models_ident = format_ident!("{}", client.models_crate.replace('-', "_"));
+    let doc = format!(
+        " Typed async request builders generated from `{}`, on `graph-odata-runtime`.",
+        info.source
+    );
+    let lib = quote! {
+        #![doc = #doc]
+        //!
+        //! Start from [`GraphClient`]; every request is a [`runtime::Request`] that `.await`
+        //! sends, or that [`runtime::Request::build`] turns into an inspectable request.
+        #![forbid(unsafe_code)]
+        #![allow(deprecated)]
+        #![allow(rustdoc::bare_urls)]
+
+        mod builders;
+        pub mod parameters;
+
+        pub use builders::*;
+        /// The models this client reads and writes.
+        pub use #models_ident as models;
+        /// The runtime (client, credentials, errors, requests).
+        pub use graph_odata_runtime as runtime;
+    };
+    let cargo = [
+        "# @generated by csdl-codegen. Do not edit by hand.".to_string(),
+        format!("# Source: {}", info.source),
+        format!("# Regenerate: {}", info.command),
+        "[package]".into(),
+        format!("name = \"{}\"", client.crate_name),
+        format!("version = \"{}\"", info.version),
+        "edition = \"2021\"".into(),
+        "rust-version = \"1.85\"".into(),
+        format!(
+            "description = \"Typed async request builders generated by csdl-codegen from {}\"",
+            info.source.replace('"', "'")
+        ),
+        "license = \"MIT\"".into(),
+        String::new(),
+        "[dependencies]".into(),
+        client.models_dependency.clone(),
+        client.runtime_dependency.clone(),
+        "serde = { version = \"1\", features = [\"derive\"] }".into(),
+        "serde_json = \"1\"".into(),
+        String::new(),
+    ]
+    .join("\n");
+    Ok(vec![
+        OutputFile::new("Cargo.toml", cargo),
+        OutputFile::new(
+            "src/builders.rs",
+            render(info, builders_file, "src/builders.rs")?,
+        ),
+        OutputFile::new("src/lib.rs", render(info, lib, "src/lib.rs")?),
+        OutputFile::new(
+            "src/parameters.rs",
+            render(info, params_file, "src/parameters.rs")?,
+        ),
+    ])
+}
+
+fn operations_for(plan: &Plan, ty: TypeId, collection: bool) -> Vec<OperationId> {
+    let lineage = plan.model.lineage(ty);
+    plan.selection
+        .operations
+        .iter()
+        .copied()
+        .filter(|id| {
+            plan.model.operations[id.0]
+                .binding
+                .as_ref()
+                .is_some_and(|b| {
+                    b.collection == collection && b.type_id().is_some_and(|t| lineage.contains(&t))
+                })
+        })
+        .collect()
+}
+
+fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
+    let plan = ctx.plan;
+    let b = &ctx.builders[name];
+    let b_ident = format_ident!("{}", name);
+    let ty = plan.model.ty(b.ty);
+    let templates = b.templates.clone();
+    let type_doc = format!(
+        " Requests for {} `{}`.",
+        match &b.kind {
+            Kind::Item => "one".to_string(),
+            Kind::Collection => "the collection of".to_string(),
+            Kind::Property(p) => format!("the property `{p}` of"),
+        },
+        ty.qualified_name()
+    );
+    let path_docs = templates.iter().map(|t| format!(" - `{t}`"));
+    let mut methods: Vec<TokenStream> = Vec::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let model_ty = if b.full {
+        Some(element_type(
+            plan,
+            &TypeRef {
+                collection: false,
+                target: Target::Type(b.ty),
+            },
+        ))
+    } else {
+        None
+    };
+    let (fields, path_expr) = match b.kind {
+        Kind::Collection => (
+            quote!(client: runtime::Client, parent: runtime::ODataPath, segment: &'static str,),
+            quote!(self.parent.segment(self.segment)),
+        ),
+        _ => (
+            quote!(client: runtime::Client, path: runtime::ODataPath,),
+            quote!(self.path.clone()),
+        ),
+    };
+    match &b.kind {
+        Kind::Item => {
+            if let Some(t) = &model_ty {
+                let update = ty_update_method(plan, b.ty);
+                let get_doc = http_doc("GET", "", &templates);
+                let upd_doc = http_doc(&update, "", &templates);
+                let del_doc = http_doc("DELETE", "", &templates);
+                let upd_method = format_ident!("{}", update);
+                methods.push(quote! {
+                    /// Reads the entity (`$select` and `$expand` take the field enum).
+                    #get_doc
+                    pub fn get(&self) -> Request<#t> {
+                        Request::json(&self.client, Method::GET, #path_expr)
+                    }
+                    /// Updates the entity: only the properties that are set (and explicit nulls) are sent.
+                    #upd_doc
+                    pub fn update(&self, body: &#t) -> Request<()> {
+                        Request::empty(&self.client, Method::#upd_method, #path_expr).json_body(body)
+                    }
+                    /// Deletes the entity.
+                    #del_doc
+                    pub fn delete(&self) -> Request<()> {
+                        Request::empty(&self.client, Method::DELETE, #path_expr)
+                    }
+                });
+                used.extend(["get", "update", "delete"].map(String::from));
+                if update == "PUT" {
+                    let doc = http_doc("PUT", "", &templates);
+                    methods.push(quote! {
+                        /// Replaces the entity (`PUT`).
+                        #doc
+                        pub fn replace(&self, body: &#t) -> Request<()> {
+                            Request::empty(&self.client, Method::PUT, #path_expr).json_body(body)
+                        }
+                    });
+                    used.insert("replace".into());
+                }
+                if ty.structured().is_some_and(|s| s.has_stream)
+                    || plan
+                        .model
+                        .lineage(b.ty)
+                        .iter()
+                        .any(|t| plan.model.ty(*t).structured().is_some_and(|s| s.has_stream))
+                {
+                    let doc = http_doc("GET/PUT/DELETE", "/$value", &templates);
+                    methods.push(quote! {
+                        /// The media content of this entity.
+                        #doc
+                        pub fn content(&self) -> MediaContentRequestBuilder {
+                            MediaContentRequestBuilder { client: self.client.clone(), path: #path_expr.segment("$value") }
+                        }
+                    });
+                    used.insert("content".into());
+                }
+            }
+            for (nav, (target, collection)) in &b.navs {
+                let m = nav.to_snake_case();
+                let method = ident(&m);
+                used.insert(m);
+                let doc = format!(" Navigation property `{nav}`.");
+                if *collection {
+                    let tb = format_ident!("{}", builder_name(plan, *target, &Kind::Collection));
+                    methods.push(quote! {
+                        #[doc = #doc]
+                        pub fn #method(&self) -> #tb {
+                            #tb { client: self.client.clone(), parent: #path_expr, segment: #nav }
+                        }
+                    });
+                } else {
+                    let tb = format_ident!("{}", builder_name(plan, *target, &Kind::Item));
+                    methods.push(quote! {
+                        #[doc = #doc]
+                        pub fn #method(&self) -> #tb {
+                            #tb { client: self.client.clone(), path: #path_expr.segment(#nav) }
+                        }
+                    });
+                }
+            }
+            if b.full {
+                for prop in updatable_collections(plan, b.ty) {
+                    let m = prop.to_snake_case();
+                    let method = ident(&m);
+                    used.insert(m);
+                    let tb = format_ident!(
+                        "{}",
+                        builder_name(plan, b.ty, &Kind::Property(prop.clone()))
+                    );
+                    let doc = format!(" The collection property `{prop}`.");
+                    let dep = plan
+                        .model
+                        .all_properties(b.ty)
+                        .into_iter()
+                        .find(|(_, p)| p.name == prop)
+                        .map(|(_, p)| deprecated_attr(&p.annotations))
+                        .unwrap_or_default();
+                    methods.push(quote! {
+                        #[doc = #doc]
+                        #dep
+                        pub fn #method(&self) -> #tb {
+                            #tb { client: self.client.clone(), path: #path_expr.segment(#prop) }
+                        }
+                    });
+                }
+                for op in operations_for(plan, b.ty, false) {
+                    methods.push(operation_method(ctx, op, &path_expr, &templates, &mut used));
+                }
+            }
+        }
+        Kind::Collection => {
+            let item = format_ident!("{}", builder_name(plan, b.ty, &Kind::Item));
+            if let Some(t) = &model_ty {
+                let list_doc = http_doc("GET", "", &templates);
+                let count_doc = http_doc("GET", "/$count", &templates);
+                let create_doc = http_doc("POST", "", &templates);
+                methods.push(quote! {
+                    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+                    #list_doc
+                    pub fn list(&self) -> Request<runtime::Page<#t>> {
+                        Request::page(&self.client, Method::GET, #path_expr)
+                    }
+                    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+                    #count_doc
+                    pub fn count(&self) -> Request<u64> {
+                        Request::dollar_count(&self.client, #path_expr)
+                    }
+                    /// Creates an entity in the collection and returns it as created.
+                    #create_doc
+                    pub fn create(&self, body: &#t) -> Request<#t> {
+                        Request::json(&self.client, Method::POST, #path_expr).json_body(body)
+                    }
+                });
+                used.extend(["list", "count", "create"].map(String::from));
+            }
+            methods.push(quote! {
+                /// One entity of the collection by key; the key is percent-encoded as one path segment.
+                pub fn by_id(&self, id: impl AsRef<str>) -> #item {
+                    #item { client: self.client.clone(), path: self.parent.segment(self.segment).key(id.as_ref()) }
+                }
+            });
+            used.insert("by_id".into());
+            for key in plan
+                .model
+                .lineage(b.ty)
+                .iter()
+                .flat_map(|t| plan.model.ty(*t).annotations.alternate_keys.clone())
+            {
+                let m = format!(
+                    "by_{}",
+                    key.parts
+                        .iter()
+                        .map(|(a, _)| a.to_snake_case())
+                        .collect::<Vec<_>>()
+                        .join("_and_")
+                );
+                if !used.insert(m.clone()) {
+                    continue;
+                }
+                let method = ident(&m);
+                let args: Vec<_> = key
+                    .parts
+                    .iter()
+                    .map(|(a, _)| ident(&a.to_snake_case()))
+                    .collect();
+                let aliases: Vec<_> = key.parts.iter().map(|(a, _)| a.clone()).collect();
+                let doc = format!(
+                    " One entity by the alternate key `{}` (`{}(...)`); quotes are escaped OData-style.",
+                    aliases.join(", "),
+                    "segment"
+                );
+                methods.push(quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self, #(#args: impl AsRef<str>),*) -> #item {
+                        #item {
+                            client: self.client.clone(),
+                            path: self.parent.alternate_key(self.segment, &[#((#aliases, #args.as_ref())),*]),
+                        }
+                    }
+                });
+            }
+            if b.full {
+                for op in operations_for(plan, b.ty, true) {
+                    methods.push(operation_method(ctx, op, &path_expr, &templates, &mut used));
+                }
+            }
+        }
+        Kind::Property(prop) => {
+            let p = plan
+                .model
+                .all_properties(b.ty)
+                .into_iter()
+                .find(|(_, p)| &p.name == prop)
+                .map(|(_, p)| p);
+            if let Some(p) = p {
+                let elem = element_type(plan, &p.ty);
+                let method = format_ident!(
+                    "{}",
+                    p.annotations
+                        .update_method
+                        .clone()
+                        .unwrap_or_else(|| "PUT".into())
+                );
+                let get_doc = http_doc("GET", "", &templates);
+                let put_doc = http_doc(&method.to_string(), "", &templates);
+                let count_doc = http_doc("GET", "/$count", &templates);
+                let dep = deprecated_attr(&p.annotations);
+                methods.push(quote! {
+                    /// Reads the collection.
+                    #get_doc
+                    #dep
+                    pub fn get(&self) -> Request<Vec<#elem>> {
+                        Request::value(&self.client, Method::GET, self.path.clone())
+                    }
+                    /// Replaces the whole collection (sent as `{"value": [...]}`).
+                    #put_doc
+                    #dep
+                    pub fn replace(&self, items: &[#elem]) -> Request<()> {
+                        #[derive(serde::Serialize)]
+                        struct Body<'a, T> { value: &'a [T] }
+                        Request::empty(&self.client, Method::#method, self.path.clone()).json_body(&Body { value: items })
+                    }
+                    /// Counts the items (`$count`).
+                    #count_doc
+                    #dep
+                    pub fn count(&self) -> Request<u64> {
+                        Request::dollar_count(&self.client, self.path.clone())
+                    }
+                });
+            }
+        }
+    }
+    quote! {
+        #[doc = #type_doc]
+        #[doc = ""]
+        #[doc = " Paths:"]
+        #(#[doc = #path_docs])*
+        #[derive(Clone, Debug)]
+        pub struct #b_ident { #fields }
+
+        impl #b_ident {
+            #(#methods)*
+        }
+    }
+}
+
+fn ty_update_method(plan: &Plan, ty: TypeId) -> String {
+    plan.model
+        .lineage(ty)
+        .iter()
+        .rev()
+        .find_map(|t| plan.model.ty(*t).annotations.update_method.clone())
+        .unwrap_or_else(|| "PATCH".into())
+}
+
+fn is_value_return(plan: &Plan, r: &TypeRef) -> bool {
+    match &r.target {
+        Target::Primitive(_) => true,
+        Target::Type(id) => matches!(
+            plan.model.ty(*id).kind,
+            TypeKind::Enum(_) | TypeKind::Definition(_)
+        ),
+    }
+}
+
+fn operation_method(
+    ctx: &mut Ctx,
+    id: OperationId,
+    path_expr: &TokenStream,
+    templates: &BTreeSet<String>,
+    used: &mut BTreeSet<String>,
+) -> TokenStream {
+    let plan = ctx.plan;
+    let op: &Operation = &plan.model.operations[id.0];
+    let mut m = op.name.to_snake_case();
+    while !used.insert(m.clone()) {
+        m.push_str("_op");
+    }
+    let method = ident(&m);
+    let name = op.name.as_str();
+    let is_action = op.kind == OperationKind::Action;
+    let http = if is_action { "POST" } else { "GET" };
+    let suffix = if is_action {
+        format!("/{name}")
+    } else {
+        format!("/{name}(...)")
+    };
+    let doc_http = http_doc(http, &suffix, templates);
+    let kind = if is_action { "action" } else { "function" };
+    let docs = doc_lines(
+        &op.annotations,
+        &[format!("Bound {kind} `{}`.", op.qualified_name())],
+    );
+    let deprecated = deprecated_attr(&op.annotations);
+    let (ret_ty, ctor) = match &op.return_type {
+        None => (quote!(()), quote!(empty)),
+        Some(r) if r.ty.collection => {
+            let e = element_type(plan, &r.ty);
+            (quote!(runtime::Page<#e>), quote!(page))
+        }
+        Some(r) => {
+            let t = element_type(plan, &r.ty);
+            if is_value_return(plan, &r.ty) {
+                (t, quote!(value))
+            } else {
+                (t, quote!(json))
+            }
+        }
+    };
+    let http_method = format_ident!("{}", http);
+    if !is_action {
+        // Functions: parameters go into the URL as literals.
+        let args: Vec<_> = op
+            .parameters
+            .iter()
+            .map(|p| ident(&p.name.to_snake_case()))
+            .collect();
+        let types: Vec<_> = op
+            .parameters
+            .iter()
+            .map(|p| function_arg_type(plan, &p.ty))
+            .collect();
+        let wires: Vec<_> = op.parameters.iter().map(|p| p.name.as_str()).collect();
+        let literals = op
+            .parameters
+            .iter()
+            .zip(&args)
+            .map(|(p, a)| function_literal(&p.ty, a));
+        return quote! {
+            #docs
+            #doc_http
+            #deprecated
+            pub fn #method(&self, #(#args: #types),*) -> Request<#ret_ty> {
+                let path = #path_expr.operation(#name, &[#((#wires, #literals)),*]);
+                Request::#ctor(&self.client, Method::#http_method, path)
+            }
+        };
+    }
+    match op.parameters.len() {
+        0 => quote! {
+            #docs
+            #doc_http
+            #deprecated
+            pub fn #method(&self) -> Request<#ret_ty> {
+                Request::#ctor(&self.client, Method::POST, #path_expr.action(#name))
+            }
+        },
+        1 => {
+            let p = &op.parameters[0];
+            let arg = ident(&p.name.to_snake_case());
+            let wire = &p.name;
+            let (arg_ty, field_ty) = if p.ty.collection {
+                let e = element_type(plan, &p.ty);
+                (quote!(&[#e]), quote!(&'a [#e]))
+            } else {
+                let e = element_type(plan, &p.ty);
+                (quote!(&#e), quote!(&'a #e))
+            };
+            quote! {
+                #docs
+                #doc_http
+                #deprecated
+                pub fn #method(&self, #arg: #arg_ty) -> Request<#ret_ty> {
+                    #[derive(serde::Serialize)]
+                    struct Body<'a> {
+                        #[serde(rename = #wire)]
+                        value: #field_ty,
+                    }
+                    Request::#ctor(&self.client, Method::POST, #path_expr.action(#name)).json_body(&Body { value: #arg })
+                }
+            }
+        }
+        _ => {
+            let struct_name = format!("{}Parameters", op.name.to_upper_camel_case());
+            let s_ident = format_ident!("{}", struct_name);
+            let fields = op.parameters.iter().map(|p| {
+                let f = ident(&p.name.to_snake_case());
+                let wire = &p.name;
+                let t = client_type(plan, &p.ty);
+                let doc = format!(" Parameter `{wire}`.");
+                quote! {
+                    #[doc = #doc]
+                    #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
+                    pub #f: Option<#t>,
+                }
+            });
+            let sdoc = format!(" Parameters of the action `{}`.", op.qualified_name());
+            ctx.params.entry(struct_name).or_insert_with(|| {
+                quote! {
+                    #[doc = #sdoc]
+                    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+                    pub struct #s_ident { #(#fields)* }
+                }
+            });
+            quote! {
+                #docs
+                #doc_http
+                #deprecated
+                pub fn #method(&self, parameters: &crate::parameters::#s_ident) -> Request<#ret_ty> {
+                    Request::#ctor(&self.client, Method::POST, #path_expr.action(#name)).json_body(parameters)
+                }
+            }
+        }
+    }
+}
+
+fn function_arg_type(plan: &Plan, r: &TypeRef) -> TokenStream {
+    match (&r.target, r.collection) {
+        (Target::Primitive(Primitive::String), false) => quote!(&str),
+        (Target::Primitive(Primitive::Boolean), false) => quote!(bool),
+        (
+            Target::Primitive(
+                Primitive::Int32 | Primitive::Int16 | Primitive::Byte | Primitive::SByte,
+            ),
+            false,
+        ) => quote!(i32),
+        (Target::Primitive(Primitive::Int64), false) => quote!(i64),
+        _ => {
+            let t = client_type(plan, r);
+            quote!(&#t)
+        }
+    }
+}
+
+fn function_literal(r: &TypeRef, arg: &proc_macro2::Ident) -> TokenStream {
+    match (&r.target, r.collection) {
+        (Target::Primitive(Primitive::String), false) => quote!(runtime::ODataLiteral::from(#arg)),
+        (Target::Primitive(Primitive::Boolean), false) => quote!(runtime::ODataLiteral::Bool(#arg)),
+        (
+            Target::Primitive(
+                Primitive::Int32 | Primitive::Int16 | Primitive::Byte | Primitive::SByte,
+            ),
+            false,
+        ) => {
+            quote!(runtime::ODataLiteral::Int(i64::from(#arg)))
+        }
+        (Target::Primitive(Primitive::Int64), false) => quote!(runtime::ODataLiteral::Int(#arg)),
+        // Other values use their JSON form, which is the OData literal for enums and
+        // structured values.
+        _ => quote!(runtime::ODataLiteral::Raw(serde_json::to_string(#arg).unwrap_or_default())),
+    }
+}
