@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage:
 //! [`csdl`] (read XML) → [`model`] (resolve names) → [`overrides`] (patch known gaps) →
 //! [`select`] (what the roots reach) → [`plan`] (Rust names and types) → [`emit`] (tokens,
-//! formatted) → [`write`] (files, atomically).
+//! formatted) → [`write`](mod@write) (files, atomically).
 //!
 //! ```no_run
 //! use csdl_codegen::{Generator, Root};

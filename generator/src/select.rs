@@ -81,7 +81,7 @@ impl PathRoot {
 /// What the roots reach.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
-    /// Selected types (sorted by id, which is document order).
+    /// Selected types (sorted by id: document order within each schema).
     pub types: BTreeSet<TypeId>,
     /// Selected operations.
     pub operations: BTreeSet<OperationId>,

@@ -163,7 +163,7 @@ impl BulkUploadRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
-    /// Updates the entity: only the properties that are set (and explicit nulls) are sent.
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP:
     /// - `PATCH /applications/{id}/synchronization/jobs/{id}/bulkUpload`
@@ -276,7 +276,7 @@ impl DirectoryDefinitionRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
-    /// Updates the entity: only the properties that are set (and explicit nulls) are sent.
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP:
     /// - `PATCH /applications/{id}/synchronization/jobs/{id}/schema/directories/{id}`
@@ -447,7 +447,7 @@ impl SynchronizationJobRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
-    /// Updates the entity: only the properties that are set (and explicit nulls) are sent.
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP:
     /// - `PATCH /applications/{id}/synchronization/jobs/{id}`
@@ -572,7 +572,7 @@ impl SynchronizationRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
-    /// Updates the entity: only the properties that are set (and explicit nulls) are sent.
+    /// Updates the entity with `PUT`, the update method the metadata (or the override file) declares for this type: send the whole entity.
     ///
     /// HTTP:
     /// - `PUT /applications/{id}/synchronization`
@@ -672,7 +672,7 @@ impl SynchronizationSchemaRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
-    /// Updates the entity: only the properties that are set (and explicit nulls) are sent.
+    /// Updates the entity with `PUT`, the update method the metadata (or the override file) declares for this type: send the whole entity.
     ///
     /// HTTP:
     /// - `PUT /applications/{id}/synchronization/jobs/{id}/schema`
@@ -884,7 +884,7 @@ impl SynchronizationTemplateRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
-    /// Updates the entity: only the properties that are set (and explicit nulls) are sent.
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP:
     /// - `PATCH /applications/{id}/synchronization/templates/{id}`

@@ -21,6 +21,8 @@ pub fn read_file(path: &Path) -> Result<Document> {
 }
 
 fn decode_utf8(bytes: &[u8]) -> Result<&str> {
+    // Positions are counted after the byte-order mark everywhere.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         // Only the valid prefix is decoded; it is valid by construction.
@@ -56,10 +58,27 @@ pub fn parse_document(text: &str) -> Result<Document> {
     };
     let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
         let p = e.pos();
-        Error::new(ErrorKind::Xml, format!("malformed XML: {e}")).at(Pos {
+        // Some roxmltree errors carry no position (reported as 1:1): point at the DTD, or at
+        // the end of a truncated document, instead.
+        let pos = match e {
+            roxmltree::Error::DtdDetected => text
+                .find("<!DOCTYPE")
+                .map(|offset| pos_of_offset(text, offset)),
+            roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode => {
+                Some(pos_of_offset(text, text.len()))
+            }
+            _ => None,
+        };
+        let pos = pos.unwrap_or(Pos {
             line: p.row,
             col: p.col,
-        })
+        });
+        let message = format!("malformed XML: {e}");
+        let message = message
+            .strip_suffix(&format!(" at {}:{}", p.row, p.col))
+            .map(str::to_string)
+            .unwrap_or(message);
+        Error::new(ErrorKind::Xml, message).at(pos)
     })?;
     let line_starts = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))

@@ -479,13 +479,18 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
                 let upd_doc = http_doc(&update, "", &templates);
                 let del_doc = http_doc("DELETE", "", &templates);
                 let upd_method = format_ident!("{}", update);
+                let upd_text = if update == "PUT" {
+                    " Updates the entity with `PUT`, the update method the metadata (or the override file) declares for this type: send the whole entity."
+                } else {
+                    " Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent."
+                };
                 methods.push(quote! {
                     /// Reads the entity (`$select` and `$expand` take the field enum).
                     #get_doc
                     pub fn get(&self) -> Request<#t> {
                         Request::json(&self.client, Method::GET, #path_expr)
                     }
-                    /// Updates the entity: only the properties that are set (and explicit nulls) are sent.
+                    #[doc = #upd_text]
                     #upd_doc
                     pub fn update(&self, body: &#t) -> Request<()> {
                         Request::empty(&self.client, Method::#upd_method, #path_expr).json_body(body)

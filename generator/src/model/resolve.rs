@@ -123,6 +123,9 @@ impl<'d> Resolver<'d> {
                 .map(|t| (&t.name, t.pos))
                 .chain(schema.enum_types.iter().map(|t| (&t.name, t.pos)))
                 .chain(schema.type_definitions.iter().map(|t| (&t.name, t.pos)));
+            // Document order, so a duplicate is reported at its second definition.
+            let mut names: Vec<(&String, Pos)> = names.collect();
+            names.sort_by_key(|(_, pos)| *pos);
             for (name, pos) in names {
                 check_simple_identifier(name, pos)?;
                 let qualified = format!("{}.{}", schema.namespace, name);
@@ -689,7 +692,12 @@ impl<'d> Resolver<'d> {
                     .chain(op.parameters.iter().map(|p| &p.ty))
                     .map(|t| self.spelled(t))
                     .collect();
-                if &actual != wanted {
+                // CSDL 4.01 targets an action overload by its binding type alone
+                // (`ns.act(ns.a)`, `ns.act()` when unbound); Graph spells every parameter.
+                let binding_only: Vec<String> =
+                    op.binding.iter().map(|t| self.spelled(t)).collect();
+                let by_binding = op.kind == csdl::OperationKind::Action && &binding_only == wanted;
+                if &actual != wanted && !by_binding {
                     continue;
                 }
             }

@@ -164,9 +164,11 @@ pub fn assign(names: &[&str], case: Case, reserved: &[&str]) -> BTreeMap<String,
             Case::Snake | Case::Screaming => "_",
             Case::Type | Case::Variant => "",
         };
+        // `self_` + `_2` would read `self__2`; the escape's `_` gives way to the counter.
+        let stem = plain.strip_suffix('_').unwrap_or(&plain);
         let mut n = 2;
         let ident = loop {
-            let candidate = format!("{plain}{sep}{n}");
+            let candidate = format!("{stem}{sep}{n}");
             if taken.insert(candidate.clone()) {
                 break candidate;
             }
@@ -234,6 +236,12 @@ mod tests {
             &["additional_properties"],
         );
         assert_eq!(f["additionalProperties"].ident, "additional_properties_2");
+        let k = assign(&["self", "Self"], Case::Snake, &[]);
+        assert_eq!(k["Self"].ident, "self_");
+        assert_eq!(k["self"].ident, "self_2");
+        let v = assign(&["self", "Self"], Case::Variant, &[]);
+        assert_eq!(v["Self"].ident, "Self_");
+        assert_eq!(v["self"].ident, "Self2");
     }
 
     #[test]
