@@ -1,0 +1,62 @@
+//! HTTP behaviour tests of `graph-synchronization-beta-client` (Microsoft Graph beta) against
+//! a local wiremock server: the endpoints shared with v1.0 (`sync_client/mod.rs`) plus the
+//! beta-only ones.
+// The beta metadata deprecates the synchronization secrets; they are still tested.
+#![allow(deprecated)]
+
+use graph_synchronization_beta_client as client;
+
+/// The base URL path the client is pointed at (`<server>/beta`).
+const VERSION: &str = "beta";
+
+#[path = "sync_client/mod.rs"]
+mod sync_client;
+
+mod beta_only {
+    use serde_json::json;
+    use wiremock::matchers::{header, header_exists, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::client::runtime::{self, RetryPolicy, StaticTokenCredential};
+    use super::client::GraphClient;
+
+    #[tokio::test]
+    async fn ping_on_both_roots() {
+        let server = MockServer::start().await;
+        let inner = runtime::Client::builder(
+            &format!("{}/beta", server.uri()),
+            StaticTokenCredential::new("t0k3n"),
+        )
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+        let graph = GraphClient::from_client(inner);
+        for root in ["servicePrincipals/sp-1", "applications/app-1"] {
+            Mock::given(method("GET"))
+                .and(path(format!("/beta/{root}/synchronization/Ping()")))
+                .and(header("authorization", "Bearer t0k3n"))
+                .and(header_exists("client-request-id"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                    "@odata.context": "https://graph.microsoft.com/beta/$metadata#Edm.String",
+                    "value": "pong"
+                })))
+                .expect(1)
+                .mount(&server)
+                .await;
+        }
+
+        let sp = graph.service_principals().by_id("sp-1").synchronization();
+        assert_eq!(sp.ping().await.unwrap(), "pong");
+        let app = graph.applications().by_id("app-1").synchronization();
+        assert_eq!(app.ping().await.unwrap(), "pong");
+        server.verify().await;
+    }
+
+    #[test]
+    fn default_base_url_is_graph_beta() {
+        assert_eq!(
+            GraphClient::DEFAULT_BASE_URL,
+            "https://graph.microsoft.com/beta"
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! A provisioning flow as an application would write it with `graph-synchronization-client`,
+//! run against a local mock of Microsoft Graph. It doubles as documentation:
+//! [`provision_user_to_box`] is the application code, the test below sets up the server.
+//!
+//! 1. create a synchronization job from the `BoxOutDelta` template on a service principal,
+//! 2. start it,
+//! 3. poll the job until its status code is `Active` (the service reports `NotRun` first),
+//! 4. provision one user on demand and read the result.
+
+use std::time::Duration;
+
+use graph_synchronization_client::models::{
+    StringKeyStringValuePair, SynchronizationJob, SynchronizationJobApplicationParameters,
+    SynchronizationJobField, SynchronizationJobSubject, SynchronizationStatusCode,
+};
+use graph_synchronization_client::runtime::{self, RetryPolicy, StaticTokenCredential};
+use graph_synchronization_client::GraphClient;
+use serde_json::{json, Value};
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// How often and how long to wait for the job to become active.
+struct Polling {
+    interval: Duration,
+    max_polls: u32,
+}
+
+/// The application code: provisions `user_id` to Box through the service principal
+/// `service_principal_id` and returns the service's provisioning report.
+async fn provision_user_to_box(
+    graph: &GraphClient,
+    service_principal_id: &str,
+    rule_id: &str,
+    user_id: &str,
+    polling: Polling,
+) -> Result<StringKeyStringValuePair, Box<dyn std::error::Error>> {
+    let synchronization = graph
+        .service_principals()
+        .by_id(service_principal_id)
+        .synchronization();
+
+    // 1. Create a job from the gallery template.
+    let new_job = SynchronizationJob {
+        template_id: Some("BoxOutDelta".to_owned()),
+        ..Default::default()
+    };
+    let created = synchronization.jobs().create(&new_job).await?;
+    let job_id = created
+        .id
+        .ok_or("the service returned a job without an id")?;
+    let job = synchronization.jobs().by_id(&job_id);
+
+    // 2. Start it.
+    job.start().await?;
+
+    // 3. Wait until it is active (only the status is needed).
+    let mut polls = 0;
+    loop {
+        let current = job
+            .get()
+            .select([SynchronizationJobField::Id, SynchronizationJobField::Status])
+            .await?;
+        match current.status.and_then(|status| status.code) {
+            Some(SynchronizationStatusCode::Active) => break,
+            Some(SynchronizationStatusCode::Quarantine) => {
+                return Err(format!("job {job_id} is in quarantine").into());
+            }
+            _ => {}
+        }
+        polls += 1;
+        if polls == polling.max_polls {
+            return Err(format!("job {job_id} did not become active").into());
+        }
+        tokio::time::sleep(polling.interval).await;
+    }
+
+    // 4. Provision one user now instead of waiting for the next cycle.
+    let parameters = SynchronizationJobApplicationParameters {
+        rule_id: Some(rule_id.to_owned()),
+        subjects: Some(vec![SynchronizationJobSubject {
+            object_id: Some(user_id.to_owned()),
+            object_type_name: Some("User".to_owned()),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    };
+    Ok(job.provision_on_demand(&[parameters]).await?)
+}
+
+#[tokio::test]
+async fn provision_a_user_through_a_new_box_job() {
+    const SP: &str = "9f8e7d6c-0000-4000-8000-000000000001";
+    const RULE: &str = "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8";
+    const USER: &str = "1a2b3c4d-0000-4000-8000-000000000002";
+    const JOB: &str = "BoxOutDelta.e4bbad1f6ab44ee2a3b1a5b8b7c7ac3f.9f8e7d6c";
+
+    let server = MockServer::start().await;
+    let jobs = format!("/v1.0/servicePrincipals/{SP}/synchronization/jobs");
+    let job = format!("{jobs}/{JOB}");
+    let authorized = || header("authorization", "Bearer t0k3n");
+
+    // POST .../jobs creates the job from the template.
+    Mock::given(method("POST"))
+        .and(path(&jobs))
+        .and(authorized())
+        .and(body_json(json!({"templateId": "BoxOutDelta"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": JOB,
+            "templateId": "BoxOutDelta",
+            "status": {"code": "NotConfigured"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // POST .../start.
+    Mock::given(method("POST"))
+        .and(path(format!("{job}/start")))
+        .and(authorized())
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // GET .../jobs/{id}: NotRun twice, then Active (mocks are tried in mounting order).
+    let status = |code: &str| {
+        ResponseTemplate::new(200).set_body_json(json!({"id": JOB, "status": {"code": code}}))
+    };
+    Mock::given(method("GET"))
+        .and(path(&job))
+        .and(query_param("$select", "id,status"))
+        .and(authorized())
+        .respond_with(status("NotRun"))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(&job))
+        .and(query_param("$select", "id,status"))
+        .and(authorized())
+        .respond_with(status("Active"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    // POST .../provisionOnDemand for one user.
+    Mock::given(method("POST"))
+        .and(path(format!("{job}/provisionOnDemand")))
+        .and(authorized())
+        .and(body_json(json!({
+            "parameters": [{
+                "ruleId": RULE,
+                "subjects": [{"objectId": USER, "objectTypeName": "User"}]
+            }]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.type": "#microsoft.graph.stringKeyStringValuePair",
+            "key": "{\"provisioningSteps\":1}",
+            "value": "{\"sourceIdentity\":{\"id\":\"1a2b3c4d-0000-4000-8000-000000000002\"},\"status\":\"success\"}"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    // Outside tests: `GraphClient::new(credential)?` talks to https://graph.microsoft.com/v1.0.
+    let client = runtime::Client::builder(
+        &format!("{}/v1.0", server.uri()),
+        StaticTokenCredential::new("t0k3n"),
+    )
+    .retry_policy(RetryPolicy::none())
+    .build()
+    .unwrap();
+    let graph = GraphClient::from_client(client);
+
+    let polling = Polling {
+        interval: Duration::from_millis(5),
+        max_polls: 10,
+    };
+    let report = provision_user_to_box(&graph, SP, RULE, USER, polling)
+        .await
+        .unwrap();
+
+    // The report's value is a JSON document in a string.
+    let details: Value = serde_json::from_str(report.value.as_deref().unwrap()).unwrap();
+    assert_eq!(details["status"], "success");
+    assert_eq!(details["sourceIdentity"]["id"], USER);
+
+    server.verify().await;
+    let requests = server.received_requests().await.unwrap();
+    let calls: Vec<String> = requests
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path().rsplit('/').next().unwrap()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "POST jobs",
+            "POST start",
+            &format!("GET {JOB}"),
+            &format!("GET {JOB}"),
+            &format!("GET {JOB}"),
+            "POST provisionOnDemand",
+        ]
+    );
+}
