@@ -6,6 +6,11 @@
 //! property that was written (the typed value wins). An additional entry `"name": null` for an
 //! unset declared property is how an explicit JSON `null` is sent.
 
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -51,5 +56,78 @@ impl<'a, M: SerializeMap> ObjectSerializer<'a, M> {
             }
         }
         self.map.end()
+    }
+}
+
+/// Deserialization half for generated structs: the generated code matches declared property
+/// names; everything else lands in `additional_properties`. Smaller to compile than
+/// `#[derive(Deserialize)]` with `#[serde(flatten)]`, and it does not buffer the object.
+pub trait ODataObject: Default {
+    /// Reads the value of `key` if it is a declared property; `Ok(false)` when it is not
+    /// (the value has not been consumed then).
+    fn read_property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
+
+    /// The map that keeps undeclared properties and instance annotations.
+    fn additional_properties_mut(&mut self) -> &mut Map<String, Value>;
+}
+
+/// Deserializes a JSON object into a generated struct.
+pub fn deserialize_object<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: ODataObject,
+    D: Deserializer<'de>,
+{
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: ODataObject> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if !value.read_property(&key.0, &mut map)? {
+                let v: Value = map.next_value()?;
+                value
+                    .additional_properties_mut()
+                    .insert(key.0.into_owned(), v);
+            }
+        }
+        Ok(value)
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
     }
 }

@@ -130,17 +130,9 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     let field_defs = fields.iter().map(|f| {
         let doc = field_doc(plan, id, f);
         let ident = ident(&f.ident);
-        let wire = &f.wire;
         let value = types.value(&f.ty, f.boxed);
-        // The attribute is left out when the field name already is the wire name.
-        let rename = if f.ident == f.wire {
-            quote!()
-        } else {
-            quote!(#[serde(rename = #wire)])
-        };
         quote! {
             #doc
-            #rename
             pub #ident: Option<#value>,
         }
     });
@@ -150,6 +142,33 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
         quote!(object.field(#wire, self.#ident.as_ref())?;)
     });
 
+    // Empty structs touch neither the serializer's state nor the key.
+    let mutability = if fields.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+    let (key_arg, map_arg) = if fields.is_empty() {
+        (quote!(_key), quote!(_map))
+    } else {
+        (quote!(key), quote!(map))
+    };
+    let read_body = if fields.is_empty() {
+        quote!(Ok(false))
+    } else {
+        let arms = fields.iter().map(|f| {
+            let ident = ident(&f.ident);
+            let wire = &f.wire;
+            quote!(#wire => self.#ident = map.next_value()?,)
+        });
+        quote! {
+            match key {
+                #(#arms)*
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    };
     let field_enum = if fields.is_empty() {
         quote!()
     } else {
@@ -159,25 +178,43 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-        #[serde(default)]
+        #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #struct_ident {
             #(#field_defs)*
             /// Properties the metadata does not declare and instance annotations
             /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
             /// for an unset declared property sends an explicit JSON `null`.
-            #[serde(flatten)]
             pub additional_properties: serde_json::Map<String, serde_json::Value>,
         }
 
         impl serde::Serialize for #struct_ident {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+                let #mutability object = graph_odata_runtime::model::ObjectSerializer::new(
                     serializer,
                     &self.additional_properties,
                 )?;
                 #(#writes)*
                 object.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #struct_ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                graph_odata_runtime::model::deserialize_object(deserializer)
+            }
+        }
+
+        impl graph_odata_runtime::model::ODataObject for #struct_ident {
+            fn read_property<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                #key_arg: &str,
+                #map_arg: &mut A,
+            ) -> Result<bool, A::Error> {
+                #read_body
+            }
+
+            fn additional_properties_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+                &mut self.additional_properties
             }
         }
 

@@ -9,22 +9,17 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL complex type `microsoft.graph.attributeDefinition`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeDefinition {
     /// Property `anchor`: `Edm.Boolean`, not nullable.
     pub anchor: Option<bool>,
     /// Property `apiExpressions`: `Collection(microsoft.graph.stringKeyStringValuePair)`.
-    #[serde(rename = "apiExpressions")]
     pub api_expressions: Option<Vec<StringKeyStringValuePair>>,
     /// Property `caseExact`: `Edm.Boolean`, not nullable.
-    #[serde(rename = "caseExact")]
     pub case_exact: Option<bool>,
     /// Property `defaultValue`: `Edm.String`.
-    #[serde(rename = "defaultValue")]
     pub default_value: Option<String>,
     /// Property `flowNullValues`: `Edm.Boolean`, not nullable.
-    #[serde(rename = "flowNullValues")]
     pub flow_null_values: Option<bool>,
     /// Property `metadata`: `Collection(microsoft.graph.attributeDefinitionMetadataEntry)`.
     pub metadata: Option<Vec<AttributeDefinitionMetadataEntry>>,
@@ -35,7 +30,6 @@ pub struct AttributeDefinition {
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
     /// Property `referencedObjects`: `Collection(microsoft.graph.referencedObject)`.
-    #[serde(rename = "referencedObjects")]
     pub referenced_objects: Option<Vec<ReferencedObject>>,
     /// Property `required`: `Edm.Boolean`, not nullable.
     pub required: Option<bool>,
@@ -44,7 +38,6 @@ pub struct AttributeDefinition {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -67,6 +60,44 @@ impl serde::Serialize for AttributeDefinition {
         object.field("required", self.required.as_ref())?;
         object.field("type", self.r#type.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttributeDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "anchor" => self.anchor = map.next_value()?,
+            "apiExpressions" => self.api_expressions = map.next_value()?,
+            "caseExact" => self.case_exact = map.next_value()?,
+            "defaultValue" => self.default_value = map.next_value()?,
+            "flowNullValues" => self.flow_null_values = map.next_value()?,
+            "metadata" => self.metadata = map.next_value()?,
+            "multivalued" => self.multivalued = map.next_value()?,
+            "mutability" => self.mutability = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "referencedObjects" => self.referenced_objects = map.next_value()?,
+            "required" => self.required = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -171,8 +202,7 @@ impl std::fmt::Display for AttributeDefinitionField {
 }
 
 /// CSDL complex type `microsoft.graph.attributeDefinitionMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeDefinitionMetadataEntry {
     /// Property `key`: `microsoft.graph.attributeDefinitionMetadata`.
     pub key: Option<AttributeDefinitionMetadata>,
@@ -181,7 +211,6 @@ pub struct AttributeDefinitionMetadataEntry {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -194,6 +223,34 @@ impl serde::Serialize for AttributeDefinitionMetadataEntry {
         object.field("key", self.key.as_ref())?;
         object.field("value", self.value.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttributeDefinitionMetadataEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntry {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -248,33 +305,25 @@ impl std::fmt::Display for AttributeDefinitionMetadataEntryField {
 }
 
 /// CSDL complex type `microsoft.graph.attributeMapping`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMapping {
     /// Property `defaultValue`: `Edm.String`.
-    #[serde(rename = "defaultValue")]
     pub default_value: Option<String>,
     /// Property `exportMissingReferences`: `Edm.Boolean`, not nullable.
-    #[serde(rename = "exportMissingReferences")]
     pub export_missing_references: Option<bool>,
     /// Property `flowBehavior`: `microsoft.graph.attributeFlowBehavior`, not nullable.
-    #[serde(rename = "flowBehavior")]
     pub flow_behavior: Option<AttributeFlowBehavior>,
     /// Property `flowType`: `microsoft.graph.attributeFlowType`, not nullable.
-    #[serde(rename = "flowType")]
     pub flow_type: Option<AttributeFlowType>,
     /// Property `matchingPriority`: `Edm.Int32`, not nullable.
-    #[serde(rename = "matchingPriority")]
     pub matching_priority: Option<i32>,
     /// Property `source`: `microsoft.graph.attributeMappingSource`.
     pub source: Option<AttributeMappingSource>,
     /// Property `targetAttributeName`: `Edm.String`.
-    #[serde(rename = "targetAttributeName")]
     pub target_attribute_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -293,6 +342,41 @@ impl serde::Serialize for AttributeMapping {
         object.field("source", self.source.as_ref())?;
         object.field("targetAttributeName", self.target_attribute_name.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttributeMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AttributeMapping {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "defaultValue" => self.default_value = map.next_value()?,
+            "exportMissingReferences" => {
+                self.export_missing_references = map.next_value()?;
+            }
+            "flowBehavior" => self.flow_behavior = map.next_value()?,
+            "flowType" => self.flow_type = map.next_value()?,
+            "matchingPriority" => self.matching_priority = map.next_value()?,
+            "source" => self.source = map.next_value()?,
+            "targetAttributeName" => self.target_attribute_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -376,11 +460,9 @@ impl std::fmt::Display for AttributeMappingField {
 }
 
 /// CSDL complex type `microsoft.graph.attributeMappingParameterSchema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMappingParameterSchema {
     /// Property `allowMultipleOccurrences`: `Edm.Boolean`, not nullable.
-    #[serde(rename = "allowMultipleOccurrences")]
     pub allow_multiple_occurrences: Option<bool>,
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
@@ -391,7 +473,6 @@ pub struct AttributeMappingParameterSchema {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -410,6 +491,38 @@ impl serde::Serialize for AttributeMappingParameterSchema {
         object.field("required", self.required.as_ref())?;
         object.field("type", self.r#type.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttributeMappingParameterSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "allowMultipleOccurrences" => {
+                self.allow_multiple_occurrences = map.next_value()?;
+            }
+            "name" => self.name = map.next_value()?,
+            "required" => self.required = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -479,8 +592,7 @@ impl std::fmt::Display for AttributeMappingParameterSchemaField {
 }
 
 /// CSDL complex type `microsoft.graph.attributeMappingSource`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMappingSource {
     /// Property `expression`: `Edm.String`.
     pub expression: Option<String>,
@@ -493,7 +605,6 @@ pub struct AttributeMappingSource {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -508,6 +619,36 @@ impl serde::Serialize for AttributeMappingSource {
         object.field("parameters", self.parameters.as_ref())?;
         object.field("type", self.r#type.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttributeMappingSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AttributeMappingSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "expression" => self.expression = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "parameters" => self.parameters = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -572,16 +713,13 @@ impl std::fmt::Display for AttributeMappingSourceField {
 }
 
 /// CSDL complex type `microsoft.graph.containerFilter`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerFilter {
     /// Property `includedContainers`: `Collection(Edm.String)`.
-    #[serde(rename = "includedContainers")]
     pub included_containers: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -593,6 +731,33 @@ impl serde::Serialize for ContainerFilter {
         )?;
         object.field("includedContainers", self.included_containers.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContainerFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ContainerFilter {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "includedContainers" => self.included_containers = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -640,8 +805,7 @@ impl std::fmt::Display for ContainerFilterField {
 }
 
 /// CSDL complex type `microsoft.graph.expressionInputObject`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExpressionInputObject {
     /// Property `definition`: `microsoft.graph.objectDefinition`.
     pub definition: Option<ObjectDefinition>,
@@ -650,7 +814,6 @@ pub struct ExpressionInputObject {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -663,6 +826,34 @@ impl serde::Serialize for ExpressionInputObject {
         object.field("definition", self.definition.as_ref())?;
         object.field("properties", self.properties.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExpressionInputObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ExpressionInputObject {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "definition" => self.definition = map.next_value()?,
+            "properties" => self.properties = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -714,21 +905,17 @@ impl std::fmt::Display for ExpressionInputObjectField {
 }
 
 /// CSDL complex type `microsoft.graph.filter`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
     /// Property `categoryFilterGroups`: `Collection(microsoft.graph.filterGroup)`.
-    #[serde(rename = "categoryFilterGroups")]
     pub category_filter_groups: Option<Vec<FilterGroup>>,
     /// Property `groups`: `Collection(microsoft.graph.filterGroup)`.
     pub groups: Option<Vec<FilterGroup>>,
     /// Property `inputFilterGroups`: `Collection(microsoft.graph.filterGroup)`.
-    #[serde(rename = "inputFilterGroups")]
     pub input_filter_groups: Option<Vec<FilterGroup>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -742,6 +929,35 @@ impl serde::Serialize for Filter {
         object.field("groups", self.groups.as_ref())?;
         object.field("inputFilterGroups", self.input_filter_groups.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Filter {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "categoryFilterGroups" => self.category_filter_groups = map.next_value()?,
+            "groups" => self.groups = map.next_value()?,
+            "inputFilterGroups" => self.input_filter_groups = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -801,22 +1017,17 @@ impl std::fmt::Display for FilterField {
 }
 
 /// CSDL complex type `microsoft.graph.filterClause`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterClause {
     /// Property `operatorName`: `Edm.String`.
-    #[serde(rename = "operatorName")]
     pub operator_name: Option<String>,
     /// Property `sourceOperandName`: `Edm.String`.
-    #[serde(rename = "sourceOperandName")]
     pub source_operand_name: Option<String>,
     /// Property `targetOperand`: `microsoft.graph.filterOperand`.
-    #[serde(rename = "targetOperand")]
     pub target_operand: Option<FilterOperand>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -830,6 +1041,35 @@ impl serde::Serialize for FilterClause {
         object.field("sourceOperandName", self.source_operand_name.as_ref())?;
         object.field("targetOperand", self.target_operand.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterClause {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for FilterClause {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "operatorName" => self.operator_name = map.next_value()?,
+            "sourceOperandName" => self.source_operand_name = map.next_value()?,
+            "targetOperand" => self.target_operand = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -889,8 +1129,7 @@ impl std::fmt::Display for FilterClauseField {
 }
 
 /// CSDL complex type `microsoft.graph.filterGroup`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterGroup {
     /// Property `clauses`: `Collection(microsoft.graph.filterClause)`.
     pub clauses: Option<Vec<FilterClause>>,
@@ -899,7 +1138,6 @@ pub struct FilterGroup {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -912,6 +1150,34 @@ impl serde::Serialize for FilterGroup {
         object.field("clauses", self.clauses.as_ref())?;
         object.field("name", self.name.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for FilterGroup {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "clauses" => self.clauses = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -963,15 +1229,13 @@ impl std::fmt::Display for FilterGroupField {
 }
 
 /// CSDL complex type `microsoft.graph.filterOperand`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterOperand {
     /// Property `values`: `Collection(Edm.String)`.
     pub values: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -983,6 +1247,33 @@ impl serde::Serialize for FilterOperand {
         )?;
         object.field("values", self.values.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterOperand {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for FilterOperand {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "values" => self.values = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1030,16 +1321,13 @@ impl std::fmt::Display for FilterOperandField {
 }
 
 /// CSDL complex type `microsoft.graph.groupFilter`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupFilter {
     /// Property `includedGroups`: `Collection(Edm.String)`.
-    #[serde(rename = "includedGroups")]
     pub included_groups: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1051,6 +1339,33 @@ impl serde::Serialize for GroupFilter {
         )?;
         object.field("includedGroups", self.included_groups.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for GroupFilter {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "includedGroups" => self.included_groups = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1098,8 +1413,7 @@ impl std::fmt::Display for GroupFilterField {
 }
 
 /// CSDL complex type `microsoft.graph.keyValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValuePair {
     /// Property `name`: `Edm.String`, not nullable.
     pub name: Option<String>,
@@ -1108,7 +1422,6 @@ pub struct KeyValuePair {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1121,6 +1434,34 @@ impl serde::Serialize for KeyValuePair {
         object.field("name", self.name.as_ref())?;
         object.field("value", self.value.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for KeyValuePair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1172,8 +1513,7 @@ impl std::fmt::Display for KeyValuePairField {
 }
 
 /// CSDL complex type `microsoft.graph.objectDefinition`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectDefinition {
     /// Property `attributes`: `Collection(microsoft.graph.attributeDefinition)`.
     pub attributes: Option<Vec<AttributeDefinition>>,
@@ -1182,12 +1522,10 @@ pub struct ObjectDefinition {
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
     /// Property `supportedApis`: `Collection(Edm.String)`.
-    #[serde(rename = "supportedApis")]
     pub supported_apis: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1202,6 +1540,36 @@ impl serde::Serialize for ObjectDefinition {
         object.field("name", self.name.as_ref())?;
         object.field("supportedApis", self.supported_apis.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjectDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "attributes" => self.attributes = map.next_value()?,
+            "metadata" => self.metadata = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "supportedApis" => self.supported_apis = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1266,8 +1634,7 @@ impl std::fmt::Display for ObjectDefinitionField {
 }
 
 /// CSDL complex type `microsoft.graph.objectDefinitionMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectDefinitionMetadataEntry {
     /// Property `key`: `microsoft.graph.objectDefinitionMetadata`.
     pub key: Option<ObjectDefinitionMetadata>,
@@ -1276,7 +1643,6 @@ pub struct ObjectDefinitionMetadataEntry {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1289,6 +1655,34 @@ impl serde::Serialize for ObjectDefinitionMetadataEntry {
         object.field("key", self.key.as_ref())?;
         object.field("value", self.value.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjectDefinitionMetadataEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1340,16 +1734,13 @@ impl std::fmt::Display for ObjectDefinitionMetadataEntryField {
 }
 
 /// CSDL complex type `microsoft.graph.objectMapping`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectMapping {
     /// Property `attributeMappings`: `Collection(microsoft.graph.attributeMapping)`.
-    #[serde(rename = "attributeMappings")]
     pub attribute_mappings: Option<Vec<AttributeMapping>>,
     /// Property `enabled`: `Edm.Boolean`, not nullable.
     pub enabled: Option<bool>,
     /// Property `flowTypes`: `microsoft.graph.objectFlowTypes`, not nullable.
-    #[serde(rename = "flowTypes")]
     pub flow_types: Option<ObjectFlowTypes>,
     /// Property `metadata`: `Collection(microsoft.graph.objectMappingMetadataEntry)`.
     pub metadata: Option<Vec<ObjectMappingMetadataEntry>>,
@@ -1358,15 +1749,12 @@ pub struct ObjectMapping {
     /// Property `scope`: `microsoft.graph.filter`.
     pub scope: Option<Filter>,
     /// Property `sourceObjectName`: `Edm.String`.
-    #[serde(rename = "sourceObjectName")]
     pub source_object_name: Option<String>,
     /// Property `targetObjectName`: `Edm.String`.
-    #[serde(rename = "targetObjectName")]
     pub target_object_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1385,6 +1773,40 @@ impl serde::Serialize for ObjectMapping {
         object.field("sourceObjectName", self.source_object_name.as_ref())?;
         object.field("targetObjectName", self.target_object_name.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjectMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ObjectMapping {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "attributeMappings" => self.attribute_mappings = map.next_value()?,
+            "enabled" => self.enabled = map.next_value()?,
+            "flowTypes" => self.flow_types = map.next_value()?,
+            "metadata" => self.metadata = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "scope" => self.scope = map.next_value()?,
+            "sourceObjectName" => self.source_object_name = map.next_value()?,
+            "targetObjectName" => self.target_object_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1469,8 +1891,7 @@ impl std::fmt::Display for ObjectMappingField {
 }
 
 /// CSDL complex type `microsoft.graph.objectMappingMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectMappingMetadataEntry {
     /// Property `key`: `microsoft.graph.objectMappingMetadata`.
     pub key: Option<ObjectMappingMetadata>,
@@ -1479,7 +1900,6 @@ pub struct ObjectMappingMetadataEntry {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1492,6 +1912,34 @@ impl serde::Serialize for ObjectMappingMetadataEntry {
         object.field("key", self.key.as_ref())?;
         object.field("value", self.value.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjectMappingMetadataEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ObjectMappingMetadataEntry {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1543,27 +1991,21 @@ impl std::fmt::Display for ObjectMappingMetadataEntryField {
 }
 
 /// CSDL complex type `microsoft.graph.parseExpressionResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParseExpressionResponse {
     /// Property `error`: `microsoft.graph.publicError`.
     pub error: Option<PublicError>,
     /// Property `evaluationResult`: `Collection(Edm.String)`.
-    #[serde(rename = "evaluationResult")]
     pub evaluation_result: Option<Vec<String>>,
     /// Property `evaluationSucceeded`: `Edm.Boolean`, not nullable.
-    #[serde(rename = "evaluationSucceeded")]
     pub evaluation_succeeded: Option<bool>,
     /// Property `parsedExpression`: `microsoft.graph.attributeMappingSource`.
-    #[serde(rename = "parsedExpression")]
     pub parsed_expression: Option<AttributeMappingSource>,
     /// Property `parsingSucceeded`: `Edm.Boolean`, not nullable.
-    #[serde(rename = "parsingSucceeded")]
     pub parsing_succeeded: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1579,6 +2021,37 @@ impl serde::Serialize for ParseExpressionResponse {
         object.field("parsedExpression", self.parsed_expression.as_ref())?;
         object.field("parsingSucceeded", self.parsing_succeeded.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ParseExpressionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ParseExpressionResponse {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "error" => self.error = map.next_value()?,
+            "evaluationResult" => self.evaluation_result = map.next_value()?,
+            "evaluationSucceeded" => self.evaluation_succeeded = map.next_value()?,
+            "parsedExpression" => self.parsed_expression = map.next_value()?,
+            "parsingSucceeded" => self.parsing_succeeded = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1656,15 +2129,13 @@ impl std::fmt::Display for ParseExpressionResponseField {
 }
 
 /// CSDL complex type `microsoft.graph.publicError`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicError {
     /// Property `code`: `Edm.String`.
     pub code: Option<String>,
     /// Property `details`: `Collection(microsoft.graph.publicErrorDetail)`.
     pub details: Option<Vec<PublicErrorDetail>>,
     /// Property `innerError`: `microsoft.graph.publicInnerError`.
-    #[serde(rename = "innerError")]
     pub inner_error: Option<PublicInnerError>,
     /// Property `message`: `Edm.String`.
     pub message: Option<String>,
@@ -1673,7 +2144,6 @@ pub struct PublicError {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1689,6 +2159,37 @@ impl serde::Serialize for PublicError {
         object.field("message", self.message.as_ref())?;
         object.field("target", self.target.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PublicError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PublicError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "details" => self.details = map.next_value()?,
+            "innerError" => self.inner_error = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1758,8 +2259,7 @@ impl std::fmt::Display for PublicErrorField {
 }
 
 /// CSDL complex type `microsoft.graph.publicErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicErrorDetail {
     /// Property `code`: `Edm.String`.
     pub code: Option<String>,
@@ -1770,7 +2270,6 @@ pub struct PublicErrorDetail {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1784,6 +2283,35 @@ impl serde::Serialize for PublicErrorDetail {
         object.field("message", self.message.as_ref())?;
         object.field("target", self.target.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PublicErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PublicErrorDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1839,8 +2367,7 @@ impl std::fmt::Display for PublicErrorDetailField {
 }
 
 /// CSDL complex type `microsoft.graph.publicInnerError`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicInnerError {
     /// Property `code`: `Edm.String`.
     pub code: Option<String>,
@@ -1853,7 +2380,6 @@ pub struct PublicInnerError {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1868,6 +2394,36 @@ impl serde::Serialize for PublicInnerError {
         object.field("message", self.message.as_ref())?;
         object.field("target", self.target.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PublicInnerError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PublicInnerError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "details" => self.details = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1932,19 +2488,15 @@ impl std::fmt::Display for PublicInnerErrorField {
 }
 
 /// CSDL complex type `microsoft.graph.referencedObject`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReferencedObject {
     /// Property `referencedObjectName`: `Edm.String`.
-    #[serde(rename = "referencedObjectName")]
     pub referenced_object_name: Option<String>,
     /// Property `referencedProperty`: `Edm.String`.
-    #[serde(rename = "referencedProperty")]
     pub referenced_property: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1957,6 +2509,34 @@ impl serde::Serialize for ReferencedObject {
         object.field("referencedObjectName", self.referenced_object_name.as_ref())?;
         object.field("referencedProperty", self.referenced_property.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReferencedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ReferencedObject {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "referencedObjectName" => self.referenced_object_name = map.next_value()?,
+            "referencedProperty" => self.referenced_property = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2013,8 +2593,7 @@ impl std::fmt::Display for ReferencedObjectField {
 }
 
 /// CSDL complex type `microsoft.graph.stringKeyAttributeMappingSourceValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyAttributeMappingSourceValuePair {
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
@@ -2023,7 +2602,6 @@ pub struct StringKeyAttributeMappingSourceValuePair {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2036,6 +2614,35 @@ impl serde::Serialize for StringKeyAttributeMappingSourceValuePair {
         object.field("key", self.key.as_ref())?;
         object.field("value", self.value.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StringKeyAttributeMappingSourceValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject
+for StringKeyAttributeMappingSourceValuePair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2090,8 +2697,7 @@ impl std::fmt::Display for StringKeyAttributeMappingSourceValuePairField {
 }
 
 /// CSDL complex type `microsoft.graph.stringKeyLongValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyLongValuePair {
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
@@ -2100,7 +2706,6 @@ pub struct StringKeyLongValuePair {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2113,6 +2718,34 @@ impl serde::Serialize for StringKeyLongValuePair {
         object.field("key", self.key.as_ref())?;
         object.field("value", self.value.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StringKeyLongValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2164,15 +2797,13 @@ impl std::fmt::Display for StringKeyLongValuePairField {
 }
 
 /// CSDL complex type `microsoft.graph.stringKeyObjectValuePair`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyObjectValuePair {
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2184,6 +2815,33 @@ impl serde::Serialize for StringKeyObjectValuePair {
         )?;
         object.field("key", self.key.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StringKeyObjectValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2231,8 +2889,7 @@ impl std::fmt::Display for StringKeyObjectValuePairField {
 }
 
 /// CSDL complex type `microsoft.graph.stringKeyStringValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyStringValuePair {
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
@@ -2241,7 +2898,6 @@ pub struct StringKeyStringValuePair {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2254,6 +2910,34 @@ impl serde::Serialize for StringKeyStringValuePair {
         object.field("key", self.key.as_ref())?;
         object.field("value", self.value.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StringKeyStringValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2305,20 +2989,17 @@ impl std::fmt::Display for StringKeyStringValuePairField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationError`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationError {
     /// Property `code`: `Edm.String`.
     pub code: Option<String>,
     /// Property `message`: `Edm.String`.
     pub message: Option<String>,
     /// Property `tenantActionable`: `Edm.Boolean`, not nullable.
-    #[serde(rename = "tenantActionable")]
     pub tenant_actionable: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2332,6 +3013,35 @@ impl serde::Serialize for SynchronizationError {
         object.field("message", self.message.as_ref())?;
         object.field("tenantActionable", self.tenant_actionable.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "tenantActionable" => self.tenant_actionable = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2391,18 +3101,15 @@ impl std::fmt::Display for SynchronizationErrorField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationJobApplicationParameters`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobApplicationParameters {
     /// Property `ruleId`: `Edm.String`.
-    #[serde(rename = "ruleId")]
     pub rule_id: Option<String>,
     /// Property `subjects`: `Collection(microsoft.graph.synchronizationJobSubject)`.
     pub subjects: Option<Vec<SynchronizationJobSubject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2415,6 +3122,35 @@ impl serde::Serialize for SynchronizationJobApplicationParameters {
         object.field("ruleId", self.rule_id.as_ref())?;
         object.field("subjects", self.subjects.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationJobApplicationParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject
+for SynchronizationJobApplicationParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ruleId" => self.rule_id = map.next_value()?,
+            "subjects" => self.subjects = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2471,16 +3207,13 @@ impl std::fmt::Display for SynchronizationJobApplicationParametersField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationJobRestartCriteria`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobRestartCriteria {
     /// Property `resetScope`: `microsoft.graph.synchronizationJobRestartScope`.
-    #[serde(rename = "resetScope")]
     pub reset_scope: Option<SynchronizationJobRestartScope>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2492,6 +3225,33 @@ impl serde::Serialize for SynchronizationJobRestartCriteria {
         )?;
         object.field("resetScope", self.reset_scope.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriteria {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resetScope" => self.reset_scope = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2542,21 +3302,17 @@ impl std::fmt::Display for SynchronizationJobRestartCriteriaField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationJobSubject`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobSubject {
     /// Property `links`: `microsoft.graph.synchronizationLinkedObjects`.
     pub links: Option<Box<SynchronizationLinkedObjects>>,
     /// Property `objectId`: `Edm.String`.
-    #[serde(rename = "objectId")]
     pub object_id: Option<String>,
     /// Property `objectTypeName`: `Edm.String`.
-    #[serde(rename = "objectTypeName")]
     pub object_type_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2570,6 +3326,35 @@ impl serde::Serialize for SynchronizationJobSubject {
         object.field("objectId", self.object_id.as_ref())?;
         object.field("objectTypeName", self.object_type_name.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationJobSubject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationJobSubject {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "links" => self.links = map.next_value()?,
+            "objectId" => self.object_id = map.next_value()?,
+            "objectTypeName" => self.object_type_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2631,8 +3416,7 @@ impl std::fmt::Display for SynchronizationJobSubjectField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationLinkedObjects`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationLinkedObjects {
     /// Property `manager`: `microsoft.graph.synchronizationJobSubject`.
     pub manager: Option<Box<SynchronizationJobSubject>>,
@@ -2643,7 +3427,6 @@ pub struct SynchronizationLinkedObjects {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2657,6 +3440,35 @@ impl serde::Serialize for SynchronizationLinkedObjects {
         object.field("members", self.members.as_ref())?;
         object.field("owners", self.owners.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationLinkedObjects {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationLinkedObjects {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "manager" => self.manager = map.next_value()?,
+            "members" => self.members = map.next_value()?,
+            "owners" => self.owners = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2712,8 +3524,7 @@ impl std::fmt::Display for SynchronizationLinkedObjectsField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationMetadataEntry {
     /// Property `key`: `microsoft.graph.synchronizationMetadata`.
     pub key: Option<SynchronizationMetadata>,
@@ -2722,7 +3533,6 @@ pub struct SynchronizationMetadataEntry {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2735,6 +3545,34 @@ impl serde::Serialize for SynchronizationMetadataEntry {
         object.field("key", self.key.as_ref())?;
         object.field("value", self.value.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationMetadataEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2786,24 +3624,19 @@ impl std::fmt::Display for SynchronizationMetadataEntryField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationProgress`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationProgress {
     /// Property `completedUnits`: `Edm.Int64`, not nullable.
-    #[serde(rename = "completedUnits")]
     pub completed_units: Option<i64>,
     /// Property `progressObservationDateTime`: `Edm.DateTimeOffset`, not nullable.
-    #[serde(rename = "progressObservationDateTime")]
     pub progress_observation_date_time: Option<edm::DateTimeOffset>,
     /// Property `totalUnits`: `Edm.Int64`, not nullable.
-    #[serde(rename = "totalUnits")]
     pub total_units: Option<i64>,
     /// Property `units`: `Edm.String`.
     pub units: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2822,6 +3655,38 @@ impl serde::Serialize for SynchronizationProgress {
         object.field("totalUnits", self.total_units.as_ref())?;
         object.field("units", self.units.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationProgress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "completedUnits" => self.completed_units = map.next_value()?,
+            "progressObservationDateTime" => {
+                self.progress_observation_date_time = map.next_value()?;
+            }
+            "totalUnits" => self.total_units = map.next_value()?,
+            "units" => self.units = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -2888,29 +3753,23 @@ impl std::fmt::Display for SynchronizationProgressField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationQuarantine`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationQuarantine {
     /// Property `currentBegan`: `Edm.DateTimeOffset`, not nullable.
-    #[serde(rename = "currentBegan")]
     pub current_began: Option<edm::DateTimeOffset>,
     /// Property `error`: `microsoft.graph.synchronizationError`.
     pub error: Option<SynchronizationError>,
     /// Property `nextAttempt`: `Edm.DateTimeOffset`, not nullable.
-    #[serde(rename = "nextAttempt")]
     pub next_attempt: Option<edm::DateTimeOffset>,
     /// Property `reason`: `microsoft.graph.quarantineReason`, not nullable.
     pub reason: Option<QuarantineReason>,
     /// Property `seriesBegan`: `Edm.DateTimeOffset`, not nullable.
-    #[serde(rename = "seriesBegan")]
     pub series_began: Option<edm::DateTimeOffset>,
     /// Property `seriesCount`: `Edm.Int64`, not nullable.
-    #[serde(rename = "seriesCount")]
     pub series_count: Option<i64>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2927,6 +3786,38 @@ impl serde::Serialize for SynchronizationQuarantine {
         object.field("seriesBegan", self.series_began.as_ref())?;
         object.field("seriesCount", self.series_count.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationQuarantine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "currentBegan" => self.current_began = map.next_value()?,
+            "error" => self.error = map.next_value()?,
+            "nextAttempt" => self.next_attempt = map.next_value()?,
+            "reason" => self.reason = map.next_value()?,
+            "seriesBegan" => self.series_began = map.next_value()?,
+            "seriesCount" => self.series_count = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -3001,16 +3892,13 @@ impl std::fmt::Display for SynchronizationQuarantineField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationRule`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationRule {
     /// Property `containerFilter`: `microsoft.graph.containerFilter`.
-    #[serde(rename = "containerFilter")]
     pub container_filter: Option<ContainerFilter>,
     /// Property `editable`: `Edm.Boolean`, not nullable.
     pub editable: Option<bool>,
     /// Property `groupFilter`: `microsoft.graph.groupFilter`.
-    #[serde(rename = "groupFilter")]
     pub group_filter: Option<GroupFilter>,
     /// Property `id`: `Edm.String`.
     pub id: Option<String>,
@@ -3019,20 +3907,16 @@ pub struct SynchronizationRule {
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
     /// Property `objectMappings`: `Collection(microsoft.graph.objectMapping)`.
-    #[serde(rename = "objectMappings")]
     pub object_mappings: Option<Vec<ObjectMapping>>,
     /// Property `priority`: `Edm.Int32`, not nullable.
     pub priority: Option<i32>,
     /// Property `sourceDirectoryName`: `Edm.String`.
-    #[serde(rename = "sourceDirectoryName")]
     pub source_directory_name: Option<String>,
     /// Property `targetDirectoryName`: `Edm.String`.
-    #[serde(rename = "targetDirectoryName")]
     pub target_directory_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3053,6 +3937,42 @@ impl serde::Serialize for SynchronizationRule {
         object.field("sourceDirectoryName", self.source_directory_name.as_ref())?;
         object.field("targetDirectoryName", self.target_directory_name.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "containerFilter" => self.container_filter = map.next_value()?,
+            "editable" => self.editable = map.next_value()?,
+            "groupFilter" => self.group_filter = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "metadata" => self.metadata = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "objectMappings" => self.object_mappings = map.next_value()?,
+            "priority" => self.priority = map.next_value()?,
+            "sourceDirectoryName" => self.source_directory_name = map.next_value()?,
+            "targetDirectoryName" => self.target_directory_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -3151,8 +4071,7 @@ impl std::fmt::Display for SynchronizationRuleField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationSchedule`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationSchedule {
     /// Property `expiration`: `Edm.DateTimeOffset`.
     pub expiration: Option<edm::DateTimeOffset>,
@@ -3163,7 +4082,6 @@ pub struct SynchronizationSchedule {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3177,6 +4095,35 @@ impl serde::Serialize for SynchronizationSchedule {
         object.field("interval", self.interval.as_ref())?;
         object.field("state", self.state.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "expiration" => self.expiration = map.next_value()?,
+            "interval" => self.interval = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -3232,8 +4179,7 @@ impl std::fmt::Display for SynchronizationScheduleField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationSecretKeyStringValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationSecretKeyStringValuePair {
     /// Property `key`: `microsoft.graph.synchronizationSecret`, not nullable.
     pub key: Option<SynchronizationSecret>,
@@ -3242,7 +4188,6 @@ pub struct SynchronizationSecretKeyStringValuePair {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3255,6 +4200,35 @@ impl serde::Serialize for SynchronizationSecretKeyStringValuePair {
         object.field("key", self.key.as_ref())?;
         object.field("value", self.value.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationSecretKeyStringValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject
+for SynchronizationSecretKeyStringValuePair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -3309,46 +4283,35 @@ impl std::fmt::Display for SynchronizationSecretKeyStringValuePairField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationStatus`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationStatus {
     /// Property `code`: `microsoft.graph.synchronizationStatusCode`, not nullable.
     pub code: Option<SynchronizationStatusCode>,
     /// Property `countSuccessiveCompleteFailures`: `Edm.Int64`, not nullable.
-    #[serde(rename = "countSuccessiveCompleteFailures")]
     pub count_successive_complete_failures: Option<i64>,
     /// Property `escrowsPruned`: `Edm.Boolean`, not nullable.
-    #[serde(rename = "escrowsPruned")]
     pub escrows_pruned: Option<bool>,
     /// Property `lastExecution`: `microsoft.graph.synchronizationTaskExecution`.
-    #[serde(rename = "lastExecution")]
     pub last_execution: Option<SynchronizationTaskExecution>,
     /// Property `lastSuccessfulExecution`: `microsoft.graph.synchronizationTaskExecution`.
-    #[serde(rename = "lastSuccessfulExecution")]
     pub last_successful_execution: Option<SynchronizationTaskExecution>,
     /// Property `lastSuccessfulExecutionWithExports`: `microsoft.graph.synchronizationTaskExecution`.
-    #[serde(rename = "lastSuccessfulExecutionWithExports")]
     pub last_successful_execution_with_exports: Option<SynchronizationTaskExecution>,
     /// Property `progress`: `Collection(microsoft.graph.synchronizationProgress)`.
     pub progress: Option<Vec<SynchronizationProgress>>,
     /// Property `quarantine`: `microsoft.graph.synchronizationQuarantine`.
     pub quarantine: Option<SynchronizationQuarantine>,
     /// Property `steadyStateFirstAchievedTime`: `Edm.DateTimeOffset`, not nullable.
-    #[serde(rename = "steadyStateFirstAchievedTime")]
     pub steady_state_first_achieved_time: Option<edm::DateTimeOffset>,
     /// Property `steadyStateLastAchievedTime`: `Edm.DateTimeOffset`, not nullable.
-    #[serde(rename = "steadyStateLastAchievedTime")]
     pub steady_state_last_achieved_time: Option<edm::DateTimeOffset>,
     /// Property `synchronizedEntryCountByType`: `Collection(microsoft.graph.stringKeyLongValuePair)`.
-    #[serde(rename = "synchronizedEntryCountByType")]
     pub synchronized_entry_count_by_type: Option<Vec<StringKeyLongValuePair>>,
     /// Property `troubleshootingUrl`: `Edm.String`.
-    #[serde(rename = "troubleshootingUrl")]
     pub troubleshooting_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3392,6 +4355,56 @@ impl serde::Serialize for SynchronizationStatus {
             )?;
         object.field("troubleshootingUrl", self.troubleshooting_url.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "countSuccessiveCompleteFailures" => {
+                self.count_successive_complete_failures = map.next_value()?;
+            }
+            "escrowsPruned" => self.escrows_pruned = map.next_value()?,
+            "lastExecution" => self.last_execution = map.next_value()?,
+            "lastSuccessfulExecution" => {
+                self.last_successful_execution = map.next_value()?;
+            }
+            "lastSuccessfulExecutionWithExports" => {
+                self.last_successful_execution_with_exports = map.next_value()?;
+            }
+            "progress" => self.progress = map.next_value()?,
+            "quarantine" => self.quarantine = map.next_value()?,
+            "steadyStateFirstAchievedTime" => {
+                self.steady_state_first_achieved_time = map.next_value()?;
+            }
+            "steadyStateLastAchievedTime" => {
+                self.steady_state_last_achieved_time = map.next_value()?;
+            }
+            "synchronizedEntryCountByType" => {
+                self.synchronized_entry_count_by_type = map.next_value()?;
+            }
+            "troubleshootingUrl" => self.troubleshooting_url = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -3512,53 +4525,39 @@ impl std::fmt::Display for SynchronizationStatusField {
 }
 
 /// CSDL complex type `microsoft.graph.synchronizationTaskExecution`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationTaskExecution {
     /// Property `activityIdentifier`: `Edm.String`.
-    #[serde(rename = "activityIdentifier")]
     pub activity_identifier: Option<String>,
     /// Property `countEntitled`: `Edm.Int64`, not nullable.
-    #[serde(rename = "countEntitled")]
     pub count_entitled: Option<i64>,
     /// Property `countEntitledForProvisioning`: `Edm.Int64`, not nullable.
-    #[serde(rename = "countEntitledForProvisioning")]
     pub count_entitled_for_provisioning: Option<i64>,
     /// Property `countEscrowed`: `Edm.Int64`, not nullable.
-    #[serde(rename = "countEscrowed")]
     pub count_escrowed: Option<i64>,
     /// Property `countEscrowedRaw`: `Edm.Int64`, not nullable.
-    #[serde(rename = "countEscrowedRaw")]
     pub count_escrowed_raw: Option<i64>,
     /// Property `countExported`: `Edm.Int64`, not nullable.
-    #[serde(rename = "countExported")]
     pub count_exported: Option<i64>,
     /// Property `countExports`: `Edm.Int64`, not nullable.
-    #[serde(rename = "countExports")]
     pub count_exports: Option<i64>,
     /// Property `countImported`: `Edm.Int64`, not nullable.
-    #[serde(rename = "countImported")]
     pub count_imported: Option<i64>,
     /// Property `countImportedDeltas`: `Edm.Int64`, not nullable.
-    #[serde(rename = "countImportedDeltas")]
     pub count_imported_deltas: Option<i64>,
     /// Property `countImportedReferenceDeltas`: `Edm.Int64`, not nullable.
-    #[serde(rename = "countImportedReferenceDeltas")]
     pub count_imported_reference_deltas: Option<i64>,
     /// Property `error`: `microsoft.graph.synchronizationError`.
     pub error: Option<SynchronizationError>,
     /// Property `state`: `microsoft.graph.synchronizationTaskExecutionResult`, not nullable.
     pub state: Option<SynchronizationTaskExecutionResult>,
     /// Property `timeBegan`: `Edm.DateTimeOffset`, not nullable.
-    #[serde(rename = "timeBegan")]
     pub time_began: Option<edm::DateTimeOffset>,
     /// Property `timeEnded`: `Edm.DateTimeOffset`, not nullable.
-    #[serde(rename = "timeEnded")]
     pub time_ended: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -3591,6 +4590,50 @@ impl serde::Serialize for SynchronizationTaskExecution {
         object.field("timeBegan", self.time_began.as_ref())?;
         object.field("timeEnded", self.time_ended.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "activityIdentifier" => self.activity_identifier = map.next_value()?,
+            "countEntitled" => self.count_entitled = map.next_value()?,
+            "countEntitledForProvisioning" => {
+                self.count_entitled_for_provisioning = map.next_value()?;
+            }
+            "countEscrowed" => self.count_escrowed = map.next_value()?,
+            "countEscrowedRaw" => self.count_escrowed_raw = map.next_value()?,
+            "countExported" => self.count_exported = map.next_value()?,
+            "countExports" => self.count_exports = map.next_value()?,
+            "countImported" => self.count_imported = map.next_value()?,
+            "countImportedDeltas" => self.count_imported_deltas = map.next_value()?,
+            "countImportedReferenceDeltas" => {
+                self.count_imported_reference_deltas = map.next_value()?;
+            }
+            "error" => self.error = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "timeBegan" => self.time_began = map.next_value()?,
+            "timeEnded" => self.time_ended = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

@@ -9,8 +9,7 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL entity type `microsoft.graph.attributeMappingFunctionSchema`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMappingFunctionSchema {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
@@ -20,7 +19,6 @@ pub struct AttributeMappingFunctionSchema {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -33,6 +31,34 @@ impl serde::Serialize for AttributeMappingFunctionSchema {
         object.field("id", self.id.as_ref())?;
         object.field("parameters", self.parameters.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttributeMappingFunctionSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AttributeMappingFunctionSchema {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "parameters" => self.parameters = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -84,8 +110,7 @@ impl std::fmt::Display for AttributeMappingFunctionSchemaField {
 }
 
 /// CSDL entity type `microsoft.graph.bulkUpload`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpload {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
@@ -93,7 +118,6 @@ pub struct BulkUpload {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -105,6 +129,33 @@ impl serde::Serialize for BulkUpload {
         )?;
         object.field("id", self.id.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkUpload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for BulkUpload {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -152,8 +203,7 @@ impl std::fmt::Display for BulkUploadField {
 }
 
 /// CSDL entity type `microsoft.graph.directoryDefinition`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryDefinition {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
@@ -161,21 +211,18 @@ pub struct DirectoryDefinition {
     /// Property `discoverabilities`: `microsoft.graph.directoryDefinitionDiscoverabilities`, not nullable.
     pub discoverabilities: Option<DirectoryDefinitionDiscoverabilities>,
     /// Property `discoveryDateTime`: `Edm.DateTimeOffset`.
-    #[serde(rename = "discoveryDateTime")]
     pub discovery_date_time: Option<edm::DateTimeOffset>,
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
     /// Property `objects`: `Collection(microsoft.graph.objectDefinition)`.
     pub objects: Option<Vec<ObjectDefinition>>,
     /// Property `readOnly`: `Edm.Boolean`, not nullable.
-    #[serde(rename = "readOnly")]
     pub read_only: Option<bool>,
     /// Property `version`: `Edm.String`.
     pub version: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -193,6 +240,39 @@ impl serde::Serialize for DirectoryDefinition {
         object.field("readOnly", self.read_only.as_ref())?;
         object.field("version", self.version.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DirectoryDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "discoverabilities" => self.discoverabilities = map.next_value()?,
+            "discoveryDateTime" => self.discovery_date_time = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "objects" => self.objects = map.next_value()?,
+            "readOnly" => self.read_only = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -274,15 +354,13 @@ impl std::fmt::Display for DirectoryDefinitionField {
 }
 
 /// CSDL entity type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entity {
     /// Property `id`: `Edm.String`, not nullable.
     pub id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -294,6 +372,33 @@ impl serde::Serialize for Entity {
         )?;
         object.field("id", self.id.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Entity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Entity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -341,8 +446,7 @@ impl std::fmt::Display for EntityField {
 }
 
 /// CSDL entity type `microsoft.graph.filterOperatorSchema`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterOperatorSchema {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
@@ -350,15 +454,12 @@ pub struct FilterOperatorSchema {
     /// Property `arity`: `microsoft.graph.scopeOperatorType`, not nullable.
     pub arity: Option<ScopeOperatorType>,
     /// Property `multivaluedComparisonType`: `microsoft.graph.scopeOperatorMultiValuedComparisonType`, not nullable.
-    #[serde(rename = "multivaluedComparisonType")]
     pub multivalued_comparison_type: Option<ScopeOperatorMultiValuedComparisonType>,
     /// Property `supportedAttributeTypes`: `Collection(microsoft.graph.attributeType)`, not nullable.
-    #[serde(rename = "supportedAttributeTypes")]
     pub supported_attribute_types: Option<Vec<AttributeType>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -378,6 +479,40 @@ impl serde::Serialize for FilterOperatorSchema {
         object
             .field("supportedAttributeTypes", self.supported_attribute_types.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterOperatorSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for FilterOperatorSchema {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "arity" => self.arity = map.next_value()?,
+            "multivaluedComparisonType" => {
+                self.multivalued_comparison_type = map.next_value()?;
+            }
+            "supportedAttributeTypes" => {
+                self.supported_attribute_types = map.next_value()?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -446,8 +581,7 @@ impl std::fmt::Display for FilterOperatorSchemaField {
 }
 
 /// CSDL entity type `microsoft.graph.synchronization`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Synchronization {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
@@ -461,7 +595,6 @@ pub struct Synchronization {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -476,6 +609,36 @@ impl serde::Serialize for Synchronization {
         object.field("jobs", self.jobs.as_ref())?;
         object.field("templates", self.templates.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Synchronization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Synchronization {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "secrets" => self.secrets = map.next_value()?,
+            "jobs" => self.jobs = map.next_value()?,
+            "templates" => self.templates = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -540,8 +703,7 @@ impl std::fmt::Display for SynchronizationField {
 }
 
 /// CSDL entity type `microsoft.graph.synchronizationJob`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJob {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
@@ -551,20 +713,16 @@ pub struct SynchronizationJob {
     /// Property `status`: `microsoft.graph.synchronizationStatus`.
     pub status: Option<SynchronizationStatus>,
     /// Property `synchronizationJobSettings`: `Collection(microsoft.graph.keyValuePair)`.
-    #[serde(rename = "synchronizationJobSettings")]
     pub synchronization_job_settings: Option<Vec<KeyValuePair>>,
     /// Property `templateId`: `Edm.String`.
-    #[serde(rename = "templateId")]
     pub template_id: Option<String>,
     /// Navigation property `bulkUpload`: `microsoft.graph.bulkUpload`, contained; present when expanded (`$expand`).
-    #[serde(rename = "bulkUpload")]
     pub bulk_upload: Option<BulkUpload>,
     /// Navigation property `schema`: `microsoft.graph.synchronizationSchema`, contained; present when expanded (`$expand`).
     pub schema: Option<SynchronizationSchema>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -586,6 +744,41 @@ impl serde::Serialize for SynchronizationJob {
         object.field("bulkUpload", self.bulk_upload.as_ref())?;
         object.field("schema", self.schema.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationJob {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "schedule" => self.schedule = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "synchronizationJobSettings" => {
+                self.synchronization_job_settings = map.next_value()?;
+            }
+            "templateId" => self.template_id = map.next_value()?,
+            "bulkUpload" => self.bulk_upload = map.next_value()?,
+            "schema" => self.schema = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -667,14 +860,12 @@ impl std::fmt::Display for SynchronizationJobField {
 }
 
 /// CSDL entity type `microsoft.graph.synchronizationSchema`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationSchema {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `synchronizationRules`: `Collection(microsoft.graph.synchronizationRule)`.
-    #[serde(rename = "synchronizationRules")]
     pub synchronization_rules: Option<Vec<SynchronizationRule>>,
     /// Property `version`: `Edm.String`.
     pub version: Option<String>,
@@ -683,7 +874,6 @@ pub struct SynchronizationSchema {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -698,6 +888,36 @@ impl serde::Serialize for SynchronizationSchema {
         object.field("version", self.version.as_ref())?;
         object.field("directories", self.directories.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationSchema {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "synchronizationRules" => self.synchronization_rules = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "directories" => self.directories = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -764,14 +984,12 @@ impl std::fmt::Display for SynchronizationSchemaField {
 }
 
 /// CSDL entity type `microsoft.graph.synchronizationTemplate`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationTemplate {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `applicationId`: `Edm.Guid`, not nullable.
-    #[serde(rename = "applicationId")]
     pub application_id: Option<edm::Guid>,
     /// Property `default`: `Edm.Boolean`, not nullable.
     pub default: Option<bool>,
@@ -780,7 +998,6 @@ pub struct SynchronizationTemplate {
     /// Property `discoverable`: `Edm.Boolean`, not nullable.
     pub discoverable: Option<bool>,
     /// Property `factoryTag`: `Edm.String`.
-    #[serde(rename = "factoryTag")]
     pub factory_tag: Option<String>,
     /// Property `metadata`: `Collection(microsoft.graph.synchronizationMetadataEntry)`.
     pub metadata: Option<Vec<SynchronizationMetadataEntry>>,
@@ -789,7 +1006,6 @@ pub struct SynchronizationTemplate {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -808,6 +1024,40 @@ impl serde::Serialize for SynchronizationTemplate {
         object.field("metadata", self.metadata.as_ref())?;
         object.field("schema", self.schema.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SynchronizationTemplate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "applicationId" => self.application_id = map.next_value()?,
+            "default" => self.default = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "discoverable" => self.discoverable = map.next_value()?,
+            "factoryTag" => self.factory_tag = map.next_value()?,
+            "metadata" => self.metadata = map.next_value()?,
+            "schema" => self.schema = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

@@ -9,8 +9,7 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL complex type `fabrikam.shipping.depotAddress`; base type `fabrikam.common.postalAddress`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DepotAddress {
     /// Property `street`: `Edm.String`.
     /// Inherited from `fabrikam.common.postalAddress`.
@@ -22,15 +21,12 @@ pub struct DepotAddress {
     /// Inherited from `fabrikam.common.postalAddress`.
     pub region: Option<crate::fabrikam_common::Region>,
     /// Property `depotCode`: `Edm.String`.
-    #[serde(rename = "depotCode")]
     pub depot_code: Option<String>,
     /// Property `servedRegions`: `Collection(fabrikam.common.region)`.
-    #[serde(rename = "servedRegions")]
     pub served_regions: Option<Vec<crate::fabrikam_common::Region>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -46,6 +42,37 @@ impl serde::Serialize for DepotAddress {
         object.field("depotCode", self.depot_code.as_ref())?;
         object.field("servedRegions", self.served_regions.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DepotAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for DepotAddress {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "street" => self.street = map.next_value()?,
+            "city" => self.city = map.next_value()?,
+            "region" => self.region = map.next_value()?,
+            "depotCode" => self.depot_code = map.next_value()?,
+            "servedRegions" => self.served_regions = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -115,18 +142,15 @@ impl std::fmt::Display for DepotAddressField {
 }
 
 /// CSDL complex type `fabrikam.shipping.label`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Label {
     /// Property `barcode`: `Edm.String`.
     pub barcode: Option<String>,
     /// Property `weightGrams`: `Edm.Int32`, not nullable.
-    #[serde(rename = "weightGrams")]
     pub weight_grams: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -139,6 +163,34 @@ impl serde::Serialize for Label {
         object.field("barcode", self.barcode.as_ref())?;
         object.field("weightGrams", self.weight_grams.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Label {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "barcode" => self.barcode = map.next_value()?,
+            "weightGrams" => self.weight_grams = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -190,8 +242,7 @@ impl std::fmt::Display for LabelField {
 }
 
 /// CSDL complex type `fabrikam.shipping.scan`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scan {
     /// Property `location`: `fabrikam.shipping.label`.
     pub location: Option<Label>,
@@ -200,7 +251,6 @@ pub struct Scan {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -213,6 +263,34 @@ impl serde::Serialize for Scan {
         object.field("location", self.location.as_ref())?;
         object.field("region", self.region.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Scan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Scan {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "location" => self.location = map.next_value()?,
+            "region" => self.region = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

@@ -9,8 +9,7 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL entity type `fabrikam.shipping.carrier`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Carrier {
     /// Property `id`: `Edm.String`, not nullable.
     pub id: Option<String>,
@@ -19,7 +18,6 @@ pub struct Carrier {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -32,6 +30,34 @@ impl serde::Serialize for Carrier {
         object.field("id", self.id.as_ref())?;
         object.field("headquarters", self.headquarters.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Carrier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Carrier {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "headquarters" => self.headquarters = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -83,11 +109,9 @@ impl std::fmt::Display for CarrierField {
 }
 
 /// CSDL entity type `fabrikam.shipping.parcel`; key `trackingCode`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Parcel {
     /// Property `trackingCode`: `Edm.String`, not nullable.
-    #[serde(rename = "trackingCode")]
     pub tracking_code: Option<String>,
     /// Property `sender`: `fabrikam.common.postalAddress`.
     pub sender: Option<crate::fabrikam_common::PostalAddress>,
@@ -96,13 +120,10 @@ pub struct Parcel {
     /// Property `stops`: `Collection(fabrikam.common.postalAddress)`.
     pub stops: Option<Vec<crate::fabrikam_common::PostalAddress>>,
     /// Property `homeRegion`: `fabrikam.common.region`.
-    #[serde(rename = "homeRegion")]
     pub home_region: Option<crate::fabrikam_common::Region>,
     /// Property `shippingLabel`: `fabrikam.shipping.label`.
-    #[serde(rename = "shippingLabel")]
     pub shipping_label: Option<Label>,
     /// Property `customsLabel`: `fabrikam.common.label`.
-    #[serde(rename = "customsLabel")]
     pub customs_label: Option<crate::fabrikam_common::Label>,
     /// Property `history`: `Collection(fabrikam.shipping.scan)`.
     pub history: Option<Vec<Scan>>,
@@ -113,7 +134,6 @@ pub struct Parcel {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -134,6 +154,42 @@ impl serde::Serialize for Parcel {
         object.field("depot", self.depot.as_ref())?;
         object.field("carrier", self.carrier.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Parcel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Parcel {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "trackingCode" => self.tracking_code = map.next_value()?,
+            "sender" => self.sender = map.next_value()?,
+            "recipient" => self.recipient = map.next_value()?,
+            "stops" => self.stops = map.next_value()?,
+            "homeRegion" => self.home_region = map.next_value()?,
+            "shippingLabel" => self.shipping_label = map.next_value()?,
+            "customsLabel" => self.customs_label = map.next_value()?,
+            "history" => self.history = map.next_value()?,
+            "depot" => self.depot = map.next_value()?,
+            "carrier" => self.carrier = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

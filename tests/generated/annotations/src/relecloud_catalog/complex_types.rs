@@ -13,8 +13,7 @@ use graph_odata_runtime::edm;
 /// Amounts are exact decimals, never rounded by the service.
 ///
 /// CSDL complex type `relecloud.catalog.money`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Money {
     /// Property `amount`: `Edm.Decimal`, not nullable.
     pub amount: Option<edm::Decimal>,
@@ -23,7 +22,6 @@ pub struct Money {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -36,6 +34,34 @@ impl serde::Serialize for Money {
         object.field("amount", self.amount.as_ref())?;
         object.field("currency", self.currency.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Money {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -92,15 +118,13 @@ impl std::fmt::Display for MoneyField {
 #[deprecated(
     note = "deprecated on 2025-04-01, planned removal on 2026-04-01, revision 2025-04/Discounts: Discounts moved to promotions."
 )]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OldDiscount {
     /// Property `percent`: `Edm.Int32`, not nullable.
     pub percent: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -112,6 +136,33 @@ impl serde::Serialize for OldDiscount {
         )?;
         object.field("percent", self.percent.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OldDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for OldDiscount {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "percent" => self.percent = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

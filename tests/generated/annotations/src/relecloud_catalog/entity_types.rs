@@ -11,8 +11,7 @@ use graph_odata_runtime::edm;
 /// An item offered in the store.
 ///
 /// CSDL entity type `relecloud.catalog.product`; key `sku`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Product {
     /// Stock keeping unit of the item.
     ///
@@ -32,10 +31,8 @@ pub struct Product {
     #[deprecated(
         note = "deprecated on 2025-03-01, planned removal on 2026-03-01, revision 2025-03/LegacyCode: Use sku instead."
     )]
-    #[serde(rename = "legacyCode")]
     pub legacy_code: Option<String>,
     /// Property `createdAt`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    #[serde(rename = "createdAt")]
     pub created_at: Option<edm::DateTimeOffset>,
     /// Stock state, e.g. \[low\] or \<b\>soldOut\</b\> (see https://relecloud.example/stock). Supports $filter (eq, ne) and \`in\`.
     ///
@@ -44,7 +41,6 @@ pub struct Product {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -61,6 +57,38 @@ impl serde::Serialize for Product {
         object.field("createdAt", self.created_at.as_ref())?;
         object.field("stock", self.stock.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Product {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Product {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "sku" => self.sku = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            "price" => self.price = map.next_value()?,
+            "legacyCode" => self.legacy_code = map.next_value()?,
+            "createdAt" => self.created_at = map.next_value()?,
+            "stock" => self.stock = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

@@ -9,8 +9,7 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL complex type `litware.access.grant`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Grant {
     /// Property `principal`: `Edm.String`.
     pub principal: Option<String>,
@@ -19,7 +18,6 @@ pub struct Grant {
     /// Property `history`: `Collection(litware.access.accessRights)`.
     pub history: Option<Vec<AccessRights>>,
     /// Property `activeDays`: `litware.access.weekdays`.
-    #[serde(rename = "activeDays")]
     pub active_days: Option<Weekdays>,
     /// Property `severity`: `litware.access.severity`.
     pub severity: Option<Severity>,
@@ -30,7 +28,6 @@ pub struct Grant {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -48,6 +45,39 @@ impl serde::Serialize for Grant {
         object.field("shade", self.shade.as_ref())?;
         object.field("balance", self.balance.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Grant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Grant {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "principal" => self.principal = map.next_value()?,
+            "rights" => self.rights = map.next_value()?,
+            "history" => self.history = map.next_value()?,
+            "activeDays" => self.active_days = map.next_value()?,
+            "severity" => self.severity = map.next_value()?,
+            "shade" => self.shade = map.next_value()?,
+            "balance" => self.balance = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

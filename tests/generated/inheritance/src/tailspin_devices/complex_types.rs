@@ -9,8 +9,7 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL complex type `tailspin.devices.circle`; base type `tailspin.devices.shape`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Circle {
     /// Property `label`: `Edm.String`.
     /// Inherited from `tailspin.devices.shape`.
@@ -20,7 +19,6 @@ pub struct Circle {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -33,6 +31,34 @@ impl serde::Serialize for Circle {
         object.field("label", self.label.as_ref())?;
         object.field("radius", self.radius.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Circle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Circle {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "label" => self.label = map.next_value()?,
+            "radius" => self.radius = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -84,8 +110,7 @@ impl std::fmt::Display for CircleField {
 }
 
 /// CSDL complex type `tailspin.devices.rectangle`; base type `tailspin.devices.shape`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rectangle {
     /// Property `label`: `Edm.String`.
     /// Inherited from `tailspin.devices.shape`.
@@ -97,7 +122,6 @@ pub struct Rectangle {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -111,6 +135,35 @@ impl serde::Serialize for Rectangle {
         object.field("width", self.width.as_ref())?;
         object.field("height", self.height.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rectangle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Rectangle {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "label" => self.label = map.next_value()?,
+            "width" => self.width = map.next_value()?,
+            "height" => self.height = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -166,8 +219,7 @@ impl std::fmt::Display for RectangleField {
 }
 
 /// CSDL complex type `tailspin.devices.ring`; base type `tailspin.devices.circle`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ring {
     /// Property `label`: `Edm.String`.
     /// Inherited from `tailspin.devices.shape`.
@@ -176,12 +228,10 @@ pub struct Ring {
     /// Inherited from `tailspin.devices.circle`.
     pub radius: Option<f64>,
     /// Property `innerRadius`: `Edm.Double`, not nullable.
-    #[serde(rename = "innerRadius")]
     pub inner_radius: Option<f64>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -195,6 +245,35 @@ impl serde::Serialize for Ring {
         object.field("radius", self.radius.as_ref())?;
         object.field("innerRadius", self.inner_radius.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ring {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Ring {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "label" => self.label = map.next_value()?,
+            "radius" => self.radius = map.next_value()?,
+            "innerRadius" => self.inner_radius = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -250,15 +329,13 @@ impl std::fmt::Display for RingField {
 }
 
 /// CSDL complex type `tailspin.devices.shape`; abstract.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Shape {
     /// Property `label`: `Edm.String`.
     pub label: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -270,6 +347,33 @@ impl serde::Serialize for Shape {
         )?;
         object.field("label", self.label.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Shape {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Shape {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "label" => self.label = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

@@ -9,18 +9,15 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL entity type `tailspin.devices.asset`; abstract; key `assetTag`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Asset {
     /// Property `assetTag`: `Edm.String`, not nullable.
-    #[serde(rename = "assetTag")]
     pub asset_tag: Option<String>,
     /// Property `purchased`: `Edm.Date`.
     pub purchased: Option<edm::Date>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -33,6 +30,34 @@ impl serde::Serialize for Asset {
         object.field("assetTag", self.asset_tag.as_ref())?;
         object.field("purchased", self.purchased.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Asset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Asset {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "assetTag" => self.asset_tag = map.next_value()?,
+            "purchased" => self.purchased = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -84,12 +109,10 @@ impl std::fmt::Display for AssetField {
 }
 
 /// CSDL entity type `tailspin.devices.device`; base type `tailspin.devices.asset`; key `assetTag`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Device {
     /// Property `assetTag`: `Edm.String`, not nullable.
     /// Inherited from `tailspin.devices.asset`.
-    #[serde(rename = "assetTag")]
     pub asset_tag: Option<String>,
     /// Property `purchased`: `Edm.Date`.
     /// Inherited from `tailspin.devices.asset`.
@@ -101,7 +124,6 @@ pub struct Device {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -116,6 +138,36 @@ impl serde::Serialize for Device {
         object.field("model", self.model.as_ref())?;
         object.field("footprint", self.footprint.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Device {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Device {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "assetTag" => self.asset_tag = map.next_value()?,
+            "purchased" => self.purchased = map.next_value()?,
+            "model" => self.model = map.next_value()?,
+            "footprint" => self.footprint = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -180,12 +232,10 @@ impl std::fmt::Display for DeviceField {
 }
 
 /// CSDL entity type `tailspin.devices.sensor`; base type `tailspin.devices.device`; key `assetTag`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Sensor {
     /// Property `assetTag`: `Edm.String`, not nullable.
     /// Inherited from `tailspin.devices.asset`.
-    #[serde(rename = "assetTag")]
     pub asset_tag: Option<String>,
     /// Property `purchased`: `Edm.Date`.
     /// Inherited from `tailspin.devices.asset`.
@@ -197,12 +247,10 @@ pub struct Sensor {
     /// Inherited from `tailspin.devices.device`.
     pub footprint: Option<Shape>,
     /// Property `samplingRateHz`: `Edm.Double`, not nullable.
-    #[serde(rename = "samplingRateHz")]
     pub sampling_rate_hz: Option<f64>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -218,6 +266,37 @@ impl serde::Serialize for Sensor {
         object.field("footprint", self.footprint.as_ref())?;
         object.field("samplingRateHz", self.sampling_rate_hz.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Sensor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Sensor {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "assetTag" => self.asset_tag = map.next_value()?,
+            "purchased" => self.purchased = map.next_value()?,
+            "model" => self.model = map.next_value()?,
+            "footprint" => self.footprint = map.next_value()?,
+            "samplingRateHz" => self.sampling_rate_hz = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -287,12 +366,10 @@ impl std::fmt::Display for SensorField {
 }
 
 /// CSDL entity type `tailspin.devices.thermometer`; base type `tailspin.devices.sensor`; key `assetTag`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Thermometer {
     /// Property `assetTag`: `Edm.String`, not nullable.
     /// Inherited from `tailspin.devices.asset`.
-    #[serde(rename = "assetTag")]
     pub asset_tag: Option<String>,
     /// Property `purchased`: `Edm.Date`.
     /// Inherited from `tailspin.devices.asset`.
@@ -305,20 +382,16 @@ pub struct Thermometer {
     pub footprint: Option<Shape>,
     /// Property `samplingRateHz`: `Edm.Double`, not nullable.
     /// Inherited from `tailspin.devices.sensor`.
-    #[serde(rename = "samplingRateHz")]
     pub sampling_rate_hz: Option<f64>,
     /// Property `minCelsius`: `Edm.Double`.
-    #[serde(rename = "minCelsius")]
     pub min_celsius: Option<f64>,
     /// Property `maxCelsius`: `Edm.Double`.
-    #[serde(rename = "maxCelsius")]
     pub max_celsius: Option<f64>,
     /// Property `outline`: `tailspin.devices.circle`.
     pub outline: Option<Circle>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -337,6 +410,40 @@ impl serde::Serialize for Thermometer {
         object.field("maxCelsius", self.max_celsius.as_ref())?;
         object.field("outline", self.outline.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Thermometer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Thermometer {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "assetTag" => self.asset_tag = map.next_value()?,
+            "purchased" => self.purchased = map.next_value()?,
+            "model" => self.model = map.next_value()?,
+            "footprint" => self.footprint = map.next_value()?,
+            "samplingRateHz" => self.sampling_rate_hz = map.next_value()?,
+            "minCelsius" => self.min_celsius = map.next_value()?,
+            "maxCelsius" => self.max_celsius = map.next_value()?,
+            "outline" => self.outline = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

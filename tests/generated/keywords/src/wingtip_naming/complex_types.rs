@@ -9,15 +9,13 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL complex type `wingtip.naming.Widget`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Widget {
     /// Property `colour`: `Edm.String`.
     pub colour: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -29,6 +27,33 @@ impl serde::Serialize for Widget {
         )?;
         object.field("colour", self.colour.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Widget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Widget {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "colour" => self.colour = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -76,15 +101,13 @@ impl std::fmt::Display for WidgetField {
 }
 
 /// CSDL complex type `wingtip.naming.option`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionType {
     /// Property `enabled`: `Edm.Boolean`.
     pub enabled: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -96,6 +119,33 @@ impl serde::Serialize for OptionType {
         )?;
         object.field("enabled", self.enabled.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OptionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for OptionType {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "enabled" => self.enabled = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -143,8 +193,7 @@ impl std::fmt::Display for OptionTypeField {
 }
 
 /// CSDL complex type `wingtip.naming.reservedWords`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReservedWords {
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
@@ -154,33 +203,26 @@ pub struct ReservedWords {
     pub r#match: Option<String>,
     /// Property `self`: `Edm.String`.
     /// Named `self_2` because `self_` is taken by another property of this type.
-    #[serde(rename = "self")]
     pub self_2: Option<String>,
     /// Property `Self`: `Edm.String`.
-    #[serde(rename = "Self")]
     pub self_: Option<String>,
     /// Property `crate`: `Edm.String`.
-    #[serde(rename = "crate")]
     pub crate_: Option<String>,
     /// Property `async`: `Edm.Int32`.
     pub r#async: Option<i32>,
     /// Property `fooBar`: `Edm.String`.
-    #[serde(rename = "fooBar")]
     pub foo_bar: Option<String>,
     /// Property `foo_bar`: `Edm.String`.
     /// Named `foo_bar_2` because `foo_bar` is taken by another property of this type.
-    #[serde(rename = "foo_bar")]
     pub foo_bar_2: Option<String>,
     /// Property `additionalProperties`: `Edm.String`.
     /// Named `additional_properties_2` because `additional_properties` is taken by another property of this type.
-    #[serde(rename = "additionalProperties")]
     pub additional_properties_2: Option<String>,
     /// Property `tool`: `wingtip.naming.toolKind`.
     pub tool: Option<ToolKind>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -202,6 +244,43 @@ impl serde::Serialize for ReservedWords {
         object.field("additionalProperties", self.additional_properties_2.as_ref())?;
         object.field("tool", self.tool.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReservedWords {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ReservedWords {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "default" => self.default = map.next_value()?,
+            "match" => self.r#match = map.next_value()?,
+            "self" => self.self_2 = map.next_value()?,
+            "Self" => self.self_ = map.next_value()?,
+            "crate" => self.crate_ = map.next_value()?,
+            "async" => self.r#async = map.next_value()?,
+            "fooBar" => self.foo_bar = map.next_value()?,
+            "foo_bar" => self.foo_bar_2 = map.next_value()?,
+            "additionalProperties" => self.additional_properties_2 = map.next_value()?,
+            "tool" => self.tool = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -303,15 +382,13 @@ impl std::fmt::Display for ReservedWordsField {
 }
 
 /// CSDL complex type `wingtip.naming.result`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResultType {
     /// Property `passed`: `Edm.Boolean`.
     pub passed: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -323,6 +400,33 @@ impl serde::Serialize for ResultType {
         )?;
         object.field("passed", self.passed.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResultType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ResultType {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "passed" => self.passed = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -371,15 +475,13 @@ impl std::fmt::Display for ResultTypeField {
 
 /// CSDL complex type `wingtip.naming.widget`.
 /// Named `Widget2` because `Widget` is taken by another type of this namespace.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Widget2 {
     /// Property `size`: `Edm.Int32`.
     pub size: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -391,6 +493,33 @@ impl serde::Serialize for Widget2 {
         )?;
         object.field("size", self.size.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Widget2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Widget2 {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "size" => self.size = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

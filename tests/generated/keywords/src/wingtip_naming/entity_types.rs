@@ -9,8 +9,7 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL entity type `wingtip.naming.toolbox`; key `type`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Toolbox {
     /// Property `type`: `Edm.String`, not nullable.
     pub r#type: Option<String>,
@@ -29,7 +28,6 @@ pub struct Toolbox {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -47,6 +45,39 @@ impl serde::Serialize for Toolbox {
         object.field("words", self.words.as_ref())?;
         object.field("flags", self.flags.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Toolbox {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Toolbox {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "small" => self.small = map.next_value()?,
+            "large" => self.large = map.next_value()?,
+            "option" => self.option = map.next_value()?,
+            "result" => self.result = map.next_value()?,
+            "words" => self.words = map.next_value()?,
+            "flags" => self.flags = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

@@ -9,20 +9,17 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL entity type `adatum.forms.submission`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Submission {
     /// Property `id`: `Edm.String`, not nullable.
     pub id: Option<String>,
     /// Property `formName`: `Edm.String`.
-    #[serde(rename = "formName")]
     pub form_name: Option<String>,
     /// Property `answers`: `Collection(adatum.forms.answer)`.
     pub answers: Option<Vec<Answer>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -36,6 +33,35 @@ impl serde::Serialize for Submission {
         object.field("formName", self.form_name.as_ref())?;
         object.field("answers", self.answers.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Submission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Submission {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "formName" => self.form_name = map.next_value()?,
+            "answers" => self.answers = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 

@@ -9,8 +9,7 @@ use super::*;
 use graph_odata_runtime::edm;
 
 /// CSDL entity type `fourthcoffee.samples.sample`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Sample {
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
@@ -19,37 +18,26 @@ pub struct Sample {
     /// Property `flag`: `Edm.Boolean`.
     pub flag: Option<bool>,
     /// Property `byteValue`: `Edm.Byte`.
-    #[serde(rename = "byteValue")]
     pub byte_value: Option<u8>,
     /// Property `sbyteValue`: `Edm.SByte`.
-    #[serde(rename = "sbyteValue")]
     pub sbyte_value: Option<i8>,
     /// Property `int16Value`: `Edm.Int16`.
-    #[serde(rename = "int16Value")]
     pub int16_value: Option<i16>,
     /// Property `int32Value`: `Edm.Int32`.
-    #[serde(rename = "int32Value")]
     pub int32_value: Option<i32>,
     /// Property `int64Value`: `Edm.Int64`.
-    #[serde(rename = "int64Value")]
     pub int64_value: Option<i64>,
     /// Property `singleValue`: `Edm.Single`.
-    #[serde(rename = "singleValue")]
     pub single_value: Option<f32>,
     /// Property `doubleValue`: `Edm.Double`.
-    #[serde(rename = "doubleValue")]
     pub double_value: Option<f64>,
     /// Property `decimalValue`: `Edm.Decimal`.
-    #[serde(rename = "decimalValue")]
     pub decimal_value: Option<edm::Decimal>,
     /// Property `guidValue`: `Edm.Guid`.
-    #[serde(rename = "guidValue")]
     pub guid_value: Option<edm::Guid>,
     /// Property `dateValue`: `Edm.Date`.
-    #[serde(rename = "dateValue")]
     pub date_value: Option<edm::Date>,
     /// Property `timeValue`: `Edm.TimeOfDay`.
-    #[serde(rename = "timeValue")]
     pub time_value: Option<edm::TimeOfDay>,
     /// Property `timestamp`: `Edm.DateTimeOffset`.
     pub timestamp: Option<edm::DateTimeOffset>,
@@ -86,7 +74,6 @@ pub struct Sample {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -127,6 +114,62 @@ impl serde::Serialize for Sample {
         object.field("amounts", self.amounts.as_ref())?;
         object.field("contacts", self.contacts.as_ref())?;
         object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Sample {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Sample {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "text" => self.text = map.next_value()?,
+            "flag" => self.flag = map.next_value()?,
+            "byteValue" => self.byte_value = map.next_value()?,
+            "sbyteValue" => self.sbyte_value = map.next_value()?,
+            "int16Value" => self.int16_value = map.next_value()?,
+            "int32Value" => self.int32_value = map.next_value()?,
+            "int64Value" => self.int64_value = map.next_value()?,
+            "singleValue" => self.single_value = map.next_value()?,
+            "doubleValue" => self.double_value = map.next_value()?,
+            "decimalValue" => self.decimal_value = map.next_value()?,
+            "guidValue" => self.guid_value = map.next_value()?,
+            "dateValue" => self.date_value = map.next_value()?,
+            "timeValue" => self.time_value = map.next_value()?,
+            "timestamp" => self.timestamp = map.next_value()?,
+            "elapsed" => self.elapsed = map.next_value()?,
+            "payload" => self.payload = map.next_value()?,
+            "attachment" => self.attachment = map.next_value()?,
+            "extra" => self.extra = map.next_value()?,
+            "location" => self.location = map.next_value()?,
+            "contact" => self.contact = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "readings" => self.readings = map.next_value()?,
+            "counts" => self.counts = map.next_value()?,
+            "days" => self.days = map.next_value()?,
+            "intervals" => self.intervals = map.next_value()?,
+            "blobs" => self.blobs = map.next_value()?,
+            "ids" => self.ids = map.next_value()?,
+            "amounts" => self.amounts = map.next_value()?,
+            "contacts" => self.contacts = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
