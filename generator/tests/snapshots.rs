@@ -67,6 +67,16 @@ fn generate_like_xtask(job: Job) -> Vec<(String, String, Vec<OutputFile>)> {
                 "../".repeat(depth)
             ),
             base_url: base_url.to_string(),
+            // As in xtask: the hand-written examples go into the v1.0 client.
+            examples: if name == "graph-synchronization-client" {
+                vec![(
+                    "provisioning.rs".to_string(),
+                    std::fs::read_to_string(root.join("specs/examples/provisioning.rs"))
+                        .expect("specs/examples/provisioning.rs"),
+                )]
+            } else {
+                Vec::new()
+            },
         });
     }
     let output = g

@@ -1,6 +1,6 @@
-//! A provisioning flow as an application would write it with `graph-synchronization-client`,
-//! run against a local mock of Microsoft Graph. It doubles as documentation:
-//! [`provision_user_to_box`] is the application code, the test below sets up the server.
+//! The provisioning example of `graph-synchronization-client`
+//! (`generated/graph-synchronization-client/examples/provisioning.rs`, from
+//! `specs/examples/provisioning.rs`) run against a local mock of Microsoft Graph:
 //!
 //! 1. create a synchronization job from the `BoxOutDelta` template on a service principal,
 //! 2. start it,
@@ -9,83 +9,16 @@
 
 use std::time::Duration;
 
-use graph_synchronization_client::models::{
-    StringKeyStringValuePair, SynchronizationJob, SynchronizationJobApplicationParameters,
-    SynchronizationJobField, SynchronizationJobSubject, SynchronizationStatusCode,
-};
 use graph_synchronization_client::runtime::{self, RetryPolicy, StaticTokenCredential};
 use graph_synchronization_client::GraphClient;
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// How often and how long to wait for the job to become active.
-struct Polling {
-    interval: Duration,
-    max_polls: u32,
-}
+#[path = "../../generated/graph-synchronization-client/examples/provisioning.rs"]
+mod provisioning;
 
-/// The application code: provisions `user_id` to Box through the service principal
-/// `service_principal_id` and returns the service's provisioning report.
-async fn provision_user_to_box(
-    graph: &GraphClient,
-    service_principal_id: &str,
-    rule_id: &str,
-    user_id: &str,
-    polling: Polling,
-) -> Result<StringKeyStringValuePair, Box<dyn std::error::Error>> {
-    let synchronization = graph
-        .service_principals()
-        .by_id(service_principal_id)
-        .synchronization();
-
-    // 1. Create a job from the gallery template.
-    let new_job = SynchronizationJob {
-        template_id: Some("BoxOutDelta".to_owned()),
-        ..Default::default()
-    };
-    let created = synchronization.jobs().create(&new_job).await?;
-    let job_id = created
-        .id
-        .ok_or("the service returned a job without an id")?;
-    let job = synchronization.jobs().by_id(&job_id);
-
-    // 2. Start it.
-    job.start().await?;
-
-    // 3. Wait until it is active (only the status is needed).
-    let mut polls = 0;
-    loop {
-        let current = job
-            .get()
-            .select([SynchronizationJobField::Id, SynchronizationJobField::Status])
-            .await?;
-        match current.status.and_then(|status| status.code) {
-            Some(SynchronizationStatusCode::Active) => break,
-            Some(SynchronizationStatusCode::Quarantine) => {
-                return Err(format!("job {job_id} is in quarantine").into());
-            }
-            _ => {}
-        }
-        polls += 1;
-        if polls == polling.max_polls {
-            return Err(format!("job {job_id} did not become active").into());
-        }
-        tokio::time::sleep(polling.interval).await;
-    }
-
-    // 4. Provision one user now instead of waiting for the next cycle.
-    let parameters = SynchronizationJobApplicationParameters {
-        rule_id: Some(rule_id.to_owned()),
-        subjects: Some(vec![SynchronizationJobSubject {
-            object_id: Some(user_id.to_owned()),
-            object_type_name: Some("User".to_owned()),
-            ..Default::default()
-        }]),
-        ..Default::default()
-    };
-    Ok(job.provision_on_demand(&[parameters]).await?)
-}
+use provisioning::{provision_user, Polling};
 
 #[tokio::test]
 async fn provision_a_user_through_a_new_box_job() {
@@ -175,7 +108,7 @@ async fn provision_a_user_through_a_new_box_job() {
         interval: Duration::from_millis(5),
         max_polls: 10,
     };
-    let report = provision_user_to_box(&graph, SP, RULE, USER, polling)
+    let report = provision_user(&graph, SP, RULE, USER, polling)
         .await
         .unwrap();
 

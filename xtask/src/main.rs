@@ -117,6 +117,7 @@ fn generate(
                 "../".repeat(depth)
             ),
             base_url: base_url.clone(),
+            examples: examples(root, name),
         });
     }
     let output = g.generate()?;
@@ -128,6 +129,28 @@ fn generate(
         trees.push((out.clone(), output.client));
     }
     Ok(trees)
+}
+
+/// Hand-written examples for a client crate: `specs/examples/*.rs` go into the v1.0 client.
+fn examples(root: &Path, crate_name: &str) -> Vec<(String, String)> {
+    if crate_name != "graph-synchronization-client" {
+        return Vec::new();
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("specs/examples"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|p| {
+            let name = p.file_name()?.to_string_lossy().to_string();
+            Some((name, std::fs::read_to_string(&p).ok()?))
+        })
+        .collect()
 }
 
 fn codegen(check: bool) -> Result<(), String> {

@@ -36,6 +36,9 @@ pub struct ClientInfo {
     pub runtime_dependency: String,
     /// Default service root, e.g. `https://graph.microsoft.com/v1.0`.
     pub base_url: String,
+    /// Hand-written examples copied into `examples/`: `(file name, source)`. They get
+    /// `tokio` as a dev-dependency.
+    pub examples: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -401,7 +404,17 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
         String::new(),
     ]
     .join("\n");
-    Ok(vec![
+    let cargo = if client.examples.is_empty() {
+        cargo
+    } else {
+        format!(
+            "{cargo}\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\"] }}\n"
+        )
+    };
+    let examples = client.examples.iter().map(|(name, source)| {
+        OutputFile::new(format!("examples/{name}"), source.clone())
+    });
+    Ok(examples.chain([
         OutputFile::new("Cargo.toml", cargo),
         OutputFile::new(
             "src/builders.rs",
@@ -413,6 +426,7 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
             render(info, params_file, "src/parameters.rs")?,
         ),
     ])
+    .collect())
 }
 
 fn operations_for(plan: &Plan, ty: TypeId, collection: bool) -> Vec<OperationId> {
