@@ -15,6 +15,15 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// The instance annotation naming a value's type.
+pub const ODATA_TYPE: &str = "@odata.type";
+
+/// The qualified type name in a JSON object's `@odata.type` (without the leading `#`), or "".
+pub fn odata_type_of(value: &Value) -> &str {
+    let t = value.get(ODATA_TYPE).and_then(Value::as_str).unwrap_or("");
+    t.strip_prefix('#').unwrap_or(t)
+}
+
 /// Writes one JSON object from declared properties plus additional properties.
 pub struct ObjectSerializer<'a, M> {
     map: M,
@@ -28,8 +37,27 @@ impl<'a, M: SerializeMap> ObjectSerializer<'a, M> {
     where
         S: Serializer<SerializeMap = M, Error = M::Error>,
     {
+        Self::with_type(serializer, additional, None)
+    }
+
+    /// Starts the object and, unless `additional` already has one, writes
+    /// `"@odata.type": odata_type` first (how a derived value announces its type).
+    pub fn with_type<S>(
+        serializer: S,
+        additional: &'a Map<String, Value>,
+        odata_type: Option<&'static str>,
+    ) -> Result<Self, S::Error>
+    where
+        S: Serializer<SerializeMap = M, Error = M::Error>,
+    {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(t) = odata_type {
+            if !additional.contains_key(ODATA_TYPE) {
+                map.serialize_entry(ODATA_TYPE, t)?;
+            }
+        }
         Ok(ObjectSerializer {
-            map: serializer.serialize_map(None)?,
+            map,
             additional,
             written: Vec::new(),
         })

@@ -168,7 +168,7 @@ fn client_type(plan: &Plan, r: &TypeRef) -> TokenStream {
         Target::Type(id) => {
             let name = plan.name(*id);
             let module = format_ident!("{}", plan.modules[name.module].ident);
-            let ident = format_ident!("{}", name.ident);
+            let ident = format_ident!("{}", plan.value_ident(*id));
             quote!(models::#module::#ident)
         }
     };
@@ -411,22 +411,24 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
             "{cargo}\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\"] }}\n"
         )
     };
-    let examples = client.examples.iter().map(|(name, source)| {
-        OutputFile::new(format!("examples/{name}"), source.clone())
-    });
-    Ok(examples.chain([
-        OutputFile::new("Cargo.toml", cargo),
-        OutputFile::new(
-            "src/builders.rs",
-            render(info, builders_file, "src/builders.rs")?,
-        ),
-        OutputFile::new("src/lib.rs", render(info, lib, "src/lib.rs")?),
-        OutputFile::new(
-            "src/parameters.rs",
-            render(info, params_file, "src/parameters.rs")?,
-        ),
-    ])
-    .collect())
+    let examples = client
+        .examples
+        .iter()
+        .map(|(name, source)| OutputFile::new(format!("examples/{name}"), source.clone()));
+    Ok(examples
+        .chain([
+            OutputFile::new("Cargo.toml", cargo),
+            OutputFile::new(
+                "src/builders.rs",
+                render(info, builders_file, "src/builders.rs")?,
+            ),
+            OutputFile::new("src/lib.rs", render(info, lib, "src/lib.rs")?),
+            OutputFile::new(
+                "src/parameters.rs",
+                render(info, params_file, "src/parameters.rs")?,
+            ),
+        ])
+        .collect())
 }
 
 fn operations_for(plan: &Plan, ty: TypeId, collection: bool) -> Vec<OperationId> {

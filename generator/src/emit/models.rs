@@ -142,6 +142,12 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
         quote!(object.field(#wire, self.#ident.as_ref())?;)
     });
 
+    let odata_type = format!("#{}", ty.qualified_name());
+    let any_enum = if plan.polymorphic.contains_key(&id) {
+        any_enum(plan, module, id)
+    } else {
+        quote!()
+    };
     // Empty structs touch neither the serializer's state nor the key.
     let mutability = if fields.is_empty() {
         quote!()
@@ -189,9 +195,25 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
 
         impl serde::Serialize for #struct_ident {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let #mutability object = graph_odata_runtime::model::ObjectSerializer::new(
+                self.serialize_with_type(serializer, None)
+            }
+        }
+
+        impl #struct_ident {
+            /// The CSDL qualified name, as `@odata.type` spells it.
+            pub const ODATA_TYPE: &'static str = #odata_type;
+
+            /// Serializes with `"@odata.type": odata_type` first, unless
+            /// `additional_properties` already has one (used for derived values).
+            pub fn serialize_with_type<S: serde::Serializer>(
+                &self,
+                serializer: S,
+                odata_type: Option<&'static str>,
+            ) -> Result<S::Ok, S::Error> {
+                let #mutability object = graph_odata_runtime::model::ObjectSerializer::with_type(
                     serializer,
                     &self.additional_properties,
+                    odata_type,
                 )?;
                 #(#writes)*
                 object.end()
@@ -219,6 +241,156 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
         }
 
         #field_enum
+
+        #any_enum
+    }
+}
+
+/// `Any<Base>`: a value of a polymorphic base, read by `@odata.type`.
+fn any_enum(plan: &Plan, module: usize, base: TypeId) -> TokenStream {
+    let name = plan.name(base);
+    let any_ident = format_ident!("{}", name.any_enum.clone().unwrap_or_default());
+    let base_ident = format_ident!("{}", name.ident);
+    let base_q = plan.model.ty(base).qualified_name();
+    let derived = &plan.polymorphic[&base];
+    // Variant names: the Rust names of the types (unique within a module; across modules
+    // the module name is prefixed).
+    let variant = |id: TypeId| {
+        let n = plan.name(id);
+        if n.module == module {
+            format_ident!("{}", n.ident)
+        } else {
+            format_ident!(
+                "{}{}",
+                heck::ToUpperCamelCase::to_upper_camel_case(plan.modules[n.module].ident.as_str()),
+                n.ident
+            )
+        }
+    };
+    let struct_path = |id: TypeId| {
+        let n = plan.name(id);
+        let ident = format_ident!("{}", n.ident);
+        if n.module == module {
+            quote!(#ident)
+        } else {
+            let m = format_ident!("{}", plan.modules[n.module].ident);
+            quote!(crate::#m::#ident)
+        }
+    };
+    let variants: Vec<_> = derived.iter().map(|&d| variant(d)).collect();
+    let paths: Vec<_> = derived.iter().map(|&d| struct_path(d)).collect();
+    // `@odata.type` may use the namespace or its alias.
+    let patterns: Vec<TokenStream> = derived
+        .iter()
+        .map(|&d| {
+            let ty = plan.model.ty(d);
+            let mut names = vec![ty.qualified_name()];
+            if let Some((_, Some(alias))) = plan
+                .model
+                .namespaces
+                .iter()
+                .find(|(n, _)| n == &ty.namespace)
+            {
+                names.push(format!("{alias}.{}", ty.name));
+            }
+            quote!(#(#names)|*)
+        })
+        .collect();
+    let snake = |i: &proc_macro2::Ident| {
+        format_ident!(
+            "as_{}",
+            heck::ToSnakeCase::to_snake_case(i.to_string().as_str())
+        )
+    };
+    let as_base = snake(&base_ident);
+    let as_base_doc =
+        format!(" The value if it is a plain [`{base_ident}`] (or of an unknown derived type).");
+    let as_methods: Vec<_> = variants.iter().map(snake).collect();
+    let as_docs: Vec<String> = variants
+        .iter()
+        .map(|v| format!(" The value if it is a [`{}::{v}`] variant.", any_ident))
+        .collect();
+    let doc = format!(
+        " A `{base_q}` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`{base_ident}`], which keeps its properties and `@odata.type` in `additional_properties`."
+    );
+    let variant_docs = derived
+        .iter()
+        .map(|&d| format!(" `{}`", plan.model.ty(d).qualified_name()));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #any_ident {
+            /// The base type itself, or a derived type unknown to this crate.
+            #base_ident(Box<#base_ident>),
+            #(#[doc = #variant_docs] #variants(Box<#paths>),)*
+        }
+
+        impl #any_ident {
+            /// The `@odata.type` of the variant (the base type's for unknown derived types).
+            pub fn odata_type(&self) -> &'static str {
+                match self {
+                    Self::#base_ident(_) => #base_ident::ODATA_TYPE,
+                    #(Self::#variants(_) => #paths::ODATA_TYPE,)*
+                }
+            }
+
+            #[doc = #as_base_doc]
+            pub fn #as_base(&self) -> Option<&#base_ident> {
+                match self {
+                    Self::#base_ident(value) => Some(value),
+                    _ => None,
+                }
+            }
+
+            #(
+                #[doc = #as_docs]
+                pub fn #as_methods(&self) -> Option<&#paths> {
+                    match self {
+                        Self::#variants(value) => Some(value),
+                        _ => None,
+                    }
+                }
+            )*
+        }
+
+        impl Default for #any_ident {
+            fn default() -> Self {
+                Self::#base_ident(Box::default())
+            }
+        }
+
+        impl From<#base_ident> for #any_ident {
+            fn from(value: #base_ident) -> Self {
+                Self::#base_ident(Box::new(value))
+            }
+        }
+
+        #(impl From<#paths> for #any_ident {
+            fn from(value: #paths) -> Self {
+                Self::#variants(Box::new(value))
+            }
+        })*
+
+        impl serde::Serialize for #any_ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    Self::#base_ident(value) => value.serialize_with_type(serializer, None),
+                    #(Self::#variants(value) => value.serialize_with_type(serializer, Some(#paths::ODATA_TYPE)),)*
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #any_ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let read = match graph_odata_runtime::model::odata_type_of(&value) {
+                    #(#patterns => serde_json::from_value(value).map(|v| Self::#variants(Box::new(v))),)*
+                    _ => serde_json::from_value(value).map(|v| Self::#base_ident(Box::new(v))),
+                };
+                read.map_err(D::Error::custom)
+            }
+        }
     }
 }
 

@@ -37,6 +37,9 @@ pub struct TypeName {
     pub collided_with: Option<String>,
     /// Name of the companion field enum (structured types only).
     pub field_enum: Option<String>,
+    /// Name of the `Any<Name>` enum when values of this type are polymorphic (see
+    /// [`Plan::polymorphic`]).
+    pub any_enum: Option<String>,
 }
 
 /// A struct field (declared or inherited property, or navigation property).
@@ -82,6 +85,10 @@ pub struct Plan<'m> {
     pub names: HashMap<TypeId, TypeName>,
     pub fields: HashMap<TypeId, Vec<FieldPlan<'m>>>,
     pub variants: HashMap<TypeId, Vec<VariantPlan>>,
+    /// Structured types that are used as property, navigation, parameter or return types
+    /// and have selected concrete derived types: base -> those derived types (sorted by
+    /// qualified name). Values of these types are read by `@odata.type`.
+    pub polymorphic: BTreeMap<TypeId, Vec<TypeId>>,
 }
 
 impl<'m> Plan<'m> {
@@ -149,7 +156,10 @@ impl<'m> Plan<'m> {
             .position(|m| m.namespace == primary_ns)
             .unwrap_or(0);
 
-        // Type names, per module. Structured types also claim `<Name>Field`.
+        let polymorphic = polymorphic_bases(model, selection);
+
+        // Type names, per module. Structured types also claim `<Name>Field`, polymorphic
+        // ones `Any<Name>`.
         let mut names = HashMap::new();
         for (mi, m) in modules.iter().enumerate() {
             let csdl: Vec<&str> = m
@@ -161,13 +171,22 @@ impl<'m> Plan<'m> {
             let taken: BTreeSet<String> = assigned.values().map(|n| n.ident.clone()).collect();
             for &id in &m.types {
                 let n = &assigned[&model.ty(id).name];
-                let field_enum = model.ty(id).structured().map(|_| {
-                    let mut candidate = format!("{}Field", n.ident);
+                let companion = |name: String| {
+                    let mut candidate = name.clone();
+                    let mut k = 2;
                     while taken.contains(&candidate) {
-                        candidate.push('_');
+                        candidate = format!("{name}{k}");
+                        k += 1;
                     }
                     candidate
-                });
+                };
+                let field_enum = model
+                    .ty(id)
+                    .structured()
+                    .map(|_| companion(format!("{}Field", n.ident)));
+                let any_enum = polymorphic
+                    .contains_key(&id)
+                    .then(|| companion(format!("Any{}", n.ident)));
                 names.insert(
                     id,
                     TypeName {
@@ -175,6 +194,7 @@ impl<'m> Plan<'m> {
                         ident: n.ident.clone(),
                         collided_with: n.collided_with.clone(),
                         field_enum,
+                        any_enum,
                     },
                 );
             }
@@ -221,13 +241,72 @@ impl<'m> Plan<'m> {
             names,
             fields,
             variants,
+            polymorphic,
         }
+    }
+
+    /// The identifier values of type `id` have: `Any<Name>` for polymorphic bases.
+    pub fn value_ident(&self, id: TypeId) -> &str {
+        let name = self.name(id);
+        name.any_enum.as_deref().unwrap_or(&name.ident)
     }
 
     /// The Rust name of a selected type.
     pub fn name(&self, id: TypeId) -> &TypeName {
         &self.names[&id]
     }
+}
+
+/// Bases whose values can be derived types: referenced structured types with selected,
+/// non-abstract derived types (transitively).
+fn polymorphic_bases(model: &Model, selection: &Selection) -> BTreeMap<TypeId, Vec<TypeId>> {
+    let mut referenced: BTreeSet<TypeId> = BTreeSet::new();
+    for &id in &selection.types {
+        if model.ty(id).structured().is_some() {
+            referenced.extend(
+                model
+                    .all_properties(id)
+                    .iter()
+                    .filter_map(|(_, p)| p.ty.type_id()),
+            );
+            referenced.extend(
+                model
+                    .all_navigations(id)
+                    .iter()
+                    .filter_map(|(_, n)| n.ty.type_id()),
+            );
+        }
+    }
+    for &op in &selection.operations {
+        let o = &model.operations[op.0];
+        referenced.extend(o.parameters.iter().filter_map(|p| p.ty.type_id()));
+        referenced.extend(o.return_type.iter().filter_map(|r| r.ty.type_id()));
+    }
+    let mut out = BTreeMap::new();
+    for base in referenced {
+        if model.ty(base).structured().is_none() {
+            continue;
+        }
+        let mut derived = Vec::new();
+        let mut stack: Vec<TypeId> = model
+            .ty(base)
+            .structured()
+            .map_or(Vec::new(), |s| s.derived.clone());
+        while let Some(d) = stack.pop() {
+            if let Some(s) = model.ty(d).structured() {
+                stack.extend(s.derived.iter().copied());
+                if selection.types.contains(&d) && !s.is_abstract {
+                    derived.push(d);
+                }
+            }
+        }
+        if !derived.is_empty() {
+            derived.sort_by_key(|d| model.ty(*d).qualified_name());
+            derived.dedup();
+            out.insert(base, derived);
+        }
+    }
+    out
 }
 
 fn plan_fields<'m>(

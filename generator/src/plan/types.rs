@@ -48,7 +48,7 @@ impl<'p, 'm> RustType<'p, 'm> {
     /// The path to a named type.
     pub fn named(&self, id: TypeId) -> TokenStream {
         let name = self.plan.name(id);
-        let ident = format_ident!("{}", name.ident);
+        let ident = format_ident!("{}", self.plan.value_ident(id));
         if name.module == self.module {
             quote!(#ident)
         } else {

@@ -69,14 +69,23 @@ fn references_through_aliases_resolve_to_the_right_types() {
     assert_eq!(parcel.tracking_code.as_deref(), Some("FAB-000123"));
 
     // `common.postalAddress` and `fabrikam.common.postalAddress` are the same type.
-    let sender: &common_ns::PostalAddress = parcel.sender.as_ref().expect("sender");
-    let recipient: &common_ns::PostalAddress = parcel.recipient.as_ref().expect("recipient");
+    let sender: &common_ns::PostalAddress = parcel
+        .sender
+        .as_ref()
+        .and_then(|a| a.as_postal_address())
+        .expect("sender");
+    let recipient: &common_ns::PostalAddress = parcel
+        .recipient
+        .as_ref()
+        .and_then(|a| a.as_postal_address())
+        .expect("recipient");
     assert_eq!(sender.region, Some(common_ns::Region::South));
     assert_eq!(recipient.city.as_deref(), Some("Tromsø"));
     assert_eq!(recipient.region, Some(common_ns::Region::North));
     let stops = parcel.stops.as_deref().expect("stops");
     assert_eq!(stops.len(), 2);
-    assert_eq!(stops[1].additional_properties.get("dock"), Some(&json("7")));
+    let stop = stops[1].as_postal_address().expect("a plain address");
+    assert_eq!(stop.additional_properties.get("dock"), Some(&json("7")));
     assert_eq!(
         parcel.home_region,
         Some(common_ns::Region::UnknownValue("east".into()))
@@ -127,6 +136,7 @@ fn references_through_aliases_resolve_to_the_right_types() {
         carrier
             .headquarters
             .as_ref()
+            .and_then(|h| h.as_postal_address())
             .and_then(|h| h.city.as_deref()),
         Some("Oslo")
     );

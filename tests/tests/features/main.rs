@@ -11,5 +11,6 @@ mod flags;
 mod inheritance;
 mod keywords;
 mod open_types;
+mod polymorphism;
 mod primitives;
 mod recursion;

@@ -24,9 +24,24 @@ pub struct AttributeMappingFunctionSchema {
 
 impl serde::Serialize for AttributeMappingFunctionSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl AttributeMappingFunctionSchema {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeMappingFunctionSchema";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("id", self.id.as_ref())?;
         object.field("parameters", self.parameters.as_ref())?;
@@ -123,9 +138,24 @@ pub struct BulkUpload {
 
 impl serde::Serialize for BulkUpload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl BulkUpload {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bulkUpload";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("id", self.id.as_ref())?;
         object.end()
@@ -228,9 +258,24 @@ pub struct DirectoryDefinition {
 
 impl serde::Serialize for DirectoryDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl DirectoryDefinition {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryDefinition";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("id", self.id.as_ref())?;
         object.field("discoverabilities", self.discoverabilities.as_ref())?;
@@ -366,9 +411,24 @@ pub struct Entity {
 
 impl serde::Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Entity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.entity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("id", self.id.as_ref())?;
         object.end()
@@ -465,9 +525,24 @@ pub struct FilterOperatorSchema {
 
 impl serde::Serialize for FilterOperatorSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl FilterOperatorSchema {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.filterOperatorSchema";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("id", self.id.as_ref())?;
         object.field("arity", self.arity.as_ref())?;
@@ -600,9 +675,24 @@ pub struct Synchronization {
 
 impl serde::Serialize for Synchronization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Synchronization {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronization";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("id", self.id.as_ref())?;
         object.field("secrets", self.secrets.as_ref())?;
@@ -728,9 +818,24 @@ pub struct SynchronizationJob {
 
 impl serde::Serialize for SynchronizationJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl SynchronizationJob {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJob";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("id", self.id.as_ref())?;
         object.field("schedule", self.schedule.as_ref())?;
@@ -879,9 +984,24 @@ pub struct SynchronizationSchema {
 
 impl serde::Serialize for SynchronizationSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl SynchronizationSchema {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSchema";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("id", self.id.as_ref())?;
         object.field("synchronizationRules", self.synchronization_rules.as_ref())?;
@@ -1011,9 +1131,24 @@ pub struct SynchronizationTemplate {
 
 impl serde::Serialize for SynchronizationTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl SynchronizationTemplate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationTemplate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("id", self.id.as_ref())?;
         object.field("applicationId", self.application_id.as_ref())?;

@@ -23,9 +23,24 @@ pub struct Label {
 
 impl serde::Serialize for Label {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Label {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#fabrikam.common.label";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("text", self.text.as_ref())?;
         object.field("language", self.language.as_ref())?;
@@ -125,9 +140,24 @@ pub struct PostalAddress {
 
 impl serde::Serialize for PostalAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl PostalAddress {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#fabrikam.common.postalAddress";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("street", self.street.as_ref())?;
         object.field("city", self.city.as_ref())?;
@@ -213,5 +243,94 @@ impl AsRef<str> for PostalAddressField {
 impl std::fmt::Display for PostalAddressField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// A `fabrikam.common.postalAddress` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PostalAddress`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyPostalAddress {
+    /// The base type itself, or a derived type unknown to this crate.
+    PostalAddress(Box<PostalAddress>),
+    /// `fabrikam.shipping.depotAddress`
+    FabrikamShippingDepotAddress(Box<crate::fabrikam_shipping::DepotAddress>),
+}
+
+impl AnyPostalAddress {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::PostalAddress(_) => PostalAddress::ODATA_TYPE,
+            Self::FabrikamShippingDepotAddress(_) => {
+                crate::fabrikam_shipping::DepotAddress::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`PostalAddress`] (or of an unknown derived type).
+    pub fn as_postal_address(&self) -> Option<&PostalAddress> {
+        match self {
+            Self::PostalAddress(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyPostalAddress::FabrikamShippingDepotAddress`] variant.
+    pub fn as_fabrikam_shipping_depot_address(
+        &self,
+    ) -> Option<&crate::fabrikam_shipping::DepotAddress> {
+        match self {
+            Self::FabrikamShippingDepotAddress(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl Default for AnyPostalAddress {
+    fn default() -> Self {
+        Self::PostalAddress(Box::default())
+    }
+}
+
+impl From<PostalAddress> for AnyPostalAddress {
+    fn from(value: PostalAddress) -> Self {
+        Self::PostalAddress(Box::new(value))
+    }
+}
+
+impl From<crate::fabrikam_shipping::DepotAddress> for AnyPostalAddress {
+    fn from(value: crate::fabrikam_shipping::DepotAddress) -> Self {
+        Self::FabrikamShippingDepotAddress(Box::new(value))
+    }
+}
+
+impl serde::Serialize for AnyPostalAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PostalAddress(value) => value.serialize_with_type(serializer, None),
+            Self::FabrikamShippingDepotAddress(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(crate::fabrikam_shipping::DepotAddress::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyPostalAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "fabrikam.shipping.depotAddress" | "self.depotAddress" => {
+                serde_json::from_value(value)
+                    .map(|v| Self::FabrikamShippingDepotAddress(Box::new(v)))
+            }
+            _ => serde_json::from_value(value).map(|v| Self::PostalAddress(Box::new(v))),
+        };
+        read.map_err(D::Error::custom)
     }
 }

@@ -14,7 +14,7 @@ pub struct Carrier {
     /// Property `id`: `Edm.String`, not nullable.
     pub id: Option<String>,
     /// Property `headquarters`: `fabrikam.common.postalAddress`.
-    pub headquarters: Option<crate::fabrikam_common::PostalAddress>,
+    pub headquarters: Option<crate::fabrikam_common::AnyPostalAddress>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -23,9 +23,24 @@ pub struct Carrier {
 
 impl serde::Serialize for Carrier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Carrier {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#fabrikam.shipping.carrier";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("id", self.id.as_ref())?;
         object.field("headquarters", self.headquarters.as_ref())?;
@@ -114,11 +129,11 @@ pub struct Parcel {
     /// Property `trackingCode`: `Edm.String`, not nullable.
     pub tracking_code: Option<String>,
     /// Property `sender`: `fabrikam.common.postalAddress`.
-    pub sender: Option<crate::fabrikam_common::PostalAddress>,
+    pub sender: Option<crate::fabrikam_common::AnyPostalAddress>,
     /// Property `recipient`: `fabrikam.common.postalAddress`.
-    pub recipient: Option<crate::fabrikam_common::PostalAddress>,
+    pub recipient: Option<crate::fabrikam_common::AnyPostalAddress>,
     /// Property `stops`: `Collection(fabrikam.common.postalAddress)`.
-    pub stops: Option<Vec<crate::fabrikam_common::PostalAddress>>,
+    pub stops: Option<Vec<crate::fabrikam_common::AnyPostalAddress>>,
     /// Property `homeRegion`: `fabrikam.common.region`.
     pub home_region: Option<crate::fabrikam_common::Region>,
     /// Property `shippingLabel`: `fabrikam.shipping.label`.
@@ -139,9 +154,24 @@ pub struct Parcel {
 
 impl serde::Serialize for Parcel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Parcel {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#fabrikam.shipping.parcel";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("trackingCode", self.tracking_code.as_ref())?;
         object.field("sender", self.sender.as_ref())?;

@@ -24,9 +24,24 @@ pub struct Circle {
 
 impl serde::Serialize for Circle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Circle {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#tailspin.devices.circle";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("label", self.label.as_ref())?;
         object.field("radius", self.radius.as_ref())?;
@@ -109,6 +124,86 @@ impl std::fmt::Display for CircleField {
     }
 }
 
+/// A `tailspin.devices.circle` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Circle`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyCircle {
+    /// The base type itself, or a derived type unknown to this crate.
+    Circle(Box<Circle>),
+    /// `tailspin.devices.ring`
+    Ring(Box<Ring>),
+}
+
+impl AnyCircle {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::Circle(_) => Circle::ODATA_TYPE,
+            Self::Ring(_) => Ring::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`Circle`] (or of an unknown derived type).
+    pub fn as_circle(&self) -> Option<&Circle> {
+        match self {
+            Self::Circle(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyCircle::Ring`] variant.
+    pub fn as_ring(&self) -> Option<&Ring> {
+        match self {
+            Self::Ring(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl Default for AnyCircle {
+    fn default() -> Self {
+        Self::Circle(Box::default())
+    }
+}
+
+impl From<Circle> for AnyCircle {
+    fn from(value: Circle) -> Self {
+        Self::Circle(Box::new(value))
+    }
+}
+
+impl From<Ring> for AnyCircle {
+    fn from(value: Ring) -> Self {
+        Self::Ring(Box::new(value))
+    }
+}
+
+impl serde::Serialize for AnyCircle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Circle(value) => value.serialize_with_type(serializer, None),
+            Self::Ring(value) => {
+                value.serialize_with_type(serializer, Some(Ring::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyCircle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "tailspin.devices.ring" | "dev.ring" => {
+                serde_json::from_value(value).map(|v| Self::Ring(Box::new(v)))
+            }
+            _ => serde_json::from_value(value).map(|v| Self::Circle(Box::new(v))),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
 /// CSDL complex type `tailspin.devices.rectangle`; base type `tailspin.devices.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rectangle {
@@ -127,9 +222,24 @@ pub struct Rectangle {
 
 impl serde::Serialize for Rectangle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Rectangle {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#tailspin.devices.rectangle";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("label", self.label.as_ref())?;
         object.field("width", self.width.as_ref())?;
@@ -237,9 +347,24 @@ pub struct Ring {
 
 impl serde::Serialize for Ring {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Ring {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#tailspin.devices.ring";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("label", self.label.as_ref())?;
         object.field("radius", self.radius.as_ref())?;
@@ -341,9 +466,24 @@ pub struct Shape {
 
 impl serde::Serialize for Shape {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Shape {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#tailspin.devices.shape";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("label", self.label.as_ref())?;
         object.end()
@@ -417,5 +557,129 @@ impl AsRef<str> for ShapeField {
 impl std::fmt::Display for ShapeField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// A `tailspin.devices.shape` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Shape`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyShape {
+    /// The base type itself, or a derived type unknown to this crate.
+    Shape(Box<Shape>),
+    /// `tailspin.devices.circle`
+    Circle(Box<Circle>),
+    /// `tailspin.devices.rectangle`
+    Rectangle(Box<Rectangle>),
+    /// `tailspin.devices.ring`
+    Ring(Box<Ring>),
+}
+
+impl AnyShape {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::Shape(_) => Shape::ODATA_TYPE,
+            Self::Circle(_) => Circle::ODATA_TYPE,
+            Self::Rectangle(_) => Rectangle::ODATA_TYPE,
+            Self::Ring(_) => Ring::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`Shape`] (or of an unknown derived type).
+    pub fn as_shape(&self) -> Option<&Shape> {
+        match self {
+            Self::Shape(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyShape::Circle`] variant.
+    pub fn as_circle(&self) -> Option<&Circle> {
+        match self {
+            Self::Circle(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyShape::Rectangle`] variant.
+    pub fn as_rectangle(&self) -> Option<&Rectangle> {
+        match self {
+            Self::Rectangle(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyShape::Ring`] variant.
+    pub fn as_ring(&self) -> Option<&Ring> {
+        match self {
+            Self::Ring(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl Default for AnyShape {
+    fn default() -> Self {
+        Self::Shape(Box::default())
+    }
+}
+
+impl From<Shape> for AnyShape {
+    fn from(value: Shape) -> Self {
+        Self::Shape(Box::new(value))
+    }
+}
+
+impl From<Circle> for AnyShape {
+    fn from(value: Circle) -> Self {
+        Self::Circle(Box::new(value))
+    }
+}
+
+impl From<Rectangle> for AnyShape {
+    fn from(value: Rectangle) -> Self {
+        Self::Rectangle(Box::new(value))
+    }
+}
+
+impl From<Ring> for AnyShape {
+    fn from(value: Ring) -> Self {
+        Self::Ring(Box::new(value))
+    }
+}
+
+impl serde::Serialize for AnyShape {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Shape(value) => value.serialize_with_type(serializer, None),
+            Self::Circle(value) => {
+                value.serialize_with_type(serializer, Some(Circle::ODATA_TYPE))
+            }
+            Self::Rectangle(value) => {
+                value.serialize_with_type(serializer, Some(Rectangle::ODATA_TYPE))
+            }
+            Self::Ring(value) => {
+                value.serialize_with_type(serializer, Some(Ring::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyShape {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "tailspin.devices.circle" | "dev.circle" => {
+                serde_json::from_value(value).map(|v| Self::Circle(Box::new(v)))
+            }
+            "tailspin.devices.rectangle" | "dev.rectangle" => {
+                serde_json::from_value(value).map(|v| Self::Rectangle(Box::new(v)))
+            }
+            "tailspin.devices.ring" | "dev.ring" => {
+                serde_json::from_value(value).map(|v| Self::Ring(Box::new(v)))
+            }
+            _ => serde_json::from_value(value).map(|v| Self::Shape(Box::new(v))),
+        };
+        read.map_err(D::Error::custom)
     }
 }

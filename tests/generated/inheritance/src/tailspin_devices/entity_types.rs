@@ -23,9 +23,24 @@ pub struct Asset {
 
 impl serde::Serialize for Asset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Asset {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#tailspin.devices.asset";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("assetTag", self.asset_tag.as_ref())?;
         object.field("purchased", self.purchased.as_ref())?;
@@ -120,7 +135,7 @@ pub struct Device {
     /// Property `model`: `Edm.String`.
     pub model: Option<String>,
     /// Property `footprint`: `tailspin.devices.shape`.
-    pub footprint: Option<Shape>,
+    pub footprint: Option<AnyShape>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -129,9 +144,24 @@ pub struct Device {
 
 impl serde::Serialize for Device {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Device {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#tailspin.devices.device";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("assetTag", self.asset_tag.as_ref())?;
         object.field("purchased", self.purchased.as_ref())?;
@@ -245,7 +275,7 @@ pub struct Sensor {
     pub model: Option<String>,
     /// Property `footprint`: `tailspin.devices.shape`.
     /// Inherited from `tailspin.devices.device`.
-    pub footprint: Option<Shape>,
+    pub footprint: Option<AnyShape>,
     /// Property `samplingRateHz`: `Edm.Double`, not nullable.
     pub sampling_rate_hz: Option<f64>,
     /// Properties the metadata does not declare and instance annotations
@@ -256,9 +286,24 @@ pub struct Sensor {
 
 impl serde::Serialize for Sensor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Sensor {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#tailspin.devices.sensor";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("assetTag", self.asset_tag.as_ref())?;
         object.field("purchased", self.purchased.as_ref())?;
@@ -379,7 +424,7 @@ pub struct Thermometer {
     pub model: Option<String>,
     /// Property `footprint`: `tailspin.devices.shape`.
     /// Inherited from `tailspin.devices.device`.
-    pub footprint: Option<Shape>,
+    pub footprint: Option<AnyShape>,
     /// Property `samplingRateHz`: `Edm.Double`, not nullable.
     /// Inherited from `tailspin.devices.sensor`.
     pub sampling_rate_hz: Option<f64>,
@@ -388,7 +433,7 @@ pub struct Thermometer {
     /// Property `maxCelsius`: `Edm.Double`.
     pub max_celsius: Option<f64>,
     /// Property `outline`: `tailspin.devices.circle`.
-    pub outline: Option<Circle>,
+    pub outline: Option<AnyCircle>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -397,9 +442,24 @@ pub struct Thermometer {
 
 impl serde::Serialize for Thermometer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Thermometer {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#tailspin.devices.thermometer";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("assetTag", self.asset_tag.as_ref())?;
         object.field("purchased", self.purchased.as_ref())?;

@@ -33,9 +33,24 @@ pub struct Toolbox {
 
 impl serde::Serialize for Toolbox {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::new(
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Toolbox {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#wingtip.naming.toolbox";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
+            odata_type,
         )?;
         object.field("type", self.r#type.as_ref())?;
         object.field("small", self.small.as_ref())?;
