@@ -18,9 +18,11 @@
 #![forbid(unsafe_code)]
 
 pub mod csdl;
+pub mod diagnostics;
 pub mod emit;
 pub mod error;
 pub mod extract;
+pub mod inspect;
 pub mod model;
 pub mod overrides;
 pub mod plan;
@@ -28,6 +30,7 @@ pub mod select;
 pub mod write;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 pub use emit::ClientInfo;
 pub use error::{Error, ErrorKind, Pos, Result};
@@ -63,6 +66,33 @@ pub struct Output {
     pub overrides: Vec<String>,
     /// Number of selected types and operations.
     pub counts: (usize, usize),
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The first stages of the pipeline: the resolved (and patched) model and what the roots
+/// reach. [`Generator::select`] returns it; `inspect` reports on it.
+#[derive(Debug, Clone)]
+pub struct Selected {
+    /// The resolved model, overrides applied.
+    pub model: model::Model,
+    /// What the roots reach.
+    pub selection: select::Selection,
+    /// One line per override entry.
+    pub overrides: Vec<String>,
+    /// Wall time of each stage so far.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+fn timed<T>(
+    timings: &mut Vec<(&'static str, Duration)>,
+    stage: &'static str,
+    f: impl FnOnce() -> T,
+) -> T {
+    let start = Instant::now();
+    let value = f();
+    timings.push((stage, start.elapsed()));
+    value
 }
 
 impl Output {
@@ -152,23 +182,45 @@ impl Generator {
         self
     }
 
-    /// Runs the pipeline in memory.
-    pub fn generate(&self) -> Result<Output> {
+    /// Runs the first stages: read, resolve, apply overrides, select.
+    pub fn select(&self) -> Result<Selected> {
+        let mut timings = Vec::new();
         let in_input = |e: Error| e.in_file(&self.input);
-        let document = csdl::read_file(&self.input)?;
-        let mut model = model::resolve(&document).map_err(in_input)?;
+        let document = timed(&mut timings, "read", || csdl::read_file(&self.input))?;
+        let mut model =
+            timed(&mut timings, "resolve", || model::resolve(&document)).map_err(in_input)?;
         let overrides = match &self.overrides {
-            Some(path) => overrides::Overrides::read(path)?
-                .apply(&mut model)
-                .map_err(|e| e.in_file(path))?,
+            Some(path) => timed(&mut timings, "overrides", || {
+                overrides::Overrides::read(path)?
+                    .apply(&mut model)
+                    .map_err(|e| e.in_file(path))
+            })?,
             None => Vec::new(),
         };
-        let selection = if self.all {
-            select::select_all(&model)
-        } else {
-            select::select(&model, &self.roots).map_err(in_input)?
-        };
-        let plan = plan::Plan::new(&model, &selection);
+        let selection = timed(&mut timings, "select", || {
+            if self.all {
+                Ok(select::select_all(&model))
+            } else {
+                select::select(&model, &self.roots).map_err(in_input)
+            }
+        })?;
+        Ok(Selected {
+            model,
+            selection,
+            overrides,
+            timings,
+        })
+    }
+
+    /// Runs the pipeline in memory.
+    pub fn generate(&self) -> Result<Output> {
+        let Selected {
+            model,
+            selection,
+            overrides,
+            mut timings,
+        } = self.select()?;
+        let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
         let info = emit::CrateInfo {
             crate_name: self.crate_name.clone(),
             version: self.version.clone(),
@@ -180,11 +232,14 @@ impl Generator {
             runtime_dependency: self.runtime_dependency.clone(),
             description: String::new(),
         };
-        let models = emit::models_crate(&plan, &info)?;
-        let client = match &self.client {
-            Some(c) => emit::client_crate(&plan, &info, c)?,
-            None => Vec::new(),
-        };
+        let (models, client) = timed(&mut timings, "emit", || -> Result<_> {
+            let models = emit::models_crate(&plan, &info)?;
+            let client = match &self.client {
+                Some(c) => emit::client_crate(&plan, &info, c)?,
+                None => Vec::new(),
+            };
+            Ok((models, client))
+        })?;
         let input = self.input.display().to_string();
         Ok(Output {
             models,
@@ -196,6 +251,7 @@ impl Generator {
                 .collect(),
             overrides,
             counts: (selection.types.len(), selection.operations.len()),
+            timings,
         })
     }
 }

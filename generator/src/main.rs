@@ -1,121 +1,397 @@
 //! The `csdl-codegen` command line: a thin layer over the library.
+//!
+//! Exit status: 0 on success, 1 on any error (rendered with the source line and a caret by
+//! [`csdl_codegen::diagnostics`]), 2 on a usage error (clap's). Status messages go to stderr,
+//! `inspect`'s report to stdout.
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
-use csdl_codegen::{Generator, Root};
+use clap::{Args, Parser, Subcommand};
+use csdl_codegen::{diagnostics, extract, inspect, write, Error, ErrorKind, Generator, Root};
+
+const EXAMPLES: &str = "\
+Examples:
+  # What the synchronization roots reach (types, operations, URL paths):
+  csdl-codegen inspect graph-v1.0.csdl.xml
+
+  # Generate the models crate for them:
+  csdl-codegen generate --input graph-v1.0.csdl.xml --out models --crate-name my-models
+
+  # Any other area of Graph, with warnings, overrides applied and stage timings:
+  csdl-codegen -v generate --input graph-v1.0.csdl.xml --out users --root 'users/{id}'
+
+  # Pin the subset of the metadata that the roots reach:
+  csdl-codegen extract --input graph-v1.0.csdl.xml --out graph-v1.0.sync.csdl.xml";
+
+const GENERATE_EXAMPLES: &str = "\
+Examples:
+  # The Graph synchronization roots (the default):
+  csdl-codegen generate --input graph-v1.0.csdl.xml --out models --crate-name my-models
+
+  # Another area of Graph; a root is a path or a qualified type name:
+  csdl-codegen generate --input graph-v1.0.csdl.xml --out users --root 'users/{id}'
+  csdl-codegen generate --input graph-v1.0.csdl.xml --out jobs \\
+      --root microsoft.graph.synchronizationJob
+
+  # Everything in the document, with the override file applied:
+  csdl-codegen generate --input graph-v1.0.csdl.xml --out all --all \\
+      --overrides specs/overrides.toml
+
+  # Show warnings, the override report and stage timings:
+  csdl-codegen generate --verbose --input graph-v1.0.csdl.xml --out models
+
+On an error, --out is left exactly as it was.";
+
+const EXTRACT_EXAMPLES: &str = "\
+Examples:
+  # The subset the Graph synchronization roots reach (the default):
+  csdl-codegen extract --input graph-v1.0.csdl.xml --out specs/graph-v1.0.sync.csdl.xml
+
+  # The subset for another root:
+  csdl-codegen extract --input graph-v1.0.csdl.xml --out users.csdl.xml --root 'users/{id}'";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  # What the Graph synchronization roots (the default) reach:
+  csdl-codegen inspect graph-v1.0.csdl.xml
+
+  # Try other roots before generating:
+  csdl-codegen inspect graph-v1.0.csdl.xml --root 'users/{id}' --root 'groups/{id}'
+  csdl-codegen inspect graph-v1.0.csdl.xml --root microsoft.graph.synchronizationJob
+
+  # With the override file applied, and its report and the timings on stderr:
+  csdl-codegen inspect -v graph-beta.csdl.xml --overrides specs/overrides.toml
+
+  # Every URL path (the first 500 are listed by default):
+  csdl-codegen inspect graph-v1.0.csdl.xml --root 'users/{id}' --max-urls 0 > users.txt
+
+The report lists counts, the selected types by kind, the selected operations with their
+binding, the path roots, and the URL paths a generated client would expose (`-` marks a
+segment the client only navigates through).";
 
 #[derive(Parser)]
 #[command(
     name = "csdl-codegen",
     version,
-    about = "Generate Rust crates from OData CSDL metadata"
+    about = "Generate Rust crates from OData CSDL metadata",
+    long_about = "Generate Rust crates (typed serde models) from OData v4 CSDL metadata such as \
+                  Microsoft Graph's, inspect what a set of roots selects, or extract the subset \
+                  of a metadata file that the roots reach.",
+    after_help = EXAMPLES,
+    // Never wrap: help reads the same in every build (clap's `wrap_help` feature can be
+    // switched on by another crate of the workspace) and every terminal.
+    term_width = 0
 )]
 struct Cli {
+    /// Print nothing on success.
+    ///
+    /// Errors still go to stderr, and `inspect` still prints its report on stdout.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print warnings, the override report and stage timings (on stderr).
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// What to select: roots or everything, and the override file applied before selection.
+#[derive(Args)]
+struct Selecting {
+    /// A root: a qualified type name or a path (repeatable).
+    ///
+    /// For example `microsoft.graph.synchronizationJob` or
+    /// `servicePrincipals/{id}/synchronization`. Default: the Graph synchronization roots.
+    #[arg(long = "root", value_name = "ROOT")]
+    roots: Vec<String>,
+    /// Select every type and operation of the document.
+    #[arg(long, conflicts_with = "roots")]
+    all: bool,
+    /// Override file (TOML) applied before selection.
+    #[arg(long, value_name = "FILE")]
+    overrides: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Generate a models crate.
-    ///
-    /// Examples:
-    ///   csdl-codegen generate --input graph-v1.0.csdl.xml --out models
-    ///   csdl-codegen generate --input graph-v1.0.csdl.xml --out models --root users/{id}
-    ///   csdl-codegen generate --input graph-v1.0.csdl.xml --out all-models --all
+    #[command(after_help = GENERATE_EXAMPLES)]
     Generate {
         /// The CSDL (EDMX) file.
-        #[arg(long)]
+        #[arg(long, value_name = "CSDL")]
         input: PathBuf,
         /// The crate directory to create or replace.
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// A root: qualified type name or path (`servicePrincipals/{id}/synchronization`).
-        /// Default: the Graph synchronization roots.
-        #[arg(long = "root")]
-        roots: Vec<String>,
+        /// Also write a client crate (request builders) into this directory; it depends on
+        /// the models crate by path.
+        #[arg(long, value_name = "DIR")]
+        client_out: Option<PathBuf>,
+        /// The client's default service root.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://graph.microsoft.com/v1.0"
+        )]
+        base_url: String,
+        #[command(flatten)]
+        selecting: Selecting,
         /// Cargo package name of the generated crate.
         #[arg(long, default_value = "graph-models")]
         crate_name: String,
-        /// Select every type and operation of the document.
-        #[arg(long, conflicts_with = "roots")]
-        all: bool,
-        /// Override file (TOML) applied before selection.
-        #[arg(long)]
-        overrides: Option<PathBuf>,
+    },
+    /// Print what a selection reaches: types, operations, path roots and URL paths.
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect {
+        /// The CSDL (EDMX) file.
+        #[arg(value_name = "CSDL")]
+        input: PathBuf,
+        #[command(flatten)]
+        selecting: Selecting,
+        /// List at most N URL paths (0: all of them).
+        #[arg(long, value_name = "N", default_value_t = 500)]
+        max_urls: usize,
     },
     /// Write the subset of a CSDL file that the roots reach, without prose.
-    ///
-    /// Example:
-    ///   csdl-codegen extract --input graph-v1.0.csdl.xml --out specs/graph-v1.0.sync.csdl.xml
+    #[command(after_help = EXTRACT_EXAMPLES)]
     Extract {
         /// The full CSDL (EDMX) file.
-        #[arg(long)]
+        #[arg(long, value_name = "CSDL")]
         input: PathBuf,
         /// The subset file to write.
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// Roots, as for `generate` (default: the Graph synchronization roots).
-        #[arg(long = "root")]
+        /// A root, as for `generate` (repeatable; default: the Graph synchronization roots).
+        #[arg(long = "root", value_name = "ROOT")]
         roots: Vec<String>,
     },
 }
 
+/// How much to print on stderr.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+fn print_timings(timings: &[(&'static str, Duration)], start: Instant) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    for (name, d) in timings {
+        eprintln!("timing: {name:<9} {:>10.1} ms", ms(*d));
+    }
+    eprintln!("timing: {:<9} {:>10.1} ms", "total", ms(start.elapsed()));
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    // A panic is a bug, but it still exits with 1 like every other error (not 101).
+    let result = std::panic::catch_unwind(|| run(cli.command, verbosity)).unwrap_or_else(|_| {
+        Err(Error::new(
+            ErrorKind::Io,
+            "internal error: csdl-codegen panicked (see the message above); please report it",
+        ))
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprint!("{}", diagnostics::render(&e, diagnostics::stderr_color()));
             ExitCode::from(1)
         }
     }
 }
 
-fn run(cli: Cli) -> csdl_codegen::Result<()> {
-    match cli.command {
+fn parse_roots(roots: &[String]) -> Vec<Root> {
+    if roots.is_empty() {
+        Root::synchronization()
+    } else {
+        roots.iter().map(|r| Root::parse(r)).collect()
+    }
+}
+
+/// The library's generator for the shared selection options.
+fn generator(input: &Path, s: &Selecting) -> Generator {
+    let mut g = Generator::new(input)
+        .all(s.all)
+        .roots(parse_roots(&s.roots));
+    if let Some(o) = &s.overrides {
+        g = g.overrides(o);
+    }
+    g
+}
+
+/// `to` as seen from the directory `from` (for path dependencies), absolute when the two
+/// share nothing.
+fn relative(from: &Path, to: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (from, to) = (abs(from), abs(to));
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return to.display().to_string();
+    }
+    let ups = from.components().count() - common;
+    let mut parts: Vec<String> = vec!["..".to_string(); ups];
+    parts.extend(
+        to.components()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// Prints warnings and the override report when verbose; otherwise returns how many
+/// warnings there are, as a note (empty when there are none).
+fn report_notes(warnings: &[String], overrides: &[String], verbosity: Verbosity) -> String {
+    if verbosity == Verbosity::Verbose {
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        for o in overrides {
+            eprintln!("override: {o}");
+        }
+        return String::new();
+    }
+    match warnings.len() {
+        0 => String::new(),
+        1 => "1 warning: rerun with --verbose to see it".into(),
+        n => format!("{n} warnings: rerun with --verbose to see them"),
+    }
+}
+
+fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
+    let start = Instant::now();
+    match command {
         Command::Generate {
             input,
             out,
-            roots,
+            client_out,
+            base_url,
+            selecting,
             crate_name,
-            all,
-            overrides,
         } => {
-            let mut generator = Generator::new(&input).crate_name(crate_name).all(all);
-            if !roots.is_empty() {
-                generator = generator.roots(roots.iter().map(|r| Root::parse(r)).collect());
+            let mut g = generator(&input, &selecting).crate_name(&crate_name);
+            if let Some(client_dir) = &client_out {
+                let client_name = client_dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| format!("{crate_name}-client"));
+                g = g.client(csdl_codegen::ClientInfo {
+                    crate_name: client_name,
+                    models_crate: crate_name.clone(),
+                    models_dependency: format!(
+                        "{crate_name} = {{ path = \"{}\" }}",
+                        relative(client_dir, &out)
+                    ),
+                    runtime_dependency: format!(
+                        "graph-odata-runtime = \"{}\"",
+                        env!("CARGO_PKG_VERSION")
+                    ),
+                    base_url,
+                    examples: Vec::new(),
+                });
             }
-            if let Some(o) = overrides {
-                generator = generator.overrides(o);
+            let output = g.generate()?;
+            let mut timings = output.timings.clone();
+            let write_start = Instant::now();
+            write::write_tree(&out, &output.models)?;
+            if let Some(client_dir) = &client_out {
+                write::write_tree(client_dir, &output.client)?;
             }
-            let output = generator.generate()?;
-            for w in &output.warnings {
-                eprintln!("warning: {w}");
+            timings.push(("write", write_start.elapsed()));
+            let notes = report_notes(&output.warnings, &output.overrides, verbosity);
+            if verbosity == Verbosity::Verbose {
+                print_timings(&timings, start);
             }
-            output.write_models(&out)?;
-            eprintln!(
-                "generated {} types and {} operations into {}",
-                output.counts.0,
-                output.counts.1,
-                out.display()
-            );
+            if verbosity != Verbosity::Quiet {
+                let notes = if notes.is_empty() {
+                    notes
+                } else {
+                    format!(" ({notes})")
+                };
+                eprintln!(
+                    "generated {} types and {} operations into {}{notes}",
+                    output.counts.0,
+                    output.counts.1,
+                    out.display()
+                );
+            }
             Ok(())
+        }
+        Command::Inspect {
+            input,
+            selecting,
+            max_urls,
+        } => {
+            let selected = generator(&input, &selecting).select()?;
+            let mut timings = selected.timings.clone();
+            let max_urls = (max_urls > 0).then_some(max_urls);
+            let inspect_start = Instant::now();
+            let report = inspect::Report::new(&selected.model, &selected.selection);
+            let (text, urls) = (report.render(max_urls), report.urls.len());
+            timings.push(("inspect", inspect_start.elapsed()));
+            let warnings: Vec<String> = selected
+                .model
+                .warnings
+                .iter()
+                .map(|w| format!("{}:{w}", input.display()))
+                .collect();
+            let notes = report_notes(&warnings, &selected.overrides, verbosity);
+            if verbosity == Verbosity::Verbose {
+                print_timings(&timings, start);
+            }
+            if verbosity != Verbosity::Quiet {
+                if !notes.is_empty() {
+                    eprintln!("note: {notes}");
+                }
+                if let Some(max) = max_urls.filter(|m| *m < urls) {
+                    eprintln!(
+                        "note: {} of {urls} URL paths listed: --max-urls 0 lists them all",
+                        max
+                    );
+                }
+            }
+            print_stdout(&text)
         }
         Command::Extract { input, out, roots } => {
-            let roots = if roots.is_empty() {
-                Root::synchronization()
-            } else {
-                roots.iter().map(|r| Root::parse(r)).collect()
-            };
-            let (types, ops) = csdl_codegen::extract::extract_file(&input, &out, &roots)?;
-            eprintln!(
-                "kept {types} types and {ops} operations in {}",
-                out.display()
-            );
+            let extract_start = Instant::now();
+            let (types, ops) = extract::extract_file(&input, &out, &parse_roots(&roots))?;
+            if verbosity == Verbosity::Verbose {
+                print_timings(&[("extract", extract_start.elapsed())], start);
+            }
+            if verbosity != Verbosity::Quiet {
+                eprintln!(
+                    "kept {types} types and {ops} operations in {}",
+                    out.display()
+                );
+            }
             Ok(())
         }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn print_stdout(text: &str) -> csdl_codegen::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::new(
+            ErrorKind::Io,
+            format!("cannot write to stdout: {e}"),
+        )),
+        _ => Ok(()),
     }
 }

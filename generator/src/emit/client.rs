@@ -227,6 +227,11 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
         );
         let mut ty = path.set_type;
         let mut template = format!("/{}", path.set);
+        if path.steps.is_empty() {
+            // The root itself is the target: walk the set (or singleton) from its own URL.
+            ctx.walk(ty, first_kind, template, 0);
+            continue;
+        }
         let name = ctx.ensure(ty, first_kind.clone());
         ctx.builders
             .get_mut(&name)

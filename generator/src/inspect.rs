@@ -1,0 +1,527 @@
+//! What a selection reaches, as a plain-text report: counts, types by kind, operations with
+//! their binding, path roots, and the URL paths a generated client would expose. It lets a
+//! user try roots (`csdl-codegen inspect <CSDL> --root ...`) before generating.
+//!
+//! The report is deterministic: every list is sorted (types and operations by qualified
+//! name, URL paths by template), path roots keep the order they were given in.
+//!
+//! The URL paths follow the walk of the client emitter (`emit/client.rs`): from each path
+//! root, through the navigation properties of selected entity types (skipping a navigation
+//! already on the path, at most [`MAX_DEPTH`] segments deep), plus the structural collection
+//! properties the metadata marks updatable, media content and bound operations.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use heck::ToUpperCamelCase;
+
+use crate::csdl::OperationKind;
+use crate::model::{Model, Operation, Target, TypeId, TypeKind, TypeRef};
+use crate::select::{PathRoot, Selection};
+
+/// How deep the URL walk goes below a path root (as in the client emitter).
+pub const MAX_DEPTH: usize = 8;
+
+/// One URL a client exposes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UrlPath {
+    /// The URL template, `{id}` for keys, `(...)` for function parameters.
+    pub template: String,
+    /// HTTP methods, space-separated (`GET PATCH DELETE`), or `-` for a segment a client
+    /// only navigates through.
+    pub methods: String,
+    /// What the URL addresses (`microsoft.graph.synchronizationJob`, `collection of ...`,
+    /// `action microsoft.graph.start`, ...).
+    pub what: String,
+}
+
+/// The report; [`std::fmt::Display`] renders it as text.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Whether everything was selected (`--all`).
+    pub all: bool,
+    /// Qualified names of the selected entity types, sorted, with ` : base` when derived.
+    pub entity_types: Vec<String>,
+    /// Qualified names of the selected complex types, sorted, with ` : base` when derived.
+    pub complex_types: Vec<String>,
+    /// Qualified names of the selected enum types, sorted, `(flags)` marked.
+    pub enum_types: Vec<String>,
+    /// Qualified names of the selected type definitions, sorted, with their primitive.
+    pub type_definitions: Vec<String>,
+    /// One line per selected operation overload, sorted.
+    pub operations: Vec<String>,
+    /// One line per path root, in the order given.
+    pub path_roots: Vec<String>,
+    /// URL paths, sorted by template.
+    pub urls: Vec<UrlPath>,
+}
+
+impl Report {
+    /// Builds the report of `selection` over `model`.
+    pub fn new(model: &Model, selection: &Selection) -> Report {
+        let mut entity_types = Vec::new();
+        let mut complex_types = Vec::new();
+        let mut enum_types = Vec::new();
+        let mut type_definitions = Vec::new();
+        for &id in &selection.types {
+            let ty = model.ty(id);
+            let name = ty.qualified_name();
+            let with_base = |base: Option<TypeId>| match base {
+                Some(b) => format!("{name} : {}", model.ty(b).qualified_name()),
+                None => name.clone(),
+            };
+            match &ty.kind {
+                TypeKind::Entity(s) => entity_types.push(with_base(s.base)),
+                TypeKind::Complex(s) => complex_types.push(with_base(s.base)),
+                TypeKind::Enum(e) if e.is_flags => enum_types.push(format!("{name} (flags)")),
+                TypeKind::Enum(_) => enum_types.push(name),
+                TypeKind::Definition(p) => {
+                    type_definitions.push(format!("{name} = {}", p.edm_name()))
+                }
+            }
+        }
+        let mut operations: Vec<String> = selection
+            .operations
+            .iter()
+            .map(|id| operation_line(model, &model.operations[id.0]))
+            .collect();
+        for list in [
+            &mut entity_types,
+            &mut complex_types,
+            &mut enum_types,
+            &mut type_definitions,
+            &mut operations,
+        ] {
+            list.sort();
+            list.dedup();
+        }
+        let path_roots = selection
+            .paths
+            .iter()
+            .map(|p| path_root_line(model, p))
+            .collect();
+        Report {
+            all: selection.all,
+            entity_types,
+            complex_types,
+            enum_types,
+            type_definitions,
+            operations,
+            path_roots,
+            urls: url_paths(model, selection),
+        }
+    }
+
+    /// The number of selected types.
+    pub fn type_count(&self) -> usize {
+        self.entity_types.len()
+            + self.complex_types.len()
+            + self.enum_types.len()
+            + self.type_definitions.len()
+    }
+}
+
+/// Renders the report of `selection` over `model` as text.
+pub fn report(model: &Model, selection: &Selection) -> String {
+    Report::new(model, selection).to_string()
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl std::fmt::Display for Report {
+    /// The whole report, every URL path included.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write(f, None)
+    }
+}
+
+impl Report {
+    /// The report as text, listing at most `max_urls` URL paths (the first ones in order;
+    /// a last line says how many were left out). `None` lists them all.
+    pub fn render(&self, max_urls: Option<usize>) -> String {
+        let mut text = String::new();
+        self.write(&mut text, max_urls)
+            .expect("writing to a String");
+        text
+    }
+
+    fn write(&self, f: &mut dyn std::fmt::Write, max_urls: Option<usize>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "selected: {}, {}, {}, {}{}",
+            plural(self.type_count(), "type", "types"),
+            plural(self.operations.len(), "operation", "operations"),
+            plural(self.path_roots.len(), "path root", "path roots"),
+            plural(self.urls.len(), "URL path", "URL paths"),
+            if self.all { " (everything: --all)" } else { "" }
+        )?;
+        let sections: [(&str, &[String]); 6] = [
+            ("entity types", &self.entity_types),
+            ("complex types", &self.complex_types),
+            ("enum types", &self.enum_types),
+            ("type definitions", &self.type_definitions),
+            ("operations", &self.operations),
+            ("path roots", &self.path_roots),
+        ];
+        for (title, lines) in sections {
+            writeln!(f, "\n{title} ({}):", lines.len())?;
+            if lines.is_empty() {
+                writeln!(f, "  (none)")?;
+            }
+            for line in lines {
+                writeln!(f, "  {line}")?;
+            }
+        }
+        writeln!(f, "\nURL paths ({}):", self.urls.len())?;
+        if self.urls.is_empty() {
+            let why = if self.path_roots.is_empty() {
+                "none: only path roots (`entitySet/{id}/navigation`) give a client URLs"
+            } else {
+                "(none)"
+            };
+            writeln!(f, "  {why}")?;
+        }
+        let shown = max_urls.map_or(self.urls.len(), |m| m.min(self.urls.len()));
+        let urls = &self.urls[..shown];
+        let width = urls.iter().map(|u| u.methods.len()).max().unwrap_or(0);
+        for u in urls {
+            writeln!(
+                f,
+                "  {:width$}  {}  {}",
+                u.methods,
+                u.template,
+                u.what,
+                width = width
+            )?;
+        }
+        if shown < self.urls.len() {
+            let more = self.urls.len() - shown;
+            let noun = if more == 1 { "URL path" } else { "URL paths" };
+            writeln!(f, "  ... and {more} more {noun}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `Collection(ns.x)`, `ns.x` or `Edm.String`.
+fn type_ref(model: &Model, r: &TypeRef) -> String {
+    let name = match &r.target {
+        Target::Primitive(p) => p.edm_name(),
+        Target::Type(id) => model.ty(*id).qualified_name(),
+    };
+    if r.collection {
+        format!("Collection({name})")
+    } else {
+        name
+    }
+}
+
+fn operation_line(model: &Model, op: &Operation) -> String {
+    let kind = match op.kind {
+        OperationKind::Action => "action  ",
+        OperationKind::Function => "function",
+    };
+    let params: Vec<String> = op
+        .parameters
+        .iter()
+        .map(|p| format!("{}: {}", p.name, type_ref(model, &p.ty)))
+        .collect();
+    let mut line = format!("{kind} {}({})", op.qualified_name(), params.join(", "));
+    match &op.binding {
+        Some(b) => write!(line, " on {}", type_ref(model, b)),
+        None => write!(line, " unbound"),
+    }
+    .expect("writing to a String");
+    if let Some(r) = &op.return_type {
+        write!(line, " -> {}", type_ref(model, &r.ty)).expect("writing to a String");
+    }
+    line
+}
+
+/// The URL template of a path root, as the client spells it.
+fn root_template(p: &PathRoot) -> String {
+    let mut t = format!("/{}", p.set);
+    if !p.singleton && !p.steps.is_empty() {
+        t.push_str("/{id}");
+    }
+    for s in &p.steps {
+        t.push('/');
+        t.push_str(&s.name);
+    }
+    t
+}
+
+fn path_root_line(model: &Model, p: &PathRoot) -> String {
+    let what = if p.singleton {
+        "singleton"
+    } else {
+        "entity set"
+    };
+    let target = model.ty(p.target());
+    let collection =
+        p.steps.last().is_some_and(|s| s.collection) || (p.steps.is_empty() && !p.singleton);
+    format!(
+        "{} -> {}{} ({what} `{}` of {})",
+        root_template(p),
+        if collection { "collection of " } else { "" },
+        target.qualified_name(),
+        p.set,
+        model.ty(p.set_type).qualified_name(),
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Item,
+    Collection,
+    Property(String),
+}
+
+struct Builder {
+    ty: TypeId,
+    kind: Kind,
+    full: bool,
+    navs: BTreeMap<String, (TypeId, bool)>,
+    templates: BTreeSet<String>,
+}
+
+/// The URL walk of the client emitter, keyed by builder name as there.
+struct Walk<'a> {
+    model: &'a Model,
+    selection: &'a Selection,
+    builders: BTreeMap<String, Builder>,
+}
+
+fn builder_name(model: &Model, ty: TypeId, kind: &Kind) -> String {
+    let base = model.ty(ty).name.to_upper_camel_case();
+    match kind {
+        Kind::Item => format!("{base}RequestBuilder"),
+        Kind::Collection => format!("{base}CollectionRequestBuilder"),
+        Kind::Property(p) => format!("{base}{}RequestBuilder", p.to_upper_camel_case()),
+    }
+}
+
+impl Walk<'_> {
+    fn selected(&self, ty: TypeId) -> bool {
+        self.selection.types.contains(&ty)
+    }
+
+    fn ensure(&mut self, ty: TypeId, kind: Kind) -> String {
+        let name = builder_name(self.model, ty, &kind);
+        if !self.builders.contains_key(&name) {
+            let full = self.selected(ty);
+            let mut navs = BTreeMap::new();
+            if full && kind == Kind::Item {
+                for (_, n) in self.model.all_navigations(ty) {
+                    if let Some(t) = n.ty.type_id() {
+                        if self.selected(t) {
+                            navs.insert(n.name.clone(), (t, n.ty.collection));
+                        }
+                    }
+                }
+            }
+            self.builders.insert(
+                name.clone(),
+                Builder {
+                    ty,
+                    kind,
+                    full,
+                    navs,
+                    templates: BTreeSet::new(),
+                },
+            );
+        }
+        name
+    }
+
+    fn builder(&mut self, name: &str) -> &mut Builder {
+        self.builders.get_mut(name).expect("ensured before")
+    }
+
+    fn walk(&mut self, ty: TypeId, kind: Kind, template: String, depth: usize) {
+        let name = self.ensure(ty, kind.clone());
+        if !self.builder(&name).templates.insert(template.clone()) || depth >= MAX_DEPTH {
+            return;
+        }
+        match kind {
+            Kind::Collection => self.walk(ty, Kind::Item, format!("{template}/{{id}}"), depth + 1),
+            Kind::Item => {
+                let navs: Vec<_> = self.builder(&name).navs.clone().into_iter().collect();
+                for (nav, (target, collection)) in navs {
+                    if template.split('/').any(|s| s == nav) {
+                        continue; // a cycle through the same navigation
+                    }
+                    let k = if collection {
+                        Kind::Collection
+                    } else {
+                        Kind::Item
+                    };
+                    self.walk(target, k, format!("{template}/{nav}"), depth + 1);
+                }
+                for prop in updatable_collections(self.model, ty) {
+                    let n = self.ensure(ty, Kind::Property(prop.clone()));
+                    self.builder(&n)
+                        .templates
+                        .insert(format!("{template}/{prop}"));
+                }
+            }
+            Kind::Property(_) => {}
+        }
+    }
+}
+
+fn updatable_collections(model: &Model, ty: TypeId) -> Vec<String> {
+    model
+        .all_properties(ty)
+        .into_iter()
+        .filter(|(_, p)| p.ty.collection && p.annotations.update_method.is_some())
+        .map(|(_, p)| p.name.clone())
+        .collect()
+}
+
+fn update_method(model: &Model, ty: TypeId) -> String {
+    model
+        .lineage(ty)
+        .iter()
+        .rev()
+        .find_map(|t| model.ty(*t).annotations.update_method.clone())
+        .unwrap_or_else(|| "PATCH".into())
+}
+
+/// The URL paths a client generated from `selection` exposes, sorted by template.
+pub fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
+    let mut w = Walk {
+        model,
+        selection,
+        builders: BTreeMap::new(),
+    };
+    for path in &selection.paths {
+        let first_kind = if path.singleton {
+            Kind::Item
+        } else {
+            Kind::Collection
+        };
+        let mut ty = path.set_type;
+        let mut template = format!("/{}", path.set);
+        if path.steps.is_empty() {
+            // The set itself. (The client emitter's doc comments append a second `/{id}`
+            // here; the builders it generates address `/set` and `/set/{id}`.)
+            w.walk(ty, first_kind, template, 0);
+            continue;
+        }
+        let name = w.ensure(ty, first_kind);
+        w.builder(&name).templates.insert(template.clone());
+        if !path.singleton {
+            template.push_str("/{id}");
+        }
+        for step in &path.steps {
+            let item = w.ensure(ty, Kind::Item);
+            let b = w.builder(&item);
+            b.templates.insert(template.clone());
+            b.navs
+                .insert(step.name.clone(), (step.target, step.collection));
+            template = format!("{template}/{}", step.name);
+            ty = step.target;
+        }
+        let kind = match path.steps.last() {
+            Some(s) if s.collection => Kind::Collection,
+            _ => Kind::Item,
+        };
+        w.walk(ty, kind, template, 0);
+    }
+
+    let mut urls = BTreeSet::new();
+    for b in w.builders.values() {
+        let ty = model.ty(b.ty);
+        let name = ty.qualified_name();
+        for t in &b.templates {
+            let mut add = |template: String, methods: &str, what: String| {
+                urls.insert(UrlPath {
+                    template,
+                    methods: methods.to_string(),
+                    what,
+                });
+            };
+            match &b.kind {
+                Kind::Item if b.full => {
+                    add(
+                        t.clone(),
+                        &format!("GET {} DELETE", update_method(model, b.ty)),
+                        name.clone(),
+                    );
+                    let media = model
+                        .lineage(b.ty)
+                        .iter()
+                        .any(|l| model.ty(*l).structured().is_some_and(|s| s.has_stream));
+                    if media {
+                        add(
+                            format!("{t}/$value"),
+                            "GET PUT DELETE",
+                            format!("media content of {name}"),
+                        );
+                    }
+                }
+                Kind::Item => add(t.clone(), "-", format!("{name} (navigation only)")),
+                Kind::Collection if b.full => {
+                    add(t.clone(), "GET POST", format!("collection of {name}"))
+                }
+                Kind::Collection => add(
+                    t.clone(),
+                    "-",
+                    format!("collection of {name} (navigation only)"),
+                ),
+                Kind::Property(prop) => {
+                    let method = model
+                        .all_properties(b.ty)
+                        .into_iter()
+                        .find(|(_, p)| &p.name == prop)
+                        .and_then(|(_, p)| p.annotations.update_method.clone())
+                        .unwrap_or_else(|| "PUT".into());
+                    add(
+                        t.clone(),
+                        &format!("GET {method}"),
+                        format!("property `{prop}` of {name}"),
+                    );
+                }
+            }
+            let collection = match b.kind {
+                Kind::Item => false,
+                Kind::Collection => true,
+                Kind::Property(_) => continue,
+            };
+            if !b.full {
+                continue;
+            }
+            for op in bound_operations(model, selection, b.ty, collection) {
+                let (method, template, kind) = match op.kind {
+                    OperationKind::Action => ("POST", format!("{t}/{}", op.name), "action"),
+                    OperationKind::Function => ("GET", format!("{t}/{}(...)", op.name), "function"),
+                };
+                add(template, method, format!("{kind} {}", op.qualified_name()));
+            }
+        }
+    }
+    urls.into_iter().collect()
+}
+
+/// Selected operations bound to `ty` (or a base type of it), single or collection.
+fn bound_operations<'m>(
+    model: &'m Model,
+    selection: &Selection,
+    ty: TypeId,
+    collection: bool,
+) -> Vec<&'m Operation> {
+    let lineage = model.lineage(ty);
+    selection
+        .operations
+        .iter()
+        .map(|id| &model.operations[id.0])
+        .filter(|op| {
+            op.binding.as_ref().is_some_and(|b| {
+                b.collection == collection && b.type_id().is_some_and(|t| lineage.contains(&t))
+            })
+        })
+        .collect()
+}
