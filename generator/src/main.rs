@@ -299,7 +299,7 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
                         env!("CARGO_PKG_VERSION")
                     ),
                     base_url,
-                    examples: Vec::new(),
+                    ..Default::default()
                 });
             }
             let output = g.generate()?;

@@ -91,12 +91,26 @@ pub struct Selection {
     pub all: bool,
 }
 
-/// Selects everything in the model.
+/// Selects everything in the model; every entity set and singleton is a path root.
 pub fn select_all(model: &Model) -> Selection {
+    let mut paths = Vec::new();
+    for (ci, c) in model.containers.iter().enumerate() {
+        for (sets, singleton) in [(&c.entity_sets, false), (&c.singletons, true)] {
+            for s in sets {
+                paths.push(PathRoot {
+                    container: ci,
+                    set: s.name.clone(),
+                    singleton,
+                    set_type: s.entity_type,
+                    steps: Vec::new(),
+                });
+            }
+        }
+    }
     Selection {
         types: (0..model.types.len()).map(TypeId).collect(),
         operations: (0..model.operations.len()).map(OperationId).collect(),
-        paths: Vec::new(),
+        paths,
         all: true,
     }
 }

@@ -498,7 +498,7 @@ fn inspect_urls_match_the_client_emitter() {
                 models_dependency: "models = \"0\"".into(),
                 runtime_dependency: "graph-odata-runtime = \"0\"".into(),
                 base_url: "https://graph.microsoft.com/v1.0".into(),
-                examples: Vec::new(),
+                ..Default::default()
             })
             .generate()
             .unwrap();

@@ -77,6 +77,7 @@ fn generate_like_xtask(job: Job) -> Vec<(String, String, Vec<OutputFile>)> {
             } else {
                 Vec::new()
             },
+            ..Default::default()
         });
     }
     let output = g

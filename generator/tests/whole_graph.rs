@@ -32,7 +32,7 @@ fn generate(input: &Path) -> (Vec<OutputFile>, Vec<OutputFile>, Vec<String>) {
             models_dependency: "graph-synchronization-models = { path = \"../models\" }".into(),
             runtime_dependency: "graph-odata-runtime = { path = \"../runtime\" }".into(),
             base_url: "https://graph.microsoft.com/v1.0".into(),
-            examples: Vec::new(),
+            ..Default::default()
         })
         .generate()
         .unwrap_or_else(|e| panic!("{e}"));

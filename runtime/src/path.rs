@@ -114,6 +114,15 @@ impl ODataPath {
         ODataPath(s)
     }
 
+    /// Appends an entity addressed by a composite or typed key:
+    /// `/orderLines(orderId=7,product='O''Neil')`. Each part is written as its literal
+    /// (strings quoted with quotes doubled, numbers bare) and percent-encoded so it stays
+    /// inside the segment.
+    pub fn composite_key(&self, entity_set_segment: &str, parts: &[(&str, ODataLiteral)]) -> Self {
+        // Same syntax as a function call's parameter list.
+        self.operation(entity_set_segment, parts)
+    }
+
     /// Appends a function call, always with parentheses:
     /// `/microsoft.graph.delta()`, `/microsoft.graph.getByIds(ids='a',top=5)`.
     pub fn operation(

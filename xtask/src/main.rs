@@ -49,6 +49,19 @@ fn jobs(root: &Path) -> Vec<Job> {
                 "https://graph.microsoft.com/beta".into(),
             )),
         },
+        // A second Graph area, to show the client emitter is not tied to synchronization.
+        Job {
+            input: "specs/graph-v1.0.identity-protection.csdl.xml".into(),
+            crate_name: "graph-identity-protection-models".into(),
+            out: "tests/generated/graph-identity-protection".into(),
+            roots: Some(vec![Root::parse("identityProtection")]),
+            overrides: None,
+            client: Some((
+                "graph-identity-protection-client".into(),
+                "tests/generated/graph-identity-protection-client".into(),
+                "https://graph.microsoft.com/v1.0".into(),
+            )),
+        },
     ];
     // Feature fixtures: tests/fixtures/<name>.csdl.xml -> tests/generated/<name>, everything selected.
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
@@ -68,13 +81,25 @@ fn jobs(root: &Path) -> Vec<Job> {
                     .to_string()
             })
             .unwrap_or_default();
+        // A `<name>.client` file beside the fixture (holding the base URL) asks for a client
+        // crate too, in tests/generated/<name>-client.
+        let client =
+            std::fs::read_to_string(root.join("tests/fixtures").join(format!("{name}.client")))
+                .ok()
+                .map(|base_url| {
+                    (
+                        format!("fixture-{name}-client"),
+                        PathBuf::from("tests/generated").join(format!("{name}-client")),
+                        base_url.trim().to_string(),
+                    )
+                });
         jobs.push(Job {
             input: PathBuf::from("tests/fixtures").join(format!("{name}.csdl.xml")),
             crate_name: format!("fixture-{name}"),
             out: PathBuf::from("tests/generated").join(&name),
             roots: None,
             overrides: None,
-            client: None,
+            client,
         });
     }
     jobs
@@ -118,6 +143,11 @@ fn generate(
             ),
             base_url: base_url.clone(),
             examples: examples(root, name),
+            client_name: if name.starts_with("fixture-") {
+                "ServiceClient".into()
+            } else {
+                "GraphClient".into()
+            },
         });
     }
     let output = g.generate()?;
@@ -183,19 +213,26 @@ fn codegen(check: bool) -> Result<(), String> {
 fn update_specs() -> Result<(), String> {
     let root = workspace_root();
     let shared = root.join("../shared/specs");
-    for (input, out) in [
-        ("graph-v1.0.csdl.xml", "specs/graph-v1.0.sync.csdl.xml"),
+    for (input, out, roots) in [
+        (
+            "graph-v1.0.csdl.xml",
+            "specs/graph-v1.0.sync.csdl.xml",
+            Root::synchronization(),
+        ),
         (
             "graph-beta-usnat.raw.csdl.xml",
             "specs/graph-beta.sync.csdl.xml",
+            Root::synchronization(),
+        ),
+        (
+            "graph-v1.0.csdl.xml",
+            "specs/graph-v1.0.identity-protection.csdl.xml",
+            vec![Root::parse("identityProtection")],
         ),
     ] {
-        let (types, ops) = csdl_codegen::extract::extract_file(
-            &shared.join(input),
-            &root.join(out),
-            &Root::synchronization(),
-        )
-        .map_err(|e| e.to_string())?;
+        let (types, ops) =
+            csdl_codegen::extract::extract_file(&shared.join(input), &root.join(out), &roots)
+                .map_err(|e| e.to_string())?;
         eprintln!("{out}: {types} types, {ops} operations (from ../shared/specs/{input})");
     }
     Ok(())

@@ -4,8 +4,7 @@
 
 //! Typed async request builders generated from `specs/graph-v1.0.sync.csdl.xml`, on `graph-odata-runtime`.
 //!
-//! Start from [`GraphClient`]; every request is a [`runtime::Request`] that `.await`
-//! sends, or that [`runtime::Request::build`] turns into an inspectable request.
+//! Start from [`GraphClient`]; every request is a [`runtime::Request`] that `.await` sends, or that [`runtime::Request::build`] turns into an inspectable request.
 #![forbid(unsafe_code)]
 #![allow(deprecated)]
 #![allow(rustdoc::bare_urls)]

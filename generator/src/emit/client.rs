@@ -11,7 +11,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -20,12 +19,15 @@ use super::{ident, render, CrateInfo};
 use crate::csdl::OperationKind;
 use crate::error::Result;
 use crate::model::{Operation, OperationId, Primitive, Target, TypeId, TypeKind, TypeRef};
+use crate::plan::naming::{snake, type_name};
 use crate::plan::{Plan, RustType};
 use crate::write::OutputFile;
 
 /// Settings of the client crate.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
+    /// Name of the entry-point type (default `GraphClient` when empty).
+    pub client_name: String,
     /// Cargo package name.
     pub crate_name: String,
     /// Package name of the models crate it builds on.
@@ -61,11 +63,27 @@ struct Builder {
 }
 
 fn builder_name(plan: &Plan, ty: TypeId, kind: &Kind) -> String {
-    let base = plan.model.ty(ty).name.to_upper_camel_case();
+    // The planned type name (collision-free within its module); types outside the primary
+    // namespace are prefixed with their module so builder names stay unique.
+    let t = plan.model.ty(ty);
+    let (base, module) = match plan.names.get(&ty) {
+        Some(n) => (n.ident.clone(), plan.modules[n.module].namespace.clone()),
+        None => (type_name(&t.name), t.namespace.clone()),
+    };
+    let primary = plan
+        .modules
+        .get(plan.primary)
+        .map(|m| m.namespace.as_str())
+        .unwrap_or_default();
+    let base = if module == primary {
+        base
+    } else {
+        format!("{}{base}", type_name(&module.replace('.', "_")))
+    };
     match kind {
         Kind::Item => format!("{base}RequestBuilder"),
         Kind::Collection => format!("{base}CollectionRequestBuilder"),
-        Kind::Property(p) => format!("{base}{}RequestBuilder", p.to_upper_camel_case()),
+        Kind::Property(p) => format!("{base}{}RequestBuilder", type_name(p)),
     }
 }
 
@@ -265,7 +283,7 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
         items.push(emit_builder(&mut ctx, &name));
     }
     let roots = root_methods.iter().map(|(set, (_, singleton, builder))| {
-        let method = ident(&set.to_snake_case());
+        let method = ident(&snake(&set));
         let b = format_ident!("{}", builder);
         let doc = format!(" `/{set}`{}", if *singleton { " (singleton)" } else { "" });
         if *singleton {
@@ -285,6 +303,38 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
         }
     });
     let base_url = &client.base_url;
+    let client_ident = format_ident!(
+        "{}",
+        if client.client_name.is_empty() {
+            "GraphClient"
+        } else {
+            client.client_name.as_str()
+        }
+    );
+    // Unbound operations, through action and function imports, are methods of the client.
+    let mut used_roots: BTreeSet<String> = root_methods.keys().map(|s| snake(s)).collect();
+    used_roots.extend(["builder", "new", "from_client", "client"].map(String::from));
+    let mut import_methods = Vec::new();
+    let root_templates: BTreeSet<String> = [String::new()].into_iter().collect();
+    for c in &plan.model.containers {
+        for import in &c.imports {
+            for &op in &import.overloads {
+                if plan.selection.operations.contains(&op) {
+                    import_methods.push(operation_method(
+                        &mut ctx,
+                        op,
+                        &import.name,
+                        &quote!(runtime::ODataPath::root()),
+                        &root_templates,
+                        &mut used_roots,
+                    ));
+                }
+            }
+        }
+    }
+    let builder_doc = format!(
+        " A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, transport or scopes on it, then [`{client_ident}::from_client`]."
+    );
     let builders_file = quote! {
         use crate::models;
         #[allow(unused_imports)]
@@ -295,16 +345,15 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
 
         /// Entry point: a typed client for the service.
         #[derive(Clone, Debug)]
-        pub struct GraphClient {
+        pub struct #client_ident {
             client: runtime::Client,
         }
 
-        impl GraphClient {
+        impl #client_ident {
             /// The service root this crate was generated for.
             pub const DEFAULT_BASE_URL: &'static str = #base_url;
 
-            /// A client builder with this crate's defaults (base URL, user agent); set
-            /// timeouts, retry policy, transport or scopes on it, then [`GraphClient::from_client`].
+            #[doc = #builder_doc]
             pub fn builder(credential: impl runtime::TokenCredential + 'static) -> runtime::ClientBuilder {
                 runtime::Client::builder(Self::DEFAULT_BASE_URL, credential)
                     .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
@@ -317,7 +366,7 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
 
             /// Wraps a configured runtime client.
             pub fn from_client(client: runtime::Client) -> Self {
-                GraphClient { client }
+                Self { client }
             }
 
             /// The underlying runtime client.
@@ -326,6 +375,8 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
             }
 
             #(#roots)*
+
+            #(#import_methods)*
         }
 
         /// The content (`$value`) of a media entity.
@@ -368,11 +419,13 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
         " Typed async request builders generated from `{}`, on `graph-odata-runtime`.",
         info.source
     );
+    let start_doc = format!(
+        " Start from [`{client_ident}`]; every request is a [`runtime::Request`] that `.await` sends, or that [`runtime::Request::build`] turns into an inspectable request."
+    );
     let lib = quote! {
         #![doc = #doc]
         //!
-        //! Start from [`GraphClient`]; every request is a [`runtime::Request`] that `.await`
-        //! sends, or that [`runtime::Request::build`] turns into an inspectable request.
+        #![doc = #start_doc]
         #![forbid(unsafe_code)]
         #![allow(deprecated)]
         #![allow(rustdoc::bare_urls)]
@@ -553,7 +606,7 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
                 }
             }
             for (nav, (target, collection)) in &b.navs {
-                let m = nav.to_snake_case();
+                let m = snake(nav);
                 let method = ident(&m);
                 used.insert(m);
                 let doc = format!(" Navigation property `{nav}`.");
@@ -577,7 +630,7 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
             }
             if b.full {
                 for prop in updatable_collections(plan, b.ty) {
-                    let m = prop.to_snake_case();
+                    let m = snake(&prop);
                     let method = ident(&m);
                     used.insert(m);
                     let tb = format_ident!(
@@ -601,7 +654,10 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
                     });
                 }
                 for op in operations_for(plan, b.ty, false) {
-                    methods.push(operation_method(ctx, op, &path_expr, &templates, &mut used));
+                    let name = plan.model.operations[op.0].name.clone();
+                    methods.push(operation_method(
+                        ctx, op, &name, &path_expr, &templates, &mut used,
+                    ));
                 }
             }
         }
@@ -630,13 +686,50 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
                 });
                 used.extend(["list", "count", "create"].map(String::from));
             }
-            methods.push(quote! {
-                /// One entity of the collection by key; the key is percent-encoded as one path segment.
-                pub fn by_id(&self, id: impl AsRef<str>) -> #item {
-                    #item { client: self.client.clone(), path: self.parent.segment(self.segment).key(id.as_ref()) }
-                }
-            });
-            used.insert("by_id".into());
+            let key = plan.model.key_of(b.ty);
+            if key.len() > 1 {
+                // Composite key: `/set(a=1,b='x')`, each part as its typed literal.
+                let props = plan.model.all_properties(b.ty);
+                let parts: Vec<_> = key
+                    .iter()
+                    .map(|k| {
+                        let ty = props
+                            .iter()
+                            .find(|(_, p)| &p.name == k)
+                            .map(|(_, p)| p.ty.clone());
+                        (k.clone(), ty)
+                    })
+                    .collect();
+                let args: Vec<_> = parts.iter().map(|(k, _)| ident(&snake(&k))).collect();
+                let arg_types = parts.iter().map(|(_, t)| key_arg_type(t.as_ref()));
+                let literals = parts
+                    .iter()
+                    .zip(&args)
+                    .map(|((_, t), a)| key_literal(t.as_ref(), a));
+                let names: Vec<_> = key.iter().map(String::as_str).collect();
+                let doc = format!(
+                    " One entity of the collection by its composite key ({}).",
+                    names.join(", ")
+                );
+                methods.push(quote! {
+                    #[doc = #doc]
+                    pub fn by_key(&self, #(#args: #arg_types),*) -> #item {
+                        #item {
+                            client: self.client.clone(),
+                            path: self.parent.composite_key(self.segment, &[#((#names, #literals)),*]),
+                        }
+                    }
+                });
+                used.insert("by_key".into());
+            } else {
+                methods.push(quote! {
+                    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+                    pub fn by_id(&self, id: impl AsRef<str>) -> #item {
+                        #item { client: self.client.clone(), path: self.parent.segment(self.segment).key(id.as_ref()) }
+                    }
+                });
+                used.insert("by_id".into());
+            }
             for key in plan
                 .model
                 .lineage(b.ty)
@@ -647,7 +740,7 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
                     "by_{}",
                     key.parts
                         .iter()
-                        .map(|(a, _)| a.to_snake_case())
+                        .map(|(a, _)| snake(a))
                         .collect::<Vec<_>>()
                         .join("_and_")
                 );
@@ -655,11 +748,7 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
                     continue;
                 }
                 let method = ident(&m);
-                let args: Vec<_> = key
-                    .parts
-                    .iter()
-                    .map(|(a, _)| ident(&a.to_snake_case()))
-                    .collect();
+                let args: Vec<_> = key.parts.iter().map(|(a, _)| ident(&snake(&a))).collect();
                 let aliases: Vec<_> = key.parts.iter().map(|(a, _)| a.clone()).collect();
                 let doc = format!(
                     " One entity by the alternate key `{}` (`{}(...)`); quotes are escaped OData-style.",
@@ -678,7 +767,10 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
             }
             if b.full {
                 for op in operations_for(plan, b.ty, true) {
-                    methods.push(operation_method(ctx, op, &path_expr, &templates, &mut used));
+                    let name = plan.model.operations[op.0].name.clone();
+                    methods.push(operation_method(
+                        ctx, op, &name, &path_expr, &templates, &mut used,
+                    ));
                 }
             }
         }
@@ -763,18 +855,19 @@ fn is_value_return(plan: &Plan, r: &TypeRef) -> bool {
 fn operation_method(
     ctx: &mut Ctx,
     id: OperationId,
+    segment: &str,
     path_expr: &TokenStream,
     templates: &BTreeSet<String>,
     used: &mut BTreeSet<String>,
 ) -> TokenStream {
     let plan = ctx.plan;
     let op: &Operation = &plan.model.operations[id.0];
-    let mut m = op.name.to_snake_case();
+    let mut m = snake(segment);
     while !used.insert(m.clone()) {
         m.push_str("_op");
     }
     let method = ident(&m);
-    let name = op.name.as_str();
+    let name = segment;
     let is_action = op.kind == OperationKind::Action;
     let http = if is_action { "POST" } else { "GET" };
     let suffix = if is_action {
@@ -784,9 +877,14 @@ fn operation_method(
     };
     let doc_http = http_doc(http, &suffix, templates);
     let kind = if is_action { "action" } else { "function" };
+    let bound = if op.binding.is_some() {
+        "Bound"
+    } else {
+        "Unbound"
+    };
     let docs = doc_lines(
         &op.annotations,
-        &[format!("Bound {kind} `{}`.", op.qualified_name())],
+        &[format!("{bound} {kind} `{}`.", op.qualified_name())],
     );
     let deprecated = deprecated_attr(&op.annotations);
     let (ret_ty, ctor) = match &op.return_type {
@@ -810,7 +908,7 @@ fn operation_method(
         let args: Vec<_> = op
             .parameters
             .iter()
-            .map(|p| ident(&p.name.to_snake_case()))
+            .map(|p| ident(&snake(&p.name)))
             .collect();
         let types: Vec<_> = op
             .parameters
@@ -844,11 +942,13 @@ fn operation_method(
         },
         1 => {
             let p = &op.parameters[0];
-            let arg = ident(&p.name.to_snake_case());
+            let arg = ident(&snake(&p.name));
             let wire = &p.name;
             let (arg_ty, field_ty) = if p.ty.collection {
                 let e = element_type(plan, &p.ty);
                 (quote!(&[#e]), quote!(&'a [#e]))
+            } else if p.ty.target == Target::Primitive(Primitive::String) {
+                (quote!(&str), quote!(&'a str))
             } else {
                 let e = element_type(plan, &p.ty);
                 (quote!(&#e), quote!(&'a #e))
@@ -868,10 +968,10 @@ fn operation_method(
             }
         }
         _ => {
-            let struct_name = format!("{}Parameters", op.name.to_upper_camel_case());
+            let struct_name = format!("{}Parameters", type_name(&op.name));
             let s_ident = format_ident!("{}", struct_name);
             let fields = op.parameters.iter().map(|p| {
-                let f = ident(&p.name.to_snake_case());
+                let f = ident(&snake(&p.name));
                 let wire = &p.name;
                 let t = client_type(plan, &p.ty);
                 let doc = format!(" Parameter `{wire}`.");
@@ -898,6 +998,38 @@ fn operation_method(
                 }
             }
         }
+    }
+}
+
+fn key_arg_type(r: Option<&TypeRef>) -> TokenStream {
+    match r.map(|r| &r.target) {
+        Some(Target::Primitive(
+            Primitive::Int16
+            | Primitive::Int32
+            | Primitive::Int64
+            | Primitive::Byte
+            | Primitive::SByte,
+        )) => quote!(i64),
+        Some(Target::Primitive(Primitive::Boolean)) => quote!(bool),
+        _ => quote!(impl AsRef<str>),
+    }
+}
+
+fn key_literal(r: Option<&TypeRef>, arg: &proc_macro2::Ident) -> TokenStream {
+    match r.map(|r| &r.target) {
+        Some(Target::Primitive(
+            Primitive::Int16
+            | Primitive::Int32
+            | Primitive::Int64
+            | Primitive::Byte
+            | Primitive::SByte,
+        )) => quote!(runtime::ODataLiteral::Int(#arg)),
+        Some(Target::Primitive(Primitive::Boolean)) => quote!(runtime::ODataLiteral::Bool(#arg)),
+        Some(Target::Primitive(Primitive::String)) | None => {
+            quote!(runtime::ODataLiteral::String(#arg.as_ref().to_owned()))
+        }
+        // GUIDs, dates and other literals are written bare.
+        _ => quote!(runtime::ODataLiteral::Raw(#arg.as_ref().to_owned())),
     }
 }
 

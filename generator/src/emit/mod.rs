@@ -38,12 +38,31 @@ pub struct CrateInfo {
     pub description: String,
 }
 
-/// An identifier, raw when it is a keyword.
+/// An identifier, raw when it is a keyword. Names come from the plan and are valid; as a
+/// last line of defence anything else is made valid here instead of panicking.
 pub(crate) fn ident(name: &str) -> Ident {
     if needs_raw(name) {
-        Ident::new_raw(name, Span::call_site())
-    } else {
+        return Ident::new_raw(name, Span::call_site());
+    }
+    let valid = syn::parse_str::<Ident>(name).is_ok();
+    if valid {
         Ident::new(name, Span::call_site())
+    } else {
+        let cleaned: String = name
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let fixed = format!("_{cleaned}");
+        match syn::parse_str::<Ident>(&fixed) {
+            Ok(_) => Ident::new(&fixed, Span::call_site()),
+            Err(_) => Ident::new("_invalid_name", Span::call_site()),
+        }
     }
 }
 
@@ -168,8 +187,13 @@ pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
 }
 
 fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
-    let primary = &modules[plan.primary.min(modules.len().saturating_sub(1))];
-    let primary_ns = &plan.modules[plan.primary].namespace;
+    // An empty selection has no modules and nothing to re-export.
+    let primary = modules.get(plan.primary);
+    let primary_ns = plan
+        .modules
+        .get(plan.primary)
+        .map_or("", |m| m.namespace.as_str());
+    let reexport = primary.map(|m| quote!(pub use #m::*;));
     let mut doc = vec![
         format!("Typed models generated from `{}`.", info.source),
         String::new(),
@@ -203,7 +227,7 @@ fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
 
         #(pub mod #modules;)*
 
-        pub use #primary::*;
+        #reexport
         /// The EDM primitive types the models use.
         pub use graph_odata_runtime::edm;
     };

@@ -185,6 +185,18 @@ pub fn assign(names: &[&str], case: Case, reserved: &[&str]) -> BTreeMap<String,
     out
 }
 
+/// A single snake-case identifier (method, argument) for a CSDL name, with the same rules
+/// as fields; collisions are the caller's business.
+pub fn snake(name: &str) -> String {
+    usable(convert(name, Case::Snake))
+}
+
+/// A single UpperCamelCase identifier for a CSDL name (digits, keywords and prelude names
+/// handled as for types).
+pub fn type_name(name: &str) -> String {
+    usable(convert(name, Case::Type))
+}
+
 /// The module identifier for a namespace (`microsoft.graph.callRecords` -> `microsoft_graph_call_records`).
 pub fn module_name(namespace: &str) -> String {
     usable(convert(&namespace.replace('.', "_"), Case::Snake))
