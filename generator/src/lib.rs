@@ -212,16 +212,8 @@ impl Generator {
         })
     }
 
-    /// Runs the pipeline in memory.
-    pub fn generate(&self) -> Result<Output> {
-        let Selected {
-            model,
-            selection,
-            overrides,
-            mut timings,
-        } = self.select()?;
-        let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
-        let info = emit::CrateInfo {
+    fn crate_info(&self) -> emit::CrateInfo {
+        emit::CrateInfo {
             crate_name: self.crate_name.clone(),
             version: self.version.clone(),
             source: self
@@ -231,7 +223,63 @@ impl Generator {
             command: self.command.clone(),
             runtime_dependency: self.runtime_dependency.clone(),
             description: String::new(),
-        };
+        }
+    }
+
+    /// Runs the pipeline and returns one Rust file for `include!`: `pub mod models` (and
+    /// `pub mod client` when [`Generator::client`] was set). The including crate depends on
+    /// `graph-odata-runtime` (feature `client` for the client), `serde` and `serde_json`.
+    pub fn generate_module(&self) -> Result<String> {
+        let selected = self.select()?;
+        let plan = plan::Plan::new(&selected.model, &selected.selection);
+        emit::single_file(&plan, &self.crate_info(), self.client.as_ref())
+    }
+
+    /// For `build.rs`: writes [`Generator::generate_module`]'s file to `$OUT_DIR/<file_name>`
+    /// (only when its content changed), tells Cargo to rerun when the inputs change, and
+    /// returns the path written.
+    ///
+    /// ```no_run
+    /// // In build.rs:
+    /// let result = csdl_codegen::Generator::new("specs/graph-v1.0.sync.csdl.xml")
+    ///     .roots(vec![csdl_codegen::Root::parse("servicePrincipals/{id}/synchronization/jobs")])
+    ///     .build_script("graph.rs");
+    /// if let Err(e) = result {
+    ///     panic!("{e}");
+    /// }
+    /// // In src/lib.rs: mod graph { include!(concat!(env!("OUT_DIR"), "/graph.rs")); }
+    /// ```
+    pub fn build_script(&self, file_name: &str) -> Result<PathBuf> {
+        println!("cargo:rerun-if-changed={}", self.input.display());
+        if let Some(o) = &self.overrides {
+            println!("cargo:rerun-if-changed={}", o.display());
+        }
+        let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
+            Error::new(
+                ErrorKind::Config,
+                "OUT_DIR is not set: build_script runs from a Cargo build script",
+            )
+        })?;
+        let text = self.generate_module()?;
+        let path = PathBuf::from(out_dir).join(file_name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            let tmp = path.with_extension("rs.tmp");
+            std::fs::write(&tmp, &text).map_err(|e| Error::io(&tmp, &e))?;
+            std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, &e))?;
+        }
+        Ok(path)
+    }
+
+    /// Runs the pipeline in memory.
+    pub fn generate(&self) -> Result<Output> {
+        let Selected {
+            model,
+            selection,
+            overrides,
+            mut timings,
+        } = self.select()?;
+        let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
+        let info = self.crate_info();
         let (models, client) = timed(&mut timings, "emit", || -> Result<_> {
             let models = emit::models_crate(&plan, &info)?;
             let client = match &self.client {

@@ -2,14 +2,14 @@
 // Source: specs/graph-beta.sync.csdl.xml
 // Regenerate: cargo xtask codegen
 
-use crate::models;
+use super::models;
 
 #[allow(unused_imports)]
-use crate::models::edm;
-use crate::runtime;
+use super::models::edm;
+use super::runtime;
 
 #[allow(unused_imports)]
-use crate::runtime::{Method, Request};
+use super::runtime::{Method, Request};
 
 /// Entry point: a typed client for the service.
 #[derive(Clone, Debug)]
@@ -420,7 +420,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     )]
     pub fn validate_credentials(
         &self,
-        parameters: &crate::parameters::ValidateCredentialsParameters,
+        parameters: &super::parameters::ValidateCredentialsParameters,
     ) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -550,7 +550,7 @@ impl SynchronizationJobRequestBuilder {
     )]
     pub fn validate_credentials(
         &self,
-        parameters: &crate::parameters::ValidateCredentialsParameters,
+        parameters: &super::parameters::ValidateCredentialsParameters,
     ) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -751,7 +751,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// - `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/parseExpression`
     pub fn parse_expression(
         &self,
-        parameters: &crate::parameters::ParseExpressionParameters,
+        parameters: &super::parameters::ParseExpressionParameters,
     ) -> Request<models::microsoft_graph::ParseExpressionResponse> {
         Request::json(
                 &self.client,

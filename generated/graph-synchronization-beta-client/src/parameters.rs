@@ -4,10 +4,10 @@
 
 //! Request bodies of actions with several parameters.
 #[allow(unused_imports)]
-use crate::models;
+use super::models;
 
 #[allow(unused_imports)]
-use crate::models::edm;
+use super::models::edm;
 
 /// Parameters of the action `microsoft.graph.parseExpression`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]

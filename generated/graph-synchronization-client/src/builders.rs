@@ -2,14 +2,14 @@
 // Source: specs/graph-v1.0.sync.csdl.xml
 // Regenerate: cargo xtask codegen
 
-use crate::models;
+use super::models;
 
 #[allow(unused_imports)]
-use crate::models::edm;
-use crate::runtime;
+use super::models::edm;
+use super::runtime;
 
 #[allow(unused_imports)]
-use crate::runtime::{Method, Request};
+use super::runtime::{Method, Request};
 
 /// Entry point: a typed client for the service.
 #[derive(Clone, Debug)]
@@ -415,7 +415,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// - `POST /servicePrincipals/{id}/synchronization/jobs/validateCredentials`
     pub fn validate_credentials(
         &self,
-        parameters: &crate::parameters::ValidateCredentialsParameters,
+        parameters: &super::parameters::ValidateCredentialsParameters,
     ) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -540,7 +540,7 @@ impl SynchronizationJobRequestBuilder {
     /// - `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
     pub fn validate_credentials(
         &self,
-        parameters: &crate::parameters::ValidateCredentialsParameters,
+        parameters: &super::parameters::ValidateCredentialsParameters,
     ) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -724,7 +724,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// - `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/parseExpression`
     pub fn parse_expression(
         &self,
-        parameters: &crate::parameters::ParseExpressionParameters,
+        parameters: &super::parameters::ParseExpressionParameters,
     ) -> Request<models::microsoft_graph::ParseExpressionResponse> {
         Request::json(
                 &self.client,

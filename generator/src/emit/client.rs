@@ -221,7 +221,37 @@ fn http_doc(method: &str, suffix: &str, templates: &BTreeSet<String>) -> TokenSt
 }
 
 /// Emits the client crate.
+fn client_type_ident(client: &ClientInfo) -> proc_macro2::Ident {
+    format_ident!(
+        "{}",
+        if client.client_name.is_empty() {
+            "GraphClient"
+        } else {
+            client.client_name.as_str()
+        }
+    )
+}
+
+/// The client crate's files.
 pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Result<Vec<OutputFile>> {
+    let (builders_file, params_file) = client_tokens(plan, client)?;
+    let client_ident = client_type_ident(client);
+    let models_ident = format_ident!("{}", client.models_crate.replace('-', "_"));
+    client_crate_files(
+        info,
+        client,
+        &client_ident,
+        &models_ident,
+        builders_file,
+        params_file,
+    )
+}
+
+/// The tokens of the builders module and of the parameters module.
+pub(crate) fn client_tokens(
+    plan: &Plan,
+    client: &ClientInfo,
+) -> Result<(TokenStream, TokenStream)> {
     let mut ctx = Ctx {
         plan,
         builders: BTreeMap::new(),
@@ -283,7 +313,7 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
         items.push(emit_builder(&mut ctx, &name));
     }
     let roots = root_methods.iter().map(|(set, (_, singleton, builder))| {
-        let method = ident(&snake(&set));
+        let method = ident(&snake(set));
         let b = format_ident!("{}", builder);
         let doc = format!(" `/{set}`{}", if *singleton { " (singleton)" } else { "" });
         if *singleton {
@@ -336,12 +366,12 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
         " A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, transport or scopes on it, then [`{client_ident}::from_client`]."
     );
     let builders_file = quote! {
-        use crate::models;
+        use super::models;
         #[allow(unused_imports)]
-        use crate::models::edm;
-        use crate::runtime;
+        use super::models::edm;
+        use super::runtime;
         #[allow(unused_imports)]
-        use crate::runtime::{Method, Request};
+        use super::runtime::{Method, Request};
 
         /// Entry point: a typed client for the service.
         #[derive(Clone, Debug)]
@@ -409,12 +439,22 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
     let params_file = quote! {
         //! Request bodies of actions with several parameters.
         #[allow(unused_imports)]
-        use crate::models;
+        use super::models;
         #[allow(unused_imports)]
-        use crate::models::edm;
+        use super::models::edm;
         #(#params)*
     };
-    let models_ident = format_ident!("{}", client.models_crate.replace('-', "_"));
+    Ok((builders_file, params_file))
+}
+
+fn client_crate_files(
+    info: &CrateInfo,
+    client: &ClientInfo,
+    client_ident: &proc_macro2::Ident,
+    models_ident: &proc_macro2::Ident,
+    builders_file: TokenStream,
+    params_file: TokenStream,
+) -> Result<Vec<OutputFile>> {
     let doc = format!(
         " Typed async request builders generated from `{}`, on `graph-odata-runtime`.",
         info.source
@@ -700,7 +740,7 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
                         (k.clone(), ty)
                     })
                     .collect();
-                let args: Vec<_> = parts.iter().map(|(k, _)| ident(&snake(&k))).collect();
+                let args: Vec<_> = parts.iter().map(|(k, _)| ident(&snake(k))).collect();
                 let arg_types = parts.iter().map(|(_, t)| key_arg_type(t.as_ref()));
                 let literals = parts
                     .iter()
@@ -748,7 +788,7 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
                     continue;
                 }
                 let method = ident(&m);
-                let args: Vec<_> = key.parts.iter().map(|(a, _)| ident(&snake(&a))).collect();
+                let args: Vec<_> = key.parts.iter().map(|(a, _)| ident(&snake(a))).collect();
                 let aliases: Vec<_> = key.parts.iter().map(|(a, _)| a.clone()).collect();
                 let doc = format!(
                     " One entity by the alternate key `{}` (`{}(...)`); quotes are escaped OData-style.",
@@ -993,7 +1033,7 @@ fn operation_method(
                 #docs
                 #doc_http
                 #deprecated
-                pub fn #method(&self, parameters: &crate::parameters::#s_ident) -> Request<#ret_ty> {
+                pub fn #method(&self, parameters: &super::parameters::#s_ident) -> Request<#ret_ty> {
                     Request::#ctor(&self.client, Method::POST, #path_expr.action(#name)).json_body(parameters)
                 }
             }

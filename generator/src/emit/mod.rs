@@ -114,15 +114,19 @@ fn space_items(text: &str) -> String {
     out
 }
 
-/// Emits the model crate for `plan`.
-pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
-    let mut files = vec![OutputFile::new("Cargo.toml", cargo_toml(info))];
-    let mut module_decls = Vec::new();
+/// One namespace module: its identifier, its namespace, and its files as
+/// `(file stem, tokens)`.
+struct ModuleTokens {
+    ident: Ident,
+    namespace: String,
+    files: Vec<(&'static str, TokenStream)>,
+}
+
+/// The model modules, one per namespace.
+fn model_modules(plan: &Plan) -> Vec<ModuleTokens> {
+    let mut out = Vec::new();
     for (mi, module) in plan.modules.iter().enumerate() {
-        let mod_ident = ident(&module.ident);
-        module_decls.push(mod_ident.clone());
-        let dir = format!("src/{}", module.ident);
-        let mut parts: Vec<(&str, TokenStream)> = Vec::new();
+        let mut parts: Vec<(&'static str, TokenStream)> = Vec::new();
         let by_kind = |pred: fn(&TypeKind) -> bool| {
             module
                 .types
@@ -149,26 +153,52 @@ pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
                 models::type_definitions(plan, mi, &defs),
             ));
         }
+        let parts = parts
+            .into_iter()
+            .map(|(name, body)| {
+                let tokens = quote! {
+                    #[allow(unused_imports)]
+                    use super::*;
+                    #[allow(unused_imports)]
+                    use graph_odata_runtime::edm;
+                    #body
+                };
+                (name, tokens)
+            })
+            .collect();
+        out.push(ModuleTokens {
+            ident: ident(&module.ident),
+            namespace: module.namespace.clone(),
+            files: parts,
+        });
+    }
+    out
+}
+
+/// Emits the model crate for `plan`.
+pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
+    let mut files = vec![OutputFile::new("Cargo.toml", cargo_toml(info))];
+    let mut module_decls = Vec::new();
+    for ModuleTokens {
+        ident: mod_ident,
+        namespace,
+        files: parts,
+    } in model_modules(plan)
+    {
+        let dir = format!("src/{mod_ident}");
         let mut decls = Vec::new();
-        for (name, body) in parts {
+        for (name, tokens) in parts {
             let file_ident = ident(name);
             decls.push(quote! {
                 mod #file_ident;
                 pub use #file_ident::*;
             });
-            let tokens = quote! {
-                #[allow(unused_imports)]
-                use super::*;
-                #[allow(unused_imports)]
-                use graph_odata_runtime::edm;
-                #body
-            };
             files.push(OutputFile::new(
                 format!("{dir}/{name}.rs"),
                 render(info, tokens, &format!("{dir}/{name}.rs"))?,
             ));
         }
-        let doc = format!("Types of the CSDL namespace `{}`.", module.namespace);
+        let doc = format!("Types of the CSDL namespace `{namespace}`.");
         let tokens = quote! {
             #![doc = #doc]
             #(#decls)*
@@ -177,6 +207,7 @@ pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
             format!("{dir}/mod.rs"),
             render(info, tokens, &format!("{dir}/mod.rs"))?,
         ));
+        module_decls.push(mod_ident);
     }
     files.push(OutputFile::new(
         "src/lib.rs",
@@ -184,6 +215,74 @@ pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
     ));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Emits one Rust file for `include!` (build scripts): `pub mod models { ... }` holding the
+/// same modules as the models crate, and `pub mod client { ... }` when `client` is given.
+/// The file has no inner attributes, so it can be included anywhere.
+pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -> Result<String> {
+    let mut modules = Vec::new();
+    let mut idents = Vec::new();
+    for ModuleTokens {
+        ident: mod_ident,
+        namespace,
+        files: parts,
+    } in model_modules(plan)
+    {
+        let doc = format!(" Types of the CSDL namespace `{namespace}`.");
+        let inner = parts.into_iter().map(|(name, tokens)| {
+            let file_ident = ident(name);
+            quote! {
+                mod #file_ident {
+                    #tokens
+                }
+                pub use #file_ident::*;
+            }
+        });
+        modules.push(quote! {
+            #[doc = #doc]
+            #[allow(deprecated)]
+            pub mod #mod_ident {
+                #(#inner)*
+            }
+        });
+        idents.push(mod_ident);
+    }
+    let reexport = idents.get(plan.primary).map(|m| quote!(pub use #m::*;));
+    let models_doc = format!(" Typed models generated from `{}`.", info.source);
+    let client_tokens = match client {
+        Some(c) => {
+            let (builders, params) = client::client_tokens(plan, c)?;
+            quote! {
+                /// Typed async request builders for the models above.
+                #[allow(deprecated)]
+                pub mod client {
+                    pub use super::models;
+                    pub use graph_odata_runtime as runtime;
+                    mod builders {
+                        #builders
+                    }
+                    pub use builders::*;
+                    pub mod parameters {
+                        #params
+                    }
+                }
+            }
+        }
+        None => quote!(),
+    };
+    let tokens = quote! {
+        #[doc = #models_doc]
+        #[allow(deprecated)]
+        pub mod models {
+            #(#modules)*
+            #reexport
+            /// The EDM primitive types the models use.
+            pub use graph_odata_runtime::edm;
+        }
+        #client_tokens
+    };
+    render(info, tokens, "the generated module")
 }
 
 fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {

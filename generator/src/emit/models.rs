@@ -274,7 +274,7 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId) -> TokenStream {
             quote!(#ident)
         } else {
             let m = format_ident!("{}", plan.modules[n.module].ident);
-            quote!(crate::#m::#ident)
+            quote!(super::super::#m::#ident)
         }
     };
     let variants: Vec<_> = derived.iter().map(|&d| variant(d)).collect();

@@ -53,7 +53,9 @@ impl<'p, 'm> RustType<'p, 'm> {
             quote!(#ident)
         } else {
             let module = format_ident!("{}", self.plan.modules[name.module].ident);
-            quote!(crate::#module::#ident)
+            // Files sit one level below their namespace module (`ns/entity_types.rs`), in the
+            // crate and in the single-file form alike, so the path is relative.
+            quote!(super::super::#module::#ident)
         }
     }
 

@@ -2,14 +2,14 @@
 // Source: specs/graph-v1.0.identity-protection.csdl.xml
 // Regenerate: cargo xtask codegen
 
-use crate::models;
+use super::models;
 
 #[allow(unused_imports)]
-use crate::models::edm;
-use crate::runtime;
+use super::models::edm;
+use super::runtime;
 
 #[allow(unused_imports)]
-use crate::runtime::{Method, Request};
+use super::runtime::{Method, Request};
 
 /// Entry point: a typed client for the service.
 #[derive(Clone, Debug)]

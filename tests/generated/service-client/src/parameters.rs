@@ -4,7 +4,7 @@
 
 //! Request bodies of actions with several parameters.
 #[allow(unused_imports)]
-use crate::models;
+use super::models;
 
 #[allow(unused_imports)]
-use crate::models::edm;
+use super::models::edm;

@@ -252,7 +252,7 @@ pub enum AnyPostalAddress {
     /// The base type itself, or a derived type unknown to this crate.
     PostalAddress(Box<PostalAddress>),
     /// `fabrikam.shipping.depotAddress`
-    FabrikamShippingDepotAddress(Box<crate::fabrikam_shipping::DepotAddress>),
+    FabrikamShippingDepotAddress(Box<super::super::fabrikam_shipping::DepotAddress>),
 }
 
 impl AnyPostalAddress {
@@ -261,7 +261,7 @@ impl AnyPostalAddress {
         match self {
             Self::PostalAddress(_) => PostalAddress::ODATA_TYPE,
             Self::FabrikamShippingDepotAddress(_) => {
-                crate::fabrikam_shipping::DepotAddress::ODATA_TYPE
+                super::super::fabrikam_shipping::DepotAddress::ODATA_TYPE
             }
         }
     }
@@ -275,7 +275,7 @@ impl AnyPostalAddress {
     /// The value if it is a [`AnyPostalAddress::FabrikamShippingDepotAddress`] variant.
     pub fn as_fabrikam_shipping_depot_address(
         &self,
-    ) -> Option<&crate::fabrikam_shipping::DepotAddress> {
+    ) -> Option<&super::super::fabrikam_shipping::DepotAddress> {
         match self {
             Self::FabrikamShippingDepotAddress(value) => Some(value),
             _ => None,
@@ -295,8 +295,8 @@ impl From<PostalAddress> for AnyPostalAddress {
     }
 }
 
-impl From<crate::fabrikam_shipping::DepotAddress> for AnyPostalAddress {
-    fn from(value: crate::fabrikam_shipping::DepotAddress) -> Self {
+impl From<super::super::fabrikam_shipping::DepotAddress> for AnyPostalAddress {
+    fn from(value: super::super::fabrikam_shipping::DepotAddress) -> Self {
         Self::FabrikamShippingDepotAddress(Box::new(value))
     }
 }
@@ -309,7 +309,7 @@ impl serde::Serialize for AnyPostalAddress {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(crate::fabrikam_shipping::DepotAddress::ODATA_TYPE),
+                        Some(super::super::fabrikam_shipping::DepotAddress::ODATA_TYPE),
                     )
             }
         }

@@ -19,11 +19,11 @@ pub struct DepotAddress {
     pub city: Option<String>,
     /// Property `region`: `fabrikam.common.region`.
     /// Inherited from `fabrikam.common.postalAddress`.
-    pub region: Option<crate::fabrikam_common::Region>,
+    pub region: Option<super::super::fabrikam_common::Region>,
     /// Property `depotCode`: `Edm.String`.
     pub depot_code: Option<String>,
     /// Property `servedRegions`: `Collection(fabrikam.common.region)`.
-    pub served_regions: Option<Vec<crate::fabrikam_common::Region>>,
+    pub served_regions: Option<Vec<super::super::fabrikam_common::Region>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -277,7 +277,7 @@ pub struct Scan {
     /// Property `location`: `fabrikam.shipping.label`.
     pub location: Option<Label>,
     /// Property `region`: `fabrikam.common.region`.
-    pub region: Option<crate::fabrikam_common::Region>,
+    pub region: Option<super::super::fabrikam_common::Region>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.

@@ -14,7 +14,7 @@ pub struct Carrier {
     /// Property `id`: `Edm.String`, not nullable.
     pub id: Option<String>,
     /// Property `headquarters`: `fabrikam.common.postalAddress`.
-    pub headquarters: Option<crate::fabrikam_common::AnyPostalAddress>,
+    pub headquarters: Option<super::super::fabrikam_common::AnyPostalAddress>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -129,17 +129,17 @@ pub struct Parcel {
     /// Property `trackingCode`: `Edm.String`, not nullable.
     pub tracking_code: Option<String>,
     /// Property `sender`: `fabrikam.common.postalAddress`.
-    pub sender: Option<crate::fabrikam_common::AnyPostalAddress>,
+    pub sender: Option<super::super::fabrikam_common::AnyPostalAddress>,
     /// Property `recipient`: `fabrikam.common.postalAddress`.
-    pub recipient: Option<crate::fabrikam_common::AnyPostalAddress>,
+    pub recipient: Option<super::super::fabrikam_common::AnyPostalAddress>,
     /// Property `stops`: `Collection(fabrikam.common.postalAddress)`.
-    pub stops: Option<Vec<crate::fabrikam_common::AnyPostalAddress>>,
+    pub stops: Option<Vec<super::super::fabrikam_common::AnyPostalAddress>>,
     /// Property `homeRegion`: `fabrikam.common.region`.
-    pub home_region: Option<crate::fabrikam_common::Region>,
+    pub home_region: Option<super::super::fabrikam_common::Region>,
     /// Property `shippingLabel`: `fabrikam.shipping.label`.
     pub shipping_label: Option<Label>,
     /// Property `customsLabel`: `fabrikam.common.label`.
-    pub customs_label: Option<crate::fabrikam_common::Label>,
+    pub customs_label: Option<super::super::fabrikam_common::Label>,
     /// Property `history`: `Collection(fabrikam.shipping.scan)`.
     pub history: Option<Vec<Scan>>,
     /// Property `depot`: `fabrikam.shipping.depotAddress`.

@@ -14,9 +14,9 @@ pub struct Note {
     /// Property `text`: `Edm.String`.
     pub text: Option<String>,
     /// Property `tier`: `relecloud.catalog.legacyTier`.
-    pub tier: Option<crate::relecloud_catalog::LegacyTier>,
+    pub tier: Option<super::super::relecloud_catalog::LegacyTier>,
     /// Property `discount`: `relecloud.catalog.oldDiscount`.
-    pub discount: Option<crate::relecloud_catalog::OldDiscount>,
+    pub discount: Option<super::super::relecloud_catalog::OldDiscount>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
