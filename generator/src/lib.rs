@@ -51,6 +51,7 @@ pub struct Generator {
     command: String,
     runtime_dependency: String,
     client: Option<emit::ClientInfo>,
+    repository: Option<String>,
 }
 
 /// What a generation run produced.
@@ -124,6 +125,7 @@ impl Generator {
                 env!("CARGO_PKG_VERSION")
             ),
             client: None,
+            repository: None,
         }
     }
 
@@ -223,7 +225,14 @@ impl Generator {
             command: self.command.clone(),
             runtime_dependency: self.runtime_dependency.clone(),
             description: String::new(),
+            repository: self.repository.clone(),
         }
+    }
+
+    /// The `repository` URL written into generated manifests.
+    pub fn repository(mut self, url: impl Into<String>) -> Self {
+        self.repository = Some(url.into());
+        self
     }
 
     /// Runs the pipeline and returns one Rust file for `include!`: `pub mod models` (and

@@ -1,187 +1,10 @@
-//! Project automation: `cargo xtask codegen [--check]`, `cargo xtask update-specs`.
+//! Project automation: `cargo xtask codegen [--check]`, `cargo xtask update-specs`,
+//! `cargo xtask package`.
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use csdl_codegen::{write, Generator, Root};
-
-/// One generated crate: input, crate name, output directory, roots (`None` = all).
-struct Job {
-    input: PathBuf,
-    crate_name: String,
-    out: PathBuf,
-    roots: Option<Vec<Root>>,
-    overrides: Option<PathBuf>,
-    /// Client crate: (crate name, output directory, base URL).
-    client: Option<(String, PathBuf, String)>,
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-}
-
-fn jobs(root: &Path) -> Vec<Job> {
-    let mut jobs = vec![
-        Job {
-            input: "specs/graph-v1.0.sync.csdl.xml".into(),
-            crate_name: "graph-synchronization-models".into(),
-            out: "generated/graph-synchronization-models".into(),
-            roots: Some(Root::synchronization()),
-            overrides: Some("specs/overrides.toml".into()),
-            client: Some((
-                "graph-synchronization-client".into(),
-                "generated/graph-synchronization-client".into(),
-                "https://graph.microsoft.com/v1.0".into(),
-            )),
-        },
-        Job {
-            input: "specs/graph-beta.sync.csdl.xml".into(),
-            crate_name: "graph-synchronization-beta-models".into(),
-            out: "generated/graph-synchronization-beta-models".into(),
-            roots: Some(Root::synchronization()),
-            overrides: Some("specs/overrides.toml".into()),
-            client: Some((
-                "graph-synchronization-beta-client".into(),
-                "generated/graph-synchronization-beta-client".into(),
-                "https://graph.microsoft.com/beta".into(),
-            )),
-        },
-        // A second Graph area, to show the client emitter is not tied to synchronization.
-        Job {
-            input: "specs/graph-v1.0.identity-protection.csdl.xml".into(),
-            crate_name: "graph-identity-protection-models".into(),
-            out: "tests/generated/graph-identity-protection".into(),
-            roots: Some(vec![Root::parse("identityProtection")]),
-            overrides: None,
-            client: Some((
-                "graph-identity-protection-client".into(),
-                "tests/generated/graph-identity-protection-client".into(),
-                "https://graph.microsoft.com/v1.0".into(),
-            )),
-        },
-    ];
-    // Feature fixtures: tests/fixtures/<name>.csdl.xml -> tests/generated/<name>, everything selected.
-    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.to_string_lossy().ends_with(".csdl.xml"))
-        .collect();
-    fixtures.sort();
-    for f in fixtures {
-        let name = f
-            .file_name()
-            .map(|n| {
-                n.to_string_lossy()
-                    .trim_end_matches(".csdl.xml")
-                    .to_string()
-            })
-            .unwrap_or_default();
-        // A `<name>.client` file beside the fixture (holding the base URL) asks for a client
-        // crate too, in tests/generated/<name>-client.
-        let client =
-            std::fs::read_to_string(root.join("tests/fixtures").join(format!("{name}.client")))
-                .ok()
-                .map(|base_url| {
-                    (
-                        format!("fixture-{name}-client"),
-                        PathBuf::from("tests/generated").join(format!("{name}-client")),
-                        base_url.trim().to_string(),
-                    )
-                });
-        jobs.push(Job {
-            input: PathBuf::from("tests/fixtures").join(format!("{name}.csdl.xml")),
-            crate_name: format!("fixture-{name}"),
-            out: PathBuf::from("tests/generated").join(&name),
-            roots: None,
-            overrides: None,
-            client,
-        });
-    }
-    jobs
-}
-
-/// The files of a job: `(output directory, files)` for the models and the client crate.
-fn generate(
-    root: &Path,
-    job: &Job,
-) -> csdl_codegen::Result<Vec<(PathBuf, Vec<csdl_codegen::OutputFile>)>> {
-    let depth = job.out.components().count();
-    let runtime = format!("{}runtime", "../".repeat(depth));
-    let mut g = Generator::new(root.join(&job.input))
-        .crate_name(&job.crate_name)
-        .source_label(job.input.display().to_string().replace('\\', "/"))
-        .command("cargo xtask codegen")
-        .runtime_dependency(format!(
-            "graph-odata-runtime = {{ path = \"{runtime}\", version = \"0.1.0\", default-features = false }}"
-        ));
-    g = match &job.roots {
-        Some(roots) => g.roots(roots.clone()),
-        None => g.all(true),
-    };
-    if let Some(o) = &job.overrides {
-        g = g.overrides(root.join(o));
-    }
-    if let Some((name, out, base_url)) = &job.client {
-        let depth = out.components().count();
-        g = g.client(csdl_codegen::ClientInfo {
-            crate_name: name.clone(),
-            models_crate: job.crate_name.clone(),
-            models_dependency: format!(
-                "{} = {{ path = \"{}{}\", version = \"0.1.0\" }}",
-                job.crate_name,
-                "../".repeat(depth),
-                job.out.display().to_string().replace('\\', "/")
-            ),
-            runtime_dependency: format!(
-                "graph-odata-runtime = {{ path = \"{}runtime\", version = \"0.1.0\" }}",
-                "../".repeat(depth)
-            ),
-            base_url: base_url.clone(),
-            examples: examples(root, name),
-            client_name: if name.starts_with("fixture-") {
-                "ServiceClient".into()
-            } else {
-                "GraphClient".into()
-            },
-        });
-    }
-    let output = g.generate()?;
-    for w in &output.warnings {
-        eprintln!("warning: {w}");
-    }
-    let mut trees = vec![(job.out.clone(), output.models)];
-    if let Some((_, out, _)) = &job.client {
-        trees.push((out.clone(), output.client));
-    }
-    Ok(trees)
-}
-
-/// Hand-written examples for a client crate: `specs/examples/*.rs` go into the v1.0 client.
-fn examples(root: &Path, crate_name: &str) -> Vec<(String, String)> {
-    if crate_name != "graph-synchronization-client" {
-        return Vec::new();
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("specs/examples"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .filter_map(|p| {
-            let name = p.file_name()?.to_string_lossy().to_string();
-            Some((name, std::fs::read_to_string(&p).ok()?))
-        })
-        .collect()
-}
+use csdl_codegen::{write, Root};
+use xtask::{api_diff, generate, jobs, workspace_root};
 
 fn codegen(check: bool) -> Result<(), String> {
     let root = workspace_root();
@@ -192,8 +15,19 @@ fn codegen(check: bool) -> Result<(), String> {
             if check {
                 stale.extend(write::diff_tree(&out, &files));
             } else {
+                let before = api_diff::surface_of_dir(&out);
+                let after = api_diff::surface_of_files(
+                    files.iter().map(|f| (f.path.as_str(), f.contents.as_str())),
+                );
                 write::write_tree(&out, &files).map_err(|e| e.to_string())?;
-                eprintln!("wrote {} ({} files)", dir.display(), files.len());
+                let (lines, bump) = api_diff::report(&before, &after);
+                eprintln!("wrote {} ({} files): {bump}", dir.display(), files.len());
+                for line in lines.iter().take(40) {
+                    eprintln!("  {line}");
+                }
+                if lines.len() > 40 {
+                    eprintln!("  ... and {} more", lines.len() - 40);
+                }
             }
         }
     }
@@ -238,6 +72,36 @@ fn update_specs() -> Result<(), String> {
     Ok(())
 }
 
+/// The crates that would be published, in dependency order.
+const PUBLISHED: &[&str] = &[
+    "graph-odata-runtime",
+    "csdl-codegen",
+    "graph-synchronization-models",
+    "graph-synchronization-beta-models",
+    "graph-synchronization-client",
+    "graph-synchronization-beta-client",
+];
+
+/// `cargo package` of every published crate in one run (Cargo resolves the not yet
+/// published workspace dependencies locally); extra arguments are passed on
+/// (`--no-verify`, `--allow-dirty`).
+fn package(extra: &[String]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.current_dir(workspace_root()).arg("package");
+    for p in PUBLISHED {
+        cmd.args(["-p", p]);
+    }
+    cmd.args(extra);
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        eprintln!("packaged {} crates", PUBLISHED.len());
+        Ok(())
+    } else {
+        Err(format!("cargo package failed ({status})"))
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args
@@ -249,7 +113,8 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["update-specs"] => update_specs(),
-        _ => Err("usage: cargo xtask codegen [--check] | cargo xtask update-specs".into()),
+        ["package", extra @ ..] => package(&extra.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+        _ => Err("usage: cargo xtask codegen [--check] | cargo xtask update-specs | cargo xtask package [cargo package flags]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

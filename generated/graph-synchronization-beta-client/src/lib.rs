@@ -5,6 +5,8 @@
 //! Typed async request builders generated from `specs/graph-beta.sync.csdl.xml`, on `graph-odata-runtime`.
 //!
 //! Start from [`GraphClient`]; every request is a [`runtime::Request`] that `.await` sends, or that [`runtime::Request::build`] turns into an inspectable request.
+//!
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![allow(deprecated)]
 #![allow(rustdoc::bare_urls)]

@@ -7,6 +7,8 @@
 //! Every type of the primary namespace `relecloud.catalog` is re-exported at the crate root; other namespaces are modules.
 //! Every property is an `Option` (a `$select` can leave any of them out); undeclared properties and instance annotations are kept in `additional_properties` and written back unchanged.
 //! Evolvable enums keep unknown members in `UnknownValue`.
+//!
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![allow(deprecated)]
 #![allow(rustdoc::bare_urls)]

@@ -1,0 +1,151 @@
+//! A short API diff between two versions of a generated crate, to pick the semver bump:
+//! public types, fields, enum variants and methods, compared by signature.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use quote::ToTokens;
+
+/// The public surface of the Rust files under `dir/src` (and the files given in memory).
+pub fn surface_of_files<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (path, text) in files {
+        if !path.ends_with(".rs") || !path.starts_with("src/") {
+            continue;
+        }
+        if let Ok(file) = syn::parse_file(text) {
+            items(&file.items, &mut out);
+        }
+    }
+    out
+}
+
+/// The public surface of the crate at `dir` as it is on disk.
+pub fn surface_of_dir(dir: &Path) -> BTreeSet<String> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.join("src")];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let (Ok(text), Ok(rel)) = (std::fs::read_to_string(&p), p.strip_prefix(dir)) {
+                files.push((rel.to_string_lossy().replace('\\', "/"), text));
+            }
+        }
+    }
+    surface_of_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str())))
+}
+
+fn is_pub(vis: &syn::Visibility) -> bool {
+    matches!(vis, syn::Visibility::Public(_))
+}
+
+/// Token text with the spaces proc-macro2 puts between all tokens removed, except between
+/// two words (`fn f`, `impl Trait`).
+fn squash(tokens: impl ToTokens) -> String {
+    let text = tokens.to_token_stream().to_string();
+    let chars: Vec<char> = text.chars().collect();
+    let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        if *c == ' ' && !(word(out.chars().last().as_ref()) && word(chars.get(i + 1))) {
+            continue;
+        }
+        out.push(*c);
+    }
+    out
+}
+
+fn items(list: &[syn::Item], out: &mut BTreeSet<String>) {
+    for item in list {
+        match item {
+            syn::Item::Struct(s) if is_pub(&s.vis) => {
+                out.insert(format!("struct {}", s.ident));
+                for f in &s.fields {
+                    if let (true, Some(name)) = (is_pub(&f.vis), &f.ident) {
+                        out.insert(format!("field {}.{}: {}", s.ident, name, squash(&f.ty)));
+                    }
+                }
+            }
+            syn::Item::Enum(e) if is_pub(&e.vis) => {
+                out.insert(format!("enum {}", e.ident));
+                for v in &e.variants {
+                    out.insert(format!("variant {}::{}", e.ident, v.ident));
+                }
+            }
+            syn::Item::Type(t) if is_pub(&t.vis) => {
+                out.insert(format!("type {} = {}", t.ident, squash(&t.ty)));
+            }
+            syn::Item::Impl(i) if i.trait_.is_none() => {
+                let self_ty = squash(&i.self_ty);
+                for it in &i.items {
+                    match it {
+                        syn::ImplItem::Fn(f) if is_pub(&f.vis) => {
+                            out.insert(format!("fn {self_ty}::{}", squash(&f.sig)));
+                        }
+                        syn::ImplItem::Const(c) if is_pub(&c.vis) => {
+                            out.insert(format!("const {self_ty}::{}", c.ident));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    items(inner, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Lines `+ ...` and `- ...`, and the bump they call for.
+pub fn report(old: &BTreeSet<String>, new: &BTreeSet<String>) -> (Vec<String>, &'static str) {
+    let removed: Vec<_> = old.difference(new).map(|s| format!("- {s}")).collect();
+    let added: Vec<_> = new.difference(old).map(|s| format!("+ {s}")).collect();
+    let bump = if !removed.is_empty() {
+        "breaking (removed or changed items): bump the minor version while 0.x, else the major"
+    } else if !added.is_empty() {
+        "additive: bump the patch version while 0.x, else the minor"
+    } else {
+        "no API change"
+    };
+    (removed.into_iter().chain(added).collect(), bump)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_classifies_changes() {
+        let old = surface_of_files(
+            [(
+                "src/lib.rs",
+                "pub struct A { pub x: Option<String>, y: u8 } pub enum E { One, Two } impl A { pub fn f(&self) {} fn g() {} }",
+            )]
+            .into_iter(),
+        );
+        assert!(old.contains("field A.x: Option<String>"), "{old:?}");
+        assert!(!old.iter().any(|s| s.contains(".y")));
+        assert!(old.contains("fn A::fn f(&self)"));
+        let new = surface_of_files(
+            [(
+                "src/lib.rs",
+                "pub struct A { pub x: Option<String>, pub z: Option<i64> } pub enum E { One, Two } impl A { pub fn f(&self) {} }",
+            )]
+            .into_iter(),
+        );
+        let (lines, bump) = report(&old, &new);
+        assert_eq!(lines, ["+ field A.z: Option<i64>"]);
+        assert!(bump.starts_with("additive"));
+        let (lines, bump) = report(&new, &old);
+        assert_eq!(lines, ["- field A.z: Option<i64>"]);
+        assert!(bump.starts_with("breaking"));
+    }
+}

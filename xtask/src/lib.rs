@@ -1,0 +1,199 @@
+//! The generation jobs of this workspace, shared by `cargo xtask` and the snapshot tests,
+//! so both generate with exactly the same settings.
+
+pub mod api_diff;
+
+use std::path::{Path, PathBuf};
+
+use csdl_codegen::{Generator, OutputFile, Root};
+
+/// Repository URL written into generated manifests.
+/// The version of the generator that generated crates are versioned after.
+pub const GENERATOR_VERSION: &str = "0.1.0";
+
+pub const REPOSITORY: &str = "https://github.com/csdl-codegen/csdl-codegen";
+
+/// One generated crate: input, crate name, output directory, roots (`None` = all).
+pub struct Job {
+    /// The metadata snapshot the input was pinned from (build metadata of the version).
+    pub snapshot: &'static str,
+    pub input: PathBuf,
+    pub crate_name: String,
+    pub out: PathBuf,
+    pub roots: Option<Vec<Root>>,
+    pub overrides: Option<PathBuf>,
+    /// Client crate: (crate name, output directory, base URL).
+    pub client: Option<(String, PathBuf, String)>,
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+pub fn jobs(root: &Path) -> Vec<Job> {
+    let mut jobs = vec![
+        Job {
+            snapshot: "graph.v1.0.2026-08-04",
+            input: "specs/graph-v1.0.sync.csdl.xml".into(),
+            crate_name: "graph-synchronization-models".into(),
+            out: "generated/graph-synchronization-models".into(),
+            roots: Some(Root::synchronization()),
+            overrides: Some("specs/overrides.toml".into()),
+            client: Some((
+                "graph-synchronization-client".into(),
+                "generated/graph-synchronization-client".into(),
+                "https://graph.microsoft.com/v1.0".into(),
+            )),
+        },
+        Job {
+            snapshot: "graph.beta-usnat.2026-08-05",
+            input: "specs/graph-beta.sync.csdl.xml".into(),
+            crate_name: "graph-synchronization-beta-models".into(),
+            out: "generated/graph-synchronization-beta-models".into(),
+            roots: Some(Root::synchronization()),
+            overrides: Some("specs/overrides.toml".into()),
+            client: Some((
+                "graph-synchronization-beta-client".into(),
+                "generated/graph-synchronization-beta-client".into(),
+                "https://graph.microsoft.com/beta".into(),
+            )),
+        },
+        // A second Graph area, to show the client emitter is not tied to synchronization.
+        Job {
+            snapshot: "graph.v1.0.2026-08-04",
+            input: "specs/graph-v1.0.identity-protection.csdl.xml".into(),
+            crate_name: "graph-identity-protection-models".into(),
+            out: "tests/generated/graph-identity-protection".into(),
+            roots: Some(vec![Root::parse("identityProtection")]),
+            overrides: None,
+            client: Some((
+                "graph-identity-protection-client".into(),
+                "tests/generated/graph-identity-protection-client".into(),
+                "https://graph.microsoft.com/v1.0".into(),
+            )),
+        },
+    ];
+    // Feature fixtures: tests/fixtures/<name>.csdl.xml -> tests/generated/<name>, everything selected.
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".csdl.xml"))
+        .collect();
+    fixtures.sort();
+    for f in fixtures {
+        let name = f
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .trim_end_matches(".csdl.xml")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        // A `<name>.client` file beside the fixture (holding the base URL) asks for a client
+        // crate too, in tests/generated/<name>-client.
+        let client =
+            std::fs::read_to_string(root.join("tests/fixtures").join(format!("{name}.client")))
+                .ok()
+                .map(|base_url| {
+                    (
+                        format!("fixture-{name}-client"),
+                        PathBuf::from("tests/generated").join(format!("{name}-client")),
+                        base_url.trim().to_string(),
+                    )
+                });
+        jobs.push(Job {
+            snapshot: "fixture",
+            input: PathBuf::from("tests/fixtures").join(format!("{name}.csdl.xml")),
+            crate_name: format!("fixture-{name}"),
+            out: PathBuf::from("tests/generated").join(&name),
+            roots: None,
+            overrides: None,
+            client,
+        });
+    }
+    jobs
+}
+
+/// The files of a job: `(output directory, files)` for the models and the client crate.
+pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Vec<OutputFile>)>> {
+    let depth = job.out.components().count();
+    let runtime = format!("{}runtime", "../".repeat(depth));
+    let mut g = Generator::new(root.join(&job.input))
+        .crate_name(&job.crate_name)
+        .source_label(job.input.display().to_string().replace('\\', "/"))
+        .command("cargo xtask codegen")
+        // Version rule: the generator's version, with the metadata snapshot as build
+        // metadata; the API diff printed by `codegen` says which part to bump.
+        .version(format!("{}+{}", GENERATOR_VERSION, job.snapshot))
+        .repository(REPOSITORY)
+        .runtime_dependency(format!(
+            "graph-odata-runtime = {{ path = \"{runtime}\", version = \"0.1.0\", default-features = false }}"
+        ));
+    g = match &job.roots {
+        Some(roots) => g.roots(roots.clone()),
+        None => g.all(true),
+    };
+    if let Some(o) = &job.overrides {
+        g = g.overrides(root.join(o));
+    }
+    if let Some((name, out, base_url)) = &job.client {
+        let depth = out.components().count();
+        g = g.client(csdl_codegen::ClientInfo {
+            crate_name: name.clone(),
+            models_crate: job.crate_name.clone(),
+            models_dependency: format!(
+                "{} = {{ path = \"{}{}\", version = \"0.1.0\" }}",
+                job.crate_name,
+                "../".repeat(depth),
+                job.out.display().to_string().replace('\\', "/")
+            ),
+            runtime_dependency: format!(
+                "graph-odata-runtime = {{ path = \"{}runtime\", version = \"0.1.0\" }}",
+                "../".repeat(depth)
+            ),
+            base_url: base_url.clone(),
+            examples: examples(root, name),
+            client_name: if name.starts_with("fixture-") {
+                "ServiceClient".into()
+            } else {
+                "GraphClient".into()
+            },
+        });
+    }
+    let output = g.generate()?;
+    for w in &output.warnings {
+        eprintln!("warning: {w}");
+    }
+    let mut trees = vec![(job.out.clone(), output.models)];
+    if let Some((_, out, _)) = &job.client {
+        trees.push((out.clone(), output.client));
+    }
+    Ok(trees)
+}
+
+/// Hand-written examples for a client crate: `specs/examples/*.rs` go into the v1.0 client.
+fn examples(root: &Path, crate_name: &str) -> Vec<(String, String)> {
+    if crate_name != "graph-synchronization-client" {
+        return Vec::new();
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("specs/examples"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|p| {
+            let name = p.file_name()?.to_string_lossy().to_string();
+            Some((name, std::fs::read_to_string(&p).ok()?))
+        })
+        .collect()
+}
