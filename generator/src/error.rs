@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Config,
     /// A CSDL name that cannot be turned into a Rust name.
     Naming,
+    /// A bug in the generator (it caught its own panic); please report it.
+    Internal,
 }
 
 /// An error from any stage of the pipeline.

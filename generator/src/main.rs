@@ -196,7 +196,7 @@ fn main() -> ExitCode {
     // A panic is a bug, but it still exits with 1 like every other error (not 101).
     let result = std::panic::catch_unwind(|| run(cli.command, verbosity)).unwrap_or_else(|_| {
         Err(Error::new(
-            ErrorKind::Io,
+            ErrorKind::Internal,
             "internal error: csdl-codegen panicked (see the message above); please report it",
         ))
     });
