@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The benchmarks of BENCHMARKS.md: `bash bench/run.sh` from the workspace root.
+#
+# 1. generation speed against the bare roxmltree parse (1x, 2x, 4x inputs), and per stage;
+# 2. peak memory of --all generation;
+# 3. compile cost of the generated crates (clean build of each synchronization crate with its
+#    dependencies prebuilt; cargo check of the whole-v1.0 models crate);
+# 4. decode speed of the generated models against serde_json::Value (divan).
+#
+# Needs the full Graph metadata in ../shared/specs (or SPECS=dir). Scratch space, prebuilt
+# dependencies and the results (results.md) go to target/bench (or BENCH_WORK=dir); nothing is
+# written outside it. About 5-10 minutes on 2 cores the first time (dependencies are built
+# once), less after. Set BENCH_SKIP="compile decode" (any of gen, stages, compile, decode) to
+# skip parts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SPECS=${SPECS:-$ROOT/../shared/specs}
+V1=$SPECS/graph-v1.0.csdl.xml
+WORK=${BENCH_WORK:-$ROOT/target/bench}
+SKIP=${BENCH_SKIP:-}
+RESULTS=$WORK/results.md
+export CARGO_TERM_COLOR=never
+
+if [[ ! -f $V1 ]]; then
+    echo "error: $V1 not found (set SPECS to the folder holding graph-v1.0.csdl.xml)" >&2
+    exit 1
+fi
+mkdir -p "$WORK"
+: >"$RESULTS"
+say() { echo "$@" | tee -a "$RESULTS"; }
+skip() { [[ " $SKIP " == *" $1 "* ]]; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+verdict() { awk -v x="$1" -v max="$2" 'BEGIN { print (x < max ? "PASS" : "FAIL") }'; }
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+say "## Benchmark run"
+say ""
+say "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+say "- machine: $(nproc) cores, ${cpu}, ${mem} RAM, $(uname -sr)"
+say "- toolchain: $(rustc -V), $(cargo -V)"
+say "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- generator runtime generated 2>/dev/null || echo ' (+ uncommitted changes)')"
+say "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+say ""
+
+echo "building (release): csdl-codegen, csdl-codegen-bench" >&2
+cargo build --release --locked -q -p csdl-codegen -p csdl-codegen-bench --bins
+BIN=$ROOT/target/release
+
+# 1 + 2: generation speed and peak memory, against the parse floor, 1x/2x/4x.
+if ! skip gen; then
+    echo "running: generation speed (1x, 2x, 4x)" >&2
+    "$BIN/csdl-bench" gen --input "$V1" --work "$WORK/gen" --scales 1,2,4 --runs 15 | tee -a "$RESULTS"
+fi
+if ! skip stages; then
+    echo "running: pipeline stages" >&2
+    "$BIN/csdl-bench" stages --input "$V1" --work "$WORK/gen" | tee -a "$RESULTS"
+    "$BIN/csdl-bench" stages --input "$V1" --work "$WORK/gen" --all | tee -a "$RESULTS"
+fi
+
+# 3: compile cost.
+if ! skip compile; then
+    CT=$WORK/compile-target
+    say "### Compile cost"
+    say ""
+    say "Clean \`cargo build\` (dev profile) of each synchronization crate, its dependencies prebuilt (\`cargo build -p C\`, \`cargo clean -p C\`, then timed \`cargo build -p C --timings\`); the unit time is the crate's own rustc time from the timings report. Target dir \`$CT\`."
+    say ""
+    say "| crate | lines of Rust | wall (s) | unit time (s) | target | result |"
+    say "|---|---|---|---|---|---|"
+    for c in graph-synchronization-models graph-synchronization-beta-models \
+        graph-synchronization-client graph-synchronization-beta-client; do
+        echo "running: compile $c" >&2
+        dir=$ROOT/generated/$c
+        lines=$(find "$dir/src" -name '*.rs' -print0 | xargs -0 cat | wc -l)
+        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c"
+        CARGO_TARGET_DIR=$CT cargo clean -q -p "$c"
+        t0=$(now)
+        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c" --timings 2>/dev/null
+        t1=$(now)
+        wall=$(secs "$t0" "$t1")
+        unit=$("$BIN/csdl-bench" timings --html "$CT/cargo-timings/cargo-timing.html" "$c" | cut -d' ' -f2)
+        say "| $c | $lines | $wall | $unit | < 15 s | $(verdict "$wall" 15) |"
+    done
+    say ""
+
+    echo "running: cargo check of the whole-v1.0 models crate" >&2
+    ALL=$WORK/v1-all-models
+    AT=$WORK/all-target
+    "$BIN/csdl-bench" all-crate --input "$V1" --out "$ALL" --runtime "$ROOT/runtime" \
+        --crate-name graph-v1-all-models 2>&1 | tee -a "$RESULTS"
+    # Same dependency versions as the workspace, no registry needed.
+    cp "$ROOT/Cargo.lock" "$ALL/Cargo.lock"
+    (cd "$ALL" && CARGO_TARGET_DIR=$AT cargo check -q -p graph-odata-runtime)
+    (cd "$ALL" && CARGO_TARGET_DIR=$AT cargo clean -q -p graph-v1-all-models)
+    # Peak RSS of the check (rustc included) with GNU time when it is installed.
+    timer=()
+    if [[ -x /usr/bin/time ]]; then timer=(/usr/bin/time -f %M -o "$WORK/check-rss"); fi
+    rm -f "$WORK/check-rss"
+    t0=$(now)
+    (cd "$ALL" && CARGO_TARGET_DIR=$AT "${timer[@]}" cargo check -q --timings 2>/dev/null)
+    t1=$(now)
+    wall=$(secs "$t0" "$t1")
+    unit=$("$BIN/csdl-bench" timings --html "$AT/cargo-timings/cargo-timing.html" graph-v1-all-models | cut -d' ' -f2)
+    lines=$(find "$ALL/src" -name '*.rs' -print0 | xargs -0 cat | wc -l)
+    derives=$(find "$ALL/src" -name '*.rs' -print0 | xargs -0 cat | grep -c 'serde::Deserialize)\]' || true)
+    sers=$(find "$ALL/src" -name '*.rs' -print0 | xargs -0 cat | grep -c '^impl serde::Serialize for' || true)
+    des=$(find "$ALL/src" -name '*.rs' -print0 | xargs -0 cat | grep -c "^impl<'de> serde::Deserialize<'de> for" || true)
+    largest=$(find "$ALL/src" -name '*.rs' -printf '%s %P\n' | sort -rn | head -3 | awk '{printf "%s`%s` %.1f MB", (NR > 1 ? ", " : ""), $2, $1 / 1e6}')
+    say ""
+    say "| crate | lines of Rust | wall (s) | unit time (s) | target | result |"
+    say "|---|---|---|---|---|---|"
+    say "| graph-v1-all-models (\`--all\`, v1.0), cargo check | $lines | $wall | $unit | < 90 s | $(verdict "$wall" 90) |"
+    say ""
+    say "Shape of that crate: $derives derived \`Deserialize\` (structs), $sers hand-written \`Serialize\` impls, $des hand-written \`Deserialize\` impls; largest files: $largest."
+    if [[ -s $WORK/check-rss ]]; then say ""; say "Peak RSS of that cargo check (rustc): $(($(tail -1 "$WORK/check-rss") / 1024)) MiB."; fi
+    say ""
+fi
+
+# 4: decode speed.
+if ! skip decode; then
+    echo "running: decode bench (divan)" >&2
+    say "### Decode speed (divan; \`cargo bench -p csdl-codegen-bench --bench decode\`)"
+    say ""
+    cargo bench --locked -q -p csdl-codegen-bench --bench decode >"$WORK/divan.txt" 2>&1
+    grep '^|' "$WORK/divan.txt" | tee -a "$RESULTS"
+    say ""
+    awk -f bench/divan-summary.awk "$WORK/divan.txt" | tee -a "$RESULTS"
+    say ""
+    say '```'
+    tee -a "$RESULTS" <"$WORK/divan.txt"
+    say '```'
+    say ""
+fi
+
+say "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo >&2
+echo "results: $RESULTS" >&2
