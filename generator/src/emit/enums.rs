@@ -8,18 +8,16 @@ use crate::model::{TypeId, TypeKind};
 use crate::plan::{Plan, VariantPlan};
 
 /// Enums for `ids`, in order.
-pub(super) fn enums(plan: &Plan, _module: usize, ids: &[TypeId]) -> TokenStream {
-    let items = ids.iter().map(|&id| {
-        let TypeKind::Enum(e) = &plan.model.ty(id).kind else {
-            return quote!();
-        };
-        if e.is_flags {
-            flags(plan, id)
-        } else {
-            evolvable(plan, id)
-        }
-    });
-    quote!(#(#items)*)
+/// The enum (evolvable or flags) of `id`.
+pub(super) fn enumeration(plan: &Plan, _module: usize, id: TypeId) -> TokenStream {
+    let TypeKind::Enum(e) = &plan.model.ty(id).kind else {
+        return quote!();
+    };
+    if e.is_flags {
+        flags(plan, id)
+    } else {
+        evolvable(plan, id)
+    }
 }
 
 fn member_docs(plan: &Plan, id: TypeId, v: &VariantPlan) -> TokenStream {

@@ -17,7 +17,7 @@ use quote::quote;
 pub(crate) use docs::sanitize;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::TypeKind;
+use crate::model::{TypeId, TypeKind};
 use crate::plan::naming::needs_raw;
 use crate::plan::Plan;
 use crate::write::OutputFile;
@@ -96,6 +96,76 @@ pub(crate) fn render(info: &CrateInfo, tokens: TokenStream, what: &str) -> Resul
     ))
 }
 
+/// Formats a file made of independent parts (imports, then one part per type): each part
+/// is built and printed on its own, on up to four threads, so no syntax tree of a whole
+/// multi-megabyte file is ever held. The result does not depend on the thread count.
+fn render_items(
+    info: &CrateInfo,
+    plan: &Plan,
+    module: usize,
+    file: &FileItems,
+    what: &str,
+) -> Result<String> {
+    fn format(tokens: TokenStream, what: &str) -> Result<String> {
+        let file: syn::File = syn::parse2(tokens).map_err(|e| {
+            Error::new(
+                ErrorKind::Naming,
+                format!("internal error: generated code for {what} does not parse: {e}"),
+            )
+            .named(what)
+        })?;
+        Ok(space_items(&prettyplease::unparse(&file)))
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let chunk = file.ids.len().div_ceil(threads).max(1);
+    let item = file.item;
+    let formatted: Vec<Result<Vec<String>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = file
+            .ids
+            .chunks(chunk)
+            .map(|ids| {
+                let work = move || {
+                    ids.iter()
+                        .map(|id| format(item(plan, module, *id), what))
+                        .collect::<Result<Vec<String>>>()
+                };
+                // An explicit stack: RUST_MIN_STACK must not decide whether syn's
+                // recursion fits. If no thread can be started, the work runs here.
+                std::thread::Builder::new()
+                    .stack_size(16 << 20)
+                    .spawn_scoped(scope, work)
+                    .map_err(|_| work)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h {
+                Ok(handle) => handle.join().unwrap_or_else(|_| {
+                    Err(Error::new(
+                        ErrorKind::Internal,
+                        format!("internal error: formatting {what} panicked"),
+                    ))
+                }),
+                Err(work) => work(),
+            })
+            .collect()
+    });
+    let mut out = header(info);
+    out.push('\n');
+    out.push_str(&format(file_imports(), what)?);
+    for part in formatted {
+        for text in part? {
+            if !text.is_empty() {
+                out.push('\n');
+                out.push_str(&text);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// prettyplease puts top-level items back to back; a blank line after each one that ends
 /// at column 0 makes the files readable (and diffs quieter).
 fn space_items(text: &str) -> String {
@@ -117,62 +187,78 @@ fn space_items(text: &str) -> String {
     out
 }
 
-/// One namespace module: its identifier, its namespace, and its files as
-/// `(file stem, tokens)`.
-struct ModuleTokens {
+/// Emits the tokens of one type of a namespace module.
+type ItemFn = fn(&Plan, usize, TypeId) -> TokenStream;
+
+/// One file of a namespace module: its stem, how its items are made, and their types.
+struct FileItems {
+    name: &'static str,
+    item: ItemFn,
+    ids: Vec<TypeId>,
+}
+
+/// One namespace module: its identifier, its namespace, its index in the plan, its files.
+struct ModuleItems {
     ident: Ident,
     namespace: String,
-    files: Vec<(&'static str, TokenStream)>,
+    index: usize,
+    files: Vec<FileItems>,
+}
+
+/// The imports every model file starts with.
+fn file_imports() -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use super::*;
+        #[allow(unused_imports)]
+        use graph_odata_runtime::edm;
+    }
 }
 
 /// The model modules, one per namespace.
-fn model_modules(plan: &Plan) -> Vec<ModuleTokens> {
+fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
     let mut out = Vec::new();
     for (mi, module) in plan.modules.iter().enumerate() {
-        let mut parts: Vec<(&'static str, TokenStream)> = Vec::new();
-        let by_kind = |pred: fn(&TypeKind) -> bool| {
+        let by_kind = |pred: fn(&TypeKind) -> bool| -> Vec<TypeId> {
             module
                 .types
                 .iter()
                 .copied()
-                .filter(move |id| pred(&plan.model.ty(*id).kind))
+                .filter(|id| pred(&plan.model.ty(*id).kind))
+                .collect()
         };
-        let entities: Vec<_> = by_kind(|k| matches!(k, TypeKind::Entity(_))).collect();
-        let complexes: Vec<_> = by_kind(|k| matches!(k, TypeKind::Complex(_))).collect();
-        let enums_: Vec<_> = by_kind(|k| matches!(k, TypeKind::Enum(_))).collect();
-        let defs: Vec<_> = by_kind(|k| matches!(k, TypeKind::Definition(_))).collect();
-        if !entities.is_empty() {
-            parts.push(("entity_types", models::structs(plan, mi, &entities)));
-        }
-        if !complexes.is_empty() {
-            parts.push(("complex_types", models::structs(plan, mi, &complexes)));
-        }
-        if !enums_.is_empty() {
-            parts.push(("enum_types", enums::enums(plan, mi, &enums_)));
-        }
-        if !defs.is_empty() {
-            parts.push((
+        let candidates: [(&'static str, ItemFn, Vec<TypeId>); 4] = [
+            (
+                "entity_types",
+                models::structure,
+                by_kind(|k| matches!(k, TypeKind::Entity(_))),
+            ),
+            (
+                "complex_types",
+                models::structure,
+                by_kind(|k| matches!(k, TypeKind::Complex(_))),
+            ),
+            (
+                "enum_types",
+                enums::enumeration,
+                by_kind(|k| matches!(k, TypeKind::Enum(_))),
+            ),
+            (
                 "type_definitions",
-                models::type_definitions(plan, mi, &defs),
-            ));
-        }
-        let parts = parts
+                models::type_definition,
+                by_kind(|k| matches!(k, TypeKind::Definition(_))),
+            ),
+        ];
+        let files = candidates
             .into_iter()
-            .map(|(name, body)| {
-                let tokens = quote! {
-                    #[allow(unused_imports)]
-                    use super::*;
-                    #[allow(unused_imports)]
-                    use graph_odata_runtime::edm;
-                    #body
-                };
-                (name, tokens)
-            })
+            .filter(|(_, _, ids)| !ids.is_empty())
+            .map(|(name, item, ids)| FileItems { name, item, ids })
             .collect();
-        out.push(ModuleTokens {
+        out.push(ModuleItems {
             ident: ident(&module.ident),
             namespace: module.namespace.clone(),
-            files: parts,
+            index: mi,
+            files,
         });
     }
     out
@@ -201,15 +287,17 @@ pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
         OutputFile::new("README.md", package::models_readme(plan, info)?),
     ];
     let mut module_decls = Vec::new();
-    for ModuleTokens {
-        ident: mod_ident,
-        namespace,
-        files: parts,
-    } in model_modules(plan)
-    {
+    for module in model_modules(plan) {
+        let ModuleItems {
+            ident: mod_ident,
+            namespace,
+            index,
+            files: parts,
+        } = module;
         let dir = format!("src/{mod_ident}");
         let mut decls = Vec::new();
-        for (name, tokens) in parts {
+        for file in parts {
+            let name = file.name;
             let file_ident = ident(name);
             decls.push(quote! {
                 mod #file_ident;
@@ -217,7 +305,7 @@ pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
             });
             files.push(OutputFile::new(
                 format!("{dir}/{name}.rs"),
-                render(info, tokens, &format!("{dir}/{name}.rs"))?,
+                render_items(info, plan, index, &file, &format!("{dir}/{name}.rs"))?,
             ));
         }
         let doc = format!("Types of the CSDL namespace `{namespace}`.");
@@ -245,15 +333,19 @@ pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
 pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -> Result<String> {
     let mut modules = Vec::new();
     let mut idents = Vec::new();
-    for ModuleTokens {
-        ident: mod_ident,
-        namespace,
-        files: parts,
-    } in model_modules(plan)
-    {
+    for module in model_modules(plan) {
+        let ModuleItems {
+            ident: mod_ident,
+            namespace,
+            index,
+            files: parts,
+        } = module;
         let doc = format!(" Types of the CSDL namespace `{namespace}`.");
-        let inner = parts.into_iter().map(|(name, tokens)| {
-            let file_ident = ident(name);
+        let inner = parts.into_iter().map(|file| {
+            let file_ident = ident(file.name);
+            let imports = file_imports();
+            let items = file.ids.iter().map(|id| (file.item)(plan, index, *id));
+            let tokens = quote!(#imports #(#items)*);
             quote! {
                 mod #file_ident {
                     #tokens

@@ -9,9 +9,9 @@ use crate::model::{Target, TypeId, TypeKind, TypeRef};
 use crate::plan::{FieldKind, FieldPlan, Plan, RustType};
 
 /// Structs (and their field enums) for `ids`, in order.
-pub(super) fn structs(plan: &Plan, module: usize, ids: &[TypeId]) -> TokenStream {
-    let items = ids.iter().map(|&id| one_struct(plan, module, id));
-    quote!(#(#items)*)
+/// The struct of `id` with its impls and companion enums.
+pub(super) fn structure(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
+    one_struct(plan, module, id)
 }
 
 fn type_label(plan: &Plan, r: &TypeRef) -> String {
@@ -459,9 +459,9 @@ fn field_enum(
     }
 }
 
-/// `pub type` aliases for type definitions.
-pub(super) fn type_definitions(plan: &Plan, _module: usize, ids: &[TypeId]) -> TokenStream {
-    let items = ids.iter().map(|&id| {
+/// The `pub type` alias of a type definition.
+pub(super) fn type_definition(plan: &Plan, _module: usize, id: TypeId) -> TokenStream {
+    {
         let ty = plan.model.ty(id);
         let TypeKind::Definition(p) = &ty.kind else {
             return quote!();
@@ -482,6 +482,5 @@ pub(super) fn type_definitions(plan: &Plan, _module: usize, ids: &[TypeId]) -> T
             #deprecated
             pub type #name = #target;
         }
-    });
-    quote!(#(#items)*)
+    }
 }

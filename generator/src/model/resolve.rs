@@ -26,6 +26,12 @@ struct Resolver<'d> {
     model: Model,
 }
 
+/// Operations and containers by qualified name, for resolving annotation targets.
+struct TargetIndex {
+    operations: HashMap<String, Vec<usize>>,
+    containers: HashMap<String, usize>,
+}
+
 /// Where an annotation lands.
 #[derive(Clone, Copy)]
 enum Subject {
@@ -586,9 +592,25 @@ impl<'d> Resolver<'d> {
     }
 
     fn annotation_blocks(&mut self) {
+        // Name indexes, so each target is a lookup, not a scan of every operation.
+        let mut operations: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, op) in self.model.operations.iter().enumerate() {
+            operations.entry(op.qualified_name()).or_default().push(i);
+        }
+        let containers: HashMap<String, usize> = self
+            .model
+            .containers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("{}.{}", c.namespace, c.name), i))
+            .collect();
+        let index = TargetIndex {
+            operations,
+            containers,
+        };
         for schema in &self.doc.schemas {
             for block in &schema.annotation_blocks {
-                let subjects = self.targets(&block.target);
+                let subjects = self.targets(&block.target, &index);
                 if subjects.is_empty() {
                     self.model.warnings.push(format!(
                         "{}:{}: annotation target `{}` does not resolve; its annotations are ignored",
@@ -612,7 +634,7 @@ impl<'d> Resolver<'d> {
 
     /// Resolves an annotation target path to the elements it names (an unqualified overload
     /// name names every overload).
-    fn targets(&self, target: &str) -> Vec<Subject> {
+    fn targets(&self, target: &str, index: &TargetIndex) -> Vec<Subject> {
         let target = target.trim();
         // Split `head(signature)/rest` or `head/rest`.
         let (head, signature, rest) = match (target.find('('), target.find('/')) {
@@ -656,10 +678,8 @@ impl<'d> Resolver<'d> {
                 }
                 return out;
             }
-            for (ci, c) in self.model.containers.iter().enumerate() {
-                if format!("{}.{}", c.namespace, c.name) != qualified {
-                    continue;
-                }
+            if let Some(&ci) = index.containers.get(&qualified) {
+                let c = &self.model.containers[ci];
                 match rest {
                     None => out.push(Subject::Container(ci)),
                     Some(member) => {
@@ -681,10 +701,12 @@ impl<'d> Resolver<'d> {
                 .map(|t| self.canonical_type_text(t))
                 .collect()
         });
-        for (i, op) in self.model.operations.iter().enumerate() {
-            if op.qualified_name() != qualified {
-                continue;
-            }
+        let overloads = index
+            .operations
+            .get(&qualified)
+            .map_or(&[][..], Vec::as_slice);
+        for &i in overloads {
+            let op = &self.model.operations[i];
             if let Some(wanted) = &wanted {
                 let actual: Vec<String> = op
                     .binding
