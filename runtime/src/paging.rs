@@ -85,9 +85,12 @@ fn next_url<T>(
     link: &str,
     seen: &HashSet<String>,
 ) -> Result<Url, Error> {
-    let next = current
+    let mut next = current
         .join(link)
         .map_err(|e| Error::Paging(format!("invalid @odata.nextLink: {e}")))?;
+    // A fragment is never sent: links that differ only there are the same request (and
+    // would otherwise hide a loop).
+    next.set_fragment(None);
     if !request.client().is_allowed_origin(&next) {
         return Err(Error::Paging(format!(
             "@odata.nextLink points to {}, which is not the service's origin nor an allowed \

@@ -15,7 +15,7 @@ use url::Url;
 
 use crate::client::Client;
 use crate::credential::BoxFuture;
-use crate::error::{strip_bom, DecodeError, Error};
+use crate::error::{json_path_at, strip_bom, DecodeError, Error};
 use crate::path::ODataPath;
 
 /// Query names and values keep the unreserved characters and `$ ( ) , / : @ *` (readable
@@ -538,7 +538,15 @@ pub fn decode_json<T: DeserializeOwned>(response: http::Response<Bytes>) -> Resu
     } else {
         body
     };
-    serde_json::from_slice(body).map_err(|e| decode_error(&response, e.to_string()))
+    serde_json::from_slice(body).map_err(|e| {
+        // Which value failed: for a missing field, the object that lacks it.
+        let missing = e.is_data() && e.to_string().starts_with("missing field");
+        let path = json_path_at(body, e.line(), e.column(), missing);
+        match decode_error(&response, e.to_string()) {
+            Error::Decode(d) => Error::Decode(Box::new(d.with_path(path))),
+            other => other,
+        }
+    })
 }
 
 /// Decodes `{"value": <T>, ...}` into `T`.

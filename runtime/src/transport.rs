@@ -122,8 +122,9 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024 * 1024;
 /// A [`Transport`] built on a [`reqwest::Client`] (rustls, HTTP/1.1 and HTTP/2).
 ///
 /// Reads response bodies up to a size cap ([`DEFAULT_MAX_BODY_SIZE`] unless changed with
-/// [`ReqwestTransport::max_body_size`]); a larger body is a
-/// [`TransportErrorKind::BodyTooLarge`] error.
+/// [`ReqwestTransport::max_body_size`]); a larger 2xx body is a
+/// [`TransportErrorKind::BodyTooLarge`] error, a larger error body is cut at the cap (only an
+/// excerpt of it is kept anyway).
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -174,8 +175,11 @@ impl ReqwestTransport {
     ) -> Result<http::Response<Bytes>, TransportError> {
         let request = reqwest::Request::try_from(request).map_err(classify)?;
         let mut response = self.client.execute(request).await.map_err(classify)?;
+        // Of an error response only an excerpt is kept: a body over the limit is cut there
+        // instead of failing, so the status (which decides retries) is not lost.
+        let cut_at_limit = !response.status().is_success();
         if let Some(len) = response.content_length() {
-            if len > self.max_body_size as u64 {
+            if len > self.max_body_size as u64 && !cut_at_limit {
                 return Err(too_large(self.max_body_size));
             }
         }
@@ -188,6 +192,10 @@ impl ReqwestTransport {
         let mut body = BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(classify)? {
             if body.len() + chunk.len() > self.max_body_size {
+                if cut_at_limit {
+                    body.extend_from_slice(&chunk[..self.max_body_size - body.len()]);
+                    break;
+                }
                 return Err(too_large(self.max_body_size));
             }
             body.extend_from_slice(&chunk);

@@ -1,0 +1,66 @@
+//! The generator's front end on arbitrary bytes: read (UTF-8 decoding is lossy, so every
+//! input reaches the XML parser), resolve, select everything, plan names, emit both crates
+//! in memory. Errors are fine; a panic, an error without a position, or emitted code that
+//! does not parse is a bug.
+#![no_main]
+
+use csdl_codegen::{csdl, emit, model, plan, select};
+use libfuzzer_sys::fuzz_target;
+
+/// Inputs that hit a known, reported bug are skipped so fuzzing can find the next one
+/// (unless `FUZZ_KNOWN_BUGS=1` is set). Remove an entry when its bug is fixed.
+fn hits_known_bug(text: &str) -> bool {
+    static CHECK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*CHECK.get_or_init(|| std::env::var_os("FUZZ_KNOWN_BUGS").is_none()) {
+        return false;
+    }
+    // plan/naming.rs keeps `char::is_alphanumeric` characters that are not identifier
+    // characters (`x²`, `½`, `٣abc`): quote's Ident::new panics.
+    text.chars()
+        .any(|c| c.is_alphanumeric() && !c.is_ascii_digit() && !unicode_ident::is_xid_start(c))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    if hits_known_bug(&text) {
+        return;
+    }
+    let doc = match csdl::parse_document(&text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            assert!(e.pos.is_some(), "read error without a position: {e}");
+            return;
+        }
+    };
+    let model = match model::resolve(&doc) {
+        Ok(model) => model,
+        Err(e) => {
+            assert!(e.pos.is_some(), "resolve error without a position: {e}");
+            return;
+        }
+    };
+    let selection = select::select_all(&model);
+    let plan = plan::Plan::new(&model, &selection);
+    let info = emit::CrateInfo {
+        crate_name: "fuzz-models".into(),
+        version: "0.0.0".into(),
+        source: "fuzz.csdl.xml".into(),
+        command: "fuzz".into(),
+        runtime_dependency: "graph-odata-runtime = \"0.1\"".into(),
+        description: String::new(),
+        repository: None,
+    };
+    // Emitting never fails on a resolved model: a failure is generated code that does not
+    // parse, which is a bug.
+    let models = emit::models_crate(&plan, &info).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!models.is_empty());
+    let client = emit::ClientInfo {
+        crate_name: "fuzz-client".into(),
+        models_crate: "fuzz-models".into(),
+        models_dependency: "fuzz-models = { path = \"../models\" }".into(),
+        runtime_dependency: "graph-odata-runtime = \"0.1\"".into(),
+        base_url: "https://example.invalid/v1.0".into(),
+        ..Default::default()
+    };
+    emit::client_crate(&plan, &info, &client).unwrap_or_else(|e| panic!("{e}"));
+});
