@@ -7,24 +7,8 @@
 use csdl_codegen::{csdl, emit, model, plan, select};
 use libfuzzer_sys::fuzz_target;
 
-/// Inputs that hit a known, reported bug are skipped so fuzzing can find the next one
-/// (unless `FUZZ_KNOWN_BUGS=1` is set). Remove an entry when its bug is fixed.
-fn hits_known_bug(text: &str) -> bool {
-    static CHECK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if !*CHECK.get_or_init(|| std::env::var_os("FUZZ_KNOWN_BUGS").is_none()) {
-        return false;
-    }
-    // plan/naming.rs keeps `char::is_alphanumeric` characters that are not identifier
-    // characters (`x²`, `½`, `٣abc`): quote's Ident::new panics.
-    text.chars()
-        .any(|c| c.is_alphanumeric() && !c.is_ascii_digit() && !unicode_ident::is_xid_start(c))
-}
-
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    if hits_known_bug(&text) {
-        return;
-    }
     let doc = match csdl::parse_document(&text) {
         Ok(doc) => doc,
         Err(e) => {

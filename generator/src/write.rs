@@ -46,6 +46,13 @@ fn sibling(dir: &Path, tag: &str) -> Result<PathBuf> {
 /// Replaces `dir` with exactly `files`, atomically as seen by readers of `dir`: either the
 /// old tree or the new one, never a mix.
 pub fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::new(
+            ErrorKind::Io,
+            "the output path exists and is not a directory; it is left as it is",
+        )
+        .in_file(dir));
+    }
     let staging = sibling(dir, "new")?;
     if let Some(parent) = staging.parent() {
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;

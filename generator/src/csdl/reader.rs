@@ -38,13 +38,31 @@ fn decode_utf8(bytes: &[u8]) -> Result<&str> {
     })
 }
 
+/// Byte offsets where lines start: after `\n`, after `\r\n`, and after a lone `\r` (XML
+/// line-end handling).
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' => starts.push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            _ => {}
+        }
+    }
+    starts
+}
+
 fn pos_of_offset(text: &str, offset: usize) -> Pos {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let offset = offset.min(text.len());
+    let starts = line_starts(&text[..offset]);
+    let line_start = starts.last().copied().unwrap_or(0);
+    let col = text
+        .get(line_start..offset)
+        .map_or(0, |l| l.chars().count());
     Pos {
-        line: line as u32,
-        col: col as u32,
+        line: starts.len() as u32,
+        col: col as u32 + 1,
     }
 }
 
@@ -80,9 +98,7 @@ pub fn parse_document(text: &str) -> Result<Document> {
             .unwrap_or(message);
         Error::new(ErrorKind::Xml, message).at(pos)
     })?;
-    let line_starts = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    let line_starts = line_starts(text);
     let reader = Reader {
         doc: &doc,
         text,
@@ -279,7 +295,8 @@ impl<'a, 'input> Reader<'a, 'input> {
             is_flags: self.boolean(&node, "IsFlags", false)?,
             ..EnumType::default()
         };
-        let mut next: i64 = 0;
+        // The implicit value of the next member; `None` after i64::MAX.
+        let mut next: Option<i64> = Some(0);
         for child in children(node) {
             match local(&child) {
                 "Member" => {
@@ -292,9 +309,15 @@ impl<'a, 'input> Reader<'a, 'input> {
                             )
                             .named(format!("{}.{}", ty.name, name))
                         })?,
-                        None => next,
+                        None => next.ok_or_else(|| {
+                            self.err(
+                                &child,
+                                "the implicit value of this enum member overflows a 64-bit integer",
+                            )
+                            .named(format!("{}.{}", ty.name, name))
+                        })?,
                     };
-                    next = value.checked_add(1).unwrap_or(value);
+                    next = value.checked_add(1);
                     ty.members.push(EnumMember {
                         name,
                         pos: self.pos(&child),

@@ -490,6 +490,26 @@ impl<'d> Resolver<'d> {
                     imports: Vec::new(),
                     annotations: collect(&c.annotations),
                 };
+                // Entity sets, singletons and imports share one namespace per container.
+                let mut children: Vec<(&String, Pos)> = c
+                    .entity_sets
+                    .iter()
+                    .chain(&c.singletons)
+                    .map(|s| (&s.name, s.pos))
+                    .chain(
+                        c.action_imports
+                            .iter()
+                            .chain(&c.function_imports)
+                            .map(|i| (&i.name, i.pos)),
+                    )
+                    .collect();
+                children.sort_by_key(|(_, pos)| *pos);
+                let mut names: BTreeMap<&str, ()> = BTreeMap::new();
+                for (name, pos) in children {
+                    if names.insert(name.as_str(), ()).is_some() {
+                        return Err(duplicate_member(&c.name, name, pos));
+                    }
+                }
                 for (list, out) in [
                     (&c.entity_sets, &mut container.entity_sets),
                     (&c.singletons, &mut container.singletons),

@@ -83,17 +83,21 @@ fn convert(name: &str, case: Case) -> String {
         Case::Snake => name.to_snake_case(),
         Case::Screaming => name.to_shouty_snake_case(),
     };
-    // heck keeps letters, digits and `_`; anything else (a stray symbol) becomes `_`.
+    // Rust identifiers are XID: anything else heck kept (`²`, `½`, `①`, a stray symbol)
+    // becomes `_`, and a first character that cannot start one gets a prefix below.
     s = s
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
+            if unicode_ident::is_xid_continue(c) {
                 c
             } else {
                 '_'
             }
         })
         .collect();
+    if s.chars().all(|c| c == '_') {
+        s.clear();
+    }
     if s.is_empty() {
         s = match case {
             Case::Type | Case::Variant => "Unnamed".into(),
@@ -101,7 +105,7 @@ fn convert(name: &str, case: Case) -> String {
             Case::Screaming => "UNNAMED".into(),
         };
     }
-    if s.starts_with(|c: char| c.is_ascii_digit()) {
+    if s.starts_with(|c: char| c != '_' && !unicode_ident::is_xid_start(c)) {
         s = match case {
             Case::Type | Case::Variant => format!("V{s}"),
             Case::Snake | Case::Screaming => format!("_{s}"),
