@@ -327,6 +327,9 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
                     out.display()
                 );
             }
+            // The process ends here: freeing megabytes of generated text and model piece by
+            // piece would only add to the run time.
+            std::mem::forget(output);
             Ok(())
         }
         Command::Inspect {

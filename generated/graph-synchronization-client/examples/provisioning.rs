@@ -52,7 +52,9 @@ pub async fn provision_user(
         ..Default::default()
     };
     let created = synchronization.jobs().create(&new_job).await?;
-    let job_id = created.id.ok_or("the service returned a job without an id")?;
+    let job_id = created
+        .id
+        .ok_or("the service returned a job without an id")?;
     let job = synchronization.jobs().by_id(&job_id);
 
     // 2. Start it.
