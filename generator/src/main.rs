@@ -137,6 +137,10 @@ enum Command {
             default_value = "https://graph.microsoft.com/v1.0"
         )]
         base_url: String,
+        /// Depend on `graph-odata-runtime` by path (a checkout of this repository's
+        /// `runtime/`) instead of by version from crates.io.
+        #[arg(long, value_name = "DIR")]
+        runtime_path: Option<PathBuf>,
         #[command(flatten)]
         selecting: Selecting,
         /// Cargo package name of the generated crate.
@@ -278,10 +282,23 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             out,
             client_out,
             base_url,
+            runtime_path,
             selecting,
             crate_name,
         } => {
             let mut g = generator(&input, &selecting).crate_name(&crate_name);
+            // The runtime dependency: by version, or by path relative to each crate.
+            let runtime_dep = |crate_dir: &Path, features: &str| match &runtime_path {
+                Some(p) => format!(
+                    "graph-odata-runtime = {{ path = \"{}\"{features} }}",
+                    relative(crate_dir, p)
+                ),
+                None => format!(
+                    "graph-odata-runtime = {{ version = \"{}\"{features} }}",
+                    env!("CARGO_PKG_VERSION")
+                ),
+            };
+            g = g.runtime_dependency(runtime_dep(&out, ", default-features = false"));
             if let Some(client_dir) = &client_out {
                 let client_name = client_dir
                     .file_name()
@@ -294,10 +311,7 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
                         "{crate_name} = {{ path = \"{}\" }}",
                         relative(client_dir, &out)
                     ),
-                    runtime_dependency: format!(
-                        "graph-odata-runtime = \"{}\"",
-                        env!("CARGO_PKG_VERSION")
-                    ),
+                    runtime_dependency: runtime_dep(client_dir, ""),
                     base_url,
                     ..Default::default()
                 });
