@@ -131,9 +131,16 @@ pub(crate) fn models_readme(plan: &Plan, info: &CrateInfo) -> Result<String> {
         Some(id) => {
             let ty = format_ident!("{}", plan.name(id).ident);
             let key = plan.model.key_of(id);
-            let key_field = plan.fields[&id]
-                .iter()
-                .find(|f| key.len() == 1 && f.wire == key[0]);
+            // The key is checked only when it is a string (`as_deref` below).
+            let key_field = plan.fields[&id].iter().find(|f| {
+                key.len() == 1
+                    && f.wire == key[0]
+                    && f.ty
+                        == crate::model::TypeRef {
+                            collection: false,
+                            target: Target::Primitive(Primitive::String),
+                        }
+            });
             let (json, check) = match key_field {
                 Some(f) => {
                     let field = super::ident(&f.ident);
