@@ -10,6 +10,11 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
+
+/// Generation allocates and frees many small strings and token trees; mimalloc handles that
+/// faster than the system allocator (measured in BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use csdl_codegen::{diagnostics, extract, inspect, write, Error, ErrorKind, Generator, Root};
 
 const EXAMPLES: &str = "\

@@ -41,6 +41,12 @@ fn decode_utf8(bytes: &[u8]) -> Result<&str> {
 /// Byte offsets where lines start: after `\n`, after `\r\n`, and after a lone `\r` (XML
 /// line-end handling).
 fn line_starts(text: &str) -> Vec<usize> {
+    if !text.contains('\r') {
+        // The common case, with std's fast search.
+        return std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+    }
     let bytes = text.as_bytes();
     let mut starts = vec![0];
     for (i, b) in bytes.iter().enumerate() {

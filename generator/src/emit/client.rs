@@ -924,6 +924,11 @@ fn operation_method(
     };
     let doc_http = http_doc(http, &suffix, templates);
     let kind = if is_action { "action" } else { "function" };
+    // Parameter names that collide after snake case get the naming rule's suffixes; `self`
+    // cannot be an argument name, so it is reserved.
+    let names: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
+    let param_idents =
+        crate::plan::naming::assign(&names, crate::plan::naming::Case::Snake, &["self"]);
     let bound = if op.binding.is_some() {
         "Bound"
     } else {
@@ -955,7 +960,7 @@ fn operation_method(
         let args: Vec<_> = op
             .parameters
             .iter()
-            .map(|p| ident(&snake(&p.name)))
+            .map(|p| ident(&param_idents[&p.name].ident))
             .collect();
         let types: Vec<_> = op
             .parameters
@@ -1018,7 +1023,7 @@ fn operation_method(
             let struct_name = format!("{}Parameters", type_name(&op.name));
             let s_ident = format_ident!("{}", struct_name);
             let fields = op.parameters.iter().map(|p| {
-                let f = ident(&snake(&p.name));
+                let f = ident(&param_idents[&p.name].ident);
                 let wire = &p.name;
                 let t = client_type(plan, &p.ty);
                 let doc = format!(" Parameter `{wire}`.");

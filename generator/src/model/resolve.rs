@@ -414,18 +414,31 @@ impl<'d> Resolver<'d> {
             }
         }
         // Properties may not repeat an inherited name.
+        // Own duplicates were rejected while reading; only types with a base can repeat a name.
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for i in 0..n {
             let id = TypeId(i);
-            let mut seen = BTreeMap::new();
-            let props = self.model.all_properties(id);
-            let navs = self.model.all_navigations(id);
-            let names = props
-                .iter()
-                .map(|(_, p)| (&p.name, p.pos))
-                .chain(navs.iter().map(|(_, n)| (&n.name, n.pos)));
-            for (name, pos) in names {
-                if seen.insert(name.clone(), ()).is_some() {
-                    return Err(duplicate_member(&self.model.types[i].name, name, pos));
+            if self.model.types[i]
+                .structured()
+                .and_then(|s| s.base)
+                .is_none()
+            {
+                continue;
+            }
+            seen.clear();
+            for t in self.model.lineage(id) {
+                let Some(s) = self.model.types[t.0].structured() else {
+                    continue;
+                };
+                let names = s
+                    .properties
+                    .iter()
+                    .map(|p| (p.name.as_str(), p.pos))
+                    .chain(s.navigations.iter().map(|n| (n.name.as_str(), n.pos)));
+                for (name, pos) in names {
+                    if !seen.insert(name) {
+                        return Err(duplicate_member(&self.model.types[i].name, name, pos));
+                    }
                 }
             }
         }
@@ -641,11 +654,14 @@ impl<'d> Resolver<'d> {
                 for subject in subjects {
                     let annotations = self.annotations_mut(subject);
                     for a in &block.annotations {
-                        let mut a = a.clone();
-                        if a.qualifier.is_none() {
+                        // The block's qualifier applies to annotations without their own.
+                        if a.qualifier.is_none() && block.qualifier.is_some() {
+                            let mut a = a.clone();
                             a.qualifier.clone_from(&block.qualifier);
+                            annotations.add(&a);
+                        } else {
+                            annotations.add(a);
                         }
-                        annotations.add(&a);
                     }
                 }
             }
