@@ -10,13 +10,12 @@
 //! already on the path, at most [`MAX_DEPTH`] segments deep), plus the structural collection
 //! properties the metadata marks updatable, media content and bound operations.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
-
-use heck::ToUpperCamelCase;
 
 use crate::csdl::OperationKind;
 use crate::model::{Model, Operation, Target, TypeId, TypeKind, TypeRef};
+use crate::paths::{self, Kind};
 use crate::select::{PathRoot, Selection};
 
 /// How deep the URL walk goes below a path root (as in the client emitter).
@@ -272,168 +271,11 @@ fn path_root_line(model: &Model, p: &PathRoot) -> String {
     )
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
-    Item,
-    Collection,
-    Property(String),
-}
-
-struct Builder {
-    ty: TypeId,
-    kind: Kind,
-    full: bool,
-    navs: BTreeMap<String, (TypeId, bool)>,
-    templates: BTreeSet<String>,
-}
-
-/// The URL walk of the client emitter, keyed by builder name as there.
-struct Walk<'a> {
-    model: &'a Model,
-    selection: &'a Selection,
-    builders: BTreeMap<String, Builder>,
-}
-
-fn builder_name(model: &Model, ty: TypeId, kind: &Kind) -> String {
-    let base = model.ty(ty).name.to_upper_camel_case();
-    match kind {
-        Kind::Item => format!("{base}RequestBuilder"),
-        Kind::Collection => format!("{base}CollectionRequestBuilder"),
-        Kind::Property(p) => format!("{base}{}RequestBuilder", p.to_upper_camel_case()),
-    }
-}
-
-impl Walk<'_> {
-    fn selected(&self, ty: TypeId) -> bool {
-        self.selection.types.contains(&ty)
-    }
-
-    fn ensure(&mut self, ty: TypeId, kind: Kind) -> String {
-        let name = builder_name(self.model, ty, &kind);
-        if !self.builders.contains_key(&name) {
-            let full = self.selected(ty);
-            let mut navs = BTreeMap::new();
-            if full && kind == Kind::Item {
-                for (_, n) in self.model.all_navigations(ty) {
-                    if let Some(t) = n.ty.type_id() {
-                        if self.selected(t) {
-                            navs.insert(n.name.clone(), (t, n.ty.collection));
-                        }
-                    }
-                }
-            }
-            self.builders.insert(
-                name.clone(),
-                Builder {
-                    ty,
-                    kind,
-                    full,
-                    navs,
-                    templates: BTreeSet::new(),
-                },
-            );
-        }
-        name
-    }
-
-    fn builder(&mut self, name: &str) -> &mut Builder {
-        self.builders.get_mut(name).expect("ensured before")
-    }
-
-    fn walk(&mut self, ty: TypeId, kind: Kind, template: String, depth: usize) {
-        let name = self.ensure(ty, kind.clone());
-        if !self.builder(&name).templates.insert(template.clone()) || depth >= MAX_DEPTH {
-            return;
-        }
-        match kind {
-            Kind::Collection => self.walk(ty, Kind::Item, format!("{template}/{{id}}"), depth + 1),
-            Kind::Item => {
-                let navs: Vec<_> = self.builder(&name).navs.clone().into_iter().collect();
-                for (nav, (target, collection)) in navs {
-                    if template.split('/').any(|s| s == nav) {
-                        continue; // a cycle through the same navigation
-                    }
-                    let k = if collection {
-                        Kind::Collection
-                    } else {
-                        Kind::Item
-                    };
-                    self.walk(target, k, format!("{template}/{nav}"), depth + 1);
-                }
-                for prop in updatable_collections(self.model, ty) {
-                    let n = self.ensure(ty, Kind::Property(prop.clone()));
-                    self.builder(&n)
-                        .templates
-                        .insert(format!("{template}/{prop}"));
-                }
-            }
-            Kind::Property(_) => {}
-        }
-    }
-}
-
-fn updatable_collections(model: &Model, ty: TypeId) -> Vec<String> {
-    model
-        .all_properties(ty)
-        .into_iter()
-        .filter(|(_, p)| p.ty.collection && p.annotations.update_method.is_some())
-        .map(|(_, p)| p.name.clone())
-        .collect()
-}
-
-fn update_method(model: &Model, ty: TypeId) -> String {
-    model
-        .lineage(ty)
-        .iter()
-        .rev()
-        .find_map(|t| model.ty(*t).annotations.update_method.clone())
-        .unwrap_or_else(|| "PATCH".into())
-}
-
 /// The URL paths a client generated from `selection` exposes, sorted by template.
 pub fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
-    let mut w = Walk {
-        model,
-        selection,
-        builders: BTreeMap::new(),
-    };
-    for path in &selection.paths {
-        let first_kind = if path.singleton {
-            Kind::Item
-        } else {
-            Kind::Collection
-        };
-        let mut ty = path.set_type;
-        let mut template = format!("/{}", path.set);
-        if path.steps.is_empty() {
-            // The set itself. (The client emitter's doc comments append a second `/{id}`
-            // here; the builders it generates address `/set` and `/set/{id}`.)
-            w.walk(ty, first_kind, template, 0);
-            continue;
-        }
-        let name = w.ensure(ty, first_kind);
-        w.builder(&name).templates.insert(template.clone());
-        if !path.singleton {
-            template.push_str("/{id}");
-        }
-        for step in &path.steps {
-            let item = w.ensure(ty, Kind::Item);
-            let b = w.builder(&item);
-            b.templates.insert(template.clone());
-            b.navs
-                .insert(step.name.clone(), (step.target, step.collection));
-            template = format!("{template}/{}", step.name);
-            ty = step.target;
-        }
-        let kind = match path.steps.last() {
-            Some(s) if s.collection => Kind::Collection,
-            _ => Kind::Item,
-        };
-        w.walk(ty, kind, template, 0);
-    }
-
+    let segments = paths::walk(model, selection);
     let mut urls = BTreeSet::new();
-    for b in w.builders.values() {
+    for b in segments.values() {
         let ty = model.ty(b.ty);
         let name = ty.qualified_name();
         for t in &b.templates {
@@ -448,7 +290,7 @@ pub fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
                 Kind::Item if b.full => {
                     add(
                         t.clone(),
-                        &format!("GET {} DELETE", update_method(model, b.ty)),
+                        &format!("GET {} DELETE", paths::update_method(model, b.ty)),
                         name.clone(),
                     );
                     let media = model

@@ -19,6 +19,7 @@ use super::{ident, render, CrateInfo};
 use crate::csdl::OperationKind;
 use crate::error::Result;
 use crate::model::{Operation, OperationId, Primitive, Target, TypeId, TypeKind, TypeRef};
+use crate::paths::{self, Kind, Segment as Builder};
 use crate::plan::naming::{snake, type_name};
 use crate::plan::{Plan, RustType};
 use crate::write::OutputFile;
@@ -41,25 +42,6 @@ pub struct ClientInfo {
     /// Hand-written examples copied into `examples/`: `(file name, source)`. They get
     /// `tokio` as a dev-dependency.
     pub examples: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
-    Item,
-    Collection,
-    Property(String),
-}
-
-#[derive(Debug)]
-struct Builder {
-    ty: TypeId,
-    kind: Kind,
-    /// Full builders belong to selected types; others only navigate.
-    full: bool,
-    /// Navigation methods: wire name -> (target type, collection).
-    navs: BTreeMap<String, (TypeId, bool)>,
-    /// URL templates that reach this builder.
-    templates: BTreeSet<String>,
 }
 
 fn builder_name(plan: &Plan, ty: TypeId, kind: &Kind) -> String {
@@ -89,93 +71,9 @@ fn builder_name(plan: &Plan, ty: TypeId, kind: &Kind) -> String {
 
 struct Ctx<'p, 'm> {
     plan: &'p Plan<'m>,
+    /// The request surface of the selection, by builder name.
     builders: BTreeMap<String, Builder>,
     params: BTreeMap<String, TokenStream>,
-}
-
-const MAX_DEPTH: usize = 8;
-
-impl Ctx<'_, '_> {
-    fn selected(&self, ty: TypeId) -> bool {
-        self.plan.selection.types.contains(&ty)
-    }
-
-    fn ensure(&mut self, ty: TypeId, kind: Kind) -> String {
-        let name = builder_name(self.plan, ty, &kind);
-        if !self.builders.contains_key(&name) {
-            let full = self.selected(ty);
-            let mut navs = BTreeMap::new();
-            if full && kind == Kind::Item {
-                for (_, n) in self.plan.model.all_navigations(ty) {
-                    if let Some(t) = n.ty.type_id() {
-                        if self.selected(t) {
-                            navs.insert(n.name.clone(), (t, n.ty.collection));
-                        }
-                    }
-                }
-            }
-            self.builders.insert(
-                name.clone(),
-                Builder {
-                    ty,
-                    kind,
-                    full,
-                    navs,
-                    templates: BTreeSet::new(),
-                },
-            );
-        }
-        name
-    }
-
-    /// Records `template` for the builder and walks its navigations.
-    fn walk(&mut self, ty: TypeId, kind: Kind, template: String, depth: usize) {
-        let name = self.ensure(ty, kind.clone());
-        let builder = self.builders.get_mut(&name).expect("ensured above");
-        if !builder.templates.insert(template.clone()) || depth >= MAX_DEPTH {
-            return;
-        }
-        match kind {
-            Kind::Collection => {
-                self.walk(ty, Kind::Item, format!("{template}/{{id}}"), depth + 1);
-            }
-            Kind::Item => {
-                let navs: Vec<_> = builder.navs.clone().into_iter().collect();
-                for (nav, (target, collection)) in navs {
-                    let seg = format!("{template}/{nav}");
-                    if template.split('/').filter(|s| *s == nav).count() > 0 {
-                        continue; // a cycle through the same navigation
-                    }
-                    let k = if collection {
-                        Kind::Collection
-                    } else {
-                        Kind::Item
-                    };
-                    self.walk(target, k, seg, depth + 1);
-                }
-                for prop in updatable_collections(self.plan, ty) {
-                    let t = format!("{template}/{prop}");
-                    let n = self.ensure(ty, Kind::Property(prop));
-                    self.builders
-                        .get_mut(&n)
-                        .expect("ensured above")
-                        .templates
-                        .insert(t);
-                }
-            }
-            Kind::Property(_) => {}
-        }
-    }
-}
-
-/// Structural collection properties the metadata marks updatable (`UpdateRestrictions`).
-fn updatable_collections(plan: &Plan, ty: TypeId) -> Vec<String> {
-    plan.model
-        .all_properties(ty)
-        .into_iter()
-        .filter(|(_, p)| p.ty.collection && p.annotations.update_method.is_some())
-        .map(|(_, p)| p.name.clone())
-        .collect()
 }
 
 /// The client type for a reference: models are reached through `models::`.
@@ -259,12 +157,16 @@ pub(crate) fn client_tokens(
     plan: &Plan,
     client: &ClientInfo,
 ) -> Result<(TokenStream, TokenStream)> {
+    let builders = paths::walk(plan.model, plan.selection)
+        .into_iter()
+        .map(|((ty, kind), segment)| (builder_name(plan, ty, &kind), segment))
+        .collect();
     let mut ctx = Ctx {
         plan,
-        builders: BTreeMap::new(),
+        builders,
         params: BTreeMap::new(),
     };
-    // Roots: entity sets / singletons, then the path's navigation steps.
+    // Root methods of the client: one per entity set or singleton a path starts from.
     let mut root_methods: BTreeMap<String, (TypeId, bool, String)> = BTreeMap::new();
     for path in &plan.selection.paths {
         let first_kind = if path.singleton {
@@ -280,38 +182,6 @@ pub(crate) fn client_tokens(
                 builder_name(plan, path.set_type, &first_kind),
             ),
         );
-        let mut ty = path.set_type;
-        let mut template = format!("/{}", path.set);
-        if path.steps.is_empty() {
-            // The root itself is the target: walk the set (or singleton) from its own URL.
-            ctx.walk(ty, first_kind, template, 0);
-            continue;
-        }
-        let name = ctx.ensure(ty, first_kind.clone());
-        ctx.builders
-            .get_mut(&name)
-            .expect("ensured")
-            .templates
-            .insert(template.clone());
-        if !path.singleton {
-            template.push_str("/{id}");
-        }
-        for step in &path.steps {
-            let item = ctx.ensure(ty, Kind::Item);
-            let b = ctx.builders.get_mut(&item).expect("ensured");
-            b.templates.insert(template.clone());
-            b.navs
-                .insert(step.name.clone(), (step.target, step.collection));
-            template = format!("{template}/{}", step.name);
-            ty = step.target;
-        }
-        let kind = match path.steps.last() {
-            Some(s) if s.collection => Kind::Collection,
-            Some(_) => Kind::Item,
-            None if path.singleton => Kind::Item,
-            None => Kind::Collection,
-        };
-        ctx.walk(ty, kind, template, 0);
     }
 
     let names: Vec<String> = ctx.builders.keys().cloned().collect();
@@ -595,7 +465,7 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
     match &b.kind {
         Kind::Item => {
             if let Some(t) = &model_ty {
-                let update = ty_update_method(plan, b.ty);
+                let update = paths::update_method(plan.model, b.ty);
                 let get_doc = http_doc("GET", "", &templates);
                 let upd_doc = http_doc(&update, "", &templates);
                 let del_doc = http_doc("DELETE", "", &templates);
@@ -676,7 +546,7 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
                 }
             }
             if b.full {
-                for prop in updatable_collections(plan, b.ty) {
+                for prop in paths::updatable_collections(plan.model, b.ty) {
                     let m = snake(&prop);
                     let method = ident(&m);
                     used.insert(m);
@@ -878,15 +748,6 @@ fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
             #(#methods)*
         }
     }
-}
-
-fn ty_update_method(plan: &Plan, ty: TypeId) -> String {
-    plan.model
-        .lineage(ty)
-        .iter()
-        .rev()
-        .find_map(|t| plan.model.ty(*t).annotations.update_method.clone())
-        .unwrap_or_else(|| "PATCH".into())
 }
 
 fn is_value_return(plan: &Plan, r: &TypeRef) -> bool {
