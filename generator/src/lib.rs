@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 pub use emit::ClientInfo;
 pub use error::{Error, ErrorKind, Pos, Result};
 pub use select::Root;
-pub use write::OutputFile;
+pub use write::{OutputFile, WriteMode};
 
 /// Generator settings; build with [`Generator::new`] and the setters, then call
 /// [`Generator::generate`].
@@ -98,14 +98,38 @@ fn timed<T>(
 }
 
 impl Output {
-    /// Writes the models crate into `dir` (replacing it atomically).
+    /// Writes the models crate into `dir` (replacing it atomically). An existing `dir` must
+    /// be empty or hold only an earlier output of the generator (see [`write`](mod@write)).
     pub fn write_models(&self, dir: impl AsRef<Path>) -> Result<()> {
         write::write_tree(dir.as_ref(), &self.models)
     }
 
-    /// Writes the client crate into `dir` (replacing it atomically).
+    /// Writes the client crate into `dir`, like [`Output::write_models`].
     pub fn write_client(&self, dir: impl AsRef<Path>) -> Result<()> {
         write::write_tree(dir.as_ref(), &self.client)
+    }
+
+    /// Writes the models crate and, when `client_dir` is given, the client crate: both or
+    /// neither. The two directories must not overlap. With [`WriteMode::OwnOutputOnly`] an
+    /// existing directory that holds files the generator did not write is an error and
+    /// nothing is written.
+    pub fn write(
+        &self,
+        models_dir: impl AsRef<Path>,
+        client_dir: Option<&Path>,
+        mode: WriteMode,
+    ) -> Result<()> {
+        let mut targets = vec![write::Target {
+            dir: models_dir.as_ref(),
+            files: &self.models,
+        }];
+        if let Some(dir) = client_dir {
+            targets.push(write::Target {
+                dir,
+                files: &self.client,
+            });
+        }
+        write::write_trees(&targets, mode)
     }
 }
 

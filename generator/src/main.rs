@@ -15,7 +15,9 @@ use clap::{Args, Parser, Subcommand};
 /// faster than the system allocator (measured in BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use csdl_codegen::{diagnostics, extract, inspect, write, Error, ErrorKind, Generator, Root};
+use csdl_codegen::{
+    diagnostics, extract, inspect, write, Error, ErrorKind, Generator, Root, WriteMode,
+};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -48,7 +50,9 @@ Examples:
   # Show warnings, the override report and stage timings:
   csdl-codegen generate --verbose --input graph-v1.0.csdl.xml --out models
 
-On an error, --out is left exactly as it was.";
+On an error, --out is left exactly as it was. An existing --out (or --client-out) is
+replaced only when it holds nothing but an earlier output of csdl-codegen; --force
+replaces it whatever it holds, --check compares without writing.";
 
 const EXTRACT_EXAMPLES: &str = "\
 Examples:
@@ -129,6 +133,10 @@ enum Command {
         #[arg(long, value_name = "CSDL")]
         input: PathBuf,
         /// The crate directory to create or replace.
+        ///
+        /// An existing directory is replaced only when it is empty or holds nothing but an
+        /// earlier output of csdl-codegen (the files its `.csdl-codegen.toml` lists);
+        /// otherwise nothing is written (see --force).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// Also write a client crate (request builders) into this directory; it depends on
@@ -151,6 +159,14 @@ enum Command {
         /// Cargo package name of the generated crate.
         #[arg(long, default_value = "graph-models")]
         crate_name: String,
+        /// Replace --out and --client-out even when they hold files that csdl-codegen did
+        /// not write; those files are deleted.
+        #[arg(long, conflicts_with = "check")]
+        force: bool,
+        /// Write nothing: compare what would be generated with --out (and --client-out) and
+        /// exit with status 1 when they differ.
+        #[arg(long)]
+        check: bool,
     },
     /// Print what a selection reaches: types, operations, path roots and URL paths.
     #[command(after_help = INSPECT_EXAMPLES)]
@@ -290,7 +306,29 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             runtime_path,
             selecting,
             crate_name,
+            force,
+            check,
         } => {
+            let mode = if force {
+                WriteMode::Force
+            } else {
+                WriteMode::OwnOutputOnly
+            };
+            // Refuse outputs that cannot be written safely before the (long) generation.
+            let dirs: Vec<&Path> = std::iter::once(out.as_path())
+                .chain(client_out.as_deref())
+                .collect();
+            let no_files: &[write::OutputFile] = &[];
+            let targets: Vec<write::Target<'_>> = dirs
+                .iter()
+                .map(|dir| write::Target {
+                    dir,
+                    files: no_files,
+                })
+                .collect();
+            if !check {
+                write::check_targets(&targets, mode)?;
+            }
             let mut g = generator(&input, &selecting).crate_name(&crate_name);
             // The runtime dependency: by version, or by path relative to each crate.
             let runtime_dep = |crate_dir: &Path, features: &str| match &runtime_path {
@@ -323,11 +361,29 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             }
             let output = g.generate()?;
             let mut timings = output.timings.clone();
-            let write_start = Instant::now();
-            write::write_tree(&out, &output.models)?;
-            if let Some(client_dir) = &client_out {
-                write::write_tree(client_dir, &output.client)?;
+            if check {
+                let mut stale = write::diff_tree(&out, &output.models);
+                if let Some(client_dir) = &client_out {
+                    stale.extend(write::diff_tree(client_dir, &output.client));
+                }
+                if stale.is_empty() {
+                    if verbosity != Verbosity::Quiet {
+                        eprintln!("up to date: {}", dirs_list(&dirs));
+                    }
+                    return Ok(());
+                }
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "the generated output differs from {} (rerun without --check to \
+                         update it):\n  {}",
+                        dirs_list(&dirs),
+                        stale.join("\n  ")
+                    ),
+                ));
             }
+            let write_start = Instant::now();
+            output.write(&out, client_out.as_deref(), mode)?;
             timings.push(("write", write_start.elapsed()));
             let notes = report_notes(&output.warnings, &output.overrides, verbosity);
             if verbosity == Verbosity::Verbose {
@@ -401,6 +457,12 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `a`, `a and b` for messages.
+fn dirs_list(dirs: &[&Path]) -> String {
+    let names: Vec<String> = dirs.iter().map(|d| format!("`{}`", d.display())).collect();
+    names.join(" and ")
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

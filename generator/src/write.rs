@@ -1,18 +1,35 @@
 //! Stage 6: write files.
 //!
-//! A generated crate directory is owned by the generator: it is replaced as a whole, through
-//! a temporary sibling directory that is renamed into place only after every file was
-//! written. A failure (or an interrupted run) leaves the previous directory as it was.
+//! The generator owns only what it wrote. Every output directory gets a manifest,
+//! [`MANIFEST`], that lists the files of the run; a later run replaces the directory only
+//! when it does not exist, is empty, or holds nothing but the files its manifest lists.
+//! Anything else (a user's notes, a cargo project, a `.git` directory, a file added next to
+//! generated ones) stops the run with an error listing those files, unless the caller forces
+//! it ([`WriteMode::Force`]).
+//!
+//! All directories of one run (models and client) are written into temporary siblings first
+//! and swapped in together after every file was written: both or neither. A failure before
+//! the swap leaves every output as it was. The swap itself is two renames per directory;
+//! between them the directory briefly does not exist, and a process killed there leaves the
+//! previous tree in a `.<name>.old-*` sibling.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// The name of the manifest written into every output directory.
+pub const MANIFEST: &str = ".csdl-codegen.toml";
+
+/// How many foreign files an ownership error lists by name.
+const LISTED_FOREIGN_FILES: usize = 5;
 
 /// One generated file, with a `/`-separated path relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
+    /// Path relative to the output directory, `/`-separated.
     pub path: String,
+    /// The whole text of the file.
     pub contents: String,
 }
 
@@ -26,6 +43,121 @@ impl OutputFile {
     }
 }
 
+/// Whether an existing directory that holds files the generator did not write may be
+/// replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WriteMode {
+    /// Replace a directory only when it is empty or holds only the generator's own output
+    /// (the files its manifest lists). The default.
+    #[default]
+    OwnOutputOnly,
+    /// Replace the directory whatever it holds (the CLI's `--force`).
+    Force,
+}
+
+/// One output directory and the files that make it up.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The directory, as the user named it (errors show it this way).
+    pub dir: &'a Path,
+    /// Its files, without the manifest (it is added).
+    pub files: &'a [OutputFile],
+}
+
+/// The manifest's text for `files`: a sorted TOML list of their paths.
+pub fn manifest(files: &[OutputFile]) -> String {
+    let mut paths: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| *p != MANIFEST)
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let mut text = String::from(
+        "# Written by csdl-codegen: the files it generated in this directory. It replaces the\n\
+         # directory only while it holds these files and nothing else; regenerate instead of\n\
+         # editing them.\nfiles = [\n",
+    );
+    for p in paths {
+        // A JSON string is a valid TOML basic string (same escapes, `\\uXXXX` included).
+        text.push_str("    ");
+        text.push_str(&serde_json::Value::from(p).to_string());
+        text.push_str(",\n");
+    }
+    text.push_str("]\n");
+    text
+}
+
+#[derive(serde::Deserialize)]
+struct Manifest {
+    files: Vec<String>,
+}
+
+/// Replaces `dir` with exactly `files` (plus the manifest), refusing a directory that holds
+/// files the generator did not write.
+pub fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
+    write_trees(&[Target { dir, files }], WriteMode::OwnOutputOnly)
+}
+
+/// Checks that `targets` can be written without losing anything: no output is a file or
+/// inside one, no two outputs overlap, and (unless forced) each existing directory holds
+/// only the generator's own output. [`write_trees`] runs it first; front ends call it
+/// before generating so that a mistake is reported at once.
+pub fn check_targets(targets: &[Target<'_>], mode: WriteMode) -> Result<()> {
+    for t in targets {
+        check_not_a_file(t.dir)?;
+    }
+    for (i, a) in targets.iter().enumerate() {
+        for b in &targets[i + 1..] {
+            let (ra, rb) = (resolved(a.dir), resolved(b.dir));
+            if ra.starts_with(&rb) || rb.starts_with(&ra) {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "the output directories `{}` and `{}` overlap: each crate needs a \
+                         directory of its own, neither inside the other",
+                        a.dir.display(),
+                        b.dir.display()
+                    ),
+                ));
+            }
+        }
+    }
+    if mode == WriteMode::OwnOutputOnly {
+        for t in targets {
+            check_owned(t.dir)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes every target, all or nothing: each is staged in a temporary sibling, and only when
+/// all of them were written completely are they swapped in.
+pub fn write_trees(targets: &[Target<'_>], mode: WriteMode) -> Result<()> {
+    check_targets(targets, mode)?;
+    let mut staged: Vec<(PathBuf, &Target<'_>)> = Vec::new();
+    let mut result = Ok(());
+    for t in targets {
+        match stage(t) {
+            Ok(staging) => staged.push((staging, t)),
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    if result.is_ok() {
+        result = swap_all(&staged);
+    }
+    for (staging, _) in &staged {
+        if staging.exists() {
+            let _ = fs::remove_dir_all(staging);
+        }
+    }
+    result
+}
+
+/// A hidden sibling of `dir` that no other writer uses.
 fn sibling(dir: &Path, tag: &str) -> Result<PathBuf> {
     let name = dir.file_name().ok_or_else(|| {
         Error::new(
@@ -35,79 +167,263 @@ fn sibling(dir: &Path, tag: &str) -> Result<PathBuf> {
         .in_file(dir)
     })?;
     let parent = dir.parent().unwrap_or_else(|| Path::new("."));
-    let mut n = format!(".{}.{tag}-{}", name.to_string_lossy(), std::process::id());
     // Two writers in one process (tests) must not share a temporary directory.
     static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let c = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    n.push_str(&format!("-{c}"));
-    Ok(parent.join(n))
+    Ok(parent.join(format!(
+        ".{}.{tag}-{}-{c}",
+        name.to_string_lossy(),
+        std::process::id()
+    )))
 }
 
-/// Replaces `dir` with exactly `files`, atomically as seen by readers of `dir`: either the
-/// old tree or the new one, never a mix.
-pub fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(Error::new(
-            ErrorKind::Io,
-            "the output path exists and is not a directory; it is left as it is",
-        )
-        .in_file(dir));
-    }
-    let staging = sibling(dir, "new")?;
-    if let Some(parent) = staging.parent() {
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
-    }
-    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, dir));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn write_all(root: &Path, files: &[OutputFile]) -> Result<()> {
-    for file in files {
-        let rel = Path::new(&file.path);
-        if rel.is_absolute()
-            || rel
-                .components()
-                .any(|c| matches!(c, std::path::Component::ParentDir))
-        {
-            return Err(Error::new(
-                ErrorKind::Config,
-                "generated path escapes the output directory",
-            )
-            .named(&file.path));
+/// `dir` made absolute with `.` and `..` removed and symbolic links of the part that
+/// exists resolved, so that two spellings of one directory compare equal.
+fn resolved(dir: &Path) -> PathBuf {
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
         }
-        let path = root.join(rel);
-        if let Some(parent) = path.parent() {
+    }
+    // Canonicalize the longest existing prefix, then add the rest back.
+    let mut rest = Vec::new();
+    let mut head = lexical.clone();
+    loop {
+        if let Ok(canon) = head.canonicalize() {
+            let mut out = canon;
+            out.extend(rest.iter().rev());
+            return out;
+        }
+        match (head.file_name().map(|n| n.to_os_string()), head.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                head = parent.to_path_buf();
+            }
+            _ => return lexical,
+        }
+    }
+}
+
+/// The output must be a directory or not exist, and no path above it may be a file.
+fn check_not_a_file(dir: &Path) -> Result<()> {
+    let mut current = Some(dir);
+    while let Some(p) = current {
+        if p.as_os_str().is_empty() {
+            break;
+        }
+        match fs::metadata(p) {
+            Ok(m) if m.is_dir() => return Ok(()),
+            Ok(_) if p == dir => {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    "the output path is a file, not a directory; it is left as it is",
+                )
+                .in_file(dir))
+            }
+            Ok(_) => {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!(
+                        "`{}` is a file, so the output directory `{}` cannot be created in it",
+                        p.display(),
+                        dir.display()
+                    ),
+                )
+                .in_file(p))
+            }
+            Err(_) => current = p.parent(),
+        }
+    }
+    Ok(())
+}
+
+/// Every file below `dir` (symbolic links included, not followed), as sorted `/`-separated
+/// relative paths. Directories are not listed: an empty one holds nothing to lose.
+fn files_below(dir: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = fs::read_dir(&d).map_err(|e| Error::io(&d, &e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&d, &e))?;
+            let path = entry.path();
+            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            if is_dir {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                found.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// An existing `dir` may be replaced when it holds no file, or only its manifest and files
+/// that manifest lists.
+fn check_owned(dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let present = files_below(dir)?;
+    if present.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = fs::read_to_string(dir.join(MANIFEST))
+        .ok()
+        .and_then(|text| toml::from_str::<Manifest>(&text).ok())
+        .map(|m| m.files)
+        .unwrap_or_default();
+    let has_manifest = present.iter().any(|p| p == MANIFEST) && !listed.is_empty();
+    let foreign: Vec<&String> = present
+        .iter()
+        .filter(|p| !(has_manifest && (*p == MANIFEST || listed.contains(p))))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    // A top-level directory with nothing of the generator's in it is named once (`.git/`,
+    // not each of its files); a foreign file among generated ones is named in full.
+    let mut entries: Vec<String> = Vec::new();
+    for p in &foreign {
+        let entry = match p.split_once('/') {
+            Some((first, _)) => {
+                let dir = format!("{first}/");
+                let shared = has_manifest && listed.iter().any(|l| l.starts_with(&dir));
+                if shared {
+                    p.to_string()
+                } else {
+                    dir
+                }
+            }
+            None => p.to_string(),
+        };
+        if !entries.contains(&entry) {
+            entries.push(entry);
+        }
+    }
+    let mut names: Vec<String> = entries.iter().take(LISTED_FOREIGN_FILES).cloned().collect();
+    if entries.len() > LISTED_FOREIGN_FILES {
+        names.push(format!("and {} more", entries.len() - LISTED_FOREIGN_FILES));
+    }
+    let why = if has_manifest {
+        format!("files that csdl-codegen did not write (its {MANIFEST} does not list them)")
+    } else {
+        format!("files and no {MANIFEST} that says csdl-codegen wrote them")
+    };
+    Err(Error::new(
+        ErrorKind::Config,
+        format!(
+            "the output directory holds {why}: {}. Nothing was written. Choose another \
+             directory, move those files away, or pass --force (in the library: WriteMode::Force) to replace \
+             the directory with everything in it",
+            names.join(", ")
+        ),
+    )
+    .in_file(dir))
+}
+
+/// Writes the files of `target` into a new temporary sibling and returns its path. Errors
+/// name the file as the user will see it (`dir/rel`), not the temporary directory.
+fn stage(target: &Target<'_>) -> Result<PathBuf> {
+    let staging = sibling(target.dir, "new")?;
+    if let Some(parent) = staging.parent() {
+        if !parent.as_os_str().is_empty() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
-        fs::write(&path, &file.contents).map_err(|e| Error::io(&path, &e))?;
     }
-    Ok(())
+    let user_path = |rel: &Path| target.dir.join(rel);
+    let manifest_file = OutputFile::new(MANIFEST, manifest(target.files));
+    let result = (|| {
+        fs::create_dir(&staging).map_err(|e| Error::io(target.dir, &e))?;
+        for file in target.files.iter().chain([&manifest_file]) {
+            let rel = Path::new(&file.path);
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+            {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    "generated path escapes the output directory",
+                )
+                .named(&file.path));
+            }
+            let path = staging.join(rel);
+            if let (Some(parent), Some(rel_parent)) = (path.parent(), rel.parent()) {
+                fs::create_dir_all(parent).map_err(|e| Error::io(&user_path(rel_parent), &e))?;
+            }
+            fs::write(&path, &file.contents).map_err(|e| Error::io(&user_path(rel), &e))?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => Ok(staging),
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            Err(e)
+        }
+    }
 }
 
-fn swap_in(staging: &Path, dir: &Path) -> Result<()> {
-    if dir.exists() {
-        let old = sibling(dir, "old")?;
-        fs::rename(dir, &old).map_err(|e| Error::io(dir, &e))?;
+/// Swaps every staged directory in. If one swap fails, the ones already done are undone, so
+/// every output keeps its previous tree.
+fn swap_all(staged: &[(PathBuf, &Target<'_>)]) -> Result<()> {
+    // (output directory, where its previous tree went)
+    let mut done: Vec<(&Path, Option<PathBuf>, &Path)> = Vec::new();
+    for (staging, target) in staged {
+        let dir = target.dir;
+        let old = if dir.exists() {
+            let old = sibling(dir, "old")?;
+            if let Err(e) = fs::rename(dir, &old) {
+                undo(&done);
+                return Err(Error::io(dir, &e));
+            }
+            Some(old)
+        } else {
+            None
+        };
         if let Err(e) = fs::rename(staging, dir) {
-            // Put the previous tree back before reporting.
-            let _ = fs::rename(&old, dir);
+            if let Some(old) = &old {
+                let _ = fs::rename(old, dir);
+            }
+            undo(&done);
             return Err(Error::io(dir, &e));
         }
-        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, &e))?;
-    } else {
-        fs::rename(staging, dir).map_err(|e| Error::io(dir, &e))?;
+        done.push((dir, old, staging));
+    }
+    for (_, old, _) in &done {
+        if let Some(old) = old {
+            fs::remove_dir_all(old).map_err(|e| Error::io(old, &e))?;
+        }
     }
     Ok(())
 }
 
-/// Compares `dir` with `files`; returns one line per difference (empty when up to date).
+/// Puts back the previous trees of swaps already done (the new trees go back to their
+/// staging paths, which the caller removes).
+fn undo(done: &[(&Path, Option<PathBuf>, &Path)]) {
+    for (dir, old, staging) in done.iter().rev() {
+        let _ = fs::rename(dir, staging);
+        if let Some(old) = old {
+            let _ = fs::rename(old, dir);
+        }
+    }
+}
+
+/// Compares `dir` with `files` and their manifest; returns one line per difference (empty
+/// when up to date). Nothing is written.
 pub fn diff_tree(dir: &Path, files: &[OutputFile]) -> Vec<String> {
     let mut problems = Vec::new();
+    let manifest_file = OutputFile::new(MANIFEST, manifest(files));
     let mut expected: Vec<&str> = Vec::new();
-    for file in files {
+    for file in files.iter().chain([&manifest_file]) {
         expected.push(&file.path);
         match fs::read_to_string(dir.join(&file.path)) {
             Ok(text) if text == file.contents => {}
@@ -115,22 +431,9 @@ pub fn diff_tree(dir: &Path, files: &[OutputFile]) -> Vec<String> {
             Err(_) => problems.push(format!("missing: {}", dir.join(&file.path).display())),
         }
     }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&d) else {
-            continue;
-        };
-        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(rel) = path.strip_prefix(dir) {
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                if !expected.contains(&rel.as_str()) {
-                    problems.push(format!("not generated: {}", path.display()));
-                }
-            }
+    for rel in files_below(dir).unwrap_or_default() {
+        if !expected.contains(&rel.as_str()) {
+            problems.push(format!("not generated: {}", dir.join(&rel).display()));
         }
     }
     problems.sort();

@@ -11,12 +11,8 @@ use std::process::{Command, Output};
 
 use csdl_codegen::{csdl, inspect, model, overrides, select, ClientInfo, Generator, Root};
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod support;
+use support::workspace_root;
 
 /// The binary, run from the workspace root, without colour.
 fn cli() -> Command {

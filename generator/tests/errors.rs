@@ -4,11 +4,13 @@
 //! on stderr with the offending name, and the output directory untouched. For the library:
 //! the right [`ErrorKind`], position, name and file.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use csdl_codegen::{ErrorKind, Generator, Pos, Root};
+
+mod support;
+use support::{entries, tree};
 
 const HEAD: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
 <edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n  \
@@ -100,34 +102,6 @@ impl Case {
     }
 }
 
-/// Every file under `dir`, by `/`-separated relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy();
-                out.insert(rel.replace('\\', "/"), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
-
-/// Entry names directly in `dir`.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 struct Setup {
     _dir: tempfile::TempDir,
     root: PathBuf,
@@ -148,10 +122,7 @@ fn setup(case: &Case) -> Setup {
     });
     // A previous output tree that a failed run must leave alone.
     let out = root.join("models");
-    std::fs::create_dir_all(out.join("src/nested")).unwrap();
-    std::fs::write(out.join("Cargo.toml"), "# previous run\n").unwrap();
-    std::fs::write(out.join("src/lib.rs"), "// previous lib\n").unwrap();
-    std::fs::write(out.join("src/nested/marker.txt"), "marker\n").unwrap();
+    support::previous_tree(&out);
     Setup {
         _dir: dir,
         root,

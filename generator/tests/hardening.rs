@@ -12,11 +12,14 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use csdl_codegen::{csdl, model, ErrorKind, Generator, OutputFile, Pos, Root};
+
+mod support;
+use support::{as_tree, entries, previous_tree, tree, workspace_root};
 
 // ---------------------------------------------------------------------------------------
 // A per-thread peak-allocation counter: reading, resolving and planning run on the calling
@@ -101,13 +104,6 @@ const THING: &str = concat!(
     "        <Property Name=\"label\" Type=\"Edm.String\"/>\n",
     "      </EntityType>\n",
 );
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 /// The feature fixtures (small, valid, each exercising one CSDL feature).
 fn fixtures() -> Vec<(String, String)> {
@@ -197,50 +193,6 @@ fn assert_cli_error(code: Option<i32>, stderr: &str, input: &Path, pos: Option<P
         stderr.starts_with(&prefix),
         "expected {prefix:?} in:\n{stderr}"
     );
-}
-
-/// Every file under `dir`, by `/`-separated relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy();
-                out.insert(rel.replace('\\', "/"), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
-
-fn as_tree(files: &[OutputFile]) -> BTreeMap<String, Vec<u8>> {
-    files
-        .iter()
-        .map(|f| (f.path.clone(), f.contents.clone().into_bytes()))
-        .collect()
-}
-
-/// Entry names directly in `dir`, sorted.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-/// A previous generated tree for the write tests to protect.
-fn previous_tree(out: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::create_dir_all(out.join("src/nested")).unwrap();
-    std::fs::write(out.join("Cargo.toml"), "# previous run\n").unwrap();
-    std::fs::write(out.join("src/lib.rs"), "// previous lib\n").unwrap();
-    std::fs::write(out.join("src/nested/marker.txt"), "marker\n").unwrap();
-    tree(out)
 }
 
 fn number_of_lines(text: &str) -> u32 {

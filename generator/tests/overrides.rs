@@ -1,17 +1,11 @@
 //! The override file: what it changes in the pinned inputs, and how bad files fail.
 
-use std::path::{Path, PathBuf};
-
 use csdl_codegen::model::{resolve, Model, TypeKind};
 use csdl_codegen::overrides::Overrides;
 use csdl_codegen::{ErrorKind, Generator, Output, Pos, Root};
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod support;
+use support::workspace_root;
 
 const V1: &str = "specs/graph-v1.0.sync.csdl.xml";
 const BETA: &str = "specs/graph-beta.sync.csdl.xml";

@@ -3,31 +3,48 @@
 
 use std::process::ExitCode;
 
-use csdl_codegen::{write, Root};
+use std::path::PathBuf;
+
+use csdl_codegen::{write, OutputFile, Root, WriteMode};
 use xtask::{api_diff, generate, jobs, workspace_root};
 
 fn codegen(check: bool) -> Result<(), String> {
     let root = workspace_root();
     let mut stale = Vec::new();
     for job in jobs(&root) {
-        for (dir, files) in generate(&root, &job).map_err(|e| e.to_string())? {
-            let out = root.join(&dir);
-            if check {
-                stale.extend(write::diff_tree(&out, &files));
-            } else {
-                let before = api_diff::surface_of_dir(&out);
-                let after = api_diff::surface_of_files(
-                    files.iter().map(|f| (f.path.as_str(), f.contents.as_str())),
-                );
-                write::write_tree(&out, &files).map_err(|e| e.to_string())?;
-                let (lines, bump) = api_diff::report(&before, &after);
-                eprintln!("wrote {} ({} files): {bump}", dir.display(), files.len());
-                for line in lines.iter().take(40) {
-                    eprintln!("  {line}");
-                }
-                if lines.len() > 40 {
-                    eprintln!("  ... and {} more", lines.len() - 40);
-                }
+        let trees = generate(&root, &job).map_err(|e| e.to_string())?;
+        let trees: Vec<(PathBuf, Vec<OutputFile>)> = trees
+            .into_iter()
+            .map(|(dir, files)| (root.join(dir), files))
+            .collect();
+        if check {
+            for (out, files) in &trees {
+                stale.extend(write::diff_tree(out, files));
+            }
+            continue;
+        }
+        let before: Vec<_> = trees
+            .iter()
+            .map(|(out, _)| api_diff::surface_of_dir(out))
+            .collect();
+        // The models and client crates of a job are swapped in together.
+        let targets: Vec<write::Target<'_>> = trees
+            .iter()
+            .map(|(dir, files)| write::Target { dir, files })
+            .collect();
+        write::write_trees(&targets, WriteMode::OwnOutputOnly).map_err(|e| e.to_string())?;
+        for ((out, files), before) in trees.iter().zip(&before) {
+            let after = api_diff::surface_of_files(
+                files.iter().map(|f| (f.path.as_str(), f.contents.as_str())),
+            );
+            let (lines, bump) = api_diff::report(before, &after);
+            let dir = out.strip_prefix(&root).unwrap_or(out);
+            eprintln!("wrote {} ({} files): {bump}", dir.display(), files.len());
+            for line in lines.iter().take(40) {
+                eprintln!("  {line}");
+            }
+            if lines.len() > 40 {
+                eprintln!("  ... and {} more", lines.len() - 40);
             }
         }
     }
