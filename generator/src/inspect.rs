@@ -5,21 +5,17 @@
 //! The report is deterministic: every list is sorted (types and operations by qualified
 //! name, URL paths by template), path roots keep the order they were given in.
 //!
-//! The URL paths follow the walk of the client emitter (`emit/client.rs`): from each path
-//! root, through the navigation properties of selected entity types (skipping a navigation
-//! already on the path, at most [`MAX_DEPTH`] segments deep), plus the structural collection
-//! properties the metadata marks updatable, media content and bound operations.
+//! The URL paths are those of the client's request builders ([`Surface`]): the canonical
+//! (first, shortest) URL of each builder, plus media content and bound operations. A
+//! builder reached by several paths is listed once.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::csdl::OperationKind;
 use crate::model::{Model, Operation, Target, TypeId, TypeKind, TypeRef};
-use crate::paths::{self, Kind};
+use crate::plan::surface::{update_method, BuilderKind, Surface};
 use crate::select::{PathRoot, Selection};
-
-/// How deep the URL walk goes below a path root (as in the client emitter).
-pub const MAX_DEPTH: usize = 8;
 
 /// One URL a client exposes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -271,99 +267,78 @@ fn path_root_line(model: &Model, p: &PathRoot) -> String {
     )
 }
 
-/// The URL paths a client generated from `selection` exposes, sorted by template.
+/// The URL paths a client generated from `selection` exposes: the canonical URL of each
+/// request builder (see [`Surface`]), its media content and its bound operations, sorted by
+/// template. Other URLs that reach the same builder are not listed (their number can grow
+/// exponentially with the depth of the navigation graph).
 pub fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
-    let segments = paths::walk(model, selection);
+    let surface = Surface::new(model, selection);
     let mut urls = BTreeSet::new();
-    for b in segments.values() {
-        let ty = model.ty(b.ty);
-        let name = ty.qualified_name();
-        for t in &b.templates {
-            let mut add = |template: String, methods: &str, what: String| {
-                urls.insert(UrlPath {
-                    template,
-                    methods: methods.to_string(),
-                    what,
-                });
-            };
-            match &b.kind {
-                Kind::Item if b.full => {
-                    add(
-                        t.clone(),
-                        &format!("GET {} DELETE", paths::update_method(model, b.ty)),
-                        name.clone(),
-                    );
-                    let media = model
-                        .lineage(b.ty)
-                        .iter()
-                        .any(|l| model.ty(*l).structured().is_some_and(|s| s.has_stream));
-                    if media {
-                        add(
-                            format!("{t}/$value"),
-                            "GET PUT DELETE",
-                            format!("media content of {name}"),
-                        );
-                    }
-                }
-                Kind::Item => add(t.clone(), "-", format!("{name} (navigation only)")),
-                Kind::Collection if b.full => {
-                    add(t.clone(), "GET POST", format!("collection of {name}"))
-                }
-                Kind::Collection => add(
+    for b in &surface.builders {
+        let name = model.ty(b.ty).qualified_name();
+        let t = &b.canonical;
+        let also = match b.other_parents {
+            0 => String::new(),
+            1 => " (+1 other path)".to_string(),
+            n => format!(" (+{n} other paths)"),
+        };
+        let mut add = |template: String, methods: &str, what: String| {
+            urls.insert(UrlPath {
+                template,
+                methods: methods.to_string(),
+                what: format!("{what}{also}"),
+            });
+        };
+        match &b.kind {
+            BuilderKind::Item if b.full => {
+                add(
                     t.clone(),
-                    "-",
-                    format!("collection of {name} (navigation only)"),
-                ),
-                Kind::Property(prop) => {
-                    let method = model
-                        .all_properties(b.ty)
-                        .into_iter()
-                        .find(|(_, p)| &p.name == prop)
-                        .and_then(|(_, p)| p.annotations.update_method.clone())
-                        .unwrap_or_else(|| "PUT".into());
+                    &format!("GET {} DELETE", update_method(model, b.ty)),
+                    name.clone(),
+                );
+                let media = model
+                    .lineage(b.ty)
+                    .iter()
+                    .any(|l| model.ty(*l).structured().is_some_and(|s| s.has_stream));
+                if media {
                     add(
-                        t.clone(),
-                        &format!("GET {method}"),
-                        format!("property `{prop}` of {name}"),
+                        format!("{t}/$value"),
+                        "GET PUT DELETE",
+                        format!("media content of {name}"),
                     );
                 }
             }
-            let collection = match b.kind {
-                Kind::Item => false,
-                Kind::Collection => true,
-                Kind::Property(_) => continue,
+            BuilderKind::Item => add(t.clone(), "-", format!("{name} (navigation only)")),
+            BuilderKind::Collection if b.full => {
+                add(t.clone(), "GET POST", format!("collection of {name}"))
+            }
+            BuilderKind::Collection => add(
+                t.clone(),
+                "-",
+                format!("collection of {name} (navigation only)"),
+            ),
+            BuilderKind::Property(prop) => {
+                let method = model
+                    .all_properties(b.ty)
+                    .into_iter()
+                    .find(|(_, p)| &p.name == prop)
+                    .and_then(|(_, p)| p.annotations.update_method.clone())
+                    .unwrap_or_else(|| "PUT".into());
+                add(
+                    t.clone(),
+                    &format!("GET {method}"),
+                    format!("property `{prop}` of {name}"),
+                );
+            }
+        }
+        for op in &b.operations {
+            let op = &model.operations[op.0];
+            let (method, template, kind) = match op.kind {
+                OperationKind::Action => ("POST", format!("{t}/{}", op.name), "action"),
+                OperationKind::Function => ("GET", format!("{t}/{}(...)", op.name), "function"),
             };
-            if !b.full {
-                continue;
-            }
-            for op in bound_operations(model, selection, b.ty, collection) {
-                let (method, template, kind) = match op.kind {
-                    OperationKind::Action => ("POST", format!("{t}/{}", op.name), "action"),
-                    OperationKind::Function => ("GET", format!("{t}/{}(...)", op.name), "function"),
-                };
-                add(template, method, format!("{kind} {}", op.qualified_name()));
-            }
+            add(template, method, format!("{kind} {}", op.qualified_name()));
         }
     }
     urls.into_iter().collect()
-}
-
-/// Selected operations bound to `ty` (or a base type of it), single or collection.
-fn bound_operations<'m>(
-    model: &'m Model,
-    selection: &Selection,
-    ty: TypeId,
-    collection: bool,
-) -> Vec<&'m Operation> {
-    let lineage = model.lineage(ty);
-    selection
-        .operations
-        .iter()
-        .map(|id| &model.operations[id.0])
-        .filter(|op| {
-            op.binding.as_ref().is_some_and(|b| {
-                b.collection == collection && b.type_id().is_some_and(|t| lineage.contains(&t))
-            })
-        })
-        .collect()
 }

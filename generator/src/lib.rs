@@ -25,7 +25,6 @@ pub mod extract;
 pub mod inspect;
 pub mod model;
 pub mod overrides;
-pub mod paths;
 pub mod plan;
 pub mod select;
 pub mod write;

@@ -450,21 +450,25 @@ fn inspect_is_deterministic() {
     assert_eq!(runs.len(), 1);
 }
 
-/// `(METHOD, URL)` pairs and path templates the client emitter documents in `builders.rs`.
+/// `(METHOD, URL)` pairs and builder URLs the client emitter documents in `builders.rs`:
+/// `/// URL: `...`` on a builder type (not indented), `/// HTTP: `METHOD url`` on methods.
 fn documented_urls(builders: &str) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
     let mut http = BTreeSet::new();
     let mut paths = BTreeSet::new();
     for line in builders.lines() {
-        let Some(item) = line
-            .trim()
-            .strip_prefix("/// - `")
-            .and_then(|l| l.strip_suffix('`'))
-        else {
-            continue;
+        let quoted = |prefix: &str| {
+            line.trim()
+                .strip_prefix(prefix)
+                .and_then(|l| l.strip_prefix('`'))
+                .and_then(|l| l.strip_suffix('`'))
+                .map(str::to_string)
         };
-        if item.starts_with('/') {
-            paths.insert(item.to_string());
-        } else if let Some((methods, url)) = item.split_once(' ') {
+        if line.starts_with("/// URL: ") {
+            paths.extend(quoted("/// URL: "));
+        } else if let Some(item) = quoted("/// HTTP: ") {
+            let Some((methods, url)) = item.split_once(' ') else {
+                continue;
+            };
             if url.ends_with("/$count") {
                 continue; // `count()`: not listed by inspect
             }

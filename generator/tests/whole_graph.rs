@@ -2,18 +2,15 @@
 //! from the full Graph metadata gives the same crates as generating it from the subset.
 //!
 //! The full files live outside the repository, in `../shared/specs/` (relative to the
-//! workspace root); CI has them. Without them these tests say so on stderr and pass.
+//! workspace root); CI has them and fails without them. Elsewhere, without them, these tests
+//! say so on stderr and pass.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use csdl_codegen::{ClientInfo, Generator, OutputFile, Root};
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod support;
+use support::workspace_root;
 
 /// Models and client files generated from `input` with the synchronization roots and the
 /// override file. Both runs of a comparison use the same labels, so only the selection and
@@ -103,6 +100,12 @@ fn assert_same(what: &str, full: &[OutputFile], pinned: &[OutputFile], strict: b
 fn compare(full_name: &str, pinned: &str, strict: bool) {
     let full = workspace_root().join("../shared/specs").join(full_name);
     if !full.exists() {
+        // CI has the files: there, a missing one is a failure, never a silent pass.
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+            "{} is absent in CI",
+            full.display()
+        );
         eprintln!(
             "SKIPPED: {} is absent; the pinned {pinned} was not checked against the full metadata",
             full.display()

@@ -45,7 +45,7 @@ pub use credential::{AccessToken, BoxFuture, Secret, StaticTokenCredential, Toke
 #[cfg(feature = "client")]
 pub use error::{DecodeError, Error, HttpError, InnerError, ODataError};
 #[cfg(feature = "client")]
-pub use path::{ODataLiteral, ODataPath};
+pub use path::{ODataLiteral, ODataPath, ToODataLiteral};
 #[cfg(feature = "client")]
 pub use request::{Media, Page, PreparedRequest, Request};
 #[cfg(feature = "client")]

@@ -6,6 +6,11 @@
 
 use std::fmt;
 
+use serde::Serialize;
+
+use crate::edm;
+use crate::error::Error;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
@@ -146,6 +151,24 @@ impl ODataPath {
         ODataPath(s)
     }
 
+    /// Appends a function call whose arguments come from typed values: each argument is
+    /// `(name, Some(literal))`, or `(name, None)` for an optional parameter left out (it is
+    /// omitted from the URL). The first argument whose literal could not be made (a
+    /// structured value that did not serialize) is the error.
+    pub fn function<'a>(
+        &self,
+        qualified_or_plain_name: &str,
+        args: impl IntoIterator<Item = (&'a str, Option<Result<ODataLiteral, Error>>)>,
+    ) -> Result<Self, Error> {
+        let mut params = Vec::new();
+        for (name, value) in args {
+            if let Some(value) = value {
+                params.push((name, value?));
+            }
+        }
+        Ok(self.operation(qualified_or_plain_name, &params))
+    }
+
     /// Appends an action (no parentheses): `/microsoft.graph.sendMail`. The parameters go in
     /// the request body.
     pub fn action(&self, qualified_or_plain_name: &str) -> Self {
@@ -194,6 +217,37 @@ pub enum ODataLiteral {
 }
 
 impl ODataLiteral {
+    /// The literal of a primitive value (strings, numbers, booleans and the
+    /// [`edm`](crate::edm) types), as a `Result` so that it lines up with the literals that
+    /// can fail in [`ODataPath::function`] arguments. It never fails.
+    pub fn of<T: ToODataLiteral + ?Sized>(value: &T) -> Result<ODataLiteral, Error> {
+        Ok(value.to_odata_literal())
+    }
+
+    /// The literal of an enumeration member, qualified by its type:
+    /// `microsoft.graph.color'red'`, flags as `ns.access'read,write'`. `value` displays as the
+    /// member name(s), as generated enums do.
+    pub fn enum_member(
+        qualified_type: &str,
+        value: &impl fmt::Display,
+    ) -> Result<ODataLiteral, Error> {
+        Ok(ODataLiteral::enum_literal(qualified_type, value))
+    }
+
+    /// [`enum_member`](Self::enum_member) without the `Result` (for keys).
+    pub fn enum_literal(qualified_type: &str, value: &impl fmt::Display) -> ODataLiteral {
+        let members = value.to_string().replace(", ", ",").replace('\'', "''");
+        ODataLiteral::Raw(format!("{qualified_type}'{members}'"))
+    }
+
+    /// A structured value or a collection written as its JSON text (OData's JSON literal in
+    /// a function call). A value that does not serialize is an error, never an empty literal.
+    pub fn json(value: &impl Serialize) -> Result<ODataLiteral, Error> {
+        serde_json::to_string(value)
+            .map(ODataLiteral::Raw)
+            .map_err(|e| Error::InvalidRequest(format!("cannot write a function argument: {e}")))
+    }
+
     /// The literal as it appears in a URL path.
     pub fn to_url_string(&self) -> String {
         let mut s = String::new();
@@ -322,5 +376,99 @@ mod tests {
         assert_eq!(p.as_str(), "/applications(appId='O%27%27Neil')");
         let p = ODataPath::root().alternate_key("x", &[("a", "1/2"), ("b", "é)")]);
         assert_eq!(p.as_str(), "/x(a='1%2F2',b='%C3%A9%29')");
+    }
+}
+
+/// A value with an OData URL literal form: keys and function arguments of primitive types.
+pub trait ToODataLiteral {
+    /// The literal (`'text'`, `42`, `true`, a bare GUID or date, `duration'P1D'`,
+    /// `binary'...'`).
+    fn to_odata_literal(&self) -> ODataLiteral;
+}
+
+impl ToODataLiteral for str {
+    fn to_odata_literal(&self) -> ODataLiteral {
+        ODataLiteral::String(self.to_owned())
+    }
+}
+
+impl ToODataLiteral for String {
+    fn to_odata_literal(&self) -> ODataLiteral {
+        ODataLiteral::String(self.clone())
+    }
+}
+
+impl ToODataLiteral for bool {
+    fn to_odata_literal(&self) -> ODataLiteral {
+        ODataLiteral::Bool(*self)
+    }
+}
+
+macro_rules! integer_literals {
+    ($($t:ty),*) => {$(
+        impl ToODataLiteral for $t {
+            fn to_odata_literal(&self) -> ODataLiteral {
+                ODataLiteral::Int(i64::from(*self))
+            }
+        }
+    )*};
+}
+integer_literals!(u8, i8, i16, i32, i64);
+
+macro_rules! float_literals {
+    ($($t:ty),*) => {$(
+        impl ToODataLiteral for $t {
+            fn to_odata_literal(&self) -> ODataLiteral {
+                let text = if self.is_nan() {
+                    "NaN".to_owned()
+                } else if self.is_infinite() {
+                    if *self > 0.0 { "INF" } else { "-INF" }.to_owned()
+                } else {
+                    // `{:?}` keeps a decimal point or exponent, so the literal stays a
+                    // floating-point one.
+                    format!("{self:?}")
+                };
+                ODataLiteral::Raw(text)
+            }
+        }
+    )*};
+}
+float_literals!(f32, f64);
+
+/// Types whose `Display` is already their bare URL literal.
+macro_rules! display_literals {
+    ($($t:ty),*) => {$(
+        impl ToODataLiteral for $t {
+            fn to_odata_literal(&self) -> ODataLiteral {
+                ODataLiteral::Raw(self.to_string())
+            }
+        }
+    )*};
+}
+display_literals!(
+    edm::Guid,
+    edm::Date,
+    edm::TimeOfDay,
+    edm::DateTimeOffset,
+    edm::Decimal
+);
+
+impl ToODataLiteral for edm::Duration {
+    fn to_odata_literal(&self) -> ODataLiteral {
+        ODataLiteral::Raw(format!("duration'{self}'"))
+    }
+}
+
+impl ToODataLiteral for edm::Binary {
+    fn to_odata_literal(&self) -> ODataLiteral {
+        use base64::Engine as _;
+        let text = base64::engine::general_purpose::URL_SAFE.encode(&self.0);
+        ODataLiteral::Raw(format!("binary'{text}'"))
+    }
+}
+
+impl<T: ToODataLiteral + ?Sized> ToODataLiteral for &T {
+    fn to_odata_literal(&self) -> ODataLiteral {
+        (**self).to_odata_literal()
     }
 }

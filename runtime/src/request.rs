@@ -97,6 +97,28 @@ impl<T> Request<T> {
         }
     }
 
+    /// For generated code: a request at `path` made by `make` (one of the constructors), or,
+    /// when the path could not be built (a function argument that did not serialize), a
+    /// request that reports that error from [`build`](Self::build) and `send`.
+    pub fn with_path(
+        client: &Client,
+        method: Method,
+        path: Result<ODataPath, Error>,
+        make: fn(&Client, Method, ODataPath) -> Self,
+    ) -> Self {
+        match path {
+            Ok(path) => make(client, method, path),
+            Err(e) => {
+                let mut request = make(client, method, ODataPath::root());
+                request.deferred = Some(match e {
+                    Error::InvalidRequest(message) => message,
+                    other => other.to_string(),
+                });
+                request
+            }
+        }
+    }
+
     fn set_query(mut self, name: &str, value: String) -> Self {
         if let Some(entry) = self.query.iter_mut().find(|(n, _)| n == name) {
             entry.1 = value;
@@ -187,6 +209,23 @@ impl<T> Request<T> {
             Err(e) => self.deferred = Some(format!("cannot serialize the request body: {e}")),
         }
         self
+    }
+
+    /// A JSON object body with one member, `{"<name>": value}`, or `{}` when `value` is
+    /// `None` (an action with one parameter, optional or not).
+    pub fn json_member_body<V: Serialize + ?Sized>(self, name: &str, value: Option<&V>) -> Self {
+        struct One<'a, V: ?Sized>(&'a str, Option<&'a V>);
+        impl<V: Serialize + ?Sized> Serialize for One<'_, V> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(Some(usize::from(self.1.is_some())))?;
+                if let Some(value) = self.1 {
+                    map.serialize_entry(self.0, value)?;
+                }
+                map.end()
+            }
+        }
+        self.json_body(&One(name, value))
     }
 
     /// A raw body with its content type (uploading a photo or file content).

@@ -9,18 +9,23 @@ use super::models;
 #[allow(unused_imports)]
 use super::models::edm;
 
-/// Parameters of the action `microsoft.graph.parseExpression`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+/// Parameters of the action `microsoft.graph.parseExpression` (bound to `microsoft.graph.synchronizationSchema`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ParseExpressionParameters {
     /// Parameter `expression`.
-    #[serde(rename = "expression", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// Parameter `testInputObject`.
-    #[serde(rename = "testInputObject", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "testInputObject",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub test_input_object: Option<models::microsoft_graph::ExpressionInputObject>,
     /// Parameter `targetAttributeDefinition`.
     #[serde(
         rename = "targetAttributeDefinition",
+        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_attribute_definition: Option<
@@ -28,20 +33,55 @@ pub struct ParseExpressionParameters {
     >,
 }
 
-/// Parameters of the action `microsoft.graph.validateCredentials`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ValidateCredentialsParameters {
+/// Parameters of the action `microsoft.graph.validateCredentials` (bound to `Collection(microsoft.graph.synchronizationJob)`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SynchronizationJobCollectionValidateCredentialsParameters {
     /// Parameter `applicationIdentifier`.
-    #[serde(rename = "applicationIdentifier", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "applicationIdentifier",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub application_identifier: Option<String>,
     /// Parameter `templateId`.
-    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Parameter `useSavedCredentials`.
-    #[serde(rename = "useSavedCredentials", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "useSavedCredentials",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub use_saved_credentials: Option<bool>,
     /// Parameter `credentials`.
-    #[serde(rename = "credentials", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "credentials", default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<
+        Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>,
+    >,
+}
+
+/// Parameters of the action `microsoft.graph.validateCredentials` (bound to `microsoft.graph.synchronizationJob`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SynchronizationJobValidateCredentialsParameters {
+    /// Parameter `applicationIdentifier`.
+    #[serde(
+        rename = "applicationIdentifier",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application_identifier: Option<String>,
+    /// Parameter `templateId`.
+    #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    /// Parameter `useSavedCredentials`.
+    #[serde(
+        rename = "useSavedCredentials",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_saved_credentials: Option<bool>,
+    /// Parameter `credentials`.
+    #[serde(rename = "credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<
         Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>,
     >,

@@ -82,10 +82,9 @@ impl MediaContentRequestBuilder {
     }
 }
 
-/// Requests for the collection of `microsoft.graph.application`.
+/// Requests for a collection of `microsoft.graph.application`.
 ///
-/// Paths:
-/// - `/applications`
+/// URL: `/applications`
 #[derive(Clone, Debug)]
 pub struct ApplicationCollectionRequestBuilder {
     client: runtime::Client,
@@ -101,14 +100,14 @@ impl ApplicationCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
-    /// One entity by the alternate key `appId` (`segment(...)`); quotes are escaped OData-style.
+    /// One entity by the alternate key `appId`: `/applications(appId='...')`; quotes are escaped OData-style.
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
             path: self.parent.alternate_key(self.segment, &[("appId", app_id.as_ref())]),
         }
     }
-    /// One entity by the alternate key `uniqueName` (`segment(...)`); quotes are escaped OData-style.
+    /// One entity by the alternate key `uniqueName`: `/applications(uniqueName='...')`; quotes are escaped OData-style.
     pub fn by_unique_name(
         &self,
         unique_name: impl AsRef<str>,
@@ -124,8 +123,7 @@ impl ApplicationCollectionRequestBuilder {
 
 /// Requests for one `microsoft.graph.application`.
 ///
-/// Paths:
-/// - `/applications/{id}`
+/// URL: `/applications/{id}`
 #[derive(Clone, Debug)]
 pub struct ApplicationRequestBuilder {
     client: runtime::Client,
@@ -134,6 +132,8 @@ pub struct ApplicationRequestBuilder {
 
 impl ApplicationRequestBuilder {
     /// Navigation property `synchronization`.
+    ///
+    /// URL: `/applications/{id}/synchronization`
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -144,9 +144,7 @@ impl ApplicationRequestBuilder {
 
 /// Requests for one `microsoft.graph.bulkUpload`.
 ///
-/// Paths:
-/// - `/applications/{id}/synchronization/jobs/{id}/bulkUpload`
-/// - `/servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+/// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
 #[derive(Clone, Debug)]
 pub struct BulkUploadRequestBuilder {
     client: runtime::Client,
@@ -156,33 +154,25 @@ pub struct BulkUploadRequestBuilder {
 impl BulkUploadRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/jobs/{id}/bulkUpload`
-    /// - `GET /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /applications/{id}/synchronization/jobs/{id}/bulkUpload`
-    /// - `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     pub fn update(&self, body: &models::microsoft_graph::BulkUpload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /applications/{id}/synchronization/jobs/{id}/bulkUpload`
-    /// - `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
-    /// HTTP:
-    /// - `GET/PUT/DELETE /applications/{id}/synchronization/jobs/{id}/bulkUpload/$value`
-    /// - `GET/PUT/DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload/$value`
+    /// HTTP: `GET/PUT/DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload/$value`
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -191,13 +181,9 @@ impl BulkUploadRequestBuilder {
     }
 }
 
-/// Requests for the collection of `microsoft.graph.directoryDefinition`.
+/// Requests for a collection of `microsoft.graph.directoryDefinition`.
 ///
-/// Paths:
-/// - `/applications/{id}/synchronization/jobs/{id}/schema/directories`
-/// - `/applications/{id}/synchronization/templates/{id}/schema/directories`
-/// - `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
-/// - `/servicePrincipals/{id}/synchronization/templates/{id}/schema/directories`
+/// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
 #[derive(Clone, Debug)]
 pub struct DirectoryDefinitionCollectionRequestBuilder {
     client: runtime::Client,
@@ -208,11 +194,7 @@ pub struct DirectoryDefinitionCollectionRequestBuilder {
 impl DirectoryDefinitionCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/jobs/{id}/schema/directories`
-    /// - `GET /applications/{id}/synchronization/templates/{id}/schema/directories`
-    /// - `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
-    /// - `GET /servicePrincipals/{id}/synchronization/templates/{id}/schema/directories`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
@@ -220,21 +202,13 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/jobs/{id}/schema/directories/$count`
-    /// - `GET /applications/{id}/synchronization/templates/{id}/schema/directories/$count`
-    /// - `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
-    /// - `GET /servicePrincipals/{id}/synchronization/templates/{id}/schema/directories/$count`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/jobs/{id}/schema/directories`
-    /// - `POST /applications/{id}/synchronization/templates/{id}/schema/directories`
-    /// - `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
-    /// - `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/directories`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -253,11 +227,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
 
 /// Requests for one `microsoft.graph.directoryDefinition`.
 ///
-/// Paths:
-/// - `/applications/{id}/synchronization/jobs/{id}/schema/directories/{id}`
-/// - `/applications/{id}/synchronization/templates/{id}/schema/directories/{id}`
-/// - `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
-/// - `/servicePrincipals/{id}/synchronization/templates/{id}/schema/directories/{id}`
+/// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
 #[derive(Clone, Debug)]
 pub struct DirectoryDefinitionRequestBuilder {
     client: runtime::Client,
@@ -267,21 +237,13 @@ pub struct DirectoryDefinitionRequestBuilder {
 impl DirectoryDefinitionRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/jobs/{id}/schema/directories/{id}`
-    /// - `GET /applications/{id}/synchronization/templates/{id}/schema/directories/{id}`
-    /// - `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
-    /// - `GET /servicePrincipals/{id}/synchronization/templates/{id}/schema/directories/{id}`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /applications/{id}/synchronization/jobs/{id}/schema/directories/{id}`
-    /// - `PATCH /applications/{id}/synchronization/templates/{id}/schema/directories/{id}`
-    /// - `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
-    /// - `PATCH /servicePrincipals/{id}/synchronization/templates/{id}/schema/directories/{id}`
+    /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -290,30 +252,21 @@ impl DirectoryDefinitionRequestBuilder {
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /applications/{id}/synchronization/jobs/{id}/schema/directories/{id}`
-    /// - `DELETE /applications/{id}/synchronization/templates/{id}/schema/directories/{id}`
-    /// - `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
-    /// - `DELETE /servicePrincipals/{id}/synchronization/templates/{id}/schema/directories/{id}`
+    /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.discover`.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/jobs/{id}/schema/directories/{id}/discover`
-    /// - `POST /applications/{id}/synchronization/templates/{id}/schema/directories/{id}/discover`
-    /// - `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}/discover`
-    /// - `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/directories/{id}/discover`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}/discover`
     pub fn discover(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::POST, self.path.clone().action("discover"))
     }
 }
 
-/// Requests for the collection of `microsoft.graph.servicePrincipal`.
+/// Requests for a collection of `microsoft.graph.servicePrincipal`.
 ///
-/// Paths:
-/// - `/servicePrincipals`
+/// URL: `/servicePrincipals`
 #[derive(Clone, Debug)]
 pub struct ServicePrincipalCollectionRequestBuilder {
     client: runtime::Client,
@@ -329,7 +282,7 @@ impl ServicePrincipalCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
-    /// One entity by the alternate key `appId` (`segment(...)`); quotes are escaped OData-style.
+    /// One entity by the alternate key `appId`: `/servicePrincipals(appId='...')`; quotes are escaped OData-style.
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -340,8 +293,7 @@ impl ServicePrincipalCollectionRequestBuilder {
 
 /// Requests for one `microsoft.graph.servicePrincipal`.
 ///
-/// Paths:
-/// - `/servicePrincipals/{id}`
+/// URL: `/servicePrincipals/{id}`
 #[derive(Clone, Debug)]
 pub struct ServicePrincipalRequestBuilder {
     client: runtime::Client,
@@ -350,6 +302,8 @@ pub struct ServicePrincipalRequestBuilder {
 
 impl ServicePrincipalRequestBuilder {
     /// Navigation property `synchronization`.
+    ///
+    /// URL: `/servicePrincipals/{id}/synchronization`
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -358,11 +312,9 @@ impl ServicePrincipalRequestBuilder {
     }
 }
 
-/// Requests for the collection of `microsoft.graph.synchronizationJob`.
+/// Requests for a collection of `microsoft.graph.synchronizationJob`.
 ///
-/// Paths:
-/// - `/applications/{id}/synchronization/jobs`
-/// - `/servicePrincipals/{id}/synchronization/jobs`
+/// URL: `/servicePrincipals/{id}/synchronization/jobs`
 #[derive(Clone, Debug)]
 pub struct SynchronizationJobCollectionRequestBuilder {
     client: runtime::Client,
@@ -373,9 +325,7 @@ pub struct SynchronizationJobCollectionRequestBuilder {
 impl SynchronizationJobCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/jobs`
-    /// - `GET /servicePrincipals/{id}/synchronization/jobs`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs`
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
@@ -383,17 +333,13 @@ impl SynchronizationJobCollectionRequestBuilder {
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/jobs/$count`
-    /// - `GET /servicePrincipals/{id}/synchronization/jobs/$count`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/jobs`
-    /// - `POST /servicePrincipals/{id}/synchronization/jobs`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs`
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -410,12 +356,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     }
     /// Bound action `microsoft.graph.validateCredentials`.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/jobs/validateCredentials`
-    /// - `POST /servicePrincipals/{id}/synchronization/jobs/validateCredentials`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/validateCredentials`
     pub fn validate_credentials(
         &self,
-        parameters: &super::parameters::ValidateCredentialsParameters,
+        parameters: &super::parameters::SynchronizationJobCollectionValidateCredentialsParameters,
     ) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -428,9 +372,7 @@ impl SynchronizationJobCollectionRequestBuilder {
 
 /// Requests for one `microsoft.graph.synchronizationJob`.
 ///
-/// Paths:
-/// - `/applications/{id}/synchronization/jobs/{id}`
-/// - `/servicePrincipals/{id}/synchronization/jobs/{id}`
+/// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}`
 #[derive(Clone, Debug)]
 pub struct SynchronizationJobRequestBuilder {
     client: runtime::Client,
@@ -440,17 +382,13 @@ pub struct SynchronizationJobRequestBuilder {
 impl SynchronizationJobRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/jobs/{id}`
-    /// - `GET /servicePrincipals/{id}/synchronization/jobs/{id}`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /applications/{id}/synchronization/jobs/{id}`
-    /// - `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}`
+    /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}`
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -459,13 +397,13 @@ impl SynchronizationJobRequestBuilder {
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /applications/{id}/synchronization/jobs/{id}`
-    /// - `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}`
+    /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `bulkUpload`.
+    ///
+    /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     pub fn bulk_upload(&self) -> BulkUploadRequestBuilder {
         BulkUploadRequestBuilder {
             client: self.client.clone(),
@@ -473,6 +411,8 @@ impl SynchronizationJobRequestBuilder {
         }
     }
     /// Navigation property `schema`.
+    ///
+    /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema`
     pub fn schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),
@@ -481,66 +421,46 @@ impl SynchronizationJobRequestBuilder {
     }
     /// Bound action `microsoft.graph.pause`.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/jobs/{id}/pause`
-    /// - `POST /servicePrincipals/{id}/synchronization/jobs/{id}/pause`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/pause`
     pub fn pause(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("pause"))
     }
     /// Bound action `microsoft.graph.provisionOnDemand`.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/jobs/{id}/provisionOnDemand`
-    /// - `POST /servicePrincipals/{id}/synchronization/jobs/{id}/provisionOnDemand`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/provisionOnDemand`
     pub fn provision_on_demand(
         &self,
         parameters: &[models::microsoft_graph::SynchronizationJobApplicationParameters],
     ) -> Request<models::microsoft_graph::StringKeyStringValuePair> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "parameters")]
-            value: &'a [models::microsoft_graph::SynchronizationJobApplicationParameters],
-        }
         Request::json(
                 &self.client,
                 Method::POST,
                 self.path.clone().action("provisionOnDemand"),
             )
-            .json_body(&Body { value: parameters })
+            .json_member_body("parameters", Some(parameters))
     }
     /// Bound action `microsoft.graph.restart`.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/jobs/{id}/restart`
-    /// - `POST /servicePrincipals/{id}/synchronization/jobs/{id}/restart`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/restart`
     pub fn restart(
         &self,
         criteria: &models::microsoft_graph::SynchronizationJobRestartCriteria,
     ) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "criteria")]
-            value: &'a models::microsoft_graph::SynchronizationJobRestartCriteria,
-        }
         Request::empty(&self.client, Method::POST, self.path.clone().action("restart"))
-            .json_body(&Body { value: criteria })
+            .json_member_body("criteria", Some(criteria))
     }
     /// Bound action `microsoft.graph.start`.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/jobs/{id}/start`
-    /// - `POST /servicePrincipals/{id}/synchronization/jobs/{id}/start`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/start`
     pub fn start(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("start"))
     }
     /// Bound action `microsoft.graph.validateCredentials`.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/jobs/{id}/validateCredentials`
-    /// - `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
     pub fn validate_credentials(
         &self,
-        parameters: &super::parameters::ValidateCredentialsParameters,
+        parameters: &super::parameters::SynchronizationJobValidateCredentialsParameters,
     ) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -553,9 +473,9 @@ impl SynchronizationJobRequestBuilder {
 
 /// Requests for one `microsoft.graph.synchronization`.
 ///
-/// Paths:
-/// - `/applications/{id}/synchronization`
-/// - `/servicePrincipals/{id}/synchronization`
+/// URL: `/servicePrincipals/{id}/synchronization`
+///
+/// Also reached by 1 other link: `/applications/{id}/synchronization`.
 #[derive(Clone, Debug)]
 pub struct SynchronizationRequestBuilder {
     client: runtime::Client,
@@ -565,17 +485,13 @@ pub struct SynchronizationRequestBuilder {
 impl SynchronizationRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization`
-    /// - `GET /servicePrincipals/{id}/synchronization`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization`
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PUT`, the update method the metadata (or the override file) declares for this type: send the whole entity.
     ///
-    /// HTTP:
-    /// - `PUT /applications/{id}/synchronization`
-    /// - `PUT /servicePrincipals/{id}/synchronization`
+    /// HTTP: `PUT /servicePrincipals/{id}/synchronization`
     pub fn update(
         &self,
         body: &models::microsoft_graph::Synchronization,
@@ -584,17 +500,13 @@ impl SynchronizationRequestBuilder {
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /applications/{id}/synchronization`
-    /// - `DELETE /servicePrincipals/{id}/synchronization`
+    /// HTTP: `DELETE /servicePrincipals/{id}/synchronization`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Replaces the entity (`PUT`).
     ///
-    /// HTTP:
-    /// - `PUT /applications/{id}/synchronization`
-    /// - `PUT /servicePrincipals/{id}/synchronization`
+    /// HTTP: `PUT /servicePrincipals/{id}/synchronization`
     pub fn replace(
         &self,
         body: &models::microsoft_graph::Synchronization,
@@ -602,6 +514,8 @@ impl SynchronizationRequestBuilder {
         Request::empty(&self.client, Method::PUT, self.path.clone()).json_body(body)
     }
     /// Navigation property `jobs`.
+    ///
+    /// URL: `/servicePrincipals/{id}/synchronization/jobs`
     pub fn jobs(&self) -> SynchronizationJobCollectionRequestBuilder {
         SynchronizationJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -610,6 +524,8 @@ impl SynchronizationRequestBuilder {
         }
     }
     /// Navigation property `templates`.
+    ///
+    /// URL: `/servicePrincipals/{id}/synchronization/templates`
     pub fn templates(&self) -> SynchronizationTemplateCollectionRequestBuilder {
         SynchronizationTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -618,6 +534,8 @@ impl SynchronizationRequestBuilder {
         }
     }
     /// The collection property `secrets`.
+    ///
+    /// URL: `/servicePrincipals/{id}/synchronization/secrets`
     pub fn secrets(&self) -> SynchronizationSecretsRequestBuilder {
         SynchronizationSecretsRequestBuilder {
             client: self.client.clone(),
@@ -626,34 +544,25 @@ impl SynchronizationRequestBuilder {
     }
     /// Bound action `microsoft.graph.acquireAccessToken`.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/acquireAccessToken`
-    /// - `POST /servicePrincipals/{id}/synchronization/acquireAccessToken`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/acquireAccessToken`
     pub fn acquire_access_token(
         &self,
         credentials: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
     ) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "credentials")]
-            value: &'a [models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.path.clone().action("acquireAccessToken"),
             )
-            .json_body(&Body { value: credentials })
+            .json_member_body("credentials", Some(credentials))
     }
 }
 
 /// Requests for one `microsoft.graph.synchronizationSchema`.
 ///
-/// Paths:
-/// - `/applications/{id}/synchronization/jobs/{id}/schema`
-/// - `/applications/{id}/synchronization/templates/{id}/schema`
-/// - `/servicePrincipals/{id}/synchronization/jobs/{id}/schema`
-/// - `/servicePrincipals/{id}/synchronization/templates/{id}/schema`
+/// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema`
+///
+/// Also reached by 1 other link: `/servicePrincipals/{id}/synchronization/templates/{id}/schema`.
 #[derive(Clone, Debug)]
 pub struct SynchronizationSchemaRequestBuilder {
     client: runtime::Client,
@@ -663,21 +572,13 @@ pub struct SynchronizationSchemaRequestBuilder {
 impl SynchronizationSchemaRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/jobs/{id}/schema`
-    /// - `GET /applications/{id}/synchronization/templates/{id}/schema`
-    /// - `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
-    /// - `GET /servicePrincipals/{id}/synchronization/templates/{id}/schema`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PUT`, the update method the metadata (or the override file) declares for this type: send the whole entity.
     ///
-    /// HTTP:
-    /// - `PUT /applications/{id}/synchronization/jobs/{id}/schema`
-    /// - `PUT /applications/{id}/synchronization/templates/{id}/schema`
-    /// - `PUT /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
-    /// - `PUT /servicePrincipals/{id}/synchronization/templates/{id}/schema`
+    /// HTTP: `PUT /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationSchema,
@@ -686,21 +587,13 @@ impl SynchronizationSchemaRequestBuilder {
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /applications/{id}/synchronization/jobs/{id}/schema`
-    /// - `DELETE /applications/{id}/synchronization/templates/{id}/schema`
-    /// - `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
-    /// - `DELETE /servicePrincipals/{id}/synchronization/templates/{id}/schema`
+    /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Replaces the entity (`PUT`).
     ///
-    /// HTTP:
-    /// - `PUT /applications/{id}/synchronization/jobs/{id}/schema`
-    /// - `PUT /applications/{id}/synchronization/templates/{id}/schema`
-    /// - `PUT /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
-    /// - `PUT /servicePrincipals/{id}/synchronization/templates/{id}/schema`
+    /// HTTP: `PUT /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
     pub fn replace(
         &self,
         body: &models::microsoft_graph::SynchronizationSchema,
@@ -708,6 +601,8 @@ impl SynchronizationSchemaRequestBuilder {
         Request::empty(&self.client, Method::PUT, self.path.clone()).json_body(body)
     }
     /// Navigation property `directories`.
+    ///
+    /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     pub fn directories(&self) -> DirectoryDefinitionCollectionRequestBuilder {
         DirectoryDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -715,13 +610,35 @@ impl SynchronizationSchemaRequestBuilder {
             segment: "directories",
         }
     }
+    /// Bound function `microsoft.graph.filterOperators`.
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/filterOperators(...)`
+    pub fn filter_operators(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
+        Request::page(
+            &self.client,
+            Method::GET,
+            self.path.clone().operation("filterOperators", &[]),
+        )
+    }
+    /// Bound function `microsoft.graph.functions`.
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/functions(...)`
+    pub fn functions(
+        &self,
+    ) -> Request<
+        runtime::Page<models::microsoft_graph::AttributeMappingFunctionSchema>,
+    > {
+        Request::page(
+            &self.client,
+            Method::GET,
+            self.path.clone().operation("functions", &[]),
+        )
+    }
     /// Bound action `microsoft.graph.parseExpression`.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/jobs/{id}/schema/parseExpression`
-    /// - `POST /applications/{id}/synchronization/templates/{id}/schema/parseExpression`
-    /// - `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
-    /// - `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/parseExpression`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
     pub fn parse_expression(
         &self,
         parameters: &super::parameters::ParseExpressionParameters,
@@ -733,41 +650,11 @@ impl SynchronizationSchemaRequestBuilder {
             )
             .json_body(parameters)
     }
-    /// Bound function `microsoft.graph.filterOperators`.
-    ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/jobs/{id}/schema/filterOperators(...)`
-    /// - `GET /applications/{id}/synchronization/templates/{id}/schema/filterOperators(...)`
-    /// - `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/filterOperators(...)`
-    /// - `GET /servicePrincipals/{id}/synchronization/templates/{id}/schema/filterOperators(...)`
-    pub fn filter_operators(
-        &self,
-    ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
-        let path = self.path.clone().operation("filterOperators", &[]);
-        Request::page(&self.client, Method::GET, path)
-    }
-    /// Bound function `microsoft.graph.functions`.
-    ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/jobs/{id}/schema/functions(...)`
-    /// - `GET /applications/{id}/synchronization/templates/{id}/schema/functions(...)`
-    /// - `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/functions(...)`
-    /// - `GET /servicePrincipals/{id}/synchronization/templates/{id}/schema/functions(...)`
-    pub fn functions(
-        &self,
-    ) -> Request<
-        runtime::Page<models::microsoft_graph::AttributeMappingFunctionSchema>,
-    > {
-        let path = self.path.clone().operation("functions", &[]);
-        Request::page(&self.client, Method::GET, path)
-    }
 }
 
 /// Requests for the property `secrets` of `microsoft.graph.synchronization`.
 ///
-/// Paths:
-/// - `/applications/{id}/synchronization/secrets`
-/// - `/servicePrincipals/{id}/synchronization/secrets`
+/// URL: `/servicePrincipals/{id}/synchronization/secrets`
 #[derive(Clone, Debug)]
 pub struct SynchronizationSecretsRequestBuilder {
     client: runtime::Client,
@@ -777,9 +664,7 @@ pub struct SynchronizationSecretsRequestBuilder {
 impl SynchronizationSecretsRequestBuilder {
     /// Reads the collection.
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/secrets`
-    /// - `GET /servicePrincipals/{id}/synchronization/secrets`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets`
     pub fn get(
         &self,
     ) -> Request<Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>> {
@@ -787,9 +672,7 @@ impl SynchronizationSecretsRequestBuilder {
     }
     /// Replaces the whole collection (sent as `{"value": [...]}`).
     ///
-    /// HTTP:
-    /// - `PUT /applications/{id}/synchronization/secrets`
-    /// - `PUT /servicePrincipals/{id}/synchronization/secrets`
+    /// HTTP: `PUT /servicePrincipals/{id}/synchronization/secrets`
     pub fn replace(
         &self,
         items: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -803,19 +686,15 @@ impl SynchronizationSecretsRequestBuilder {
     }
     /// Counts the items (`$count`).
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/secrets/$count`
-    /// - `GET /servicePrincipals/{id}/synchronization/secrets/$count`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.path.clone())
     }
 }
 
-/// Requests for the collection of `microsoft.graph.synchronizationTemplate`.
+/// Requests for a collection of `microsoft.graph.synchronizationTemplate`.
 ///
-/// Paths:
-/// - `/applications/{id}/synchronization/templates`
-/// - `/servicePrincipals/{id}/synchronization/templates`
+/// URL: `/servicePrincipals/{id}/synchronization/templates`
 #[derive(Clone, Debug)]
 pub struct SynchronizationTemplateCollectionRequestBuilder {
     client: runtime::Client,
@@ -826,9 +705,7 @@ pub struct SynchronizationTemplateCollectionRequestBuilder {
 impl SynchronizationTemplateCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/templates`
-    /// - `GET /servicePrincipals/{id}/synchronization/templates`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates`
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
@@ -836,17 +713,13 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/templates/$count`
-    /// - `GET /servicePrincipals/{id}/synchronization/templates/$count`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /applications/{id}/synchronization/templates`
-    /// - `POST /servicePrincipals/{id}/synchronization/templates`
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/templates`
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -865,9 +738,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
 
 /// Requests for one `microsoft.graph.synchronizationTemplate`.
 ///
-/// Paths:
-/// - `/applications/{id}/synchronization/templates/{id}`
-/// - `/servicePrincipals/{id}/synchronization/templates/{id}`
+/// URL: `/servicePrincipals/{id}/synchronization/templates/{id}`
 #[derive(Clone, Debug)]
 pub struct SynchronizationTemplateRequestBuilder {
     client: runtime::Client,
@@ -877,17 +748,13 @@ pub struct SynchronizationTemplateRequestBuilder {
 impl SynchronizationTemplateRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /applications/{id}/synchronization/templates/{id}`
-    /// - `GET /servicePrincipals/{id}/synchronization/templates/{id}`
+    /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /applications/{id}/synchronization/templates/{id}`
-    /// - `PATCH /servicePrincipals/{id}/synchronization/templates/{id}`
+    /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/templates/{id}`
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -896,13 +763,13 @@ impl SynchronizationTemplateRequestBuilder {
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /applications/{id}/synchronization/templates/{id}`
-    /// - `DELETE /servicePrincipals/{id}/synchronization/templates/{id}`
+    /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/templates/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `schema`.
+    ///
+    /// URL: `/servicePrincipals/{id}/synchronization/templates/{id}/schema`
     pub fn schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),

@@ -1,26 +1,30 @@
-//! Request builders: one builder type per path segment kind, operations as methods.
+//! Renders the client plan ([`crate::plan::client`]) as request builders: one builder type
+//! per (entity type, kind), shared by every path that reaches it.
 //!
 //! * `<Type>RequestBuilder`: a single entity (`get`, `update`, `replace` when the update
-//!   method is PUT, `delete`, navigations, bound operations, `content()` for media);
+//!   method is PUT, `delete`, navigations, bound operations, casts, `content()` for media);
 //! * `<Type>CollectionRequestBuilder`: an entity collection (`list`, `count`, `create`,
-//!   `by_id`, `by_<alternate key>`, collection-bound operations);
+//!   `by_id` or `by_key`, `by_<alternate key>`, collection-bound operations, casts);
 //! * `<Owner><Property>RequestBuilder`: a structural collection property that the metadata
 //!   says is updatable (`get`, `replace`, `count`);
 //! * types a root path only passes through (not selected) get builders with just the
 //!   navigation along the path and the key segments.
-
-use std::collections::{BTreeMap, BTreeSet};
+//!
+//! Every name comes from the plan; this module decides nothing.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{deprecated_attr, doc_lines};
-use super::{ident, render, CrateInfo};
+use super::{format_parallel, ident, join_parts, render, CrateInfo};
 use crate::csdl::OperationKind;
 use crate::error::Result;
-use crate::model::{Operation, OperationId, Primitive, Target, TypeId, TypeKind, TypeRef};
-use crate::paths::{self, Kind, Segment as Builder};
-use crate::plan::naming::{snake, type_name};
+use crate::model::{Operation, Primitive, Target, TypeKind, TypeRef};
+use crate::plan::client::{
+    ActionBody, ArgPlan, ClientPlan, LiteralKind, MethodKind, MethodPlan, OperationPlan,
+    MEDIA_BUILDER,
+};
+use crate::plan::surface::{Builder, BuilderKind};
 use crate::plan::{Plan, RustType};
 use crate::write::OutputFile;
 
@@ -44,297 +48,62 @@ pub struct ClientInfo {
     pub examples: Vec<(String, String)>,
 }
 
-fn builder_name(plan: &Plan, ty: TypeId, kind: &Kind) -> String {
-    // The planned type name (collision-free within its module); types outside the primary
-    // namespace are prefixed with their module so builder names stay unique.
-    let t = plan.model.ty(ty);
-    let (base, module) = match plan.names.get(&ty) {
-        Some(n) => (n.ident.clone(), plan.modules[n.module].namespace.clone()),
-        None => (type_name(&t.name), t.namespace.clone()),
-    };
-    let primary = plan
-        .modules
-        .get(plan.primary)
-        .map(|m| m.namespace.as_str())
-        .unwrap_or_default();
-    let base = if module == primary {
-        base
-    } else {
-        format!("{}{base}", type_name(&module.replace('.', "_")))
-    };
-    match kind {
-        Kind::Item => format!("{base}RequestBuilder"),
-        Kind::Collection => format!("{base}CollectionRequestBuilder"),
-        Kind::Property(p) => format!("{base}{}RequestBuilder", type_name(p)),
-    }
-}
-
-struct Ctx<'p, 'm> {
-    plan: &'p Plan<'m>,
-    /// The request surface of the selection, by builder name.
-    builders: BTreeMap<String, Builder>,
-    params: BTreeMap<String, TokenStream>,
-}
-
-/// The client type for a reference: models are reached through `models::`.
-fn client_type(plan: &Plan, r: &TypeRef) -> TokenStream {
-    let element = match &r.target {
-        // Primitive tokens are std types or `edm::X`; client files import `models::edm`.
-        Target::Primitive(p) => RustType::primitive(p),
-        Target::Type(id) => {
-            let name = plan.name(*id);
-            let module = format_ident!("{}", plan.modules[name.module].ident);
-            let ident = format_ident!("{}", plan.value_ident(*id));
-            quote!(models::#module::#ident)
-        }
-    };
-    if r.collection {
-        quote!(Vec<#element>)
-    } else {
-        element
-    }
-}
-
-fn element_type(plan: &Plan, r: &TypeRef) -> TokenStream {
-    client_type(
-        plan,
-        &TypeRef {
-            collection: false,
-            target: r.target.clone(),
-        },
-    )
-}
-
-fn http_doc(method: &str, suffix: &str, templates: &BTreeSet<String>) -> TokenStream {
-    let lines: Vec<String> = templates
-        .iter()
-        .map(|t| format!(" - `{method} {t}{suffix}`"))
-        .collect();
-    let lines = lines.iter();
-    quote! {
-        #[doc = ""]
-        #[doc = " HTTP:"]
-        #(#[doc = #lines])*
-    }
-}
-
-/// Emits the client crate.
-fn client_type_ident(client: &ClientInfo) -> proc_macro2::Ident {
-    format_ident!(
-        "{}",
-        if client.client_name.is_empty() {
+impl ClientInfo {
+    /// The entry-point type's name.
+    pub fn client_ident(&self) -> &str {
+        if self.client_name.is_empty() {
             "GraphClient"
         } else {
-            client.client_name.as_str()
+            &self.client_name
         }
-    )
+    }
 }
+
+/// Clippy's `too_many_arguments` limit, `self` included.
+const MAX_ARGUMENTS: usize = 7;
 
 /// The client crate's files.
 pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Result<Vec<OutputFile>> {
-    let (builders_file, params_file) = client_tokens(plan, client)?;
-    let client_ident = client_type_ident(client);
-    let models_ident = format_ident!("{}", client.models_crate.replace('-', "_"));
-    let first_request = plan
-        .selection
-        .paths
-        .iter()
-        .find_map(|p| super::package::first_request(plan, p));
+    let cp = ClientPlan::new(plan, client.client_ident());
+    let r = Renderer { plan, cp: &cp };
+    let head = format_parallel(&[()], |_| r.head(client), "src/builders.rs")?;
+    let builders = format_parallel(&cp.builders_by_name(), |i| r.builder(*i), "src/builders.rs")?;
+    let builders_file = join_parts(info, head.into_iter().chain(builders));
+    let params_file = render(info, r.parameters_file(), "src/parameters.rs")?;
+    let first_request = r.first_request();
     client_crate_files(
         plan,
         first_request,
         info,
         client,
-        &client_ident,
-        &models_ident,
         builders_file,
         params_file,
     )
 }
 
-/// The tokens of the builders module and of the parameters module.
+/// The tokens of the builders module and of the parameters module (for the single-file
+/// output of build scripts).
 pub(crate) fn client_tokens(
     plan: &Plan,
     client: &ClientInfo,
 ) -> Result<(TokenStream, TokenStream)> {
-    let builders = paths::walk(plan.model, plan.selection)
-        .into_iter()
-        .map(|((ty, kind), segment)| (builder_name(plan, ty, &kind), segment))
-        .collect();
-    let mut ctx = Ctx {
-        plan,
-        builders,
-        params: BTreeMap::new(),
-    };
-    // Root methods of the client: one per entity set or singleton a path starts from.
-    let mut root_methods: BTreeMap<String, (TypeId, bool, String)> = BTreeMap::new();
-    for path in &plan.selection.paths {
-        let first_kind = if path.singleton {
-            Kind::Item
-        } else {
-            Kind::Collection
-        };
-        root_methods.insert(
-            path.set.clone(),
-            (
-                path.set_type,
-                path.singleton,
-                builder_name(plan, path.set_type, &first_kind),
-            ),
-        );
-    }
-
-    let names: Vec<String> = ctx.builders.keys().cloned().collect();
-    let mut items = Vec::new();
-    for name in names {
-        items.push(emit_builder(&mut ctx, &name));
-    }
-    let roots = root_methods.iter().map(|(set, (_, singleton, builder))| {
-        let method = ident(&snake(set));
-        let b = format_ident!("{}", builder);
-        let doc = format!(" `/{set}`{}", if *singleton { " (singleton)" } else { "" });
-        if *singleton {
-            quote! {
-                #[doc = #doc]
-                pub fn #method(&self) -> #b {
-                    #b { client: self.client.clone(), path: runtime::ODataPath::root().segment(#set) }
-                }
-            }
-        } else {
-            quote! {
-                #[doc = #doc]
-                pub fn #method(&self) -> #b {
-                    #b { client: self.client.clone(), parent: runtime::ODataPath::root(), segment: #set }
-                }
-            }
-        }
-    });
-    let base_url = &client.base_url;
-    let client_ident = format_ident!(
-        "{}",
-        if client.client_name.is_empty() {
-            "GraphClient"
-        } else {
-            client.client_name.as_str()
-        }
-    );
-    // Unbound operations, through action and function imports, are methods of the client.
-    let mut used_roots: BTreeSet<String> = root_methods.keys().map(|s| snake(s)).collect();
-    used_roots.extend(["builder", "new", "from_client", "client"].map(String::from));
-    let mut import_methods = Vec::new();
-    let root_templates: BTreeSet<String> = [String::new()].into_iter().collect();
-    for c in &plan.model.containers {
-        for import in &c.imports {
-            for &op in &import.overloads {
-                if plan.selection.operations.contains(&op) {
-                    import_methods.push(operation_method(
-                        &mut ctx,
-                        op,
-                        &import.name,
-                        &quote!(runtime::ODataPath::root()),
-                        &root_templates,
-                        &mut used_roots,
-                    ));
-                }
-            }
-        }
-    }
-    let builder_doc = format!(
-        " A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, transport or scopes on it, then [`{client_ident}::from_client`]."
-    );
-    let builders_file = quote! {
-        use super::models;
-        #[allow(unused_imports)]
-        use super::models::edm;
-        use super::runtime;
-        #[allow(unused_imports)]
-        use super::runtime::{Method, Request};
-
-        /// Entry point: a typed client for the service.
-        #[derive(Clone, Debug)]
-        pub struct #client_ident {
-            client: runtime::Client,
-        }
-
-        impl #client_ident {
-            /// The service root this crate was generated for.
-            pub const DEFAULT_BASE_URL: &'static str = #base_url;
-
-            #[doc = #builder_doc]
-            pub fn builder(credential: impl runtime::TokenCredential + 'static) -> runtime::ClientBuilder {
-                runtime::Client::builder(Self::DEFAULT_BASE_URL, credential)
-                    .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
-            }
-
-            /// A client with default settings.
-            pub fn new(credential: impl runtime::TokenCredential + 'static) -> Result<Self, runtime::Error> {
-                Ok(Self::from_client(Self::builder(credential).build()?))
-            }
-
-            /// Wraps a configured runtime client.
-            pub fn from_client(client: runtime::Client) -> Self {
-                Self { client }
-            }
-
-            /// The underlying runtime client.
-            pub fn client(&self) -> &runtime::Client {
-                &self.client
-            }
-
-            #(#roots)*
-
-            #(#import_methods)*
-        }
-
-        /// The content (`$value`) of a media entity.
-        #[derive(Clone, Debug)]
-        pub struct MediaContentRequestBuilder {
-            client: runtime::Client,
-            path: runtime::ODataPath,
-        }
-
-        impl MediaContentRequestBuilder {
-            /// Downloads the content (`GET .../$value`).
-            pub fn get(&self) -> Request<runtime::Media> {
-                Request::media(&self.client, Method::GET, self.path.clone())
-            }
-
-            /// Uploads the content (`PUT .../$value`) with its content type.
-            pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
-                Request::empty(&self.client, Method::PUT, self.path.clone()).bytes_body(bytes, content_type)
-            }
-
-            /// Deletes the content (`DELETE .../$value`).
-            pub fn delete(&self) -> Request<()> {
-                Request::empty(&self.client, Method::DELETE, self.path.clone())
-            }
-        }
-
-        #(#items)*
-    };
-    let params = ctx.params.values();
-    let params_file = quote! {
-        //! Request bodies of actions with several parameters.
-        #[allow(unused_imports)]
-        use super::models;
-        #[allow(unused_imports)]
-        use super::models::edm;
-        #(#params)*
-    };
-    Ok((builders_file, params_file))
+    let cp = ClientPlan::new(plan, client.client_ident());
+    let r = Renderer { plan, cp: &cp };
+    let head = r.head(client);
+    let builders = cp.builders_by_name().into_iter().map(|i| r.builder(i));
+    Ok((quote!(#head #(#builders)*), r.parameters_file()))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn client_crate_files(
     plan: &Plan,
     first_request: Option<TokenStream>,
     info: &CrateInfo,
     client: &ClientInfo,
-    client_ident: &proc_macro2::Ident,
-    models_ident: &proc_macro2::Ident,
-    builders_file: TokenStream,
-    params_file: TokenStream,
+    builders_file: String,
+    params_file: String,
 ) -> Result<Vec<OutputFile>> {
+    let client_ident = format_ident!("{}", client.client_ident());
+    let models_ident = format_ident!("{}", client.models_crate.replace('-', "_"));
     let doc = format!(
         " Typed async request builders generated from `{}`, on `graph-odata-runtime`.",
         info.source
@@ -383,8 +152,13 @@ fn client_crate_files(
         },
     };
     let cargo = manifest.render();
-    let readme =
-        super::package::client_readme(plan, info, &client.crate_name, client_ident, first_request)?;
+    let readme = super::package::client_readme(
+        plan,
+        info,
+        &client.crate_name,
+        &client_ident,
+        first_request,
+    )?;
     let examples = client
         .examples
         .iter()
@@ -393,360 +167,854 @@ fn client_crate_files(
         .chain([
             OutputFile::new("Cargo.toml", cargo),
             OutputFile::new("README.md", readme),
-            OutputFile::new(
-                "src/builders.rs",
-                render(info, builders_file, "src/builders.rs")?,
-            ),
+            OutputFile::new("src/builders.rs", builders_file),
             OutputFile::new("src/lib.rs", render(info, lib, "src/lib.rs")?),
-            OutputFile::new(
-                "src/parameters.rs",
-                render(info, params_file, "src/parameters.rs")?,
-            ),
+            OutputFile::new("src/parameters.rs", params_file),
         ])
         .collect())
 }
 
-fn operations_for(plan: &Plan, ty: TypeId, collection: bool) -> Vec<OperationId> {
-    let lineage = plan.model.lineage(ty);
-    plan.selection
-        .operations
-        .iter()
-        .copied()
-        .filter(|id| {
-            plan.model.operations[id.0]
-                .binding
-                .as_ref()
-                .is_some_and(|b| {
-                    b.collection == collection && b.type_id().is_some_and(|t| lineage.contains(&t))
-                })
-        })
-        .collect()
+/// Renders one client plan.
+struct Renderer<'a, 'm> {
+    plan: &'a Plan<'m>,
+    cp: &'a ClientPlan,
 }
 
-fn emit_builder(ctx: &mut Ctx, name: &str) -> TokenStream {
-    let plan = ctx.plan;
-    let b = &ctx.builders[name];
-    let b_ident = format_ident!("{}", name);
-    let ty = plan.model.ty(b.ty);
-    let templates = b.templates.clone();
-    let type_doc = format!(
-        " Requests for {} `{}`.",
-        match &b.kind {
-            Kind::Item => "one".to_string(),
-            Kind::Collection => "the collection of".to_string(),
-            Kind::Property(p) => format!("the property `{p}` of"),
-        },
-        ty.qualified_name()
-    );
-    let path_docs = templates.iter().map(|t| format!(" - `{t}`"));
-    let mut methods: Vec<TokenStream> = Vec::new();
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    let model_ty = if b.full {
-        Some(element_type(
-            plan,
+/// The type of a reference as the client names it: models through `models::`.
+fn client_type(plan: &Plan, r: &TypeRef) -> TokenStream {
+    let element = element_type(plan, r);
+    if r.collection {
+        quote!(Vec<#element>)
+    } else {
+        element
+    }
+}
+
+/// The element type of a reference (the type itself when it is not a collection).
+fn element_type(plan: &Plan, r: &TypeRef) -> TokenStream {
+    match &r.target {
+        // Primitive tokens are std types or `edm::X`; client files import `models::edm`.
+        Target::Primitive(p) => RustType::primitive(p),
+        Target::Type(id) => {
+            let name = plan.name(*id);
+            let module = format_ident!("{}", plan.modules[name.module].ident);
+            let ident = format_ident!("{}", plan.value_ident(*id));
+            quote!(models::#module::#ident)
+        }
+    }
+}
+
+/// Whether a primitive is passed by value (it is `Copy` and small).
+fn by_value(p: &Primitive) -> bool {
+    matches!(
+        p,
+        Primitive::Boolean
+            | Primitive::Byte
+            | Primitive::SByte
+            | Primitive::Int16
+            | Primitive::Int32
+            | Primitive::Int64
+            | Primitive::Single
+            | Primitive::Double
+            | Primitive::Guid
+    )
+}
+
+/// The argument type of a key part or function parameter (before `Option` for optional
+/// ones): the one mapping from EDM types to arguments.
+fn arg_type(plan: &Plan, arg: &ArgPlan) -> TokenStream {
+    let base = match &arg.literal {
+        LiteralKind::Primitive(Primitive::String) => quote!(&str),
+        LiteralKind::Primitive(p) if by_value(p) => RustType::primitive(p),
+        LiteralKind::Primitive(p) => {
+            let t = RustType::primitive(p);
+            quote!(&#t)
+        }
+        LiteralKind::Enum(_) => {
+            let t = element_type(plan, &arg.ty);
+            quote!(&#t)
+        }
+        LiteralKind::Json if arg.ty.collection => {
+            let t = element_type(plan, &arg.ty);
+            quote!(&[#t])
+        }
+        LiteralKind::Json => {
+            let t = element_type(plan, &arg.ty);
+            quote!(&#t)
+        }
+    };
+    if arg.optional {
+        quote!(Option<#base>)
+    } else {
+        base
+    }
+}
+
+/// `Result<ODataLiteral, runtime::Error>` for the value `v` of `arg` (function arguments).
+fn literal_result(arg: &ArgPlan, v: &TokenStream) -> TokenStream {
+    match &arg.literal {
+        LiteralKind::Primitive(_) => quote!(runtime::ODataLiteral::of(&#v)),
+        LiteralKind::Enum(q) => quote!(runtime::ODataLiteral::enum_member(#q, &#v)),
+        LiteralKind::Json => quote!(runtime::ODataLiteral::json(&#v)),
+    }
+}
+
+/// The `ODataLiteral` of a key part (keys are primitives or enumeration members).
+fn key_literal(arg: &ArgPlan, v: &TokenStream) -> TokenStream {
+    match &arg.literal {
+        LiteralKind::Enum(q) => quote!(runtime::ODataLiteral::enum_literal(#q, &#v)),
+        _ => quote!(runtime::ToODataLiteral::to_odata_literal(&#v)),
+    }
+}
+
+/// `#[allow(clippy::too_many_arguments)]` with its reason, when a method needs it.
+fn many_arguments(count: usize) -> TokenStream {
+    if count + 1 > MAX_ARGUMENTS {
+        quote!(#[allow(clippy::too_many_arguments, reason = "one argument per parameter of the OData operation or key")])
+    } else {
+        quote!()
+    }
+}
+
+/// The doc line of a renamed item.
+fn renamed_doc(m: &MethodPlan) -> TokenStream {
+    match &m.collided_with {
+        Some(plain) => {
+            let line = format!(
+                " Named `{}` because `{plain}` is taken by another method here.",
+                m.ident
+            );
+            quote!(#[doc = ""] #[doc = #line])
+        }
+        None => quote!(),
+    }
+}
+
+/// `HTTP: <method> <template>` as a doc line.
+fn http_doc(method: &str, template: &str) -> TokenStream {
+    let line = format!(" HTTP: `{method} {template}`");
+    quote!(#[doc = ""] #[doc = #line])
+}
+
+impl Renderer<'_, '_> {
+    fn builder_ident(&self, index: usize) -> proc_macro2::Ident {
+        format_ident!("{}", self.cp.builder_ident(index))
+    }
+
+    /// The client type, the media builder and the imports.
+    fn head(&self, client: &ClientInfo) -> TokenStream {
+        let client_ident = format_ident!("{}", client.client_ident());
+        let base_url = &client.base_url;
+        let methods = self
+            .cp
+            .client_methods
+            .iter()
+            .map(|m| self.method(m, None, &quote!(runtime::ODataPath::root()), ""));
+        let builder_doc = format!(
+            " A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, transport or scopes on it, then [`{client_ident}::from_client`]."
+        );
+        let media = format_ident!("{}", MEDIA_BUILDER);
+        quote! {
+            use super::models;
+            #[allow(unused_imports)]
+            use super::models::edm;
+            use super::runtime;
+            #[allow(unused_imports)]
+            use super::runtime::{Method, Request};
+
+            /// Entry point: a typed client for the service.
+            #[derive(Clone, Debug)]
+            pub struct #client_ident {
+                client: runtime::Client,
+            }
+
+            impl #client_ident {
+                /// The service root this crate was generated for.
+                pub const DEFAULT_BASE_URL: &'static str = #base_url;
+
+                #[doc = #builder_doc]
+                pub fn builder(credential: impl runtime::TokenCredential + 'static) -> runtime::ClientBuilder {
+                    runtime::Client::builder(Self::DEFAULT_BASE_URL, credential)
+                        .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                }
+
+                /// A client with default settings.
+                pub fn new(credential: impl runtime::TokenCredential + 'static) -> Result<Self, runtime::Error> {
+                    Ok(Self::from_client(Self::builder(credential).build()?))
+                }
+
+                /// Wraps a configured runtime client.
+                pub fn from_client(client: runtime::Client) -> Self {
+                    Self { client }
+                }
+
+                /// The underlying runtime client.
+                pub fn client(&self) -> &runtime::Client {
+                    &self.client
+                }
+
+                #(#methods)*
+            }
+
+            /// The content (`$value`) of a media entity.
+            #[derive(Clone, Debug)]
+            pub struct #media {
+                client: runtime::Client,
+                path: runtime::ODataPath,
+            }
+
+            impl #media {
+                /// Downloads the content (`GET .../$value`).
+                pub fn get(&self) -> Request<runtime::Media> {
+                    Request::media(&self.client, Method::GET, self.path.clone())
+                }
+
+                /// Uploads the content (`PUT .../$value`) with its content type.
+                pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
+                    Request::empty(&self.client, Method::PUT, self.path.clone()).bytes_body(bytes, content_type)
+                }
+
+                /// Deletes the content (`DELETE .../$value`).
+                pub fn delete(&self) -> Request<()> {
+                    Request::empty(&self.client, Method::DELETE, self.path.clone())
+                }
+            }
+        }
+    }
+
+    /// One builder type and its methods.
+    fn builder(&self, index: usize) -> TokenStream {
+        let b: &Builder = &self.cp.surface.builders[index];
+        let b_ident = self.builder_ident(index);
+        let qualified = self.plan.model.ty(b.ty).qualified_name();
+        let mut docs = vec![match &b.kind {
+            BuilderKind::Item => format!(" Requests for one `{qualified}`."),
+            BuilderKind::Collection => format!(" Requests for a collection of `{qualified}`."),
+            BuilderKind::Property(p) => {
+                format!(" Requests for the property `{p}` of `{qualified}`.")
+            }
+        }];
+        if let Some(plain) = &self.cp.builder_names[index].collided_with {
+            docs.push(String::new());
+            docs.push(format!(
+                " Named `{b_ident}` because `{plain}` is the name of another builder."
+            ));
+        }
+        docs.push(String::new());
+        docs.push(format!(" URL: `{}`", b.canonical));
+        if b.other_parents > 0 {
+            let sample: Vec<String> = b.sample.iter().map(|t| format!("`{t}`")).collect();
+            let more = if b.other_parents > sample.len() {
+                ", ..."
+            } else {
+                ""
+            };
+            docs.push(String::new());
+            docs.push(format!(
+                " Also reached by {} other link{}: {}{more}.",
+                b.other_parents,
+                if b.other_parents == 1 { "" } else { "s" },
+                sample.join(", ")
+            ));
+        }
+        let (fields, path_expr) = match b.kind {
+            BuilderKind::Collection => (
+                quote!(client: runtime::Client, parent: runtime::ODataPath, segment: &'static str,),
+                quote!(self.parent.segment(self.segment)),
+            ),
+            _ => (
+                quote!(client: runtime::Client, path: runtime::ODataPath,),
+                quote!(self.path.clone()),
+            ),
+        };
+        let methods = self.cp.methods[index]
+            .iter()
+            .map(|m| self.method(m, Some(index), &path_expr, &b.canonical));
+        let docs = docs.iter();
+        quote! {
+            #(#[doc = #docs])*
+            #[derive(Clone, Debug)]
+            pub struct #b_ident { #fields }
+
+            impl #b_ident {
+                #(#methods)*
+            }
+        }
+    }
+
+    /// The model type of builder `index`'s entity type.
+    fn model_type(&self, index: usize) -> TokenStream {
+        let ty = self.cp.surface.builders[index].ty;
+        element_type(
+            self.plan,
             &TypeRef {
                 collection: false,
-                target: Target::Type(b.ty),
+                target: Target::Type(ty),
             },
-        ))
-    } else {
-        None
-    };
-    let (fields, path_expr) = match b.kind {
-        Kind::Collection => (
-            quote!(client: runtime::Client, parent: runtime::ODataPath, segment: &'static str,),
-            quote!(self.parent.segment(self.segment)),
-        ),
-        _ => (
-            quote!(client: runtime::Client, path: runtime::ODataPath,),
-            quote!(self.path.clone()),
-        ),
-    };
-    match &b.kind {
-        Kind::Item => {
-            if let Some(t) = &model_ty {
-                let update = paths::update_method(plan.model, b.ty);
-                let get_doc = http_doc("GET", "", &templates);
-                let upd_doc = http_doc(&update, "", &templates);
-                let del_doc = http_doc("DELETE", "", &templates);
-                let upd_method = format_ident!("{}", update);
-                let upd_text = if update == "PUT" {
+        )
+    }
+
+    /// A builder of kind `target` for the path `path` (for collections: `parent` and
+    /// `segment`).
+    fn construct(&self, target: usize, parent: TokenStream, segment: &str) -> TokenStream {
+        let t = self.builder_ident(target);
+        match self.cp.surface.builders[target].kind {
+            BuilderKind::Collection => {
+                quote!(#t { client: self.client.clone(), parent: #parent, segment: #segment })
+            }
+            _ => quote!(#t { client: self.client.clone(), path: #parent.segment(#segment) }),
+        }
+    }
+
+    /// One method of builder `owner` (`None`: of the client type, which has only entry
+    /// points and operation imports).
+    fn method(
+        &self,
+        m: &MethodPlan,
+        owner: Option<usize>,
+        path: &TokenStream,
+        template: &str,
+    ) -> TokenStream {
+        let name = ident(&m.ident);
+        let renamed = renamed_doc(m);
+        let current = owner.unwrap_or_default();
+        match &m.kind {
+            MethodKind::Get => {
+                let t = self.model_type(current);
+                let http = http_doc("GET", template);
+                quote! {
+                    /// Reads the entity (`$select` and `$expand` take the field enum).
+                    #http
+                    pub fn #name(&self) -> Request<#t> {
+                        Request::json(&self.client, Method::GET, #path)
+                    }
+                }
+            }
+            MethodKind::Update { http: verb } => {
+                let t = self.model_type(current);
+                let http = http_doc(verb, template);
+                let method = format_ident!("{}", verb);
+                let text = if verb == "PUT" {
                     " Updates the entity with `PUT`, the update method the metadata (or the override file) declares for this type: send the whole entity."
                 } else {
                     " Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent."
                 };
-                methods.push(quote! {
-                    /// Reads the entity (`$select` and `$expand` take the field enum).
-                    #get_doc
-                    pub fn get(&self) -> Request<#t> {
-                        Request::json(&self.client, Method::GET, #path_expr)
+                quote! {
+                    #[doc = #text]
+                    #http
+                    pub fn #name(&self, body: &#t) -> Request<()> {
+                        Request::empty(&self.client, Method::#method, #path).json_body(body)
                     }
-                    #[doc = #upd_text]
-                    #upd_doc
-                    pub fn update(&self, body: &#t) -> Request<()> {
-                        Request::empty(&self.client, Method::#upd_method, #path_expr).json_body(body)
+                }
+            }
+            MethodKind::Replace => {
+                let t = self.model_type(current);
+                let http = http_doc("PUT", template);
+                quote! {
+                    /// Replaces the entity (`PUT`).
+                    #http
+                    pub fn #name(&self, body: &#t) -> Request<()> {
+                        Request::empty(&self.client, Method::PUT, #path).json_body(body)
                     }
+                }
+            }
+            MethodKind::Delete => {
+                let http = http_doc("DELETE", template);
+                quote! {
                     /// Deletes the entity.
-                    #del_doc
-                    pub fn delete(&self) -> Request<()> {
-                        Request::empty(&self.client, Method::DELETE, #path_expr)
+                    #http
+                    pub fn #name(&self) -> Request<()> {
+                        Request::empty(&self.client, Method::DELETE, #path)
                     }
-                });
-                used.extend(["get", "update", "delete"].map(String::from));
-                if update == "PUT" {
-                    let doc = http_doc("PUT", "", &templates);
-                    methods.push(quote! {
-                        /// Replaces the entity (`PUT`).
-                        #doc
-                        pub fn replace(&self, body: &#t) -> Request<()> {
-                            Request::empty(&self.client, Method::PUT, #path_expr).json_body(body)
-                        }
-                    });
-                    used.insert("replace".into());
-                }
-                if ty.structured().is_some_and(|s| s.has_stream)
-                    || plan
-                        .model
-                        .lineage(b.ty)
-                        .iter()
-                        .any(|t| plan.model.ty(*t).structured().is_some_and(|s| s.has_stream))
-                {
-                    let doc = http_doc("GET/PUT/DELETE", "/$value", &templates);
-                    methods.push(quote! {
-                        /// The media content of this entity.
-                        #doc
-                        pub fn content(&self) -> MediaContentRequestBuilder {
-                            MediaContentRequestBuilder { client: self.client.clone(), path: #path_expr.segment("$value") }
-                        }
-                    });
-                    used.insert("content".into());
                 }
             }
-            for (nav, (target, collection)) in &b.navs {
-                let m = snake(nav);
-                let method = ident(&m);
-                used.insert(m);
-                let doc = format!(" Navigation property `{nav}`.");
-                if *collection {
-                    let tb = format_ident!("{}", builder_name(plan, *target, &Kind::Collection));
-                    methods.push(quote! {
-                        #[doc = #doc]
-                        pub fn #method(&self) -> #tb {
-                            #tb { client: self.client.clone(), parent: #path_expr, segment: #nav }
-                        }
-                    });
-                } else {
-                    let tb = format_ident!("{}", builder_name(plan, *target, &Kind::Item));
-                    methods.push(quote! {
-                        #[doc = #doc]
-                        pub fn #method(&self) -> #tb {
-                            #tb { client: self.client.clone(), path: #path_expr.segment(#nav) }
-                        }
-                    });
+            MethodKind::Content => {
+                let http = http_doc("GET/PUT/DELETE", &format!("{template}/$value"));
+                let media = format_ident!("{}", MEDIA_BUILDER);
+                quote! {
+                    /// The media content of this entity.
+                    #http
+                    pub fn #name(&self) -> #media {
+                        #media { client: self.client.clone(), path: #path.segment("$value") }
+                    }
                 }
             }
-            if b.full {
-                for prop in paths::updatable_collections(plan.model, b.ty) {
-                    let m = snake(&prop);
-                    let method = ident(&m);
-                    used.insert(m);
-                    let tb = format_ident!(
-                        "{}",
-                        builder_name(plan, b.ty, &Kind::Property(prop.clone()))
-                    );
-                    let doc = format!(" The collection property `{prop}`.");
-                    let dep = plan
-                        .model
-                        .all_properties(b.ty)
-                        .into_iter()
-                        .find(|(_, p)| p.name == prop)
-                        .map(|(_, p)| deprecated_attr(&p.annotations))
-                        .unwrap_or_default();
-                    methods.push(quote! {
-                        #[doc = #doc]
-                        #dep
-                        pub fn #method(&self) -> #tb {
-                            #tb { client: self.client.clone(), path: #path_expr.segment(#prop) }
-                        }
-                    });
-                }
-                for op in operations_for(plan, b.ty, false) {
-                    let name = plan.model.operations[op.0].name.clone();
-                    methods.push(operation_method(
-                        ctx, op, &name, &path_expr, &templates, &mut used,
-                    ));
-                }
-            }
-        }
-        Kind::Collection => {
-            let item = format_ident!("{}", builder_name(plan, b.ty, &Kind::Item));
-            if let Some(t) = &model_ty {
-                let list_doc = http_doc("GET", "", &templates);
-                let count_doc = http_doc("GET", "/$count", &templates);
-                let create_doc = http_doc("POST", "", &templates);
-                methods.push(quote! {
+            MethodKind::List => {
+                let t = self.model_type(current);
+                let http = http_doc("GET", template);
+                quote! {
                     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
-                    #list_doc
-                    pub fn list(&self) -> Request<runtime::Page<#t>> {
-                        Request::page(&self.client, Method::GET, #path_expr)
+                    #http
+                    pub fn #name(&self) -> Request<runtime::Page<#t>> {
+                        Request::page(&self.client, Method::GET, #path)
                     }
-                    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
-                    #count_doc
-                    pub fn count(&self) -> Request<u64> {
-                        Request::dollar_count(&self.client, #path_expr)
-                    }
-                    /// Creates an entity in the collection and returns it as created.
-                    #create_doc
-                    pub fn create(&self, body: &#t) -> Request<#t> {
-                        Request::json(&self.client, Method::POST, #path_expr).json_body(body)
-                    }
-                });
-                used.extend(["list", "count", "create"].map(String::from));
+                }
             }
-            let key = plan.model.key_of(b.ty);
-            if key.len() > 1 {
-                // Composite key: `/set(a=1,b='x')`, each part as its typed literal.
-                let props = plan.model.all_properties(b.ty);
-                let parts: Vec<_> = key
-                    .iter()
-                    .map(|k| {
-                        let ty = props
-                            .iter()
-                            .find(|(_, p)| &p.name == k)
-                            .map(|(_, p)| p.ty.clone());
-                        (k.clone(), ty)
-                    })
-                    .collect();
-                let args: Vec<_> = parts.iter().map(|(k, _)| ident(&snake(k))).collect();
-                let arg_types = parts.iter().map(|(_, t)| key_arg_type(t.as_ref()));
+            MethodKind::Count => {
+                let http = http_doc("GET", &format!("{template}/$count"));
+                quote! {
+                    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+                    #http
+                    pub fn #name(&self) -> Request<u64> {
+                        Request::dollar_count(&self.client, #path)
+                    }
+                }
+            }
+            MethodKind::Create => {
+                let t = self.model_type(current);
+                let http = http_doc("POST", template);
+                quote! {
+                    /// Creates an entity in the collection and returns it as created.
+                    #http
+                    pub fn #name(&self, body: &#t) -> Request<#t> {
+                        Request::json(&self.client, Method::POST, #path).json_body(body)
+                    }
+                }
+            }
+            MethodKind::ById => {
+                let item = self.item_of(current);
+                quote! {
+                    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+                    pub fn #name(&self, id: impl AsRef<str>) -> #item {
+                        #item { client: self.client.clone(), path: self.parent.segment(self.segment).key(id.as_ref()) }
+                    }
+                }
+            }
+            MethodKind::ByKey(parts) => {
+                let item = self.item_of(current);
+                let args: Vec<_> = parts.iter().map(|a| ident(&a.ident)).collect();
+                let types = parts.iter().map(|a| arg_type(self.plan, a));
+                let wires = parts.iter().map(|a| a.wire.as_str());
                 let literals = parts
                     .iter()
                     .zip(&args)
-                    .map(|((_, t), a)| key_literal(t.as_ref(), a));
-                let names: Vec<_> = key.iter().map(String::as_str).collect();
+                    .map(|(a, v)| key_literal(a, &quote!(#v)));
+                let names: Vec<&str> = parts.iter().map(|a| a.wire.as_str()).collect();
                 let doc = format!(
                     " One entity of the collection by its composite key ({}).",
                     names.join(", ")
                 );
-                methods.push(quote! {
+                let allow = many_arguments(parts.len());
+                quote! {
                     #[doc = #doc]
-                    pub fn by_key(&self, #(#args: #arg_types),*) -> #item {
+                    #allow
+                    pub fn #name(&self, #(#args: #types),*) -> #item {
                         #item {
                             client: self.client.clone(),
-                            path: self.parent.composite_key(self.segment, &[#((#names, #literals)),*]),
+                            path: self.parent.composite_key(self.segment, &[#((#wires, #literals)),*]),
                         }
                     }
-                });
-                used.insert("by_key".into());
-            } else {
-                methods.push(quote! {
-                    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-                    pub fn by_id(&self, id: impl AsRef<str>) -> #item {
-                        #item { client: self.client.clone(), path: self.parent.segment(self.segment).key(id.as_ref()) }
-                    }
-                });
-                used.insert("by_id".into());
-            }
-            for key in plan
-                .model
-                .lineage(b.ty)
-                .iter()
-                .flat_map(|t| plan.model.ty(*t).annotations.alternate_keys.clone())
-            {
-                let m = format!(
-                    "by_{}",
-                    key.parts
-                        .iter()
-                        .map(|(a, _)| snake(a))
-                        .collect::<Vec<_>>()
-                        .join("_and_")
-                );
-                if !used.insert(m.clone()) {
-                    continue;
                 }
-                let method = ident(&m);
-                let args: Vec<_> = key.parts.iter().map(|(a, _)| ident(&snake(a))).collect();
-                let aliases: Vec<_> = key.parts.iter().map(|(a, _)| a.clone()).collect();
+            }
+            MethodKind::AlternateKey(parts) => {
+                let item = self.item_of(current);
+                let args: Vec<_> = parts.iter().map(|a| ident(&a.ident)).collect();
+                let aliases: Vec<&str> = parts.iter().map(|a| a.wire.as_str()).collect();
                 let doc = format!(
-                    " One entity by the alternate key `{}` (`{}(...)`); quotes are escaped OData-style.",
+                    " One entity by the alternate key `{}`: `{template}({})`; quotes are escaped OData-style.",
                     aliases.join(", "),
-                    "segment"
+                    aliases
+                        .iter()
+                        .map(|a| format!("{a}='...'"))
+                        .collect::<Vec<_>>()
+                        .join(",")
                 );
-                methods.push(quote! {
+                let allow = many_arguments(parts.len());
+                quote! {
                     #[doc = #doc]
-                    pub fn #method(&self, #(#args: impl AsRef<str>),*) -> #item {
+                    #renamed
+                    #allow
+                    pub fn #name(&self, #(#args: impl AsRef<str>),*) -> #item {
                         #item {
                             client: self.client.clone(),
                             path: self.parent.alternate_key(self.segment, &[#((#aliases, #args.as_ref())),*]),
                         }
                     }
-                });
-            }
-            if b.full {
-                for op in operations_for(plan, b.ty, true) {
-                    let name = plan.model.operations[op.0].name.clone();
-                    methods.push(operation_method(
-                        ctx, op, &name, &path_expr, &templates, &mut used,
-                    ));
                 }
             }
-        }
-        Kind::Property(prop) => {
-            let p = plan
-                .model
-                .all_properties(b.ty)
-                .into_iter()
-                .find(|(_, p)| &p.name == prop)
-                .map(|(_, p)| p);
-            if let Some(p) = p {
-                let elem = element_type(plan, &p.ty);
-                let method = format_ident!(
-                    "{}",
-                    p.annotations
-                        .update_method
-                        .clone()
-                        .unwrap_or_else(|| "PUT".into())
-                );
-                let get_doc = http_doc("GET", "", &templates);
-                let put_doc = http_doc(&method.to_string(), "", &templates);
-                let count_doc = http_doc("GET", "/$count", &templates);
-                let dep = deprecated_attr(&p.annotations);
-                methods.push(quote! {
-                    /// Reads the collection.
-                    #get_doc
+            MethodKind::Navigation { segment, target }
+            | MethodKind::Property { segment, target } => {
+                let t = self.builder_ident(*target);
+                let doc = match m.kind {
+                    MethodKind::Navigation { .. } => format!(" Navigation property `{segment}`."),
+                    _ => format!(" The collection property `{segment}`."),
+                };
+                let url = format!(" URL: `{template}/{segment}`");
+                let dep = self.property_deprecation(current, segment);
+                let construct = self.construct(*target, path.clone(), segment);
+                quote! {
+                    #[doc = #doc]
+                    #[doc = ""]
+                    #[doc = #url]
+                    #renamed
                     #dep
-                    pub fn get(&self) -> Request<Vec<#elem>> {
+                    pub fn #name(&self) -> #t {
+                        #construct
+                    }
+                }
+            }
+            MethodKind::Cast { segment, target } => {
+                let t = self.builder_ident(*target);
+                let doc = format!(
+                    " Cast to the derived type `{segment}`: its navigations and operations."
+                );
+                let url = format!(" URL: `{template}/{segment}`");
+                let construct = self.construct(*target, path.clone(), segment);
+                quote! {
+                    #[doc = #doc]
+                    #[doc = ""]
+                    #[doc = #url]
+                    #renamed
+                    pub fn #name(&self) -> #t {
+                        #construct
+                    }
+                }
+            }
+            MethodKind::Entry {
+                set,
+                singleton,
+                target,
+            } => {
+                let t = self.builder_ident(*target);
+                let doc = format!(" `/{set}`{}", if *singleton { " (singleton)" } else { "" });
+                let construct = self.construct(*target, quote!(runtime::ODataPath::root()), set);
+                quote! {
+                    #[doc = #doc]
+                    #renamed
+                    pub fn #name(&self) -> #t {
+                        #construct
+                    }
+                }
+            }
+            MethodKind::Operation(op) => self.operation(m, op, path, template),
+            MethodKind::PropertyGet
+            | MethodKind::PropertyReplace { .. }
+            | MethodKind::PropertyCount => self.property_method(m, current, template),
+        }
+    }
+
+    /// The item builder of collection builder `index`.
+    fn item_of(&self, index: usize) -> proc_macro2::Ident {
+        let item = self.cp.surface.builders[index].item.unwrap_or(index);
+        self.builder_ident(item)
+    }
+
+    /// `#[deprecated]` of a structural property of builder `index`'s type, if any.
+    fn property_deprecation(&self, index: usize, name: &str) -> TokenStream {
+        let ty = self.cp.surface.builders[index].ty;
+        self.plan
+            .model
+            .all_properties(ty)
+            .into_iter()
+            .find(|(_, p)| p.name == name)
+            .map(|(_, p)| deprecated_attr(&p.annotations))
+            .unwrap_or_default()
+    }
+
+    fn property_method(&self, m: &MethodPlan, index: usize, template: &str) -> TokenStream {
+        let b = &self.cp.surface.builders[index];
+        let BuilderKind::Property(prop) = &b.kind else {
+            return quote!();
+        };
+        let Some((_, p)) = self
+            .plan
+            .model
+            .all_properties(b.ty)
+            .into_iter()
+            .find(|(_, p)| &p.name == prop)
+        else {
+            return quote!();
+        };
+        let name = ident(&m.ident);
+        let elem = element_type(self.plan, &p.ty);
+        let dep = deprecated_attr(&p.annotations);
+        match &m.kind {
+            MethodKind::PropertyGet => {
+                let http = http_doc("GET", template);
+                quote! {
+                    /// Reads the collection.
+                    #http
+                    #dep
+                    pub fn #name(&self) -> Request<Vec<#elem>> {
                         Request::value(&self.client, Method::GET, self.path.clone())
                     }
+                }
+            }
+            MethodKind::PropertyReplace { http: verb } => {
+                let http = http_doc(verb, template);
+                let method = format_ident!("{}", verb);
+                quote! {
                     /// Replaces the whole collection (sent as `{"value": [...]}`).
-                    #put_doc
+                    #http
                     #dep
-                    pub fn replace(&self, items: &[#elem]) -> Request<()> {
+                    pub fn #name(&self, items: &[#elem]) -> Request<()> {
                         #[derive(serde::Serialize)]
                         struct Body<'a, T> { value: &'a [T] }
                         Request::empty(&self.client, Method::#method, self.path.clone()).json_body(&Body { value: items })
                     }
+                }
+            }
+            _ => {
+                let http = http_doc("GET", &format!("{template}/$count"));
+                quote! {
                     /// Counts the items (`$count`).
-                    #count_doc
+                    #http
                     #dep
-                    pub fn count(&self) -> Request<u64> {
+                    pub fn #name(&self) -> Request<u64> {
                         Request::dollar_count(&self.client, self.path.clone())
                     }
-                });
+                }
             }
         }
     }
-    quote! {
-        #[doc = #type_doc]
-        #[doc = ""]
-        #[doc = " Paths:"]
-        #(#[doc = #path_docs])*
-        #[derive(Clone, Debug)]
-        pub struct #b_ident { #fields }
 
-        impl #b_ident {
-            #(#methods)*
+    fn operation(
+        &self,
+        m: &MethodPlan,
+        plan_op: &OperationPlan,
+        path: &TokenStream,
+        template: &str,
+    ) -> TokenStream {
+        let plan = self.plan;
+        let op: &Operation = &plan.model.operations[plan_op.op.0];
+        let method = ident(&m.ident);
+        let segment = plan_op.segment.as_str();
+        let is_action = op.kind == OperationKind::Action;
+        let doc_http = if is_action {
+            http_doc("POST", &format!("{template}/{segment}"))
+        } else {
+            http_doc("GET", &format!("{template}/{segment}(...)"))
+        };
+        let kind = if is_action { "action" } else { "function" };
+        let bound = if op.binding.is_some() {
+            "Bound"
+        } else {
+            "Unbound"
+        };
+        let mut extra = vec![format!("{bound} {kind} `{}`.", op.qualified_name())];
+        let optional: Vec<String> = plan_op
+            .args
+            .iter()
+            .filter(|a| a.optional)
+            .map(|a| format!("`{}`", a.ident))
+            .collect();
+        if !optional.is_empty() {
+            extra.push(String::new());
+            extra.push(format!(
+                "Optional parameters ({}): `None` leaves them out of the request.",
+                optional.join(", ")
+            ));
         }
+        let docs = doc_lines(&op.annotations, &extra);
+        let renamed = renamed_doc(m);
+        let deprecated = deprecated_attr(&op.annotations);
+        let (ret_ty, ctor) = match &op.return_type {
+            None => (quote!(()), quote!(empty)),
+            Some(r) if r.ty.collection => {
+                let e = element_type(plan, &r.ty);
+                (quote!(runtime::Page<#e>), quote!(page))
+            }
+            Some(r) => {
+                let t = element_type(plan, &r.ty);
+                if is_value_return(plan, &r.ty) {
+                    (t, quote!(value))
+                } else {
+                    (t, quote!(json))
+                }
+            }
+        };
+        let attrs = quote!(#docs #doc_http #renamed #deprecated);
+        if !is_action {
+            if plan_op.args.is_empty() {
+                return quote! {
+                    #attrs
+                    pub fn #method(&self) -> Request<#ret_ty> {
+                        Request::#ctor(&self.client, Method::GET, #path.operation(#segment, &[]))
+                    }
+                };
+            }
+            // Functions: parameters go into the URL as literals; optional ones only when set.
+            let args: Vec<_> = plan_op.args.iter().map(|a| ident(&a.ident)).collect();
+            let types = plan_op.args.iter().map(|a| arg_type(plan, a));
+            let entries = plan_op.args.iter().zip(&args).map(|(a, v)| {
+                let wire = &a.wire;
+                if a.optional {
+                    let lit = literal_result(a, &quote!(value));
+                    quote!((#wire, #v.map(|value| #lit)))
+                } else {
+                    let lit = literal_result(a, &quote!(#v));
+                    quote!((#wire, Some(#lit)))
+                }
+            });
+            let allow = many_arguments(plan_op.args.len());
+            return quote! {
+                #attrs
+                #allow
+                pub fn #method(&self, #(#args: #types),*) -> Request<#ret_ty> {
+                    let path = #path.function(#segment, [#(#entries),*]);
+                    Request::with_path(&self.client, Method::GET, path, Request::#ctor)
+                }
+            };
+        }
+        match plan_op.body {
+            ActionBody::None => quote! {
+                #attrs
+                pub fn #method(&self) -> Request<#ret_ty> {
+                    Request::#ctor(&self.client, Method::POST, #path.action(#segment))
+                }
+            },
+            ActionBody::Single => {
+                let Some(p) = plan_op.args.first() else {
+                    return quote!();
+                };
+                let arg = ident(&p.ident);
+                let wire = &p.wire;
+                let arg_ty = if p.ty.collection {
+                    let e = element_type(plan, &p.ty);
+                    quote!(&[#e])
+                } else if p.ty.target == Target::Primitive(Primitive::String) {
+                    quote!(&str)
+                } else {
+                    let e = element_type(plan, &p.ty);
+                    quote!(&#e)
+                };
+                let (arg_ty, value) = if p.optional {
+                    (quote!(Option<#arg_ty>), quote!(#arg))
+                } else {
+                    (arg_ty, quote!(Some(#arg)))
+                };
+                quote! {
+                    #attrs
+                    pub fn #method(&self, #arg: #arg_ty) -> Request<#ret_ty> {
+                        Request::#ctor(&self.client, Method::POST, #path.action(#segment)).json_member_body(#wire, #value)
+                    }
+                }
+            }
+            ActionBody::Struct => {
+                let s = &self.cp.parameters[&plan_op.op];
+                let s_ident = format_ident!("{}", s.ident);
+                quote! {
+                    #attrs
+                    pub fn #method(&self, parameters: &super::parameters::#s_ident) -> Request<#ret_ty> {
+                        Request::#ctor(&self.client, Method::POST, #path.action(#segment)).json_body(parameters)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The parameters module: one struct per action overload with several parameters.
+    fn parameters_file(&self) -> TokenStream {
+        let plan = self.plan;
+        let structs = self.cp.parameters.iter().map(|(op, s)| {
+            let op = &plan.model.operations[op.0];
+            let s_ident = format_ident!("{}", s.ident);
+            let fields = s.fields.iter().map(|p| {
+                let f = ident(&p.ident);
+                let wire = &p.wire;
+                let t = client_type(plan, &p.ty);
+                let doc = if p.optional {
+                    format!(" Parameter `{wire}` (optional).")
+                } else {
+                    format!(" Parameter `{wire}`.")
+                };
+                quote! {
+                    #[doc = #doc]
+                    #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
+                    pub #f: Option<#t>,
+                }
+            });
+            let binding = op.binding.as_ref().map_or(String::from("unbound"), |b| {
+                let name = b
+                    .type_id()
+                    .map_or_else(String::new, |t| plan.model.ty(t).qualified_name());
+                if b.collection {
+                    format!("bound to `Collection({name})`")
+                } else {
+                    format!("bound to `{name}`")
+                }
+            });
+            let sdoc = format!(
+                " Parameters of the action `{}` ({binding}).",
+                op.qualified_name()
+            );
+            let renamed = s.collided_with.as_ref().map(|plain| {
+                let line = format!(
+                    " Named `{}` because `{plain}` is the name of another action's parameters.",
+                    s.ident
+                );
+                quote!(#[doc = ""] #[doc = #line])
+            });
+            quote! {
+                #[doc = #sdoc]
+                #renamed
+                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+                pub struct #s_ident { #(#fields)* }
+            }
+        });
+        quote! {
+            //! Request bodies of actions with several parameters.
+            #[allow(unused_imports)]
+            use super::models;
+            #[allow(unused_imports)]
+            use super::models::edm;
+            #(#structs)*
+        }
+    }
+
+    /// The README's example request: the first path root, followed through the planned
+    /// method names, ending in `.get()` or `.list()` and `.build()?`.
+    fn first_request(&self) -> Option<TokenStream> {
+        let plan = self.plan;
+        let path = plan.selection.paths.first()?;
+        if !plan.selection.types.contains(&path.target()) {
+            return None;
+        }
+        let entry = self
+            .cp
+            .client_methods
+            .iter()
+            .find(|m| matches!(&m.kind, MethodKind::Entry { set, .. } if *set == path.set))?;
+        let MethodKind::Entry { target, .. } = entry.kind else {
+            return None;
+        };
+        let name = ident(&entry.ident);
+        let mut calls = vec![quote!(.#name())];
+        let mut current = target;
+        let by_id = |index: usize| {
+            let b = &self.cp.surface.builders[index];
+            let has_by_id = self.cp.methods[index]
+                .iter()
+                .any(|m| matches!(m.kind, MethodKind::ById));
+            (has_by_id && b.item.is_some()).then(|| b.item.unwrap_or(index))
+        };
+        let is_collection =
+            |index: usize| self.cp.surface.builders[index].kind == BuilderKind::Collection;
+        for step in &path.steps {
+            if is_collection(current) {
+                current = by_id(current)?;
+                calls.push(quote!(.by_id("id")));
+            }
+            let nav = self.cp.methods[current].iter().find(|m| {
+                matches!(&m.kind, MethodKind::Navigation { segment, .. } if *segment == step.name)
+            })?;
+            let MethodKind::Navigation { target, .. } = nav.kind else {
+                return None;
+            };
+            let name = ident(&nav.ident);
+            calls.push(quote!(.#name()));
+            current = target;
+        }
+        if path.steps.is_empty() && is_collection(current) {
+            current = by_id(current)?;
+            calls.push(quote!(.by_id("id")));
+        }
+        let verb = if is_collection(current) {
+            quote!(.list())
+        } else {
+            quote!(.get())
+        };
+        Some(quote!(client #(#calls)* #verb .build()?))
     }
 }
 
@@ -757,228 +1025,5 @@ fn is_value_return(plan: &Plan, r: &TypeRef) -> bool {
             plan.model.ty(*id).kind,
             TypeKind::Enum(_) | TypeKind::Definition(_)
         ),
-    }
-}
-
-fn operation_method(
-    ctx: &mut Ctx,
-    id: OperationId,
-    segment: &str,
-    path_expr: &TokenStream,
-    templates: &BTreeSet<String>,
-    used: &mut BTreeSet<String>,
-) -> TokenStream {
-    let plan = ctx.plan;
-    let op: &Operation = &plan.model.operations[id.0];
-    let mut m = snake(segment);
-    while !used.insert(m.clone()) {
-        m.push_str("_op");
-    }
-    let method = ident(&m);
-    let name = segment;
-    let is_action = op.kind == OperationKind::Action;
-    let http = if is_action { "POST" } else { "GET" };
-    let suffix = if is_action {
-        format!("/{name}")
-    } else {
-        format!("/{name}(...)")
-    };
-    let doc_http = http_doc(http, &suffix, templates);
-    let kind = if is_action { "action" } else { "function" };
-    // Parameter names that collide after snake case get the naming rule's suffixes; `self`
-    // cannot be an argument name, so it is reserved.
-    let names: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
-    let param_idents =
-        crate::plan::naming::assign(&names, crate::plan::naming::Case::Snake, &["self"]);
-    let bound = if op.binding.is_some() {
-        "Bound"
-    } else {
-        "Unbound"
-    };
-    let docs = doc_lines(
-        &op.annotations,
-        &[format!("{bound} {kind} `{}`.", op.qualified_name())],
-    );
-    let deprecated = deprecated_attr(&op.annotations);
-    let (ret_ty, ctor) = match &op.return_type {
-        None => (quote!(()), quote!(empty)),
-        Some(r) if r.ty.collection => {
-            let e = element_type(plan, &r.ty);
-            (quote!(runtime::Page<#e>), quote!(page))
-        }
-        Some(r) => {
-            let t = element_type(plan, &r.ty);
-            if is_value_return(plan, &r.ty) {
-                (t, quote!(value))
-            } else {
-                (t, quote!(json))
-            }
-        }
-    };
-    let http_method = format_ident!("{}", http);
-    if !is_action {
-        // Functions: parameters go into the URL as literals.
-        let args: Vec<_> = op
-            .parameters
-            .iter()
-            .map(|p| ident(&param_idents[&p.name].ident))
-            .collect();
-        let types: Vec<_> = op
-            .parameters
-            .iter()
-            .map(|p| function_arg_type(plan, &p.ty))
-            .collect();
-        let wires: Vec<_> = op.parameters.iter().map(|p| p.name.as_str()).collect();
-        let literals = op
-            .parameters
-            .iter()
-            .zip(&args)
-            .map(|(p, a)| function_literal(&p.ty, a));
-        return quote! {
-            #docs
-            #doc_http
-            #deprecated
-            pub fn #method(&self, #(#args: #types),*) -> Request<#ret_ty> {
-                let path = #path_expr.operation(#name, &[#((#wires, #literals)),*]);
-                Request::#ctor(&self.client, Method::#http_method, path)
-            }
-        };
-    }
-    match op.parameters.len() {
-        0 => quote! {
-            #docs
-            #doc_http
-            #deprecated
-            pub fn #method(&self) -> Request<#ret_ty> {
-                Request::#ctor(&self.client, Method::POST, #path_expr.action(#name))
-            }
-        },
-        1 => {
-            let p = &op.parameters[0];
-            let arg = ident(&snake(&p.name));
-            let wire = &p.name;
-            let (arg_ty, field_ty) = if p.ty.collection {
-                let e = element_type(plan, &p.ty);
-                (quote!(&[#e]), quote!(&'a [#e]))
-            } else if p.ty.target == Target::Primitive(Primitive::String) {
-                (quote!(&str), quote!(&'a str))
-            } else {
-                let e = element_type(plan, &p.ty);
-                (quote!(&#e), quote!(&'a #e))
-            };
-            quote! {
-                #docs
-                #doc_http
-                #deprecated
-                pub fn #method(&self, #arg: #arg_ty) -> Request<#ret_ty> {
-                    #[derive(serde::Serialize)]
-                    struct Body<'a> {
-                        #[serde(rename = #wire)]
-                        value: #field_ty,
-                    }
-                    Request::#ctor(&self.client, Method::POST, #path_expr.action(#name)).json_body(&Body { value: #arg })
-                }
-            }
-        }
-        _ => {
-            let struct_name = format!("{}Parameters", type_name(&op.name));
-            let s_ident = format_ident!("{}", struct_name);
-            let fields = op.parameters.iter().map(|p| {
-                let f = ident(&param_idents[&p.name].ident);
-                let wire = &p.name;
-                let t = client_type(plan, &p.ty);
-                let doc = format!(" Parameter `{wire}`.");
-                quote! {
-                    #[doc = #doc]
-                    #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
-                    pub #f: Option<#t>,
-                }
-            });
-            let sdoc = format!(" Parameters of the action `{}`.", op.qualified_name());
-            ctx.params.entry(struct_name).or_insert_with(|| {
-                quote! {
-                    #[doc = #sdoc]
-                    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-                    pub struct #s_ident { #(#fields)* }
-                }
-            });
-            quote! {
-                #docs
-                #doc_http
-                #deprecated
-                pub fn #method(&self, parameters: &super::parameters::#s_ident) -> Request<#ret_ty> {
-                    Request::#ctor(&self.client, Method::POST, #path_expr.action(#name)).json_body(parameters)
-                }
-            }
-        }
-    }
-}
-
-fn key_arg_type(r: Option<&TypeRef>) -> TokenStream {
-    match r.map(|r| &r.target) {
-        Some(Target::Primitive(
-            Primitive::Int16
-            | Primitive::Int32
-            | Primitive::Int64
-            | Primitive::Byte
-            | Primitive::SByte,
-        )) => quote!(i64),
-        Some(Target::Primitive(Primitive::Boolean)) => quote!(bool),
-        _ => quote!(impl AsRef<str>),
-    }
-}
-
-fn key_literal(r: Option<&TypeRef>, arg: &proc_macro2::Ident) -> TokenStream {
-    match r.map(|r| &r.target) {
-        Some(Target::Primitive(
-            Primitive::Int16
-            | Primitive::Int32
-            | Primitive::Int64
-            | Primitive::Byte
-            | Primitive::SByte,
-        )) => quote!(runtime::ODataLiteral::Int(#arg)),
-        Some(Target::Primitive(Primitive::Boolean)) => quote!(runtime::ODataLiteral::Bool(#arg)),
-        Some(Target::Primitive(Primitive::String)) | None => {
-            quote!(runtime::ODataLiteral::String(#arg.as_ref().to_owned()))
-        }
-        // GUIDs, dates and other literals are written bare.
-        _ => quote!(runtime::ODataLiteral::Raw(#arg.as_ref().to_owned())),
-    }
-}
-
-fn function_arg_type(plan: &Plan, r: &TypeRef) -> TokenStream {
-    match (&r.target, r.collection) {
-        (Target::Primitive(Primitive::String), false) => quote!(&str),
-        (Target::Primitive(Primitive::Boolean), false) => quote!(bool),
-        (
-            Target::Primitive(
-                Primitive::Int32 | Primitive::Int16 | Primitive::Byte | Primitive::SByte,
-            ),
-            false,
-        ) => quote!(i32),
-        (Target::Primitive(Primitive::Int64), false) => quote!(i64),
-        _ => {
-            let t = client_type(plan, r);
-            quote!(&#t)
-        }
-    }
-}
-
-fn function_literal(r: &TypeRef, arg: &proc_macro2::Ident) -> TokenStream {
-    match (&r.target, r.collection) {
-        (Target::Primitive(Primitive::String), false) => quote!(runtime::ODataLiteral::from(#arg)),
-        (Target::Primitive(Primitive::Boolean), false) => quote!(runtime::ODataLiteral::Bool(#arg)),
-        (
-            Target::Primitive(
-                Primitive::Int32 | Primitive::Int16 | Primitive::Byte | Primitive::SByte,
-            ),
-            false,
-        ) => {
-            quote!(runtime::ODataLiteral::Int(i64::from(#arg)))
-        }
-        (Target::Primitive(Primitive::Int64), false) => quote!(runtime::ODataLiteral::Int(#arg)),
-        // Other values use their JSON form, which is the OData literal for enums and
-        // structured values.
-        _ => quote!(runtime::ODataLiteral::Raw(serde_json::to_string(#arg).unwrap_or_default())),
     }
 }

@@ -74,6 +74,17 @@ fn evolvable(plan: &Plan, id: TypeId) -> TokenStream {
         .map(|v| proc_macro2::Literal::i64_unsuffixed(v.value))
         .collect();
     let vdocs = variants.iter().map(|v| member_docs(plan, id, v));
+    // An enum without members (Graph has some) matches nothing: no single-arm `match`.
+    let from_wire = if wires.is_empty() {
+        quote!(Self::UnknownValue(value.to_owned()))
+    } else {
+        quote! {
+            match value {
+                #(#wires => Self::#idents,)*
+                other => Self::UnknownValue(other.to_owned()),
+            }
+        }
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -87,10 +98,7 @@ fn evolvable(plan: &Plan, id: TypeId) -> TokenStream {
             const MEMBERS: &'static [(&'static str, i64)] = &[#((#wires, #values)),*];
 
             fn from_wire(value: &str) -> Self {
-                match value {
-                    #(#wires => Self::#idents,)*
-                    other => Self::UnknownValue(other.to_owned()),
-                }
+                #from_wire
             }
 
             fn as_wire(&self) -> &str {

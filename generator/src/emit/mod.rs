@@ -84,7 +84,7 @@ fn header(info: &CrateInfo) -> String {
 pub(crate) fn render(info: &CrateInfo, tokens: TokenStream, what: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::new(
-            ErrorKind::Naming,
+            ErrorKind::Internal,
             format!("internal error: generated code for {what} does not parse: {e}"),
         )
         .named(what)
@@ -96,39 +96,38 @@ pub(crate) fn render(info: &CrateInfo, tokens: TokenStream, what: &str) -> Resul
     ))
 }
 
-/// Formats a file made of independent parts (imports, then one part per type): each part
-/// is built and printed on its own, on up to four threads, so no syntax tree of a whole
-/// multi-megabyte file is ever held. The result does not depend on the thread count.
-fn render_items(
-    info: &CrateInfo,
-    plan: &Plan,
-    module: usize,
-    file: &FileItems,
+/// Parses and prints one part of a file.
+fn format_part(tokens: TokenStream, what: &str) -> Result<String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::new(
+            ErrorKind::Internal,
+            format!("internal error: generated code for {what} does not parse: {e}"),
+        )
+        .named(what)
+    })?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// Builds and formats `make(item)` for every item, each on its own, on up to four threads,
+/// so no syntax tree of a whole multi-megabyte file is ever held. The order of the result
+/// is the order of `items`, whatever the thread count.
+pub(crate) fn format_parallel<T: Sync>(
+    items: &[T],
+    make: impl Fn(&T) -> TokenStream + Sync,
     what: &str,
-) -> Result<String> {
-    fn format(tokens: TokenStream, what: &str) -> Result<String> {
-        let file: syn::File = syn::parse2(tokens).map_err(|e| {
-            Error::new(
-                ErrorKind::Naming,
-                format!("internal error: generated code for {what} does not parse: {e}"),
-            )
-            .named(what)
-        })?;
-        Ok(space_items(&prettyplease::unparse(&file)))
-    }
+) -> Result<Vec<String>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let chunk = file.ids.len().div_ceil(threads).max(1);
-    let item = file.item;
+    let chunk = items.len().div_ceil(threads).max(1);
+    let make = &make;
     let formatted: Vec<Result<Vec<String>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = file
-            .ids
+        let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|ids| {
+            .map(|part| {
                 let work = move || {
-                    ids.iter()
-                        .map(|id| format(item(plan, module, *id), what))
+                    part.iter()
+                        .map(|item| format_part(make(item), what))
                         .collect::<Result<Vec<String>>>()
                 };
                 // An explicit stack: RUST_MIN_STACK must not decide whether syn's
@@ -152,18 +151,37 @@ fn render_items(
             })
             .collect()
     });
-    let mut out = header(info);
-    out.push('\n');
-    out.push_str(&format(file_imports(), what)?);
+    let mut out = Vec::with_capacity(items.len());
     for part in formatted {
-        for text in part? {
-            if !text.is_empty() {
-                out.push('\n');
-                out.push_str(&text);
-            }
-        }
+        out.extend(part?);
     }
     Ok(out)
+}
+
+/// A file: the header, then each formatted part, separated by blank lines.
+pub(crate) fn join_parts(info: &CrateInfo, parts: impl IntoIterator<Item = String>) -> String {
+    let mut out = header(info);
+    for text in parts {
+        if !text.is_empty() {
+            out.push('\n');
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
+/// Formats a file made of independent parts (imports, then one part per type).
+fn render_items(
+    info: &CrateInfo,
+    plan: &Plan,
+    module: usize,
+    file: &FileItems,
+    what: &str,
+) -> Result<String> {
+    let item = file.item;
+    let parts = format_parallel(&file.ids, |id| item(plan, module, *id), what)?;
+    let imports = format_part(file_imports(), what)?;
+    Ok(join_parts(info, std::iter::once(imports).chain(parts)))
 }
 
 /// prettyplease puts top-level items back to back; a blank line after each one that ends

@@ -8,7 +8,6 @@ use super::CrateInfo;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Primitive, Target, TypeKind};
 use crate::plan::Plan;
-use crate::select::PathRoot;
 
 /// A TOML basic string.
 fn toml_str(s: &str) -> String {
@@ -221,31 +220,4 @@ pub(crate) fn client_readme(
         format!("Start from `{client_ident}`: the builder chain mirrors the URL."),
     ];
     Ok(readme(crate_name, &intro, &example(body)?, info))
-}
-
-/// The first request of the first path root, as a chain of builder calls ending in
-/// `.build()?`, when the root's target type is selected.
-pub(crate) fn first_request(plan: &Plan, path: &PathRoot) -> Option<TokenStream> {
-    if !plan.selection.types.contains(&path.target()) {
-        return None;
-    }
-    let root = super::ident(&crate::plan::naming::snake(&path.set));
-    let mut calls: Vec<TokenStream> = vec![quote!(.#root())];
-    if !path.singleton {
-        calls.push(quote!(.by_id("id")));
-    }
-    for step in &path.steps {
-        let m = super::ident(&crate::plan::naming::snake(&step.name));
-        calls.push(quote!(.#m()));
-        if step.collection && !std::ptr::eq(step, path.steps.last()?) {
-            calls.push(quote!(.by_id("id")));
-        }
-    }
-    let last_collection = path.steps.last().is_some_and(|s| s.collection);
-    let verb = if last_collection {
-        quote!(.list())
-    } else {
-        quote!(.get())
-    };
-    Some(quote!(client #(#calls)* #verb .build()?))
 }

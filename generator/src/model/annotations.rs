@@ -20,6 +20,8 @@ pub struct Annotations {
     pub alternate_keys: Vec<AlternateKey>,
     /// `Capabilities.UpdateRestrictions/UpdateMethod` (`PATCH` or `PUT`).
     pub update_method: Option<String>,
+    /// `Core.OptionalParameter`: a parameter the caller may leave out.
+    pub optional_parameter: bool,
     /// Every other annotation, verbatim.
     pub other: Vec<Annotation>,
 }
@@ -63,6 +65,8 @@ impl Annotations {
             self.long_description = value.as_str().map(str::to_string);
         } else if term_is(term, "Core", "Computed") {
             self.computed = !matches!(value, Value::Bool(false));
+        } else if term_is(term, "Core", "OptionalParameter") {
+            self.optional_parameter = !matches!(value, Value::Bool(false));
         } else if term_is(term, "Core", "Revisions") {
             if let Value::Collection(items) = value {
                 for item in items {

@@ -3,7 +3,9 @@
 //! Every name is registered here before anything is emitted (the two-phase type space), so
 //! the emitters only look names up and collisions are settled in one place.
 
+pub mod client;
 pub mod naming;
+pub mod surface;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

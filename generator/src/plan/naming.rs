@@ -143,24 +143,40 @@ pub struct Named {
 /// Assigns identifiers to `names` (unique CSDL names of one scope), avoiding `reserved`.
 /// The result is keyed by CSDL name.
 pub fn assign(names: &[&str], case: Case, reserved: &[&str]) -> BTreeMap<String, Named> {
-    let sorted: BTreeSet<&str> = names.iter().copied().collect();
+    let wanted: Vec<(String, String)> = names
+        .iter()
+        .map(|name| (name.to_string(), usable(convert(name, case))))
+        .collect();
+    assign_wanted(wanted, case, reserved)
+}
+
+/// The collision rule of [`assign`] for identifiers that are already made: `wanted` pairs a
+/// unique key (the CSDL name, or a name with a kind prefix) with the identifier it wants.
+/// Keys are taken in byte order; the first key that wants an identifier gets it, later
+/// ones get the numbered form. The result is keyed by key.
+pub fn assign_wanted(
+    mut wanted: Vec<(String, String)>,
+    case: Case,
+    reserved: &[&str],
+) -> BTreeMap<String, Named> {
+    wanted.sort();
+    wanted.dedup_by(|a, b| a.0 == b.0);
     let mut taken: BTreeSet<String> = reserved.iter().map(|s| s.to_string()).collect();
     let mut out = BTreeMap::new();
     // First pass: every name whose plain conversion is free and not claimed by an earlier
     // (sorted) name keeps it.
     let mut pending = Vec::new();
-    for name in &sorted {
-        let plain = usable(convert(name, case));
+    for (name, plain) in wanted {
         if taken.insert(plain.clone()) {
             out.insert(
-                name.to_string(),
+                name,
                 Named {
                     ident: plain,
                     collided_with: None,
                 },
             );
         } else {
-            pending.push((*name, plain));
+            pending.push((name, plain));
         }
     }
     for (name, plain) in pending {
@@ -179,7 +195,7 @@ pub fn assign(names: &[&str], case: Case, reserved: &[&str]) -> BTreeMap<String,
             n += 1;
         };
         out.insert(
-            name.to_string(),
+            name,
             Named {
                 ident,
                 collided_with: Some(plain),

@@ -18,7 +18,10 @@ use wiremock::{Mock, MockBuilder, MockServer, Request as ReceivedRequest, Respon
 
 use super::{client, VERSION};
 use client::models;
-use client::parameters::{ParseExpressionParameters, ValidateCredentialsParameters};
+use client::parameters::{
+    ParseExpressionParameters, SynchronizationJobCollectionValidateCredentialsParameters,
+    SynchronizationJobValidateCredentialsParameters,
+};
 use client::runtime::{self, Method, RetryPolicy, StaticTokenCredential};
 use client::{GraphClient, SynchronizationRequestBuilder};
 use models::{
@@ -409,7 +412,8 @@ async fn validate_credentials_on_job_and_on_jobs_collection() {
                 .await;
         }
 
-        let parameters = ValidateCredentialsParameters {
+        // The item-bound and the collection-bound action each have their own parameters.
+        let parameters = SynchronizationJobValidateCredentialsParameters {
             application_identifier: Some("box".into()),
             template_id: Some("BoxOutDelta".into()),
             use_saved_credentials: Some(false),
@@ -418,12 +422,20 @@ async fn validate_credentials_on_job_and_on_jobs_collection() {
                 "admin@contoso.com",
             )]),
         };
+        let collection_parameters = SynchronizationJobCollectionValidateCredentialsParameters {
+            application_identifier: parameters.application_identifier.clone(),
+            template_id: parameters.template_id.clone(),
+            use_saved_credentials: parameters.use_saved_credentials,
+            credentials: parameters.credentials.clone(),
+        };
         let jobs = root.sync(&graph).jobs();
         jobs.by_id("job-1")
             .validate_credentials(&parameters)
             .await
             .unwrap();
-        jobs.validate_credentials(&parameters).await.unwrap();
+        jobs.validate_credentials(&collection_parameters)
+            .await
+            .unwrap();
     }
     server.verify().await;
 }

@@ -75,8 +75,7 @@ impl MediaContentRequestBuilder {
 
 /// Requests for one `microsoft.graph.identityProtectionRoot`.
 ///
-/// Paths:
-/// - `/identityProtection`
+/// URL: `/identityProtection`
 #[derive(Clone, Debug)]
 pub struct IdentityProtectionRootRequestBuilder {
     client: runtime::Client,
@@ -86,15 +85,13 @@ pub struct IdentityProtectionRootRequestBuilder {
 impl IdentityProtectionRootRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection`
+    /// HTTP: `GET /identityProtection`
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityProtectionRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /identityProtection`
+    /// HTTP: `PATCH /identityProtection`
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityProtectionRoot,
@@ -103,12 +100,13 @@ impl IdentityProtectionRootRequestBuilder {
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /identityProtection`
+    /// HTTP: `DELETE /identityProtection`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `riskDetections`.
+    ///
+    /// URL: `/identityProtection/riskDetections`
     pub fn risk_detections(&self) -> RiskDetectionCollectionRequestBuilder {
         RiskDetectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -117,6 +115,8 @@ impl IdentityProtectionRootRequestBuilder {
         }
     }
     /// Navigation property `riskyServicePrincipals`.
+    ///
+    /// URL: `/identityProtection/riskyServicePrincipals`
     pub fn risky_service_principals(
         &self,
     ) -> RiskyServicePrincipalCollectionRequestBuilder {
@@ -127,6 +127,8 @@ impl IdentityProtectionRootRequestBuilder {
         }
     }
     /// Navigation property `riskyUsers`.
+    ///
+    /// URL: `/identityProtection/riskyUsers`
     pub fn risky_users(&self) -> RiskyUserCollectionRequestBuilder {
         RiskyUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -135,6 +137,8 @@ impl IdentityProtectionRootRequestBuilder {
         }
     }
     /// Navigation property `servicePrincipalRiskDetections`.
+    ///
+    /// URL: `/identityProtection/servicePrincipalRiskDetections`
     pub fn service_principal_risk_detections(
         &self,
     ) -> ServicePrincipalRiskDetectionCollectionRequestBuilder {
@@ -146,10 +150,9 @@ impl IdentityProtectionRootRequestBuilder {
     }
 }
 
-/// Requests for the collection of `microsoft.graph.riskDetection`.
+/// Requests for a collection of `microsoft.graph.riskDetection`.
 ///
-/// Paths:
-/// - `/identityProtection/riskDetections`
+/// URL: `/identityProtection/riskDetections`
 #[derive(Clone, Debug)]
 pub struct RiskDetectionCollectionRequestBuilder {
     client: runtime::Client,
@@ -160,8 +163,7 @@ pub struct RiskDetectionCollectionRequestBuilder {
 impl RiskDetectionCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskDetections`
+    /// HTTP: `GET /identityProtection/riskDetections`
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskDetection>> {
@@ -169,15 +171,13 @@ impl RiskDetectionCollectionRequestBuilder {
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskDetections/$count`
+    /// HTTP: `GET /identityProtection/riskDetections/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskDetections`
+    /// HTTP: `POST /identityProtection/riskDetections`
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskDetection,
@@ -196,8 +196,7 @@ impl RiskDetectionCollectionRequestBuilder {
 
 /// Requests for one `microsoft.graph.riskDetection`.
 ///
-/// Paths:
-/// - `/identityProtection/riskDetections/{id}`
+/// URL: `/identityProtection/riskDetections/{id}`
 #[derive(Clone, Debug)]
 pub struct RiskDetectionRequestBuilder {
     client: runtime::Client,
@@ -207,31 +206,27 @@ pub struct RiskDetectionRequestBuilder {
 impl RiskDetectionRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskDetections/{id}`
+    /// HTTP: `GET /identityProtection/riskDetections/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::RiskDetection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /identityProtection/riskDetections/{id}`
+    /// HTTP: `PATCH /identityProtection/riskDetections/{id}`
     pub fn update(&self, body: &models::microsoft_graph::RiskDetection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /identityProtection/riskDetections/{id}`
+    /// HTTP: `DELETE /identityProtection/riskDetections/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
 }
 
-/// Requests for the collection of `microsoft.graph.riskyServicePrincipal`.
+/// Requests for a collection of `microsoft.graph.riskyServicePrincipal`.
 ///
-/// Paths:
-/// - `/identityProtection/riskyServicePrincipals`
+/// URL: `/identityProtection/riskyServicePrincipals`
 #[derive(Clone, Debug)]
 pub struct RiskyServicePrincipalCollectionRequestBuilder {
     client: runtime::Client,
@@ -242,8 +237,7 @@ pub struct RiskyServicePrincipalCollectionRequestBuilder {
 impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyServicePrincipals`
+    /// HTTP: `GET /identityProtection/riskyServicePrincipals`
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyServicePrincipal>> {
@@ -251,15 +245,13 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyServicePrincipals/$count`
+    /// HTTP: `GET /identityProtection/riskyServicePrincipals/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyServicePrincipals`
+    /// HTTP: `POST /identityProtection/riskyServicePrincipals`
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
@@ -276,52 +268,33 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     }
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyServicePrincipals/confirmCompromised`
+    /// HTTP: `POST /identityProtection/riskyServicePrincipals/confirmCompromised`
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "servicePrincipalIds")]
-            value: &'a [String],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.parent.segment(self.segment).action("confirmCompromised"),
             )
-            .json_body(
-                &Body {
-                    value: service_principal_ids,
-                },
-            )
+            .json_member_body("servicePrincipalIds", Some(service_principal_ids))
     }
     /// Bound action `microsoft.graph.dismiss`.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyServicePrincipals/dismiss`
+    /// HTTP: `POST /identityProtection/riskyServicePrincipals/dismiss`
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "servicePrincipalIds")]
-            value: &'a [String],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.parent.segment(self.segment).action("dismiss"),
             )
-            .json_body(
-                &Body {
-                    value: service_principal_ids,
-                },
-            )
+            .json_member_body("servicePrincipalIds", Some(service_principal_ids))
     }
 }
 
-/// Requests for the collection of `microsoft.graph.riskyServicePrincipalHistoryItem`.
+/// Requests for a collection of `microsoft.graph.riskyServicePrincipalHistoryItem`.
 ///
-/// Paths:
-/// - `/identityProtection/riskyServicePrincipals/{id}/history`
+/// URL: `/identityProtection/riskyServicePrincipals/{id}/history`
+///
+/// Also reached by 1 other link: `/identityProtection/riskyServicePrincipals/{id}/history/{id}/history`.
 #[derive(Clone, Debug)]
 pub struct RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     client: runtime::Client,
@@ -332,8 +305,7 @@ pub struct RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
 impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyServicePrincipals/{id}/history`
+    /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history`
     pub fn list(
         &self,
     ) -> Request<
@@ -343,15 +315,13 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyServicePrincipals/{id}/history/$count`
+    /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyServicePrincipals/{id}/history`
+    /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history`
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -371,52 +341,31 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     }
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyServicePrincipals/{id}/history/confirmCompromised`
+    /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history/confirmCompromised`
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "servicePrincipalIds")]
-            value: &'a [String],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.parent.segment(self.segment).action("confirmCompromised"),
             )
-            .json_body(
-                &Body {
-                    value: service_principal_ids,
-                },
-            )
+            .json_member_body("servicePrincipalIds", Some(service_principal_ids))
     }
     /// Bound action `microsoft.graph.dismiss`.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyServicePrincipals/{id}/history/dismiss`
+    /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history/dismiss`
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "servicePrincipalIds")]
-            value: &'a [String],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.parent.segment(self.segment).action("dismiss"),
             )
-            .json_body(
-                &Body {
-                    value: service_principal_ids,
-                },
-            )
+            .json_member_body("servicePrincipalIds", Some(service_principal_ids))
     }
 }
 
 /// Requests for one `microsoft.graph.riskyServicePrincipalHistoryItem`.
 ///
-/// Paths:
-/// - `/identityProtection/riskyServicePrincipals/{id}/history/{id}`
+/// URL: `/identityProtection/riskyServicePrincipals/{id}/history/{id}`
 #[derive(Clone, Debug)]
 pub struct RiskyServicePrincipalHistoryItemRequestBuilder {
     client: runtime::Client,
@@ -426,8 +375,7 @@ pub struct RiskyServicePrincipalHistoryItemRequestBuilder {
 impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/{id}`
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RiskyServicePrincipalHistoryItem> {
@@ -435,8 +383,7 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    /// HTTP: `PATCH /identityProtection/riskyServicePrincipals/{id}/history/{id}`
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -445,12 +392,13 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    /// HTTP: `DELETE /identityProtection/riskyServicePrincipals/{id}/history/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
+    ///
+    /// URL: `/identityProtection/riskyServicePrincipals/{id}/history/{id}/history`
     pub fn history(&self) -> RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -462,8 +410,7 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
 
 /// Requests for one `microsoft.graph.riskyServicePrincipal`.
 ///
-/// Paths:
-/// - `/identityProtection/riskyServicePrincipals/{id}`
+/// URL: `/identityProtection/riskyServicePrincipals/{id}`
 #[derive(Clone, Debug)]
 pub struct RiskyServicePrincipalRequestBuilder {
     client: runtime::Client,
@@ -473,15 +420,13 @@ pub struct RiskyServicePrincipalRequestBuilder {
 impl RiskyServicePrincipalRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyServicePrincipals/{id}`
+    /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /identityProtection/riskyServicePrincipals/{id}`
+    /// HTTP: `PATCH /identityProtection/riskyServicePrincipals/{id}`
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
@@ -490,12 +435,13 @@ impl RiskyServicePrincipalRequestBuilder {
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /identityProtection/riskyServicePrincipals/{id}`
+    /// HTTP: `DELETE /identityProtection/riskyServicePrincipals/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
+    ///
+    /// URL: `/identityProtection/riskyServicePrincipals/{id}/history`
     pub fn history(&self) -> RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -505,10 +451,9 @@ impl RiskyServicePrincipalRequestBuilder {
     }
 }
 
-/// Requests for the collection of `microsoft.graph.riskyUser`.
+/// Requests for a collection of `microsoft.graph.riskyUser`.
 ///
-/// Paths:
-/// - `/identityProtection/riskyUsers`
+/// URL: `/identityProtection/riskyUsers`
 #[derive(Clone, Debug)]
 pub struct RiskyUserCollectionRequestBuilder {
     client: runtime::Client,
@@ -519,22 +464,19 @@ pub struct RiskyUserCollectionRequestBuilder {
 impl RiskyUserCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyUsers`
+    /// HTTP: `GET /identityProtection/riskyUsers`
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyUsers/$count`
+    /// HTTP: `GET /identityProtection/riskyUsers/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyUsers`
+    /// HTTP: `POST /identityProtection/riskyUsers`
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyUser,
@@ -551,61 +493,44 @@ impl RiskyUserCollectionRequestBuilder {
     }
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyUsers/confirmCompromised`
+    /// HTTP: `POST /identityProtection/riskyUsers/confirmCompromised`
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "userIds")]
-            value: &'a [String],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.parent.segment(self.segment).action("confirmCompromised"),
             )
-            .json_body(&Body { value: user_ids })
+            .json_member_body("userIds", Some(user_ids))
     }
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyUsers/confirmSafe`
+    /// HTTP: `POST /identityProtection/riskyUsers/confirmSafe`
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "userIds")]
-            value: &'a [String],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.parent.segment(self.segment).action("confirmSafe"),
             )
-            .json_body(&Body { value: user_ids })
+            .json_member_body("userIds", Some(user_ids))
     }
     /// Bound action `microsoft.graph.dismiss`.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyUsers/dismiss`
+    /// HTTP: `POST /identityProtection/riskyUsers/dismiss`
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "userIds")]
-            value: &'a [String],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.parent.segment(self.segment).action("dismiss"),
             )
-            .json_body(&Body { value: user_ids })
+            .json_member_body("userIds", Some(user_ids))
     }
 }
 
-/// Requests for the collection of `microsoft.graph.riskyUserHistoryItem`.
+/// Requests for a collection of `microsoft.graph.riskyUserHistoryItem`.
 ///
-/// Paths:
-/// - `/identityProtection/riskyUsers/{id}/history`
+/// URL: `/identityProtection/riskyUsers/{id}/history`
+///
+/// Also reached by 1 other link: `/identityProtection/riskyUsers/{id}/history/{id}/history`.
 #[derive(Clone, Debug)]
 pub struct RiskyUserHistoryItemCollectionRequestBuilder {
     client: runtime::Client,
@@ -616,8 +541,7 @@ pub struct RiskyUserHistoryItemCollectionRequestBuilder {
 impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyUsers/{id}/history`
+    /// HTTP: `GET /identityProtection/riskyUsers/{id}/history`
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyUserHistoryItem>> {
@@ -625,15 +549,13 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyUsers/{id}/history/$count`
+    /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyUsers/{id}/history`
+    /// HTTP: `POST /identityProtection/riskyUsers/{id}/history`
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -650,61 +572,42 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     }
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyUsers/{id}/history/confirmCompromised`
+    /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/confirmCompromised`
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "userIds")]
-            value: &'a [String],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.parent.segment(self.segment).action("confirmCompromised"),
             )
-            .json_body(&Body { value: user_ids })
+            .json_member_body("userIds", Some(user_ids))
     }
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyUsers/{id}/history/confirmSafe`
+    /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/confirmSafe`
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "userIds")]
-            value: &'a [String],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.parent.segment(self.segment).action("confirmSafe"),
             )
-            .json_body(&Body { value: user_ids })
+            .json_member_body("userIds", Some(user_ids))
     }
     /// Bound action `microsoft.graph.dismiss`.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/riskyUsers/{id}/history/dismiss`
+    /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/dismiss`
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "userIds")]
-            value: &'a [String],
-        }
         Request::empty(
                 &self.client,
                 Method::POST,
                 self.parent.segment(self.segment).action("dismiss"),
             )
-            .json_body(&Body { value: user_ids })
+            .json_member_body("userIds", Some(user_ids))
     }
 }
 
 /// Requests for one `microsoft.graph.riskyUserHistoryItem`.
 ///
-/// Paths:
-/// - `/identityProtection/riskyUsers/{id}/history/{id}`
+/// URL: `/identityProtection/riskyUsers/{id}/history/{id}`
 #[derive(Clone, Debug)]
 pub struct RiskyUserHistoryItemRequestBuilder {
     client: runtime::Client,
@@ -714,15 +617,13 @@ pub struct RiskyUserHistoryItemRequestBuilder {
 impl RiskyUserHistoryItemRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyUsers/{id}/history/{id}`
+    /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyUserHistoryItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /identityProtection/riskyUsers/{id}/history/{id}`
+    /// HTTP: `PATCH /identityProtection/riskyUsers/{id}/history/{id}`
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -731,12 +632,13 @@ impl RiskyUserHistoryItemRequestBuilder {
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /identityProtection/riskyUsers/{id}/history/{id}`
+    /// HTTP: `DELETE /identityProtection/riskyUsers/{id}/history/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
+    ///
+    /// URL: `/identityProtection/riskyUsers/{id}/history/{id}/history`
     pub fn history(&self) -> RiskyUserHistoryItemCollectionRequestBuilder {
         RiskyUserHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -748,8 +650,7 @@ impl RiskyUserHistoryItemRequestBuilder {
 
 /// Requests for one `microsoft.graph.riskyUser`.
 ///
-/// Paths:
-/// - `/identityProtection/riskyUsers/{id}`
+/// URL: `/identityProtection/riskyUsers/{id}`
 #[derive(Clone, Debug)]
 pub struct RiskyUserRequestBuilder {
     client: runtime::Client,
@@ -759,26 +660,25 @@ pub struct RiskyUserRequestBuilder {
 impl RiskyUserRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/riskyUsers/{id}`
+    /// HTTP: `GET /identityProtection/riskyUsers/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /identityProtection/riskyUsers/{id}`
+    /// HTTP: `PATCH /identityProtection/riskyUsers/{id}`
     pub fn update(&self, body: &models::microsoft_graph::AnyRiskyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /identityProtection/riskyUsers/{id}`
+    /// HTTP: `DELETE /identityProtection/riskyUsers/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
+    ///
+    /// URL: `/identityProtection/riskyUsers/{id}/history`
     pub fn history(&self) -> RiskyUserHistoryItemCollectionRequestBuilder {
         RiskyUserHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -788,10 +688,9 @@ impl RiskyUserRequestBuilder {
     }
 }
 
-/// Requests for the collection of `microsoft.graph.servicePrincipalRiskDetection`.
+/// Requests for a collection of `microsoft.graph.servicePrincipalRiskDetection`.
 ///
-/// Paths:
-/// - `/identityProtection/servicePrincipalRiskDetections`
+/// URL: `/identityProtection/servicePrincipalRiskDetections`
 #[derive(Clone, Debug)]
 pub struct ServicePrincipalRiskDetectionCollectionRequestBuilder {
     client: runtime::Client,
@@ -802,8 +701,7 @@ pub struct ServicePrincipalRiskDetectionCollectionRequestBuilder {
 impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/servicePrincipalRiskDetections`
+    /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections`
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipalRiskDetection>> {
@@ -811,15 +709,13 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/servicePrincipalRiskDetections/$count`
+    /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /identityProtection/servicePrincipalRiskDetections`
+    /// HTTP: `POST /identityProtection/servicePrincipalRiskDetections`
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -841,8 +737,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
 
 /// Requests for one `microsoft.graph.servicePrincipalRiskDetection`.
 ///
-/// Paths:
-/// - `/identityProtection/servicePrincipalRiskDetections/{id}`
+/// URL: `/identityProtection/servicePrincipalRiskDetections/{id}`
 #[derive(Clone, Debug)]
 pub struct ServicePrincipalRiskDetectionRequestBuilder {
     client: runtime::Client,
@@ -852,8 +747,7 @@ pub struct ServicePrincipalRiskDetectionRequestBuilder {
 impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /identityProtection/servicePrincipalRiskDetections/{id}`
+    /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/{id}`
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServicePrincipalRiskDetection> {
@@ -861,8 +755,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /identityProtection/servicePrincipalRiskDetections/{id}`
+    /// HTTP: `PATCH /identityProtection/servicePrincipalRiskDetections/{id}`
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -871,8 +764,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /identityProtection/servicePrincipalRiskDetections/{id}`
+    /// HTTP: `DELETE /identityProtection/servicePrincipalRiskDetections/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

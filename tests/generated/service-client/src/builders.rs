@@ -74,8 +74,7 @@ impl ServiceClient {
     }
     /// Unbound action `Northwind.Trading.ResetData`.
     ///
-    /// HTTP:
-    /// - `POST /ResetData`
+    /// HTTP: `POST /ResetData`
     pub fn reset_data(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -85,18 +84,17 @@ impl ServiceClient {
     }
     /// Unbound function `Northwind.Trading.TopCustomers`.
     ///
-    /// HTTP:
-    /// - `GET /TopCustomers(...)`
+    /// HTTP: `GET /TopCustomers(...)`
     pub fn top_customers(
         &self,
         count: i32,
     ) -> Request<runtime::Page<models::northwind_trading::Customer>> {
         let path = runtime::ODataPath::root()
-            .operation(
+            .function(
                 "TopCustomers",
-                &[("count", runtime::ODataLiteral::Int(i64::from(count)))],
+                [("count", Some(runtime::ODataLiteral::of(&count)))],
             );
-        Request::page(&self.client, Method::GET, path)
+        Request::with_path(&self.client, Method::GET, path, Request::page)
     }
 }
 
@@ -125,8 +123,7 @@ impl MediaContentRequestBuilder {
 
 /// Requests for one `Northwind.Trading.Company`.
 ///
-/// Paths:
-/// - `/Company`
+/// URL: `/Company`
 #[derive(Clone, Debug)]
 pub struct CompanyRequestBuilder {
     client: runtime::Client,
@@ -136,31 +133,27 @@ pub struct CompanyRequestBuilder {
 impl CompanyRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /Company`
+    /// HTTP: `GET /Company`
     pub fn get(&self) -> Request<models::northwind_trading::Company> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /Company`
+    /// HTTP: `PATCH /Company`
     pub fn update(&self, body: &models::northwind_trading::Company) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /Company`
+    /// HTTP: `DELETE /Company`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
 }
 
-/// Requests for the collection of `Northwind.Trading.Customer`.
+/// Requests for a collection of `Northwind.Trading.Customer`.
 ///
-/// Paths:
-/// - `/Customers`
+/// URL: `/Customers`
 #[derive(Clone, Debug)]
 pub struct CustomerCollectionRequestBuilder {
     client: runtime::Client,
@@ -171,22 +164,19 @@ pub struct CustomerCollectionRequestBuilder {
 impl CustomerCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /Customers`
+    /// HTTP: `GET /Customers`
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::Customer>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /Customers/$count`
+    /// HTTP: `GET /Customers/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /Customers`
+    /// HTTP: `POST /Customers`
     pub fn create(
         &self,
         body: &models::northwind_trading::Customer,
@@ -205,10 +195,9 @@ impl CustomerCollectionRequestBuilder {
 
 /// Requests for one `Northwind.Trading.Customer`.
 ///
-/// Paths:
-/// - `/Customers/{id}`
-/// - `/Customers/{id}/Orders/{id}/Customer`
-/// - `/Orders/{id}/Customer`
+/// URL: `/Customers/{id}`
+///
+/// Also reached by 1 other link: `/Orders/{id}/Customer`.
 #[derive(Clone, Debug)]
 pub struct CustomerRequestBuilder {
     client: runtime::Client,
@@ -218,32 +207,25 @@ pub struct CustomerRequestBuilder {
 impl CustomerRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /Customers/{id}`
-    /// - `GET /Customers/{id}/Orders/{id}/Customer`
-    /// - `GET /Orders/{id}/Customer`
+    /// HTTP: `GET /Customers/{id}`
     pub fn get(&self) -> Request<models::northwind_trading::Customer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /Customers/{id}`
-    /// - `PATCH /Customers/{id}/Orders/{id}/Customer`
-    /// - `PATCH /Orders/{id}/Customer`
+    /// HTTP: `PATCH /Customers/{id}`
     pub fn update(&self, body: &models::northwind_trading::Customer) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /Customers/{id}`
-    /// - `DELETE /Customers/{id}/Orders/{id}/Customer`
-    /// - `DELETE /Orders/{id}/Customer`
+    /// HTTP: `DELETE /Customers/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `Orders`.
+    ///
+    /// URL: `/Customers/{id}/Orders`
     pub fn orders(&self) -> OrderCollectionRequestBuilder {
         OrderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -253,21 +235,21 @@ impl CustomerRequestBuilder {
     }
     /// Bound function `Northwind.Trading.TotalSpent`.
     ///
-    /// HTTP:
-    /// - `GET /Customers/{id}/TotalSpent(...)`
-    /// - `GET /Customers/{id}/Orders/{id}/Customer/TotalSpent(...)`
-    /// - `GET /Orders/{id}/Customer/TotalSpent(...)`
+    /// HTTP: `GET /Customers/{id}/TotalSpent(...)`
     pub fn total_spent(&self) -> Request<edm::Decimal> {
-        let path = self.path.clone().operation("TotalSpent", &[]);
-        Request::value(&self.client, Method::GET, path)
+        Request::value(
+            &self.client,
+            Method::GET,
+            self.path.clone().operation("TotalSpent", &[]),
+        )
     }
 }
 
-/// Requests for the collection of `Northwind.Trading.Order`.
+/// Requests for a collection of `Northwind.Trading.Order`.
 ///
-/// Paths:
-/// - `/Customers/{id}/Orders`
-/// - `/Orders`
+/// URL: `/Orders`
+///
+/// Also reached by 1 other link: `/Customers/{id}/Orders`.
 #[derive(Clone, Debug)]
 pub struct OrderCollectionRequestBuilder {
     client: runtime::Client,
@@ -278,25 +260,19 @@ pub struct OrderCollectionRequestBuilder {
 impl OrderCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /Customers/{id}/Orders`
-    /// - `GET /Orders`
+    /// HTTP: `GET /Orders`
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::Order>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /Customers/{id}/Orders/$count`
-    /// - `GET /Orders/$count`
+    /// HTTP: `GET /Orders/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /Customers/{id}/Orders`
-    /// - `POST /Orders`
+    /// HTTP: `POST /Orders`
     pub fn create(
         &self,
         body: &models::northwind_trading::Order,
@@ -313,12 +289,11 @@ impl OrderCollectionRequestBuilder {
     }
 }
 
-/// Requests for the collection of `Northwind.Trading.OrderLine`.
+/// Requests for a collection of `Northwind.Trading.OrderLine`.
 ///
-/// Paths:
-/// - `/Customers/{id}/Orders/{id}/Lines`
-/// - `/OrderLines`
-/// - `/Orders/{id}/Lines`
+/// URL: `/OrderLines`
+///
+/// Also reached by 1 other link: `/Orders/{id}/Lines`.
 #[derive(Clone, Debug)]
 pub struct OrderLineCollectionRequestBuilder {
     client: runtime::Client,
@@ -329,28 +304,19 @@ pub struct OrderLineCollectionRequestBuilder {
 impl OrderLineCollectionRequestBuilder {
     /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
     ///
-    /// HTTP:
-    /// - `GET /Customers/{id}/Orders/{id}/Lines`
-    /// - `GET /OrderLines`
-    /// - `GET /Orders/{id}/Lines`
+    /// HTTP: `GET /OrderLines`
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::OrderLine>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
-    /// HTTP:
-    /// - `GET /Customers/{id}/Orders/{id}/Lines/$count`
-    /// - `GET /OrderLines/$count`
-    /// - `GET /Orders/{id}/Lines/$count`
+    /// HTTP: `GET /OrderLines/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created.
     ///
-    /// HTTP:
-    /// - `POST /Customers/{id}/Orders/{id}/Lines`
-    /// - `POST /OrderLines`
-    /// - `POST /Orders/{id}/Lines`
+    /// HTTP: `POST /OrderLines`
     pub fn create(
         &self,
         body: &models::northwind_trading::OrderLine,
@@ -359,7 +325,7 @@ impl OrderLineCollectionRequestBuilder {
             .json_body(body)
     }
     /// One entity of the collection by its composite key (OrderID, LineNumber).
-    pub fn by_key(&self, order_id: i64, line_number: i64) -> OrderLineRequestBuilder {
+    pub fn by_key(&self, order_id: i32, line_number: i32) -> OrderLineRequestBuilder {
         OrderLineRequestBuilder {
             client: self.client.clone(),
             path: self
@@ -367,8 +333,14 @@ impl OrderLineCollectionRequestBuilder {
                 .composite_key(
                     self.segment,
                     &[
-                        ("OrderID", runtime::ODataLiteral::Int(order_id)),
-                        ("LineNumber", runtime::ODataLiteral::Int(line_number)),
+                        (
+                            "OrderID",
+                            runtime::ToODataLiteral::to_odata_literal(&order_id),
+                        ),
+                        (
+                            "LineNumber",
+                            runtime::ToODataLiteral::to_odata_literal(&line_number),
+                        ),
                     ],
                 ),
         }
@@ -377,10 +349,7 @@ impl OrderLineCollectionRequestBuilder {
 
 /// Requests for one `Northwind.Trading.OrderLine`.
 ///
-/// Paths:
-/// - `/Customers/{id}/Orders/{id}/Lines/{id}`
-/// - `/OrderLines/{id}`
-/// - `/Orders/{id}/Lines/{id}`
+/// URL: `/OrderLines/{id}`
 #[derive(Clone, Debug)]
 pub struct OrderLineRequestBuilder {
     client: runtime::Client,
@@ -390,28 +359,19 @@ pub struct OrderLineRequestBuilder {
 impl OrderLineRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /Customers/{id}/Orders/{id}/Lines/{id}`
-    /// - `GET /OrderLines/{id}`
-    /// - `GET /Orders/{id}/Lines/{id}`
+    /// HTTP: `GET /OrderLines/{id}`
     pub fn get(&self) -> Request<models::northwind_trading::OrderLine> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /Customers/{id}/Orders/{id}/Lines/{id}`
-    /// - `PATCH /OrderLines/{id}`
-    /// - `PATCH /Orders/{id}/Lines/{id}`
+    /// HTTP: `PATCH /OrderLines/{id}`
     pub fn update(&self, body: &models::northwind_trading::OrderLine) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /Customers/{id}/Orders/{id}/Lines/{id}`
-    /// - `DELETE /OrderLines/{id}`
-    /// - `DELETE /Orders/{id}/Lines/{id}`
+    /// HTTP: `DELETE /OrderLines/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -419,9 +379,7 @@ impl OrderLineRequestBuilder {
 
 /// Requests for one `Northwind.Trading.Order`.
 ///
-/// Paths:
-/// - `/Customers/{id}/Orders/{id}`
-/// - `/Orders/{id}`
+/// URL: `/Orders/{id}`
 #[derive(Clone, Debug)]
 pub struct OrderRequestBuilder {
     client: runtime::Client,
@@ -431,29 +389,25 @@ pub struct OrderRequestBuilder {
 impl OrderRequestBuilder {
     /// Reads the entity (`$select` and `$expand` take the field enum).
     ///
-    /// HTTP:
-    /// - `GET /Customers/{id}/Orders/{id}`
-    /// - `GET /Orders/{id}`
+    /// HTTP: `GET /Orders/{id}`
     pub fn get(&self) -> Request<models::northwind_trading::Order> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP:
-    /// - `PATCH /Customers/{id}/Orders/{id}`
-    /// - `PATCH /Orders/{id}`
+    /// HTTP: `PATCH /Orders/{id}`
     pub fn update(&self, body: &models::northwind_trading::Order) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP:
-    /// - `DELETE /Customers/{id}/Orders/{id}`
-    /// - `DELETE /Orders/{id}`
+    /// HTTP: `DELETE /Orders/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `Customer`.
+    ///
+    /// URL: `/Orders/{id}/Customer`
     pub fn customer(&self) -> CustomerRequestBuilder {
         CustomerRequestBuilder {
             client: self.client.clone(),
@@ -461,6 +415,8 @@ impl OrderRequestBuilder {
         }
     }
     /// Navigation property `Lines`.
+    ///
+    /// URL: `/Orders/{id}/Lines`
     pub fn lines(&self) -> OrderLineCollectionRequestBuilder {
         OrderLineCollectionRequestBuilder {
             client: self.client.clone(),
@@ -470,19 +426,12 @@ impl OrderRequestBuilder {
     }
     /// Bound action `Northwind.Trading.Ship`.
     ///
-    /// HTTP:
-    /// - `POST /Customers/{id}/Orders/{id}/Ship`
-    /// - `POST /Orders/{id}/Ship`
+    /// HTTP: `POST /Orders/{id}/Ship`
     pub fn ship(
         &self,
         tracking_code: &str,
     ) -> Request<models::northwind_trading::Order> {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #[serde(rename = "TrackingCode")]
-            value: &'a str,
-        }
         Request::json(&self.client, Method::POST, self.path.clone().action("Ship"))
-            .json_body(&Body { value: tracking_code })
+            .json_member_body("TrackingCode", Some(tracking_code))
     }
 }

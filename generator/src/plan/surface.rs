@@ -1,0 +1,336 @@
+//! The request surface of a selection: the request builders a client has and how they link.
+//!
+//! A builder is one (entity type, kind) pair, shared by every URL path that reaches it, so
+//! the surface grows with types + navigations + operations, never with the number of
+//! paths. It is found by one breadth-first walk from the path roots (entity sets,
+//! singletons, and the navigation steps of path roots): each builder is expanded once, each
+//! navigation is one edge. The first (shortest) URL that reaches a builder is its canonical
+//! template; the others are only counted, with a short sample kept for documentation.
+//!
+//! The client plan names what this finds; `inspect` lists it.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use crate::model::{Model, OperationId, TypeId};
+use crate::select::Selection;
+
+/// How many other URLs a builder's documentation names as examples.
+pub const SAMPLE_PATHS: usize = 3;
+
+/// What a builder addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BuilderKind {
+    /// One entity.
+    Item,
+    /// An entity collection.
+    Collection,
+    /// A structural collection property the metadata marks updatable.
+    Property(String),
+}
+
+/// A link from one builder to another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    /// The URL segment: a navigation or property name, or a qualified type name for a cast.
+    pub segment: String,
+    /// The builder it leads to.
+    pub target: usize,
+}
+
+/// One request builder.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    /// The entity type.
+    pub ty: TypeId,
+    /// What it addresses.
+    pub kind: BuilderKind,
+    /// Selected types get the full set of requests; others (types a root path only passes
+    /// through) get just the navigation along the path and the key segments.
+    pub full: bool,
+    /// The first URL template that reaches it (`{id}` for keys).
+    pub canonical: String,
+    /// How many other links (navigations, casts, entry points) reach it.
+    pub other_parents: usize,
+    /// Up to [`SAMPLE_PATHS`] URL templates of those other links.
+    pub sample: Vec<String>,
+    /// Item builders: navigation properties, by name.
+    pub navigations: Vec<Edge>,
+    /// Item builders: updatable structural collection properties.
+    pub properties: Vec<Edge>,
+    /// Type casts to selected derived types that add navigations or operations (segment:
+    /// the derived type's qualified name).
+    pub casts: Vec<Edge>,
+    /// Bound operations (bound to the type or a base, single or collection per kind).
+    pub operations: Vec<OperationId>,
+    /// Collection builders: the builder of one item.
+    pub item: Option<usize>,
+}
+
+/// An entity set or singleton a path root starts from: a method of the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The entity set or singleton name.
+    pub set: String,
+    /// Whether it is a singleton.
+    pub singleton: bool,
+    /// Its builder.
+    pub builder: usize,
+}
+
+/// All builders of a selection and the client's entry points.
+#[derive(Debug, Clone, Default)]
+pub struct Surface {
+    /// Builders in discovery order (breadth first from the entries).
+    pub builders: Vec<Builder>,
+    /// Entry points, sorted by name.
+    pub entries: Vec<Entry>,
+}
+
+impl Surface {
+    /// Walks the selection's path roots.
+    pub fn new(model: &Model, selection: &Selection) -> Surface {
+        let mut walk = Walk::new(model, selection);
+        let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+        for path in &selection.paths {
+            let kind = if path.singleton {
+                BuilderKind::Item
+            } else {
+                BuilderKind::Collection
+            };
+            let builder = walk.reach(path.set_type, kind, format!("/{}", path.set));
+            entries.entry(path.set.clone()).or_insert(Entry {
+                set: path.set.clone(),
+                singleton: path.singleton,
+                builder,
+            });
+            // The navigation steps of the path are links even where the type is only passed
+            // through.
+            let mut ty = path.set_type;
+            for step in &path.steps {
+                walk.path_steps
+                    .entry(ty)
+                    .or_default()
+                    .insert(step.name.clone(), (step.target, step.collection));
+                ty = step.target;
+            }
+        }
+        while let Some(index) = walk.queue.pop_front() {
+            walk.expand(index);
+        }
+        Surface {
+            builders: walk.builders,
+            entries: entries.into_values().collect(),
+        }
+    }
+}
+
+struct Walk<'a> {
+    model: &'a Model,
+    selection: &'a Selection,
+    builders: Vec<Builder>,
+    index: HashMap<(TypeId, BuilderKind), usize>,
+    queue: VecDeque<usize>,
+    /// Navigations along path roots, by the type they start from.
+    path_steps: HashMap<TypeId, BTreeMap<String, (TypeId, bool)>>,
+    /// Selected bound operations by (binding type, bound to a collection).
+    bound: HashMap<(TypeId, bool), Vec<OperationId>>,
+    /// Types that declare navigations to selected types or have operations bound to them.
+    adds_requests: HashSet<TypeId>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(model: &'a Model, selection: &'a Selection) -> Self {
+        let mut bound: HashMap<(TypeId, bool), Vec<OperationId>> = HashMap::new();
+        for &op in &selection.operations {
+            if let Some(b) = &model.operations[op.0].binding {
+                if let Some(t) = b.type_id() {
+                    bound.entry((t, b.collection)).or_default().push(op);
+                }
+            }
+        }
+        let mut adds_requests: HashSet<TypeId> = bound.keys().map(|(t, _)| *t).collect();
+        for &id in &selection.types {
+            if let Some(s) = model.ty(id).structured() {
+                let navigates = s
+                    .navigations
+                    .iter()
+                    .any(|n| n.ty.type_id().is_some_and(|t| selection.types.contains(&t)));
+                if navigates {
+                    adds_requests.insert(id);
+                }
+            }
+        }
+        Walk {
+            model,
+            selection,
+            builders: Vec::new(),
+            index: HashMap::new(),
+            queue: VecDeque::new(),
+            path_steps: HashMap::new(),
+            bound,
+            adds_requests,
+        }
+    }
+
+    fn selected(&self, ty: TypeId) -> bool {
+        self.selection.types.contains(&ty)
+    }
+
+    /// The builder of `(ty, kind)`, created (and queued) the first time it is reached.
+    fn reach(&mut self, ty: TypeId, kind: BuilderKind, template: String) -> usize {
+        let key = (ty, kind);
+        if let Some(&index) = self.index.get(&key) {
+            let b = &mut self.builders[index];
+            b.other_parents += 1;
+            if b.sample.len() < SAMPLE_PATHS && b.canonical != template {
+                b.sample.push(template);
+            }
+            return index;
+        }
+        let index = self.builders.len();
+        self.builders.push(Builder {
+            ty,
+            kind: key.1.clone(),
+            full: self.selected(ty),
+            canonical: template,
+            other_parents: 0,
+            sample: Vec::new(),
+            navigations: Vec::new(),
+            properties: Vec::new(),
+            casts: Vec::new(),
+            operations: Vec::new(),
+            item: None,
+        });
+        self.index.insert(key, index);
+        self.queue.push_back(index);
+        index
+    }
+
+    /// Finds the links of builder `index` and reaches their targets.
+    fn expand(&mut self, index: usize) {
+        let (ty, kind, full, base) = {
+            let b = &self.builders[index];
+            (b.ty, b.kind.clone(), b.full, b.canonical.clone())
+        };
+        match kind {
+            BuilderKind::Item => {
+                let mut navs: BTreeMap<String, (TypeId, bool)> = BTreeMap::new();
+                if full {
+                    for (_, n) in self.model.all_navigations(ty) {
+                        if let Some(t) = n.ty.type_id().filter(|t| self.selected(*t)) {
+                            navs.insert(n.name.clone(), (t, n.ty.collection));
+                        }
+                    }
+                }
+                if let Some(steps) = self.path_steps.get(&ty) {
+                    for (name, target) in steps {
+                        navs.entry(name.clone()).or_insert(*target);
+                    }
+                }
+                let mut navigations = Vec::new();
+                for (name, (target, collection)) in navs {
+                    let k = if collection {
+                        BuilderKind::Collection
+                    } else {
+                        BuilderKind::Item
+                    };
+                    let t = self.reach(target, k, format!("{base}/{name}"));
+                    navigations.push(Edge {
+                        segment: name,
+                        target: t,
+                    });
+                }
+                let mut properties = Vec::new();
+                if full {
+                    for prop in updatable_collections(self.model, ty) {
+                        let t = self.reach(
+                            ty,
+                            BuilderKind::Property(prop.clone()),
+                            format!("{base}/{prop}"),
+                        );
+                        properties.push(Edge {
+                            segment: prop,
+                            target: t,
+                        });
+                    }
+                }
+                let b = &mut self.builders[index];
+                b.navigations = navigations;
+                b.properties = properties;
+            }
+            BuilderKind::Collection => {
+                let item = self.reach(ty, BuilderKind::Item, format!("{base}/{{id}}"));
+                self.builders[index].item = Some(item);
+            }
+            BuilderKind::Property(_) => return,
+        }
+        if !full {
+            return;
+        }
+        let collection = kind == BuilderKind::Collection;
+        let mut casts = Vec::new();
+        for derived in self.cast_targets(ty) {
+            let name = self.model.ty(derived).qualified_name();
+            let t = self.reach(derived, kind.clone(), format!("{base}/{name}"));
+            casts.push(Edge {
+                segment: name,
+                target: t,
+            });
+        }
+        let mut operations = Vec::new();
+        for t in self.model.lineage(ty) {
+            if let Some(ops) = self.bound.get(&(t, collection)) {
+                operations.extend(ops.iter().copied());
+            }
+        }
+        operations.sort();
+        operations.dedup();
+        let b = &mut self.builders[index];
+        b.casts = casts;
+        b.operations = operations;
+    }
+
+    /// Selected types derived from `ty` (at any depth) that add navigations or operations
+    /// to what `ty` has, sorted by qualified name.
+    fn cast_targets(&self, ty: TypeId) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        let mut stack: Vec<(TypeId, bool)> = self
+            .model
+            .ty(ty)
+            .structured()
+            .map(|s| s.derived.iter().map(|d| (*d, false)).collect())
+            .unwrap_or_default();
+        while let Some((d, added_above)) = stack.pop() {
+            let adds = added_above || self.adds_requests.contains(&d);
+            if adds && self.selected(d) {
+                out.push(d);
+            }
+            if let Some(s) = self.model.ty(d).structured() {
+                stack.extend(s.derived.iter().map(|dd| (*dd, adds)));
+            }
+        }
+        out.sort_by_cached_key(|d| self.model.ty(*d).qualified_name());
+        out.dedup();
+        out
+    }
+}
+
+/// Structural collection properties the metadata marks updatable (`UpdateRestrictions`).
+pub fn updatable_collections(model: &Model, ty: TypeId) -> Vec<String> {
+    model
+        .all_properties(ty)
+        .into_iter()
+        .filter(|(_, p)| p.ty.collection && p.annotations.update_method.is_some())
+        .map(|(_, p)| p.name.clone())
+        .collect()
+}
+
+/// The update method of a type: `UpdateRestrictions/UpdateMethod` on it or a base, else PATCH.
+pub fn update_method(model: &Model, ty: TypeId) -> String {
+    model
+        .lineage(ty)
+        .iter()
+        .rev()
+        .find_map(|t| model.ty(*t).annotations.update_method.clone())
+        .unwrap_or_else(|| "PATCH".into())
+}
