@@ -6,6 +6,7 @@
 //! * [`run`]: running a program and measuring wall time, CPU time and peak RSS.
 //! * [`alloc`]: a counting allocator for in-process heap figures per pipeline stage.
 //! * [`payload`]: the large synthetic `synchronizationSchema` payload of the decode bench.
+//! * [`stress`]: a synthetic navigation-heavy CSDL document for the client's size and speed.
 //!
 //! Binaries: `parse-floor` (the baseline: read the file and parse it with roxmltree, nothing
 //! else) and `csdl-bench` (the generation, memory and stage measurements).
@@ -14,6 +15,7 @@ pub mod alloc;
 pub mod payload;
 pub mod run;
 pub mod scale;
+pub mod stress;
 
 /// roxmltree options identical to the generator's reader (`generator/src/csdl/reader.rs`).
 pub fn parsing_options<'input>() -> roxmltree::ParsingOptions<'input> {

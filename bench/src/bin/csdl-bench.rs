@@ -16,6 +16,8 @@
 //!     Prints each CRATE's unit time from a `cargo build --timings` report.
 //! csdl-bench payload --out FILE
 //!     Writes the decode benchmark's synchronizationSchema payload.
+//! csdl-bench stress --work DIR [--types 1000] [--fan-out 50] [--depth 40] [--runs 3]
+//!     Times `generate --all --client-out` on the synthetic navigation fan-out document.
 //! ```
 
 use std::collections::BTreeMap;
@@ -26,7 +28,7 @@ use std::time::{Duration, Instant};
 use csdl_codegen::{csdl, emit, model, plan, select, write, Root};
 use csdl_codegen_bench::alloc::{self, CountingAlloc};
 use csdl_codegen_bench::run::{measure, mib, ms, Sample, Stats};
-use csdl_codegen_bench::{payload, scale};
+use csdl_codegen_bench::{payload, scale, stress};
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
@@ -86,7 +88,8 @@ fn main() -> ExitCode {
         "all-crate" => cmd_all_crate(&args),
         "timings" => cmd_timings(&args),
         "payload" => cmd_payload(&args),
-        _ => Err("usage: csdl-bench gen|stages|scale|all-crate|timings|payload ... (see the source header)".into()),
+        "stress" => cmd_stress(&args),
+        _ => Err("usage: csdl-bench gen|stages|scale|all-crate|timings|payload|stress ... (see the source header)".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -562,5 +565,84 @@ fn cmd_payload(args: &Args) -> Res<()> {
         bytes.len(),
         payload::describe(&value)
     );
+    Ok(())
+}
+
+/// `csdl-bench stress --work DIR [--types N] [--fan-out N] [--depth N] [--runs N]`: writes the
+/// synthetic navigation fan-out document and times `csdl-codegen generate --all
+/// --client-out` on it (wall time and peak RSS of the process).
+fn cmd_stress(args: &Args) -> Res<()> {
+    let work = PathBuf::from(args.req("work")?);
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let number = |name: &str, default: usize| -> Res<usize> {
+        args.get(name).map_or(Ok(default), |v| {
+            v.parse().map_err(|e| format!("--{name}: {e}"))
+        })
+    };
+    let (types, fan_out, depth, runs) = (
+        number("types", 1000)?,
+        number("fan-out", 50)?,
+        number("depth", 40)?,
+        number("runs", 3)?,
+    );
+    let generator = args
+        .get("generator")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| sibling_exe("csdl-codegen"));
+    let input = work.join("stress.csdl.xml");
+    std::fs::write(&input, stress::navigation_fan_out(types, fan_out, depth))
+        .map_err(|e| format!("{}: {e}", input.display()))?;
+    let (models, client) = (work.join("stress-models"), work.join("stress-client"));
+    let mut samples = Vec::new();
+    for _ in 0..runs.max(1) {
+        let mut cmd = Command::new(&generator);
+        cmd.arg("generate")
+            .arg("--all")
+            .arg("--input")
+            .arg(&input)
+            .arg("--out")
+            .arg(&models)
+            .arg("--client-out")
+            .arg(&client);
+        samples.push(measure(&mut cmd).map_err(|e| e.to_string())?);
+    }
+    let s = Stats::of(&samples);
+    fn size(dir: &Path) -> u64 {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| match e.metadata() {
+                Ok(m) if m.is_dir() => size(&e.path()),
+                Ok(m) => m.len(),
+                Err(_) => 0,
+            })
+            .sum()
+    }
+    let size = |dir: &Path| size(&dir.join("src"));
+    println!("### Client on a navigation fan-out input\n");
+    println!(
+        "`csdl-bench stress`: {types} entity types, {fan_out} navigations each, a containment chain {depth} deep, derived types every tenth type ({:.1} MB of CSDL); `generate --all --client-out`, median of {} runs.\n",
+        file_len(&input)? as f64 / 1e6,
+        s.n
+    );
+    println!("| figure | value | target | result |\n|---|---|---|---|");
+    println!(
+        "| wall time | {} ms | < 5000 ms | {} |",
+        ms(s.median),
+        pass(s.median < Duration::from_secs(5))
+    );
+    println!(
+        "| peak RSS | {} MiB | < 1024 MiB | {} |",
+        mib(s.max_rss),
+        pass(s.max_rss < 1 << 30)
+    );
+    println!(
+        "| client source | {} KiB (models {} KiB) | <= models | {} |",
+        size(&client) / 1024,
+        size(&models) / 1024,
+        pass(size(&client) <= size(&models))
+    );
+    println!();
     Ok(())
 }

@@ -281,7 +281,7 @@ fn renamed_doc(m: &MethodPlan) -> TokenStream {
     match &m.collided_with {
         Some(plain) => {
             let line = format!(
-                " Named `{}` because `{plain}` is taken by another method here.",
+                " Named `{}` because `{plain}` is taken here (by another method, or by a standard trait method of the builders).",
                 m.ident
             );
             quote!(#[doc = ""] #[doc = #line])
@@ -869,19 +869,23 @@ impl Renderer<'_, '_> {
                 };
                 let arg = ident(&p.ident);
                 let wire = &p.wire;
-                let arg_ty = if p.ty.collection {
-                    let e = element_type(plan, &p.ty);
-                    quote!(&[#e])
-                } else if p.ty.target == Target::Primitive(Primitive::String) {
-                    quote!(&str)
-                } else {
-                    let e = element_type(plan, &p.ty);
-                    quote!(&#e)
+                let (arg_ty, by_ref) = match &p.ty.target {
+                    _ if p.ty.collection => {
+                        let e = element_type(plan, &p.ty);
+                        (quote!(&[#e]), true)
+                    }
+                    Target::Primitive(Primitive::String) => (quote!(&str), true),
+                    Target::Primitive(prim) if by_value(prim) => (RustType::primitive(prim), false),
+                    _ => {
+                        let e = element_type(plan, &p.ty);
+                        (quote!(&#e), true)
+                    }
                 };
-                let (arg_ty, value) = if p.optional {
-                    (quote!(Option<#arg_ty>), quote!(#arg))
-                } else {
-                    (arg_ty, quote!(Some(#arg)))
+                let (arg_ty, value) = match (p.optional, by_ref) {
+                    (true, true) => (quote!(Option<#arg_ty>), quote!(#arg)),
+                    (true, false) => (quote!(Option<#arg_ty>), quote!(#arg.as_ref())),
+                    (false, true) => (arg_ty, quote!(Some(#arg))),
+                    (false, false) => (arg_ty, quote!(Some(&#arg))),
                 };
                 quote! {
                     #attrs

@@ -22,6 +22,39 @@ use crate::model::{Model, OperationId, Primitive, Target, TypeKind, TypeRef};
 /// Builder names the emitted module uses for itself.
 pub const MEDIA_BUILDER: &str = "MediaContentRequestBuilder";
 
+/// Method names no builder or client method may take: methods of std traits the builders
+/// implement or that clippy expects to be trait methods. An inherent `clone()` would shadow
+/// `Clone::clone` on every builder; such an operation or navigation gets the numbered name.
+pub const TRAIT_METHODS: &[&str] = &[
+    "as_mut",
+    "as_ref",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "drop",
+    "eq",
+    "fmt",
+    "from",
+    "from_iter",
+    "from_str",
+    "hash",
+    "into",
+    "into_iter",
+    "ne",
+    "next",
+    "partial_cmp",
+    "to_owned",
+    "to_string",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
 /// The client crate's plan.
 #[derive(Debug)]
 pub struct ClientPlan {
@@ -324,6 +357,7 @@ fn name_methods(
 ) -> Vec<MethodPlan> {
     let mut taken: Vec<&str> = methods.iter().map(|m| m.ident.as_str()).collect();
     taken.extend_from_slice(reserved);
+    taken.extend_from_slice(TRAIT_METHODS);
     let wanted = contested
         .iter()
         .map(|(k, w, _)| (k.clone(), w.clone()))
