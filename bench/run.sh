@@ -10,8 +10,8 @@
 # Needs the full Graph metadata in ../shared/specs (or SPECS=dir). Scratch space, prebuilt
 # dependencies and the results (results.md) go to target/bench (or BENCH_WORK=dir); nothing is
 # written outside it. About 5-10 minutes on 2 cores the first time (dependencies are built
-# once), less after. Set BENCH_SKIP="compile decode" (any of gen, stages, compile, decode) to
-# skip parts.
+# once), less after. Set BENCH_SKIP="compile decode" (any of gen, stages, client, compile, decode) to
+# skip parts (also: client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -58,6 +58,13 @@ if ! skip stages; then
     echo "running: pipeline stages" >&2
     "$BIN/csdl-bench" stages --input "$V1" --work "$WORK/gen" | tee -a "$RESULTS"
     "$BIN/csdl-bench" stages --input "$V1" --work "$WORK/gen" --all | tee -a "$RESULTS"
+fi
+
+# 2b: the client: --all models and client of v1.0, and the navigation fan-out input.
+if ! skip client; then
+    echo "running: client generation (v1.0 --all, fan-out stress input)" >&2
+    "$BIN/csdl-bench" client --input "$V1" --work "$WORK/client" | tee -a "$RESULTS"
+    "$BIN/csdl-bench" stress --work "$WORK/stress" | tee -a "$RESULTS"
 fi
 
 # 3: compile cost.
