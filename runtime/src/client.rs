@@ -5,13 +5,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::header::{
+    HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, USER_AGENT,
+};
 use http::{HeaderMap, StatusCode};
 use tracing::Instrument;
 use url::Url;
 
 use crate::credential::{TokenCache, TokenCredential};
-use crate::error::{Error, HttpError};
+use crate::error::{Error, HttpError, ODataError};
 use crate::request::PreparedRequest;
 use crate::retry::{is_idempotent, RetryPolicy};
 use crate::transport::{ReqwestTransport, Transport, TransportError, TransportErrorKind};
@@ -154,35 +156,22 @@ impl Client {
         let policy = &self.inner.retry;
         let max_attempts = policy.max_attempts.max(1);
         let idempotent = is_idempotent(&request.method);
-        let uri = http::Uri::try_from(request.url.as_str())
-            .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
-        let body = request.body.clone().unwrap_or_default();
         let start = Instant::now();
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let token = self.inner.tokens.token().await?;
-            let mut auth =
-                HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
-                    Error::credential("the access token is not a valid header value", None)
-                })?;
-            auth.set_sensitive(true);
-
-            let mut http_request = http::Request::new(body.clone());
-            *http_request.method_mut() = request.method.clone();
-            *http_request.uri_mut() = uri.clone();
-            *http_request.headers_mut() = request.headers.clone();
-            http_request.headers_mut().insert(AUTHORIZATION, auth);
-
-            let outcome =
-                tokio::time::timeout(self.inner.timeout, self.inner.transport.send(http_request))
-                    .await;
+            // The timeout bounds the whole attempt: the token (a stuck credential gives up
+            // the cache lock when this future is dropped), the request and its redirects.
+            let outcome = tokio::time::timeout(self.inner.timeout, self.attempt(&request)).await;
             let (error, delay) = match outcome {
-                Ok(Ok(response)) => {
+                Ok(Err(fatal)) => return Err(fatal),
+                Ok(Ok(Sent::Response(response, token))) => {
                     let status = response.status();
                     span.record("status", status.as_u16());
-                    if status.is_success() {
+                    let envelope =
+                        !request.content_download && ODataError::is_envelope(response.body());
+                    if status.is_success() && !envelope {
                         tracing::debug!(attempt, status = status.as_u16(), "response");
                         let mut response = response;
                         response.extensions_mut().insert(Attempts(attempt));
@@ -191,7 +180,9 @@ impl Client {
                     if status == StatusCode::UNAUTHORIZED {
                         self.inner.tokens.invalidate(&token).await;
                     }
-                    let retry = policy.status_is_retryable(&request.method, status);
+                    // A 2xx carrying an OData error is that error, not retried.
+                    let retry =
+                        !status.is_success() && policy.status_is_retryable(&request.method, status);
                     let delay = retry.then(|| policy.delay(attempt, Some(response.headers())));
                     let (parts, body) = response.into_parts();
                     let error = Error::Http(Box::new(HttpError::from_response(
@@ -202,7 +193,7 @@ impl Client {
                     )));
                     (error, delay)
                 }
-                Ok(Err(transport_error)) => {
+                Ok(Ok(Sent::Failed(transport_error))) => {
                     let retry = idempotent
                         && matches!(
                             transport_error.kind(),
@@ -235,6 +226,117 @@ impl Client {
             tokio::time::sleep(delay).await;
         }
     }
+
+    /// One attempt: the access token, the request, and the redirects the rules allow.
+    ///
+    /// Redirects are followed here, not by the transport, because only the client knows
+    /// which origins may see the token and the body: a redirect within the allowed origins
+    /// is followed with the token; one to another origin is refused, except for a raw
+    /// content download without a body, which follows it without the token and the
+    /// client's headers; `https` to `http` is always refused.
+    async fn attempt(&self, request: &PreparedRequest) -> Result<Sent, Error> {
+        let token = self.inner.tokens.token().await?;
+        let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+            .map_err(|_| Error::credential("the access token is not a valid header value", None))?;
+        auth.set_sensitive(true);
+        let mut method = request.method.clone();
+        let mut url = request.url.clone();
+        let mut body = request.body.clone().unwrap_or_default();
+        let mut headers = request.headers.clone();
+        let mut trusted = true;
+        let mut hops = 0;
+        loop {
+            let uri = http::Uri::try_from(url.as_str())
+                .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
+            let mut http_request = http::Request::new(body.clone());
+            *http_request.method_mut() = method.clone();
+            *http_request.uri_mut() = uri;
+            *http_request.headers_mut() = headers.clone();
+            if trusted {
+                http_request
+                    .headers_mut()
+                    .insert(AUTHORIZATION, auth.clone());
+            }
+            let response = match self.inner.transport.send(http_request).await {
+                Ok(response) => response,
+                Err(e) => return Ok(Sent::Failed(e)),
+            };
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| url.join(l).ok());
+            let Some(next) = location.filter(|_| is_redirect(status)) else {
+                return Ok(Sent::Response(response, token));
+            };
+            let refuse = |reason: &'static str| Error::Redirect {
+                status,
+                location: format!("{}{}", next.origin().ascii_serialization(), next.path()),
+                reason,
+            };
+            hops += 1;
+            if hops > MAX_REDIRECTS {
+                return Err(refuse("more than ten redirects in a row"));
+            }
+            if url.scheme() == "https" && next.scheme() != "https" {
+                return Err(refuse("it leaves https"));
+            }
+            // 303, and 301/302 after a POST, continue as a GET without the body.
+            if status == StatusCode::SEE_OTHER
+                || (method == http::Method::POST
+                    && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND))
+            {
+                method = http::Method::GET;
+                body = Bytes::new();
+                headers.remove(CONTENT_TYPE);
+            }
+            if !(trusted && self.is_allowed_origin(&next)) {
+                if !body.is_empty() {
+                    return Err(refuse(
+                        "another origin must not receive the request body (only the service's origin may)",
+                    ));
+                }
+                if !request.content_download || method != http::Method::GET {
+                    return Err(refuse(
+                        "an API response must come from the service's origin (only content downloads may be redirected elsewhere)",
+                    ));
+                }
+                // A content download leaves the service: no token, none of its headers.
+                trusted = false;
+                let mut kept = HeaderMap::new();
+                for name in [ACCEPT, USER_AGENT] {
+                    if let Some(value) = headers.get(&name) {
+                        kept.insert(name, value.clone());
+                    }
+                }
+                headers = kept;
+            }
+            url = next;
+        }
+    }
+}
+
+/// How many redirects one attempt follows at most.
+const MAX_REDIRECTS: u32 = 10;
+
+fn is_redirect(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::MOVED_PERMANENTLY
+            | StatusCode::FOUND
+            | StatusCode::SEE_OTHER
+            | StatusCode::TEMPORARY_REDIRECT
+            | StatusCode::PERMANENT_REDIRECT
+    )
+}
+
+/// What one attempt produced.
+enum Sent {
+    /// A response (any status), with the token that was sent.
+    Response(http::Response<Bytes>, crate::credential::Secret),
+    /// The transport failed.
+    Failed(TransportError),
 }
 
 impl fmt::Debug for Client {

@@ -63,6 +63,19 @@ pub enum Error {
     /// allowed to receive the access token.
     #[error("paging error: {0}")]
     Paging(String),
+    /// A redirect was refused: to another origin (a request with a body, or an API call,
+    /// whose answer or body must not come from or go to another host), from `https` to
+    /// `http`, or more than ten in a row. Only raw content downloads follow redirects to
+    /// another origin, without the access token.
+    #[error("refused to follow a {status} redirect to {location}: {reason}")]
+    Redirect {
+        /// The redirect's status.
+        status: StatusCode,
+        /// Where it pointed: scheme, host, port and path (no query, which may hold secrets).
+        location: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
     /// The request could not be built: an invalid header, a body that failed to serialize,
     /// an invalid URL.
     #[error("invalid request: {0}")]
@@ -377,6 +390,27 @@ pub struct InnerError {
 }
 
 impl ODataError {
+    /// Whether `body` is nothing but an OData error envelope (`{"error": {"code": ..,
+    /// "message": ..}}`): a 2xx response with such a body is an error all the same.
+    pub fn is_envelope(body: &[u8]) -> bool {
+        let body = strip_bom(body);
+        let trimmed = body.trim_ascii_start();
+        if !trimmed.starts_with(b"{") {
+            return false;
+        }
+        let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+            return false;
+        };
+        map.len() == 1
+            && map
+                .get("error")
+                .and_then(Value::as_object)
+                .is_some_and(|e| {
+                    e.get("code").is_some_and(Value::is_string)
+                        || e.get("message").is_some_and(Value::is_string)
+                })
+    }
+
     /// Parses an OData error body. Returns `None` when the body is not JSON or has no
     /// `error` object; never fails otherwise (missing fields become empty strings).
     ///

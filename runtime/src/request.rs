@@ -35,6 +35,8 @@ const QUERY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'@')
     .remove(b'*');
 
+/// `Accept` of raw content downloads.
+const ANY: &str = "*/*";
 const JSON: &str = "application/json";
 
 /// Turns a 2xx response into the request's output type.
@@ -78,6 +80,10 @@ pub struct PreparedRequest {
     pub headers: HeaderMap,
     /// The body, if any.
     pub body: Option<Bytes>,
+    /// A download of raw content (`$value`, `Accept: */*`): it may follow a redirect to
+    /// another origin (without the `Authorization` header), and its body is not read as an
+    /// OData error. Every other request refuses cross-origin redirects.
+    pub content_download: bool,
 }
 
 impl<T> Request<T> {
@@ -295,6 +301,7 @@ impl<T> Request<T> {
             url,
             headers,
             body: self.body.as_ref().map(|(b, _)| b.clone()),
+            content_download: self.accept == Some(ANY) && self.body.is_none(),
         })
     }
 
@@ -378,7 +385,7 @@ impl Request<Media> {
     /// content type. Sends `Accept: */*`.
     pub fn media(client: &Client, method: Method, path: ODataPath) -> Self {
         let mut request = Request::custom(client, method, path, decode_media);
-        request.accept = Some("*/*");
+        request.accept = Some(ANY);
         request
     }
 }

@@ -15,8 +15,10 @@ use crate::error::BoxError;
 
 /// Sends one HTTP request and reads the whole response.
 ///
-/// Implementations must not panic, and must return the response for every status (an
-/// error status is not a transport error).
+/// Implementations must not panic, must return the response for every status (an error
+/// status is not a transport error), and must not follow redirects: a `3xx` response goes
+/// back to the [`Client`](crate::Client), which decides whether the next origin may receive
+/// the token and the body.
 pub trait Transport: Send + Sync {
     /// Sends `request` and returns the response with its complete body.
     fn send(
@@ -132,24 +134,13 @@ pub struct ReqwestTransport {
 }
 
 impl ReqwestTransport {
-    /// A transport with a new `reqwest` client: the given connect timeout, at most 10
-    /// redirects, redirects from `https` to `http` not followed. (`reqwest` itself drops the
-    /// `Authorization` header on a redirect to another host or port.)
+    /// A transport with a new `reqwest` client: the given connect timeout, redirects not
+    /// followed (the [`Client`](crate::Client) follows them itself, because only it knows
+    /// which origins may receive the token and the body).
     pub fn new(connect_timeout: Duration) -> Result<Self, crate::Error> {
-        let policy = reqwest::redirect::Policy::custom(|attempt| {
-            let downgrade = attempt
-                .previous()
-                .last()
-                .is_some_and(|prev| prev.scheme() == "https" && attempt.url().scheme() != "https");
-            if downgrade || attempt.previous().len() >= 10 {
-                attempt.stop()
-            } else {
-                attempt.follow()
-            }
-        });
         let client = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
-            .redirect(policy)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| crate::Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self::from_client(client))

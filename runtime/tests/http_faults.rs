@@ -757,7 +757,9 @@ async fn next_links_that_smuggle_another_host() {
 }
 
 #[tokio::test]
-async fn redirects_to_another_host_do_not_carry_the_token() {
+async fn redirects_to_another_host_are_refused_and_never_carry_the_token() {
+    // Every redirect status, to another host: a JSON call is refused before anything
+    // reaches the other host (`http_security.rs` has the body and download cases).
     let foreign = FaultServer::start(|_, _, socket| async move {
         send_and_close(socket, &response(200, "application/json", br#"{"id":5}"#)).await;
     })
@@ -777,15 +779,11 @@ async fn redirects_to_another_host_do_not_carry_the_token() {
     .await;
     let client = client(&server.base());
     for _ in 0..5 {
-        let item: Item = Request::json(&client, Method::GET, users()).await.unwrap();
-        assert_eq!(item, Item { id: 5 });
+        let result: Result<Item, Error> = Request::json(&client, Method::GET, users()).await;
+        assert!(matches!(result, Err(Error::Redirect { .. })), "{result:?}");
     }
-    let heads = foreign.heads();
-    assert_eq!(heads.len(), 5);
-    for h in &heads {
-        assert_eq!(header(h, "authorization"), None, "{h}");
-        assert!(!h.contains(TOKEN), "{h}");
-    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(foreign.heads().is_empty(), "{:?}", foreign.heads());
     // The original server did get the token.
     assert!(server
         .heads()
