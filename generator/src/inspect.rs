@@ -47,6 +47,8 @@ pub struct Report {
     pub operations: Vec<String>,
     /// One line per path root, in the order given.
     pub path_roots: Vec<String>,
+    /// The vocabulary terms the input document defines (`name: type (applies to)`), sorted.
+    pub terms: Vec<String>,
     /// URL paths, sorted by template.
     pub urls: Vec<UrlPath>,
 }
@@ -95,8 +97,19 @@ impl Report {
             .iter()
             .map(|p| path_root_line(model, p))
             .collect();
+        let mut terms: Vec<String> = model
+            .terms
+            .iter()
+            .filter(|t| !t.external)
+            .map(|t| match &t.applies_to {
+                Some(a) => format!("{}: {} (applies to {a})", t.qualified_name(), t.type_name),
+                None => format!("{}: {}", t.qualified_name(), t.type_name),
+            })
+            .collect();
+        terms.sort();
         Report {
             all: selection.all,
+            terms,
             entity_types,
             complex_types,
             enum_types,
@@ -160,6 +173,13 @@ impl Report {
             ("operations", &self.operations),
             ("path roots", &self.path_roots),
         ];
+        let sections: Vec<(&str, &[String])> = if self.terms.is_empty() {
+            sections.to_vec()
+        } else {
+            let mut all = sections.to_vec();
+            all.insert(5, ("terms", &self.terms));
+            all
+        };
         for (title, lines) in sections {
             writeln!(f, "\n{title} ({}):", lines.len())?;
             if lines.is_empty() {

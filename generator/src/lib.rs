@@ -52,6 +52,7 @@ pub struct Generator {
     runtime_dependency: String,
     client: Option<emit::ClientInfo>,
     repository: Option<String>,
+    reference_dirs: Vec<PathBuf>,
 }
 
 /// What a generation run produced.
@@ -83,6 +84,22 @@ pub struct Selected {
     pub overrides: Vec<String>,
     /// Wall time of each stage so far.
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The model's warnings with their files: those that start with a position
+/// (`line:col: ...`) are the input's; others already name their file (a referenced
+/// document).
+pub fn located_warnings(input: &str, warnings: &[String]) -> Vec<String> {
+    warnings
+        .iter()
+        .map(|w| {
+            if w.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("{input}:{w}")
+            } else {
+                w.clone()
+            }
+        })
+        .collect()
 }
 
 fn timed<T>(
@@ -150,12 +167,21 @@ impl Generator {
             ),
             client: None,
             repository: None,
+            reference_dirs: Vec::new(),
         }
     }
 
     /// Also emit a client crate (request builders) with these settings.
     pub fn client(mut self, client: emit::ClientInfo) -> Self {
         self.client = Some(client);
+        self
+    }
+
+    /// A folder where referenced documents (`edmx:Reference`) are looked for, by their
+    /// `Uri`'s file name or `<namespace>.xml` (repeatable). References are also looked for
+    /// relative to the input file; the standard OASIS vocabularies are built in.
+    pub fn reference_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.reference_dirs.push(dir.into());
         self
     }
 
@@ -212,9 +238,12 @@ impl Generator {
     pub fn select(&self) -> Result<Selected> {
         let mut timings = Vec::new();
         let in_input = |e: Error| e.in_file(&self.input);
-        let document = timed(&mut timings, "read", || csdl::read_file(&self.input))?;
+        let documents = timed(&mut timings, "read", || {
+            csdl::load(&self.input, &self.reference_dirs)
+        })?;
         let mut model =
-            timed(&mut timings, "resolve", || model::resolve(&document)).map_err(in_input)?;
+            timed(&mut timings, "resolve", || model::resolve_all(&documents)).map_err(in_input)?;
+        drop(documents);
         let overrides = match &self.overrides {
             Some(path) => timed(&mut timings, "overrides", || {
                 overrides::Overrides::read(path)?
@@ -325,11 +354,7 @@ impl Generator {
         Ok(Output {
             models,
             client,
-            warnings: model
-                .warnings
-                .iter()
-                .map(|w| format!("{input}:{w}"))
-                .collect(),
+            warnings: located_warnings(&input, &model.warnings),
             overrides,
             counts: (selection.types.len(), selection.operations.len()),
             timings,

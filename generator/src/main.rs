@@ -122,6 +122,14 @@ struct Selecting {
     /// Override file (TOML) applied before selection.
     #[arg(long, value_name = "FILE")]
     overrides: Option<PathBuf>,
+    /// A folder holding documents the input references (`edmx:Reference`), found by the
+    /// reference's file name or as `<namespace>.xml` (repeatable).
+    ///
+    /// References are also looked for relative to the input file; the standard OASIS
+    /// vocabularies (Core, Capabilities, ...) are built in. A reference found nowhere is a
+    /// warning, and what uses its types is typed as untyped JSON.
+    #[arg(long = "reference-dir", value_name = "DIR")]
+    reference_dirs: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -249,6 +257,9 @@ fn generator(input: &Path, s: &Selecting) -> Generator {
         .roots(parse_roots(&s.roots));
     if let Some(o) = &s.overrides {
         g = g.overrides(o);
+    }
+    for dir in &s.reference_dirs {
+        g = g.reference_dir(dir);
     }
     g
 }
@@ -419,12 +430,10 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             let report = inspect::Report::new(&selected.model, &selected.selection);
             let (text, urls) = (report.render(max_urls), report.urls.len());
             timings.push(("inspect", inspect_start.elapsed()));
-            let warnings: Vec<String> = selected
-                .model
-                .warnings
-                .iter()
-                .map(|w| format!("{}:{w}", input.display()))
-                .collect();
+            let warnings = csdl_codegen::located_warnings(
+                &input.display().to_string(),
+                &selected.model.warnings,
+            );
             let notes = report_notes(&warnings, &selected.overrides, verbosity);
             if verbosity == Verbosity::Verbose {
                 print_timings(&timings, start);

@@ -129,6 +129,7 @@ impl Overrides {
                     ..Structured::default()
                 }),
                 annotations: Annotations::default(),
+                external: false,
             });
             let id = TypeId(model.types.len() - 1);
             if let Some(base) = base {

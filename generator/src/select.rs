@@ -91,7 +91,8 @@ pub struct Selection {
     pub all: bool,
 }
 
-/// Selects everything in the model; every entity set and singleton is a path root.
+/// Selects everything the main document declares, and what of referenced documents it
+/// uses; every entity set and singleton is a path root.
 pub fn select_all(model: &Model) -> Selection {
     let mut paths = Vec::new();
     for (ci, c) in model.containers.iter().enumerate() {
@@ -107,12 +108,25 @@ pub fn select_all(model: &Model) -> Selection {
             }
         }
     }
-    Selection {
-        types: (0..model.types.len()).map(TypeId).collect(),
-        operations: (0..model.operations.len()).map(OperationId).collect(),
+    let mut sel = Selection {
         paths,
         all: true,
+        ..Selection::default()
+    };
+    let mut pending: Vec<TypeId> = (0..model.types.len())
+        .map(TypeId)
+        .filter(|id| !model.ty(*id).external)
+        .collect();
+    for (i, op) in model.operations.iter().enumerate() {
+        if !op.external {
+            sel.operations.insert(OperationId(i));
+            pending.extend(op.binding.iter().filter_map(TypeRef::type_id));
+            pending.extend(op.parameters.iter().filter_map(|p| p.ty.type_id()));
+            pending.extend(op.return_type.iter().filter_map(|r| r.ty.type_id()));
+        }
     }
+    close(model, &mut sel, pending);
+    sel
 }
 
 /// Selects what `roots` reach.
@@ -138,6 +152,14 @@ pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
             }
         }
     }
+    close(model, &mut sel, pending);
+    Ok(sel)
+}
+
+/// Adds `pending` and everything it needs to `sel`: base types, property and navigation
+/// types, and the operations bound to selected types with their parameter and return types,
+/// to a fixpoint.
+fn close(model: &Model, sel: &mut Selection, mut pending: Vec<TypeId>) {
     loop {
         while let Some(id) = pending.pop() {
             if !sel.types.insert(id) {
@@ -164,7 +186,6 @@ pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
             break;
         }
     }
-    Ok(sel)
 }
 
 fn find_type(model: &Model, name: &str) -> Option<TypeId> {

@@ -7,8 +7,49 @@ use crate::error::Pos;
 pub struct Document {
     /// `Version` of the `edmx:Edmx` element (`4.0` or `4.01`).
     pub version: String,
+    /// `edmx:Reference` elements, in document order.
+    pub references: Vec<Reference>,
     /// Every `Schema`, in document order.
     pub schemas: Vec<Schema>,
+}
+
+/// An `edmx:Reference` to another CSDL document.
+#[derive(Debug, Clone, Default)]
+pub struct Reference {
+    /// The `Uri` attribute, as written.
+    pub uri: String,
+    pub pos: Pos,
+    /// `edmx:Include`: namespaces of the referenced document this one uses.
+    pub includes: Vec<Include>,
+    /// `edmx:IncludeAnnotations`: annotations of the referenced document that apply here.
+    pub include_annotations: Vec<IncludeAnnotations>,
+}
+
+/// An `edmx:Include`.
+#[derive(Debug, Clone, Default)]
+pub struct Include {
+    pub namespace: String,
+    pub alias: Option<String>,
+    pub pos: Pos,
+}
+
+/// An `edmx:IncludeAnnotations`.
+#[derive(Debug, Clone, Default)]
+pub struct IncludeAnnotations {
+    pub term_namespace: String,
+    pub qualifier: Option<String>,
+    pub target_namespace: Option<String>,
+}
+
+/// A vocabulary `Term` definition.
+#[derive(Debug, Clone, Default)]
+pub struct Term {
+    pub name: String,
+    pub pos: Pos,
+    pub type_name: String,
+    /// `AppliesTo`: space-separated element kinds (`EntityType Property ...`), if given.
+    pub applies_to: Option<String>,
+    pub base_term: Option<String>,
 }
 
 /// One `Schema` element.
@@ -23,6 +64,8 @@ pub struct Schema {
     pub type_definitions: Vec<TypeDefinition>,
     pub operations: Vec<Operation>,
     pub containers: Vec<EntityContainer>,
+    /// Vocabulary `Term` definitions.
+    pub terms: Vec<Term>,
     /// `<Annotations Target="...">` blocks, in document order.
     pub annotation_blocks: Vec<AnnotationBlock>,
     /// Annotations placed directly on the schema.

@@ -4,7 +4,10 @@
 //! written. The tree is the input of [`crate::model`].
 
 mod ast;
+mod load;
 mod reader;
+pub mod vocabularies;
 
 pub use ast::*;
-pub use reader::{parse_document, read_file};
+pub use load::{load, load_references, Loaded, LoadedDocument};
+pub use reader::{parse_document, read_file, EDMX_NAMESPACE, EDM_NAMESPACE};

@@ -12,6 +12,10 @@ use crate::error::{Error, ErrorKind, Pos, Result};
 const MAX_EXPRESSION_DEPTH: usize = 64;
 /// Upper bound on XML nodes (the whole Graph beta metadata has about 400k).
 const MAX_NODES: u32 = 20_000_000;
+/// The XML namespace of OData v4 `edmx:` elements.
+pub const EDMX_NAMESPACE: &str = "http://docs.oasis-open.org/odata/ns/edmx";
+/// The XML namespace of OData v4 `Schema` elements.
+pub const EDM_NAMESPACE: &str = "http://docs.oasis-open.org/odata/ns/edm";
 
 /// Reads and parses the CSDL file at `path`. Errors carry the path.
 pub fn read_file(path: &Path) -> Result<Document> {
@@ -191,19 +195,81 @@ impl<'a, 'input> Reader<'a, 'input> {
                 ),
             ));
         }
+        let version = root.attribute("Version").unwrap_or_default();
+        let edmx_ns = root.tag_name().namespace().unwrap_or_default();
+        if !matches!(version, "4.0" | "4.01") || edmx_ns != EDMX_NAMESPACE {
+            let found = if version.is_empty() {
+                "no Version".to_string()
+            } else {
+                format!("Version=\"{version}\"")
+            };
+            let old = matches!(version, "1.0" | "2.0" | "3.0") || edmx_ns != EDMX_NAMESPACE;
+            let message = if old {
+                format!(
+                    "this is OData v2/v3 metadata ({found}, EDMX namespace `{edmx_ns}`): csdl-codegen reads OData v4 (Version 4.0 or 4.01, namespace {EDMX_NAMESPACE}); OData v2/v3 is not supported"
+                )
+            } else {
+                format!(
+                    "unsupported EDMX version ({found}): csdl-codegen reads OData v4 metadata, Version 4.0 or 4.01"
+                )
+            };
+            return Err(self.err(&root, message).named(version));
+        }
         let mut document = Document {
-            version: root.attribute("Version").unwrap_or("4.0").to_string(),
+            version: version.to_string(),
+            references: Vec::new(),
             schemas: Vec::new(),
         };
-        for data_services in children(root).filter(|n| local(n) == "DataServices") {
-            for schema in children(data_services).filter(|n| local(n) == "Schema") {
-                document.schemas.push(self.schema(schema)?);
+        for child in children(root) {
+            match local(&child) {
+                "Reference" => document.references.push(self.reference(child)?),
+                "DataServices" => {
+                    for schema in children(child).filter(|n| local(n) == "Schema") {
+                        let ns = schema.tag_name().namespace().unwrap_or_default();
+                        if ns != EDM_NAMESPACE {
+                            return Err(self
+                                .err(
+                                    &schema,
+                                    format!(
+                                        "<Schema> is in the XML namespace `{ns}`; OData v4 schemas use {EDM_NAMESPACE} (OData v2/v3 is not supported)"
+                                    ),
+                                )
+                                .named(ns));
+                        }
+                        document.schemas.push(self.schema(schema)?);
+                    }
+                }
+                _ => {}
             }
         }
         if document.schemas.is_empty() {
             return Err(self.err(&root, "the document has no <Schema> element"));
         }
         Ok(document)
+    }
+
+    fn reference(&self, node: Node) -> Result<Reference> {
+        let mut reference = Reference {
+            uri: self.required(&node, "Uri")?,
+            pos: self.pos(&node),
+            ..Reference::default()
+        };
+        for child in children(node) {
+            match local(&child) {
+                "Include" => reference.includes.push(Include {
+                    namespace: self.required(&child, "Namespace")?,
+                    alias: child.attribute("Alias").map(str::to_string),
+                    pos: self.pos(&child),
+                }),
+                "IncludeAnnotations" => reference.include_annotations.push(IncludeAnnotations {
+                    term_namespace: self.required(&child, "TermNamespace")?,
+                    qualifier: child.attribute("Qualifier").map(str::to_string),
+                    target_namespace: child.attribute("TargetNamespace").map(str::to_string),
+                }),
+                _ => {}
+            }
+        }
+        Ok(reference)
     }
 
     fn schema(&self, node: Node) -> Result<Schema> {
@@ -238,7 +304,14 @@ impl<'a, 'input> Reader<'a, 'input> {
                     annotations: self.inline_annotations(child)?,
                 }),
                 "Annotation" => schema.annotations.push(self.annotation(child)?),
-                // Term definitions and unknown elements do not affect generated code.
+                "Term" => schema.terms.push(Term {
+                    name: self.required(&child, "Name")?,
+                    pos: self.pos(&child),
+                    type_name: self.required(&child, "Type")?,
+                    applies_to: child.attribute("AppliesTo").map(str::to_string),
+                    base_term: child.attribute("BaseTerm").map(str::to_string),
+                }),
+                // Unknown elements do not affect generated code.
                 _ => {}
             }
         }

@@ -43,7 +43,9 @@ pub struct AlternateKey {
     pub parts: Vec<(String, String)>,
 }
 
-/// `Org.OData.Core.V1.Description` and `Core.Description` both name the same term.
+/// Terms arrive with aliases resolved to namespaces (`SAP__core.Description` becomes
+/// `Org.OData.Core.V1.Description`); the conventional alias (`Core.Description`) is accepted
+/// too, for documents that use it without declaring a reference.
 fn term_is(term: &str, vocabulary: &str, name: &str) -> bool {
     let Some(rest) = term.strip_suffix(name).and_then(|t| t.strip_suffix('.')) else {
         return false;
@@ -89,7 +91,9 @@ impl Annotations {
                 .split_whitespace()
                 .map(|m| m.rsplit('/').next().unwrap_or(m).to_string())
                 .collect();
-        } else if term_is(term, "Core", "AlternateKeys") {
+        } else if term_is(term, "Core", "AlternateKeys")
+            || term == "OData.Community.Keys.V1.AlternateKeys"
+        {
             if let Value::Collection(keys) = value {
                 for key in keys {
                     let Value::Record(record) = key else { continue };

@@ -6,7 +6,9 @@ mod annotations;
 mod resolve;
 
 pub use annotations::{AlternateKey, Annotations, Revision};
-pub use resolve::resolve;
+pub use resolve::{resolve, resolve_all};
+
+use std::collections::HashMap;
 
 use crate::csdl::OperationKind;
 use crate::error::Pos;
@@ -125,8 +127,31 @@ pub struct Model {
     pub types: Vec<Type>,
     pub operations: Vec<Operation>,
     pub containers: Vec<Container>,
+    /// Vocabulary terms the documents define.
+    pub terms: Vec<Term>,
     /// Problems that do not stop generation (annotation targets that point nowhere, ...).
     pub warnings: Vec<String>,
+}
+
+/// A vocabulary term definition (kept for reports; no code is generated for terms).
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub namespace: String,
+    pub name: String,
+    pub pos: Pos,
+    /// The term's type, with aliases resolved (`Collection(Org.OData.Core.V1.Tag)`).
+    pub type_name: String,
+    /// `AppliesTo`, as written.
+    pub applies_to: Option<String>,
+    /// Declared in a referenced document.
+    pub external: bool,
+}
+
+impl Term {
+    /// `namespace.name`.
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
 }
 
 /// A named type.
@@ -137,6 +162,8 @@ pub struct Type {
     pub pos: Pos,
     pub kind: TypeKind,
     pub annotations: Annotations,
+    /// Declared in a referenced document (generated only when something selected uses it).
+    pub external: bool,
 }
 
 impl Type {
@@ -244,6 +271,8 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     pub return_type: Option<ReturnType>,
     pub annotations: Annotations,
+    /// Declared in a referenced document.
+    pub external: bool,
 }
 
 impl Operation {
@@ -333,30 +362,43 @@ impl Model {
         chain
     }
 
-    /// All structural properties of `id`, inherited ones first.
+    /// All structural properties of `id`, inherited ones first. A property a derived type
+    /// redeclares keeps its inherited position with the derived declaration.
     pub fn all_properties(&self, id: TypeId) -> Vec<(TypeId, &Property)> {
-        self.lineage(id)
-            .into_iter()
-            .flat_map(|t| {
-                self.ty(t)
-                    .structured()
-                    .into_iter()
-                    .flat_map(move |s| s.properties.iter().map(move |p| (t, p)))
-            })
-            .collect()
+        self.members(id, |s| &s.properties, |p| &p.name)
     }
 
-    /// All navigation properties of `id`, inherited ones first.
+    /// All navigation properties of `id`, inherited ones first (redeclarations as for
+    /// [`Model::all_properties`]).
     pub fn all_navigations(&self, id: TypeId) -> Vec<(TypeId, &Navigation)> {
-        self.lineage(id)
-            .into_iter()
-            .flat_map(|t| {
-                self.ty(t)
-                    .structured()
-                    .into_iter()
-                    .flat_map(move |s| s.navigations.iter().map(move |n| (t, n)))
-            })
-            .collect()
+        self.members(id, |s| &s.navigations, |n| &n.name)
+    }
+
+    fn members<'a, M>(
+        &'a self,
+        id: TypeId,
+        list: impl Fn(&'a Structured) -> &'a Vec<M>,
+        name: impl Fn(&M) -> &str,
+    ) -> Vec<(TypeId, &'a M)> {
+        let lineage = self.lineage(id);
+        let mut out: Vec<(TypeId, &'a M)> = Vec::new();
+        let mut index: HashMap<&'a str, usize> = HashMap::new();
+        for t in lineage {
+            let Some(s) = self.ty(t).structured() else {
+                continue;
+            };
+            for m in list(s) {
+                let key: &'a str = name(m);
+                match index.get(key) {
+                    Some(&slot) => out[slot] = (t, m),
+                    None => {
+                        index.insert(key, out.len());
+                        out.push((t, m));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The key property names of an entity type (declared on it or inherited).

@@ -1,27 +1,58 @@
-//! Turns the syntax tree into a [`Model`]: qualified and aliased names resolved, base types
+//! Turns the syntax trees into a [`Model`]: qualified and aliased names resolved, base types
 //! checked (kinds and cycles), duplicates rejected, annotation blocks attached.
+//!
+//! The main document and the documents it references are resolved together. Aliases are
+//! scoped per document (its schemas and its `edmx:Include`s); a type from a namespace a
+//! document includes but whose document is unavailable becomes untyped JSON; types and
+//! operations of referenced documents are marked `external`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::*;
-use crate::csdl::{self, Document};
+use crate::csdl::{self, Document, Loaded, LoadedDocument};
 use crate::error::{Error, ErrorKind, Pos, Result};
 
-/// Resolves `doc` into a [`Model`].
+/// Resolves a single document (no references followed).
 pub fn resolve(doc: &Document) -> Result<Model> {
-    let mut r = Resolver::new(doc)?;
-    r.register_types()?;
-    r.fill_types()?;
-    r.check_bases()?;
-    r.operations()?;
-    r.containers()?;
-    r.annotation_blocks();
+    resolve_all(&Loaded::single(doc.clone()))
+}
+
+/// Resolves the main document of `loaded` with the documents it references. Errors in a
+/// referenced document name that document's file.
+pub fn resolve_all(loaded: &Loaded) -> Result<Model> {
+    let mut r = Resolver::new(loaded)?;
+    let result = (|| {
+        r.register_types()?;
+        r.fill_types()?;
+        r.check_bases()?;
+        r.operations()?;
+        r.containers()?;
+        r.terms();
+        r.annotation_blocks();
+        Ok(())
+    })();
+    if let Err(e) = result {
+        return Err(r.locate(e));
+    }
+    r.model
+        .warnings
+        .splice(0..0, loaded.warnings.iter().cloned());
     Ok(r.model)
 }
 
-struct Resolver<'d> {
-    doc: &'d Document,
+/// What names mean inside one document.
+struct Scope {
+    /// Namespace or alias -> namespace.
     aliases: HashMap<String, String>,
+    /// Included namespaces whose documents are unavailable.
+    unavailable: HashSet<String>,
+}
+
+struct Resolver<'d> {
+    docs: Vec<&'d LoadedDocument>,
+    scopes: Vec<Scope>,
+    /// The document being resolved.
+    scope: usize,
     type_ids: HashMap<String, TypeId>,
     model: Model,
 }
@@ -48,40 +79,124 @@ enum Subject {
 }
 
 impl<'d> Resolver<'d> {
-    fn new(doc: &'d Document) -> Result<Self> {
-        let mut aliases = HashMap::new();
+    fn new(loaded: &'d Loaded) -> Result<Self> {
         let mut model = Model::default();
-        for schema in &doc.schemas {
-            aliases.insert(schema.namespace.clone(), schema.namespace.clone());
-            if let Some(alias) = &schema.alias {
+        let mut scopes = Vec::new();
+        for (d, loaded_doc) in loaded.documents.iter().enumerate() {
+            let doc = &loaded_doc.document;
+            let mut aliases: HashMap<String, String> = HashMap::new();
+            let mut declare = |alias: &str, namespace: &str, pos: Pos| -> Result<()> {
                 if let Some(existing) = aliases.get(alias) {
-                    if existing != &schema.namespace {
+                    if existing != namespace {
                         return Err(Error::new(
                             ErrorKind::Csdl,
                             format!("alias `{alias}` is declared for two namespaces"),
                         )
-                        .at(schema.pos)
+                        .at(pos)
                         .named(alias));
                     }
                 }
-                aliases.insert(alias.clone(), schema.namespace.clone());
+                aliases.insert(alias.to_string(), namespace.to_string());
+                Ok(())
+            };
+            let located = |e: Error| match (&loaded_doc.path, d) {
+                (Some(path), d) if d > 0 => e.in_file(path),
+                _ => e,
+            };
+            for schema in &doc.schemas {
+                declare(&schema.namespace, &schema.namespace, schema.pos).map_err(located)?;
+                if let Some(alias) = &schema.alias {
+                    declare(alias, &schema.namespace, schema.pos).map_err(located)?;
+                }
+                if d == 0 {
+                    model
+                        .namespaces
+                        .push((schema.namespace.clone(), schema.alias.clone()));
+                }
             }
-            model
-                .namespaces
-                .push((schema.namespace.clone(), schema.alias.clone()));
+            for reference in &doc.references {
+                for include in &reference.includes {
+                    declare(&include.namespace, &include.namespace, include.pos)
+                        .map_err(located)?;
+                    if let Some(alias) = &include.alias {
+                        declare(alias, &include.namespace, include.pos).map_err(located)?;
+                    }
+                }
+            }
+            scopes.push(Scope {
+                aliases,
+                unavailable: loaded_doc.unavailable.iter().cloned().collect(),
+            });
         }
         Ok(Resolver {
-            doc,
-            aliases,
+            docs: loaded.documents.iter().collect(),
+            scopes,
+            scope: 0,
             type_ids: HashMap::new(),
             model,
         })
     }
 
+    /// Every schema of every document with its document's index.
+    fn schemas(&self) -> Vec<(usize, &'d csdl::Schema)> {
+        let docs = self.docs.clone();
+        docs.into_iter()
+            .enumerate()
+            .flat_map(|(d, doc)| doc.document.schemas.iter().map(move |s| (d, s)))
+            .collect()
+    }
+
+    /// Whether the document being resolved is a referenced one.
+    fn external(&self) -> bool {
+        self.docs[self.scope].external
+    }
+
+    /// Attaches the file of the document being resolved to an error from a referenced one.
+    fn locate(&self, e: Error) -> Error {
+        match &self.docs[self.scope].path {
+            Some(path) if self.scope > 0 => e.in_file(path),
+            None if self.scope > 0 => e.in_file(std::path::Path::new(&self.docs[self.scope].label)),
+            _ => e,
+        }
+    }
+
+    /// A warning at `pos` of the document being resolved: `line:col: message` for the main
+    /// document (the caller names it), `file:line:col: message` for a referenced one.
+    fn warning(&self, pos: Pos, message: String) -> String {
+        if self.scope == 0 {
+            format!("{}:{}: {message}", pos.line, pos.col)
+        } else {
+            format!(
+                "{}:{}:{}: {message}",
+                self.docs[self.scope].label, pos.line, pos.col
+            )
+        }
+    }
+
+    /// Interprets annotations with their terms spelled by namespace (aliases resolved).
+    fn collect(&self, list: &[csdl::Annotation]) -> Annotations {
+        let mut a = Annotations::default();
+        for item in list {
+            self.add_annotation(&mut a, item);
+        }
+        a
+    }
+
+    fn add_annotation(&self, to: &mut Annotations, annotation: &csdl::Annotation) {
+        let term = self.canonical(&annotation.term);
+        if term == annotation.term {
+            to.add(annotation);
+        } else {
+            let mut a = annotation.clone();
+            a.term = term;
+            to.add(&a);
+        }
+    }
+
     /// `graph.foo` -> `microsoft.graph.foo`; unknown prefixes are returned unchanged.
     fn canonical(&self, qualified: &str) -> String {
         match qualified.rsplit_once('.') {
-            Some((ns, name)) => match self.aliases.get(ns) {
+            Some((ns, name)) => match self.scopes[self.scope].aliases.get(ns) {
                 Some(full) => format!("{full}.{name}"),
                 None => qualified.to_string(),
             },
@@ -111,17 +226,27 @@ impl<'d> Resolver<'d> {
                 None => Err(unresolved(format!("unknown EDM primitive type `{inner}`"))),
             };
         }
-        match self.type_ids.get(&self.canonical(inner)) {
+        let canonical = self.canonical(inner);
+        match self.type_ids.get(&canonical) {
             Some(id) => Ok(TypeRef {
                 collection,
                 target: Target::Type(*id),
             }),
-            None => Err(unresolved(format!("type `{inner}` is not defined"))),
+            None => match canonical.rsplit_once('.') {
+                // From a referenced document that is not at hand: untyped JSON (the loader
+                // warned once for the namespace).
+                Some((ns, _)) if self.scopes[self.scope].unavailable.contains(ns) => Ok(TypeRef {
+                    collection,
+                    target: Target::Primitive(Primitive::Untyped),
+                }),
+                _ => Err(unresolved(format!("type `{inner}` is not defined"))),
+            },
         }
     }
 
     fn register_types(&mut self) -> Result<()> {
-        for schema in &self.doc.schemas {
+        for (d, schema) in self.schemas() {
+            self.scope = d;
             let names = schema
                 .entity_types
                 .iter()
@@ -151,6 +276,7 @@ impl<'d> Resolver<'d> {
                     pos,
                     kind: TypeKind::Definition(Primitive::Untyped),
                     annotations: Annotations::default(),
+                    external: self.external(),
                 });
             }
         }
@@ -158,26 +284,29 @@ impl<'d> Resolver<'d> {
     }
 
     fn fill_types(&mut self) -> Result<()> {
-        for schema in &self.doc.schemas {
+        for (d, schema) in self.schemas() {
+            self.scope = d;
             for (list, entity) in [(&schema.entity_types, true), (&schema.complex_types, false)] {
                 for t in list {
                     let id = self.type_ids[&format!("{}.{}", schema.namespace, t.name)];
                     let s = self.structured(t, entity)?;
+                    let annotations = self.collect(&t.annotations);
                     let ty = &mut self.model.types[id.0];
                     ty.kind = if entity {
                         TypeKind::Entity(s)
                     } else {
                         TypeKind::Complex(s)
                     };
-                    ty.annotations = collect(&t.annotations);
+                    ty.annotations = annotations;
                 }
             }
             for e in &schema.enum_types {
                 let id = self.type_ids[&format!("{}.{}", schema.namespace, e.name)];
                 let kind = TypeKind::Enum(self.enum_type(e, &schema.namespace)?);
+                let annotations = self.collect(&e.annotations);
                 let ty = &mut self.model.types[id.0];
                 ty.kind = kind;
-                ty.annotations = collect(&e.annotations);
+                ty.annotations = annotations;
             }
             for d in &schema.type_definitions {
                 let id = self.type_ids[&format!("{}.{}", schema.namespace, d.name)];
@@ -195,9 +324,10 @@ impl<'d> Resolver<'d> {
                         .named(&d.name))
                     }
                 };
+                let annotations = self.collect(&d.annotations);
                 let ty = &mut self.model.types[id.0];
                 ty.kind = TypeKind::Definition(underlying);
-                ty.annotations = collect(&d.annotations);
+                ty.annotations = annotations;
             }
         }
         Ok(())
@@ -248,7 +378,7 @@ impl<'d> Resolver<'d> {
                 max_length: p.max_length.clone(),
                 precision: p.precision.clone(),
                 scale: p.scale.clone(),
-                annotations: collect(&p.annotations),
+                annotations: self.collect(&p.annotations),
             });
         }
         for n in &t.navigation_properties {
@@ -264,7 +394,7 @@ impl<'d> Resolver<'d> {
                 nullable: n.nullable,
                 contains_target: n.contains_target,
                 partner: n.partner.clone(),
-                annotations: collect(&n.annotations),
+                annotations: self.collect(&n.annotations),
             });
         }
         if !entity && !s.key.is_empty() {
@@ -274,16 +404,7 @@ impl<'d> Resolver<'d> {
                     .named(&t.name),
             );
         }
-        for k in &s.key {
-            if !t.properties.iter().any(|p| &p.name == k) {
-                return Err(Error::new(
-                    ErrorKind::Csdl,
-                    format!("key property `{k}` is not a property of `{}`", t.name),
-                )
-                .at(t.pos)
-                .named(k));
-            }
-        }
+        // Key properties may be inherited: they are checked once base types are known.
         Ok(s)
     }
 
@@ -340,7 +461,7 @@ impl<'d> Resolver<'d> {
                 name: m.name.clone(),
                 pos: m.pos,
                 value: m.value,
-                annotations: collect(&m.annotations),
+                annotations: self.collect(&m.annotations),
             });
         }
         Ok(Enum {
@@ -413,9 +534,10 @@ impl<'d> Resolver<'d> {
                 }
             }
         }
-        // Properties may not repeat an inherited name.
-        // Own duplicates were rejected while reading; only types with a base can repeat a name.
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        // A name may not repeat an inherited one, except a structural property redeclared
+        // with the same type (SAP vocabularies do it): the derived declaration wins
+        // (`Model::all_properties`), with a warning when its facets differ.
+        let mut warnings = Vec::new();
         for i in 0..n {
             let id = TypeId(i);
             if self.model.types[i]
@@ -425,20 +547,82 @@ impl<'d> Resolver<'d> {
             {
                 continue;
             }
-            seen.clear();
+            let mut seen: HashMap<&str, InheritedMember> = HashMap::new();
             for t in self.model.lineage(id) {
                 let Some(s) = self.model.types[t.0].structured() else {
                     continue;
                 };
-                let names = s
+                let members = s
                     .properties
                     .iter()
-                    .map(|p| (p.name.as_str(), p.pos))
-                    .chain(s.navigations.iter().map(|n| (n.name.as_str(), n.pos)));
-                for (name, pos) in names {
-                    if !seen.insert(name) {
-                        return Err(duplicate_member(&self.model.types[i].name, name, pos));
+                    .map(InheritedMember::Property)
+                    .chain(s.navigations.iter().map(InheritedMember::Navigation));
+                for member in members {
+                    let (name, pos) = member.name_pos();
+                    let Some(earlier) = seen.insert(name, member) else {
+                        continue;
+                    };
+                    match (earlier, member) {
+                        (InheritedMember::Property(a), InheritedMember::Property(b))
+                            if a.ty == b.ty =>
+                        {
+                            // Only report each redeclaration once, on the type declaring it.
+                            if t == id && !same_facets(a, b) {
+                                warnings.push((
+                                    pos,
+                                    self.model.types[i].external,
+                                    format!(
+                                        "`{}` redeclares the inherited property `{name}` with other facets; the redeclaration is used",
+                                        self.model.types[i].qualified_name()
+                                    ),
+                                ));
+                            }
+                        }
+                        (InheritedMember::Property(_), InheritedMember::Property(_)) => {
+                            return Err(Error::new(
+                                ErrorKind::Csdl,
+                                format!(
+                                    "`{}` redeclares the inherited property `{name}` with another type",
+                                    self.model.types[i].name
+                                ),
+                            )
+                            .at(pos)
+                            .named(name));
+                        }
+                        _ => return Err(duplicate_member(&self.model.types[i].name, name, pos)),
                     }
+                }
+            }
+        }
+        for (pos, external, message) in warnings {
+            // Redeclarations in referenced documents are theirs to fix, not the user's.
+            if !external {
+                let w = self.warning(pos, message);
+                self.model.warnings.push(w);
+            }
+        }
+        // Keys name properties of the type or of a base type.
+        for i in 0..n {
+            let id = TypeId(i);
+            let Some(s) = self.model.types[i].structured() else {
+                continue;
+            };
+            if s.key.is_empty() {
+                continue;
+            }
+            let properties = self.model.all_properties(id);
+            for k in &s.key {
+                if !properties.iter().any(|(_, p)| &p.name == k) {
+                    let ty = &self.model.types[i];
+                    return Err(Error::new(
+                        ErrorKind::Csdl,
+                        format!(
+                            "key property `{k}` is not a property of `{}` or of its base types",
+                            ty.name
+                        ),
+                    )
+                    .at(ty.pos)
+                    .named(k));
                 }
             }
         }
@@ -446,7 +630,8 @@ impl<'d> Resolver<'d> {
     }
 
     fn operations(&mut self) -> Result<()> {
-        for schema in &self.doc.schemas {
+        for (d, schema) in self.schemas() {
+            self.scope = d;
             for op in &schema.operations {
                 check_simple_identifier(&op.name, op.pos)?;
                 let mut params = Vec::new();
@@ -460,7 +645,7 @@ impl<'d> Resolver<'d> {
                         pos: p.pos,
                         ty: self.type_ref(&p.type_name, p.pos)?,
                         nullable: p.nullable,
-                        annotations: collect(&p.annotations),
+                        annotations: self.collect(&p.annotations),
                     });
                 }
                 let binding = if op.is_bound {
@@ -485,7 +670,8 @@ impl<'d> Resolver<'d> {
                     entity_set_path: op.entity_set_path.clone(),
                     parameters: params,
                     return_type,
-                    annotations: collect(&op.annotations),
+                    annotations: self.collect(&op.annotations),
+                    external: self.external(),
                 });
             }
         }
@@ -493,7 +679,10 @@ impl<'d> Resolver<'d> {
     }
 
     fn containers(&mut self) -> Result<()> {
-        for schema in &self.doc.schemas {
+        // Only the main document's containers: a referenced document lends types, not a
+        // service.
+        for (_, schema) in self.schemas().into_iter().filter(|(d, _)| *d == 0) {
+            self.scope = 0;
             for c in &schema.containers {
                 let mut container = Container {
                     namespace: schema.namespace.clone(),
@@ -501,7 +690,7 @@ impl<'d> Resolver<'d> {
                     entity_sets: Vec::new(),
                     singletons: Vec::new(),
                     imports: Vec::new(),
-                    annotations: collect(&c.annotations),
+                    annotations: self.collect(&c.annotations),
                 };
                 // Entity sets, singletons and imports share one namespace per container.
                 let mut children: Vec<(&String, Pos)> = c
@@ -551,7 +740,7 @@ impl<'d> Resolver<'d> {
                                 .iter()
                                 .map(|b| (b.path.clone(), b.target.clone()))
                                 .collect(),
-                            annotations: collect(&s.annotations),
+                            annotations: self.collect(&s.annotations),
                         });
                     }
                 }
@@ -590,7 +779,7 @@ impl<'d> Resolver<'d> {
                             pos: i.pos,
                             overloads,
                             entity_set: i.entity_set.clone(),
-                            annotations: collect(&i.annotations),
+                            annotations: self.collect(&i.annotations),
                         });
                     }
                 }
@@ -624,6 +813,23 @@ impl<'d> Resolver<'d> {
         }
     }
 
+    fn terms(&mut self) {
+        for (d, schema) in self.schemas() {
+            self.scope = d;
+            for t in &schema.terms {
+                let term = Term {
+                    namespace: schema.namespace.clone(),
+                    name: t.name.clone(),
+                    pos: t.pos,
+                    type_name: self.canonical_type_text(&t.type_name),
+                    applies_to: t.applies_to.clone(),
+                    external: self.external(),
+                };
+                self.model.terms.push(term);
+            }
+        }
+    }
+
     fn annotation_blocks(&mut self) {
         // Name indexes, so each target is a lookup, not a scan of every operation.
         let mut operations: HashMap<String, Vec<usize>> = HashMap::new();
@@ -641,27 +847,55 @@ impl<'d> Resolver<'d> {
             operations,
             containers,
         };
-        for schema in &self.doc.schemas {
+        for (d, schema) in self.schemas() {
+            self.scope = d;
+            let filters = &self.docs[d].annotation_filters;
             for block in &schema.annotation_blocks {
+                // A referenced document's annotations apply only as its references'
+                // `IncludeAnnotations` say (by term namespace, qualifier, target namespace).
+                let wanted: Vec<&csdl::Annotation> = block
+                    .annotations
+                    .iter()
+                    .filter(|a| {
+                        d == 0 || {
+                            let term = self.canonical(&a.term);
+                            let target = self.canonical(&block.target);
+                            let qualifier = a.qualifier.as_ref().or(block.qualifier.as_ref());
+                            filters.iter().any(|f| {
+                                term.strip_suffix(term.rsplit('.').next().unwrap_or_default())
+                                    == Some(&format!("{}.", f.term_namespace))
+                                    && f.qualifier.as_ref().is_none_or(|q| Some(q) == qualifier)
+                                    && f.target_namespace
+                                        .as_ref()
+                                        .is_none_or(|ns| target.starts_with(&format!("{ns}.")))
+                            })
+                        }
+                    })
+                    .collect();
+                if wanted.is_empty() {
+                    continue;
+                }
                 let subjects = self.targets(&block.target, &index);
                 if subjects.is_empty() {
-                    self.model.warnings.push(format!(
-                        "{}:{}: annotation target `{}` does not resolve; its annotations are ignored",
-                        block.pos.line, block.pos.col, block.target
-                    ));
+                    let w = self.warning(
+                        block.pos,
+                        format!(
+                            "annotation target `{}` does not resolve; its annotations are ignored",
+                            block.target
+                        ),
+                    );
+                    self.model.warnings.push(w);
                     continue;
                 }
                 for subject in subjects {
-                    let annotations = self.annotations_mut(subject);
-                    for a in &block.annotations {
+                    for a in &wanted {
+                        let mut a = (*a).clone();
+                        a.term = self.canonical(&a.term);
                         // The block's qualifier applies to annotations without their own.
                         if a.qualifier.is_none() && block.qualifier.is_some() {
-                            let mut a = a.clone();
                             a.qualifier.clone_from(&block.qualifier);
-                            annotations.add(&a);
-                        } else {
-                            annotations.add(a);
                         }
+                        self.annotations_mut(subject).add(&a);
                     }
                 }
             }
@@ -798,12 +1032,28 @@ impl<'d> Resolver<'d> {
     }
 }
 
-fn collect(list: &[csdl::Annotation]) -> Annotations {
-    let mut a = Annotations::default();
-    for item in list {
-        a.add(item);
+/// A property or navigation, for the inheritance checks.
+#[derive(Clone, Copy)]
+enum InheritedMember<'a> {
+    Property(&'a Property),
+    Navigation(&'a Navigation),
+}
+
+impl<'a> InheritedMember<'a> {
+    fn name_pos(&self) -> (&'a str, Pos) {
+        match self {
+            InheritedMember::Property(p) => (p.name.as_str(), p.pos),
+            InheritedMember::Navigation(n) => (n.name.as_str(), n.pos),
+        }
     }
-    a
+}
+
+fn same_facets(a: &Property, b: &Property) -> bool {
+    a.nullable == b.nullable
+        && a.max_length == b.max_length
+        && a.precision == b.precision
+        && a.scale == b.scale
+        && a.default_value == b.default_value
 }
 
 fn duplicate_member(owner: &str, name: &str, pos: Pos) -> Error {
@@ -815,8 +1065,10 @@ fn duplicate_member(owner: &str, name: &str, pos: Pos) -> Error {
     .named(name)
 }
 
-/// CSDL names must be SimpleIdentifiers; real metadata also uses `-` (Graph's `request-id`),
-/// so anything is accepted that cannot break a qualified name or a target path.
+/// CSDL names must be SimpleIdentifiers (a letter or `_`, then letters, digits, `_` and
+/// combining marks; `_` alone is one). Real metadata also uses `-` (Graph's `request-id`)
+/// and other characters, so anything is accepted that cannot break a qualified name or a
+/// target path; the plan turns every accepted name into a valid Rust identifier.
 fn check_simple_identifier(name: &str, pos: Pos) -> Result<()> {
     let ok = !name.is_empty()
         && name.chars().count() <= 511
@@ -825,7 +1077,8 @@ fn check_simple_identifier(name: &str, pos: Pos) -> Result<()> {
                 || c.is_control()
                 || matches!(c, '.' | '/' | '(' | ')' | ',' | '\'' | '"')
         })
-        && name.chars().any(char::is_alphanumeric);
+        // A name needs a letter or digit, unless it is made of underscores (`_`, `__`).
+        && (name.chars().any(char::is_alphanumeric) || name.chars().all(|c| c == '_'));
     if ok {
         Ok(())
     } else {
