@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -101,6 +101,66 @@ pub trait ODataObject: Default {
 
     /// The map that keeps undeclared properties and instance annotations.
     fn additional_properties_mut(&mut self) -> &mut Map<String, Value>;
+}
+
+/// Reads the value of a primitive-typed property (or a collection of them) leniently and
+/// losslessly: a value that fits `T` fills `slot`; one that does not (an empty or malformed
+/// date, a GUID that is not one, a number out of range) leaves `slot` empty and is kept in
+/// `extra` under `key`, verbatim, so the object re-encodes with it unchanged. An explicit
+/// `null` is kept the same way (and re-encoded as `null`). One bad value never fails the
+/// whole response.
+///
+/// Integers beyond the range of `i64`/`u64` are kept as `serde_json` numbers (floating
+/// point) and so re-encode in another spelling.
+pub fn read_lenient<'de, A, T>(
+    map: &mut A,
+    key: &str,
+    slot: &mut Option<T>,
+    extra: &mut Map<String, Value>,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: DeserializeOwned,
+{
+    let value: Value = map.next_value()?;
+    if value.is_null() {
+        *slot = None;
+        extra.insert(key.to_owned(), Value::Null);
+        return Ok(());
+    }
+    match T::deserialize(&value) {
+        Ok(typed) => {
+            *slot = Some(typed);
+            extra.remove(key);
+        }
+        Err(_) => {
+            *slot = None;
+            extra.insert(key.to_owned(), value);
+        }
+    }
+    Ok(())
+}
+
+/// Reads the value of a structured or enumeration property: its shape must fit (a wrong
+/// shape is an error naming the JSON path), and an explicit `null` is kept in `extra`, so
+/// the object re-encodes it.
+pub fn read_nullable<'de, A, T>(
+    map: &mut A,
+    key: &str,
+    slot: &mut Option<T>,
+    extra: &mut Map<String, Value>,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    *slot = map.next_value()?;
+    if slot.is_none() {
+        extra.insert(key.to_owned(), Value::Null);
+    } else {
+        extra.remove(key);
+    }
+    Ok(())
 }
 
 /// Deserializes a JSON object into a generated struct.

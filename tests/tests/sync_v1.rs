@@ -247,14 +247,17 @@ fn synchronization_job_reads_typed_values() {
 #[test]
 fn synchronization_job_round_trips() {
     let job: v1::SynchronizationJob = assert_round_trip(JOB);
-    // The explicit nulls were dropped on read, so they are absent (not null) on write.
+    // Explicit nulls are kept: read as unset, written back as null.
     let written = write(&job);
-    assert!(written["status"].get("troubleshootingUrl").is_none());
-    assert!(written["status"].get("lastSuccessfulExecution").is_none());
-    assert!(written["status"]["lastExecution"].get("error").is_none());
-    assert!(written["synchronizationJobSettings"][1]
-        .get("value")
-        .is_none());
+    assert_eq!(written["status"]["troubleshootingUrl"], Value::Null);
+    assert_eq!(written["status"]["lastSuccessfulExecution"], Value::Null);
+    assert_eq!(written["status"]["lastExecution"]["error"], Value::Null);
+    assert_eq!(
+        written["synchronizationJobSettings"][1]["value"],
+        Value::Null
+    );
+    let status = job.status.as_ref().unwrap();
+    assert_eq!(status.troubleshooting_url, None);
     assert_eq!(
         written["schedule"]["interval"],
         "P10675199DT2H48M5.4775807S"
@@ -282,10 +285,7 @@ fn job_collection_page_reads_and_round_trips() {
         Some(v1::SynchronizationScheduleState::Paused)
     );
     assert_eq!(schedule.expiration, None);
-    assert_eq!(
-        write(&jobs),
-        common::without_null_members(&page_json["value"])
-    );
+    assert_eq!(write(&jobs), page_json["value"]);
 }
 
 const SCHEMA: &str = r##"{
@@ -892,7 +892,7 @@ fn unknown_enum_values_are_kept_and_written_back() {
 }
 
 #[test]
-fn explicit_nulls_are_dropped_on_read() {
+fn explicit_nulls_are_kept_and_written_back() {
     let text = r#"{
       "id": "job1",
       "templateId": null,
@@ -904,18 +904,12 @@ fn explicit_nulls_are_dropped_on_read() {
     assert_eq!(job.template_id, None);
     assert_eq!(job.schedule, None);
     assert_eq!(job.synchronization_job_settings, None);
-    assert!(
-        job.additional_properties.is_empty(),
-        "nulls of declared properties must not be kept: {:?}",
-        job.additional_properties
-    );
+    // Unset, with the null kept (as `set_null` records one), so nothing is lost.
+    assert_eq!(job.additional_properties["templateId"], Value::Null);
     let status = job.status.as_ref().expect("status");
     assert_eq!(status.quarantine, None);
-    assert!(status.additional_properties.is_empty());
-    assert_eq!(
-        write(&job),
-        json(r#"{ "id": "job1", "status": { "code": "Paused" } }"#)
-    );
+    assert_eq!(status.additional_properties.len(), 2);
+    assert_eq!(write(&job), json(text));
 }
 
 #[test]
@@ -1109,4 +1103,36 @@ fn datetime_fraction_trailing_zeros_are_trimmed_on_write() {
     );
     let again: v1::SynchronizationProgress = serde_json::from_value(written).expect("read back");
     assert_eq!(again, progress);
+}
+
+#[test]
+fn documented_values_that_do_not_fit_their_type_never_fail_a_response() {
+    // A quarantined job as the API reference documents it: empty timestamps.
+    let text = r#"{"id":"job1","status":{"code":"Quarantine","quarantine":{"currentBegan":"","nextAttempt":"","reason":"EncounteredQuarantineException","seriesBegan":"2024-01-01T00:00:00Z","seriesCount":9223372036854775807}},"schedule":{"interval":"P1Y2M3DT4H5M6S"}}"#;
+    let job: v1::SynchronizationJob = read(text);
+    let quarantine = job
+        .status
+        .as_ref()
+        .and_then(|s| s.quarantine.as_ref())
+        .expect("the quarantine can be read");
+    assert_eq!(
+        quarantine.reason,
+        Some(v1::QuarantineReason::EncounteredQuarantineException)
+    );
+    assert!(quarantine.series_began.is_some());
+    // Typed access: unset, and the raw value is there under its name.
+    assert_eq!(quarantine.current_began, None);
+    assert_eq!(
+        quarantine.additional_properties[v1::SynchronizationQuarantineField::CurrentBegan.as_ref()],
+        ""
+    );
+    // Every value written back as it came (declared properties first).
+    assert_eq!(write(&job), json(text));
+
+    // A template with a placeholder where a GUID belongs.
+    let text = r#"{"id":"t1","applicationId":"{id}","default":true}"#;
+    let template: v1::SynchronizationTemplate = read(text);
+    assert_eq!(template.application_id, None);
+    assert_eq!(template.default, Some(true));
+    assert_eq!(write(&template), json(text));
 }

@@ -165,7 +165,19 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
         let arms = fields.iter().map(|f| {
             let ident = ident(&f.ident);
             let wire = &f.wire;
-            quote!(#wire => self.#ident = map.next_value()?,)
+            // Primitive values are read leniently (a value that does not fit is kept raw);
+            // structured and enumeration values must have the right shape. Both keep an
+            // explicit `null`.
+            let primitive = match &f.ty.target {
+                Target::Primitive(_) => true,
+                Target::Type(t) => matches!(plan.model.ty(*t).kind, TypeKind::Definition(_)),
+            };
+            let reader = if primitive {
+                quote!(read_lenient)
+            } else {
+                quote!(read_nullable)
+            };
+            quote!(#wire => graph_odata_runtime::model::#reader(map, #wire, &mut self.#ident, &mut self.additional_properties)?,)
         });
         quote! {
             match key {

@@ -93,18 +93,102 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "anchor" => self.anchor = map.next_value()?,
-            "apiExpressions" => self.api_expressions = map.next_value()?,
-            "caseExact" => self.case_exact = map.next_value()?,
-            "defaultValue" => self.default_value = map.next_value()?,
-            "flowNullValues" => self.flow_null_values = map.next_value()?,
-            "metadata" => self.metadata = map.next_value()?,
-            "multivalued" => self.multivalued = map.next_value()?,
-            "mutability" => self.mutability = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "referencedObjects" => self.referenced_objects = map.next_value()?,
-            "required" => self.required = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
+            "anchor" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "anchor",
+                    &mut self.anchor,
+                    &mut self.additional_properties,
+                )?
+            }
+            "apiExpressions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "apiExpressions",
+                    &mut self.api_expressions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "caseExact" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "caseExact",
+                    &mut self.case_exact,
+                    &mut self.additional_properties,
+                )?
+            }
+            "defaultValue" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "defaultValue",
+                    &mut self.default_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "flowNullValues" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "flowNullValues",
+                    &mut self.flow_null_values,
+                    &mut self.additional_properties,
+                )?
+            }
+            "metadata" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "metadata",
+                    &mut self.metadata,
+                    &mut self.additional_properties,
+                )?
+            }
+            "multivalued" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "multivalued",
+                    &mut self.multivalued,
+                    &mut self.additional_properties,
+                )?
+            }
+            "mutability" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "mutability",
+                    &mut self.mutability,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "referencedObjects" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "referencedObjects",
+                    &mut self.referenced_objects,
+                    &mut self.additional_properties,
+                )?
+            }
+            "required" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "required",
+                    &mut self.required,
+                    &mut self.additional_properties,
+                )?
+            }
+            "type" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "type",
+                    &mut self.r#type,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -271,8 +355,22 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntr
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "key" => self.key = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "key" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -405,15 +503,62 @@ impl graph_odata_runtime::model::ODataObject for AttributeMapping {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "defaultValue" => self.default_value = map.next_value()?,
-            "exportMissingReferences" => {
-                self.export_missing_references = map.next_value()?;
+            "defaultValue" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "defaultValue",
+                    &mut self.default_value,
+                    &mut self.additional_properties,
+                )?
             }
-            "flowBehavior" => self.flow_behavior = map.next_value()?,
-            "flowType" => self.flow_type = map.next_value()?,
-            "matchingPriority" => self.matching_priority = map.next_value()?,
-            "source" => self.source = map.next_value()?,
-            "targetAttributeName" => self.target_attribute_name = map.next_value()?,
+            "exportMissingReferences" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "exportMissingReferences",
+                    &mut self.export_missing_references,
+                    &mut self.additional_properties,
+                )?
+            }
+            "flowBehavior" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "flowBehavior",
+                    &mut self.flow_behavior,
+                    &mut self.additional_properties,
+                )?
+            }
+            "flowType" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "flowType",
+                    &mut self.flow_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "matchingPriority" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "matchingPriority",
+                    &mut self.matching_priority,
+                    &mut self.additional_properties,
+                )?
+            }
+            "source" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "source",
+                    &mut self.source,
+                    &mut self.additional_properties,
+                )?
+            }
+            "targetAttributeName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "targetAttributeName",
+                    &mut self.target_attribute_name,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -570,11 +715,37 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema
     ) -> Result<bool, A::Error> {
         match key {
             "allowMultipleOccurrences" => {
-                self.allow_multiple_occurrences = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "allowMultipleOccurrences",
+                    &mut self.allow_multiple_occurrences,
+                    &mut self.additional_properties,
+                )?
             }
-            "name" => self.name = map.next_value()?,
-            "required" => self.required = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "required" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "required",
+                    &mut self.required,
+                    &mut self.additional_properties,
+                )?
+            }
+            "type" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "type",
+                    &mut self.r#type,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -712,10 +883,38 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingSource {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "expression" => self.expression = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "parameters" => self.parameters = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
+            "expression" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "expression",
+                    &mut self.expression,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "parameters" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "parameters",
+                    &mut self.parameters,
+                    &mut self.additional_properties,
+                )?
+            }
+            "type" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "type",
+                    &mut self.r#type,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -839,7 +1038,14 @@ impl graph_odata_runtime::model::ODataObject for ContainerFilter {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "includedContainers" => self.included_containers = map.next_value()?,
+            "includedContainers" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "includedContainers",
+                    &mut self.included_containers,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -949,8 +1155,22 @@ impl graph_odata_runtime::model::ODataObject for ExpressionInputObject {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "definition" => self.definition = map.next_value()?,
-            "properties" => self.properties = map.next_value()?,
+            "definition" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "definition",
+                    &mut self.definition,
+                    &mut self.additional_properties,
+                )?
+            }
+            "properties" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "properties",
+                    &mut self.properties,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1067,9 +1287,30 @@ impl graph_odata_runtime::model::ODataObject for Filter {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "categoryFilterGroups" => self.category_filter_groups = map.next_value()?,
-            "groups" => self.groups = map.next_value()?,
-            "inputFilterGroups" => self.input_filter_groups = map.next_value()?,
+            "categoryFilterGroups" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "categoryFilterGroups",
+                    &mut self.category_filter_groups,
+                    &mut self.additional_properties,
+                )?
+            }
+            "groups" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "groups",
+                    &mut self.groups,
+                    &mut self.additional_properties,
+                )?
+            }
+            "inputFilterGroups" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "inputFilterGroups",
+                    &mut self.input_filter_groups,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1194,9 +1435,30 @@ impl graph_odata_runtime::model::ODataObject for FilterClause {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "operatorName" => self.operator_name = map.next_value()?,
-            "sourceOperandName" => self.source_operand_name = map.next_value()?,
-            "targetOperand" => self.target_operand = map.next_value()?,
+            "operatorName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "operatorName",
+                    &mut self.operator_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "sourceOperandName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "sourceOperandName",
+                    &mut self.source_operand_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "targetOperand" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "targetOperand",
+                    &mut self.target_operand,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1318,8 +1580,22 @@ impl graph_odata_runtime::model::ODataObject for FilterGroup {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "clauses" => self.clauses = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "clauses" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "clauses",
+                    &mut self.clauses,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1430,7 +1706,14 @@ impl graph_odata_runtime::model::ODataObject for FilterOperand {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "values" => self.values = map.next_value()?,
+            "values" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "values",
+                    &mut self.values,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1537,7 +1820,14 @@ impl graph_odata_runtime::model::ODataObject for GroupFilter {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "includedGroups" => self.included_groups = map.next_value()?,
+            "includedGroups" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "includedGroups",
+                    &mut self.included_groups,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1647,8 +1937,22 @@ impl graph_odata_runtime::model::ODataObject for KeyValuePair {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => self.name = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1768,10 +2072,38 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "attributes" => self.attributes = map.next_value()?,
-            "metadata" => self.metadata = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "supportedApis" => self.supported_apis = map.next_value()?,
+            "attributes" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "attributes",
+                    &mut self.attributes,
+                    &mut self.additional_properties,
+                )?
+            }
+            "metadata" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "metadata",
+                    &mut self.metadata,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "supportedApis" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "supportedApis",
+                    &mut self.supported_apis,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1898,8 +2230,22 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "key" => self.key = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "key" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2031,14 +2377,70 @@ impl graph_odata_runtime::model::ODataObject for ObjectMapping {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "attributeMappings" => self.attribute_mappings = map.next_value()?,
-            "enabled" => self.enabled = map.next_value()?,
-            "flowTypes" => self.flow_types = map.next_value()?,
-            "metadata" => self.metadata = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "scope" => self.scope = map.next_value()?,
-            "sourceObjectName" => self.source_object_name = map.next_value()?,
-            "targetObjectName" => self.target_object_name = map.next_value()?,
+            "attributeMappings" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "attributeMappings",
+                    &mut self.attribute_mappings,
+                    &mut self.additional_properties,
+                )?
+            }
+            "enabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "enabled",
+                    &mut self.enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "flowTypes" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "flowTypes",
+                    &mut self.flow_types,
+                    &mut self.additional_properties,
+                )?
+            }
+            "metadata" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "metadata",
+                    &mut self.metadata,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "scope" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "scope",
+                    &mut self.scope,
+                    &mut self.additional_properties,
+                )?
+            }
+            "sourceObjectName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "sourceObjectName",
+                    &mut self.source_object_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "targetObjectName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "targetObjectName",
+                    &mut self.target_object_name,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2185,8 +2587,22 @@ impl graph_odata_runtime::model::ODataObject for ObjectMappingMetadataEntry {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "key" => self.key = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "key" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2309,11 +2725,46 @@ impl graph_odata_runtime::model::ODataObject for ParseExpressionResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "error" => self.error = map.next_value()?,
-            "evaluationResult" => self.evaluation_result = map.next_value()?,
-            "evaluationSucceeded" => self.evaluation_succeeded = map.next_value()?,
-            "parsedExpression" => self.parsed_expression = map.next_value()?,
-            "parsingSucceeded" => self.parsing_succeeded = map.next_value()?,
+            "error" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "error",
+                    &mut self.error,
+                    &mut self.additional_properties,
+                )?
+            }
+            "evaluationResult" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "evaluationResult",
+                    &mut self.evaluation_result,
+                    &mut self.additional_properties,
+                )?
+            }
+            "evaluationSucceeded" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "evaluationSucceeded",
+                    &mut self.evaluation_succeeded,
+                    &mut self.additional_properties,
+                )?
+            }
+            "parsedExpression" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "parsedExpression",
+                    &mut self.parsed_expression,
+                    &mut self.additional_properties,
+                )?
+            }
+            "parsingSucceeded" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "parsingSucceeded",
+                    &mut self.parsing_succeeded,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2462,11 +2913,46 @@ impl graph_odata_runtime::model::ODataObject for PublicError {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "code" => self.code = map.next_value()?,
-            "details" => self.details = map.next_value()?,
-            "innerError" => self.inner_error = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            "target" => self.target = map.next_value()?,
+            "code" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "code",
+                    &mut self.code,
+                    &mut self.additional_properties,
+                )?
+            }
+            "details" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "details",
+                    &mut self.details,
+                    &mut self.additional_properties,
+                )?
+            }
+            "innerError" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "innerError",
+                    &mut self.inner_error,
+                    &mut self.additional_properties,
+                )?
+            }
+            "message" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "message",
+                    &mut self.message,
+                    &mut self.additional_properties,
+                )?
+            }
+            "target" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "target",
+                    &mut self.target,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2601,9 +3087,30 @@ impl graph_odata_runtime::model::ODataObject for PublicErrorDetail {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "code" => self.code = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            "target" => self.target = map.next_value()?,
+            "code" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "code",
+                    &mut self.code,
+                    &mut self.additional_properties,
+                )?
+            }
+            "message" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "message",
+                    &mut self.message,
+                    &mut self.additional_properties,
+                )?
+            }
+            "target" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "target",
+                    &mut self.target,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2727,10 +3234,38 @@ impl graph_odata_runtime::model::ODataObject for PublicInnerError {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "code" => self.code = map.next_value()?,
-            "details" => self.details = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            "target" => self.target = map.next_value()?,
+            "code" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "code",
+                    &mut self.code,
+                    &mut self.additional_properties,
+                )?
+            }
+            "details" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "details",
+                    &mut self.details,
+                    &mut self.additional_properties,
+                )?
+            }
+            "message" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "message",
+                    &mut self.message,
+                    &mut self.additional_properties,
+                )?
+            }
+            "target" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "target",
+                    &mut self.target,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2857,8 +3392,22 @@ impl graph_odata_runtime::model::ODataObject for ReferencedObject {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "referencedObjectName" => self.referenced_object_name = map.next_value()?,
-            "referencedProperty" => self.referenced_property = map.next_value()?,
+            "referencedObjectName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "referencedObjectName",
+                    &mut self.referenced_object_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "referencedProperty" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "referencedProperty",
+                    &mut self.referenced_property,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2978,8 +3527,22 @@ for StringKeyAttributeMappingSourceValuePair {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "key" => self.key = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "key" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3096,8 +3659,22 @@ impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "key" => self.key = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "key" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3208,7 +3785,14 @@ impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "key" => self.key = map.next_value()?,
+            "key" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3318,8 +3902,22 @@ impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "key" => self.key = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "key" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3436,9 +4034,30 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationError {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "code" => self.code = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            "tenantActionable" => self.tenant_actionable = map.next_value()?,
+            "code" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "code",
+                    &mut self.code,
+                    &mut self.additional_properties,
+                )?
+            }
+            "message" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "message",
+                    &mut self.message,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tenantActionable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "tenantActionable",
+                    &mut self.tenant_actionable,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3561,8 +4180,22 @@ for SynchronizationJobApplicationParameters {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "ruleId" => self.rule_id = map.next_value()?,
-            "subjects" => self.subjects = map.next_value()?,
+            "ruleId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "ruleId",
+                    &mut self.rule_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "subjects" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "subjects",
+                    &mut self.subjects,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3678,7 +4311,14 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriter
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "resetScope" => self.reset_scope = map.next_value()?,
+            "resetScope" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "resetScope",
+                    &mut self.reset_scope,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3794,9 +4434,30 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobSubject {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "links" => self.links = map.next_value()?,
-            "objectId" => self.object_id = map.next_value()?,
-            "objectTypeName" => self.object_type_name = map.next_value()?,
+            "links" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "links",
+                    &mut self.links,
+                    &mut self.additional_properties,
+                )?
+            }
+            "objectId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "objectId",
+                    &mut self.object_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "objectTypeName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "objectTypeName",
+                    &mut self.object_type_name,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3923,9 +4584,30 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationLinkedObjects {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "manager" => self.manager = map.next_value()?,
-            "members" => self.members = map.next_value()?,
-            "owners" => self.owners = map.next_value()?,
+            "manager" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "manager",
+                    &mut self.manager,
+                    &mut self.additional_properties,
+                )?
+            }
+            "members" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "members",
+                    &mut self.members,
+                    &mut self.additional_properties,
+                )?
+            }
+            "owners" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "owners",
+                    &mut self.owners,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -4043,8 +4725,22 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "key" => self.key = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "key" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -4168,12 +4864,38 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "completedUnits" => self.completed_units = map.next_value()?,
-            "progressObservationDateTime" => {
-                self.progress_observation_date_time = map.next_value()?;
+            "completedUnits" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "completedUnits",
+                    &mut self.completed_units,
+                    &mut self.additional_properties,
+                )?
             }
-            "totalUnits" => self.total_units = map.next_value()?,
-            "units" => self.units = map.next_value()?,
+            "progressObservationDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "progressObservationDateTime",
+                    &mut self.progress_observation_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "totalUnits" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "totalUnits",
+                    &mut self.total_units,
+                    &mut self.additional_properties,
+                )?
+            }
+            "units" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "units",
+                    &mut self.units,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -4314,12 +5036,54 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "currentBegan" => self.current_began = map.next_value()?,
-            "error" => self.error = map.next_value()?,
-            "nextAttempt" => self.next_attempt = map.next_value()?,
-            "reason" => self.reason = map.next_value()?,
-            "seriesBegan" => self.series_began = map.next_value()?,
-            "seriesCount" => self.series_count = map.next_value()?,
+            "currentBegan" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "currentBegan",
+                    &mut self.current_began,
+                    &mut self.additional_properties,
+                )?
+            }
+            "error" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "error",
+                    &mut self.error,
+                    &mut self.additional_properties,
+                )?
+            }
+            "nextAttempt" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "nextAttempt",
+                    &mut self.next_attempt,
+                    &mut self.additional_properties,
+                )?
+            }
+            "reason" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "reason",
+                    &mut self.reason,
+                    &mut self.additional_properties,
+                )?
+            }
+            "seriesBegan" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "seriesBegan",
+                    &mut self.series_began,
+                    &mut self.additional_properties,
+                )?
+            }
+            "seriesCount" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "seriesCount",
+                    &mut self.series_count,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -4480,16 +5244,86 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "containerFilter" => self.container_filter = map.next_value()?,
-            "editable" => self.editable = map.next_value()?,
-            "groupFilter" => self.group_filter = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "metadata" => self.metadata = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "objectMappings" => self.object_mappings = map.next_value()?,
-            "priority" => self.priority = map.next_value()?,
-            "sourceDirectoryName" => self.source_directory_name = map.next_value()?,
-            "targetDirectoryName" => self.target_directory_name = map.next_value()?,
+            "containerFilter" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "containerFilter",
+                    &mut self.container_filter,
+                    &mut self.additional_properties,
+                )?
+            }
+            "editable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "editable",
+                    &mut self.editable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "groupFilter" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "groupFilter",
+                    &mut self.group_filter,
+                    &mut self.additional_properties,
+                )?
+            }
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "metadata" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "metadata",
+                    &mut self.metadata,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "objectMappings" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "objectMappings",
+                    &mut self.object_mappings,
+                    &mut self.additional_properties,
+                )?
+            }
+            "priority" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "priority",
+                    &mut self.priority,
+                    &mut self.additional_properties,
+                )?
+            }
+            "sourceDirectoryName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "sourceDirectoryName",
+                    &mut self.source_directory_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "targetDirectoryName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "targetDirectoryName",
+                    &mut self.target_directory_name,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -4653,9 +5487,30 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "expiration" => self.expiration = map.next_value()?,
-            "interval" => self.interval = map.next_value()?,
-            "state" => self.state = map.next_value()?,
+            "expiration" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "expiration",
+                    &mut self.expiration,
+                    &mut self.additional_properties,
+                )?
+            }
+            "interval" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "interval",
+                    &mut self.interval,
+                    &mut self.additional_properties,
+                )?
+            }
+            "state" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "state",
+                    &mut self.state,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -4779,8 +5634,22 @@ for SynchronizationSecretKeyStringValuePair {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "key" => self.key = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "key" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -4948,30 +5817,102 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "code" => self.code = map.next_value()?,
-            "countSuccessiveCompleteFailures" => {
-                self.count_successive_complete_failures = map.next_value()?;
+            "code" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "code",
+                    &mut self.code,
+                    &mut self.additional_properties,
+                )?
             }
-            "escrowsPruned" => self.escrows_pruned = map.next_value()?,
-            "lastExecution" => self.last_execution = map.next_value()?,
+            "countSuccessiveCompleteFailures" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countSuccessiveCompleteFailures",
+                    &mut self.count_successive_complete_failures,
+                    &mut self.additional_properties,
+                )?
+            }
+            "escrowsPruned" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "escrowsPruned",
+                    &mut self.escrows_pruned,
+                    &mut self.additional_properties,
+                )?
+            }
+            "lastExecution" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "lastExecution",
+                    &mut self.last_execution,
+                    &mut self.additional_properties,
+                )?
+            }
             "lastSuccessfulExecution" => {
-                self.last_successful_execution = map.next_value()?;
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "lastSuccessfulExecution",
+                    &mut self.last_successful_execution,
+                    &mut self.additional_properties,
+                )?
             }
             "lastSuccessfulExecutionWithExports" => {
-                self.last_successful_execution_with_exports = map.next_value()?;
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "lastSuccessfulExecutionWithExports",
+                    &mut self.last_successful_execution_with_exports,
+                    &mut self.additional_properties,
+                )?
             }
-            "progress" => self.progress = map.next_value()?,
-            "quarantine" => self.quarantine = map.next_value()?,
+            "progress" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "progress",
+                    &mut self.progress,
+                    &mut self.additional_properties,
+                )?
+            }
+            "quarantine" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "quarantine",
+                    &mut self.quarantine,
+                    &mut self.additional_properties,
+                )?
+            }
             "steadyStateFirstAchievedTime" => {
-                self.steady_state_first_achieved_time = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "steadyStateFirstAchievedTime",
+                    &mut self.steady_state_first_achieved_time,
+                    &mut self.additional_properties,
+                )?
             }
             "steadyStateLastAchievedTime" => {
-                self.steady_state_last_achieved_time = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "steadyStateLastAchievedTime",
+                    &mut self.steady_state_last_achieved_time,
+                    &mut self.additional_properties,
+                )?
             }
             "synchronizedEntryCountByType" => {
-                self.synchronized_entry_count_by_type = map.next_value()?;
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "synchronizedEntryCountByType",
+                    &mut self.synchronized_entry_count_by_type,
+                    &mut self.additional_properties,
+                )?
             }
-            "troubleshootingUrl" => self.troubleshooting_url = map.next_value()?,
+            "troubleshootingUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "troubleshootingUrl",
+                    &mut self.troubleshooting_url,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -5198,24 +6139,118 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "activityIdentifier" => self.activity_identifier = map.next_value()?,
-            "countEntitled" => self.count_entitled = map.next_value()?,
+            "activityIdentifier" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "activityIdentifier",
+                    &mut self.activity_identifier,
+                    &mut self.additional_properties,
+                )?
+            }
+            "countEntitled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countEntitled",
+                    &mut self.count_entitled,
+                    &mut self.additional_properties,
+                )?
+            }
             "countEntitledForProvisioning" => {
-                self.count_entitled_for_provisioning = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countEntitledForProvisioning",
+                    &mut self.count_entitled_for_provisioning,
+                    &mut self.additional_properties,
+                )?
             }
-            "countEscrowed" => self.count_escrowed = map.next_value()?,
-            "countEscrowedRaw" => self.count_escrowed_raw = map.next_value()?,
-            "countExported" => self.count_exported = map.next_value()?,
-            "countExports" => self.count_exports = map.next_value()?,
-            "countImported" => self.count_imported = map.next_value()?,
-            "countImportedDeltas" => self.count_imported_deltas = map.next_value()?,
+            "countEscrowed" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countEscrowed",
+                    &mut self.count_escrowed,
+                    &mut self.additional_properties,
+                )?
+            }
+            "countEscrowedRaw" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countEscrowedRaw",
+                    &mut self.count_escrowed_raw,
+                    &mut self.additional_properties,
+                )?
+            }
+            "countExported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countExported",
+                    &mut self.count_exported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "countExports" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countExports",
+                    &mut self.count_exports,
+                    &mut self.additional_properties,
+                )?
+            }
+            "countImported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countImported",
+                    &mut self.count_imported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "countImportedDeltas" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countImportedDeltas",
+                    &mut self.count_imported_deltas,
+                    &mut self.additional_properties,
+                )?
+            }
             "countImportedReferenceDeltas" => {
-                self.count_imported_reference_deltas = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countImportedReferenceDeltas",
+                    &mut self.count_imported_reference_deltas,
+                    &mut self.additional_properties,
+                )?
             }
-            "error" => self.error = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "timeBegan" => self.time_began = map.next_value()?,
-            "timeEnded" => self.time_ended = map.next_value()?,
+            "error" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "error",
+                    &mut self.error,
+                    &mut self.additional_properties,
+                )?
+            }
+            "state" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "state",
+                    &mut self.state,
+                    &mut self.additional_properties,
+                )?
+            }
+            "timeBegan" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "timeBegan",
+                    &mut self.time_began,
+                    &mut self.additional_properties,
+                )?
+            }
+            "timeEnded" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "timeEnded",
+                    &mut self.time_ended,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -64,8 +64,22 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingFunctionSchema 
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "parameters" => self.parameters = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "parameters" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "parameters",
+                    &mut self.parameters,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -177,7 +191,14 @@ impl graph_odata_runtime::model::ODataObject for BulkUpload {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -303,13 +324,62 @@ impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "discoverabilities" => self.discoverabilities = map.next_value()?,
-            "discoveryDateTime" => self.discovery_date_time = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "objects" => self.objects = map.next_value()?,
-            "readOnly" => self.read_only = map.next_value()?,
-            "version" => self.version = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "discoverabilities" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "discoverabilities",
+                    &mut self.discoverabilities,
+                    &mut self.additional_properties,
+                )?
+            }
+            "discoveryDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "discoveryDateTime",
+                    &mut self.discovery_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "objects" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "objects",
+                    &mut self.objects,
+                    &mut self.additional_properties,
+                )?
+            }
+            "readOnly" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "readOnly",
+                    &mut self.read_only,
+                    &mut self.additional_properties,
+                )?
+            }
+            "version" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "version",
+                    &mut self.version,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -450,7 +520,14 @@ impl graph_odata_runtime::model::ODataObject for Entity {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -572,13 +649,37 @@ impl graph_odata_runtime::model::ODataObject for FilterOperatorSchema {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "arity" => self.arity = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "arity" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "arity",
+                    &mut self.arity,
+                    &mut self.additional_properties,
+                )?
+            }
             "multivaluedComparisonType" => {
-                self.multivalued_comparison_type = map.next_value()?;
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "multivaluedComparisonType",
+                    &mut self.multivalued_comparison_type,
+                    &mut self.additional_properties,
+                )?
             }
             "supportedAttributeTypes" => {
-                self.supported_attribute_types = map.next_value()?;
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "supportedAttributeTypes",
+                    &mut self.supported_attribute_types,
+                    &mut self.additional_properties,
+                )?
             }
             _ => return Ok(false),
         }
@@ -717,10 +818,38 @@ impl graph_odata_runtime::model::ODataObject for Synchronization {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "secrets" => self.secrets = map.next_value()?,
-            "jobs" => self.jobs = map.next_value()?,
-            "templates" => self.templates = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "secrets" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "secrets",
+                    &mut self.secrets,
+                    &mut self.additional_properties,
+                )?
+            }
+            "jobs" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "jobs",
+                    &mut self.jobs,
+                    &mut self.additional_properties,
+                )?
+            }
+            "templates" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "templates",
+                    &mut self.templates,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -867,15 +996,62 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJob {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "schedule" => self.schedule = map.next_value()?,
-            "status" => self.status = map.next_value()?,
-            "synchronizationJobSettings" => {
-                self.synchronization_job_settings = map.next_value()?;
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
             }
-            "templateId" => self.template_id = map.next_value()?,
-            "bulkUpload" => self.bulk_upload = map.next_value()?,
-            "schema" => self.schema = map.next_value()?,
+            "schedule" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "schedule",
+                    &mut self.schedule,
+                    &mut self.additional_properties,
+                )?
+            }
+            "status" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "status",
+                    &mut self.status,
+                    &mut self.additional_properties,
+                )?
+            }
+            "synchronizationJobSettings" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "synchronizationJobSettings",
+                    &mut self.synchronization_job_settings,
+                    &mut self.additional_properties,
+                )?
+            }
+            "templateId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "templateId",
+                    &mut self.template_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "bulkUpload" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "bulkUpload",
+                    &mut self.bulk_upload,
+                    &mut self.additional_properties,
+                )?
+            }
+            "schema" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "schema",
+                    &mut self.schema,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1026,10 +1202,38 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchema {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "synchronizationRules" => self.synchronization_rules = map.next_value()?,
-            "version" => self.version = map.next_value()?,
-            "directories" => self.directories = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "synchronizationRules" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "synchronizationRules",
+                    &mut self.synchronization_rules,
+                    &mut self.additional_properties,
+                )?
+            }
+            "version" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "version",
+                    &mut self.version,
+                    &mut self.additional_properties,
+                )?
+            }
+            "directories" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "directories",
+                    &mut self.directories,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1177,14 +1381,70 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTemplate {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "applicationId" => self.application_id = map.next_value()?,
-            "default" => self.default = map.next_value()?,
-            "description" => self.description = map.next_value()?,
-            "discoverable" => self.discoverable = map.next_value()?,
-            "factoryTag" => self.factory_tag = map.next_value()?,
-            "metadata" => self.metadata = map.next_value()?,
-            "schema" => self.schema = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "applicationId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "applicationId",
+                    &mut self.application_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "default" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "default",
+                    &mut self.default,
+                    &mut self.additional_properties,
+                )?
+            }
+            "description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "discoverable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "discoverable",
+                    &mut self.discoverable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "factoryTag" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "factoryTag",
+                    &mut self.factory_tag,
+                    &mut self.additional_properties,
+                )?
+            }
+            "metadata" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "metadata",
+                    &mut self.metadata,
+                    &mut self.additional_properties,
+                )?
+            }
+            "schema" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "schema",
+                    &mut self.schema,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -63,8 +63,22 @@ impl graph_odata_runtime::model::ODataObject for Label {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "text" => self.text = map.next_value()?,
-            "language" => self.language = map.next_value()?,
+            "text" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "text",
+                    &mut self.text,
+                    &mut self.additional_properties,
+                )?
+            }
+            "language" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "language",
+                    &mut self.language,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -181,9 +195,30 @@ impl graph_odata_runtime::model::ODataObject for PostalAddress {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "street" => self.street = map.next_value()?,
-            "city" => self.city = map.next_value()?,
-            "region" => self.region = map.next_value()?,
+            "street" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "street",
+                    &mut self.street,
+                    &mut self.additional_properties,
+                )?
+            }
+            "city" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "city",
+                    &mut self.city,
+                    &mut self.additional_properties,
+                )?
+            }
+            "region" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "region",
+                    &mut self.region,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

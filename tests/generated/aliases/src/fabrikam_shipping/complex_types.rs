@@ -75,11 +75,46 @@ impl graph_odata_runtime::model::ODataObject for DepotAddress {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "street" => self.street = map.next_value()?,
-            "city" => self.city = map.next_value()?,
-            "region" => self.region = map.next_value()?,
-            "depotCode" => self.depot_code = map.next_value()?,
-            "servedRegions" => self.served_regions = map.next_value()?,
+            "street" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "street",
+                    &mut self.street,
+                    &mut self.additional_properties,
+                )?
+            }
+            "city" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "city",
+                    &mut self.city,
+                    &mut self.additional_properties,
+                )?
+            }
+            "region" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "region",
+                    &mut self.region,
+                    &mut self.additional_properties,
+                )?
+            }
+            "depotCode" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "depotCode",
+                    &mut self.depot_code,
+                    &mut self.additional_properties,
+                )?
+            }
+            "servedRegions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "servedRegions",
+                    &mut self.served_regions,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -211,8 +246,22 @@ impl graph_odata_runtime::model::ODataObject for Label {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "barcode" => self.barcode = map.next_value()?,
-            "weightGrams" => self.weight_grams = map.next_value()?,
+            "barcode" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "barcode",
+                    &mut self.barcode,
+                    &mut self.additional_properties,
+                )?
+            }
+            "weightGrams" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "weightGrams",
+                    &mut self.weight_grams,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -326,8 +375,22 @@ impl graph_odata_runtime::model::ODataObject for Scan {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "location" => self.location = map.next_value()?,
-            "region" => self.region = map.next_value()?,
+            "location" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "location",
+                    &mut self.location,
+                    &mut self.additional_properties,
+                )?
+            }
+            "region" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "region",
+                    &mut self.region,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -63,8 +63,22 @@ impl graph_odata_runtime::model::ODataObject for Carrier {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "headquarters" => self.headquarters = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "headquarters" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "headquarters",
+                    &mut self.headquarters,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -202,16 +216,86 @@ impl graph_odata_runtime::model::ODataObject for Parcel {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "trackingCode" => self.tracking_code = map.next_value()?,
-            "sender" => self.sender = map.next_value()?,
-            "recipient" => self.recipient = map.next_value()?,
-            "stops" => self.stops = map.next_value()?,
-            "homeRegion" => self.home_region = map.next_value()?,
-            "shippingLabel" => self.shipping_label = map.next_value()?,
-            "customsLabel" => self.customs_label = map.next_value()?,
-            "history" => self.history = map.next_value()?,
-            "depot" => self.depot = map.next_value()?,
-            "carrier" => self.carrier = map.next_value()?,
+            "trackingCode" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "trackingCode",
+                    &mut self.tracking_code,
+                    &mut self.additional_properties,
+                )?
+            }
+            "sender" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "sender",
+                    &mut self.sender,
+                    &mut self.additional_properties,
+                )?
+            }
+            "recipient" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "recipient",
+                    &mut self.recipient,
+                    &mut self.additional_properties,
+                )?
+            }
+            "stops" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "stops",
+                    &mut self.stops,
+                    &mut self.additional_properties,
+                )?
+            }
+            "homeRegion" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "homeRegion",
+                    &mut self.home_region,
+                    &mut self.additional_properties,
+                )?
+            }
+            "shippingLabel" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "shippingLabel",
+                    &mut self.shipping_label,
+                    &mut self.additional_properties,
+                )?
+            }
+            "customsLabel" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "customsLabel",
+                    &mut self.customs_label,
+                    &mut self.additional_properties,
+                )?
+            }
+            "history" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "history",
+                    &mut self.history,
+                    &mut self.additional_properties,
+                )?
+            }
+            "depot" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "depot",
+                    &mut self.depot,
+                    &mut self.additional_properties,
+                )?
+            }
+            "carrier" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "carrier",
+                    &mut self.carrier,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -90,12 +90,54 @@ impl graph_odata_runtime::model::ODataObject for Product {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "sku" => self.sku = map.next_value()?,
-            "title" => self.title = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "legacyCode" => self.legacy_code = map.next_value()?,
-            "createdAt" => self.created_at = map.next_value()?,
-            "stock" => self.stock = map.next_value()?,
+            "sku" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "sku",
+                    &mut self.sku,
+                    &mut self.additional_properties,
+                )?
+            }
+            "title" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "title",
+                    &mut self.title,
+                    &mut self.additional_properties,
+                )?
+            }
+            "price" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "price",
+                    &mut self.price,
+                    &mut self.additional_properties,
+                )?
+            }
+            "legacyCode" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "legacyCode",
+                    &mut self.legacy_code,
+                    &mut self.additional_properties,
+                )?
+            }
+            "createdAt" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "createdAt",
+                    &mut self.created_at,
+                    &mut self.additional_properties,
+                )?
+            }
+            "stock" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "stock",
+                    &mut self.stock,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -66,9 +66,30 @@ impl graph_odata_runtime::model::ODataObject for Note {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "text" => self.text = map.next_value()?,
-            "tier" => self.tier = map.next_value()?,
-            "discount" => self.discount = map.next_value()?,
+            "text" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "text",
+                    &mut self.text,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tier" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "tier",
+                    &mut self.tier,
+                    &mut self.additional_properties,
+                )?
+            }
+            "discount" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "discount",
+                    &mut self.discount,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

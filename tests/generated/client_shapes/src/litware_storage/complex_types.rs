@@ -63,8 +63,22 @@ impl graph_odata_runtime::model::ODataObject for Range {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "from" => self.from = map.next_value()?,
-            "to" => self.to = map.next_value()?,
+            "from" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "from",
+                    &mut self.from,
+                    &mut self.additional_properties,
+                )?
+            }
+            "to" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "to",
+                    &mut self.to,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -67,9 +67,30 @@ impl graph_odata_runtime::model::ODataObject for Drive {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "items" => self.items = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "items" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "items",
+                    &mut self.items,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -191,9 +212,30 @@ impl graph_odata_runtime::model::ODataObject for DriveCollection {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "label" => self.label = map.next_value()?,
-            "drives" => self.drives = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "label" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "label",
+                    &mut self.label,
+                    &mut self.additional_properties,
+                )?
+            }
+            "drives" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "drives",
+                    &mut self.drives,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -308,7 +350,14 @@ impl graph_odata_runtime::model::ODataObject for Entity {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -423,9 +472,30 @@ impl graph_odata_runtime::model::ODataObject for File {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            "mimeType" => self.mime_type = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "size" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "size",
+                    &mut self.size,
+                    &mut self.additional_properties,
+                )?
+            }
+            "mimeType" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "mimeType",
+                    &mut self.mime_type,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -551,10 +621,38 @@ impl graph_odata_runtime::model::ODataObject for Folder {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            "childCount" => self.child_count = map.next_value()?,
-            "children" => self.children = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "size" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "size",
+                    &mut self.size,
+                    &mut self.additional_properties,
+                )?
+            }
+            "childCount" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "childCount",
+                    &mut self.child_count,
+                    &mut self.additional_properties,
+                )?
+            }
+            "children" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "children",
+                    &mut self.children,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -682,8 +780,22 @@ impl graph_odata_runtime::model::ODataObject for Item {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "size" => self.size = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "size" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "size",
+                    &mut self.size,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -923,16 +1035,86 @@ impl graph_odata_runtime::model::ODataObject for Reading {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "site" => self.site = map.next_value()?,
-            "building" => self.building = map.next_value()?,
-            "floor" => self.floor = map.next_value()?,
-            "room" => self.room = map.next_value()?,
-            "rack" => self.rack = map.next_value()?,
-            "slot" => self.slot = map.next_value()?,
-            "sensor" => self.sensor = map.next_value()?,
-            "day" => self.day = map.next_value()?,
-            "tier" => self.tier = map.next_value()?,
-            "value" => self.value = map.next_value()?,
+            "site" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "site",
+                    &mut self.site,
+                    &mut self.additional_properties,
+                )?
+            }
+            "building" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "building",
+                    &mut self.building,
+                    &mut self.additional_properties,
+                )?
+            }
+            "floor" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "floor",
+                    &mut self.floor,
+                    &mut self.additional_properties,
+                )?
+            }
+            "room" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "room",
+                    &mut self.room,
+                    &mut self.additional_properties,
+                )?
+            }
+            "rack" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "rack",
+                    &mut self.rack,
+                    &mut self.additional_properties,
+                )?
+            }
+            "slot" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "slot",
+                    &mut self.slot,
+                    &mut self.additional_properties,
+                )?
+            }
+            "sensor" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "sensor",
+                    &mut self.sensor,
+                    &mut self.additional_properties,
+                )?
+            }
+            "day" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "day",
+                    &mut self.day,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tier" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "tier",
+                    &mut self.tier,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

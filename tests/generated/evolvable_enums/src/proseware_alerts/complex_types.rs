@@ -66,9 +66,30 @@ impl graph_odata_runtime::model::ODataObject for Subscription {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "channel" => self.channel = map.next_value()?,
-            "fallbacks" => self.fallbacks = map.next_value()?,
-            "state" => self.state = map.next_value()?,
+            "channel" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "channel",
+                    &mut self.channel,
+                    &mut self.additional_properties,
+                )?
+            }
+            "fallbacks" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "fallbacks",
+                    &mut self.fallbacks,
+                    &mut self.additional_properties,
+                )?
+            }
+            "state" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "state",
+                    &mut self.state,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -78,13 +78,62 @@ impl graph_odata_runtime::model::ODataObject for Grant {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "principal" => self.principal = map.next_value()?,
-            "rights" => self.rights = map.next_value()?,
-            "history" => self.history = map.next_value()?,
-            "activeDays" => self.active_days = map.next_value()?,
-            "severity" => self.severity = map.next_value()?,
-            "shade" => self.shade = map.next_value()?,
-            "balance" => self.balance = map.next_value()?,
+            "principal" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "principal",
+                    &mut self.principal,
+                    &mut self.additional_properties,
+                )?
+            }
+            "rights" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "rights",
+                    &mut self.rights,
+                    &mut self.additional_properties,
+                )?
+            }
+            "history" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "history",
+                    &mut self.history,
+                    &mut self.additional_properties,
+                )?
+            }
+            "activeDays" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "activeDays",
+                    &mut self.active_days,
+                    &mut self.additional_properties,
+                )?
+            }
+            "severity" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "severity",
+                    &mut self.severity,
+                    &mut self.additional_properties,
+                )?
+            }
+            "shade" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "shade",
+                    &mut self.shade,
+                    &mut self.additional_properties,
+                )?
+            }
+            "balance" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "balance",
+                    &mut self.balance,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

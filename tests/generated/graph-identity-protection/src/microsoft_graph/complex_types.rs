@@ -66,9 +66,30 @@ impl graph_odata_runtime::model::ODataObject for GeoCoordinates {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "altitude" => self.altitude = map.next_value()?,
-            "latitude" => self.latitude = map.next_value()?,
-            "longitude" => self.longitude = map.next_value()?,
+            "altitude" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "altitude",
+                    &mut self.altitude,
+                    &mut self.additional_properties,
+                )?
+            }
+            "latitude" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "latitude",
+                    &mut self.latitude,
+                    &mut self.additional_properties,
+                )?
+            }
+            "longitude" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "longitude",
+                    &mut self.longitude,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -186,8 +207,22 @@ impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "detail" => self.detail = map.next_value()?,
-            "riskEventTypes" => self.risk_event_types = map.next_value()?,
+            "detail" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "detail",
+                    &mut self.detail,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskEventTypes" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "riskEventTypes",
+                    &mut self.risk_event_types,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -303,8 +338,22 @@ impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "detail" => self.detail = map.next_value()?,
-            "riskEventTypes" => self.risk_event_types = map.next_value()?,
+            "detail" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "detail",
+                    &mut self.detail,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskEventTypes" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "riskEventTypes",
+                    &mut self.risk_event_types,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -424,10 +473,38 @@ impl graph_odata_runtime::model::ODataObject for SignInLocation {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "city" => self.city = map.next_value()?,
-            "countryOrRegion" => self.country_or_region = map.next_value()?,
-            "geoCoordinates" => self.geo_coordinates = map.next_value()?,
-            "state" => self.state = map.next_value()?,
+            "city" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "city",
+                    &mut self.city,
+                    &mut self.additional_properties,
+                )?
+            }
+            "countryOrRegion" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countryOrRegion",
+                    &mut self.country_or_region,
+                    &mut self.additional_properties,
+                )?
+            }
+            "geoCoordinates" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "geoCoordinates",
+                    &mut self.geo_coordinates,
+                    &mut self.additional_properties,
+                )?
+            }
+            "state" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "state",
+                    &mut self.state,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -60,7 +60,14 @@ impl graph_odata_runtime::model::ODataObject for Entity {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -180,11 +187,37 @@ impl graph_odata_runtime::model::ODataObject for IdentityProtectionRoot {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "riskDetections" => self.risk_detections = map.next_value()?,
-            "riskyServicePrincipals" => self.risky_service_principals = map.next_value()?,
-            "riskyUsers" => self.risky_users = map.next_value()?,
+            "riskDetections" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskDetections",
+                    &mut self.risk_detections,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskyServicePrincipals" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskyServicePrincipals",
+                    &mut self.risky_service_principals,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskyUsers" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskyUsers",
+                    &mut self.risky_users,
+                    &mut self.additional_properties,
+                )?
+            }
             "servicePrincipalRiskDetections" => {
-                self.service_principal_risk_detections = map.next_value()?;
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "servicePrincipalRiskDetections",
+                    &mut self.service_principal_risk_detections,
+                    &mut self.additional_properties,
+                )?
             }
             _ => return Ok(false),
         }
@@ -371,26 +404,166 @@ impl graph_odata_runtime::model::ODataObject for RiskDetection {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "activity" => self.activity = map.next_value()?,
-            "activityDateTime" => self.activity_date_time = map.next_value()?,
-            "additionalInfo" => self.additional_info = map.next_value()?,
-            "correlationId" => self.correlation_id = map.next_value()?,
-            "detectedDateTime" => self.detected_date_time = map.next_value()?,
-            "detectionTimingType" => self.detection_timing_type = map.next_value()?,
-            "ipAddress" => self.ip_address = map.next_value()?,
-            "lastUpdatedDateTime" => self.last_updated_date_time = map.next_value()?,
-            "location" => self.location = map.next_value()?,
-            "requestId" => self.request_id = map.next_value()?,
-            "riskDetail" => self.risk_detail = map.next_value()?,
-            "riskEventType" => self.risk_event_type = map.next_value()?,
-            "riskLevel" => self.risk_level = map.next_value()?,
-            "riskState" => self.risk_state = map.next_value()?,
-            "source" => self.source = map.next_value()?,
-            "tokenIssuerType" => self.token_issuer_type = map.next_value()?,
-            "userDisplayName" => self.user_display_name = map.next_value()?,
-            "userId" => self.user_id = map.next_value()?,
-            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "activity" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "activity",
+                    &mut self.activity,
+                    &mut self.additional_properties,
+                )?
+            }
+            "activityDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "activityDateTime",
+                    &mut self.activity_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "additionalInfo" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "additionalInfo",
+                    &mut self.additional_info,
+                    &mut self.additional_properties,
+                )?
+            }
+            "correlationId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "correlationId",
+                    &mut self.correlation_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "detectedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "detectedDateTime",
+                    &mut self.detected_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "detectionTimingType" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "detectionTimingType",
+                    &mut self.detection_timing_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ipAddress" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "ipAddress",
+                    &mut self.ip_address,
+                    &mut self.additional_properties,
+                )?
+            }
+            "lastUpdatedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "lastUpdatedDateTime",
+                    &mut self.last_updated_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "location" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "location",
+                    &mut self.location,
+                    &mut self.additional_properties,
+                )?
+            }
+            "requestId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "requestId",
+                    &mut self.request_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskDetail" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskDetail",
+                    &mut self.risk_detail,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskEventType" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "riskEventType",
+                    &mut self.risk_event_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskLevel" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskLevel",
+                    &mut self.risk_level,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskState" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskState",
+                    &mut self.risk_state,
+                    &mut self.additional_properties,
+                )?
+            }
+            "source" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "source",
+                    &mut self.source,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tokenIssuerType" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "tokenIssuerType",
+                    &mut self.token_issuer_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "userDisplayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "userDisplayName",
+                    &mut self.user_display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "userId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "userId",
+                    &mut self.user_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "userPrincipalName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "userPrincipalName",
+                    &mut self.user_principal_name,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -629,19 +802,94 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipal {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "appId" => self.app_id = map.next_value()?,
-            "displayName" => self.display_name = map.next_value()?,
-            "isEnabled" => self.is_enabled = map.next_value()?,
-            "isProcessing" => self.is_processing = map.next_value()?,
-            "riskDetail" => self.risk_detail = map.next_value()?,
-            "riskLastUpdatedDateTime" => {
-                self.risk_last_updated_date_time = map.next_value()?;
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
             }
-            "riskLevel" => self.risk_level = map.next_value()?,
-            "riskState" => self.risk_state = map.next_value()?,
-            "servicePrincipalType" => self.service_principal_type = map.next_value()?,
-            "history" => self.history = map.next_value()?,
+            "appId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "appId",
+                    &mut self.app_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "displayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "displayName",
+                    &mut self.display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isEnabled",
+                    &mut self.is_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isProcessing" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isProcessing",
+                    &mut self.is_processing,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskDetail" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskDetail",
+                    &mut self.risk_detail,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskLastUpdatedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "riskLastUpdatedDateTime",
+                    &mut self.risk_last_updated_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskLevel" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskLevel",
+                    &mut self.risk_level,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskState" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskState",
+                    &mut self.risk_state,
+                    &mut self.additional_properties,
+                )?
+            }
+            "servicePrincipalType" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "servicePrincipalType",
+                    &mut self.service_principal_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "history" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "history",
+                    &mut self.history,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -950,21 +1198,110 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryIte
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "appId" => self.app_id = map.next_value()?,
-            "displayName" => self.display_name = map.next_value()?,
-            "isEnabled" => self.is_enabled = map.next_value()?,
-            "isProcessing" => self.is_processing = map.next_value()?,
-            "riskDetail" => self.risk_detail = map.next_value()?,
-            "riskLastUpdatedDateTime" => {
-                self.risk_last_updated_date_time = map.next_value()?;
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
             }
-            "riskLevel" => self.risk_level = map.next_value()?,
-            "riskState" => self.risk_state = map.next_value()?,
-            "servicePrincipalType" => self.service_principal_type = map.next_value()?,
-            "activity" => self.activity = map.next_value()?,
-            "initiatedBy" => self.initiated_by = map.next_value()?,
-            "history" => self.history = map.next_value()?,
+            "appId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "appId",
+                    &mut self.app_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "displayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "displayName",
+                    &mut self.display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isEnabled",
+                    &mut self.is_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isProcessing" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isProcessing",
+                    &mut self.is_processing,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskDetail" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskDetail",
+                    &mut self.risk_detail,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskLastUpdatedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "riskLastUpdatedDateTime",
+                    &mut self.risk_last_updated_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskLevel" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskLevel",
+                    &mut self.risk_level,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskState" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskState",
+                    &mut self.risk_state,
+                    &mut self.additional_properties,
+                )?
+            }
+            "servicePrincipalType" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "servicePrincipalType",
+                    &mut self.service_principal_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "activity" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "activity",
+                    &mut self.activity,
+                    &mut self.additional_properties,
+                )?
+            }
+            "initiatedBy" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "initiatedBy",
+                    &mut self.initiated_by,
+                    &mut self.additional_properties,
+                )?
+            }
+            "history" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "history",
+                    &mut self.history,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1178,18 +1515,86 @@ impl graph_odata_runtime::model::ODataObject for RiskyUser {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "isDeleted" => self.is_deleted = map.next_value()?,
-            "isProcessing" => self.is_processing = map.next_value()?,
-            "riskDetail" => self.risk_detail = map.next_value()?,
-            "riskLastUpdatedDateTime" => {
-                self.risk_last_updated_date_time = map.next_value()?;
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
             }
-            "riskLevel" => self.risk_level = map.next_value()?,
-            "riskState" => self.risk_state = map.next_value()?,
-            "userDisplayName" => self.user_display_name = map.next_value()?,
-            "userPrincipalName" => self.user_principal_name = map.next_value()?,
-            "history" => self.history = map.next_value()?,
+            "isDeleted" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isDeleted",
+                    &mut self.is_deleted,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isProcessing" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isProcessing",
+                    &mut self.is_processing,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskDetail" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskDetail",
+                    &mut self.risk_detail,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskLastUpdatedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "riskLastUpdatedDateTime",
+                    &mut self.risk_last_updated_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskLevel" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskLevel",
+                    &mut self.risk_level,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskState" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskState",
+                    &mut self.risk_state,
+                    &mut self.additional_properties,
+                )?
+            }
+            "userDisplayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "userDisplayName",
+                    &mut self.user_display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "userPrincipalName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "userPrincipalName",
+                    &mut self.user_principal_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "history" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "history",
+                    &mut self.history,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1480,21 +1885,110 @@ impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "isDeleted" => self.is_deleted = map.next_value()?,
-            "isProcessing" => self.is_processing = map.next_value()?,
-            "riskDetail" => self.risk_detail = map.next_value()?,
-            "riskLastUpdatedDateTime" => {
-                self.risk_last_updated_date_time = map.next_value()?;
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
             }
-            "riskLevel" => self.risk_level = map.next_value()?,
-            "riskState" => self.risk_state = map.next_value()?,
-            "userDisplayName" => self.user_display_name = map.next_value()?,
-            "userPrincipalName" => self.user_principal_name = map.next_value()?,
-            "activity" => self.activity = map.next_value()?,
-            "initiatedBy" => self.initiated_by = map.next_value()?,
-            "userId" => self.user_id = map.next_value()?,
-            "history" => self.history = map.next_value()?,
+            "isDeleted" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isDeleted",
+                    &mut self.is_deleted,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isProcessing" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isProcessing",
+                    &mut self.is_processing,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskDetail" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskDetail",
+                    &mut self.risk_detail,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskLastUpdatedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "riskLastUpdatedDateTime",
+                    &mut self.risk_last_updated_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskLevel" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskLevel",
+                    &mut self.risk_level,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskState" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskState",
+                    &mut self.risk_state,
+                    &mut self.additional_properties,
+                )?
+            }
+            "userDisplayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "userDisplayName",
+                    &mut self.user_display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "userPrincipalName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "userPrincipalName",
+                    &mut self.user_principal_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "activity" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "activity",
+                    &mut self.activity,
+                    &mut self.additional_properties,
+                )?
+            }
+            "initiatedBy" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "initiatedBy",
+                    &mut self.initiated_by,
+                    &mut self.additional_properties,
+                )?
+            }
+            "userId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "userId",
+                    &mut self.user_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "history" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "history",
+                    &mut self.history,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1732,29 +2226,174 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalRiskDetection {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "activity" => self.activity = map.next_value()?,
-            "activityDateTime" => self.activity_date_time = map.next_value()?,
-            "additionalInfo" => self.additional_info = map.next_value()?,
-            "appId" => self.app_id = map.next_value()?,
-            "correlationId" => self.correlation_id = map.next_value()?,
-            "detectedDateTime" => self.detected_date_time = map.next_value()?,
-            "detectionTimingType" => self.detection_timing_type = map.next_value()?,
-            "ipAddress" => self.ip_address = map.next_value()?,
-            "keyIds" => self.key_ids = map.next_value()?,
-            "lastUpdatedDateTime" => self.last_updated_date_time = map.next_value()?,
-            "location" => self.location = map.next_value()?,
-            "requestId" => self.request_id = map.next_value()?,
-            "riskDetail" => self.risk_detail = map.next_value()?,
-            "riskEventType" => self.risk_event_type = map.next_value()?,
-            "riskLevel" => self.risk_level = map.next_value()?,
-            "riskState" => self.risk_state = map.next_value()?,
-            "servicePrincipalDisplayName" => {
-                self.service_principal_display_name = map.next_value()?;
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
             }
-            "servicePrincipalId" => self.service_principal_id = map.next_value()?,
-            "source" => self.source = map.next_value()?,
-            "tokenIssuerType" => self.token_issuer_type = map.next_value()?,
+            "activity" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "activity",
+                    &mut self.activity,
+                    &mut self.additional_properties,
+                )?
+            }
+            "activityDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "activityDateTime",
+                    &mut self.activity_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "additionalInfo" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "additionalInfo",
+                    &mut self.additional_info,
+                    &mut self.additional_properties,
+                )?
+            }
+            "appId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "appId",
+                    &mut self.app_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "correlationId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "correlationId",
+                    &mut self.correlation_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "detectedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "detectedDateTime",
+                    &mut self.detected_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "detectionTimingType" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "detectionTimingType",
+                    &mut self.detection_timing_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ipAddress" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "ipAddress",
+                    &mut self.ip_address,
+                    &mut self.additional_properties,
+                )?
+            }
+            "keyIds" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "keyIds",
+                    &mut self.key_ids,
+                    &mut self.additional_properties,
+                )?
+            }
+            "lastUpdatedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "lastUpdatedDateTime",
+                    &mut self.last_updated_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "location" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "location",
+                    &mut self.location,
+                    &mut self.additional_properties,
+                )?
+            }
+            "requestId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "requestId",
+                    &mut self.request_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskDetail" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskDetail",
+                    &mut self.risk_detail,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskEventType" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "riskEventType",
+                    &mut self.risk_event_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskLevel" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskLevel",
+                    &mut self.risk_level,
+                    &mut self.additional_properties,
+                )?
+            }
+            "riskState" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "riskState",
+                    &mut self.risk_state,
+                    &mut self.additional_properties,
+                )?
+            }
+            "servicePrincipalDisplayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "servicePrincipalDisplayName",
+                    &mut self.service_principal_display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "servicePrincipalId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "servicePrincipalId",
+                    &mut self.service_principal_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "source" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "source",
+                    &mut self.source,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tokenIssuerType" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "tokenIssuerType",
+                    &mut self.token_issuer_type,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

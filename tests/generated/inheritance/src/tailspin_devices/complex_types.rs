@@ -64,8 +64,22 @@ impl graph_odata_runtime::model::ODataObject for Circle {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "label" => self.label = map.next_value()?,
-            "radius" => self.radius = map.next_value()?,
+            "label" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "label",
+                    &mut self.label,
+                    &mut self.additional_properties,
+                )?
+            }
+            "radius" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "radius",
+                    &mut self.radius,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -263,9 +277,30 @@ impl graph_odata_runtime::model::ODataObject for Rectangle {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "label" => self.label = map.next_value()?,
-            "width" => self.width = map.next_value()?,
-            "height" => self.height = map.next_value()?,
+            "label" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "label",
+                    &mut self.label,
+                    &mut self.additional_properties,
+                )?
+            }
+            "width" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "width",
+                    &mut self.width,
+                    &mut self.additional_properties,
+                )?
+            }
+            "height" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "height",
+                    &mut self.height,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -388,9 +423,30 @@ impl graph_odata_runtime::model::ODataObject for Ring {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "label" => self.label = map.next_value()?,
-            "radius" => self.radius = map.next_value()?,
-            "innerRadius" => self.inner_radius = map.next_value()?,
+            "label" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "label",
+                    &mut self.label,
+                    &mut self.additional_properties,
+                )?
+            }
+            "radius" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "radius",
+                    &mut self.radius,
+                    &mut self.additional_properties,
+                )?
+            }
+            "innerRadius" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "innerRadius",
+                    &mut self.inner_radius,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -505,7 +561,14 @@ impl graph_odata_runtime::model::ODataObject for Shape {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "label" => self.label = map.next_value()?,
+            "label" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "label",
+                    &mut self.label,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

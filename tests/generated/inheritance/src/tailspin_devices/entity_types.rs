@@ -63,8 +63,22 @@ impl graph_odata_runtime::model::ODataObject for Asset {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "assetTag" => self.asset_tag = map.next_value()?,
-            "purchased" => self.purchased = map.next_value()?,
+            "assetTag" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "assetTag",
+                    &mut self.asset_tag,
+                    &mut self.additional_properties,
+                )?
+            }
+            "purchased" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "purchased",
+                    &mut self.purchased,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -186,10 +200,38 @@ impl graph_odata_runtime::model::ODataObject for Device {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "assetTag" => self.asset_tag = map.next_value()?,
-            "purchased" => self.purchased = map.next_value()?,
-            "model" => self.model = map.next_value()?,
-            "footprint" => self.footprint = map.next_value()?,
+            "assetTag" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "assetTag",
+                    &mut self.asset_tag,
+                    &mut self.additional_properties,
+                )?
+            }
+            "purchased" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "purchased",
+                    &mut self.purchased,
+                    &mut self.additional_properties,
+                )?
+            }
+            "model" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "model",
+                    &mut self.model,
+                    &mut self.additional_properties,
+                )?
+            }
+            "footprint" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "footprint",
+                    &mut self.footprint,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -329,11 +371,46 @@ impl graph_odata_runtime::model::ODataObject for Sensor {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "assetTag" => self.asset_tag = map.next_value()?,
-            "purchased" => self.purchased = map.next_value()?,
-            "model" => self.model = map.next_value()?,
-            "footprint" => self.footprint = map.next_value()?,
-            "samplingRateHz" => self.sampling_rate_hz = map.next_value()?,
+            "assetTag" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "assetTag",
+                    &mut self.asset_tag,
+                    &mut self.additional_properties,
+                )?
+            }
+            "purchased" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "purchased",
+                    &mut self.purchased,
+                    &mut self.additional_properties,
+                )?
+            }
+            "model" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "model",
+                    &mut self.model,
+                    &mut self.additional_properties,
+                )?
+            }
+            "footprint" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "footprint",
+                    &mut self.footprint,
+                    &mut self.additional_properties,
+                )?
+            }
+            "samplingRateHz" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "samplingRateHz",
+                    &mut self.sampling_rate_hz,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -488,14 +565,70 @@ impl graph_odata_runtime::model::ODataObject for Thermometer {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "assetTag" => self.asset_tag = map.next_value()?,
-            "purchased" => self.purchased = map.next_value()?,
-            "model" => self.model = map.next_value()?,
-            "footprint" => self.footprint = map.next_value()?,
-            "samplingRateHz" => self.sampling_rate_hz = map.next_value()?,
-            "minCelsius" => self.min_celsius = map.next_value()?,
-            "maxCelsius" => self.max_celsius = map.next_value()?,
-            "outline" => self.outline = map.next_value()?,
+            "assetTag" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "assetTag",
+                    &mut self.asset_tag,
+                    &mut self.additional_properties,
+                )?
+            }
+            "purchased" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "purchased",
+                    &mut self.purchased,
+                    &mut self.additional_properties,
+                )?
+            }
+            "model" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "model",
+                    &mut self.model,
+                    &mut self.additional_properties,
+                )?
+            }
+            "footprint" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "footprint",
+                    &mut self.footprint,
+                    &mut self.additional_properties,
+                )?
+            }
+            "samplingRateHz" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "samplingRateHz",
+                    &mut self.sampling_rate_hz,
+                    &mut self.additional_properties,
+                )?
+            }
+            "minCelsius" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "minCelsius",
+                    &mut self.min_celsius,
+                    &mut self.additional_properties,
+                )?
+            }
+            "maxCelsius" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "maxCelsius",
+                    &mut self.max_celsius,
+                    &mut self.additional_properties,
+                )?
+            }
+            "outline" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "outline",
+                    &mut self.outline,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

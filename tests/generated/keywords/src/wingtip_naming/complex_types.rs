@@ -60,7 +60,14 @@ impl graph_odata_runtime::model::ODataObject for Widget {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "colour" => self.colour = map.next_value()?,
+            "colour" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "colour",
+                    &mut self.colour,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -167,7 +174,14 @@ impl graph_odata_runtime::model::ODataObject for OptionType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "enabled" => self.enabled = map.next_value()?,
+            "enabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "enabled",
+                    &mut self.enabled,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -307,17 +321,94 @@ impl graph_odata_runtime::model::ODataObject for ReservedWords {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "type" => self.r#type = map.next_value()?,
-            "default" => self.default = map.next_value()?,
-            "match" => self.r#match = map.next_value()?,
-            "self" => self.self_2 = map.next_value()?,
-            "Self" => self.self_ = map.next_value()?,
-            "crate" => self.crate_ = map.next_value()?,
-            "async" => self.r#async = map.next_value()?,
-            "fooBar" => self.foo_bar = map.next_value()?,
-            "foo_bar" => self.foo_bar_2 = map.next_value()?,
-            "additionalProperties" => self.additional_properties_2 = map.next_value()?,
-            "tool" => self.tool = map.next_value()?,
+            "type" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "type",
+                    &mut self.r#type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "default" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "default",
+                    &mut self.default,
+                    &mut self.additional_properties,
+                )?
+            }
+            "match" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "match",
+                    &mut self.r#match,
+                    &mut self.additional_properties,
+                )?
+            }
+            "self" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "self",
+                    &mut self.self_2,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Self" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Self",
+                    &mut self.self_,
+                    &mut self.additional_properties,
+                )?
+            }
+            "crate" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "crate",
+                    &mut self.crate_,
+                    &mut self.additional_properties,
+                )?
+            }
+            "async" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "async",
+                    &mut self.r#async,
+                    &mut self.additional_properties,
+                )?
+            }
+            "fooBar" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "fooBar",
+                    &mut self.foo_bar,
+                    &mut self.additional_properties,
+                )?
+            }
+            "foo_bar" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "foo_bar",
+                    &mut self.foo_bar_2,
+                    &mut self.additional_properties,
+                )?
+            }
+            "additionalProperties" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "additionalProperties",
+                    &mut self.additional_properties_2,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tool" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "tool",
+                    &mut self.tool,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -478,7 +569,14 @@ impl graph_odata_runtime::model::ODataObject for ResultType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "passed" => self.passed = map.next_value()?,
+            "passed" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "passed",
+                    &mut self.passed,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -586,7 +684,14 @@ impl graph_odata_runtime::model::ODataObject for Widget2 {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "size" => self.size = map.next_value()?,
+            "size" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "size",
+                    &mut self.size,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -78,13 +78,62 @@ impl graph_odata_runtime::model::ODataObject for Toolbox {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "type" => self.r#type = map.next_value()?,
-            "small" => self.small = map.next_value()?,
-            "large" => self.large = map.next_value()?,
-            "option" => self.option = map.next_value()?,
-            "result" => self.result = map.next_value()?,
-            "words" => self.words = map.next_value()?,
-            "flags" => self.flags = map.next_value()?,
+            "type" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "type",
+                    &mut self.r#type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "small" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "small",
+                    &mut self.small,
+                    &mut self.additional_properties,
+                )?
+            }
+            "large" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "large",
+                    &mut self.large,
+                    &mut self.additional_properties,
+                )?
+            }
+            "option" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "option",
+                    &mut self.option,
+                    &mut self.additional_properties,
+                )?
+            }
+            "result" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "result",
+                    &mut self.result,
+                    &mut self.additional_properties,
+                )?
+            }
+            "words" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "words",
+                    &mut self.words,
+                    &mut self.additional_properties,
+                )?
+            }
+            "flags" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "flags",
+                    &mut self.flags,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

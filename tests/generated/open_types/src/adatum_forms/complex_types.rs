@@ -60,7 +60,14 @@ impl graph_odata_runtime::model::ODataObject for Answer {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "question" => self.question = map.next_value()?,
+            "question" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "question",
+                    &mut self.question,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -167,7 +174,14 @@ impl graph_odata_runtime::model::ODataObject for Reviewer {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "displayName" => self.display_name = map.next_value()?,
+            "displayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "displayName",
+                    &mut self.display_name,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -66,9 +66,30 @@ impl graph_odata_runtime::model::ODataObject for Submission {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "formName" => self.form_name = map.next_value()?,
-            "answers" => self.answers = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "formName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "formName",
+                    &mut self.form_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "answers" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "answers",
+                    &mut self.answers,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -64,8 +64,22 @@ impl graph_odata_runtime::model::ODataObject for Circle {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "label" => self.label = map.next_value()?,
-            "radius" => self.radius = map.next_value()?,
+            "label" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "label",
+                    &mut self.label,
+                    &mut self.additional_properties,
+                )?
+            }
+            "radius" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "radius",
+                    &mut self.radius,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -176,7 +190,14 @@ impl graph_odata_runtime::model::ODataObject for Shape {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "label" => self.label = map.next_value()?,
+            "label" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "label",
+                    &mut self.label,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -389,8 +410,22 @@ impl graph_odata_runtime::model::ODataObject for Square {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "label" => self.label = map.next_value()?,
-            "side" => self.side = map.next_value()?,
+            "label" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "label",
+                    &mut self.label,
+                    &mut self.additional_properties,
+                )?
+            }
+            "side" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "side",
+                    &mut self.side,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

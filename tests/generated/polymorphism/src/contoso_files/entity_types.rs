@@ -68,9 +68,30 @@ impl graph_odata_runtime::model::ODataObject for Document {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "pages" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "pages",
+                    &mut self.pages,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -197,11 +218,46 @@ impl graph_odata_runtime::model::ODataObject for Drive {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "outline" => self.outline = map.next_value()?,
-            "shapes" => self.shapes = map.next_value()?,
-            "cover" => self.cover = map.next_value()?,
-            "items" => self.items = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "outline" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "outline",
+                    &mut self.outline,
+                    &mut self.additional_properties,
+                )?
+            }
+            "shapes" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "shapes",
+                    &mut self.shapes,
+                    &mut self.additional_properties,
+                )?
+            }
+            "cover" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "cover",
+                    &mut self.cover,
+                    &mut self.additional_properties,
+                )?
+            }
+            "items" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "items",
+                    &mut self.items,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -338,9 +394,30 @@ impl graph_odata_runtime::model::ODataObject for Folder {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "children" => self.children = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "children" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "children",
+                    &mut self.children,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -458,8 +535,22 @@ impl graph_odata_runtime::model::ODataObject for Item {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -706,10 +797,38 @@ impl graph_odata_runtime::model::ODataObject for Photo {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "pages" => self.pages = map.next_value()?,
-            "width" => self.width = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "pages" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "pages",
+                    &mut self.pages,
+                    &mut self.additional_properties,
+                )?
+            }
+            "width" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "width",
+                    &mut self.width,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -147,36 +147,246 @@ impl graph_odata_runtime::model::ODataObject for Sample {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "text" => self.text = map.next_value()?,
-            "flag" => self.flag = map.next_value()?,
-            "byteValue" => self.byte_value = map.next_value()?,
-            "sbyteValue" => self.sbyte_value = map.next_value()?,
-            "int16Value" => self.int16_value = map.next_value()?,
-            "int32Value" => self.int32_value = map.next_value()?,
-            "int64Value" => self.int64_value = map.next_value()?,
-            "singleValue" => self.single_value = map.next_value()?,
-            "doubleValue" => self.double_value = map.next_value()?,
-            "decimalValue" => self.decimal_value = map.next_value()?,
-            "guidValue" => self.guid_value = map.next_value()?,
-            "dateValue" => self.date_value = map.next_value()?,
-            "timeValue" => self.time_value = map.next_value()?,
-            "timestamp" => self.timestamp = map.next_value()?,
-            "elapsed" => self.elapsed = map.next_value()?,
-            "payload" => self.payload = map.next_value()?,
-            "attachment" => self.attachment = map.next_value()?,
-            "extra" => self.extra = map.next_value()?,
-            "location" => self.location = map.next_value()?,
-            "contact" => self.contact = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
-            "readings" => self.readings = map.next_value()?,
-            "counts" => self.counts = map.next_value()?,
-            "days" => self.days = map.next_value()?,
-            "intervals" => self.intervals = map.next_value()?,
-            "blobs" => self.blobs = map.next_value()?,
-            "ids" => self.ids = map.next_value()?,
-            "amounts" => self.amounts = map.next_value()?,
-            "contacts" => self.contacts = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "text" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "text",
+                    &mut self.text,
+                    &mut self.additional_properties,
+                )?
+            }
+            "flag" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "flag",
+                    &mut self.flag,
+                    &mut self.additional_properties,
+                )?
+            }
+            "byteValue" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "byteValue",
+                    &mut self.byte_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "sbyteValue" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "sbyteValue",
+                    &mut self.sbyte_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "int16Value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "int16Value",
+                    &mut self.int16_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "int32Value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "int32Value",
+                    &mut self.int32_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "int64Value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "int64Value",
+                    &mut self.int64_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "singleValue" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "singleValue",
+                    &mut self.single_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "doubleValue" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "doubleValue",
+                    &mut self.double_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "decimalValue" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "decimalValue",
+                    &mut self.decimal_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "guidValue" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "guidValue",
+                    &mut self.guid_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "dateValue" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "dateValue",
+                    &mut self.date_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "timeValue" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "timeValue",
+                    &mut self.time_value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "timestamp" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "timestamp",
+                    &mut self.timestamp,
+                    &mut self.additional_properties,
+                )?
+            }
+            "elapsed" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "elapsed",
+                    &mut self.elapsed,
+                    &mut self.additional_properties,
+                )?
+            }
+            "payload" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "payload",
+                    &mut self.payload,
+                    &mut self.additional_properties,
+                )?
+            }
+            "attachment" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "attachment",
+                    &mut self.attachment,
+                    &mut self.additional_properties,
+                )?
+            }
+            "extra" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "extra",
+                    &mut self.extra,
+                    &mut self.additional_properties,
+                )?
+            }
+            "location" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "location",
+                    &mut self.location,
+                    &mut self.additional_properties,
+                )?
+            }
+            "contact" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "contact",
+                    &mut self.contact,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tags" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "tags",
+                    &mut self.tags,
+                    &mut self.additional_properties,
+                )?
+            }
+            "readings" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "readings",
+                    &mut self.readings,
+                    &mut self.additional_properties,
+                )?
+            }
+            "counts" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "counts",
+                    &mut self.counts,
+                    &mut self.additional_properties,
+                )?
+            }
+            "days" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "days",
+                    &mut self.days,
+                    &mut self.additional_properties,
+                )?
+            }
+            "intervals" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "intervals",
+                    &mut self.intervals,
+                    &mut self.additional_properties,
+                )?
+            }
+            "blobs" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "blobs",
+                    &mut self.blobs,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ids" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "ids",
+                    &mut self.ids,
+                    &mut self.additional_properties,
+                )?
+            }
+            "amounts" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "amounts",
+                    &mut self.amounts,
+                    &mut self.additional_properties,
+                )?
+            }
+            "contacts" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "contacts",
+                    &mut self.contacts,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -63,8 +63,22 @@ impl graph_odata_runtime::model::ODataObject for Money {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "amount" => self.amount = map.next_value()?,
-            "currency" => self.currency = map.next_value()?,
+            "amount" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "amount",
+                    &mut self.amount,
+                    &mut self.additional_properties,
+                )?
+            }
+            "currency" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "currency",
+                    &mut self.currency,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -63,8 +63,22 @@ impl graph_odata_runtime::model::ODataObject for Measure {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Value" => self.value = map.next_value()?,
-            "unit" => self.unit = map.next_value()?,
+            "Value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "unit" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "unit",
+                    &mut self.unit,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -262,9 +276,30 @@ impl graph_odata_runtime::model::ODataObject for PreciseMeasure {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Value" => self.value = map.next_value()?,
-            "unit" => self.unit = map.next_value()?,
-            "digits" => self.digits = map.next_value()?,
+            "Value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
+            "unit" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "unit",
+                    &mut self.unit,
+                    &mut self.additional_properties,
+                )?
+            }
+            "digits" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "digits",
+                    &mut self.digits,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

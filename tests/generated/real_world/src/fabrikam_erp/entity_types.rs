@@ -63,8 +63,22 @@ impl graph_odata_runtime::model::ODataObject for Account {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "accountid" => self.accountid = map.next_value()?,
-            "accountnumber" => self.accountnumber = map.next_value()?,
+            "accountid" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "accountid",
+                    &mut self.accountid,
+                    &mut self.additional_properties,
+                )?
+            }
+            "accountnumber" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "accountnumber",
+                    &mut self.accountnumber,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -178,8 +192,22 @@ impl graph_odata_runtime::model::ODataObject for Activity {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "activityid" => self.activityid = map.next_value()?,
-            "subject" => self.subject = map.next_value()?,
+            "activityid" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "activityid",
+                    &mut self.activityid,
+                    &mut self.additional_properties,
+                )?
+            }
+            "subject" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "subject",
+                    &mut self.subject,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -298,9 +326,30 @@ impl graph_odata_runtime::model::ODataObject for Appointment {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "activityid" => self.activityid = map.next_value()?,
-            "subject" => self.subject = map.next_value()?,
-            "location" => self.location = map.next_value()?,
+            "activityid" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "activityid",
+                    &mut self.activityid,
+                    &mut self.additional_properties,
+                )?
+            }
+            "subject" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "subject",
+                    &mut self.subject,
+                    &mut self.additional_properties,
+                )?
+            }
+            "location" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "location",
+                    &mut self.location,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -447,16 +496,86 @@ impl graph_odata_runtime::model::ODataObject for Product {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "sku" => self.sku = map.next_value()?,
-            "_" => self.unnamed = map.next_value()?,
-            "__" => self.unnamed_2 = map.next_value()?,
-            "_1" => self._1 = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "extensions" => self.extensions = map.next_value()?,
-            "restriction" => self.restriction = map.next_value()?,
-            "scheme" => self.scheme = map.next_value()?,
-            "size" => self.size = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "sku" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "sku",
+                    &mut self.sku,
+                    &mut self.additional_properties,
+                )?
+            }
+            "_" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "_",
+                    &mut self.unnamed,
+                    &mut self.additional_properties,
+                )?
+            }
+            "__" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "__",
+                    &mut self.unnamed_2,
+                    &mut self.additional_properties,
+                )?
+            }
+            "_1" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "_1",
+                    &mut self._1,
+                    &mut self.additional_properties,
+                )?
+            }
+            "price" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "price",
+                    &mut self.price,
+                    &mut self.additional_properties,
+                )?
+            }
+            "extensions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "extensions",
+                    &mut self.extensions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "restriction" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "restriction",
+                    &mut self.restriction,
+                    &mut self.additional_properties,
+                )?
+            }
+            "scheme" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "scheme",
+                    &mut self.scheme,
+                    &mut self.additional_properties,
+                )?
+            }
+            "size" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "size",
+                    &mut self.size,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -74,11 +74,46 @@ impl graph_odata_runtime::model::ODataObject for CustomParameter {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Name" => self.name = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
-            "DocumentationURL" => self.documentation_url = map.next_value()?,
-            "Required" => self.required = map.next_value()?,
-            "ExampleValues" => self.example_values = map.next_value()?,
+            "Name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "DocumentationURL" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "DocumentationURL",
+                    &mut self.documentation_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Required" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Required",
+                    &mut self.required,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ExampleValues" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ExampleValues",
+                    &mut self.example_values,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -210,8 +245,22 @@ impl graph_odata_runtime::model::ODataObject for DeepInsertSupportType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Supported" => self.supported = map.next_value()?,
-            "ContentIDSupported" => self.content_id_supported = map.next_value()?,
+            "Supported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Supported",
+                    &mut self.supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ContentIDSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "ContentIDSupported",
+                    &mut self.content_id_supported,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -327,8 +376,22 @@ impl graph_odata_runtime::model::ODataObject for DeepUpdateSupportType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Supported" => self.supported = map.next_value()?,
-            "ContentIDSupported" => self.content_id_supported = map.next_value()?,
+            "Supported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Supported",
+                    &mut self.supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ContentIDSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "ContentIDSupported",
+                    &mut self.content_id_supported,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -472,18 +535,86 @@ impl graph_odata_runtime::model::ODataObject for DeleteRestrictionsBase {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Deletable" => self.deletable = map.next_value()?,
-            "MaxLevels" => self.max_levels = map.next_value()?,
-            "FilterSegmentSupported" => self.filter_segment_supported = map.next_value()?,
-            "TypecastSegmentSupported" => {
-                self.typecast_segment_supported = map.next_value()?;
+            "Deletable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Deletable",
+                    &mut self.deletable,
+                    &mut self.additional_properties,
+                )?
             }
-            "Permissions" => self.permissions = map.next_value()?,
-            "CustomHeaders" => self.custom_headers = map.next_value()?,
-            "CustomQueryOptions" => self.custom_query_options = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
-            "LongDescription" => self.long_description = map.next_value()?,
-            "ErrorResponses" => self.error_responses = map.next_value()?,
+            "MaxLevels" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "MaxLevels",
+                    &mut self.max_levels,
+                    &mut self.additional_properties,
+                )?
+            }
+            "FilterSegmentSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "FilterSegmentSupported",
+                    &mut self.filter_segment_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "TypecastSegmentSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "TypecastSegmentSupported",
+                    &mut self.typecast_segment_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Permissions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Permissions",
+                    &mut self.permissions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomHeaders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomHeaders",
+                    &mut self.custom_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomQueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomQueryOptions",
+                    &mut self.custom_query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "LongDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "LongDescription",
+                    &mut self.long_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ErrorResponses" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ErrorResponses",
+                    &mut self.error_responses,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -691,20 +822,93 @@ impl graph_odata_runtime::model::ODataObject for DeleteRestrictionsType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Deletable" => self.deletable = map.next_value()?,
-            "MaxLevels" => self.max_levels = map.next_value()?,
-            "FilterSegmentSupported" => self.filter_segment_supported = map.next_value()?,
-            "TypecastSegmentSupported" => {
-                self.typecast_segment_supported = map.next_value()?;
+            "Deletable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Deletable",
+                    &mut self.deletable,
+                    &mut self.additional_properties,
+                )?
             }
-            "Permissions" => self.permissions = map.next_value()?,
-            "CustomHeaders" => self.custom_headers = map.next_value()?,
-            "CustomQueryOptions" => self.custom_query_options = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
-            "LongDescription" => self.long_description = map.next_value()?,
-            "ErrorResponses" => self.error_responses = map.next_value()?,
+            "MaxLevels" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "MaxLevels",
+                    &mut self.max_levels,
+                    &mut self.additional_properties,
+                )?
+            }
+            "FilterSegmentSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "FilterSegmentSupported",
+                    &mut self.filter_segment_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "TypecastSegmentSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "TypecastSegmentSupported",
+                    &mut self.typecast_segment_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Permissions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Permissions",
+                    &mut self.permissions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomHeaders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomHeaders",
+                    &mut self.custom_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomQueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomQueryOptions",
+                    &mut self.custom_query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "LongDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "LongDescription",
+                    &mut self.long_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ErrorResponses" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ErrorResponses",
+                    &mut self.error_responses,
+                    &mut self.additional_properties,
+                )?
+            }
             "NonDeletableNavigationProperties" => {
-                self.non_deletable_navigation_properties = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "NonDeletableNavigationProperties",
+                    &mut self.non_deletable_navigation_properties,
+                    &mut self.additional_properties,
+                )?
             }
             _ => return Ok(false),
         }
@@ -875,8 +1079,22 @@ impl graph_odata_runtime::model::ODataObject for FilterExpressionRestrictionType
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Property" => self.property = map.next_value()?,
-            "AllowedExpressions" => self.allowed_expressions = map.next_value()?,
+            "Property" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Property",
+                    &mut self.property,
+                    &mut self.additional_properties,
+                )?
+            }
+            "AllowedExpressions" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "AllowedExpressions",
+                    &mut self.allowed_expressions,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -998,9 +1216,30 @@ impl graph_odata_runtime::model::ODataObject for FilterRestrictionsBase {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Filterable" => self.filterable = map.next_value()?,
-            "RequiresFilter" => self.requires_filter = map.next_value()?,
-            "MaxLevels" => self.max_levels = map.next_value()?,
+            "Filterable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Filterable",
+                    &mut self.filterable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "RequiresFilter" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "RequiresFilter",
+                    &mut self.requires_filter,
+                    &mut self.additional_properties,
+                )?
+            }
+            "MaxLevels" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "MaxLevels",
+                    &mut self.max_levels,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1142,15 +1381,53 @@ impl graph_odata_runtime::model::ODataObject for FilterRestrictionsType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Filterable" => self.filterable = map.next_value()?,
-            "RequiresFilter" => self.requires_filter = map.next_value()?,
-            "MaxLevels" => self.max_levels = map.next_value()?,
-            "RequiredProperties" => self.required_properties = map.next_value()?,
+            "Filterable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Filterable",
+                    &mut self.filterable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "RequiresFilter" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "RequiresFilter",
+                    &mut self.requires_filter,
+                    &mut self.additional_properties,
+                )?
+            }
+            "MaxLevels" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "MaxLevels",
+                    &mut self.max_levels,
+                    &mut self.additional_properties,
+                )?
+            }
+            "RequiredProperties" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "RequiredProperties",
+                    &mut self.required_properties,
+                    &mut self.additional_properties,
+                )?
+            }
             "NonFilterableProperties" => {
-                self.non_filterable_properties = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "NonFilterableProperties",
+                    &mut self.non_filterable_properties,
+                    &mut self.additional_properties,
+                )?
             }
             "FilterExpressionRestrictions" => {
-                self.filter_expression_restrictions = map.next_value()?;
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "FilterExpressionRestrictions",
+                    &mut self.filter_expression_restrictions,
+                    &mut self.additional_properties,
+                )?
             }
             _ => return Ok(false),
         }
@@ -1294,8 +1571,22 @@ impl graph_odata_runtime::model::ODataObject for HttpResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "StatusCode" => self.status_code = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
+            "StatusCode" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "StatusCode",
+                    &mut self.status_code,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1434,17 +1725,78 @@ impl graph_odata_runtime::model::ODataObject for InsertRestrictionsBase {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Insertable" => self.insertable = map.next_value()?,
-            "MaxLevels" => self.max_levels = map.next_value()?,
-            "TypecastSegmentSupported" => {
-                self.typecast_segment_supported = map.next_value()?;
+            "Insertable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Insertable",
+                    &mut self.insertable,
+                    &mut self.additional_properties,
+                )?
             }
-            "QueryOptions" => self.query_options = map.next_value()?,
-            "CustomHeaders" => self.custom_headers = map.next_value()?,
-            "CustomQueryOptions" => self.custom_query_options = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
-            "LongDescription" => self.long_description = map.next_value()?,
-            "ErrorResponses" => self.error_responses = map.next_value()?,
+            "MaxLevels" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "MaxLevels",
+                    &mut self.max_levels,
+                    &mut self.additional_properties,
+                )?
+            }
+            "TypecastSegmentSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "TypecastSegmentSupported",
+                    &mut self.typecast_segment_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "QueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "QueryOptions",
+                    &mut self.query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomHeaders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomHeaders",
+                    &mut self.custom_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomQueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomQueryOptions",
+                    &mut self.custom_query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "LongDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "LongDescription",
+                    &mut self.long_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ErrorResponses" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ErrorResponses",
+                    &mut self.error_responses,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1651,25 +2003,110 @@ impl graph_odata_runtime::model::ODataObject for InsertRestrictionsType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Insertable" => self.insertable = map.next_value()?,
-            "MaxLevels" => self.max_levels = map.next_value()?,
-            "TypecastSegmentSupported" => {
-                self.typecast_segment_supported = map.next_value()?;
+            "Insertable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Insertable",
+                    &mut self.insertable,
+                    &mut self.additional_properties,
+                )?
             }
-            "QueryOptions" => self.query_options = map.next_value()?,
-            "CustomHeaders" => self.custom_headers = map.next_value()?,
-            "CustomQueryOptions" => self.custom_query_options = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
-            "LongDescription" => self.long_description = map.next_value()?,
-            "ErrorResponses" => self.error_responses = map.next_value()?,
+            "MaxLevels" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "MaxLevels",
+                    &mut self.max_levels,
+                    &mut self.additional_properties,
+                )?
+            }
+            "TypecastSegmentSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "TypecastSegmentSupported",
+                    &mut self.typecast_segment_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "QueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "QueryOptions",
+                    &mut self.query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomHeaders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomHeaders",
+                    &mut self.custom_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomQueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomQueryOptions",
+                    &mut self.custom_query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "LongDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "LongDescription",
+                    &mut self.long_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ErrorResponses" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ErrorResponses",
+                    &mut self.error_responses,
+                    &mut self.additional_properties,
+                )?
+            }
             "NonInsertableProperties" => {
-                self.non_insertable_properties = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "NonInsertableProperties",
+                    &mut self.non_insertable_properties,
+                    &mut self.additional_properties,
+                )?
             }
             "NonInsertableNavigationProperties" => {
-                self.non_insertable_navigation_properties = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "NonInsertableNavigationProperties",
+                    &mut self.non_insertable_navigation_properties,
+                    &mut self.additional_properties,
+                )?
             }
-            "RequiredProperties" => self.required_properties = map.next_value()?,
-            "Permissions" => self.permissions = map.next_value()?,
+            "RequiredProperties" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "RequiredProperties",
+                    &mut self.required_properties,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Permissions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Permissions",
+                    &mut self.permissions,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1865,12 +2302,54 @@ impl graph_odata_runtime::model::ODataObject for ModificationQueryOptionsType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "ExpandSupported" => self.expand_supported = map.next_value()?,
-            "SelectSupported" => self.select_supported = map.next_value()?,
-            "ComputeSupported" => self.compute_supported = map.next_value()?,
-            "FilterSupported" => self.filter_supported = map.next_value()?,
-            "SearchSupported" => self.search_supported = map.next_value()?,
-            "SortSupported" => self.sort_supported = map.next_value()?,
+            "ExpandSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "ExpandSupported",
+                    &mut self.expand_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "SelectSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "SelectSupported",
+                    &mut self.select_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ComputeSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "ComputeSupported",
+                    &mut self.compute_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "FilterSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "FilterSupported",
+                    &mut self.filter_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "SearchSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "SearchSupported",
+                    &mut self.search_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "SortSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "SortSupported",
+                    &mut self.sort_supported,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2068,25 +2547,142 @@ impl graph_odata_runtime::model::ODataObject for NavigationPropertyRestriction {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "NavigationProperty" => self.navigation_property = map.next_value()?,
-            "Navigability" => self.navigability = map.next_value()?,
-            "FilterFunctions" => self.filter_functions = map.next_value()?,
-            "FilterRestrictions" => self.filter_restrictions = map.next_value()?,
-            "SearchRestrictions" => self.search_restrictions = map.next_value()?,
-            "SortRestrictions" => self.sort_restrictions = map.next_value()?,
-            "TopSupported" => self.top_supported = map.next_value()?,
-            "SkipSupported" => self.skip_supported = map.next_value()?,
-            "SelectSupport" => self.select_support = map.next_value()?,
-            "IndexableByKey" => self.indexable_by_key = map.next_value()?,
-            "InsertRestrictions" => self.insert_restrictions = map.next_value()?,
-            "DeepInsertSupport" => self.deep_insert_support = map.next_value()?,
-            "UpdateRestrictions" => self.update_restrictions = map.next_value()?,
-            "DeepUpdateSupport" => self.deep_update_support = map.next_value()?,
-            "DeleteRestrictions" => self.delete_restrictions = map.next_value()?,
-            "OptimisticConcurrencyControl" => {
-                self.optimistic_concurrency_control = map.next_value()?;
+            "NavigationProperty" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "NavigationProperty",
+                    &mut self.navigation_property,
+                    &mut self.additional_properties,
+                )?
             }
-            "ReadRestrictions" => self.read_restrictions = map.next_value()?,
+            "Navigability" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Navigability",
+                    &mut self.navigability,
+                    &mut self.additional_properties,
+                )?
+            }
+            "FilterFunctions" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "FilterFunctions",
+                    &mut self.filter_functions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "FilterRestrictions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "FilterRestrictions",
+                    &mut self.filter_restrictions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "SearchRestrictions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "SearchRestrictions",
+                    &mut self.search_restrictions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "SortRestrictions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "SortRestrictions",
+                    &mut self.sort_restrictions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "TopSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "TopSupported",
+                    &mut self.top_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "SkipSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "SkipSupported",
+                    &mut self.skip_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "SelectSupport" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "SelectSupport",
+                    &mut self.select_support,
+                    &mut self.additional_properties,
+                )?
+            }
+            "IndexableByKey" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "IndexableByKey",
+                    &mut self.indexable_by_key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "InsertRestrictions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "InsertRestrictions",
+                    &mut self.insert_restrictions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "DeepInsertSupport" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "DeepInsertSupport",
+                    &mut self.deep_insert_support,
+                    &mut self.additional_properties,
+                )?
+            }
+            "UpdateRestrictions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "UpdateRestrictions",
+                    &mut self.update_restrictions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "DeepUpdateSupport" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "DeepUpdateSupport",
+                    &mut self.deep_update_support,
+                    &mut self.additional_properties,
+                )?
+            }
+            "DeleteRestrictions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "DeleteRestrictions",
+                    &mut self.delete_restrictions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "OptimisticConcurrencyControl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "OptimisticConcurrencyControl",
+                    &mut self.optimistic_concurrency_control,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ReadRestrictions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ReadRestrictions",
+                    &mut self.read_restrictions,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2308,8 +2904,22 @@ impl graph_odata_runtime::model::ODataObject for PermissionType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "SchemeName" => self.scheme_name = map.next_value()?,
-            "Scopes" => self.scopes = map.next_value()?,
+            "SchemeName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "SchemeName",
+                    &mut self.scheme_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Scopes" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Scopes",
+                    &mut self.scopes,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2445,13 +3055,62 @@ impl graph_odata_runtime::model::ODataObject for ReadByKeyRestrictionsType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Readable" => self.readable = map.next_value()?,
-            "Permissions" => self.permissions = map.next_value()?,
-            "CustomHeaders" => self.custom_headers = map.next_value()?,
-            "CustomQueryOptions" => self.custom_query_options = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
-            "LongDescription" => self.long_description = map.next_value()?,
-            "ErrorResponses" => self.error_responses = map.next_value()?,
+            "Readable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Readable",
+                    &mut self.readable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Permissions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Permissions",
+                    &mut self.permissions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomHeaders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomHeaders",
+                    &mut self.custom_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomQueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomQueryOptions",
+                    &mut self.custom_query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "LongDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "LongDescription",
+                    &mut self.long_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ErrorResponses" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ErrorResponses",
+                    &mut self.error_responses,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2612,13 +3271,62 @@ impl graph_odata_runtime::model::ODataObject for ReadRestrictionsBase {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Readable" => self.readable = map.next_value()?,
-            "Permissions" => self.permissions = map.next_value()?,
-            "CustomHeaders" => self.custom_headers = map.next_value()?,
-            "CustomQueryOptions" => self.custom_query_options = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
-            "LongDescription" => self.long_description = map.next_value()?,
-            "ErrorResponses" => self.error_responses = map.next_value()?,
+            "Readable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Readable",
+                    &mut self.readable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Permissions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Permissions",
+                    &mut self.permissions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomHeaders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomHeaders",
+                    &mut self.custom_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomQueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomQueryOptions",
+                    &mut self.custom_query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "LongDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "LongDescription",
+                    &mut self.long_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ErrorResponses" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ErrorResponses",
+                    &mut self.error_responses,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2794,17 +3502,78 @@ impl graph_odata_runtime::model::ODataObject for ReadRestrictionsType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Readable" => self.readable = map.next_value()?,
-            "Permissions" => self.permissions = map.next_value()?,
-            "CustomHeaders" => self.custom_headers = map.next_value()?,
-            "CustomQueryOptions" => self.custom_query_options = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
-            "LongDescription" => self.long_description = map.next_value()?,
-            "ErrorResponses" => self.error_responses = map.next_value()?,
-            "TypecastSegmentSupported" => {
-                self.typecast_segment_supported = map.next_value()?;
+            "Readable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Readable",
+                    &mut self.readable,
+                    &mut self.additional_properties,
+                )?
             }
-            "ReadByKeyRestrictions" => self.read_by_key_restrictions = map.next_value()?,
+            "Permissions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Permissions",
+                    &mut self.permissions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomHeaders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomHeaders",
+                    &mut self.custom_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomQueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomQueryOptions",
+                    &mut self.custom_query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "LongDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "LongDescription",
+                    &mut self.long_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ErrorResponses" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ErrorResponses",
+                    &mut self.error_responses,
+                    &mut self.additional_properties,
+                )?
+            }
+            "TypecastSegmentSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "TypecastSegmentSupported",
+                    &mut self.typecast_segment_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ReadByKeyRestrictions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ReadByKeyRestrictions",
+                    &mut self.read_by_key_restrictions,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -2962,8 +3731,22 @@ impl graph_odata_runtime::model::ODataObject for ScopeType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Scope" => self.scope = map.next_value()?,
-            "RestrictedProperties" => self.restricted_properties = map.next_value()?,
+            "Scope" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Scope",
+                    &mut self.scope,
+                    &mut self.additional_properties,
+                )?
+            }
+            "RestrictedProperties" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "RestrictedProperties",
+                    &mut self.restricted_properties,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3077,8 +3860,22 @@ impl graph_odata_runtime::model::ODataObject for SearchRestrictionsType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Searchable" => self.searchable = map.next_value()?,
-            "UnsupportedExpressions" => self.unsupported_expressions = map.next_value()?,
+            "Searchable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Searchable",
+                    &mut self.searchable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "UnsupportedExpressions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "UnsupportedExpressions",
+                    &mut self.unsupported_expressions,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3222,18 +4019,86 @@ impl graph_odata_runtime::model::ODataObject for SelectSupportType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Supported" => self.supported = map.next_value()?,
-            "InstanceAnnotationsSupported" => {
-                self.instance_annotations_supported = map.next_value()?;
+            "Supported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Supported",
+                    &mut self.supported,
+                    &mut self.additional_properties,
+                )?
             }
-            "Expandable" => self.expandable = map.next_value()?,
-            "Filterable" => self.filterable = map.next_value()?,
-            "Searchable" => self.searchable = map.next_value()?,
-            "TopSupported" => self.top_supported = map.next_value()?,
-            "SkipSupported" => self.skip_supported = map.next_value()?,
-            "ComputeSupported" => self.compute_supported = map.next_value()?,
-            "Countable" => self.countable = map.next_value()?,
-            "Sortable" => self.sortable = map.next_value()?,
+            "InstanceAnnotationsSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "InstanceAnnotationsSupported",
+                    &mut self.instance_annotations_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Expandable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Expandable",
+                    &mut self.expandable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Filterable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Filterable",
+                    &mut self.filterable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Searchable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Searchable",
+                    &mut self.searchable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "TopSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "TopSupported",
+                    &mut self.top_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "SkipSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "SkipSupported",
+                    &mut self.skip_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ComputeSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "ComputeSupported",
+                    &mut self.compute_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Countable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Countable",
+                    &mut self.countable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Sortable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Sortable",
+                    &mut self.sortable,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3389,7 +4254,14 @@ impl graph_odata_runtime::model::ODataObject for SortRestrictionsBase {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Sortable" => self.sortable = map.next_value()?,
+            "Sortable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Sortable",
+                    &mut self.sortable,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3511,14 +4383,38 @@ impl graph_odata_runtime::model::ODataObject for SortRestrictionsType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Sortable" => self.sortable = map.next_value()?,
+            "Sortable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Sortable",
+                    &mut self.sortable,
+                    &mut self.additional_properties,
+                )?
+            }
             "AscendingOnlyProperties" => {
-                self.ascending_only_properties = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "AscendingOnlyProperties",
+                    &mut self.ascending_only_properties,
+                    &mut self.additional_properties,
+                )?
             }
             "DescendingOnlyProperties" => {
-                self.descending_only_properties = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "DescendingOnlyProperties",
+                    &mut self.descending_only_properties,
+                    &mut self.additional_properties,
+                )?
             }
-            "NonSortableProperties" => self.non_sortable_properties = map.next_value()?,
+            "NonSortableProperties" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "NonSortableProperties",
+                    &mut self.non_sortable_properties,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3691,22 +4587,118 @@ impl graph_odata_runtime::model::ODataObject for UpdateRestrictionsBase {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Updatable" => self.updatable = map.next_value()?,
-            "Upsertable" => self.upsertable = map.next_value()?,
-            "DeltaUpdateSupported" => self.delta_update_supported = map.next_value()?,
-            "UpdateMethod" => self.update_method = map.next_value()?,
-            "FilterSegmentSupported" => self.filter_segment_supported = map.next_value()?,
-            "TypecastSegmentSupported" => {
-                self.typecast_segment_supported = map.next_value()?;
+            "Updatable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Updatable",
+                    &mut self.updatable,
+                    &mut self.additional_properties,
+                )?
             }
-            "MaxLevels" => self.max_levels = map.next_value()?,
-            "Permissions" => self.permissions = map.next_value()?,
-            "QueryOptions" => self.query_options = map.next_value()?,
-            "CustomHeaders" => self.custom_headers = map.next_value()?,
-            "CustomQueryOptions" => self.custom_query_options = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
-            "LongDescription" => self.long_description = map.next_value()?,
-            "ErrorResponses" => self.error_responses = map.next_value()?,
+            "Upsertable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Upsertable",
+                    &mut self.upsertable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "DeltaUpdateSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "DeltaUpdateSupported",
+                    &mut self.delta_update_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "UpdateMethod" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "UpdateMethod",
+                    &mut self.update_method,
+                    &mut self.additional_properties,
+                )?
+            }
+            "FilterSegmentSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "FilterSegmentSupported",
+                    &mut self.filter_segment_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "TypecastSegmentSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "TypecastSegmentSupported",
+                    &mut self.typecast_segment_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "MaxLevels" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "MaxLevels",
+                    &mut self.max_levels,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Permissions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Permissions",
+                    &mut self.permissions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "QueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "QueryOptions",
+                    &mut self.query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomHeaders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomHeaders",
+                    &mut self.custom_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomQueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomQueryOptions",
+                    &mut self.custom_query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "LongDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "LongDescription",
+                    &mut self.long_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ErrorResponses" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ErrorResponses",
+                    &mut self.error_responses,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -3958,27 +4950,142 @@ impl graph_odata_runtime::model::ODataObject for UpdateRestrictionsType {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Updatable" => self.updatable = map.next_value()?,
-            "Upsertable" => self.upsertable = map.next_value()?,
-            "DeltaUpdateSupported" => self.delta_update_supported = map.next_value()?,
-            "UpdateMethod" => self.update_method = map.next_value()?,
-            "FilterSegmentSupported" => self.filter_segment_supported = map.next_value()?,
+            "Updatable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Updatable",
+                    &mut self.updatable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Upsertable" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Upsertable",
+                    &mut self.upsertable,
+                    &mut self.additional_properties,
+                )?
+            }
+            "DeltaUpdateSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "DeltaUpdateSupported",
+                    &mut self.delta_update_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "UpdateMethod" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "UpdateMethod",
+                    &mut self.update_method,
+                    &mut self.additional_properties,
+                )?
+            }
+            "FilterSegmentSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "FilterSegmentSupported",
+                    &mut self.filter_segment_supported,
+                    &mut self.additional_properties,
+                )?
+            }
             "TypecastSegmentSupported" => {
-                self.typecast_segment_supported = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "TypecastSegmentSupported",
+                    &mut self.typecast_segment_supported,
+                    &mut self.additional_properties,
+                )?
             }
-            "MaxLevels" => self.max_levels = map.next_value()?,
-            "Permissions" => self.permissions = map.next_value()?,
-            "QueryOptions" => self.query_options = map.next_value()?,
-            "CustomHeaders" => self.custom_headers = map.next_value()?,
-            "CustomQueryOptions" => self.custom_query_options = map.next_value()?,
-            "Description" => self.description = map.next_value()?,
-            "LongDescription" => self.long_description = map.next_value()?,
-            "ErrorResponses" => self.error_responses = map.next_value()?,
-            "NonUpdatableProperties" => self.non_updatable_properties = map.next_value()?,
+            "MaxLevels" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "MaxLevels",
+                    &mut self.max_levels,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Permissions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Permissions",
+                    &mut self.permissions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "QueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "QueryOptions",
+                    &mut self.query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomHeaders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomHeaders",
+                    &mut self.custom_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CustomQueryOptions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "CustomQueryOptions",
+                    &mut self.custom_query_options,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "LongDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "LongDescription",
+                    &mut self.long_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "ErrorResponses" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "ErrorResponses",
+                    &mut self.error_responses,
+                    &mut self.additional_properties,
+                )?
+            }
+            "NonUpdatableProperties" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "NonUpdatableProperties",
+                    &mut self.non_updatable_properties,
+                    &mut self.additional_properties,
+                )?
+            }
             "NonUpdatableNavigationProperties" => {
-                self.non_updatable_navigation_properties = map.next_value()?;
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "NonUpdatableNavigationProperties",
+                    &mut self.non_updatable_navigation_properties,
+                    &mut self.additional_properties,
+                )?
             }
-            "RequiredProperties" => self.required_properties = map.next_value()?,
+            "RequiredProperties" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "RequiredProperties",
+                    &mut self.required_properties,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -117,7 +117,14 @@ impl graph_odata_runtime::model::ODataObject for ExampleValue {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Description" => self.description = map.next_value()?,
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -228,8 +235,22 @@ impl graph_odata_runtime::model::ODataObject for PrimitiveExampleValue {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Description" => self.description = map.next_value()?,
-            "Value" => self.value = map.next_value()?,
+            "Description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

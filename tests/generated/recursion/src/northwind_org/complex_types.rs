@@ -63,8 +63,22 @@ impl graph_odata_runtime::model::ODataObject for ChainLink {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "position" => self.position = map.next_value()?,
-            "next" => self.next = map.next_value()?,
+            "position" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "position",
+                    &mut self.position,
+                    &mut self.additional_properties,
+                )?
+            }
+            "next" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "next",
+                    &mut self.next,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -181,9 +195,30 @@ impl graph_odata_runtime::model::ODataObject for Folder {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => self.name = map.next_value()?,
-            "subfolders" => self.subfolders = map.next_value()?,
-            "members" => self.members = map.next_value()?,
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "subfolders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "subfolders",
+                    &mut self.subfolders,
+                    &mut self.additional_properties,
+                )?
+            }
+            "members" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "members",
+                    &mut self.members,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -301,8 +336,22 @@ impl graph_odata_runtime::model::ODataObject for Member {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => self.name = map.next_value()?,
-            "team" => self.team = map.next_value()?,
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "team" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "team",
+                    &mut self.team,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -416,8 +465,22 @@ impl graph_odata_runtime::model::ODataObject for Team {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "title" => self.title = map.next_value()?,
-            "lead" => self.lead = map.next_value()?,
+            "title" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "title",
+                    &mut self.title,
+                    &mut self.additional_properties,
+                )?
+            }
+            "lead" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "lead",
+                    &mut self.lead,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

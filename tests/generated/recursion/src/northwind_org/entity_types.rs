@@ -69,10 +69,38 @@ impl graph_odata_runtime::model::ODataObject for Employee {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "home" => self.home = map.next_value()?,
-            "manager" => self.manager = map.next_value()?,
-            "reports" => self.reports = map.next_value()?,
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "home" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "home",
+                    &mut self.home,
+                    &mut self.additional_properties,
+                )?
+            }
+            "manager" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "manager",
+                    &mut self.manager,
+                    &mut self.additional_properties,
+                )?
+            }
+            "reports" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "reports",
+                    &mut self.reports,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)

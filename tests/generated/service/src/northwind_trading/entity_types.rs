@@ -63,8 +63,22 @@ impl graph_odata_runtime::model::ODataObject for Company {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Name" => self.name = map.next_value()?,
-            "Founded" => self.founded = map.next_value()?,
+            "Name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Founded" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Founded",
+                    &mut self.founded,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -181,9 +195,30 @@ impl graph_odata_runtime::model::ODataObject for Customer {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "CustomerID" => self.customer_id = map.next_value()?,
-            "CompanyName" => self.company_name = map.next_value()?,
-            "Orders" => self.orders = map.next_value()?,
+            "CustomerID" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "CustomerID",
+                    &mut self.customer_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "CompanyName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "CompanyName",
+                    &mut self.company_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Orders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Orders",
+                    &mut self.orders,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -314,11 +349,46 @@ impl graph_odata_runtime::model::ODataObject for Order {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "OrderID" => self.order_id = map.next_value()?,
-            "OrderDate" => self.order_date = map.next_value()?,
-            "Freight" => self.freight = map.next_value()?,
-            "Customer" => self.customer = map.next_value()?,
-            "Lines" => self.lines = map.next_value()?,
+            "OrderID" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "OrderID",
+                    &mut self.order_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "OrderDate" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "OrderDate",
+                    &mut self.order_date,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Freight" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Freight",
+                    &mut self.freight,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Customer" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Customer",
+                    &mut self.customer,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Lines" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "Lines",
+                    &mut self.lines,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -456,10 +526,38 @@ impl graph_odata_runtime::model::ODataObject for OrderLine {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "OrderID" => self.order_id = map.next_value()?,
-            "LineNumber" => self.line_number = map.next_value()?,
-            "Product" => self.product = map.next_value()?,
-            "Quantity" => self.quantity = map.next_value()?,
+            "OrderID" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "OrderID",
+                    &mut self.order_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "LineNumber" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "LineNumber",
+                    &mut self.line_number,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Product" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Product",
+                    &mut self.product,
+                    &mut self.additional_properties,
+                )?
+            }
+            "Quantity" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "Quantity",
+                    &mut self.quantity,
+                    &mut self.additional_properties,
+                )?
+            }
             _ => return Ok(false),
         }
         Ok(true)
