@@ -489,10 +489,13 @@ impl SynchronizationRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
-    /// Updates the entity with `PUT`, the update method the metadata (or the override file) declares for this type: send the whole entity.
+    /// Replaces the entity (`PUT`): send the whole entity; properties left
+    /// out are reset by the service. The metadata (or the override file)
+    /// names PUT as the only update method here, so there is no `update`
+    /// (PATCH).
     ///
     /// HTTP: `PUT /servicePrincipals/{id}/synchronization`
-    pub fn update(
+    pub fn replace(
         &self,
         body: &models::microsoft_graph::Synchronization,
     ) -> Request<()> {
@@ -503,15 +506,6 @@ impl SynchronizationRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-    /// Replaces the entity (`PUT`).
-    ///
-    /// HTTP: `PUT /servicePrincipals/{id}/synchronization`
-    pub fn replace(
-        &self,
-        body: &models::microsoft_graph::Synchronization,
-    ) -> Request<()> {
-        Request::empty(&self.client, Method::PUT, self.path.clone()).json_body(body)
     }
     /// Navigation property `jobs`.
     ///
@@ -576,10 +570,13 @@ impl SynchronizationSchemaRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
-    /// Updates the entity with `PUT`, the update method the metadata (or the override file) declares for this type: send the whole entity.
+    /// Replaces the entity (`PUT`): send the whole entity; properties left
+    /// out are reset by the service. The metadata (or the override file)
+    /// names PUT as the only update method here, so there is no `update`
+    /// (PATCH).
     ///
     /// HTTP: `PUT /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
-    pub fn update(
+    pub fn replace(
         &self,
         body: &models::microsoft_graph::SynchronizationSchema,
     ) -> Request<()> {
@@ -590,15 +587,6 @@ impl SynchronizationSchemaRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-    /// Replaces the entity (`PUT`).
-    ///
-    /// HTTP: `PUT /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
-    pub fn replace(
-        &self,
-        body: &models::microsoft_graph::SynchronizationSchema,
-    ) -> Request<()> {
-        Request::empty(&self.client, Method::PUT, self.path.clone()).json_body(body)
     }
     /// Navigation property `directories`.
     ///

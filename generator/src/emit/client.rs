@@ -511,7 +511,10 @@ impl Renderer<'_, '_> {
                 let t = self.model_type(current);
                 let http = http_doc("PUT", template);
                 quote! {
-                    /// Replaces the entity (`PUT`).
+                    /// Replaces the entity (`PUT`): send the whole entity; properties left
+                    /// out are reset by the service. The metadata (or the override file)
+                    /// names PUT as the only update method here, so there is no `update`
+                    /// (PATCH).
                     #http
                     pub fn #name(&self, body: &#t) -> Request<()> {
                         Request::empty(&self.client, Method::PUT, #path).json_body(body)

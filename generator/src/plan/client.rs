@@ -389,18 +389,22 @@ fn builder_methods(
     match &b.kind {
         BuilderKind::Item => {
             if b.full {
+                // `update` is PATCH and `replace` is PUT. The metadata (or the override file)
+                // names the one update method the service takes; where that is PUT, there is
+                // no `update`, so a PATCH the service refuses cannot be written.
                 let update = super::surface::update_method(model, b.ty);
                 methods.push(fixed("get", MethodKind::Get));
-                methods.push(fixed(
-                    "update",
-                    MethodKind::Update {
-                        http: update.clone(),
-                    },
-                ));
-                methods.push(fixed("delete", MethodKind::Delete));
                 if update == "PUT" {
                     methods.push(fixed("replace", MethodKind::Replace));
+                } else {
+                    methods.push(fixed(
+                        "update",
+                        MethodKind::Update {
+                            http: "PATCH".into(),
+                        },
+                    ));
                 }
+                methods.push(fixed("delete", MethodKind::Delete));
                 let media = model
                     .lineage(b.ty)
                     .iter()
