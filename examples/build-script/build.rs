@@ -12,7 +12,7 @@ fn main() {
         )])
         .overrides(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../specs/overrides.toml"
+            "/../../generator/overrides/graph.toml"
         ))
         .source_label("specs/graph-v1.0.sync.csdl.xml")
         .client(csdl_codegen::ClientInfo {

@@ -53,6 +53,8 @@ pub struct Generator {
     client: Option<emit::ClientInfo>,
     repository: Option<String>,
     reference_dirs: Vec<PathBuf>,
+    graph_fixes: bool,
+    license: Option<String>,
 }
 
 /// What a generation run produced.
@@ -84,6 +86,46 @@ pub struct Selected {
     pub overrides: Vec<String>,
     /// Wall time of each stage so far.
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// A Cargo package name: ASCII letters, digits, `-` and `_`, starting with a letter, at most
+/// 64 characters. The error says what to use instead.
+pub fn check_crate_name(name: &str) -> Result<()> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        return Ok(());
+    }
+    let suggestion: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let suggestion = if suggestion.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        suggestion
+    } else {
+        format!("crate-{suggestion}")
+    };
+    Err(Error::new(
+        ErrorKind::Config,
+        format!(
+            "`{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter (for example `{suggestion}`)"
+        ),
+    )
+    .named(name))
 }
 
 /// The model's warnings with their files: those that start with a position
@@ -168,6 +210,8 @@ impl Generator {
             client: None,
             repository: None,
             reference_dirs: Vec::new(),
+            graph_fixes: true,
+            license: None,
         }
     }
 
@@ -197,7 +241,17 @@ impl Generator {
         self
     }
 
-    /// An override file to apply before selection.
+    /// Whether the generator's built-in fixes of Microsoft Graph's metadata
+    /// (`generator/overrides/graph.toml`: the schema is updated with PUT, the secrets are
+    /// replaced with PUT, ...) apply when the input is Graph metadata (it declares
+    /// `microsoft.graph`). On by default; an [`overrides`](Self::overrides) file applies on
+    /// top.
+    pub fn graph_fixes(mut self, on: bool) -> Self {
+        self.graph_fixes = on;
+        self
+    }
+
+    /// An override file to apply before selection (after the built-in Graph fixes).
     pub fn overrides(mut self, path: impl Into<PathBuf>) -> Self {
         self.overrides = Some(path.into());
         self
@@ -244,14 +298,25 @@ impl Generator {
         let mut model =
             timed(&mut timings, "resolve", || model::resolve_all(&documents)).map_err(in_input)?;
         drop(documents);
-        let overrides = match &self.overrides {
-            Some(path) => timed(&mut timings, "overrides", || {
-                overrides::Overrides::read(path)?
-                    .apply(&mut model)
-                    .map_err(|e| e.in_file(path))
-            })?,
-            None => Vec::new(),
-        };
+        let overrides = timed(&mut timings, "overrides", || -> Result<Vec<String>> {
+            let mut report = Vec::new();
+            if self.graph_fixes && overrides::Overrides::is_graph(&model) {
+                let applied = overrides::Overrides::graph().apply_where_present(&mut model)?;
+                report.extend(
+                    applied
+                        .into_iter()
+                        .map(|l| format!("built-in Graph fix: {l}")),
+                );
+            }
+            if let Some(path) = &self.overrides {
+                report.extend(
+                    overrides::Overrides::read(path)?
+                        .apply(&mut model)
+                        .map_err(|e| e.in_file(path))?,
+                );
+            }
+            Ok(report)
+        })?;
         let selection = timed(&mut timings, "select", || {
             if self.all {
                 Ok(select::select_all(&model))
@@ -271,15 +336,59 @@ impl Generator {
         emit::CrateInfo {
             crate_name: self.crate_name.clone(),
             version: self.version.clone(),
-            source: self
-                .source_label
-                .clone()
-                .unwrap_or_else(|| self.input.display().to_string()),
+            // The file name, not the path: generated files never carry a local path.
+            source: self.source_label.clone().unwrap_or_else(|| {
+                self.input.file_name().map_or_else(
+                    || self.input.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                )
+            }),
             command: self.command.clone(),
             runtime_dependency: self.runtime_dependency.clone(),
             description: String::new(),
             repository: self.repository.clone(),
+            license: self.license.clone(),
         }
+    }
+
+    /// The `license` (an SPDX expression) written into generated manifests; none by
+    /// default.
+    pub fn license(mut self, license: impl Into<String>) -> Self {
+        self.license = Some(license.into());
+        self
+    }
+
+    /// The client settings with defaults filled in: the crate name is the models crate's
+    /// name with `-client`, the models crate the one generated alongside.
+    fn client_info(&self) -> Option<emit::ClientInfo> {
+        self.client.clone().map(|mut c| {
+            if c.crate_name.is_empty() {
+                c.crate_name = format!("{}-client", self.crate_name);
+            }
+            if c.models_crate.is_empty() {
+                c.models_crate = self.crate_name.clone();
+            }
+            c
+        })
+    }
+
+    /// Checks the Cargo package names of the crates to generate.
+    fn check_crate_names(&self) -> Result<()> {
+        check_crate_name(&self.crate_name)?;
+        if let Some(c) = &self.client_info() {
+            check_crate_name(&c.crate_name)?;
+            if c.crate_name == self.crate_name {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "the models and client crates are both named `{}`",
+                        c.crate_name
+                    ),
+                )
+                .named(&c.crate_name));
+            }
+        }
+        Ok(())
     }
 
     /// The `repository` URL written into generated manifests.
@@ -334,6 +443,7 @@ impl Generator {
 
     /// Runs the pipeline in memory.
     pub fn generate(&self) -> Result<Output> {
+        self.check_crate_names()?;
         let Selected {
             model,
             selection,
@@ -344,7 +454,7 @@ impl Generator {
         let info = self.crate_info();
         let (models, client) = timed(&mut timings, "emit", || -> Result<_> {
             let models = emit::models_crate(&plan, &info)?;
-            let client = match &self.client {
+            let client = match &self.client_info() {
                 Some(c) => emit::client_crate(&plan, &info, c)?,
                 None => Vec::new(),
             };

@@ -45,7 +45,7 @@ Examples:
 
   # Everything in the document, with the override file applied:
   csdl-codegen generate --input graph-v1.0.csdl.xml --out all --all \\
-      --overrides specs/overrides.toml
+      --overrides generator/overrides/graph.toml
 
   # Show warnings, the override report and stage timings:
   csdl-codegen generate --verbose --input graph-v1.0.csdl.xml --out models
@@ -72,7 +72,7 @@ Examples:
   csdl-codegen inspect graph-v1.0.csdl.xml --root microsoft.graph.synchronizationJob
 
   # With the override file applied, and its report and the timings on stderr:
-  csdl-codegen inspect -v graph-beta.csdl.xml --overrides specs/overrides.toml
+  csdl-codegen inspect -v graph-beta.csdl.xml --overrides generator/overrides/graph.toml
 
   # Every URL path (the first 500 are listed by default):
   csdl-codegen inspect graph-v1.0.csdl.xml --root 'users/{id}' --max-urls 0 > users.txt
@@ -119,9 +119,13 @@ struct Selecting {
     /// Select every type and operation of the document.
     #[arg(long, conflicts_with = "roots")]
     all: bool,
-    /// Override file (TOML) applied before selection.
+    /// Override file (TOML) applied before selection, after the built-in Graph fixes.
     #[arg(long, value_name = "FILE")]
     overrides: Option<PathBuf>,
+    /// Do not apply the generator's built-in fixes of Microsoft Graph's metadata (applied by
+    /// default when the input declares `microsoft.graph`; `-v` lists them).
+    #[arg(long)]
+    no_graph_fixes: bool,
     /// A folder holding documents the input references (`edmx:Reference`), found by the
     /// reference's file name or as `<namespace>.xml` (repeatable).
     ///
@@ -167,6 +171,14 @@ enum Command {
         /// Cargo package name of the generated crate.
         #[arg(long, default_value = "graph-models")]
         crate_name: String,
+        /// Cargo package name of the client crate (default: the models crate's name with
+        /// `-client`).
+        #[arg(long, value_name = "NAME")]
+        client_crate_name: Option<String>,
+        /// The `license` (SPDX expression) written into the generated manifests; none by
+        /// default.
+        #[arg(long, value_name = "SPDX")]
+        license: Option<String>,
         /// Replace --out and --client-out even when they hold files that csdl-codegen did
         /// not write; those files are deleted.
         #[arg(long, conflicts_with = "check")]
@@ -254,7 +266,8 @@ fn parse_roots(roots: &[String]) -> Vec<Root> {
 fn generator(input: &Path, s: &Selecting) -> Generator {
     let mut g = Generator::new(input)
         .all(s.all)
-        .roots(parse_roots(&s.roots));
+        .roots(parse_roots(&s.roots))
+        .graph_fixes(!s.no_graph_fixes);
     if let Some(o) = &s.overrides {
         g = g.overrides(o);
     }
@@ -317,6 +330,8 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             runtime_path,
             selecting,
             crate_name,
+            client_crate_name,
+            license,
             force,
             check,
         } => {
@@ -340,7 +355,12 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             if !check {
                 write::check_targets(&targets, mode)?;
             }
-            let mut g = generator(&input, &selecting).crate_name(&crate_name);
+            let mut g = generator(&input, &selecting)
+                .crate_name(&crate_name)
+                .command(regenerate_command());
+            if let Some(license) = &license {
+                g = g.license(license);
+            }
             // The runtime dependency: by version, or by path relative to each crate.
             let runtime_dep = |crate_dir: &Path, features: &str| match &runtime_path {
                 Some(p) => format!(
@@ -354,9 +374,8 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             };
             g = g.runtime_dependency(runtime_dep(&out, ", default-features = false"));
             if let Some(client_dir) = &client_out {
-                let client_name = client_dir
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
+                let client_name = client_crate_name
+                    .clone()
                     .unwrap_or_else(|| format!("{crate_name}-client"));
                 g = g.client(csdl_codegen::ClientInfo {
                     crate_name: client_name,
@@ -372,6 +391,13 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             }
             let output = g.generate()?;
             let mut timings = output.timings.clone();
+            if runtime_path.is_none() && !check && verbosity != Verbosity::Quiet {
+                eprintln!(
+                    "note: the generated crates depend on graph-odata-runtime {} from crates.io; \
+                     until it is published there, pass --runtime-path <checkout>/runtime",
+                    env!("CARGO_PKG_VERSION")
+                );
+            }
             if check {
                 let mut stale = write::diff_tree(&out, &output.models);
                 if let Some(client_dir) = &client_out {
@@ -466,6 +492,44 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The command line that regenerates the output, for the headers of generated files: the
+/// arguments as given (without flags that do not change the output), with absolute paths
+/// made relative to the current directory (or
+/// shortened to their file name), so no local path ends up in the files.
+fn regenerate_command() -> String {
+    let cwd = std::env::current_dir().ok();
+    let mut parts = vec!["csdl-codegen".to_string()];
+    for arg in std::env::args().skip(1) {
+        // Flags that do not change the output are not part of it: `--check` must compare
+        // equal with what a plain run wrote.
+        if matches!(
+            arg.as_str(),
+            "--check" | "--force" | "-q" | "--quiet" | "-v" | "--verbose"
+        ) {
+            continue;
+        }
+        let path = Path::new(&arg);
+        let shown = if path.is_absolute() {
+            cwd.as_deref()
+                .and_then(|c| path.strip_prefix(c).ok())
+                .map(|p| p.display().to_string())
+                .or_else(|| path.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or(arg)
+        } else {
+            arg
+        };
+        let quoted = if shown.is_empty()
+            || shown.contains(|c: char| c.is_whitespace() || "'\"$`\\{}*?".contains(c))
+        {
+            format!("'{}'", shown.replace('\'', "'\\''"))
+        } else {
+            shown
+        };
+        parts.push(quoted);
+    }
+    parts.join(" ")
 }
 
 /// `a`, `a and b` for messages.

@@ -73,7 +73,25 @@ pub struct UpdateMethod {
     pub reason: String,
 }
 
+/// The known fixes of Microsoft Graph's metadata, shipped with the generator and applied by
+/// default to Graph metadata (see [`Overrides::graph`]).
+const GRAPH_FIXES: &str = include_str!("../overrides/graph.toml");
+
 impl Overrides {
+    /// The built-in fixes for Microsoft Graph metadata.
+    pub fn graph() -> Overrides {
+        // The file is part of the generator and parsed by a test; it cannot fail here.
+        Overrides::parse(GRAPH_FIXES).unwrap_or_default()
+    }
+
+    /// Whether `model` is Microsoft Graph metadata (it declares `microsoft.graph`).
+    pub fn is_graph(model: &Model) -> bool {
+        model
+            .namespaces
+            .iter()
+            .any(|(ns, _)| ns == "microsoft.graph")
+    }
+
     /// Reads an override file.
     pub fn read(path: &Path) -> Result<Overrides> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
@@ -99,9 +117,36 @@ impl Overrides {
     }
 
     /// Applies the overrides to `model`; returns one line per entry saying what happened.
+    /// An entry whose target is not in the model is an error.
     pub fn apply(&self, model: &mut Model) -> Result<Vec<String>> {
+        self.apply_with(model, false)
+    }
+
+    /// Applies the overrides whose targets the model has and skips (and reports) the
+    /// others: for built-in fixes applied to any subset of a metadata file.
+    pub fn apply_where_present(&self, model: &mut Model) -> Result<Vec<String>> {
+        self.apply_with(model, true)
+    }
+
+    fn apply_with(&self, model: &mut Model, skip_missing: bool) -> Result<Vec<String>> {
         let mut report = Vec::new();
+        let present = |model: &Model, name: &str| {
+            let inner = name
+                .strip_prefix("Collection(")
+                .and_then(|t| t.strip_suffix(')'))
+                .unwrap_or(name);
+            model
+                .find_type(inner.split('/').next().unwrap_or(inner))
+                .is_some()
+        };
         for add in &self.add_entity_type {
+            if skip_missing && add.base.as_deref().is_some_and(|b| !present(model, b)) {
+                report.push(format!(
+                    "add_entity_type {}: base type not in this metadata, skipped",
+                    add.name
+                ));
+                continue;
+            }
             if model.find_type(&add.name).is_some() {
                 report.push(format!(
                     "add_entity_type {}: already defined, skipped",
@@ -143,6 +188,13 @@ impl Overrides {
             ));
         }
         for add in &self.add_navigation {
+            if skip_missing && !(present(model, &add.owner) && present(model, &add.type_name)) {
+                report.push(format!(
+                    "add_navigation {}/{}: not in this metadata, skipped",
+                    add.owner, add.name
+                ));
+                continue;
+            }
             let owner = entity(model, &add.owner)?;
             if model
                 .all_navigations(owner)
@@ -184,6 +236,13 @@ impl Overrides {
             ));
         }
         for u in &self.update_method {
+            if skip_missing && !present(model, &u.target) {
+                report.push(format!(
+                    "update_method {}: not in this metadata, skipped",
+                    u.target
+                ));
+                continue;
+            }
             let method = u.method.to_uppercase();
             if method != "PUT" && method != "PATCH" {
                 return Err(config(

@@ -137,9 +137,14 @@ pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
         match root {
             Root::Type(name) => {
                 let id = find_type(model, name).ok_or_else(|| {
+                    let names: Vec<String> =
+                        model.types.iter().map(|t| t.qualified_name()).collect();
                     Error::new(
                         ErrorKind::Config,
-                        format!("root type `{name}` is not defined"),
+                        format!(
+                            "root type `{name}` is not defined{}",
+                            did_you_mean(name, names.iter().map(String::as_str))
+                        ),
                     )
                     .named(name)
                 })?;
@@ -202,9 +207,9 @@ fn find_type(model: &Model, name: &str) -> Option<TypeId> {
 
 fn resolve_path(model: &Model, path: &str) -> Result<PathRoot> {
     let config = |msg: String| Error::new(ErrorKind::Config, msg).named(path);
-    let mut segments = path
-        .split('/')
-        .filter(|s| !(s.is_empty() || s.starts_with('{') && s.ends_with('}')));
+    let raw: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let is_key = |s: &str| s.starts_with('{') && s.ends_with('}');
+    let mut segments = raw.iter().copied().filter(|s| !is_key(s));
     let first = segments
         .next()
         .ok_or_else(|| config(format!("root path `{path}` is empty")))?;
@@ -225,10 +230,20 @@ fn resolve_path(model: &Model, path: &str) -> Result<PathRoot> {
                 })
         })
         .ok_or_else(|| {
+            let names: Vec<&str> = model
+                .containers
+                .iter()
+                .flat_map(|c| c.entity_sets.iter().chain(&c.singletons))
+                .map(|s| s.name.as_str())
+                .collect();
             config(format!(
-                "root path `{path}`: `{first}` is not an entity set or singleton"
+                "root path `{path}`: `{first}` is not an entity set or singleton{}",
+                did_you_mean(first, names.iter().copied())
             ))
         })?;
+    // After a collection (an entity set, a collection-valued navigation) a navigation
+    // needs the key of one item first: `servicePrincipals/{id}/synchronization`.
+    check_keys(model, path, &raw, set_type, !singleton)?;
     let mut root = PathRoot {
         container,
         set: first.to_string(),
@@ -244,9 +259,11 @@ fn resolve_path(model: &Model, path: &str) -> Result<PathRoot> {
             .find(|(_, n)| n.name == seg)
             .map(|(owner, n)| (owner, n.ty.clone()))
             .ok_or_else(|| {
+                let navs = model.all_navigations(current);
                 config(format!(
-                    "root path `{path}`: `{}` has no navigation property `{seg}`",
-                    model.ty(current).qualified_name()
+                    "root path `{path}`: `{}` has no navigation property `{seg}`{}",
+                    model.ty(current).qualified_name(),
+                    did_you_mean(seg, navs.iter().map(|(_, n)| n.name.as_str()))
                 ))
             })?;
         let (owner, ty) = nav;
@@ -264,4 +281,81 @@ fn resolve_path(model: &Model, path: &str) -> Result<PathRoot> {
         current = target;
     }
     Ok(root)
+}
+
+/// Every navigation after a collection segment must follow a key segment (`{id}`), and a
+/// key segment must follow a collection.
+fn check_keys(
+    model: &Model,
+    path: &str,
+    raw: &[&str],
+    set_type: TypeId,
+    set_is_collection: bool,
+) -> Result<()> {
+    let config = |msg: String| Error::new(ErrorKind::Config, msg).named(path);
+    let mut collection = set_is_collection;
+    let mut current = set_type;
+    let mut previous = raw.first().copied().unwrap_or_default();
+    for seg in raw.iter().skip(1) {
+        if seg.starts_with('{') && seg.ends_with('}') {
+            if !collection {
+                return Err(config(format!(
+                    "root path `{path}`: `{previous}` is a single entity, so it takes no key `{seg}`"
+                )));
+            }
+            collection = false;
+            continue;
+        }
+        if collection {
+            return Err(config(format!(
+                "root path `{path}`: `{previous}` is a collection; name one item with a key before `{seg}` (`{previous}/{{id}}/{seg}`)"
+            )));
+        }
+        let Some((_, nav)) = model
+            .all_navigations(current)
+            .into_iter()
+            .find(|(_, n)| n.name == *seg)
+        else {
+            // Reported by the caller, with suggestions.
+            return Ok(());
+        };
+        let Some(target) = nav.ty.type_id() else {
+            return Ok(());
+        };
+        collection = nav.ty.collection;
+        current = target;
+        previous = seg;
+    }
+    Ok(())
+}
+
+/// `; did you mean `x`?` for the candidate closest to `wanted` (edit distance, ignoring
+/// case), when one is close enough; empty otherwise.
+fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let wanted_lower = wanted.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .map(|c| (edit_distance(&wanted_lower, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }

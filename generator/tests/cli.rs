@@ -273,7 +273,9 @@ fn quiet_prints_nothing() {
 #[test]
 fn default_prints_one_summary_line() {
     let (dir, r) = generate(None);
-    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    // The summary, and the hint about the runtime dependency (no --runtime-path given).
+    assert_eq!(r.stderr.lines().count(), 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--runtime-path"), "{}", r.stderr);
     insta::assert_snapshot!("generate_default", redact(&r.stderr, dir.path()));
 }
 
@@ -426,7 +428,12 @@ fn inspect_synchronization() {
             "specs/graph-beta.sync.csdl.xml",
         ),
     ] {
-        let r = run(cli().args(["inspect", input, "--overrides", "specs/overrides.toml"]));
+        let r = run(cli().args([
+            "inspect",
+            input,
+            "--overrides",
+            "generator/overrides/graph.toml",
+        ]));
         assert_eq!(r.code, Some(0), "{}", r.stderr);
         assert_eq!(r.stderr, "");
         insta::assert_snapshot!(name, r.stdout);
@@ -489,7 +496,7 @@ fn inspect_urls_match_the_client_emitter() {
         "specs/graph-beta.sync.csdl.xml",
     ] {
         let input = root.join(input);
-        let overrides_file = root.join("specs/overrides.toml");
+        let overrides_file = root.join("generator/overrides/graph.toml");
         let output = Generator::new(&input)
             .overrides(&overrides_file)
             .client(ClientInfo {
@@ -565,7 +572,7 @@ fn cli_writes_what_the_generator_writes() {
     let root = workspace_root();
     let dir = tempfile::tempdir().unwrap();
     let input = root.join("specs/graph-beta.sync.csdl.xml");
-    let overrides_file = root.join("specs/overrides.toml");
+    let overrides_file = root.join("generator/overrides/graph.toml");
     for verbosity in ["-q", "-v"] {
         let cli_out = dir.path().join(format!("cli{verbosity}"));
         let r = run(cli()
@@ -593,8 +600,32 @@ fn cli_writes_what_the_generator_writes() {
             cli_tree.keys().collect::<Vec<_>>(),
             lib_tree.keys().collect::<Vec<_>>()
         );
+        // The same files, but for the regeneration command in headers: the CLI records the
+        // command line it ran.
+        let without_command = |text: &str| {
+            text.lines()
+                .filter(|l| !(l.contains("Regenerate:") || l.contains("regenerate with")))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         for (path, contents) in &lib_tree {
-            assert!(cli_tree[path] == *contents, "{path} differs");
+            assert!(
+                without_command(&cli_tree[path]) == without_command(contents),
+                "{path} differs"
+            );
         }
+        let manifest = &cli_tree["Cargo.toml"];
+        assert!(
+            manifest.contains("# Regenerate: csdl-codegen"),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("--input specs/graph-beta.sync.csdl.xml"),
+            "the command names the input as typed, relative: {manifest}"
+        );
+        assert!(
+            !manifest.contains(&dir.path().display().to_string()),
+            "{manifest}"
+        );
     }
 }

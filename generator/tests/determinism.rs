@@ -14,7 +14,7 @@ fn input() -> PathBuf {
 }
 
 fn overrides() -> PathBuf {
-    workspace_root().join("specs/overrides.toml")
+    workspace_root().join("generator/overrides/graph.toml")
 }
 
 /// The generator as the CLI configures it for `generate --input I --overrides O
@@ -90,8 +90,20 @@ fn two_processes_with_different_environments() {
         tree_a.keys().collect::<Vec<_>>(),
         tree_b.keys().collect::<Vec<_>>()
     );
+    // Byte-identical but for the recorded command line, which names the output directory
+    // and the input as each process was given them.
+    let without_command = |bytes: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .filter(|l| !(l.contains("Regenerate:") || l.contains("regenerate with")))
+            .map(str::to_string)
+            .collect()
+    };
     for (path, bytes) in &tree_a {
-        assert!(bytes == &tree_b[path], "{path} differs between processes");
+        assert!(
+            without_command(bytes) == without_command(&tree_b[path]),
+            "{path} differs between processes"
+        );
     }
     // Same report, apart from the output directory.
     assert_eq!(
@@ -100,7 +112,17 @@ fn two_processes_with_different_environments() {
     );
     // And the library, configured as the CLI is, agrees with both.
     let output = generator().generate().unwrap();
-    assert!(as_tree(&output.models) == tree_a, "library and CLI differ");
+    let library = as_tree(&output.models);
+    assert_eq!(
+        library.keys().collect::<Vec<_>>(),
+        tree_a.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &library {
+        assert!(
+            without_command(bytes) == without_command(&tree_a[path]),
+            "library and CLI differ in {path}"
+        );
+    }
 }
 
 #[test]

@@ -9,17 +9,78 @@ use support::workspace_root;
 
 const V1: &str = "specs/graph-v1.0.sync.csdl.xml";
 const BETA: &str = "specs/graph-beta.sync.csdl.xml";
-const OVERRIDES: &str = "specs/overrides.toml";
+const OVERRIDES: &str = "generator/overrides/graph.toml";
 
 fn generate(input: &str, with_overrides: bool) -> Output {
     let root = workspace_root();
     let mut g = Generator::new(root.join(input))
         .roots(Root::synchronization())
         .source_label(input);
+    // The fixes apply by default to Graph metadata; without them, the metadata as it is.
+    g = g.graph_fixes(false);
     if with_overrides {
         g = g.overrides(root.join(OVERRIDES));
     }
     g.generate().unwrap()
+}
+
+#[test]
+fn graph_fixes_are_built_in_and_apply_by_default() {
+    let root = workspace_root();
+    let client = |g: Generator| {
+        let output = g
+            .client(csdl_codegen::ClientInfo {
+                crate_name: "c".into(),
+                models_crate: "m".into(),
+                models_dependency: "m = \"0\"".into(),
+                runtime_dependency: "graph-odata-runtime = \"0\"".into(),
+                base_url: "https://graph.microsoft.com/v1.0".into(),
+                ..Default::default()
+            })
+            .generate()
+            .unwrap();
+        let builders = output
+            .client
+            .iter()
+            .find(|f| f.path == "src/builders.rs")
+            .unwrap()
+            .contents
+            .clone();
+        (builders, output.overrides)
+    };
+    // The beta input lacks the schema's PUT: by default the fix is applied and reported.
+    let (builders, report) = client(Generator::new(root.join(BETA)));
+    let schema = builders
+        .split("impl SynchronizationSchemaRequestBuilder {")
+        .nth(1)
+        .unwrap();
+    let schema = &schema[..schema.find("\n}\n").unwrap()];
+    assert!(schema.contains("pub fn replace("), "{schema}");
+    assert!(!schema.contains("pub fn update("), "{schema}");
+    assert!(
+        report.iter().any(|l| l.starts_with(
+            "built-in Graph fix: update_method microsoft.graph.synchronizationSchema"
+        )),
+        "{report:?}"
+    );
+    // Turned off: the metadata as it is (PATCH).
+    let (builders, report) = client(Generator::new(root.join(BETA)).graph_fixes(false));
+    let schema = builders
+        .split("impl SynchronizationSchemaRequestBuilder {")
+        .nth(1)
+        .unwrap();
+    assert!(schema[..schema.find("\n}\n").unwrap()].contains("pub fn update("));
+    assert!(report.is_empty(), "{report:?}");
+    // Not Graph: nothing applies.
+    let (_, report) =
+        client(Generator::new(root.join("tests/fixtures/service.csdl.xml")).all(true));
+    assert!(report.is_empty(), "{report:?}");
+    // The built-in file parses, and entries whose targets a subset lacks are skipped.
+    let fixes = Overrides::graph();
+    assert!(!fixes.update_method.is_empty());
+    let mut identity = model("specs/graph-v1.0.identity-protection.csdl.xml");
+    let report = fixes.apply_where_present(&mut identity).unwrap();
+    assert!(report.iter().any(|l| l.contains("skipped")), "{report:?}");
 }
 
 fn file<'o>(output: &'o Output, path: &str) -> &'o str {

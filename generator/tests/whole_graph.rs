@@ -19,7 +19,7 @@ fn generate(input: &Path) -> (Vec<OutputFile>, Vec<OutputFile>, Vec<String>) {
     let root = workspace_root();
     let output = Generator::new(input)
         .roots(Root::synchronization())
-        .overrides(root.join("specs/overrides.toml"))
+        .overrides(root.join("generator/overrides/graph.toml"))
         .crate_name("graph-synchronization-models")
         .source_label("graph.csdl.xml")
         .command("cargo xtask codegen")

@@ -39,6 +39,8 @@ pub struct CrateInfo {
     pub description: String,
     /// `repository` of the generated manifests.
     pub repository: Option<String>,
+    /// `license` of the generated manifests (none unless given: the crates are the user's).
+    pub license: Option<String>,
 }
 
 /// An identifier, raw when it is a keyword. Names come from the plan and are valid; as a

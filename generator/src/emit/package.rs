@@ -55,9 +55,11 @@ impl Manifest<'_> {
             "edition = \"2021\"".to_string(),
             "rust-version = \"1.85\"".to_string(),
             format!("description = {}", toml_str(&self.description)),
-            "license = \"MIT\"".to_string(),
             "readme = \"README.md\"".to_string(),
         ];
+        if let Some(license) = &self.info.license {
+            lines.push(format!("license = {}", toml_str(license)));
+        }
         if let Some(repo) = &self.info.repository {
             lines.push(format!("repository = {}", toml_str(repo)));
         }

@@ -78,3 +78,19 @@ pub fn previous_tree(out: &Path) -> BTreeMap<String, Vec<u8>> {
         ],
     )
 }
+
+/// `tree` without the lines that record the regeneration command (the CLI writes the command
+/// line it ran, which names its output directory), for comparing outputs of runs that were
+/// given different paths.
+pub fn without_command(tree: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    tree.iter()
+        .map(|(path, bytes)| {
+            let text = String::from_utf8_lossy(bytes);
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| !(l.contains("Regenerate:") || l.contains("regenerate with")))
+                .collect();
+            (path.clone(), kept.join("\n").into_bytes())
+        })
+        .collect()
+}
