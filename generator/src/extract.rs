@@ -1,8 +1,8 @@
 //! Writes a pinned subset of a CSDL document: what the roots reach, and nothing else.
 //!
 //! The subset keeps every selected type and operation whole, the entity types a path root
-//! passes through trimmed to their key, alternate keys and the navigation properties of the
-//! path, the container's entity sets and singletons that roots start from, and the
+//! starts from or passes through (selected shallowly) trimmed to their structural
+//! properties, key, alternate keys and the navigation properties of the path, the container's entity sets and singletons that roots start from, and the
 //! annotation blocks that target kept elements. Prose is dropped: `Core.Description`,
 //! `Core.LongDescription` and the `Description` of revision records.
 
@@ -172,7 +172,12 @@ pub fn extract_file(input: &Path, output: &Path, roots: &[crate::Root]) -> Resul
 fn plan_keep(model: &Model, selection: &Selection) -> Keep {
     let name = |id: TypeId| model.ty(id).qualified_name();
     let mut keep = Keep {
-        whole: selection.types.iter().map(|&id| name(id)).collect(),
+        whole: selection
+            .types
+            .iter()
+            .filter(|&&id| selection.is_deep(id))
+            .map(|&id| name(id))
+            .collect(),
         trimmed: BTreeMap::new(),
         operations: BTreeSet::new(),
         sets: BTreeSet::new(),
@@ -219,6 +224,15 @@ fn plan_keep(model: &Model, selection: &Selection) -> Keep {
         for step in &path.steps {
             trim(step.owner, vec![step.name.clone()]);
             trim(step.target, Vec::new());
+        }
+    }
+    // Shallowly selected types keep their structural properties (not their navigations).
+    for &id in &selection.shallow {
+        if let Some(s) = model.ty(id).structured() {
+            keep.trimmed
+                .entry(name(id))
+                .or_default()
+                .extend(s.properties.iter().map(|p| p.name.clone()));
         }
     }
     keep

@@ -310,7 +310,7 @@ pub fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
             });
         };
         match &b.kind {
-            BuilderKind::Item if b.full => {
+            BuilderKind::Item if b.typed => {
                 add(
                     t.clone(),
                     &format!("GET {} DELETE", update_method(model, b.ty)),
@@ -329,7 +329,7 @@ pub fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
                 }
             }
             BuilderKind::Item => add(t.clone(), "-", format!("{name} (navigation only)")),
-            BuilderKind::Collection if b.full => {
+            BuilderKind::Collection if b.typed => {
                 add(t.clone(), "GET POST", format!("collection of {name}"))
             }
             BuilderKind::Collection => add(

@@ -89,6 +89,19 @@ pub struct Selection {
     pub paths: Vec<PathRoot>,
     /// Whether everything was selected (`--all`).
     pub all: bool,
+    /// Types selected *shallowly*: the entity types a path root starts from or passes
+    /// through (and their base types), with their structural properties, so a client can
+    /// `list` and `get` them (`servicePrincipals?$filter=appId eq '...'`), but without
+    /// their navigations and bound operations, so the selection stays lean. A type that is
+    /// also reached the ordinary way is not shallow.
+    pub shallow: BTreeSet<TypeId>,
+}
+
+impl Selection {
+    /// Whether `ty` is selected with its navigations and operations.
+    pub fn is_deep(&self, ty: TypeId) -> bool {
+        self.types.contains(&ty) && !self.shallow.contains(&ty)
+    }
 }
 
 /// Selects everything the main document declares, and what of referenced documents it
@@ -158,6 +171,31 @@ pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
         }
     }
     close(model, &mut sel, pending);
+    // The entity types a path starts from or passes through, shallowly.
+    let mut passed: Vec<TypeId> = Vec::new();
+    for p in &sel.paths {
+        passed.push(p.set_type);
+        passed.extend(p.steps.iter().map(|s| s.target));
+    }
+    for ty in passed {
+        for t in model.lineage(ty) {
+            if !sel.types.contains(&t) {
+                sel.shallow.insert(t);
+            }
+        }
+    }
+    let shallow: Vec<TypeId> = sel.shallow.iter().copied().collect();
+    sel.types.extend(shallow.iter().copied());
+    // Their structural property types, the ordinary way (complex and enum types have no
+    // navigations to follow).
+    let mut pending: Vec<TypeId> = Vec::new();
+    for t in shallow {
+        if let Some(s) = model.ty(t).structured() {
+            pending.extend(s.properties.iter().filter_map(|p| p.ty.type_id()));
+        }
+    }
+    pending.retain(|t| !sel.types.contains(t));
+    close(model, &mut sel, pending);
     Ok(sel)
 }
 
@@ -182,7 +220,7 @@ fn close(model: &Model, sel: &mut Selection, mut pending: Vec<TypeId>) {
             let Some(binding) = op.binding.as_ref().and_then(TypeRef::type_id) else {
                 continue;
             };
-            if sel.types.contains(&binding) && sel.operations.insert(OperationId(i)) {
+            if sel.is_deep(binding) && sel.operations.insert(OperationId(i)) {
                 pending.extend(op.parameters.iter().filter_map(|p| p.ty.type_id()));
                 pending.extend(op.return_type.iter().filter_map(|r| r.ty.type_id()));
             }

@@ -760,11 +760,21 @@ fn selection_from_path_roots() {
         }]
     );
     assert_eq!(p.target(), id(&m, "microsoft.graph.b"));
-    // Only the end of the path joins the closure.
+    // The end of the path joins the closure; the set's type is selected shallowly (its
+    // properties, not its navigations or operations).
     assert_eq!(
         qualified(&m, &sel.types),
-        ["microsoft.graph.entity", "microsoft.graph.b"]
+        [
+            "microsoft.graph.entity",
+            "microsoft.graph.a",
+            "microsoft.graph.b",
+            "microsoft.graph.c",
+            "microsoft.graph.color"
+        ]
     );
+    assert_eq!(qualified(&m, &sel.shallow), ["microsoft.graph.a"]);
+    assert!(sel.is_deep(id(&m, "microsoft.graph.b")));
+    assert!(!sel.is_deep(id(&m, "microsoft.graph.a")));
 
     // A singleton, a leading slash, an inherited navigation property.
     let sel = selected(

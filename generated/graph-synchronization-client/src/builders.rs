@@ -93,6 +93,28 @@ pub struct ApplicationCollectionRequestBuilder {
 }
 
 impl ApplicationCollectionRequestBuilder {
+    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    ///
+    /// HTTP: `GET /applications`
+    pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Application>> {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /applications/$count`
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Creates an entity in the collection and returns it as created.
+    ///
+    /// HTTP: `POST /applications`
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::Application,
+    ) -> Request<models::microsoft_graph::Application> {
+        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
+            .json_body(body)
+    }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
@@ -131,6 +153,24 @@ pub struct ApplicationRequestBuilder {
 }
 
 impl ApplicationRequestBuilder {
+    /// Reads the entity (`$select` and `$expand` take the field enum).
+    ///
+    /// HTTP: `GET /applications/{id}`
+    pub fn get(&self) -> Request<models::microsoft_graph::Application> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /applications/{id}`
+    pub fn update(&self, body: &models::microsoft_graph::Application) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /applications/{id}`
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/synchronization`
@@ -275,6 +315,30 @@ pub struct ServicePrincipalCollectionRequestBuilder {
 }
 
 impl ServicePrincipalCollectionRequestBuilder {
+    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    ///
+    /// HTTP: `GET /servicePrincipals`
+    pub fn list(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipal>> {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /servicePrincipals/$count`
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Creates an entity in the collection and returns it as created.
+    ///
+    /// HTTP: `POST /servicePrincipals`
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::ServicePrincipal,
+    ) -> Request<models::microsoft_graph::ServicePrincipal> {
+        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
+            .json_body(body)
+    }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
@@ -301,6 +365,27 @@ pub struct ServicePrincipalRequestBuilder {
 }
 
 impl ServicePrincipalRequestBuilder {
+    /// Reads the entity (`$select` and `$expand` take the field enum).
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}`
+    pub fn get(&self) -> Request<models::microsoft_graph::ServicePrincipal> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /servicePrincipals/{id}`
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::ServicePrincipal,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /servicePrincipals/{id}`
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
     /// Navigation property `synchronization`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization`

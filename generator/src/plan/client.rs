@@ -388,7 +388,7 @@ fn builder_methods(
     let mut contested = Vec::new();
     match &b.kind {
         BuilderKind::Item => {
-            if b.full {
+            if b.typed {
                 // `update` is PATCH and `replace` is PUT. The metadata (or the override file)
                 // names the one update method the service takes; where that is PUT, there is
                 // no `update`, so a PATCH the service refuses cannot be written.
@@ -435,7 +435,7 @@ fn builder_methods(
             }
         }
         BuilderKind::Collection => {
-            if b.full {
+            if b.typed {
                 methods.push(fixed("list", MethodKind::List));
                 methods.push(fixed("count", MethodKind::Count));
                 methods.push(fixed("create", MethodKind::Create));

@@ -208,7 +208,8 @@ impl<'m> Plan<'m> {
         for &id in &selection.types {
             match &model.ty(id).kind {
                 TypeKind::Entity(_) | TypeKind::Complex(_) => {
-                    fields.insert(id, plan_fields(model, id, &boxed_edges));
+                    let shallow = selection.shallow.contains(&id);
+                    fields.insert(id, plan_fields(model, id, &boxed_edges, shallow));
                 }
                 TypeKind::Enum(e) => {
                     let wire: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
@@ -271,12 +272,14 @@ fn polymorphic_bases(model: &Model, selection: &Selection) -> BTreeMap<TypeId, V
                     .iter()
                     .filter_map(|(_, p)| p.ty.type_id()),
             );
-            referenced.extend(
-                model
-                    .all_navigations(id)
-                    .iter()
-                    .filter_map(|(_, n)| n.ty.type_id()),
-            );
+            if !selection.shallow.contains(&id) {
+                referenced.extend(
+                    model
+                        .all_navigations(id)
+                        .iter()
+                        .filter_map(|(_, n)| n.ty.type_id()),
+                );
+            }
         }
     }
     for &op in &selection.operations {
@@ -311,13 +314,21 @@ fn polymorphic_bases(model: &Model, selection: &Selection) -> BTreeMap<TypeId, V
     out
 }
 
+/// The fields of a struct: its properties and navigations, inherited first. A shallowly
+/// selected type has no navigation fields (their targets are not selected; an expanded
+/// navigation is kept in `additional_properties`).
 fn plan_fields<'m>(
     model: &'m Model,
     id: TypeId,
     boxed_edges: &BTreeSet<(TypeId, TypeId)>,
+    shallow: bool,
 ) -> Vec<FieldPlan<'m>> {
     let props = model.all_properties(id);
-    let navs = model.all_navigations(id);
+    let navs = if shallow {
+        Vec::new()
+    } else {
+        model.all_navigations(id)
+    };
     let wire: Vec<&str> = props
         .iter()
         .map(|(_, p)| p.name.as_str())
@@ -358,16 +369,16 @@ fn by_value_cycles(model: &Model, selection: &Selection) -> BTreeSet<(TypeId, Ty
             continue;
         }
         let targets = edges.entry(id).or_default();
+        let navigations = if selection.shallow.contains(&id) {
+            Vec::new()
+        } else {
+            model.all_navigations(id)
+        };
         let singles = model
             .all_properties(id)
             .into_iter()
             .map(|(_, p)| p.ty.clone())
-            .chain(
-                model
-                    .all_navigations(id)
-                    .into_iter()
-                    .map(|(_, n)| n.ty.clone()),
-            );
+            .chain(navigations.into_iter().map(|(_, n)| n.ty.clone()));
         for ty in singles {
             if let (false, Some(t)) = (ty.collection, ty.type_id()) {
                 if model.ty(t).structured().is_some() && selection.types.contains(&t) {

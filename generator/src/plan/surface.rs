@@ -44,8 +44,12 @@ pub struct Builder {
     pub ty: TypeId,
     /// What it addresses.
     pub kind: BuilderKind,
-    /// Selected types get the full set of requests; others (types a root path only passes
-    /// through) get just the navigation along the path and the key segments.
+    /// Whether the type has a model (it is selected): `get`, `list`, `create`, `update`,
+    /// `delete` are there.
+    pub typed: bool,
+    /// Deeply selected types also get their navigations, operations and casts; others
+    /// (types a root path starts from or passes through) get just the navigation along the
+    /// path.
     pub full: bool,
     /// The first URL template that reaches it (`{id}` for keys).
     pub canonical: String,
@@ -172,8 +176,9 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// Selected with navigations and operations.
     fn selected(&self, ty: TypeId) -> bool {
-        self.selection.types.contains(&ty)
+        self.selection.is_deep(ty)
     }
 
     /// The builder of `(ty, kind)`, created (and queued) the first time it is reached.
@@ -191,6 +196,7 @@ impl<'a> Walk<'a> {
         self.builders.push(Builder {
             ty,
             kind: key.1.clone(),
+            typed: self.selection.types.contains(&ty),
             full: self.selected(ty),
             canonical: template,
             other_parents: 0,
@@ -217,7 +223,8 @@ impl<'a> Walk<'a> {
                 let mut navs: BTreeMap<String, (TypeId, bool)> = BTreeMap::new();
                 if full {
                     for (_, n) in self.model.all_navigations(ty) {
-                        if let Some(t) = n.ty.type_id().filter(|t| self.selected(*t)) {
+                        if let Some(t) = n.ty.type_id().filter(|t| self.selection.types.contains(t))
+                        {
                             navs.insert(n.name.clone(), (t, n.ty.collection));
                         }
                     }

@@ -1239,3 +1239,51 @@ async fn throttled_get_is_retried_with_the_same_client_request_id() {
         requests[1].headers["client-request-id"]
     );
 }
+
+/// The documented start of the provisioning flow: find the service principal by `$filter`,
+/// or by its `appId` alternate key, with a lean `$select`.
+#[tokio::test]
+async fn the_service_principal_is_found_by_filter_and_by_app_id() {
+    let (server, graph) = setup().await;
+    let app_id = "00000003-0000-0000-c000-000000000000";
+    let sp = json!({"id": "sp-1", "appId": app_id, "displayName": "Box"});
+    given("GET", &format!("/{VERSION}/servicePrincipals"))
+        .and(query_param(
+            "$filter",
+            format!("appId eq '{app_id}'").as_str(),
+        ))
+        .and(query_param("$select", "id,appId,displayName"))
+        .respond_with(ok_json(json!({"value": [sp.clone()]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    given(
+        "GET",
+        &format!("/{VERSION}/servicePrincipals(appId='{app_id}')"),
+    )
+    .and(query_param("$select", "id,appId,displayName"))
+    .respond_with(ok_json(sp))
+    .expect(1)
+    .mount(&server)
+    .await;
+    use models::ServicePrincipalField as F;
+    let page = graph
+        .service_principals()
+        .list()
+        .filter(format!("appId eq '{app_id}'"))
+        .select([F::Id, F::AppId, F::DisplayName])
+        .await
+        .unwrap();
+    let found = &page.value[0];
+    assert_eq!(found.id.as_deref(), Some("sp-1"));
+    assert_eq!(found.display_name.as_deref(), Some("Box"));
+    let by_key = graph
+        .service_principals()
+        .by_app_id(app_id)
+        .get()
+        .select([F::Id, F::AppId, F::DisplayName])
+        .await
+        .unwrap();
+    assert_eq!(by_key.app_id.as_deref(), Some(app_id));
+    server.verify().await;
+}

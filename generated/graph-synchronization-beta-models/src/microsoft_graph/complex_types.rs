@@ -8,6 +8,616 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+/// CSDL complex type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dictionary {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Dictionary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Dictionary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.Dictionary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Dictionary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Dictionary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+/// CSDL complex type `microsoft.graph.addIn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddIn {
+    /// Property `id`: `Edm.Guid`.
+    pub id: Option<edm::Guid>,
+    /// Property `properties`: `Collection(microsoft.graph.keyValue)`, not nullable.
+    pub properties: Option<Vec<KeyValue>>,
+    /// Property `type`: `Edm.String`, not nullable.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AddIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl AddIn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.addIn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("id", self.id.as_ref())?;
+        object.field("properties", self.properties.as_ref())?;
+        object.field("type", self.r#type.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AddIn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "properties" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "properties",
+                    &mut self.properties,
+                    &mut self.additional_properties,
+                )?
+            }
+            "type" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "type",
+                    &mut self.r#type,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl AddIn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: AddInField) -> &mut Self {
+        match field {
+            AddInField::Id => self.id = None,
+            AddInField::Properties => self.properties = None,
+            AddInField::Type => self.r#type = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`AddIn`] by wire name: for `$select`, `$expand`, `$orderby` and [`AddIn::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AddInField {
+    /// `id`
+    Id,
+    /// `properties`
+    Properties,
+    /// `type`
+    Type,
+}
+
+impl AddInField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::Id, Self::Properties, Self::Type];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Properties => "properties",
+            Self::Type => "type",
+        }
+    }
+}
+
+impl AsRef<str> for AddInField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for AddInField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.apiApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiApplication {
+    /// Property `acceptMappedClaims`: `Edm.Boolean`.
+    pub accept_mapped_claims: Option<bool>,
+    /// Property `knownClientApplications`: `Collection(Edm.Guid)`.
+    pub known_client_applications: Option<Vec<edm::Guid>>,
+    /// Property `oauth2PermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
+    pub oauth2_permission_scopes: Option<Vec<PermissionScope>>,
+    /// Property `preAuthorizedApplications`: `Collection(microsoft.graph.preAuthorizedApplication)`.
+    pub pre_authorized_applications: Option<Vec<PreAuthorizedApplication>>,
+    /// Property `requestedAccessTokenVersion`: `Edm.Int32`.
+    pub requested_access_token_version: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApiApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApiApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.apiApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("acceptMappedClaims", self.accept_mapped_claims.as_ref())?;
+        object
+            .field("knownClientApplications", self.known_client_applications.as_ref())?;
+        object.field("oauth2PermissionScopes", self.oauth2_permission_scopes.as_ref())?;
+        object
+            .field(
+                "preAuthorizedApplications",
+                self.pre_authorized_applications.as_ref(),
+            )?;
+        object
+            .field(
+                "requestedAccessTokenVersion",
+                self.requested_access_token_version.as_ref(),
+            )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApiApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "acceptMappedClaims" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "acceptMappedClaims",
+                    &mut self.accept_mapped_claims,
+                    &mut self.additional_properties,
+                )?
+            }
+            "knownClientApplications" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "knownClientApplications",
+                    &mut self.known_client_applications,
+                    &mut self.additional_properties,
+                )?
+            }
+            "oauth2PermissionScopes" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "oauth2PermissionScopes",
+                    &mut self.oauth2_permission_scopes,
+                    &mut self.additional_properties,
+                )?
+            }
+            "preAuthorizedApplications" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "preAuthorizedApplications",
+                    &mut self.pre_authorized_applications,
+                    &mut self.additional_properties,
+                )?
+            }
+            "requestedAccessTokenVersion" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "requestedAccessTokenVersion",
+                    &mut self.requested_access_token_version,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApiApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: ApiApplicationField) -> &mut Self {
+        match field {
+            ApiApplicationField::AcceptMappedClaims => self.accept_mapped_claims = None,
+            ApiApplicationField::KnownClientApplications => {
+                self.known_client_applications = None;
+            }
+            ApiApplicationField::Oauth2PermissionScopes => {
+                self.oauth2_permission_scopes = None;
+            }
+            ApiApplicationField::PreAuthorizedApplications => {
+                self.pre_authorized_applications = None;
+            }
+            ApiApplicationField::RequestedAccessTokenVersion => {
+                self.requested_access_token_version = None;
+            }
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`ApiApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`ApiApplication::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApiApplicationField {
+    /// `acceptMappedClaims`
+    AcceptMappedClaims,
+    /// `knownClientApplications`
+    KnownClientApplications,
+    /// `oauth2PermissionScopes`
+    Oauth2PermissionScopes,
+    /// `preAuthorizedApplications`
+    PreAuthorizedApplications,
+    /// `requestedAccessTokenVersion`
+    RequestedAccessTokenVersion,
+}
+
+impl ApiApplicationField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::AcceptMappedClaims,
+        Self::KnownClientApplications,
+        Self::Oauth2PermissionScopes,
+        Self::PreAuthorizedApplications,
+        Self::RequestedAccessTokenVersion,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AcceptMappedClaims => "acceptMappedClaims",
+            Self::KnownClientApplications => "knownClientApplications",
+            Self::Oauth2PermissionScopes => "oauth2PermissionScopes",
+            Self::PreAuthorizedApplications => "preAuthorizedApplications",
+            Self::RequestedAccessTokenVersion => "requestedAccessTokenVersion",
+        }
+    }
+}
+
+impl AsRef<str> for ApiApplicationField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for ApiApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.appRole`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppRole {
+    /// Property `allowedMemberTypes`: `Collection(Edm.String)`, not nullable.
+    pub allowed_member_types: Option<Vec<String>>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.Guid`, not nullable.
+    pub id: Option<edm::Guid>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `origin`: `Edm.String`.
+    pub origin: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AppRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl AppRole {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appRole";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("allowedMemberTypes", self.allowed_member_types.as_ref())?;
+        object.field("description", self.description.as_ref())?;
+        object.field("displayName", self.display_name.as_ref())?;
+        object.field("id", self.id.as_ref())?;
+        object.field("isEnabled", self.is_enabled.as_ref())?;
+        object.field("origin", self.origin.as_ref())?;
+        object.field("value", self.value.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AppRole {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "allowedMemberTypes" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "allowedMemberTypes",
+                    &mut self.allowed_member_types,
+                    &mut self.additional_properties,
+                )?
+            }
+            "description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "displayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "displayName",
+                    &mut self.display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isEnabled",
+                    &mut self.is_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "origin" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "origin",
+                    &mut self.origin,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl AppRole {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: AppRoleField) -> &mut Self {
+        match field {
+            AppRoleField::AllowedMemberTypes => self.allowed_member_types = None,
+            AppRoleField::Description => self.description = None,
+            AppRoleField::DisplayName => self.display_name = None,
+            AppRoleField::Id => self.id = None,
+            AppRoleField::IsEnabled => self.is_enabled = None,
+            AppRoleField::Origin => self.origin = None,
+            AppRoleField::Value => self.value = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`AppRole`] by wire name: for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppRoleField {
+    /// `allowedMemberTypes`
+    AllowedMemberTypes,
+    /// `description`
+    Description,
+    /// `displayName`
+    DisplayName,
+    /// `id`
+    Id,
+    /// `isEnabled`
+    IsEnabled,
+    /// `origin`
+    Origin,
+    /// `value`
+    Value,
+}
+
+impl AppRoleField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::AllowedMemberTypes,
+        Self::Description,
+        Self::DisplayName,
+        Self::Id,
+        Self::IsEnabled,
+        Self::Origin,
+        Self::Value,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AllowedMemberTypes => "allowedMemberTypes",
+            Self::Description => "description",
+            Self::DisplayName => "displayName",
+            Self::Id => "id",
+            Self::IsEnabled => "isEnabled",
+            Self::Origin => "origin",
+            Self::Value => "value",
+        }
+    }
+}
+
+impl AsRef<str> for AppRoleField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for AppRoleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// CSDL complex type `microsoft.graph.attributeDefinition`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeDefinition {
@@ -986,6 +1596,172 @@ impl std::fmt::Display for AttributeMappingSourceField {
     }
 }
 
+/// CSDL complex type `microsoft.graph.authenticationBehaviors`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthenticationBehaviors {
+    /// Property `blockAzureADGraphAccess`: `Edm.Boolean`.
+    pub block_azure_ad_graph_access: Option<bool>,
+    /// Property `removeUnverifiedEmailClaim`: `Edm.Boolean`.
+    pub remove_unverified_email_claim: Option<bool>,
+    /// Property `requireClientServicePrincipal`: `Edm.Boolean`.
+    pub require_client_service_principal: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AuthenticationBehaviors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl AuthenticationBehaviors {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationBehaviors";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .field(
+                "blockAzureADGraphAccess",
+                self.block_azure_ad_graph_access.as_ref(),
+            )?;
+        object
+            .field(
+                "removeUnverifiedEmailClaim",
+                self.remove_unverified_email_claim.as_ref(),
+            )?;
+        object
+            .field(
+                "requireClientServicePrincipal",
+                self.require_client_service_principal.as_ref(),
+            )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthenticationBehaviors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "blockAzureADGraphAccess" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "blockAzureADGraphAccess",
+                    &mut self.block_azure_ad_graph_access,
+                    &mut self.additional_properties,
+                )?
+            }
+            "removeUnverifiedEmailClaim" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "removeUnverifiedEmailClaim",
+                    &mut self.remove_unverified_email_claim,
+                    &mut self.additional_properties,
+                )?
+            }
+            "requireClientServicePrincipal" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "requireClientServicePrincipal",
+                    &mut self.require_client_service_principal,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl AuthenticationBehaviors {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: AuthenticationBehaviorsField) -> &mut Self {
+        match field {
+            AuthenticationBehaviorsField::BlockAzureAdGraphAccess => {
+                self.block_azure_ad_graph_access = None;
+            }
+            AuthenticationBehaviorsField::RemoveUnverifiedEmailClaim => {
+                self.remove_unverified_email_claim = None;
+            }
+            AuthenticationBehaviorsField::RequireClientServicePrincipal => {
+                self.require_client_service_principal = None;
+            }
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`AuthenticationBehaviors`] by wire name: for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthenticationBehaviorsField {
+    /// `blockAzureADGraphAccess`
+    BlockAzureAdGraphAccess,
+    /// `removeUnverifiedEmailClaim`
+    RemoveUnverifiedEmailClaim,
+    /// `requireClientServicePrincipal`
+    RequireClientServicePrincipal,
+}
+
+impl AuthenticationBehaviorsField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::BlockAzureAdGraphAccess,
+        Self::RemoveUnverifiedEmailClaim,
+        Self::RequireClientServicePrincipal,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::BlockAzureAdGraphAccess => "blockAzureADGraphAccess",
+            Self::RemoveUnverifiedEmailClaim => "removeUnverifiedEmailClaim",
+            Self::RequireClientServicePrincipal => "requireClientServicePrincipal",
+        }
+    }
+}
+
+impl AsRef<str> for AuthenticationBehaviorsField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for AuthenticationBehaviorsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// CSDL complex type `microsoft.graph.containerFilter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerFilter {
@@ -1097,6 +1873,243 @@ impl AsRef<str> for ContainerFilterField {
 impl std::fmt::Display for ContainerFilterField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.corsConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CorsConfiguration {
+    /// Property `allowedHeaders`: `Collection(Edm.String)`.
+    pub allowed_headers: Option<Vec<String>>,
+    /// Property `allowedMethods`: `Collection(Edm.String)`.
+    pub allowed_methods: Option<Vec<String>>,
+    /// Property `allowedOrigins`: `Collection(Edm.String)`.
+    pub allowed_origins: Option<Vec<String>>,
+    /// Property `maxAgeInSeconds`: `Edm.Int32`.
+    pub max_age_in_seconds: Option<i32>,
+    /// Property `resource`: `Edm.String`.
+    pub resource: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CorsConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl CorsConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.corsConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("allowedHeaders", self.allowed_headers.as_ref())?;
+        object.field("allowedMethods", self.allowed_methods.as_ref())?;
+        object.field("allowedOrigins", self.allowed_origins.as_ref())?;
+        object.field("maxAgeInSeconds", self.max_age_in_seconds.as_ref())?;
+        object.field("resource", self.resource.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CorsConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for CorsConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "allowedHeaders" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "allowedHeaders",
+                    &mut self.allowed_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "allowedMethods" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "allowedMethods",
+                    &mut self.allowed_methods,
+                    &mut self.additional_properties,
+                )?
+            }
+            "allowedOrigins" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "allowedOrigins",
+                    &mut self.allowed_origins,
+                    &mut self.additional_properties,
+                )?
+            }
+            "maxAgeInSeconds" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "maxAgeInSeconds",
+                    &mut self.max_age_in_seconds,
+                    &mut self.additional_properties,
+                )?
+            }
+            "resource" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "resource",
+                    &mut self.resource,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl CorsConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: CorsConfigurationField) -> &mut Self {
+        match field {
+            CorsConfigurationField::AllowedHeaders => self.allowed_headers = None,
+            CorsConfigurationField::AllowedMethods => self.allowed_methods = None,
+            CorsConfigurationField::AllowedOrigins => self.allowed_origins = None,
+            CorsConfigurationField::MaxAgeInSeconds => self.max_age_in_seconds = None,
+            CorsConfigurationField::Resource => self.resource = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`CorsConfiguration`] by wire name: for `$select`, `$expand`, `$orderby` and [`CorsConfiguration::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CorsConfigurationField {
+    /// `allowedHeaders`
+    AllowedHeaders,
+    /// `allowedMethods`
+    AllowedMethods,
+    /// `allowedOrigins`
+    AllowedOrigins,
+    /// `maxAgeInSeconds`
+    MaxAgeInSeconds,
+    /// `resource`
+    Resource,
+}
+
+impl CorsConfigurationField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::AllowedHeaders,
+        Self::AllowedMethods,
+        Self::AllowedOrigins,
+        Self::MaxAgeInSeconds,
+        Self::Resource,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AllowedHeaders => "allowedHeaders",
+            Self::AllowedMethods => "allowedMethods",
+            Self::AllowedOrigins => "allowedOrigins",
+            Self::MaxAgeInSeconds => "maxAgeInSeconds",
+            Self::Resource => "resource",
+        }
+    }
+}
+
+impl AsRef<str> for CorsConfigurationField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for CorsConfigurationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.customSecurityAttributeValue`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomSecurityAttributeValue {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CustomSecurityAttributeValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl CustomSecurityAttributeValue {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeValue";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
@@ -1882,6 +2895,890 @@ impl std::fmt::Display for GroupFilterField {
     }
 }
 
+/// CSDL complex type `microsoft.graph.implicitGrantSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImplicitGrantSettings {
+    /// Property `enableAccessTokenIssuance`: `Edm.Boolean`.
+    pub enable_access_token_issuance: Option<bool>,
+    /// Property `enableIdTokenIssuance`: `Edm.Boolean`.
+    pub enable_id_token_issuance: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ImplicitGrantSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ImplicitGrantSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.implicitGrantSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .field(
+                "enableAccessTokenIssuance",
+                self.enable_access_token_issuance.as_ref(),
+            )?;
+        object.field("enableIdTokenIssuance", self.enable_id_token_issuance.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImplicitGrantSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "enableAccessTokenIssuance" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "enableAccessTokenIssuance",
+                    &mut self.enable_access_token_issuance,
+                    &mut self.additional_properties,
+                )?
+            }
+            "enableIdTokenIssuance" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "enableIdTokenIssuance",
+                    &mut self.enable_id_token_issuance,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ImplicitGrantSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: ImplicitGrantSettingsField) -> &mut Self {
+        match field {
+            ImplicitGrantSettingsField::EnableAccessTokenIssuance => {
+                self.enable_access_token_issuance = None;
+            }
+            ImplicitGrantSettingsField::EnableIdTokenIssuance => {
+                self.enable_id_token_issuance = None;
+            }
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`ImplicitGrantSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ImplicitGrantSettingsField {
+    /// `enableAccessTokenIssuance`
+    EnableAccessTokenIssuance,
+    /// `enableIdTokenIssuance`
+    EnableIdTokenIssuance,
+}
+
+impl ImplicitGrantSettingsField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::EnableAccessTokenIssuance,
+        Self::EnableIdTokenIssuance,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::EnableAccessTokenIssuance => "enableAccessTokenIssuance",
+            Self::EnableIdTokenIssuance => "enableIdTokenIssuance",
+        }
+    }
+}
+
+impl AsRef<str> for ImplicitGrantSettingsField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for ImplicitGrantSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.informationalUrl`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InformationalUrl {
+    /// Property `logoUrl`: `Edm.String`.
+    pub logo_url: Option<String>,
+    /// Property `marketingUrl`: `Edm.String`.
+    pub marketing_url: Option<String>,
+    /// Property `privacyStatementUrl`: `Edm.String`.
+    pub privacy_statement_url: Option<String>,
+    /// Property `supportUrl`: `Edm.String`.
+    pub support_url: Option<String>,
+    /// Property `termsOfServiceUrl`: `Edm.String`.
+    pub terms_of_service_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for InformationalUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl InformationalUrl {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationalUrl";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("logoUrl", self.logo_url.as_ref())?;
+        object.field("marketingUrl", self.marketing_url.as_ref())?;
+        object.field("privacyStatementUrl", self.privacy_statement_url.as_ref())?;
+        object.field("supportUrl", self.support_url.as_ref())?;
+        object.field("termsOfServiceUrl", self.terms_of_service_url.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InformationalUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for InformationalUrl {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "logoUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "logoUrl",
+                    &mut self.logo_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "marketingUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "marketingUrl",
+                    &mut self.marketing_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "privacyStatementUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "privacyStatementUrl",
+                    &mut self.privacy_statement_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "supportUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "supportUrl",
+                    &mut self.support_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "termsOfServiceUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "termsOfServiceUrl",
+                    &mut self.terms_of_service_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl InformationalUrl {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: InformationalUrlField) -> &mut Self {
+        match field {
+            InformationalUrlField::LogoUrl => self.logo_url = None,
+            InformationalUrlField::MarketingUrl => self.marketing_url = None,
+            InformationalUrlField::PrivacyStatementUrl => {
+                self.privacy_statement_url = None;
+            }
+            InformationalUrlField::SupportUrl => self.support_url = None,
+            InformationalUrlField::TermsOfServiceUrl => self.terms_of_service_url = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`InformationalUrl`] by wire name: for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InformationalUrlField {
+    /// `logoUrl`
+    LogoUrl,
+    /// `marketingUrl`
+    MarketingUrl,
+    /// `privacyStatementUrl`
+    PrivacyStatementUrl,
+    /// `supportUrl`
+    SupportUrl,
+    /// `termsOfServiceUrl`
+    TermsOfServiceUrl,
+}
+
+impl InformationalUrlField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::LogoUrl,
+        Self::MarketingUrl,
+        Self::PrivacyStatementUrl,
+        Self::SupportUrl,
+        Self::TermsOfServiceUrl,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::LogoUrl => "logoUrl",
+            Self::MarketingUrl => "marketingUrl",
+            Self::PrivacyStatementUrl => "privacyStatementUrl",
+            Self::SupportUrl => "supportUrl",
+            Self::TermsOfServiceUrl => "termsOfServiceUrl",
+        }
+    }
+}
+
+impl AsRef<str> for InformationalUrlField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for InformationalUrlField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.ipRange`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IpRange {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for IpRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl IpRange {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.ipRange";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IpRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for IpRange {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+/// CSDL complex type `microsoft.graph.kerberosSignOnSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KerberosSignOnSettings {
+    /// Property `kerberosServicePrincipalName`: `Edm.String`.
+    pub kerberos_service_principal_name: Option<String>,
+    /// Property `kerberosSignOnMappingAttributeType`: `microsoft.graph.kerberosSignOnMappingAttributeType`.
+    pub kerberos_sign_on_mapping_attribute_type: Option<
+        KerberosSignOnMappingAttributeType,
+    >,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for KerberosSignOnSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl KerberosSignOnSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.kerberosSignOnSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .field(
+                "kerberosServicePrincipalName",
+                self.kerberos_service_principal_name.as_ref(),
+            )?;
+        object
+            .field(
+                "kerberosSignOnMappingAttributeType",
+                self.kerberos_sign_on_mapping_attribute_type.as_ref(),
+            )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KerberosSignOnSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for KerberosSignOnSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "kerberosServicePrincipalName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "kerberosServicePrincipalName",
+                    &mut self.kerberos_service_principal_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "kerberosSignOnMappingAttributeType" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "kerberosSignOnMappingAttributeType",
+                    &mut self.kerberos_sign_on_mapping_attribute_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl KerberosSignOnSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: KerberosSignOnSettingsField) -> &mut Self {
+        match field {
+            KerberosSignOnSettingsField::KerberosServicePrincipalName => {
+                self.kerberos_service_principal_name = None;
+            }
+            KerberosSignOnSettingsField::KerberosSignOnMappingAttributeType => {
+                self.kerberos_sign_on_mapping_attribute_type = None;
+            }
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`KerberosSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`KerberosSignOnSettings::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KerberosSignOnSettingsField {
+    /// `kerberosServicePrincipalName`
+    KerberosServicePrincipalName,
+    /// `kerberosSignOnMappingAttributeType`
+    KerberosSignOnMappingAttributeType,
+}
+
+impl KerberosSignOnSettingsField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::KerberosServicePrincipalName,
+        Self::KerberosSignOnMappingAttributeType,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::KerberosServicePrincipalName => "kerberosServicePrincipalName",
+            Self::KerberosSignOnMappingAttributeType => {
+                "kerberosSignOnMappingAttributeType"
+            }
+        }
+    }
+}
+
+impl AsRef<str> for KerberosSignOnSettingsField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for KerberosSignOnSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.keyCredential`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KeyCredential {
+    /// Property `customKeyIdentifier`: `Edm.Binary`.
+    pub custom_key_identifier: Option<edm::Binary>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `key`: `Edm.Binary`.
+    pub key: Option<edm::Binary>,
+    /// Property `keyId`: `Edm.Guid`.
+    pub key_id: Option<edm::Guid>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Property `usage`: `Edm.String`.
+    pub usage: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for KeyCredential {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl KeyCredential {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredential";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("customKeyIdentifier", self.custom_key_identifier.as_ref())?;
+        object.field("displayName", self.display_name.as_ref())?;
+        object.field("endDateTime", self.end_date_time.as_ref())?;
+        object.field("key", self.key.as_ref())?;
+        object.field("keyId", self.key_id.as_ref())?;
+        object.field("startDateTime", self.start_date_time.as_ref())?;
+        object.field("type", self.r#type.as_ref())?;
+        object.field("usage", self.usage.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyCredential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for KeyCredential {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "customKeyIdentifier" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "customKeyIdentifier",
+                    &mut self.custom_key_identifier,
+                    &mut self.additional_properties,
+                )?
+            }
+            "displayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "displayName",
+                    &mut self.display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "endDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "endDateTime",
+                    &mut self.end_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "key" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "keyId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "keyId",
+                    &mut self.key_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "startDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "startDateTime",
+                    &mut self.start_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "type" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "type",
+                    &mut self.r#type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "usage" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "usage",
+                    &mut self.usage,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl KeyCredential {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: KeyCredentialField) -> &mut Self {
+        match field {
+            KeyCredentialField::CustomKeyIdentifier => self.custom_key_identifier = None,
+            KeyCredentialField::DisplayName => self.display_name = None,
+            KeyCredentialField::EndDateTime => self.end_date_time = None,
+            KeyCredentialField::Key => self.key = None,
+            KeyCredentialField::KeyId => self.key_id = None,
+            KeyCredentialField::StartDateTime => self.start_date_time = None,
+            KeyCredentialField::Type => self.r#type = None,
+            KeyCredentialField::Usage => self.usage = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`KeyCredential`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyCredential::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyCredentialField {
+    /// `customKeyIdentifier`
+    CustomKeyIdentifier,
+    /// `displayName`
+    DisplayName,
+    /// `endDateTime`
+    EndDateTime,
+    /// `key`
+    Key,
+    /// `keyId`
+    KeyId,
+    /// `startDateTime`
+    StartDateTime,
+    /// `type`
+    Type,
+    /// `usage`
+    Usage,
+}
+
+impl KeyCredentialField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::CustomKeyIdentifier,
+        Self::DisplayName,
+        Self::EndDateTime,
+        Self::Key,
+        Self::KeyId,
+        Self::StartDateTime,
+        Self::Type,
+        Self::Usage,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::CustomKeyIdentifier => "customKeyIdentifier",
+            Self::DisplayName => "displayName",
+            Self::EndDateTime => "endDateTime",
+            Self::Key => "key",
+            Self::KeyId => "keyId",
+            Self::StartDateTime => "startDateTime",
+            Self::Type => "type",
+            Self::Usage => "usage",
+        }
+    }
+}
+
+impl AsRef<str> for KeyCredentialField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for KeyCredentialField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.keyValue`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KeyValue {
+    /// Property `key`: `Edm.String`.
+    pub key: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for KeyValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl KeyValue {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyValue";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("key", self.key.as_ref())?;
+        object.field("value", self.value.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for KeyValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "key",
+                    &mut self.key,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl KeyValue {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: KeyValueField) -> &mut Self {
+        match field {
+            KeyValueField::Key => self.key = None,
+            KeyValueField::Value => self.value = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`KeyValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyValue::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyValueField {
+    /// `key`
+    Key,
+    /// `value`
+    Value,
+}
+
+impl KeyValueField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Key => "key",
+            Self::Value => "value",
+        }
+    }
+}
+
+impl AsRef<str> for KeyValueField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for KeyValueField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// CSDL complex type `microsoft.graph.keyValuePair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValuePair {
@@ -2661,6 +4558,1435 @@ impl std::fmt::Display for ObjectMappingMetadataEntryField {
     }
 }
 
+/// **Deprecated**: deprecated on 2023-06-01, planned removal on 2023-06-01
+///
+/// CSDL complex type `microsoft.graph.onPremisesApplicationSegment`.
+#[deprecated(note = "deprecated on 2023-06-01, planned removal on 2023-06-01")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesApplicationSegment {
+    /// Property `alternateUrl`: `Edm.String`.
+    pub alternate_url: Option<String>,
+    /// Property `corsConfigurations`: `Collection(microsoft.graph.corsConfiguration)`.
+    pub cors_configurations: Option<Vec<CorsConfiguration>>,
+    /// Property `externalUrl`: `Edm.String`.
+    pub external_url: Option<String>,
+    /// Property `internalUrl`: `Edm.String`.
+    pub internal_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OnPremisesApplicationSegment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl OnPremisesApplicationSegment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesApplicationSegment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("alternateUrl", self.alternate_url.as_ref())?;
+        object.field("corsConfigurations", self.cors_configurations.as_ref())?;
+        object.field("externalUrl", self.external_url.as_ref())?;
+        object.field("internalUrl", self.internal_url.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OnPremisesApplicationSegment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for OnPremisesApplicationSegment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "alternateUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "alternateUrl",
+                    &mut self.alternate_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "corsConfigurations" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "corsConfigurations",
+                    &mut self.cors_configurations,
+                    &mut self.additional_properties,
+                )?
+            }
+            "externalUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "externalUrl",
+                    &mut self.external_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "internalUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "internalUrl",
+                    &mut self.internal_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl OnPremisesApplicationSegment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: OnPremisesApplicationSegmentField) -> &mut Self {
+        match field {
+            OnPremisesApplicationSegmentField::AlternateUrl => self.alternate_url = None,
+            OnPremisesApplicationSegmentField::CorsConfigurations => {
+                self.cors_configurations = None;
+            }
+            OnPremisesApplicationSegmentField::ExternalUrl => self.external_url = None,
+            OnPremisesApplicationSegmentField::InternalUrl => self.internal_url = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`OnPremisesApplicationSegment`] by wire name: for `$select`, `$expand`, `$orderby` and [`OnPremisesApplicationSegment::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnPremisesApplicationSegmentField {
+    /// `alternateUrl`
+    AlternateUrl,
+    /// `corsConfigurations`
+    CorsConfigurations,
+    /// `externalUrl`
+    ExternalUrl,
+    /// `internalUrl`
+    InternalUrl,
+}
+
+impl OnPremisesApplicationSegmentField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::AlternateUrl,
+        Self::CorsConfigurations,
+        Self::ExternalUrl,
+        Self::InternalUrl,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AlternateUrl => "alternateUrl",
+            Self::CorsConfigurations => "corsConfigurations",
+            Self::ExternalUrl => "externalUrl",
+            Self::InternalUrl => "internalUrl",
+        }
+    }
+}
+
+impl AsRef<str> for OnPremisesApplicationSegmentField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for OnPremisesApplicationSegmentField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.onPremisesPublishing`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesPublishing {
+    /// Property `alternateUrl`: `Edm.String`.
+    pub alternate_url: Option<String>,
+    /// Property `applicationServerTimeout`: `Edm.String`.
+    pub application_server_timeout: Option<String>,
+    /// Property `applicationType`: `Edm.String`.
+    pub application_type: Option<String>,
+    /// Property `externalAuthenticationType`: `microsoft.graph.externalAuthenticationType`.
+    pub external_authentication_type: Option<ExternalAuthenticationType>,
+    /// Property `externalUrl`: `Edm.String`.
+    pub external_url: Option<String>,
+    /// Property `internalUrl`: `Edm.String`.
+    pub internal_url: Option<String>,
+    /// Property `isAccessibleViaZTNAClient`: `Edm.Boolean`.
+    pub is_accessible_via_ztna_client: Option<bool>,
+    /// Property `isBackendCertificateValidationEnabled`: `Edm.Boolean`.
+    pub is_backend_certificate_validation_enabled: Option<bool>,
+    /// Property `isContinuousAccessEvaluationEnabled`: `Edm.Boolean`.
+    pub is_continuous_access_evaluation_enabled: Option<bool>,
+    /// Property `isDnsResolutionEnabled`: `Edm.Boolean`.
+    pub is_dns_resolution_enabled: Option<bool>,
+    /// Property `isHttpOnlyCookieEnabled`: `Edm.Boolean`.
+    pub is_http_only_cookie_enabled: Option<bool>,
+    /// Property `isOnPremPublishingEnabled`: `Edm.Boolean`.
+    pub is_on_prem_publishing_enabled: Option<bool>,
+    /// Property `isPersistentCookieEnabled`: `Edm.Boolean`.
+    pub is_persistent_cookie_enabled: Option<bool>,
+    /// Property `isSecureCookieEnabled`: `Edm.Boolean`.
+    pub is_secure_cookie_enabled: Option<bool>,
+    /// Property `isStateSessionEnabled`: `Edm.Boolean`.
+    pub is_state_session_enabled: Option<bool>,
+    /// Property `isTranslateHostHeaderEnabled`: `Edm.Boolean`.
+    pub is_translate_host_header_enabled: Option<bool>,
+    /// Property `isTranslateLinksInBodyEnabled`: `Edm.Boolean`.
+    pub is_translate_links_in_body_enabled: Option<bool>,
+    /// Property `onPremisesApplicationSegments`: `Collection(microsoft.graph.onPremisesApplicationSegment)`.
+    pub on_premises_application_segments: Option<Vec<OnPremisesApplicationSegment>>,
+    /// Property `segmentsConfiguration`: `microsoft.graph.segmentConfiguration`.
+    pub segments_configuration: Option<SegmentConfiguration>,
+    /// Property `singleSignOnSettings`: `microsoft.graph.onPremisesPublishingSingleSignOn`.
+    pub single_sign_on_settings: Option<OnPremisesPublishingSingleSignOn>,
+    /// Property `trafficRoutingMethod`: `microsoft.graph.trafficRoutingMethod`, not nullable.
+    pub traffic_routing_method: Option<TrafficRoutingMethod>,
+    /// Property `useAlternateUrlForTranslationAndRedirect`: `Edm.Boolean`.
+    pub use_alternate_url_for_translation_and_redirect: Option<bool>,
+    /// Property `verifiedCustomDomainCertificatesMetadata`: `microsoft.graph.verifiedCustomDomainCertificatesMetadata`.
+    pub verified_custom_domain_certificates_metadata: Option<
+        VerifiedCustomDomainCertificatesMetadata,
+    >,
+    /// Property `verifiedCustomDomainKeyCredential`: `microsoft.graph.keyCredential`.
+    pub verified_custom_domain_key_credential: Option<KeyCredential>,
+    /// Property `verifiedCustomDomainPasswordCredential`: `microsoft.graph.passwordCredential`.
+    pub verified_custom_domain_password_credential: Option<PasswordCredential>,
+    /// Property `wafAllowedHeaders`: `microsoft.graph.wafAllowedHeadersDictionary`.
+    pub waf_allowed_headers: Option<WafAllowedHeadersDictionary>,
+    /// Property `wafIpRanges`: `Collection(microsoft.graph.ipRange)`.
+    pub waf_ip_ranges: Option<Vec<IpRange>>,
+    /// Property `wafProvider`: `Edm.String`.
+    pub waf_provider: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OnPremisesPublishing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl OnPremisesPublishing {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesPublishing";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("alternateUrl", self.alternate_url.as_ref())?;
+        object
+            .field(
+                "applicationServerTimeout",
+                self.application_server_timeout.as_ref(),
+            )?;
+        object.field("applicationType", self.application_type.as_ref())?;
+        object
+            .field(
+                "externalAuthenticationType",
+                self.external_authentication_type.as_ref(),
+            )?;
+        object.field("externalUrl", self.external_url.as_ref())?;
+        object.field("internalUrl", self.internal_url.as_ref())?;
+        object
+            .field(
+                "isAccessibleViaZTNAClient",
+                self.is_accessible_via_ztna_client.as_ref(),
+            )?;
+        object
+            .field(
+                "isBackendCertificateValidationEnabled",
+                self.is_backend_certificate_validation_enabled.as_ref(),
+            )?;
+        object
+            .field(
+                "isContinuousAccessEvaluationEnabled",
+                self.is_continuous_access_evaluation_enabled.as_ref(),
+            )?;
+        object.field("isDnsResolutionEnabled", self.is_dns_resolution_enabled.as_ref())?;
+        object
+            .field(
+                "isHttpOnlyCookieEnabled",
+                self.is_http_only_cookie_enabled.as_ref(),
+            )?;
+        object
+            .field(
+                "isOnPremPublishingEnabled",
+                self.is_on_prem_publishing_enabled.as_ref(),
+            )?;
+        object
+            .field(
+                "isPersistentCookieEnabled",
+                self.is_persistent_cookie_enabled.as_ref(),
+            )?;
+        object.field("isSecureCookieEnabled", self.is_secure_cookie_enabled.as_ref())?;
+        object.field("isStateSessionEnabled", self.is_state_session_enabled.as_ref())?;
+        object
+            .field(
+                "isTranslateHostHeaderEnabled",
+                self.is_translate_host_header_enabled.as_ref(),
+            )?;
+        object
+            .field(
+                "isTranslateLinksInBodyEnabled",
+                self.is_translate_links_in_body_enabled.as_ref(),
+            )?;
+        object
+            .field(
+                "onPremisesApplicationSegments",
+                self.on_premises_application_segments.as_ref(),
+            )?;
+        object.field("segmentsConfiguration", self.segments_configuration.as_ref())?;
+        object.field("singleSignOnSettings", self.single_sign_on_settings.as_ref())?;
+        object.field("trafficRoutingMethod", self.traffic_routing_method.as_ref())?;
+        object
+            .field(
+                "useAlternateUrlForTranslationAndRedirect",
+                self.use_alternate_url_for_translation_and_redirect.as_ref(),
+            )?;
+        object
+            .field(
+                "verifiedCustomDomainCertificatesMetadata",
+                self.verified_custom_domain_certificates_metadata.as_ref(),
+            )?;
+        object
+            .field(
+                "verifiedCustomDomainKeyCredential",
+                self.verified_custom_domain_key_credential.as_ref(),
+            )?;
+        object
+            .field(
+                "verifiedCustomDomainPasswordCredential",
+                self.verified_custom_domain_password_credential.as_ref(),
+            )?;
+        object.field("wafAllowedHeaders", self.waf_allowed_headers.as_ref())?;
+        object.field("wafIpRanges", self.waf_ip_ranges.as_ref())?;
+        object.field("wafProvider", self.waf_provider.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OnPremisesPublishing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for OnPremisesPublishing {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "alternateUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "alternateUrl",
+                    &mut self.alternate_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "applicationServerTimeout" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "applicationServerTimeout",
+                    &mut self.application_server_timeout,
+                    &mut self.additional_properties,
+                )?
+            }
+            "applicationType" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "applicationType",
+                    &mut self.application_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "externalAuthenticationType" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "externalAuthenticationType",
+                    &mut self.external_authentication_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "externalUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "externalUrl",
+                    &mut self.external_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "internalUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "internalUrl",
+                    &mut self.internal_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isAccessibleViaZTNAClient" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isAccessibleViaZTNAClient",
+                    &mut self.is_accessible_via_ztna_client,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isBackendCertificateValidationEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isBackendCertificateValidationEnabled",
+                    &mut self.is_backend_certificate_validation_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isContinuousAccessEvaluationEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isContinuousAccessEvaluationEnabled",
+                    &mut self.is_continuous_access_evaluation_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isDnsResolutionEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isDnsResolutionEnabled",
+                    &mut self.is_dns_resolution_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isHttpOnlyCookieEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isHttpOnlyCookieEnabled",
+                    &mut self.is_http_only_cookie_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isOnPremPublishingEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isOnPremPublishingEnabled",
+                    &mut self.is_on_prem_publishing_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isPersistentCookieEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isPersistentCookieEnabled",
+                    &mut self.is_persistent_cookie_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isSecureCookieEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isSecureCookieEnabled",
+                    &mut self.is_secure_cookie_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isStateSessionEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isStateSessionEnabled",
+                    &mut self.is_state_session_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isTranslateHostHeaderEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isTranslateHostHeaderEnabled",
+                    &mut self.is_translate_host_header_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isTranslateLinksInBodyEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isTranslateLinksInBodyEnabled",
+                    &mut self.is_translate_links_in_body_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "onPremisesApplicationSegments" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "onPremisesApplicationSegments",
+                    &mut self.on_premises_application_segments,
+                    &mut self.additional_properties,
+                )?
+            }
+            "segmentsConfiguration" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "segmentsConfiguration",
+                    &mut self.segments_configuration,
+                    &mut self.additional_properties,
+                )?
+            }
+            "singleSignOnSettings" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "singleSignOnSettings",
+                    &mut self.single_sign_on_settings,
+                    &mut self.additional_properties,
+                )?
+            }
+            "trafficRoutingMethod" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "trafficRoutingMethod",
+                    &mut self.traffic_routing_method,
+                    &mut self.additional_properties,
+                )?
+            }
+            "useAlternateUrlForTranslationAndRedirect" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "useAlternateUrlForTranslationAndRedirect",
+                    &mut self.use_alternate_url_for_translation_and_redirect,
+                    &mut self.additional_properties,
+                )?
+            }
+            "verifiedCustomDomainCertificatesMetadata" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "verifiedCustomDomainCertificatesMetadata",
+                    &mut self.verified_custom_domain_certificates_metadata,
+                    &mut self.additional_properties,
+                )?
+            }
+            "verifiedCustomDomainKeyCredential" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "verifiedCustomDomainKeyCredential",
+                    &mut self.verified_custom_domain_key_credential,
+                    &mut self.additional_properties,
+                )?
+            }
+            "verifiedCustomDomainPasswordCredential" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "verifiedCustomDomainPasswordCredential",
+                    &mut self.verified_custom_domain_password_credential,
+                    &mut self.additional_properties,
+                )?
+            }
+            "wafAllowedHeaders" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "wafAllowedHeaders",
+                    &mut self.waf_allowed_headers,
+                    &mut self.additional_properties,
+                )?
+            }
+            "wafIpRanges" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "wafIpRanges",
+                    &mut self.waf_ip_ranges,
+                    &mut self.additional_properties,
+                )?
+            }
+            "wafProvider" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "wafProvider",
+                    &mut self.waf_provider,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl OnPremisesPublishing {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: OnPremisesPublishingField) -> &mut Self {
+        match field {
+            OnPremisesPublishingField::AlternateUrl => self.alternate_url = None,
+            OnPremisesPublishingField::ApplicationServerTimeout => {
+                self.application_server_timeout = None;
+            }
+            OnPremisesPublishingField::ApplicationType => self.application_type = None,
+            OnPremisesPublishingField::ExternalAuthenticationType => {
+                self.external_authentication_type = None;
+            }
+            OnPremisesPublishingField::ExternalUrl => self.external_url = None,
+            OnPremisesPublishingField::InternalUrl => self.internal_url = None,
+            OnPremisesPublishingField::IsAccessibleViaZtnaClient => {
+                self.is_accessible_via_ztna_client = None;
+            }
+            OnPremisesPublishingField::IsBackendCertificateValidationEnabled => {
+                self.is_backend_certificate_validation_enabled = None;
+            }
+            OnPremisesPublishingField::IsContinuousAccessEvaluationEnabled => {
+                self.is_continuous_access_evaluation_enabled = None;
+            }
+            OnPremisesPublishingField::IsDnsResolutionEnabled => {
+                self.is_dns_resolution_enabled = None;
+            }
+            OnPremisesPublishingField::IsHttpOnlyCookieEnabled => {
+                self.is_http_only_cookie_enabled = None;
+            }
+            OnPremisesPublishingField::IsOnPremPublishingEnabled => {
+                self.is_on_prem_publishing_enabled = None;
+            }
+            OnPremisesPublishingField::IsPersistentCookieEnabled => {
+                self.is_persistent_cookie_enabled = None;
+            }
+            OnPremisesPublishingField::IsSecureCookieEnabled => {
+                self.is_secure_cookie_enabled = None;
+            }
+            OnPremisesPublishingField::IsStateSessionEnabled => {
+                self.is_state_session_enabled = None;
+            }
+            OnPremisesPublishingField::IsTranslateHostHeaderEnabled => {
+                self.is_translate_host_header_enabled = None;
+            }
+            OnPremisesPublishingField::IsTranslateLinksInBodyEnabled => {
+                self.is_translate_links_in_body_enabled = None;
+            }
+            OnPremisesPublishingField::OnPremisesApplicationSegments => {
+                self.on_premises_application_segments = None;
+            }
+            OnPremisesPublishingField::SegmentsConfiguration => {
+                self.segments_configuration = None;
+            }
+            OnPremisesPublishingField::SingleSignOnSettings => {
+                self.single_sign_on_settings = None;
+            }
+            OnPremisesPublishingField::TrafficRoutingMethod => {
+                self.traffic_routing_method = None;
+            }
+            OnPremisesPublishingField::UseAlternateUrlForTranslationAndRedirect => {
+                self.use_alternate_url_for_translation_and_redirect = None;
+            }
+            OnPremisesPublishingField::VerifiedCustomDomainCertificatesMetadata => {
+                self.verified_custom_domain_certificates_metadata = None;
+            }
+            OnPremisesPublishingField::VerifiedCustomDomainKeyCredential => {
+                self.verified_custom_domain_key_credential = None;
+            }
+            OnPremisesPublishingField::VerifiedCustomDomainPasswordCredential => {
+                self.verified_custom_domain_password_credential = None;
+            }
+            OnPremisesPublishingField::WafAllowedHeaders => {
+                self.waf_allowed_headers = None;
+            }
+            OnPremisesPublishingField::WafIpRanges => self.waf_ip_ranges = None,
+            OnPremisesPublishingField::WafProvider => self.waf_provider = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`OnPremisesPublishing`] by wire name: for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishing::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnPremisesPublishingField {
+    /// `alternateUrl`
+    AlternateUrl,
+    /// `applicationServerTimeout`
+    ApplicationServerTimeout,
+    /// `applicationType`
+    ApplicationType,
+    /// `externalAuthenticationType`
+    ExternalAuthenticationType,
+    /// `externalUrl`
+    ExternalUrl,
+    /// `internalUrl`
+    InternalUrl,
+    /// `isAccessibleViaZTNAClient`
+    IsAccessibleViaZtnaClient,
+    /// `isBackendCertificateValidationEnabled`
+    IsBackendCertificateValidationEnabled,
+    /// `isContinuousAccessEvaluationEnabled`
+    IsContinuousAccessEvaluationEnabled,
+    /// `isDnsResolutionEnabled`
+    IsDnsResolutionEnabled,
+    /// `isHttpOnlyCookieEnabled`
+    IsHttpOnlyCookieEnabled,
+    /// `isOnPremPublishingEnabled`
+    IsOnPremPublishingEnabled,
+    /// `isPersistentCookieEnabled`
+    IsPersistentCookieEnabled,
+    /// `isSecureCookieEnabled`
+    IsSecureCookieEnabled,
+    /// `isStateSessionEnabled`
+    IsStateSessionEnabled,
+    /// `isTranslateHostHeaderEnabled`
+    IsTranslateHostHeaderEnabled,
+    /// `isTranslateLinksInBodyEnabled`
+    IsTranslateLinksInBodyEnabled,
+    /// `onPremisesApplicationSegments`
+    OnPremisesApplicationSegments,
+    /// `segmentsConfiguration`
+    SegmentsConfiguration,
+    /// `singleSignOnSettings`
+    SingleSignOnSettings,
+    /// `trafficRoutingMethod`
+    TrafficRoutingMethod,
+    /// `useAlternateUrlForTranslationAndRedirect`
+    UseAlternateUrlForTranslationAndRedirect,
+    /// `verifiedCustomDomainCertificatesMetadata`
+    VerifiedCustomDomainCertificatesMetadata,
+    /// `verifiedCustomDomainKeyCredential`
+    VerifiedCustomDomainKeyCredential,
+    /// `verifiedCustomDomainPasswordCredential`
+    VerifiedCustomDomainPasswordCredential,
+    /// `wafAllowedHeaders`
+    WafAllowedHeaders,
+    /// `wafIpRanges`
+    WafIpRanges,
+    /// `wafProvider`
+    WafProvider,
+}
+
+impl OnPremisesPublishingField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::AlternateUrl,
+        Self::ApplicationServerTimeout,
+        Self::ApplicationType,
+        Self::ExternalAuthenticationType,
+        Self::ExternalUrl,
+        Self::InternalUrl,
+        Self::IsAccessibleViaZtnaClient,
+        Self::IsBackendCertificateValidationEnabled,
+        Self::IsContinuousAccessEvaluationEnabled,
+        Self::IsDnsResolutionEnabled,
+        Self::IsHttpOnlyCookieEnabled,
+        Self::IsOnPremPublishingEnabled,
+        Self::IsPersistentCookieEnabled,
+        Self::IsSecureCookieEnabled,
+        Self::IsStateSessionEnabled,
+        Self::IsTranslateHostHeaderEnabled,
+        Self::IsTranslateLinksInBodyEnabled,
+        Self::OnPremisesApplicationSegments,
+        Self::SegmentsConfiguration,
+        Self::SingleSignOnSettings,
+        Self::TrafficRoutingMethod,
+        Self::UseAlternateUrlForTranslationAndRedirect,
+        Self::VerifiedCustomDomainCertificatesMetadata,
+        Self::VerifiedCustomDomainKeyCredential,
+        Self::VerifiedCustomDomainPasswordCredential,
+        Self::WafAllowedHeaders,
+        Self::WafIpRanges,
+        Self::WafProvider,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AlternateUrl => "alternateUrl",
+            Self::ApplicationServerTimeout => "applicationServerTimeout",
+            Self::ApplicationType => "applicationType",
+            Self::ExternalAuthenticationType => "externalAuthenticationType",
+            Self::ExternalUrl => "externalUrl",
+            Self::InternalUrl => "internalUrl",
+            Self::IsAccessibleViaZtnaClient => "isAccessibleViaZTNAClient",
+            Self::IsBackendCertificateValidationEnabled => {
+                "isBackendCertificateValidationEnabled"
+            }
+            Self::IsContinuousAccessEvaluationEnabled => {
+                "isContinuousAccessEvaluationEnabled"
+            }
+            Self::IsDnsResolutionEnabled => "isDnsResolutionEnabled",
+            Self::IsHttpOnlyCookieEnabled => "isHttpOnlyCookieEnabled",
+            Self::IsOnPremPublishingEnabled => "isOnPremPublishingEnabled",
+            Self::IsPersistentCookieEnabled => "isPersistentCookieEnabled",
+            Self::IsSecureCookieEnabled => "isSecureCookieEnabled",
+            Self::IsStateSessionEnabled => "isStateSessionEnabled",
+            Self::IsTranslateHostHeaderEnabled => "isTranslateHostHeaderEnabled",
+            Self::IsTranslateLinksInBodyEnabled => "isTranslateLinksInBodyEnabled",
+            Self::OnPremisesApplicationSegments => "onPremisesApplicationSegments",
+            Self::SegmentsConfiguration => "segmentsConfiguration",
+            Self::SingleSignOnSettings => "singleSignOnSettings",
+            Self::TrafficRoutingMethod => "trafficRoutingMethod",
+            Self::UseAlternateUrlForTranslationAndRedirect => {
+                "useAlternateUrlForTranslationAndRedirect"
+            }
+            Self::VerifiedCustomDomainCertificatesMetadata => {
+                "verifiedCustomDomainCertificatesMetadata"
+            }
+            Self::VerifiedCustomDomainKeyCredential => {
+                "verifiedCustomDomainKeyCredential"
+            }
+            Self::VerifiedCustomDomainPasswordCredential => {
+                "verifiedCustomDomainPasswordCredential"
+            }
+            Self::WafAllowedHeaders => "wafAllowedHeaders",
+            Self::WafIpRanges => "wafIpRanges",
+            Self::WafProvider => "wafProvider",
+        }
+    }
+}
+
+impl AsRef<str> for OnPremisesPublishingField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for OnPremisesPublishingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.onPremisesPublishingSingleSignOn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesPublishingSingleSignOn {
+    /// Property `kerberosSignOnSettings`: `microsoft.graph.kerberosSignOnSettings`.
+    pub kerberos_sign_on_settings: Option<KerberosSignOnSettings>,
+    /// Property `singleSignOnMode`: `microsoft.graph.singleSignOnMode`.
+    pub single_sign_on_mode: Option<SingleSignOnMode>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OnPremisesPublishingSingleSignOn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl OnPremisesPublishingSingleSignOn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesPublishingSingleSignOn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("kerberosSignOnSettings", self.kerberos_sign_on_settings.as_ref())?;
+        object.field("singleSignOnMode", self.single_sign_on_mode.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OnPremisesPublishingSingleSignOn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for OnPremisesPublishingSingleSignOn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "kerberosSignOnSettings" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "kerberosSignOnSettings",
+                    &mut self.kerberos_sign_on_settings,
+                    &mut self.additional_properties,
+                )?
+            }
+            "singleSignOnMode" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "singleSignOnMode",
+                    &mut self.single_sign_on_mode,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl OnPremisesPublishingSingleSignOn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(
+        &mut self,
+        field: OnPremisesPublishingSingleSignOnField,
+    ) -> &mut Self {
+        match field {
+            OnPremisesPublishingSingleSignOnField::KerberosSignOnSettings => {
+                self.kerberos_sign_on_settings = None;
+            }
+            OnPremisesPublishingSingleSignOnField::SingleSignOnMode => {
+                self.single_sign_on_mode = None;
+            }
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`OnPremisesPublishingSingleSignOn`] by wire name: for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishingSingleSignOn::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnPremisesPublishingSingleSignOnField {
+    /// `kerberosSignOnSettings`
+    KerberosSignOnSettings,
+    /// `singleSignOnMode`
+    SingleSignOnMode,
+}
+
+impl OnPremisesPublishingSingleSignOnField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::KerberosSignOnSettings,
+        Self::SingleSignOnMode,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::KerberosSignOnSettings => "kerberosSignOnSettings",
+            Self::SingleSignOnMode => "singleSignOnMode",
+        }
+    }
+}
+
+impl AsRef<str> for OnPremisesPublishingSingleSignOnField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for OnPremisesPublishingSingleSignOnField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.optionalClaim`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OptionalClaim {
+    /// Property `additionalProperties`: `Collection(Edm.String)`.
+    /// Named `additional_properties_2` because `additional_properties` is taken by another property of this type.
+    pub additional_properties_2: Option<Vec<String>>,
+    /// Property `essential`: `Edm.Boolean`, not nullable.
+    pub essential: Option<bool>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `source`: `Edm.String`.
+    pub source: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OptionalClaim {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl OptionalClaim {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.optionalClaim";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("additionalProperties", self.additional_properties_2.as_ref())?;
+        object.field("essential", self.essential.as_ref())?;
+        object.field("name", self.name.as_ref())?;
+        object.field("source", self.source.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OptionalClaim {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for OptionalClaim {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "additionalProperties" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "additionalProperties",
+                    &mut self.additional_properties_2,
+                    &mut self.additional_properties,
+                )?
+            }
+            "essential" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "essential",
+                    &mut self.essential,
+                    &mut self.additional_properties,
+                )?
+            }
+            "name" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "name",
+                    &mut self.name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "source" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "source",
+                    &mut self.source,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl OptionalClaim {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: OptionalClaimField) -> &mut Self {
+        match field {
+            OptionalClaimField::AdditionalProperties => {
+                self.additional_properties_2 = None;
+            }
+            OptionalClaimField::Essential => self.essential = None,
+            OptionalClaimField::Name => self.name = None,
+            OptionalClaimField::Source => self.source = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`OptionalClaim`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionalClaim::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OptionalClaimField {
+    /// `additionalProperties`
+    AdditionalProperties,
+    /// `essential`
+    Essential,
+    /// `name`
+    Name,
+    /// `source`
+    Source,
+}
+
+impl OptionalClaimField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::AdditionalProperties,
+        Self::Essential,
+        Self::Name,
+        Self::Source,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AdditionalProperties => "additionalProperties",
+            Self::Essential => "essential",
+            Self::Name => "name",
+            Self::Source => "source",
+        }
+    }
+}
+
+impl AsRef<str> for OptionalClaimField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for OptionalClaimField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.optionalClaims`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OptionalClaims {
+    /// Property `accessToken`: `Collection(microsoft.graph.optionalClaim)`.
+    pub access_token: Option<Vec<OptionalClaim>>,
+    /// Property `idToken`: `Collection(microsoft.graph.optionalClaim)`.
+    pub id_token: Option<Vec<OptionalClaim>>,
+    /// Property `saml2Token`: `Collection(microsoft.graph.optionalClaim)`.
+    pub saml2_token: Option<Vec<OptionalClaim>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OptionalClaims {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl OptionalClaims {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.optionalClaims";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("accessToken", self.access_token.as_ref())?;
+        object.field("idToken", self.id_token.as_ref())?;
+        object.field("saml2Token", self.saml2_token.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OptionalClaims {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for OptionalClaims {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "accessToken" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "accessToken",
+                    &mut self.access_token,
+                    &mut self.additional_properties,
+                )?
+            }
+            "idToken" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "idToken",
+                    &mut self.id_token,
+                    &mut self.additional_properties,
+                )?
+            }
+            "saml2Token" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "saml2Token",
+                    &mut self.saml2_token,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl OptionalClaims {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: OptionalClaimsField) -> &mut Self {
+        match field {
+            OptionalClaimsField::AccessToken => self.access_token = None,
+            OptionalClaimsField::IdToken => self.id_token = None,
+            OptionalClaimsField::Saml2Token => self.saml2_token = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`OptionalClaims`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionalClaims::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OptionalClaimsField {
+    /// `accessToken`
+    AccessToken,
+    /// `idToken`
+    IdToken,
+    /// `saml2Token`
+    Saml2Token,
+}
+
+impl OptionalClaimsField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::AccessToken,
+        Self::IdToken,
+        Self::Saml2Token,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AccessToken => "accessToken",
+            Self::IdToken => "idToken",
+            Self::Saml2Token => "saml2Token",
+        }
+    }
+}
+
+impl AsRef<str> for OptionalClaimsField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for OptionalClaimsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.parentalControlSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParentalControlSettings {
+    /// Property `countriesBlockedForMinors`: `Collection(Edm.String)`.
+    pub countries_blocked_for_minors: Option<Vec<String>>,
+    /// Property `legalAgeGroupRule`: `Edm.String`.
+    pub legal_age_group_rule: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ParentalControlSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ParentalControlSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.parentalControlSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .field(
+                "countriesBlockedForMinors",
+                self.countries_blocked_for_minors.as_ref(),
+            )?;
+        object.field("legalAgeGroupRule", self.legal_age_group_rule.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ParentalControlSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "countriesBlockedForMinors" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "countriesBlockedForMinors",
+                    &mut self.countries_blocked_for_minors,
+                    &mut self.additional_properties,
+                )?
+            }
+            "legalAgeGroupRule" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "legalAgeGroupRule",
+                    &mut self.legal_age_group_rule,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ParentalControlSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: ParentalControlSettingsField) -> &mut Self {
+        match field {
+            ParentalControlSettingsField::CountriesBlockedForMinors => {
+                self.countries_blocked_for_minors = None;
+            }
+            ParentalControlSettingsField::LegalAgeGroupRule => {
+                self.legal_age_group_rule = None;
+            }
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`ParentalControlSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`ParentalControlSettings::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ParentalControlSettingsField {
+    /// `countriesBlockedForMinors`
+    CountriesBlockedForMinors,
+    /// `legalAgeGroupRule`
+    LegalAgeGroupRule,
+}
+
+impl ParentalControlSettingsField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::CountriesBlockedForMinors,
+        Self::LegalAgeGroupRule,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::CountriesBlockedForMinors => "countriesBlockedForMinors",
+            Self::LegalAgeGroupRule => "legalAgeGroupRule",
+        }
+    }
+}
+
+impl AsRef<str> for ParentalControlSettingsField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for ParentalControlSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// CSDL complex type `microsoft.graph.parseExpressionResponse`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParseExpressionResponse {
@@ -2844,6 +6170,997 @@ impl AsRef<str> for ParseExpressionResponseField {
 }
 
 impl std::fmt::Display for ParseExpressionResponseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.passwordCredential`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordCredential {
+    /// Property `customKeyIdentifier`: `Edm.Binary`.
+    pub custom_key_identifier: Option<edm::Binary>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `hint`: `Edm.String`.
+    pub hint: Option<String>,
+    /// Property `keyId`: `Edm.Guid`.
+    pub key_id: Option<edm::Guid>,
+    /// Property `secretText`: `Edm.String`.
+    pub secret_text: Option<String>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PasswordCredential {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl PasswordCredential {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordCredential";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("customKeyIdentifier", self.custom_key_identifier.as_ref())?;
+        object.field("displayName", self.display_name.as_ref())?;
+        object.field("endDateTime", self.end_date_time.as_ref())?;
+        object.field("hint", self.hint.as_ref())?;
+        object.field("keyId", self.key_id.as_ref())?;
+        object.field("secretText", self.secret_text.as_ref())?;
+        object.field("startDateTime", self.start_date_time.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PasswordCredential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PasswordCredential {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "customKeyIdentifier" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "customKeyIdentifier",
+                    &mut self.custom_key_identifier,
+                    &mut self.additional_properties,
+                )?
+            }
+            "displayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "displayName",
+                    &mut self.display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "endDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "endDateTime",
+                    &mut self.end_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "hint" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "hint",
+                    &mut self.hint,
+                    &mut self.additional_properties,
+                )?
+            }
+            "keyId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "keyId",
+                    &mut self.key_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "secretText" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "secretText",
+                    &mut self.secret_text,
+                    &mut self.additional_properties,
+                )?
+            }
+            "startDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "startDateTime",
+                    &mut self.start_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl PasswordCredential {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: PasswordCredentialField) -> &mut Self {
+        match field {
+            PasswordCredentialField::CustomKeyIdentifier => {
+                self.custom_key_identifier = None;
+            }
+            PasswordCredentialField::DisplayName => self.display_name = None,
+            PasswordCredentialField::EndDateTime => self.end_date_time = None,
+            PasswordCredentialField::Hint => self.hint = None,
+            PasswordCredentialField::KeyId => self.key_id = None,
+            PasswordCredentialField::SecretText => self.secret_text = None,
+            PasswordCredentialField::StartDateTime => self.start_date_time = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`PasswordCredential`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordCredential::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PasswordCredentialField {
+    /// `customKeyIdentifier`
+    CustomKeyIdentifier,
+    /// `displayName`
+    DisplayName,
+    /// `endDateTime`
+    EndDateTime,
+    /// `hint`
+    Hint,
+    /// `keyId`
+    KeyId,
+    /// `secretText`
+    SecretText,
+    /// `startDateTime`
+    StartDateTime,
+}
+
+impl PasswordCredentialField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::CustomKeyIdentifier,
+        Self::DisplayName,
+        Self::EndDateTime,
+        Self::Hint,
+        Self::KeyId,
+        Self::SecretText,
+        Self::StartDateTime,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::CustomKeyIdentifier => "customKeyIdentifier",
+            Self::DisplayName => "displayName",
+            Self::EndDateTime => "endDateTime",
+            Self::Hint => "hint",
+            Self::KeyId => "keyId",
+            Self::SecretText => "secretText",
+            Self::StartDateTime => "startDateTime",
+        }
+    }
+}
+
+impl AsRef<str> for PasswordCredentialField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for PasswordCredentialField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.passwordSingleSignOnField`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordSingleSignOnField {
+    /// Property `customizedLabel`: `Edm.String`.
+    pub customized_label: Option<String>,
+    /// Property `defaultLabel`: `Edm.String`.
+    pub default_label: Option<String>,
+    /// Property `fieldId`: `Edm.String`.
+    pub field_id: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PasswordSingleSignOnField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl PasswordSingleSignOnField {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordSingleSignOnField";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("customizedLabel", self.customized_label.as_ref())?;
+        object.field("defaultLabel", self.default_label.as_ref())?;
+        object.field("fieldId", self.field_id.as_ref())?;
+        object.field("type", self.r#type.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnField {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "customizedLabel" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "customizedLabel",
+                    &mut self.customized_label,
+                    &mut self.additional_properties,
+                )?
+            }
+            "defaultLabel" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "defaultLabel",
+                    &mut self.default_label,
+                    &mut self.additional_properties,
+                )?
+            }
+            "fieldId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "fieldId",
+                    &mut self.field_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "type" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "type",
+                    &mut self.r#type,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl PasswordSingleSignOnField {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: PasswordSingleSignOnFieldField) -> &mut Self {
+        match field {
+            PasswordSingleSignOnFieldField::CustomizedLabel => {
+                self.customized_label = None;
+            }
+            PasswordSingleSignOnFieldField::DefaultLabel => self.default_label = None,
+            PasswordSingleSignOnFieldField::FieldId => self.field_id = None,
+            PasswordSingleSignOnFieldField::Type => self.r#type = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`PasswordSingleSignOnField`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnField::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PasswordSingleSignOnFieldField {
+    /// `customizedLabel`
+    CustomizedLabel,
+    /// `defaultLabel`
+    DefaultLabel,
+    /// `fieldId`
+    FieldId,
+    /// `type`
+    Type,
+}
+
+impl PasswordSingleSignOnFieldField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::CustomizedLabel,
+        Self::DefaultLabel,
+        Self::FieldId,
+        Self::Type,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::CustomizedLabel => "customizedLabel",
+            Self::DefaultLabel => "defaultLabel",
+            Self::FieldId => "fieldId",
+            Self::Type => "type",
+        }
+    }
+}
+
+impl AsRef<str> for PasswordSingleSignOnFieldField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for PasswordSingleSignOnFieldField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.passwordSingleSignOnSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordSingleSignOnSettings {
+    /// Property `fields`: `Collection(microsoft.graph.passwordSingleSignOnField)`.
+    pub fields: Option<Vec<PasswordSingleSignOnField>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PasswordSingleSignOnSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl PasswordSingleSignOnSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordSingleSignOnSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("fields", self.fields.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "fields" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "fields",
+                    &mut self.fields,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl PasswordSingleSignOnSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: PasswordSingleSignOnSettingsField) -> &mut Self {
+        match field {
+            PasswordSingleSignOnSettingsField::Fields => self.fields = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`PasswordSingleSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnSettings::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PasswordSingleSignOnSettingsField {
+    /// `fields`
+    Fields,
+}
+
+impl PasswordSingleSignOnSettingsField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::Fields];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Fields => "fields",
+        }
+    }
+}
+
+impl AsRef<str> for PasswordSingleSignOnSettingsField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for PasswordSingleSignOnSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.permissionScope`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PermissionScope {
+    /// Property `adminConsentDescription`: `Edm.String`.
+    pub admin_consent_description: Option<String>,
+    /// Property `adminConsentDisplayName`: `Edm.String`.
+    pub admin_consent_display_name: Option<String>,
+    /// Property `id`: `Edm.Guid`, not nullable.
+    pub id: Option<edm::Guid>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `origin`: `Edm.String`.
+    pub origin: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Property `userConsentDescription`: `Edm.String`.
+    pub user_consent_description: Option<String>,
+    /// Property `userConsentDisplayName`: `Edm.String`.
+    pub user_consent_display_name: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PermissionScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl PermissionScope {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.permissionScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .field("adminConsentDescription", self.admin_consent_description.as_ref())?;
+        object
+            .field("adminConsentDisplayName", self.admin_consent_display_name.as_ref())?;
+        object.field("id", self.id.as_ref())?;
+        object.field("isEnabled", self.is_enabled.as_ref())?;
+        object.field("origin", self.origin.as_ref())?;
+        object.field("type", self.r#type.as_ref())?;
+        object.field("userConsentDescription", self.user_consent_description.as_ref())?;
+        object.field("userConsentDisplayName", self.user_consent_display_name.as_ref())?;
+        object.field("value", self.value.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PermissionScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PermissionScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "adminConsentDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "adminConsentDescription",
+                    &mut self.admin_consent_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "adminConsentDisplayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "adminConsentDisplayName",
+                    &mut self.admin_consent_display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isEnabled",
+                    &mut self.is_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "origin" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "origin",
+                    &mut self.origin,
+                    &mut self.additional_properties,
+                )?
+            }
+            "type" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "type",
+                    &mut self.r#type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "userConsentDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "userConsentDescription",
+                    &mut self.user_consent_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "userConsentDisplayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "userConsentDisplayName",
+                    &mut self.user_consent_display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "value" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "value",
+                    &mut self.value,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl PermissionScope {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: PermissionScopeField) -> &mut Self {
+        match field {
+            PermissionScopeField::AdminConsentDescription => {
+                self.admin_consent_description = None;
+            }
+            PermissionScopeField::AdminConsentDisplayName => {
+                self.admin_consent_display_name = None;
+            }
+            PermissionScopeField::Id => self.id = None,
+            PermissionScopeField::IsEnabled => self.is_enabled = None,
+            PermissionScopeField::Origin => self.origin = None,
+            PermissionScopeField::Type => self.r#type = None,
+            PermissionScopeField::UserConsentDescription => {
+                self.user_consent_description = None;
+            }
+            PermissionScopeField::UserConsentDisplayName => {
+                self.user_consent_display_name = None;
+            }
+            PermissionScopeField::Value => self.value = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`PermissionScope`] by wire name: for `$select`, `$expand`, `$orderby` and [`PermissionScope::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PermissionScopeField {
+    /// `adminConsentDescription`
+    AdminConsentDescription,
+    /// `adminConsentDisplayName`
+    AdminConsentDisplayName,
+    /// `id`
+    Id,
+    /// `isEnabled`
+    IsEnabled,
+    /// `origin`
+    Origin,
+    /// `type`
+    Type,
+    /// `userConsentDescription`
+    UserConsentDescription,
+    /// `userConsentDisplayName`
+    UserConsentDisplayName,
+    /// `value`
+    Value,
+}
+
+impl PermissionScopeField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::AdminConsentDescription,
+        Self::AdminConsentDisplayName,
+        Self::Id,
+        Self::IsEnabled,
+        Self::Origin,
+        Self::Type,
+        Self::UserConsentDescription,
+        Self::UserConsentDisplayName,
+        Self::Value,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AdminConsentDescription => "adminConsentDescription",
+            Self::AdminConsentDisplayName => "adminConsentDisplayName",
+            Self::Id => "id",
+            Self::IsEnabled => "isEnabled",
+            Self::Origin => "origin",
+            Self::Type => "type",
+            Self::UserConsentDescription => "userConsentDescription",
+            Self::UserConsentDisplayName => "userConsentDisplayName",
+            Self::Value => "value",
+        }
+    }
+}
+
+impl AsRef<str> for PermissionScopeField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for PermissionScopeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.preAuthorizedApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PreAuthorizedApplication {
+    /// Property `appId`: `Edm.String`, not nullable.
+    pub app_id: Option<String>,
+    /// Property `permissionIds`: `Collection(Edm.String)`, not nullable.
+    pub permission_ids: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PreAuthorizedApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl PreAuthorizedApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.preAuthorizedApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("appId", self.app_id.as_ref())?;
+        object.field("permissionIds", self.permission_ids.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PreAuthorizedApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "appId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "appId",
+                    &mut self.app_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "permissionIds" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "permissionIds",
+                    &mut self.permission_ids,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl PreAuthorizedApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: PreAuthorizedApplicationField) -> &mut Self {
+        match field {
+            PreAuthorizedApplicationField::AppId => self.app_id = None,
+            PreAuthorizedApplicationField::PermissionIds => self.permission_ids = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`PreAuthorizedApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PreAuthorizedApplicationField {
+    /// `appId`
+    AppId,
+    /// `permissionIds`
+    PermissionIds,
+}
+
+impl PreAuthorizedApplicationField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::AppId, Self::PermissionIds];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AppId => "appId",
+            Self::PermissionIds => "permissionIds",
+        }
+    }
+}
+
+impl AsRef<str> for PreAuthorizedApplicationField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for PreAuthorizedApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.publicClientApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PublicClientApplication {
+    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
+    pub redirect_uris: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PublicClientApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl PublicClientApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicClientApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("redirectUris", self.redirect_uris.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PublicClientApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "redirectUris" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "redirectUris",
+                    &mut self.redirect_uris,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl PublicClientApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: PublicClientApplicationField) -> &mut Self {
+        match field {
+            PublicClientApplicationField::RedirectUris => self.redirect_uris = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`PublicClientApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PublicClientApplicationField {
+    /// `redirectUris`
+    RedirectUris,
+}
+
+impl PublicClientApplicationField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::RedirectUris];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::RedirectUris => "redirectUris",
+        }
+    }
+}
+
+impl AsRef<str> for PublicClientApplicationField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for PublicClientApplicationField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3466,6 +7783,999 @@ impl AsRef<str> for ReferencedObjectField {
 }
 
 impl std::fmt::Display for ReferencedObjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.requestSignatureVerification`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestSignatureVerification {
+    /// Property `allowedWeakAlgorithms`: `microsoft.graph.weakAlgorithms`.
+    pub allowed_weak_algorithms: Option<WeakAlgorithms>,
+    /// Property `isSignedRequestRequired`: `Edm.Boolean`, not nullable.
+    pub is_signed_request_required: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for RequestSignatureVerification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl RequestSignatureVerification {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestSignatureVerification";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("allowedWeakAlgorithms", self.allowed_weak_algorithms.as_ref())?;
+        object
+            .field("isSignedRequestRequired", self.is_signed_request_required.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequestSignatureVerification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "allowedWeakAlgorithms" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "allowedWeakAlgorithms",
+                    &mut self.allowed_weak_algorithms,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isSignedRequestRequired" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isSignedRequestRequired",
+                    &mut self.is_signed_request_required,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl RequestSignatureVerification {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: RequestSignatureVerificationField) -> &mut Self {
+        match field {
+            RequestSignatureVerificationField::AllowedWeakAlgorithms => {
+                self.allowed_weak_algorithms = None;
+            }
+            RequestSignatureVerificationField::IsSignedRequestRequired => {
+                self.is_signed_request_required = None;
+            }
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`RequestSignatureVerification`] by wire name: for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RequestSignatureVerificationField {
+    /// `allowedWeakAlgorithms`
+    AllowedWeakAlgorithms,
+    /// `isSignedRequestRequired`
+    IsSignedRequestRequired,
+}
+
+impl RequestSignatureVerificationField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::AllowedWeakAlgorithms,
+        Self::IsSignedRequestRequired,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AllowedWeakAlgorithms => "allowedWeakAlgorithms",
+            Self::IsSignedRequestRequired => "isSignedRequestRequired",
+        }
+    }
+}
+
+impl AsRef<str> for RequestSignatureVerificationField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for RequestSignatureVerificationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.requiredResourceAccess`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequiredResourceAccess {
+    /// Property `resourceAccess`: `Collection(microsoft.graph.resourceAccess)`, not nullable.
+    pub resource_access: Option<Vec<ResourceAccess>>,
+    /// Property `resourceAppId`: `Edm.String`, not nullable.
+    pub resource_app_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for RequiredResourceAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl RequiredResourceAccess {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requiredResourceAccess";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("resourceAccess", self.resource_access.as_ref())?;
+        object.field("resourceAppId", self.resource_app_id.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequiredResourceAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceAccess" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "resourceAccess",
+                    &mut self.resource_access,
+                    &mut self.additional_properties,
+                )?
+            }
+            "resourceAppId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "resourceAppId",
+                    &mut self.resource_app_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl RequiredResourceAccess {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: RequiredResourceAccessField) -> &mut Self {
+        match field {
+            RequiredResourceAccessField::ResourceAccess => self.resource_access = None,
+            RequiredResourceAccessField::ResourceAppId => self.resource_app_id = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`RequiredResourceAccess`] by wire name: for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RequiredResourceAccessField {
+    /// `resourceAccess`
+    ResourceAccess,
+    /// `resourceAppId`
+    ResourceAppId,
+}
+
+impl RequiredResourceAccessField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::ResourceAccess, Self::ResourceAppId];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ResourceAccess => "resourceAccess",
+            Self::ResourceAppId => "resourceAppId",
+        }
+    }
+}
+
+impl AsRef<str> for RequiredResourceAccessField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for RequiredResourceAccessField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.resourceAccess`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceAccess {
+    /// Property `id`: `Edm.Guid`, not nullable.
+    pub id: Option<edm::Guid>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ResourceAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ResourceAccess {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceAccess";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("id", self.id.as_ref())?;
+        object.field("type", self.r#type.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ResourceAccess {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "type" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "type",
+                    &mut self.r#type,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ResourceAccess {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: ResourceAccessField) -> &mut Self {
+        match field {
+            ResourceAccessField::Id => self.id = None,
+            ResourceAccessField::Type => self.r#type = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`ResourceAccess`] by wire name: for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceAccessField {
+    /// `id`
+    Id,
+    /// `type`
+    Type,
+}
+
+impl ResourceAccessField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::Id, Self::Type];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Type => "type",
+        }
+    }
+}
+
+impl AsRef<str> for ResourceAccessField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for ResourceAccessField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.samlSingleSignOnSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlSingleSignOnSettings {
+    /// Property `relayState`: `Edm.String`.
+    pub relay_state: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SamlSingleSignOnSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl SamlSingleSignOnSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.samlSingleSignOnSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("relayState", self.relay_state.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SamlSingleSignOnSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "relayState" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "relayState",
+                    &mut self.relay_state,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl SamlSingleSignOnSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: SamlSingleSignOnSettingsField) -> &mut Self {
+        match field {
+            SamlSingleSignOnSettingsField::RelayState => self.relay_state = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`SamlSingleSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`SamlSingleSignOnSettings::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SamlSingleSignOnSettingsField {
+    /// `relayState`
+    RelayState,
+}
+
+impl SamlSingleSignOnSettingsField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::RelayState];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::RelayState => "relayState",
+        }
+    }
+}
+
+impl AsRef<str> for SamlSingleSignOnSettingsField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for SamlSingleSignOnSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.segmentConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SegmentConfiguration {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SegmentConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl SegmentConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.segmentConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SegmentConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SegmentConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+/// CSDL complex type `microsoft.graph.servicePrincipalLockConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServicePrincipalLockConfiguration {
+    /// Property `allProperties`: `Edm.Boolean`.
+    pub all_properties: Option<bool>,
+    /// Property `credentialsWithUsageSign`: `Edm.Boolean`.
+    pub credentials_with_usage_sign: Option<bool>,
+    /// Property `credentialsWithUsageVerify`: `Edm.Boolean`.
+    pub credentials_with_usage_verify: Option<bool>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `tokenEncryptionKeyId`: `Edm.Boolean`.
+    pub token_encryption_key_id: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ServicePrincipalLockConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ServicePrincipalLockConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePrincipalLockConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("allProperties", self.all_properties.as_ref())?;
+        object
+            .field(
+                "credentialsWithUsageSign",
+                self.credentials_with_usage_sign.as_ref(),
+            )?;
+        object
+            .field(
+                "credentialsWithUsageVerify",
+                self.credentials_with_usage_verify.as_ref(),
+            )?;
+        object.field("isEnabled", self.is_enabled.as_ref())?;
+        object.field("tokenEncryptionKeyId", self.token_encryption_key_id.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServicePrincipalLockConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "allProperties" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "allProperties",
+                    &mut self.all_properties,
+                    &mut self.additional_properties,
+                )?
+            }
+            "credentialsWithUsageSign" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "credentialsWithUsageSign",
+                    &mut self.credentials_with_usage_sign,
+                    &mut self.additional_properties,
+                )?
+            }
+            "credentialsWithUsageVerify" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "credentialsWithUsageVerify",
+                    &mut self.credentials_with_usage_verify,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isEnabled",
+                    &mut self.is_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tokenEncryptionKeyId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "tokenEncryptionKeyId",
+                    &mut self.token_encryption_key_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ServicePrincipalLockConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(
+        &mut self,
+        field: ServicePrincipalLockConfigurationField,
+    ) -> &mut Self {
+        match field {
+            ServicePrincipalLockConfigurationField::AllProperties => {
+                self.all_properties = None;
+            }
+            ServicePrincipalLockConfigurationField::CredentialsWithUsageSign => {
+                self.credentials_with_usage_sign = None;
+            }
+            ServicePrincipalLockConfigurationField::CredentialsWithUsageVerify => {
+                self.credentials_with_usage_verify = None;
+            }
+            ServicePrincipalLockConfigurationField::IsEnabled => self.is_enabled = None,
+            ServicePrincipalLockConfigurationField::TokenEncryptionKeyId => {
+                self.token_encryption_key_id = None;
+            }
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`ServicePrincipalLockConfiguration`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipalLockConfiguration::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServicePrincipalLockConfigurationField {
+    /// `allProperties`
+    AllProperties,
+    /// `credentialsWithUsageSign`
+    CredentialsWithUsageSign,
+    /// `credentialsWithUsageVerify`
+    CredentialsWithUsageVerify,
+    /// `isEnabled`
+    IsEnabled,
+    /// `tokenEncryptionKeyId`
+    TokenEncryptionKeyId,
+}
+
+impl ServicePrincipalLockConfigurationField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::AllProperties,
+        Self::CredentialsWithUsageSign,
+        Self::CredentialsWithUsageVerify,
+        Self::IsEnabled,
+        Self::TokenEncryptionKeyId,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AllProperties => "allProperties",
+            Self::CredentialsWithUsageSign => "credentialsWithUsageSign",
+            Self::CredentialsWithUsageVerify => "credentialsWithUsageVerify",
+            Self::IsEnabled => "isEnabled",
+            Self::TokenEncryptionKeyId => "tokenEncryptionKeyId",
+        }
+    }
+}
+
+impl AsRef<str> for ServicePrincipalLockConfigurationField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for ServicePrincipalLockConfigurationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.signInAudienceRestrictionsBase`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SignInAudienceRestrictionsBase {
+    /// Property `kind`: `microsoft.graph.kind`, not nullable.
+    pub kind: Option<Kind>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SignInAudienceRestrictionsBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl SignInAudienceRestrictionsBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInAudienceRestrictionsBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("kind", self.kind.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SignInAudienceRestrictionsBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SignInAudienceRestrictionsBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "kind" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "kind",
+                    &mut self.kind,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl SignInAudienceRestrictionsBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: SignInAudienceRestrictionsBaseField) -> &mut Self {
+        match field {
+            SignInAudienceRestrictionsBaseField::Kind => self.kind = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`SignInAudienceRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`SignInAudienceRestrictionsBase::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SignInAudienceRestrictionsBaseField {
+    /// `kind`
+    Kind,
+}
+
+impl SignInAudienceRestrictionsBaseField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::Kind];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Kind => "kind",
+        }
+    }
+}
+
+impl AsRef<str> for SignInAudienceRestrictionsBaseField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for SignInAudienceRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.spaApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpaApplication {
+    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
+    pub redirect_uris: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SpaApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl SpaApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.spaApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("redirectUris", self.redirect_uris.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SpaApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SpaApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "redirectUris" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "redirectUris",
+                    &mut self.redirect_uris,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl SpaApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: SpaApplicationField) -> &mut Self {
+        match field {
+            SpaApplicationField::RedirectUris => self.redirect_uris = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`SpaApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpaApplicationField {
+    /// `redirectUris`
+    RedirectUris,
+}
+
+impl SpaApplicationField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::RedirectUris];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::RedirectUris => "redirectUris",
+        }
+    }
+}
+
+impl AsRef<str> for SpaApplicationField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for SpaApplicationField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6385,6 +11695,442 @@ impl AsRef<str> for SynchronizationTaskExecutionField {
 }
 
 impl std::fmt::Display for SynchronizationTaskExecutionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.verifiedCustomDomainCertificatesMetadata`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VerifiedCustomDomainCertificatesMetadata {
+    /// Property `expiryDate`: `Edm.DateTimeOffset`.
+    pub expiry_date: Option<edm::DateTimeOffset>,
+    /// Property `issueDate`: `Edm.DateTimeOffset`.
+    pub issue_date: Option<edm::DateTimeOffset>,
+    /// Property `issuerName`: `Edm.String`.
+    pub issuer_name: Option<String>,
+    /// Property `subjectName`: `Edm.String`.
+    pub subject_name: Option<String>,
+    /// Property `thumbprint`: `Edm.String`.
+    pub thumbprint: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for VerifiedCustomDomainCertificatesMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl VerifiedCustomDomainCertificatesMetadata {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedCustomDomainCertificatesMetadata";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("expiryDate", self.expiry_date.as_ref())?;
+        object.field("issueDate", self.issue_date.as_ref())?;
+        object.field("issuerName", self.issuer_name.as_ref())?;
+        object.field("subjectName", self.subject_name.as_ref())?;
+        object.field("thumbprint", self.thumbprint.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerifiedCustomDomainCertificatesMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject
+for VerifiedCustomDomainCertificatesMetadata {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "expiryDate" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "expiryDate",
+                    &mut self.expiry_date,
+                    &mut self.additional_properties,
+                )?
+            }
+            "issueDate" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "issueDate",
+                    &mut self.issue_date,
+                    &mut self.additional_properties,
+                )?
+            }
+            "issuerName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "issuerName",
+                    &mut self.issuer_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "subjectName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "subjectName",
+                    &mut self.subject_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "thumbprint" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "thumbprint",
+                    &mut self.thumbprint,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl VerifiedCustomDomainCertificatesMetadata {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(
+        &mut self,
+        field: VerifiedCustomDomainCertificatesMetadataField,
+    ) -> &mut Self {
+        match field {
+            VerifiedCustomDomainCertificatesMetadataField::ExpiryDate => {
+                self.expiry_date = None;
+            }
+            VerifiedCustomDomainCertificatesMetadataField::IssueDate => {
+                self.issue_date = None;
+            }
+            VerifiedCustomDomainCertificatesMetadataField::IssuerName => {
+                self.issuer_name = None;
+            }
+            VerifiedCustomDomainCertificatesMetadataField::SubjectName => {
+                self.subject_name = None;
+            }
+            VerifiedCustomDomainCertificatesMetadataField::Thumbprint => {
+                self.thumbprint = None;
+            }
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`VerifiedCustomDomainCertificatesMetadata`] by wire name: for `$select`, `$expand`, `$orderby` and [`VerifiedCustomDomainCertificatesMetadata::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VerifiedCustomDomainCertificatesMetadataField {
+    /// `expiryDate`
+    ExpiryDate,
+    /// `issueDate`
+    IssueDate,
+    /// `issuerName`
+    IssuerName,
+    /// `subjectName`
+    SubjectName,
+    /// `thumbprint`
+    Thumbprint,
+}
+
+impl VerifiedCustomDomainCertificatesMetadataField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::ExpiryDate,
+        Self::IssueDate,
+        Self::IssuerName,
+        Self::SubjectName,
+        Self::Thumbprint,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ExpiryDate => "expiryDate",
+            Self::IssueDate => "issueDate",
+            Self::IssuerName => "issuerName",
+            Self::SubjectName => "subjectName",
+            Self::Thumbprint => "thumbprint",
+        }
+    }
+}
+
+impl AsRef<str> for VerifiedCustomDomainCertificatesMetadataField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for VerifiedCustomDomainCertificatesMetadataField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL complex type `microsoft.graph.wafAllowedHeadersDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WafAllowedHeadersDictionary {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for WafAllowedHeadersDictionary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl WafAllowedHeadersDictionary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.wafAllowedHeadersDictionary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WafAllowedHeadersDictionary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for WafAllowedHeadersDictionary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+/// CSDL complex type `microsoft.graph.webApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebApplication {
+    /// Property `homePageUrl`: `Edm.String`.
+    pub home_page_url: Option<String>,
+    /// Property `implicitGrantSettings`: `microsoft.graph.implicitGrantSettings`.
+    pub implicit_grant_settings: Option<ImplicitGrantSettings>,
+    /// Property `logoutUrl`: `Edm.String`.
+    pub logout_url: Option<String>,
+    /// Property `oauth2AllowImplicitFlow`: `Edm.Boolean`.
+    pub oauth2_allow_implicit_flow: Option<bool>,
+    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
+    pub redirect_uris: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for WebApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl WebApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("homePageUrl", self.home_page_url.as_ref())?;
+        object.field("implicitGrantSettings", self.implicit_grant_settings.as_ref())?;
+        object.field("logoutUrl", self.logout_url.as_ref())?;
+        object
+            .field("oauth2AllowImplicitFlow", self.oauth2_allow_implicit_flow.as_ref())?;
+        object.field("redirectUris", self.redirect_uris.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for WebApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "homePageUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "homePageUrl",
+                    &mut self.home_page_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "implicitGrantSettings" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "implicitGrantSettings",
+                    &mut self.implicit_grant_settings,
+                    &mut self.additional_properties,
+                )?
+            }
+            "logoutUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "logoutUrl",
+                    &mut self.logout_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "oauth2AllowImplicitFlow" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "oauth2AllowImplicitFlow",
+                    &mut self.oauth2_allow_implicit_flow,
+                    &mut self.additional_properties,
+                )?
+            }
+            "redirectUris" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "redirectUris",
+                    &mut self.redirect_uris,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl WebApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: WebApplicationField) -> &mut Self {
+        match field {
+            WebApplicationField::HomePageUrl => self.home_page_url = None,
+            WebApplicationField::ImplicitGrantSettings => {
+                self.implicit_grant_settings = None;
+            }
+            WebApplicationField::LogoutUrl => self.logout_url = None,
+            WebApplicationField::Oauth2AllowImplicitFlow => {
+                self.oauth2_allow_implicit_flow = None;
+            }
+            WebApplicationField::RedirectUris => self.redirect_uris = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`WebApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`WebApplication::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebApplicationField {
+    /// `homePageUrl`
+    HomePageUrl,
+    /// `implicitGrantSettings`
+    ImplicitGrantSettings,
+    /// `logoutUrl`
+    LogoutUrl,
+    /// `oauth2AllowImplicitFlow`
+    Oauth2AllowImplicitFlow,
+    /// `redirectUris`
+    RedirectUris,
+}
+
+impl WebApplicationField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::HomePageUrl,
+        Self::ImplicitGrantSettings,
+        Self::LogoutUrl,
+        Self::Oauth2AllowImplicitFlow,
+        Self::RedirectUris,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::HomePageUrl => "homePageUrl",
+            Self::ImplicitGrantSettings => "implicitGrantSettings",
+            Self::LogoutUrl => "logoutUrl",
+            Self::Oauth2AllowImplicitFlow => "oauth2AllowImplicitFlow",
+            Self::RedirectUris => "redirectUris",
+        }
+    }
+}
+
+impl AsRef<str> for WebApplicationField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for WebApplicationField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

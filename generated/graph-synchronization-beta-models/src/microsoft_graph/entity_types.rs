@@ -8,6 +8,765 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+/// CSDL entity type `microsoft.graph.application`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Application {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.directoryObject`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `api`: `microsoft.graph.apiApplication`.
+    pub api: Option<ApiApplication>,
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Property `appRoles`: `Collection(microsoft.graph.appRole)`, not nullable.
+    pub app_roles: Option<Vec<AppRole>>,
+    /// Property `authenticationBehaviors`: `microsoft.graph.authenticationBehaviors`.
+    pub authentication_behaviors: Option<AuthenticationBehaviors>,
+    /// Property `createdByAppId`: `Edm.String`.
+    pub created_by_app_id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `disabledByMicrosoftStatus`: `Edm.String`.
+    pub disabled_by_microsoft_status: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `groupMembershipClaims`: `Edm.String`.
+    pub group_membership_claims: Option<String>,
+    /// Property `identifierUris`: `Collection(Edm.String)`, not nullable.
+    pub identifier_uris: Option<Vec<String>>,
+    /// Property `info`: `microsoft.graph.informationalUrl`.
+    pub info: Option<InformationalUrl>,
+    /// Property `isDeviceOnlyAuthSupported`: `Edm.Boolean`.
+    pub is_device_only_auth_supported: Option<bool>,
+    /// Property `isDisabled`: `Edm.Boolean`.
+    pub is_disabled: Option<bool>,
+    /// Property `isFallbackPublicClient`: `Edm.Boolean`.
+    pub is_fallback_public_client: Option<bool>,
+    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredential)`, not nullable.
+    pub key_credentials: Option<Vec<KeyCredential>>,
+    /// Property `logo`: `Edm.Stream`, not nullable.
+    pub logo: Option<edm::Stream>,
+    /// Property `managerApplications`: `Collection(Edm.Guid)`, not nullable.
+    pub manager_applications: Option<Vec<edm::Guid>>,
+    /// Property `notes`: `Edm.String`.
+    pub notes: Option<String>,
+    /// Property `onPremisesPublishing`: `microsoft.graph.onPremisesPublishing`.
+    pub on_premises_publishing: Option<OnPremisesPublishing>,
+    /// Property `optionalClaims`: `microsoft.graph.optionalClaims`.
+    pub optional_claims: Option<OptionalClaims>,
+    /// Property `parentalControlSettings`: `microsoft.graph.parentalControlSettings`.
+    pub parental_control_settings: Option<ParentalControlSettings>,
+    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredential)`, not nullable.
+    pub password_credentials: Option<Vec<PasswordCredential>>,
+    /// Property `publicClient`: `microsoft.graph.publicClientApplication`.
+    pub public_client: Option<PublicClientApplication>,
+    /// Property `publisherDomain`: `Edm.String`.
+    pub publisher_domain: Option<String>,
+    /// Property `requestSignatureVerification`: `microsoft.graph.requestSignatureVerification`.
+    pub request_signature_verification: Option<RequestSignatureVerification>,
+    /// Property `requiredResourceAccess`: `Collection(microsoft.graph.requiredResourceAccess)`, not nullable.
+    pub required_resource_access: Option<Vec<RequiredResourceAccess>>,
+    /// Property `serviceManagementReference`: `Edm.String`.
+    pub service_management_reference: Option<String>,
+    /// Property `servicePrincipalLockConfiguration`: `microsoft.graph.servicePrincipalLockConfiguration`.
+    pub service_principal_lock_configuration: Option<ServicePrincipalLockConfiguration>,
+    /// Property `signInAudience`: `Edm.String`.
+    pub sign_in_audience: Option<String>,
+    /// Property `signInAudienceRestrictions`: `microsoft.graph.signInAudienceRestrictionsBase`, not nullable.
+    pub sign_in_audience_restrictions: Option<SignInAudienceRestrictionsBase>,
+    /// Property `spa`: `microsoft.graph.spaApplication`.
+    pub spa: Option<SpaApplication>,
+    /// Property `tags`: `Collection(Edm.String)`, not nullable.
+    pub tags: Option<Vec<String>>,
+    /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
+    pub token_encryption_key_id: Option<edm::Guid>,
+    /// Property `uniqueName`: `Edm.String`.
+    pub unique_name: Option<String>,
+    /// Property `web`: `microsoft.graph.webApplication`.
+    pub web: Option<WebApplication>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Application {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Application {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.application";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("id", self.id.as_ref())?;
+        object.field("deletedDateTime", self.deleted_date_time.as_ref())?;
+        object.field("api", self.api.as_ref())?;
+        object.field("appId", self.app_id.as_ref())?;
+        object.field("appRoles", self.app_roles.as_ref())?;
+        object.field("authenticationBehaviors", self.authentication_behaviors.as_ref())?;
+        object.field("createdByAppId", self.created_by_app_id.as_ref())?;
+        object.field("createdDateTime", self.created_date_time.as_ref())?;
+        object.field("description", self.description.as_ref())?;
+        object
+            .field(
+                "disabledByMicrosoftStatus",
+                self.disabled_by_microsoft_status.as_ref(),
+            )?;
+        object.field("displayName", self.display_name.as_ref())?;
+        object.field("groupMembershipClaims", self.group_membership_claims.as_ref())?;
+        object.field("identifierUris", self.identifier_uris.as_ref())?;
+        object.field("info", self.info.as_ref())?;
+        object
+            .field(
+                "isDeviceOnlyAuthSupported",
+                self.is_device_only_auth_supported.as_ref(),
+            )?;
+        object.field("isDisabled", self.is_disabled.as_ref())?;
+        object.field("isFallbackPublicClient", self.is_fallback_public_client.as_ref())?;
+        object.field("keyCredentials", self.key_credentials.as_ref())?;
+        object.field("logo", self.logo.as_ref())?;
+        object.field("managerApplications", self.manager_applications.as_ref())?;
+        object.field("notes", self.notes.as_ref())?;
+        object.field("onPremisesPublishing", self.on_premises_publishing.as_ref())?;
+        object.field("optionalClaims", self.optional_claims.as_ref())?;
+        object
+            .field("parentalControlSettings", self.parental_control_settings.as_ref())?;
+        object.field("passwordCredentials", self.password_credentials.as_ref())?;
+        object.field("publicClient", self.public_client.as_ref())?;
+        object.field("publisherDomain", self.publisher_domain.as_ref())?;
+        object
+            .field(
+                "requestSignatureVerification",
+                self.request_signature_verification.as_ref(),
+            )?;
+        object.field("requiredResourceAccess", self.required_resource_access.as_ref())?;
+        object
+            .field(
+                "serviceManagementReference",
+                self.service_management_reference.as_ref(),
+            )?;
+        object
+            .field(
+                "servicePrincipalLockConfiguration",
+                self.service_principal_lock_configuration.as_ref(),
+            )?;
+        object.field("signInAudience", self.sign_in_audience.as_ref())?;
+        object
+            .field(
+                "signInAudienceRestrictions",
+                self.sign_in_audience_restrictions.as_ref(),
+            )?;
+        object.field("spa", self.spa.as_ref())?;
+        object.field("tags", self.tags.as_ref())?;
+        object.field("tokenEncryptionKeyId", self.token_encryption_key_id.as_ref())?;
+        object.field("uniqueName", self.unique_name.as_ref())?;
+        object.field("web", self.web.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Application {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Application {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "deletedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "deletedDateTime",
+                    &mut self.deleted_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "api" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "api",
+                    &mut self.api,
+                    &mut self.additional_properties,
+                )?
+            }
+            "appId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "appId",
+                    &mut self.app_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "appRoles" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "appRoles",
+                    &mut self.app_roles,
+                    &mut self.additional_properties,
+                )?
+            }
+            "authenticationBehaviors" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "authenticationBehaviors",
+                    &mut self.authentication_behaviors,
+                    &mut self.additional_properties,
+                )?
+            }
+            "createdByAppId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "createdByAppId",
+                    &mut self.created_by_app_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "createdDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "createdDateTime",
+                    &mut self.created_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "disabledByMicrosoftStatus" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "disabledByMicrosoftStatus",
+                    &mut self.disabled_by_microsoft_status,
+                    &mut self.additional_properties,
+                )?
+            }
+            "displayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "displayName",
+                    &mut self.display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "groupMembershipClaims" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "groupMembershipClaims",
+                    &mut self.group_membership_claims,
+                    &mut self.additional_properties,
+                )?
+            }
+            "identifierUris" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "identifierUris",
+                    &mut self.identifier_uris,
+                    &mut self.additional_properties,
+                )?
+            }
+            "info" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "info",
+                    &mut self.info,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isDeviceOnlyAuthSupported" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isDeviceOnlyAuthSupported",
+                    &mut self.is_device_only_auth_supported,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isDisabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isDisabled",
+                    &mut self.is_disabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isFallbackPublicClient" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isFallbackPublicClient",
+                    &mut self.is_fallback_public_client,
+                    &mut self.additional_properties,
+                )?
+            }
+            "keyCredentials" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "keyCredentials",
+                    &mut self.key_credentials,
+                    &mut self.additional_properties,
+                )?
+            }
+            "logo" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "logo",
+                    &mut self.logo,
+                    &mut self.additional_properties,
+                )?
+            }
+            "managerApplications" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "managerApplications",
+                    &mut self.manager_applications,
+                    &mut self.additional_properties,
+                )?
+            }
+            "notes" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "notes",
+                    &mut self.notes,
+                    &mut self.additional_properties,
+                )?
+            }
+            "onPremisesPublishing" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "onPremisesPublishing",
+                    &mut self.on_premises_publishing,
+                    &mut self.additional_properties,
+                )?
+            }
+            "optionalClaims" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "optionalClaims",
+                    &mut self.optional_claims,
+                    &mut self.additional_properties,
+                )?
+            }
+            "parentalControlSettings" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "parentalControlSettings",
+                    &mut self.parental_control_settings,
+                    &mut self.additional_properties,
+                )?
+            }
+            "passwordCredentials" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "passwordCredentials",
+                    &mut self.password_credentials,
+                    &mut self.additional_properties,
+                )?
+            }
+            "publicClient" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "publicClient",
+                    &mut self.public_client,
+                    &mut self.additional_properties,
+                )?
+            }
+            "publisherDomain" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "publisherDomain",
+                    &mut self.publisher_domain,
+                    &mut self.additional_properties,
+                )?
+            }
+            "requestSignatureVerification" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "requestSignatureVerification",
+                    &mut self.request_signature_verification,
+                    &mut self.additional_properties,
+                )?
+            }
+            "requiredResourceAccess" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "requiredResourceAccess",
+                    &mut self.required_resource_access,
+                    &mut self.additional_properties,
+                )?
+            }
+            "serviceManagementReference" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "serviceManagementReference",
+                    &mut self.service_management_reference,
+                    &mut self.additional_properties,
+                )?
+            }
+            "servicePrincipalLockConfiguration" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "servicePrincipalLockConfiguration",
+                    &mut self.service_principal_lock_configuration,
+                    &mut self.additional_properties,
+                )?
+            }
+            "signInAudience" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "signInAudience",
+                    &mut self.sign_in_audience,
+                    &mut self.additional_properties,
+                )?
+            }
+            "signInAudienceRestrictions" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "signInAudienceRestrictions",
+                    &mut self.sign_in_audience_restrictions,
+                    &mut self.additional_properties,
+                )?
+            }
+            "spa" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "spa",
+                    &mut self.spa,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tags" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "tags",
+                    &mut self.tags,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tokenEncryptionKeyId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "tokenEncryptionKeyId",
+                    &mut self.token_encryption_key_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "uniqueName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "uniqueName",
+                    &mut self.unique_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "web" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "web",
+                    &mut self.web,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl Application {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: ApplicationField) -> &mut Self {
+        match field {
+            ApplicationField::Id => self.id = None,
+            ApplicationField::DeletedDateTime => self.deleted_date_time = None,
+            ApplicationField::Api => self.api = None,
+            ApplicationField::AppId => self.app_id = None,
+            ApplicationField::AppRoles => self.app_roles = None,
+            ApplicationField::AuthenticationBehaviors => {
+                self.authentication_behaviors = None;
+            }
+            ApplicationField::CreatedByAppId => self.created_by_app_id = None,
+            ApplicationField::CreatedDateTime => self.created_date_time = None,
+            ApplicationField::Description => self.description = None,
+            ApplicationField::DisabledByMicrosoftStatus => {
+                self.disabled_by_microsoft_status = None;
+            }
+            ApplicationField::DisplayName => self.display_name = None,
+            ApplicationField::GroupMembershipClaims => {
+                self.group_membership_claims = None;
+            }
+            ApplicationField::IdentifierUris => self.identifier_uris = None,
+            ApplicationField::Info => self.info = None,
+            ApplicationField::IsDeviceOnlyAuthSupported => {
+                self.is_device_only_auth_supported = None;
+            }
+            ApplicationField::IsDisabled => self.is_disabled = None,
+            ApplicationField::IsFallbackPublicClient => {
+                self.is_fallback_public_client = None;
+            }
+            ApplicationField::KeyCredentials => self.key_credentials = None,
+            ApplicationField::Logo => self.logo = None,
+            ApplicationField::ManagerApplications => self.manager_applications = None,
+            ApplicationField::Notes => self.notes = None,
+            ApplicationField::OnPremisesPublishing => self.on_premises_publishing = None,
+            ApplicationField::OptionalClaims => self.optional_claims = None,
+            ApplicationField::ParentalControlSettings => {
+                self.parental_control_settings = None;
+            }
+            ApplicationField::PasswordCredentials => self.password_credentials = None,
+            ApplicationField::PublicClient => self.public_client = None,
+            ApplicationField::PublisherDomain => self.publisher_domain = None,
+            ApplicationField::RequestSignatureVerification => {
+                self.request_signature_verification = None;
+            }
+            ApplicationField::RequiredResourceAccess => {
+                self.required_resource_access = None;
+            }
+            ApplicationField::ServiceManagementReference => {
+                self.service_management_reference = None;
+            }
+            ApplicationField::ServicePrincipalLockConfiguration => {
+                self.service_principal_lock_configuration = None;
+            }
+            ApplicationField::SignInAudience => self.sign_in_audience = None,
+            ApplicationField::SignInAudienceRestrictions => {
+                self.sign_in_audience_restrictions = None;
+            }
+            ApplicationField::Spa => self.spa = None,
+            ApplicationField::Tags => self.tags = None,
+            ApplicationField::TokenEncryptionKeyId => self.token_encryption_key_id = None,
+            ApplicationField::UniqueName => self.unique_name = None,
+            ApplicationField::Web => self.web = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`Application`] by wire name: for `$select`, `$expand`, `$orderby` and [`Application::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApplicationField {
+    /// `id`
+    Id,
+    /// `deletedDateTime`
+    DeletedDateTime,
+    /// `api`
+    Api,
+    /// `appId`
+    AppId,
+    /// `appRoles`
+    AppRoles,
+    /// `authenticationBehaviors`
+    AuthenticationBehaviors,
+    /// `createdByAppId`
+    CreatedByAppId,
+    /// `createdDateTime`
+    CreatedDateTime,
+    /// `description`
+    Description,
+    /// `disabledByMicrosoftStatus`
+    DisabledByMicrosoftStatus,
+    /// `displayName`
+    DisplayName,
+    /// `groupMembershipClaims`
+    GroupMembershipClaims,
+    /// `identifierUris`
+    IdentifierUris,
+    /// `info`
+    Info,
+    /// `isDeviceOnlyAuthSupported`
+    IsDeviceOnlyAuthSupported,
+    /// `isDisabled`
+    IsDisabled,
+    /// `isFallbackPublicClient`
+    IsFallbackPublicClient,
+    /// `keyCredentials`
+    KeyCredentials,
+    /// `logo`
+    Logo,
+    /// `managerApplications`
+    ManagerApplications,
+    /// `notes`
+    Notes,
+    /// `onPremisesPublishing`
+    OnPremisesPublishing,
+    /// `optionalClaims`
+    OptionalClaims,
+    /// `parentalControlSettings`
+    ParentalControlSettings,
+    /// `passwordCredentials`
+    PasswordCredentials,
+    /// `publicClient`
+    PublicClient,
+    /// `publisherDomain`
+    PublisherDomain,
+    /// `requestSignatureVerification`
+    RequestSignatureVerification,
+    /// `requiredResourceAccess`
+    RequiredResourceAccess,
+    /// `serviceManagementReference`
+    ServiceManagementReference,
+    /// `servicePrincipalLockConfiguration`
+    ServicePrincipalLockConfiguration,
+    /// `signInAudience`
+    SignInAudience,
+    /// `signInAudienceRestrictions`
+    SignInAudienceRestrictions,
+    /// `spa`
+    Spa,
+    /// `tags`
+    Tags,
+    /// `tokenEncryptionKeyId`
+    TokenEncryptionKeyId,
+    /// `uniqueName`
+    UniqueName,
+    /// `web`
+    Web,
+}
+
+impl ApplicationField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::Id,
+        Self::DeletedDateTime,
+        Self::Api,
+        Self::AppId,
+        Self::AppRoles,
+        Self::AuthenticationBehaviors,
+        Self::CreatedByAppId,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisabledByMicrosoftStatus,
+        Self::DisplayName,
+        Self::GroupMembershipClaims,
+        Self::IdentifierUris,
+        Self::Info,
+        Self::IsDeviceOnlyAuthSupported,
+        Self::IsDisabled,
+        Self::IsFallbackPublicClient,
+        Self::KeyCredentials,
+        Self::Logo,
+        Self::ManagerApplications,
+        Self::Notes,
+        Self::OnPremisesPublishing,
+        Self::OptionalClaims,
+        Self::ParentalControlSettings,
+        Self::PasswordCredentials,
+        Self::PublicClient,
+        Self::PublisherDomain,
+        Self::RequestSignatureVerification,
+        Self::RequiredResourceAccess,
+        Self::ServiceManagementReference,
+        Self::ServicePrincipalLockConfiguration,
+        Self::SignInAudience,
+        Self::SignInAudienceRestrictions,
+        Self::Spa,
+        Self::Tags,
+        Self::TokenEncryptionKeyId,
+        Self::UniqueName,
+        Self::Web,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::DeletedDateTime => "deletedDateTime",
+            Self::Api => "api",
+            Self::AppId => "appId",
+            Self::AppRoles => "appRoles",
+            Self::AuthenticationBehaviors => "authenticationBehaviors",
+            Self::CreatedByAppId => "createdByAppId",
+            Self::CreatedDateTime => "createdDateTime",
+            Self::Description => "description",
+            Self::DisabledByMicrosoftStatus => "disabledByMicrosoftStatus",
+            Self::DisplayName => "displayName",
+            Self::GroupMembershipClaims => "groupMembershipClaims",
+            Self::IdentifierUris => "identifierUris",
+            Self::Info => "info",
+            Self::IsDeviceOnlyAuthSupported => "isDeviceOnlyAuthSupported",
+            Self::IsDisabled => "isDisabled",
+            Self::IsFallbackPublicClient => "isFallbackPublicClient",
+            Self::KeyCredentials => "keyCredentials",
+            Self::Logo => "logo",
+            Self::ManagerApplications => "managerApplications",
+            Self::Notes => "notes",
+            Self::OnPremisesPublishing => "onPremisesPublishing",
+            Self::OptionalClaims => "optionalClaims",
+            Self::ParentalControlSettings => "parentalControlSettings",
+            Self::PasswordCredentials => "passwordCredentials",
+            Self::PublicClient => "publicClient",
+            Self::PublisherDomain => "publisherDomain",
+            Self::RequestSignatureVerification => "requestSignatureVerification",
+            Self::RequiredResourceAccess => "requiredResourceAccess",
+            Self::ServiceManagementReference => "serviceManagementReference",
+            Self::ServicePrincipalLockConfiguration => {
+                "servicePrincipalLockConfiguration"
+            }
+            Self::SignInAudience => "signInAudience",
+            Self::SignInAudienceRestrictions => "signInAudienceRestrictions",
+            Self::Spa => "spa",
+            Self::Tags => "tags",
+            Self::TokenEncryptionKeyId => "tokenEncryptionKeyId",
+            Self::UniqueName => "uniqueName",
+            Self::Web => "web",
+        }
+    }
+}
+
+impl AsRef<str> for ApplicationField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for ApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// CSDL entity type `microsoft.graph.attributeMappingFunctionSchema`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMappingFunctionSchema {
@@ -468,6 +1227,136 @@ impl std::fmt::Display for DirectoryDefinitionField {
     }
 }
 
+/// CSDL entity type `microsoft.graph.directoryObject`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DirectoryObject {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for DirectoryObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl DirectoryObject {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObject";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("id", self.id.as_ref())?;
+        object.field("deletedDateTime", self.deleted_date_time.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DirectoryObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for DirectoryObject {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "deletedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "deletedDateTime",
+                    &mut self.deleted_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl DirectoryObject {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: DirectoryObjectField) -> &mut Self {
+        match field {
+            DirectoryObjectField::Id => self.id = None,
+            DirectoryObjectField::DeletedDateTime => self.deleted_date_time = None,
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`DirectoryObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`DirectoryObject::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DirectoryObjectField {
+    /// `id`
+    Id,
+    /// `deletedDateTime`
+    DeletedDateTime,
+}
+
+impl DirectoryObjectField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[Self::Id, Self::DeletedDateTime];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::DeletedDateTime => "deletedDateTime",
+        }
+    }
+}
+
+impl AsRef<str> for DirectoryObjectField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for DirectoryObjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// CSDL entity type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entity {
@@ -751,6 +1640,840 @@ impl AsRef<str> for FilterOperatorSchemaField {
 }
 
 impl std::fmt::Display for FilterOperatorSchemaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSDL entity type `microsoft.graph.servicePrincipal`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServicePrincipal {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.directoryObject`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `accountEnabled`: `Edm.Boolean`.
+    pub account_enabled: Option<bool>,
+    /// Property `addIns`: `Collection(microsoft.graph.addIn)`, not nullable.
+    pub add_ins: Option<Vec<AddIn>>,
+    /// Property `alternativeNames`: `Collection(Edm.String)`, not nullable.
+    pub alternative_names: Option<Vec<String>>,
+    /// Property `appDescription`: `Edm.String`.
+    pub app_description: Option<String>,
+    /// Property `appDisplayName`: `Edm.String`.
+    pub app_display_name: Option<String>,
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Property `applicationTemplateId`: `Edm.String`.
+    pub application_template_id: Option<String>,
+    /// Property `appOwnerOrganizationId`: `Edm.Guid`.
+    pub app_owner_organization_id: Option<edm::Guid>,
+    /// Property `appRoleAssignmentRequired`: `Edm.Boolean`, not nullable.
+    pub app_role_assignment_required: Option<bool>,
+    /// Property `appRoles`: `Collection(microsoft.graph.appRole)`, not nullable.
+    pub app_roles: Option<Vec<AppRole>>,
+    /// Property `createdByAppId`: `Edm.String`.
+    pub created_by_app_id: Option<String>,
+    /// Property `customSecurityAttributes`: `microsoft.graph.customSecurityAttributeValue`.
+    pub custom_security_attributes: Option<CustomSecurityAttributeValue>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `disabledByMicrosoftStatus`: `Edm.String`.
+    pub disabled_by_microsoft_status: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `errorUrl`: `Edm.String`.
+    pub error_url: Option<String>,
+    /// Property `homepage`: `Edm.String`.
+    pub homepage: Option<String>,
+    /// Property `info`: `microsoft.graph.informationalUrl`.
+    pub info: Option<InformationalUrl>,
+    /// Property `isDisabled`: `Edm.Boolean`.
+    pub is_disabled: Option<bool>,
+    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredential)`, not nullable.
+    pub key_credentials: Option<Vec<KeyCredential>>,
+    /// Property `loginUrl`: `Edm.String`.
+    pub login_url: Option<String>,
+    /// Property `logoutUrl`: `Edm.String`.
+    pub logout_url: Option<String>,
+    /// Property `notes`: `Edm.String`.
+    pub notes: Option<String>,
+    /// Property `notificationEmailAddresses`: `Collection(Edm.String)`, not nullable.
+    pub notification_email_addresses: Option<Vec<String>>,
+    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredential)`, not nullable.
+    pub password_credentials: Option<Vec<PasswordCredential>>,
+    /// Property `passwordSingleSignOnSettings`: `microsoft.graph.passwordSingleSignOnSettings`.
+    pub password_single_sign_on_settings: Option<PasswordSingleSignOnSettings>,
+    /// Property `preferredSingleSignOnMode`: `Edm.String`.
+    pub preferred_single_sign_on_mode: Option<String>,
+    /// Property `preferredTokenSigningKeyEndDateTime`: `Edm.DateTimeOffset`.
+    pub preferred_token_signing_key_end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `preferredTokenSigningKeyThumbprint`: `Edm.String`.
+    pub preferred_token_signing_key_thumbprint: Option<String>,
+    /// Property `publishedPermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
+    pub published_permission_scopes: Option<Vec<PermissionScope>>,
+    /// Property `publisherName`: `Edm.String`.
+    pub publisher_name: Option<String>,
+    /// Property `replyUrls`: `Collection(Edm.String)`, not nullable.
+    pub reply_urls: Option<Vec<String>>,
+    /// Property `samlMetadataUrl`: `Edm.String`.
+    pub saml_metadata_url: Option<String>,
+    /// Property `samlSingleSignOnSettings`: `microsoft.graph.samlSingleSignOnSettings`.
+    pub saml_single_sign_on_settings: Option<SamlSingleSignOnSettings>,
+    /// Property `servicePrincipalNames`: `Collection(Edm.String)`, not nullable.
+    pub service_principal_names: Option<Vec<String>>,
+    /// Property `servicePrincipalType`: `Edm.String`.
+    pub service_principal_type: Option<String>,
+    /// Property `signInAudience`: `Edm.String`.
+    pub sign_in_audience: Option<String>,
+    /// Property `tags`: `Collection(Edm.String)`, not nullable.
+    pub tags: Option<Vec<String>>,
+    /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
+    pub token_encryption_key_id: Option<edm::Guid>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.field("id", self.id.as_ref())?;
+        object.field("deletedDateTime", self.deleted_date_time.as_ref())?;
+        object.field("accountEnabled", self.account_enabled.as_ref())?;
+        object.field("addIns", self.add_ins.as_ref())?;
+        object.field("alternativeNames", self.alternative_names.as_ref())?;
+        object.field("appDescription", self.app_description.as_ref())?;
+        object.field("appDisplayName", self.app_display_name.as_ref())?;
+        object.field("appId", self.app_id.as_ref())?;
+        object.field("applicationTemplateId", self.application_template_id.as_ref())?;
+        object.field("appOwnerOrganizationId", self.app_owner_organization_id.as_ref())?;
+        object
+            .field(
+                "appRoleAssignmentRequired",
+                self.app_role_assignment_required.as_ref(),
+            )?;
+        object.field("appRoles", self.app_roles.as_ref())?;
+        object.field("createdByAppId", self.created_by_app_id.as_ref())?;
+        object
+            .field(
+                "customSecurityAttributes",
+                self.custom_security_attributes.as_ref(),
+            )?;
+        object.field("description", self.description.as_ref())?;
+        object
+            .field(
+                "disabledByMicrosoftStatus",
+                self.disabled_by_microsoft_status.as_ref(),
+            )?;
+        object.field("displayName", self.display_name.as_ref())?;
+        object.field("errorUrl", self.error_url.as_ref())?;
+        object.field("homepage", self.homepage.as_ref())?;
+        object.field("info", self.info.as_ref())?;
+        object.field("isDisabled", self.is_disabled.as_ref())?;
+        object.field("keyCredentials", self.key_credentials.as_ref())?;
+        object.field("loginUrl", self.login_url.as_ref())?;
+        object.field("logoutUrl", self.logout_url.as_ref())?;
+        object.field("notes", self.notes.as_ref())?;
+        object
+            .field(
+                "notificationEmailAddresses",
+                self.notification_email_addresses.as_ref(),
+            )?;
+        object.field("passwordCredentials", self.password_credentials.as_ref())?;
+        object
+            .field(
+                "passwordSingleSignOnSettings",
+                self.password_single_sign_on_settings.as_ref(),
+            )?;
+        object
+            .field(
+                "preferredSingleSignOnMode",
+                self.preferred_single_sign_on_mode.as_ref(),
+            )?;
+        object
+            .field(
+                "preferredTokenSigningKeyEndDateTime",
+                self.preferred_token_signing_key_end_date_time.as_ref(),
+            )?;
+        object
+            .field(
+                "preferredTokenSigningKeyThumbprint",
+                self.preferred_token_signing_key_thumbprint.as_ref(),
+            )?;
+        object
+            .field(
+                "publishedPermissionScopes",
+                self.published_permission_scopes.as_ref(),
+            )?;
+        object.field("publisherName", self.publisher_name.as_ref())?;
+        object.field("replyUrls", self.reply_urls.as_ref())?;
+        object.field("samlMetadataUrl", self.saml_metadata_url.as_ref())?;
+        object
+            .field(
+                "samlSingleSignOnSettings",
+                self.saml_single_sign_on_settings.as_ref(),
+            )?;
+        object.field("servicePrincipalNames", self.service_principal_names.as_ref())?;
+        object.field("servicePrincipalType", self.service_principal_type.as_ref())?;
+        object.field("signInAudience", self.sign_in_audience.as_ref())?;
+        object.field("tags", self.tags.as_ref())?;
+        object.field("tokenEncryptionKeyId", self.token_encryption_key_id.as_ref())?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "id",
+                    &mut self.id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "deletedDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "deletedDateTime",
+                    &mut self.deleted_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "accountEnabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "accountEnabled",
+                    &mut self.account_enabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "addIns" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "addIns",
+                    &mut self.add_ins,
+                    &mut self.additional_properties,
+                )?
+            }
+            "alternativeNames" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "alternativeNames",
+                    &mut self.alternative_names,
+                    &mut self.additional_properties,
+                )?
+            }
+            "appDescription" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "appDescription",
+                    &mut self.app_description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "appDisplayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "appDisplayName",
+                    &mut self.app_display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "appId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "appId",
+                    &mut self.app_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "applicationTemplateId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "applicationTemplateId",
+                    &mut self.application_template_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "appOwnerOrganizationId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "appOwnerOrganizationId",
+                    &mut self.app_owner_organization_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "appRoleAssignmentRequired" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "appRoleAssignmentRequired",
+                    &mut self.app_role_assignment_required,
+                    &mut self.additional_properties,
+                )?
+            }
+            "appRoles" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "appRoles",
+                    &mut self.app_roles,
+                    &mut self.additional_properties,
+                )?
+            }
+            "createdByAppId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "createdByAppId",
+                    &mut self.created_by_app_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            "customSecurityAttributes" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "customSecurityAttributes",
+                    &mut self.custom_security_attributes,
+                    &mut self.additional_properties,
+                )?
+            }
+            "description" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "description",
+                    &mut self.description,
+                    &mut self.additional_properties,
+                )?
+            }
+            "disabledByMicrosoftStatus" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "disabledByMicrosoftStatus",
+                    &mut self.disabled_by_microsoft_status,
+                    &mut self.additional_properties,
+                )?
+            }
+            "displayName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "displayName",
+                    &mut self.display_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "errorUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "errorUrl",
+                    &mut self.error_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "homepage" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "homepage",
+                    &mut self.homepage,
+                    &mut self.additional_properties,
+                )?
+            }
+            "info" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "info",
+                    &mut self.info,
+                    &mut self.additional_properties,
+                )?
+            }
+            "isDisabled" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "isDisabled",
+                    &mut self.is_disabled,
+                    &mut self.additional_properties,
+                )?
+            }
+            "keyCredentials" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "keyCredentials",
+                    &mut self.key_credentials,
+                    &mut self.additional_properties,
+                )?
+            }
+            "loginUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "loginUrl",
+                    &mut self.login_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "logoutUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "logoutUrl",
+                    &mut self.logout_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "notes" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "notes",
+                    &mut self.notes,
+                    &mut self.additional_properties,
+                )?
+            }
+            "notificationEmailAddresses" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "notificationEmailAddresses",
+                    &mut self.notification_email_addresses,
+                    &mut self.additional_properties,
+                )?
+            }
+            "passwordCredentials" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "passwordCredentials",
+                    &mut self.password_credentials,
+                    &mut self.additional_properties,
+                )?
+            }
+            "passwordSingleSignOnSettings" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "passwordSingleSignOnSettings",
+                    &mut self.password_single_sign_on_settings,
+                    &mut self.additional_properties,
+                )?
+            }
+            "preferredSingleSignOnMode" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "preferredSingleSignOnMode",
+                    &mut self.preferred_single_sign_on_mode,
+                    &mut self.additional_properties,
+                )?
+            }
+            "preferredTokenSigningKeyEndDateTime" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "preferredTokenSigningKeyEndDateTime",
+                    &mut self.preferred_token_signing_key_end_date_time,
+                    &mut self.additional_properties,
+                )?
+            }
+            "preferredTokenSigningKeyThumbprint" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "preferredTokenSigningKeyThumbprint",
+                    &mut self.preferred_token_signing_key_thumbprint,
+                    &mut self.additional_properties,
+                )?
+            }
+            "publishedPermissionScopes" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "publishedPermissionScopes",
+                    &mut self.published_permission_scopes,
+                    &mut self.additional_properties,
+                )?
+            }
+            "publisherName" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "publisherName",
+                    &mut self.publisher_name,
+                    &mut self.additional_properties,
+                )?
+            }
+            "replyUrls" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "replyUrls",
+                    &mut self.reply_urls,
+                    &mut self.additional_properties,
+                )?
+            }
+            "samlMetadataUrl" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "samlMetadataUrl",
+                    &mut self.saml_metadata_url,
+                    &mut self.additional_properties,
+                )?
+            }
+            "samlSingleSignOnSettings" => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    "samlSingleSignOnSettings",
+                    &mut self.saml_single_sign_on_settings,
+                    &mut self.additional_properties,
+                )?
+            }
+            "servicePrincipalNames" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "servicePrincipalNames",
+                    &mut self.service_principal_names,
+                    &mut self.additional_properties,
+                )?
+            }
+            "servicePrincipalType" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "servicePrincipalType",
+                    &mut self.service_principal_type,
+                    &mut self.additional_properties,
+                )?
+            }
+            "signInAudience" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "signInAudience",
+                    &mut self.sign_in_audience,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tags" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "tags",
+                    &mut self.tags,
+                    &mut self.additional_properties,
+                )?
+            }
+            "tokenEncryptionKeyId" => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    "tokenEncryptionKeyId",
+                    &mut self.token_encryption_key_id,
+                    &mut self.additional_properties,
+                )?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    pub fn set_null(&mut self, field: ServicePrincipalField) -> &mut Self {
+        match field {
+            ServicePrincipalField::Id => self.id = None,
+            ServicePrincipalField::DeletedDateTime => self.deleted_date_time = None,
+            ServicePrincipalField::AccountEnabled => self.account_enabled = None,
+            ServicePrincipalField::AddIns => self.add_ins = None,
+            ServicePrincipalField::AlternativeNames => self.alternative_names = None,
+            ServicePrincipalField::AppDescription => self.app_description = None,
+            ServicePrincipalField::AppDisplayName => self.app_display_name = None,
+            ServicePrincipalField::AppId => self.app_id = None,
+            ServicePrincipalField::ApplicationTemplateId => {
+                self.application_template_id = None;
+            }
+            ServicePrincipalField::AppOwnerOrganizationId => {
+                self.app_owner_organization_id = None;
+            }
+            ServicePrincipalField::AppRoleAssignmentRequired => {
+                self.app_role_assignment_required = None;
+            }
+            ServicePrincipalField::AppRoles => self.app_roles = None,
+            ServicePrincipalField::CreatedByAppId => self.created_by_app_id = None,
+            ServicePrincipalField::CustomSecurityAttributes => {
+                self.custom_security_attributes = None;
+            }
+            ServicePrincipalField::Description => self.description = None,
+            ServicePrincipalField::DisabledByMicrosoftStatus => {
+                self.disabled_by_microsoft_status = None;
+            }
+            ServicePrincipalField::DisplayName => self.display_name = None,
+            ServicePrincipalField::ErrorUrl => self.error_url = None,
+            ServicePrincipalField::Homepage => self.homepage = None,
+            ServicePrincipalField::Info => self.info = None,
+            ServicePrincipalField::IsDisabled => self.is_disabled = None,
+            ServicePrincipalField::KeyCredentials => self.key_credentials = None,
+            ServicePrincipalField::LoginUrl => self.login_url = None,
+            ServicePrincipalField::LogoutUrl => self.logout_url = None,
+            ServicePrincipalField::Notes => self.notes = None,
+            ServicePrincipalField::NotificationEmailAddresses => {
+                self.notification_email_addresses = None;
+            }
+            ServicePrincipalField::PasswordCredentials => {
+                self.password_credentials = None;
+            }
+            ServicePrincipalField::PasswordSingleSignOnSettings => {
+                self.password_single_sign_on_settings = None;
+            }
+            ServicePrincipalField::PreferredSingleSignOnMode => {
+                self.preferred_single_sign_on_mode = None;
+            }
+            ServicePrincipalField::PreferredTokenSigningKeyEndDateTime => {
+                self.preferred_token_signing_key_end_date_time = None;
+            }
+            ServicePrincipalField::PreferredTokenSigningKeyThumbprint => {
+                self.preferred_token_signing_key_thumbprint = None;
+            }
+            ServicePrincipalField::PublishedPermissionScopes => {
+                self.published_permission_scopes = None;
+            }
+            ServicePrincipalField::PublisherName => self.publisher_name = None,
+            ServicePrincipalField::ReplyUrls => self.reply_urls = None,
+            ServicePrincipalField::SamlMetadataUrl => self.saml_metadata_url = None,
+            ServicePrincipalField::SamlSingleSignOnSettings => {
+                self.saml_single_sign_on_settings = None;
+            }
+            ServicePrincipalField::ServicePrincipalNames => {
+                self.service_principal_names = None;
+            }
+            ServicePrincipalField::ServicePrincipalType => {
+                self.service_principal_type = None;
+            }
+            ServicePrincipalField::SignInAudience => self.sign_in_audience = None,
+            ServicePrincipalField::Tags => self.tags = None,
+            ServicePrincipalField::TokenEncryptionKeyId => {
+                self.token_encryption_key_id = None;
+            }
+        }
+        self.additional_properties
+            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        self
+    }
+}
+
+/// The properties of [`ServicePrincipal`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipal::set_null`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServicePrincipalField {
+    /// `id`
+    Id,
+    /// `deletedDateTime`
+    DeletedDateTime,
+    /// `accountEnabled`
+    AccountEnabled,
+    /// `addIns`
+    AddIns,
+    /// `alternativeNames`
+    AlternativeNames,
+    /// `appDescription`
+    AppDescription,
+    /// `appDisplayName`
+    AppDisplayName,
+    /// `appId`
+    AppId,
+    /// `applicationTemplateId`
+    ApplicationTemplateId,
+    /// `appOwnerOrganizationId`
+    AppOwnerOrganizationId,
+    /// `appRoleAssignmentRequired`
+    AppRoleAssignmentRequired,
+    /// `appRoles`
+    AppRoles,
+    /// `createdByAppId`
+    CreatedByAppId,
+    /// `customSecurityAttributes`
+    CustomSecurityAttributes,
+    /// `description`
+    Description,
+    /// `disabledByMicrosoftStatus`
+    DisabledByMicrosoftStatus,
+    /// `displayName`
+    DisplayName,
+    /// `errorUrl`
+    ErrorUrl,
+    /// `homepage`
+    Homepage,
+    /// `info`
+    Info,
+    /// `isDisabled`
+    IsDisabled,
+    /// `keyCredentials`
+    KeyCredentials,
+    /// `loginUrl`
+    LoginUrl,
+    /// `logoutUrl`
+    LogoutUrl,
+    /// `notes`
+    Notes,
+    /// `notificationEmailAddresses`
+    NotificationEmailAddresses,
+    /// `passwordCredentials`
+    PasswordCredentials,
+    /// `passwordSingleSignOnSettings`
+    PasswordSingleSignOnSettings,
+    /// `preferredSingleSignOnMode`
+    PreferredSingleSignOnMode,
+    /// `preferredTokenSigningKeyEndDateTime`
+    PreferredTokenSigningKeyEndDateTime,
+    /// `preferredTokenSigningKeyThumbprint`
+    PreferredTokenSigningKeyThumbprint,
+    /// `publishedPermissionScopes`
+    PublishedPermissionScopes,
+    /// `publisherName`
+    PublisherName,
+    /// `replyUrls`
+    ReplyUrls,
+    /// `samlMetadataUrl`
+    SamlMetadataUrl,
+    /// `samlSingleSignOnSettings`
+    SamlSingleSignOnSettings,
+    /// `servicePrincipalNames`
+    ServicePrincipalNames,
+    /// `servicePrincipalType`
+    ServicePrincipalType,
+    /// `signInAudience`
+    SignInAudience,
+    /// `tags`
+    Tags,
+    /// `tokenEncryptionKeyId`
+    TokenEncryptionKeyId,
+}
+
+impl ServicePrincipalField {
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [Self] = &[
+        Self::Id,
+        Self::DeletedDateTime,
+        Self::AccountEnabled,
+        Self::AddIns,
+        Self::AlternativeNames,
+        Self::AppDescription,
+        Self::AppDisplayName,
+        Self::AppId,
+        Self::ApplicationTemplateId,
+        Self::AppOwnerOrganizationId,
+        Self::AppRoleAssignmentRequired,
+        Self::AppRoles,
+        Self::CreatedByAppId,
+        Self::CustomSecurityAttributes,
+        Self::Description,
+        Self::DisabledByMicrosoftStatus,
+        Self::DisplayName,
+        Self::ErrorUrl,
+        Self::Homepage,
+        Self::Info,
+        Self::IsDisabled,
+        Self::KeyCredentials,
+        Self::LoginUrl,
+        Self::LogoutUrl,
+        Self::Notes,
+        Self::NotificationEmailAddresses,
+        Self::PasswordCredentials,
+        Self::PasswordSingleSignOnSettings,
+        Self::PreferredSingleSignOnMode,
+        Self::PreferredTokenSigningKeyEndDateTime,
+        Self::PreferredTokenSigningKeyThumbprint,
+        Self::PublishedPermissionScopes,
+        Self::PublisherName,
+        Self::ReplyUrls,
+        Self::SamlMetadataUrl,
+        Self::SamlSingleSignOnSettings,
+        Self::ServicePrincipalNames,
+        Self::ServicePrincipalType,
+        Self::SignInAudience,
+        Self::Tags,
+        Self::TokenEncryptionKeyId,
+    ];
+    /// The property name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::DeletedDateTime => "deletedDateTime",
+            Self::AccountEnabled => "accountEnabled",
+            Self::AddIns => "addIns",
+            Self::AlternativeNames => "alternativeNames",
+            Self::AppDescription => "appDescription",
+            Self::AppDisplayName => "appDisplayName",
+            Self::AppId => "appId",
+            Self::ApplicationTemplateId => "applicationTemplateId",
+            Self::AppOwnerOrganizationId => "appOwnerOrganizationId",
+            Self::AppRoleAssignmentRequired => "appRoleAssignmentRequired",
+            Self::AppRoles => "appRoles",
+            Self::CreatedByAppId => "createdByAppId",
+            Self::CustomSecurityAttributes => "customSecurityAttributes",
+            Self::Description => "description",
+            Self::DisabledByMicrosoftStatus => "disabledByMicrosoftStatus",
+            Self::DisplayName => "displayName",
+            Self::ErrorUrl => "errorUrl",
+            Self::Homepage => "homepage",
+            Self::Info => "info",
+            Self::IsDisabled => "isDisabled",
+            Self::KeyCredentials => "keyCredentials",
+            Self::LoginUrl => "loginUrl",
+            Self::LogoutUrl => "logoutUrl",
+            Self::Notes => "notes",
+            Self::NotificationEmailAddresses => "notificationEmailAddresses",
+            Self::PasswordCredentials => "passwordCredentials",
+            Self::PasswordSingleSignOnSettings => "passwordSingleSignOnSettings",
+            Self::PreferredSingleSignOnMode => "preferredSingleSignOnMode",
+            Self::PreferredTokenSigningKeyEndDateTime => {
+                "preferredTokenSigningKeyEndDateTime"
+            }
+            Self::PreferredTokenSigningKeyThumbprint => {
+                "preferredTokenSigningKeyThumbprint"
+            }
+            Self::PublishedPermissionScopes => "publishedPermissionScopes",
+            Self::PublisherName => "publisherName",
+            Self::ReplyUrls => "replyUrls",
+            Self::SamlMetadataUrl => "samlMetadataUrl",
+            Self::SamlSingleSignOnSettings => "samlSingleSignOnSettings",
+            Self::ServicePrincipalNames => "servicePrincipalNames",
+            Self::ServicePrincipalType => "servicePrincipalType",
+            Self::SignInAudience => "signInAudience",
+            Self::Tags => "tags",
+            Self::TokenEncryptionKeyId => "tokenEncryptionKeyId",
+        }
+    }
+}
+
+impl AsRef<str> for ServicePrincipalField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for ServicePrincipalField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

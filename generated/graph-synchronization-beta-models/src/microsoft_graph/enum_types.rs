@@ -465,6 +465,200 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
     }
 }
 
+/// CSDL enum type `microsoft.graph.externalAuthenticationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExternalAuthenticationType {
+    /// `passthru` = 0
+    Passthru,
+    /// `aadPreAuthentication` = 1
+    AadPreAuthentication,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ExternalAuthenticationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("passthru", 0),
+        ("aadPreAuthentication", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "passthru" => Self::Passthru,
+            "aadPreAuthentication" => Self::AadPreAuthentication,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Passthru => "passthru",
+            Self::AadPreAuthentication => "aadPreAuthentication",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ExternalAuthenticationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalAuthenticationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ExternalAuthenticationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ExternalAuthenticationType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.kerberosSignOnMappingAttributeType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KerberosSignOnMappingAttributeType {
+    /// `userPrincipalName` = 0
+    UserPrincipalName,
+    /// `onPremisesUserPrincipalName` = 1
+    OnPremisesUserPrincipalName,
+    /// `userPrincipalUsername` = 2
+    UserPrincipalUsername,
+    /// `onPremisesUserPrincipalUsername` = 3
+    OnPremisesUserPrincipalUsername,
+    /// `onPremisesSAMAccountName` = 4
+    OnPremisesSamAccountName,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for KerberosSignOnMappingAttributeType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("userPrincipalName", 0),
+        ("onPremisesUserPrincipalName", 1),
+        ("userPrincipalUsername", 2),
+        ("onPremisesUserPrincipalUsername", 3),
+        ("onPremisesSAMAccountName", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "userPrincipalName" => Self::UserPrincipalName,
+            "onPremisesUserPrincipalName" => Self::OnPremisesUserPrincipalName,
+            "userPrincipalUsername" => Self::UserPrincipalUsername,
+            "onPremisesUserPrincipalUsername" => Self::OnPremisesUserPrincipalUsername,
+            "onPremisesSAMAccountName" => Self::OnPremisesSamAccountName,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::UserPrincipalName => "userPrincipalName",
+            Self::OnPremisesUserPrincipalName => "onPremisesUserPrincipalName",
+            Self::UserPrincipalUsername => "userPrincipalUsername",
+            Self::OnPremisesUserPrincipalUsername => "onPremisesUserPrincipalUsername",
+            Self::OnPremisesSamAccountName => "onPremisesSAMAccountName",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for KerberosSignOnMappingAttributeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for KerberosSignOnMappingAttributeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for KerberosSignOnMappingAttributeType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.kind`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// `unrestricted` = 0
+    Unrestricted,
+    /// `allowedTenants` = 1
+    AllowedTenants,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for Kind {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unrestricted", 0),
+        ("allowedTenants", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unrestricted" => Self::Unrestricted,
+            "allowedTenants" => Self::AllowedTenants,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unrestricted => "unrestricted",
+            Self::AllowedTenants => "allowedTenants",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for Kind {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 /// CSDL enum type `microsoft.graph.mutability`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mutability {
@@ -973,6 +1167,89 @@ impl std::fmt::Display for ScopeOperatorType {
 }
 
 impl From<&str> for ScopeOperatorType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.singleSignOnMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SingleSignOnMode {
+    /// `none` = 0
+    None,
+    /// `onPremisesKerberos` = 1
+    OnPremisesKerberos,
+    /// `saml` = 3
+    Saml,
+    /// `pingHeaderBased` = 4
+    PingHeaderBased,
+    /// `aadHeaderBased` = 5
+    AadHeaderBased,
+    /// `oAuthToken` = 6
+    OAuthToken,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for SingleSignOnMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("onPremisesKerberos", 1),
+        ("saml", 3),
+        ("pingHeaderBased", 4),
+        ("aadHeaderBased", 5),
+        ("oAuthToken", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "onPremisesKerberos" => Self::OnPremisesKerberos,
+            "saml" => Self::Saml,
+            "pingHeaderBased" => Self::PingHeaderBased,
+            "aadHeaderBased" => Self::AadHeaderBased,
+            "oAuthToken" => Self::OAuthToken,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::OnPremisesKerberos => "onPremisesKerberos",
+            Self::Saml => "saml",
+            Self::PingHeaderBased => "pingHeaderBased",
+            Self::AadHeaderBased => "aadHeaderBased",
+            Self::OAuthToken => "oAuthToken",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for SingleSignOnMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SingleSignOnMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for SingleSignOnMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for SingleSignOnMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1644,5 +1921,150 @@ impl std::fmt::Display for SynchronizationTaskExecutionResult {
 impl From<&str> for SynchronizationTaskExecutionResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.trafficRoutingMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TrafficRoutingMethod {
+    /// `none` = 0
+    None,
+    /// `random` = 1
+    Random,
+    /// `sessionPersistence` = 2
+    SessionPersistence,
+    /// `performance` = 3
+    Performance,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for TrafficRoutingMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("random", 1),
+        ("sessionPersistence", 2),
+        ("performance", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "random" => Self::Random,
+            "sessionPersistence" => Self::SessionPersistence,
+            "performance" => Self::Performance,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Random => "random",
+            Self::SessionPersistence => "sessionPersistence",
+            Self::Performance => "performance",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for TrafficRoutingMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TrafficRoutingMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for TrafficRoutingMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for TrafficRoutingMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
+
+impl WeakAlgorithms {
+    /// `rsaSha1` = 1
+    pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `unknownFutureValue` = 2
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+}
+
+impl graph_odata_runtime::enums::FlagsEnum for WeakAlgorithms {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("rsaSha1", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for WeakAlgorithms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+impl std::fmt::Display for WeakAlgorithms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+impl std::str::FromStr for WeakAlgorithms {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+impl std::ops::BitOr for WeakAlgorithms {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+impl std::ops::BitOrAssign for WeakAlgorithms {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+impl serde::Serialize for WeakAlgorithms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WeakAlgorithms {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }

@@ -533,6 +533,81 @@ impl From<&str> for Mutability {
     }
 }
 
+/// CSDL enum type `microsoft.graph.nativeAuthenticationApisEnabled`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct NativeAuthenticationApisEnabled(graph_odata_runtime::enums::FlagSet);
+
+impl NativeAuthenticationApisEnabled {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `all` = 1
+    pub const ALL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `unknownFutureValue` = 2
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+}
+
+impl graph_odata_runtime::enums::FlagsEnum for NativeAuthenticationApisEnabled {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("all", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for NativeAuthenticationApisEnabled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+impl std::fmt::Display for NativeAuthenticationApisEnabled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+impl std::str::FromStr for NativeAuthenticationApisEnabled {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+impl std::ops::BitOr for NativeAuthenticationApisEnabled {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+impl std::ops::BitOrAssign for NativeAuthenticationApisEnabled {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+impl serde::Serialize for NativeAuthenticationApisEnabled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NativeAuthenticationApisEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
 /// CSDL enum type `microsoft.graph.objectDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectDefinitionMetadata {
@@ -1639,5 +1714,77 @@ impl std::fmt::Display for SynchronizationTaskExecutionResult {
 impl From<&str> for SynchronizationTaskExecutionResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
+
+impl WeakAlgorithms {
+    /// `rsaSha1` = 1
+    pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `unknownFutureValue` = 2
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+}
+
+impl graph_odata_runtime::enums::FlagsEnum for WeakAlgorithms {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("rsaSha1", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for WeakAlgorithms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+impl std::fmt::Display for WeakAlgorithms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+impl std::str::FromStr for WeakAlgorithms {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+impl std::ops::BitOr for WeakAlgorithms {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+impl std::ops::BitOrAssign for WeakAlgorithms {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+impl serde::Serialize for WeakAlgorithms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WeakAlgorithms {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
