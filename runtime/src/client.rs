@@ -12,17 +12,22 @@ use http::{HeaderMap, StatusCode};
 use tracing::Instrument;
 use url::Url;
 
+use crate::challenge;
 use crate::credential::{TokenCache, TokenCredential};
 use crate::error::{Error, HttpError, ODataError};
 use crate::request::PreparedRequest;
+use crate::request_info::RequestInfo;
 use crate::retry::{is_idempotent, RetryPolicy};
-use crate::transport::{ReqwestTransport, Transport, TransportError, TransportErrorKind};
+use crate::transport::{
+    ProxySetting, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+};
 
 /// The default per-attempt timeout: 100 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
 /// The default connect timeout of the default transport: 10 seconds.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long before its expiry a cached token is refreshed by default: 5 minutes.
+/// How long before its expiry a cached token is refreshed by default: 5 minutes (or half
+/// the token's lifetime, when that is shorter).
 pub const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
 /// A client for one OData service. Cheap to clone (an `Arc`), `Send + Sync`; clones share the
@@ -79,6 +84,7 @@ impl Client {
             allowed_next_link_hosts: Vec::new(),
             headers: Vec::new(),
             token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
+            proxy: Ok(ProxySetting::Environment),
         }
     }
 
@@ -118,7 +124,8 @@ impl Client {
 
     /// Sends a prepared request with the access token, retrying as the
     /// [`RetryPolicy`] says, and returns the 2xx response (its extensions hold the
-    /// [`Attempts`] it took). A non-2xx response is an [`Error::Http`].
+    /// [`Attempts`] it took and the [`RequestInfo`]). A non-2xx response is an
+    /// [`Error::Http`].
     ///
     /// Refuses ([`Error::InvalidRequest`]) a URL whose origin is not the base URL's nor an
     /// allowed next-link host, so the token is never sent elsewhere.
@@ -156,17 +163,22 @@ impl Client {
         let policy = &self.inner.retry;
         let max_attempts = policy.max_attempts.max(1);
         let idempotent = is_idempotent(&request.method);
+        let info = RequestInfo::new(&request.method, &request.url, &request.headers);
         let start = Instant::now();
         let mut attempt: u32 = 0;
+        // The claims of a 401 claims challenge, for the next attempt's token; answered once.
+        let mut claims: Option<String> = None;
+        let mut challenged = false;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
             // The timeout bounds the whole attempt: the token (a stuck credential gives up
             // the cache lock when this future is dropped), the request and its redirects.
-            let outcome = tokio::time::timeout(self.inner.timeout, self.attempt(&request)).await;
+            let attempt_future = self.attempt(&request, claims.take());
+            let outcome = tokio::time::timeout(self.inner.timeout, attempt_future).await;
             let (error, delay) = match outcome {
                 Ok(Err(fatal)) => return Err(fatal),
-                Ok(Ok(Sent::Response(response, token))) => {
+                Ok(Ok(Sent::Response(response, token, trusted))) => {
                     let status = response.status();
                     span.record("status", status.as_u16());
                     let envelope =
@@ -174,24 +186,46 @@ impl Client {
                     if status.is_success() && !envelope {
                         tracing::debug!(attempt, status = status.as_u16(), "response");
                         let mut response = response;
+                        let answered = info.clone().answered(response.headers());
                         response.extensions_mut().insert(Attempts(attempt));
+                        response.extensions_mut().insert(answered);
                         return Ok(response);
                     }
-                    if status == StatusCode::UNAUTHORIZED {
+                    // Only an origin that received the token can reject it or challenge it.
+                    if status == StatusCode::UNAUTHORIZED && trusted {
                         self.inner.tokens.invalidate(&token).await;
+                        // A claims challenge: a token with those claims, and once more. Not
+                        // a retry of a transient failure, so outside the retry policy.
+                        if !challenged {
+                            if let Some(wanted) = challenge::bearer_claims(response.headers()) {
+                                tracing::debug!(
+                                    attempt,
+                                    "claims challenge; asking for a new token"
+                                );
+                                challenged = true;
+                                claims = Some(wanted);
+                                continue;
+                            }
+                        }
                     }
-                    // A 2xx carrying an OData error is that error, not retried.
-                    let retry =
-                        !status.is_success() && policy.status_is_retryable(&request.method, status);
-                    let delay = retry.then(|| policy.delay(attempt, Some(response.headers())));
                     let (parts, body) = response.into_parts();
-                    let error = Error::Http(Box::new(HttpError::from_response(
+                    let http_error = HttpError::from_response(
                         status,
                         parts.headers,
                         &body,
                         attempt,
-                    )));
-                    (error, delay)
+                        info.clone(),
+                    );
+                    // A 2xx carrying an OData error is that error, not retried. A longer wait
+                    // than the policy allows is not shortened: the error comes back at once.
+                    let retry =
+                        !status.is_success() && policy.status_is_retryable(&request.method, status);
+                    let delay = if retry {
+                        policy.delay(attempt, http_error.retry_after())
+                    } else {
+                        None
+                    };
+                    (Error::Http(Box::new(http_error)), delay)
                 }
                 Ok(Ok(Sent::Failed(transport_error))) => {
                     let retry = idempotent
@@ -201,15 +235,25 @@ impl Client {
                                 | TransportErrorKind::Timeout
                                 | TransportErrorKind::Body
                         );
-                    let delay = retry.then(|| policy.delay(attempt, None));
-                    (Error::from_transport(transport_error, attempt), delay)
+                    let delay = if retry {
+                        policy.delay(attempt, None)
+                    } else {
+                        None
+                    };
+                    let error = transport_error.with_request(info.clone());
+                    (Error::from_transport(error, attempt), delay)
                 }
                 Err(_elapsed) => {
                     let e = TransportError::new(
                         TransportErrorKind::Timeout,
                         format!("no complete response within {:?}", self.inner.timeout),
-                    );
-                    let delay = idempotent.then(|| policy.delay(attempt, None));
+                    )
+                    .with_request(info.clone());
+                    let delay = if idempotent {
+                        policy.delay(attempt, None)
+                    } else {
+                        None
+                    };
                     (Error::from_transport(e, attempt), delay)
                 }
             };
@@ -227,15 +271,23 @@ impl Client {
         }
     }
 
-    /// One attempt: the access token, the request, and the redirects the rules allow.
+    /// One attempt: the access token (one satisfying `claims` after a claims challenge),
+    /// the request, and the redirects the rules allow.
     ///
     /// Redirects are followed here, not by the transport, because only the client knows
     /// which origins may see the token and the body: a redirect within the allowed origins
     /// is followed with the token; one to another origin is refused, except for a raw
     /// content download without a body, which follows it without the token and the
     /// client's headers; `https` to `http` is always refused.
-    async fn attempt(&self, request: &PreparedRequest) -> Result<Sent, Error> {
-        let token = self.inner.tokens.token().await?;
+    async fn attempt(
+        &self,
+        request: &PreparedRequest,
+        claims: Option<String>,
+    ) -> Result<Sent, Error> {
+        let token = match claims {
+            Some(claims) => self.inner.tokens.token_with_claims(&claims).await?,
+            None => self.inner.tokens.token().await?,
+        };
         let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
             .map_err(|_| Error::credential("the access token is not a valid header value", None))?;
         auth.set_sensitive(true);
@@ -268,7 +320,7 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|l| url.join(l).ok());
             let Some(next) = location.filter(|_| is_redirect(status)) else {
-                return Ok(Sent::Response(response, token));
+                return Ok(Sent::Response(response, token, trusted));
             };
             let refuse = |reason: &'static str| Error::Redirect {
                 status,
@@ -333,8 +385,9 @@ fn is_redirect(status: StatusCode) -> bool {
 
 /// What one attempt produced.
 enum Sent {
-    /// A response (any status), with the token that was sent.
-    Response(http::Response<Bytes>, crate::credential::Secret),
+    /// A response (any status), with the token that was sent, and whether it came from an
+    /// origin that received the token (not a content download redirected elsewhere).
+    Response(http::Response<Bytes>, crate::credential::Secret, bool),
     /// The transport failed.
     Failed(TransportError),
 }
@@ -384,6 +437,8 @@ pub struct ClientBuilder {
     allowed_next_link_hosts: Vec<String>,
     headers: Vec<(String, String)>,
     token_refresh_margin: Duration,
+    /// The proxy setting, or why the given proxy URL was refused (reported by `build`).
+    proxy: Result<ProxySetting, String>,
 }
 
 impl ClientBuilder {
@@ -454,15 +509,50 @@ impl ClientBuilder {
     }
 
     /// How long before its expiry a cached token is replaced (default
-    /// [`DEFAULT_TOKEN_REFRESH_MARGIN`]).
+    /// [`DEFAULT_TOKEN_REFRESH_MARGIN`]). A token that lives less than twice the margin is
+    /// replaced after half its lifetime instead (measured when it is received), so a short
+    /// token is still reused.
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.token_refresh_margin = margin;
         self
     }
 
+    /// Sends every request of the default transport through the HTTP proxy at `url`
+    /// (`http://proxy.example:3128`; `https://` for a proxy reached over TLS; a user name and
+    /// password in the URL are sent to the proxy as `Proxy-Authorization`). Requests to
+    /// `https` services are tunnelled (`CONNECT`), so the proxy sees neither the token nor
+    /// the content; requests to `http` services are not. The proxy environment variables
+    /// are then ignored. Checked by [`build`](Self::build); ignored when
+    /// [`transport`](Self::transport) is set.
+    ///
+    /// Without this option (and without [`no_proxy`](Self::no_proxy)) the default
+    /// transport follows the standard environment variables, read when the client is built:
+    /// `HTTPS_PROXY`/`https_proxy` for `https` URLs, `HTTP_PROXY`/`http_proxy` for `http`
+    /// URLs (ignored when `REQUEST_METHOD` is set, i.e. inside a CGI program, where a request
+    /// header could set it), `ALL_PROXY`/`all_proxy` for both, and
+    /// `NO_PROXY`/`no_proxy` (comma-separated hosts, domains, IP addresses or CIDR ranges,
+    /// or `*`) for the destinations that bypass them.
+    pub fn proxy(mut self, url: impl AsRef<str>) -> Self {
+        self.proxy = match Url::parse(url.as_ref()) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
+                Ok(ProxySetting::Url(parsed))
+            }
+            // The URL is not echoed: it may hold a password.
+            _ => Err("the proxy must be an http:// or https:// URL with a host".into()),
+        };
+        self
+    }
+
+    /// Connects directly, ignoring the proxy environment variables and an earlier
+    /// [`proxy`](Self::proxy). Ignored when [`transport`](Self::transport) is set.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = Ok(ProxySetting::Direct);
+        self
+    }
+
     /// Builds the client. Fails ([`Error::Config`]) on a base URL that is not an absolute
     /// `http`/`https` URL without query or fragment, an invalid header, user agent or
-    /// allowed host, or when the default transport cannot be created.
+    /// allowed host or proxy URL, or when the default transport cannot be created.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = Url::parse(&self.base_url)
             .map_err(|e| Error::Config(format!("invalid base URL {:?}: {e}", self.base_url)))?;
@@ -514,10 +604,11 @@ impl ClientBuilder {
             allowed_origins.push(url.origin());
         }
 
+        let proxy = self.proxy.map_err(Error::Config)?;
         let transport = match self.transport {
             Some(t) => t,
             None => {
-                let mut t = ReqwestTransport::new(self.connect_timeout)?;
+                let mut t = ReqwestTransport::configured(self.connect_timeout, &proxy)?;
                 if let Some(max) = self.max_response_size {
                     t = t.max_body_size(max);
                 }
@@ -553,6 +644,7 @@ impl fmt::Debug for ClientBuilder {
                 "headers",
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             )
+            .field("proxy", &self.proxy)
             .finish_non_exhaustive()
     }
 }

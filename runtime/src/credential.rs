@@ -101,17 +101,50 @@ pub trait TokenCredential: Send + Sync {
     /// Gets a token valid for `scopes` (for Microsoft Graph, e.g.
     /// `["https://graph.microsoft.com/.default"]`).
     fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>>;
+
+    /// Gets a new token for `scopes` that satisfies `claims`, after the service answered
+    /// `401` with a claims challenge (`WWW-Authenticate: Bearer ... claims="..."`, sent by
+    /// Microsoft Graph for continuous access evaluation and conditional access). `claims`
+    /// is the decoded JSON object, ready for the identity provider's `claims` parameter.
+    ///
+    /// The client calls this at most once per request and then sends the request again.
+    /// The default calls [`get_token`](Self::get_token), ignoring the claims; credentials
+    /// that can ask for claims should override it.
+    fn get_token_with_claims<'a>(
+        &'a self,
+        scopes: &'a [String],
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        let _ = claims;
+        self.get_token(scopes)
+    }
 }
 
 impl<C: TokenCredential + ?Sized> TokenCredential for std::sync::Arc<C> {
     fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
         (**self).get_token(scopes)
     }
+
+    fn get_token_with_claims<'a>(
+        &'a self,
+        scopes: &'a [String],
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        (**self).get_token_with_claims(scopes, claims)
+    }
 }
 
 impl<C: TokenCredential + ?Sized> TokenCredential for Box<C> {
     fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
         (**self).get_token(scopes)
+    }
+
+    fn get_token_with_claims<'a>(
+        &'a self,
+        scopes: &'a [String],
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        (**self).get_token_with_claims(scopes, claims)
     }
 }
 
@@ -142,11 +175,37 @@ impl TokenCredential for StaticTokenCredential {
 
 /// The client's token cache: one token, refreshed under a lock so that concurrent requests
 /// share one call to the credential.
+///
+/// A token is replaced `margin` before it expires, where `margin` is the configured refresh
+/// margin or half the token's lifetime, whichever is shorter (decided when the token is
+/// cached): a token valid for four minutes is used for two, not refetched on every request
+/// because the default margin is five minutes.
 pub(crate) struct TokenCache {
     credential: Box<dyn TokenCredential>,
     scopes: Vec<String>,
     refresh_margin: Duration,
-    current: tokio::sync::Mutex<Option<AccessToken>>,
+    current: tokio::sync::Mutex<Option<Cached>>,
+}
+
+/// A cached token and the time to replace it.
+struct Cached {
+    token: AccessToken,
+    refresh_at: SystemTime,
+}
+
+impl Cached {
+    fn new(token: AccessToken, margin: Duration) -> Self {
+        let lifetime = token
+            .expires_on
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO);
+        let margin = margin.min(lifetime / 2);
+        let refresh_at = token
+            .expires_on
+            .checked_sub(margin)
+            .unwrap_or(token.expires_on);
+        Cached { token, refresh_at }
+    }
 }
 
 impl TokenCache {
@@ -171,46 +230,64 @@ impl TokenCache {
         self.refresh_margin
     }
 
-    /// The cached token, or a new one when none is cached or the cached one expires within
-    /// the refresh margin. If refreshing fails while the cached token is still valid, the
-    /// cached token is used.
+    /// The cached token, or a new one when none is cached or the cached one is due for
+    /// refresh. If refreshing fails while the cached token is still valid, the cached token
+    /// is used.
     pub(crate) async fn token(&self) -> Result<Secret, Error> {
         let mut current = self.current.lock().await;
-        if let Some(token) = current.as_ref() {
-            let fresh_until = SystemTime::now().checked_add(self.refresh_margin);
-            if fresh_until.is_some_and(|t| token.expires_on > t) {
-                return Ok(token.token.clone());
+        if let Some(cached) = current.as_ref() {
+            if SystemTime::now() < cached.refresh_at {
+                return Ok(cached.token.token.clone());
             }
         }
         match self.credential.get_token(&self.scopes).await {
             Ok(fresh) => {
                 let secret = fresh.token.clone();
-                *current = Some(fresh);
+                *current = Some(Cached::new(fresh, self.refresh_margin));
                 Ok(secret)
             }
             Err(err) => match current.as_ref() {
-                Some(old) if old.expires_on > SystemTime::now() => {
+                Some(old) if old.token.expires_on > SystemTime::now() => {
                     tracing::warn!(error = %err, "token refresh failed; using the cached token until it expires");
-                    Ok(old.token.clone())
+                    Ok(old.token.token.clone())
                 }
-                _ => Err(match err {
-                    e @ Error::Credential { .. } => e,
-                    other => Error::Credential {
-                        message: other.to_string(),
-                        source: Some(Box::new(other)),
-                    },
-                }),
+                _ => Err(credential_error(err)),
             },
         }
+    }
+
+    /// A new token that satisfies `claims` (after a claims challenge), which replaces the
+    /// cached one. The rejected token is never used again.
+    pub(crate) async fn token_with_claims(&self, claims: &str) -> Result<Secret, Error> {
+        let mut current = self.current.lock().await;
+        let fresh = self
+            .credential
+            .get_token_with_claims(&self.scopes, claims)
+            .await
+            .map_err(credential_error)?;
+        let secret = fresh.token.clone();
+        *current = Some(Cached::new(fresh, self.refresh_margin));
+        Ok(secret)
     }
 
     /// Forgets the cached token if it is `used` (after a 401), so the next request gets a
     /// new one. A token refreshed meanwhile by another request is kept.
     pub(crate) async fn invalidate(&self, used: &Secret) {
         let mut current = self.current.lock().await;
-        if current.as_ref().is_some_and(|t| &t.token == used) {
+        if current.as_ref().is_some_and(|c| &c.token.token == used) {
             *current = None;
         }
+    }
+}
+
+/// `err` as an [`Error::Credential`].
+fn credential_error(err: Error) -> Error {
+    match err {
+        e @ Error::Credential { .. } => e,
+        other => Error::credential(
+            "the credential returned another kind of error",
+            Some(Box::new(other)),
+        ),
     }
 }
 
@@ -229,7 +306,9 @@ mod azure {
     /// credential: `DeveloperToolsCredential`, `ClientSecretCredential`,
     /// `ManagedIdentityCredential`, ...) to this crate's [`TokenCredential`].
     ///
-    /// Available with the `azure-identity` feature.
+    /// Available with the `azure-identity` feature. `azure_core` 0.30 has no way to pass
+    /// the claims of a claims challenge, so after one this asks for a new token without
+    /// them (the default of [`TokenCredential::get_token_with_claims`]).
     ///
     /// ```no_run
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -269,11 +348,9 @@ mod azure {
         ) -> BoxFuture<'a, Result<AccessToken, Error>> {
             Box::pin(async move {
                 let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
-                let token = self
-                    .inner
-                    .get_token(&scopes, None)
-                    .await
-                    .map_err(|e| Error::credential(e.to_string(), Some(Box::new(e))))?;
+                let token = self.inner.get_token(&scopes, None).await.map_err(|e| {
+                    Error::credential("azure_identity could not get a token", Some(Box::new(e)))
+                })?;
                 let expires_on = SystemTime::from(token.expires_on);
                 Ok(AccessToken::new(
                     token.token.secret().to_owned(),
@@ -344,5 +421,38 @@ mod azure {
             let err = credential.get_token(&["bad".to_owned()]).await.unwrap_err();
             assert!(matches!(err, crate::Error::Credential { .. }), "{err:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cached(lifetime: Duration, margin: Duration) -> Duration {
+        let now = SystemTime::now();
+        let c = Cached::new(AccessToken::new("t", now + lifetime), margin);
+        c.refresh_at.duration_since(now).unwrap_or(Duration::ZERO)
+    }
+
+    #[test]
+    fn the_refresh_margin_fits_the_token() {
+        let five_min = Duration::from_secs(300);
+        // A one-hour token is replaced five minutes before it expires.
+        let used = cached(Duration::from_secs(3600), five_min);
+        assert!(used > Duration::from_secs(3290) && used <= Duration::from_secs(3300));
+        // A four-minute token is used for about two minutes, not refetched every time.
+        let used = cached(Duration::from_secs(240), five_min);
+        assert!(used > Duration::from_secs(119) && used < Duration::from_secs(121));
+        // An expired token is due at once.
+        assert_eq!(cached(Duration::ZERO, five_min), Duration::ZERO);
+        let now = SystemTime::now();
+        let c = Cached::new(
+            AccessToken::new("t", now - Duration::from_secs(5)),
+            five_min,
+        );
+        assert!(c.refresh_at <= now);
+        // A zero margin uses the token to the end.
+        let used = cached(Duration::from_secs(60), Duration::ZERO);
+        assert!(used > Duration::from_secs(59));
     }
 }

@@ -4,7 +4,9 @@
 //!   (`Edm.DateTimeOffset`, `Edm.Duration`, `Edm.Binary`, ...). Always available.
 //! * [`enums`]: helpers the generated evolvable and flag enums are built on. Always available.
 //! * [`model`]: serialization helpers for generated structs. Always available.
-//! * With the `client` feature (default): the HTTP half used by generated request builders.
+//! * With the `client` feature (default): the HTTP half used by generated request builders
+//!   ([`Client`], [`Request`], paths, tokens, retries, paging, errors), plus [`poll`]
+//!   (waiting for a resource to reach a state) and [`batch`] (JSON batching).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -20,6 +22,10 @@ pub mod __private {
 }
 
 #[cfg(feature = "client")]
+pub mod batch;
+#[cfg(feature = "client")]
+mod challenge;
+#[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
 pub mod credential;
@@ -30,7 +36,13 @@ mod paging;
 #[cfg(feature = "client")]
 pub mod path;
 #[cfg(feature = "client")]
+pub mod poll;
+#[cfg(feature = "client")]
 pub mod request;
+#[cfg(feature = "client")]
+mod request_info;
+#[cfg(feature = "client")]
+mod response;
 #[cfg(feature = "client")]
 pub mod retry;
 #[cfg(feature = "client")]
@@ -43,11 +55,15 @@ pub use credential::AzureIdentityCredential;
 #[cfg(feature = "client")]
 pub use credential::{AccessToken, BoxFuture, Secret, StaticTokenCredential, TokenCredential};
 #[cfg(feature = "client")]
-pub use error::{DecodeError, Error, HttpError, InnerError, ODataError};
+pub use error::{DecodeError, Error, HttpError, InnerError, ODataError, Report};
 #[cfg(feature = "client")]
 pub use path::{ODataLiteral, ODataPath, ToODataLiteral};
 #[cfg(feature = "client")]
 pub use request::{Media, Page, PreparedRequest, Request};
+#[cfg(feature = "client")]
+pub use request_info::RequestInfo;
+#[cfg(feature = "client")]
+pub use response::Response;
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
 #[cfg(feature = "client")]

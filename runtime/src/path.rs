@@ -218,7 +218,7 @@ pub enum ODataLiteral {
 
 impl ODataLiteral {
     /// The literal of a primitive value (strings, numbers, booleans and the
-    /// [`edm`](crate::edm) types), as a `Result` so that it lines up with the literals that
+    /// [`edm`] types), as a `Result` so that it lines up with the literals that
     /// can fail in [`ODataPath::function`] arguments. It never fails.
     pub fn of<T: ToODataLiteral + ?Sized>(value: &T) -> Result<ODataLiteral, Error> {
         Ok(value.to_odata_literal())

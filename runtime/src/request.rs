@@ -17,6 +17,8 @@ use crate::client::Client;
 use crate::credential::BoxFuture;
 use crate::error::{json_path_at, strip_bom, DecodeError, Error};
 use crate::path::ODataPath;
+use crate::request_info::RequestInfo;
+use crate::response::Response;
 
 /// Query names and values keep the unreserved characters and `$ ( ) , / : @ *` (readable
 /// `$select=id,displayName`); everything else, `& = + # ' ;` and spaces included, is
@@ -311,9 +313,35 @@ impl<T> Request<T> {
         self.send_prepared(prepared).await
     }
 
+    /// Sends the request like [`send`](Self::send) and returns the decoded value with the
+    /// response's status and headers (`request-id`, throttling headers, `Location`, ...).
+    pub async fn send_with_response(self) -> Result<Response<T>, Error> {
+        let prepared = self.build()?;
+        let info = RequestInfo::new(&prepared.method, &prepared.url, &prepared.headers);
+        let response = self.client.execute(prepared).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let attempts = response
+            .extensions()
+            .get::<crate::client::Attempts>()
+            .map_or(1, |a| a.0);
+        let info = response
+            .extensions()
+            .get::<RequestInfo>()
+            .cloned()
+            .unwrap_or(info);
+        let value = (self.decode)(response)?;
+        Ok(Response::new(value, status, headers, attempts, info))
+    }
+
     pub(crate) async fn send_prepared(&self, prepared: PreparedRequest) -> Result<T, Error> {
         let response = self.client.execute(prepared).await?;
         (self.decode)(response)
+    }
+
+    /// The decoder of the 2xx response (for batching, which decodes answers later).
+    pub(crate) fn decoder(&self) -> Decoder<T> {
+        self.decode
     }
 
     /// The request for a next link: GET of `url` verbatim, same headers and decoder.
@@ -573,6 +601,7 @@ fn decode_error(response: &http::Response<Bytes>, message: String) -> Error {
             .extensions()
             .get::<crate::client::Attempts>()
             .map_or(1, |a| a.0),
+        response.extensions().get::<RequestInfo>().cloned(),
     )))
 }
 

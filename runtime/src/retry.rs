@@ -12,11 +12,14 @@ use http::{HeaderMap, Method, StatusCode};
 ///   unless [`retry_non_idempotent_5xx`](Self::retry_non_idempotent_5xx) is set.
 /// * Connection failures and timeouts are retried only for idempotent methods.
 /// * The wait is the response's `Retry-After` (delta-seconds or HTTP-date) when it has a
-///   valid one, else exponential backoff from [`base_delay`](Self::base_delay) with jitter;
-///   either way at most [`max_delay`](Self::max_delay).
+///   valid one, else exponential backoff from [`base_delay`](Self::base_delay) with jitter
+///   (at most [`max_delay`](Self::max_delay)).
+/// * The server's wait is never cut short: when `Retry-After` asks for longer than
+///   [`max_delay`](Self::max_delay), the error is returned at once, and
+///   [`Error::retry_after`](crate::Error::retry_after) tells how long the server asked for.
 /// * No attempt starts after [`max_attempts`](Self::max_attempts) attempts, or when the
 ///   wait would end later than [`max_total_time`](Self::max_total_time) after the first
-///   attempt started; the last error is then returned, with its attempt count.
+///   attempt started; the last error is then returned at once, with its attempt count.
 ///
 /// Fields are public; the same-named methods set them in a chain:
 ///
@@ -34,7 +37,8 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// The first backoff delay, doubled after every attempt (default 500 ms).
     pub base_delay: Duration,
-    /// The longest single wait, `Retry-After` included (default 30 s).
+    /// The longest single wait (default 30 s). A response whose `Retry-After` asks for longer
+    /// is not retried.
     pub max_delay: Duration,
     /// The longest time from the start of the first attempt to the start of the last one
     /// (default 60 s). Single attempts are bounded by the client's timeout instead.
@@ -114,11 +118,16 @@ impl RetryPolicy {
             || self.retry_non_idempotent_5xx
     }
 
-    /// The wait before attempt `attempt + 1` after attempt `attempt` (1-based) failed.
-    pub(crate) fn delay(&self, attempt: u32, headers: Option<&HeaderMap>) -> Duration {
-        let from_header = headers.and_then(retry_after);
-        let delay = from_header.unwrap_or_else(|| self.backoff(attempt));
-        delay.min(self.max_delay)
+    /// The wait before attempt `attempt + 1` after attempt `attempt` (1-based) failed:
+    /// the server's `retry_after` when it sent one, else backoff. `None` (do not retry) when
+    /// the server asks for longer than [`max_delay`](Self::max_delay): retrying earlier
+    /// would only be refused again.
+    pub(crate) fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+        match retry_after {
+            Some(wait) if wait > self.max_delay => None,
+            Some(wait) => Some(wait),
+            None => Some(self.backoff(attempt)),
+        }
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
@@ -150,7 +159,7 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .ok()?
         .trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // Saturate absurd values instead of failing; they get capped by max_delay.
+        // Saturate absurd values instead of failing; they are longer than any max_delay.
         let secs = value.parse::<u64>().unwrap_or(u64::MAX);
         return Some(Duration::from_secs(secs));
     }
@@ -192,20 +201,21 @@ mod tests {
     }
 
     #[test]
-    fn delays_are_capped() {
+    fn retry_after_is_honoured_or_refused_and_backoff_is_capped() {
         let p = RetryPolicy::default()
             .base_delay(Duration::from_millis(100))
             .max_delay(Duration::from_secs(2));
-        assert_eq!(p.delay(1, Some(&headers("3600"))), Duration::from_secs(2));
-        assert_eq!(
-            p.delay(1, Some(&headers("99999999999999999999"))),
-            Duration::from_secs(2)
-        );
-        let d = p.delay(1, Some(&headers("bogus")));
+        let wait = |v: &str| p.delay(1, retry_after(&headers(v)));
+        assert_eq!(wait("2"), Some(Duration::from_secs(2)));
+        assert_eq!(wait("0"), Some(Duration::ZERO));
+        assert_eq!(wait("3"), None, "longer than max_delay: not retried early");
+        assert_eq!(wait("3600"), None);
+        assert_eq!(wait("99999999999999999999"), None);
+        let d = wait("bogus").unwrap();
         assert!(d >= Duration::from_millis(50) && d <= Duration::from_millis(100));
-        let d = p.delay(3, None);
+        let d = p.delay(3, None).unwrap();
         assert!(d >= Duration::from_millis(200) && d <= Duration::from_millis(400));
-        assert!(p.delay(100, None) <= Duration::from_secs(2));
+        assert!(p.delay(100, None).unwrap() <= Duration::from_secs(2));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use bytes::{Bytes, BytesMut};
 
 use crate::credential::BoxFuture;
 use crate::error::BoxError;
+use crate::request_info::RequestInfo;
 
 /// Sends one HTTP request and reads the whole response.
 ///
@@ -66,11 +67,15 @@ impl fmt::Display for TransportErrorKind {
 }
 
 /// An error reported by a [`Transport`].
+///
+/// `Display` shows the kind and the message; the underlying error is the
+/// [`source`](std::error::Error::source), not repeated in the message.
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     source: Option<BoxError>,
+    request: Option<Box<RequestInfo>>,
 }
 
 impl TransportError {
@@ -80,6 +85,7 @@ impl TransportError {
             kind,
             message: message.into(),
             source: None,
+            request: None,
         }
     }
 
@@ -97,6 +103,17 @@ impl TransportError {
     /// The description given when the error was created.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The request that failed (method, URL path, `client-request-id`), set by the
+    /// [`Client`](crate::Client).
+    pub fn request(&self) -> Option<&RequestInfo> {
+        self.request.as_deref()
+    }
+
+    pub(crate) fn with_request(mut self, request: RequestInfo) -> Self {
+        self.request = Some(Box::new(request));
+        self
     }
 }
 
@@ -118,13 +135,41 @@ impl std::error::Error for TransportError {
     }
 }
 
+/// Which proxy the default transport uses.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum ProxySetting {
+    /// The standard environment variables, read when the client is built.
+    Environment,
+    /// No proxy, whatever the environment says.
+    Direct,
+    /// This proxy for every request (an `http` or `https` URL, checked when set).
+    Url(url::Url),
+}
+
+/// The proxy's scheme, host and port; never its user name or password.
+impl fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProxySetting::Environment => f.write_str("Environment"),
+            ProxySetting::Direct => f.write_str("Direct"),
+            ProxySetting::Url(url) => write!(f, "Url({})", url.origin().ascii_serialization()),
+        }
+    }
+}
+
 /// The default largest response body [`ReqwestTransport`] reads: 64 MiB.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024 * 1024;
 
 /// A [`Transport`] built on a [`reqwest::Client`] (rustls, HTTP/1.1 and HTTP/2).
 ///
+/// Sends `Accept-Encoding: gzip, deflate` (unless the request sets its own) and decodes
+/// `gzip` and `deflate` response bodies; the headers it returns then no longer carry
+/// `Content-Encoding` and `Content-Length`. A body that does not decode is a
+/// [`TransportErrorKind::Body`] error.
+///
 /// Reads response bodies up to a size cap ([`DEFAULT_MAX_BODY_SIZE`] unless changed with
-/// [`ReqwestTransport::max_body_size`]); a larger 2xx body is a
+/// [`ReqwestTransport::max_body_size`]), counted after decompression, so a small compressed
+/// body cannot expand without bound; a larger 2xx body is a
 /// [`TransportErrorKind::BodyTooLarge`] error, a larger error body is cut at the cap (only an
 /// excerpt of it is kept anyway).
 #[derive(Clone, Debug)]
@@ -137,10 +182,31 @@ impl ReqwestTransport {
     /// A transport with a new `reqwest` client: the given connect timeout, redirects not
     /// followed (the [`Client`](crate::Client) follows them itself, because only it knows
     /// which origins may receive the token and the body).
+    ///
+    /// Proxies come from the environment, as [`ClientBuilder::proxy`](crate::ClientBuilder::proxy)
+    /// describes.
     pub fn new(connect_timeout: Duration) -> Result<Self, crate::Error> {
-        let client = reqwest::Client::builder()
+        Self::configured(connect_timeout, &ProxySetting::Environment)
+    }
+
+    /// [`new`](Self::new) with the given proxy setting.
+    pub(crate) fn configured(
+        connect_timeout: Duration,
+        proxy: &ProxySetting,
+    ) -> Result<Self, crate::Error> {
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        builder = match proxy {
+            // reqwest reads the proxy variables when the client is built.
+            ProxySetting::Environment => builder,
+            ProxySetting::Direct => builder.no_proxy(),
+            ProxySetting::Url(url) => builder.proxy(reqwest::Proxy::all(url.as_str()).map_err(
+                // The URL is not echoed: it may hold a password.
+                |_| crate::Error::Config("invalid proxy URL".into()),
+            )?),
+        };
+        let client = builder
             .build()
             .map_err(|e| crate::Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self::from_client(client))
@@ -209,7 +275,7 @@ impl Transport for ReqwestTransport {
 fn too_large(limit: usize) -> TransportError {
     TransportError::new(
         TransportErrorKind::BodyTooLarge,
-        format!("the response body exceeds {limit} bytes"),
+        format!("more than {limit} bytes"),
     )
 }
 
@@ -227,6 +293,8 @@ fn classify(e: reqwest::Error) -> TransportError {
     } else {
         TransportErrorKind::Other
     };
-    // reqwest's message names the URL (never headers), so it is safe to keep.
-    TransportError::new(kind, e.to_string()).with_source(e)
+    // The kind says what failed and the source says how; reqwest's own message would repeat
+    // the source, and its URL (query included) is left out: the client adds the method and
+    // the path.
+    TransportError::new(kind, "").with_source(e.without_url())
 }
