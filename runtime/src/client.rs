@@ -442,6 +442,25 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// Replaces the service root (`https://graph.microsoft.us/v1.0`), keeping every other
+    /// setting (a generated crate's user agent among them).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Points the client at a national cloud: the base URL's scheme and host become the
+    /// cloud's (the path, such as `/v1.0` or `/beta`, stays), and tokens are requested for
+    /// the cloud's `/.default` scope unless [`scopes`](Self::scopes) is called afterwards.
+    pub fn national_cloud(mut self, cloud: crate::NationalCloud) -> Self {
+        let path = url::Url::parse(&self.base_url)
+            .map(|u| u.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+        self.base_url = format!("{}{path}", cloud.origin());
+        self.scopes = Some(vec![cloud.scope()]);
+        self
+    }
+
     /// The scopes to request tokens for. Default: the base URL's origin + `/.default`
     /// (`https://graph.microsoft.com/.default`).
     pub fn scopes(mut self, scopes: Vec<String>) -> Self {

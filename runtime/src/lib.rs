@@ -28,6 +28,8 @@ mod challenge;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
+pub mod cloud;
+#[cfg(feature = "client")]
 pub mod credential;
 #[cfg(feature = "client")]
 pub mod error;
@@ -50,6 +52,8 @@ pub mod transport;
 
 #[cfg(feature = "client")]
 pub use client::{Attempts, Client, ClientBuilder};
+#[cfg(feature = "client")]
+pub use cloud::NationalCloud;
 #[cfg(feature = "azure-identity")]
 pub use credential::AzureIdentityCredential;
 #[cfg(feature = "client")]

@@ -20,7 +20,7 @@ pub struct GraphClient {
 impl GraphClient {
     /// The service root this crate was generated for.
     pub const DEFAULT_BASE_URL: &'static str = "https://graph.microsoft.com/beta";
-    /// A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, transport or scopes on it, then [`GraphClient::from_client`].
+    /// A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, proxy, transport, scopes or a national cloud (`.national_cloud(runtime::NationalCloud::UsGovL4)`) on it, then [`GraphClient::from_client`].
     pub fn builder(
         credential: impl runtime::TokenCredential + 'static,
     ) -> runtime::ClientBuilder {

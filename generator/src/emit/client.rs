@@ -311,7 +311,7 @@ impl Renderer<'_, '_> {
             .iter()
             .map(|m| self.method(m, None, &quote!(runtime::ODataPath::root()), ""));
         let builder_doc = format!(
-            " A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, transport or scopes on it, then [`{client_ident}::from_client`]."
+            " A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, proxy, transport, scopes or a national cloud (`.national_cloud(runtime::NationalCloud::UsGovL4)`) on it, then [`{client_ident}::from_client`]."
         );
         let media = format_ident!("{}", MEDIA_BUILDER);
         quote! {
