@@ -10,10 +10,6 @@ fn main() {
         .roots(vec![csdl_codegen::Root::parse(
             "servicePrincipals/{id}/synchronization/jobs",
         )])
-        .overrides(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../generator/overrides/graph.toml"
-        ))
         .source_label("specs/graph-v1.0.sync.csdl.xml")
         .client(csdl_codegen::ClientInfo {
             base_url: "https://graph.microsoft.com/v1.0".into(),

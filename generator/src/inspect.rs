@@ -351,6 +351,27 @@ pub fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
                 );
             }
         }
+        if b.full && b.kind == BuilderKind::Item {
+            let lineage = model.lineage(b.ty);
+            for op in model
+                .http_operations
+                .iter()
+                .filter(|o| lineage.contains(&o.binding))
+            {
+                let template = match &op.segment {
+                    Some(segment) => format!("{t}/{segment}"),
+                    None => t.clone(),
+                };
+                add(
+                    template,
+                    &op.method,
+                    format!(
+                        "request `{}` ({}), added by overrides",
+                        op.name, op.content_type
+                    ),
+                );
+            }
+        }
         for op in &b.operations {
             let op = &model.operations[op.0];
             let (method, template, kind) = match op.kind {

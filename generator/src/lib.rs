@@ -292,28 +292,60 @@ impl Generator {
     pub fn select(&self) -> Result<Selected> {
         let mut timings = Vec::new();
         let in_input = |e: Error| e.in_file(&self.input);
-        let documents = timed(&mut timings, "read", || {
+        // Override files first: their `add_schema` documents join the input's before it
+        // resolves.
+        let user_overrides = match &self.overrides {
+            Some(path) => Some((overrides::Overrides::read(path)?, path)),
+            None => None,
+        };
+        let mut documents = timed(&mut timings, "read", || {
             csdl::load(&self.input, &self.reference_dirs)
         })?;
+        let is_graph = documents.documents.first().is_some_and(|d| {
+            d.document
+                .schemas
+                .iter()
+                .any(|s| s.namespace == "microsoft.graph")
+        });
+        let graph_fixes = (self.graph_fixes && is_graph).then(overrides::Overrides::graph);
+        let mut added = Vec::new();
+        if let Some(fixes) = &graph_fixes {
+            added.extend(fixes.schemas(None)?);
+        }
+        if let Some((user, path)) = &user_overrides {
+            let dir = path.parent().unwrap_or_else(|| Path::new("."));
+            added.extend(user.schemas(Some(dir)).map_err(|e| e.in_file(path))?);
+        }
+        for mut doc in added {
+            // A namespace already declared (the same schema named by the built-in fixes and
+            // a user's copy of them) is read once.
+            doc.document.schemas.retain(|s| {
+                !documents.documents.iter().any(|d| {
+                    d.document
+                        .schemas
+                        .iter()
+                        .any(|e| e.namespace == s.namespace)
+                })
+            });
+            if !doc.document.schemas.is_empty() {
+                documents.documents.push(doc);
+            }
+        }
         let mut model =
             timed(&mut timings, "resolve", || model::resolve_all(&documents)).map_err(in_input)?;
         drop(documents);
         let overrides = timed(&mut timings, "overrides", || -> Result<Vec<String>> {
             let mut report = Vec::new();
-            if self.graph_fixes && overrides::Overrides::is_graph(&model) {
-                let applied = overrides::Overrides::graph().apply_where_present(&mut model)?;
+            if let Some(fixes) = &graph_fixes {
+                let applied = fixes.apply_where_present(&mut model)?;
                 report.extend(
                     applied
                         .into_iter()
                         .map(|l| format!("built-in Graph fix: {l}")),
                 );
             }
-            if let Some(path) = &self.overrides {
-                report.extend(
-                    overrides::Overrides::read(path)?
-                        .apply(&mut model)
-                        .map_err(|e| e.in_file(path))?,
-                );
+            if let Some((user, path)) = &user_overrides {
+                report.extend(user.apply(&mut model).map_err(|e| e.in_file(path))?);
             }
             Ok(report)
         })?;

@@ -26,7 +26,51 @@ pub struct Overrides {
     /// HTTP method for updates of a type (`Capabilities.UpdateRestrictions/UpdateMethod`).
     #[serde(default)]
     pub update_method: Vec<UpdateMethod>,
+    /// CSDL documents whose types the other entries use (read before the input resolves).
+    #[serde(default)]
+    pub add_schema: Vec<AddSchema>,
+    /// Requests the metadata does not describe.
+    #[serde(default)]
+    pub add_operation: Vec<AddOperation>,
 }
+
+/// Adds the types of a CSDL document (generated only when something selected uses them).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AddSchema {
+    /// The document, relative to the override file.
+    pub file: String,
+    /// Why the metadata needs this.
+    pub reason: String,
+}
+
+/// Adds a request on an entity type's URL.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AddOperation {
+    /// Qualified entity type the request is sent to.
+    pub binding: String,
+    /// The client method's name.
+    pub name: String,
+    /// A segment after the entity's URL, if any.
+    pub segment: Option<String>,
+    /// HTTP method.
+    pub method: String,
+    /// Request content type (default `application/json`).
+    pub content_type: Option<String>,
+    /// Qualified type of the request body, if any.
+    pub body: Option<String>,
+    /// Qualified type of the response body, if any.
+    pub response: Option<String>,
+    /// The documented success status.
+    pub status: u16,
+    /// Why the metadata needs this.
+    pub reason: String,
+}
+
+/// The built-in documents that the built-in Graph fixes add (`add_schema`), by file name.
+const GRAPH_SCHEMAS: &[(&str, &str)] =
+    &[("scim.csdl.xml", include_str!("../overrides/scim.csdl.xml"))];
 
 /// Adds an entity type (without properties beyond those inherited).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -82,6 +126,41 @@ impl Overrides {
     pub fn graph() -> Overrides {
         // The file is part of the generator and parsed by a test; it cannot fail here.
         Overrides::parse(GRAPH_FIXES).unwrap_or_default()
+    }
+
+    /// The documents this file's `add_schema` entries name, read: built-in ones from the
+    /// generator, others relative to `dir` (the override file's folder).
+    pub fn schemas(&self, dir: Option<&Path>) -> Result<Vec<crate::csdl::LoadedDocument>> {
+        let mut out = Vec::new();
+        for add in &self.add_schema {
+            let (document, path) = match dir {
+                Some(dir) => {
+                    let path = dir.join(&add.file);
+                    (crate::csdl::read_file(&path)?, Some(path))
+                }
+                None => {
+                    let text = GRAPH_SCHEMAS
+                        .iter()
+                        .find(|(name, _)| *name == add.file)
+                        .map(|(_, text)| *text)
+                        .ok_or_else(|| {
+                            config(format!("no built-in schema `{}`", add.file), &add.file)
+                        })?;
+                    (crate::csdl::parse_document(text)?, None)
+                }
+            };
+            out.push(crate::csdl::LoadedDocument {
+                document,
+                label: path.as_ref().map_or_else(
+                    || format!("built-in {}", add.file),
+                    |p| p.display().to_string(),
+                ),
+                path,
+                external: true,
+                ..crate::csdl::LoadedDocument::default()
+            });
+        }
+        Ok(out)
     }
 
     /// Whether `model` is Microsoft Graph metadata (it declares `microsoft.graph`).
@@ -286,6 +365,81 @@ impl Overrides {
                     u.target, u.reason
                 ));
             }
+        }
+        for add in &self.add_operation {
+            if skip_missing && !present(model, &add.binding) {
+                report.push(format!(
+                    "add_operation {}/{}: not in this metadata, skipped",
+                    add.binding, add.name
+                ));
+                continue;
+            }
+            let binding = entity(model, &add.binding)?;
+            if !matches!(
+                add.method.to_uppercase().as_str(),
+                "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+            ) {
+                return Err(config(
+                    format!(
+                        "method `{}` must be GET, POST, PUT, PATCH or DELETE",
+                        add.method
+                    ),
+                    &add.name,
+                ));
+            }
+            let type_of = |name: &Option<String>| -> Result<Option<TypeRef>> {
+                name.as_ref()
+                    .map(|n| {
+                        let (collection, inner) = match n
+                            .strip_prefix("Collection(")
+                            .and_then(|t| t.strip_suffix(')'))
+                        {
+                            Some(inner) => (true, inner),
+                            None => (false, n.as_str()),
+                        };
+                        let id = model.find_type(inner).ok_or_else(|| {
+                            config(format!("override type `{n}` is not defined"), n)
+                        })?;
+                        Ok(TypeRef {
+                            collection,
+                            target: Target::Type(id),
+                        })
+                    })
+                    .transpose()
+            };
+            let exists = model.http_operations.iter().any(|o| {
+                o.binding == binding && o.name == add.name && o.method == add.method.to_uppercase()
+            });
+            if exists {
+                report.push(format!(
+                    "add_operation {}/{}: already defined, skipped",
+                    add.binding, add.name
+                ));
+                continue;
+            }
+            let operation = crate::model::HttpOperation {
+                binding,
+                name: add.name.clone(),
+                segment: add.segment.clone(),
+                method: add.method.to_uppercase(),
+                content_type: add
+                    .content_type
+                    .clone()
+                    .unwrap_or_else(|| "application/json".into()),
+                body: type_of(&add.body)?,
+                response: type_of(&add.response)?,
+                status: add.status,
+                reason: add.reason.clone(),
+            };
+            model.http_operations.push(operation);
+            report.push(format!(
+                "add_operation {}/{}: {} ({})",
+                add.binding, add.name, add.method, add.reason
+            ));
+        }
+        for add in &self.add_schema {
+            // Read with the input, before it resolved; reported here with the rest.
+            report.push(format!("add_schema {}: read ({})", add.file, add.reason));
         }
         Ok(report)
     }

@@ -225,6 +225,19 @@ fn close(model: &Model, sel: &mut Selection, mut pending: Vec<TypeId>) {
                 pending.extend(op.return_type.iter().filter_map(|r| r.ty.type_id()));
             }
         }
+        // Requests added by override files, on selected entity types: their body and
+        // response types.
+        for op in &model.http_operations {
+            if sel.is_deep(op.binding) {
+                pending.extend(
+                    op.body
+                        .iter()
+                        .chain(&op.response)
+                        .filter_map(TypeRef::type_id)
+                        .filter(|t| !sel.types.contains(t)),
+                );
+            }
+        }
         if pending.is_empty() && sel.operations.len() == before {
             break;
         }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use csdl_codegen::{csdl, inspect, model, overrides, select, ClientInfo, Generator, Root};
+use csdl_codegen::{inspect, ClientInfo, Generator};
 
 mod support;
 use support::workspace_root;
@@ -516,14 +516,11 @@ fn inspect_urls_match_the_client_emitter() {
             .unwrap();
         let (http, paths) = documented_urls(&builders.contents);
 
-        let document = csdl::read_file(&input).unwrap();
-        let mut model = model::resolve(&document).unwrap();
-        overrides::Overrides::read(&overrides_file)
-            .unwrap()
-            .apply(&mut model)
+        let selected = Generator::new(&input)
+            .overrides(&overrides_file)
+            .select()
             .unwrap();
-        let selection = select::select(&model, &Root::synchronization()).unwrap();
-        let urls = inspect::url_paths(&model, &selection);
+        let urls = inspect::url_paths(&selected.model, &selected.selection);
         let mut ours_http = BTreeSet::new();
         let mut ours_paths = BTreeSet::new();
         for u in &urls {

@@ -219,6 +219,17 @@ impl<T> Request<T> {
         self
     }
 
+    /// Serializes `body` as JSON sent with another JSON-based content type
+    /// (`application/scim+json`, `application/merge-patch+json`). A serialization error is
+    /// reported by [`build`](Self::build)/`send`.
+    pub fn json_body_as(mut self, body: &impl Serialize, content_type: &str) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((Bytes::from(bytes), content_type.to_owned())),
+            Err(e) => self.deferred = Some(format!("cannot serialize the request body: {e}")),
+        }
+        self
+    }
+
     /// A JSON object body with one member, `{"<name>": value}`, or `{}` when `value` is
     /// `None` (an action with one parameter, optional or not).
     pub fn json_member_body<V: Serialize + ?Sized>(self, name: &str, value: Option<&V>) -> Self {

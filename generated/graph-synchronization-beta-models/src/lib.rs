@@ -13,6 +13,7 @@
 #![allow(deprecated)]
 #![allow(rustdoc::bare_urls)]
 pub mod microsoft_graph;
+pub mod scim;
 
 pub use microsoft_graph::*;
 

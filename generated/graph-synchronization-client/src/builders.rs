@@ -219,6 +219,13 @@ impl BulkUploadRequestBuilder {
             path: self.path.clone().segment("$value"),
         }
     }
+    /// Sends the request with a `application/scim+json` body; the service answers `202` on success.
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    pub fn submit(&self, body: &models::scim::BulkRequest) -> Request<()> {
+        Request::empty(&self.client, Method::POST, self.path.clone())
+            .json_body_as(body, "application/scim+json")
+    }
 }
 
 /// Requests for a collection of `microsoft.graph.directoryDefinition`.

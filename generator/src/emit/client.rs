@@ -690,6 +690,7 @@ impl Renderer<'_, '_> {
                 }
             }
             MethodKind::Operation(op) => self.operation(m, op, path, template),
+            MethodKind::Http(index) => self.http_operation(m, *index, path, template),
             MethodKind::PropertyGet
             | MethodKind::PropertyReplace { .. }
             | MethodKind::PropertyCount => self.property_method(m, current, template),
@@ -907,6 +908,59 @@ impl Renderer<'_, '_> {
                     }
                 }
             }
+        }
+    }
+
+    /// A request an override file adds: its method, content type, body and response.
+    fn http_operation(
+        &self,
+        m: &MethodPlan,
+        index: usize,
+        path: &TokenStream,
+        template: &str,
+    ) -> TokenStream {
+        let op = &self.plan.model.http_operations[index];
+        let name = ident(&m.ident);
+        let renamed = renamed_doc(m);
+        let url = match &op.segment {
+            Some(segment) => format!("{template}/{segment}"),
+            None => template.to_string(),
+        };
+        let path = match &op.segment {
+            Some(segment) => quote!(#path.segment(#segment)),
+            None => path.clone(),
+        };
+        let http = http_doc(&op.method, &url);
+        let method = format_ident!("{}", op.method);
+        let doc = format!(
+            " Sends the request with a `{}` body; the service answers `{}` on success.",
+            op.content_type, op.status
+        );
+        let (ret, ctor) = match &op.response {
+            Some(r) => (client_type(self.plan, r), quote!(json)),
+            None => (quote!(()), quote!(empty)),
+        };
+        let content_type = &op.content_type;
+        match &op.body {
+            Some(body) => {
+                let t = client_type(self.plan, body);
+                quote! {
+                    #[doc = #doc]
+                    #http
+                    #renamed
+                    pub fn #name(&self, body: &#t) -> Request<#ret> {
+                        Request::#ctor(&self.client, Method::#method, #path).json_body_as(body, #content_type)
+                    }
+                }
+            }
+            None => quote! {
+                #[doc = #doc]
+                #http
+                #renamed
+                pub fn #name(&self) -> Request<#ret> {
+                    Request::#ctor(&self.client, Method::#method, #path)
+                }
+            },
         }
     }
 

@@ -129,8 +129,35 @@ pub struct Model {
     pub containers: Vec<Container>,
     /// Vocabulary terms the documents define.
     pub terms: Vec<Term>,
+    /// Requests the metadata does not describe, added by an override file.
+    pub http_operations: Vec<HttpOperation>,
     /// Problems that do not stop generation (annotation targets that point nowhere, ...).
     pub warnings: Vec<String>,
+}
+
+/// A request on an entity that the metadata does not describe (not an OData action or
+/// function): added by an override file, with its HTTP method, content type, body and
+/// response types, and success status.
+#[derive(Debug, Clone)]
+pub struct HttpOperation {
+    /// The entity type whose URL it is sent to.
+    pub binding: TypeId,
+    /// The client method's name (CSDL-style; the plan makes it snake case).
+    pub name: String,
+    /// A segment appended to the entity's URL, if any.
+    pub segment: Option<String>,
+    /// `POST`, `PUT`, `PATCH`, ...
+    pub method: String,
+    /// The request body's content type.
+    pub content_type: String,
+    /// The request body's type.
+    pub body: Option<TypeRef>,
+    /// The response body's type (none: the body is ignored).
+    pub response: Option<TypeRef>,
+    /// The documented success status.
+    pub status: u16,
+    /// Why the override adds it.
+    pub reason: String,
 }
 
 /// A vocabulary term definition (kept for reports; no code is generated for terms).

@@ -134,6 +134,8 @@ pub enum MethodKind {
     },
     /// A bound operation, or an operation import on the client.
     Operation(OperationPlan),
+    /// A request an override file adds (index in `Model::http_operations`).
+    Http(usize),
     /// An entity set or singleton, on the client.
     Entry {
         /// Its name (the URL segment).
@@ -249,6 +251,7 @@ pub fn literal_kind(model: &Model, ty: &TypeRef) -> LiteralKind {
 const NAV: &str = "1nav:";
 const PROPERTY: &str = "2property:";
 const OPERATION: &str = "3operation:";
+const HTTP: &str = "3http:";
 const CAST: &str = "4cast:";
 const ALTERNATE_KEY: &str = "5key:";
 const ENTRY: &str = "1set:";
@@ -535,6 +538,18 @@ fn builder_methods(
             .map(|op| (*op, model.operations[op.0].name.clone())),
         parameters,
     ));
+    if b.full && b.kind == BuilderKind::Item {
+        let lineage = model.lineage(b.ty);
+        for (i, op) in model.http_operations.iter().enumerate() {
+            if lineage.contains(&op.binding) {
+                contested.push((
+                    format!("{HTTP}{}#{i:08}", op.name),
+                    snake(&op.name),
+                    MethodKind::Http(i),
+                ));
+            }
+        }
+    }
     name_methods(methods, contested, &[])
 }
 
