@@ -1,6 +1,6 @@
 //! The override file: what it changes in the pinned inputs, and how bad files fail.
 
-use csdl_codegen::model::{resolve, Model, TypeKind};
+use csdl_codegen::model::{Model, TypeKind};
 use csdl_codegen::overrides::Overrides;
 use csdl_codegen::{ErrorKind, Generator, Output, Pos, Root};
 
