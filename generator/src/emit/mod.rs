@@ -84,18 +84,7 @@ fn header(info: &CrateInfo) -> String {
 
 /// Formats `tokens` as a Rust file with the generated header.
 pub(crate) fn render(info: &CrateInfo, tokens: TokenStream, what: &str) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::new(
-            ErrorKind::Internal,
-            format!("internal error: generated code for {what} does not parse: {e}"),
-        )
-        .named(what)
-    })?;
-    Ok(format!(
-        "{}\n{}",
-        header(info),
-        space_items(&prettyplease::unparse(&file))
-    ))
+    Ok(format!("{}\n{}", header(info), format_part(tokens, what)?))
 }
 
 /// Parses and prints one part of a file.
