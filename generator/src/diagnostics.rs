@@ -144,11 +144,11 @@ impl<'a> Files<'a> for Excerpt {
 }
 
 fn render_with_line(error: &Error, line: Option<&str>, color: bool) -> String {
-    let message = error.to_string();
-    let mut diagnostic = Diagnostic::error().with_message(message);
+    let mut diagnostic = Diagnostic::error();
+    let mut located = error.clone();
     let excerpt = match (&error.file, error.pos, line) {
         (Some(file), Some(pos), Some(line)) => {
-            let (excerpt, span) = excerpt(
+            let (excerpt, span, column) = excerpt(
                 file.display().to_string(),
                 pos.line as usize,
                 pos.col as usize,
@@ -156,10 +156,16 @@ fn render_with_line(error: &Error, line: Option<&str>, color: bool) -> String {
                 error.name.as_deref(),
             );
             diagnostic = diagnostic.with_labels(vec![Label::primary((), span)]);
+            // One position: the header names the column the caret points at (the offending
+            // name, when the line spells it after the element's start).
+            if let Some(p) = located.pos.as_mut() {
+                p.col = column as u32;
+            }
             Some(excerpt)
         }
         _ => None,
     };
+    diagnostic = diagnostic.with_message(located.to_string());
     let files = excerpt.unwrap_or(Excerpt {
         name: String::new(),
         line: 0,
@@ -187,20 +193,22 @@ fn render_with_line(error: &Error, line: Option<&str>, color: bool) -> String {
     }
 }
 
-/// Builds the excerpt for line `line_no` and the byte span to underline in it.
+/// Builds the excerpt for line `line_no`, the byte span to underline in it, and the
+/// 1-based column (in characters of the whole line) where that span starts.
 fn excerpt(
     name: String,
     line_no: usize,
     col: usize,
     line: &str,
     offending: Option<&str>,
-) -> (Excerpt, Range<usize>) {
+) -> (Excerpt, Range<usize>, usize) {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let char_count = chars.len();
     // The 0-based character index of the column, clamped to just past the end of the line.
     let start_char = col.saturating_sub(1).min(char_count);
     let byte_of = |ci: usize| chars.get(ci).map_or(line.len(), |(b, _)| *b);
     let span = span_in_line(line, byte_of(start_char), offending);
+    let column = line[..span.start].chars().count() + 1;
     if char_count <= MAX_LINE_CHARS {
         return (
             Excerpt {
@@ -210,6 +218,7 @@ fn excerpt(
                 column_offset: 0,
             },
             span,
+            column,
         );
     }
     // A window of at most MAX_LINE_CHARS characters that starts a little before the span.
@@ -230,6 +239,7 @@ fn excerpt(
             column_offset: first as isize - prefix.len() as isize,
         },
         span,
+        column,
     )
 }
 

@@ -208,7 +208,8 @@ fn errors_exit_with_1_and_show_the_source_line() {
         assert_eq!(r.stdout, "");
         assert!(
             r.stderr.starts_with(&format!(
-                "error: {}:6:9: type `fleet.missing` is not defined",
+                // The column of the offending name, where the caret points.
+                "error: {}:6:34: type `fleet.missing` is not defined",
                 input.display()
             )),
             "{}",

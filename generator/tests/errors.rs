@@ -198,13 +198,31 @@ fn check_cli(case: &Case) {
     let file = expected_file(&s, case).display().to_string();
     let location = match case.pos {
         _ if case.any_pos => format!("error: {file}:"),
-        Some((line, col)) => format!("error: {file}:{line}:{col}: "),
+        Some((line, _)) => format!("error: {file}:{line}:"),
         None => format!("error: {file}: "),
     };
     assert!(
         stderr.contains(&location),
         "stderr should contain {location:?}:\n{stderr}"
     );
+    if let (Some((line, col)), false) = (case.pos, case.any_pos) {
+        // One position: the header's column is the caret's (the element's start, or the
+        // offending name later on the line).
+        let header = stderr.lines().next().unwrap_or_default();
+        let shown: u32 = header[location.len()..]
+            .split(':')
+            .next()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("no column in {header:?}"));
+        assert!(
+            shown >= col,
+            "column {shown} before the element's {col}:\n{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("--> {file}:{line}:{shown}")),
+            "the caret line names the same position:\n{stderr}"
+        );
+    }
     if let Some(name) = case.name {
         assert!(
             stderr.contains(name),

@@ -184,15 +184,24 @@ fn cli(input: &Path, out: &Path, args: &[&str]) -> (Option<i32>, String) {
 fn assert_cli_error(code: Option<i32>, stderr: &str, input: &Path, pos: Option<Pos>) {
     assert_eq!(code, Some(1), "exit status; stderr:\n{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    // Without an expected position, only the file is checked.
+    // Without an expected position, only the file is checked. The column shown is the
+    // caret's: the element's start, or the offending name later on the same line.
     let prefix = match pos {
-        Some(p) => format!("error: {}:{}:{}: ", input.display(), p.line, p.col),
+        Some(p) => format!("error: {}:{}:", input.display(), p.line),
         None => format!("error: {}:", input.display()),
     };
     assert!(
         stderr.starts_with(&prefix),
         "expected {prefix:?} in:\n{stderr}"
     );
+    if let Some(p) = pos {
+        let shown: u32 = stderr[prefix.len()..]
+            .split(':')
+            .next()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        assert!(shown >= p.col, "column {shown} before {}:\n{stderr}", p.col);
+    }
 }
 
 fn number_of_lines(text: &str) -> u32 {
