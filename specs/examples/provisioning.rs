@@ -21,7 +21,7 @@ use graph_synchronization_client::models::{
     StringKeyStringValuePair, SynchronizationJob, SynchronizationJobApplicationParameters,
     SynchronizationJobField, SynchronizationJobSubject, SynchronizationStatusCode,
 };
-use graph_synchronization_client::runtime::{Client, StaticTokenCredential};
+use graph_synchronization_client::runtime::{self, Client, StaticTokenCredential};
 use graph_synchronization_client::GraphClient;
 
 /// How often and how long to wait for the job to become active.
@@ -60,25 +60,30 @@ pub async fn provision_user(
     // 2. Start it.
     job.start().await?;
 
-    // 3. Wait until it is active; only the status is needed.
-    let mut polls = 0;
-    loop {
-        let current = job
-            .get()
-            .select([SynchronizationJobField::Id, SynchronizationJobField::Status])
-            .await?;
-        match current.status.and_then(|status| status.code) {
-            Some(SynchronizationStatusCode::Active) => break,
-            Some(SynchronizationStatusCode::Quarantine) => {
-                return Err(format!("job {job_id} is in quarantine").into());
-            }
-            _ => {}
-        }
-        polls += 1;
-        if polls >= polling.max_polls {
-            return Err(format!("job {job_id} did not become active").into());
-        }
-        tokio::time::sleep(polling.interval).await;
+    // 3. Wait until it is active (or quarantined); only the status is needed. The runtime's
+    //    poller bounds the number of reads and backs off between them.
+    let status = |job: &SynchronizationJob| job.status.as_ref().and_then(|s| s.code.clone());
+    let policy = runtime::poll::PollPolicy::default()
+        .max_polls(polling.max_polls)
+        .initial_interval(polling.interval)
+        .max_interval(polling.interval);
+    let current = runtime::poll::poll_until(
+        || {
+            job.get()
+                .select([SynchronizationJobField::Id, SynchronizationJobField::Status])
+        },
+        |current| {
+            matches!(
+                status(current),
+                Some(SynchronizationStatusCode::Active | SynchronizationStatusCode::Quarantine)
+            )
+        },
+        policy,
+    )
+    .await
+    .map_err(|e| format!("job {job_id} did not become active: {e}"))?;
+    if status(&current) == Some(SynchronizationStatusCode::Quarantine) {
+        return Err(format!("job {job_id} is in quarantine").into());
     }
 
     // 4. Provision one user now instead of waiting for the next cycle.
