@@ -147,7 +147,7 @@ pub fn write_trees(targets: &[Target<'_>], mode: WriteMode) -> Result<()> {
         }
     }
     if result.is_ok() {
-        result = swap_all(&staged);
+        result = swap_all(&staged, mode);
     }
     for (staging, _) in &staged {
         if staging.exists() {
@@ -212,6 +212,14 @@ fn resolved(dir: &Path) -> PathBuf {
 
 /// The output must be a directory or not exist, and no path above it may be a file.
 fn check_not_a_file(dir: &Path) -> Result<()> {
+    // A symbolic link would be replaced by a directory, not written through.
+    if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::new(
+            ErrorKind::Config,
+            "the output path is a symbolic link; name the directory it points to",
+        )
+        .in_file(dir));
+    }
     let mut current = Some(dir);
     while let Some(p) = current {
         if p.as_os_str().is_empty() {
@@ -374,7 +382,7 @@ fn stage(target: &Target<'_>) -> Result<PathBuf> {
 
 /// Swaps every staged directory in. If one swap fails, the ones already done are undone, so
 /// every output keeps its previous tree.
-fn swap_all(staged: &[(PathBuf, &Target<'_>)]) -> Result<()> {
+fn swap_all(staged: &[(PathBuf, &Target<'_>)], mode: WriteMode) -> Result<()> {
     // (output directory, where its previous tree went)
     let mut done: Vec<(&Path, Option<PathBuf>, &Path)> = Vec::new();
     for (staging, target) in staged {
@@ -384,6 +392,17 @@ fn swap_all(staged: &[(PathBuf, &Target<'_>)]) -> Result<()> {
             if let Err(e) = fs::rename(dir, &old) {
                 undo(&done);
                 return Err(Error::io(dir, &e));
+            }
+            // Checked again now that nobody can add to it: a file that appeared in the
+            // directory since the first check (an editor's save, another run) is not the
+            // generator's to delete.
+            if mode == WriteMode::OwnOutputOnly {
+                if let Err(mut e) = check_owned(&old) {
+                    let _ = fs::rename(&old, dir);
+                    undo(&done);
+                    e.file = Some(dir.to_path_buf());
+                    return Err(e);
+                }
             }
             Some(old)
         } else {

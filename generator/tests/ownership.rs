@@ -323,3 +323,18 @@ fn the_manifest_lists_every_file_sorted() {
         .collect();
     assert_eq!(listed, ["Cargo.toml", "src/\"odd\".rs", "src/b.rs"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_symbolic_link_is_refused() {
+    let d = setup();
+    std::fs::create_dir_all(d.root.join("real")).unwrap();
+    std::os::unix::fs::symlink(d.root.join("real"), d.root.join("link")).unwrap();
+    let (code, stderr) = generate(&d, &["--out", "link"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert!(std::fs::symlink_metadata(d.root.join("link"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}

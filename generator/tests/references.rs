@@ -373,3 +373,62 @@ fn terms_are_listed_by_inspect() {
         "{stdout}"
     );
 }
+
+#[test]
+fn references_cannot_reach_files_outside_the_input_and_reference_folders() {
+    let d = dir();
+    let secret = d.root.join("secret.xml");
+    write(&secret, "SECRET_TOKEN=abc123 <not xml");
+    let input = d.root.join("in/main.xml");
+    for uri in [
+        secret.display().to_string(),
+        format!("file://{}", secret.display()),
+        "../secret.xml".to_string(),
+    ] {
+        write(&input, &edmx(&reference(&uri), USES_LIBRARY));
+        let output = Generator::new(&input)
+            .all(true)
+            .generate()
+            .unwrap_or_else(|e| panic!("{uri}: {e}"));
+        let text: String = output.warnings.join("\n");
+        assert!(text.contains("is not available"), "{uri}: {text}");
+        assert!(!text.contains("SECRET_TOKEN"), "{uri}: {text}");
+    }
+}
+
+#[test]
+fn a_namespace_missing_for_two_documents_is_untyped_for_both() {
+    let d = dir();
+    let input = d.root.join("main.xml");
+    let refs = format!(
+        "{}\n  <edmx:Reference Uri=\"b.xml\"><edmx:Include Namespace=\"Second.Lib\"/></edmx:Reference>",
+        reference("a.xml")
+    );
+    write(
+        &input,
+        &edmx(
+            &refs,
+            r#"      <ComplexType Name="order">
+        <Property Name="total" Type="lib.amount"/>
+        <Property Name="other" Type="Second.Lib.thing"/>
+      </ComplexType>"#,
+        ),
+    );
+    // a.xml does not declare Shared.Lib; b.xml includes it from a.xml too.
+    write(&d.root.join("a.xml"), &library("Other.Ns", ""));
+    let b = library(
+        "Second.Lib",
+        r#"      <ComplexType Name="thing"><Property Name="t" Type="lib.amount"/></ComplexType>"#,
+    )
+    .replace(
+        "  <edmx:DataServices>",
+        "  <edmx:Reference Uri=\"a.xml\"><edmx:Include Namespace=\"Shared.Lib\" Alias=\"lib\"/></edmx:Reference>\n  <edmx:DataServices>",
+    );
+    write(&d.root.join("b.xml"), &b);
+    let output = Generator::new(&input)
+        .all(true)
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text: String = output.models.iter().map(|f| f.contents.clone()).collect();
+    assert!(text.contains("pub t: Option<edm::Untyped>"), "{text}");
+}

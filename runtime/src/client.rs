@@ -181,8 +181,11 @@ impl Client {
                 Ok(Ok(Sent::Response(response, token, trusted))) => {
                     let status = response.status();
                     span.record("status", status.as_u16());
-                    let envelope =
-                        !request.content_download && ODataError::is_envelope(response.body());
+                    // A `$select` may ask for just an `error` property: that is data.
+                    let selects = request.url.query().is_some_and(|q| q.contains("select="));
+                    let envelope = !request.content_download
+                        && !selects
+                        && ODataError::is_envelope(response.body());
                     if status.is_success() && !envelope {
                         tracing::debug!(attempt, status = status.as_u16(), "response");
                         let mut response = response;

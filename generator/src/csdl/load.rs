@@ -146,8 +146,13 @@ pub fn load_references(loaded: &mut Loaded, reference_dirs: &[PathBuf]) -> Resul
             };
             let identity = source.identity();
             if !seen.insert(identity.clone()) {
-                // Already loaded (a cycle, or two references to one document): its
-                // annotations may still be wanted from here.
+                // Already loaded (a cycle, or two references to one document): what it did
+                // not declare is unavailable here too, and its annotations may be wanted.
+                for ns in &needed {
+                    if !available.contains(ns) {
+                        loaded.documents[index].unavailable.push(ns.clone());
+                    }
+                }
                 if let Some(d) = loaded.documents.iter_mut().find(|d| {
                     d.path.as_ref().map(|p| identity_of_file(p)) == Some(identity.clone())
                         || d.label == identity
@@ -187,8 +192,11 @@ pub fn load_references(loaded: &mut Loaded, reference_dirs: &[PathBuf]) -> Resul
                 fresh
             });
             for ns in &needed {
-                if !available.contains(ns) && warned.insert(ns.clone()) {
-                    loaded.documents[index].unavailable.push(ns.clone());
+                if available.contains(ns) {
+                    continue;
+                }
+                loaded.documents[index].unavailable.push(ns.clone());
+                if warned.insert(ns.clone()) {
                     loaded.warnings.push(format!(
                         "{}: the referenced document {} does not declare the included namespace `{ns}`: what uses its types is typed as untyped JSON",
                         loaded.documents[index].label, reference.uri
@@ -231,7 +239,10 @@ fn identity_of_file(path: &Path) -> String {
 }
 
 /// A local file for a reference: the `Uri` relative to the referencing document, then the
-/// `Uri`'s file name or `<namespace>.xml` in each reference directory.
+/// `Uri`'s file name or `<namespace>.xml` in each reference directory. Only files inside
+/// the referencing document's folder or a reference directory are read: a document cannot
+/// make the generator read `/etc/passwd` or `../../secret` by naming it (absolute paths and
+/// `file:` URIs are not followed).
 fn find_local(
     uri: &str,
     namespaces: &[String],
@@ -244,16 +255,12 @@ fn find_local(
         None => (None, without_query),
     };
     let mut candidates: Vec<PathBuf> = Vec::new();
-    match scheme {
-        None if !rest.is_empty() => {
-            let relative = Path::new(rest);
-            if let Some(dir) = base_dir {
-                candidates.push(dir.join(relative));
-            }
-            candidates.extend(reference_dirs.iter().map(|d| d.join(relative)));
+    if scheme.is_none() && !rest.is_empty() && !Path::new(rest).has_root() {
+        let relative = Path::new(rest);
+        if let Some(dir) = base_dir {
+            candidates.push(dir.join(relative));
         }
-        Some("file") => candidates.push(PathBuf::from(rest)),
-        _ => {}
+        candidates.extend(reference_dirs.iter().map(|d| d.join(relative)));
     }
     let file_name = rest.rsplit('/').next().filter(|n| !n.is_empty());
     for dir in reference_dirs
@@ -270,5 +277,15 @@ fn find_local(
             candidates.push(dir.join(format!("{ns}.xml")));
         }
     }
-    candidates.into_iter().find(|p| p.is_file())
+    let allowed: Vec<PathBuf> = base_dir
+        .into_iter()
+        .map(Path::to_path_buf)
+        .chain(reference_dirs.iter().cloned())
+        .filter_map(|d| d.canonicalize().ok())
+        .collect();
+    candidates.into_iter().find(|p| {
+        p.is_file()
+            && p.canonicalize()
+                .is_ok_and(|c| allowed.iter().any(|dir| c.starts_with(dir)))
+    })
 }
