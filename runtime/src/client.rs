@@ -174,11 +174,14 @@ impl Client {
             span.record("attempt", attempt);
             // The timeout bounds the whole attempt: the token (a stuck credential gives up
             // the cache lock when this future is dropped), the request and its redirects.
-            let attempt_future = self.attempt(&request, claims.take());
+            // The claims stay wanted until a response arrives: an attempt that timed out or
+            // failed to connect asks for them again.
+            let attempt_future = self.attempt(&request, claims.clone());
             let outcome = tokio::time::timeout(self.inner.timeout, attempt_future).await;
             let (error, delay) = match outcome {
                 Ok(Err(fatal)) => return Err(fatal),
                 Ok(Ok(Sent::Response(response, token, trusted))) => {
+                    claims = None;
                     let status = response.status();
                     span.record("status", status.as_u16());
                     // A `$select` may ask for just an `error` property: that is data.
@@ -338,13 +341,21 @@ impl Client {
                 return Err(refuse("it leaves https"));
             }
             // 303, and 301/302 after a POST, continue as a GET without the body.
-            if status == StatusCode::SEE_OTHER
+            if (status == StatusCode::SEE_OTHER && method != http::Method::HEAD)
                 || (method == http::Method::POST
                     && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND))
             {
                 method = http::Method::GET;
                 body = Bytes::new();
-                headers.remove(CONTENT_TYPE);
+                // Nothing that described the body goes on without it.
+                for name in [
+                    CONTENT_TYPE,
+                    http::header::CONTENT_ENCODING,
+                    http::header::CONTENT_LENGTH,
+                    http::header::CONTENT_LANGUAGE,
+                ] {
+                    headers.remove(name);
+                }
             }
             if !(trusted && self.is_allowed_origin(&next)) {
                 if !body.is_empty() {

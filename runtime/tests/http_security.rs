@@ -295,6 +295,21 @@ async fn a_2xx_odata_error_is_an_error() {
         .await
         .unwrap();
     assert_eq!(value["id"], "1");
+    // And an answer to `$select=error` shaped like an envelope (no `@odata.context` with
+    // `odata.metadata=none`) is the selected property.
+    let server = RawServer::start(|_| {
+        response(
+            200,
+            "application/json",
+            br#"{"error":{"code":"quota","message":"over"}}"#,
+        )
+    })
+    .await;
+    let value: Value = Request::json(&client_for(&server), Method::GET, secrets())
+        .select(["error"])
+        .await
+        .unwrap();
+    assert_eq!(value["error"]["code"], "quota");
     // So is a download whose content happens to look like an error.
     let server =
         RawServer::start(|_| response(200, "application/json", br#"{"error":{"code":"a"}}"#)).await;
