@@ -78,8 +78,9 @@ Examples:
   csdl-codegen inspect graph-v1.0.csdl.xml --root 'users/{id}' --max-urls 0 > users.txt
 
 The report lists counts, the selected types by kind, the selected operations with their
-binding, the path roots, and the URL paths a generated client would expose (`-` marks a
-segment the client only navigates through).";
+binding, the path roots, vocabulary terms, and the URL of each request builder a generated
+client has, with its operations (`-` marks a segment the client only navigates through;
+`+N other paths` counts the other links that reach the same builder).";
 
 #[derive(Parser)]
 #[command(
