@@ -55,6 +55,7 @@ pub struct Generator {
     reference_dirs: Vec<PathBuf>,
     graph_fixes: bool,
     license: Option<String>,
+    roots_given: bool,
 }
 
 /// What a generation run produced.
@@ -212,6 +213,7 @@ impl Generator {
             reference_dirs: Vec::new(),
             graph_fixes: true,
             license: None,
+            roots_given: false,
         }
     }
 
@@ -229,9 +231,12 @@ impl Generator {
         self
     }
 
-    /// Replaces the roots selection starts from.
+    /// Replaces the roots selection starts from. Without roots, Microsoft Graph metadata gets
+    /// [`Root::synchronization`] and other metadata everything it declares (as
+    /// [`all`](Self::all)).
     pub fn roots(mut self, roots: Vec<Root>) -> Self {
         self.roots = roots;
+        self.roots_given = true;
         self
     }
 
@@ -350,7 +355,9 @@ impl Generator {
             Ok(report)
         })?;
         let selection = timed(&mut timings, "select", || {
-            if self.all {
+            // Without roots, Graph metadata gets the synchronization roots and any other
+            // service everything it declares.
+            if self.all || (!self.roots_given && !is_graph) {
                 Ok(select::select_all(&model))
             } else {
                 select::select(&model, &self.roots).map_err(in_input)

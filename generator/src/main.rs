@@ -114,7 +114,8 @@ struct Selecting {
     /// A root: a qualified type name or a path (repeatable).
     ///
     /// For example `microsoft.graph.synchronizationJob` or
-    /// `servicePrincipals/{id}/synchronization`. Default: the Graph synchronization roots.
+    /// `servicePrincipals/{id}/synchronization`. Default: the Graph synchronization roots for
+    /// Microsoft Graph metadata, everything (as --all) for other metadata.
     #[arg(long = "root", value_name = "ROOT")]
     roots: Vec<String>,
     /// Select every type and operation of the document.
@@ -267,8 +268,10 @@ fn parse_roots(roots: &[String]) -> Vec<Root> {
 fn generator(input: &Path, s: &Selecting) -> Generator {
     let mut g = Generator::new(input)
         .all(s.all)
-        .roots(parse_roots(&s.roots))
         .graph_fixes(!s.no_graph_fixes);
+    if !s.roots.is_empty() {
+        g = g.roots(parse_roots(&s.roots));
+    }
     if let Some(o) = &s.overrides {
         g = g.overrides(o);
     }

@@ -145,3 +145,43 @@ fn mistyped_roots_get_suggestions_and_keys_are_not_skipped() {
         assert!(stderr.contains(needle), "{root}: {stderr}");
     }
 }
+
+#[test]
+fn metadata_that_is_not_graph_gets_everything_without_roots() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = workspace_root().join("tests/fixtures/service.csdl.xml");
+    let (code, stderr) = run(
+        dir.path(),
+        &[
+            "generate",
+            "--input",
+            &service.display().to_string(),
+            "--out",
+            "m",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    // The same selection as --all: no Graph synchronization roots asked of a CRM-like service.
+    let (code, all) = run(
+        dir.path(),
+        &[
+            "generate",
+            "--all",
+            "--input",
+            &service.display().to_string(),
+            "--out",
+            "m",
+        ],
+    );
+    assert_eq!(code, Some(0), "{all}");
+    let summary = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("generated "))
+            .map(str::to_string)
+    };
+    assert_eq!(summary(&stderr), summary(&all), "{stderr}");
+    assert!(
+        summary(&stderr).is_some_and(|l| !l.starts_with("generated 0 types")),
+        "{stderr}"
+    );
+}
