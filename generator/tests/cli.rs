@@ -5,14 +5,14 @@
 //! timings as `[TIME]`. After an intended change:
 //! `INSTA_UPDATE=always cargo test -p csdl-codegen --test cli`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use csdl_codegen::{inspect, ClientInfo, Generator};
 
 mod support;
-use support::workspace_root;
+use support::{tree, without_command, workspace_root};
 
 /// The binary, run from the workspace root, without colour.
 fn cli() -> Command {
@@ -544,27 +544,6 @@ fn inspect_urls_match_the_client_emitter() {
 // ---------------------------------------------------------------------------------------
 // The CLI is a thin layer: it writes what the library writes.
 
-/// Every file under `dir`, by `/`-separated relative path.
-fn tree(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy();
-                out.insert(
-                    rel.replace('\\', "/"),
-                    std::fs::read_to_string(&path).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn cli_writes_what_the_generator_writes() {
     let root = workspace_root();
@@ -600,19 +579,11 @@ fn cli_writes_what_the_generator_writes() {
         );
         // The same files, but for the regeneration command in headers: the CLI records the
         // command line it ran.
-        let without_command = |text: &str| {
-            text.lines()
-                .filter(|l| !(l.contains("Regenerate:") || l.contains("regenerate with")))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        for (path, contents) in &lib_tree {
-            assert!(
-                without_command(&cli_tree[path]) == without_command(contents),
-                "{path} differs"
-            );
+        let (cli_plain, lib_plain) = (without_command(&cli_tree), without_command(&lib_tree));
+        for (path, contents) in &lib_plain {
+            assert!(cli_plain[path] == *contents, "{path} differs");
         }
-        let manifest = &cli_tree["Cargo.toml"];
+        let manifest = String::from_utf8_lossy(&cli_tree["Cargo.toml"]).into_owned();
         assert!(
             manifest.contains("# Regenerate: csdl-codegen"),
             "{manifest}"
