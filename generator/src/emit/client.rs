@@ -16,7 +16,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{deprecated_attr, doc_lines};
-use super::{format_parallel, ident, join_parts, render, CrateInfo};
+use super::{format_parallel, format_part, ident, join_parts, render, CrateInfo};
 use crate::csdl::OperationKind;
 use crate::error::Result;
 use crate::model::{Operation, Primitive, Target, TypeKind, TypeRef};
@@ -66,9 +66,9 @@ const MAX_ARGUMENTS: usize = 7;
 pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Result<Vec<OutputFile>> {
     let cp = ClientPlan::new(plan, client.client_ident());
     let r = Renderer { plan, cp: &cp };
-    let head = format_parallel(&[()], |_| r.head(client), "src/builders.rs")?;
+    let head = format_part(r.head(client), "src/builders.rs")?;
     let builders = format_parallel(&cp.builders_by_name(), |i| r.builder(*i), "src/builders.rs")?;
-    let builders_file = join_parts(info, head.into_iter().chain(builders));
+    let builders_file = join_parts(info, std::iter::once(head).chain(builders));
     let params_file = render(info, r.parameters_file(), "src/parameters.rs")?;
     let first_request = r.first_request();
     client_crate_files(

@@ -88,7 +88,7 @@ pub(crate) fn render(info: &CrateInfo, tokens: TokenStream, what: &str) -> Resul
 }
 
 /// Parses and prints one part of a file.
-fn format_part(tokens: TokenStream, what: &str) -> Result<String> {
+pub(crate) fn format_part(tokens: TokenStream, what: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::new(
             ErrorKind::Internal,
