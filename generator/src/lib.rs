@@ -306,12 +306,10 @@ impl Generator {
         let mut documents = timed(&mut timings, "read", || {
             csdl::load(&self.input, &self.reference_dirs)
         })?;
-        let is_graph = documents.documents.first().is_some_and(|d| {
-            d.document
-                .schemas
-                .iter()
-                .any(|s| s.namespace == "microsoft.graph")
-        });
+        let is_graph = documents
+            .documents
+            .first()
+            .is_some_and(|d| overrides::Overrides::is_graph(&d.document));
         let graph_fixes = (self.graph_fixes && is_graph).then(overrides::Overrides::graph);
         let mut added = Vec::new();
         if let Some(fixes) = &graph_fixes {

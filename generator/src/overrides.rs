@@ -163,12 +163,13 @@ impl Overrides {
         Ok(out)
     }
 
-    /// Whether `model` is Microsoft Graph metadata (it declares `microsoft.graph`).
-    pub fn is_graph(model: &Model) -> bool {
-        model
-            .namespaces
+    /// Whether `document` is Microsoft Graph metadata (it declares `microsoft.graph`): the
+    /// built-in fixes ([`Overrides::graph`]) are for it.
+    pub fn is_graph(document: &crate::csdl::Document) -> bool {
+        document
+            .schemas
             .iter()
-            .any(|(ns, _)| ns == "microsoft.graph")
+            .any(|s| s.namespace == "microsoft.graph")
     }
 
     /// Reads an override file.
