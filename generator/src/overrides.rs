@@ -211,10 +211,7 @@ impl Overrides {
     fn apply_with(&self, model: &mut Model, skip_missing: bool) -> Result<Vec<String>> {
         let mut report = Vec::new();
         let present = |model: &Model, name: &str| {
-            let inner = name
-                .strip_prefix("Collection(")
-                .and_then(|t| t.strip_suffix(')'))
-                .unwrap_or(name);
+            let (_, inner) = split_collection(name);
             model
                 .find_type(inner.split('/').next().unwrap_or(inner))
                 .is_some()
@@ -287,14 +284,7 @@ impl Overrides {
                 ));
                 continue;
             }
-            let (collection, inner) = match add
-                .type_name
-                .strip_prefix("Collection(")
-                .and_then(|t| t.strip_suffix(')'))
-            {
-                Some(inner) => (true, inner),
-                None => (false, add.type_name.as_str()),
-            };
+            let (collection, inner) = split_collection(&add.type_name);
             let target = entity(model, inner)?;
             if let TypeKind::Entity(s) = &mut model.types[owner.0].kind {
                 s.navigations.push(Navigation {
@@ -391,13 +381,7 @@ impl Overrides {
             let type_of = |name: &Option<String>| -> Result<Option<TypeRef>> {
                 name.as_ref()
                     .map(|n| {
-                        let (collection, inner) = match n
-                            .strip_prefix("Collection(")
-                            .and_then(|t| t.strip_suffix(')'))
-                        {
-                            Some(inner) => (true, inner),
-                            None => (false, n.as_str()),
-                        };
+                        let (collection, inner) = split_collection(n);
                         let id = model.find_type(inner).ok_or_else(|| {
                             config(format!("override type `{n}` is not defined"), n)
                         })?;
@@ -443,6 +427,17 @@ impl Overrides {
             report.push(format!("add_schema {}: read ({})", add.file, add.reason));
         }
         Ok(report)
+    }
+}
+
+/// `Collection(ns.x)` → `(true, "ns.x")`, `ns.x` → `(false, "ns.x")`.
+fn split_collection(name: &str) -> (bool, &str) {
+    match name
+        .strip_prefix("Collection(")
+        .and_then(|t| t.strip_suffix(')'))
+    {
+        Some(inner) => (true, inner),
+        None => (false, name),
     }
 }
 
