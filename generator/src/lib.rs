@@ -75,6 +75,20 @@ pub struct Output {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// What [`Generator::generate_into`] reports: everything of [`Output`] but the files, which
+/// are on disk.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Problems that did not stop generation.
+    pub warnings: Vec<String>,
+    /// One line per override entry.
+    pub overrides: Vec<String>,
+    /// Number of selected types and operations.
+    pub counts: (usize, usize),
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
 /// The first stages of the pipeline: the resolved (and patched) model and what the roots
 /// reach. [`Generator::select`] returns it; `inspect` reports on it.
 #[derive(Debug, Clone)]
@@ -476,6 +490,60 @@ impl Generator {
             std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, &e))?;
         }
         Ok(path)
+    }
+
+    /// Runs the pipeline and writes the models crate into `models_dir` and, when
+    /// [`Generator::client`] was set, the client crate into `client_dir`: both or neither,
+    /// with the ownership rules of [`Output::write`]. Unlike [`Generator::generate`] followed
+    /// by [`Output::write`], each file goes to disk while it is formatted, so the output is
+    /// never held in memory as a whole (the whole of Graph's models are 25 MB of text).
+    pub fn generate_into(
+        &self,
+        models_dir: &Path,
+        client_dir: Option<&Path>,
+        mode: WriteMode,
+    ) -> Result<Report> {
+        self.check_crate_names()?;
+        let client_info = self.client_info();
+        if client_info.is_some() != client_dir.is_some() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "a client crate needs both its settings (Generator::client) and a directory",
+            ));
+        }
+        let dirs: Vec<write::Target<'_>> = std::iter::once(models_dir)
+            .chain(client_dir)
+            .map(|dir| write::Target { dir, files: &[] })
+            .collect();
+        write::check_targets(&dirs, mode)?;
+        let Selected {
+            model,
+            selection,
+            overrides,
+            mut timings,
+        } = self.select()?;
+        let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
+        let info = self.crate_info();
+        timed(&mut timings, "emit + write", || -> Result<()> {
+            let mut targets = vec![write::PendingTarget {
+                dir: models_dir,
+                files: emit::models_files(&plan, &info)?,
+            }];
+            if let (Some(dir), Some(client)) = (client_dir, &client_info) {
+                targets.push(write::PendingTarget {
+                    dir,
+                    files: emit::client_files(&plan, &info, client)?,
+                });
+            }
+            write::write_pending(targets, mode)
+        })?;
+        let input = self.input.display().to_string();
+        Ok(Report {
+            warnings: located_warnings(&input, &model.warnings),
+            overrides,
+            counts: (selection.types.len(), selection.operations.len()),
+            timings,
+        })
     }
 
     /// Runs the pipeline in memory.

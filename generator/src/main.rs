@@ -344,21 +344,9 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             } else {
                 WriteMode::OwnOutputOnly
             };
-            // Refuse outputs that cannot be written safely before the (long) generation.
             let dirs: Vec<&Path> = std::iter::once(out.as_path())
                 .chain(client_out.as_deref())
                 .collect();
-            let no_files: &[write::OutputFile] = &[];
-            let targets: Vec<write::Target<'_>> = dirs
-                .iter()
-                .map(|dir| write::Target {
-                    dir,
-                    files: no_files,
-                })
-                .collect();
-            if !check {
-                write::check_targets(&targets, mode)?;
-            }
             let mut g = generator(&input, &selecting)
                 .crate_name(&crate_name)
                 .command(regenerate_command());
@@ -393,16 +381,8 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
                     ..Default::default()
                 });
             }
-            let output = g.generate()?;
-            let mut timings = output.timings.clone();
-            if runtime_path.is_none() && !check && verbosity != Verbosity::Quiet {
-                eprintln!(
-                    "note: the generated crates depend on graph-odata-runtime {} from crates.io; \
-                     until it is published there, pass --runtime-path <checkout>/runtime",
-                    env!("CARGO_PKG_VERSION")
-                );
-            }
             if check {
+                let output = g.generate()?;
                 let mut stale = write::diff_tree(&out, &output.models);
                 if let Some(client_dir) = &client_out {
                     stale.extend(write::diff_tree(client_dir, &output.client));
@@ -423,12 +403,18 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
                     ),
                 ));
             }
-            let write_start = Instant::now();
-            output.write(&out, client_out.as_deref(), mode)?;
-            timings.push(("write", write_start.elapsed()));
-            let notes = report_notes(&output.warnings, &output.overrides, verbosity);
+            // Each file goes to disk as soon as it is formatted.
+            let report = g.generate_into(&out, client_out.as_deref(), mode)?;
+            if runtime_path.is_none() && verbosity != Verbosity::Quiet {
+                eprintln!(
+                    "note: the generated crates depend on graph-odata-runtime {} from crates.io; \
+                     until it is published there, pass --runtime-path <checkout>/runtime",
+                    env!("CARGO_PKG_VERSION")
+                );
+            }
+            let notes = report_notes(&report.warnings, &report.overrides, verbosity);
             if verbosity == Verbosity::Verbose {
-                print_timings(&timings, start);
+                print_timings(&report.timings, start);
             }
             if verbosity != Verbosity::Quiet {
                 let notes = if notes.is_empty() {
@@ -438,14 +424,11 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
                 };
                 eprintln!(
                     "generated {} types and {} operations into {}{notes}",
-                    output.counts.0,
-                    output.counts.1,
+                    report.counts.0,
+                    report.counts.1,
                     out.display()
                 );
             }
-            // The process ends here: freeing megabytes of generated text and model piece by
-            // piece would only add to the run time.
-            std::mem::forget(output);
             Ok(())
         }
         Command::Inspect {

@@ -14,6 +14,7 @@
 //! previous tree in a `.<name>.old-*` sibling.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -64,13 +65,75 @@ pub struct Target<'a> {
     pub files: &'a [OutputFile],
 }
 
+/// Where a file's text goes while it is produced: a string in memory, or the file itself.
+pub(crate) trait TextSink {
+    /// Appends `text`.
+    fn push(&mut self, text: &str) -> Result<()>;
+}
+
+impl TextSink for String {
+    fn push(&mut self, text: &str) -> Result<()> {
+        self.push_str(text);
+        Ok(())
+    }
+}
+
+/// Produces the text of one file into a sink.
+type Produce<'a> = Box<dyn FnOnce(&mut dyn TextSink) -> Result<()> + 'a>;
+
+/// A file whose text is produced while it is written, piece by piece: a multi-megabyte
+/// module then never exists in memory as a whole, only the part being formatted.
+pub(crate) struct PendingFile<'a> {
+    /// Path relative to the output directory, `/`-separated.
+    pub path: String,
+    produce: Produce<'a>,
+}
+
+impl<'a> PendingFile<'a> {
+    /// A file made by `produce`.
+    pub fn new(
+        path: impl Into<String>,
+        produce: impl FnOnce(&mut dyn TextSink) -> Result<()> + 'a,
+    ) -> Self {
+        PendingFile {
+            path: path.into(),
+            produce: Box::new(produce),
+        }
+    }
+
+    /// A file whose text is already known.
+    pub fn ready(file: OutputFile) -> Self {
+        let OutputFile { path, contents } = file;
+        PendingFile::new(path, move |sink| sink.push(&contents))
+    }
+
+    /// The file with its whole text, in memory.
+    pub fn into_output(self) -> Result<OutputFile> {
+        let mut contents = String::new();
+        (self.produce)(&mut contents)?;
+        Ok(OutputFile {
+            path: self.path,
+            contents,
+        })
+    }
+}
+
+/// One output directory and its files, produced while they are written.
+pub(crate) struct PendingTarget<'a> {
+    /// The directory, as the user named it (errors show it this way).
+    pub dir: &'a Path,
+    /// Its files, without the manifest (it is added).
+    pub files: Vec<PendingFile<'a>>,
+}
+
 /// The manifest's text for `files`: a sorted TOML list of their paths.
 pub fn manifest(files: &[OutputFile]) -> String {
-    let mut paths: Vec<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .filter(|p| *p != MANIFEST)
-        .collect();
+    manifest_of(files.iter().map(|f| f.path.as_str()))
+}
+
+/// The manifest's text for the files at `paths`.
+fn manifest_of<'p>(paths: impl Iterator<Item = &'p str>) -> String {
+    let mut paths: Vec<&str> = paths.filter(|p| *p != MANIFEST).collect();
     paths.sort_unstable();
     paths.dedup();
     let mut text = String::from(
@@ -134,12 +197,37 @@ pub fn check_targets(targets: &[Target<'_>], mode: WriteMode) -> Result<()> {
 /// Writes every target, all or nothing: each is staged in a temporary sibling, and only when
 /// all of them were written completely are they swapped in.
 pub fn write_trees(targets: &[Target<'_>], mode: WriteMode) -> Result<()> {
-    check_targets(targets, mode)?;
-    let mut staged: Vec<(PathBuf, &Target<'_>)> = Vec::new();
+    let pending = targets
+        .iter()
+        .map(|t| PendingTarget {
+            dir: t.dir,
+            files: t
+                .files
+                .iter()
+                .map(|f| PendingFile::new(f.path.clone(), |sink| sink.push(&f.contents)))
+                .collect(),
+        })
+        .collect();
+    write_pending(pending, mode)
+}
+
+/// [`write_trees`] for files produced while they are written. Each file is produced once,
+/// straight into its staged copy.
+pub(crate) fn write_pending(targets: Vec<PendingTarget<'_>>, mode: WriteMode) -> Result<()> {
+    let dirs: Vec<Target<'_>> = targets
+        .iter()
+        .map(|t| Target {
+            dir: t.dir,
+            files: &[],
+        })
+        .collect();
+    check_targets(&dirs, mode)?;
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
     let mut result = Ok(());
     for t in targets {
+        let dir = t.dir;
         match stage(t) {
-            Ok(staging) => staged.push((staging, t)),
+            Ok(staging) => staged.push((staging, dir)),
             Err(e) => {
                 result = Err(e);
                 break;
@@ -339,18 +427,20 @@ fn check_owned(dir: &Path) -> Result<()> {
 
 /// Writes the files of `target` into a new temporary sibling and returns its path. Errors
 /// name the file as the user will see it (`dir/rel`), not the temporary directory.
-fn stage(target: &Target<'_>) -> Result<PathBuf> {
-    let staging = sibling(target.dir, "new")?;
+fn stage(target: PendingTarget<'_>) -> Result<PathBuf> {
+    let PendingTarget { dir, mut files } = target;
+    let staging = sibling(dir, "new")?;
     if let Some(parent) = staging.parent() {
         if !parent.as_os_str().is_empty() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
     }
-    let user_path = |rel: &Path| target.dir.join(rel);
-    let manifest_file = OutputFile::new(MANIFEST, manifest(target.files));
+    let user_path = |rel: &Path| dir.join(rel);
+    let manifest_text = manifest_of(files.iter().map(|f| f.path.as_str()));
+    files.push(PendingFile::ready(OutputFile::new(MANIFEST, manifest_text)));
     let result = (|| {
-        fs::create_dir(&staging).map_err(|e| Error::io(target.dir, &e))?;
-        for file in target.files.iter().chain([&manifest_file]) {
+        fs::create_dir(&staging).map_err(|e| Error::io(dir, &e))?;
+        for file in files {
             let rel = Path::new(&file.path);
             if rel.is_absolute()
                 || rel
@@ -367,7 +457,14 @@ fn stage(target: &Target<'_>) -> Result<PathBuf> {
             if let (Some(parent), Some(rel_parent)) = (path.parent(), rel.parent()) {
                 fs::create_dir_all(parent).map_err(|e| Error::io(&user_path(rel_parent), &e))?;
             }
-            fs::write(&path, &file.contents).map_err(|e| Error::io(&user_path(rel), &e))?;
+            let shown = user_path(rel);
+            let handle = fs::File::create(&path).map_err(|e| Error::io(&shown, &e))?;
+            let mut sink = FileSink {
+                out: std::io::BufWriter::with_capacity(1 << 16, handle),
+                shown: &shown,
+            };
+            (file.produce)(&mut sink)?;
+            sink.out.flush().map_err(|e| Error::io(&shown, &e))?;
         }
         Ok(())
     })();
@@ -380,13 +477,27 @@ fn stage(target: &Target<'_>) -> Result<PathBuf> {
     }
 }
 
+/// A file being written, named as the user will see it in errors.
+struct FileSink<'p> {
+    out: std::io::BufWriter<fs::File>,
+    shown: &'p Path,
+}
+
+impl TextSink for FileSink<'_> {
+    fn push(&mut self, text: &str) -> Result<()> {
+        self.out
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::io(self.shown, &e))
+    }
+}
+
 /// Swaps every staged directory in. If one swap fails, the ones already done are undone, so
 /// every output keeps its previous tree.
-fn swap_all(staged: &[(PathBuf, &Target<'_>)], mode: WriteMode) -> Result<()> {
+fn swap_all(staged: &[(PathBuf, &Path)], mode: WriteMode) -> Result<()> {
     // (output directory, where its previous tree went)
     let mut done: Vec<(&Path, Option<PathBuf>, &Path)> = Vec::new();
-    for (staging, target) in staged {
-        let dir = target.dir;
+    for (staging, dir) in staged {
+        let dir = *dir;
         let old = if dir.exists() {
             let old = sibling(dir, "old")?;
             if let Err(e) = fs::rename(dir, &old) {

@@ -338,3 +338,49 @@ fn an_output_that_is_a_symbolic_link_is_refused() {
         .file_type()
         .is_symlink());
 }
+
+#[test]
+fn generate_into_streams_the_same_tree_that_generate_then_write_gives() {
+    let d = setup();
+    let generator = Generator::new(&d.input)
+        .all(true)
+        .crate_name("ledger-models")
+        .client(csdl_codegen::ClientInfo::default());
+    let in_memory = generator.generate().unwrap();
+    let (models, client) = (d.root.join("models"), d.root.join("client"));
+    let report = generator
+        .generate_into(&models, Some(&client), WriteMode::OwnOutputOnly)
+        .unwrap();
+    assert_eq!(tree(&models), as_tree(&in_memory.models));
+    assert_eq!(tree(&client), as_tree(&in_memory.client));
+    assert_eq!(report.counts, in_memory.counts);
+    assert_eq!(report.warnings, in_memory.warnings);
+}
+
+#[test]
+fn generate_into_refuses_a_foreign_directory_before_reading_the_input() {
+    let d = setup();
+    let models = d.root.join("models");
+    write_file(&models.join("notes.md"), "mine");
+    // The input does not exist: the ownership error must come first.
+    let err = Generator::new(d.root.join("missing.xml"))
+        .all(true)
+        .generate_into(&models, None, WriteMode::OwnOutputOnly)
+        .unwrap_err();
+    assert!(err.to_string().contains("notes.md"), "{err}");
+    assert_eq!(entries(&models), ["notes.md"]);
+}
+
+#[test]
+fn generate_into_needs_a_client_directory_exactly_when_a_client_is_set() {
+    let d = setup();
+    let models = d.root.join("models");
+    let with_client = Generator::new(&d.input)
+        .all(true)
+        .client(csdl_codegen::ClientInfo::default());
+    let err = with_client
+        .generate_into(&models, None, WriteMode::OwnOutputOnly)
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Config, "{err}");
+    assert!(!models.exists());
+}

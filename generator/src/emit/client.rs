@@ -16,7 +16,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{deprecated_attr, doc_lines};
-use super::{format_parallel, format_part, ident, join_parts, render, CrateInfo};
+use super::{ident, render, stream_parts, CrateInfo};
 use crate::csdl::OperationKind;
 use crate::error::Result;
 use crate::model::{Operation, Primitive, Target, TypeKind, TypeRef};
@@ -26,7 +26,7 @@ use crate::plan::client::{
 };
 use crate::plan::surface::{Builder, BuilderKind};
 use crate::plan::{Plan, RustType};
-use crate::write::OutputFile;
+use crate::write::{OutputFile, PendingFile};
 
 /// Settings of the client crate.
 #[derive(Debug, Clone, Default)]
@@ -64,13 +64,35 @@ const MAX_ARGUMENTS: usize = 7;
 
 /// The client crate's files.
 pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Result<Vec<OutputFile>> {
+    client_files(plan, info, client)?
+        .into_iter()
+        .map(PendingFile::into_output)
+        .collect()
+}
+
+/// The files of the client crate; `src/builders.rs`, the large one, is produced while it is
+/// written.
+pub(crate) fn client_files<'a>(
+    plan: &'a Plan,
+    info: &'a CrateInfo,
+    client: &ClientInfo,
+) -> Result<Vec<PendingFile<'a>>> {
     let cp = ClientPlan::new(plan, client.client_ident());
     let r = Renderer { plan, cp: &cp };
-    let head = format_part(r.head(client), "src/builders.rs")?;
-    let builders = format_parallel(&cp.builders_by_name(), |i| r.builder(*i), "src/builders.rs")?;
-    let builders_file = join_parts(info, std::iter::once(head).chain(builders));
+    let head = r.head(client);
     let params_file = render(info, r.parameters_file(), "src/parameters.rs")?;
     let first_request = r.first_request();
+    let builders_file = PendingFile::new("src/builders.rs", move |sink| {
+        let r = Renderer { plan, cp: &cp };
+        stream_parts(
+            sink,
+            info,
+            head,
+            &cp.builders_by_name(),
+            |i| r.builder(*i),
+            "src/builders.rs",
+        )
+    });
     client_crate_files(
         plan,
         first_request,
@@ -94,14 +116,14 @@ pub(crate) fn client_tokens(
     Ok((quote!(#head #(#builders)*), r.parameters_file()))
 }
 
-fn client_crate_files(
+fn client_crate_files<'a>(
     plan: &Plan,
     first_request: Option<TokenStream>,
     info: &CrateInfo,
     client: &ClientInfo,
-    builders_file: String,
+    builders_file: PendingFile<'a>,
     params_file: String,
-) -> Result<Vec<OutputFile>> {
+) -> Result<Vec<PendingFile<'a>>> {
     let client_ident = format_ident!("{}", client.client_ident());
     let models_ident = format_ident!("{}", client.models_crate.replace('-', "_"));
     let doc = format!(
@@ -163,15 +185,23 @@ fn client_crate_files(
         .examples
         .iter()
         .map(|(name, source)| OutputFile::new(format!("examples/{name}"), source.clone()));
-    Ok(examples
+    let mut files: Vec<PendingFile<'a>> = examples
         .chain([
             OutputFile::new("Cargo.toml", cargo),
             OutputFile::new("README.md", readme),
-            OutputFile::new("src/builders.rs", builders_file),
-            OutputFile::new("src/lib.rs", render(info, lib, "src/lib.rs")?),
-            OutputFile::new("src/parameters.rs", params_file),
         ])
-        .collect())
+        .map(PendingFile::ready)
+        .collect();
+    files.push(builders_file);
+    files.push(PendingFile::ready(OutputFile::new(
+        "src/lib.rs",
+        render(info, lib, "src/lib.rs")?,
+    )));
+    files.push(PendingFile::ready(OutputFile::new(
+        "src/parameters.rs",
+        params_file,
+    )));
+    Ok(files)
 }
 
 /// Renders one client plan.

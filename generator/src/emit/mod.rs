@@ -9,6 +9,7 @@ mod enums;
 mod models;
 mod package;
 
+pub(crate) use client::client_files;
 pub use client::{client_crate, ClientInfo};
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -20,7 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::{TypeId, TypeKind};
 use crate::plan::naming::needs_raw;
 use crate::plan::Plan;
-use crate::write::OutputFile;
+use crate::write::{OutputFile, PendingFile, TextSink};
 
 /// What the emitted crate is called and where it came from.
 #[derive(Debug, Clone)]
@@ -149,30 +150,37 @@ pub(crate) fn format_parallel<T: Sync>(
     Ok(out)
 }
 
-/// A file: the header, then each formatted part, separated by blank lines.
-pub(crate) fn join_parts(info: &CrateInfo, parts: impl IntoIterator<Item = String>) -> String {
-    let mut out = header(info);
-    for text in parts {
-        if !text.is_empty() {
-            out.push('\n');
-            out.push_str(&text);
-        }
+/// How many items are formatted (on threads) before their text goes to the file. A file's
+/// memory is one batch, whatever its size: the largest Graph modules are over 10 MB.
+const BATCH: usize = 128;
+
+/// Appends one formatted part of a file (parts are separated by a blank line).
+fn push_part(sink: &mut dyn TextSink, text: &str) -> Result<()> {
+    if text.is_empty() {
+        return Ok(());
     }
-    out
+    sink.push("\n")?;
+    sink.push(text)
 }
 
-/// Formats a file made of independent parts (imports, then one part per type).
-fn render_items(
+/// Produces a file made of independent parts: the header, `head`, then `make(item)` for
+/// every item, formatted a batch at a time.
+pub(crate) fn stream_parts<T: Sync>(
+    sink: &mut dyn TextSink,
     info: &CrateInfo,
-    plan: &Plan,
-    module: usize,
-    file: &FileItems,
+    head: TokenStream,
+    items: &[T],
+    make: impl Fn(&T) -> TokenStream + Sync,
     what: &str,
-) -> Result<String> {
-    let item = file.item;
-    let parts = format_parallel(&file.ids, |id| item(plan, module, *id), what)?;
-    let imports = format_part(file_imports(), what)?;
-    Ok(join_parts(info, std::iter::once(imports).chain(parts)))
+) -> Result<()> {
+    sink.push(&header(info))?;
+    push_part(sink, &format_part(head, what)?)?;
+    for batch in items.chunks(BATCH) {
+        for text in format_parallel(batch, &make, what)? {
+            push_part(sink, &text)?;
+        }
+    }
+    Ok(())
 }
 
 /// prettyplease puts top-level items back to back; a blank line after each one that ends
@@ -273,8 +281,20 @@ fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
     out
 }
 
-/// Emits the model crate for `plan`.
+/// Emits the model crate for `plan`, in memory.
 pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
+    models_files(plan, info)?
+        .into_iter()
+        .map(PendingFile::into_output)
+        .collect()
+}
+
+/// The files of the model crate for `plan`. The namespace modules are produced while they
+/// are written; the small files are ready.
+pub(crate) fn models_files<'a>(
+    plan: &'a Plan,
+    info: &'a CrateInfo,
+) -> Result<Vec<PendingFile<'a>>> {
     let manifest = package::Manifest {
         info,
         name: &info.crate_name,
@@ -292,8 +312,11 @@ pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
         dev_dependencies: Vec::new(),
     };
     let mut files = vec![
-        OutputFile::new("Cargo.toml", manifest.render()),
-        OutputFile::new("README.md", package::models_readme(plan, info)?),
+        PendingFile::ready(OutputFile::new("Cargo.toml", manifest.render())),
+        PendingFile::ready(OutputFile::new(
+            "README.md",
+            package::models_readme(plan, info)?,
+        )),
     ];
     let mut module_decls = Vec::new();
     for module in model_modules(plan) {
@@ -312,26 +335,35 @@ pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
                 mod #file_ident;
                 pub use #file_ident::*;
             });
-            files.push(OutputFile::new(
-                format!("{dir}/{name}.rs"),
-                render_items(info, plan, index, &file, &format!("{dir}/{name}.rs"))?,
-            ));
+            let path = format!("{dir}/{name}.rs");
+            let what = path.clone();
+            files.push(PendingFile::new(path, move |sink| {
+                let item = file.item;
+                stream_parts(
+                    sink,
+                    info,
+                    file_imports(),
+                    &file.ids,
+                    |id| item(plan, index, *id),
+                    &what,
+                )
+            }));
         }
         let doc = format!("Types of the CSDL namespace `{namespace}`.");
         let tokens = quote! {
             #![doc = #doc]
             #(#decls)*
         };
-        files.push(OutputFile::new(
+        files.push(PendingFile::ready(OutputFile::new(
             format!("{dir}/mod.rs"),
             render(info, tokens, &format!("{dir}/mod.rs"))?,
-        ));
+        )));
         module_decls.push(mod_ident);
     }
-    files.push(OutputFile::new(
+    files.push(PendingFile::ready(OutputFile::new(
         "src/lib.rs",
         lib_rs(plan, info, &module_decls)?,
-    ));
+    )));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
