@@ -12,6 +12,21 @@ pub struct Pos {
     pub col: u32,
 }
 
+impl Pos {
+    /// The position of byte `offset` of `text` (clamped to its end).
+    pub fn of_offset(text: &str, offset: usize) -> Pos {
+        let mut end = offset.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let before = &text[..end];
+        Pos {
+            line: before.matches('\n').count() as u32 + 1,
+            col: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1,
+        }
+    }
+}
+
 /// What went wrong, broadly; lets callers and tests match without parsing messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {

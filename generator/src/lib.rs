@@ -19,6 +19,7 @@
 
 pub mod csdl;
 pub mod diagnostics;
+pub mod docs;
 pub mod emit;
 pub mod error;
 pub mod extract;
@@ -45,6 +46,7 @@ pub struct Generator {
     roots: Vec<Root>,
     all: bool,
     overrides: Option<PathBuf>,
+    docs: Option<PathBuf>,
     crate_name: String,
     version: String,
     source_label: Option<String>,
@@ -214,6 +216,7 @@ impl Generator {
             roots: Root::synchronization(),
             all: false,
             overrides: None,
+            docs: None,
             crate_name: "graph-models".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             source_label: None,
@@ -276,6 +279,13 @@ impl Generator {
         self
     }
 
+    /// A documentation overlay (see [`docs`](mod@docs)) merged into the model after the
+    /// overrides: its descriptions, statuses and permissions end up in the generated docs.
+    pub fn docs(mut self, path: impl Into<PathBuf>) -> Self {
+        self.docs = Some(path.into());
+        self
+    }
+
     /// The Cargo package name of the models crate.
     pub fn crate_name(mut self, name: impl Into<String>) -> Self {
         self.crate_name = name.into();
@@ -315,6 +325,10 @@ impl Generator {
         // resolves.
         let user_overrides = match &self.overrides {
             Some(path) => Some((overrides::Overrides::read(path)?, path)),
+            None => None,
+        };
+        let docs = match &self.docs {
+            Some(path) => Some(docs::DocsOverlay::read(path)?),
             None => None,
         };
         let mut documents = timed(&mut timings, "read", || {
@@ -363,6 +377,13 @@ impl Generator {
             }
             if let Some((user, path)) = &user_overrides {
                 report.extend(user.apply(&mut model).map_err(|e| e.in_file(path))?);
+            }
+            if let (Some(docs), Some(path)) = (&docs, &self.docs) {
+                let unmatched = docs.apply(&mut model);
+                let file = path.display();
+                model
+                    .warnings
+                    .extend(unmatched.into_iter().map(|w| format!("{file}: {w}")));
             }
             Ok(report)
         })?;

@@ -124,6 +124,11 @@ struct Selecting {
     /// Override file (TOML) applied before selection, after the built-in Graph fixes.
     #[arg(long, value_name = "FILE")]
     overrides: Option<PathBuf>,
+    /// Documentation overlay (TOML): descriptions, success statuses and permissions keyed by
+    /// CSDL target (`ns.Type/property`, `ns.action(ns.Binding)`), merged as if the metadata
+    /// carried them. `inspect` reports what is documented.
+    #[arg(long, value_name = "FILE")]
+    docs: Option<PathBuf>,
     /// Do not apply the generator's built-in fixes of Microsoft Graph's metadata (applied by
     /// default when the input declares `microsoft.graph`; `-v` lists them).
     #[arg(long)]
@@ -274,6 +279,9 @@ fn generator(input: &Path, s: &Selecting) -> Generator {
     }
     if let Some(o) = &s.overrides {
         g = g.overrides(o);
+    }
+    if let Some(d) = &s.docs {
+        g = g.docs(d);
     }
     for dir in &s.reference_dirs {
         g = g.reference_dir(dir);

@@ -186,11 +186,7 @@ impl Overrides {
                 format!("invalid override file: {}", e.message()),
             );
             if let Some(span) = e.span() {
-                let before = &text[..span.start.min(text.len())];
-                err = err.at(Pos {
-                    line: before.matches('\n').count() as u32 + 1,
-                    col: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1,
-                });
+                err = err.at(Pos::of_offset(text, span.start));
             }
             err
         })
@@ -415,6 +411,7 @@ impl Overrides {
                 response: type_of(&add.response)?,
                 status: add.status,
                 reason: add.reason.clone(),
+                annotations: Default::default(),
             };
             model.http_operations.push(operation);
             report.push(format!(

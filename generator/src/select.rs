@@ -382,7 +382,7 @@ fn check_keys(
 
 /// `; did you mean `x`?` for the candidate closest to `wanted` (edit distance, ignoring
 /// case), when one is close enough; empty otherwise.
-fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     let wanted_lower = wanted.to_lowercase();
     let limit = (wanted.chars().count() / 3).max(2);
     candidates

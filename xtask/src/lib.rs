@@ -22,9 +22,14 @@ pub struct Job {
     pub out: PathBuf,
     pub roots: Option<Vec<Root>>,
     pub overrides: Option<PathBuf>,
+    /// Documentation overlay (the project's own descriptions, statuses and permissions).
+    pub docs: Option<PathBuf>,
     /// Client crate: (crate name, output directory, base URL).
     pub client: Option<(String, PathBuf, String)>,
 }
+
+/// The project's documentation of the synchronization surface, for both sync crates.
+pub const SYNC_DOCS: &str = "specs/docs/synchronization.toml";
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,6 +48,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             roots: Some(Root::synchronization()),
             // The built-in Graph fixes (generator/overrides/graph.toml) apply by default.
             overrides: None,
+            docs: Some(SYNC_DOCS.into()),
             client: Some((
                 "graph-synchronization-client".into(),
                 "generated/graph-synchronization-client".into(),
@@ -57,6 +63,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             roots: Some(Root::synchronization()),
             // The built-in Graph fixes (generator/overrides/graph.toml) apply by default.
             overrides: None,
+            docs: Some(SYNC_DOCS.into()),
             client: Some((
                 "graph-synchronization-beta-client".into(),
                 "generated/graph-synchronization-beta-client".into(),
@@ -71,6 +78,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             out: "tests/generated/graph-identity-protection".into(),
             roots: Some(vec![Root::parse("identityProtection")]),
             overrides: None,
+            docs: None,
             client: Some((
                 "graph-identity-protection-client".into(),
                 "tests/generated/graph-identity-protection-client".into(),
@@ -115,6 +123,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             out: PathBuf::from("tests/generated").join(&name),
             roots: None,
             overrides: None,
+            docs: None,
             client,
         });
     }
@@ -143,6 +152,9 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
     };
     if let Some(o) = &job.overrides {
         g = g.overrides(root.join(o));
+    }
+    if let Some(d) = &job.docs {
+        g = g.docs(root.join(d));
     }
     if let Some((name, out, base_url)) = &job.client {
         let depth = out.components().count();

@@ -1,6 +1,8 @@
 //! The vocabulary terms the generator understands, pulled out of raw annotations.
 //! Unknown terms are kept in [`Annotations::other`], never an error.
 
+use std::collections::BTreeMap;
+
 use crate::csdl::{Annotation, Value};
 
 /// Understood annotations of one model element.
@@ -22,8 +24,35 @@ pub struct Annotations {
     pub update_method: Option<String>,
     /// `Core.OptionalParameter`: a parameter the caller may leave out.
     pub optional_parameter: bool,
+    /// Documented success status and permissions of an operation (docs overlay).
+    pub facts: Option<RequestFacts>,
+    /// Docs of the plain requests on a navigation property or entity set, by the client's
+    /// verb (`list`, `get`, `create`, `update`, `replace`, `delete`; docs overlay).
+    pub requests: BTreeMap<String, RequestDoc>,
     /// Every other annotation, verbatim.
     pub other: Vec<Annotation>,
+}
+
+/// What the documentation says about one request: its success status and its
+/// least-privileged permissions (`None`: not documented; empty: no permission of that kind
+/// can call it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestFacts {
+    /// `204 No Content`, ...
+    pub status: Option<String>,
+    /// Delegated permissions (a signed-in user).
+    pub delegated: Option<Vec<String>>,
+    /// Application permissions (an app acting as itself).
+    pub application: Option<Vec<String>>,
+}
+
+/// The docs of one plain request (not a CSDL operation): what it does and its facts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestDoc {
+    /// What the request does.
+    pub description: Option<String>,
+    /// Status and permissions.
+    pub facts: RequestFacts,
 }
 
 /// One `Core.Revisions` record.

@@ -5,7 +5,7 @@
 mod annotations;
 mod resolve;
 
-pub use annotations::{AlternateKey, Annotations, Revision};
+pub use annotations::{AlternateKey, Annotations, RequestDoc, RequestFacts, Revision};
 pub use resolve::{resolve, resolve_all};
 
 use std::collections::HashMap;
@@ -158,6 +158,8 @@ pub struct HttpOperation {
     pub status: u16,
     /// Why the override adds it.
     pub reason: String,
+    /// Its docs (from a docs overlay).
+    pub annotations: Annotations,
 }
 
 /// A vocabulary term definition (kept for reports; no code is generated for terms).
