@@ -51,6 +51,88 @@ pub struct Report {
     pub terms: Vec<String>,
     /// URL paths, sorted by template.
     pub urls: Vec<UrlPath>,
+    /// Which selected elements have a description.
+    pub docs: DocCoverage,
+}
+
+/// Which selected elements carry a description (from the metadata or a docs overlay):
+/// every selected type; the properties, navigations and members of deeply selected types
+/// (the types a root path only passes through are not counted); selected operations and
+/// their parameters. Operations also count as undocumented without a success status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocCoverage {
+    /// How many elements were checked.
+    pub checked: usize,
+    /// The CSDL targets of those without docs, sorted.
+    pub undocumented: Vec<String>,
+}
+
+impl DocCoverage {
+    /// The coverage of `selection` over `model`.
+    pub fn new(model: &Model, selection: &Selection) -> DocCoverage {
+        let mut checked = 0;
+        let mut undocumented = Vec::new();
+        let mut check = |target: String, documented: bool| {
+            checked += 1;
+            if !documented {
+                undocumented.push(target);
+            }
+        };
+        let described = |a: &crate::model::Annotations| a.description.is_some();
+        for &id in &selection.types {
+            let ty = model.ty(id);
+            let name = ty.qualified_name();
+            check(name.clone(), described(&ty.annotations));
+            if !selection.is_deep(id) {
+                continue;
+            }
+            match &ty.kind {
+                TypeKind::Entity(s) | TypeKind::Complex(s) => {
+                    for p in &s.properties {
+                        check(format!("{name}/{}", p.name), described(&p.annotations));
+                    }
+                    for n in &s.navigations {
+                        check(format!("{name}/{}", n.name), described(&n.annotations));
+                    }
+                }
+                TypeKind::Enum(e) => {
+                    for m in &e.members {
+                        check(format!("{name}/{}", m.name), described(&m.annotations));
+                    }
+                }
+                TypeKind::Definition(_) => {}
+            }
+        }
+        for &op_id in &selection.operations {
+            let op = &model.operations[op_id.0];
+            let binding = op
+                .binding
+                .as_ref()
+                .map(|b| type_ref(model, b))
+                .unwrap_or_default();
+            let target = format!("{}({binding})", op.qualified_name());
+            let facts = op.annotations.facts.as_ref();
+            check(
+                target.clone(),
+                described(&op.annotations) && facts.is_some_and(|f| f.status.is_some()),
+            );
+            for p in &op.parameters {
+                check(format!("{target}/{}", p.name), described(&p.annotations));
+            }
+        }
+        for h in &model.http_operations {
+            if selection.types.contains(&h.binding) {
+                let ns = &model.ty(h.binding).namespace;
+                let target = format!("{ns}.{}({})", h.name, model.ty(h.binding).qualified_name());
+                check(target, described(&h.annotations));
+            }
+        }
+        undocumented.sort();
+        DocCoverage {
+            checked,
+            undocumented,
+        }
+    }
 }
 
 impl Report {
@@ -117,6 +199,7 @@ impl Report {
             operations,
             path_roots,
             urls: url_paths(model, selection),
+            docs: DocCoverage::new(model, selection),
         }
     }
 
@@ -187,6 +270,19 @@ impl Report {
             }
             for line in lines {
                 writeln!(f, "  {line}")?;
+            }
+        }
+        let docs = &self.docs;
+        writeln!(
+            f,
+            "\ndocumented: {} of {} elements (a description; operations also a success status)",
+            docs.checked - docs.undocumented.len(),
+            docs.checked
+        )?;
+        if !docs.undocumented.is_empty() {
+            writeln!(f, "undocumented ({}):", docs.undocumented.len())?;
+            for target in &docs.undocumented {
+                writeln!(f, "  {target}")?;
             }
         }
         writeln!(f, "\nURL paths ({}):", self.urls.len())?;
