@@ -41,6 +41,8 @@ impl GraphClient {
     pub fn client(&self) -> &runtime::Client {
         &self.client
     }
+    /// All application registrations in the tenant. Needed when you work on templates, which are owned by the application rather than by its service principal; an item can also be addressed as applications(appId='...').
+    ///
     /// `/applications`
     pub fn applications(&self) -> ApplicationCollectionRequestBuilder {
         ApplicationCollectionRequestBuilder {
@@ -49,6 +51,8 @@ impl GraphClient {
             segment: "applications",
         }
     }
+    /// All service principals in the tenant. Use it to find the enterprise application whose provisioning you want to manage; an item can also be addressed by its appId through the alternate key servicePrincipals(appId='...').
+    ///
     /// `/servicePrincipals`
     pub fn service_principals(&self) -> ServicePrincipalCollectionRequestBuilder {
         ServicePrincipalCollectionRequestBuilder {
@@ -93,7 +97,13 @@ pub struct ApplicationCollectionRequestBuilder {
 }
 
 impl ApplicationCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists the tenant's application registrations.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications`
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Application>> {
@@ -153,7 +163,13 @@ pub struct ApplicationRequestBuilder {
 }
 
 impl ApplicationRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads one application registration by object id, or by appId through the alternate key.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /applications/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::Application> {
@@ -171,6 +187,8 @@ impl ApplicationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// The provisioning container of an application registration. It is mainly used to read and override the synchronization templates the application offers and their default schemas.
+    ///
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/synchronization`
@@ -192,7 +210,8 @@ pub struct BulkUploadRequestBuilder {
 }
 
 impl BulkUploadRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
@@ -219,7 +238,14 @@ impl BulkUploadRequestBuilder {
             path: self.path.clone().segment("$value"),
         }
     }
+    /// Posts a SCIM bulk request of user records to a job configured for API-driven inbound provisioning. The service queues the request and the job processes it asynchronously.
+    ///
+    /// This request comes from the project's overrides, not from Graph's metadata: POST .../synchronization/jobs/{jobId}/bulkUpload with Content-Type application/scim+json and a Scim.BulkRequest body. Each operation in the body normally uses method POST and path /Users, with the user's SCIM attributes (core, enterprise extension and any custom schema namespace) in data; the job's attribute mappings and matching attribute decide whether a user is created, updated, enabled or disabled. A request may carry at most 50 operations and the endpoint accepts about 40 requests per second. Acceptance only means the data was queued: the Location response header points at the provisioning logs where the outcome of each record can be followed. A missing or wrong Content-Type is the usual cause of 400 Bad Request.
+    ///
     /// Sends the request with a `application/scim+json` body; the service answers `202` on success.
+    ///
+    /// - Success: `202 Accepted`
+    /// - Least-privileged permissions: delegated `SynchronizationData-User.Upload`; application `SynchronizationData-User.Upload.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     pub fn submit(&self, body: &models::scim::BulkRequest) -> Request<()> {
@@ -239,7 +265,8 @@ pub struct DirectoryDefinitionCollectionRequestBuilder {
 }
 
 impl DirectoryDefinitionCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     pub fn list(
@@ -282,7 +309,13 @@ pub struct DirectoryDefinitionRequestBuilder {
 }
 
 impl DirectoryDefinitionRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads one directory definition of a schema by its id.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `CustomSecAttributeProvisioning.Read.All`
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
@@ -303,7 +336,12 @@ impl DirectoryDefinitionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// Asks the connector to read the current schema of the target directory and returns the refreshed directory definition, for example to pick up custom attributes added in the application.
+    ///
     /// Bound action `microsoft.graph.discover`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Directory.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}/discover`
     pub fn discover(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
@@ -322,7 +360,13 @@ pub struct ServicePrincipalCollectionRequestBuilder {
 }
 
 impl ServicePrincipalCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists the tenant's service principals; filter (for example on displayName or appId) to find the one that owns the provisioning job.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals`
     pub fn list(
@@ -372,7 +416,13 @@ pub struct ServicePrincipalRequestBuilder {
 }
 
 impl ServicePrincipalRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads one service principal by object id, or by appId through the alternate key.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /servicePrincipals/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::ServicePrincipal> {
@@ -393,6 +443,8 @@ impl ServicePrincipalRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// The provisioning container of this service principal: its jobs, the templates they can be built from, and the stored connection secrets.
+    ///
     /// Navigation property `synchronization`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization`
@@ -415,7 +467,13 @@ pub struct SynchronizationJobCollectionRequestBuilder {
 }
 
 impl SynchronizationJobCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists the provisioning jobs of a service principal, with their schedule and current status.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `Application.ReadWrite.OwnedBy`
+    ///
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs`
     pub fn list(
@@ -429,6 +487,11 @@ impl SynchronizationJobCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Creates a job from one of the templates of the application; templateId is the only property you must send. The job comes back disabled and copies the template's schema, so save credentials and call start before anything is provisioned.
+    ///
+    /// - Success: `201 Created`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Creates an entity in the collection and returns it as created.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs`
@@ -446,7 +509,12 @@ impl SynchronizationJobCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    /// Collection-bound form of validateCredentials, posted to synchronization/jobs/validateCredentials: tests credentials without referring to an existing job, with applicationIdentifier and templateId saying which connector to test against. Beta metadata marks it deprecated (2026-02-06, removal planned 2027-07-06).
+    ///
     /// Bound action `microsoft.graph.validateCredentials`.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/validateCredentials`
     pub fn validate_credentials(
@@ -472,7 +540,13 @@ pub struct SynchronizationJobRequestBuilder {
 }
 
 impl SynchronizationJobRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads one provisioning job; poll this to watch status.code, progress and quarantine details.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `Application.ReadWrite.OwnedBy`
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
@@ -487,12 +561,19 @@ impl SynchronizationJobRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Stops a job and throws away everything the service remembers about it (schema customizations, escrows, watermarks). Accounts already created in the target system are not touched.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// Upload endpoint of the job for API-driven inbound provisioning: POST a SCIM bulk request here (the submit operation) to feed user records from an HR or other authoritative source into the job. Present in v1.0 and public-cloud beta.
+    ///
     /// Navigation property `bulkUpload`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
@@ -502,6 +583,8 @@ impl SynchronizationJobRequestBuilder {
             path: self.path.clone().segment("bulkUpload"),
         }
     }
+    /// The job's own copy of the synchronization schema: which directories and objects take part and how attributes are mapped. Change it to customize provisioning for this job.
+    ///
     /// Navigation property `schema`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema`
@@ -511,13 +594,25 @@ impl SynchronizationJobRequestBuilder {
             path: self.path.clone().segment("schema"),
         }
     }
+    /// Stops a running job for now while keeping all of its state; the next start continues from that point.
+    ///
     /// Bound action `microsoft.graph.pause`.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/pause`
     pub fn pause(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("pause"))
     }
+    /// Provisions chosen objects right away instead of waiting for the next scheduled cycle, and reports step by step what the service did with them.
+    ///
+    /// Useful for testing a new mapping or fixing a single account quickly. Name the objects in parameters: each entry gives the id of a synchronization rule from the job's schema and the subjects (object id and object type, with linked objects such as group members when relevant) to run through it. The response is one key and value pair whose strings hold JSON: the key summarizes the outcome and the value lists the provisioning steps (import, matching, scoping, export) with their details. The service limits this action to 5 calls per 10 seconds.
+    ///
     /// Bound action `microsoft.graph.provisionOnDemand`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/provisionOnDemand`
     pub fn provision_on_demand(
@@ -531,7 +626,14 @@ impl SynchronizationJobRequestBuilder {
             )
             .json_member_body("parameters", Some(parameters))
     }
+    /// Runs a job again from the beginning so that every object in scope is processed anew, optionally clearing selected parts of its saved state first.
+    ///
+    /// Use restart after changing the schema or scoping, after fixing the cause of a quarantine, or to push deletions that the accidental-deletion threshold is holding back. The criteria parameter says what to reset: with no resetScope the service behaves like the restart button of the admin center, which amounts to clearing escrows, the watermark and the quarantine state. Add ForceDeletes to apply deletions held back by the deletion threshold. None and ConnectorDataStore are not for routine use; to simply resume a paused job call start instead.
+    ///
     /// Bound action `microsoft.graph.restart`.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/restart`
     pub fn restart(
@@ -541,13 +643,23 @@ impl SynchronizationJobRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("restart"))
             .json_member_body("criteria", Some(criteria))
     }
+    /// Starts a job, or resumes it after pause or quarantine: a paused job carries on where it stopped and a quarantine is lifted. Call it when the job is paused or quarantined; calling it again and again while the job is running can disrupt the service.
+    ///
     /// Bound action `microsoft.graph.start`.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/start`
     pub fn start(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("start"))
     }
+    /// Checks credentials against the target system of this job without saving them, or checks the credentials already saved. Success means the target accepted them. Beta metadata marks this action deprecated (2026-02-06, removal planned 2027-07-06).
+    ///
     /// Bound action `microsoft.graph.validateCredentials`.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
     pub fn validate_credentials(
@@ -575,7 +687,13 @@ pub struct SynchronizationRequestBuilder {
 }
 
 impl SynchronizationRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the provisioning container of a service principal; its jobs and templates have their own requests.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `Application.ReadWrite.OwnedBy`
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization`
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
@@ -599,6 +717,8 @@ impl SynchronizationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// Provisioning jobs of this service principal. Each job moves objects in one direction between two directories according to its schema.
+    ///
     /// Navigation property `jobs`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs`
@@ -609,6 +729,8 @@ impl SynchronizationRequestBuilder {
             segment: "jobs",
         }
     }
+    /// Templates available for this application: ready-made provisioning configurations (default schema, factory tag, metadata) from which jobs are created.
+    ///
     /// Navigation property `templates`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/templates`
@@ -628,7 +750,12 @@ impl SynchronizationRequestBuilder {
             path: self.path.clone().segment("secrets"),
         }
     }
+    /// Has the provisioning service obtain an OAuth access token for the target application from the credentials you pass, so that it is authorized to provision into that app. Beta metadata marks this action deprecated (2026-02-06, removal planned 2027-07-06).
+    ///
     /// Bound action `microsoft.graph.acquireAccessToken`.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/acquireAccessToken`
     pub fn acquire_access_token(
@@ -656,12 +783,23 @@ pub struct SynchronizationSchemaRequestBuilder {
 }
 
 impl SynchronizationSchemaRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the schema the job currently uses.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `CustomSecAttributeProvisioning.Read.All`
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Replaces the job's schema with the one in the body (PUT; PATCH is not accepted). Read the schema first, edit it, and send the whole object back.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Replaces the entity (`PUT`): send the whole entity; properties left
     /// out are reset by the service. The metadata (or the override file)
     /// names PUT as the only update method here, so there is no `update`
@@ -680,6 +818,8 @@ impl SynchronizationSchemaRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// Definitions of the directories the schema connects, with their objects and attributes.
+    ///
     /// Navigation property `directories`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
@@ -690,7 +830,12 @@ impl SynchronizationSchemaRequestBuilder {
             segment: "directories",
         }
     }
+    /// Lists the operators that scoping filter clauses of this schema can use, with their arity and the attribute types they accept.
+    ///
     /// Bound function `microsoft.graph.filterOperators`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/filterOperators(...)`
     pub fn filter_operators(
@@ -702,7 +847,12 @@ impl SynchronizationSchemaRequestBuilder {
             self.path.clone().operation("filterOperators", &[]),
         )
     }
+    /// Lists the functions that attribute mapping expressions of this schema can call, with their parameters.
+    ///
     /// Bound function `microsoft.graph.functions`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/functions(...)`
     pub fn functions(
@@ -716,7 +866,12 @@ impl SynchronizationSchemaRequestBuilder {
             self.path.clone().operation("functions", &[]),
         )
     }
+    /// Parses an attribute mapping expression into its structured form and, given sample input, evaluates it. Use it to check an expression before putting it into the schema.
+    ///
     /// Bound action `microsoft.graph.parseExpression`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
     pub fn parse_expression(
@@ -750,6 +905,11 @@ impl SynchronizationSecretsRequestBuilder {
     ) -> Request<Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>> {
         Request::value(&self.client, Method::GET, self.path.clone())
     }
+    /// Saves the connection credentials for the application's jobs, replacing the stored set (PUT .../synchronization/secrets with the pairs in a value array). Typical SCIM apps need BaseAddress and SecretToken; validate them first with validateCredentials.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Replaces the whole collection (sent as `{"value": [...]}`).
     ///
     /// HTTP: `PUT /servicePrincipals/{id}/synchronization/secrets`
@@ -783,7 +943,13 @@ pub struct SynchronizationTemplateCollectionRequestBuilder {
 }
 
 impl SynchronizationTemplateCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists the templates an application or service principal offers; pick the id of one of them as templateId when creating a job.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `Application.ReadWrite.OwnedBy`
+    ///
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates`
     pub fn list(
@@ -826,12 +992,23 @@ pub struct SynchronizationTemplateRequestBuilder {
 }
 
 impl SynchronizationTemplateRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads one template by its id.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `Application.ReadWrite.OwnedBy`
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Overrides a template of an application registration (sent to applications/{id}/synchronization/templates/{templateId}). Send the complete template: properties left out of the body are cleared.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/templates/{id}`
@@ -847,6 +1024,8 @@ impl SynchronizationTemplateRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// The default schema that new jobs based on this template receive.
+    ///
     /// Navigation property `schema`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/templates/{id}/schema`

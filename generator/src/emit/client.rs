@@ -15,7 +15,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{deprecated_attr, doc_lines};
+use super::docs::{deprecated_attr, doc_lines, facts_lines, request_lead};
 use super::{ident, render, stream_parts, CrateInfo};
 use crate::csdl::OperationKind;
 use crate::error::Result;
@@ -505,6 +505,19 @@ impl Renderer<'_, '_> {
         path: &TokenStream,
         template: &str,
     ) -> TokenStream {
+        let lead = request_lead(m.request.as_ref());
+        let body = self.method_body(m, owner, path, template);
+        quote!(#lead #body)
+    }
+
+    /// [`Renderer::method`] without the documented request's lead.
+    fn method_body(
+        &self,
+        m: &MethodPlan,
+        owner: Option<usize>,
+        path: &TokenStream,
+        template: &str,
+    ) -> TokenStream {
         let name = ident(&m.ident);
         let renamed = renamed_doc(m);
         let current = owner.unwrap_or_default();
@@ -513,7 +526,8 @@ impl Renderer<'_, '_> {
                 let t = self.model_type(current);
                 let http = http_doc("GET", template);
                 quote! {
-                    /// Reads the entity (`$select` and `$expand` take the field enum).
+                    /// Reads the entity; [`.select()`](runtime::Request::select) and
+                    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
                     #http
                     pub fn #name(&self) -> Request<#t> {
                         Request::json(&self.client, Method::GET, #path)
@@ -576,7 +590,8 @@ impl Renderer<'_, '_> {
                 let t = self.model_type(current);
                 let http = http_doc("GET", template);
                 quote! {
-                    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+                    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+                    /// yields every item, following `@odata.nextLink`.
                     #http
                     pub fn #name(&self) -> Request<runtime::Page<#t>> {
                         Request::page(&self.client, Method::GET, #path)
@@ -839,6 +854,13 @@ impl Renderer<'_, '_> {
                 optional.join(", ")
             ));
         }
+        if let Some(facts) = &op.annotations.facts {
+            let lines = facts_lines(facts);
+            if !lines.is_empty() {
+                extra.push(String::new());
+                extra.extend(lines);
+            }
+        }
         let docs = doc_lines(&op.annotations, &extra);
         let renamed = renamed_doc(m);
         let deprecated = deprecated_attr(&op.annotations);
@@ -962,10 +984,19 @@ impl Renderer<'_, '_> {
         };
         let http = http_doc(&op.method, &url);
         let method = format_ident!("{}", op.method);
-        let doc = format!(
-            " Sends the request with a `{}` body; the service answers `{}` on success.",
+        let own = format!(
+            "Sends the request with a `{}` body; the service answers `{}` on success.",
             op.content_type, op.status
         );
+        let mut extra = vec![own];
+        if let Some(facts) = &op.annotations.facts {
+            let lines = facts_lines(facts);
+            if !lines.is_empty() {
+                extra.push(String::new());
+                extra.extend(lines);
+            }
+        }
+        let doc = doc_lines(&op.annotations, &extra);
         let (ret, ctor) = match &op.response {
             Some(r) => (client_type(self.plan, r), quote!(json)),
             None => (quote!(()), quote!(empty)),
@@ -975,7 +1006,7 @@ impl Renderer<'_, '_> {
             Some(body) => {
                 let t = client_type(self.plan, body);
                 quote! {
-                    #[doc = #doc]
+                    #doc
                     #http
                     #renamed
                     pub fn #name(&self, body: &#t) -> Request<#ret> {
@@ -984,7 +1015,7 @@ impl Renderer<'_, '_> {
                 }
             }
             None => quote! {
-                #[doc = #doc]
+                #doc
                 #http
                 #renamed
                 pub fn #name(&self) -> Request<#ret> {

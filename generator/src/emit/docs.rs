@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::Annotations;
+use crate::model::{Annotations, RequestDoc, RequestFacts};
 
 /// Escapes text so rustdoc reads it as prose: no accidental links, HTML or code blocks.
 pub(crate) fn sanitize(text: &str) -> String {
@@ -89,4 +89,70 @@ pub(crate) fn deprecated_attr(annotations: &Annotations) -> TokenStream {
         }
         None => quote!(),
     }
+}
+
+/// Markdown lines for documented facts of a request: the success status and the
+/// least-privileged permissions. Empty when nothing is documented.
+pub(crate) fn facts_lines(facts: &RequestFacts) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(status) = &facts.status {
+        lines.push(format!("- Success: `{}`", status.trim()));
+    }
+    let kinds: Vec<String> = [
+        ("delegated", &facts.delegated),
+        ("application", &facts.application),
+    ]
+    .into_iter()
+    .filter_map(|(kind, list)| {
+        let list = list.as_ref()?;
+        let names = if list.is_empty() {
+            "none".to_string()
+        } else {
+            list.iter()
+                .map(|p| format!("`{}`", p.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        Some(format!("{kind} {names}"))
+    })
+    .collect();
+    if !kinds.is_empty() {
+        lines.push(format!(
+            "- Least-privileged permissions: {}",
+            kinds.join("; ")
+        ));
+    }
+    lines
+}
+
+/// `#[doc]` attributes that open a method with its documented request: what it does, then
+/// its facts, then a blank line before the method's own text.
+pub(crate) fn request_lead(request: Option<&RequestDoc>) -> TokenStream {
+    let Some(request) = request else {
+        return quote!();
+    };
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(text) = &request.description {
+        lines.extend(
+            sanitize(text.trim())
+                .lines()
+                .map(|l| l.trim_end().to_string()),
+        );
+    }
+    let facts = facts_lines(&request.facts);
+    if !facts.is_empty() {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(facts);
+    }
+    if lines.is_empty() {
+        return quote!();
+    }
+    lines.push(String::new());
+    let attrs = lines.into_iter().map(|l| {
+        let l = if l.is_empty() { l } else { format!(" {l}") };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#attrs)*)
 }

@@ -14,10 +14,10 @@
 use std::collections::BTreeMap;
 
 use super::naming::{assign, assign_wanted, snake, type_name, Case, Named};
-use super::surface::{BuilderKind, Surface};
+use super::surface::{Builder, BuilderKind, Surface, Via};
 use super::Plan;
 use crate::csdl::OperationKind;
-use crate::model::{Model, OperationId, Primitive, Target, TypeKind, TypeRef};
+use crate::model::{Model, OperationId, Primitive, RequestDoc, Target, TypeKind, TypeRef};
 
 /// Builder names the emitted module uses for itself.
 pub const MEDIA_BUILDER: &str = "MediaContentRequestBuilder";
@@ -81,6 +81,10 @@ pub struct MethodPlan {
     pub collided_with: Option<String>,
     /// What it does.
     pub kind: MethodKind,
+    /// What the docs say of it, when they do: the documented request for the plain requests
+    /// (`get`, `list`, `create`, ...) of a builder whose link a docs overlay documents; the
+    /// navigation property's description for a navigation.
+    pub request: Option<RequestDoc>,
 }
 
 /// What a method does.
@@ -265,7 +269,23 @@ impl ClientPlan {
         let mut parameters = BTreeMap::new();
         let mut methods = Vec::with_capacity(surface.builders.len());
         for index in 0..surface.builders.len() {
-            methods.push(builder_methods(plan, &surface, index, &mut parameters));
+            let mut built = builder_methods(plan, &surface, index, &mut parameters);
+            document_links(plan.model, &surface.builders[index], &mut built);
+            if let Some(docs) = request_docs(plan.model, &surface.builders[index]) {
+                for m in &mut built {
+                    let verb = match m.kind {
+                        MethodKind::Get | MethodKind::PropertyGet => "get",
+                        MethodKind::Update { .. } => "update",
+                        MethodKind::Replace | MethodKind::PropertyReplace { .. } => "replace",
+                        MethodKind::Delete => "delete",
+                        MethodKind::List => "list",
+                        MethodKind::Create => "create",
+                        _ => continue,
+                    };
+                    m.request = docs.get(verb).cloned();
+                }
+            }
+            methods.push(built);
         }
         let client_methods = client_methods(plan, &surface, &mut parameters);
         let parameters = name_parameter_structs(model, parameters);
@@ -348,7 +368,56 @@ fn fixed(ident: &str, kind: MethodKind) -> MethodPlan {
         ident: ident.to_string(),
         collided_with: None,
         kind,
+        request: None,
     }
+}
+
+/// Navigation methods of builder `b` open with the navigation property's description.
+fn document_links(model: &Model, b: &Builder, methods: &mut [MethodPlan]) {
+    for m in methods {
+        if let MethodKind::Navigation { segment, .. } = &m.kind {
+            let description = model
+                .all_navigations(b.ty)
+                .into_iter()
+                .find(|(_, n)| &n.name == segment)
+                .and_then(|(_, n)| n.annotations.description.clone());
+            if description.is_some() {
+                m.request = Some(RequestDoc {
+                    description,
+                    ..RequestDoc::default()
+                });
+            }
+        }
+    }
+}
+
+/// The docs of the plain requests of builder `b`: those of the entity set, navigation or
+/// property its canonical URL ends with.
+fn request_docs<'m>(model: &'m Model, b: &Builder) -> Option<&'m BTreeMap<String, RequestDoc>> {
+    let annotations = match b.via.as_ref()? {
+        Via::Set(name) => model
+            .containers
+            .iter()
+            .flat_map(|c| c.entity_sets.iter().chain(&c.singletons))
+            .find(|s| &s.name == name)
+            .map(|s| &s.annotations)?,
+        Via::Member { owner, name } => {
+            let nav = model
+                .all_navigations(*owner)
+                .into_iter()
+                .find(|(_, n)| &n.name == name)
+                .map(|(_, n)| &n.annotations);
+            match nav {
+                Some(a) => a,
+                None => model
+                    .all_properties(*owner)
+                    .into_iter()
+                    .find(|(_, p)| &p.name == name)
+                    .map(|(_, p)| &p.annotations)?,
+            }
+        }
+    };
+    Some(&annotations.requests)
 }
 
 /// Names `contested` (sort key, wanted name, kind) in a scope where `fixed` are taken, and
@@ -374,6 +443,7 @@ fn name_methods(
             ident: named.ident,
             collided_with: named.collided_with,
             kind,
+            request: None,
         });
     }
     methods
@@ -645,11 +715,29 @@ fn client_methods(
         }
     }
     contested.extend(operation_methods(model, imports.into_iter(), parameters));
-    name_methods(
+    let mut methods = name_methods(
         Vec::new(),
         contested,
         &["builder", "new", "from_client", "client"],
-    )
+    );
+    // Entry points open with the entity set's description.
+    for m in &mut methods {
+        if let MethodKind::Entry { set, .. } = &m.kind {
+            let description = model
+                .containers
+                .iter()
+                .flat_map(|c| c.entity_sets.iter().chain(&c.singletons))
+                .find(|s| &s.name == set)
+                .and_then(|s| s.annotations.description.clone());
+            if description.is_some() {
+                m.request = Some(RequestDoc {
+                    description,
+                    ..RequestDoc::default()
+                });
+            }
+        }
+    }
+    methods
 }
 
 /// Names the parameter structs, unique in the parameters module, keyed by the operation's

@@ -68,6 +68,24 @@ pub struct Builder {
     pub operations: Vec<OperationId>,
     /// Collection builders: the builder of one item.
     pub item: Option<usize>,
+    /// The link of the canonical URL: where the docs of its plain requests are.
+    pub via: Option<Via>,
+}
+
+/// The element a builder's canonical URL ends with: it carries the docs of the plain
+/// requests (`list`, `get`, `create`, ...) on the builder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// An entity set or singleton of the container.
+    Set(String),
+    /// A navigation property or updatable collection property of a type (declared on it or
+    /// a base).
+    Member {
+        /// The type the member is reached from.
+        owner: TypeId,
+        /// The member's name.
+        name: String,
+    },
 }
 
 /// An entity set or singleton a path root starts from: a method of the client.
@@ -101,7 +119,12 @@ impl Surface {
             } else {
                 BuilderKind::Collection
             };
-            let builder = walk.reach(path.set_type, kind, format!("/{}", path.set));
+            let builder = walk.reach(
+                path.set_type,
+                kind,
+                format!("/{}", path.set),
+                Some(Via::Set(path.set.clone())),
+            );
             entries.entry(path.set.clone()).or_insert(Entry {
                 set: path.set.clone(),
                 singleton: path.singleton,
@@ -182,7 +205,13 @@ impl<'a> Walk<'a> {
     }
 
     /// The builder of `(ty, kind)`, created (and queued) the first time it is reached.
-    fn reach(&mut self, ty: TypeId, kind: BuilderKind, template: String) -> usize {
+    fn reach(
+        &mut self,
+        ty: TypeId,
+        kind: BuilderKind,
+        template: String,
+        via: Option<Via>,
+    ) -> usize {
         let key = (ty, kind);
         if let Some(&index) = self.index.get(&key) {
             let b = &mut self.builders[index];
@@ -206,6 +235,7 @@ impl<'a> Walk<'a> {
             casts: Vec::new(),
             operations: Vec::new(),
             item: None,
+            via,
         });
         self.index.insert(key, index);
         self.queue.push_back(index);
@@ -241,7 +271,11 @@ impl<'a> Walk<'a> {
                     } else {
                         BuilderKind::Item
                     };
-                    let t = self.reach(target, k, format!("{base}/{name}"));
+                    let via = Via::Member {
+                        owner: ty,
+                        name: name.clone(),
+                    };
+                    let t = self.reach(target, k, format!("{base}/{name}"), Some(via));
                     navigations.push(Edge {
                         segment: name,
                         target: t,
@@ -250,10 +284,15 @@ impl<'a> Walk<'a> {
                 let mut properties = Vec::new();
                 if full {
                     for prop in updatable_collections(self.model, ty) {
+                        let via = Via::Member {
+                            owner: ty,
+                            name: prop.clone(),
+                        };
                         let t = self.reach(
                             ty,
                             BuilderKind::Property(prop.clone()),
                             format!("{base}/{prop}"),
+                            Some(via),
                         );
                         properties.push(Edge {
                             segment: prop,
@@ -266,7 +305,9 @@ impl<'a> Walk<'a> {
                 b.properties = properties;
             }
             BuilderKind::Collection => {
-                let item = self.reach(ty, BuilderKind::Item, format!("{base}/{{id}}"));
+                // An item is documented by the link of its collection.
+                let via = self.builders[index].via.clone();
+                let item = self.reach(ty, BuilderKind::Item, format!("{base}/{{id}}"), via);
                 self.builders[index].item = Some(item);
             }
             BuilderKind::Property(_) => return,
@@ -278,7 +319,7 @@ impl<'a> Walk<'a> {
         let mut casts = Vec::new();
         for derived in self.cast_targets(ty) {
             let name = self.model.ty(derived).qualified_name();
-            let t = self.reach(derived, kind.clone(), format!("{base}/{name}"));
+            let t = self.reach(derived, kind.clone(), format!("{base}/{name}"), None);
             casts.push(Edge {
                 segment: name,
                 target: t,

@@ -618,31 +618,57 @@ impl std::fmt::Display for AppRoleField {
     }
 }
 
+/// One attribute of a directory object type: its name, data type and how the engine must treat it.
+///
 /// CSDL complex type `microsoft.graph.attributeDefinition`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeDefinition {
+    /// True for the attribute that identifies the object: its value must be unique and never change, and each object type needs exactly one anchor.
+    ///
     /// Property `anchor`: `Edm.Boolean`, not nullable.
     pub anchor: Option<bool>,
+    /// Connector-specific expressions, keyed by purpose, that locate the attribute in the application's API data, such as the XPath expressions some HR connectors use.
+    ///
     /// Property `apiExpressions`: `Collection(microsoft.graph.stringKeyStringValuePair)`.
     pub api_expressions: Option<Vec<StringKeyStringValuePair>>,
+    /// True when values are compared case-sensitively, which affects change detection.
+    ///
     /// Property `caseExact`: `Edm.Boolean`, not nullable.
     pub case_exact: Option<bool>,
+    /// Value used when the attribute has none.
+    ///
     /// Property `defaultValue`: `Edm.String`.
     pub default_value: Option<String>,
+    /// True when null values may flow into this attribute.
+    ///
     /// Property `flowNullValues`: `Edm.Boolean`, not nullable.
     pub flow_null_values: Option<bool>,
+    /// Extra properties of the attribute as key and value pairs.
+    ///
     /// Property `metadata`: `Collection(microsoft.graph.attributeDefinitionMetadataEntry)`.
     pub metadata: Option<Vec<AttributeDefinitionMetadataEntry>>,
+    /// True when the attribute holds several values.
+    ///
     /// Property `multivalued`: `Edm.Boolean`, not nullable.
     pub multivalued: Option<bool>,
+    /// Whether the attribute can be read, written or only set once.
+    ///
     /// Property `mutability`: `microsoft.graph.mutability`, not nullable.
     pub mutability: Option<Mutability>,
+    /// Name of the attribute, unique within its object type.
+    ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
+    /// For reference attributes, the object types they point to (a manager attribute points to User).
+    ///
     /// Property `referencedObjects`: `Collection(microsoft.graph.referencedObject)`.
     pub referenced_objects: Option<Vec<ReferencedObject>>,
+    /// True when objects cannot be created without a value; the default value fills in when the source has none, otherwise the object fails.
+    ///
     /// Property `required`: `Edm.Boolean`, not nullable.
     pub required: Option<bool>,
+    /// Data type of the attribute's values.
+    ///
     /// Property `type`: `microsoft.graph.attributeType`, not nullable.
     pub r#type: Option<AttributeType>,
     /// Properties the metadata does not declare and instance annotations
@@ -910,11 +936,17 @@ impl std::fmt::Display for AttributeDefinitionField {
     }
 }
 
+/// One metadata item of an attribute.
+///
 /// CSDL complex type `microsoft.graph.attributeDefinitionMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeDefinitionMetadataEntry {
+    /// Which metadata item this is.
+    ///
     /// Property `key`: `microsoft.graph.attributeDefinitionMetadata`.
     pub key: Option<AttributeDefinitionMetadata>,
+    /// The item's value as a string.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -1042,21 +1074,39 @@ impl std::fmt::Display for AttributeDefinitionMetadataEntryField {
     }
 }
 
+/// How one target attribute gets its value: from a source attribute, a constant or an expression, and under which conditions it is written.
+///
+/// Each attribute mapping names its targetAttributeName and describes the value in source (an attribute, a constant or a function expression such as Join or Switch; check expressions with parseExpression). defaultValue fills in when the source gives null. flowType limits when the value is written (always, or only when the object is created, and so on) and flowBehavior whether it is written on every run or only after a change. A matchingPriority greater than 0 makes the attribute a matching attribute: the engine looks for an existing target object using the lowest priority first, so use attributes with unique values such as an e-mail address or employee id.
+///
 /// CSDL complex type `microsoft.graph.attributeMapping`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMapping {
+    /// Value written when the source evaluates to null.
+    ///
     /// Property `defaultValue`: `Edm.String`.
     pub default_value: Option<String>,
+    /// Reserved for internal use by the provisioning service.
+    ///
     /// Property `exportMissingReferences`: `Edm.Boolean`, not nullable.
     pub export_missing_references: Option<bool>,
+    /// Whether the value is exported only after it changed or on every run.
+    ///
     /// Property `flowBehavior`: `microsoft.graph.attributeFlowBehavior`, not nullable.
     pub flow_behavior: Option<AttributeFlowBehavior>,
+    /// In which situations the target attribute is updated.
+    ///
     /// Property `flowType`: `microsoft.graph.attributeFlowType`, not nullable.
     pub flow_type: Option<AttributeFlowType>,
+    /// Above 0, the attribute is used to match source and target objects, lowest priority tried first; 0 means it is not used for matching.
+    ///
     /// Property `matchingPriority`: `Edm.Int32`, not nullable.
     pub matching_priority: Option<i32>,
+    /// Where the value comes from: a source attribute, a constant or a function expression.
+    ///
     /// Property `source`: `microsoft.graph.attributeMappingSource`.
     pub source: Option<AttributeMappingSource>,
+    /// Name of the attribute of the target object that receives the value.
+    ///
     /// Property `targetAttributeName`: `Edm.String`.
     pub target_attribute_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -1259,15 +1309,25 @@ impl std::fmt::Display for AttributeMappingField {
     }
 }
 
+/// One parameter of a mapping function.
+///
 /// CSDL complex type `microsoft.graph.attributeMappingParameterSchema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMappingParameterSchema {
+    /// True when the parameter may be given more than once, as in functions taking a variable number of values.
+    ///
     /// Property `allowMultipleOccurrences`: `Edm.Boolean`, not nullable.
     pub allow_multiple_occurrences: Option<bool>,
+    /// Name of the parameter.
+    ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
+    /// True when the parameter must be given.
+    ///
     /// Property `required`: `Edm.Boolean`, not nullable.
     pub required: Option<bool>,
+    /// Data type the parameter expects.
+    ///
     /// Property `type`: `microsoft.graph.attributeType`, not nullable.
     pub r#type: Option<AttributeType>,
     /// Properties the metadata does not declare and instance annotations
@@ -1432,15 +1492,25 @@ impl std::fmt::Display for AttributeMappingParameterSchemaField {
     }
 }
 
+/// The value side of an attribute mapping: a source attribute, a constant, or a function whose parameters are themselves mapping sources, so expressions nest.
+///
 /// CSDL complex type `microsoft.graph.attributeMappingSource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMappingSource {
+    /// The same source written as expression text, for example \[mail\] or Mid(\[userPrincipalName\], 1, 8).
+    ///
     /// Property `expression`: `Edm.String`.
     pub expression: Option<String>,
+    /// Depending on type: the source attribute's name, the constant value, or the function's name.
+    ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
+    /// For functions, the arguments by parameter name; empty for attributes and constants.
+    ///
     /// Property `parameters`: `Collection(microsoft.graph.stringKeyAttributeMappingSourceValuePair)`.
     pub parameters: Option<Vec<StringKeyAttributeMappingSourceValuePair>>,
+    /// Whether this source is an attribute, a constant or a function.
+    ///
     /// Property `type`: `microsoft.graph.attributeMappingSourceType`, not nullable.
     pub r#type: Option<AttributeMappingSourceType>,
     /// Properties the metadata does not declare and instance annotations
@@ -1762,9 +1832,13 @@ impl std::fmt::Display for AuthenticationBehaviorsField {
     }
 }
 
+/// Limits a rule to objects in the listed containers.
+///
 /// CSDL complex type `microsoft.graph.containerFilter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerFilter {
+    /// Identifiers of the containers whose objects are in scope.
+    ///
     /// Property `includedContainers`: `Collection(Edm.String)`.
     pub included_containers: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -2113,11 +2187,17 @@ impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
     }
 }
 
+/// Sample object for testing an expression with parseExpression: attribute values, optionally with the definition of the object type.
+///
 /// CSDL complex type `microsoft.graph.expressionInputObject`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExpressionInputObject {
+    /// Definition of the sample object's type; may be left empty.
+    ///
     /// Property `definition`: `microsoft.graph.objectDefinition`.
     pub definition: Option<ObjectDefinition>,
+    /// Attribute values of the sample object, one key and value pair per attribute.
+    ///
     /// Property `properties`: `Collection(microsoft.graph.stringKeyObjectValuePair)`.
     pub properties: Option<Vec<StringKeyObjectValuePair>>,
     /// Properties the metadata does not declare and instance annotations
@@ -2242,13 +2322,21 @@ impl std::fmt::Display for ExpressionInputObjectField {
     }
 }
 
+/// Scoping filter of an object mapping: decides which source objects are provisioned, for example only users of one country. A filter holds sets of groups; a group matches when all of its clauses match, and a set matches when any of its groups does.
+///
 /// CSDL complex type `microsoft.graph.filter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
+    /// Experimental: groups deciding whether an object belongs to this mapping at all; any matching group is enough.
+    ///
     /// Property `categoryFilterGroups`: `Collection(microsoft.graph.filterGroup)`.
     pub category_filter_groups: Option<Vec<FilterGroup>>,
+    /// The normal scoping filter: any matching group puts the object in scope, and an object that stops matching is deprovisioned.
+    ///
     /// Property `groups`: `Collection(microsoft.graph.filterGroup)`.
     pub groups: Option<Vec<FilterGroup>>,
+    /// Experimental: groups applied while objects are read from the source; objects that fail are ignored, and objects that stop matching are not deprovisioned.
+    ///
     /// Property `inputFilterGroups`: `Collection(microsoft.graph.filterGroup)`.
     pub input_filter_groups: Option<Vec<FilterGroup>>,
     /// Properties the metadata does not declare and instance annotations
@@ -2390,13 +2478,21 @@ impl std::fmt::Display for FilterField {
     }
 }
 
+/// One condition of a scoping filter: a source attribute, an operator and the values to compare with.
+///
 /// CSDL complex type `microsoft.graph.filterClause`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterClause {
+    /// Operator to apply, one of those listed by filterOperators, for example EQUALS.
+    ///
     /// Property `operatorName`: `Edm.String`.
     pub operator_name: Option<String>,
+    /// Name of the source attribute to test.
+    ///
     /// Property `sourceOperandName`: `Edm.String`.
     pub source_operand_name: Option<String>,
+    /// The values to compare the attribute with; unary operators need none.
+    ///
     /// Property `targetOperand`: `microsoft.graph.filterOperand`.
     pub target_operand: Option<FilterOperand>,
     /// Properties the metadata does not declare and instance annotations
@@ -2538,11 +2634,17 @@ impl std::fmt::Display for FilterClauseField {
     }
 }
 
+/// A named set of clauses that must all be true for the group to match.
+///
 /// CSDL complex type `microsoft.graph.filterGroup`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterGroup {
+    /// The clauses of the group, combined with AND.
+    ///
     /// Property `clauses`: `Collection(microsoft.graph.filterClause)`.
     pub clauses: Option<Vec<FilterClause>>,
+    /// Display name of the group.
+    ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -2667,9 +2769,13 @@ impl std::fmt::Display for FilterGroupField {
     }
 }
 
+/// Comparison values of a filter clause.
+///
 /// CSDL complex type `microsoft.graph.filterOperand`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterOperand {
+    /// The values, as strings.
+    ///
     /// Property `values`: `Collection(Edm.String)`.
     pub values: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -2781,9 +2887,13 @@ impl std::fmt::Display for FilterOperandField {
     }
 }
 
+/// Limits a rule to members of the listed groups.
+///
 /// CSDL complex type `microsoft.graph.groupFilter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupFilter {
+    /// Identifiers of the groups whose members are in scope.
+    ///
     /// Property `includedGroups`: `Collection(Edm.String)`.
     pub included_groups: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -3779,11 +3889,17 @@ impl std::fmt::Display for KeyValueField {
     }
 }
 
+/// A generic name and value pair of strings.
+///
 /// CSDL complex type `microsoft.graph.keyValuePair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValuePair {
+    /// Name of the item.
+    ///
     /// Property `name`: `Edm.String`, not nullable.
     pub name: Option<String>,
+    /// Value of the item.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -3908,15 +4024,25 @@ impl std::fmt::Display for KeyValuePairField {
     }
 }
 
+/// An object type of a directory, such as User or Group, with its attributes.
+///
 /// CSDL complex type `microsoft.graph.objectDefinition`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectDefinition {
+    /// The attributes of the object type.
+    ///
     /// Property `attributes`: `Collection(microsoft.graph.attributeDefinition)`.
     pub attributes: Option<Vec<AttributeDefinition>>,
+    /// Extra properties of the object type as key and value pairs.
+    ///
     /// Property `metadata`: `Collection(microsoft.graph.objectDefinitionMetadataEntry)`.
     pub metadata: Option<Vec<ObjectDefinitionMetadataEntry>>,
+    /// Name of the object type; object mappings refer to it by this name.
+    ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
+    /// Names of the APIs through which this object type can be handled.
+    ///
     /// Property `supportedApis`: `Collection(Edm.String)`.
     pub supported_apis: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -4072,11 +4198,17 @@ impl std::fmt::Display for ObjectDefinitionField {
     }
 }
 
+/// One metadata item of an object type.
+///
 /// CSDL complex type `microsoft.graph.objectDefinitionMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectDefinitionMetadataEntry {
+    /// Which metadata item this is.
+    ///
     /// Property `key`: `microsoft.graph.objectDefinitionMetadata`.
     pub key: Option<ObjectDefinitionMetadata>,
+    /// The item's value as a string.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4201,23 +4333,43 @@ impl std::fmt::Display for ObjectDefinitionMetadataEntryField {
     }
 }
 
+/// How one source object type becomes a target object type: how objects are matched, which of them are in scope, and how each target attribute gets its value.
+///
+/// Object mappings live in the objectMappings of a synchronization rule and are changed by writing the whole schema back. sourceObjectName and targetObjectName must name object types defined in the source and target directory definitions. attributeMappings list, per target attribute, where its value comes from; the mappings with a matchingPriority above 0 decide how existing target objects are found. scope holds the scoping filter (for example only users of one department), and flowTypes limits what the mapping may do to the target: create, update and/or delete. Set enabled to false to switch the whole mapping off without removing it.
+///
 /// CSDL complex type `microsoft.graph.objectMapping`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectMapping {
+    /// One entry per target attribute, saying where its value comes from and when it flows.
+    ///
     /// Property `attributeMappings`: `Collection(microsoft.graph.attributeMapping)`.
     pub attribute_mappings: Option<Vec<AttributeMapping>>,
+    /// False to skip this mapping during synchronization without deleting it.
+    ///
     /// Property `enabled`: `Edm.Boolean`, not nullable.
     pub enabled: Option<bool>,
+    /// Which changes the mapping may make in the target (Add, Update, Delete, as flags); all three by default.
+    ///
     /// Property `flowTypes`: `microsoft.graph.objectFlowTypes`, not nullable.
     pub flow_types: Option<ObjectFlowTypes>,
+    /// Extra mapping properties as key and value pairs; leave them unchanged unless told otherwise.
+    ///
     /// Property `metadata`: `Collection(microsoft.graph.objectMappingMetadataEntry)`.
     pub metadata: Option<Vec<ObjectMappingMetadataEntry>>,
+    /// Display name of the mapping.
+    ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
+    /// Scoping filter deciding which source objects this mapping provisions; empty means all.
+    ///
     /// Property `scope`: `microsoft.graph.filter`.
     pub scope: Option<Filter>,
+    /// Object type in the source directory, as named in its directory definition.
+    ///
     /// Property `sourceObjectName`: `Edm.String`.
     pub source_object_name: Option<String>,
+    /// Object type in the target directory, as named in its directory definition.
+    ///
     /// Property `targetObjectName`: `Edm.String`.
     pub target_object_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4429,11 +4581,17 @@ impl std::fmt::Display for ObjectMappingField {
     }
 }
 
+/// One metadata item of an object mapping.
+///
 /// CSDL complex type `microsoft.graph.objectMappingMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectMappingMetadataEntry {
+    /// Which metadata item this is.
+    ///
     /// Property `key`: `microsoft.graph.objectMappingMetadata`.
     pub key: Option<ObjectMappingMetadata>,
+    /// The item's value as a string.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -5987,17 +6145,29 @@ impl std::fmt::Display for ParentalControlSettingsField {
     }
 }
 
+/// Result of parseExpression: whether the expression parsed and evaluated, its structured form and the evaluation result.
+///
 /// CSDL complex type `microsoft.graph.parseExpressionResponse`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParseExpressionResponse {
+    /// What went wrong, when parsing or evaluation failed.
+    ///
     /// Property `error`: `microsoft.graph.publicError`.
     pub error: Option<PublicError>,
+    /// Values the expression produced for the sample object.
+    ///
     /// Property `evaluationResult`: `Collection(Edm.String)`.
     pub evaluation_result: Option<Vec<String>>,
+    /// True when the expression could be evaluated against the sample object.
+    ///
     /// Property `evaluationSucceeded`: `Edm.Boolean`, not nullable.
     pub evaluation_succeeded: Option<bool>,
+    /// The expression as a structured mapping source, ready to use in an attribute mapping.
+    ///
     /// Property `parsedExpression`: `microsoft.graph.attributeMappingSource`.
     pub parsed_expression: Option<AttributeMappingSource>,
+    /// True when the expression text is syntactically valid.
+    ///
     /// Property `parsingSucceeded`: `Edm.Boolean`, not nullable.
     pub parsing_succeeded: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -7166,17 +7336,29 @@ impl std::fmt::Display for PublicClientApplicationField {
     }
 }
 
+/// Error information returned inside a successful response, for example by parseExpression.
+///
 /// CSDL complex type `microsoft.graph.publicError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicError {
+    /// Machine-readable error code.
+    ///
     /// Property `code`: `Edm.String`.
     pub code: Option<String>,
+    /// Further errors that contributed to this one.
+    ///
     /// Property `details`: `Collection(microsoft.graph.publicErrorDetail)`.
     pub details: Option<Vec<PublicErrorDetail>>,
+    /// More specific error information, when available.
+    ///
     /// Property `innerError`: `microsoft.graph.publicInnerError`.
     pub inner_error: Option<PublicInnerError>,
+    /// Human-readable description of the error.
+    ///
     /// Property `message`: `Edm.String`.
     pub message: Option<String>,
+    /// The part of the request the error is about.
+    ///
     /// Property `target`: `Edm.String`.
     pub target: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -7346,13 +7528,21 @@ impl std::fmt::Display for PublicErrorField {
     }
 }
 
+/// One additional error listed with a public error.
+///
 /// CSDL complex type `microsoft.graph.publicErrorDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicErrorDetail {
+    /// Machine-readable error code.
+    ///
     /// Property `code`: `Edm.String`.
     pub code: Option<String>,
+    /// Human-readable description of the error.
+    ///
     /// Property `message`: `Edm.String`.
     pub message: Option<String>,
+    /// The part of the request the error is about.
+    ///
     /// Property `target`: `Edm.String`.
     pub target: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -7490,15 +7680,25 @@ impl std::fmt::Display for PublicErrorDetailField {
     }
 }
 
+/// Nested, more specific error information. The type is open, so the service may add properties not declared here.
+///
 /// CSDL complex type `microsoft.graph.publicInnerError`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicInnerError {
+    /// Machine-readable error code.
+    ///
     /// Property `code`: `Edm.String`.
     pub code: Option<String>,
+    /// Further errors that contributed to this one.
+    ///
     /// Property `details`: `Collection(microsoft.graph.publicErrorDetail)`.
     pub details: Option<Vec<PublicErrorDetail>>,
+    /// Human-readable description of the error.
+    ///
     /// Property `message`: `Edm.String`.
     pub message: Option<String>,
+    /// The part of the request the error is about.
+    ///
     /// Property `target`: `Edm.String`.
     pub target: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -7654,11 +7854,17 @@ impl std::fmt::Display for PublicInnerErrorField {
     }
 }
 
+/// An object type that a reference attribute can point to.
+///
 /// CSDL complex type `microsoft.graph.referencedObject`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReferencedObject {
+    /// Name of the referenced object type, as defined in the directory.
+    ///
     /// Property `referencedObjectName`: `Edm.String`.
     pub referenced_object_name: Option<String>,
+    /// Attribute of the referenced object that the reference points to.
+    ///
     /// Property `referencedProperty`: `Edm.String`.
     pub referenced_property: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -8781,11 +8987,17 @@ impl std::fmt::Display for SpaApplicationField {
     }
 }
 
+/// One named argument of a function in an attribute mapping.
+///
 /// CSDL complex type `microsoft.graph.stringKeyAttributeMappingSourceValuePair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyAttributeMappingSourceValuePair {
+    /// Name of the function parameter.
+    ///
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
+    /// The argument, itself a mapping source.
+    ///
     /// Property `value`: `microsoft.graph.attributeMappingSource`.
     pub value: Option<AttributeMappingSource>,
     /// Properties the metadata does not declare and instance annotations
@@ -8914,11 +9126,17 @@ impl std::fmt::Display for StringKeyAttributeMappingSourceValuePairField {
     }
 }
 
+/// A string key with a 64-bit integer value, used for counts per object type.
+///
 /// CSDL complex type `microsoft.graph.stringKeyLongValuePair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyLongValuePair {
+    /// The key, for example an object type name.
+    ///
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
+    /// The number stored under the key.
+    ///
     /// Property `value`: `Edm.Int64`, not nullable.
     pub value: Option<i64>,
     /// Properties the metadata does not declare and instance annotations
@@ -9043,9 +9261,13 @@ impl std::fmt::Display for StringKeyLongValuePairField {
     }
 }
 
+/// A string key with a value of any JSON type. The value is not declared in the metadata (the type is open), so it travels as a dynamic property.
+///
 /// CSDL complex type `microsoft.graph.stringKeyObjectValuePair`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyObjectValuePair {
+    /// The key, for example an attribute name of a test object.
+    ///
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -9157,11 +9379,17 @@ impl std::fmt::Display for StringKeyObjectValuePairField {
     }
 }
 
+/// A string key with a string value. Used for rule metadata and API expressions, and as the result of provisionOnDemand, where both strings carry JSON.
+///
 /// CSDL complex type `microsoft.graph.stringKeyStringValuePair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyStringValuePair {
+    /// The key.
+    ///
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
+    /// The value stored under the key.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -9286,13 +9514,21 @@ impl std::fmt::Display for StringKeyStringValuePairField {
     }
 }
 
+/// An error reported for a job run or a quarantine.
+///
 /// CSDL complex type `microsoft.graph.synchronizationError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationError {
+    /// Machine-readable error code.
+    ///
     /// Property `code`: `Edm.String`.
     pub code: Option<String>,
+    /// Human-readable explanation of the error.
+    ///
     /// Property `message`: `Edm.String`.
     pub message: Option<String>,
+    /// True when the tenant's administrators can fix the cause themselves, for example by correcting credentials or data.
+    ///
     /// Property `tenantActionable`: `Edm.Boolean`, not nullable.
     pub tenant_actionable: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -9434,11 +9670,17 @@ impl std::fmt::Display for SynchronizationErrorField {
     }
 }
 
+/// One entry of an on-demand provisioning request: a synchronization rule and the objects to run through it.
+///
 /// CSDL complex type `microsoft.graph.synchronizationJobApplicationParameters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobApplicationParameters {
+    /// Id of the synchronization rule to apply, as found in the job's schema (synchronizationRules).
+    ///
     /// Property `ruleId`: `Edm.String`.
     pub rule_id: Option<String>,
+    /// The objects to provision with that rule.
+    ///
     /// Property `subjects`: `Collection(microsoft.graph.synchronizationJobSubject)`.
     pub subjects: Option<Vec<SynchronizationJobSubject>>,
     /// Properties the metadata does not declare and instance annotations
@@ -9569,9 +9811,13 @@ impl std::fmt::Display for SynchronizationJobApplicationParametersField {
     }
 }
 
+/// Options of a restart: which parts of the job's saved state to clear.
+///
 /// CSDL complex type `microsoft.graph.synchronizationJobRestartCriteria`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobRestartCriteria {
+    /// Parts of the state to reset, combined as flags (serialized as a comma-separated list such as Watermark, Escrows, QuarantineState). Leaving it empty gives the usual restart, roughly equal to those three.
+    ///
     /// Property `resetScope`: `microsoft.graph.synchronizationJobRestartScope`.
     pub reset_scope: Option<SynchronizationJobRestartScope>,
     /// Properties the metadata does not declare and instance annotations
@@ -9686,13 +9932,21 @@ impl std::fmt::Display for SynchronizationJobRestartCriteriaField {
     }
 }
 
+/// An object named for on-demand provisioning, identified by its id and type, optionally with related objects.
+///
 /// CSDL complex type `microsoft.graph.synchronizationJobSubject`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobSubject {
+    /// Related objects to process along with this one, for example some members of a group.
+    ///
     /// Property `links`: `microsoft.graph.synchronizationLinkedObjects`.
     pub links: Option<Box<SynchronizationLinkedObjects>>,
+    /// Source-side id of the object to provision; with Active Directory as source this can be a distinguished name.
+    ///
     /// Property `objectId`: `Edm.String`.
     pub object_id: Option<String>,
+    /// Source-side type name of the object, such as User or Group.
+    ///
     /// Property `objectTypeName`: `Edm.String`.
     pub object_type_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -9836,13 +10090,21 @@ impl std::fmt::Display for SynchronizationJobSubjectField {
     }
 }
 
+/// Objects related to an on-demand provisioning subject that should be processed with it.
+///
 /// CSDL complex type `microsoft.graph.synchronizationLinkedObjects`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationLinkedObjects {
+    /// The subject's manager.
+    ///
     /// Property `manager`: `microsoft.graph.synchronizationJobSubject`.
     pub manager: Option<Box<SynchronizationJobSubject>>,
+    /// Members of a group subject to provision together with the group.
+    ///
     /// Property `members`: `Collection(microsoft.graph.synchronizationJobSubject)`.
     pub members: Option<Vec<SynchronizationJobSubject>>,
+    /// Owners of a group subject.
+    ///
     /// Property `owners`: `Collection(microsoft.graph.synchronizationJobSubject)`.
     pub owners: Option<Vec<SynchronizationJobSubject>>,
     /// Properties the metadata does not declare and instance annotations
@@ -9980,11 +10242,17 @@ impl std::fmt::Display for SynchronizationLinkedObjectsField {
     }
 }
 
+/// One metadata item of a template, as a well-known key and a string value.
+///
 /// CSDL complex type `microsoft.graph.synchronizationMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationMetadataEntry {
+    /// Which metadata item this is.
+    ///
     /// Property `key`: `microsoft.graph.synchronizationMetadata`.
     pub key: Option<SynchronizationMetadata>,
+    /// The item's value; some items hold JSON in the string.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -10109,15 +10377,25 @@ impl std::fmt::Display for SynchronizationMetadataEntryField {
     }
 }
 
+/// Progress of the current cycle of a job, counted in some unit.
+///
 /// CSDL complex type `microsoft.graph.synchronizationProgress`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationProgress {
+    /// Units already processed.
+    ///
     /// Property `completedUnits`: `Edm.Int64`, not nullable.
     pub completed_units: Option<i64>,
+    /// When these numbers were measured.
+    ///
     /// Property `progressObservationDateTime`: `Edm.DateTimeOffset`, not nullable.
     pub progress_observation_date_time: Option<edm::DateTimeOffset>,
+    /// Units to process in total; with completedUnits it gives the completion ratio.
+    ///
     /// Property `totalUnits`: `Edm.Int64`, not nullable.
     pub total_units: Option<i64>,
+    /// What is being counted, for example a kind of object.
+    ///
     /// Property `units`: `Edm.String`.
     pub units: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -10279,19 +10557,35 @@ impl std::fmt::Display for SynchronizationProgressField {
     }
 }
 
+/// Details of a job's quarantine: why the service throttled it, since when, and when it will check again.
+///
+/// A job is quarantined when its error rate crosses a threshold or when it hits an error that makes running pointless (bad credentials, for example). While quarantined it is retried at a reduced rate; nextAttempt tells when. A series starts with the first quarantine and lasts until the quarantine is lifted: seriesBegan and seriesCount describe the whole series, currentBegan the latest evaluation. Read reason and error to find the cause; after fixing it, call start (or restart, whose QuarantineState scope also clears it) instead of waiting for the next attempt. The TooManyDeletes reason comes from the accidental-deletion protection and needs restart with ForceDeletes if the deletions are intended.
+///
 /// CSDL complex type `microsoft.graph.synchronizationQuarantine`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationQuarantine {
+    /// Start of the latest quarantine evaluation that kept the job quarantined.
+    ///
     /// Property `currentBegan`: `Edm.DateTimeOffset`, not nullable.
     pub current_began: Option<edm::DateTimeOffset>,
+    /// The error that put the job into quarantine.
+    ///
     /// Property `error`: `microsoft.graph.synchronizationError`.
     pub error: Option<SynchronizationError>,
+    /// When the service will next reevaluate the quarantine and try running the job.
+    ///
     /// Property `nextAttempt`: `Edm.DateTimeOffset`, not nullable.
     pub next_attempt: Option<edm::DateTimeOffset>,
+    /// Why the job was quarantined.
+    ///
     /// Property `reason`: `microsoft.graph.quarantineReason`, not nullable.
     pub reason: Option<QuarantineReason>,
+    /// When the current series of quarantines started; a series lasts until the quarantine is lifted.
+    ///
     /// Property `seriesBegan`: `Edm.DateTimeOffset`, not nullable.
     pub series_began: Option<edm::DateTimeOffset>,
+    /// How many times in the current series the quarantine was reevaluated and kept.
+    ///
     /// Property `seriesCount`: `Edm.Int64`, not nullable.
     pub series_count: Option<i64>,
     /// Properties the metadata does not declare and instance annotations
@@ -10475,27 +10769,49 @@ impl std::fmt::Display for SynchronizationQuarantineField {
     }
 }
 
+/// One direction of flow in a schema: from a named source directory to a named target directory, with the object mappings that say which objects go over and how.
+///
 /// CSDL complex type `microsoft.graph.synchronizationRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationRule {
+    /// Containers (such as organizational units) the rule is limited to, where the connector supports it.
+    ///
     /// Property `containerFilter`: `microsoft.graph.containerFilter`.
     pub container_filter: Option<ContainerFilter>,
+    /// True when the rule may be customized; false for read-only rules.
+    ///
     /// Property `editable`: `Edm.Boolean`, not nullable.
     pub editable: Option<bool>,
+    /// Groups the rule is limited to, where the connector supports it.
+    ///
     /// Property `groupFilter`: `microsoft.graph.groupFilter`.
     pub group_filter: Option<GroupFilter>,
+    /// Identifier of the rule, one the provisioning engine knows; take it from the template's schema. provisionOnDemand refers to rules by this id. It is an ordinary property, not an entity key.
+    ///
     /// Property `id`: `Edm.String`.
     pub id: Option<String>,
+    /// Extra rule properties as key and value pairs; do not change them without guidance from support.
+    ///
     /// Property `metadata`: `Collection(microsoft.graph.stringKeyStringValuePair)`.
     pub metadata: Option<Vec<StringKeyStringValuePair>>,
+    /// Display name of the rule.
+    ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
+    /// The object mappings of the rule, which decide which objects are synchronized and how.
+    ///
     /// Property `objectMappings`: `Collection(microsoft.graph.objectMapping)`.
     pub object_mappings: Option<Vec<ObjectMapping>>,
+    /// Order among the schema's rules; lower numbers run first.
+    ///
     /// Property `priority`: `Edm.Int32`, not nullable.
     pub priority: Option<i32>,
+    /// The directory objects are read from; must equal the name of one of the schema's directory definitions.
+    ///
     /// Property `sourceDirectoryName`: `Edm.String`.
     pub source_directory_name: Option<String>,
+    /// The directory objects are written to; must equal the name of one of the schema's directory definitions.
+    ///
     /// Property `targetDirectoryName`: `Edm.String`.
     pub target_directory_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -10739,13 +11055,21 @@ impl std::fmt::Display for SynchronizationRuleField {
     }
 }
 
+/// Run schedule of a job: whether it is active and how long the service waits between runs.
+///
 /// CSDL complex type `microsoft.graph.synchronizationSchedule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationSchedule {
+    /// Moment after which the schedule no longer applies; null when it does not expire.
+    ///
     /// Property `expiration`: `Edm.DateTimeOffset`.
     pub expiration: Option<edm::DateTimeOffset>,
+    /// Time between two runs, as an ISO 8601 duration (for example PT40M). A disabled job reports a very large placeholder duration.
+    ///
     /// Property `interval`: `Edm.Duration`, not nullable.
     pub interval: Option<edm::Duration>,
+    /// Whether the schedule is active, disabled or paused.
+    ///
     /// Property `state`: `microsoft.graph.synchronizationScheduleState`, not nullable.
     pub state: Option<SynchronizationScheduleState>,
     /// Properties the metadata does not declare and instance annotations
@@ -10883,6 +11207,8 @@ impl std::fmt::Display for SynchronizationScheduleField {
     }
 }
 
+/// One credential or connection setting for the target system: a well-known key and its value as a string. Beta metadata marks this type deprecated (2026-02-06, removal planned 2027-07-06).
+///
 /// **Deprecated**: deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation
 ///
 /// CSDL complex type `microsoft.graph.synchronizationSecretKeyStringValuePair`.
@@ -10891,8 +11217,12 @@ impl std::fmt::Display for SynchronizationScheduleField {
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationSecretKeyStringValuePair {
+    /// Which credential or setting this is.
+    ///
     /// Property `key`: `microsoft.graph.synchronizationSecret`, not nullable.
     pub key: Option<SynchronizationSecret>,
+    /// The secret or setting value, always a string (booleans as true or false, structured settings as JSON).
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -11021,31 +11351,59 @@ impl std::fmt::Display for SynchronizationSecretKeyStringValuePairField {
     }
 }
 
+/// Health report of a job: its overall status code, results of recent runs, progress, counts of synchronized objects and, when things go wrong, quarantine details.
+///
+/// This is what to poll when monitoring provisioning. Look at code first: Active means the job runs normally, Quarantine means the service has throttled it because of errors (details in quarantine). lastExecution describes the most recent run whatever its outcome, lastSuccessfulExecution the most recent error-free one and lastSuccessfulExecutionWithExports the most recent one that actually wrote to the target; comparing them tells you whether the job is making progress. The steady-state times show when an initial cycle completed and when the job last had nothing left to do, and countSuccessiveCompleteFailures grows while runs keep failing. troubleshootingUrl, when present, points at guidance for the current error.
+///
 /// CSDL complex type `microsoft.graph.synchronizationStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationStatus {
+    /// Overall state of the job: not configured, not yet run, active, paused or quarantined.
+    ///
     /// Property `code`: `microsoft.graph.synchronizationStatusCode`, not nullable.
     pub code: Option<SynchronizationStatusCode>,
+    /// How many runs in a row have failed completely; reset by a run that succeeds.
+    ///
     /// Property `countSuccessiveCompleteFailures`: `Edm.Int64`, not nullable.
     pub count_successive_complete_failures: Option<i64>,
+    /// True when, during the initial cycle, the service dropped the job's object-level errors instead of quarantining it for having too many. The job then pauses after the initial cycle so the errors can be investigated.
+    ///
     /// Property `escrowsPruned`: `Edm.Boolean`, not nullable.
     pub escrows_pruned: Option<bool>,
+    /// Summary of the most recent run, whatever its outcome.
+    ///
     /// Property `lastExecution`: `microsoft.graph.synchronizationTaskExecution`.
     pub last_execution: Option<SynchronizationTaskExecution>,
+    /// Summary of the most recent run that finished without errors.
+    ///
     /// Property `lastSuccessfulExecution`: `microsoft.graph.synchronizationTaskExecution`.
     pub last_successful_execution: Option<SynchronizationTaskExecution>,
+    /// Summary of the most recent run that finished without errors and also wrote changes to the target directory.
+    ///
     /// Property `lastSuccessfulExecutionWithExports`: `microsoft.graph.synchronizationTaskExecution`.
     pub last_successful_execution_with_exports: Option<SynchronizationTaskExecution>,
+    /// How far the current cycle has come, one entry per unit being counted.
+    ///
     /// Property `progress`: `Collection(microsoft.graph.synchronizationProgress)`.
     pub progress: Option<Vec<SynchronizationProgress>>,
+    /// Why and since when the job is quarantined; empty when it is not.
+    ///
     /// Property `quarantine`: `microsoft.graph.synchronizationQuarantine`.
     pub quarantine: Option<SynchronizationQuarantine>,
+    /// When the job first reached steady state, that is finished its initial cycle with no pending changes left.
+    ///
     /// Property `steadyStateFirstAchievedTime`: `Edm.DateTimeOffset`, not nullable.
     pub steady_state_first_achieved_time: Option<edm::DateTimeOffset>,
+    /// When the job most recently reached steady state.
+    ///
     /// Property `steadyStateLastAchievedTime`: `Edm.DateTimeOffset`, not nullable.
     pub steady_state_last_achieved_time: Option<edm::DateTimeOffset>,
+    /// Number of objects the job keeps in sync, per object type (key is the type name, value the count).
+    ///
     /// Property `synchronizedEntryCountByType`: `Collection(microsoft.graph.stringKeyLongValuePair)`.
     pub synchronized_entry_count_by_type: Option<Vec<StringKeyLongValuePair>>,
+    /// Link to troubleshooting guidance for the job's current error, if there is one.
+    ///
     /// Property `troubleshootingUrl`: `Edm.String`.
     pub troubleshooting_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -11350,35 +11708,65 @@ impl std::fmt::Display for SynchronizationStatusField {
     }
 }
 
+/// Outcome and counters of one run of a job.
+///
 /// CSDL complex type `microsoft.graph.synchronizationTaskExecution`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationTaskExecution {
+    /// Identifier of this run, useful to correlate it with provisioning logs.
+    ///
     /// Property `activityIdentifier`: `Edm.String`.
     pub activity_identifier: Option<String>,
+    /// Entries processed in this run that are assigned to the application.
+    ///
     /// Property `countEntitled`: `Edm.Int64`, not nullable.
     pub count_entitled: Option<i64>,
+    /// Entries processed in this run that are entitled to be provisioned.
+    ///
     /// Property `countEntitledForProvisioning`: `Edm.Int64`, not nullable.
     pub count_entitled_for_provisioning: Option<i64>,
+    /// Entries that failed in this run and were set aside (escrowed) for a later retry.
+    ///
     /// Property `countEscrowed`: `Edm.Int64`, not nullable.
     pub count_escrowed: Option<i64>,
+    /// Escrowed entries including those the system escrowed for its own reasons, not only failures.
+    ///
     /// Property `countEscrowedRaw`: `Edm.Int64`, not nullable.
     pub count_escrowed_raw: Option<i64>,
+    /// Entries actually written to the target directory in this run.
+    ///
     /// Property `countExported`: `Edm.Int64`, not nullable.
     pub count_exported: Option<i64>,
+    /// Entries the run intended to write to the target; compare with countExported.
+    ///
     /// Property `countExports`: `Edm.Int64`, not nullable.
     pub count_exports: Option<i64>,
+    /// Entries read from the source directory in this run.
+    ///
     /// Property `countImported`: `Edm.Int64`, not nullable.
     pub count_imported: Option<i64>,
+    /// Changes (deltas) read from the source directory in this run.
+    ///
     /// Property `countImportedDeltas`: `Edm.Int64`, not nullable.
     pub count_imported_deltas: Option<i64>,
+    /// Changes read from the source that concern references, such as manager or group membership.
+    ///
     /// Property `countImportedReferenceDeltas`: `Edm.Int64`, not nullable.
     pub count_imported_reference_deltas: Option<i64>,
+    /// The error that ended or disturbed the run, if any.
+    ///
     /// Property `error`: `microsoft.graph.synchronizationError`.
     pub error: Option<SynchronizationError>,
+    /// Overall result of the run.
+    ///
     /// Property `state`: `microsoft.graph.synchronizationTaskExecutionResult`, not nullable.
     pub state: Option<SynchronizationTaskExecutionResult>,
+    /// Start time of the run (UTC).
+    ///
     /// Property `timeBegan`: `Edm.DateTimeOffset`, not nullable.
     pub time_began: Option<edm::DateTimeOffset>,
+    /// End time of the run (UTC).
+    ///
     /// Property `timeEnded`: `Edm.DateTimeOffset`, not nullable.
     pub time_ended: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations

@@ -8,25 +8,45 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+/// Keys of attribute metadata.
+///
 /// CSDL enum type `microsoft.graph.attributeDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeDefinitionMetadata {
+    /// Name of the attribute this one derives from, if any.
+    ///
     /// `BaseAttributeName` = 0
     BaseAttributeName,
+    /// JSON with the object definitions and mappings that make up a complex attribute.
+    ///
     /// `ComplexObjectDefinition` = 1
     ComplexObjectDefinition,
+    /// Whether the attribute holds other entries, as a group holds members.
+    ///
     /// `IsContainer` = 2
     IsContainer,
+    /// Whether the attribute was added by the customer rather than shipped with the template.
+    ///
     /// `IsCustomerDefined` = 3
     IsCustomerDefined,
+    /// Whether values end with a domain suffix, as userPrincipalName does.
+    ///
     /// `IsDomainQualified` = 4
     IsDomainQualified,
+    /// Attributes to fetch from a linked object and expose as virtual properties of this entry.
+    ///
     /// `LinkPropertyNames` = 5
     LinkPropertyNames,
+    /// Types of the attributes fetched from a linked object for LinkPropertyNames.
+    ///
     /// `LinkTypeName` = 6
     LinkTypeName,
+    /// Maximum length in characters the target accepts for the attribute.
+    ///
     /// `MaximumLength` = 7
     MaximumLength,
+    /// For a reference attribute, the property of the referenced object it points to.
+    ///
     /// `ReferencedProperty` = 8
     ReferencedProperty,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -101,11 +121,17 @@ impl From<&str> for AttributeDefinitionMetadata {
     }
 }
 
+/// When a mapped value is exported to the target.
+///
 /// CSDL enum type `microsoft.graph.attributeFlowBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeFlowBehavior {
+    /// Export only when the value has changed (the default).
+    ///
     /// `FlowWhenChanged` = 0
     FlowWhenChanged,
+    /// Export on every run, changed or not.
+    ///
     /// `FlowAlways` = 1
     FlowAlways,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -159,17 +185,29 @@ impl From<&str> for AttributeFlowBehavior {
     }
 }
 
+/// In which situations a target attribute is updated.
+///
 /// CSDL enum type `microsoft.graph.attributeFlowType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeFlowType {
+    /// Update whenever the source value changes (the default).
+    ///
     /// `Always` = 0
     Always,
+    /// Set the value only when the target object is created.
+    ///
     /// `ObjectAddOnly` = 1
     ObjectAddOnly,
+    /// For multivalued attributes, only add new values.
+    ///
     /// `MultiValueAddOnly` = 2
     MultiValueAddOnly,
+    /// When the target has a value, only additions flow and removals are ignored.
+    ///
     /// `ValueAddOnly` = 3
     ValueAddOnly,
+    /// Write only when the target attribute has no value yet.
+    ///
     /// `AttributeAddOnly` = 4
     AttributeAddOnly,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -232,13 +270,21 @@ impl From<&str> for AttributeFlowType {
     }
 }
 
+/// Kind of an attribute mapping source.
+///
 /// CSDL enum type `microsoft.graph.attributeMappingSourceType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingSourceType {
+    /// The value of a source attribute (the default).
+    ///
     /// `Attribute` = 0
     Attribute,
+    /// A fixed value.
+    ///
     /// `Constant` = 1
     Constant,
+    /// The result of a function applied to parameters.
+    ///
     /// `Function` = 2
     Function,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -295,19 +341,33 @@ impl From<&str> for AttributeMappingSourceType {
     }
 }
 
+/// Data type of a directory attribute or function parameter.
+///
 /// CSDL enum type `microsoft.graph.attributeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeType {
+    /// Text.
+    ///
     /// `String` = 0
     String,
+    /// Whole number.
+    ///
     /// `Integer` = 1
     Integer,
+    /// Reference to another object, such as a manager.
+    ///
     /// `Reference` = 2
     Reference,
+    /// Raw bytes.
+    ///
     /// `Binary` = 3
     Binary,
+    /// True or false.
+    ///
     /// `Boolean` = 4
     Boolean,
+    /// Date and time.
+    ///
     /// `DateTime` = 5
     DateTime,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -373,29 +433,43 @@ impl From<&str> for AttributeType {
     }
 }
 
+/// Flags telling which parts of a directory's schema the connector can discover; several may be combined.
+///
 /// CSDL enum type `microsoft.graph.directoryDefinitionDiscoverabilities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct DirectoryDefinitionDiscoverabilities(graph_odata_runtime::enums::FlagSet);
 
 impl DirectoryDefinitionDiscoverabilities {
+    /// Nothing can be discovered.
+    ///
     /// `None` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Attribute names can be discovered.
+    ///
     /// `AttributeNames` = 1
     pub const ATTRIBUTE_NAMES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
+    /// Attribute data types can be discovered.
+    ///
     /// `AttributeDataTypes` = 2
     pub const ATTRIBUTE_DATA_TYPES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
     );
+    /// Whether attributes are read-only can be discovered.
+    ///
     /// `AttributeReadOnly` = 4
     pub const ATTRIBUTE_READ_ONLY: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
+    /// Reference attributes can be discovered.
+    ///
     /// `ReferenceAttributes` = 8
     pub const REFERENCE_ATTRIBUTES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(8),
     );
+    /// Placeholder for values added later; treat it as unknown.
+    ///
     /// `UnknownFutureValue` = 16
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(16),
@@ -659,15 +733,25 @@ impl From<&str> for Kind {
     }
 }
 
+/// Whether and when an attribute can be written.
+///
 /// CSDL enum type `microsoft.graph.mutability`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mutability {
+    /// Can be read and written.
+    ///
     /// `ReadWrite` = 0
     ReadWrite,
+    /// Can be read but not written.
+    ///
     /// `ReadOnly` = 1
     ReadOnly,
+    /// Can be set when the object is created and not changed afterwards.
+    ///
     /// `Immutable` = 2
     Immutable,
+    /// Can be written but not read back.
+    ///
     /// `WriteOnly` = 3
     WriteOnly,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -727,21 +811,37 @@ impl From<&str> for Mutability {
     }
 }
 
+/// Keys of object type metadata.
+///
 /// CSDL enum type `microsoft.graph.objectDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectDefinitionMetadata {
+    /// Names the attribute that tells whether the object is enabled.
+    ///
     /// `PropertyNameAccountEnabled` = 0
     PropertyNameAccountEnabled,
+    /// Names the attribute that tells whether the object is soft-deleted.
+    ///
     /// `PropertyNameSoftDeleted` = 1
     PropertyNameSoftDeleted,
+    /// Whether objects of this type can be soft-deleted.
+    ///
     /// `IsSoftDeletionSupported` = 2
     IsSoftDeletionSupported,
+    /// Whether the SyncAll setting (provision everyone, not only assigned) applies to this type.
+    ///
     /// `IsSynchronizeAllSupported` = 3
     IsSynchronizeAllSupported,
+    /// Whether the service must keep mapping data for this type in its connector store, as it does for users and groups.
+    ///
     /// `ConnectorDataStorageRequired` = 4
     ConnectorDataStorageRequired,
+    /// JSON with attributes and values that extend the base object type.
+    ///
     /// `Extensions` = 5
     Extensions,
+    /// Name of the object type this one derives from, if any.
+    ///
     /// `BaseObjectName` = 6
     BaseObjectName,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -810,17 +910,27 @@ impl From<&str> for ObjectDefinitionMetadata {
     }
 }
 
+/// Flags naming the kinds of change an object mapping may make in the target.
+///
 /// CSDL enum type `microsoft.graph.objectFlowTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ObjectFlowTypes(graph_odata_runtime::enums::FlagSet);
 
 impl ObjectFlowTypes {
+    /// No changes.
+    ///
     /// `None` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Create new objects in the target.
+    ///
     /// `Add` = 1
     pub const ADD: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// Change existing objects in the target.
+    ///
     /// `Update` = 2
     pub const UPDATE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// Deprovision objects in the target.
+    ///
     /// `Delete` = 4
     pub const DELETE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
 }
@@ -886,21 +996,37 @@ impl<'de> serde::Deserialize<'de> for ObjectFlowTypes {
     }
 }
 
+/// Keys of object mapping metadata.
+///
 /// CSDL enum type `microsoft.graph.objectMappingMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectMappingMetadata {
+    /// How failures of this mapping are escrowed; Default treats them normally, IgnoreLookupReferenceResolutionFailure ignores failures to resolve references.
+    ///
     /// `EscrowBehavior` = 0
     EscrowBehavior,
+    /// Lists attributes whose changes do not count as a change of the source entry.
+    ///
     /// `DisableMonitoringForChanges` = 1
     DisableMonitoringForChanges,
+    /// The matching property before the customer chose a custom one, kept so the choice can be reset.
+    ///
     /// `OriginalJoiningProperty` = 2
     OriginalJoiningProperty,
+    /// What happened to the resulting entries: Normal, Discard or Escrow.
+    ///
     /// `Disposition` = 3
     Disposition,
+    /// Whether the customer added this mapping.
+    ///
     /// `IsCustomerDefined` = 4
     IsCustomerDefined,
+    /// Whether objects of this mapping are left out of the synchronized-object statistics.
+    ///
     /// `ExcludeFromReporting` = 5
     ExcludeFromReporting,
+    /// Marks a type or attribute that is not itself synchronized but is needed by other synchronization logic, such as app role assignments.
+    ///
     /// `Unsynchronized` = 6
     Unsynchronized,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -969,23 +1095,41 @@ impl From<&str> for ObjectMappingMetadata {
     }
 }
 
+/// Why a job was quarantined. The values are powers of two, but the metadata does not declare a flags enum, so expect a single value.
+///
 /// CSDL enum type `microsoft.graph.quarantineReason`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QuarantineReason {
+    /// The number of failed (escrowed) objects crossed the base threshold.
+    ///
     /// `EncounteredBaseEscrowThreshold` = 0
     EncounteredBaseEscrowThreshold,
+    /// The total number of escrowed objects crossed its threshold.
+    ///
     /// `EncounteredTotalEscrowThreshold` = 1
     EncounteredTotalEscrowThreshold,
+    /// Escrowed objects make up too large a share of the objects processed.
+    ///
     /// `EncounteredEscrowProportionThreshold` = 2
     EncounteredEscrowProportionThreshold,
+    /// An error occurred that quarantines the job at once, for example credentials the target rejects.
+    ///
     /// `EncounteredQuarantineException` = 4
     EncounteredQuarantineException,
+    /// The reason is not one of the known ones.
+    ///
     /// `Unknown` = 8
     Unknown,
+    /// The job was quarantined on request rather than by an error threshold.
+    ///
     /// `QuarantinedOnDemand` = 16
     QuarantinedOnDemand,
+    /// A run would delete more objects than the accidental-deletion threshold allows; check the deletions, then restart with ForceDeletes if they are intended.
+    ///
     /// `TooManyDeletes` = 32
     TooManyDeletes,
+    /// Ingestion of source data into the job was interrupted.
+    ///
     /// `IngestionInterrupted` = 64
     IngestionInterrupted,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1061,11 +1205,17 @@ impl From<&str> for QuarantineReason {
     }
 }
 
+/// How an operator treats multivalued attributes.
+///
 /// CSDL enum type `microsoft.graph.scopeOperatorMultiValuedComparisonType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScopeOperatorMultiValuedComparisonType {
+    /// Every value must satisfy the condition (the default).
+    ///
     /// `All` = 0
     All,
+    /// One satisfying value is enough.
+    ///
     /// `Any` = 1
     Any,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1117,11 +1267,17 @@ impl From<&str> for ScopeOperatorMultiValuedComparisonType {
     }
 }
 
+/// Arity of a scoping filter operator.
+///
 /// CSDL enum type `microsoft.graph.scopeOperatorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScopeOperatorType {
+    /// Compares the attribute with one or more values (the default).
+    ///
     /// `Binary` = 0
     Binary,
+    /// Tests the attribute alone, for example for being empty.
+    ///
     /// `Unary` = 1
     Unary,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1255,27 +1411,43 @@ impl From<&str> for SingleSignOnMode {
     }
 }
 
+/// Flags choosing what a restart resets; combine several in one value.
+///
 /// CSDL enum type `microsoft.graph.synchronizationJobRestartScope`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct SynchronizationJobRestartScope(graph_odata_runtime::enums::FlagSet);
 
 impl SynchronizationJobRestartScope {
+    /// Reset nothing, which only resumes a paused or quarantined job. Call start for that instead.
+    ///
     /// `None` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Clear the connector's cached data about all objects. Not for routine use; Microsoft support advises when it is needed.
+    ///
     /// `ConnectorDataStore` = 1
     pub const CONNECTOR_DATA_STORE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
+    /// Forget the failed objects waiting for a retry, so the service stops retrying them.
+    ///
     /// `Escrows` = 2
     pub const ESCROWS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// Drop the change-tracking watermark, so the next run evaluates every object again instead of only recent changes.
+    ///
     /// `Watermark` = 4
     pub const WATERMARK: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    /// Lift the quarantine for now.
+    ///
     /// `QuarantineState` = 8
     pub const QUARANTINE_STATE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(8),
     );
+    /// Shorthand for ConnectorDataStore, Escrows, Watermark and QuarantineState together (value 15).
+    ///
     /// `Full` = 15
     pub const FULL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(15));
+    /// Carry out the deletions that the accidental-deletion threshold is holding back.
+    ///
     /// `ForceDeletes` = 32
     pub const FORCE_DELETES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(32),
@@ -1346,25 +1518,45 @@ impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartScope {
     }
 }
 
+/// Keys of template metadata. The spelling of most members differs between versions: PascalCase in v1.0, camelCase in beta (IsSynchronizationAgentAssignmentRequired is PascalCase in both), so the wire strings are not interchangeable.
+///
 /// CSDL enum type `microsoft.graph.synchronizationMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationMetadata {
+    /// Beta spelling of GalleryApplicationIdentifier: GUID of the application in the Microsoft Entra application gallery.
+    ///
     /// `galleryApplicationIdentifier` = 0
     GalleryApplicationIdentifier,
+    /// Beta spelling of GalleryApplicationKey: gallery name of the application, equal to the template's factoryTag.
+    ///
     /// `galleryApplicationKey` = 1
     GalleryApplicationKey,
+    /// Beta spelling of IsOAuthEnabled: whether the connector authenticates with OAuth.
+    ///
     /// `isOAuthEnabled` = 2
     IsOAuthEnabled,
+    /// Whether the admin center should show the settings for assigning an on-premises provisioning agent.
+    ///
     /// `IsSynchronizationAgentAssignmentRequired` = 3
     IsSynchronizationAgentAssignmentRequired,
+    /// Beta spelling of IsSynchronizationAgentRequired: whether jobs need an on-premises provisioning agent.
+    ///
     /// `isSynchronizationAgentRequired` = 4
     IsSynchronizationAgentRequired,
+    /// Beta spelling of IsSynchronizationInPreview: whether provisioning for the application is still in preview.
+    ///
     /// `isSynchronizationInPreview` = 5
     IsSynchronizationInPreview,
+    /// Beta spelling of OAuthSettings: JSON with the connector's OAuth parameters.
+    ///
     /// `oAuthSettings` = 6
     OAuthSettings,
+    /// Beta spelling of SynchronizationLearnMoreIbizaFwLink: link to the application's provisioning documentation.
+    ///
     /// `synchronizationLearnMoreIbizaFwLink` = 7
     SynchronizationLearnMoreIbizaFwLink,
+    /// Beta spelling of ConfigurationFields: JSON naming the connection input fields of the admin center.
+    ///
     /// `configurationFields` = 8
     ConfigurationFields,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1447,13 +1639,21 @@ impl From<&str> for SynchronizationMetadata {
     }
 }
 
+/// State of a job's schedule.
+///
 /// CSDL enum type `microsoft.graph.synchronizationScheduleState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationScheduleState {
+    /// The job runs on its interval.
+    ///
     /// `Active` = 0
     Active,
+    /// The job does not run; new jobs are in this state until started.
+    ///
     /// `Disabled` = 1
     Disabled,
+    /// The job was paused and keeps its state until it is started again.
+    ///
     /// `Paused` = 2
     Paused,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1510,6 +1710,10 @@ impl From<&str> for SynchronizationScheduleState {
     }
 }
 
+/// Names of the credentials and connection settings a provisioning connector can use, as keys of synchronization secrets.
+///
+/// Each connector reads only the keys it knows. For a generic SCIM application the essential pair is BaseAddress (the SCIM endpoint URL) and SecretToken (the bearer token the application issued). Several keys are settings rather than secrets: SyncAll chooses between provisioning everyone and only assigned users and groups, SkipOutOfScopeDeletions keeps accounts in the target when they fall out of scope, and SyncNotificationSettings holds JSON for failure e-mails and the accidental-deletion threshold. All values are strings. Save them with PUT on synchronization/secrets and check them with validateCredentials. The numbering is sparse (0 to 250), so convert by name, not position. Beta metadata marks the enum deprecated as of 2026-02-06, with removal planned for 2027-07-06.
+///
 /// **Deprecated**: deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation
 ///
 /// CSDL enum type `microsoft.graph.synchronizationSecret`; evolvable: unknown members are kept in `UnknownValue`.
@@ -1518,94 +1722,184 @@ impl From<&str> for SynchronizationScheduleState {
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationSecret {
+    /// No key; the zero value, not used in requests.
+    ///
     /// `None` = 0
     None,
+    /// Account name the connector signs in to the target system with.
+    ///
     /// `UserName` = 1
     UserName,
+    /// Password that goes with UserName.
+    ///
     /// `Password` = 2
     Password,
+    /// Bearer token the connector presents to the target; for SCIM apps, the token the application's administrators issued.
+    ///
     /// `SecretToken` = 3
     SecretToken,
+    /// Application or API key some connectors need in addition to, or instead of, user credentials.
+    ///
     /// `AppKey` = 4
     AppKey,
+    /// Base URL of the target service; for SCIM apps, the tenant's SCIM endpoint.
+    ///
     /// `BaseAddress` = 5
     BaseAddress,
+    /// Client id the connector identifies itself with.
+    ///
     /// `ClientIdentifier` = 6
     ClientIdentifier,
+    /// Secret that goes with ClientIdentifier.
+    ///
     /// `ClientSecret` = 7
     ClientSecret,
+    /// Connector setting naming the single sign-on method used with the application.
+    ///
     /// `SingleSignOnType` = 11
     SingleSignOnType,
+    /// Connector setting that directs provisioning to the target's sandbox (test) environment.
+    ///
     /// `Sandbox` = 12
     Sandbox,
+    /// An address setting for connectors that need a URL other than BaseAddress.
+    ///
     /// `Url` = 13
     Url,
+    /// Domain setting for connectors that work within one domain of the target.
+    ///
     /// `Domain` = 14
     Domain,
+    /// Consumer key for connectors that authenticate with an OAuth 1.0 style key pair.
+    ///
     /// `ConsumerKey` = 15
     ConsumerKey,
+    /// Secret that goes with ConsumerKey.
+    ///
     /// `ConsumerSecret` = 16
     ConsumerSecret,
+    /// Token key for connectors that use a token-based sign-in.
+    ///
     /// `TokenKey` = 17
     TokenKey,
+    /// Expiry time of a stored token.
+    ///
     /// `TokenExpiration` = 18
     TokenExpiration,
+    /// OAuth 2.0 access token for the target.
+    ///
     /// `Oauth2AccessToken` = 19
     Oauth2AccessToken,
+    /// When the stored OAuth 2.0 access token was issued.
+    ///
     /// `Oauth2AccessTokenCreationTime` = 20
     Oauth2AccessTokenCreationTime,
+    /// OAuth 2.0 refresh token used to obtain new access tokens.
+    ///
     /// `Oauth2RefreshToken` = 21
     Oauth2RefreshToken,
+    /// true to provision all users and groups in scope of the rules, false to provision only those assigned to the application.
+    ///
     /// `SyncAll` = 22
     SyncAll,
+    /// Name of the target instance, for connectors that serve several instances.
+    ///
     /// `InstanceName` = 24
     InstanceName,
+    /// OAuth 2.0 client id of the connector at the target's authorization server.
+    ///
     /// `Oauth2ClientId` = 27
     Oauth2ClientId,
+    /// OAuth 2.0 client secret that goes with Oauth2ClientId.
+    ///
     /// `Oauth2ClientSecret` = 28
     Oauth2ClientSecret,
+    /// Identifier of the company or organization in the target system.
+    ///
     /// `CompanyId` = 29
     CompanyId,
+    /// Connector setting about updating an object's key when it is soft-deleted.
+    ///
     /// `UpdateKeyOnSoftDelete` = 30
     UpdateKeyOnSoftDelete,
+    /// Setting that carries schedule configuration for the connector.
+    ///
     /// `SynchronizationSchedule` = 33
     SynchronizationSchedule,
+    /// Names the authoritative source system, as used by inbound (HR-driven) provisioning.
+    ///
     /// `SystemOfRecord` = 34
     SystemOfRecord,
+    /// Name of the target sandbox environment to use.
+    ///
     /// `SandboxName` = 35
     SandboxName,
+    /// Connector setting that restricts provisioning to the configured domain.
+    ///
     /// `EnforceDomain` = 36
     EnforceDomain,
+    /// JSON controlling failure notification e-mails and the accidental-deletion threshold, for example with Enabled and DeleteThresholdEnabled members.
+    ///
     /// `SyncNotificationSettings` = 37
     SyncNotificationSettings,
+    /// true to leave accounts in the target untouched when they fall out of scope, instead of disabling or deleting them.
+    ///
     /// `SkipOutOfScopeDeletions` = 40
     SkipOutOfScopeDeletions,
+    /// OAuth 2.0 authorization code to exchange for tokens.
+    ///
     /// `Oauth2AuthorizationCode` = 62
     Oauth2AuthorizationCode,
+    /// Redirect URI registered for the OAuth 2.0 flow.
+    ///
     /// `Oauth2RedirectUri` = 63
     Oauth2RedirectUri,
+    /// Identifier of the gallery application template the connection belongs to.
+    ///
     /// `ApplicationTemplateIdentifier` = 64
     ApplicationTemplateIdentifier,
+    /// Token endpoint of the target's OAuth 2.0 authorization server.
+    ///
     /// `Oauth2TokenExchangeUri` = 65
     Oauth2TokenExchangeUri,
+    /// Authorization endpoint of the target's OAuth 2.0 authorization server.
+    ///
     /// `Oauth2AuthorizationUri` = 66
     Oauth2AuthorizationUri,
+    /// Which authentication method the connector should use with the target.
+    ///
     /// `AuthenticationType` = 67
     AuthenticationType,
+    /// Host name of the target server, for connectors that talk to a server directly.
+    ///
     /// `Server` = 70
     Server,
+    /// Connector setting for inbound provisioning that concerns granting entitlements.
+    ///
     /// `PerformInboundEntitlementGrants` = 100
     PerformInboundEntitlementGrants,
+    /// Setting that allows the connector to delete objects permanently rather than soft-delete or disable them.
+    ///
     /// `HardDeletesEnabled` = 101
     HardDeletesEnabled,
+    /// Compatibility key of the on-premises provisioning agent.
+    ///
     /// `SyncAgentCompatibilityKey` = 102
     SyncAgentCompatibilityKey,
+    /// Active Directory container (organizational unit) used by agent-based provisioning.
+    ///
     /// `SyncAgentADContainer` = 103
     SyncAgentAdContainer,
+    /// Connector setting that turns on checking of the configured domain.
+    ///
     /// `ValidateDomain` = 206
     ValidateDomain,
+    /// Connector setting used when testing reference attributes.
+    ///
     /// `TestReferences` = 207
     TestReferences,
+    /// Connection string for connectors that reach a database.
+    ///
     /// `ConnectionString` = 250
     ConnectionString,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1788,17 +2082,29 @@ impl From<&str> for SynchronizationSecret {
     }
 }
 
+/// High-level state of a provisioning job.
+///
 /// CSDL enum type `microsoft.graph.synchronizationStatusCode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationStatusCode {
+    /// The job has no credentials or configuration yet and has never run.
+    ///
     /// `NotConfigured` = 0
     NotConfigured,
+    /// The job is configured, may have been started, but no run has completed yet.
+    ///
     /// `NotRun` = 1
     NotRun,
+    /// The job runs on its schedule.
+    ///
     /// `Active` = 2
     Active,
+    /// The job was halted with pause (or by an admin in the portal) and keeps its state until started again.
+    ///
     /// `Paused` = 3
     Paused,
+    /// The service has throttled the job because of many or severe errors, such as rejected credentials, and retries it only occasionally. See status.quarantine, fix the cause, then call start or restart.
+    ///
     /// `Quarantine` = 4
     Quarantine,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1861,13 +2167,21 @@ impl From<&str> for SynchronizationStatusCode {
     }
 }
 
+/// Overall result of one job run.
+///
 /// CSDL enum type `microsoft.graph.synchronizationTaskExecutionResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationTaskExecutionResult {
+    /// The run finished without errors.
+    ///
     /// `Succeeded` = 0
     Succeeded,
+    /// The run as a whole failed.
+    ///
     /// `Failed` = 1
     Failed,
+    /// The run finished, but some individual objects failed and were escrowed.
+    ///
     /// `EntryLevelErrors` = 2
     EntryLevelErrors,
     /// A member this version of the metadata does not define, kept verbatim.

@@ -8,9 +8,13 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+/// An application registration, the global definition of an app. Application developers manage synchronization templates here; provisioning jobs themselves live on the service principal.
+///
 /// CSDL entity type `microsoft.graph.application`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Application {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -871,12 +875,18 @@ impl std::fmt::Display for ApplicationField {
     }
 }
 
+/// A function usable in attribute mapping expressions, as returned by functions. Graph's reference example carries the function's name (such as Append or FormatDateTime) in a name member that this type does not declare.
+///
 /// CSDL entity type `microsoft.graph.attributeMappingFunctionSchema`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMappingFunctionSchema {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// The parameters the function takes.
+    ///
     /// Property `parameters`: `Collection(microsoft.graph.attributeMappingParameterSchema)`.
     pub parameters: Option<Vec<AttributeMappingParameterSchema>>,
     /// Properties the metadata does not declare and instance annotations
@@ -1001,9 +1011,13 @@ impl std::fmt::Display for AttributeMappingFunctionSchemaField {
     }
 }
 
+/// Media entity behind a job's bulkUpload endpoint. It has no properties of its own; it exists so that SCIM bulk requests can be posted to the job (see submit).
+///
 /// CSDL entity type `microsoft.graph.bulkUpload`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpload {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -1116,22 +1130,38 @@ impl std::fmt::Display for BulkUploadField {
     }
 }
 
+/// Description of one directory in a schema: its name and the object types and attributes it supports. Objects and attributes can only be mapped if they are defined here.
+///
 /// CSDL entity type `microsoft.graph.directoryDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryDefinition {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// Which parts of the directory's schema the connector can discover by itself (flags).
+    ///
     /// Property `discoverabilities`: `microsoft.graph.directoryDefinitionDiscoverabilities`, not nullable.
     pub discoverabilities: Option<DirectoryDefinitionDiscoverabilities>,
+    /// When the directory's schema was last discovered.
+    ///
     /// Property `discoveryDateTime`: `Edm.DateTimeOffset`.
     pub discovery_date_time: Option<edm::DateTimeOffset>,
+    /// Name of the directory, unique within the schema; rules refer to directories by this name.
+    ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
+    /// Object types the directory supports, with their attributes.
+    ///
     /// Property `objects`: `Collection(microsoft.graph.objectDefinition)`.
     pub objects: Option<Vec<ObjectDefinition>>,
+    /// True when the definition cannot be changed.
+    ///
     /// Property `readOnly`: `Edm.Boolean`, not nullable.
     pub read_only: Option<bool>,
+    /// Version found by the last discovery; null until discovery has run.
+    ///
     /// Property `version`: `Edm.String`.
     pub version: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -1334,6 +1364,8 @@ impl std::fmt::Display for DirectoryDefinitionField {
 /// CSDL entity type `microsoft.graph.directoryObject`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryObject {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -1461,9 +1493,13 @@ impl std::fmt::Display for DirectoryObjectField {
     }
 }
 
+/// Abstract base of every Graph entity; it contributes only the id key.
+///
 /// CSDL entity type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entity {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     pub id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -1575,16 +1611,26 @@ impl std::fmt::Display for EntityField {
     }
 }
 
+/// An operator usable in scoping filter clauses, as returned by filterOperators. Graph's reference example carries the operator's name (such as EQUALS) in a name member that this type does not declare.
+///
 /// CSDL entity type `microsoft.graph.filterOperatorSchema`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterOperatorSchema {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// Whether the operator compares with values (binary) or only tests the attribute (unary).
+    ///
     /// Property `arity`: `microsoft.graph.scopeOperatorType`, not nullable.
     pub arity: Option<ScopeOperatorType>,
+    /// For multivalued attributes, whether all values or any value must satisfy the operator.
+    ///
     /// Property `multivaluedComparisonType`: `microsoft.graph.scopeOperatorMultiValuedComparisonType`, not nullable.
     pub multivalued_comparison_type: Option<ScopeOperatorMultiValuedComparisonType>,
+    /// Attribute types the operator can be applied to.
+    ///
     /// Property `supportedAttributeTypes`: `Collection(microsoft.graph.attributeType)`, not nullable.
     pub supported_attribute_types: Option<Vec<AttributeType>>,
     /// Properties the metadata does not declare and instance annotations
@@ -1749,9 +1795,13 @@ impl std::fmt::Display for FilterOperatorSchemaField {
     }
 }
 
+/// The tenant-local instance of an application (an enterprise application). Provisioning jobs run on a service principal, so its object id is the first thing to look up when automating provisioning.
+///
 /// CSDL entity type `microsoft.graph.servicePrincipal`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipal {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -2527,16 +2577,26 @@ impl std::fmt::Display for ServicePrincipalField {
     }
 }
 
+/// Provisioning container of one application or service principal. From here you reach the provisioning jobs, the templates jobs are created from, and the credentials the jobs use to reach the target system.
+///
 /// CSDL entity type `microsoft.graph.synchronization`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Synchronization {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// Credentials and connection settings the jobs of this application use to reach the target system, as key and value pairs. The set is written as a whole with PUT. Beta metadata marks it deprecated as of 2026-02-06, with removal planned for 2027-07-06.
+    ///
     /// Property `secrets`: `Collection(microsoft.graph.synchronizationSecretKeyStringValuePair)`.
     pub secrets: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
+    /// Provisioning jobs of this service principal. Each job moves objects in one direction between two directories according to its schema.
+    ///
     /// Navigation property `jobs`: `Collection(microsoft.graph.synchronizationJob)`, contained; present when expanded (`$expand`).
     pub jobs: Option<Vec<SynchronizationJob>>,
+    /// Templates available for this application: ready-made provisioning configurations (default schema, factory tag, metadata) from which jobs are created.
+    ///
     /// Navigation property `templates`: `Collection(microsoft.graph.synchronizationTemplate)`, contained; present when expanded (`$expand`).
     pub templates: Option<Vec<SynchronizationTemplate>>,
     /// Properties the metadata does not declare and instance annotations
@@ -2692,22 +2752,40 @@ impl std::fmt::Display for SynchronizationField {
     }
 }
 
+/// A provisioning job: a background process that repeatedly reads changes from a source directory and applies them to a target directory, as configured by its schema.
+///
+/// A job always belongs to one service principal and is created from one of the application's templates, which supplies its initial schema. The usual life cycle is: create the job (it starts disabled), save credentials with PUT on synchronization/secrets, optionally adjust the schema, then call start. From then on the service runs it on the interval in schedule and reports what happened in status. Use pause to stop it without losing state, restart to make it reprocess everything, provisionOnDemand to push single objects immediately, and for API-driven inbound provisioning post SCIM data to the bulkUpload endpoint. Deleting the job discards its state but leaves provisioned accounts in place.
+///
 /// CSDL entity type `microsoft.graph.synchronizationJob`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJob {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// When and how often the job runs. Read-only; the service manages it as the job is started and paused.
+    ///
     /// Property `schedule`: `microsoft.graph.synchronizationSchedule`.
     pub schedule: Option<SynchronizationSchedule>,
+    /// What the job is doing and how its runs went: status code, last executions, progress, counters and quarantine details.
+    ///
     /// Property `status`: `microsoft.graph.synchronizationStatus`.
     pub status: Option<SynchronizationStatus>,
+    /// Job-level settings as name and value pairs; some are copied from the template when the job is created.
+    ///
     /// Property `synchronizationJobSettings`: `Collection(microsoft.graph.keyValuePair)`.
     pub synchronization_job_settings: Option<Vec<KeyValuePair>>,
+    /// Id of the template the job was created from. Required when creating a job.
+    ///
     /// Property `templateId`: `Edm.String`.
     pub template_id: Option<String>,
+    /// Upload endpoint of the job for API-driven inbound provisioning: POST a SCIM bulk request here (the submit operation) to feed user records from an HR or other authoritative source into the job. Present in v1.0 and public-cloud beta.
+    ///
     /// Navigation property `bulkUpload`: `microsoft.graph.bulkUpload`, contained; present when expanded (`$expand`).
     pub bulk_upload: Option<BulkUpload>,
+    /// The job's own copy of the synchronization schema: which directories and objects take part and how attributes are mapped. Change it to customize provisioning for this job.
+    ///
     /// Navigation property `schema`: `microsoft.graph.synchronizationSchema`, contained; present when expanded (`$expand`).
     pub schema: Option<SynchronizationSchema>,
     /// Properties the metadata does not declare and instance annotations
@@ -2911,16 +2989,28 @@ impl std::fmt::Display for SynchronizationJobField {
     }
 }
 
+/// The full provisioning configuration of a job or template: the directories involved with their objects and attributes, and the rules that map source objects to target objects.
+///
+/// A schema has two halves. directories describes each directory taking part (for example Microsoft Entra ID and the target app): which object types exist and which attributes they have. synchronizationRules says what flows where: each rule connects a source and a target directory and holds object mappings, which in turn hold attribute mappings and scoping filters. Jobs get a copy of their template's schema when created; customizing provisioning means reading the job's schema, changing it (add a custom attribute to the directory definition, add or edit attribute mappings, set a scope) and writing the whole schema back with PUT. parseExpression, functions and filterOperators help build valid mappings and filters. version changes with every update.
+///
 /// CSDL entity type `microsoft.graph.synchronizationSchema`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationSchema {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// The rules of the schema, each describing one direction of flow between two of its directories.
+    ///
     /// Property `synchronizationRules`: `Collection(microsoft.graph.synchronizationRule)`.
     pub synchronization_rules: Option<Vec<SynchronizationRule>>,
+    /// Version of the schema, changed by the service on every update.
+    ///
     /// Property `version`: `Edm.String`.
     pub version: Option<String>,
+    /// Definitions of the directories the schema connects, with their objects and attributes.
+    ///
     /// Navigation property `directories`: `Collection(microsoft.graph.directoryDefinition)`, contained; present when expanded (`$expand`).
     pub directories: Option<Vec<DirectoryDefinition>>,
     /// Properties the metadata does not declare and instance annotations
@@ -3078,24 +3168,42 @@ impl std::fmt::Display for SynchronizationSchemaField {
     }
 }
 
+/// A ready-made provisioning configuration that an application offers. Jobs are created from a template and start out with its schema and settings; an application may offer several templates and mark one as the default.
+///
 /// CSDL entity type `microsoft.graph.synchronizationTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationTemplate {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// Id of the application that owns the template.
+    ///
     /// Property `applicationId`: `Edm.Guid`, not nullable.
     pub application_id: Option<edm::Guid>,
+    /// True for the template the application recommends when no other guidance applies.
+    ///
     /// Property `default`: `Edm.Boolean`, not nullable.
     pub default: Option<bool>,
+    /// Human-readable text about what the template provisions.
+    ///
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
+    /// True when the template is listed among the templates of the application's service principals.
+    ///
     /// Property `discoverable`: `Edm.Boolean`, not nullable.
     pub discoverable: Option<bool>,
+    /// Tag that selects the connector implementation the provisioning engine uses for jobs built from this template, for example CustomSCIM for generic SCIM apps.
+    ///
     /// Property `factoryTag`: `Edm.String`.
     pub factory_tag: Option<String>,
+    /// Extra template properties (gallery identifiers, OAuth and agent requirements, admin center hints). Leave them alone unless told otherwise.
+    ///
     /// Property `metadata`: `Collection(microsoft.graph.synchronizationMetadataEntry)`.
     pub metadata: Option<Vec<SynchronizationMetadataEntry>>,
+    /// The default schema that new jobs based on this template receive.
+    ///
     /// Navigation property `schema`: `microsoft.graph.synchronizationSchema`, contained; present when expanded (`$expand`).
     pub schema: Option<SynchronizationSchema>,
     /// Properties the metadata does not declare and instance annotations

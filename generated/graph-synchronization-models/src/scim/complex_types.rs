@@ -8,17 +8,29 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+/// One operation of a SCIM bulk request: a method, a resource path and the resource data.
+///
 /// CSDL complex type `Scim.BulkOperation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkOperation {
+    /// HTTP method of the operation; bulkUpload expects POST and decides itself whether the user is created or updated.
+    ///
     /// Property `method`: `Edm.String`, not nullable.
     pub method: Option<String>,
+    /// Client-chosen identifier of the operation, echoed in the response and usable to refer to the resource from other operations of the same request. A stable value such as the employee id keeps logs readable.
+    ///
     /// Property `bulkId`: `Edm.String`.
     pub bulk_id: Option<String>,
+    /// Resource version (ETag) the operation applies to, for conditional updates; rarely needed.
+    ///
     /// Property `version`: `Edm.String`.
     pub version: Option<String>,
+    /// Resource path relative to the SCIM endpoint, for example /Users.
+    ///
     /// Property `path`: `Edm.String`, not nullable.
     pub path: Option<String>,
+    /// The SCIM resource itself as free-form JSON: its schemas array plus attributes such as externalId, userName, name, emails, active and the enterprise extension.
+    ///
     /// Property `data`: `Edm.Untyped`.
     pub data: Option<edm::Untyped>,
     /// Properties the metadata does not declare and instance annotations
@@ -188,13 +200,21 @@ impl std::fmt::Display for BulkOperationField {
     }
 }
 
+/// Body of a SCIM 2.0 bulk request (RFC 7644, section 3.7) as sent to a job's bulkUpload endpoint.
+///
 /// CSDL complex type `Scim.BulkRequest`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkRequest {
+    /// SCIM message schema URNs; for a bulk request this is urn:ietf:params:scim:api:messages:2.0:BulkRequest.
+    ///
     /// Property `schemas`: `Collection(Edm.String)`, not nullable.
     pub schemas: Option<Vec<String>>,
+    /// The individual operations of the request, one per user record (at most 50 for bulkUpload). Note the capital O, as the SCIM specification spells it.
+    ///
     /// Property `Operations`: `Collection(Scim.BulkOperation)`, not nullable.
     pub operations: Option<Vec<BulkOperation>>,
+    /// Number of failed operations after which the receiver may stop processing the rest; leave it out (or null) to process every operation.
+    ///
     /// Property `failOnErrors`: `Edm.Int32`.
     pub fail_on_errors: Option<i32>,
     /// Properties the metadata does not declare and instance annotations

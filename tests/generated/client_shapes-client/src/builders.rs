@@ -121,7 +121,8 @@ pub struct DriveCollectionCollectionRequestBuilder {
 }
 
 impl DriveCollectionCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /driveCollections`
     pub fn list(
@@ -167,7 +168,8 @@ pub struct DriveCollectionRequestBuilder {
 }
 
 impl DriveCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives`
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Drive>> {
@@ -210,7 +212,8 @@ pub struct DriveCollectionRequestBuilder2 {
 }
 
 impl DriveCollectionRequestBuilder2 {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /driveCollections/{id}`
     pub fn get(&self) -> Request<models::litware_storage::DriveCollection> {
@@ -253,7 +256,8 @@ pub struct DriveRequestBuilder {
 }
 
 impl DriveRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /drives/{id}`
     pub fn get(&self) -> Request<models::litware_storage::Drive> {
@@ -357,7 +361,8 @@ pub struct FolderCollectionRequestBuilder {
 }
 
 impl FolderCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/items/Litware.Storage.folder`
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Folder>> {
@@ -400,7 +405,8 @@ pub struct FolderRequestBuilder {
 }
 
 impl FolderRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /drives/{id}/items/{id}/Litware.Storage.folder`
     pub fn get(&self) -> Request<models::litware_storage::Folder> {
@@ -460,7 +466,8 @@ pub struct ItemCollectionRequestBuilder {
 }
 
 impl ItemCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/items`
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::AnyItem>> {
@@ -511,7 +518,8 @@ pub struct ItemRequestBuilder {
 }
 
 impl ItemRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /drives/{id}/items/{id}`
     pub fn get(&self) -> Request<models::litware_storage::AnyItem> {
@@ -561,7 +569,8 @@ pub struct ReadingCollectionRequestBuilder {
 }
 
 impl ReadingCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /readings`
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Reading>> {
@@ -641,7 +650,8 @@ pub struct ReadingRequestBuilder {
 }
 
 impl ReadingRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /readings/{id}`
     pub fn get(&self) -> Request<models::litware_storage::Reading> {

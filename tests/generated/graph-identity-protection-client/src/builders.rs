@@ -83,7 +83,8 @@ pub struct IdentityProtectionRootRequestBuilder {
 }
 
 impl IdentityProtectionRootRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /identityProtection`
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityProtectionRoot> {
@@ -161,7 +162,8 @@ pub struct RiskDetectionCollectionRequestBuilder {
 }
 
 impl RiskDetectionCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskDetections`
     pub fn list(
@@ -204,7 +206,8 @@ pub struct RiskDetectionRequestBuilder {
 }
 
 impl RiskDetectionRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /identityProtection/riskDetections/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::RiskDetection> {
@@ -235,7 +238,8 @@ pub struct RiskyServicePrincipalCollectionRequestBuilder {
 }
 
 impl RiskyServicePrincipalCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals`
     pub fn list(
@@ -303,7 +307,8 @@ pub struct RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
 }
 
 impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history`
     pub fn list(
@@ -373,7 +378,8 @@ pub struct RiskyServicePrincipalHistoryItemRequestBuilder {
 }
 
 impl RiskyServicePrincipalHistoryItemRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/{id}`
     pub fn get(
@@ -418,7 +424,8 @@ pub struct RiskyServicePrincipalRequestBuilder {
 }
 
 impl RiskyServicePrincipalRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyServicePrincipal> {
@@ -462,7 +469,8 @@ pub struct RiskyUserCollectionRequestBuilder {
 }
 
 impl RiskyUserCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers`
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyUser>> {
@@ -539,7 +547,8 @@ pub struct RiskyUserHistoryItemCollectionRequestBuilder {
 }
 
 impl RiskyUserHistoryItemCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history`
     pub fn list(
@@ -615,7 +624,8 @@ pub struct RiskyUserHistoryItemRequestBuilder {
 }
 
 impl RiskyUserHistoryItemRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyUserHistoryItem> {
@@ -658,7 +668,8 @@ pub struct RiskyUserRequestBuilder {
 }
 
 impl RiskyUserRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyUser> {
@@ -699,7 +710,8 @@ pub struct ServicePrincipalRiskDetectionCollectionRequestBuilder {
 }
 
 impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections`
     pub fn list(
@@ -745,7 +757,8 @@ pub struct ServicePrincipalRiskDetectionRequestBuilder {
 }
 
 impl ServicePrincipalRiskDetectionRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/{id}`
     pub fn get(

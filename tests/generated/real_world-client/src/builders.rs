@@ -109,7 +109,8 @@ pub struct AccountCollectionRequestBuilder {
 }
 
 impl AccountCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /accounts`
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Account>> {
@@ -165,7 +166,8 @@ pub struct AccountRequestBuilder {
 }
 
 impl AccountRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /accounts/{id}`
     pub fn get(&self) -> Request<models::fabrikam_erp::Account> {
@@ -196,7 +198,8 @@ pub struct ActivityCollectionRequestBuilder {
 }
 
 impl ActivityCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /activities`
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Activity>> {
@@ -237,7 +240,8 @@ pub struct ActivityRequestBuilder {
 }
 
 impl ActivityRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /activities/{id}`
     pub fn get(&self) -> Request<models::fabrikam_erp::Activity> {
@@ -268,7 +272,8 @@ pub struct AppointmentCollectionRequestBuilder {
 }
 
 impl AppointmentCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /appointments`
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Appointment>> {
@@ -309,7 +314,8 @@ pub struct AppointmentRequestBuilder {
 }
 
 impl AppointmentRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /appointments/{id}`
     pub fn get(&self) -> Request<models::fabrikam_erp::Appointment> {
@@ -340,7 +346,8 @@ pub struct ProductCollectionRequestBuilder {
 }
 
 impl ProductCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /products`
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Product>> {
@@ -388,7 +395,8 @@ pub struct ProductRequestBuilder {
 }
 
 impl ProductRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /products/{id}`
     pub fn get(&self) -> Request<models::fabrikam_erp::Product> {

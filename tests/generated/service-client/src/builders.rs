@@ -131,7 +131,8 @@ pub struct CompanyRequestBuilder {
 }
 
 impl CompanyRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /Company`
     pub fn get(&self) -> Request<models::northwind_trading::Company> {
@@ -162,7 +163,8 @@ pub struct CustomerCollectionRequestBuilder {
 }
 
 impl CustomerCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /Customers`
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::Customer>> {
@@ -205,7 +207,8 @@ pub struct CustomerRequestBuilder {
 }
 
 impl CustomerRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /Customers/{id}`
     pub fn get(&self) -> Request<models::northwind_trading::Customer> {
@@ -258,7 +261,8 @@ pub struct OrderCollectionRequestBuilder {
 }
 
 impl OrderCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /Orders`
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::Order>> {
@@ -302,7 +306,8 @@ pub struct OrderLineCollectionRequestBuilder {
 }
 
 impl OrderLineCollectionRequestBuilder {
-    /// Lists the collection; follow `@odata.nextLink` with `.into_stream()`.
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /OrderLines`
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::OrderLine>> {
@@ -357,7 +362,8 @@ pub struct OrderLineRequestBuilder {
 }
 
 impl OrderLineRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /OrderLines/{id}`
     pub fn get(&self) -> Request<models::northwind_trading::OrderLine> {
@@ -387,7 +393,8 @@ pub struct OrderRequestBuilder {
 }
 
 impl OrderRequestBuilder {
-    /// Reads the entity (`$select` and `$expand` take the field enum).
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
     ///
     /// HTTP: `GET /Orders/{id}`
     pub fn get(&self) -> Request<models::northwind_trading::Order> {
