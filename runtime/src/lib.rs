@@ -24,6 +24,8 @@ pub mod __private {
 #[cfg(feature = "client")]
 pub mod batch;
 #[cfg(feature = "client")]
+mod boxed;
+#[cfg(feature = "client")]
 mod challenge;
 #[cfg(feature = "client")]
 pub mod client;
@@ -49,6 +51,8 @@ mod response;
 pub mod retry;
 #[cfg(feature = "client")]
 pub mod transport;
+#[cfg(feature = "client")]
+mod transport_error;
 
 #[cfg(feature = "client")]
 pub use client::{Attempts, Client, ClientBuilder};

@@ -13,8 +13,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
 
+use crate::boxed::BoxFuture;
 use crate::client::Client;
-use crate::credential::BoxFuture;
 use crate::error::{json_path_at, strip_bom, DecodeError, Error};
 use crate::path::ODataPath;
 use crate::request_info::RequestInfo;

@@ -19,8 +19,9 @@ use std::time::Duration;
 
 use http::StatusCode;
 
+pub use crate::boxed::BoxError;
 use crate::request_info::RequestInfo;
-use crate::transport::{TransportError, TransportErrorKind};
+use crate::transport_error::{TransportError, TransportErrorKind};
 
 mod http_error;
 mod json_path;
@@ -35,9 +36,6 @@ pub(crate) use text::strip_bom;
 
 /// The largest body excerpt, in bytes, kept in [`HttpError`] and [`DecodeError`].
 pub const BODY_EXCERPT_LIMIT: usize = 4096;
-
-/// A boxed error usable as an error source.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong when building, sending or decoding a request.
 #[derive(Debug)]
