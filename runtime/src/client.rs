@@ -15,7 +15,7 @@ use url::Url;
 use crate::challenge;
 use crate::credential::{TokenCache, TokenCredential};
 use crate::error::{Error, HttpError, ODataError};
-use crate::request::PreparedRequest;
+use crate::prepared::PreparedRequest;
 use crate::request_info::RequestInfo;
 use crate::retry::{is_idempotent, RetryPolicy};
 use crate::transport::{

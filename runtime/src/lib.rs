@@ -42,6 +42,8 @@ pub mod path;
 #[cfg(feature = "client")]
 pub mod poll;
 #[cfg(feature = "client")]
+mod prepared;
+#[cfg(feature = "client")]
 pub mod request;
 #[cfg(feature = "client")]
 mod request_info;
