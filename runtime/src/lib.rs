@@ -14,13 +14,6 @@ pub mod edm;
 pub mod enums;
 pub mod model;
 
-#[doc(hidden)]
-pub mod __private {
-    //! Re-exports for generated code, so generated crates need no direct dependency on them.
-    pub use serde;
-    pub use serde_json;
-}
-
 #[cfg(feature = "client")]
 pub mod batch;
 #[cfg(feature = "client")]
