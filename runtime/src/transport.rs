@@ -113,7 +113,10 @@ impl ReqwestTransport {
         Ok(Self::from_client(client))
     }
 
-    /// A transport using `client` as it is configured (proxy, TLS roots, pool, redirects).
+    /// A transport using `client` as it is configured (proxy, TLS roots, pool). Build the
+    /// client with `redirect(reqwest::redirect::Policy::none())`: reqwest follows redirects
+    /// by default, and a [`Transport`] must not, or the [`Client`](crate::Client)'s rules
+    /// on which origins may receive the token and the body are bypassed.
     pub fn from_client(client: reqwest::Client) -> Self {
         ReqwestTransport {
             client,

@@ -21,7 +21,8 @@ pub enum TransportErrorKind {
     Body,
     /// The response body was larger than the configured limit.
     BodyTooLarge,
-    /// Anything else (an invalid request, a redirect loop, ...).
+    /// Anything else (a request the HTTP library refused to send, an invalid response,
+    /// ...).
     Other,
 }
 
