@@ -15,7 +15,7 @@ use url::Url;
 use crate::challenge;
 use crate::credential::{TokenCache, TokenCredential};
 use crate::error::{Error, HttpError, ODataError};
-use crate::request::PreparedRequest;
+use crate::prepared::PreparedRequest;
 use crate::request_info::RequestInfo;
 use crate::retry::{is_idempotent, RetryPolicy};
 use crate::transport::{
@@ -124,8 +124,8 @@ impl Client {
 
     /// Sends a prepared request with the access token, retrying as the
     /// [`RetryPolicy`] says, and returns the 2xx response (its extensions hold the
-    /// [`Attempts`] it took and the [`RequestInfo`]). A non-2xx response is an
-    /// [`Error::Http`].
+    /// [`Attempts`] it took and the [`RequestInfo`]). A non-2xx response, or a 2xx whose
+    /// body is nothing but an OData error, is an [`Error::Http`].
     ///
     /// Refuses ([`Error::InvalidRequest`]) a URL whose origin is not the base URL's nor an
     /// allowed next-link host, so the token is never sent elsewhere.

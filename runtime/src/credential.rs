@@ -7,14 +7,10 @@
 //! Tokens are held in [`Secret`], whose `Debug` and `Display` print `<redacted>`.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
+pub use crate::boxed::BoxFuture;
 use crate::Error;
-
-/// A boxed, `Send` future; the return type of the object-safe async traits of this crate.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A secret string (an access token). `Debug` and `Display` print `<redacted>`; the value is
 /// only reachable through [`Secret::expose`].

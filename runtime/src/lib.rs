@@ -14,15 +14,10 @@ pub mod edm;
 pub mod enums;
 pub mod model;
 
-#[doc(hidden)]
-pub mod __private {
-    //! Re-exports for generated code, so generated crates need no direct dependency on them.
-    pub use serde;
-    pub use serde_json;
-}
-
 #[cfg(feature = "client")]
 pub mod batch;
+#[cfg(feature = "client")]
+mod boxed;
 #[cfg(feature = "client")]
 mod challenge;
 #[cfg(feature = "client")]
@@ -40,6 +35,8 @@ pub mod path;
 #[cfg(feature = "client")]
 pub mod poll;
 #[cfg(feature = "client")]
+mod prepared;
+#[cfg(feature = "client")]
 pub mod request;
 #[cfg(feature = "client")]
 mod request_info;
@@ -49,6 +46,8 @@ mod response;
 pub mod retry;
 #[cfg(feature = "client")]
 pub mod transport;
+#[cfg(feature = "client")]
+mod transport_error;
 
 #[cfg(feature = "client")]
 pub use client::{Attempts, Client, ClientBuilder};

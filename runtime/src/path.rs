@@ -98,7 +98,7 @@ impl ODataPath {
         ODataPath(s)
     }
 
-    /// Appends an entity set addressed by alternate key(s):
+    /// Appends an entity addressed by alternate key(s):
     /// `/applications(appId='7a2...')`. Every value is written as an OData string literal
     /// (quotes doubled: `O'Neil` becomes `'O''Neil'`) and percent-encoded so it stays inside
     /// the segment.

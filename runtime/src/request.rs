@@ -13,10 +13,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
 
+use crate::boxed::BoxFuture;
 use crate::client::Client;
-use crate::credential::BoxFuture;
 use crate::error::{json_path_at, strip_bom, DecodeError, Error};
 use crate::path::ODataPath;
+pub use crate::prepared::PreparedRequest;
 use crate::request_info::RequestInfo;
 use crate::response::Response;
 
@@ -67,25 +68,6 @@ pub struct Request<T> {
     /// `build`/`send`.
     deferred: Option<String>,
     decode: Decoder<T>,
-}
-
-/// What [`Request::build`] produces: the request as it will be sent, except for the
-/// `Authorization` header, which is added per attempt.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct PreparedRequest {
-    /// The method.
-    pub method: Method,
-    /// The full URL, query included.
-    pub url: Url,
-    /// All headers but `Authorization`.
-    pub headers: HeaderMap,
-    /// The body, if any.
-    pub body: Option<Bytes>,
-    /// A download of raw content (`$value`, `Accept: */*`): it may follow a redirect to
-    /// another origin (without the `Authorization` header), and its body is not read as an
-    /// OData error. Every other request refuses cross-origin redirects.
-    pub content_download: bool,
 }
 
 impl<T> Request<T> {

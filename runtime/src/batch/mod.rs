@@ -36,7 +36,8 @@ use serde_json::Value;
 use crate::client::Client;
 use crate::error::{DecodeError, Error};
 use crate::path::ODataPath;
-use crate::request::{Decoder, PreparedRequest, Request};
+use crate::prepared::PreparedRequest;
+use crate::request::{Decoder, Request};
 use crate::retry::retry_after;
 
 mod responses;

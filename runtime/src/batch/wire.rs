@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::request::PreparedRequest;
+use crate::prepared::PreparedRequest;
 
 /// A sub-request, without `dependsOn` (which changes between rounds):
 /// `{"id", "method", "url", "headers", "body"}`. `url` is relative to the service root.

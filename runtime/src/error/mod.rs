@@ -2,9 +2,10 @@
 //!
 //! [`Error`] is one enum whose variants tell apart where a request failed: before it was
 //! sent ([`Error::InvalidRequest`], [`Error::Config`], [`Error::Credential`]), on the way
-//! ([`Error::Transport`], [`Error::Timeout`]), at the service ([`Error::Http`]), while reading
-//! the answer ([`Error::Decode`]), while following pages ([`Error::Paging`]) or while waiting
-//! for an operation to finish ([`Error::PollExhausted`]).
+//! ([`Error::Transport`], [`Error::Timeout`], [`Error::Redirect`]), at the service
+//! ([`Error::Http`]), while reading the answer ([`Error::Decode`]), while following pages
+//! ([`Error::Paging`]) or while waiting for an operation to finish
+//! ([`Error::PollExhausted`]).
 //!
 //! `Display` is one line that says each fact once and does not repeat the underlying
 //! error, which [`source`](std::error::Error::source) returns; [`Error::report`] prints the
@@ -19,8 +20,9 @@ use std::time::Duration;
 
 use http::StatusCode;
 
+pub use crate::boxed::BoxError;
 use crate::request_info::RequestInfo;
-use crate::transport::{TransportError, TransportErrorKind};
+use crate::transport_error::{TransportError, TransportErrorKind};
 
 mod http_error;
 mod json_path;
@@ -35,9 +37,6 @@ pub(crate) use text::strip_bom;
 
 /// The largest body excerpt, in bytes, kept in [`HttpError`] and [`DecodeError`].
 pub const BODY_EXCERPT_LIMIT: usize = 4096;
-
-/// A boxed error usable as an error source.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong when building, sending or decoding a request.
 #[derive(Debug)]
@@ -60,7 +59,8 @@ pub enum Error {
         /// How many attempts were made, retries included.
         attempts: u32,
     },
-    /// The service answered with a status other than 2xx.
+    /// The service answered with a status other than 2xx, or with a 2xx whose body is
+    /// nothing but an OData error (`{"error": {...}}`).
     Http(Box<HttpError>),
     /// The service answered 2xx, but the body was not what the request expected.
     Decode(Box<DecodeError>),
@@ -71,8 +71,8 @@ pub enum Error {
         /// The underlying error, if any.
         source: Option<BoxError>,
     },
-    /// Following `@odata.nextLink` was refused: a loop, or a link to a host that is not
-    /// allowed to receive the access token.
+    /// Following `@odata.nextLink` was refused: a link that is not a URL, a loop, or a link
+    /// to a host that is not allowed to receive the access token.
     Paging(String),
     /// A redirect was refused: to another origin (a request with a body, or an API call,
     /// whose answer or body must not come from or go to another host), from `https` to
@@ -86,8 +86,9 @@ pub enum Error {
         /// Why it was refused.
         reason: &'static str,
     },
-    /// The request could not be built: an invalid header, a body that failed to serialize,
-    /// an invalid URL.
+    /// The request could not be built or was refused before it was sent: an invalid
+    /// header, a body or function argument that failed to serialize, an invalid URL, a URL
+    /// whose origin may not receive the access token, a request a batch cannot hold.
     InvalidRequest(String),
     /// The client could not be built from its configuration.
     Config(String),
