@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use csdl_codegen::{Generator, OutputFile, Root};
 
-/// Repository URL written into generated manifests.
 /// The version of the generator that generated crates are versioned after.
 pub const GENERATOR_VERSION: &str = "0.1.0";
 
+/// Repository URL written into generated manifests.
 pub const REPOSITORY: &str = "https://github.com/csdl-codegen/csdl-codegen";
 
 /// One generated crate: input, crate name, output directory, roots (`None` = all).

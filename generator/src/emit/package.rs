@@ -85,7 +85,7 @@ impl Manifest<'_> {
 fn example(tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::new(
-            ErrorKind::Naming,
+            ErrorKind::Internal,
             format!("internal error: the README example does not parse: {e}"),
         )
     })?;
