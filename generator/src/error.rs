@@ -27,6 +27,65 @@ impl Pos {
     }
 }
 
+/// A problem that did not stop generation, with where it is when that is known. Shown as
+/// `file:line:col: message`, leaving out what is unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file it is about; the generator fills in the input for problems of the main
+    /// document.
+    pub file: Option<PathBuf>,
+    /// Where in the file.
+    pub pos: Option<Pos>,
+    /// What is wrong and what happens instead.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning without a place.
+    pub fn new(message: impl Into<String>) -> Self {
+        Warning {
+            file: None,
+            pos: None,
+            message: message.into(),
+        }
+    }
+
+    /// The same warning at `pos`.
+    pub fn at(mut self, pos: Pos) -> Self {
+        self.pos = Some(pos);
+        self
+    }
+
+    /// The same warning in `file`.
+    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// The same warning, in `file` when it names no file yet.
+    pub(crate) fn or_in(self, file: &Path) -> Self {
+        match self.file {
+            Some(_) => self,
+            None => self.in_file(file),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{}:", file.display())?;
+        }
+        if let Some(pos) = self.pos {
+            write!(f, "{}:{}:", pos.line, pos.col)?;
+        }
+        if self.file.is_some() || self.pos.is_some() {
+            f.write_str(" ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
 /// What went wrong, broadly; lets callers and tests match without parsing messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {

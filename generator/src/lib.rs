@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use emit::ClientInfo;
-pub use error::{Error, ErrorKind, Pos, Result};
+pub use error::{Error, ErrorKind, Pos, Result, Warning};
 pub use select::Root;
 pub use write::{OutputFile, WriteMode};
 
@@ -68,7 +68,7 @@ pub struct Output {
     /// The client crate, when [`Generator::client`] was set.
     pub client: Vec<OutputFile>,
     /// Problems that did not stop generation.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// One line per override entry.
     pub overrides: Vec<String>,
     /// Number of selected types and operations.
@@ -82,7 +82,7 @@ pub struct Output {
 #[derive(Debug, Clone)]
 pub struct Report {
     /// Problems that did not stop generation.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// One line per override entry.
     pub overrides: Vec<String>,
     /// Number of selected types and operations.
@@ -101,6 +101,8 @@ pub struct Selected {
     pub selection: select::Selection,
     /// One line per override entry.
     pub overrides: Vec<String>,
+    /// The model's warnings, those of the main document placed in the input file.
+    pub warnings: Vec<Warning>,
     /// Wall time of each stage so far.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -145,20 +147,10 @@ pub fn check_crate_name(name: &str) -> Result<()> {
     .named(name))
 }
 
-/// The model's warnings with their files: those that start with a position
-/// (`line:col: ...`) are the input's; others already name their file (a referenced
-/// document).
-pub fn located_warnings(input: &str, warnings: &[String]) -> Vec<String> {
-    warnings
-        .iter()
-        .map(|w| {
-            if w.starts_with(|c: char| c.is_ascii_digit()) {
-                format!("{input}:{w}")
-            } else {
-                w.clone()
-            }
-        })
-        .collect()
+/// The model's warnings with the input named where a warning names no file (problems of
+/// the main document).
+fn located(input: &Path, warnings: &[Warning]) -> Vec<Warning> {
+    warnings.iter().map(|w| w.clone().or_in(input)).collect()
 }
 
 fn timed<T>(
@@ -380,10 +372,9 @@ impl Generator {
             }
             if let (Some(docs), Some(path)) = (&docs, &self.docs) {
                 let unmatched = docs.apply(&mut model);
-                let file = path.display();
                 model
                     .warnings
-                    .extend(unmatched.into_iter().map(|w| format!("{file}: {w}")));
+                    .extend(unmatched.into_iter().map(|w| Warning::new(w).in_file(path)));
             }
             Ok(report)
         })?;
@@ -397,6 +388,7 @@ impl Generator {
             }
         })?;
         Ok(Selected {
+            warnings: located(&self.input, &model.warnings),
             model,
             selection,
             overrides,
@@ -541,6 +533,7 @@ impl Generator {
             model,
             selection,
             overrides,
+            warnings,
             mut timings,
         } = self.select()?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
@@ -558,9 +551,8 @@ impl Generator {
             }
             write::write_pending(targets, mode)
         })?;
-        let input = self.input.display().to_string();
         Ok(Report {
-            warnings: located_warnings(&input, &model.warnings),
+            warnings,
             overrides,
             counts: (selection.types.len(), selection.operations.len()),
             timings,
@@ -574,6 +566,7 @@ impl Generator {
             model,
             selection,
             overrides,
+            warnings,
             mut timings,
         } = self.select()?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
@@ -586,11 +579,10 @@ impl Generator {
             };
             Ok((models, client))
         })?;
-        let input = self.input.display().to_string();
         Ok(Output {
             models,
             client,
-            warnings: located_warnings(&input, &model.warnings),
+            warnings,
             overrides,
             counts: (selection.types.len(), selection.operations.len()),
             timings,

@@ -314,7 +314,11 @@ fn relative(from: &Path, to: &Path) -> String {
 
 /// Prints warnings and the override report when verbose; otherwise returns how many
 /// warnings there are, as a note (empty when there are none).
-fn report_notes(warnings: &[String], overrides: &[String], verbosity: Verbosity) -> String {
+fn report_notes(
+    warnings: &[csdl_codegen::Warning],
+    overrides: &[String],
+    verbosity: Verbosity,
+) -> String {
     if verbosity == Verbosity::Verbose {
         for w in warnings {
             eprintln!("warning: {w}");
@@ -451,11 +455,7 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             let report = inspect::Report::new(&selected.model, &selected.selection);
             let (text, urls) = (report.render(max_urls), report.urls.len());
             timings.push(("inspect", inspect_start.elapsed()));
-            let warnings = csdl_codegen::located_warnings(
-                &input.display().to_string(),
-                &selected.model.warnings,
-            );
-            let notes = report_notes(&warnings, &selected.overrides, verbosity);
+            let notes = report_notes(&selected.warnings, &selected.overrides, verbosity);
             if verbosity == Verbosity::Verbose {
                 print_timings(&timings, start);
             }

@@ -147,7 +147,7 @@ fn a_key_that_matches_nothing_is_a_warning_with_a_suggestion() {
         .docs(&s.docs)
         .select()
         .unwrap();
-    let warnings = selected.model.warnings.join("\n");
+    let warnings: String = selected.warnings.iter().map(|w| format!("{w}\n")).collect();
     assert!(
         warnings.contains(
             "`Contoso.Ledger.account/stat` matches nothing in the metadata; did you mean `state`?"
@@ -208,10 +208,10 @@ fn the_synchronization_docs_cover_the_whole_synchronization_surface() {
             .docs(root.join("specs/docs/synchronization.toml"))
             .select()
             .unwrap();
-        let docs_warnings: Vec<&String> = selected
-            .model
+        let docs_warnings: Vec<String> = selected
             .warnings
             .iter()
+            .map(|w| w.to_string())
             .filter(|w| w.contains("docs overlay"))
             .collect();
         assert!(docs_warnings.is_empty(), "{spec}: {docs_warnings:#?}");

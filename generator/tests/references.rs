@@ -114,7 +114,7 @@ fn a_reference_dir_supplies_a_document_named_by_an_http_uri() {
     let text: String = output.models.iter().map(|f| f.contents.clone()).collect();
     assert!(text.contains("pub total: Option<edm::Untyped>"), "{text}");
     assert_eq!(output.warnings.len(), 1, "{:?}", output.warnings);
-    let warning = &output.warnings[0];
+    let warning = output.warnings[0].to_string();
     assert!(
         warning.contains("https://example.test/vocabs/shared.xml"),
         "{warning}"
@@ -335,7 +335,9 @@ fn keys_and_properties_across_inheritance() {
     );
     let output = Generator::new(&input).all(true).generate().unwrap();
     assert_eq!(output.warnings.len(), 1, "{:?}", output.warnings);
-    assert!(output.warnings[0].contains("redeclares the inherited property `note`"));
+    assert!(output.warnings[0]
+        .message
+        .contains("redeclares the inherited property `note`"));
     let text: String = output.models.iter().map(|f| f.contents.clone()).collect();
     assert_eq!(text.matches("pub note:").count(), 2, "one field per type");
     // With another type: an error.
@@ -390,7 +392,7 @@ fn references_cannot_reach_files_outside_the_input_and_reference_folders() {
             .all(true)
             .generate()
             .unwrap_or_else(|e| panic!("{uri}: {e}"));
-        let text: String = output.warnings.join("\n");
+        let text: String = output.warnings.iter().map(|w| format!("{w}\n")).collect();
         assert!(text.contains("is not available"), "{uri}: {text}");
         assert!(!text.contains("SECRET_TOKEN"), "{uri}: {text}");
     }

@@ -551,7 +551,7 @@ fn targets_pointing_nowhere_are_warnings() {
     ];
     assert_eq!(m.warnings.len(), expected.len(), "{:#?}", m.warnings);
     for (w, target) in m.warnings.iter().zip(expected) {
-        assert!(w.contains(&format!("`{target}`")), "{w}");
+        assert!(w.message.contains(&format!("`{target}`")), "{w}");
     }
     // With the position of the block (column 7 of its line).
     let line = DOC
@@ -559,8 +559,17 @@ fn targets_pointing_nowhere_are_warnings() {
         .position(|l| l.contains("Target=\"graph.nowhere\""))
         .unwrap()
         + 1;
+    assert_eq!(
+        m.warnings[1].pos,
+        Some(csdl_codegen::Pos {
+            line: line as u32,
+            col: 7
+        })
+    );
     assert!(
-        m.warnings[1].starts_with(&format!("{line}:7: ")),
+        m.warnings[1]
+            .to_string()
+            .starts_with(&format!("{line}:7: ")),
         "{}",
         m.warnings[1]
     );
@@ -571,7 +580,10 @@ fn targets_pointing_nowhere_are_warnings() {
     std::fs::write(&input, DOC).unwrap();
     let output = Generator::new(&input).all(true).generate().unwrap();
     assert_eq!(output.warnings.len(), 4);
-    assert!(output.warnings[1].starts_with(&format!("{}:{line}:7: ", input.display())));
+    assert_eq!(output.warnings[1].file.as_deref(), Some(input.as_path()));
+    assert!(output.warnings[1]
+        .to_string()
+        .starts_with(&format!("{}:{line}:7: ", input.display())));
 }
 
 #[test]

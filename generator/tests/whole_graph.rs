@@ -15,7 +15,7 @@ use support::workspace_root;
 /// Models and client files generated from `input` with the synchronization roots and the
 /// override file. Both runs of a comparison use the same labels, so only the selection and
 /// the metadata can make them differ.
-fn generate(input: &Path) -> (Vec<OutputFile>, Vec<OutputFile>, Vec<String>) {
+fn generate(input: &Path) -> (Vec<OutputFile>, Vec<OutputFile>, Vec<csdl_codegen::Warning>) {
     let root = workspace_root();
     let output = Generator::new(input)
         .roots(Root::synchronization())

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::ast::{Document, IncludeAnnotations};
 use super::{parse_document, read_file, vocabularies};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, Warning};
 
 /// The main document and the documents it needs.
 #[derive(Debug, Clone, Default)]
@@ -23,7 +23,7 @@ pub struct Loaded {
     /// The main document first, then referenced ones in the order they were found.
     pub documents: Vec<LoadedDocument>,
     /// Problems that do not stop generation (unavailable references, duplicate schemas).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// One document with where it came from.
@@ -136,10 +136,13 @@ pub fn load_references(loaded: &mut Loaded, reference_dirs: &[PathBuf]) -> Resul
                 for ns in &needed {
                     loaded.documents[index].unavailable.push(ns.clone());
                     if warned.insert(ns.clone()) {
-                        loaded.warnings.push(format!(
-                            "{}: the referenced document {} (namespace `{ns}`) is not available: what uses its types is typed as untyped JSON. Put the file next to the input, or pass its folder with --reference-dir (Generator::reference_dir)",
-                            loaded.documents[index].label, reference.uri
-                        ));
+                        loaded.warnings.push(
+                            Warning::new(format!(
+                                "the referenced document {} (namespace `{ns}`) is not available: what uses its types is typed as untyped JSON. Put the file next to the input, or pass its folder with --reference-dir (Generator::reference_dir)",
+                                reference.uri
+                            ))
+                            .in_file(&loaded.documents[index].label),
+                        );
                     }
                 }
                 continue;
@@ -184,10 +187,13 @@ pub fn load_references(loaded: &mut Loaded, reference_dirs: &[PathBuf]) -> Resul
             document.schemas.retain(|s| {
                 let fresh = available.insert(s.namespace.clone());
                 if !fresh {
-                    loaded.warnings.push(format!(
-                        "{label}: namespace `{}` is already declared by an earlier document; this copy is ignored",
-                        s.namespace
-                    ));
+                    loaded.warnings.push(
+                        Warning::new(format!(
+                            "namespace `{}` is already declared by an earlier document; this copy is ignored",
+                            s.namespace
+                        ))
+                        .in_file(&label),
+                    );
                 }
                 fresh
             });
@@ -197,10 +203,13 @@ pub fn load_references(loaded: &mut Loaded, reference_dirs: &[PathBuf]) -> Resul
                 }
                 loaded.documents[index].unavailable.push(ns.clone());
                 if warned.insert(ns.clone()) {
-                    loaded.warnings.push(format!(
-                        "{}: the referenced document {} does not declare the included namespace `{ns}`: what uses its types is typed as untyped JSON",
-                        loaded.documents[index].label, reference.uri
-                    ));
+                    loaded.warnings.push(
+                        Warning::new(format!(
+                            "the referenced document {} does not declare the included namespace `{ns}`: what uses its types is typed as untyped JSON",
+                            reference.uri
+                        ))
+                        .in_file(&loaded.documents[index].label),
+                    );
                 }
             }
             loaded.documents.push(LoadedDocument {

@@ -11,7 +11,7 @@ pub use resolve::{resolve, resolve_all};
 use std::collections::HashMap;
 
 use crate::csdl::OperationKind;
-use crate::error::Pos;
+use crate::error::{Pos, Warning};
 
 /// Index of a type in [`Model::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -132,7 +132,7 @@ pub struct Model {
     /// Requests the metadata does not describe, added by an override file.
     pub http_operations: Vec<HttpOperation>,
     /// Problems that do not stop generation (annotation targets that point nowhere, ...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// A request on an entity that the metadata does not describe (not an OData action or

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::*;
 use crate::csdl::{self, Document, Loaded, LoadedDocument};
-use crate::error::{Error, ErrorKind, Pos, Result};
+use crate::error::{Error, ErrorKind, Pos, Result, Warning};
 
 /// Resolves a single document (no references followed).
 pub fn resolve(doc: &Document) -> Result<Model> {
@@ -160,16 +160,14 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    /// A warning at `pos` of the document being resolved: `line:col: message` for the main
-    /// document (the caller names it), `file:line:col: message` for a referenced one.
-    fn warning(&self, pos: Pos, message: String) -> String {
+    /// A warning at `pos` of the document being resolved: without a file for the main
+    /// document (the caller names it), in the referenced file otherwise.
+    fn warning(&self, pos: Pos, message: String) -> Warning {
+        let w = Warning::new(message).at(pos);
         if self.scope == 0 {
-            format!("{}:{}: {message}", pos.line, pos.col)
+            w
         } else {
-            format!(
-                "{}:{}:{}: {message}",
-                self.docs[self.scope].label, pos.line, pos.col
-            )
+            w.in_file(&self.docs[self.scope].label)
         }
     }
 
