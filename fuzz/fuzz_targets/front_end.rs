@@ -31,8 +31,8 @@ fuzz_target!(|data: &[u8]| {
         source: "fuzz.csdl.xml".into(),
         command: "fuzz".into(),
         runtime_dependency: "graph-odata-runtime = \"0.1\"".into(),
-        description: String::new(),
         repository: None,
+        license: None,
     };
     // Emitting never fails on a resolved model: a failure is generated code that does not
     // parse, which is a bug.

@@ -99,7 +99,7 @@ impl DocsOverlay {
 
     /// Merges the overlay into `model`. Returns one warning per entry that matches nothing
     /// (unless it is marked `optional`), with the closest target when there is one.
-    pub fn apply(&self, model: &mut Model) -> Vec<String> {
+    pub(crate) fn apply(&self, model: &mut Model) -> Vec<String> {
         let index = TargetIndex::new(model);
         let mut missing = Vec::new();
         for (target, entry) in &self.entries {

@@ -5,7 +5,7 @@
 //! The report is deterministic: every list is sorted (types and operations by qualified
 //! name, URL paths by template), path roots keep the order they were given in.
 //!
-//! The URL paths are those of the client's request builders ([`Surface`]): the canonical
+//! The URL paths are those of the client's request builders (the client plan's surface): the canonical
 //! (first, shortest) URL of each builder, plus media content and bound operations. A
 //! builder reached by several paths is listed once.
 
@@ -69,7 +69,7 @@ pub struct DocCoverage {
 
 impl DocCoverage {
     /// The coverage of `selection` over `model`.
-    pub fn new(model: &Model, selection: &Selection) -> DocCoverage {
+    pub(crate) fn new(model: &Model, selection: &Selection) -> DocCoverage {
         let mut checked = 0;
         let mut undocumented = Vec::new();
         let mut check = |target: String, documented: bool| {
@@ -137,7 +137,7 @@ impl DocCoverage {
 
 impl Report {
     /// Builds the report of `selection` over `model`.
-    pub fn new(model: &Model, selection: &Selection) -> Report {
+    pub(crate) fn new(model: &Model, selection: &Selection) -> Report {
         let mut entity_types = Vec::new();
         let mut complex_types = Vec::new();
         let mut enum_types = Vec::new();
@@ -210,11 +210,6 @@ impl Report {
             + self.enum_types.len()
             + self.type_definitions.len()
     }
-}
-
-/// Renders the report of `selection` over `model` as text.
-pub fn report(model: &Model, selection: &Selection) -> String {
-    Report::new(model, selection).to_string()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -387,7 +382,7 @@ fn path_root_line(model: &Model, p: &PathRoot) -> String {
 /// request builder (see [`Surface`]), its media content and its bound operations, sorted by
 /// template. Other URLs that reach the same builder are not listed (their number can grow
 /// exponentially with the depth of the navigation graph).
-pub fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
+pub(crate) fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
     let surface = Surface::new(model, selection);
     let mut urls = BTreeSet::new();
     for b in &surface.builders {

@@ -1,9 +1,15 @@
 //! `csdl-codegen` turns OData v4 CSDL metadata (such as Microsoft Graph's) into Rust crates.
 //!
-//! The pipeline, one module per stage:
-//! [`csdl`] (read XML) → [`model`] (resolve names) → [`overrides`] (patch known gaps) →
-//! [`select`] (what the roots reach) → [`plan`] (Rust names and types) → [`emit`] (tokens,
-//! formatted) → [`write`](mod@write) (files, atomically).
+//! The pipeline, one module per stage: `csdl` (read XML) → `model` (resolve names) →
+//! `overrides` (patch known gaps) and [`docs`] (the documentation overlay) → `select` (what
+//! the roots reach) → `plan` (Rust names and types) → `emit` (tokens, formatted) →
+//! [`write`](mod@write) (files, owned and swapped in together).
+//!
+//! The public API is [`Generator`] (settings and runs), its results ([`Output`],
+//! [`Report`], [`Inspection`]), the errors and warnings, [`write`](mod@write)'s ownership
+//! rules, [`inspect`]'s report, [`docs`]'s file format and [`extract`]. The stages
+//! themselves are private; the feature `internals` makes them public (hidden, no semver
+//! promise) for this workspace's benchmarks, fuzz targets and tests.
 //!
 //! ```no_run
 //! use csdl_codegen::{Generator, Root};
@@ -16,18 +22,45 @@
 //! # Ok::<(), csdl_codegen::Error>(())
 //! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub mod csdl;
+/// Declares a pipeline stage: private, or public but hidden and unstable with the feature
+/// `internals` (the workspace's benchmarks, fuzz targets and tests reach into stages).
+macro_rules! stage {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[cfg(feature = "internals")]
+            #[doc(hidden)]
+            pub mod $name;
+            #[cfg(not(feature = "internals"))]
+            // Some items serve only the benchmarks, fuzz targets and tests.
+            #[allow(dead_code)]
+            mod $name;
+        )*
+    };
+}
+
+/// Declares a struct that is public (hidden, unstable) only with the feature `internals`,
+/// because its fields are stage types.
+macro_rules! internal_struct {
+    ($(#[$meta:meta])* struct $name:ident { $($(#[$fmeta:meta])* $field:ident: $ty:ty,)* }) => {
+        #[cfg(feature = "internals")]
+        #[doc(hidden)]
+        $(#[$meta])*
+        pub struct $name { $($(#[$fmeta])* pub $field: $ty,)* }
+        #[cfg(not(feature = "internals"))]
+        $(#[$meta])*
+        pub(crate) struct $name { $($(#[$fmeta])* pub(crate) $field: $ty,)* }
+    };
+}
+
+stage!(csdl, emit, model, overrides, plan, select);
+
 pub mod diagnostics;
 pub mod docs;
-pub mod emit;
 pub mod error;
 pub mod extract;
 pub mod inspect;
-pub mod model;
-pub mod overrides;
-pub mod plan;
-pub mod select;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -91,20 +124,35 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// The first stages of the pipeline: the resolved (and patched) model and what the roots
-/// reach. [`Generator::select`] returns it; `inspect` reports on it.
+/// What `inspect` reports: the report itself, and what the run noticed on the way.
 #[derive(Debug, Clone)]
-pub struct Selected {
-    /// The resolved model, overrides applied.
-    pub model: model::Model,
+pub struct Inspection {
     /// What the roots reach.
-    pub selection: select::Selection,
+    pub report: inspect::Report,
+    /// Problems that did not stop the run.
+    pub warnings: Vec<Warning>,
     /// One line per override entry.
     pub overrides: Vec<String>,
-    /// The model's warnings, those of the main document placed in the input file.
-    pub warnings: Vec<Warning>,
-    /// Wall time of each stage so far.
+    /// Wall time of each stage.
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+internal_struct! {
+/// The first stages of the pipeline: the resolved (and patched) model and what the roots
+/// reach. `Generator::select` returns it.
+#[derive(Debug, Clone)]
+struct Selected {
+    /// The resolved model, overrides applied.
+    model: model::Model,
+    /// What the roots reach.
+    selection: select::Selection,
+    /// One line per override entry.
+    overrides: Vec<String>,
+    /// The model's warnings, those of the main document placed in the input file.
+    warnings: Vec<Warning>,
+    /// Wall time of each stage so far.
+    timings: Vec<(&'static str, Duration)>,
+}
 }
 
 /// A Cargo package name: ASCII letters, digits, `-` and `_`, starting with a letter, at most
@@ -309,8 +357,36 @@ impl Generator {
         self
     }
 
-    /// Runs the first stages: read, resolve, apply overrides, select.
+    /// Runs the first stages (unstable, with the feature `internals`).
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
     pub fn select(&self) -> Result<Selected> {
+        self.front()
+    }
+
+    /// Runs the pipeline up to selection and reports what the roots reach: types,
+    /// operations, request builders and their URLs, documentation coverage (`inspect`).
+    pub fn inspect(&self) -> Result<Inspection> {
+        let Selected {
+            model,
+            selection,
+            overrides,
+            warnings,
+            mut timings,
+        } = self.front()?;
+        let report = timed(&mut timings, "inspect", || {
+            inspect::Report::new(&model, &selection)
+        });
+        Ok(Inspection {
+            report,
+            warnings,
+            overrides,
+            timings,
+        })
+    }
+
+    /// Runs the first stages: read, resolve, apply overrides and docs, select.
+    fn front(&self) -> Result<Selected> {
         let mut timings = Vec::new();
         let in_input = |e: Error| e.in_file(&self.input);
         // Override files first: their `add_schema` documents join the input's before it
@@ -409,7 +485,6 @@ impl Generator {
             }),
             command: self.command.clone(),
             runtime_dependency: self.runtime_dependency.clone(),
-            description: String::new(),
             repository: self.repository.clone(),
             license: self.license.clone(),
         }
@@ -465,7 +540,7 @@ impl Generator {
     /// `pub mod client` when [`Generator::client`] was set). The including crate depends on
     /// `graph-odata-runtime` (feature `client` for the client), `serde` and `serde_json`.
     pub fn generate_module(&self) -> Result<String> {
-        let selected = self.select()?;
+        let selected = self.front()?;
         let plan = plan::Plan::new(&selected.model, &selected.selection);
         emit::single_file(&plan, &self.crate_info(), self.client.as_ref())
     }
@@ -535,7 +610,7 @@ impl Generator {
             overrides,
             warnings,
             mut timings,
-        } = self.select()?;
+        } = self.front()?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
         let info = self.crate_info();
         timed(&mut timings, "emit + write", || -> Result<()> {
@@ -568,7 +643,7 @@ impl Generator {
             overrides,
             warnings,
             mut timings,
-        } = self.select()?;
+        } = self.front()?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
         let info = self.crate_info();
         let (models, client) = timed(&mut timings, "emit", || -> Result<_> {

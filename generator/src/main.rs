@@ -15,9 +15,7 @@ use clap::{Args, Parser, Subcommand};
 /// faster than the system allocator (measured in BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use csdl_codegen::{
-    diagnostics, extract, inspect, write, Error, ErrorKind, Generator, Root, WriteMode,
-};
+use csdl_codegen::{diagnostics, extract, write, Error, ErrorKind, Generator, Root, WriteMode};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -448,16 +446,13 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             selecting,
             max_urls,
         } => {
-            let selected = generator(&input, &selecting).select()?;
-            let mut timings = selected.timings.clone();
+            let inspection = generator(&input, &selecting).inspect()?;
             let max_urls = (max_urls > 0).then_some(max_urls);
-            let inspect_start = Instant::now();
-            let report = inspect::Report::new(&selected.model, &selected.selection);
+            let report = &inspection.report;
             let (text, urls) = (report.render(max_urls), report.urls.len());
-            timings.push(("inspect", inspect_start.elapsed()));
-            let notes = report_notes(&selected.warnings, &selected.overrides, verbosity);
+            let notes = report_notes(&inspection.warnings, &inspection.overrides, verbosity);
             if verbosity == Verbosity::Verbose {
-                print_timings(&timings, start);
+                print_timings(&inspection.timings, start);
             }
             if verbosity != Verbosity::Quiet {
                 if !notes.is_empty() {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use csdl_codegen::{inspect, ClientInfo, Generator};
+use csdl_codegen::{ClientInfo, Generator};
 
 mod support;
 use support::{tree, without_command, workspace_root};
@@ -516,11 +516,12 @@ fn inspect_urls_match_the_client_emitter() {
             .unwrap();
         let (http, paths) = documented_urls(&builders.contents);
 
-        let selected = Generator::new(&input)
+        let urls = Generator::new(&input)
             .overrides(&overrides_file)
-            .select()
-            .unwrap();
-        let urls = inspect::url_paths(&selected.model, &selected.selection);
+            .inspect()
+            .unwrap()
+            .report
+            .urls;
         let mut ours_http = BTreeSet::new();
         let mut ours_paths = BTreeSet::new();
         for u in &urls {

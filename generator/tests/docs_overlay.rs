@@ -2,7 +2,6 @@
 //! nothing is reported with a suggestion, and the project's own synchronization docs cover
 //! every synchronization type, property, member, operation and parameter.
 
-use csdl_codegen::inspect::DocCoverage;
 use csdl_codegen::{ClientInfo, ErrorKind, Generator, Root};
 
 mod support;
@@ -203,19 +202,19 @@ fn the_synchronization_docs_cover_the_whole_synchronization_surface() {
         "specs/graph-v1.0.sync.csdl.xml",
         "specs/graph-beta.sync.csdl.xml",
     ] {
-        let selected = Generator::new(root.join(spec))
+        let inspection = Generator::new(root.join(spec))
             .roots(vec![Root::parse("microsoft.graph.synchronization")])
             .docs(root.join("specs/docs/synchronization.toml"))
-            .select()
+            .inspect()
             .unwrap();
-        let docs_warnings: Vec<String> = selected
+        let docs_warnings: Vec<String> = inspection
             .warnings
             .iter()
             .map(|w| w.to_string())
             .filter(|w| w.contains("docs overlay"))
             .collect();
         assert!(docs_warnings.is_empty(), "{spec}: {docs_warnings:#?}");
-        let coverage = DocCoverage::new(&selected.model, &selected.selection);
+        let coverage = &inspection.report.docs;
         assert!(
             coverage.checked > 400,
             "{spec}: only {} elements checked",

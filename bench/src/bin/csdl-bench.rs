@@ -385,7 +385,6 @@ fn pipeline(
         command: "csdl-bench stages".into(),
         runtime_dependency:
             "graph-odata-runtime = { version = \"0.1.0\", default-features = false }".into(),
-        description: String::new(),
         repository: None,
         license: None,
     };

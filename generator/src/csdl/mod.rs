@@ -9,5 +9,8 @@ mod reader;
 pub mod vocabularies;
 
 pub use ast::*;
+// Some of these serve only the workspace's tests, through the feature `internals`.
+#[allow(unused_imports)]
 pub use load::{load, load_references, Loaded, LoadedDocument};
+#[allow(unused_imports)]
 pub use reader::{parse_document, read_file, EDMX_NAMESPACE, EDM_NAMESPACE};

@@ -36,8 +36,6 @@ pub struct CrateInfo {
     pub command: String,
     /// Dependency line for `graph-odata-runtime` in the generated `Cargo.toml`.
     pub runtime_dependency: String,
-    /// Extra text for the crate docs.
-    pub description: String,
     /// `repository` of the generated manifests.
     pub repository: Option<String>,
     /// `license` of the generated manifests (none unless given: the crates are the user's).
@@ -452,10 +450,6 @@ fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
         format!("Typed models generated from `{}`.", info.source),
         String::new(),
     ];
-    if !info.description.is_empty() {
-        doc.push(info.description.clone());
-        doc.push(String::new());
-    }
     doc.extend([
         format!(
             "Every type of the primary namespace `{primary_ns}` is re-exported at the crate root; other namespaces are modules."

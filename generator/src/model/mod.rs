@@ -5,6 +5,8 @@
 mod annotations;
 mod resolve;
 
+// `AlternateKey` is named only by the tests (feature `internals`).
+#[allow(unused_imports)]
 pub use annotations::{AlternateKey, Annotations, RequestDoc, RequestFacts, Revision};
 pub use resolve::{resolve, resolve_all};
 
