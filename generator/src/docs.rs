@@ -25,9 +25,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::{Error, ErrorKind, Pos, Result};
+use crate::error::{did_you_mean, Error, ErrorKind, Pos, Result};
 use crate::model::{Annotations, Model, RequestDoc, RequestFacts, TypeKind};
-use crate::select::did_you_mean;
 
 /// The verbs a `requests` table may name: the client's methods for plain requests.
 pub const VERBS: [&str; 6] = ["list", "get", "create", "update", "replace", "delete"];

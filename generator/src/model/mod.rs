@@ -372,9 +372,11 @@ impl Model {
 
     /// Looks a type up by `namespace.name` (aliases are not accepted here).
     pub fn find_type(&self, qualified: &str) -> Option<TypeId> {
+        // Compared in place: building every `namespace.name` would allocate per type.
+        let (namespace, name) = qualified.rsplit_once('.')?;
         self.types
             .iter()
-            .position(|t| t.qualified_name() == qualified)
+            .position(|t| t.name == name && t.namespace == namespace)
             .map(TypeId)
     }
 
