@@ -98,59 +98,11 @@ pub(crate) fn format_part(tokens: TokenStream, what: &str) -> Result<String> {
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
-/// Builds and formats `make(item)` for every item, each on its own, on up to four threads,
-/// so no syntax tree of a whole multi-megabyte file is ever held. The order of the result
-/// is the order of `items`, whatever the thread count.
-pub(crate) fn format_parallel<T: Sync>(
-    items: &[T],
-    make: impl Fn(&T) -> TokenStream + Sync,
-    what: &str,
-) -> Result<Vec<String>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    let chunk = items.len().div_ceil(threads).max(1);
-    let make = &make;
-    let formatted: Vec<Result<Vec<String>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                let work = move || {
-                    part.iter()
-                        .map(|item| format_part(make(item), what))
-                        .collect::<Result<Vec<String>>>()
-                };
-                // An explicit stack: RUST_MIN_STACK must not decide whether syn's
-                // recursion fits. If no thread can be started, the work runs here.
-                std::thread::Builder::new()
-                    .stack_size(16 << 20)
-                    .spawn_scoped(scope, work)
-                    .map_err(|_| work)
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| match h {
-                Ok(handle) => handle.join().unwrap_or_else(|_| {
-                    Err(Error::new(
-                        ErrorKind::Internal,
-                        format!("internal error: formatting {what} panicked"),
-                    ))
-                }),
-                Err(work) => work(),
-            })
-            .collect()
-    });
-    let mut out = Vec::with_capacity(items.len());
-    for part in formatted {
-        out.extend(part?);
-    }
-    Ok(out)
-}
-
-/// How many items are formatted (on threads) before their text goes to the file. A file's
-/// memory is one batch, whatever its size: the largest Graph modules are over 10 MB.
-const BATCH: usize = 128;
+/// How far formatting may run ahead of writing, in items. Items are formatted out of order
+/// on several threads but written in order; the window bounds what waits in memory, so a
+/// file's memory is a few dozen items whatever its size (the largest Graph modules are
+/// over 10 MB).
+const WINDOW: usize = 64;
 
 /// Appends one formatted part of a file (parts are separated by a blank line).
 fn push_part(sink: &mut dyn TextSink, text: &str) -> Result<()> {
@@ -162,7 +114,8 @@ fn push_part(sink: &mut dyn TextSink, text: &str) -> Result<()> {
 }
 
 /// Produces a file made of independent parts: the header, `head`, then `make(item)` for
-/// every item, formatted a batch at a time.
+/// every item. Items are built and formatted on up to four threads that live as long as the
+/// file, and written in order as soon as they are ready.
 pub(crate) fn stream_parts<T: Sync>(
     sink: &mut dyn TextSink,
     info: &CrateInfo,
@@ -173,12 +126,124 @@ pub(crate) fn stream_parts<T: Sync>(
 ) -> Result<()> {
     sink.push(&header(info))?;
     push_part(sink, &format_part(head, what)?)?;
-    for batch in items.chunks(BATCH) {
-        for text in format_parallel(batch, &make, what)? {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(items.len());
+    if threads <= 1 {
+        for item in items {
+            push_part(sink, &format_part(make(item), what)?)?;
+        }
+        return Ok(());
+    }
+    let window = Window::default();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<String>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (window, make) = (&window, &make);
+            let work = move || {
+                while let Some(i) = window.take(items.len()) {
+                    // A bug in an emitter is an error of this run, not a panic of the scope.
+                    let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        format_part(make(&items[i]), what)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(Error::new(
+                            ErrorKind::Internal,
+                            format!("internal error: formatting {what} panicked"),
+                        ))
+                    });
+                    if tx.send((i, text)).is_err() {
+                        break;
+                    }
+                }
+            };
+            // An explicit stack: RUST_MIN_STACK must not decide whether syn's recursion
+            // fits. A thread that cannot be started leaves its share to the others.
+            let _ = std::thread::Builder::new()
+                .stack_size(16 << 20)
+                .spawn_scoped(scope, work);
+        }
+        drop(tx);
+        let result = write_in_order(sink, &rx, &window, items.len(), what);
+        // Release workers waiting for room before the scope joins them.
+        window.stop();
+        result
+    })
+}
+
+/// Receives formatted items and writes them in index order. When every worker is gone
+/// with items left (a panic, or no thread could be started), it says so.
+fn write_in_order(
+    sink: &mut dyn TextSink,
+    rx: &std::sync::mpsc::Receiver<(usize, Result<String>)>,
+    window: &Window,
+    count: usize,
+    what: &str,
+) -> Result<()> {
+    let mut ready: std::collections::BTreeMap<usize, String> = std::collections::BTreeMap::new();
+    let mut cursor = 0;
+    while cursor < count {
+        let Ok((i, text)) = rx.recv() else {
+            return Err(Error::new(
+                ErrorKind::Internal,
+                format!("internal error: formatting {what} stopped at item {cursor} of {count}"),
+            ));
+        };
+        ready.insert(i, text?);
+        while let Some(text) = ready.remove(&cursor) {
             push_part(sink, &text)?;
+            cursor += 1;
+            window.advance(cursor);
         }
     }
     Ok(())
+}
+
+/// Which item a worker takes next, and how far ahead of the writer it may go.
+#[derive(Default)]
+struct Window {
+    state: std::sync::Mutex<WindowState>,
+    moved: std::sync::Condvar,
+}
+
+#[derive(Default)]
+struct WindowState {
+    next: usize,
+    written: usize,
+    stopped: bool,
+}
+
+impl Window {
+    /// The next item to format, once it is within the window; `None` when all are taken or
+    /// the writer stopped. The item at the write cursor is always within the window, so
+    /// the writer never waits for an item nobody may take.
+    fn take(&self, count: usize) -> Option<usize> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if state.stopped || state.next >= count {
+                return None;
+            }
+            if state.next < state.written + WINDOW {
+                state.next += 1;
+                return Some(state.next - 1);
+            }
+            state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn advance(&self, written: usize) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.written = written;
+        self.moved.notify_all();
+    }
+
+    fn stop(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.stopped = true;
+        self.moved.notify_all();
+    }
 }
 
 /// prettyplease puts top-level items back to back; a blank line after each one that ends
