@@ -388,6 +388,7 @@ fn pipeline(
         description: String::new(),
         repository: None,
         license: None,
+        readme: Default::default(),
     };
     let files = stage(rows, "emit + format (emit::models_crate)", || {
         emit::models_crate(&plan, &info)
