@@ -61,6 +61,7 @@ pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod inspect;
+pub mod readme;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -68,6 +69,7 @@ use std::time::{Duration, Instant};
 
 pub use emit::ClientInfo;
 pub use error::{Error, ErrorKind, Pos, Result, Warning};
+pub use readme::CrateKind;
 pub use select::Root;
 pub use write::{OutputFile, WriteMode};
 
@@ -80,6 +82,7 @@ pub struct Generator {
     all: bool,
     overrides: Option<PathBuf>,
     docs: Option<PathBuf>,
+    readme_intros: Vec<(CrateKind, PathBuf)>,
     crate_name: String,
     version: String,
     source_label: Option<String>,
@@ -257,6 +260,7 @@ impl Generator {
             all: false,
             overrides: None,
             docs: None,
+            readme_intros: Vec::new(),
             crate_name: "graph-models".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             source_label: None,
@@ -323,6 +327,16 @@ impl Generator {
     /// overrides: its descriptions, statuses and permissions end up in the generated docs.
     pub fn docs(mut self, path: impl Into<PathBuf>) -> Self {
         self.docs = Some(path.into());
+        self
+    }
+
+    /// A Markdown file that says what the `kind` crate is for, shown in its `README.md` (and
+    /// so its crate docs) under the title instead of the generic text and example
+    /// (repeatable: the files of one crate are joined in order). Its code blocks become
+    /// doctests; placeholders such as `{{client_path}}` name the generated crates (see
+    /// [`readme`](mod@readme)).
+    pub fn readme_intro(mut self, kind: CrateKind, path: impl Into<PathBuf>) -> Self {
+        self.readme_intros.push((kind, path.into()));
         self
     }
 
@@ -487,7 +501,23 @@ impl Generator {
             runtime_dependency: self.runtime_dependency.clone(),
             repository: self.repository.clone(),
             license: self.license.clone(),
+            readme: readme::ReadmeTexts::default(),
         }
+    }
+
+    /// [`crate_info`](Self::crate_info) with the README texts read.
+    fn crate_info_with_readme(&self) -> Result<emit::CrateInfo> {
+        let mut info = self.crate_info();
+        let client = self.client_info();
+        info.readme = readme::ReadmeTexts::read(
+            &self.readme_intros,
+            &readme::Names {
+                models_crate: &self.crate_name,
+                client_crate: client.as_ref().map(|c| c.crate_name.as_str()),
+                version: &self.version,
+            },
+        )?;
+        Ok(info)
     }
 
     /// The `license` (an SPDX expression) written into generated manifests; none by
@@ -612,7 +642,7 @@ impl Generator {
             mut timings,
         } = self.front()?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
-        let info = self.crate_info();
+        let info = self.crate_info_with_readme()?;
         timed(&mut timings, "emit + write", || -> Result<()> {
             let mut targets = vec![write::PendingTarget {
                 dir: models_dir,
@@ -645,7 +675,7 @@ impl Generator {
             mut timings,
         } = self.front()?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
-        let info = self.crate_info();
+        let info = self.crate_info_with_readme()?;
         let (models, client) = timed(&mut timings, "emit", || -> Result<_> {
             let models = emit::models_crate(&plan, &info)?;
             let client = match &self.client_info() {

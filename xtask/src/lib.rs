@@ -5,7 +5,7 @@ pub mod api_diff;
 
 use std::path::{Path, PathBuf};
 
-use csdl_codegen::{Generator, OutputFile, Root};
+use csdl_codegen::{CrateKind, Generator, OutputFile, Root};
 
 /// The version of the generator that generated crates are versioned after.
 pub const GENERATOR_VERSION: &str = "0.1.0";
@@ -24,12 +24,41 @@ pub struct Job {
     pub overrides: Option<PathBuf>,
     /// Documentation overlay (the project's own descriptions, statuses and permissions).
     pub docs: Option<PathBuf>,
+    /// README texts for users ([`Generator::readme_intro`]): what the crates are for, with
+    /// examples; empty for the generic text.
+    pub readme: Vec<(CrateKind, PathBuf)>,
     /// Client crate: (crate name, output directory, base URL).
     pub client: Option<(String, PathBuf, String)>,
 }
 
 /// The project's documentation of the synchronization surface, for both sync crates.
 pub const SYNC_DOCS: &str = "specs/docs/synchronization.toml";
+
+/// The README texts of the synchronization crates; `beta` adds the paragraph on the beta
+/// metadata.
+fn sync_readme(beta: bool) -> Vec<(CrateKind, PathBuf)> {
+    let mut files = vec![
+        (
+            CrateKind::Models,
+            "specs/docs/synchronization.models.md".into(),
+        ),
+        (
+            CrateKind::Client,
+            "specs/docs/synchronization.client.md".into(),
+        ),
+    ];
+    if beta {
+        files.push((
+            CrateKind::Models,
+            "specs/docs/synchronization.beta.md".into(),
+        ));
+        files.push((
+            CrateKind::Client,
+            "specs/docs/synchronization.beta.md".into(),
+        ));
+    }
+    files
+}
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -49,6 +78,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             // The built-in Graph fixes (generator/overrides/graph.toml) apply by default.
             overrides: None,
             docs: Some(SYNC_DOCS.into()),
+            readme: sync_readme(false),
             client: Some((
                 "graph-synchronization-client".into(),
                 "generated/graph-synchronization-client".into(),
@@ -64,6 +94,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             // The built-in Graph fixes (generator/overrides/graph.toml) apply by default.
             overrides: None,
             docs: Some(SYNC_DOCS.into()),
+            readme: sync_readme(true),
             client: Some((
                 "graph-synchronization-beta-client".into(),
                 "generated/graph-synchronization-beta-client".into(),
@@ -79,6 +110,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             roots: Some(vec![Root::parse("identityProtection")]),
             overrides: None,
             docs: None,
+            readme: Vec::new(),
             client: Some((
                 "graph-identity-protection-client".into(),
                 "tests/generated/graph-identity-protection-client".into(),
@@ -124,6 +156,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             roots: None,
             overrides: None,
             docs: None,
+            readme: Vec::new(),
             client,
         });
     }
@@ -155,6 +188,9 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
     }
     if let Some(d) = &job.docs {
         g = g.docs(root.join(d));
+    }
+    for (kind, path) in &job.readme {
+        g = g.readme_intro(*kind, root.join(path));
     }
     if let Some((name, out, base_url)) = &job.client {
         let depth = out.components().count();

@@ -387,6 +387,7 @@ fn pipeline(
             "graph-odata-runtime = { version = \"0.1.0\", default-features = false }".into(),
         repository: None,
         license: None,
+        readme: Default::default(),
     };
     let files = stage(rows, "emit + format (emit::models_crate)", || {
         emit::models_crate(&plan, &info)

@@ -43,8 +43,8 @@ pub struct ClientInfo {
     pub runtime_dependency: String,
     /// Default service root, e.g. `https://graph.microsoft.com/v1.0`.
     pub base_url: String,
-    /// Hand-written examples copied into `examples/`: `(file name, source)`. They get
-    /// `tokio` as a dev-dependency.
+    /// Hand-written examples copied into `examples/`: `(file name, source)`. They (like a
+    /// hand-written client README) get `tokio` and `futures-util` as dev-dependencies.
     pub examples: Vec<(String, String)>,
 }
 
@@ -167,10 +167,15 @@ fn client_crate_files<'a>(
             "serde = { version = \"1\", features = [\"derive\"] }".into(),
             "serde_json = \"1\"".into(),
         ],
-        dev_dependencies: if client.examples.is_empty() {
+        // Hand-written examples and README code run requests: an async runtime, and
+        // `StreamExt` for the streams of `into_stream`.
+        dev_dependencies: if client.examples.is_empty() && info.readme.client.is_none() {
             Vec::new()
         } else {
-            vec!["tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\"] }".into()]
+            vec![
+                "futures-util = \"0.3\"".into(),
+                "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\"] }".into(),
+            ]
         },
     };
     let cargo = manifest.render();

@@ -40,6 +40,8 @@ pub struct CrateInfo {
     pub repository: Option<String>,
     /// `license` of the generated manifests (none unless given: the crates are the user's).
     pub license: Option<String>,
+    /// Hand-written README texts ([`Generator::readme_intro`](crate::Generator::readme_intro)).
+    pub readme: crate::readme::ReadmeTexts,
 }
 
 /// An identifier, raw when it is a keyword. Names come from the plan and are valid; as a
