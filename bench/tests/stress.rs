@@ -28,14 +28,10 @@ fn a_navigation_fan_out_client_is_linear_and_compiles() {
     let output = Generator::new(&input)
         .all(true)
         .crate_name("stress-models")
-        .runtime_dependency(format!(
-            "graph-odata-runtime = {{ path = {runtime:?}, default-features = false }}"
-        ))
+        .runtime(csdl_codegen::Dependency::path(runtime.clone()))
         .client(ClientInfo {
             crate_name: "stress-client".into(),
-            models_crate: "stress-models".into(),
-            models_dependency: "stress-models = { path = \"../models\" }".into(),
-            runtime_dependency: format!("graph-odata-runtime = {{ path = {runtime:?} }}"),
+            models: Some(csdl_codegen::Dependency::path("../models")),
             base_url: "https://stress.test".into(),
             ..Default::default()
         })

@@ -30,19 +30,18 @@ fuzz_target!(|data: &[u8]| {
         version: "0.0.0".into(),
         source: "fuzz.csdl.xml".into(),
         command: "fuzz".into(),
-        runtime_dependency: "graph-odata-runtime = \"0.1\"".into(),
+        runtime: csdl_codegen::Dependency::version("0.1"),
         repository: None,
         license: None,
+        readme: Default::default(),
     };
     // Emitting never fails on a resolved model: a failure is generated code that does not
     // parse, which is a bug.
     let models = emit::models_crate(&plan, &info).unwrap_or_else(|e| panic!("{e}"));
     assert!(!models.is_empty());
-    let client = emit::ClientInfo {
+    let client = csdl_codegen::ClientInfo {
         crate_name: "fuzz-client".into(),
-        models_crate: "fuzz-models".into(),
-        models_dependency: "fuzz-models = { path = \"../models\" }".into(),
-        runtime_dependency: "graph-odata-runtime = \"0.1\"".into(),
+        models: Some(csdl_codegen::Dependency::path("../models")),
         base_url: "https://example.invalid/v1.0".into(),
         ..Default::default()
     };

@@ -62,15 +62,16 @@ pub mod error;
 pub mod extract;
 pub mod inspect;
 pub mod readme;
+pub mod settings;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use emit::ClientInfo;
 pub use error::{Error, ErrorKind, Pos, Result, Warning};
 pub use readme::CrateKind;
 pub use select::Root;
+pub use settings::{ClientInfo, Dependency};
 pub use write::{OutputFile, WriteMode};
 
 /// Generator settings; build with [`Generator::new`] and the setters, then call
@@ -87,8 +88,8 @@ pub struct Generator {
     version: String,
     source_label: Option<String>,
     command: String,
-    runtime_dependency: String,
-    client: Option<emit::ClientInfo>,
+    runtime: Dependency,
+    client: Option<ClientInfo>,
     repository: Option<String>,
     reference_dirs: Vec<PathBuf>,
     graph_fixes: bool,
@@ -265,10 +266,7 @@ impl Generator {
             version: env!("CARGO_PKG_VERSION").into(),
             source_label: None,
             command: "csdl-codegen generate".into(),
-            runtime_dependency: format!(
-                "graph-odata-runtime = {{ version = \"{}\", default-features = false }}",
-                env!("CARGO_PKG_VERSION")
-            ),
+            runtime: Dependency::version(env!("CARGO_PKG_VERSION")),
             client: None,
             repository: None,
             reference_dirs: Vec::new(),
@@ -279,7 +277,7 @@ impl Generator {
     }
 
     /// Also emit a client crate (request builders) with these settings.
-    pub fn client(mut self, client: emit::ClientInfo) -> Self {
+    pub fn client(mut self, client: ClientInfo) -> Self {
         self.client = Some(client);
         self
     }
@@ -364,10 +362,11 @@ impl Generator {
         self
     }
 
-    /// The `graph-odata-runtime = ...` dependency line of generated `Cargo.toml` files
-    /// (a workspace uses a `path` dependency).
-    pub fn runtime_dependency(mut self, line: impl Into<String>) -> Self {
-        self.runtime_dependency = line.into();
+    /// Where the generated crates find `graph-odata-runtime` (default: the generator's own
+    /// version on crates.io; a workspace uses a path). The models crate takes it without
+    /// default features (no HTTP stack), the client crate with them.
+    pub fn runtime(mut self, dependency: Dependency) -> Self {
+        self.runtime = dependency;
         self
     }
 
@@ -498,7 +497,7 @@ impl Generator {
                 )
             }),
             command: self.command.clone(),
-            runtime_dependency: self.runtime_dependency.clone(),
+            runtime: self.runtime.clone(),
             repository: self.repository.clone(),
             license: self.license.clone(),
             readme: readme::ReadmeTexts::default(),
@@ -529,13 +528,10 @@ impl Generator {
 
     /// The client settings with defaults filled in: the crate name is the models crate's
     /// name with `-client`, the models crate the one generated alongside.
-    fn client_info(&self) -> Option<emit::ClientInfo> {
+    fn client_info(&self) -> Option<ClientInfo> {
         self.client.clone().map(|mut c| {
             if c.crate_name.is_empty() {
                 c.crate_name = format!("{}-client", self.crate_name);
-            }
-            if c.models_crate.is_empty() {
-                c.models_crate = self.crate_name.clone();
             }
             c
         })

@@ -15,7 +15,9 @@ use clap::{Args, Parser, Subcommand};
 /// faster than the system allocator (measured in BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use csdl_codegen::{diagnostics, extract, write, Error, ErrorKind, Generator, Root, WriteMode};
+use csdl_codegen::{
+    diagnostics, extract, write, Dependency, Error, ErrorKind, Generator, Root, WriteMode,
+};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -363,30 +365,20 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             if let Some(license) = &license {
                 g = g.license(license);
             }
-            // The runtime dependency: by version, or by path relative to each crate.
-            let runtime_dep = |crate_dir: &Path, features: &str| match &runtime_path {
-                Some(p) => format!(
-                    "graph-odata-runtime = {{ path = \"{}\"{features} }}",
-                    relative(crate_dir, p)
-                ),
-                None => format!(
-                    "graph-odata-runtime = {{ version = \"{}\"{features} }}",
-                    env!("CARGO_PKG_VERSION")
-                ),
+            // The runtime: by version, or by path relative to each crate.
+            let runtime = |crate_dir: &Path| match &runtime_path {
+                Some(p) => Dependency::path(relative(crate_dir, p)),
+                None => Dependency::version(env!("CARGO_PKG_VERSION")),
             };
-            g = g.runtime_dependency(runtime_dep(&out, ", default-features = false"));
+            g = g.runtime(runtime(&out));
             if let Some(client_dir) = &client_out {
                 let client_name = client_crate_name
                     .clone()
                     .unwrap_or_else(|| format!("{crate_name}-client"));
                 g = g.client(csdl_codegen::ClientInfo {
                     crate_name: client_name,
-                    models_crate: crate_name.clone(),
-                    models_dependency: format!(
-                        "{crate_name} = {{ path = \"{}\" }}",
-                        relative(client_dir, &out)
-                    ),
-                    runtime_dependency: runtime_dep(client_dir, ""),
+                    models: Some(Dependency::path(relative(client_dir, &out))),
+                    runtime: Some(runtime(client_dir)),
                     base_url,
                     ..Default::default()
                 });

@@ -501,9 +501,6 @@ fn inspect_urls_match_the_client_emitter() {
             .overrides(&overrides_file)
             .client(ClientInfo {
                 crate_name: "client".into(),
-                models_crate: "models".into(),
-                models_dependency: "models = \"0\"".into(),
-                runtime_dependency: "graph-odata-runtime = \"0\"".into(),
                 base_url: "https://graph.microsoft.com/v1.0".into(),
                 ..Default::default()
             })

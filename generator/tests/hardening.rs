@@ -153,9 +153,7 @@ fn failure(result: csdl_codegen::Result<csdl_codegen::Output>, what: &str) -> cs
 fn client_info() -> csdl_codegen::ClientInfo {
     csdl_codegen::ClientInfo {
         crate_name: "graph-client".into(),
-        models_crate: "graph-models".into(),
-        models_dependency: "graph-models = { path = \"../models\" }".into(),
-        runtime_dependency: "graph-odata-runtime = \"0.1\"".into(),
+        models: Some(csdl_codegen::Dependency::path("../models")),
         base_url: "https://graph.microsoft.com/v1.0".into(),
         ..Default::default()
     }

@@ -31,9 +31,6 @@ fn graph_fixes_are_built_in_and_apply_by_default() {
         let output = g
             .client(csdl_codegen::ClientInfo {
                 crate_name: "c".into(),
-                models_crate: "m".into(),
-                models_dependency: "m = \"0\"".into(),
-                runtime_dependency: "graph-odata-runtime = \"0\"".into(),
                 base_url: "https://graph.microsoft.com/v1.0".into(),
                 ..Default::default()
             })

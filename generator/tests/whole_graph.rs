@@ -25,9 +25,8 @@ fn generate(input: &Path) -> (Vec<OutputFile>, Vec<OutputFile>, Vec<csdl_codegen
         .command("cargo xtask codegen")
         .client(ClientInfo {
             crate_name: "graph-synchronization-client".into(),
-            models_crate: "graph-synchronization-models".into(),
-            models_dependency: "graph-synchronization-models = { path = \"../models\" }".into(),
-            runtime_dependency: "graph-odata-runtime = { path = \"../runtime\" }".into(),
+            models: Some(csdl_codegen::Dependency::path("../models")),
+            runtime: Some(csdl_codegen::Dependency::path("../runtime")),
             base_url: "https://graph.microsoft.com/v1.0".into(),
             ..Default::default()
         })

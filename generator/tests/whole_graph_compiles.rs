@@ -57,14 +57,10 @@ fn check_file(root: &Path, input: &Path, work: &Path) {
     let output = Generator::new(input)
         .all(true)
         .crate_name(&name)
-        .runtime_dependency(format!(
-            "graph-odata-runtime = {{ path = {runtime:?}, default-features = false }}"
-        ))
+        .runtime(csdl_codegen::Dependency::path(runtime.clone()))
         .client(ClientInfo {
             crate_name: format!("{name}-client"),
-            models_crate: name.clone(),
-            models_dependency: format!("{name} = {{ path = \"../models\" }}"),
-            runtime_dependency: format!("graph-odata-runtime = {{ path = {runtime:?} }}"),
+            models: Some(csdl_codegen::Dependency::path("../models")),
             base_url: "https://graph.microsoft.com/v1.0".into(),
             ..Default::default()
         })

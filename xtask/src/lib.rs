@@ -5,7 +5,7 @@ pub mod api_diff;
 
 use std::path::{Path, PathBuf};
 
-use csdl_codegen::{CrateKind, Generator, OutputFile, Root};
+use csdl_codegen::{CrateKind, Dependency, Generator, OutputFile, Root};
 
 /// The version of the generator that generated crates are versioned after.
 pub const GENERATOR_VERSION: &str = "0.1.0";
@@ -165,8 +165,11 @@ pub fn jobs(root: &Path) -> Vec<Job> {
 
 /// The files of a job: `(output directory, files)` for the models and the client crate.
 pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Vec<OutputFile>)>> {
-    let depth = job.out.components().count();
-    let runtime = format!("{}runtime", "../".repeat(depth));
+    // Path dependencies inside the workspace, with the version crates.io needs.
+    let in_workspace = |from: &Path, to: &str| Dependency::Path {
+        path: format!("{}{to}", "../".repeat(from.components().count())),
+        version: Some(GENERATOR_VERSION.into()),
+    };
     let mut g = Generator::new(root.join(&job.input))
         .crate_name(&job.crate_name)
         .source_label(job.input.display().to_string().replace('\\', "/"))
@@ -176,9 +179,7 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
         .version(format!("{}+{}", GENERATOR_VERSION, job.snapshot))
         .repository(REPOSITORY)
         .license("MIT")
-        .runtime_dependency(format!(
-            "graph-odata-runtime = {{ path = \"{runtime}\", version = \"0.1.0\", default-features = false }}"
-        ));
+        .runtime(in_workspace(&job.out, "runtime"));
     g = match &job.roots {
         Some(roots) => g.roots(roots.clone()),
         None => g.all(true),
@@ -193,27 +194,18 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
         g = g.readme_intro(*kind, root.join(path));
     }
     if let Some((name, out, base_url)) = &job.client {
-        let depth = out.components().count();
+        let models_dir = job.out.display().to_string().replace('\\', "/");
         g = g.client(csdl_codegen::ClientInfo {
             crate_name: name.clone(),
-            models_crate: job.crate_name.clone(),
-            models_dependency: format!(
-                "{} = {{ path = \"{}{}\", version = \"0.1.0\" }}",
-                job.crate_name,
-                "../".repeat(depth),
-                job.out.display().to_string().replace('\\', "/")
-            ),
-            runtime_dependency: format!(
-                "graph-odata-runtime = {{ path = \"{}runtime\", version = \"0.1.0\" }}",
-                "../".repeat(depth)
-            ),
+            models: Some(in_workspace(out, &models_dir)),
+            runtime: Some(in_workspace(out, "runtime")),
             base_url: base_url.clone(),
             examples: examples(root, name),
-            client_name: if name.starts_with("fixture-") {
+            client_name: Some(if name.starts_with("fixture-") {
                 "ServiceClient".into()
             } else {
                 "GraphClient".into()
-            },
+            }),
         });
     }
     let output = g.generate()?;

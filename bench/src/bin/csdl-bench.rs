@@ -383,8 +383,7 @@ fn pipeline(
         version: "0.1.0".into(),
         source: input.display().to_string(),
         command: "csdl-bench stages".into(),
-        runtime_dependency:
-            "graph-odata-runtime = { version = \"0.1.0\", default-features = false }".into(),
+        runtime: csdl_codegen::Dependency::version("0.1.0"),
         repository: None,
         license: None,
         readme: Default::default(),
@@ -497,10 +496,7 @@ fn cmd_all_crate(args: &Args) -> Res<()> {
         .all(true)
         .crate_name(name)
         .command("csdl-bench all-crate")
-        .runtime_dependency(format!(
-            "graph-odata-runtime = {{ path = {:?}, default-features = false }}",
-            runtime.display().to_string()
-        ))
+        .runtime(csdl_codegen::Dependency::path(runtime.display().to_string()))
         .generate()
         .map_err(|e| e.to_string())?;
     let mut files = output.models;

@@ -26,38 +26,8 @@ use crate::plan::client::{
 };
 use crate::plan::surface::{Builder, BuilderKind};
 use crate::plan::{Plan, RustType};
+use crate::settings::{ClientInfo, Dependency};
 use crate::write::{OutputFile, PendingFile};
-
-/// Settings of the client crate.
-#[derive(Debug, Clone, Default)]
-pub struct ClientInfo {
-    /// Name of the entry-point type (default `GraphClient` when empty).
-    pub client_name: String,
-    /// Cargo package name.
-    pub crate_name: String,
-    /// Package name of the models crate it builds on.
-    pub models_crate: String,
-    /// Dependency line for the models crate.
-    pub models_dependency: String,
-    /// Dependency line for the runtime (with the `client` feature).
-    pub runtime_dependency: String,
-    /// Default service root, e.g. `https://graph.microsoft.com/v1.0`.
-    pub base_url: String,
-    /// Hand-written examples copied into `examples/`: `(file name, source)`. They (like a
-    /// hand-written client README) get `tokio` and `futures-util` as dev-dependencies.
-    pub examples: Vec<(String, String)>,
-}
-
-impl ClientInfo {
-    /// The entry-point type's name.
-    pub fn client_ident(&self) -> &str {
-        if self.client_name.is_empty() {
-            "GraphClient"
-        } else {
-            &self.client_name
-        }
-    }
-}
 
 /// Clippy's `too_many_arguments` limit, `self` included.
 const MAX_ARGUMENTS: usize = 7;
@@ -125,7 +95,7 @@ fn client_crate_files<'a>(
     params_file: String,
 ) -> Result<Vec<PendingFile<'a>>> {
     let client_ident = format_ident!("{}", client.client_ident());
-    let models_ident = format_ident!("{}", client.models_crate.replace('-', "_"));
+    let models_ident = format_ident!("{}", info.crate_name.replace('-', "_"));
     let doc = format!(
         " Typed async request builders generated from `{}`, on `graph-odata-runtime`.",
         info.source
@@ -162,8 +132,16 @@ fn client_crate_files<'a>(
         keywords: &["odata", "microsoft-graph", "client", "async", "rest"],
         categories: &["api-bindings", "web-programming::http-client"],
         dependencies: vec![
-            client.models_dependency.clone(),
-            client.runtime_dependency.clone(),
+            client
+                .models
+                .clone()
+                .unwrap_or_else(|| Dependency::version(info.version.clone()))
+                .manifest_line(&info.crate_name, &[]),
+            client
+                .runtime
+                .as_ref()
+                .unwrap_or(&info.runtime)
+                .manifest_line("graph-odata-runtime", &[]),
             "serde = { version = \"1\", features = [\"derive\"] }".into(),
             "serde_json = \"1\"".into(),
         ],

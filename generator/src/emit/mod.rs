@@ -10,7 +10,7 @@ mod models;
 mod package;
 
 pub(crate) use client::client_files;
-pub use client::{client_crate, ClientInfo};
+pub use client::client_crate;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -21,6 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::{TypeId, TypeKind};
 use crate::plan::naming::needs_raw;
 use crate::plan::Plan;
+use crate::settings::{ClientInfo, Dependency};
 use crate::write::{OutputFile, PendingFile, TextSink};
 
 /// What the emitted crate is called and where it came from.
@@ -34,8 +35,9 @@ pub struct CrateInfo {
     pub source: String,
     /// The command that regenerates the output, shown in headers.
     pub command: String,
-    /// Dependency line for `graph-odata-runtime` in the generated `Cargo.toml`.
-    pub runtime_dependency: String,
+    /// Where the crates find `graph-odata-runtime` (the models crate without its default
+    /// features, the client with them).
+    pub runtime: Dependency,
     /// `repository` of the generated manifests.
     pub repository: Option<String>,
     /// `license` of the generated manifests (none unless given: the crates are the user's).
@@ -370,7 +372,8 @@ pub(crate) fn models_files<'a>(
         keywords: &["odata", "microsoft-graph", "models", "serde"],
         categories: &["api-bindings"],
         dependencies: vec![
-            info.runtime_dependency.clone(),
+            info.runtime
+                .manifest_line("graph-odata-runtime", &[("default-features", "false")]),
             "serde = { version = \"1\", features = [\"derive\"] }".into(),
             "serde_json = \"1\"".into(),
         ],
