@@ -18,6 +18,9 @@ pub struct Job {
     /// The metadata snapshot the input was pinned from (build metadata of the version).
     pub snapshot: &'static str,
     pub input: PathBuf,
+    /// The full metadata file in `../shared/specs` that `input` is extracted from (by
+    /// `cargo xtask update-specs`, with `roots`); `None` for hand-written fixtures.
+    pub source: Option<&'static str>,
     pub crate_name: String,
     pub out: PathBuf,
     pub roots: Option<Vec<Root>>,
@@ -72,6 +75,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
         Job {
             snapshot: "graph.v1.0.2026-08-04",
             input: "specs/graph-v1.0.sync.csdl.xml".into(),
+            source: Some("graph-v1.0.csdl.xml"),
             crate_name: "graph-synchronization-models".into(),
             out: "generated/graph-synchronization-models".into(),
             roots: Some(Root::synchronization()),
@@ -88,6 +92,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
         Job {
             snapshot: "graph.beta-usnat.2026-08-05",
             input: "specs/graph-beta.sync.csdl.xml".into(),
+            source: Some("graph-beta-usnat.raw.csdl.xml"),
             crate_name: "graph-synchronization-beta-models".into(),
             out: "generated/graph-synchronization-beta-models".into(),
             roots: Some(Root::synchronization()),
@@ -105,6 +110,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
         Job {
             snapshot: "graph.v1.0.2026-08-04",
             input: "specs/graph-v1.0.identity-protection.csdl.xml".into(),
+            source: Some("graph-v1.0.csdl.xml"),
             crate_name: "graph-identity-protection-models".into(),
             out: "tests/generated/graph-identity-protection".into(),
             roots: Some(vec![Root::parse("identityProtection")]),
@@ -151,6 +157,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
         jobs.push(Job {
             snapshot: "fixture",
             input: PathBuf::from("tests/fixtures").join(format!("{name}.csdl.xml")),
+            source: None,
             crate_name: format!("fixture-{name}"),
             out: PathBuf::from("tests/generated").join(&name),
             roots: None,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use std::path::PathBuf;
 
-use csdl_codegen::{write, OutputFile, Root, WriteMode};
+use csdl_codegen::{write, OutputFile, WriteMode};
 use xtask::{api_diff, generate, jobs, workspace_root};
 
 fn codegen(check: bool) -> Result<(), String> {
@@ -64,27 +64,19 @@ fn codegen(check: bool) -> Result<(), String> {
 fn update_specs() -> Result<(), String> {
     let root = workspace_root();
     let shared = root.join("../shared/specs");
-    for (input, out, roots) in [
-        (
-            "graph-v1.0.csdl.xml",
-            "specs/graph-v1.0.sync.csdl.xml",
-            Root::synchronization(),
-        ),
-        (
-            "graph-beta-usnat.raw.csdl.xml",
-            "specs/graph-beta.sync.csdl.xml",
-            Root::synchronization(),
-        ),
-        (
-            "graph-v1.0.csdl.xml",
-            "specs/graph-v1.0.identity-protection.csdl.xml",
-            vec![Root::parse("identityProtection")],
-        ),
-    ] {
+    // The pinned inputs of the generation jobs, each from its full file.
+    for job in jobs(&root) {
+        let (Some(source), Some(roots)) = (job.source, &job.roots) else {
+            continue;
+        };
+        let out = &job.input;
         let (types, ops) =
-            csdl_codegen::extract::extract_file(&shared.join(input), &root.join(out), &roots)
+            csdl_codegen::extract::extract_file(&shared.join(source), &root.join(out), roots)
                 .map_err(|e| e.to_string())?;
-        eprintln!("{out}: {types} types, {ops} operations (from ../shared/specs/{input})");
+        eprintln!(
+            "{}: {types} types, {ops} operations (from ../shared/specs/{source})",
+            out.display()
+        );
     }
     Ok(())
 }
