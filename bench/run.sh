@@ -5,13 +5,14 @@
 # 2. peak memory of --all generation;
 # 3. compile cost of the generated crates (clean build of each synchronization crate with its
 #    dependencies prebuilt; cargo check of the whole-v1.0 models crate);
-# 4. decode speed of the generated models against serde_json::Value (divan).
+# 4. decode speed of the generated models against serde_json::Value (divan);
+# 5. peer: the TypeScript generator odata2ts on the same input (bench/peer.sh; npm needed).
 #
 # Needs the full Graph metadata in ../shared/specs (or SPECS=dir). Scratch space, prebuilt
 # dependencies and the results (results.md) go to target/bench (or BENCH_WORK=dir); nothing is
 # written outside it. About 5-10 minutes on 2 cores the first time (dependencies are built
-# once), less after. Set BENCH_SKIP="compile decode" (any of gen, stages, client, compile, decode) to
-# skip parts (also: client).
+# once), less after. Set BENCH_SKIP="compile decode" (any of gen, stages, client, compile, decode,
+# peer) to skip parts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -139,6 +140,13 @@ if ! skip decode; then
     tee -a "$RESULTS" <"$WORK/divan.txt"
     say '```'
     say ""
+fi
+
+# 5: the peer, odata2ts (its own install under $WORK/peer; SKIPPED without npm).
+if ! skip peer; then
+    # shellcheck source=bench/peer.sh
+    . "$ROOT/bench/peer.sh"
+    peer_run
 fi
 
 say "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
