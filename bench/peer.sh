@@ -138,7 +138,10 @@ peer_row() {
     local ratios="- | -"
     [[ -z $theirs ]] || ratios=$(awk -v a="${wall[$label]}" -v b="${wall[$theirs]}" -v c="${rss[$label]}" \
         -v d="${rss[$theirs]}" 'BEGIN { printf "%.3f | %.3f", a / b, c / d }')
-    say "| $tool | $mode | ${wall[$label]} | $(peer_median "$label" cpu) | $(awk -v k="${rss[$label]}" 'BEGIN { printf "%.1f", k / 1024 }') | $(peer_size "$@") | $ratios |"
+    local figures
+    figures=$(awk -v w="${wall[$label]}" -v c="$(peer_median "$label" cpu)" -v k="${rss[$label]}" \
+        'BEGIN { printf "%.2f | %.2f | %.1f", w, c, k / 1024 }')
+    say "| $tool | $mode | $figures | $(peer_size "$@") | $ratios |"
 }
 
 # The part: install, patch, a warm-up round, PEER_RUNS interleaved rounds, the table.
