@@ -90,16 +90,53 @@ pub(crate) fn render(info: &CrateInfo, tokens: TokenStream, what: &str) -> Resul
     Ok(format!("{}\n{}", header(info), format_part(tokens, what)?))
 }
 
-/// Parses and prints one part of a file.
+/// Parses and prints one part of a file. The part's top-level items are parsed and printed
+/// one at a time (and their tokens dropped as they go), so the syntax tree in memory is
+/// that of one item, not of a whole part: the polymorphic enum of Graph's `entity` and its
+/// impls are a megabyte of code.
 pub(crate) fn format_part(tokens: TokenStream, what: &str) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::new(
-            ErrorKind::Internal,
-            format!("internal error: generated code for {what} does not parse: {e}"),
-        )
-        .named(what)
-    })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    let mut text = String::new();
+    for item in split_items(tokens) {
+        let file: syn::File = syn::parse2(item).map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("internal error: generated code for {what} does not parse: {e}"),
+            )
+            .named(what)
+        })?;
+        text.push_str(&prettyplease::unparse(&file));
+    }
+    Ok(space_items(&text))
+}
+
+/// Splits tokens into top-level items: an item ends with a `;` or with a `{ ... }` block
+/// that no `;` follows (`struct S { .. }`, `impl T { .. }`, `fn f() { .. }`, `mod m { .. }`;
+/// a `const C: T = T { .. };` ends at its `;`). Inner attributes (`#![...]`) stay with what
+/// follows them. Generated code has no braces in other top-level places, and a wrong split
+/// would only make the part fail to parse, never print differently.
+fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut items = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tree) = iter.next() {
+        let ends = match &tree {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
+        };
+        current.push(tree);
+        if ends {
+            items.push(current.drain(..).collect());
+        }
+    }
+    if !current.is_empty() {
+        items.push(current.into_iter().collect());
+    }
+    items
 }
 
 /// How far formatting may run ahead of writing, in items. Items are formatted out of order
