@@ -640,15 +640,15 @@ impl Generator {
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
         let info = self.crate_info_with_readme()?;
         timed(&mut timings, "emit + write", || -> Result<()> {
-            let mut targets = vec![write::PendingTarget {
-                dir: models_dir,
-                files: emit::models_files(&plan, &info)?,
-            }];
+            let (plan, info) = (&plan, &info);
+            let mut targets = vec![write::PendingTarget::new(models_dir, move || {
+                emit::models_files(plan, info)
+            })];
             if let (Some(dir), Some(client)) = (client_dir, &client_info) {
-                targets.push(write::PendingTarget {
-                    dir,
-                    files: emit::client_files(&plan, &info, client)?,
-                });
+                // The client plan is made once the models are written.
+                targets.push(write::PendingTarget::new(dir, move || {
+                    emit::client_files(plan, info, client)
+                }));
             }
             write::write_pending(targets, mode)
         })?;

@@ -118,12 +118,30 @@ impl<'a> PendingFile<'a> {
     }
 }
 
+/// Makes the files of a target when its turn to be written comes.
+type MakeFiles<'a> = Box<dyn FnOnce() -> Result<Vec<PendingFile<'a>>> + 'a>;
+
 /// One output directory and its files, produced while they are written.
 pub(crate) struct PendingTarget<'a> {
     /// The directory, as the user named it (errors show it this way).
     pub dir: &'a Path,
-    /// Its files, without the manifest (it is added).
-    pub files: Vec<PendingFile<'a>>,
+    /// Its files, without the manifest (it is added), made only when the target is staged:
+    /// what they need (a client plan) then does not exist while earlier targets are
+    /// written.
+    pub files: MakeFiles<'a>,
+}
+
+impl<'a> PendingTarget<'a> {
+    /// A target whose files `make` returns when it is staged.
+    pub fn new(
+        dir: &'a Path,
+        make: impl FnOnce() -> Result<Vec<PendingFile<'a>>> + 'a,
+    ) -> Self {
+        PendingTarget {
+            dir,
+            files: Box::new(make),
+        }
+    }
 }
 
 /// The manifest's text for `files`: a sorted TOML list of their paths.
@@ -199,13 +217,13 @@ pub fn check_targets(targets: &[Target<'_>], mode: WriteMode) -> Result<()> {
 pub fn write_trees(targets: &[Target<'_>], mode: WriteMode) -> Result<()> {
     let pending = targets
         .iter()
-        .map(|t| PendingTarget {
-            dir: t.dir,
-            files: t
-                .files
-                .iter()
-                .map(|f| PendingFile::new(f.path.clone(), |sink| sink.push(&f.contents)))
-                .collect(),
+        .map(|t| {
+            PendingTarget::new(t.dir, move || {
+                Ok(t.files
+                    .iter()
+                    .map(|f| PendingFile::new(f.path.clone(), |sink| sink.push(&f.contents)))
+                    .collect())
+            })
         })
         .collect();
     write_pending(pending, mode)
@@ -428,7 +446,8 @@ fn check_owned(dir: &Path) -> Result<()> {
 /// Writes the files of `target` into a new temporary sibling and returns its path. Errors
 /// name the file as the user will see it (`dir/rel`), not the temporary directory.
 fn stage(target: PendingTarget<'_>) -> Result<PathBuf> {
-    let PendingTarget { dir, mut files } = target;
+    let PendingTarget { dir, files } = target;
+    let mut files = files()?;
     let staging = sibling(dir, "new")?;
     if let Some(parent) = staging.parent() {
         if !parent.as_os_str().is_empty() {
