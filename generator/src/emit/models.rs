@@ -139,7 +139,7 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     let writes = fields.iter().map(|f| {
         let ident = ident(&f.ident);
         let wire = &f.wire;
-        quote!(object.field(#wire, self.#ident.as_ref())?;)
+        quote!(object.property(#wire, &self.#ident);)
     });
 
     let odata_type = format!("#{}", ty.qualified_name());
@@ -162,29 +162,38 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     let read_body = if fields.is_empty() {
         quote!(Ok(false))
     } else {
-        let arms = fields.iter().map(|f| {
-            let ident = ident(&f.ident);
-            let wire = &f.wire;
-            // Primitive values are read leniently (a value that does not fit is kept raw);
-            // structured and enumeration values must have the right shape. Both keep an
-            // explicit `null`.
-            let primitive = match &f.ty.target {
-                Target::Primitive(_) => true,
-                Target::Type(t) => matches!(plan.model.ty(*t).kind, TypeKind::Definition(_)),
-            };
-            let reader = if primitive {
-                quote!(read_lenient)
-            } else {
-                quote!(read_nullable)
-            };
-            quote!(#wire => graph_odata_runtime::model::#reader(map, #wire, &mut self.#ident, &mut self.additional_properties)?,)
-        });
+        let mut readers = std::collections::BTreeSet::new();
+        let arms: Vec<_> = fields
+            .iter()
+            .map(|f| {
+                let ident = ident(&f.ident);
+                let wire = &f.wire;
+                // Primitive values are read leniently (a value that does not fit is kept raw);
+                // structured and enumeration values must have the right shape. Both keep an
+                // explicit `null`.
+                let primitive = match &f.ty.target {
+                    Target::Primitive(_) => true,
+                    Target::Type(t) => matches!(plan.model.ty(*t).kind, TypeKind::Definition(_)),
+                };
+                let reader = if primitive {
+                    quote!(read_lenient)
+                } else {
+                    quote!(read_nullable)
+                };
+                readers.insert(reader.to_string());
+                quote!(#wire => #reader(map, key, &mut self.#ident, extra),)
+            })
+            .collect();
+        let readers = readers.iter().map(|r| format_ident!("{r}"));
+        // Each arm is the reader's `Result` itself: no `?` per property (each costs the
+        // type checker and the borrow checker a little; there are tens of thousands).
         quote! {
+            use graph_odata_runtime::model::{#(#readers),*};
+            let extra = &mut self.additional_properties;
             match key {
                 #(#arms)*
-                _ => return Ok(false),
+                _ => Ok(false),
             }
-            Ok(true)
         }
     };
     let field_enum = if fields.is_empty() {
@@ -397,8 +406,8 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId) -> TokenStream {
                 use serde::de::Error as _;
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 let read = match graph_odata_runtime::model::odata_type_of(&value) {
-                    #(#patterns => serde_json::from_value(value).map(|v| Self::#variants(Box::new(v))),)*
-                    _ => serde_json::from_value(value).map(|v| Self::#base_ident(Box::new(v))),
+                    #(#patterns => serde_json::from_value(value).map(Self::#variants),)*
+                    _ => serde_json::from_value(value).map(Self::#base_ident),
                 };
                 read.map_err(D::Error::custom)
             }

@@ -48,11 +48,11 @@ impl BulkOperation {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("method", self.method.as_ref())?;
-        object.field("bulkId", self.bulk_id.as_ref())?;
-        object.field("version", self.version.as_ref())?;
-        object.field("path", self.path.as_ref())?;
-        object.field("data", self.data.as_ref())?;
+        object.property("method", &self.method);
+        object.property("bulkId", &self.bulk_id);
+        object.property("version", &self.version);
+        object.property("path", &self.path);
+        object.property("data", &self.data);
         object.end()
     }
 }
@@ -71,50 +71,16 @@ impl graph_odata_runtime::model::ODataObject for BulkOperation {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "method" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "method",
-                    &mut self.method,
-                    &mut self.additional_properties,
-                )?
-            }
-            "bulkId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "bulkId",
-                    &mut self.bulk_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "version" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "version",
-                    &mut self.version,
-                    &mut self.additional_properties,
-                )?
-            }
-            "path" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "path",
-                    &mut self.path,
-                    &mut self.additional_properties,
-                )?
-            }
-            "data" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "data",
-                    &mut self.data,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "method" => read_lenient(map, key, &mut self.method, extra),
+            "bulkId" => read_lenient(map, key, &mut self.bulk_id, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "path" => read_lenient(map, key, &mut self.path, extra),
+            "data" => read_lenient(map, key, &mut self.data, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -224,9 +190,9 @@ impl BulkRequest {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("schemas", self.schemas.as_ref())?;
-        object.field("Operations", self.operations.as_ref())?;
-        object.field("failOnErrors", self.fail_on_errors.as_ref())?;
+        object.property("schemas", &self.schemas);
+        object.property("Operations", &self.operations);
+        object.property("failOnErrors", &self.fail_on_errors);
         object.end()
     }
 }
@@ -245,34 +211,14 @@ impl graph_odata_runtime::model::ODataObject for BulkRequest {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "schemas" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "schemas",
-                    &mut self.schemas,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Operations" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Operations",
-                    &mut self.operations,
-                    &mut self.additional_properties,
-                )?
-            }
-            "failOnErrors" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "failOnErrors",
-                    &mut self.fail_on_errors,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "schemas" => read_lenient(map, key, &mut self.schemas, extra),
+            "Operations" => read_nullable(map, key, &mut self.operations, extra),
+            "failOnErrors" => read_lenient(map, key, &mut self.fail_on_errors, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -44,9 +44,9 @@ impl AddIn {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("properties", self.properties.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
+        object.property("id", &self.id);
+        object.property("properties", &self.properties);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
@@ -65,34 +65,14 @@ impl graph_odata_runtime::model::ODataObject for AddIn {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "properties" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "properties",
-                    &mut self.properties,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "properties" => read_nullable(map, key, &mut self.properties, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -192,20 +172,15 @@ impl ApiApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("acceptMappedClaims", self.accept_mapped_claims.as_ref())?;
+        object.property("acceptMappedClaims", &self.accept_mapped_claims);
+        object.property("knownClientApplications", &self.known_client_applications);
+        object.property("oauth2PermissionScopes", &self.oauth2_permission_scopes);
+        object.property("preAuthorizedApplications", &self.pre_authorized_applications);
         object
-            .field("knownClientApplications", self.known_client_applications.as_ref())?;
-        object.field("oauth2PermissionScopes", self.oauth2_permission_scopes.as_ref())?;
-        object
-            .field(
-                "preAuthorizedApplications",
-                self.pre_authorized_applications.as_ref(),
-            )?;
-        object
-            .field(
+            .property(
                 "requestedAccessTokenVersion",
-                self.requested_access_token_version.as_ref(),
-            )?;
+                &self.requested_access_token_version,
+            );
         object.end()
     }
 }
@@ -224,50 +199,26 @@ impl graph_odata_runtime::model::ODataObject for ApiApplication {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "acceptMappedClaims" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "acceptMappedClaims",
-                    &mut self.accept_mapped_claims,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.accept_mapped_claims, extra)
             }
             "knownClientApplications" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "knownClientApplications",
-                    &mut self.known_client_applications,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.known_client_applications, extra)
             }
             "oauth2PermissionScopes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "oauth2PermissionScopes",
-                    &mut self.oauth2_permission_scopes,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.oauth2_permission_scopes, extra)
             }
             "preAuthorizedApplications" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "preAuthorizedApplications",
-                    &mut self.pre_authorized_applications,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.pre_authorized_applications, extra)
             }
             "requestedAccessTokenVersion" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "requestedAccessTokenVersion",
-                    &mut self.requested_access_token_version,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.requested_access_token_version, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -393,13 +344,13 @@ impl AppRole {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("allowedMemberTypes", self.allowed_member_types.as_ref())?;
-        object.field("description", self.description.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("id", self.id.as_ref())?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("origin", self.origin.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("allowedMemberTypes", &self.allowed_member_types);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("origin", &self.origin);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -418,66 +369,20 @@ impl graph_odata_runtime::model::ODataObject for AppRole {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "allowedMemberTypes" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "allowedMemberTypes",
-                    &mut self.allowed_member_types,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.allowed_member_types, extra)
             }
-            "description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "origin" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "origin",
-                    &mut self.origin,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "origin" => read_lenient(map, key, &mut self.origin, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -615,18 +520,18 @@ impl AttributeDefinition {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("anchor", self.anchor.as_ref())?;
-        object.field("apiExpressions", self.api_expressions.as_ref())?;
-        object.field("caseExact", self.case_exact.as_ref())?;
-        object.field("defaultValue", self.default_value.as_ref())?;
-        object.field("flowNullValues", self.flow_null_values.as_ref())?;
-        object.field("metadata", self.metadata.as_ref())?;
-        object.field("multivalued", self.multivalued.as_ref())?;
-        object.field("mutability", self.mutability.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("referencedObjects", self.referenced_objects.as_ref())?;
-        object.field("required", self.required.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
+        object.property("anchor", &self.anchor);
+        object.property("apiExpressions", &self.api_expressions);
+        object.property("caseExact", &self.case_exact);
+        object.property("defaultValue", &self.default_value);
+        object.property("flowNullValues", &self.flow_null_values);
+        object.property("metadata", &self.metadata);
+        object.property("multivalued", &self.multivalued);
+        object.property("mutability", &self.mutability);
+        object.property("name", &self.name);
+        object.property("referencedObjects", &self.referenced_objects);
+        object.property("required", &self.required);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
@@ -645,106 +550,25 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "anchor" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "anchor",
-                    &mut self.anchor,
-                    &mut self.additional_properties,
-                )?
-            }
-            "apiExpressions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "apiExpressions",
-                    &mut self.api_expressions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "caseExact" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "caseExact",
-                    &mut self.case_exact,
-                    &mut self.additional_properties,
-                )?
-            }
-            "defaultValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "defaultValue",
-                    &mut self.default_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "flowNullValues" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "flowNullValues",
-                    &mut self.flow_null_values,
-                    &mut self.additional_properties,
-                )?
-            }
-            "metadata" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "metadata",
-                    &mut self.metadata,
-                    &mut self.additional_properties,
-                )?
-            }
-            "multivalued" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "multivalued",
-                    &mut self.multivalued,
-                    &mut self.additional_properties,
-                )?
-            }
-            "mutability" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "mutability",
-                    &mut self.mutability,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
+            "anchor" => read_lenient(map, key, &mut self.anchor, extra),
+            "apiExpressions" => read_nullable(map, key, &mut self.api_expressions, extra),
+            "caseExact" => read_lenient(map, key, &mut self.case_exact, extra),
+            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
+            "flowNullValues" => read_lenient(map, key, &mut self.flow_null_values, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "multivalued" => read_lenient(map, key, &mut self.multivalued, extra),
+            "mutability" => read_nullable(map, key, &mut self.mutability, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
             "referencedObjects" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "referencedObjects",
-                    &mut self.referenced_objects,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.referenced_objects, extra)
             }
-            "required" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "required",
-                    &mut self.required,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "required" => read_lenient(map, key, &mut self.required, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -887,8 +711,8 @@ impl AttributeDefinitionMetadataEntry {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -907,26 +731,13 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntr
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1029,14 +840,13 @@ impl AttributeMapping {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("defaultValue", self.default_value.as_ref())?;
-        object
-            .field("exportMissingReferences", self.export_missing_references.as_ref())?;
-        object.field("flowBehavior", self.flow_behavior.as_ref())?;
-        object.field("flowType", self.flow_type.as_ref())?;
-        object.field("matchingPriority", self.matching_priority.as_ref())?;
-        object.field("source", self.source.as_ref())?;
-        object.field("targetAttributeName", self.target_attribute_name.as_ref())?;
+        object.property("defaultValue", &self.default_value);
+        object.property("exportMissingReferences", &self.export_missing_references);
+        object.property("flowBehavior", &self.flow_behavior);
+        object.property("flowType", &self.flow_type);
+        object.property("matchingPriority", &self.matching_priority);
+        object.property("source", &self.source);
+        object.property("targetAttributeName", &self.target_attribute_name);
         object.end()
     }
 }
@@ -1055,66 +865,24 @@ impl graph_odata_runtime::model::ODataObject for AttributeMapping {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "defaultValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "defaultValue",
-                    &mut self.default_value,
-                    &mut self.additional_properties,
-                )?
-            }
+            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
             "exportMissingReferences" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "exportMissingReferences",
-                    &mut self.export_missing_references,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.export_missing_references, extra)
             }
-            "flowBehavior" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "flowBehavior",
-                    &mut self.flow_behavior,
-                    &mut self.additional_properties,
-                )?
-            }
-            "flowType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "flowType",
-                    &mut self.flow_type,
-                    &mut self.additional_properties,
-                )?
-            }
+            "flowBehavior" => read_nullable(map, key, &mut self.flow_behavior, extra),
+            "flowType" => read_nullable(map, key, &mut self.flow_type, extra),
             "matchingPriority" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "matchingPriority",
-                    &mut self.matching_priority,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.matching_priority, extra)
             }
-            "source" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "source",
-                    &mut self.source,
-                    &mut self.additional_properties,
-                )?
-            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
             "targetAttributeName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "targetAttributeName",
-                    &mut self.target_attribute_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.target_attribute_name, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1240,14 +1008,10 @@ impl AttributeMappingParameterSchema {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .field(
-                "allowMultipleOccurrences",
-                self.allow_multiple_occurrences.as_ref(),
-            )?;
-        object.field("name", self.name.as_ref())?;
-        object.field("required", self.required.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
+        object.property("allowMultipleOccurrences", &self.allow_multiple_occurrences);
+        object.property("name", &self.name);
+        object.property("required", &self.required);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
@@ -1266,42 +1030,17 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "allowMultipleOccurrences" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "allowMultipleOccurrences",
-                    &mut self.allow_multiple_occurrences,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.allow_multiple_occurrences, extra)
             }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "required" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "required",
-                    &mut self.required,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "required" => read_lenient(map, key, &mut self.required, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1413,10 +1152,10 @@ impl AttributeMappingSource {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("expression", self.expression.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("parameters", self.parameters.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
+        object.property("expression", &self.expression);
+        object.property("name", &self.name);
+        object.property("parameters", &self.parameters);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
@@ -1435,42 +1174,15 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingSource {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "expression" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "expression",
-                    &mut self.expression,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "parameters" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "parameters",
-                    &mut self.parameters,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "expression" => read_lenient(map, key, &mut self.expression, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "parameters" => read_nullable(map, key, &mut self.parameters, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1575,21 +1287,14 @@ impl AuthenticationBehaviors {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("blockAzureADGraphAccess", &self.block_azure_ad_graph_access);
         object
-            .field(
-                "blockAzureADGraphAccess",
-                self.block_azure_ad_graph_access.as_ref(),
-            )?;
+            .property("removeUnverifiedEmailClaim", &self.remove_unverified_email_claim);
         object
-            .field(
-                "removeUnverifiedEmailClaim",
-                self.remove_unverified_email_claim.as_ref(),
-            )?;
-        object
-            .field(
+            .property(
                 "requireClientServicePrincipal",
-                self.require_client_service_principal.as_ref(),
-            )?;
+                &self.require_client_service_principal,
+            );
         object.end()
     }
 }
@@ -1608,34 +1313,20 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "blockAzureADGraphAccess" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "blockAzureADGraphAccess",
-                    &mut self.block_azure_ad_graph_access,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.block_azure_ad_graph_access, extra)
             }
             "removeUnverifiedEmailClaim" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "removeUnverifiedEmailClaim",
-                    &mut self.remove_unverified_email_claim,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.remove_unverified_email_claim, extra)
             }
             "requireClientServicePrincipal" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "requireClientServicePrincipal",
-                    &mut self.require_client_service_principal,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.require_client_service_principal, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1745,20 +1436,15 @@ impl Certification {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("certificationDetailsUrl", &self.certification_details_url);
         object
-            .field("certificationDetailsUrl", self.certification_details_url.as_ref())?;
-        object
-            .field(
+            .property(
                 "certificationExpirationDateTime",
-                self.certification_expiration_date_time.as_ref(),
-            )?;
-        object.field("isCertifiedByMicrosoft", self.is_certified_by_microsoft.as_ref())?;
-        object.field("isPublisherAttested", self.is_publisher_attested.as_ref())?;
-        object
-            .field(
-                "lastCertificationDateTime",
-                self.last_certification_date_time.as_ref(),
-            )?;
+                &self.certification_expiration_date_time,
+            );
+        object.property("isCertifiedByMicrosoft", &self.is_certified_by_microsoft);
+        object.property("isPublisherAttested", &self.is_publisher_attested);
+        object.property("lastCertificationDateTime", &self.last_certification_date_time);
         object.end()
     }
 }
@@ -1777,50 +1463,31 @@ impl graph_odata_runtime::model::ODataObject for Certification {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "certificationDetailsUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "certificationDetailsUrl",
-                    &mut self.certification_details_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.certification_details_url, extra)
             }
             "certificationExpirationDateTime" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "certificationExpirationDateTime",
+                    key,
                     &mut self.certification_expiration_date_time,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "isCertifiedByMicrosoft" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isCertifiedByMicrosoft",
-                    &mut self.is_certified_by_microsoft,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.is_certified_by_microsoft, extra)
             }
             "isPublisherAttested" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isPublisherAttested",
-                    &mut self.is_publisher_attested,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.is_publisher_attested, extra)
             }
             "lastCertificationDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "lastCertificationDateTime",
-                    &mut self.last_certification_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.last_certification_date_time, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1934,7 +1601,7 @@ impl ContainerFilter {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("includedContainers", self.included_containers.as_ref())?;
+        object.property("includedContainers", &self.included_containers);
         object.end()
     }
 }
@@ -1953,18 +1620,14 @@ impl graph_odata_runtime::model::ODataObject for ContainerFilter {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "includedContainers" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "includedContainers",
-                    &mut self.included_containers,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.included_containers, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2107,8 +1770,8 @@ impl ExpressionInputObject {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("definition", self.definition.as_ref())?;
-        object.field("properties", self.properties.as_ref())?;
+        object.property("definition", &self.definition);
+        object.property("properties", &self.properties);
         object.end()
     }
 }
@@ -2127,26 +1790,13 @@ impl graph_odata_runtime::model::ODataObject for ExpressionInputObject {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "definition" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "definition",
-                    &mut self.definition,
-                    &mut self.additional_properties,
-                )?
-            }
-            "properties" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "properties",
-                    &mut self.properties,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "definition" => read_nullable(map, key, &mut self.definition, extra),
+            "properties" => read_nullable(map, key, &mut self.properties, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2238,9 +1888,9 @@ impl Filter {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("categoryFilterGroups", self.category_filter_groups.as_ref())?;
-        object.field("groups", self.groups.as_ref())?;
-        object.field("inputFilterGroups", self.input_filter_groups.as_ref())?;
+        object.property("categoryFilterGroups", &self.category_filter_groups);
+        object.property("groups", &self.groups);
+        object.property("inputFilterGroups", &self.input_filter_groups);
         object.end()
     }
 }
@@ -2259,34 +1909,18 @@ impl graph_odata_runtime::model::ODataObject for Filter {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
             "categoryFilterGroups" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "categoryFilterGroups",
-                    &mut self.category_filter_groups,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.category_filter_groups, extra)
             }
-            "groups" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "groups",
-                    &mut self.groups,
-                    &mut self.additional_properties,
-                )?
-            }
+            "groups" => read_nullable(map, key, &mut self.groups, extra),
             "inputFilterGroups" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "inputFilterGroups",
-                    &mut self.input_filter_groups,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.input_filter_groups, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2386,9 +2020,9 @@ impl FilterClause {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("operatorName", self.operator_name.as_ref())?;
-        object.field("sourceOperandName", self.source_operand_name.as_ref())?;
-        object.field("targetOperand", self.target_operand.as_ref())?;
+        object.property("operatorName", &self.operator_name);
+        object.property("sourceOperandName", &self.source_operand_name);
+        object.property("targetOperand", &self.target_operand);
         object.end()
     }
 }
@@ -2407,34 +2041,16 @@ impl graph_odata_runtime::model::ODataObject for FilterClause {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "operatorName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "operatorName",
-                    &mut self.operator_name,
-                    &mut self.additional_properties,
-                )?
-            }
+            "operatorName" => read_lenient(map, key, &mut self.operator_name, extra),
             "sourceOperandName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sourceOperandName",
-                    &mut self.source_operand_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.source_operand_name, extra)
             }
-            "targetOperand" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "targetOperand",
-                    &mut self.target_operand,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "targetOperand" => read_nullable(map, key, &mut self.target_operand, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2532,8 +2148,8 @@ impl FilterGroup {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("clauses", self.clauses.as_ref())?;
-        object.field("name", self.name.as_ref())?;
+        object.property("clauses", &self.clauses);
+        object.property("name", &self.name);
         object.end()
     }
 }
@@ -2552,26 +2168,13 @@ impl graph_odata_runtime::model::ODataObject for FilterGroup {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "clauses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "clauses",
-                    &mut self.clauses,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "clauses" => read_nullable(map, key, &mut self.clauses, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2659,7 +2262,7 @@ impl FilterOperand {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("values", self.values.as_ref())?;
+        object.property("values", &self.values);
         object.end()
     }
 }
@@ -2678,18 +2281,12 @@ impl graph_odata_runtime::model::ODataObject for FilterOperand {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "values" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "values",
-                    &mut self.values,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "values" => read_lenient(map, key, &mut self.values, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2773,7 +2370,7 @@ impl GroupFilter {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("includedGroups", self.included_groups.as_ref())?;
+        object.property("includedGroups", &self.included_groups);
         object.end()
     }
 }
@@ -2792,18 +2389,12 @@ impl graph_odata_runtime::model::ODataObject for GroupFilter {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "includedGroups" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "includedGroups",
-                    &mut self.included_groups,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "includedGroups" => read_lenient(map, key, &mut self.included_groups, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2889,12 +2480,8 @@ impl ImplicitGrantSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .field(
-                "enableAccessTokenIssuance",
-                self.enable_access_token_issuance.as_ref(),
-            )?;
-        object.field("enableIdTokenIssuance", self.enable_id_token_issuance.as_ref())?;
+        object.property("enableAccessTokenIssuance", &self.enable_access_token_issuance);
+        object.property("enableIdTokenIssuance", &self.enable_id_token_issuance);
         object.end()
     }
 }
@@ -2913,26 +2500,17 @@ impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "enableAccessTokenIssuance" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "enableAccessTokenIssuance",
-                    &mut self.enable_access_token_issuance,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.enable_access_token_issuance, extra)
             }
             "enableIdTokenIssuance" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "enableIdTokenIssuance",
-                    &mut self.enable_id_token_issuance,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.enable_id_token_issuance, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3035,11 +2613,11 @@ impl InformationalUrl {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("logoUrl", self.logo_url.as_ref())?;
-        object.field("marketingUrl", self.marketing_url.as_ref())?;
-        object.field("privacyStatementUrl", self.privacy_statement_url.as_ref())?;
-        object.field("supportUrl", self.support_url.as_ref())?;
-        object.field("termsOfServiceUrl", self.terms_of_service_url.as_ref())?;
+        object.property("logoUrl", &self.logo_url);
+        object.property("marketingUrl", &self.marketing_url);
+        object.property("privacyStatementUrl", &self.privacy_statement_url);
+        object.property("supportUrl", &self.support_url);
+        object.property("termsOfServiceUrl", &self.terms_of_service_url);
         object.end()
     }
 }
@@ -3058,50 +2636,20 @@ impl graph_odata_runtime::model::ODataObject for InformationalUrl {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "logoUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "logoUrl",
-                    &mut self.logo_url,
-                    &mut self.additional_properties,
-                )?
-            }
-            "marketingUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "marketingUrl",
-                    &mut self.marketing_url,
-                    &mut self.additional_properties,
-                )?
-            }
+            "logoUrl" => read_lenient(map, key, &mut self.logo_url, extra),
+            "marketingUrl" => read_lenient(map, key, &mut self.marketing_url, extra),
             "privacyStatementUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "privacyStatementUrl",
-                    &mut self.privacy_statement_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.privacy_statement_url, extra)
             }
-            "supportUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "supportUrl",
-                    &mut self.support_url,
-                    &mut self.additional_properties,
-                )?
-            }
+            "supportUrl" => read_lenient(map, key, &mut self.support_url, extra),
             "termsOfServiceUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "termsOfServiceUrl",
-                    &mut self.terms_of_service_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.terms_of_service_url, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3223,14 +2771,14 @@ impl KeyCredential {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("customKeyIdentifier", self.custom_key_identifier.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("endDateTime", self.end_date_time.as_ref())?;
-        object.field("key", self.key.as_ref())?;
-        object.field("keyId", self.key_id.as_ref())?;
-        object.field("startDateTime", self.start_date_time.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
-        object.field("usage", self.usage.as_ref())?;
+        object.property("customKeyIdentifier", &self.custom_key_identifier);
+        object.property("displayName", &self.display_name);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("key", &self.key);
+        object.property("keyId", &self.key_id);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("type", &self.r#type);
+        object.property("usage", &self.usage);
         object.end()
     }
 }
@@ -3249,74 +2797,21 @@ impl graph_odata_runtime::model::ODataObject for KeyCredential {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "customKeyIdentifier" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "customKeyIdentifier",
-                    &mut self.custom_key_identifier,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.custom_key_identifier, extra)
             }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "endDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "endDateTime",
-                    &mut self.end_date_time,
-                    &mut self.additional_properties,
-                )?
-            }
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "keyId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "keyId",
-                    &mut self.key_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "startDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "startDateTime",
-                    &mut self.start_date_time,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            "usage" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "usage",
-                    &mut self.usage,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "usage" => read_lenient(map, key, &mut self.usage, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3439,8 +2934,8 @@ impl KeyValue {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -3459,26 +2954,13 @@ impl graph_odata_runtime::model::ODataObject for KeyValue {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3568,8 +3050,8 @@ impl KeyValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("name", self.name.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("name", &self.name);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -3588,26 +3070,13 @@ impl graph_odata_runtime::model::ODataObject for KeyValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3701,10 +3170,10 @@ impl ObjectDefinition {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("attributes", self.attributes.as_ref())?;
-        object.field("metadata", self.metadata.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("supportedApis", self.supported_apis.as_ref())?;
+        object.property("attributes", &self.attributes);
+        object.property("metadata", &self.metadata);
+        object.property("name", &self.name);
+        object.property("supportedApis", &self.supported_apis);
         object.end()
     }
 }
@@ -3723,42 +3192,15 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "attributes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "attributes",
-                    &mut self.attributes,
-                    &mut self.additional_properties,
-                )?
-            }
-            "metadata" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "metadata",
-                    &mut self.metadata,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "supportedApis" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "supportedApis",
-                    &mut self.supported_apis,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "attributes" => read_nullable(map, key, &mut self.attributes, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "supportedApis" => read_lenient(map, key, &mut self.supported_apis, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3861,8 +3303,8 @@ impl ObjectDefinitionMetadataEntry {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -3881,26 +3323,13 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4002,14 +3431,14 @@ impl ObjectMapping {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("attributeMappings", self.attribute_mappings.as_ref())?;
-        object.field("enabled", self.enabled.as_ref())?;
-        object.field("flowTypes", self.flow_types.as_ref())?;
-        object.field("metadata", self.metadata.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("scope", self.scope.as_ref())?;
-        object.field("sourceObjectName", self.source_object_name.as_ref())?;
-        object.field("targetObjectName", self.target_object_name.as_ref())?;
+        object.property("attributeMappings", &self.attribute_mappings);
+        object.property("enabled", &self.enabled);
+        object.property("flowTypes", &self.flow_types);
+        object.property("metadata", &self.metadata);
+        object.property("name", &self.name);
+        object.property("scope", &self.scope);
+        object.property("sourceObjectName", &self.source_object_name);
+        object.property("targetObjectName", &self.target_object_name);
         object.end()
     }
 }
@@ -4028,74 +3457,25 @@ impl graph_odata_runtime::model::ODataObject for ObjectMapping {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "attributeMappings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "attributeMappings",
-                    &mut self.attribute_mappings,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.attribute_mappings, extra)
             }
-            "enabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "enabled",
-                    &mut self.enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "flowTypes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "flowTypes",
-                    &mut self.flow_types,
-                    &mut self.additional_properties,
-                )?
-            }
-            "metadata" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "metadata",
-                    &mut self.metadata,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "scope" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "scope",
-                    &mut self.scope,
-                    &mut self.additional_properties,
-                )?
-            }
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            "flowTypes" => read_nullable(map, key, &mut self.flow_types, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "scope" => read_nullable(map, key, &mut self.scope, extra),
             "sourceObjectName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sourceObjectName",
-                    &mut self.source_object_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.source_object_name, extra)
             }
             "targetObjectName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "targetObjectName",
-                    &mut self.target_object_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.target_object_name, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4218,8 +3598,8 @@ impl ObjectMappingMetadataEntry {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -4238,26 +3618,13 @@ impl graph_odata_runtime::model::ODataObject for ObjectMappingMetadataEntry {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4352,10 +3719,10 @@ impl OptionalClaim {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("additionalProperties", self.additional_properties_2.as_ref())?;
-        object.field("essential", self.essential.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("source", self.source.as_ref())?;
+        object.property("additionalProperties", &self.additional_properties_2);
+        object.property("essential", &self.essential);
+        object.property("name", &self.name);
+        object.property("source", &self.source);
         object.end()
     }
 }
@@ -4374,42 +3741,17 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaim {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "additionalProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "additionalProperties",
-                    &mut self.additional_properties_2,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.additional_properties_2, extra)
             }
-            "essential" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "essential",
-                    &mut self.essential,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "source" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "source",
-                    &mut self.source,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "essential" => read_lenient(map, key, &mut self.essential, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "source" => read_lenient(map, key, &mut self.source, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4516,9 +3858,9 @@ impl OptionalClaims {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("accessToken", self.access_token.as_ref())?;
-        object.field("idToken", self.id_token.as_ref())?;
-        object.field("saml2Token", self.saml2_token.as_ref())?;
+        object.property("accessToken", &self.access_token);
+        object.property("idToken", &self.id_token);
+        object.property("saml2Token", &self.saml2_token);
         object.end()
     }
 }
@@ -4537,34 +3879,14 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaims {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "accessToken" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "accessToken",
-                    &mut self.access_token,
-                    &mut self.additional_properties,
-                )?
-            }
-            "idToken" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "idToken",
-                    &mut self.id_token,
-                    &mut self.additional_properties,
-                )?
-            }
-            "saml2Token" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "saml2Token",
-                    &mut self.saml2_token,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "accessToken" => read_nullable(map, key, &mut self.access_token, extra),
+            "idToken" => read_nullable(map, key, &mut self.id_token, extra),
+            "saml2Token" => read_nullable(map, key, &mut self.saml2_token, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4662,12 +3984,8 @@ impl ParentalControlSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .field(
-                "countriesBlockedForMinors",
-                self.countries_blocked_for_minors.as_ref(),
-            )?;
-        object.field("legalAgeGroupRule", self.legal_age_group_rule.as_ref())?;
+        object.property("countriesBlockedForMinors", &self.countries_blocked_for_minors);
+        object.property("legalAgeGroupRule", &self.legal_age_group_rule);
         object.end()
     }
 }
@@ -4686,26 +4004,17 @@ impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "countriesBlockedForMinors" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countriesBlockedForMinors",
-                    &mut self.countries_blocked_for_minors,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.countries_blocked_for_minors, extra)
             }
             "legalAgeGroupRule" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "legalAgeGroupRule",
-                    &mut self.legal_age_group_rule,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.legal_age_group_rule, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4808,11 +4117,11 @@ impl ParseExpressionResponse {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("error", self.error.as_ref())?;
-        object.field("evaluationResult", self.evaluation_result.as_ref())?;
-        object.field("evaluationSucceeded", self.evaluation_succeeded.as_ref())?;
-        object.field("parsedExpression", self.parsed_expression.as_ref())?;
-        object.field("parsingSucceeded", self.parsing_succeeded.as_ref())?;
+        object.property("error", &self.error);
+        object.property("evaluationResult", &self.evaluation_result);
+        object.property("evaluationSucceeded", &self.evaluation_succeeded);
+        object.property("parsedExpression", &self.parsed_expression);
+        object.property("parsingSucceeded", &self.parsing_succeeded);
         object.end()
     }
 }
@@ -4831,50 +4140,24 @@ impl graph_odata_runtime::model::ODataObject for ParseExpressionResponse {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "error" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "error",
-                    &mut self.error,
-                    &mut self.additional_properties,
-                )?
-            }
+            "error" => read_nullable(map, key, &mut self.error, extra),
             "evaluationResult" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "evaluationResult",
-                    &mut self.evaluation_result,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.evaluation_result, extra)
             }
             "evaluationSucceeded" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "evaluationSucceeded",
-                    &mut self.evaluation_succeeded,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.evaluation_succeeded, extra)
             }
             "parsedExpression" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "parsedExpression",
-                    &mut self.parsed_expression,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.parsed_expression, extra)
             }
             "parsingSucceeded" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "parsingSucceeded",
-                    &mut self.parsing_succeeded,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.parsing_succeeded, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5000,13 +4283,13 @@ impl PasswordCredential {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("customKeyIdentifier", self.custom_key_identifier.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("endDateTime", self.end_date_time.as_ref())?;
-        object.field("hint", self.hint.as_ref())?;
-        object.field("keyId", self.key_id.as_ref())?;
-        object.field("secretText", self.secret_text.as_ref())?;
-        object.field("startDateTime", self.start_date_time.as_ref())?;
+        object.property("customKeyIdentifier", &self.custom_key_identifier);
+        object.property("displayName", &self.display_name);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("hint", &self.hint);
+        object.property("keyId", &self.key_id);
+        object.property("secretText", &self.secret_text);
+        object.property("startDateTime", &self.start_date_time);
         object.end()
     }
 }
@@ -5025,66 +4308,20 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredential {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "customKeyIdentifier" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "customKeyIdentifier",
-                    &mut self.custom_key_identifier,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.custom_key_identifier, extra)
             }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "endDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "endDateTime",
-                    &mut self.end_date_time,
-                    &mut self.additional_properties,
-                )?
-            }
-            "hint" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "hint",
-                    &mut self.hint,
-                    &mut self.additional_properties,
-                )?
-            }
-            "keyId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "keyId",
-                    &mut self.key_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "secretText" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "secretText",
-                    &mut self.secret_text,
-                    &mut self.additional_properties,
-                )?
-            }
-            "startDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "startDateTime",
-                    &mut self.start_date_time,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "hint" => read_lenient(map, key, &mut self.hint, extra),
+            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
+            "secretText" => read_lenient(map, key, &mut self.secret_text, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5218,17 +4455,15 @@ impl PermissionScope {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .field("adminConsentDescription", self.admin_consent_description.as_ref())?;
-        object
-            .field("adminConsentDisplayName", self.admin_consent_display_name.as_ref())?;
-        object.field("id", self.id.as_ref())?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("origin", self.origin.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
-        object.field("userConsentDescription", self.user_consent_description.as_ref())?;
-        object.field("userConsentDisplayName", self.user_consent_display_name.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("adminConsentDescription", &self.admin_consent_description);
+        object.property("adminConsentDisplayName", &self.admin_consent_display_name);
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("origin", &self.origin);
+        object.property("type", &self.r#type);
+        object.property("userConsentDescription", &self.user_consent_description);
+        object.property("userConsentDisplayName", &self.user_consent_display_name);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -5247,82 +4482,28 @@ impl graph_odata_runtime::model::ODataObject for PermissionScope {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "adminConsentDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "adminConsentDescription",
-                    &mut self.admin_consent_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.admin_consent_description, extra)
             }
             "adminConsentDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "adminConsentDisplayName",
-                    &mut self.admin_consent_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.admin_consent_display_name, extra)
             }
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "origin" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "origin",
-                    &mut self.origin,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "origin" => read_lenient(map, key, &mut self.origin, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
             "userConsentDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userConsentDescription",
-                    &mut self.user_consent_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_consent_description, extra)
             }
             "userConsentDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userConsentDisplayName",
-                    &mut self.user_consent_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_consent_display_name, extra)
             }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5458,8 +4639,8 @@ impl PreAuthorizedApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("appId", self.app_id.as_ref())?;
-        object.field("delegatedPermissionIds", self.delegated_permission_ids.as_ref())?;
+        object.property("appId", &self.app_id);
+        object.property("delegatedPermissionIds", &self.delegated_permission_ids);
         object.end()
     }
 }
@@ -5478,26 +4659,15 @@ impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "appId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appId",
-                    &mut self.app_id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
             "delegatedPermissionIds" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "delegatedPermissionIds",
-                    &mut self.delegated_permission_ids,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.delegated_permission_ids, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5587,7 +4757,7 @@ impl PublicClientApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("redirectUris", self.redirect_uris.as_ref())?;
+        object.property("redirectUris", &self.redirect_uris);
         object.end()
     }
 }
@@ -5606,18 +4776,12 @@ impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "redirectUris" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "redirectUris",
-                    &mut self.redirect_uris,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5709,11 +4873,11 @@ impl PublicError {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("code", self.code.as_ref())?;
-        object.field("details", self.details.as_ref())?;
-        object.field("innerError", self.inner_error.as_ref())?;
-        object.field("message", self.message.as_ref())?;
-        object.field("target", self.target.as_ref())?;
+        object.property("code", &self.code);
+        object.property("details", &self.details);
+        object.property("innerError", &self.inner_error);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
         object.end()
     }
 }
@@ -5732,50 +4896,16 @@ impl graph_odata_runtime::model::ODataObject for PublicError {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "code" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "code",
-                    &mut self.code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "details" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "details",
-                    &mut self.details,
-                    &mut self.additional_properties,
-                )?
-            }
-            "innerError" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "innerError",
-                    &mut self.inner_error,
-                    &mut self.additional_properties,
-                )?
-            }
-            "message" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "message",
-                    &mut self.message,
-                    &mut self.additional_properties,
-                )?
-            }
-            "target" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "target",
-                    &mut self.target,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "innerError" => read_nullable(map, key, &mut self.inner_error, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5885,9 +5015,9 @@ impl PublicErrorDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("code", self.code.as_ref())?;
-        object.field("message", self.message.as_ref())?;
-        object.field("target", self.target.as_ref())?;
+        object.property("code", &self.code);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
         object.end()
     }
 }
@@ -5906,34 +5036,14 @@ impl graph_odata_runtime::model::ODataObject for PublicErrorDetail {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "code" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "code",
-                    &mut self.code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "message" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "message",
-                    &mut self.message,
-                    &mut self.additional_properties,
-                )?
-            }
-            "target" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "target",
-                    &mut self.target,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6031,10 +5141,10 @@ impl PublicInnerError {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("code", self.code.as_ref())?;
-        object.field("details", self.details.as_ref())?;
-        object.field("message", self.message.as_ref())?;
-        object.field("target", self.target.as_ref())?;
+        object.property("code", &self.code);
+        object.property("details", &self.details);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
         object.end()
     }
 }
@@ -6053,42 +5163,15 @@ impl graph_odata_runtime::model::ODataObject for PublicInnerError {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "code" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "code",
-                    &mut self.code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "details" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "details",
-                    &mut self.details,
-                    &mut self.additional_properties,
-                )?
-            }
-            "message" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "message",
-                    &mut self.message,
-                    &mut self.additional_properties,
-                )?
-            }
-            "target" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "target",
-                    &mut self.target,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6191,8 +5274,8 @@ impl RedirectUriSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("index", self.index.as_ref())?;
-        object.field("uri", self.uri.as_ref())?;
+        object.property("index", &self.index);
+        object.property("uri", &self.uri);
         object.end()
     }
 }
@@ -6211,26 +5294,13 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriSettings {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "index" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "index",
-                    &mut self.index,
-                    &mut self.additional_properties,
-                )?
-            }
-            "uri" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "uri",
-                    &mut self.uri,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "index" => read_lenient(map, key, &mut self.index, extra),
+            "uri" => read_lenient(map, key, &mut self.uri, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6320,8 +5390,8 @@ impl ReferencedObject {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("referencedObjectName", self.referenced_object_name.as_ref())?;
-        object.field("referencedProperty", self.referenced_property.as_ref())?;
+        object.property("referencedObjectName", &self.referenced_object_name);
+        object.property("referencedProperty", &self.referenced_property);
         object.end()
     }
 }
@@ -6340,26 +5410,17 @@ impl graph_odata_runtime::model::ODataObject for ReferencedObject {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "referencedObjectName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "referencedObjectName",
-                    &mut self.referenced_object_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.referenced_object_name, extra)
             }
             "referencedProperty" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "referencedProperty",
-                    &mut self.referenced_property,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.referenced_property, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6454,9 +5515,8 @@ impl RequestSignatureVerification {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("allowedWeakAlgorithms", self.allowed_weak_algorithms.as_ref())?;
-        object
-            .field("isSignedRequestRequired", self.is_signed_request_required.as_ref())?;
+        object.property("allowedWeakAlgorithms", &self.allowed_weak_algorithms);
+        object.property("isSignedRequestRequired", &self.is_signed_request_required);
         object.end()
     }
 }
@@ -6475,26 +5535,17 @@ impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "allowedWeakAlgorithms" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "allowedWeakAlgorithms",
-                    &mut self.allowed_weak_algorithms,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.allowed_weak_algorithms, extra)
             }
             "isSignedRequestRequired" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isSignedRequestRequired",
-                    &mut self.is_signed_request_required,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.is_signed_request_required, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6591,8 +5642,8 @@ impl RequiredResourceAccess {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("resourceAccess", self.resource_access.as_ref())?;
-        object.field("resourceAppId", self.resource_app_id.as_ref())?;
+        object.property("resourceAccess", &self.resource_access);
+        object.property("resourceAppId", &self.resource_app_id);
         object.end()
     }
 }
@@ -6611,26 +5662,13 @@ impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "resourceAccess" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "resourceAccess",
-                    &mut self.resource_access,
-                    &mut self.additional_properties,
-                )?
-            }
-            "resourceAppId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "resourceAppId",
-                    &mut self.resource_app_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "resourceAccess" => read_nullable(map, key, &mut self.resource_access, extra),
+            "resourceAppId" => read_lenient(map, key, &mut self.resource_app_id, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6720,8 +5758,8 @@ impl ResourceAccess {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
+        object.property("id", &self.id);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
@@ -6740,26 +5778,13 @@ impl graph_odata_runtime::model::ODataObject for ResourceAccess {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6855,11 +5880,11 @@ impl ResourceSpecificPermission {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("description", self.description.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("id", self.id.as_ref())?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -6878,50 +5903,16 @@ impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermission {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7027,7 +6018,7 @@ impl SamlSingleSignOnSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("relayState", self.relay_state.as_ref())?;
+        object.property("relayState", &self.relay_state);
         object.end()
     }
 }
@@ -7046,18 +6037,12 @@ impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "relayState" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "relayState",
-                    &mut self.relay_state,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "relayState" => read_lenient(map, key, &mut self.relay_state, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7149,19 +6134,12 @@ impl ServicePrincipalLockConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("allProperties", self.all_properties.as_ref())?;
+        object.property("allProperties", &self.all_properties);
+        object.property("credentialsWithUsageSign", &self.credentials_with_usage_sign);
         object
-            .field(
-                "credentialsWithUsageSign",
-                self.credentials_with_usage_sign.as_ref(),
-            )?;
-        object
-            .field(
-                "credentialsWithUsageVerify",
-                self.credentials_with_usage_verify.as_ref(),
-            )?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("tokenEncryptionKeyId", self.token_encryption_key_id.as_ref())?;
+            .property("credentialsWithUsageVerify", &self.credentials_with_usage_verify);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
         object.end()
     }
 }
@@ -7180,50 +6158,22 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfigurati
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "allProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "allProperties",
-                    &mut self.all_properties,
-                    &mut self.additional_properties,
-                )?
-            }
+            "allProperties" => read_lenient(map, key, &mut self.all_properties, extra),
             "credentialsWithUsageSign" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "credentialsWithUsageSign",
-                    &mut self.credentials_with_usage_sign,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.credentials_with_usage_sign, extra)
             }
             "credentialsWithUsageVerify" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "credentialsWithUsageVerify",
-                    &mut self.credentials_with_usage_verify,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.credentials_with_usage_verify, extra)
             }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
             "tokenEncryptionKeyId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "tokenEncryptionKeyId",
-                    &mut self.token_encryption_key_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7340,7 +6290,7 @@ impl SpaApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("redirectUris", self.redirect_uris.as_ref())?;
+        object.property("redirectUris", &self.redirect_uris);
         object.end()
     }
 }
@@ -7359,18 +6309,12 @@ impl graph_odata_runtime::model::ODataObject for SpaApplication {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "redirectUris" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "redirectUris",
-                    &mut self.redirect_uris,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7456,8 +6400,8 @@ impl StringKeyAttributeMappingSourceValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -7477,26 +6421,13 @@ for StringKeyAttributeMappingSourceValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "value" => read_nullable(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7589,8 +6520,8 @@ impl StringKeyLongValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -7609,26 +6540,13 @@ impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7716,7 +6634,7 @@ impl StringKeyObjectValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
+        object.property("key", &self.key);
         object.end()
     }
 }
@@ -7735,18 +6653,12 @@ impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7832,8 +6744,8 @@ impl StringKeyStringValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -7852,26 +6764,13 @@ impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7963,9 +6862,9 @@ impl SynchronizationError {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("code", self.code.as_ref())?;
-        object.field("message", self.message.as_ref())?;
-        object.field("tenantActionable", self.tenant_actionable.as_ref())?;
+        object.property("code", &self.code);
+        object.property("message", &self.message);
+        object.property("tenantActionable", &self.tenant_actionable);
         object.end()
     }
 }
@@ -7984,34 +6883,16 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationError {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "code" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "code",
-                    &mut self.code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "message" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "message",
-                    &mut self.message,
-                    &mut self.additional_properties,
-                )?
-            }
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
             "tenantActionable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "tenantActionable",
-                    &mut self.tenant_actionable,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.tenant_actionable, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8109,8 +6990,8 @@ impl SynchronizationJobApplicationParameters {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("ruleId", self.rule_id.as_ref())?;
-        object.field("subjects", self.subjects.as_ref())?;
+        object.property("ruleId", &self.rule_id);
+        object.property("subjects", &self.subjects);
         object.end()
     }
 }
@@ -8130,26 +7011,13 @@ for SynchronizationJobApplicationParameters {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "ruleId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ruleId",
-                    &mut self.rule_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "subjects" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "subjects",
-                    &mut self.subjects,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
+            "subjects" => read_nullable(map, key, &mut self.subjects, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8242,7 +7110,7 @@ impl SynchronizationJobRestartCriteria {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("resetScope", self.reset_scope.as_ref())?;
+        object.property("resetScope", &self.reset_scope);
         object.end()
     }
 }
@@ -8261,18 +7129,12 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriter
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "resetScope" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "resetScope",
-                    &mut self.reset_scope,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "resetScope" => read_nullable(map, key, &mut self.reset_scope, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8363,9 +7225,9 @@ impl SynchronizationJobSubject {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("links", self.links.as_ref())?;
-        object.field("objectId", self.object_id.as_ref())?;
-        object.field("objectTypeName", self.object_type_name.as_ref())?;
+        object.property("links", &self.links);
+        object.property("objectId", &self.object_id);
+        object.property("objectTypeName", &self.object_type_name);
         object.end()
     }
 }
@@ -8384,34 +7246,14 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobSubject {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "links" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "links",
-                    &mut self.links,
-                    &mut self.additional_properties,
-                )?
-            }
-            "objectId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "objectId",
-                    &mut self.object_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "objectTypeName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "objectTypeName",
-                    &mut self.object_type_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "links" => read_nullable(map, key, &mut self.links, extra),
+            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
+            "objectTypeName" => read_lenient(map, key, &mut self.object_type_name, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8513,9 +7355,9 @@ impl SynchronizationLinkedObjects {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("manager", self.manager.as_ref())?;
-        object.field("members", self.members.as_ref())?;
-        object.field("owners", self.owners.as_ref())?;
+        object.property("manager", &self.manager);
+        object.property("members", &self.members);
+        object.property("owners", &self.owners);
         object.end()
     }
 }
@@ -8534,34 +7376,14 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationLinkedObjects {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "manager" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "manager",
-                    &mut self.manager,
-                    &mut self.additional_properties,
-                )?
-            }
-            "members" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "members",
-                    &mut self.members,
-                    &mut self.additional_properties,
-                )?
-            }
-            "owners" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "owners",
-                    &mut self.owners,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "manager" => read_nullable(map, key, &mut self.manager, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            "owners" => read_nullable(map, key, &mut self.owners, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8655,8 +7477,8 @@ impl SynchronizationMetadataEntry {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -8675,26 +7497,13 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8788,14 +7597,14 @@ impl SynchronizationProgress {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("completedUnits", self.completed_units.as_ref())?;
+        object.property("completedUnits", &self.completed_units);
         object
-            .field(
+            .property(
                 "progressObservationDateTime",
-                self.progress_observation_date_time.as_ref(),
-            )?;
-        object.field("totalUnits", self.total_units.as_ref())?;
-        object.field("units", self.units.as_ref())?;
+                &self.progress_observation_date_time,
+            );
+        object.property("totalUnits", &self.total_units);
+        object.property("units", &self.units);
         object.end()
     }
 }
@@ -8814,42 +7623,17 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "completedUnits" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "completedUnits",
-                    &mut self.completed_units,
-                    &mut self.additional_properties,
-                )?
-            }
+            "completedUnits" => read_lenient(map, key, &mut self.completed_units, extra),
             "progressObservationDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "progressObservationDateTime",
-                    &mut self.progress_observation_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.progress_observation_date_time, extra)
             }
-            "totalUnits" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "totalUnits",
-                    &mut self.total_units,
-                    &mut self.additional_properties,
-                )?
-            }
-            "units" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "units",
-                    &mut self.units,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "totalUnits" => read_lenient(map, key, &mut self.total_units, extra),
+            "units" => read_lenient(map, key, &mut self.units, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8962,12 +7746,12 @@ impl SynchronizationQuarantine {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("currentBegan", self.current_began.as_ref())?;
-        object.field("error", self.error.as_ref())?;
-        object.field("nextAttempt", self.next_attempt.as_ref())?;
-        object.field("reason", self.reason.as_ref())?;
-        object.field("seriesBegan", self.series_began.as_ref())?;
-        object.field("seriesCount", self.series_count.as_ref())?;
+        object.property("currentBegan", &self.current_began);
+        object.property("error", &self.error);
+        object.property("nextAttempt", &self.next_attempt);
+        object.property("reason", &self.reason);
+        object.property("seriesBegan", &self.series_began);
+        object.property("seriesCount", &self.series_count);
         object.end()
     }
 }
@@ -8986,58 +7770,17 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "currentBegan" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "currentBegan",
-                    &mut self.current_began,
-                    &mut self.additional_properties,
-                )?
-            }
-            "error" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "error",
-                    &mut self.error,
-                    &mut self.additional_properties,
-                )?
-            }
-            "nextAttempt" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "nextAttempt",
-                    &mut self.next_attempt,
-                    &mut self.additional_properties,
-                )?
-            }
-            "reason" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "reason",
-                    &mut self.reason,
-                    &mut self.additional_properties,
-                )?
-            }
-            "seriesBegan" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "seriesBegan",
-                    &mut self.series_began,
-                    &mut self.additional_properties,
-                )?
-            }
-            "seriesCount" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "seriesCount",
-                    &mut self.series_count,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "currentBegan" => read_lenient(map, key, &mut self.current_began, extra),
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "nextAttempt" => read_lenient(map, key, &mut self.next_attempt, extra),
+            "reason" => read_nullable(map, key, &mut self.reason, extra),
+            "seriesBegan" => read_lenient(map, key, &mut self.series_began, extra),
+            "seriesCount" => read_lenient(map, key, &mut self.series_count, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -9166,16 +7909,16 @@ impl SynchronizationRule {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("containerFilter", self.container_filter.as_ref())?;
-        object.field("editable", self.editable.as_ref())?;
-        object.field("groupFilter", self.group_filter.as_ref())?;
-        object.field("id", self.id.as_ref())?;
-        object.field("metadata", self.metadata.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("objectMappings", self.object_mappings.as_ref())?;
-        object.field("priority", self.priority.as_ref())?;
-        object.field("sourceDirectoryName", self.source_directory_name.as_ref())?;
-        object.field("targetDirectoryName", self.target_directory_name.as_ref())?;
+        object.property("containerFilter", &self.container_filter);
+        object.property("editable", &self.editable);
+        object.property("groupFilter", &self.group_filter);
+        object.property("id", &self.id);
+        object.property("metadata", &self.metadata);
+        object.property("name", &self.name);
+        object.property("objectMappings", &self.object_mappings);
+        object.property("priority", &self.priority);
+        object.property("sourceDirectoryName", &self.source_directory_name);
+        object.property("targetDirectoryName", &self.target_directory_name);
         object.end()
     }
 }
@@ -9194,90 +7937,27 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "containerFilter" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "containerFilter",
-                    &mut self.container_filter,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.container_filter, extra)
             }
-            "editable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "editable",
-                    &mut self.editable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "groupFilter" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "groupFilter",
-                    &mut self.group_filter,
-                    &mut self.additional_properties,
-                )?
-            }
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "metadata" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "metadata",
-                    &mut self.metadata,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "objectMappings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "objectMappings",
-                    &mut self.object_mappings,
-                    &mut self.additional_properties,
-                )?
-            }
-            "priority" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "priority",
-                    &mut self.priority,
-                    &mut self.additional_properties,
-                )?
-            }
+            "editable" => read_lenient(map, key, &mut self.editable, extra),
+            "groupFilter" => read_nullable(map, key, &mut self.group_filter, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "objectMappings" => read_nullable(map, key, &mut self.object_mappings, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
             "sourceDirectoryName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sourceDirectoryName",
-                    &mut self.source_directory_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.source_directory_name, extra)
             }
             "targetDirectoryName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "targetDirectoryName",
-                    &mut self.target_directory_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.target_directory_name, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -9416,9 +8096,9 @@ impl SynchronizationSchedule {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("expiration", self.expiration.as_ref())?;
-        object.field("interval", self.interval.as_ref())?;
-        object.field("state", self.state.as_ref())?;
+        object.property("expiration", &self.expiration);
+        object.property("interval", &self.interval);
+        object.property("state", &self.state);
         object.end()
     }
 }
@@ -9437,34 +8117,14 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "expiration" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "expiration",
-                    &mut self.expiration,
-                    &mut self.additional_properties,
-                )?
-            }
-            "interval" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "interval",
-                    &mut self.interval,
-                    &mut self.additional_properties,
-                )?
-            }
-            "state" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "state",
-                    &mut self.state,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "expiration" => read_lenient(map, key, &mut self.expiration, extra),
+            "interval" => read_lenient(map, key, &mut self.interval, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -9558,8 +8218,8 @@ impl SynchronizationSecretKeyStringValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -9579,26 +8239,13 @@ for SynchronizationSecretKeyStringValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -9711,39 +8358,38 @@ impl SynchronizationStatus {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("code", self.code.as_ref())?;
+        object.property("code", &self.code);
         object
-            .field(
+            .property(
                 "countSuccessiveCompleteFailures",
-                self.count_successive_complete_failures.as_ref(),
-            )?;
-        object.field("escrowsPruned", self.escrows_pruned.as_ref())?;
-        object.field("lastExecution", self.last_execution.as_ref())?;
+                &self.count_successive_complete_failures,
+            );
+        object.property("escrowsPruned", &self.escrows_pruned);
+        object.property("lastExecution", &self.last_execution);
+        object.property("lastSuccessfulExecution", &self.last_successful_execution);
         object
-            .field("lastSuccessfulExecution", self.last_successful_execution.as_ref())?;
-        object
-            .field(
+            .property(
                 "lastSuccessfulExecutionWithExports",
-                self.last_successful_execution_with_exports.as_ref(),
-            )?;
-        object.field("progress", self.progress.as_ref())?;
-        object.field("quarantine", self.quarantine.as_ref())?;
+                &self.last_successful_execution_with_exports,
+            );
+        object.property("progress", &self.progress);
+        object.property("quarantine", &self.quarantine);
         object
-            .field(
+            .property(
                 "steadyStateFirstAchievedTime",
-                self.steady_state_first_achieved_time.as_ref(),
-            )?;
+                &self.steady_state_first_achieved_time,
+            );
         object
-            .field(
+            .property(
                 "steadyStateLastAchievedTime",
-                self.steady_state_last_achieved_time.as_ref(),
-            )?;
+                &self.steady_state_last_achieved_time,
+            );
         object
-            .field(
+            .property(
                 "synchronizedEntryCountByType",
-                self.synchronized_entry_count_by_type.as_ref(),
-            )?;
-        object.field("troubleshootingUrl", self.troubleshooting_url.as_ref())?;
+                &self.synchronized_entry_count_by_type,
+            );
+        object.property("troubleshootingUrl", &self.troubleshooting_url);
         object.end()
     }
 }
@@ -9762,106 +8408,52 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "code" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "code",
-                    &mut self.code,
-                    &mut self.additional_properties,
-                )?
-            }
+            "code" => read_nullable(map, key, &mut self.code, extra),
             "countSuccessiveCompleteFailures" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "countSuccessiveCompleteFailures",
+                    key,
                     &mut self.count_successive_complete_failures,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
-            "escrowsPruned" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "escrowsPruned",
-                    &mut self.escrows_pruned,
-                    &mut self.additional_properties,
-                )?
-            }
-            "lastExecution" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "lastExecution",
-                    &mut self.last_execution,
-                    &mut self.additional_properties,
-                )?
-            }
+            "escrowsPruned" => read_lenient(map, key, &mut self.escrows_pruned, extra),
+            "lastExecution" => read_nullable(map, key, &mut self.last_execution, extra),
             "lastSuccessfulExecution" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "lastSuccessfulExecution",
-                    &mut self.last_successful_execution,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.last_successful_execution, extra)
             }
             "lastSuccessfulExecutionWithExports" => {
-                graph_odata_runtime::model::read_nullable(
+                read_nullable(
                     map,
-                    "lastSuccessfulExecutionWithExports",
+                    key,
                     &mut self.last_successful_execution_with_exports,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
-            "progress" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "progress",
-                    &mut self.progress,
-                    &mut self.additional_properties,
-                )?
-            }
-            "quarantine" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "quarantine",
-                    &mut self.quarantine,
-                    &mut self.additional_properties,
-                )?
-            }
+            "progress" => read_nullable(map, key, &mut self.progress, extra),
+            "quarantine" => read_nullable(map, key, &mut self.quarantine, extra),
             "steadyStateFirstAchievedTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "steadyStateFirstAchievedTime",
-                    &mut self.steady_state_first_achieved_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.steady_state_first_achieved_time, extra)
             }
             "steadyStateLastAchievedTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "steadyStateLastAchievedTime",
-                    &mut self.steady_state_last_achieved_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.steady_state_last_achieved_time, extra)
             }
             "synchronizedEntryCountByType" => {
-                graph_odata_runtime::model::read_nullable(
+                read_nullable(
                     map,
-                    "synchronizedEntryCountByType",
+                    key,
                     &mut self.synchronized_entry_count_by_type,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "troubleshootingUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "troubleshootingUrl",
-                    &mut self.troubleshooting_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.troubleshooting_url, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -10044,28 +8636,28 @@ impl SynchronizationTaskExecution {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("activityIdentifier", self.activity_identifier.as_ref())?;
-        object.field("countEntitled", self.count_entitled.as_ref())?;
+        object.property("activityIdentifier", &self.activity_identifier);
+        object.property("countEntitled", &self.count_entitled);
         object
-            .field(
+            .property(
                 "countEntitledForProvisioning",
-                self.count_entitled_for_provisioning.as_ref(),
-            )?;
-        object.field("countEscrowed", self.count_escrowed.as_ref())?;
-        object.field("countEscrowedRaw", self.count_escrowed_raw.as_ref())?;
-        object.field("countExported", self.count_exported.as_ref())?;
-        object.field("countExports", self.count_exports.as_ref())?;
-        object.field("countImported", self.count_imported.as_ref())?;
-        object.field("countImportedDeltas", self.count_imported_deltas.as_ref())?;
+                &self.count_entitled_for_provisioning,
+            );
+        object.property("countEscrowed", &self.count_escrowed);
+        object.property("countEscrowedRaw", &self.count_escrowed_raw);
+        object.property("countExported", &self.count_exported);
+        object.property("countExports", &self.count_exports);
+        object.property("countImported", &self.count_imported);
+        object.property("countImportedDeltas", &self.count_imported_deltas);
         object
-            .field(
+            .property(
                 "countImportedReferenceDeltas",
-                self.count_imported_reference_deltas.as_ref(),
-            )?;
-        object.field("error", self.error.as_ref())?;
-        object.field("state", self.state.as_ref())?;
-        object.field("timeBegan", self.time_began.as_ref())?;
-        object.field("timeEnded", self.time_ended.as_ref())?;
+                &self.count_imported_reference_deltas,
+            );
+        object.property("error", &self.error);
+        object.property("state", &self.state);
+        object.property("timeBegan", &self.time_began);
+        object.property("timeEnded", &self.time_ended);
         object.end()
     }
 }
@@ -10084,122 +8676,35 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "activityIdentifier" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "activityIdentifier",
-                    &mut self.activity_identifier,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.activity_identifier, extra)
             }
-            "countEntitled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countEntitled",
-                    &mut self.count_entitled,
-                    &mut self.additional_properties,
-                )?
-            }
+            "countEntitled" => read_lenient(map, key, &mut self.count_entitled, extra),
             "countEntitledForProvisioning" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countEntitledForProvisioning",
-                    &mut self.count_entitled_for_provisioning,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.count_entitled_for_provisioning, extra)
             }
-            "countEscrowed" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countEscrowed",
-                    &mut self.count_escrowed,
-                    &mut self.additional_properties,
-                )?
-            }
+            "countEscrowed" => read_lenient(map, key, &mut self.count_escrowed, extra),
             "countEscrowedRaw" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countEscrowedRaw",
-                    &mut self.count_escrowed_raw,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.count_escrowed_raw, extra)
             }
-            "countExported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countExported",
-                    &mut self.count_exported,
-                    &mut self.additional_properties,
-                )?
-            }
-            "countExports" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countExports",
-                    &mut self.count_exports,
-                    &mut self.additional_properties,
-                )?
-            }
-            "countImported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countImported",
-                    &mut self.count_imported,
-                    &mut self.additional_properties,
-                )?
-            }
+            "countExported" => read_lenient(map, key, &mut self.count_exported, extra),
+            "countExports" => read_lenient(map, key, &mut self.count_exports, extra),
+            "countImported" => read_lenient(map, key, &mut self.count_imported, extra),
             "countImportedDeltas" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countImportedDeltas",
-                    &mut self.count_imported_deltas,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.count_imported_deltas, extra)
             }
             "countImportedReferenceDeltas" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countImportedReferenceDeltas",
-                    &mut self.count_imported_reference_deltas,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.count_imported_reference_deltas, extra)
             }
-            "error" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "error",
-                    &mut self.error,
-                    &mut self.additional_properties,
-                )?
-            }
-            "state" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "state",
-                    &mut self.state,
-                    &mut self.additional_properties,
-                )?
-            }
-            "timeBegan" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "timeBegan",
-                    &mut self.time_began,
-                    &mut self.additional_properties,
-                )?
-            }
-            "timeEnded" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "timeEnded",
-                    &mut self.time_ended,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "timeBegan" => read_lenient(map, key, &mut self.time_began, extra),
+            "timeEnded" => read_lenient(map, key, &mut self.time_ended, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -10372,9 +8877,9 @@ impl VerifiedPublisher {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("addedDateTime", self.added_date_time.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("verifiedPublisherId", self.verified_publisher_id.as_ref())?;
+        object.property("addedDateTime", &self.added_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("verifiedPublisherId", &self.verified_publisher_id);
         object.end()
     }
 }
@@ -10393,34 +8898,16 @@ impl graph_odata_runtime::model::ODataObject for VerifiedPublisher {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "addedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "addedDateTime",
-                    &mut self.added_date_time,
-                    &mut self.additional_properties,
-                )?
-            }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
+            "addedDateTime" => read_lenient(map, key, &mut self.added_date_time, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "verifiedPublisherId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "verifiedPublisherId",
-                    &mut self.verified_publisher_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.verified_publisher_id, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -10526,11 +9013,11 @@ impl WebApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("homePageUrl", self.home_page_url.as_ref())?;
-        object.field("implicitGrantSettings", self.implicit_grant_settings.as_ref())?;
-        object.field("logoutUrl", self.logout_url.as_ref())?;
-        object.field("redirectUris", self.redirect_uris.as_ref())?;
-        object.field("redirectUriSettings", self.redirect_uri_settings.as_ref())?;
+        object.property("homePageUrl", &self.home_page_url);
+        object.property("implicitGrantSettings", &self.implicit_grant_settings);
+        object.property("logoutUrl", &self.logout_url);
+        object.property("redirectUris", &self.redirect_uris);
+        object.property("redirectUriSettings", &self.redirect_uri_settings);
         object.end()
     }
 }
@@ -10549,50 +9036,20 @@ impl graph_odata_runtime::model::ODataObject for WebApplication {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "homePageUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "homePageUrl",
-                    &mut self.home_page_url,
-                    &mut self.additional_properties,
-                )?
-            }
+            "homePageUrl" => read_lenient(map, key, &mut self.home_page_url, extra),
             "implicitGrantSettings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "implicitGrantSettings",
-                    &mut self.implicit_grant_settings,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.implicit_grant_settings, extra)
             }
-            "logoutUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "logoutUrl",
-                    &mut self.logout_url,
-                    &mut self.additional_properties,
-                )?
-            }
-            "redirectUris" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "redirectUris",
-                    &mut self.redirect_uris,
-                    &mut self.additional_properties,
-                )?
-            }
+            "logoutUrl" => read_lenient(map, key, &mut self.logout_url, extra),
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
             "redirectUriSettings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "redirectUriSettings",
-                    &mut self.redirect_uri_settings,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.redirect_uri_settings, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

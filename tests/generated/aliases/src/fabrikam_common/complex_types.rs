@@ -42,8 +42,8 @@ impl Label {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("text", self.text.as_ref())?;
-        object.field("language", self.language.as_ref())?;
+        object.property("text", &self.text);
+        object.property("language", &self.language);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Label {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "text" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "text",
-                    &mut self.text,
-                    &mut self.additional_properties,
-                )?
-            }
-            "language" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "language",
-                    &mut self.language,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -173,9 +160,9 @@ impl PostalAddress {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("street", self.street.as_ref())?;
-        object.field("city", self.city.as_ref())?;
-        object.field("region", self.region.as_ref())?;
+        object.property("street", &self.street);
+        object.property("city", &self.city);
+        object.property("region", &self.region);
         object.end()
     }
 }
@@ -194,34 +181,14 @@ impl graph_odata_runtime::model::ODataObject for PostalAddress {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "street" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "street",
-                    &mut self.street,
-                    &mut self.additional_properties,
-                )?
-            }
-            "city" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "city",
-                    &mut self.city,
-                    &mut self.additional_properties,
-                )?
-            }
-            "region" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "region",
-                    &mut self.region,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "street" => read_lenient(map, key, &mut self.street, extra),
+            "city" => read_lenient(map, key, &mut self.city, extra),
+            "region" => read_nullable(map, key, &mut self.region, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -361,10 +328,9 @@ impl<'de> serde::Deserialize<'de> for AnyPostalAddress {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "fabrikam.shipping.depotAddress" | "self.depotAddress" => {
-                serde_json::from_value(value)
-                    .map(|v| Self::FabrikamShippingDepotAddress(Box::new(v)))
+                serde_json::from_value(value).map(Self::FabrikamShippingDepotAddress)
             }
-            _ => serde_json::from_value(value).map(|v| Self::PostalAddress(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::PostalAddress),
         };
         read.map_err(D::Error::custom)
     }

@@ -51,11 +51,11 @@ impl DepotAddress {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("street", self.street.as_ref())?;
-        object.field("city", self.city.as_ref())?;
-        object.field("region", self.region.as_ref())?;
-        object.field("depotCode", self.depot_code.as_ref())?;
-        object.field("servedRegions", self.served_regions.as_ref())?;
+        object.property("street", &self.street);
+        object.property("city", &self.city);
+        object.property("region", &self.region);
+        object.property("depotCode", &self.depot_code);
+        object.property("servedRegions", &self.served_regions);
         object.end()
     }
 }
@@ -74,50 +74,16 @@ impl graph_odata_runtime::model::ODataObject for DepotAddress {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "street" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "street",
-                    &mut self.street,
-                    &mut self.additional_properties,
-                )?
-            }
-            "city" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "city",
-                    &mut self.city,
-                    &mut self.additional_properties,
-                )?
-            }
-            "region" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "region",
-                    &mut self.region,
-                    &mut self.additional_properties,
-                )?
-            }
-            "depotCode" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "depotCode",
-                    &mut self.depot_code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "servedRegions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "servedRegions",
-                    &mut self.served_regions,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "street" => read_lenient(map, key, &mut self.street, extra),
+            "city" => read_lenient(map, key, &mut self.city, extra),
+            "region" => read_nullable(map, key, &mut self.region, extra),
+            "depotCode" => read_lenient(map, key, &mut self.depot_code, extra),
+            "servedRegions" => read_nullable(map, key, &mut self.served_regions, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -225,8 +191,8 @@ impl Label {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("barcode", self.barcode.as_ref())?;
-        object.field("weightGrams", self.weight_grams.as_ref())?;
+        object.property("barcode", &self.barcode);
+        object.property("weightGrams", &self.weight_grams);
         object.end()
     }
 }
@@ -245,26 +211,13 @@ impl graph_odata_runtime::model::ODataObject for Label {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "barcode" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "barcode",
-                    &mut self.barcode,
-                    &mut self.additional_properties,
-                )?
-            }
-            "weightGrams" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "weightGrams",
-                    &mut self.weight_grams,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "barcode" => read_lenient(map, key, &mut self.barcode, extra),
+            "weightGrams" => read_lenient(map, key, &mut self.weight_grams, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -354,8 +307,8 @@ impl Scan {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("location", self.location.as_ref())?;
-        object.field("region", self.region.as_ref())?;
+        object.property("location", &self.location);
+        object.property("region", &self.region);
         object.end()
     }
 }
@@ -374,26 +327,13 @@ impl graph_odata_runtime::model::ODataObject for Scan {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "location" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "location",
-                    &mut self.location,
-                    &mut self.additional_properties,
-                )?
-            }
-            "region" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "region",
-                    &mut self.region,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "region" => read_nullable(map, key, &mut self.region, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -46,8 +46,8 @@ impl Money {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("amount", self.amount.as_ref())?;
-        object.field("currency", self.currency.as_ref())?;
+        object.property("amount", &self.amount);
+        object.property("currency", &self.currency);
         object.end()
     }
 }
@@ -66,26 +66,13 @@ impl graph_odata_runtime::model::ODataObject for Money {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "amount" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "amount",
-                    &mut self.amount,
-                    &mut self.additional_properties,
-                )?
-            }
-            "currency" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "currency",
-                    &mut self.currency,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "amount" => read_lenient(map, key, &mut self.amount, extra),
+            "currency" => read_lenient(map, key, &mut self.currency, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -178,7 +165,7 @@ impl OldDiscount {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("percent", self.percent.as_ref())?;
+        object.property("percent", &self.percent);
         object.end()
     }
 }
@@ -197,18 +184,12 @@ impl graph_odata_runtime::model::ODataObject for OldDiscount {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "percent" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "percent",
-                    &mut self.percent,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "percent" => read_lenient(map, key, &mut self.percent, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -44,9 +44,9 @@ impl Note {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("text", self.text.as_ref())?;
-        object.field("tier", self.tier.as_ref())?;
-        object.field("discount", self.discount.as_ref())?;
+        object.property("text", &self.text);
+        object.property("tier", &self.tier);
+        object.property("discount", &self.discount);
         object.end()
     }
 }
@@ -65,34 +65,14 @@ impl graph_odata_runtime::model::ODataObject for Note {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "text" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "text",
-                    &mut self.text,
-                    &mut self.additional_properties,
-                )?
-            }
-            "tier" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "tier",
-                    &mut self.tier,
-                    &mut self.additional_properties,
-                )?
-            }
-            "discount" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "discount",
-                    &mut self.discount,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "tier" => read_nullable(map, key, &mut self.tier, extra),
+            "discount" => read_nullable(map, key, &mut self.discount, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

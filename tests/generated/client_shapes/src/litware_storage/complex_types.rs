@@ -42,8 +42,8 @@ impl Range {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("from", self.from.as_ref())?;
-        object.field("to", self.to.as_ref())?;
+        object.property("from", &self.from);
+        object.property("to", &self.to);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Range {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "from" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "from",
-                    &mut self.from,
-                    &mut self.additional_properties,
-                )?
-            }
-            "to" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "to",
-                    &mut self.to,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "from" => read_lenient(map, key, &mut self.from, extra),
+            "to" => read_lenient(map, key, &mut self.to, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

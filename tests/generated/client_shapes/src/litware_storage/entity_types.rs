@@ -45,9 +45,9 @@ impl Drive {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("items", self.items.as_ref())?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("items", &self.items);
         object.end()
     }
 }
@@ -66,34 +66,14 @@ impl graph_odata_runtime::model::ODataObject for Drive {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "items" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "items",
-                    &mut self.items,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "items" => read_nullable(map, key, &mut self.items, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -190,9 +170,9 @@ impl DriveCollection {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("label", self.label.as_ref())?;
-        object.field("drives", self.drives.as_ref())?;
+        object.property("id", &self.id);
+        object.property("label", &self.label);
+        object.property("drives", &self.drives);
         object.end()
     }
 }
@@ -211,34 +191,14 @@ impl graph_odata_runtime::model::ODataObject for DriveCollection {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "drives" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "drives",
-                    &mut self.drives,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "drives" => read_nullable(map, key, &mut self.drives, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -330,7 +290,7 @@ impl Entity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
+        object.property("id", &self.id);
         object.end()
     }
 }
@@ -349,18 +309,12 @@ impl graph_odata_runtime::model::ODataObject for Entity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -450,9 +404,9 @@ impl File {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("size", self.size.as_ref())?;
-        object.field("mimeType", self.mime_type.as_ref())?;
+        object.property("id", &self.id);
+        object.property("size", &self.size);
+        object.property("mimeType", &self.mime_type);
         object.end()
     }
 }
@@ -471,34 +425,14 @@ impl graph_odata_runtime::model::ODataObject for File {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "size" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "size",
-                    &mut self.size,
-                    &mut self.additional_properties,
-                )?
-            }
-            "mimeType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "mimeType",
-                    &mut self.mime_type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "mimeType" => read_lenient(map, key, &mut self.mime_type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -598,10 +532,10 @@ impl Folder {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("size", self.size.as_ref())?;
-        object.field("childCount", self.child_count.as_ref())?;
-        object.field("children", self.children.as_ref())?;
+        object.property("id", &self.id);
+        object.property("size", &self.size);
+        object.property("childCount", &self.child_count);
+        object.property("children", &self.children);
         object.end()
     }
 }
@@ -620,42 +554,15 @@ impl graph_odata_runtime::model::ODataObject for Folder {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "size" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "size",
-                    &mut self.size,
-                    &mut self.additional_properties,
-                )?
-            }
-            "childCount" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "childCount",
-                    &mut self.child_count,
-                    &mut self.additional_properties,
-                )?
-            }
-            "children" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "children",
-                    &mut self.children,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "childCount" => read_lenient(map, key, &mut self.child_count, extra),
+            "children" => read_nullable(map, key, &mut self.children, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -759,8 +666,8 @@ impl Item {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("size", self.size.as_ref())?;
+        object.property("id", &self.id);
+        object.property("size", &self.size);
         object.end()
     }
 }
@@ -779,26 +686,13 @@ impl graph_odata_runtime::model::ODataObject for Item {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "size" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "size",
-                    &mut self.size,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -945,12 +839,12 @@ impl<'de> serde::Deserialize<'de> for AnyItem {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "Litware.Storage.file" | "ls.file" => {
-                serde_json::from_value(value).map(|v| Self::File(Box::new(v)))
+                serde_json::from_value(value).map(Self::File)
             }
             "Litware.Storage.folder" | "ls.folder" => {
-                serde_json::from_value(value).map(|v| Self::Folder(Box::new(v)))
+                serde_json::from_value(value).map(Self::Folder)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Item(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Item),
         };
         read.map_err(D::Error::custom)
     }
@@ -1006,16 +900,16 @@ impl Reading {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("site", self.site.as_ref())?;
-        object.field("building", self.building.as_ref())?;
-        object.field("floor", self.floor.as_ref())?;
-        object.field("room", self.room.as_ref())?;
-        object.field("rack", self.rack.as_ref())?;
-        object.field("slot", self.slot.as_ref())?;
-        object.field("sensor", self.sensor.as_ref())?;
-        object.field("day", self.day.as_ref())?;
-        object.field("tier", self.tier.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("site", &self.site);
+        object.property("building", &self.building);
+        object.property("floor", &self.floor);
+        object.property("room", &self.room);
+        object.property("rack", &self.rack);
+        object.property("slot", &self.slot);
+        object.property("sensor", &self.sensor);
+        object.property("day", &self.day);
+        object.property("tier", &self.tier);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -1034,90 +928,21 @@ impl graph_odata_runtime::model::ODataObject for Reading {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "site" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "site",
-                    &mut self.site,
-                    &mut self.additional_properties,
-                )?
-            }
-            "building" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "building",
-                    &mut self.building,
-                    &mut self.additional_properties,
-                )?
-            }
-            "floor" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "floor",
-                    &mut self.floor,
-                    &mut self.additional_properties,
-                )?
-            }
-            "room" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "room",
-                    &mut self.room,
-                    &mut self.additional_properties,
-                )?
-            }
-            "rack" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "rack",
-                    &mut self.rack,
-                    &mut self.additional_properties,
-                )?
-            }
-            "slot" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "slot",
-                    &mut self.slot,
-                    &mut self.additional_properties,
-                )?
-            }
-            "sensor" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sensor",
-                    &mut self.sensor,
-                    &mut self.additional_properties,
-                )?
-            }
-            "day" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "day",
-                    &mut self.day,
-                    &mut self.additional_properties,
-                )?
-            }
-            "tier" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "tier",
-                    &mut self.tier,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "site" => read_lenient(map, key, &mut self.site, extra),
+            "building" => read_lenient(map, key, &mut self.building, extra),
+            "floor" => read_lenient(map, key, &mut self.floor, extra),
+            "room" => read_lenient(map, key, &mut self.room, extra),
+            "rack" => read_lenient(map, key, &mut self.rack, extra),
+            "slot" => read_lenient(map, key, &mut self.slot, extra),
+            "sensor" => read_lenient(map, key, &mut self.sensor, extra),
+            "day" => read_lenient(map, key, &mut self.day, extra),
+            "tier" => read_nullable(map, key, &mut self.tier, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -44,9 +44,9 @@ impl Subscription {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("channel", self.channel.as_ref())?;
-        object.field("fallbacks", self.fallbacks.as_ref())?;
-        object.field("state", self.state.as_ref())?;
+        object.property("channel", &self.channel);
+        object.property("fallbacks", &self.fallbacks);
+        object.property("state", &self.state);
         object.end()
     }
 }
@@ -65,34 +65,14 @@ impl graph_odata_runtime::model::ODataObject for Subscription {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "channel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "channel",
-                    &mut self.channel,
-                    &mut self.additional_properties,
-                )?
-            }
-            "fallbacks" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "fallbacks",
-                    &mut self.fallbacks,
-                    &mut self.additional_properties,
-                )?
-            }
-            "state" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "state",
-                    &mut self.state,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "channel" => read_nullable(map, key, &mut self.channel, extra),
+            "fallbacks" => read_nullable(map, key, &mut self.fallbacks, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

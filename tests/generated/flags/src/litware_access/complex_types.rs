@@ -52,13 +52,13 @@ impl Grant {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("principal", self.principal.as_ref())?;
-        object.field("rights", self.rights.as_ref())?;
-        object.field("history", self.history.as_ref())?;
-        object.field("activeDays", self.active_days.as_ref())?;
-        object.field("severity", self.severity.as_ref())?;
-        object.field("shade", self.shade.as_ref())?;
-        object.field("balance", self.balance.as_ref())?;
+        object.property("principal", &self.principal);
+        object.property("rights", &self.rights);
+        object.property("history", &self.history);
+        object.property("activeDays", &self.active_days);
+        object.property("severity", &self.severity);
+        object.property("shade", &self.shade);
+        object.property("balance", &self.balance);
         object.end()
     }
 }
@@ -77,66 +77,18 @@ impl graph_odata_runtime::model::ODataObject for Grant {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "principal" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "principal",
-                    &mut self.principal,
-                    &mut self.additional_properties,
-                )?
-            }
-            "rights" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "rights",
-                    &mut self.rights,
-                    &mut self.additional_properties,
-                )?
-            }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            "activeDays" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "activeDays",
-                    &mut self.active_days,
-                    &mut self.additional_properties,
-                )?
-            }
-            "severity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "severity",
-                    &mut self.severity,
-                    &mut self.additional_properties,
-                )?
-            }
-            "shade" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "shade",
-                    &mut self.shade,
-                    &mut self.additional_properties,
-                )?
-            }
-            "balance" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "balance",
-                    &mut self.balance,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "principal" => read_lenient(map, key, &mut self.principal, extra),
+            "rights" => read_nullable(map, key, &mut self.rights, extra),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            "activeDays" => read_nullable(map, key, &mut self.active_days, extra),
+            "severity" => read_nullable(map, key, &mut self.severity, extra),
+            "shade" => read_nullable(map, key, &mut self.shade, extra),
+            "balance" => read_nullable(map, key, &mut self.balance, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -44,9 +44,9 @@ impl GeoCoordinates {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("altitude", self.altitude.as_ref())?;
-        object.field("latitude", self.latitude.as_ref())?;
-        object.field("longitude", self.longitude.as_ref())?;
+        object.property("altitude", &self.altitude);
+        object.property("latitude", &self.latitude);
+        object.property("longitude", &self.longitude);
         object.end()
     }
 }
@@ -65,34 +65,14 @@ impl graph_odata_runtime::model::ODataObject for GeoCoordinates {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "altitude" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "altitude",
-                    &mut self.altitude,
-                    &mut self.additional_properties,
-                )?
-            }
-            "latitude" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "latitude",
-                    &mut self.latitude,
-                    &mut self.additional_properties,
-                )?
-            }
-            "longitude" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "longitude",
-                    &mut self.longitude,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "altitude" => read_lenient(map, key, &mut self.altitude, extra),
+            "latitude" => read_lenient(map, key, &mut self.latitude, extra),
+            "longitude" => read_lenient(map, key, &mut self.longitude, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -186,8 +166,8 @@ impl RiskServicePrincipalActivity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("detail", self.detail.as_ref())?;
-        object.field("riskEventTypes", self.risk_event_types.as_ref())?;
+        object.property("detail", &self.detail);
+        object.property("riskEventTypes", &self.risk_event_types);
         object.end()
     }
 }
@@ -206,26 +186,13 @@ impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "detail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "detail",
-                    &mut self.detail,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskEventTypes" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskEventTypes",
-                    &mut self.risk_event_types,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -317,8 +284,8 @@ impl RiskUserActivity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("detail", self.detail.as_ref())?;
-        object.field("riskEventTypes", self.risk_event_types.as_ref())?;
+        object.property("detail", &self.detail);
+        object.property("riskEventTypes", &self.risk_event_types);
         object.end()
     }
 }
@@ -337,26 +304,13 @@ impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "detail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "detail",
-                    &mut self.detail,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskEventTypes" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskEventTypes",
-                    &mut self.risk_event_types,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -450,10 +404,10 @@ impl SignInLocation {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("city", self.city.as_ref())?;
-        object.field("countryOrRegion", self.country_or_region.as_ref())?;
-        object.field("geoCoordinates", self.geo_coordinates.as_ref())?;
-        object.field("state", self.state.as_ref())?;
+        object.property("city", &self.city);
+        object.property("countryOrRegion", &self.country_or_region);
+        object.property("geoCoordinates", &self.geo_coordinates);
+        object.property("state", &self.state);
         object.end()
     }
 }
@@ -472,42 +426,17 @@ impl graph_odata_runtime::model::ODataObject for SignInLocation {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "city" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "city",
-                    &mut self.city,
-                    &mut self.additional_properties,
-                )?
-            }
+            "city" => read_lenient(map, key, &mut self.city, extra),
             "countryOrRegion" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countryOrRegion",
-                    &mut self.country_or_region,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.country_or_region, extra)
             }
-            "geoCoordinates" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "geoCoordinates",
-                    &mut self.geo_coordinates,
-                    &mut self.additional_properties,
-                )?
-            }
-            "state" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "state",
-                    &mut self.state,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

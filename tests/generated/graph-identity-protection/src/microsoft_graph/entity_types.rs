@@ -40,7 +40,7 @@ impl Entity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
+        object.property("id", &self.id);
         object.end()
     }
 }
@@ -59,18 +59,12 @@ impl graph_odata_runtime::model::ODataObject for Entity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -160,14 +154,14 @@ impl IdentityProtectionRoot {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("riskDetections", self.risk_detections.as_ref())?;
-        object.field("riskyServicePrincipals", self.risky_service_principals.as_ref())?;
-        object.field("riskyUsers", self.risky_users.as_ref())?;
+        object.property("riskDetections", &self.risk_detections);
+        object.property("riskyServicePrincipals", &self.risky_service_principals);
+        object.property("riskyUsers", &self.risky_users);
         object
-            .field(
+            .property(
                 "servicePrincipalRiskDetections",
-                self.service_principal_risk_detections.as_ref(),
-            )?;
+                &self.service_principal_risk_detections,
+            );
         object.end()
     }
 }
@@ -186,42 +180,24 @@ impl graph_odata_runtime::model::ODataObject for IdentityProtectionRoot {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "riskDetections" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetections",
-                    &mut self.risk_detections,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskDetections" => read_nullable(map, key, &mut self.risk_detections, extra),
             "riskyServicePrincipals" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskyServicePrincipals",
-                    &mut self.risky_service_principals,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.risky_service_principals, extra)
             }
-            "riskyUsers" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskyUsers",
-                    &mut self.risky_users,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskyUsers" => read_nullable(map, key, &mut self.risky_users, extra),
             "servicePrincipalRiskDetections" => {
-                graph_odata_runtime::model::read_nullable(
+                read_nullable(
                     map,
-                    "servicePrincipalRiskDetections",
+                    key,
                     &mut self.service_principal_risk_detections,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -365,26 +341,26 @@ impl RiskDetection {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("activity", self.activity.as_ref())?;
-        object.field("activityDateTime", self.activity_date_time.as_ref())?;
-        object.field("additionalInfo", self.additional_info.as_ref())?;
-        object.field("correlationId", self.correlation_id.as_ref())?;
-        object.field("detectedDateTime", self.detected_date_time.as_ref())?;
-        object.field("detectionTimingType", self.detection_timing_type.as_ref())?;
-        object.field("ipAddress", self.ip_address.as_ref())?;
-        object.field("lastUpdatedDateTime", self.last_updated_date_time.as_ref())?;
-        object.field("location", self.location.as_ref())?;
-        object.field("requestId", self.request_id.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object.field("riskEventType", self.risk_event_type.as_ref())?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
-        object.field("source", self.source.as_ref())?;
-        object.field("tokenIssuerType", self.token_issuer_type.as_ref())?;
-        object.field("userDisplayName", self.user_display_name.as_ref())?;
-        object.field("userId", self.user_id.as_ref())?;
-        object.field("userPrincipalName", self.user_principal_name.as_ref())?;
+        object.property("id", &self.id);
+        object.property("activity", &self.activity);
+        object.property("activityDateTime", &self.activity_date_time);
+        object.property("additionalInfo", &self.additional_info);
+        object.property("correlationId", &self.correlation_id);
+        object.property("detectedDateTime", &self.detected_date_time);
+        object.property("detectionTimingType", &self.detection_timing_type);
+        object.property("ipAddress", &self.ip_address);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("location", &self.location);
+        object.property("requestId", &self.request_id);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskEventType", &self.risk_event_type);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("source", &self.source);
+        object.property("tokenIssuerType", &self.token_issuer_type);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userId", &self.user_id);
+        object.property("userPrincipalName", &self.user_principal_name);
         object.end()
     }
 }
@@ -403,170 +379,45 @@ impl graph_odata_runtime::model::ODataObject for RiskDetection {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "activity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "activity",
-                    &mut self.activity,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activity" => read_nullable(map, key, &mut self.activity, extra),
             "activityDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "activityDateTime",
-                    &mut self.activity_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.activity_date_time, extra)
             }
-            "additionalInfo" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "additionalInfo",
-                    &mut self.additional_info,
-                    &mut self.additional_properties,
-                )?
-            }
-            "correlationId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "correlationId",
-                    &mut self.correlation_id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "additionalInfo" => read_lenient(map, key, &mut self.additional_info, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
             "detectedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "detectedDateTime",
-                    &mut self.detected_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.detected_date_time, extra)
             }
             "detectionTimingType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "detectionTimingType",
-                    &mut self.detection_timing_type,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.detection_timing_type, extra)
             }
-            "ipAddress" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ipAddress",
-                    &mut self.ip_address,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ipAddress" => read_lenient(map, key, &mut self.ip_address, extra),
             "lastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "lastUpdatedDateTime",
-                    &mut self.last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
             }
-            "location" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "location",
-                    &mut self.location,
-                    &mut self.additional_properties,
-                )?
-            }
-            "requestId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "requestId",
-                    &mut self.request_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskEventType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskEventType",
-                    &mut self.risk_event_type,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
-            "source" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "source",
-                    &mut self.source,
-                    &mut self.additional_properties,
-                )?
-            }
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "requestId" => read_lenient(map, key, &mut self.request_id, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskEventType" => read_lenient(map, key, &mut self.risk_event_type, extra),
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            "source" => read_lenient(map, key, &mut self.source, extra),
             "tokenIssuerType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "tokenIssuerType",
-                    &mut self.token_issuer_type,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.token_issuer_type, extra)
             }
             "userDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userDisplayName",
-                    &mut self.user_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_display_name, extra)
             }
-            "userId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userId",
-                    &mut self.user_id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
             "userPrincipalName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userPrincipalName",
-                    &mut self.user_principal_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_principal_name, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -768,21 +619,17 @@ impl RiskyServicePrincipal {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("appId", self.app_id.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("isProcessing", self.is_processing.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object
-            .field(
-                "riskLastUpdatedDateTime",
-                self.risk_last_updated_date_time.as_ref(),
-            )?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
-        object.field("servicePrincipalType", self.service_principal_type.as_ref())?;
-        object.field("history", self.history.as_ref())?;
+        object.property("id", &self.id);
+        object.property("appId", &self.app_id);
+        object.property("displayName", &self.display_name);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("servicePrincipalType", &self.service_principal_type);
+        object.property("history", &self.history);
         object.end()
     }
 }
@@ -801,98 +648,26 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipal {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "appId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appId",
-                    &mut self.app_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isProcessing" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isProcessing",
-                    &mut self.is_processing,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
             "riskLastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskLastUpdatedDateTime",
-                    &mut self.risk_last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
             }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
             "servicePrincipalType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "servicePrincipalType",
-                    &mut self.service_principal_type,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_principal_type, extra)
             }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1083,13 +858,9 @@ impl<'de> serde::Deserialize<'de> for AnyRiskyServicePrincipal {
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "microsoft.graph.riskyServicePrincipalHistoryItem"
             | "graph.riskyServicePrincipalHistoryItem" => {
-                serde_json::from_value(value)
-                    .map(|v| Self::RiskyServicePrincipalHistoryItem(Box::new(v)))
+                serde_json::from_value(value).map(Self::RiskyServicePrincipalHistoryItem)
             }
-            _ => {
-                serde_json::from_value(value)
-                    .map(|v| Self::RiskyServicePrincipal(Box::new(v)))
-            }
+            _ => serde_json::from_value(value).map(Self::RiskyServicePrincipal),
         };
         read.map_err(D::Error::custom)
     }
@@ -1162,23 +933,19 @@ impl RiskyServicePrincipalHistoryItem {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("appId", self.app_id.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("isProcessing", self.is_processing.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object
-            .field(
-                "riskLastUpdatedDateTime",
-                self.risk_last_updated_date_time.as_ref(),
-            )?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
-        object.field("servicePrincipalType", self.service_principal_type.as_ref())?;
-        object.field("activity", self.activity.as_ref())?;
-        object.field("initiatedBy", self.initiated_by.as_ref())?;
-        object.field("history", self.history.as_ref())?;
+        object.property("id", &self.id);
+        object.property("appId", &self.app_id);
+        object.property("displayName", &self.display_name);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("servicePrincipalType", &self.service_principal_type);
+        object.property("activity", &self.activity);
+        object.property("initiatedBy", &self.initiated_by);
+        object.property("history", &self.history);
         object.end()
     }
 }
@@ -1197,114 +964,28 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryIte
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "appId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appId",
-                    &mut self.app_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isProcessing" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isProcessing",
-                    &mut self.is_processing,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
             "riskLastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskLastUpdatedDateTime",
-                    &mut self.risk_last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
             }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
             "servicePrincipalType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "servicePrincipalType",
-                    &mut self.service_principal_type,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_principal_type, extra)
             }
-            "activity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "activity",
-                    &mut self.activity,
-                    &mut self.additional_properties,
-                )?
-            }
-            "initiatedBy" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "initiatedBy",
-                    &mut self.initiated_by,
-                    &mut self.additional_properties,
-                )?
-            }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "activity" => read_nullable(map, key, &mut self.activity, extra),
+            "initiatedBy" => read_lenient(map, key, &mut self.initiated_by, extra),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1482,20 +1163,16 @@ impl RiskyUser {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("isDeleted", self.is_deleted.as_ref())?;
-        object.field("isProcessing", self.is_processing.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object
-            .field(
-                "riskLastUpdatedDateTime",
-                self.risk_last_updated_date_time.as_ref(),
-            )?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
-        object.field("userDisplayName", self.user_display_name.as_ref())?;
-        object.field("userPrincipalName", self.user_principal_name.as_ref())?;
-        object.field("history", self.history.as_ref())?;
+        object.property("id", &self.id);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("history", &self.history);
         object.end()
     }
 }
@@ -1514,90 +1191,27 @@ impl graph_odata_runtime::model::ODataObject for RiskyUser {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isDeleted" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isDeleted",
-                    &mut self.is_deleted,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isProcessing" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isProcessing",
-                    &mut self.is_processing,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
             "riskLastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskLastUpdatedDateTime",
-                    &mut self.risk_last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
             }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
             "userDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userDisplayName",
-                    &mut self.user_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_display_name, extra)
             }
             "userPrincipalName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userPrincipalName",
-                    &mut self.user_principal_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_principal_name, extra)
             }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1774,10 +1388,9 @@ impl<'de> serde::Deserialize<'de> for AnyRiskyUser {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "microsoft.graph.riskyUserHistoryItem" | "graph.riskyUserHistoryItem" => {
-                serde_json::from_value(value)
-                    .map(|v| Self::RiskyUserHistoryItem(Box::new(v)))
+                serde_json::from_value(value).map(Self::RiskyUserHistoryItem)
             }
-            _ => serde_json::from_value(value).map(|v| Self::RiskyUser(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::RiskyUser),
         };
         read.map_err(D::Error::custom)
     }
@@ -1849,23 +1462,19 @@ impl RiskyUserHistoryItem {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("isDeleted", self.is_deleted.as_ref())?;
-        object.field("isProcessing", self.is_processing.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object
-            .field(
-                "riskLastUpdatedDateTime",
-                self.risk_last_updated_date_time.as_ref(),
-            )?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
-        object.field("userDisplayName", self.user_display_name.as_ref())?;
-        object.field("userPrincipalName", self.user_principal_name.as_ref())?;
-        object.field("activity", self.activity.as_ref())?;
-        object.field("initiatedBy", self.initiated_by.as_ref())?;
-        object.field("userId", self.user_id.as_ref())?;
-        object.field("history", self.history.as_ref())?;
+        object.property("id", &self.id);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("activity", &self.activity);
+        object.property("initiatedBy", &self.initiated_by);
+        object.property("userId", &self.user_id);
+        object.property("history", &self.history);
         object.end()
     }
 }
@@ -1884,114 +1493,30 @@ impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isDeleted" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isDeleted",
-                    &mut self.is_deleted,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isProcessing" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isProcessing",
-                    &mut self.is_processing,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
             "riskLastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskLastUpdatedDateTime",
-                    &mut self.risk_last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
             }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
             "userDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userDisplayName",
-                    &mut self.user_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_display_name, extra)
             }
             "userPrincipalName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userPrincipalName",
-                    &mut self.user_principal_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_principal_name, extra)
             }
-            "activity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "activity",
-                    &mut self.activity,
-                    &mut self.additional_properties,
-                )?
-            }
-            "initiatedBy" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "initiatedBy",
-                    &mut self.initiated_by,
-                    &mut self.additional_properties,
-                )?
-            }
-            "userId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userId",
-                    &mut self.user_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "activity" => read_nullable(map, key, &mut self.activity, extra),
+            "initiatedBy" => read_lenient(map, key, &mut self.initiated_by, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2182,31 +1707,31 @@ impl ServicePrincipalRiskDetection {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("activity", self.activity.as_ref())?;
-        object.field("activityDateTime", self.activity_date_time.as_ref())?;
-        object.field("additionalInfo", self.additional_info.as_ref())?;
-        object.field("appId", self.app_id.as_ref())?;
-        object.field("correlationId", self.correlation_id.as_ref())?;
-        object.field("detectedDateTime", self.detected_date_time.as_ref())?;
-        object.field("detectionTimingType", self.detection_timing_type.as_ref())?;
-        object.field("ipAddress", self.ip_address.as_ref())?;
-        object.field("keyIds", self.key_ids.as_ref())?;
-        object.field("lastUpdatedDateTime", self.last_updated_date_time.as_ref())?;
-        object.field("location", self.location.as_ref())?;
-        object.field("requestId", self.request_id.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object.field("riskEventType", self.risk_event_type.as_ref())?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
+        object.property("id", &self.id);
+        object.property("activity", &self.activity);
+        object.property("activityDateTime", &self.activity_date_time);
+        object.property("additionalInfo", &self.additional_info);
+        object.property("appId", &self.app_id);
+        object.property("correlationId", &self.correlation_id);
+        object.property("detectedDateTime", &self.detected_date_time);
+        object.property("detectionTimingType", &self.detection_timing_type);
+        object.property("ipAddress", &self.ip_address);
+        object.property("keyIds", &self.key_ids);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("location", &self.location);
+        object.property("requestId", &self.request_id);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskEventType", &self.risk_event_type);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
         object
-            .field(
+            .property(
                 "servicePrincipalDisplayName",
-                self.service_principal_display_name.as_ref(),
-            )?;
-        object.field("servicePrincipalId", self.service_principal_id.as_ref())?;
-        object.field("source", self.source.as_ref())?;
-        object.field("tokenIssuerType", self.token_issuer_type.as_ref())?;
+                &self.service_principal_display_name,
+            );
+        object.property("servicePrincipalId", &self.service_principal_id);
+        object.property("source", &self.source);
+        object.property("tokenIssuerType", &self.token_issuer_type);
         object.end()
     }
 }
@@ -2225,178 +1750,46 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalRiskDetection {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "activity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "activity",
-                    &mut self.activity,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activity" => read_nullable(map, key, &mut self.activity, extra),
             "activityDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "activityDateTime",
-                    &mut self.activity_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.activity_date_time, extra)
             }
-            "additionalInfo" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "additionalInfo",
-                    &mut self.additional_info,
-                    &mut self.additional_properties,
-                )?
-            }
-            "appId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appId",
-                    &mut self.app_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "correlationId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "correlationId",
-                    &mut self.correlation_id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "additionalInfo" => read_lenient(map, key, &mut self.additional_info, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
             "detectedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "detectedDateTime",
-                    &mut self.detected_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.detected_date_time, extra)
             }
             "detectionTimingType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "detectionTimingType",
-                    &mut self.detection_timing_type,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.detection_timing_type, extra)
             }
-            "ipAddress" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ipAddress",
-                    &mut self.ip_address,
-                    &mut self.additional_properties,
-                )?
-            }
-            "keyIds" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "keyIds",
-                    &mut self.key_ids,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ipAddress" => read_lenient(map, key, &mut self.ip_address, extra),
+            "keyIds" => read_lenient(map, key, &mut self.key_ids, extra),
             "lastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "lastUpdatedDateTime",
-                    &mut self.last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
             }
-            "location" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "location",
-                    &mut self.location,
-                    &mut self.additional_properties,
-                )?
-            }
-            "requestId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "requestId",
-                    &mut self.request_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskEventType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskEventType",
-                    &mut self.risk_event_type,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "requestId" => read_lenient(map, key, &mut self.request_id, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskEventType" => read_lenient(map, key, &mut self.risk_event_type, extra),
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
             "servicePrincipalDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "servicePrincipalDisplayName",
-                    &mut self.service_principal_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_principal_display_name, extra)
             }
             "servicePrincipalId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "servicePrincipalId",
-                    &mut self.service_principal_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_principal_id, extra)
             }
-            "source" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "source",
-                    &mut self.source,
-                    &mut self.additional_properties,
-                )?
-            }
+            "source" => read_lenient(map, key, &mut self.source, extra),
             "tokenIssuerType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "tokenIssuerType",
-                    &mut self.token_issuer_type,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.token_issuer_type, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

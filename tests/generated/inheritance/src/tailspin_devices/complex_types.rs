@@ -43,8 +43,8 @@ impl Circle {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
-        object.field("radius", self.radius.as_ref())?;
+        object.property("label", &self.label);
+        object.property("radius", &self.radius);
         object.end()
     }
 }
@@ -63,26 +63,13 @@ impl graph_odata_runtime::model::ODataObject for Circle {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "radius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "radius",
-                    &mut self.radius,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "radius" => read_lenient(map, key, &mut self.radius, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -210,9 +197,9 @@ impl<'de> serde::Deserialize<'de> for AnyCircle {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "tailspin.devices.ring" | "dev.ring" => {
-                serde_json::from_value(value).map(|v| Self::Ring(Box::new(v)))
+                serde_json::from_value(value).map(Self::Ring)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Circle(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Circle),
         };
         read.map_err(D::Error::custom)
     }
@@ -255,9 +242,9 @@ impl Rectangle {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
-        object.field("width", self.width.as_ref())?;
-        object.field("height", self.height.as_ref())?;
+        object.property("label", &self.label);
+        object.property("width", &self.width);
+        object.property("height", &self.height);
         object.end()
     }
 }
@@ -276,34 +263,14 @@ impl graph_odata_runtime::model::ODataObject for Rectangle {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "width" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "width",
-                    &mut self.width,
-                    &mut self.additional_properties,
-                )?
-            }
-            "height" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "height",
-                    &mut self.height,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "width" => read_lenient(map, key, &mut self.width, extra),
+            "height" => read_lenient(map, key, &mut self.height, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -401,9 +368,9 @@ impl Ring {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
-        object.field("radius", self.radius.as_ref())?;
-        object.field("innerRadius", self.inner_radius.as_ref())?;
+        object.property("label", &self.label);
+        object.property("radius", &self.radius);
+        object.property("innerRadius", &self.inner_radius);
         object.end()
     }
 }
@@ -422,34 +389,14 @@ impl graph_odata_runtime::model::ODataObject for Ring {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "radius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "radius",
-                    &mut self.radius,
-                    &mut self.additional_properties,
-                )?
-            }
-            "innerRadius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "innerRadius",
-                    &mut self.inner_radius,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "radius" => read_lenient(map, key, &mut self.radius, extra),
+            "innerRadius" => read_lenient(map, key, &mut self.inner_radius, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -541,7 +488,7 @@ impl Shape {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
+        object.property("label", &self.label);
         object.end()
     }
 }
@@ -560,18 +507,12 @@ impl graph_odata_runtime::model::ODataObject for Shape {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -733,15 +674,15 @@ impl<'de> serde::Deserialize<'de> for AnyShape {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "tailspin.devices.circle" | "dev.circle" => {
-                serde_json::from_value(value).map(|v| Self::Circle(Box::new(v)))
+                serde_json::from_value(value).map(Self::Circle)
             }
             "tailspin.devices.rectangle" | "dev.rectangle" => {
-                serde_json::from_value(value).map(|v| Self::Rectangle(Box::new(v)))
+                serde_json::from_value(value).map(Self::Rectangle)
             }
             "tailspin.devices.ring" | "dev.ring" => {
-                serde_json::from_value(value).map(|v| Self::Ring(Box::new(v)))
+                serde_json::from_value(value).map(Self::Ring)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Shape(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Shape),
         };
         read.map_err(D::Error::custom)
     }

@@ -42,8 +42,8 @@ impl Asset {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("assetTag", self.asset_tag.as_ref())?;
-        object.field("purchased", self.purchased.as_ref())?;
+        object.property("assetTag", &self.asset_tag);
+        object.property("purchased", &self.purchased);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Asset {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "assetTag" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "assetTag",
-                    &mut self.asset_tag,
-                    &mut self.additional_properties,
-                )?
-            }
-            "purchased" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "purchased",
-                    &mut self.purchased,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "assetTag" => read_lenient(map, key, &mut self.asset_tag, extra),
+            "purchased" => read_lenient(map, key, &mut self.purchased, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -177,10 +164,10 @@ impl Device {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("assetTag", self.asset_tag.as_ref())?;
-        object.field("purchased", self.purchased.as_ref())?;
-        object.field("model", self.model.as_ref())?;
-        object.field("footprint", self.footprint.as_ref())?;
+        object.property("assetTag", &self.asset_tag);
+        object.property("purchased", &self.purchased);
+        object.property("model", &self.model);
+        object.property("footprint", &self.footprint);
         object.end()
     }
 }
@@ -199,42 +186,15 @@ impl graph_odata_runtime::model::ODataObject for Device {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "assetTag" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "assetTag",
-                    &mut self.asset_tag,
-                    &mut self.additional_properties,
-                )?
-            }
-            "purchased" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "purchased",
-                    &mut self.purchased,
-                    &mut self.additional_properties,
-                )?
-            }
-            "model" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "model",
-                    &mut self.model,
-                    &mut self.additional_properties,
-                )?
-            }
-            "footprint" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "footprint",
-                    &mut self.footprint,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "assetTag" => read_lenient(map, key, &mut self.asset_tag, extra),
+            "purchased" => read_lenient(map, key, &mut self.purchased, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "footprint" => read_nullable(map, key, &mut self.footprint, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -347,11 +307,11 @@ impl Sensor {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("assetTag", self.asset_tag.as_ref())?;
-        object.field("purchased", self.purchased.as_ref())?;
-        object.field("model", self.model.as_ref())?;
-        object.field("footprint", self.footprint.as_ref())?;
-        object.field("samplingRateHz", self.sampling_rate_hz.as_ref())?;
+        object.property("assetTag", &self.asset_tag);
+        object.property("purchased", &self.purchased);
+        object.property("model", &self.model);
+        object.property("footprint", &self.footprint);
+        object.property("samplingRateHz", &self.sampling_rate_hz);
         object.end()
     }
 }
@@ -370,50 +330,16 @@ impl graph_odata_runtime::model::ODataObject for Sensor {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "assetTag" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "assetTag",
-                    &mut self.asset_tag,
-                    &mut self.additional_properties,
-                )?
-            }
-            "purchased" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "purchased",
-                    &mut self.purchased,
-                    &mut self.additional_properties,
-                )?
-            }
-            "model" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "model",
-                    &mut self.model,
-                    &mut self.additional_properties,
-                )?
-            }
-            "footprint" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "footprint",
-                    &mut self.footprint,
-                    &mut self.additional_properties,
-                )?
-            }
-            "samplingRateHz" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "samplingRateHz",
-                    &mut self.sampling_rate_hz,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "assetTag" => read_lenient(map, key, &mut self.asset_tag, extra),
+            "purchased" => read_lenient(map, key, &mut self.purchased, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "footprint" => read_nullable(map, key, &mut self.footprint, extra),
+            "samplingRateHz" => read_lenient(map, key, &mut self.sampling_rate_hz, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -538,14 +464,14 @@ impl Thermometer {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("assetTag", self.asset_tag.as_ref())?;
-        object.field("purchased", self.purchased.as_ref())?;
-        object.field("model", self.model.as_ref())?;
-        object.field("footprint", self.footprint.as_ref())?;
-        object.field("samplingRateHz", self.sampling_rate_hz.as_ref())?;
-        object.field("minCelsius", self.min_celsius.as_ref())?;
-        object.field("maxCelsius", self.max_celsius.as_ref())?;
-        object.field("outline", self.outline.as_ref())?;
+        object.property("assetTag", &self.asset_tag);
+        object.property("purchased", &self.purchased);
+        object.property("model", &self.model);
+        object.property("footprint", &self.footprint);
+        object.property("samplingRateHz", &self.sampling_rate_hz);
+        object.property("minCelsius", &self.min_celsius);
+        object.property("maxCelsius", &self.max_celsius);
+        object.property("outline", &self.outline);
         object.end()
     }
 }
@@ -564,74 +490,19 @@ impl graph_odata_runtime::model::ODataObject for Thermometer {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "assetTag" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "assetTag",
-                    &mut self.asset_tag,
-                    &mut self.additional_properties,
-                )?
-            }
-            "purchased" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "purchased",
-                    &mut self.purchased,
-                    &mut self.additional_properties,
-                )?
-            }
-            "model" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "model",
-                    &mut self.model,
-                    &mut self.additional_properties,
-                )?
-            }
-            "footprint" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "footprint",
-                    &mut self.footprint,
-                    &mut self.additional_properties,
-                )?
-            }
-            "samplingRateHz" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "samplingRateHz",
-                    &mut self.sampling_rate_hz,
-                    &mut self.additional_properties,
-                )?
-            }
-            "minCelsius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "minCelsius",
-                    &mut self.min_celsius,
-                    &mut self.additional_properties,
-                )?
-            }
-            "maxCelsius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "maxCelsius",
-                    &mut self.max_celsius,
-                    &mut self.additional_properties,
-                )?
-            }
-            "outline" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "outline",
-                    &mut self.outline,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "assetTag" => read_lenient(map, key, &mut self.asset_tag, extra),
+            "purchased" => read_lenient(map, key, &mut self.purchased, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "footprint" => read_nullable(map, key, &mut self.footprint, extra),
+            "samplingRateHz" => read_lenient(map, key, &mut self.sampling_rate_hz, extra),
+            "minCelsius" => read_lenient(map, key, &mut self.min_celsius, extra),
+            "maxCelsius" => read_lenient(map, key, &mut self.max_celsius, extra),
+            "outline" => read_nullable(map, key, &mut self.outline, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -40,7 +40,7 @@ impl Widget {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("colour", self.colour.as_ref())?;
+        object.property("colour", &self.colour);
         object.end()
     }
 }
@@ -59,18 +59,12 @@ impl graph_odata_runtime::model::ODataObject for Widget {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "colour" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "colour",
-                    &mut self.colour,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "colour" => read_lenient(map, key, &mut self.colour, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -154,7 +148,7 @@ impl OptionType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("enabled", self.enabled.as_ref())?;
+        object.property("enabled", &self.enabled);
         object.end()
     }
 }
@@ -173,18 +167,12 @@ impl graph_odata_runtime::model::ODataObject for OptionType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "enabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "enabled",
-                    &mut self.enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -291,17 +279,17 @@ impl ReservedWords {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("type", self.r#type.as_ref())?;
-        object.field("default", self.default.as_ref())?;
-        object.field("match", self.r#match.as_ref())?;
-        object.field("self", self.self_2.as_ref())?;
-        object.field("Self", self.self_.as_ref())?;
-        object.field("crate", self.crate_.as_ref())?;
-        object.field("async", self.r#async.as_ref())?;
-        object.field("fooBar", self.foo_bar.as_ref())?;
-        object.field("foo_bar", self.foo_bar_2.as_ref())?;
-        object.field("additionalProperties", self.additional_properties_2.as_ref())?;
-        object.field("tool", self.tool.as_ref())?;
+        object.property("type", &self.r#type);
+        object.property("default", &self.default);
+        object.property("match", &self.r#match);
+        object.property("self", &self.self_2);
+        object.property("Self", &self.self_);
+        object.property("crate", &self.crate_);
+        object.property("async", &self.r#async);
+        object.property("fooBar", &self.foo_bar);
+        object.property("foo_bar", &self.foo_bar_2);
+        object.property("additionalProperties", &self.additional_properties_2);
+        object.property("tool", &self.tool);
         object.end()
     }
 }
@@ -320,98 +308,24 @@ impl graph_odata_runtime::model::ODataObject for ReservedWords {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            "default" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "default",
-                    &mut self.default,
-                    &mut self.additional_properties,
-                )?
-            }
-            "match" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "match",
-                    &mut self.r#match,
-                    &mut self.additional_properties,
-                )?
-            }
-            "self" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "self",
-                    &mut self.self_2,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Self" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Self",
-                    &mut self.self_,
-                    &mut self.additional_properties,
-                )?
-            }
-            "crate" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "crate",
-                    &mut self.crate_,
-                    &mut self.additional_properties,
-                )?
-            }
-            "async" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "async",
-                    &mut self.r#async,
-                    &mut self.additional_properties,
-                )?
-            }
-            "fooBar" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "fooBar",
-                    &mut self.foo_bar,
-                    &mut self.additional_properties,
-                )?
-            }
-            "foo_bar" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "foo_bar",
-                    &mut self.foo_bar_2,
-                    &mut self.additional_properties,
-                )?
-            }
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "default" => read_lenient(map, key, &mut self.default, extra),
+            "match" => read_lenient(map, key, &mut self.r#match, extra),
+            "self" => read_lenient(map, key, &mut self.self_2, extra),
+            "Self" => read_lenient(map, key, &mut self.self_, extra),
+            "crate" => read_lenient(map, key, &mut self.crate_, extra),
+            "async" => read_lenient(map, key, &mut self.r#async, extra),
+            "fooBar" => read_lenient(map, key, &mut self.foo_bar, extra),
+            "foo_bar" => read_lenient(map, key, &mut self.foo_bar_2, extra),
             "additionalProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "additionalProperties",
-                    &mut self.additional_properties_2,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.additional_properties_2, extra)
             }
-            "tool" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "tool",
-                    &mut self.tool,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "tool" => read_nullable(map, key, &mut self.tool, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -549,7 +463,7 @@ impl ResultType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("passed", self.passed.as_ref())?;
+        object.property("passed", &self.passed);
         object.end()
     }
 }
@@ -568,18 +482,12 @@ impl graph_odata_runtime::model::ODataObject for ResultType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "passed" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "passed",
-                    &mut self.passed,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "passed" => read_lenient(map, key, &mut self.passed, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -664,7 +572,7 @@ impl Widget2 {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("size", self.size.as_ref())?;
+        object.property("size", &self.size);
         object.end()
     }
 }
@@ -683,18 +591,12 @@ impl graph_odata_runtime::model::ODataObject for Widget2 {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "size" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "size",
-                    &mut self.size,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

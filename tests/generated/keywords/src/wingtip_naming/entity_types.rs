@@ -52,13 +52,13 @@ impl Toolbox {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("type", self.r#type.as_ref())?;
-        object.field("small", self.small.as_ref())?;
-        object.field("large", self.large.as_ref())?;
-        object.field("option", self.option.as_ref())?;
-        object.field("result", self.result.as_ref())?;
-        object.field("words", self.words.as_ref())?;
-        object.field("flags", self.flags.as_ref())?;
+        object.property("type", &self.r#type);
+        object.property("small", &self.small);
+        object.property("large", &self.large);
+        object.property("option", &self.option);
+        object.property("result", &self.result);
+        object.property("words", &self.words);
+        object.property("flags", &self.flags);
         object.end()
     }
 }
@@ -77,66 +77,18 @@ impl graph_odata_runtime::model::ODataObject for Toolbox {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            "small" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "small",
-                    &mut self.small,
-                    &mut self.additional_properties,
-                )?
-            }
-            "large" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "large",
-                    &mut self.large,
-                    &mut self.additional_properties,
-                )?
-            }
-            "option" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "option",
-                    &mut self.option,
-                    &mut self.additional_properties,
-                )?
-            }
-            "result" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "result",
-                    &mut self.result,
-                    &mut self.additional_properties,
-                )?
-            }
-            "words" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "words",
-                    &mut self.words,
-                    &mut self.additional_properties,
-                )?
-            }
-            "flags" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "flags",
-                    &mut self.flags,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "small" => read_nullable(map, key, &mut self.small, extra),
+            "large" => read_nullable(map, key, &mut self.large, extra),
+            "option" => read_nullable(map, key, &mut self.option, extra),
+            "result" => read_nullable(map, key, &mut self.result, extra),
+            "words" => read_nullable(map, key, &mut self.words, extra),
+            "flags" => read_nullable(map, key, &mut self.flags, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -40,7 +40,7 @@ impl Answer {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("question", self.question.as_ref())?;
+        object.property("question", &self.question);
         object.end()
     }
 }
@@ -59,18 +59,12 @@ impl graph_odata_runtime::model::ODataObject for Answer {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "question" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "question",
-                    &mut self.question,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "question" => read_lenient(map, key, &mut self.question, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -154,7 +148,7 @@ impl Reviewer {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("displayName", self.display_name.as_ref())?;
+        object.property("displayName", &self.display_name);
         object.end()
     }
 }
@@ -173,18 +167,12 @@ impl graph_odata_runtime::model::ODataObject for Reviewer {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -44,9 +44,9 @@ impl Submission {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("formName", self.form_name.as_ref())?;
-        object.field("answers", self.answers.as_ref())?;
+        object.property("id", &self.id);
+        object.property("formName", &self.form_name);
+        object.property("answers", &self.answers);
         object.end()
     }
 }
@@ -65,34 +65,14 @@ impl graph_odata_runtime::model::ODataObject for Submission {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "formName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "formName",
-                    &mut self.form_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "answers" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "answers",
-                    &mut self.answers,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "formName" => read_lenient(map, key, &mut self.form_name, extra),
+            "answers" => read_nullable(map, key, &mut self.answers, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -43,8 +43,8 @@ impl Circle {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
-        object.field("radius", self.radius.as_ref())?;
+        object.property("label", &self.label);
+        object.property("radius", &self.radius);
         object.end()
     }
 }
@@ -63,26 +63,13 @@ impl graph_odata_runtime::model::ODataObject for Circle {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "radius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "radius",
-                    &mut self.radius,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "radius" => read_lenient(map, key, &mut self.radius, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -170,7 +157,7 @@ impl Shape {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
+        object.property("label", &self.label);
         object.end()
     }
 }
@@ -189,18 +176,12 @@ impl graph_odata_runtime::model::ODataObject for Shape {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -343,12 +324,12 @@ impl<'de> serde::Deserialize<'de> for AnyShape {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "contoso.files.circle" | "files.circle" => {
-                serde_json::from_value(value).map(|v| Self::Circle(Box::new(v)))
+                serde_json::from_value(value).map(Self::Circle)
             }
             "contoso.files.square" | "files.square" => {
-                serde_json::from_value(value).map(|v| Self::Square(Box::new(v)))
+                serde_json::from_value(value).map(Self::Square)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Shape(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Shape),
         };
         read.map_err(D::Error::custom)
     }
@@ -389,8 +370,8 @@ impl Square {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
-        object.field("side", self.side.as_ref())?;
+        object.property("label", &self.label);
+        object.property("side", &self.side);
         object.end()
     }
 }
@@ -409,26 +390,13 @@ impl graph_odata_runtime::model::ODataObject for Square {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "side" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "side",
-                    &mut self.side,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "side" => read_lenient(map, key, &mut self.side, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

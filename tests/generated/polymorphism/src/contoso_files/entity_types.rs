@@ -46,9 +46,9 @@ impl Document {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("pages", self.pages.as_ref())?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("pages", &self.pages);
         object.end()
     }
 }
@@ -67,34 +67,14 @@ impl graph_odata_runtime::model::ODataObject for Document {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "pages" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "pages",
-                    &mut self.pages,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "pages" => read_lenient(map, key, &mut self.pages, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -194,11 +174,11 @@ impl Drive {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("outline", self.outline.as_ref())?;
-        object.field("shapes", self.shapes.as_ref())?;
-        object.field("cover", self.cover.as_ref())?;
-        object.field("items", self.items.as_ref())?;
+        object.property("id", &self.id);
+        object.property("outline", &self.outline);
+        object.property("shapes", &self.shapes);
+        object.property("cover", &self.cover);
+        object.property("items", &self.items);
         object.end()
     }
 }
@@ -217,50 +197,16 @@ impl graph_odata_runtime::model::ODataObject for Drive {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "outline" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "outline",
-                    &mut self.outline,
-                    &mut self.additional_properties,
-                )?
-            }
-            "shapes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "shapes",
-                    &mut self.shapes,
-                    &mut self.additional_properties,
-                )?
-            }
-            "cover" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "cover",
-                    &mut self.cover,
-                    &mut self.additional_properties,
-                )?
-            }
-            "items" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "items",
-                    &mut self.items,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "outline" => read_nullable(map, key, &mut self.outline, extra),
+            "shapes" => read_nullable(map, key, &mut self.shapes, extra),
+            "cover" => read_nullable(map, key, &mut self.cover, extra),
+            "items" => read_nullable(map, key, &mut self.items, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -372,9 +318,9 @@ impl Folder {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("children", self.children.as_ref())?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("children", &self.children);
         object.end()
     }
 }
@@ -393,34 +339,14 @@ impl graph_odata_runtime::model::ODataObject for Folder {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "children" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "children",
-                    &mut self.children,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "children" => read_nullable(map, key, &mut self.children, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -514,8 +440,8 @@ impl Item {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("name", self.name.as_ref())?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
         object.end()
     }
 }
@@ -534,26 +460,13 @@ impl graph_odata_runtime::model::ODataObject for Item {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -719,15 +632,15 @@ impl<'de> serde::Deserialize<'de> for AnyItem {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "contoso.files.document" | "files.document" => {
-                serde_json::from_value(value).map(|v| Self::Document(Box::new(v)))
+                serde_json::from_value(value).map(Self::Document)
             }
             "contoso.files.folder" | "files.folder" => {
-                serde_json::from_value(value).map(|v| Self::Folder(Box::new(v)))
+                serde_json::from_value(value).map(Self::Folder)
             }
             "contoso.files.photo" | "files.photo" => {
-                serde_json::from_value(value).map(|v| Self::Photo(Box::new(v)))
+                serde_json::from_value(value).map(Self::Photo)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Item(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Item),
         };
         read.map_err(D::Error::custom)
     }
@@ -774,10 +687,10 @@ impl Photo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("pages", self.pages.as_ref())?;
-        object.field("width", self.width.as_ref())?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("pages", &self.pages);
+        object.property("width", &self.width);
         object.end()
     }
 }
@@ -796,42 +709,15 @@ impl graph_odata_runtime::model::ODataObject for Photo {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "pages" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "pages",
-                    &mut self.pages,
-                    &mut self.additional_properties,
-                )?
-            }
-            "width" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "width",
-                    &mut self.width,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "pages" => read_lenient(map, key, &mut self.pages, extra),
+            "width" => read_lenient(map, key, &mut self.width, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

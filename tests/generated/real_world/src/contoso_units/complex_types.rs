@@ -42,8 +42,8 @@ impl Money {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("amount", self.amount.as_ref())?;
-        object.field("currency", self.currency.as_ref())?;
+        object.property("amount", &self.amount);
+        object.property("currency", &self.currency);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Money {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "amount" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "amount",
-                    &mut self.amount,
-                    &mut self.additional_properties,
-                )?
-            }
-            "currency" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "currency",
-                    &mut self.currency,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "amount" => read_lenient(map, key, &mut self.amount, extra),
+            "currency" => read_nullable(map, key, &mut self.currency, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -42,8 +42,8 @@ impl Measure {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Value", self.value.as_ref())?;
-        object.field("unit", self.unit.as_ref())?;
+        object.property("Value", &self.value);
+        object.property("unit", &self.unit);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Measure {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "unit" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "unit",
-                    &mut self.unit,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Value" => read_lenient(map, key, &mut self.value, extra),
+            "unit" => read_lenient(map, key, &mut self.unit, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -209,9 +196,9 @@ impl<'de> serde::Deserialize<'de> for AnyMeasure {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "Fabrikam.Erp.preciseMeasure" | "erp.preciseMeasure" => {
-                serde_json::from_value(value).map(|v| Self::PreciseMeasure(Box::new(v)))
+                serde_json::from_value(value).map(Self::PreciseMeasure)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Measure(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Measure),
         };
         read.map_err(D::Error::custom)
     }
@@ -254,9 +241,9 @@ impl PreciseMeasure {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Value", self.value.as_ref())?;
-        object.field("unit", self.unit.as_ref())?;
-        object.field("digits", self.digits.as_ref())?;
+        object.property("Value", &self.value);
+        object.property("unit", &self.unit);
+        object.property("digits", &self.digits);
         object.end()
     }
 }
@@ -275,34 +262,14 @@ impl graph_odata_runtime::model::ODataObject for PreciseMeasure {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "unit" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "unit",
-                    &mut self.unit,
-                    &mut self.additional_properties,
-                )?
-            }
-            "digits" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "digits",
-                    &mut self.digits,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Value" => read_lenient(map, key, &mut self.value, extra),
+            "unit" => read_lenient(map, key, &mut self.unit, extra),
+            "digits" => read_lenient(map, key, &mut self.digits, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

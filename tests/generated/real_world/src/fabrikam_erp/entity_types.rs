@@ -42,8 +42,8 @@ impl Account {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("accountid", self.accountid.as_ref())?;
-        object.field("accountnumber", self.accountnumber.as_ref())?;
+        object.property("accountid", &self.accountid);
+        object.property("accountnumber", &self.accountnumber);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Account {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "accountid" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "accountid",
-                    &mut self.accountid,
-                    &mut self.additional_properties,
-                )?
-            }
-            "accountnumber" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "accountnumber",
-                    &mut self.accountnumber,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "accountid" => read_lenient(map, key, &mut self.accountid, extra),
+            "accountnumber" => read_lenient(map, key, &mut self.accountnumber, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -171,8 +158,8 @@ impl Activity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("activityid", self.activityid.as_ref())?;
-        object.field("subject", self.subject.as_ref())?;
+        object.property("activityid", &self.activityid);
+        object.property("subject", &self.subject);
         object.end()
     }
 }
@@ -191,26 +178,13 @@ impl graph_odata_runtime::model::ODataObject for Activity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "activityid" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "activityid",
-                    &mut self.activityid,
-                    &mut self.additional_properties,
-                )?
-            }
-            "subject" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "subject",
-                    &mut self.subject,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "activityid" => read_lenient(map, key, &mut self.activityid, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -304,9 +278,9 @@ impl Appointment {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("activityid", self.activityid.as_ref())?;
-        object.field("subject", self.subject.as_ref())?;
-        object.field("location", self.location.as_ref())?;
+        object.property("activityid", &self.activityid);
+        object.property("subject", &self.subject);
+        object.property("location", &self.location);
         object.end()
     }
 }
@@ -325,34 +299,14 @@ impl graph_odata_runtime::model::ODataObject for Appointment {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "activityid" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "activityid",
-                    &mut self.activityid,
-                    &mut self.additional_properties,
-                )?
-            }
-            "subject" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "subject",
-                    &mut self.subject,
-                    &mut self.additional_properties,
-                )?
-            }
-            "location" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "location",
-                    &mut self.location,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "activityid" => read_lenient(map, key, &mut self.activityid, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "location" => read_lenient(map, key, &mut self.location, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -467,16 +421,16 @@ impl Product {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("sku", self.sku.as_ref())?;
-        object.field("_", self.unnamed.as_ref())?;
-        object.field("__", self.unnamed_2.as_ref())?;
-        object.field("_1", self._1.as_ref())?;
-        object.field("price", self.price.as_ref())?;
-        object.field("extensions", self.extensions.as_ref())?;
-        object.field("restriction", self.restriction.as_ref())?;
-        object.field("scheme", self.scheme.as_ref())?;
-        object.field("size", self.size.as_ref())?;
+        object.property("id", &self.id);
+        object.property("sku", &self.sku);
+        object.property("_", &self.unnamed);
+        object.property("__", &self.unnamed_2);
+        object.property("_1", &self._1);
+        object.property("price", &self.price);
+        object.property("extensions", &self.extensions);
+        object.property("restriction", &self.restriction);
+        object.property("scheme", &self.scheme);
+        object.property("size", &self.size);
         object.end()
     }
 }
@@ -495,90 +449,21 @@ impl graph_odata_runtime::model::ODataObject for Product {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "sku" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sku",
-                    &mut self.sku,
-                    &mut self.additional_properties,
-                )?
-            }
-            "_" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "_",
-                    &mut self.unnamed,
-                    &mut self.additional_properties,
-                )?
-            }
-            "__" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "__",
-                    &mut self.unnamed_2,
-                    &mut self.additional_properties,
-                )?
-            }
-            "_1" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "_1",
-                    &mut self._1,
-                    &mut self.additional_properties,
-                )?
-            }
-            "price" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "price",
-                    &mut self.price,
-                    &mut self.additional_properties,
-                )?
-            }
-            "extensions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "extensions",
-                    &mut self.extensions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "restriction" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "restriction",
-                    &mut self.restriction,
-                    &mut self.additional_properties,
-                )?
-            }
-            "scheme" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "scheme",
-                    &mut self.scheme,
-                    &mut self.additional_properties,
-                )?
-            }
-            "size" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "size",
-                    &mut self.size,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "sku" => read_lenient(map, key, &mut self.sku, extra),
+            "_" => read_lenient(map, key, &mut self.unnamed, extra),
+            "__" => read_lenient(map, key, &mut self.unnamed_2, extra),
+            "_1" => read_lenient(map, key, &mut self._1, extra),
+            "price" => read_nullable(map, key, &mut self.price, extra),
+            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            "restriction" => read_nullable(map, key, &mut self.restriction, extra),
+            "scheme" => read_lenient(map, key, &mut self.scheme, extra),
+            "size" => read_nullable(map, key, &mut self.size, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

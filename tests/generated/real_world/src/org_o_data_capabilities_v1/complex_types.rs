@@ -50,11 +50,11 @@ impl CustomParameter {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Name", self.name.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("DocumentationURL", self.documentation_url.as_ref())?;
-        object.field("Required", self.required.as_ref())?;
-        object.field("ExampleValues", self.example_values.as_ref())?;
+        object.property("Name", &self.name);
+        object.property("Description", &self.description);
+        object.property("DocumentationURL", &self.documentation_url);
+        object.property("Required", &self.required);
+        object.property("ExampleValues", &self.example_values);
         object.end()
     }
 }
@@ -73,50 +73,18 @@ impl graph_odata_runtime::model::ODataObject for CustomParameter {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Name" => read_lenient(map, key, &mut self.name, extra),
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "DocumentationURL" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "DocumentationURL",
-                    &mut self.documentation_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.documentation_url, extra)
             }
-            "Required" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Required",
-                    &mut self.required,
-                    &mut self.additional_properties,
-                )?
-            }
-            "ExampleValues" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ExampleValues",
-                    &mut self.example_values,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Required" => read_lenient(map, key, &mut self.required, extra),
+            "ExampleValues" => read_nullable(map, key, &mut self.example_values, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -224,8 +192,8 @@ impl DeepInsertSupportType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Supported", self.supported.as_ref())?;
-        object.field("ContentIDSupported", self.content_id_supported.as_ref())?;
+        object.property("Supported", &self.supported);
+        object.property("ContentIDSupported", &self.content_id_supported);
         object.end()
     }
 }
@@ -244,26 +212,15 @@ impl graph_odata_runtime::model::ODataObject for DeepInsertSupportType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Supported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Supported",
-                    &mut self.supported,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Supported" => read_lenient(map, key, &mut self.supported, extra),
             "ContentIDSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ContentIDSupported",
-                    &mut self.content_id_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.content_id_supported, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -355,8 +312,8 @@ impl DeepUpdateSupportType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Supported", self.supported.as_ref())?;
-        object.field("ContentIDSupported", self.content_id_supported.as_ref())?;
+        object.property("Supported", &self.supported);
+        object.property("ContentIDSupported", &self.content_id_supported);
         object.end()
     }
 }
@@ -375,26 +332,15 @@ impl graph_odata_runtime::model::ODataObject for DeepUpdateSupportType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Supported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Supported",
-                    &mut self.supported,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Supported" => read_lenient(map, key, &mut self.supported, extra),
             "ContentIDSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ContentIDSupported",
-                    &mut self.content_id_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.content_id_supported, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -502,20 +448,16 @@ impl DeleteRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Deletable", self.deletable.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object.field("FilterSegmentSupported", self.filter_segment_supported.as_ref())?;
-        object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
+        object.property("Deletable", &self.deletable);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("FilterSegmentSupported", &self.filter_segment_supported);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("Permissions", &self.permissions);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object.end()
     }
 }
@@ -534,90 +476,29 @@ impl graph_odata_runtime::model::ODataObject for DeleteRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Deletable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Deletable",
-                    &mut self.deletable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Deletable" => read_lenient(map, key, &mut self.deletable, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
             "FilterSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterSegmentSupported",
-                    &mut self.filter_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_segment_supported, extra)
             }
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -784,25 +665,21 @@ impl DeleteRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Deletable", self.deletable.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object.field("FilterSegmentSupported", self.filter_segment_supported.as_ref())?;
+        object.property("Deletable", &self.deletable);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("FilterSegmentSupported", &self.filter_segment_supported);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("Permissions", &self.permissions);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
-        object
-            .field(
+            .property(
                 "NonDeletableNavigationProperties",
-                self.non_deletable_navigation_properties.as_ref(),
-            )?;
+                &self.non_deletable_navigation_properties,
+            );
         object.end()
     }
 }
@@ -821,98 +698,37 @@ impl graph_odata_runtime::model::ODataObject for DeleteRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Deletable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Deletable",
-                    &mut self.deletable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Deletable" => read_lenient(map, key, &mut self.deletable, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
             "FilterSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterSegmentSupported",
-                    &mut self.filter_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_segment_supported, extra)
             }
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
             "NonDeletableNavigationProperties" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "NonDeletableNavigationProperties",
+                    key,
                     &mut self.non_deletable_navigation_properties,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1058,8 +874,8 @@ impl FilterExpressionRestrictionType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Property", self.property.as_ref())?;
-        object.field("AllowedExpressions", self.allowed_expressions.as_ref())?;
+        object.property("Property", &self.property);
+        object.property("AllowedExpressions", &self.allowed_expressions);
         object.end()
     }
 }
@@ -1078,26 +894,15 @@ impl graph_odata_runtime::model::ODataObject for FilterExpressionRestrictionType
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Property" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Property",
-                    &mut self.property,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Property" => read_lenient(map, key, &mut self.property, extra),
             "AllowedExpressions" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "AllowedExpressions",
-                    &mut self.allowed_expressions,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.allowed_expressions, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1194,9 +999,9 @@ impl FilterRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Filterable", self.filterable.as_ref())?;
-        object.field("RequiresFilter", self.requires_filter.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
+        object.property("Filterable", &self.filterable);
+        object.property("RequiresFilter", &self.requires_filter);
+        object.property("MaxLevels", &self.max_levels);
         object.end()
     }
 }
@@ -1215,34 +1020,14 @@ impl graph_odata_runtime::model::ODataObject for FilterRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Filterable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Filterable",
-                    &mut self.filterable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "RequiresFilter" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RequiresFilter",
-                    &mut self.requires_filter,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Filterable" => read_lenient(map, key, &mut self.filterable, extra),
+            "RequiresFilter" => read_lenient(map, key, &mut self.requires_filter, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1351,17 +1136,16 @@ impl FilterRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Filterable", self.filterable.as_ref())?;
-        object.field("RequiresFilter", self.requires_filter.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object.field("RequiredProperties", self.required_properties.as_ref())?;
+        object.property("Filterable", &self.filterable);
+        object.property("RequiresFilter", &self.requires_filter);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("RequiredProperties", &self.required_properties);
+        object.property("NonFilterableProperties", &self.non_filterable_properties);
         object
-            .field("NonFilterableProperties", self.non_filterable_properties.as_ref())?;
-        object
-            .field(
+            .property(
                 "FilterExpressionRestrictions",
-                self.filter_expression_restrictions.as_ref(),
-            )?;
+                &self.filter_expression_restrictions,
+            );
         object.end()
     }
 }
@@ -1380,58 +1164,23 @@ impl graph_odata_runtime::model::ODataObject for FilterRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Filterable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Filterable",
-                    &mut self.filterable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "RequiresFilter" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RequiresFilter",
-                    &mut self.requires_filter,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Filterable" => read_lenient(map, key, &mut self.filterable, extra),
+            "RequiresFilter" => read_lenient(map, key, &mut self.requires_filter, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
             "RequiredProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RequiredProperties",
-                    &mut self.required_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.required_properties, extra)
             }
             "NonFilterableProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "NonFilterableProperties",
-                    &mut self.non_filterable_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.non_filterable_properties, extra)
             }
             "FilterExpressionRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "FilterExpressionRestrictions",
-                    &mut self.filter_expression_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.filter_expression_restrictions, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1550,8 +1299,8 @@ impl HttpResponse {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("StatusCode", self.status_code.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
+        object.property("StatusCode", &self.status_code);
+        object.property("Description", &self.description);
         object.end()
     }
 }
@@ -1570,26 +1319,13 @@ impl graph_odata_runtime::model::ODataObject for HttpResponse {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "StatusCode" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "StatusCode",
-                    &mut self.status_code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "StatusCode" => read_lenient(map, key, &mut self.status_code, extra),
+            "Description" => read_lenient(map, key, &mut self.description, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1693,19 +1429,15 @@ impl InsertRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Insertable", self.insertable.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("QueryOptions", self.query_options.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
+        object.property("Insertable", &self.insertable);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("QueryOptions", &self.query_options);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object.end()
     }
 }
@@ -1724,82 +1456,26 @@ impl graph_odata_runtime::model::ODataObject for InsertRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Insertable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Insertable",
-                    &mut self.insertable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Insertable" => read_lenient(map, key, &mut self.insertable, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "QueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "QueryOptions",
-                    &mut self.query_options,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "QueryOptions" => read_nullable(map, key, &mut self.query_options, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1962,28 +1638,23 @@ impl InsertRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Insertable", self.insertable.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
+        object.property("Insertable", &self.insertable);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("QueryOptions", &self.query_options);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
+        object.property("NonInsertableProperties", &self.non_insertable_properties);
         object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("QueryOptions", self.query_options.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
-        object
-            .field("NonInsertableProperties", self.non_insertable_properties.as_ref())?;
-        object
-            .field(
+            .property(
                 "NonInsertableNavigationProperties",
-                self.non_insertable_navigation_properties.as_ref(),
-            )?;
-        object.field("RequiredProperties", self.required_properties.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
+                &self.non_insertable_navigation_properties,
+            );
+        object.property("RequiredProperties", &self.required_properties);
+        object.property("Permissions", &self.permissions);
         object.end()
     }
 }
@@ -2002,114 +1673,41 @@ impl graph_odata_runtime::model::ODataObject for InsertRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Insertable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Insertable",
-                    &mut self.insertable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Insertable" => read_lenient(map, key, &mut self.insertable, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "QueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "QueryOptions",
-                    &mut self.query_options,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "QueryOptions" => read_nullable(map, key, &mut self.query_options, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
             "NonInsertableProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "NonInsertableProperties",
-                    &mut self.non_insertable_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.non_insertable_properties, extra)
             }
             "NonInsertableNavigationProperties" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "NonInsertableNavigationProperties",
+                    key,
                     &mut self.non_insertable_navigation_properties,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "RequiredProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RequiredProperties",
-                    &mut self.required_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.required_properties, extra)
             }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2277,12 +1875,12 @@ impl ModificationQueryOptionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("ExpandSupported", self.expand_supported.as_ref())?;
-        object.field("SelectSupported", self.select_supported.as_ref())?;
-        object.field("ComputeSupported", self.compute_supported.as_ref())?;
-        object.field("FilterSupported", self.filter_supported.as_ref())?;
-        object.field("SearchSupported", self.search_supported.as_ref())?;
-        object.field("SortSupported", self.sort_supported.as_ref())?;
+        object.property("ExpandSupported", &self.expand_supported);
+        object.property("SelectSupported", &self.select_supported);
+        object.property("ComputeSupported", &self.compute_supported);
+        object.property("FilterSupported", &self.filter_supported);
+        object.property("SearchSupported", &self.search_supported);
+        object.property("SortSupported", &self.sort_supported);
         object.end()
     }
 }
@@ -2301,58 +1899,27 @@ impl graph_odata_runtime::model::ODataObject for ModificationQueryOptionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "ExpandSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ExpandSupported",
-                    &mut self.expand_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.expand_supported, extra)
             }
             "SelectSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SelectSupported",
-                    &mut self.select_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.select_supported, extra)
             }
             "ComputeSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ComputeSupported",
-                    &mut self.compute_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.compute_supported, extra)
             }
             "FilterSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterSupported",
-                    &mut self.filter_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_supported, extra)
             }
             "SearchSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SearchSupported",
-                    &mut self.search_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.search_supported, extra)
             }
-            "SortSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SortSupported",
-                    &mut self.sort_supported,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "SortSupported" => read_lenient(map, key, &mut self.sort_supported, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2507,27 +2074,27 @@ impl NavigationPropertyRestriction {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("NavigationProperty", self.navigation_property.as_ref())?;
-        object.field("Navigability", self.navigability.as_ref())?;
-        object.field("FilterFunctions", self.filter_functions.as_ref())?;
-        object.field("FilterRestrictions", self.filter_restrictions.as_ref())?;
-        object.field("SearchRestrictions", self.search_restrictions.as_ref())?;
-        object.field("SortRestrictions", self.sort_restrictions.as_ref())?;
-        object.field("TopSupported", self.top_supported.as_ref())?;
-        object.field("SkipSupported", self.skip_supported.as_ref())?;
-        object.field("SelectSupport", self.select_support.as_ref())?;
-        object.field("IndexableByKey", self.indexable_by_key.as_ref())?;
-        object.field("InsertRestrictions", self.insert_restrictions.as_ref())?;
-        object.field("DeepInsertSupport", self.deep_insert_support.as_ref())?;
-        object.field("UpdateRestrictions", self.update_restrictions.as_ref())?;
-        object.field("DeepUpdateSupport", self.deep_update_support.as_ref())?;
-        object.field("DeleteRestrictions", self.delete_restrictions.as_ref())?;
+        object.property("NavigationProperty", &self.navigation_property);
+        object.property("Navigability", &self.navigability);
+        object.property("FilterFunctions", &self.filter_functions);
+        object.property("FilterRestrictions", &self.filter_restrictions);
+        object.property("SearchRestrictions", &self.search_restrictions);
+        object.property("SortRestrictions", &self.sort_restrictions);
+        object.property("TopSupported", &self.top_supported);
+        object.property("SkipSupported", &self.skip_supported);
+        object.property("SelectSupport", &self.select_support);
+        object.property("IndexableByKey", &self.indexable_by_key);
+        object.property("InsertRestrictions", &self.insert_restrictions);
+        object.property("DeepInsertSupport", &self.deep_insert_support);
+        object.property("UpdateRestrictions", &self.update_restrictions);
+        object.property("DeepUpdateSupport", &self.deep_update_support);
+        object.property("DeleteRestrictions", &self.delete_restrictions);
         object
-            .field(
+            .property(
                 "OptimisticConcurrencyControl",
-                self.optimistic_concurrency_control.as_ref(),
-            )?;
-        object.field("ReadRestrictions", self.read_restrictions.as_ref())?;
+                &self.optimistic_concurrency_control,
+            );
+        object.property("ReadRestrictions", &self.read_restrictions);
         object.end()
     }
 }
@@ -2546,146 +2113,52 @@ impl graph_odata_runtime::model::ODataObject for NavigationPropertyRestriction {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "NavigationProperty" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "NavigationProperty",
-                    &mut self.navigation_property,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.navigation_property, extra)
             }
-            "Navigability" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Navigability",
-                    &mut self.navigability,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Navigability" => read_nullable(map, key, &mut self.navigability, extra),
             "FilterFunctions" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterFunctions",
-                    &mut self.filter_functions,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_functions, extra)
             }
             "FilterRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "FilterRestrictions",
-                    &mut self.filter_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.filter_restrictions, extra)
             }
             "SearchRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "SearchRestrictions",
-                    &mut self.search_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.search_restrictions, extra)
             }
             "SortRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "SortRestrictions",
-                    &mut self.sort_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.sort_restrictions, extra)
             }
-            "TopSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TopSupported",
-                    &mut self.top_supported,
-                    &mut self.additional_properties,
-                )?
-            }
-            "SkipSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SkipSupported",
-                    &mut self.skip_supported,
-                    &mut self.additional_properties,
-                )?
-            }
-            "SelectSupport" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "SelectSupport",
-                    &mut self.select_support,
-                    &mut self.additional_properties,
-                )?
-            }
-            "IndexableByKey" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "IndexableByKey",
-                    &mut self.indexable_by_key,
-                    &mut self.additional_properties,
-                )?
-            }
+            "TopSupported" => read_lenient(map, key, &mut self.top_supported, extra),
+            "SkipSupported" => read_lenient(map, key, &mut self.skip_supported, extra),
+            "SelectSupport" => read_nullable(map, key, &mut self.select_support, extra),
+            "IndexableByKey" => read_lenient(map, key, &mut self.indexable_by_key, extra),
             "InsertRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "InsertRestrictions",
-                    &mut self.insert_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.insert_restrictions, extra)
             }
             "DeepInsertSupport" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "DeepInsertSupport",
-                    &mut self.deep_insert_support,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.deep_insert_support, extra)
             }
             "UpdateRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "UpdateRestrictions",
-                    &mut self.update_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.update_restrictions, extra)
             }
             "DeepUpdateSupport" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "DeepUpdateSupport",
-                    &mut self.deep_update_support,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.deep_update_support, extra)
             }
             "DeleteRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "DeleteRestrictions",
-                    &mut self.delete_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.delete_restrictions, extra)
             }
             "OptimisticConcurrencyControl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "OptimisticConcurrencyControl",
-                    &mut self.optimistic_concurrency_control,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.optimistic_concurrency_control, extra)
             }
             "ReadRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ReadRestrictions",
-                    &mut self.read_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.read_restrictions, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2883,8 +2356,8 @@ impl PermissionType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("SchemeName", self.scheme_name.as_ref())?;
-        object.field("Scopes", self.scopes.as_ref())?;
+        object.property("SchemeName", &self.scheme_name);
+        object.property("Scopes", &self.scopes);
         object.end()
     }
 }
@@ -2903,26 +2376,13 @@ impl graph_odata_runtime::model::ODataObject for PermissionType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "SchemeName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SchemeName",
-                    &mut self.scheme_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Scopes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Scopes",
-                    &mut self.scopes,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "SchemeName" => read_lenient(map, key, &mut self.scheme_name, extra),
+            "Scopes" => read_nullable(map, key, &mut self.scopes, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3029,13 +2489,13 @@ impl ReadByKeyRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Readable", self.readable.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
+        object.property("Readable", &self.readable);
+        object.property("Permissions", &self.permissions);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object.end()
     }
 }
@@ -3054,66 +2514,22 @@ impl graph_odata_runtime::model::ODataObject for ReadByKeyRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Readable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Readable",
-                    &mut self.readable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Readable" => read_lenient(map, key, &mut self.readable, extra),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3245,13 +2661,13 @@ impl ReadRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Readable", self.readable.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
+        object.property("Readable", &self.readable);
+        object.property("Permissions", &self.permissions);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object.end()
     }
 }
@@ -3270,66 +2686,22 @@ impl graph_odata_runtime::model::ODataObject for ReadRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Readable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Readable",
-                    &mut self.readable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Readable" => read_lenient(map, key, &mut self.readable, extra),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3470,19 +2842,15 @@ impl ReadRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Readable", self.readable.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
-        object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("ReadByKeyRestrictions", self.read_by_key_restrictions.as_ref())?;
+        object.property("Readable", &self.readable);
+        object.property("Permissions", &self.permissions);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("ReadByKeyRestrictions", &self.read_by_key_restrictions);
         object.end()
     }
 }
@@ -3501,82 +2869,28 @@ impl graph_odata_runtime::model::ODataObject for ReadRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Readable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Readable",
-                    &mut self.readable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Readable" => read_lenient(map, key, &mut self.readable, extra),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
             "ReadByKeyRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ReadByKeyRestrictions",
-                    &mut self.read_by_key_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.read_by_key_restrictions, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3710,8 +3024,8 @@ impl ScopeType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Scope", self.scope.as_ref())?;
-        object.field("RestrictedProperties", self.restricted_properties.as_ref())?;
+        object.property("Scope", &self.scope);
+        object.property("RestrictedProperties", &self.restricted_properties);
         object.end()
     }
 }
@@ -3730,26 +3044,15 @@ impl graph_odata_runtime::model::ODataObject for ScopeType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Scope" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Scope",
-                    &mut self.scope,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Scope" => read_lenient(map, key, &mut self.scope, extra),
             "RestrictedProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RestrictedProperties",
-                    &mut self.restricted_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.restricted_properties, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3839,8 +3142,8 @@ impl SearchRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Searchable", self.searchable.as_ref())?;
-        object.field("UnsupportedExpressions", self.unsupported_expressions.as_ref())?;
+        object.property("Searchable", &self.searchable);
+        object.property("UnsupportedExpressions", &self.unsupported_expressions);
         object.end()
     }
 }
@@ -3859,26 +3162,15 @@ impl graph_odata_runtime::model::ODataObject for SearchRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Searchable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Searchable",
-                    &mut self.searchable,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Searchable" => read_lenient(map, key, &mut self.searchable, extra),
             "UnsupportedExpressions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "UnsupportedExpressions",
-                    &mut self.unsupported_expressions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.unsupported_expressions, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3986,20 +3278,20 @@ impl SelectSupportType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Supported", self.supported.as_ref())?;
+        object.property("Supported", &self.supported);
         object
-            .field(
+            .property(
                 "InstanceAnnotationsSupported",
-                self.instance_annotations_supported.as_ref(),
-            )?;
-        object.field("Expandable", self.expandable.as_ref())?;
-        object.field("Filterable", self.filterable.as_ref())?;
-        object.field("Searchable", self.searchable.as_ref())?;
-        object.field("TopSupported", self.top_supported.as_ref())?;
-        object.field("SkipSupported", self.skip_supported.as_ref())?;
-        object.field("ComputeSupported", self.compute_supported.as_ref())?;
-        object.field("Countable", self.countable.as_ref())?;
-        object.field("Sortable", self.sortable.as_ref())?;
+                &self.instance_annotations_supported,
+            );
+        object.property("Expandable", &self.expandable);
+        object.property("Filterable", &self.filterable);
+        object.property("Searchable", &self.searchable);
+        object.property("TopSupported", &self.top_supported);
+        object.property("SkipSupported", &self.skip_supported);
+        object.property("ComputeSupported", &self.compute_supported);
+        object.property("Countable", &self.countable);
+        object.property("Sortable", &self.sortable);
         object.end()
     }
 }
@@ -4018,90 +3310,25 @@ impl graph_odata_runtime::model::ODataObject for SelectSupportType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Supported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Supported",
-                    &mut self.supported,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Supported" => read_lenient(map, key, &mut self.supported, extra),
             "InstanceAnnotationsSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "InstanceAnnotationsSupported",
-                    &mut self.instance_annotations_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.instance_annotations_supported, extra)
             }
-            "Expandable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Expandable",
-                    &mut self.expandable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Filterable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Filterable",
-                    &mut self.filterable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Searchable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Searchable",
-                    &mut self.searchable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "TopSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TopSupported",
-                    &mut self.top_supported,
-                    &mut self.additional_properties,
-                )?
-            }
-            "SkipSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SkipSupported",
-                    &mut self.skip_supported,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Expandable" => read_lenient(map, key, &mut self.expandable, extra),
+            "Filterable" => read_lenient(map, key, &mut self.filterable, extra),
+            "Searchable" => read_lenient(map, key, &mut self.searchable, extra),
+            "TopSupported" => read_lenient(map, key, &mut self.top_supported, extra),
+            "SkipSupported" => read_lenient(map, key, &mut self.skip_supported, extra),
             "ComputeSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ComputeSupported",
-                    &mut self.compute_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.compute_supported, extra)
             }
-            "Countable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Countable",
-                    &mut self.countable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Sortable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Sortable",
-                    &mut self.sortable,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Countable" => read_lenient(map, key, &mut self.countable, extra),
+            "Sortable" => read_lenient(map, key, &mut self.sortable, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4234,7 +3461,7 @@ impl SortRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Sortable", self.sortable.as_ref())?;
+        object.property("Sortable", &self.sortable);
         object.end()
     }
 }
@@ -4253,18 +3480,12 @@ impl graph_odata_runtime::model::ODataObject for SortRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Sortable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Sortable",
-                    &mut self.sortable,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Sortable" => read_lenient(map, key, &mut self.sortable, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4355,15 +3576,10 @@ impl SortRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Sortable", self.sortable.as_ref())?;
-        object
-            .field("AscendingOnlyProperties", self.ascending_only_properties.as_ref())?;
-        object
-            .field(
-                "DescendingOnlyProperties",
-                self.descending_only_properties.as_ref(),
-            )?;
-        object.field("NonSortableProperties", self.non_sortable_properties.as_ref())?;
+        object.property("Sortable", &self.sortable);
+        object.property("AscendingOnlyProperties", &self.ascending_only_properties);
+        object.property("DescendingOnlyProperties", &self.descending_only_properties);
+        object.property("NonSortableProperties", &self.non_sortable_properties);
         object.end()
     }
 }
@@ -4382,42 +3598,21 @@ impl graph_odata_runtime::model::ODataObject for SortRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Sortable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Sortable",
-                    &mut self.sortable,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Sortable" => read_lenient(map, key, &mut self.sortable, extra),
             "AscendingOnlyProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "AscendingOnlyProperties",
-                    &mut self.ascending_only_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.ascending_only_properties, extra)
             }
             "DescendingOnlyProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "DescendingOnlyProperties",
-                    &mut self.descending_only_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.descending_only_properties, extra)
             }
             "NonSortableProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "NonSortableProperties",
-                    &mut self.non_sortable_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.non_sortable_properties, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4550,24 +3745,20 @@ impl UpdateRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Updatable", self.updatable.as_ref())?;
-        object.field("Upsertable", self.upsertable.as_ref())?;
-        object.field("DeltaUpdateSupported", self.delta_update_supported.as_ref())?;
-        object.field("UpdateMethod", self.update_method.as_ref())?;
-        object.field("FilterSegmentSupported", self.filter_segment_supported.as_ref())?;
-        object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("QueryOptions", self.query_options.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
+        object.property("Updatable", &self.updatable);
+        object.property("Upsertable", &self.upsertable);
+        object.property("DeltaUpdateSupported", &self.delta_update_supported);
+        object.property("UpdateMethod", &self.update_method);
+        object.property("FilterSegmentSupported", &self.filter_segment_supported);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("Permissions", &self.permissions);
+        object.property("QueryOptions", &self.query_options);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object.end()
     }
 }
@@ -4586,122 +3777,35 @@ impl graph_odata_runtime::model::ODataObject for UpdateRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Updatable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Updatable",
-                    &mut self.updatable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Upsertable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Upsertable",
-                    &mut self.upsertable,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Updatable" => read_lenient(map, key, &mut self.updatable, extra),
+            "Upsertable" => read_lenient(map, key, &mut self.upsertable, extra),
             "DeltaUpdateSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "DeltaUpdateSupported",
-                    &mut self.delta_update_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.delta_update_supported, extra)
             }
-            "UpdateMethod" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "UpdateMethod",
-                    &mut self.update_method,
-                    &mut self.additional_properties,
-                )?
-            }
+            "UpdateMethod" => read_nullable(map, key, &mut self.update_method, extra),
             "FilterSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterSegmentSupported",
-                    &mut self.filter_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_segment_supported, extra)
             }
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "QueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "QueryOptions",
-                    &mut self.query_options,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "QueryOptions" => read_nullable(map, key, &mut self.query_options, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4906,31 +4010,27 @@ impl UpdateRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Updatable", self.updatable.as_ref())?;
-        object.field("Upsertable", self.upsertable.as_ref())?;
-        object.field("DeltaUpdateSupported", self.delta_update_supported.as_ref())?;
-        object.field("UpdateMethod", self.update_method.as_ref())?;
-        object.field("FilterSegmentSupported", self.filter_segment_supported.as_ref())?;
+        object.property("Updatable", &self.updatable);
+        object.property("Upsertable", &self.upsertable);
+        object.property("DeltaUpdateSupported", &self.delta_update_supported);
+        object.property("UpdateMethod", &self.update_method);
+        object.property("FilterSegmentSupported", &self.filter_segment_supported);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("Permissions", &self.permissions);
+        object.property("QueryOptions", &self.query_options);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
+        object.property("NonUpdatableProperties", &self.non_updatable_properties);
         object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("QueryOptions", self.query_options.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
-        object.field("NonUpdatableProperties", self.non_updatable_properties.as_ref())?;
-        object
-            .field(
+            .property(
                 "NonUpdatableNavigationProperties",
-                self.non_updatable_navigation_properties.as_ref(),
-            )?;
-        object.field("RequiredProperties", self.required_properties.as_ref())?;
+                &self.non_updatable_navigation_properties,
+            );
+        object.property("RequiredProperties", &self.required_properties);
         object.end()
     }
 }
@@ -4949,146 +4049,49 @@ impl graph_odata_runtime::model::ODataObject for UpdateRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Updatable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Updatable",
-                    &mut self.updatable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Upsertable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Upsertable",
-                    &mut self.upsertable,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Updatable" => read_lenient(map, key, &mut self.updatable, extra),
+            "Upsertable" => read_lenient(map, key, &mut self.upsertable, extra),
             "DeltaUpdateSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "DeltaUpdateSupported",
-                    &mut self.delta_update_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.delta_update_supported, extra)
             }
-            "UpdateMethod" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "UpdateMethod",
-                    &mut self.update_method,
-                    &mut self.additional_properties,
-                )?
-            }
+            "UpdateMethod" => read_nullable(map, key, &mut self.update_method, extra),
             "FilterSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterSegmentSupported",
-                    &mut self.filter_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_segment_supported, extra)
             }
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "QueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "QueryOptions",
-                    &mut self.query_options,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "QueryOptions" => read_nullable(map, key, &mut self.query_options, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
             "NonUpdatableProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "NonUpdatableProperties",
-                    &mut self.non_updatable_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.non_updatable_properties, extra)
             }
             "NonUpdatableNavigationProperties" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "NonUpdatableNavigationProperties",
+                    key,
                     &mut self.non_updatable_navigation_properties,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "RequiredProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RequiredProperties",
-                    &mut self.required_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.required_properties, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

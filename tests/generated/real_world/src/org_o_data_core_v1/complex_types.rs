@@ -97,7 +97,7 @@ impl ExampleValue {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Description", self.description.as_ref())?;
+        object.property("Description", &self.description);
         object.end()
     }
 }
@@ -116,18 +116,12 @@ impl graph_odata_runtime::model::ODataObject for ExampleValue {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Description" => read_lenient(map, key, &mut self.description, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -214,8 +208,8 @@ impl PrimitiveExampleValue {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("Value", self.value.as_ref())?;
+        object.property("Description", &self.description);
+        object.property("Value", &self.value);
         object.end()
     }
 }
@@ -234,26 +228,13 @@ impl graph_odata_runtime::model::ODataObject for PrimitiveExampleValue {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Description" => read_lenient(map, key, &mut self.description, extra),
+            "Value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -42,8 +42,8 @@ impl ChainLink {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("position", self.position.as_ref())?;
-        object.field("next", self.next.as_ref())?;
+        object.property("position", &self.position);
+        object.property("next", &self.next);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for ChainLink {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "position" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "position",
-                    &mut self.position,
-                    &mut self.additional_properties,
-                )?
-            }
-            "next" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "next",
-                    &mut self.next,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "position" => read_lenient(map, key, &mut self.position, extra),
+            "next" => read_nullable(map, key, &mut self.next, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -173,9 +160,9 @@ impl Folder {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("name", self.name.as_ref())?;
-        object.field("subfolders", self.subfolders.as_ref())?;
-        object.field("members", self.members.as_ref())?;
+        object.property("name", &self.name);
+        object.property("subfolders", &self.subfolders);
+        object.property("members", &self.members);
         object.end()
     }
 }
@@ -194,34 +181,14 @@ impl graph_odata_runtime::model::ODataObject for Folder {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "subfolders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "subfolders",
-                    &mut self.subfolders,
-                    &mut self.additional_properties,
-                )?
-            }
-            "members" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "members",
-                    &mut self.members,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "subfolders" => read_nullable(map, key, &mut self.subfolders, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -315,8 +282,8 @@ impl Member {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("name", self.name.as_ref())?;
-        object.field("team", self.team.as_ref())?;
+        object.property("name", &self.name);
+        object.property("team", &self.team);
         object.end()
     }
 }
@@ -335,26 +302,13 @@ impl graph_odata_runtime::model::ODataObject for Member {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "team" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "team",
-                    &mut self.team,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "team" => read_nullable(map, key, &mut self.team, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -444,8 +398,8 @@ impl Team {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("title", self.title.as_ref())?;
-        object.field("lead", self.lead.as_ref())?;
+        object.property("title", &self.title);
+        object.property("lead", &self.lead);
         object.end()
     }
 }
@@ -464,26 +418,13 @@ impl graph_odata_runtime::model::ODataObject for Team {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "title" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "title",
-                    &mut self.title,
-                    &mut self.additional_properties,
-                )?
-            }
-            "lead" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "lead",
-                    &mut self.lead,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "lead" => read_nullable(map, key, &mut self.lead, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

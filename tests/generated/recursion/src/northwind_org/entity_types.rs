@@ -46,10 +46,10 @@ impl Employee {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("home", self.home.as_ref())?;
-        object.field("manager", self.manager.as_ref())?;
-        object.field("reports", self.reports.as_ref())?;
+        object.property("id", &self.id);
+        object.property("home", &self.home);
+        object.property("manager", &self.manager);
+        object.property("reports", &self.reports);
         object.end()
     }
 }
@@ -68,42 +68,15 @@ impl graph_odata_runtime::model::ODataObject for Employee {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "home" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "home",
-                    &mut self.home,
-                    &mut self.additional_properties,
-                )?
-            }
-            "manager" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "manager",
-                    &mut self.manager,
-                    &mut self.additional_properties,
-                )?
-            }
-            "reports" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "reports",
-                    &mut self.reports,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "home" => read_nullable(map, key, &mut self.home, extra),
+            "manager" => read_nullable(map, key, &mut self.manager, extra),
+            "reports" => read_nullable(map, key, &mut self.reports, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,

@@ -42,8 +42,8 @@ impl Company {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Name", self.name.as_ref())?;
-        object.field("Founded", self.founded.as_ref())?;
+        object.property("Name", &self.name);
+        object.property("Founded", &self.founded);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Company {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Founded" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Founded",
-                    &mut self.founded,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Name" => read_lenient(map, key, &mut self.name, extra),
+            "Founded" => read_lenient(map, key, &mut self.founded, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -173,9 +160,9 @@ impl Customer {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("CustomerID", self.customer_id.as_ref())?;
-        object.field("CompanyName", self.company_name.as_ref())?;
-        object.field("Orders", self.orders.as_ref())?;
+        object.property("CustomerID", &self.customer_id);
+        object.property("CompanyName", &self.company_name);
+        object.property("Orders", &self.orders);
         object.end()
     }
 }
@@ -194,34 +181,14 @@ impl graph_odata_runtime::model::ODataObject for Customer {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "CustomerID" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "CustomerID",
-                    &mut self.customer_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CompanyName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "CompanyName",
-                    &mut self.company_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Orders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Orders",
-                    &mut self.orders,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "CustomerID" => read_lenient(map, key, &mut self.customer_id, extra),
+            "CompanyName" => read_lenient(map, key, &mut self.company_name, extra),
+            "Orders" => read_nullable(map, key, &mut self.orders, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -325,11 +292,11 @@ impl Order {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("OrderID", self.order_id.as_ref())?;
-        object.field("OrderDate", self.order_date.as_ref())?;
-        object.field("Freight", self.freight.as_ref())?;
-        object.field("Customer", self.customer.as_ref())?;
-        object.field("Lines", self.lines.as_ref())?;
+        object.property("OrderID", &self.order_id);
+        object.property("OrderDate", &self.order_date);
+        object.property("Freight", &self.freight);
+        object.property("Customer", &self.customer);
+        object.property("Lines", &self.lines);
         object.end()
     }
 }
@@ -348,50 +315,16 @@ impl graph_odata_runtime::model::ODataObject for Order {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "OrderID" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "OrderID",
-                    &mut self.order_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "OrderDate" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "OrderDate",
-                    &mut self.order_date,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Freight" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Freight",
-                    &mut self.freight,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Customer" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Customer",
-                    &mut self.customer,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Lines" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Lines",
-                    &mut self.lines,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "OrderID" => read_lenient(map, key, &mut self.order_id, extra),
+            "OrderDate" => read_lenient(map, key, &mut self.order_date, extra),
+            "Freight" => read_lenient(map, key, &mut self.freight, extra),
+            "Customer" => read_nullable(map, key, &mut self.customer, extra),
+            "Lines" => read_nullable(map, key, &mut self.lines, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -503,10 +436,10 @@ impl OrderLine {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("OrderID", self.order_id.as_ref())?;
-        object.field("LineNumber", self.line_number.as_ref())?;
-        object.field("Product", self.product.as_ref())?;
-        object.field("Quantity", self.quantity.as_ref())?;
+        object.property("OrderID", &self.order_id);
+        object.property("LineNumber", &self.line_number);
+        object.property("Product", &self.product);
+        object.property("Quantity", &self.quantity);
         object.end()
     }
 }
@@ -525,42 +458,15 @@ impl graph_odata_runtime::model::ODataObject for OrderLine {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "OrderID" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "OrderID",
-                    &mut self.order_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "LineNumber" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LineNumber",
-                    &mut self.line_number,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Product" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Product",
-                    &mut self.product,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Quantity" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Quantity",
-                    &mut self.quantity,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "OrderID" => read_lenient(map, key, &mut self.order_id, extra),
+            "LineNumber" => read_lenient(map, key, &mut self.line_number, extra),
+            "Product" => read_lenient(map, key, &mut self.product, extra),
+            "Quantity" => read_lenient(map, key, &mut self.quantity, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
