@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{Deserialize, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -186,6 +186,41 @@ where
         extra.remove(key);
     }
     Ok(true)
+}
+
+/// Clears declared property `name` of `object` and records an explicit JSON `null` for it in
+/// its additional properties, so an update (`PATCH`) payload resets the property on the
+/// service. This is what reading `"name": null` does, so it goes through
+/// [`ODataObject::read_property`]: the generated `set_null` methods need no code per property.
+/// A `name` that is not declared just gets the `null` entry.
+pub fn set_null<T: ODataObject>(object: &mut T, name: &str) {
+    // `null` fits every declared property (they are all `Option`s), so this cannot fail.
+    if !matches!(object.read_property(name, &mut NullValue), Ok(true)) {
+        object
+            .additional_properties_mut()
+            .insert(name.to_owned(), Value::Null);
+    }
+}
+
+/// A map whose one value is JSON `null` (see [`set_null`]).
+struct NullValue;
+
+impl<'de> MapAccess<'de> for NullValue {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        _seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        seed.deserialize(Value::Null)
+    }
 }
 
 /// Deserializes a JSON object into a generated struct.

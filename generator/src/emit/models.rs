@@ -428,7 +428,11 @@ fn field_enum(
         .map(|f| format_ident!("{}", f.variant))
         .collect();
     let wires: Vec<_> = fields.iter().map(|f| f.wire.as_str()).collect();
-    let idents: Vec<_> = fields.iter().map(|f| ident(&f.ident)).collect();
+    let names: Vec<_> = variants
+        .iter()
+        .map(|v| v.to_string().trim_start_matches("r#").to_owned())
+        .collect();
+    let count = proc_macro2::Literal::usize_unsuffixed(fields.len());
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
     let enum_doc = format!(
         " The properties of [`{}`] by wire name: for `$select`, `$expand`, `$orderby` and [`{}::set_null`].",
@@ -439,30 +443,36 @@ fn field_enum(
             /// Clears `field` and records an explicit JSON `null` for it, so an update
             /// (`PATCH`) payload resets the property on the service.
             pub fn set_null(&mut self, field: #enum_ident) -> &mut Self {
-                match field {
-                    #(#enum_ident::#variants => self.#idents = None,)*
-                }
-                self.additional_properties
-                    .insert(field.as_str().to_owned(), serde_json::Value::Null);
+                graph_odata_runtime::model::set_null(self, field.as_str());
                 self
             }
         }
 
         #[doc = #enum_doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #enum_ident {
             #(#[doc = #variant_docs] #variants,)*
         }
 
+        // Names come from tables indexed by the variant (cheaper to compile than a `match`
+        // per enum and per derived `Debug`).
         impl #enum_ident {
             /// Every property, in declaration order (inherited first).
             pub const ALL: &'static [Self] = &[#(Self::#variants),*];
 
+            const WIRE: [&'static str; #count] = [#(#wires),*];
+
+            const NAMES: [&'static str; #count] = [#(#names),*];
+
             /// The property name on the wire.
             pub const fn as_str(self) -> &'static str {
-                match self {
-                    #(Self::#variants => #wires,)*
-                }
+                Self::WIRE[self as usize]
+            }
+        }
+
+        impl std::fmt::Debug for #enum_ident {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(Self::NAMES[*self as usize])
             }
         }
 

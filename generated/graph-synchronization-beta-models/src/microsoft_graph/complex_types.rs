@@ -142,19 +142,13 @@ impl AddIn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AddInField) -> &mut Self {
-        match field {
-            AddInField::Id => self.id = None,
-            AddInField::Properties => self.properties = None,
-            AddInField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AddIn`] by wire name: for `$select`, `$expand`, `$orderby` and [`AddIn::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AddInField {
     /// `id`
     Id,
@@ -167,13 +161,17 @@ pub enum AddInField {
 impl AddInField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Properties, Self::Type];
+    const WIRE: [&'static str; 3] = ["id", "properties", "type"];
+    const NAMES: [&'static str; 3] = ["Id", "Properties", "Type"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Properties => "properties",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AddInField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -288,29 +286,13 @@ impl ApiApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ApiApplicationField) -> &mut Self {
-        match field {
-            ApiApplicationField::AcceptMappedClaims => self.accept_mapped_claims = None,
-            ApiApplicationField::KnownClientApplications => {
-                self.known_client_applications = None;
-            }
-            ApiApplicationField::Oauth2PermissionScopes => {
-                self.oauth2_permission_scopes = None;
-            }
-            ApiApplicationField::PreAuthorizedApplications => {
-                self.pre_authorized_applications = None;
-            }
-            ApiApplicationField::RequestedAccessTokenVersion => {
-                self.requested_access_token_version = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ApiApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`ApiApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiApplicationField {
     /// `acceptMappedClaims`
     AcceptMappedClaims,
@@ -333,15 +315,29 @@ impl ApiApplicationField {
         Self::PreAuthorizedApplications,
         Self::RequestedAccessTokenVersion,
     ];
+    const WIRE: [&'static str; 5] = [
+        "acceptMappedClaims",
+        "knownClientApplications",
+        "oauth2PermissionScopes",
+        "preAuthorizedApplications",
+        "requestedAccessTokenVersion",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "AcceptMappedClaims",
+        "KnownClientApplications",
+        "Oauth2PermissionScopes",
+        "PreAuthorizedApplications",
+        "RequestedAccessTokenVersion",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AcceptMappedClaims => "acceptMappedClaims",
-            Self::KnownClientApplications => "knownClientApplications",
-            Self::Oauth2PermissionScopes => "oauth2PermissionScopes",
-            Self::PreAuthorizedApplications => "preAuthorizedApplications",
-            Self::RequestedAccessTokenVersion => "requestedAccessTokenVersion",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ApiApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -452,23 +448,13 @@ impl AppRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AppRoleField) -> &mut Self {
-        match field {
-            AppRoleField::AllowedMemberTypes => self.allowed_member_types = None,
-            AppRoleField::Description => self.description = None,
-            AppRoleField::DisplayName => self.display_name = None,
-            AppRoleField::Id => self.id = None,
-            AppRoleField::IsEnabled => self.is_enabled = None,
-            AppRoleField::Origin => self.origin = None,
-            AppRoleField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AppRole`] by wire name: for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppRoleField {
     /// `allowedMemberTypes`
     AllowedMemberTypes,
@@ -497,17 +483,33 @@ impl AppRoleField {
         Self::Origin,
         Self::Value,
     ];
+    const WIRE: [&'static str; 7] = [
+        "allowedMemberTypes",
+        "description",
+        "displayName",
+        "id",
+        "isEnabled",
+        "origin",
+        "value",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "AllowedMemberTypes",
+        "Description",
+        "DisplayName",
+        "Id",
+        "IsEnabled",
+        "Origin",
+        "Value",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllowedMemberTypes => "allowedMemberTypes",
-            Self::Description => "description",
-            Self::DisplayName => "displayName",
-            Self::Id => "id",
-            Self::IsEnabled => "isEnabled",
-            Self::Origin => "origin",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AppRoleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -638,28 +640,13 @@ impl AttributeDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AttributeDefinitionField) -> &mut Self {
-        match field {
-            AttributeDefinitionField::Anchor => self.anchor = None,
-            AttributeDefinitionField::ApiExpressions => self.api_expressions = None,
-            AttributeDefinitionField::CaseExact => self.case_exact = None,
-            AttributeDefinitionField::DefaultValue => self.default_value = None,
-            AttributeDefinitionField::FlowNullValues => self.flow_null_values = None,
-            AttributeDefinitionField::Metadata => self.metadata = None,
-            AttributeDefinitionField::Multivalued => self.multivalued = None,
-            AttributeDefinitionField::Mutability => self.mutability = None,
-            AttributeDefinitionField::Name => self.name = None,
-            AttributeDefinitionField::ReferencedObjects => self.referenced_objects = None,
-            AttributeDefinitionField::Required => self.required = None,
-            AttributeDefinitionField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeDefinition::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeDefinitionField {
     /// `anchor`
     Anchor,
@@ -703,22 +690,43 @@ impl AttributeDefinitionField {
         Self::Required,
         Self::Type,
     ];
+    const WIRE: [&'static str; 12] = [
+        "anchor",
+        "apiExpressions",
+        "caseExact",
+        "defaultValue",
+        "flowNullValues",
+        "metadata",
+        "multivalued",
+        "mutability",
+        "name",
+        "referencedObjects",
+        "required",
+        "type",
+    ];
+    const NAMES: [&'static str; 12] = [
+        "Anchor",
+        "ApiExpressions",
+        "CaseExact",
+        "DefaultValue",
+        "FlowNullValues",
+        "Metadata",
+        "Multivalued",
+        "Mutability",
+        "Name",
+        "ReferencedObjects",
+        "Required",
+        "Type",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Anchor => "anchor",
-            Self::ApiExpressions => "apiExpressions",
-            Self::CaseExact => "caseExact",
-            Self::DefaultValue => "defaultValue",
-            Self::FlowNullValues => "flowNullValues",
-            Self::Metadata => "metadata",
-            Self::Multivalued => "multivalued",
-            Self::Mutability => "mutability",
-            Self::Name => "name",
-            Self::ReferencedObjects => "referencedObjects",
-            Self::Required => "required",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeDefinitionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -810,18 +818,13 @@ impl AttributeDefinitionMetadataEntry {
         &mut self,
         field: AttributeDefinitionMetadataEntryField,
     ) -> &mut Self {
-        match field {
-            AttributeDefinitionMetadataEntryField::Key => self.key = None,
-            AttributeDefinitionMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeDefinitionMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeDefinitionMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeDefinitionMetadataEntryField {
     /// `key`
     Key,
@@ -832,12 +835,17 @@ pub enum AttributeDefinitionMetadataEntryField {
 impl AttributeDefinitionMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeDefinitionMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -952,27 +960,13 @@ impl AttributeMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AttributeMappingField) -> &mut Self {
-        match field {
-            AttributeMappingField::DefaultValue => self.default_value = None,
-            AttributeMappingField::ExportMissingReferences => {
-                self.export_missing_references = None;
-            }
-            AttributeMappingField::FlowBehavior => self.flow_behavior = None,
-            AttributeMappingField::FlowType => self.flow_type = None,
-            AttributeMappingField::MatchingPriority => self.matching_priority = None,
-            AttributeMappingField::Source => self.source = None,
-            AttributeMappingField::TargetAttributeName => {
-                self.target_attribute_name = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMapping`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMapping::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingField {
     /// `defaultValue`
     DefaultValue,
@@ -1001,17 +995,33 @@ impl AttributeMappingField {
         Self::Source,
         Self::TargetAttributeName,
     ];
+    const WIRE: [&'static str; 7] = [
+        "defaultValue",
+        "exportMissingReferences",
+        "flowBehavior",
+        "flowType",
+        "matchingPriority",
+        "source",
+        "targetAttributeName",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "DefaultValue",
+        "ExportMissingReferences",
+        "FlowBehavior",
+        "FlowType",
+        "MatchingPriority",
+        "Source",
+        "TargetAttributeName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::DefaultValue => "defaultValue",
-            Self::ExportMissingReferences => "exportMissingReferences",
-            Self::FlowBehavior => "flowBehavior",
-            Self::FlowType => "flowType",
-            Self::MatchingPriority => "matchingPriority",
-            Self::Source => "source",
-            Self::TargetAttributeName => "targetAttributeName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1113,22 +1123,13 @@ impl AttributeMappingParameterSchema {
         &mut self,
         field: AttributeMappingParameterSchemaField,
     ) -> &mut Self {
-        match field {
-            AttributeMappingParameterSchemaField::AllowMultipleOccurrences => {
-                self.allow_multiple_occurrences = None;
-            }
-            AttributeMappingParameterSchemaField::Name => self.name = None,
-            AttributeMappingParameterSchemaField::Required => self.required = None,
-            AttributeMappingParameterSchemaField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMappingParameterSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingParameterSchema::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingParameterSchemaField {
     /// `allowMultipleOccurrences`
     AllowMultipleOccurrences,
@@ -1148,14 +1149,27 @@ impl AttributeMappingParameterSchemaField {
         Self::Required,
         Self::Type,
     ];
+    const WIRE: [&'static str; 4] = [
+        "allowMultipleOccurrences",
+        "name",
+        "required",
+        "type",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "AllowMultipleOccurrences",
+        "Name",
+        "Required",
+        "Type",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllowMultipleOccurrences => "allowMultipleOccurrences",
-            Self::Name => "name",
-            Self::Required => "required",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingParameterSchemaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1252,20 +1266,13 @@ impl AttributeMappingSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AttributeMappingSourceField) -> &mut Self {
-        match field {
-            AttributeMappingSourceField::Expression => self.expression = None,
-            AttributeMappingSourceField::Name => self.name = None,
-            AttributeMappingSourceField::Parameters => self.parameters = None,
-            AttributeMappingSourceField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMappingSource`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingSource::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingSourceField {
     /// `expression`
     Expression,
@@ -1285,14 +1292,17 @@ impl AttributeMappingSourceField {
         Self::Parameters,
         Self::Type,
     ];
+    const WIRE: [&'static str; 4] = ["expression", "name", "parameters", "type"];
+    const NAMES: [&'static str; 4] = ["Expression", "Name", "Parameters", "Type"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Expression => "expression",
-            Self::Name => "name",
-            Self::Parameters => "parameters",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingSourceField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1396,25 +1406,13 @@ impl AuthenticationBehaviors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AuthenticationBehaviorsField) -> &mut Self {
-        match field {
-            AuthenticationBehaviorsField::BlockAzureAdGraphAccess => {
-                self.block_azure_ad_graph_access = None;
-            }
-            AuthenticationBehaviorsField::RemoveUnverifiedEmailClaim => {
-                self.remove_unverified_email_claim = None;
-            }
-            AuthenticationBehaviorsField::RequireClientServicePrincipal => {
-                self.require_client_service_principal = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AuthenticationBehaviors`] by wire name: for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationBehaviorsField {
     /// `blockAzureADGraphAccess`
     BlockAzureAdGraphAccess,
@@ -1431,13 +1429,25 @@ impl AuthenticationBehaviorsField {
         Self::RemoveUnverifiedEmailClaim,
         Self::RequireClientServicePrincipal,
     ];
+    const WIRE: [&'static str; 3] = [
+        "blockAzureADGraphAccess",
+        "removeUnverifiedEmailClaim",
+        "requireClientServicePrincipal",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "BlockAzureAdGraphAccess",
+        "RemoveUnverifiedEmailClaim",
+        "RequireClientServicePrincipal",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::BlockAzureAdGraphAccess => "blockAzureADGraphAccess",
-            Self::RemoveUnverifiedEmailClaim => "removeUnverifiedEmailClaim",
-            Self::RequireClientServicePrincipal => "requireClientServicePrincipal",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AuthenticationBehaviorsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1524,17 +1534,13 @@ impl ContainerFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ContainerFilterField) -> &mut Self {
-        match field {
-            ContainerFilterField::IncludedContainers => self.included_containers = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ContainerFilter`] by wire name: for `$select`, `$expand`, `$orderby` and [`ContainerFilter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerFilterField {
     /// `includedContainers`
     IncludedContainers,
@@ -1543,11 +1549,17 @@ pub enum ContainerFilterField {
 impl ContainerFilterField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::IncludedContainers];
+    const WIRE: [&'static str; 1] = ["includedContainers"];
+    const NAMES: [&'static str; 1] = ["IncludedContainers"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::IncludedContainers => "includedContainers",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ContainerFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1650,21 +1662,13 @@ impl CorsConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: CorsConfigurationField) -> &mut Self {
-        match field {
-            CorsConfigurationField::AllowedHeaders => self.allowed_headers = None,
-            CorsConfigurationField::AllowedMethods => self.allowed_methods = None,
-            CorsConfigurationField::AllowedOrigins => self.allowed_origins = None,
-            CorsConfigurationField::MaxAgeInSeconds => self.max_age_in_seconds = None,
-            CorsConfigurationField::Resource => self.resource = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`CorsConfiguration`] by wire name: for `$select`, `$expand`, `$orderby` and [`CorsConfiguration::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CorsConfigurationField {
     /// `allowedHeaders`
     AllowedHeaders,
@@ -1687,15 +1691,29 @@ impl CorsConfigurationField {
         Self::MaxAgeInSeconds,
         Self::Resource,
     ];
+    const WIRE: [&'static str; 5] = [
+        "allowedHeaders",
+        "allowedMethods",
+        "allowedOrigins",
+        "maxAgeInSeconds",
+        "resource",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "AllowedHeaders",
+        "AllowedMethods",
+        "AllowedOrigins",
+        "MaxAgeInSeconds",
+        "Resource",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllowedHeaders => "allowedHeaders",
-            Self::AllowedMethods => "allowedMethods",
-            Self::AllowedOrigins => "allowedOrigins",
-            Self::MaxAgeInSeconds => "maxAgeInSeconds",
-            Self::Resource => "resource",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CorsConfigurationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1841,18 +1859,13 @@ impl ExpressionInputObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ExpressionInputObjectField) -> &mut Self {
-        match field {
-            ExpressionInputObjectField::Definition => self.definition = None,
-            ExpressionInputObjectField::Properties => self.properties = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ExpressionInputObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`ExpressionInputObject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExpressionInputObjectField {
     /// `definition`
     Definition,
@@ -1863,12 +1876,17 @@ pub enum ExpressionInputObjectField {
 impl ExpressionInputObjectField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Definition, Self::Properties];
+    const WIRE: [&'static str; 2] = ["definition", "properties"];
+    const NAMES: [&'static str; 2] = ["Definition", "Properties"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Definition => "definition",
-            Self::Properties => "properties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ExpressionInputObjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1965,19 +1983,13 @@ impl Filter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterField) -> &mut Self {
-        match field {
-            FilterField::CategoryFilterGroups => self.category_filter_groups = None,
-            FilterField::Groups => self.groups = None,
-            FilterField::InputFilterGroups => self.input_filter_groups = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Filter`] by wire name: for `$select`, `$expand`, `$orderby` and [`Filter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterField {
     /// `categoryFilterGroups`
     CategoryFilterGroups,
@@ -1994,13 +2006,25 @@ impl FilterField {
         Self::Groups,
         Self::InputFilterGroups,
     ];
+    const WIRE: [&'static str; 3] = [
+        "categoryFilterGroups",
+        "groups",
+        "inputFilterGroups",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "CategoryFilterGroups",
+        "Groups",
+        "InputFilterGroups",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CategoryFilterGroups => "categoryFilterGroups",
-            Self::Groups => "groups",
-            Self::InputFilterGroups => "inputFilterGroups",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2095,19 +2119,13 @@ impl FilterClause {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterClauseField) -> &mut Self {
-        match field {
-            FilterClauseField::OperatorName => self.operator_name = None,
-            FilterClauseField::SourceOperandName => self.source_operand_name = None,
-            FilterClauseField::TargetOperand => self.target_operand = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterClause`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterClause::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterClauseField {
     /// `operatorName`
     OperatorName,
@@ -2124,13 +2142,25 @@ impl FilterClauseField {
         Self::SourceOperandName,
         Self::TargetOperand,
     ];
+    const WIRE: [&'static str; 3] = [
+        "operatorName",
+        "sourceOperandName",
+        "targetOperand",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "OperatorName",
+        "SourceOperandName",
+        "TargetOperand",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::OperatorName => "operatorName",
-            Self::SourceOperandName => "sourceOperandName",
-            Self::TargetOperand => "targetOperand",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterClauseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2219,18 +2249,13 @@ impl FilterGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterGroupField) -> &mut Self {
-        match field {
-            FilterGroupField::Clauses => self.clauses = None,
-            FilterGroupField::Name => self.name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterGroup`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterGroup::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterGroupField {
     /// `clauses`
     Clauses,
@@ -2241,12 +2266,17 @@ pub enum FilterGroupField {
 impl FilterGroupField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Clauses, Self::Name];
+    const WIRE: [&'static str; 2] = ["clauses", "name"];
+    const NAMES: [&'static str; 2] = ["Clauses", "Name"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Clauses => "clauses",
-            Self::Name => "name",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterGroupField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2331,17 +2361,13 @@ impl FilterOperand {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterOperandField) -> &mut Self {
-        match field {
-            FilterOperandField::Values => self.values = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterOperand`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterOperand::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterOperandField {
     /// `values`
     Values,
@@ -2350,11 +2376,17 @@ pub enum FilterOperandField {
 impl FilterOperandField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Values];
+    const WIRE: [&'static str; 1] = ["values"];
+    const NAMES: [&'static str; 1] = ["Values"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Values => "values",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterOperandField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2439,17 +2471,13 @@ impl GroupFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: GroupFilterField) -> &mut Self {
-        match field {
-            GroupFilterField::IncludedGroups => self.included_groups = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`GroupFilter`] by wire name: for `$select`, `$expand`, `$orderby` and [`GroupFilter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupFilterField {
     /// `includedGroups`
     IncludedGroups,
@@ -2458,11 +2486,17 @@ pub enum GroupFilterField {
 impl GroupFilterField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::IncludedGroups];
+    const WIRE: [&'static str; 1] = ["includedGroups"];
+    const NAMES: [&'static str; 1] = ["IncludedGroups"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::IncludedGroups => "includedGroups",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for GroupFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2555,22 +2589,13 @@ impl ImplicitGrantSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ImplicitGrantSettingsField) -> &mut Self {
-        match field {
-            ImplicitGrantSettingsField::EnableAccessTokenIssuance => {
-                self.enable_access_token_issuance = None;
-            }
-            ImplicitGrantSettingsField::EnableIdTokenIssuance => {
-                self.enable_id_token_issuance = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ImplicitGrantSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImplicitGrantSettingsField {
     /// `enableAccessTokenIssuance`
     EnableAccessTokenIssuance,
@@ -2584,12 +2609,23 @@ impl ImplicitGrantSettingsField {
         Self::EnableAccessTokenIssuance,
         Self::EnableIdTokenIssuance,
     ];
+    const WIRE: [&'static str; 2] = [
+        "enableAccessTokenIssuance",
+        "enableIdTokenIssuance",
+    ];
+    const NAMES: [&'static str; 2] = [
+        "EnableAccessTokenIssuance",
+        "EnableIdTokenIssuance",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::EnableAccessTokenIssuance => "enableAccessTokenIssuance",
-            Self::EnableIdTokenIssuance => "enableIdTokenIssuance",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ImplicitGrantSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2694,23 +2730,13 @@ impl InformationalUrl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: InformationalUrlField) -> &mut Self {
-        match field {
-            InformationalUrlField::LogoUrl => self.logo_url = None,
-            InformationalUrlField::MarketingUrl => self.marketing_url = None,
-            InformationalUrlField::PrivacyStatementUrl => {
-                self.privacy_statement_url = None;
-            }
-            InformationalUrlField::SupportUrl => self.support_url = None,
-            InformationalUrlField::TermsOfServiceUrl => self.terms_of_service_url = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`InformationalUrl`] by wire name: for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InformationalUrlField {
     /// `logoUrl`
     LogoUrl,
@@ -2733,15 +2759,29 @@ impl InformationalUrlField {
         Self::SupportUrl,
         Self::TermsOfServiceUrl,
     ];
+    const WIRE: [&'static str; 5] = [
+        "logoUrl",
+        "marketingUrl",
+        "privacyStatementUrl",
+        "supportUrl",
+        "termsOfServiceUrl",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "LogoUrl",
+        "MarketingUrl",
+        "PrivacyStatementUrl",
+        "SupportUrl",
+        "TermsOfServiceUrl",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::LogoUrl => "logoUrl",
-            Self::MarketingUrl => "marketingUrl",
-            Self::PrivacyStatementUrl => "privacyStatementUrl",
-            Self::SupportUrl => "supportUrl",
-            Self::TermsOfServiceUrl => "termsOfServiceUrl",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for InformationalUrlField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2906,22 +2946,13 @@ impl KerberosSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: KerberosSignOnSettingsField) -> &mut Self {
-        match field {
-            KerberosSignOnSettingsField::KerberosServicePrincipalName => {
-                self.kerberos_service_principal_name = None;
-            }
-            KerberosSignOnSettingsField::KerberosSignOnMappingAttributeType => {
-                self.kerberos_sign_on_mapping_attribute_type = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`KerberosSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`KerberosSignOnSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KerberosSignOnSettingsField {
     /// `kerberosServicePrincipalName`
     KerberosServicePrincipalName,
@@ -2935,14 +2966,23 @@ impl KerberosSignOnSettingsField {
         Self::KerberosServicePrincipalName,
         Self::KerberosSignOnMappingAttributeType,
     ];
+    const WIRE: [&'static str; 2] = [
+        "kerberosServicePrincipalName",
+        "kerberosSignOnMappingAttributeType",
+    ];
+    const NAMES: [&'static str; 2] = [
+        "KerberosServicePrincipalName",
+        "KerberosSignOnMappingAttributeType",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::KerberosServicePrincipalName => "kerberosServicePrincipalName",
-            Self::KerberosSignOnMappingAttributeType => {
-                "kerberosSignOnMappingAttributeType"
-            }
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for KerberosSignOnSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3057,24 +3097,13 @@ impl KeyCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: KeyCredentialField) -> &mut Self {
-        match field {
-            KeyCredentialField::CustomKeyIdentifier => self.custom_key_identifier = None,
-            KeyCredentialField::DisplayName => self.display_name = None,
-            KeyCredentialField::EndDateTime => self.end_date_time = None,
-            KeyCredentialField::Key => self.key = None,
-            KeyCredentialField::KeyId => self.key_id = None,
-            KeyCredentialField::StartDateTime => self.start_date_time = None,
-            KeyCredentialField::Type => self.r#type = None,
-            KeyCredentialField::Usage => self.usage = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`KeyCredential`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyCredential::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyCredentialField {
     /// `customKeyIdentifier`
     CustomKeyIdentifier,
@@ -3106,18 +3135,35 @@ impl KeyCredentialField {
         Self::Type,
         Self::Usage,
     ];
+    const WIRE: [&'static str; 8] = [
+        "customKeyIdentifier",
+        "displayName",
+        "endDateTime",
+        "key",
+        "keyId",
+        "startDateTime",
+        "type",
+        "usage",
+    ];
+    const NAMES: [&'static str; 8] = [
+        "CustomKeyIdentifier",
+        "DisplayName",
+        "EndDateTime",
+        "Key",
+        "KeyId",
+        "StartDateTime",
+        "Type",
+        "Usage",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CustomKeyIdentifier => "customKeyIdentifier",
-            Self::DisplayName => "displayName",
-            Self::EndDateTime => "endDateTime",
-            Self::Key => "key",
-            Self::KeyId => "keyId",
-            Self::StartDateTime => "startDateTime",
-            Self::Type => "type",
-            Self::Usage => "usage",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for KeyCredentialField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3206,18 +3252,13 @@ impl KeyValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: KeyValueField) -> &mut Self {
-        match field {
-            KeyValueField::Key => self.key = None,
-            KeyValueField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`KeyValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyValue::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyValueField {
     /// `key`
     Key,
@@ -3228,12 +3269,17 @@ pub enum KeyValueField {
 impl KeyValueField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for KeyValueField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3322,18 +3368,13 @@ impl KeyValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: KeyValuePairField) -> &mut Self {
-        match field {
-            KeyValuePairField::Name => self.name = None,
-            KeyValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`KeyValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyValuePairField {
     /// `name`
     Name,
@@ -3344,12 +3385,17 @@ pub enum KeyValuePairField {
 impl KeyValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Name, Self::Value];
+    const WIRE: [&'static str; 2] = ["name", "value"];
+    const NAMES: [&'static str; 2] = ["Name", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for KeyValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3446,20 +3492,13 @@ impl ObjectDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ObjectDefinitionField) -> &mut Self {
-        match field {
-            ObjectDefinitionField::Attributes => self.attributes = None,
-            ObjectDefinitionField::Metadata => self.metadata = None,
-            ObjectDefinitionField::Name => self.name = None,
-            ObjectDefinitionField::SupportedApis => self.supported_apis = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectDefinition::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectDefinitionField {
     /// `attributes`
     Attributes,
@@ -3479,14 +3518,17 @@ impl ObjectDefinitionField {
         Self::Name,
         Self::SupportedApis,
     ];
+    const WIRE: [&'static str; 4] = ["attributes", "metadata", "name", "supportedApis"];
+    const NAMES: [&'static str; 4] = ["Attributes", "Metadata", "Name", "SupportedApis"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Attributes => "attributes",
-            Self::Metadata => "metadata",
-            Self::Name => "name",
-            Self::SupportedApis => "supportedApis",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectDefinitionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3575,18 +3617,13 @@ impl ObjectDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ObjectDefinitionMetadataEntryField) -> &mut Self {
-        match field {
-            ObjectDefinitionMetadataEntryField::Key => self.key = None,
-            ObjectDefinitionMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectDefinitionMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectDefinitionMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectDefinitionMetadataEntryField {
     /// `key`
     Key,
@@ -3597,12 +3634,17 @@ pub enum ObjectDefinitionMetadataEntryField {
 impl ObjectDefinitionMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectDefinitionMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3721,24 +3763,13 @@ impl ObjectMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ObjectMappingField) -> &mut Self {
-        match field {
-            ObjectMappingField::AttributeMappings => self.attribute_mappings = None,
-            ObjectMappingField::Enabled => self.enabled = None,
-            ObjectMappingField::FlowTypes => self.flow_types = None,
-            ObjectMappingField::Metadata => self.metadata = None,
-            ObjectMappingField::Name => self.name = None,
-            ObjectMappingField::Scope => self.scope = None,
-            ObjectMappingField::SourceObjectName => self.source_object_name = None,
-            ObjectMappingField::TargetObjectName => self.target_object_name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectMapping`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectMapping::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectMappingField {
     /// `attributeMappings`
     AttributeMappings,
@@ -3770,18 +3801,35 @@ impl ObjectMappingField {
         Self::SourceObjectName,
         Self::TargetObjectName,
     ];
+    const WIRE: [&'static str; 8] = [
+        "attributeMappings",
+        "enabled",
+        "flowTypes",
+        "metadata",
+        "name",
+        "scope",
+        "sourceObjectName",
+        "targetObjectName",
+    ];
+    const NAMES: [&'static str; 8] = [
+        "AttributeMappings",
+        "Enabled",
+        "FlowTypes",
+        "Metadata",
+        "Name",
+        "Scope",
+        "SourceObjectName",
+        "TargetObjectName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AttributeMappings => "attributeMappings",
-            Self::Enabled => "enabled",
-            Self::FlowTypes => "flowTypes",
-            Self::Metadata => "metadata",
-            Self::Name => "name",
-            Self::Scope => "scope",
-            Self::SourceObjectName => "sourceObjectName",
-            Self::TargetObjectName => "targetObjectName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectMappingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3870,18 +3918,13 @@ impl ObjectMappingMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ObjectMappingMetadataEntryField) -> &mut Self {
-        match field {
-            ObjectMappingMetadataEntryField::Key => self.key = None,
-            ObjectMappingMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectMappingMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectMappingMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectMappingMetadataEntryField {
     /// `key`
     Key,
@@ -3892,12 +3935,17 @@ pub enum ObjectMappingMetadataEntryField {
 impl ObjectMappingMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectMappingMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3999,22 +4047,13 @@ impl OnPremisesApplicationSegment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: OnPremisesApplicationSegmentField) -> &mut Self {
-        match field {
-            OnPremisesApplicationSegmentField::AlternateUrl => self.alternate_url = None,
-            OnPremisesApplicationSegmentField::CorsConfigurations => {
-                self.cors_configurations = None;
-            }
-            OnPremisesApplicationSegmentField::ExternalUrl => self.external_url = None,
-            OnPremisesApplicationSegmentField::InternalUrl => self.internal_url = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OnPremisesApplicationSegment`] by wire name: for `$select`, `$expand`, `$orderby` and [`OnPremisesApplicationSegment::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OnPremisesApplicationSegmentField {
     /// `alternateUrl`
     AlternateUrl,
@@ -4034,14 +4073,27 @@ impl OnPremisesApplicationSegmentField {
         Self::ExternalUrl,
         Self::InternalUrl,
     ];
+    const WIRE: [&'static str; 4] = [
+        "alternateUrl",
+        "corsConfigurations",
+        "externalUrl",
+        "internalUrl",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "AlternateUrl",
+        "CorsConfigurations",
+        "ExternalUrl",
+        "InternalUrl",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AlternateUrl => "alternateUrl",
-            Self::CorsConfigurations => "corsConfigurations",
-            Self::ExternalUrl => "externalUrl",
-            Self::InternalUrl => "internalUrl",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OnPremisesApplicationSegmentField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4361,88 +4413,13 @@ impl OnPremisesPublishing {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: OnPremisesPublishingField) -> &mut Self {
-        match field {
-            OnPremisesPublishingField::AlternateUrl => self.alternate_url = None,
-            OnPremisesPublishingField::ApplicationServerTimeout => {
-                self.application_server_timeout = None;
-            }
-            OnPremisesPublishingField::ApplicationType => self.application_type = None,
-            OnPremisesPublishingField::ExternalAuthenticationType => {
-                self.external_authentication_type = None;
-            }
-            OnPremisesPublishingField::ExternalUrl => self.external_url = None,
-            OnPremisesPublishingField::InternalUrl => self.internal_url = None,
-            OnPremisesPublishingField::IsAccessibleViaZtnaClient => {
-                self.is_accessible_via_ztna_client = None;
-            }
-            OnPremisesPublishingField::IsBackendCertificateValidationEnabled => {
-                self.is_backend_certificate_validation_enabled = None;
-            }
-            OnPremisesPublishingField::IsContinuousAccessEvaluationEnabled => {
-                self.is_continuous_access_evaluation_enabled = None;
-            }
-            OnPremisesPublishingField::IsDnsResolutionEnabled => {
-                self.is_dns_resolution_enabled = None;
-            }
-            OnPremisesPublishingField::IsHttpOnlyCookieEnabled => {
-                self.is_http_only_cookie_enabled = None;
-            }
-            OnPremisesPublishingField::IsOnPremPublishingEnabled => {
-                self.is_on_prem_publishing_enabled = None;
-            }
-            OnPremisesPublishingField::IsPersistentCookieEnabled => {
-                self.is_persistent_cookie_enabled = None;
-            }
-            OnPremisesPublishingField::IsSecureCookieEnabled => {
-                self.is_secure_cookie_enabled = None;
-            }
-            OnPremisesPublishingField::IsStateSessionEnabled => {
-                self.is_state_session_enabled = None;
-            }
-            OnPremisesPublishingField::IsTranslateHostHeaderEnabled => {
-                self.is_translate_host_header_enabled = None;
-            }
-            OnPremisesPublishingField::IsTranslateLinksInBodyEnabled => {
-                self.is_translate_links_in_body_enabled = None;
-            }
-            OnPremisesPublishingField::OnPremisesApplicationSegments => {
-                self.on_premises_application_segments = None;
-            }
-            OnPremisesPublishingField::SegmentsConfiguration => {
-                self.segments_configuration = None;
-            }
-            OnPremisesPublishingField::SingleSignOnSettings => {
-                self.single_sign_on_settings = None;
-            }
-            OnPremisesPublishingField::TrafficRoutingMethod => {
-                self.traffic_routing_method = None;
-            }
-            OnPremisesPublishingField::UseAlternateUrlForTranslationAndRedirect => {
-                self.use_alternate_url_for_translation_and_redirect = None;
-            }
-            OnPremisesPublishingField::VerifiedCustomDomainCertificatesMetadata => {
-                self.verified_custom_domain_certificates_metadata = None;
-            }
-            OnPremisesPublishingField::VerifiedCustomDomainKeyCredential => {
-                self.verified_custom_domain_key_credential = None;
-            }
-            OnPremisesPublishingField::VerifiedCustomDomainPasswordCredential => {
-                self.verified_custom_domain_password_credential = None;
-            }
-            OnPremisesPublishingField::WafAllowedHeaders => {
-                self.waf_allowed_headers = None;
-            }
-            OnPremisesPublishingField::WafIpRanges => self.waf_ip_ranges = None,
-            OnPremisesPublishingField::WafProvider => self.waf_provider = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OnPremisesPublishing`] by wire name: for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishing::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OnPremisesPublishingField {
     /// `alternateUrl`
     AlternateUrl,
@@ -4534,50 +4511,75 @@ impl OnPremisesPublishingField {
         Self::WafIpRanges,
         Self::WafProvider,
     ];
+    const WIRE: [&'static str; 28] = [
+        "alternateUrl",
+        "applicationServerTimeout",
+        "applicationType",
+        "externalAuthenticationType",
+        "externalUrl",
+        "internalUrl",
+        "isAccessibleViaZTNAClient",
+        "isBackendCertificateValidationEnabled",
+        "isContinuousAccessEvaluationEnabled",
+        "isDnsResolutionEnabled",
+        "isHttpOnlyCookieEnabled",
+        "isOnPremPublishingEnabled",
+        "isPersistentCookieEnabled",
+        "isSecureCookieEnabled",
+        "isStateSessionEnabled",
+        "isTranslateHostHeaderEnabled",
+        "isTranslateLinksInBodyEnabled",
+        "onPremisesApplicationSegments",
+        "segmentsConfiguration",
+        "singleSignOnSettings",
+        "trafficRoutingMethod",
+        "useAlternateUrlForTranslationAndRedirect",
+        "verifiedCustomDomainCertificatesMetadata",
+        "verifiedCustomDomainKeyCredential",
+        "verifiedCustomDomainPasswordCredential",
+        "wafAllowedHeaders",
+        "wafIpRanges",
+        "wafProvider",
+    ];
+    const NAMES: [&'static str; 28] = [
+        "AlternateUrl",
+        "ApplicationServerTimeout",
+        "ApplicationType",
+        "ExternalAuthenticationType",
+        "ExternalUrl",
+        "InternalUrl",
+        "IsAccessibleViaZtnaClient",
+        "IsBackendCertificateValidationEnabled",
+        "IsContinuousAccessEvaluationEnabled",
+        "IsDnsResolutionEnabled",
+        "IsHttpOnlyCookieEnabled",
+        "IsOnPremPublishingEnabled",
+        "IsPersistentCookieEnabled",
+        "IsSecureCookieEnabled",
+        "IsStateSessionEnabled",
+        "IsTranslateHostHeaderEnabled",
+        "IsTranslateLinksInBodyEnabled",
+        "OnPremisesApplicationSegments",
+        "SegmentsConfiguration",
+        "SingleSignOnSettings",
+        "TrafficRoutingMethod",
+        "UseAlternateUrlForTranslationAndRedirect",
+        "VerifiedCustomDomainCertificatesMetadata",
+        "VerifiedCustomDomainKeyCredential",
+        "VerifiedCustomDomainPasswordCredential",
+        "WafAllowedHeaders",
+        "WafIpRanges",
+        "WafProvider",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AlternateUrl => "alternateUrl",
-            Self::ApplicationServerTimeout => "applicationServerTimeout",
-            Self::ApplicationType => "applicationType",
-            Self::ExternalAuthenticationType => "externalAuthenticationType",
-            Self::ExternalUrl => "externalUrl",
-            Self::InternalUrl => "internalUrl",
-            Self::IsAccessibleViaZtnaClient => "isAccessibleViaZTNAClient",
-            Self::IsBackendCertificateValidationEnabled => {
-                "isBackendCertificateValidationEnabled"
-            }
-            Self::IsContinuousAccessEvaluationEnabled => {
-                "isContinuousAccessEvaluationEnabled"
-            }
-            Self::IsDnsResolutionEnabled => "isDnsResolutionEnabled",
-            Self::IsHttpOnlyCookieEnabled => "isHttpOnlyCookieEnabled",
-            Self::IsOnPremPublishingEnabled => "isOnPremPublishingEnabled",
-            Self::IsPersistentCookieEnabled => "isPersistentCookieEnabled",
-            Self::IsSecureCookieEnabled => "isSecureCookieEnabled",
-            Self::IsStateSessionEnabled => "isStateSessionEnabled",
-            Self::IsTranslateHostHeaderEnabled => "isTranslateHostHeaderEnabled",
-            Self::IsTranslateLinksInBodyEnabled => "isTranslateLinksInBodyEnabled",
-            Self::OnPremisesApplicationSegments => "onPremisesApplicationSegments",
-            Self::SegmentsConfiguration => "segmentsConfiguration",
-            Self::SingleSignOnSettings => "singleSignOnSettings",
-            Self::TrafficRoutingMethod => "trafficRoutingMethod",
-            Self::UseAlternateUrlForTranslationAndRedirect => {
-                "useAlternateUrlForTranslationAndRedirect"
-            }
-            Self::VerifiedCustomDomainCertificatesMetadata => {
-                "verifiedCustomDomainCertificatesMetadata"
-            }
-            Self::VerifiedCustomDomainKeyCredential => {
-                "verifiedCustomDomainKeyCredential"
-            }
-            Self::VerifiedCustomDomainPasswordCredential => {
-                "verifiedCustomDomainPasswordCredential"
-            }
-            Self::WafAllowedHeaders => "wafAllowedHeaders",
-            Self::WafIpRanges => "wafIpRanges",
-            Self::WafProvider => "wafProvider",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OnPremisesPublishingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4673,22 +4675,13 @@ impl OnPremisesPublishingSingleSignOn {
         &mut self,
         field: OnPremisesPublishingSingleSignOnField,
     ) -> &mut Self {
-        match field {
-            OnPremisesPublishingSingleSignOnField::KerberosSignOnSettings => {
-                self.kerberos_sign_on_settings = None;
-            }
-            OnPremisesPublishingSingleSignOnField::SingleSignOnMode => {
-                self.single_sign_on_mode = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OnPremisesPublishingSingleSignOn`] by wire name: for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishingSingleSignOn::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OnPremisesPublishingSingleSignOnField {
     /// `kerberosSignOnSettings`
     KerberosSignOnSettings,
@@ -4702,12 +4695,17 @@ impl OnPremisesPublishingSingleSignOnField {
         Self::KerberosSignOnSettings,
         Self::SingleSignOnMode,
     ];
+    const WIRE: [&'static str; 2] = ["kerberosSignOnSettings", "singleSignOnMode"];
+    const NAMES: [&'static str; 2] = ["KerberosSignOnSettings", "SingleSignOnMode"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::KerberosSignOnSettings => "kerberosSignOnSettings",
-            Self::SingleSignOnMode => "singleSignOnMode",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OnPremisesPublishingSingleSignOnField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4807,22 +4805,13 @@ impl OptionalClaim {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: OptionalClaimField) -> &mut Self {
-        match field {
-            OptionalClaimField::AdditionalProperties => {
-                self.additional_properties_2 = None;
-            }
-            OptionalClaimField::Essential => self.essential = None,
-            OptionalClaimField::Name => self.name = None,
-            OptionalClaimField::Source => self.source = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OptionalClaim`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionalClaim::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OptionalClaimField {
     /// `additionalProperties`
     AdditionalProperties,
@@ -4842,14 +4831,27 @@ impl OptionalClaimField {
         Self::Name,
         Self::Source,
     ];
+    const WIRE: [&'static str; 4] = [
+        "additionalProperties",
+        "essential",
+        "name",
+        "source",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "AdditionalProperties",
+        "Essential",
+        "Name",
+        "Source",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AdditionalProperties => "additionalProperties",
-            Self::Essential => "essential",
-            Self::Name => "name",
-            Self::Source => "source",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OptionalClaimField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4942,19 +4944,13 @@ impl OptionalClaims {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: OptionalClaimsField) -> &mut Self {
-        match field {
-            OptionalClaimsField::AccessToken => self.access_token = None,
-            OptionalClaimsField::IdToken => self.id_token = None,
-            OptionalClaimsField::Saml2Token => self.saml2_token = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OptionalClaims`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionalClaims::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OptionalClaimsField {
     /// `accessToken`
     AccessToken,
@@ -4971,13 +4967,17 @@ impl OptionalClaimsField {
         Self::IdToken,
         Self::Saml2Token,
     ];
+    const WIRE: [&'static str; 3] = ["accessToken", "idToken", "saml2Token"];
+    const NAMES: [&'static str; 3] = ["AccessToken", "IdToken", "Saml2Token"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AccessToken => "accessToken",
-            Self::IdToken => "idToken",
-            Self::Saml2Token => "saml2Token",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OptionalClaimsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5070,22 +5070,13 @@ impl ParentalControlSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ParentalControlSettingsField) -> &mut Self {
-        match field {
-            ParentalControlSettingsField::CountriesBlockedForMinors => {
-                self.countries_blocked_for_minors = None;
-            }
-            ParentalControlSettingsField::LegalAgeGroupRule => {
-                self.legal_age_group_rule = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ParentalControlSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`ParentalControlSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParentalControlSettingsField {
     /// `countriesBlockedForMinors`
     CountriesBlockedForMinors,
@@ -5099,12 +5090,17 @@ impl ParentalControlSettingsField {
         Self::CountriesBlockedForMinors,
         Self::LegalAgeGroupRule,
     ];
+    const WIRE: [&'static str; 2] = ["countriesBlockedForMinors", "legalAgeGroupRule"];
+    const NAMES: [&'static str; 2] = ["CountriesBlockedForMinors", "LegalAgeGroupRule"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CountriesBlockedForMinors => "countriesBlockedForMinors",
-            Self::LegalAgeGroupRule => "legalAgeGroupRule",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ParentalControlSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5213,29 +5209,13 @@ impl ParseExpressionResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ParseExpressionResponseField) -> &mut Self {
-        match field {
-            ParseExpressionResponseField::Error => self.error = None,
-            ParseExpressionResponseField::EvaluationResult => {
-                self.evaluation_result = None;
-            }
-            ParseExpressionResponseField::EvaluationSucceeded => {
-                self.evaluation_succeeded = None;
-            }
-            ParseExpressionResponseField::ParsedExpression => {
-                self.parsed_expression = None;
-            }
-            ParseExpressionResponseField::ParsingSucceeded => {
-                self.parsing_succeeded = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ParseExpressionResponse`] by wire name: for `$select`, `$expand`, `$orderby` and [`ParseExpressionResponse::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParseExpressionResponseField {
     /// `error`
     Error,
@@ -5258,15 +5238,29 @@ impl ParseExpressionResponseField {
         Self::ParsedExpression,
         Self::ParsingSucceeded,
     ];
+    const WIRE: [&'static str; 5] = [
+        "error",
+        "evaluationResult",
+        "evaluationSucceeded",
+        "parsedExpression",
+        "parsingSucceeded",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Error",
+        "EvaluationResult",
+        "EvaluationSucceeded",
+        "ParsedExpression",
+        "ParsingSucceeded",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::EvaluationResult => "evaluationResult",
-            Self::EvaluationSucceeded => "evaluationSucceeded",
-            Self::ParsedExpression => "parsedExpression",
-            Self::ParsingSucceeded => "parsingSucceeded",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ParseExpressionResponseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5377,25 +5371,13 @@ impl PasswordCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PasswordCredentialField) -> &mut Self {
-        match field {
-            PasswordCredentialField::CustomKeyIdentifier => {
-                self.custom_key_identifier = None;
-            }
-            PasswordCredentialField::DisplayName => self.display_name = None,
-            PasswordCredentialField::EndDateTime => self.end_date_time = None,
-            PasswordCredentialField::Hint => self.hint = None,
-            PasswordCredentialField::KeyId => self.key_id = None,
-            PasswordCredentialField::SecretText => self.secret_text = None,
-            PasswordCredentialField::StartDateTime => self.start_date_time = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PasswordCredential`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordCredential::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PasswordCredentialField {
     /// `customKeyIdentifier`
     CustomKeyIdentifier,
@@ -5424,17 +5406,33 @@ impl PasswordCredentialField {
         Self::SecretText,
         Self::StartDateTime,
     ];
+    const WIRE: [&'static str; 7] = [
+        "customKeyIdentifier",
+        "displayName",
+        "endDateTime",
+        "hint",
+        "keyId",
+        "secretText",
+        "startDateTime",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "CustomKeyIdentifier",
+        "DisplayName",
+        "EndDateTime",
+        "Hint",
+        "KeyId",
+        "SecretText",
+        "StartDateTime",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CustomKeyIdentifier => "customKeyIdentifier",
-            Self::DisplayName => "displayName",
-            Self::EndDateTime => "endDateTime",
-            Self::Hint => "hint",
-            Self::KeyId => "keyId",
-            Self::SecretText => "secretText",
-            Self::StartDateTime => "startDateTime",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PasswordCredentialField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5533,22 +5531,13 @@ impl PasswordSingleSignOnField {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PasswordSingleSignOnFieldField) -> &mut Self {
-        match field {
-            PasswordSingleSignOnFieldField::CustomizedLabel => {
-                self.customized_label = None;
-            }
-            PasswordSingleSignOnFieldField::DefaultLabel => self.default_label = None,
-            PasswordSingleSignOnFieldField::FieldId => self.field_id = None,
-            PasswordSingleSignOnFieldField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PasswordSingleSignOnField`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnField::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PasswordSingleSignOnFieldField {
     /// `customizedLabel`
     CustomizedLabel,
@@ -5568,14 +5557,27 @@ impl PasswordSingleSignOnFieldField {
         Self::FieldId,
         Self::Type,
     ];
+    const WIRE: [&'static str; 4] = [
+        "customizedLabel",
+        "defaultLabel",
+        "fieldId",
+        "type",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "CustomizedLabel",
+        "DefaultLabel",
+        "FieldId",
+        "Type",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CustomizedLabel => "customizedLabel",
-            Self::DefaultLabel => "defaultLabel",
-            Self::FieldId => "fieldId",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PasswordSingleSignOnFieldField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5660,17 +5662,13 @@ impl PasswordSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PasswordSingleSignOnSettingsField) -> &mut Self {
-        match field {
-            PasswordSingleSignOnSettingsField::Fields => self.fields = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PasswordSingleSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PasswordSingleSignOnSettingsField {
     /// `fields`
     Fields,
@@ -5679,11 +5677,17 @@ pub enum PasswordSingleSignOnSettingsField {
 impl PasswordSingleSignOnSettingsField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Fields];
+    const WIRE: [&'static str; 1] = ["fields"];
+    const NAMES: [&'static str; 1] = ["Fields"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Fields => "fields",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PasswordSingleSignOnSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5808,33 +5812,13 @@ impl PermissionScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PermissionScopeField) -> &mut Self {
-        match field {
-            PermissionScopeField::AdminConsentDescription => {
-                self.admin_consent_description = None;
-            }
-            PermissionScopeField::AdminConsentDisplayName => {
-                self.admin_consent_display_name = None;
-            }
-            PermissionScopeField::Id => self.id = None,
-            PermissionScopeField::IsEnabled => self.is_enabled = None,
-            PermissionScopeField::Origin => self.origin = None,
-            PermissionScopeField::Type => self.r#type = None,
-            PermissionScopeField::UserConsentDescription => {
-                self.user_consent_description = None;
-            }
-            PermissionScopeField::UserConsentDisplayName => {
-                self.user_consent_display_name = None;
-            }
-            PermissionScopeField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PermissionScope`] by wire name: for `$select`, `$expand`, `$orderby` and [`PermissionScope::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PermissionScopeField {
     /// `adminConsentDescription`
     AdminConsentDescription,
@@ -5869,19 +5853,37 @@ impl PermissionScopeField {
         Self::UserConsentDisplayName,
         Self::Value,
     ];
+    const WIRE: [&'static str; 9] = [
+        "adminConsentDescription",
+        "adminConsentDisplayName",
+        "id",
+        "isEnabled",
+        "origin",
+        "type",
+        "userConsentDescription",
+        "userConsentDisplayName",
+        "value",
+    ];
+    const NAMES: [&'static str; 9] = [
+        "AdminConsentDescription",
+        "AdminConsentDisplayName",
+        "Id",
+        "IsEnabled",
+        "Origin",
+        "Type",
+        "UserConsentDescription",
+        "UserConsentDisplayName",
+        "Value",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AdminConsentDescription => "adminConsentDescription",
-            Self::AdminConsentDisplayName => "adminConsentDisplayName",
-            Self::Id => "id",
-            Self::IsEnabled => "isEnabled",
-            Self::Origin => "origin",
-            Self::Type => "type",
-            Self::UserConsentDescription => "userConsentDescription",
-            Self::UserConsentDisplayName => "userConsentDisplayName",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PermissionScopeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5970,18 +5972,13 @@ impl PreAuthorizedApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PreAuthorizedApplicationField) -> &mut Self {
-        match field {
-            PreAuthorizedApplicationField::AppId => self.app_id = None,
-            PreAuthorizedApplicationField::PermissionIds => self.permission_ids = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PreAuthorizedApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PreAuthorizedApplicationField {
     /// `appId`
     AppId,
@@ -5992,12 +5989,17 @@ pub enum PreAuthorizedApplicationField {
 impl PreAuthorizedApplicationField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::AppId, Self::PermissionIds];
+    const WIRE: [&'static str; 2] = ["appId", "permissionIds"];
+    const NAMES: [&'static str; 2] = ["AppId", "PermissionIds"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AppId => "appId",
-            Self::PermissionIds => "permissionIds",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PreAuthorizedApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6082,17 +6084,13 @@ impl PublicClientApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PublicClientApplicationField) -> &mut Self {
-        match field {
-            PublicClientApplicationField::RedirectUris => self.redirect_uris = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicClientApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicClientApplicationField {
     /// `redirectUris`
     RedirectUris,
@@ -6101,11 +6099,17 @@ pub enum PublicClientApplicationField {
 impl PublicClientApplicationField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RedirectUris];
+    const WIRE: [&'static str; 1] = ["redirectUris"];
+    const NAMES: [&'static str; 1] = ["RedirectUris"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RedirectUris => "redirectUris",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicClientApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6206,21 +6210,13 @@ impl PublicError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PublicErrorField) -> &mut Self {
-        match field {
-            PublicErrorField::Code => self.code = None,
-            PublicErrorField::Details => self.details = None,
-            PublicErrorField::InnerError => self.inner_error = None,
-            PublicErrorField::Message => self.message = None,
-            PublicErrorField::Target => self.target = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicError`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicError::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicErrorField {
     /// `code`
     Code,
@@ -6243,15 +6239,29 @@ impl PublicErrorField {
         Self::Message,
         Self::Target,
     ];
+    const WIRE: [&'static str; 5] = [
+        "code",
+        "details",
+        "innerError",
+        "message",
+        "target",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Code",
+        "Details",
+        "InnerError",
+        "Message",
+        "Target",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Details => "details",
-            Self::InnerError => "innerError",
-            Self::Message => "message",
-            Self::Target => "target",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicErrorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6344,19 +6354,13 @@ impl PublicErrorDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PublicErrorDetailField) -> &mut Self {
-        match field {
-            PublicErrorDetailField::Code => self.code = None,
-            PublicErrorDetailField::Message => self.message = None,
-            PublicErrorDetailField::Target => self.target = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicErrorDetail`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicErrorDetail::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicErrorDetailField {
     /// `code`
     Code,
@@ -6369,13 +6373,17 @@ pub enum PublicErrorDetailField {
 impl PublicErrorDetailField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Code, Self::Message, Self::Target];
+    const WIRE: [&'static str; 3] = ["code", "message", "target"];
+    const NAMES: [&'static str; 3] = ["Code", "Message", "Target"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Message => "message",
-            Self::Target => "target",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicErrorDetailField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6472,20 +6480,13 @@ impl PublicInnerError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PublicInnerErrorField) -> &mut Self {
-        match field {
-            PublicInnerErrorField::Code => self.code = None,
-            PublicInnerErrorField::Details => self.details = None,
-            PublicInnerErrorField::Message => self.message = None,
-            PublicInnerErrorField::Target => self.target = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicInnerError`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicInnerError::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicInnerErrorField {
     /// `code`
     Code,
@@ -6505,14 +6506,17 @@ impl PublicInnerErrorField {
         Self::Message,
         Self::Target,
     ];
+    const WIRE: [&'static str; 4] = ["code", "details", "message", "target"];
+    const NAMES: [&'static str; 4] = ["Code", "Details", "Message", "Target"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Details => "details",
-            Self::Message => "message",
-            Self::Target => "target",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicInnerErrorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6605,20 +6609,13 @@ impl ReferencedObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ReferencedObjectField) -> &mut Self {
-        match field {
-            ReferencedObjectField::ReferencedObjectName => {
-                self.referenced_object_name = None;
-            }
-            ReferencedObjectField::ReferencedProperty => self.referenced_property = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReferencedObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReferencedObject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReferencedObjectField {
     /// `referencedObjectName`
     ReferencedObjectName,
@@ -6632,12 +6629,17 @@ impl ReferencedObjectField {
         Self::ReferencedObjectName,
         Self::ReferencedProperty,
     ];
+    const WIRE: [&'static str; 2] = ["referencedObjectName", "referencedProperty"];
+    const NAMES: [&'static str; 2] = ["ReferencedObjectName", "ReferencedProperty"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ReferencedObjectName => "referencedObjectName",
-            Self::ReferencedProperty => "referencedProperty",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReferencedObjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6730,22 +6732,13 @@ impl RequestSignatureVerification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RequestSignatureVerificationField) -> &mut Self {
-        match field {
-            RequestSignatureVerificationField::AllowedWeakAlgorithms => {
-                self.allowed_weak_algorithms = None;
-            }
-            RequestSignatureVerificationField::IsSignedRequestRequired => {
-                self.is_signed_request_required = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RequestSignatureVerification`] by wire name: for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequestSignatureVerificationField {
     /// `allowedWeakAlgorithms`
     AllowedWeakAlgorithms,
@@ -6759,12 +6752,20 @@ impl RequestSignatureVerificationField {
         Self::AllowedWeakAlgorithms,
         Self::IsSignedRequestRequired,
     ];
+    const WIRE: [&'static str; 2] = ["allowedWeakAlgorithms", "isSignedRequestRequired"];
+    const NAMES: [&'static str; 2] = [
+        "AllowedWeakAlgorithms",
+        "IsSignedRequestRequired",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllowedWeakAlgorithms => "allowedWeakAlgorithms",
-            Self::IsSignedRequestRequired => "isSignedRequestRequired",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RequestSignatureVerificationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6853,18 +6854,13 @@ impl RequiredResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RequiredResourceAccessField) -> &mut Self {
-        match field {
-            RequiredResourceAccessField::ResourceAccess => self.resource_access = None,
-            RequiredResourceAccessField::ResourceAppId => self.resource_app_id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RequiredResourceAccess`] by wire name: for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequiredResourceAccessField {
     /// `resourceAccess`
     ResourceAccess,
@@ -6875,12 +6871,17 @@ pub enum RequiredResourceAccessField {
 impl RequiredResourceAccessField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::ResourceAccess, Self::ResourceAppId];
+    const WIRE: [&'static str; 2] = ["resourceAccess", "resourceAppId"];
+    const NAMES: [&'static str; 2] = ["ResourceAccess", "ResourceAppId"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ResourceAccess => "resourceAccess",
-            Self::ResourceAppId => "resourceAppId",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RequiredResourceAccessField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6969,18 +6970,13 @@ impl ResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ResourceAccessField) -> &mut Self {
-        match field {
-            ResourceAccessField::Id => self.id = None,
-            ResourceAccessField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ResourceAccess`] by wire name: for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceAccessField {
     /// `id`
     Id,
@@ -6991,12 +6987,17 @@ pub enum ResourceAccessField {
 impl ResourceAccessField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Type];
+    const WIRE: [&'static str; 2] = ["id", "type"];
+    const NAMES: [&'static str; 2] = ["Id", "Type"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ResourceAccessField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7081,17 +7082,13 @@ impl SamlSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SamlSingleSignOnSettingsField) -> &mut Self {
-        match field {
-            SamlSingleSignOnSettingsField::RelayState => self.relay_state = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SamlSingleSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`SamlSingleSignOnSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlSingleSignOnSettingsField {
     /// `relayState`
     RelayState,
@@ -7100,11 +7097,17 @@ pub enum SamlSingleSignOnSettingsField {
 impl SamlSingleSignOnSettingsField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RelayState];
+    const WIRE: [&'static str; 1] = ["relayState"];
+    const NAMES: [&'static str; 1] = ["RelayState"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RelayState => "relayState",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SamlSingleSignOnSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7272,29 +7275,13 @@ impl ServicePrincipalLockConfiguration {
         &mut self,
         field: ServicePrincipalLockConfigurationField,
     ) -> &mut Self {
-        match field {
-            ServicePrincipalLockConfigurationField::AllProperties => {
-                self.all_properties = None;
-            }
-            ServicePrincipalLockConfigurationField::CredentialsWithUsageSign => {
-                self.credentials_with_usage_sign = None;
-            }
-            ServicePrincipalLockConfigurationField::CredentialsWithUsageVerify => {
-                self.credentials_with_usage_verify = None;
-            }
-            ServicePrincipalLockConfigurationField::IsEnabled => self.is_enabled = None,
-            ServicePrincipalLockConfigurationField::TokenEncryptionKeyId => {
-                self.token_encryption_key_id = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ServicePrincipalLockConfiguration`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipalLockConfiguration::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServicePrincipalLockConfigurationField {
     /// `allProperties`
     AllProperties,
@@ -7317,15 +7304,29 @@ impl ServicePrincipalLockConfigurationField {
         Self::IsEnabled,
         Self::TokenEncryptionKeyId,
     ];
+    const WIRE: [&'static str; 5] = [
+        "allProperties",
+        "credentialsWithUsageSign",
+        "credentialsWithUsageVerify",
+        "isEnabled",
+        "tokenEncryptionKeyId",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "AllProperties",
+        "CredentialsWithUsageSign",
+        "CredentialsWithUsageVerify",
+        "IsEnabled",
+        "TokenEncryptionKeyId",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllProperties => "allProperties",
-            Self::CredentialsWithUsageSign => "credentialsWithUsageSign",
-            Self::CredentialsWithUsageVerify => "credentialsWithUsageVerify",
-            Self::IsEnabled => "isEnabled",
-            Self::TokenEncryptionKeyId => "tokenEncryptionKeyId",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ServicePrincipalLockConfigurationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7410,17 +7411,13 @@ impl SignInAudienceRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SignInAudienceRestrictionsBaseField) -> &mut Self {
-        match field {
-            SignInAudienceRestrictionsBaseField::Kind => self.kind = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SignInAudienceRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`SignInAudienceRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignInAudienceRestrictionsBaseField {
     /// `kind`
     Kind,
@@ -7429,11 +7426,17 @@ pub enum SignInAudienceRestrictionsBaseField {
 impl SignInAudienceRestrictionsBaseField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Kind];
+    const WIRE: [&'static str; 1] = ["kind"];
+    const NAMES: [&'static str; 1] = ["Kind"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Kind => "kind",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SignInAudienceRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7518,17 +7521,13 @@ impl SpaApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SpaApplicationField) -> &mut Self {
-        match field {
-            SpaApplicationField::RedirectUris => self.redirect_uris = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SpaApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpaApplicationField {
     /// `redirectUris`
     RedirectUris,
@@ -7537,11 +7536,17 @@ pub enum SpaApplicationField {
 impl SpaApplicationField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RedirectUris];
+    const WIRE: [&'static str; 1] = ["redirectUris"];
+    const NAMES: [&'static str; 1] = ["RedirectUris"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RedirectUris => "redirectUris",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SpaApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7634,18 +7639,13 @@ impl StringKeyAttributeMappingSourceValuePair {
         &mut self,
         field: StringKeyAttributeMappingSourceValuePairField,
     ) -> &mut Self {
-        match field {
-            StringKeyAttributeMappingSourceValuePairField::Key => self.key = None,
-            StringKeyAttributeMappingSourceValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyAttributeMappingSourceValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyAttributeMappingSourceValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyAttributeMappingSourceValuePairField {
     /// `key`
     Key,
@@ -7656,12 +7656,17 @@ pub enum StringKeyAttributeMappingSourceValuePairField {
 impl StringKeyAttributeMappingSourceValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyAttributeMappingSourceValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7750,18 +7755,13 @@ impl StringKeyLongValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: StringKeyLongValuePairField) -> &mut Self {
-        match field {
-            StringKeyLongValuePairField::Key => self.key = None,
-            StringKeyLongValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyLongValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyLongValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyLongValuePairField {
     /// `key`
     Key,
@@ -7772,12 +7772,17 @@ pub enum StringKeyLongValuePairField {
 impl StringKeyLongValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyLongValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7862,17 +7867,13 @@ impl StringKeyObjectValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: StringKeyObjectValuePairField) -> &mut Self {
-        match field {
-            StringKeyObjectValuePairField::Key => self.key = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyObjectValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyObjectValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyObjectValuePairField {
     /// `key`
     Key,
@@ -7881,11 +7882,17 @@ pub enum StringKeyObjectValuePairField {
 impl StringKeyObjectValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key];
+    const WIRE: [&'static str; 1] = ["key"];
+    const NAMES: [&'static str; 1] = ["Key"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyObjectValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7974,18 +7981,13 @@ impl StringKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: StringKeyStringValuePairField) -> &mut Self {
-        match field {
-            StringKeyStringValuePairField::Key => self.key = None,
-            StringKeyStringValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyStringValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyStringValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyStringValuePairField {
     /// `key`
     Key,
@@ -7996,12 +7998,17 @@ pub enum StringKeyStringValuePairField {
 impl StringKeyStringValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyStringValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8096,19 +8103,13 @@ impl SynchronizationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationErrorField) -> &mut Self {
-        match field {
-            SynchronizationErrorField::Code => self.code = None,
-            SynchronizationErrorField::Message => self.message = None,
-            SynchronizationErrorField::TenantActionable => self.tenant_actionable = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationError`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationError::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationErrorField {
     /// `code`
     Code,
@@ -8125,13 +8126,17 @@ impl SynchronizationErrorField {
         Self::Message,
         Self::TenantActionable,
     ];
+    const WIRE: [&'static str; 3] = ["code", "message", "tenantActionable"];
+    const NAMES: [&'static str; 3] = ["Code", "Message", "TenantActionable"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Message => "message",
-            Self::TenantActionable => "tenantActionable",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationErrorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8224,20 +8229,13 @@ impl SynchronizationJobApplicationParameters {
         &mut self,
         field: SynchronizationJobApplicationParametersField,
     ) -> &mut Self {
-        match field {
-            SynchronizationJobApplicationParametersField::RuleId => self.rule_id = None,
-            SynchronizationJobApplicationParametersField::Subjects => {
-                self.subjects = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJobApplicationParameters`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobApplicationParameters::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobApplicationParametersField {
     /// `ruleId`
     RuleId,
@@ -8248,12 +8246,17 @@ pub enum SynchronizationJobApplicationParametersField {
 impl SynchronizationJobApplicationParametersField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RuleId, Self::Subjects];
+    const WIRE: [&'static str; 2] = ["ruleId", "subjects"];
+    const NAMES: [&'static str; 2] = ["RuleId", "Subjects"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RuleId => "ruleId",
-            Self::Subjects => "subjects",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobApplicationParametersField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8341,17 +8344,13 @@ impl SynchronizationJobRestartCriteria {
         &mut self,
         field: SynchronizationJobRestartCriteriaField,
     ) -> &mut Self {
-        match field {
-            SynchronizationJobRestartCriteriaField::ResetScope => self.reset_scope = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJobRestartCriteria`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobRestartCriteria::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobRestartCriteriaField {
     /// `resetScope`
     ResetScope,
@@ -8360,11 +8359,17 @@ pub enum SynchronizationJobRestartCriteriaField {
 impl SynchronizationJobRestartCriteriaField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::ResetScope];
+    const WIRE: [&'static str; 1] = ["resetScope"];
+    const NAMES: [&'static str; 1] = ["ResetScope"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ResetScope => "resetScope",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobRestartCriteriaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8457,21 +8462,13 @@ impl SynchronizationJobSubject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationJobSubjectField) -> &mut Self {
-        match field {
-            SynchronizationJobSubjectField::Links => self.links = None,
-            SynchronizationJobSubjectField::ObjectId => self.object_id = None,
-            SynchronizationJobSubjectField::ObjectTypeName => {
-                self.object_type_name = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJobSubject`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobSubject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobSubjectField {
     /// `links`
     Links,
@@ -8488,13 +8485,17 @@ impl SynchronizationJobSubjectField {
         Self::ObjectId,
         Self::ObjectTypeName,
     ];
+    const WIRE: [&'static str; 3] = ["links", "objectId", "objectTypeName"];
+    const NAMES: [&'static str; 3] = ["Links", "ObjectId", "ObjectTypeName"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Links => "links",
-            Self::ObjectId => "objectId",
-            Self::ObjectTypeName => "objectTypeName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobSubjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8587,19 +8588,13 @@ impl SynchronizationLinkedObjects {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationLinkedObjectsField) -> &mut Self {
-        match field {
-            SynchronizationLinkedObjectsField::Manager => self.manager = None,
-            SynchronizationLinkedObjectsField::Members => self.members = None,
-            SynchronizationLinkedObjectsField::Owners => self.owners = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationLinkedObjects`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationLinkedObjects::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationLinkedObjectsField {
     /// `manager`
     Manager,
@@ -8612,13 +8607,17 @@ pub enum SynchronizationLinkedObjectsField {
 impl SynchronizationLinkedObjectsField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Manager, Self::Members, Self::Owners];
+    const WIRE: [&'static str; 3] = ["manager", "members", "owners"];
+    const NAMES: [&'static str; 3] = ["Manager", "Members", "Owners"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Manager => "manager",
-            Self::Members => "members",
-            Self::Owners => "owners",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationLinkedObjectsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8707,18 +8706,13 @@ impl SynchronizationMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationMetadataEntryField) -> &mut Self {
-        match field {
-            SynchronizationMetadataEntryField::Key => self.key = None,
-            SynchronizationMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationMetadataEntryField {
     /// `key`
     Key,
@@ -8729,12 +8723,17 @@ pub enum SynchronizationMetadataEntryField {
 impl SynchronizationMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8837,22 +8836,13 @@ impl SynchronizationProgress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationProgressField) -> &mut Self {
-        match field {
-            SynchronizationProgressField::CompletedUnits => self.completed_units = None,
-            SynchronizationProgressField::ProgressObservationDateTime => {
-                self.progress_observation_date_time = None;
-            }
-            SynchronizationProgressField::TotalUnits => self.total_units = None,
-            SynchronizationProgressField::Units => self.units = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationProgress`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationProgress::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationProgressField {
     /// `completedUnits`
     CompletedUnits,
@@ -8872,14 +8862,27 @@ impl SynchronizationProgressField {
         Self::TotalUnits,
         Self::Units,
     ];
+    const WIRE: [&'static str; 4] = [
+        "completedUnits",
+        "progressObservationDateTime",
+        "totalUnits",
+        "units",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "CompletedUnits",
+        "ProgressObservationDateTime",
+        "TotalUnits",
+        "Units",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CompletedUnits => "completedUnits",
-            Self::ProgressObservationDateTime => "progressObservationDateTime",
-            Self::TotalUnits => "totalUnits",
-            Self::Units => "units",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationProgressField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8984,22 +8987,13 @@ impl SynchronizationQuarantine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationQuarantineField) -> &mut Self {
-        match field {
-            SynchronizationQuarantineField::CurrentBegan => self.current_began = None,
-            SynchronizationQuarantineField::Error => self.error = None,
-            SynchronizationQuarantineField::NextAttempt => self.next_attempt = None,
-            SynchronizationQuarantineField::Reason => self.reason = None,
-            SynchronizationQuarantineField::SeriesBegan => self.series_began = None,
-            SynchronizationQuarantineField::SeriesCount => self.series_count = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationQuarantine`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationQuarantine::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationQuarantineField {
     /// `currentBegan`
     CurrentBegan,
@@ -9025,16 +9019,31 @@ impl SynchronizationQuarantineField {
         Self::SeriesBegan,
         Self::SeriesCount,
     ];
+    const WIRE: [&'static str; 6] = [
+        "currentBegan",
+        "error",
+        "nextAttempt",
+        "reason",
+        "seriesBegan",
+        "seriesCount",
+    ];
+    const NAMES: [&'static str; 6] = [
+        "CurrentBegan",
+        "Error",
+        "NextAttempt",
+        "Reason",
+        "SeriesBegan",
+        "SeriesCount",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CurrentBegan => "currentBegan",
-            Self::Error => "error",
-            Self::NextAttempt => "nextAttempt",
-            Self::Reason => "reason",
-            Self::SeriesBegan => "seriesBegan",
-            Self::SeriesCount => "seriesCount",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationQuarantineField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9161,30 +9170,13 @@ impl SynchronizationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationRuleField) -> &mut Self {
-        match field {
-            SynchronizationRuleField::ContainerFilter => self.container_filter = None,
-            SynchronizationRuleField::Editable => self.editable = None,
-            SynchronizationRuleField::GroupFilter => self.group_filter = None,
-            SynchronizationRuleField::Id => self.id = None,
-            SynchronizationRuleField::Metadata => self.metadata = None,
-            SynchronizationRuleField::Name => self.name = None,
-            SynchronizationRuleField::ObjectMappings => self.object_mappings = None,
-            SynchronizationRuleField::Priority => self.priority = None,
-            SynchronizationRuleField::SourceDirectoryName => {
-                self.source_directory_name = None;
-            }
-            SynchronizationRuleField::TargetDirectoryName => {
-                self.target_directory_name = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationRule`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationRule::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationRuleField {
     /// `containerFilter`
     ContainerFilter,
@@ -9222,20 +9214,39 @@ impl SynchronizationRuleField {
         Self::SourceDirectoryName,
         Self::TargetDirectoryName,
     ];
+    const WIRE: [&'static str; 10] = [
+        "containerFilter",
+        "editable",
+        "groupFilter",
+        "id",
+        "metadata",
+        "name",
+        "objectMappings",
+        "priority",
+        "sourceDirectoryName",
+        "targetDirectoryName",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "ContainerFilter",
+        "Editable",
+        "GroupFilter",
+        "Id",
+        "Metadata",
+        "Name",
+        "ObjectMappings",
+        "Priority",
+        "SourceDirectoryName",
+        "TargetDirectoryName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ContainerFilter => "containerFilter",
-            Self::Editable => "editable",
-            Self::GroupFilter => "groupFilter",
-            Self::Id => "id",
-            Self::Metadata => "metadata",
-            Self::Name => "name",
-            Self::ObjectMappings => "objectMappings",
-            Self::Priority => "priority",
-            Self::SourceDirectoryName => "sourceDirectoryName",
-            Self::TargetDirectoryName => "targetDirectoryName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationRuleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9328,19 +9339,13 @@ impl SynchronizationSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationScheduleField) -> &mut Self {
-        match field {
-            SynchronizationScheduleField::Expiration => self.expiration = None,
-            SynchronizationScheduleField::Interval => self.interval = None,
-            SynchronizationScheduleField::State => self.state = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationSchedule`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSchedule::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationScheduleField {
     /// `expiration`
     Expiration,
@@ -9353,13 +9358,17 @@ pub enum SynchronizationScheduleField {
 impl SynchronizationScheduleField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Expiration, Self::Interval, Self::State];
+    const WIRE: [&'static str; 3] = ["expiration", "interval", "state"];
+    const NAMES: [&'static str; 3] = ["Expiration", "Interval", "State"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Expiration => "expiration",
-            Self::Interval => "interval",
-            Self::State => "state",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationScheduleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9457,18 +9466,13 @@ impl SynchronizationSecretKeyStringValuePair {
         &mut self,
         field: SynchronizationSecretKeyStringValuePairField,
     ) -> &mut Self {
-        match field {
-            SynchronizationSecretKeyStringValuePairField::Key => self.key = None,
-            SynchronizationSecretKeyStringValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationSecretKeyStringValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSecretKeyStringValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationSecretKeyStringValuePairField {
     /// `key`
     Key,
@@ -9479,12 +9483,17 @@ pub enum SynchronizationSecretKeyStringValuePairField {
 impl SynchronizationSecretKeyStringValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationSecretKeyStringValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9662,42 +9671,13 @@ impl SynchronizationStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationStatusField) -> &mut Self {
-        match field {
-            SynchronizationStatusField::Code => self.code = None,
-            SynchronizationStatusField::CountSuccessiveCompleteFailures => {
-                self.count_successive_complete_failures = None;
-            }
-            SynchronizationStatusField::EscrowsPruned => self.escrows_pruned = None,
-            SynchronizationStatusField::LastExecution => self.last_execution = None,
-            SynchronizationStatusField::LastSuccessfulExecution => {
-                self.last_successful_execution = None;
-            }
-            SynchronizationStatusField::LastSuccessfulExecutionWithExports => {
-                self.last_successful_execution_with_exports = None;
-            }
-            SynchronizationStatusField::Progress => self.progress = None,
-            SynchronizationStatusField::Quarantine => self.quarantine = None,
-            SynchronizationStatusField::SteadyStateFirstAchievedTime => {
-                self.steady_state_first_achieved_time = None;
-            }
-            SynchronizationStatusField::SteadyStateLastAchievedTime => {
-                self.steady_state_last_achieved_time = None;
-            }
-            SynchronizationStatusField::SynchronizedEntryCountByType => {
-                self.synchronized_entry_count_by_type = None;
-            }
-            SynchronizationStatusField::TroubleshootingUrl => {
-                self.troubleshooting_url = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationStatus`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationStatus::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationStatusField {
     /// `code`
     Code,
@@ -9741,24 +9721,43 @@ impl SynchronizationStatusField {
         Self::SynchronizedEntryCountByType,
         Self::TroubleshootingUrl,
     ];
+    const WIRE: [&'static str; 12] = [
+        "code",
+        "countSuccessiveCompleteFailures",
+        "escrowsPruned",
+        "lastExecution",
+        "lastSuccessfulExecution",
+        "lastSuccessfulExecutionWithExports",
+        "progress",
+        "quarantine",
+        "steadyStateFirstAchievedTime",
+        "steadyStateLastAchievedTime",
+        "synchronizedEntryCountByType",
+        "troubleshootingUrl",
+    ];
+    const NAMES: [&'static str; 12] = [
+        "Code",
+        "CountSuccessiveCompleteFailures",
+        "EscrowsPruned",
+        "LastExecution",
+        "LastSuccessfulExecution",
+        "LastSuccessfulExecutionWithExports",
+        "Progress",
+        "Quarantine",
+        "SteadyStateFirstAchievedTime",
+        "SteadyStateLastAchievedTime",
+        "SynchronizedEntryCountByType",
+        "TroubleshootingUrl",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::CountSuccessiveCompleteFailures => "countSuccessiveCompleteFailures",
-            Self::EscrowsPruned => "escrowsPruned",
-            Self::LastExecution => "lastExecution",
-            Self::LastSuccessfulExecution => "lastSuccessfulExecution",
-            Self::LastSuccessfulExecutionWithExports => {
-                "lastSuccessfulExecutionWithExports"
-            }
-            Self::Progress => "progress",
-            Self::Quarantine => "quarantine",
-            Self::SteadyStateFirstAchievedTime => "steadyStateFirstAchievedTime",
-            Self::SteadyStateLastAchievedTime => "steadyStateLastAchievedTime",
-            Self::SynchronizedEntryCountByType => "synchronizedEntryCountByType",
-            Self::TroubleshootingUrl => "troubleshootingUrl",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationStatusField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9913,48 +9912,13 @@ impl SynchronizationTaskExecution {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationTaskExecutionField) -> &mut Self {
-        match field {
-            SynchronizationTaskExecutionField::ActivityIdentifier => {
-                self.activity_identifier = None;
-            }
-            SynchronizationTaskExecutionField::CountEntitled => {
-                self.count_entitled = None;
-            }
-            SynchronizationTaskExecutionField::CountEntitledForProvisioning => {
-                self.count_entitled_for_provisioning = None;
-            }
-            SynchronizationTaskExecutionField::CountEscrowed => {
-                self.count_escrowed = None;
-            }
-            SynchronizationTaskExecutionField::CountEscrowedRaw => {
-                self.count_escrowed_raw = None;
-            }
-            SynchronizationTaskExecutionField::CountExported => {
-                self.count_exported = None;
-            }
-            SynchronizationTaskExecutionField::CountExports => self.count_exports = None,
-            SynchronizationTaskExecutionField::CountImported => {
-                self.count_imported = None;
-            }
-            SynchronizationTaskExecutionField::CountImportedDeltas => {
-                self.count_imported_deltas = None;
-            }
-            SynchronizationTaskExecutionField::CountImportedReferenceDeltas => {
-                self.count_imported_reference_deltas = None;
-            }
-            SynchronizationTaskExecutionField::Error => self.error = None,
-            SynchronizationTaskExecutionField::State => self.state = None,
-            SynchronizationTaskExecutionField::TimeBegan => self.time_began = None,
-            SynchronizationTaskExecutionField::TimeEnded => self.time_ended = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationTaskExecution`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationTaskExecution::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationTaskExecutionField {
     /// `activityIdentifier`
     ActivityIdentifier,
@@ -10004,24 +9968,47 @@ impl SynchronizationTaskExecutionField {
         Self::TimeBegan,
         Self::TimeEnded,
     ];
+    const WIRE: [&'static str; 14] = [
+        "activityIdentifier",
+        "countEntitled",
+        "countEntitledForProvisioning",
+        "countEscrowed",
+        "countEscrowedRaw",
+        "countExported",
+        "countExports",
+        "countImported",
+        "countImportedDeltas",
+        "countImportedReferenceDeltas",
+        "error",
+        "state",
+        "timeBegan",
+        "timeEnded",
+    ];
+    const NAMES: [&'static str; 14] = [
+        "ActivityIdentifier",
+        "CountEntitled",
+        "CountEntitledForProvisioning",
+        "CountEscrowed",
+        "CountEscrowedRaw",
+        "CountExported",
+        "CountExports",
+        "CountImported",
+        "CountImportedDeltas",
+        "CountImportedReferenceDeltas",
+        "Error",
+        "State",
+        "TimeBegan",
+        "TimeEnded",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ActivityIdentifier => "activityIdentifier",
-            Self::CountEntitled => "countEntitled",
-            Self::CountEntitledForProvisioning => "countEntitledForProvisioning",
-            Self::CountEscrowed => "countEscrowed",
-            Self::CountEscrowedRaw => "countEscrowedRaw",
-            Self::CountExported => "countExported",
-            Self::CountExports => "countExports",
-            Self::CountImported => "countImported",
-            Self::CountImportedDeltas => "countImportedDeltas",
-            Self::CountImportedReferenceDeltas => "countImportedReferenceDeltas",
-            Self::Error => "error",
-            Self::State => "state",
-            Self::TimeBegan => "timeBegan",
-            Self::TimeEnded => "timeEnded",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationTaskExecutionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -10126,31 +10113,13 @@ impl VerifiedCustomDomainCertificatesMetadata {
         &mut self,
         field: VerifiedCustomDomainCertificatesMetadataField,
     ) -> &mut Self {
-        match field {
-            VerifiedCustomDomainCertificatesMetadataField::ExpiryDate => {
-                self.expiry_date = None;
-            }
-            VerifiedCustomDomainCertificatesMetadataField::IssueDate => {
-                self.issue_date = None;
-            }
-            VerifiedCustomDomainCertificatesMetadataField::IssuerName => {
-                self.issuer_name = None;
-            }
-            VerifiedCustomDomainCertificatesMetadataField::SubjectName => {
-                self.subject_name = None;
-            }
-            VerifiedCustomDomainCertificatesMetadataField::Thumbprint => {
-                self.thumbprint = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`VerifiedCustomDomainCertificatesMetadata`] by wire name: for `$select`, `$expand`, `$orderby` and [`VerifiedCustomDomainCertificatesMetadata::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerifiedCustomDomainCertificatesMetadataField {
     /// `expiryDate`
     ExpiryDate,
@@ -10173,15 +10142,29 @@ impl VerifiedCustomDomainCertificatesMetadataField {
         Self::SubjectName,
         Self::Thumbprint,
     ];
+    const WIRE: [&'static str; 5] = [
+        "expiryDate",
+        "issueDate",
+        "issuerName",
+        "subjectName",
+        "thumbprint",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "ExpiryDate",
+        "IssueDate",
+        "IssuerName",
+        "SubjectName",
+        "Thumbprint",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ExpiryDate => "expiryDate",
-            Self::IssueDate => "issueDate",
-            Self::IssuerName => "issuerName",
-            Self::SubjectName => "subjectName",
-            Self::Thumbprint => "thumbprint",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for VerifiedCustomDomainCertificatesMetadataField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -10343,25 +10326,13 @@ impl WebApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: WebApplicationField) -> &mut Self {
-        match field {
-            WebApplicationField::HomePageUrl => self.home_page_url = None,
-            WebApplicationField::ImplicitGrantSettings => {
-                self.implicit_grant_settings = None;
-            }
-            WebApplicationField::LogoutUrl => self.logout_url = None,
-            WebApplicationField::Oauth2AllowImplicitFlow => {
-                self.oauth2_allow_implicit_flow = None;
-            }
-            WebApplicationField::RedirectUris => self.redirect_uris = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`WebApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`WebApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebApplicationField {
     /// `homePageUrl`
     HomePageUrl,
@@ -10384,15 +10355,29 @@ impl WebApplicationField {
         Self::Oauth2AllowImplicitFlow,
         Self::RedirectUris,
     ];
+    const WIRE: [&'static str; 5] = [
+        "homePageUrl",
+        "implicitGrantSettings",
+        "logoutUrl",
+        "oauth2AllowImplicitFlow",
+        "redirectUris",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "HomePageUrl",
+        "ImplicitGrantSettings",
+        "LogoutUrl",
+        "Oauth2AllowImplicitFlow",
+        "RedirectUris",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::HomePageUrl => "homePageUrl",
-            Self::ImplicitGrantSettings => "implicitGrantSettings",
-            Self::LogoutUrl => "logoutUrl",
-            Self::Oauth2AllowImplicitFlow => "oauth2AllowImplicitFlow",
-            Self::RedirectUris => "redirectUris",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for WebApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -93,21 +93,13 @@ impl BulkOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: BulkOperationField) -> &mut Self {
-        match field {
-            BulkOperationField::Method => self.method = None,
-            BulkOperationField::BulkId => self.bulk_id = None,
-            BulkOperationField::Version => self.version = None,
-            BulkOperationField::Path => self.path = None,
-            BulkOperationField::Data => self.data = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`BulkOperation`] by wire name: for `$select`, `$expand`, `$orderby` and [`BulkOperation::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BulkOperationField {
     /// `method`
     Method,
@@ -130,15 +122,17 @@ impl BulkOperationField {
         Self::Path,
         Self::Data,
     ];
+    const WIRE: [&'static str; 5] = ["method", "bulkId", "version", "path", "data"];
+    const NAMES: [&'static str; 5] = ["Method", "BulkId", "Version", "Path", "Data"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Method => "method",
-            Self::BulkId => "bulkId",
-            Self::Version => "version",
-            Self::Path => "path",
-            Self::Data => "data",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for BulkOperationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -231,19 +225,13 @@ impl BulkRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: BulkRequestField) -> &mut Self {
-        match field {
-            BulkRequestField::Schemas => self.schemas = None,
-            BulkRequestField::Operations => self.operations = None,
-            BulkRequestField::FailOnErrors => self.fail_on_errors = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`BulkRequest`] by wire name: for `$select`, `$expand`, `$orderby` and [`BulkRequest::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BulkRequestField {
     /// `schemas`
     Schemas,
@@ -260,13 +248,17 @@ impl BulkRequestField {
         Self::Operations,
         Self::FailOnErrors,
     ];
+    const WIRE: [&'static str; 3] = ["schemas", "Operations", "failOnErrors"];
+    const NAMES: [&'static str; 3] = ["Schemas", "Operations", "FailOnErrors"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Schemas => "schemas",
-            Self::Operations => "Operations",
-            Self::FailOnErrors => "failOnErrors",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for BulkRequestField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -85,19 +85,13 @@ impl AddIn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AddInField) -> &mut Self {
-        match field {
-            AddInField::Id => self.id = None,
-            AddInField::Properties => self.properties = None,
-            AddInField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AddIn`] by wire name: for `$select`, `$expand`, `$orderby` and [`AddIn::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AddInField {
     /// `id`
     Id,
@@ -110,13 +104,17 @@ pub enum AddInField {
 impl AddInField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Properties, Self::Type];
+    const WIRE: [&'static str; 3] = ["id", "properties", "type"];
+    const NAMES: [&'static str; 3] = ["Id", "Properties", "Type"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Properties => "properties",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AddInField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -231,29 +229,13 @@ impl ApiApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ApiApplicationField) -> &mut Self {
-        match field {
-            ApiApplicationField::AcceptMappedClaims => self.accept_mapped_claims = None,
-            ApiApplicationField::KnownClientApplications => {
-                self.known_client_applications = None;
-            }
-            ApiApplicationField::Oauth2PermissionScopes => {
-                self.oauth2_permission_scopes = None;
-            }
-            ApiApplicationField::PreAuthorizedApplications => {
-                self.pre_authorized_applications = None;
-            }
-            ApiApplicationField::RequestedAccessTokenVersion => {
-                self.requested_access_token_version = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ApiApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`ApiApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiApplicationField {
     /// `acceptMappedClaims`
     AcceptMappedClaims,
@@ -276,15 +258,29 @@ impl ApiApplicationField {
         Self::PreAuthorizedApplications,
         Self::RequestedAccessTokenVersion,
     ];
+    const WIRE: [&'static str; 5] = [
+        "acceptMappedClaims",
+        "knownClientApplications",
+        "oauth2PermissionScopes",
+        "preAuthorizedApplications",
+        "requestedAccessTokenVersion",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "AcceptMappedClaims",
+        "KnownClientApplications",
+        "Oauth2PermissionScopes",
+        "PreAuthorizedApplications",
+        "RequestedAccessTokenVersion",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AcceptMappedClaims => "acceptMappedClaims",
-            Self::KnownClientApplications => "knownClientApplications",
-            Self::Oauth2PermissionScopes => "oauth2PermissionScopes",
-            Self::PreAuthorizedApplications => "preAuthorizedApplications",
-            Self::RequestedAccessTokenVersion => "requestedAccessTokenVersion",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ApiApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -395,23 +391,13 @@ impl AppRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AppRoleField) -> &mut Self {
-        match field {
-            AppRoleField::AllowedMemberTypes => self.allowed_member_types = None,
-            AppRoleField::Description => self.description = None,
-            AppRoleField::DisplayName => self.display_name = None,
-            AppRoleField::Id => self.id = None,
-            AppRoleField::IsEnabled => self.is_enabled = None,
-            AppRoleField::Origin => self.origin = None,
-            AppRoleField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AppRole`] by wire name: for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppRoleField {
     /// `allowedMemberTypes`
     AllowedMemberTypes,
@@ -440,17 +426,33 @@ impl AppRoleField {
         Self::Origin,
         Self::Value,
     ];
+    const WIRE: [&'static str; 7] = [
+        "allowedMemberTypes",
+        "description",
+        "displayName",
+        "id",
+        "isEnabled",
+        "origin",
+        "value",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "AllowedMemberTypes",
+        "Description",
+        "DisplayName",
+        "Id",
+        "IsEnabled",
+        "Origin",
+        "Value",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllowedMemberTypes => "allowedMemberTypes",
-            Self::Description => "description",
-            Self::DisplayName => "displayName",
-            Self::Id => "id",
-            Self::IsEnabled => "isEnabled",
-            Self::Origin => "origin",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AppRoleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -581,28 +583,13 @@ impl AttributeDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AttributeDefinitionField) -> &mut Self {
-        match field {
-            AttributeDefinitionField::Anchor => self.anchor = None,
-            AttributeDefinitionField::ApiExpressions => self.api_expressions = None,
-            AttributeDefinitionField::CaseExact => self.case_exact = None,
-            AttributeDefinitionField::DefaultValue => self.default_value = None,
-            AttributeDefinitionField::FlowNullValues => self.flow_null_values = None,
-            AttributeDefinitionField::Metadata => self.metadata = None,
-            AttributeDefinitionField::Multivalued => self.multivalued = None,
-            AttributeDefinitionField::Mutability => self.mutability = None,
-            AttributeDefinitionField::Name => self.name = None,
-            AttributeDefinitionField::ReferencedObjects => self.referenced_objects = None,
-            AttributeDefinitionField::Required => self.required = None,
-            AttributeDefinitionField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeDefinition::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeDefinitionField {
     /// `anchor`
     Anchor,
@@ -646,22 +633,43 @@ impl AttributeDefinitionField {
         Self::Required,
         Self::Type,
     ];
+    const WIRE: [&'static str; 12] = [
+        "anchor",
+        "apiExpressions",
+        "caseExact",
+        "defaultValue",
+        "flowNullValues",
+        "metadata",
+        "multivalued",
+        "mutability",
+        "name",
+        "referencedObjects",
+        "required",
+        "type",
+    ];
+    const NAMES: [&'static str; 12] = [
+        "Anchor",
+        "ApiExpressions",
+        "CaseExact",
+        "DefaultValue",
+        "FlowNullValues",
+        "Metadata",
+        "Multivalued",
+        "Mutability",
+        "Name",
+        "ReferencedObjects",
+        "Required",
+        "Type",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Anchor => "anchor",
-            Self::ApiExpressions => "apiExpressions",
-            Self::CaseExact => "caseExact",
-            Self::DefaultValue => "defaultValue",
-            Self::FlowNullValues => "flowNullValues",
-            Self::Metadata => "metadata",
-            Self::Multivalued => "multivalued",
-            Self::Mutability => "mutability",
-            Self::Name => "name",
-            Self::ReferencedObjects => "referencedObjects",
-            Self::Required => "required",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeDefinitionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -753,18 +761,13 @@ impl AttributeDefinitionMetadataEntry {
         &mut self,
         field: AttributeDefinitionMetadataEntryField,
     ) -> &mut Self {
-        match field {
-            AttributeDefinitionMetadataEntryField::Key => self.key = None,
-            AttributeDefinitionMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeDefinitionMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeDefinitionMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeDefinitionMetadataEntryField {
     /// `key`
     Key,
@@ -775,12 +778,17 @@ pub enum AttributeDefinitionMetadataEntryField {
 impl AttributeDefinitionMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeDefinitionMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -895,27 +903,13 @@ impl AttributeMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AttributeMappingField) -> &mut Self {
-        match field {
-            AttributeMappingField::DefaultValue => self.default_value = None,
-            AttributeMappingField::ExportMissingReferences => {
-                self.export_missing_references = None;
-            }
-            AttributeMappingField::FlowBehavior => self.flow_behavior = None,
-            AttributeMappingField::FlowType => self.flow_type = None,
-            AttributeMappingField::MatchingPriority => self.matching_priority = None,
-            AttributeMappingField::Source => self.source = None,
-            AttributeMappingField::TargetAttributeName => {
-                self.target_attribute_name = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMapping`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMapping::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingField {
     /// `defaultValue`
     DefaultValue,
@@ -944,17 +938,33 @@ impl AttributeMappingField {
         Self::Source,
         Self::TargetAttributeName,
     ];
+    const WIRE: [&'static str; 7] = [
+        "defaultValue",
+        "exportMissingReferences",
+        "flowBehavior",
+        "flowType",
+        "matchingPriority",
+        "source",
+        "targetAttributeName",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "DefaultValue",
+        "ExportMissingReferences",
+        "FlowBehavior",
+        "FlowType",
+        "MatchingPriority",
+        "Source",
+        "TargetAttributeName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::DefaultValue => "defaultValue",
-            Self::ExportMissingReferences => "exportMissingReferences",
-            Self::FlowBehavior => "flowBehavior",
-            Self::FlowType => "flowType",
-            Self::MatchingPriority => "matchingPriority",
-            Self::Source => "source",
-            Self::TargetAttributeName => "targetAttributeName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1056,22 +1066,13 @@ impl AttributeMappingParameterSchema {
         &mut self,
         field: AttributeMappingParameterSchemaField,
     ) -> &mut Self {
-        match field {
-            AttributeMappingParameterSchemaField::AllowMultipleOccurrences => {
-                self.allow_multiple_occurrences = None;
-            }
-            AttributeMappingParameterSchemaField::Name => self.name = None,
-            AttributeMappingParameterSchemaField::Required => self.required = None,
-            AttributeMappingParameterSchemaField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMappingParameterSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingParameterSchema::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingParameterSchemaField {
     /// `allowMultipleOccurrences`
     AllowMultipleOccurrences,
@@ -1091,14 +1092,27 @@ impl AttributeMappingParameterSchemaField {
         Self::Required,
         Self::Type,
     ];
+    const WIRE: [&'static str; 4] = [
+        "allowMultipleOccurrences",
+        "name",
+        "required",
+        "type",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "AllowMultipleOccurrences",
+        "Name",
+        "Required",
+        "Type",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllowMultipleOccurrences => "allowMultipleOccurrences",
-            Self::Name => "name",
-            Self::Required => "required",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingParameterSchemaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1195,20 +1209,13 @@ impl AttributeMappingSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AttributeMappingSourceField) -> &mut Self {
-        match field {
-            AttributeMappingSourceField::Expression => self.expression = None,
-            AttributeMappingSourceField::Name => self.name = None,
-            AttributeMappingSourceField::Parameters => self.parameters = None,
-            AttributeMappingSourceField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMappingSource`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingSource::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingSourceField {
     /// `expression`
     Expression,
@@ -1228,14 +1235,17 @@ impl AttributeMappingSourceField {
         Self::Parameters,
         Self::Type,
     ];
+    const WIRE: [&'static str; 4] = ["expression", "name", "parameters", "type"];
+    const NAMES: [&'static str; 4] = ["Expression", "Name", "Parameters", "Type"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Expression => "expression",
-            Self::Name => "name",
-            Self::Parameters => "parameters",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingSourceField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1339,25 +1349,13 @@ impl AuthenticationBehaviors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AuthenticationBehaviorsField) -> &mut Self {
-        match field {
-            AuthenticationBehaviorsField::BlockAzureAdGraphAccess => {
-                self.block_azure_ad_graph_access = None;
-            }
-            AuthenticationBehaviorsField::RemoveUnverifiedEmailClaim => {
-                self.remove_unverified_email_claim = None;
-            }
-            AuthenticationBehaviorsField::RequireClientServicePrincipal => {
-                self.require_client_service_principal = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AuthenticationBehaviors`] by wire name: for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationBehaviorsField {
     /// `blockAzureADGraphAccess`
     BlockAzureAdGraphAccess,
@@ -1374,13 +1372,25 @@ impl AuthenticationBehaviorsField {
         Self::RemoveUnverifiedEmailClaim,
         Self::RequireClientServicePrincipal,
     ];
+    const WIRE: [&'static str; 3] = [
+        "blockAzureADGraphAccess",
+        "removeUnverifiedEmailClaim",
+        "requireClientServicePrincipal",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "BlockAzureAdGraphAccess",
+        "RemoveUnverifiedEmailClaim",
+        "RequireClientServicePrincipal",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::BlockAzureAdGraphAccess => "blockAzureADGraphAccess",
-            Self::RemoveUnverifiedEmailClaim => "removeUnverifiedEmailClaim",
-            Self::RequireClientServicePrincipal => "requireClientServicePrincipal",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AuthenticationBehaviorsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1500,29 +1510,13 @@ impl Certification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: CertificationField) -> &mut Self {
-        match field {
-            CertificationField::CertificationDetailsUrl => {
-                self.certification_details_url = None;
-            }
-            CertificationField::CertificationExpirationDateTime => {
-                self.certification_expiration_date_time = None;
-            }
-            CertificationField::IsCertifiedByMicrosoft => {
-                self.is_certified_by_microsoft = None;
-            }
-            CertificationField::IsPublisherAttested => self.is_publisher_attested = None,
-            CertificationField::LastCertificationDateTime => {
-                self.last_certification_date_time = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Certification`] by wire name: for `$select`, `$expand`, `$orderby` and [`Certification::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CertificationField {
     /// `certificationDetailsUrl`
     CertificationDetailsUrl,
@@ -1545,15 +1539,29 @@ impl CertificationField {
         Self::IsPublisherAttested,
         Self::LastCertificationDateTime,
     ];
+    const WIRE: [&'static str; 5] = [
+        "certificationDetailsUrl",
+        "certificationExpirationDateTime",
+        "isCertifiedByMicrosoft",
+        "isPublisherAttested",
+        "lastCertificationDateTime",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "CertificationDetailsUrl",
+        "CertificationExpirationDateTime",
+        "IsCertifiedByMicrosoft",
+        "IsPublisherAttested",
+        "LastCertificationDateTime",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CertificationDetailsUrl => "certificationDetailsUrl",
-            Self::CertificationExpirationDateTime => "certificationExpirationDateTime",
-            Self::IsCertifiedByMicrosoft => "isCertifiedByMicrosoft",
-            Self::IsPublisherAttested => "isPublisherAttested",
-            Self::LastCertificationDateTime => "lastCertificationDateTime",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CertificationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1640,17 +1648,13 @@ impl ContainerFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ContainerFilterField) -> &mut Self {
-        match field {
-            ContainerFilterField::IncludedContainers => self.included_containers = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ContainerFilter`] by wire name: for `$select`, `$expand`, `$orderby` and [`ContainerFilter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerFilterField {
     /// `includedContainers`
     IncludedContainers,
@@ -1659,11 +1663,17 @@ pub enum ContainerFilterField {
 impl ContainerFilterField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::IncludedContainers];
+    const WIRE: [&'static str; 1] = ["includedContainers"];
+    const NAMES: [&'static str; 1] = ["IncludedContainers"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::IncludedContainers => "includedContainers",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ContainerFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1809,18 +1819,13 @@ impl ExpressionInputObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ExpressionInputObjectField) -> &mut Self {
-        match field {
-            ExpressionInputObjectField::Definition => self.definition = None,
-            ExpressionInputObjectField::Properties => self.properties = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ExpressionInputObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`ExpressionInputObject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExpressionInputObjectField {
     /// `definition`
     Definition,
@@ -1831,12 +1836,17 @@ pub enum ExpressionInputObjectField {
 impl ExpressionInputObjectField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Definition, Self::Properties];
+    const WIRE: [&'static str; 2] = ["definition", "properties"];
+    const NAMES: [&'static str; 2] = ["Definition", "Properties"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Definition => "definition",
-            Self::Properties => "properties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ExpressionInputObjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1933,19 +1943,13 @@ impl Filter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterField) -> &mut Self {
-        match field {
-            FilterField::CategoryFilterGroups => self.category_filter_groups = None,
-            FilterField::Groups => self.groups = None,
-            FilterField::InputFilterGroups => self.input_filter_groups = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Filter`] by wire name: for `$select`, `$expand`, `$orderby` and [`Filter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterField {
     /// `categoryFilterGroups`
     CategoryFilterGroups,
@@ -1962,13 +1966,25 @@ impl FilterField {
         Self::Groups,
         Self::InputFilterGroups,
     ];
+    const WIRE: [&'static str; 3] = [
+        "categoryFilterGroups",
+        "groups",
+        "inputFilterGroups",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "CategoryFilterGroups",
+        "Groups",
+        "InputFilterGroups",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CategoryFilterGroups => "categoryFilterGroups",
-            Self::Groups => "groups",
-            Self::InputFilterGroups => "inputFilterGroups",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2063,19 +2079,13 @@ impl FilterClause {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterClauseField) -> &mut Self {
-        match field {
-            FilterClauseField::OperatorName => self.operator_name = None,
-            FilterClauseField::SourceOperandName => self.source_operand_name = None,
-            FilterClauseField::TargetOperand => self.target_operand = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterClause`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterClause::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterClauseField {
     /// `operatorName`
     OperatorName,
@@ -2092,13 +2102,25 @@ impl FilterClauseField {
         Self::SourceOperandName,
         Self::TargetOperand,
     ];
+    const WIRE: [&'static str; 3] = [
+        "operatorName",
+        "sourceOperandName",
+        "targetOperand",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "OperatorName",
+        "SourceOperandName",
+        "TargetOperand",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::OperatorName => "operatorName",
-            Self::SourceOperandName => "sourceOperandName",
-            Self::TargetOperand => "targetOperand",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterClauseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2187,18 +2209,13 @@ impl FilterGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterGroupField) -> &mut Self {
-        match field {
-            FilterGroupField::Clauses => self.clauses = None,
-            FilterGroupField::Name => self.name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterGroup`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterGroup::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterGroupField {
     /// `clauses`
     Clauses,
@@ -2209,12 +2226,17 @@ pub enum FilterGroupField {
 impl FilterGroupField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Clauses, Self::Name];
+    const WIRE: [&'static str; 2] = ["clauses", "name"];
+    const NAMES: [&'static str; 2] = ["Clauses", "Name"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Clauses => "clauses",
-            Self::Name => "name",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterGroupField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2299,17 +2321,13 @@ impl FilterOperand {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterOperandField) -> &mut Self {
-        match field {
-            FilterOperandField::Values => self.values = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterOperand`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterOperand::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterOperandField {
     /// `values`
     Values,
@@ -2318,11 +2336,17 @@ pub enum FilterOperandField {
 impl FilterOperandField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Values];
+    const WIRE: [&'static str; 1] = ["values"];
+    const NAMES: [&'static str; 1] = ["Values"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Values => "values",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterOperandField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2407,17 +2431,13 @@ impl GroupFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: GroupFilterField) -> &mut Self {
-        match field {
-            GroupFilterField::IncludedGroups => self.included_groups = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`GroupFilter`] by wire name: for `$select`, `$expand`, `$orderby` and [`GroupFilter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupFilterField {
     /// `includedGroups`
     IncludedGroups,
@@ -2426,11 +2446,17 @@ pub enum GroupFilterField {
 impl GroupFilterField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::IncludedGroups];
+    const WIRE: [&'static str; 1] = ["includedGroups"];
+    const NAMES: [&'static str; 1] = ["IncludedGroups"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::IncludedGroups => "includedGroups",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for GroupFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2523,22 +2549,13 @@ impl ImplicitGrantSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ImplicitGrantSettingsField) -> &mut Self {
-        match field {
-            ImplicitGrantSettingsField::EnableAccessTokenIssuance => {
-                self.enable_access_token_issuance = None;
-            }
-            ImplicitGrantSettingsField::EnableIdTokenIssuance => {
-                self.enable_id_token_issuance = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ImplicitGrantSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImplicitGrantSettingsField {
     /// `enableAccessTokenIssuance`
     EnableAccessTokenIssuance,
@@ -2552,12 +2569,23 @@ impl ImplicitGrantSettingsField {
         Self::EnableAccessTokenIssuance,
         Self::EnableIdTokenIssuance,
     ];
+    const WIRE: [&'static str; 2] = [
+        "enableAccessTokenIssuance",
+        "enableIdTokenIssuance",
+    ];
+    const NAMES: [&'static str; 2] = [
+        "EnableAccessTokenIssuance",
+        "EnableIdTokenIssuance",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::EnableAccessTokenIssuance => "enableAccessTokenIssuance",
-            Self::EnableIdTokenIssuance => "enableIdTokenIssuance",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ImplicitGrantSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2662,23 +2690,13 @@ impl InformationalUrl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: InformationalUrlField) -> &mut Self {
-        match field {
-            InformationalUrlField::LogoUrl => self.logo_url = None,
-            InformationalUrlField::MarketingUrl => self.marketing_url = None,
-            InformationalUrlField::PrivacyStatementUrl => {
-                self.privacy_statement_url = None;
-            }
-            InformationalUrlField::SupportUrl => self.support_url = None,
-            InformationalUrlField::TermsOfServiceUrl => self.terms_of_service_url = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`InformationalUrl`] by wire name: for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InformationalUrlField {
     /// `logoUrl`
     LogoUrl,
@@ -2701,15 +2719,29 @@ impl InformationalUrlField {
         Self::SupportUrl,
         Self::TermsOfServiceUrl,
     ];
+    const WIRE: [&'static str; 5] = [
+        "logoUrl",
+        "marketingUrl",
+        "privacyStatementUrl",
+        "supportUrl",
+        "termsOfServiceUrl",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "LogoUrl",
+        "MarketingUrl",
+        "PrivacyStatementUrl",
+        "SupportUrl",
+        "TermsOfServiceUrl",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::LogoUrl => "logoUrl",
-            Self::MarketingUrl => "marketingUrl",
-            Self::PrivacyStatementUrl => "privacyStatementUrl",
-            Self::SupportUrl => "supportUrl",
-            Self::TermsOfServiceUrl => "termsOfServiceUrl",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for InformationalUrlField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2824,24 +2856,13 @@ impl KeyCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: KeyCredentialField) -> &mut Self {
-        match field {
-            KeyCredentialField::CustomKeyIdentifier => self.custom_key_identifier = None,
-            KeyCredentialField::DisplayName => self.display_name = None,
-            KeyCredentialField::EndDateTime => self.end_date_time = None,
-            KeyCredentialField::Key => self.key = None,
-            KeyCredentialField::KeyId => self.key_id = None,
-            KeyCredentialField::StartDateTime => self.start_date_time = None,
-            KeyCredentialField::Type => self.r#type = None,
-            KeyCredentialField::Usage => self.usage = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`KeyCredential`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyCredential::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyCredentialField {
     /// `customKeyIdentifier`
     CustomKeyIdentifier,
@@ -2873,18 +2894,35 @@ impl KeyCredentialField {
         Self::Type,
         Self::Usage,
     ];
+    const WIRE: [&'static str; 8] = [
+        "customKeyIdentifier",
+        "displayName",
+        "endDateTime",
+        "key",
+        "keyId",
+        "startDateTime",
+        "type",
+        "usage",
+    ];
+    const NAMES: [&'static str; 8] = [
+        "CustomKeyIdentifier",
+        "DisplayName",
+        "EndDateTime",
+        "Key",
+        "KeyId",
+        "StartDateTime",
+        "Type",
+        "Usage",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CustomKeyIdentifier => "customKeyIdentifier",
-            Self::DisplayName => "displayName",
-            Self::EndDateTime => "endDateTime",
-            Self::Key => "key",
-            Self::KeyId => "keyId",
-            Self::StartDateTime => "startDateTime",
-            Self::Type => "type",
-            Self::Usage => "usage",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for KeyCredentialField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2973,18 +3011,13 @@ impl KeyValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: KeyValueField) -> &mut Self {
-        match field {
-            KeyValueField::Key => self.key = None,
-            KeyValueField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`KeyValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyValue::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyValueField {
     /// `key`
     Key,
@@ -2995,12 +3028,17 @@ pub enum KeyValueField {
 impl KeyValueField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for KeyValueField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3089,18 +3127,13 @@ impl KeyValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: KeyValuePairField) -> &mut Self {
-        match field {
-            KeyValuePairField::Name => self.name = None,
-            KeyValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`KeyValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyValuePairField {
     /// `name`
     Name,
@@ -3111,12 +3144,17 @@ pub enum KeyValuePairField {
 impl KeyValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Name, Self::Value];
+    const WIRE: [&'static str; 2] = ["name", "value"];
+    const NAMES: [&'static str; 2] = ["Name", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for KeyValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3213,20 +3251,13 @@ impl ObjectDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ObjectDefinitionField) -> &mut Self {
-        match field {
-            ObjectDefinitionField::Attributes => self.attributes = None,
-            ObjectDefinitionField::Metadata => self.metadata = None,
-            ObjectDefinitionField::Name => self.name = None,
-            ObjectDefinitionField::SupportedApis => self.supported_apis = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectDefinition::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectDefinitionField {
     /// `attributes`
     Attributes,
@@ -3246,14 +3277,17 @@ impl ObjectDefinitionField {
         Self::Name,
         Self::SupportedApis,
     ];
+    const WIRE: [&'static str; 4] = ["attributes", "metadata", "name", "supportedApis"];
+    const NAMES: [&'static str; 4] = ["Attributes", "Metadata", "Name", "SupportedApis"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Attributes => "attributes",
-            Self::Metadata => "metadata",
-            Self::Name => "name",
-            Self::SupportedApis => "supportedApis",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectDefinitionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3342,18 +3376,13 @@ impl ObjectDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ObjectDefinitionMetadataEntryField) -> &mut Self {
-        match field {
-            ObjectDefinitionMetadataEntryField::Key => self.key = None,
-            ObjectDefinitionMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectDefinitionMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectDefinitionMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectDefinitionMetadataEntryField {
     /// `key`
     Key,
@@ -3364,12 +3393,17 @@ pub enum ObjectDefinitionMetadataEntryField {
 impl ObjectDefinitionMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectDefinitionMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3488,24 +3522,13 @@ impl ObjectMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ObjectMappingField) -> &mut Self {
-        match field {
-            ObjectMappingField::AttributeMappings => self.attribute_mappings = None,
-            ObjectMappingField::Enabled => self.enabled = None,
-            ObjectMappingField::FlowTypes => self.flow_types = None,
-            ObjectMappingField::Metadata => self.metadata = None,
-            ObjectMappingField::Name => self.name = None,
-            ObjectMappingField::Scope => self.scope = None,
-            ObjectMappingField::SourceObjectName => self.source_object_name = None,
-            ObjectMappingField::TargetObjectName => self.target_object_name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectMapping`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectMapping::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectMappingField {
     /// `attributeMappings`
     AttributeMappings,
@@ -3537,18 +3560,35 @@ impl ObjectMappingField {
         Self::SourceObjectName,
         Self::TargetObjectName,
     ];
+    const WIRE: [&'static str; 8] = [
+        "attributeMappings",
+        "enabled",
+        "flowTypes",
+        "metadata",
+        "name",
+        "scope",
+        "sourceObjectName",
+        "targetObjectName",
+    ];
+    const NAMES: [&'static str; 8] = [
+        "AttributeMappings",
+        "Enabled",
+        "FlowTypes",
+        "Metadata",
+        "Name",
+        "Scope",
+        "SourceObjectName",
+        "TargetObjectName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AttributeMappings => "attributeMappings",
-            Self::Enabled => "enabled",
-            Self::FlowTypes => "flowTypes",
-            Self::Metadata => "metadata",
-            Self::Name => "name",
-            Self::Scope => "scope",
-            Self::SourceObjectName => "sourceObjectName",
-            Self::TargetObjectName => "targetObjectName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectMappingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3637,18 +3677,13 @@ impl ObjectMappingMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ObjectMappingMetadataEntryField) -> &mut Self {
-        match field {
-            ObjectMappingMetadataEntryField::Key => self.key = None,
-            ObjectMappingMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectMappingMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectMappingMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectMappingMetadataEntryField {
     /// `key`
     Key,
@@ -3659,12 +3694,17 @@ pub enum ObjectMappingMetadataEntryField {
 impl ObjectMappingMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectMappingMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3764,22 +3804,13 @@ impl OptionalClaim {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: OptionalClaimField) -> &mut Self {
-        match field {
-            OptionalClaimField::AdditionalProperties => {
-                self.additional_properties_2 = None;
-            }
-            OptionalClaimField::Essential => self.essential = None,
-            OptionalClaimField::Name => self.name = None,
-            OptionalClaimField::Source => self.source = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OptionalClaim`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionalClaim::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OptionalClaimField {
     /// `additionalProperties`
     AdditionalProperties,
@@ -3799,14 +3830,27 @@ impl OptionalClaimField {
         Self::Name,
         Self::Source,
     ];
+    const WIRE: [&'static str; 4] = [
+        "additionalProperties",
+        "essential",
+        "name",
+        "source",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "AdditionalProperties",
+        "Essential",
+        "Name",
+        "Source",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AdditionalProperties => "additionalProperties",
-            Self::Essential => "essential",
-            Self::Name => "name",
-            Self::Source => "source",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OptionalClaimField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3899,19 +3943,13 @@ impl OptionalClaims {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: OptionalClaimsField) -> &mut Self {
-        match field {
-            OptionalClaimsField::AccessToken => self.access_token = None,
-            OptionalClaimsField::IdToken => self.id_token = None,
-            OptionalClaimsField::Saml2Token => self.saml2_token = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OptionalClaims`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionalClaims::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OptionalClaimsField {
     /// `accessToken`
     AccessToken,
@@ -3928,13 +3966,17 @@ impl OptionalClaimsField {
         Self::IdToken,
         Self::Saml2Token,
     ];
+    const WIRE: [&'static str; 3] = ["accessToken", "idToken", "saml2Token"];
+    const NAMES: [&'static str; 3] = ["AccessToken", "IdToken", "Saml2Token"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AccessToken => "accessToken",
-            Self::IdToken => "idToken",
-            Self::Saml2Token => "saml2Token",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OptionalClaimsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4027,22 +4069,13 @@ impl ParentalControlSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ParentalControlSettingsField) -> &mut Self {
-        match field {
-            ParentalControlSettingsField::CountriesBlockedForMinors => {
-                self.countries_blocked_for_minors = None;
-            }
-            ParentalControlSettingsField::LegalAgeGroupRule => {
-                self.legal_age_group_rule = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ParentalControlSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`ParentalControlSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParentalControlSettingsField {
     /// `countriesBlockedForMinors`
     CountriesBlockedForMinors,
@@ -4056,12 +4089,17 @@ impl ParentalControlSettingsField {
         Self::CountriesBlockedForMinors,
         Self::LegalAgeGroupRule,
     ];
+    const WIRE: [&'static str; 2] = ["countriesBlockedForMinors", "legalAgeGroupRule"];
+    const NAMES: [&'static str; 2] = ["CountriesBlockedForMinors", "LegalAgeGroupRule"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CountriesBlockedForMinors => "countriesBlockedForMinors",
-            Self::LegalAgeGroupRule => "legalAgeGroupRule",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ParentalControlSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4170,29 +4208,13 @@ impl ParseExpressionResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ParseExpressionResponseField) -> &mut Self {
-        match field {
-            ParseExpressionResponseField::Error => self.error = None,
-            ParseExpressionResponseField::EvaluationResult => {
-                self.evaluation_result = None;
-            }
-            ParseExpressionResponseField::EvaluationSucceeded => {
-                self.evaluation_succeeded = None;
-            }
-            ParseExpressionResponseField::ParsedExpression => {
-                self.parsed_expression = None;
-            }
-            ParseExpressionResponseField::ParsingSucceeded => {
-                self.parsing_succeeded = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ParseExpressionResponse`] by wire name: for `$select`, `$expand`, `$orderby` and [`ParseExpressionResponse::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParseExpressionResponseField {
     /// `error`
     Error,
@@ -4215,15 +4237,29 @@ impl ParseExpressionResponseField {
         Self::ParsedExpression,
         Self::ParsingSucceeded,
     ];
+    const WIRE: [&'static str; 5] = [
+        "error",
+        "evaluationResult",
+        "evaluationSucceeded",
+        "parsedExpression",
+        "parsingSucceeded",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Error",
+        "EvaluationResult",
+        "EvaluationSucceeded",
+        "ParsedExpression",
+        "ParsingSucceeded",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::EvaluationResult => "evaluationResult",
-            Self::EvaluationSucceeded => "evaluationSucceeded",
-            Self::ParsedExpression => "parsedExpression",
-            Self::ParsingSucceeded => "parsingSucceeded",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ParseExpressionResponseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4334,25 +4370,13 @@ impl PasswordCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PasswordCredentialField) -> &mut Self {
-        match field {
-            PasswordCredentialField::CustomKeyIdentifier => {
-                self.custom_key_identifier = None;
-            }
-            PasswordCredentialField::DisplayName => self.display_name = None,
-            PasswordCredentialField::EndDateTime => self.end_date_time = None,
-            PasswordCredentialField::Hint => self.hint = None,
-            PasswordCredentialField::KeyId => self.key_id = None,
-            PasswordCredentialField::SecretText => self.secret_text = None,
-            PasswordCredentialField::StartDateTime => self.start_date_time = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PasswordCredential`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordCredential::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PasswordCredentialField {
     /// `customKeyIdentifier`
     CustomKeyIdentifier,
@@ -4381,17 +4405,33 @@ impl PasswordCredentialField {
         Self::SecretText,
         Self::StartDateTime,
     ];
+    const WIRE: [&'static str; 7] = [
+        "customKeyIdentifier",
+        "displayName",
+        "endDateTime",
+        "hint",
+        "keyId",
+        "secretText",
+        "startDateTime",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "CustomKeyIdentifier",
+        "DisplayName",
+        "EndDateTime",
+        "Hint",
+        "KeyId",
+        "SecretText",
+        "StartDateTime",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CustomKeyIdentifier => "customKeyIdentifier",
-            Self::DisplayName => "displayName",
-            Self::EndDateTime => "endDateTime",
-            Self::Hint => "hint",
-            Self::KeyId => "keyId",
-            Self::SecretText => "secretText",
-            Self::StartDateTime => "startDateTime",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PasswordCredentialField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4516,33 +4556,13 @@ impl PermissionScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PermissionScopeField) -> &mut Self {
-        match field {
-            PermissionScopeField::AdminConsentDescription => {
-                self.admin_consent_description = None;
-            }
-            PermissionScopeField::AdminConsentDisplayName => {
-                self.admin_consent_display_name = None;
-            }
-            PermissionScopeField::Id => self.id = None,
-            PermissionScopeField::IsEnabled => self.is_enabled = None,
-            PermissionScopeField::Origin => self.origin = None,
-            PermissionScopeField::Type => self.r#type = None,
-            PermissionScopeField::UserConsentDescription => {
-                self.user_consent_description = None;
-            }
-            PermissionScopeField::UserConsentDisplayName => {
-                self.user_consent_display_name = None;
-            }
-            PermissionScopeField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PermissionScope`] by wire name: for `$select`, `$expand`, `$orderby` and [`PermissionScope::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PermissionScopeField {
     /// `adminConsentDescription`
     AdminConsentDescription,
@@ -4577,19 +4597,37 @@ impl PermissionScopeField {
         Self::UserConsentDisplayName,
         Self::Value,
     ];
+    const WIRE: [&'static str; 9] = [
+        "adminConsentDescription",
+        "adminConsentDisplayName",
+        "id",
+        "isEnabled",
+        "origin",
+        "type",
+        "userConsentDescription",
+        "userConsentDisplayName",
+        "value",
+    ];
+    const NAMES: [&'static str; 9] = [
+        "AdminConsentDescription",
+        "AdminConsentDisplayName",
+        "Id",
+        "IsEnabled",
+        "Origin",
+        "Type",
+        "UserConsentDescription",
+        "UserConsentDisplayName",
+        "Value",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AdminConsentDescription => "adminConsentDescription",
-            Self::AdminConsentDisplayName => "adminConsentDisplayName",
-            Self::Id => "id",
-            Self::IsEnabled => "isEnabled",
-            Self::Origin => "origin",
-            Self::Type => "type",
-            Self::UserConsentDescription => "userConsentDescription",
-            Self::UserConsentDisplayName => "userConsentDisplayName",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PermissionScopeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4680,20 +4718,13 @@ impl PreAuthorizedApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PreAuthorizedApplicationField) -> &mut Self {
-        match field {
-            PreAuthorizedApplicationField::AppId => self.app_id = None,
-            PreAuthorizedApplicationField::DelegatedPermissionIds => {
-                self.delegated_permission_ids = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PreAuthorizedApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PreAuthorizedApplicationField {
     /// `appId`
     AppId,
@@ -4704,12 +4735,17 @@ pub enum PreAuthorizedApplicationField {
 impl PreAuthorizedApplicationField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::AppId, Self::DelegatedPermissionIds];
+    const WIRE: [&'static str; 2] = ["appId", "delegatedPermissionIds"];
+    const NAMES: [&'static str; 2] = ["AppId", "DelegatedPermissionIds"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AppId => "appId",
-            Self::DelegatedPermissionIds => "delegatedPermissionIds",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PreAuthorizedApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4794,17 +4830,13 @@ impl PublicClientApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PublicClientApplicationField) -> &mut Self {
-        match field {
-            PublicClientApplicationField::RedirectUris => self.redirect_uris = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicClientApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicClientApplicationField {
     /// `redirectUris`
     RedirectUris,
@@ -4813,11 +4845,17 @@ pub enum PublicClientApplicationField {
 impl PublicClientApplicationField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RedirectUris];
+    const WIRE: [&'static str; 1] = ["redirectUris"];
+    const NAMES: [&'static str; 1] = ["RedirectUris"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RedirectUris => "redirectUris",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicClientApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4918,21 +4956,13 @@ impl PublicError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PublicErrorField) -> &mut Self {
-        match field {
-            PublicErrorField::Code => self.code = None,
-            PublicErrorField::Details => self.details = None,
-            PublicErrorField::InnerError => self.inner_error = None,
-            PublicErrorField::Message => self.message = None,
-            PublicErrorField::Target => self.target = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicError`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicError::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicErrorField {
     /// `code`
     Code,
@@ -4955,15 +4985,29 @@ impl PublicErrorField {
         Self::Message,
         Self::Target,
     ];
+    const WIRE: [&'static str; 5] = [
+        "code",
+        "details",
+        "innerError",
+        "message",
+        "target",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Code",
+        "Details",
+        "InnerError",
+        "Message",
+        "Target",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Details => "details",
-            Self::InnerError => "innerError",
-            Self::Message => "message",
-            Self::Target => "target",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicErrorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5056,19 +5100,13 @@ impl PublicErrorDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PublicErrorDetailField) -> &mut Self {
-        match field {
-            PublicErrorDetailField::Code => self.code = None,
-            PublicErrorDetailField::Message => self.message = None,
-            PublicErrorDetailField::Target => self.target = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicErrorDetail`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicErrorDetail::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicErrorDetailField {
     /// `code`
     Code,
@@ -5081,13 +5119,17 @@ pub enum PublicErrorDetailField {
 impl PublicErrorDetailField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Code, Self::Message, Self::Target];
+    const WIRE: [&'static str; 3] = ["code", "message", "target"];
+    const NAMES: [&'static str; 3] = ["Code", "Message", "Target"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Message => "message",
-            Self::Target => "target",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicErrorDetailField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5184,20 +5226,13 @@ impl PublicInnerError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PublicInnerErrorField) -> &mut Self {
-        match field {
-            PublicInnerErrorField::Code => self.code = None,
-            PublicInnerErrorField::Details => self.details = None,
-            PublicInnerErrorField::Message => self.message = None,
-            PublicInnerErrorField::Target => self.target = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicInnerError`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicInnerError::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicInnerErrorField {
     /// `code`
     Code,
@@ -5217,14 +5252,17 @@ impl PublicInnerErrorField {
         Self::Message,
         Self::Target,
     ];
+    const WIRE: [&'static str; 4] = ["code", "details", "message", "target"];
+    const NAMES: [&'static str; 4] = ["Code", "Details", "Message", "Target"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Details => "details",
-            Self::Message => "message",
-            Self::Target => "target",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicInnerErrorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5313,18 +5351,13 @@ impl RedirectUriSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RedirectUriSettingsField) -> &mut Self {
-        match field {
-            RedirectUriSettingsField::Index => self.index = None,
-            RedirectUriSettingsField::Uri => self.uri = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RedirectUriSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`RedirectUriSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RedirectUriSettingsField {
     /// `index`
     Index,
@@ -5335,12 +5368,17 @@ pub enum RedirectUriSettingsField {
 impl RedirectUriSettingsField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Index, Self::Uri];
+    const WIRE: [&'static str; 2] = ["index", "uri"];
+    const NAMES: [&'static str; 2] = ["Index", "Uri"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Index => "index",
-            Self::Uri => "uri",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RedirectUriSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5433,20 +5471,13 @@ impl ReferencedObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ReferencedObjectField) -> &mut Self {
-        match field {
-            ReferencedObjectField::ReferencedObjectName => {
-                self.referenced_object_name = None;
-            }
-            ReferencedObjectField::ReferencedProperty => self.referenced_property = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReferencedObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReferencedObject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReferencedObjectField {
     /// `referencedObjectName`
     ReferencedObjectName,
@@ -5460,12 +5491,17 @@ impl ReferencedObjectField {
         Self::ReferencedObjectName,
         Self::ReferencedProperty,
     ];
+    const WIRE: [&'static str; 2] = ["referencedObjectName", "referencedProperty"];
+    const NAMES: [&'static str; 2] = ["ReferencedObjectName", "ReferencedProperty"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ReferencedObjectName => "referencedObjectName",
-            Self::ReferencedProperty => "referencedProperty",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReferencedObjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5558,22 +5594,13 @@ impl RequestSignatureVerification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RequestSignatureVerificationField) -> &mut Self {
-        match field {
-            RequestSignatureVerificationField::AllowedWeakAlgorithms => {
-                self.allowed_weak_algorithms = None;
-            }
-            RequestSignatureVerificationField::IsSignedRequestRequired => {
-                self.is_signed_request_required = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RequestSignatureVerification`] by wire name: for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequestSignatureVerificationField {
     /// `allowedWeakAlgorithms`
     AllowedWeakAlgorithms,
@@ -5587,12 +5614,20 @@ impl RequestSignatureVerificationField {
         Self::AllowedWeakAlgorithms,
         Self::IsSignedRequestRequired,
     ];
+    const WIRE: [&'static str; 2] = ["allowedWeakAlgorithms", "isSignedRequestRequired"];
+    const NAMES: [&'static str; 2] = [
+        "AllowedWeakAlgorithms",
+        "IsSignedRequestRequired",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllowedWeakAlgorithms => "allowedWeakAlgorithms",
-            Self::IsSignedRequestRequired => "isSignedRequestRequired",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RequestSignatureVerificationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5681,18 +5716,13 @@ impl RequiredResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RequiredResourceAccessField) -> &mut Self {
-        match field {
-            RequiredResourceAccessField::ResourceAccess => self.resource_access = None,
-            RequiredResourceAccessField::ResourceAppId => self.resource_app_id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RequiredResourceAccess`] by wire name: for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequiredResourceAccessField {
     /// `resourceAccess`
     ResourceAccess,
@@ -5703,12 +5733,17 @@ pub enum RequiredResourceAccessField {
 impl RequiredResourceAccessField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::ResourceAccess, Self::ResourceAppId];
+    const WIRE: [&'static str; 2] = ["resourceAccess", "resourceAppId"];
+    const NAMES: [&'static str; 2] = ["ResourceAccess", "ResourceAppId"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ResourceAccess => "resourceAccess",
-            Self::ResourceAppId => "resourceAppId",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RequiredResourceAccessField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5797,18 +5832,13 @@ impl ResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ResourceAccessField) -> &mut Self {
-        match field {
-            ResourceAccessField::Id => self.id = None,
-            ResourceAccessField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ResourceAccess`] by wire name: for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceAccessField {
     /// `id`
     Id,
@@ -5819,12 +5849,17 @@ pub enum ResourceAccessField {
 impl ResourceAccessField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Type];
+    const WIRE: [&'static str; 2] = ["id", "type"];
+    const NAMES: [&'static str; 2] = ["Id", "Type"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ResourceAccessField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5925,21 +5960,13 @@ impl ResourceSpecificPermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ResourceSpecificPermissionField) -> &mut Self {
-        match field {
-            ResourceSpecificPermissionField::Description => self.description = None,
-            ResourceSpecificPermissionField::DisplayName => self.display_name = None,
-            ResourceSpecificPermissionField::Id => self.id = None,
-            ResourceSpecificPermissionField::IsEnabled => self.is_enabled = None,
-            ResourceSpecificPermissionField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ResourceSpecificPermission`] by wire name: for `$select`, `$expand`, `$orderby` and [`ResourceSpecificPermission::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceSpecificPermissionField {
     /// `description`
     Description,
@@ -5962,15 +5989,29 @@ impl ResourceSpecificPermissionField {
         Self::IsEnabled,
         Self::Value,
     ];
+    const WIRE: [&'static str; 5] = [
+        "description",
+        "displayName",
+        "id",
+        "isEnabled",
+        "value",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Description",
+        "DisplayName",
+        "Id",
+        "IsEnabled",
+        "Value",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Description => "description",
-            Self::DisplayName => "displayName",
-            Self::Id => "id",
-            Self::IsEnabled => "isEnabled",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ResourceSpecificPermissionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6055,17 +6096,13 @@ impl SamlSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SamlSingleSignOnSettingsField) -> &mut Self {
-        match field {
-            SamlSingleSignOnSettingsField::RelayState => self.relay_state = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SamlSingleSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`SamlSingleSignOnSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlSingleSignOnSettingsField {
     /// `relayState`
     RelayState,
@@ -6074,11 +6111,17 @@ pub enum SamlSingleSignOnSettingsField {
 impl SamlSingleSignOnSettingsField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RelayState];
+    const WIRE: [&'static str; 1] = ["relayState"];
+    const NAMES: [&'static str; 1] = ["RelayState"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RelayState => "relayState",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SamlSingleSignOnSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6189,29 +6232,13 @@ impl ServicePrincipalLockConfiguration {
         &mut self,
         field: ServicePrincipalLockConfigurationField,
     ) -> &mut Self {
-        match field {
-            ServicePrincipalLockConfigurationField::AllProperties => {
-                self.all_properties = None;
-            }
-            ServicePrincipalLockConfigurationField::CredentialsWithUsageSign => {
-                self.credentials_with_usage_sign = None;
-            }
-            ServicePrincipalLockConfigurationField::CredentialsWithUsageVerify => {
-                self.credentials_with_usage_verify = None;
-            }
-            ServicePrincipalLockConfigurationField::IsEnabled => self.is_enabled = None,
-            ServicePrincipalLockConfigurationField::TokenEncryptionKeyId => {
-                self.token_encryption_key_id = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ServicePrincipalLockConfiguration`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipalLockConfiguration::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServicePrincipalLockConfigurationField {
     /// `allProperties`
     AllProperties,
@@ -6234,15 +6261,29 @@ impl ServicePrincipalLockConfigurationField {
         Self::IsEnabled,
         Self::TokenEncryptionKeyId,
     ];
+    const WIRE: [&'static str; 5] = [
+        "allProperties",
+        "credentialsWithUsageSign",
+        "credentialsWithUsageVerify",
+        "isEnabled",
+        "tokenEncryptionKeyId",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "AllProperties",
+        "CredentialsWithUsageSign",
+        "CredentialsWithUsageVerify",
+        "IsEnabled",
+        "TokenEncryptionKeyId",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllProperties => "allProperties",
-            Self::CredentialsWithUsageSign => "credentialsWithUsageSign",
-            Self::CredentialsWithUsageVerify => "credentialsWithUsageVerify",
-            Self::IsEnabled => "isEnabled",
-            Self::TokenEncryptionKeyId => "tokenEncryptionKeyId",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ServicePrincipalLockConfigurationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6327,17 +6368,13 @@ impl SpaApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SpaApplicationField) -> &mut Self {
-        match field {
-            SpaApplicationField::RedirectUris => self.redirect_uris = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SpaApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpaApplicationField {
     /// `redirectUris`
     RedirectUris,
@@ -6346,11 +6383,17 @@ pub enum SpaApplicationField {
 impl SpaApplicationField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RedirectUris];
+    const WIRE: [&'static str; 1] = ["redirectUris"];
+    const NAMES: [&'static str; 1] = ["RedirectUris"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RedirectUris => "redirectUris",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SpaApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6443,18 +6486,13 @@ impl StringKeyAttributeMappingSourceValuePair {
         &mut self,
         field: StringKeyAttributeMappingSourceValuePairField,
     ) -> &mut Self {
-        match field {
-            StringKeyAttributeMappingSourceValuePairField::Key => self.key = None,
-            StringKeyAttributeMappingSourceValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyAttributeMappingSourceValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyAttributeMappingSourceValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyAttributeMappingSourceValuePairField {
     /// `key`
     Key,
@@ -6465,12 +6503,17 @@ pub enum StringKeyAttributeMappingSourceValuePairField {
 impl StringKeyAttributeMappingSourceValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyAttributeMappingSourceValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6559,18 +6602,13 @@ impl StringKeyLongValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: StringKeyLongValuePairField) -> &mut Self {
-        match field {
-            StringKeyLongValuePairField::Key => self.key = None,
-            StringKeyLongValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyLongValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyLongValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyLongValuePairField {
     /// `key`
     Key,
@@ -6581,12 +6619,17 @@ pub enum StringKeyLongValuePairField {
 impl StringKeyLongValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyLongValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6671,17 +6714,13 @@ impl StringKeyObjectValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: StringKeyObjectValuePairField) -> &mut Self {
-        match field {
-            StringKeyObjectValuePairField::Key => self.key = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyObjectValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyObjectValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyObjectValuePairField {
     /// `key`
     Key,
@@ -6690,11 +6729,17 @@ pub enum StringKeyObjectValuePairField {
 impl StringKeyObjectValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key];
+    const WIRE: [&'static str; 1] = ["key"];
+    const NAMES: [&'static str; 1] = ["Key"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyObjectValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6783,18 +6828,13 @@ impl StringKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: StringKeyStringValuePairField) -> &mut Self {
-        match field {
-            StringKeyStringValuePairField::Key => self.key = None,
-            StringKeyStringValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyStringValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyStringValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyStringValuePairField {
     /// `key`
     Key,
@@ -6805,12 +6845,17 @@ pub enum StringKeyStringValuePairField {
 impl StringKeyStringValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyStringValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6905,19 +6950,13 @@ impl SynchronizationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationErrorField) -> &mut Self {
-        match field {
-            SynchronizationErrorField::Code => self.code = None,
-            SynchronizationErrorField::Message => self.message = None,
-            SynchronizationErrorField::TenantActionable => self.tenant_actionable = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationError`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationError::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationErrorField {
     /// `code`
     Code,
@@ -6934,13 +6973,17 @@ impl SynchronizationErrorField {
         Self::Message,
         Self::TenantActionable,
     ];
+    const WIRE: [&'static str; 3] = ["code", "message", "tenantActionable"];
+    const NAMES: [&'static str; 3] = ["Code", "Message", "TenantActionable"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Message => "message",
-            Self::TenantActionable => "tenantActionable",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationErrorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7033,20 +7076,13 @@ impl SynchronizationJobApplicationParameters {
         &mut self,
         field: SynchronizationJobApplicationParametersField,
     ) -> &mut Self {
-        match field {
-            SynchronizationJobApplicationParametersField::RuleId => self.rule_id = None,
-            SynchronizationJobApplicationParametersField::Subjects => {
-                self.subjects = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJobApplicationParameters`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobApplicationParameters::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobApplicationParametersField {
     /// `ruleId`
     RuleId,
@@ -7057,12 +7093,17 @@ pub enum SynchronizationJobApplicationParametersField {
 impl SynchronizationJobApplicationParametersField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RuleId, Self::Subjects];
+    const WIRE: [&'static str; 2] = ["ruleId", "subjects"];
+    const NAMES: [&'static str; 2] = ["RuleId", "Subjects"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RuleId => "ruleId",
-            Self::Subjects => "subjects",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobApplicationParametersField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7150,17 +7191,13 @@ impl SynchronizationJobRestartCriteria {
         &mut self,
         field: SynchronizationJobRestartCriteriaField,
     ) -> &mut Self {
-        match field {
-            SynchronizationJobRestartCriteriaField::ResetScope => self.reset_scope = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJobRestartCriteria`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobRestartCriteria::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobRestartCriteriaField {
     /// `resetScope`
     ResetScope,
@@ -7169,11 +7206,17 @@ pub enum SynchronizationJobRestartCriteriaField {
 impl SynchronizationJobRestartCriteriaField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::ResetScope];
+    const WIRE: [&'static str; 1] = ["resetScope"];
+    const NAMES: [&'static str; 1] = ["ResetScope"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ResetScope => "resetScope",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobRestartCriteriaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7266,21 +7309,13 @@ impl SynchronizationJobSubject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationJobSubjectField) -> &mut Self {
-        match field {
-            SynchronizationJobSubjectField::Links => self.links = None,
-            SynchronizationJobSubjectField::ObjectId => self.object_id = None,
-            SynchronizationJobSubjectField::ObjectTypeName => {
-                self.object_type_name = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJobSubject`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobSubject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobSubjectField {
     /// `links`
     Links,
@@ -7297,13 +7332,17 @@ impl SynchronizationJobSubjectField {
         Self::ObjectId,
         Self::ObjectTypeName,
     ];
+    const WIRE: [&'static str; 3] = ["links", "objectId", "objectTypeName"];
+    const NAMES: [&'static str; 3] = ["Links", "ObjectId", "ObjectTypeName"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Links => "links",
-            Self::ObjectId => "objectId",
-            Self::ObjectTypeName => "objectTypeName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobSubjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7396,19 +7435,13 @@ impl SynchronizationLinkedObjects {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationLinkedObjectsField) -> &mut Self {
-        match field {
-            SynchronizationLinkedObjectsField::Manager => self.manager = None,
-            SynchronizationLinkedObjectsField::Members => self.members = None,
-            SynchronizationLinkedObjectsField::Owners => self.owners = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationLinkedObjects`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationLinkedObjects::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationLinkedObjectsField {
     /// `manager`
     Manager,
@@ -7421,13 +7454,17 @@ pub enum SynchronizationLinkedObjectsField {
 impl SynchronizationLinkedObjectsField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Manager, Self::Members, Self::Owners];
+    const WIRE: [&'static str; 3] = ["manager", "members", "owners"];
+    const NAMES: [&'static str; 3] = ["Manager", "Members", "Owners"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Manager => "manager",
-            Self::Members => "members",
-            Self::Owners => "owners",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationLinkedObjectsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7516,18 +7553,13 @@ impl SynchronizationMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationMetadataEntryField) -> &mut Self {
-        match field {
-            SynchronizationMetadataEntryField::Key => self.key = None,
-            SynchronizationMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationMetadataEntryField {
     /// `key`
     Key,
@@ -7538,12 +7570,17 @@ pub enum SynchronizationMetadataEntryField {
 impl SynchronizationMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7646,22 +7683,13 @@ impl SynchronizationProgress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationProgressField) -> &mut Self {
-        match field {
-            SynchronizationProgressField::CompletedUnits => self.completed_units = None,
-            SynchronizationProgressField::ProgressObservationDateTime => {
-                self.progress_observation_date_time = None;
-            }
-            SynchronizationProgressField::TotalUnits => self.total_units = None,
-            SynchronizationProgressField::Units => self.units = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationProgress`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationProgress::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationProgressField {
     /// `completedUnits`
     CompletedUnits,
@@ -7681,14 +7709,27 @@ impl SynchronizationProgressField {
         Self::TotalUnits,
         Self::Units,
     ];
+    const WIRE: [&'static str; 4] = [
+        "completedUnits",
+        "progressObservationDateTime",
+        "totalUnits",
+        "units",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "CompletedUnits",
+        "ProgressObservationDateTime",
+        "TotalUnits",
+        "Units",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CompletedUnits => "completedUnits",
-            Self::ProgressObservationDateTime => "progressObservationDateTime",
-            Self::TotalUnits => "totalUnits",
-            Self::Units => "units",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationProgressField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7793,22 +7834,13 @@ impl SynchronizationQuarantine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationQuarantineField) -> &mut Self {
-        match field {
-            SynchronizationQuarantineField::CurrentBegan => self.current_began = None,
-            SynchronizationQuarantineField::Error => self.error = None,
-            SynchronizationQuarantineField::NextAttempt => self.next_attempt = None,
-            SynchronizationQuarantineField::Reason => self.reason = None,
-            SynchronizationQuarantineField::SeriesBegan => self.series_began = None,
-            SynchronizationQuarantineField::SeriesCount => self.series_count = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationQuarantine`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationQuarantine::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationQuarantineField {
     /// `currentBegan`
     CurrentBegan,
@@ -7834,16 +7866,31 @@ impl SynchronizationQuarantineField {
         Self::SeriesBegan,
         Self::SeriesCount,
     ];
+    const WIRE: [&'static str; 6] = [
+        "currentBegan",
+        "error",
+        "nextAttempt",
+        "reason",
+        "seriesBegan",
+        "seriesCount",
+    ];
+    const NAMES: [&'static str; 6] = [
+        "CurrentBegan",
+        "Error",
+        "NextAttempt",
+        "Reason",
+        "SeriesBegan",
+        "SeriesCount",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CurrentBegan => "currentBegan",
-            Self::Error => "error",
-            Self::NextAttempt => "nextAttempt",
-            Self::Reason => "reason",
-            Self::SeriesBegan => "seriesBegan",
-            Self::SeriesCount => "seriesCount",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationQuarantineField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7970,30 +8017,13 @@ impl SynchronizationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationRuleField) -> &mut Self {
-        match field {
-            SynchronizationRuleField::ContainerFilter => self.container_filter = None,
-            SynchronizationRuleField::Editable => self.editable = None,
-            SynchronizationRuleField::GroupFilter => self.group_filter = None,
-            SynchronizationRuleField::Id => self.id = None,
-            SynchronizationRuleField::Metadata => self.metadata = None,
-            SynchronizationRuleField::Name => self.name = None,
-            SynchronizationRuleField::ObjectMappings => self.object_mappings = None,
-            SynchronizationRuleField::Priority => self.priority = None,
-            SynchronizationRuleField::SourceDirectoryName => {
-                self.source_directory_name = None;
-            }
-            SynchronizationRuleField::TargetDirectoryName => {
-                self.target_directory_name = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationRule`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationRule::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationRuleField {
     /// `containerFilter`
     ContainerFilter,
@@ -8031,20 +8061,39 @@ impl SynchronizationRuleField {
         Self::SourceDirectoryName,
         Self::TargetDirectoryName,
     ];
+    const WIRE: [&'static str; 10] = [
+        "containerFilter",
+        "editable",
+        "groupFilter",
+        "id",
+        "metadata",
+        "name",
+        "objectMappings",
+        "priority",
+        "sourceDirectoryName",
+        "targetDirectoryName",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "ContainerFilter",
+        "Editable",
+        "GroupFilter",
+        "Id",
+        "Metadata",
+        "Name",
+        "ObjectMappings",
+        "Priority",
+        "SourceDirectoryName",
+        "TargetDirectoryName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ContainerFilter => "containerFilter",
-            Self::Editable => "editable",
-            Self::GroupFilter => "groupFilter",
-            Self::Id => "id",
-            Self::Metadata => "metadata",
-            Self::Name => "name",
-            Self::ObjectMappings => "objectMappings",
-            Self::Priority => "priority",
-            Self::SourceDirectoryName => "sourceDirectoryName",
-            Self::TargetDirectoryName => "targetDirectoryName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationRuleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8137,19 +8186,13 @@ impl SynchronizationSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationScheduleField) -> &mut Self {
-        match field {
-            SynchronizationScheduleField::Expiration => self.expiration = None,
-            SynchronizationScheduleField::Interval => self.interval = None,
-            SynchronizationScheduleField::State => self.state = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationSchedule`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSchedule::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationScheduleField {
     /// `expiration`
     Expiration,
@@ -8162,13 +8205,17 @@ pub enum SynchronizationScheduleField {
 impl SynchronizationScheduleField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Expiration, Self::Interval, Self::State];
+    const WIRE: [&'static str; 3] = ["expiration", "interval", "state"];
+    const NAMES: [&'static str; 3] = ["Expiration", "Interval", "State"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Expiration => "expiration",
-            Self::Interval => "interval",
-            Self::State => "state",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationScheduleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8261,18 +8308,13 @@ impl SynchronizationSecretKeyStringValuePair {
         &mut self,
         field: SynchronizationSecretKeyStringValuePairField,
     ) -> &mut Self {
-        match field {
-            SynchronizationSecretKeyStringValuePairField::Key => self.key = None,
-            SynchronizationSecretKeyStringValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationSecretKeyStringValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSecretKeyStringValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationSecretKeyStringValuePairField {
     /// `key`
     Key,
@@ -8283,12 +8325,17 @@ pub enum SynchronizationSecretKeyStringValuePairField {
 impl SynchronizationSecretKeyStringValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationSecretKeyStringValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8466,42 +8513,13 @@ impl SynchronizationStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationStatusField) -> &mut Self {
-        match field {
-            SynchronizationStatusField::Code => self.code = None,
-            SynchronizationStatusField::CountSuccessiveCompleteFailures => {
-                self.count_successive_complete_failures = None;
-            }
-            SynchronizationStatusField::EscrowsPruned => self.escrows_pruned = None,
-            SynchronizationStatusField::LastExecution => self.last_execution = None,
-            SynchronizationStatusField::LastSuccessfulExecution => {
-                self.last_successful_execution = None;
-            }
-            SynchronizationStatusField::LastSuccessfulExecutionWithExports => {
-                self.last_successful_execution_with_exports = None;
-            }
-            SynchronizationStatusField::Progress => self.progress = None,
-            SynchronizationStatusField::Quarantine => self.quarantine = None,
-            SynchronizationStatusField::SteadyStateFirstAchievedTime => {
-                self.steady_state_first_achieved_time = None;
-            }
-            SynchronizationStatusField::SteadyStateLastAchievedTime => {
-                self.steady_state_last_achieved_time = None;
-            }
-            SynchronizationStatusField::SynchronizedEntryCountByType => {
-                self.synchronized_entry_count_by_type = None;
-            }
-            SynchronizationStatusField::TroubleshootingUrl => {
-                self.troubleshooting_url = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationStatus`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationStatus::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationStatusField {
     /// `code`
     Code,
@@ -8545,24 +8563,43 @@ impl SynchronizationStatusField {
         Self::SynchronizedEntryCountByType,
         Self::TroubleshootingUrl,
     ];
+    const WIRE: [&'static str; 12] = [
+        "code",
+        "countSuccessiveCompleteFailures",
+        "escrowsPruned",
+        "lastExecution",
+        "lastSuccessfulExecution",
+        "lastSuccessfulExecutionWithExports",
+        "progress",
+        "quarantine",
+        "steadyStateFirstAchievedTime",
+        "steadyStateLastAchievedTime",
+        "synchronizedEntryCountByType",
+        "troubleshootingUrl",
+    ];
+    const NAMES: [&'static str; 12] = [
+        "Code",
+        "CountSuccessiveCompleteFailures",
+        "EscrowsPruned",
+        "LastExecution",
+        "LastSuccessfulExecution",
+        "LastSuccessfulExecutionWithExports",
+        "Progress",
+        "Quarantine",
+        "SteadyStateFirstAchievedTime",
+        "SteadyStateLastAchievedTime",
+        "SynchronizedEntryCountByType",
+        "TroubleshootingUrl",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::CountSuccessiveCompleteFailures => "countSuccessiveCompleteFailures",
-            Self::EscrowsPruned => "escrowsPruned",
-            Self::LastExecution => "lastExecution",
-            Self::LastSuccessfulExecution => "lastSuccessfulExecution",
-            Self::LastSuccessfulExecutionWithExports => {
-                "lastSuccessfulExecutionWithExports"
-            }
-            Self::Progress => "progress",
-            Self::Quarantine => "quarantine",
-            Self::SteadyStateFirstAchievedTime => "steadyStateFirstAchievedTime",
-            Self::SteadyStateLastAchievedTime => "steadyStateLastAchievedTime",
-            Self::SynchronizedEntryCountByType => "synchronizedEntryCountByType",
-            Self::TroubleshootingUrl => "troubleshootingUrl",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationStatusField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8717,48 +8754,13 @@ impl SynchronizationTaskExecution {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationTaskExecutionField) -> &mut Self {
-        match field {
-            SynchronizationTaskExecutionField::ActivityIdentifier => {
-                self.activity_identifier = None;
-            }
-            SynchronizationTaskExecutionField::CountEntitled => {
-                self.count_entitled = None;
-            }
-            SynchronizationTaskExecutionField::CountEntitledForProvisioning => {
-                self.count_entitled_for_provisioning = None;
-            }
-            SynchronizationTaskExecutionField::CountEscrowed => {
-                self.count_escrowed = None;
-            }
-            SynchronizationTaskExecutionField::CountEscrowedRaw => {
-                self.count_escrowed_raw = None;
-            }
-            SynchronizationTaskExecutionField::CountExported => {
-                self.count_exported = None;
-            }
-            SynchronizationTaskExecutionField::CountExports => self.count_exports = None,
-            SynchronizationTaskExecutionField::CountImported => {
-                self.count_imported = None;
-            }
-            SynchronizationTaskExecutionField::CountImportedDeltas => {
-                self.count_imported_deltas = None;
-            }
-            SynchronizationTaskExecutionField::CountImportedReferenceDeltas => {
-                self.count_imported_reference_deltas = None;
-            }
-            SynchronizationTaskExecutionField::Error => self.error = None,
-            SynchronizationTaskExecutionField::State => self.state = None,
-            SynchronizationTaskExecutionField::TimeBegan => self.time_began = None,
-            SynchronizationTaskExecutionField::TimeEnded => self.time_ended = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationTaskExecution`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationTaskExecution::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationTaskExecutionField {
     /// `activityIdentifier`
     ActivityIdentifier,
@@ -8808,24 +8810,47 @@ impl SynchronizationTaskExecutionField {
         Self::TimeBegan,
         Self::TimeEnded,
     ];
+    const WIRE: [&'static str; 14] = [
+        "activityIdentifier",
+        "countEntitled",
+        "countEntitledForProvisioning",
+        "countEscrowed",
+        "countEscrowedRaw",
+        "countExported",
+        "countExports",
+        "countImported",
+        "countImportedDeltas",
+        "countImportedReferenceDeltas",
+        "error",
+        "state",
+        "timeBegan",
+        "timeEnded",
+    ];
+    const NAMES: [&'static str; 14] = [
+        "ActivityIdentifier",
+        "CountEntitled",
+        "CountEntitledForProvisioning",
+        "CountEscrowed",
+        "CountEscrowedRaw",
+        "CountExported",
+        "CountExports",
+        "CountImported",
+        "CountImportedDeltas",
+        "CountImportedReferenceDeltas",
+        "Error",
+        "State",
+        "TimeBegan",
+        "TimeEnded",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ActivityIdentifier => "activityIdentifier",
-            Self::CountEntitled => "countEntitled",
-            Self::CountEntitledForProvisioning => "countEntitledForProvisioning",
-            Self::CountEscrowed => "countEscrowed",
-            Self::CountEscrowedRaw => "countEscrowedRaw",
-            Self::CountExported => "countExported",
-            Self::CountExports => "countExports",
-            Self::CountImported => "countImported",
-            Self::CountImportedDeltas => "countImportedDeltas",
-            Self::CountImportedReferenceDeltas => "countImportedReferenceDeltas",
-            Self::Error => "error",
-            Self::State => "state",
-            Self::TimeBegan => "timeBegan",
-            Self::TimeEnded => "timeEnded",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationTaskExecutionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8920,21 +8945,13 @@ impl VerifiedPublisher {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: VerifiedPublisherField) -> &mut Self {
-        match field {
-            VerifiedPublisherField::AddedDateTime => self.added_date_time = None,
-            VerifiedPublisherField::DisplayName => self.display_name = None,
-            VerifiedPublisherField::VerifiedPublisherId => {
-                self.verified_publisher_id = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`VerifiedPublisher`] by wire name: for `$select`, `$expand`, `$orderby` and [`VerifiedPublisher::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerifiedPublisherField {
     /// `addedDateTime`
     AddedDateTime,
@@ -8951,13 +8968,25 @@ impl VerifiedPublisherField {
         Self::DisplayName,
         Self::VerifiedPublisherId,
     ];
+    const WIRE: [&'static str; 3] = [
+        "addedDateTime",
+        "displayName",
+        "verifiedPublisherId",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "AddedDateTime",
+        "DisplayName",
+        "VerifiedPublisherId",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AddedDateTime => "addedDateTime",
-            Self::DisplayName => "displayName",
-            Self::VerifiedPublisherId => "verifiedPublisherId",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for VerifiedPublisherField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9062,23 +9091,13 @@ impl WebApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: WebApplicationField) -> &mut Self {
-        match field {
-            WebApplicationField::HomePageUrl => self.home_page_url = None,
-            WebApplicationField::ImplicitGrantSettings => {
-                self.implicit_grant_settings = None;
-            }
-            WebApplicationField::LogoutUrl => self.logout_url = None,
-            WebApplicationField::RedirectUris => self.redirect_uris = None,
-            WebApplicationField::RedirectUriSettings => self.redirect_uri_settings = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`WebApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`WebApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebApplicationField {
     /// `homePageUrl`
     HomePageUrl,
@@ -9101,15 +9120,29 @@ impl WebApplicationField {
         Self::RedirectUris,
         Self::RedirectUriSettings,
     ];
+    const WIRE: [&'static str; 5] = [
+        "homePageUrl",
+        "implicitGrantSettings",
+        "logoutUrl",
+        "redirectUris",
+        "redirectUriSettings",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "HomePageUrl",
+        "ImplicitGrantSettings",
+        "LogoutUrl",
+        "RedirectUris",
+        "RedirectUriSettings",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::HomePageUrl => "homePageUrl",
-            Self::ImplicitGrantSettings => "implicitGrantSettings",
-            Self::LogoutUrl => "logoutUrl",
-            Self::RedirectUris => "redirectUris",
-            Self::RedirectUriSettings => "redirectUriSettings",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for WebApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -321,86 +321,13 @@ impl Application {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ApplicationField) -> &mut Self {
-        match field {
-            ApplicationField::Id => self.id = None,
-            ApplicationField::DeletedDateTime => self.deleted_date_time = None,
-            ApplicationField::AddIns => self.add_ins = None,
-            ApplicationField::Api => self.api = None,
-            ApplicationField::AppId => self.app_id = None,
-            ApplicationField::ApplicationTemplateId => {
-                self.application_template_id = None;
-            }
-            ApplicationField::AppRoles => self.app_roles = None,
-            ApplicationField::AuthenticationBehaviors => {
-                self.authentication_behaviors = None;
-            }
-            ApplicationField::Certification => self.certification = None,
-            ApplicationField::CreatedByAppId => self.created_by_app_id = None,
-            ApplicationField::CreatedDateTime => self.created_date_time = None,
-            ApplicationField::DefaultRedirectUri => self.default_redirect_uri = None,
-            ApplicationField::Description => self.description = None,
-            ApplicationField::DisabledByMicrosoftStatus => {
-                self.disabled_by_microsoft_status = None;
-            }
-            ApplicationField::DisplayName => self.display_name = None,
-            ApplicationField::GroupMembershipClaims => {
-                self.group_membership_claims = None;
-            }
-            ApplicationField::IdentifierUris => self.identifier_uris = None,
-            ApplicationField::Info => self.info = None,
-            ApplicationField::IsDeviceOnlyAuthSupported => {
-                self.is_device_only_auth_supported = None;
-            }
-            ApplicationField::IsDisabled => self.is_disabled = None,
-            ApplicationField::IsFallbackPublicClient => {
-                self.is_fallback_public_client = None;
-            }
-            ApplicationField::KeyCredentials => self.key_credentials = None,
-            ApplicationField::Logo => self.logo = None,
-            ApplicationField::ManagerApplications => self.manager_applications = None,
-            ApplicationField::NativeAuthenticationApisEnabled => {
-                self.native_authentication_apis_enabled = None;
-            }
-            ApplicationField::Notes => self.notes = None,
-            ApplicationField::Oauth2RequirePostResponse => {
-                self.oauth2_require_post_response = None;
-            }
-            ApplicationField::OptionalClaims => self.optional_claims = None,
-            ApplicationField::ParentalControlSettings => {
-                self.parental_control_settings = None;
-            }
-            ApplicationField::PasswordCredentials => self.password_credentials = None,
-            ApplicationField::PublicClient => self.public_client = None,
-            ApplicationField::PublisherDomain => self.publisher_domain = None,
-            ApplicationField::RequestSignatureVerification => {
-                self.request_signature_verification = None;
-            }
-            ApplicationField::RequiredResourceAccess => {
-                self.required_resource_access = None;
-            }
-            ApplicationField::SamlMetadataUrl => self.saml_metadata_url = None,
-            ApplicationField::ServiceManagementReference => {
-                self.service_management_reference = None;
-            }
-            ApplicationField::ServicePrincipalLockConfiguration => {
-                self.service_principal_lock_configuration = None;
-            }
-            ApplicationField::SignInAudience => self.sign_in_audience = None,
-            ApplicationField::Spa => self.spa = None,
-            ApplicationField::Tags => self.tags = None,
-            ApplicationField::TokenEncryptionKeyId => self.token_encryption_key_id = None,
-            ApplicationField::UniqueName => self.unique_name = None,
-            ApplicationField::VerifiedPublisher => self.verified_publisher = None,
-            ApplicationField::Web => self.web = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Application`] by wire name: for `$select`, `$expand`, `$orderby` and [`Application::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationField {
     /// `id`
     Id,
@@ -540,56 +467,107 @@ impl ApplicationField {
         Self::VerifiedPublisher,
         Self::Web,
     ];
+    const WIRE: [&'static str; 44] = [
+        "id",
+        "deletedDateTime",
+        "addIns",
+        "api",
+        "appId",
+        "applicationTemplateId",
+        "appRoles",
+        "authenticationBehaviors",
+        "certification",
+        "createdByAppId",
+        "createdDateTime",
+        "defaultRedirectUri",
+        "description",
+        "disabledByMicrosoftStatus",
+        "displayName",
+        "groupMembershipClaims",
+        "identifierUris",
+        "info",
+        "isDeviceOnlyAuthSupported",
+        "isDisabled",
+        "isFallbackPublicClient",
+        "keyCredentials",
+        "logo",
+        "managerApplications",
+        "nativeAuthenticationApisEnabled",
+        "notes",
+        "oauth2RequirePostResponse",
+        "optionalClaims",
+        "parentalControlSettings",
+        "passwordCredentials",
+        "publicClient",
+        "publisherDomain",
+        "requestSignatureVerification",
+        "requiredResourceAccess",
+        "samlMetadataUrl",
+        "serviceManagementReference",
+        "servicePrincipalLockConfiguration",
+        "signInAudience",
+        "spa",
+        "tags",
+        "tokenEncryptionKeyId",
+        "uniqueName",
+        "verifiedPublisher",
+        "web",
+    ];
+    const NAMES: [&'static str; 44] = [
+        "Id",
+        "DeletedDateTime",
+        "AddIns",
+        "Api",
+        "AppId",
+        "ApplicationTemplateId",
+        "AppRoles",
+        "AuthenticationBehaviors",
+        "Certification",
+        "CreatedByAppId",
+        "CreatedDateTime",
+        "DefaultRedirectUri",
+        "Description",
+        "DisabledByMicrosoftStatus",
+        "DisplayName",
+        "GroupMembershipClaims",
+        "IdentifierUris",
+        "Info",
+        "IsDeviceOnlyAuthSupported",
+        "IsDisabled",
+        "IsFallbackPublicClient",
+        "KeyCredentials",
+        "Logo",
+        "ManagerApplications",
+        "NativeAuthenticationApisEnabled",
+        "Notes",
+        "Oauth2RequirePostResponse",
+        "OptionalClaims",
+        "ParentalControlSettings",
+        "PasswordCredentials",
+        "PublicClient",
+        "PublisherDomain",
+        "RequestSignatureVerification",
+        "RequiredResourceAccess",
+        "SamlMetadataUrl",
+        "ServiceManagementReference",
+        "ServicePrincipalLockConfiguration",
+        "SignInAudience",
+        "Spa",
+        "Tags",
+        "TokenEncryptionKeyId",
+        "UniqueName",
+        "VerifiedPublisher",
+        "Web",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::DeletedDateTime => "deletedDateTime",
-            Self::AddIns => "addIns",
-            Self::Api => "api",
-            Self::AppId => "appId",
-            Self::ApplicationTemplateId => "applicationTemplateId",
-            Self::AppRoles => "appRoles",
-            Self::AuthenticationBehaviors => "authenticationBehaviors",
-            Self::Certification => "certification",
-            Self::CreatedByAppId => "createdByAppId",
-            Self::CreatedDateTime => "createdDateTime",
-            Self::DefaultRedirectUri => "defaultRedirectUri",
-            Self::Description => "description",
-            Self::DisabledByMicrosoftStatus => "disabledByMicrosoftStatus",
-            Self::DisplayName => "displayName",
-            Self::GroupMembershipClaims => "groupMembershipClaims",
-            Self::IdentifierUris => "identifierUris",
-            Self::Info => "info",
-            Self::IsDeviceOnlyAuthSupported => "isDeviceOnlyAuthSupported",
-            Self::IsDisabled => "isDisabled",
-            Self::IsFallbackPublicClient => "isFallbackPublicClient",
-            Self::KeyCredentials => "keyCredentials",
-            Self::Logo => "logo",
-            Self::ManagerApplications => "managerApplications",
-            Self::NativeAuthenticationApisEnabled => "nativeAuthenticationApisEnabled",
-            Self::Notes => "notes",
-            Self::Oauth2RequirePostResponse => "oauth2RequirePostResponse",
-            Self::OptionalClaims => "optionalClaims",
-            Self::ParentalControlSettings => "parentalControlSettings",
-            Self::PasswordCredentials => "passwordCredentials",
-            Self::PublicClient => "publicClient",
-            Self::PublisherDomain => "publisherDomain",
-            Self::RequestSignatureVerification => "requestSignatureVerification",
-            Self::RequiredResourceAccess => "requiredResourceAccess",
-            Self::SamlMetadataUrl => "samlMetadataUrl",
-            Self::ServiceManagementReference => "serviceManagementReference",
-            Self::ServicePrincipalLockConfiguration => {
-                "servicePrincipalLockConfiguration"
-            }
-            Self::SignInAudience => "signInAudience",
-            Self::Spa => "spa",
-            Self::Tags => "tags",
-            Self::TokenEncryptionKeyId => "tokenEncryptionKeyId",
-            Self::UniqueName => "uniqueName",
-            Self::VerifiedPublisher => "verifiedPublisher",
-            Self::Web => "web",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -679,18 +657,13 @@ impl AttributeMappingFunctionSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AttributeMappingFunctionSchemaField) -> &mut Self {
-        match field {
-            AttributeMappingFunctionSchemaField::Id => self.id = None,
-            AttributeMappingFunctionSchemaField::Parameters => self.parameters = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMappingFunctionSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingFunctionSchema::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingFunctionSchemaField {
     /// `id`
     Id,
@@ -701,12 +674,17 @@ pub enum AttributeMappingFunctionSchemaField {
 impl AttributeMappingFunctionSchemaField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Parameters];
+    const WIRE: [&'static str; 2] = ["id", "parameters"];
+    const NAMES: [&'static str; 2] = ["Id", "Parameters"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Parameters => "parameters",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingFunctionSchemaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -792,17 +770,13 @@ impl BulkUpload {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: BulkUploadField) -> &mut Self {
-        match field {
-            BulkUploadField::Id => self.id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`BulkUpload`] by wire name: for `$select`, `$expand`, `$orderby` and [`BulkUpload::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BulkUploadField {
     /// `id`
     Id,
@@ -811,11 +785,17 @@ pub enum BulkUploadField {
 impl BulkUploadField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id];
+    const WIRE: [&'static str; 1] = ["id"];
+    const NAMES: [&'static str; 1] = ["Id"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for BulkUploadField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -929,25 +909,13 @@ impl DirectoryDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DirectoryDefinitionField) -> &mut Self {
-        match field {
-            DirectoryDefinitionField::Id => self.id = None,
-            DirectoryDefinitionField::Discoverabilities => self.discoverabilities = None,
-            DirectoryDefinitionField::DiscoveryDateTime => {
-                self.discovery_date_time = None;
-            }
-            DirectoryDefinitionField::Name => self.name = None,
-            DirectoryDefinitionField::Objects => self.objects = None,
-            DirectoryDefinitionField::ReadOnly => self.read_only = None,
-            DirectoryDefinitionField::Version => self.version = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DirectoryDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`DirectoryDefinition::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DirectoryDefinitionField {
     /// `id`
     Id,
@@ -976,17 +944,33 @@ impl DirectoryDefinitionField {
         Self::ReadOnly,
         Self::Version,
     ];
+    const WIRE: [&'static str; 7] = [
+        "id",
+        "discoverabilities",
+        "discoveryDateTime",
+        "name",
+        "objects",
+        "readOnly",
+        "version",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Id",
+        "Discoverabilities",
+        "DiscoveryDateTime",
+        "Name",
+        "Objects",
+        "ReadOnly",
+        "Version",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Discoverabilities => "discoverabilities",
-            Self::DiscoveryDateTime => "discoveryDateTime",
-            Self::Name => "name",
-            Self::Objects => "objects",
-            Self::ReadOnly => "readOnly",
-            Self::Version => "version",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DirectoryDefinitionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1078,18 +1062,13 @@ impl DirectoryObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DirectoryObjectField) -> &mut Self {
-        match field {
-            DirectoryObjectField::Id => self.id = None,
-            DirectoryObjectField::DeletedDateTime => self.deleted_date_time = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DirectoryObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`DirectoryObject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DirectoryObjectField {
     /// `id`
     Id,
@@ -1100,12 +1079,17 @@ pub enum DirectoryObjectField {
 impl DirectoryObjectField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::DeletedDateTime];
+    const WIRE: [&'static str; 2] = ["id", "deletedDateTime"];
+    const NAMES: [&'static str; 2] = ["Id", "DeletedDateTime"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::DeletedDateTime => "deletedDateTime",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DirectoryObjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1190,17 +1174,13 @@ impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: EntityField) -> &mut Self {
-        match field {
-            EntityField::Id => self.id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Entity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityField {
     /// `id`
     Id,
@@ -1209,11 +1189,17 @@ pub enum EntityField {
 impl EntityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id];
+    const WIRE: [&'static str; 1] = ["id"];
+    const NAMES: [&'static str; 1] = ["Id"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for EntityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1315,24 +1301,13 @@ impl FilterOperatorSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterOperatorSchemaField) -> &mut Self {
-        match field {
-            FilterOperatorSchemaField::Id => self.id = None,
-            FilterOperatorSchemaField::Arity => self.arity = None,
-            FilterOperatorSchemaField::MultivaluedComparisonType => {
-                self.multivalued_comparison_type = None;
-            }
-            FilterOperatorSchemaField::SupportedAttributeTypes => {
-                self.supported_attribute_types = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterOperatorSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterOperatorSchema::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterOperatorSchemaField {
     /// `id`
     Id,
@@ -1352,14 +1327,27 @@ impl FilterOperatorSchemaField {
         Self::MultivaluedComparisonType,
         Self::SupportedAttributeTypes,
     ];
+    const WIRE: [&'static str; 4] = [
+        "id",
+        "arity",
+        "multivaluedComparisonType",
+        "supportedAttributeTypes",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "Id",
+        "Arity",
+        "MultivaluedComparisonType",
+        "SupportedAttributeTypes",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Arity => "arity",
-            Self::MultivaluedComparisonType => "multivaluedComparisonType",
-            Self::SupportedAttributeTypes => "supportedAttributeTypes",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterOperatorSchemaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1654,84 +1642,13 @@ impl ServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ServicePrincipalField) -> &mut Self {
-        match field {
-            ServicePrincipalField::Id => self.id = None,
-            ServicePrincipalField::DeletedDateTime => self.deleted_date_time = None,
-            ServicePrincipalField::AccountEnabled => self.account_enabled = None,
-            ServicePrincipalField::AddIns => self.add_ins = None,
-            ServicePrincipalField::AlternativeNames => self.alternative_names = None,
-            ServicePrincipalField::AppDescription => self.app_description = None,
-            ServicePrincipalField::AppDisplayName => self.app_display_name = None,
-            ServicePrincipalField::AppId => self.app_id = None,
-            ServicePrincipalField::ApplicationTemplateId => {
-                self.application_template_id = None;
-            }
-            ServicePrincipalField::AppOwnerOrganizationId => {
-                self.app_owner_organization_id = None;
-            }
-            ServicePrincipalField::AppRoleAssignmentRequired => {
-                self.app_role_assignment_required = None;
-            }
-            ServicePrincipalField::AppRoles => self.app_roles = None,
-            ServicePrincipalField::CreatedByAppId => self.created_by_app_id = None,
-            ServicePrincipalField::CustomSecurityAttributes => {
-                self.custom_security_attributes = None;
-            }
-            ServicePrincipalField::Description => self.description = None,
-            ServicePrincipalField::DisabledByMicrosoftStatus => {
-                self.disabled_by_microsoft_status = None;
-            }
-            ServicePrincipalField::DisplayName => self.display_name = None,
-            ServicePrincipalField::Homepage => self.homepage = None,
-            ServicePrincipalField::Info => self.info = None,
-            ServicePrincipalField::IsDisabled => self.is_disabled = None,
-            ServicePrincipalField::KeyCredentials => self.key_credentials = None,
-            ServicePrincipalField::LoginUrl => self.login_url = None,
-            ServicePrincipalField::LogoutUrl => self.logout_url = None,
-            ServicePrincipalField::Notes => self.notes = None,
-            ServicePrincipalField::NotificationEmailAddresses => {
-                self.notification_email_addresses = None;
-            }
-            ServicePrincipalField::Oauth2PermissionScopes => {
-                self.oauth2_permission_scopes = None;
-            }
-            ServicePrincipalField::PasswordCredentials => {
-                self.password_credentials = None;
-            }
-            ServicePrincipalField::PreferredSingleSignOnMode => {
-                self.preferred_single_sign_on_mode = None;
-            }
-            ServicePrincipalField::PreferredTokenSigningKeyThumbprint => {
-                self.preferred_token_signing_key_thumbprint = None;
-            }
-            ServicePrincipalField::ReplyUrls => self.reply_urls = None,
-            ServicePrincipalField::ResourceSpecificApplicationPermissions => {
-                self.resource_specific_application_permissions = None;
-            }
-            ServicePrincipalField::SamlSingleSignOnSettings => {
-                self.saml_single_sign_on_settings = None;
-            }
-            ServicePrincipalField::ServicePrincipalNames => {
-                self.service_principal_names = None;
-            }
-            ServicePrincipalField::ServicePrincipalType => {
-                self.service_principal_type = None;
-            }
-            ServicePrincipalField::SignInAudience => self.sign_in_audience = None,
-            ServicePrincipalField::Tags => self.tags = None,
-            ServicePrincipalField::TokenEncryptionKeyId => {
-                self.token_encryption_key_id = None;
-            }
-            ServicePrincipalField::VerifiedPublisher => self.verified_publisher = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ServicePrincipal`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipal::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServicePrincipalField {
     /// `id`
     Id,
@@ -1853,52 +1770,95 @@ impl ServicePrincipalField {
         Self::TokenEncryptionKeyId,
         Self::VerifiedPublisher,
     ];
+    const WIRE: [&'static str; 38] = [
+        "id",
+        "deletedDateTime",
+        "accountEnabled",
+        "addIns",
+        "alternativeNames",
+        "appDescription",
+        "appDisplayName",
+        "appId",
+        "applicationTemplateId",
+        "appOwnerOrganizationId",
+        "appRoleAssignmentRequired",
+        "appRoles",
+        "createdByAppId",
+        "customSecurityAttributes",
+        "description",
+        "disabledByMicrosoftStatus",
+        "displayName",
+        "homepage",
+        "info",
+        "isDisabled",
+        "keyCredentials",
+        "loginUrl",
+        "logoutUrl",
+        "notes",
+        "notificationEmailAddresses",
+        "oauth2PermissionScopes",
+        "passwordCredentials",
+        "preferredSingleSignOnMode",
+        "preferredTokenSigningKeyThumbprint",
+        "replyUrls",
+        "resourceSpecificApplicationPermissions",
+        "samlSingleSignOnSettings",
+        "servicePrincipalNames",
+        "servicePrincipalType",
+        "signInAudience",
+        "tags",
+        "tokenEncryptionKeyId",
+        "verifiedPublisher",
+    ];
+    const NAMES: [&'static str; 38] = [
+        "Id",
+        "DeletedDateTime",
+        "AccountEnabled",
+        "AddIns",
+        "AlternativeNames",
+        "AppDescription",
+        "AppDisplayName",
+        "AppId",
+        "ApplicationTemplateId",
+        "AppOwnerOrganizationId",
+        "AppRoleAssignmentRequired",
+        "AppRoles",
+        "CreatedByAppId",
+        "CustomSecurityAttributes",
+        "Description",
+        "DisabledByMicrosoftStatus",
+        "DisplayName",
+        "Homepage",
+        "Info",
+        "IsDisabled",
+        "KeyCredentials",
+        "LoginUrl",
+        "LogoutUrl",
+        "Notes",
+        "NotificationEmailAddresses",
+        "Oauth2PermissionScopes",
+        "PasswordCredentials",
+        "PreferredSingleSignOnMode",
+        "PreferredTokenSigningKeyThumbprint",
+        "ReplyUrls",
+        "ResourceSpecificApplicationPermissions",
+        "SamlSingleSignOnSettings",
+        "ServicePrincipalNames",
+        "ServicePrincipalType",
+        "SignInAudience",
+        "Tags",
+        "TokenEncryptionKeyId",
+        "VerifiedPublisher",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::DeletedDateTime => "deletedDateTime",
-            Self::AccountEnabled => "accountEnabled",
-            Self::AddIns => "addIns",
-            Self::AlternativeNames => "alternativeNames",
-            Self::AppDescription => "appDescription",
-            Self::AppDisplayName => "appDisplayName",
-            Self::AppId => "appId",
-            Self::ApplicationTemplateId => "applicationTemplateId",
-            Self::AppOwnerOrganizationId => "appOwnerOrganizationId",
-            Self::AppRoleAssignmentRequired => "appRoleAssignmentRequired",
-            Self::AppRoles => "appRoles",
-            Self::CreatedByAppId => "createdByAppId",
-            Self::CustomSecurityAttributes => "customSecurityAttributes",
-            Self::Description => "description",
-            Self::DisabledByMicrosoftStatus => "disabledByMicrosoftStatus",
-            Self::DisplayName => "displayName",
-            Self::Homepage => "homepage",
-            Self::Info => "info",
-            Self::IsDisabled => "isDisabled",
-            Self::KeyCredentials => "keyCredentials",
-            Self::LoginUrl => "loginUrl",
-            Self::LogoutUrl => "logoutUrl",
-            Self::Notes => "notes",
-            Self::NotificationEmailAddresses => "notificationEmailAddresses",
-            Self::Oauth2PermissionScopes => "oauth2PermissionScopes",
-            Self::PasswordCredentials => "passwordCredentials",
-            Self::PreferredSingleSignOnMode => "preferredSingleSignOnMode",
-            Self::PreferredTokenSigningKeyThumbprint => {
-                "preferredTokenSigningKeyThumbprint"
-            }
-            Self::ReplyUrls => "replyUrls",
-            Self::ResourceSpecificApplicationPermissions => {
-                "resourceSpecificApplicationPermissions"
-            }
-            Self::SamlSingleSignOnSettings => "samlSingleSignOnSettings",
-            Self::ServicePrincipalNames => "servicePrincipalNames",
-            Self::ServicePrincipalType => "servicePrincipalType",
-            Self::SignInAudience => "signInAudience",
-            Self::Tags => "tags",
-            Self::TokenEncryptionKeyId => "tokenEncryptionKeyId",
-            Self::VerifiedPublisher => "verifiedPublisher",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ServicePrincipalField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1996,20 +1956,13 @@ impl Synchronization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationField) -> &mut Self {
-        match field {
-            SynchronizationField::Id => self.id = None,
-            SynchronizationField::Secrets => self.secrets = None,
-            SynchronizationField::Jobs => self.jobs = None,
-            SynchronizationField::Templates => self.templates = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Synchronization`] by wire name: for `$select`, `$expand`, `$orderby` and [`Synchronization::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationField {
     /// `id`
     Id,
@@ -2029,14 +1982,17 @@ impl SynchronizationField {
         Self::Jobs,
         Self::Templates,
     ];
+    const WIRE: [&'static str; 4] = ["id", "secrets", "jobs", "templates"];
+    const NAMES: [&'static str; 4] = ["Id", "Secrets", "Jobs", "Templates"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Secrets => "secrets",
-            Self::Jobs => "jobs",
-            Self::Templates => "templates",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2149,25 +2105,13 @@ impl SynchronizationJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationJobField) -> &mut Self {
-        match field {
-            SynchronizationJobField::Id => self.id = None,
-            SynchronizationJobField::Schedule => self.schedule = None,
-            SynchronizationJobField::Status => self.status = None,
-            SynchronizationJobField::SynchronizationJobSettings => {
-                self.synchronization_job_settings = None;
-            }
-            SynchronizationJobField::TemplateId => self.template_id = None,
-            SynchronizationJobField::BulkUpload => self.bulk_upload = None,
-            SynchronizationJobField::Schema => self.schema = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJob`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJob::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobField {
     /// `id`
     Id,
@@ -2196,17 +2140,33 @@ impl SynchronizationJobField {
         Self::BulkUpload,
         Self::Schema,
     ];
+    const WIRE: [&'static str; 7] = [
+        "id",
+        "schedule",
+        "status",
+        "synchronizationJobSettings",
+        "templateId",
+        "bulkUpload",
+        "schema",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Id",
+        "Schedule",
+        "Status",
+        "SynchronizationJobSettings",
+        "TemplateId",
+        "BulkUpload",
+        "Schema",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Schedule => "schedule",
-            Self::Status => "status",
-            Self::SynchronizationJobSettings => "synchronizationJobSettings",
-            Self::TemplateId => "templateId",
-            Self::BulkUpload => "bulkUpload",
-            Self::Schema => "schema",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2306,22 +2266,13 @@ impl SynchronizationSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationSchemaField) -> &mut Self {
-        match field {
-            SynchronizationSchemaField::Id => self.id = None,
-            SynchronizationSchemaField::SynchronizationRules => {
-                self.synchronization_rules = None;
-            }
-            SynchronizationSchemaField::Version => self.version = None,
-            SynchronizationSchemaField::Directories => self.directories = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSchema::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationSchemaField {
     /// `id`
     Id,
@@ -2341,14 +2292,27 @@ impl SynchronizationSchemaField {
         Self::Version,
         Self::Directories,
     ];
+    const WIRE: [&'static str; 4] = [
+        "id",
+        "synchronizationRules",
+        "version",
+        "directories",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "Id",
+        "SynchronizationRules",
+        "Version",
+        "Directories",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::SynchronizationRules => "synchronizationRules",
-            Self::Version => "version",
-            Self::Directories => "directories",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationSchemaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2462,24 +2426,13 @@ impl SynchronizationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SynchronizationTemplateField) -> &mut Self {
-        match field {
-            SynchronizationTemplateField::Id => self.id = None,
-            SynchronizationTemplateField::ApplicationId => self.application_id = None,
-            SynchronizationTemplateField::Default => self.default = None,
-            SynchronizationTemplateField::Description => self.description = None,
-            SynchronizationTemplateField::Discoverable => self.discoverable = None,
-            SynchronizationTemplateField::FactoryTag => self.factory_tag = None,
-            SynchronizationTemplateField::Metadata => self.metadata = None,
-            SynchronizationTemplateField::Schema => self.schema = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationTemplate`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationTemplate::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationTemplateField {
     /// `id`
     Id,
@@ -2511,18 +2464,35 @@ impl SynchronizationTemplateField {
         Self::Metadata,
         Self::Schema,
     ];
+    const WIRE: [&'static str; 8] = [
+        "id",
+        "applicationId",
+        "default",
+        "description",
+        "discoverable",
+        "factoryTag",
+        "metadata",
+        "schema",
+    ];
+    const NAMES: [&'static str; 8] = [
+        "Id",
+        "ApplicationId",
+        "Default",
+        "Description",
+        "Discoverable",
+        "FactoryTag",
+        "Metadata",
+        "Schema",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::ApplicationId => "applicationId",
-            Self::Default => "default",
-            Self::Description => "description",
-            Self::Discoverable => "discoverable",
-            Self::FactoryTag => "factoryTag",
-            Self::Metadata => "metadata",
-            Self::Schema => "schema",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationTemplateField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

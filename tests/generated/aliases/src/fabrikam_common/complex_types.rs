@@ -81,18 +81,13 @@ impl Label {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: LabelField) -> &mut Self {
-        match field {
-            LabelField::Text => self.text = None,
-            LabelField::Language => self.language = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Label`] by wire name: for `$select`, `$expand`, `$orderby` and [`Label::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LabelField {
     /// `text`
     Text,
@@ -103,12 +98,17 @@ pub enum LabelField {
 impl LabelField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Text, Self::Language];
+    const WIRE: [&'static str; 2] = ["text", "language"];
+    const NAMES: [&'static str; 2] = ["Text", "Language"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Text => "text",
-            Self::Language => "language",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for LabelField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -201,19 +201,13 @@ impl PostalAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PostalAddressField) -> &mut Self {
-        match field {
-            PostalAddressField::Street => self.street = None,
-            PostalAddressField::City => self.city = None,
-            PostalAddressField::Region => self.region = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PostalAddress`] by wire name: for `$select`, `$expand`, `$orderby` and [`PostalAddress::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostalAddressField {
     /// `street`
     Street,
@@ -226,13 +220,17 @@ pub enum PostalAddressField {
 impl PostalAddressField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Street, Self::City, Self::Region];
+    const WIRE: [&'static str; 3] = ["street", "city", "region"];
+    const NAMES: [&'static str; 3] = ["Street", "City", "Region"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Street => "street",
-            Self::City => "city",
-            Self::Region => "region",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PostalAddressField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -96,21 +96,13 @@ impl DepotAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DepotAddressField) -> &mut Self {
-        match field {
-            DepotAddressField::Street => self.street = None,
-            DepotAddressField::City => self.city = None,
-            DepotAddressField::Region => self.region = None,
-            DepotAddressField::DepotCode => self.depot_code = None,
-            DepotAddressField::ServedRegions => self.served_regions = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DepotAddress`] by wire name: for `$select`, `$expand`, `$orderby` and [`DepotAddress::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DepotAddressField {
     /// `street`
     Street,
@@ -133,15 +125,29 @@ impl DepotAddressField {
         Self::DepotCode,
         Self::ServedRegions,
     ];
+    const WIRE: [&'static str; 5] = [
+        "street",
+        "city",
+        "region",
+        "depotCode",
+        "servedRegions",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Street",
+        "City",
+        "Region",
+        "DepotCode",
+        "ServedRegions",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Street => "street",
-            Self::City => "city",
-            Self::Region => "region",
-            Self::DepotCode => "depotCode",
-            Self::ServedRegions => "servedRegions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DepotAddressField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -230,18 +236,13 @@ impl Label {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: LabelField) -> &mut Self {
-        match field {
-            LabelField::Barcode => self.barcode = None,
-            LabelField::WeightGrams => self.weight_grams = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Label`] by wire name: for `$select`, `$expand`, `$orderby` and [`Label::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LabelField {
     /// `barcode`
     Barcode,
@@ -252,12 +253,17 @@ pub enum LabelField {
 impl LabelField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Barcode, Self::WeightGrams];
+    const WIRE: [&'static str; 2] = ["barcode", "weightGrams"];
+    const NAMES: [&'static str; 2] = ["Barcode", "WeightGrams"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Barcode => "barcode",
-            Self::WeightGrams => "weightGrams",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for LabelField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -346,18 +352,13 @@ impl Scan {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ScanField) -> &mut Self {
-        match field {
-            ScanField::Location => self.location = None,
-            ScanField::Region => self.region = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Scan`] by wire name: for `$select`, `$expand`, `$orderby` and [`Scan::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScanField {
     /// `location`
     Location,
@@ -368,12 +369,17 @@ pub enum ScanField {
 impl ScanField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Location, Self::Region];
+    const WIRE: [&'static str; 2] = ["location", "region"];
+    const NAMES: [&'static str; 2] = ["Location", "Region"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Location => "location",
-            Self::Region => "region",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ScanField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

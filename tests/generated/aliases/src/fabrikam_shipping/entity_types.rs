@@ -81,18 +81,13 @@ impl Carrier {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: CarrierField) -> &mut Self {
-        match field {
-            CarrierField::Id => self.id = None,
-            CarrierField::Headquarters => self.headquarters = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Carrier`] by wire name: for `$select`, `$expand`, `$orderby` and [`Carrier::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CarrierField {
     /// `id`
     Id,
@@ -103,12 +98,17 @@ pub enum CarrierField {
 impl CarrierField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Headquarters];
+    const WIRE: [&'static str; 2] = ["id", "headquarters"];
+    const NAMES: [&'static str; 2] = ["Id", "Headquarters"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Headquarters => "headquarters",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CarrierField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -229,26 +229,13 @@ impl Parcel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ParcelField) -> &mut Self {
-        match field {
-            ParcelField::TrackingCode => self.tracking_code = None,
-            ParcelField::Sender => self.sender = None,
-            ParcelField::Recipient => self.recipient = None,
-            ParcelField::Stops => self.stops = None,
-            ParcelField::HomeRegion => self.home_region = None,
-            ParcelField::ShippingLabel => self.shipping_label = None,
-            ParcelField::CustomsLabel => self.customs_label = None,
-            ParcelField::History => self.history = None,
-            ParcelField::Depot => self.depot = None,
-            ParcelField::Carrier => self.carrier = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Parcel`] by wire name: for `$select`, `$expand`, `$orderby` and [`Parcel::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParcelField {
     /// `trackingCode`
     TrackingCode,
@@ -286,20 +273,39 @@ impl ParcelField {
         Self::Depot,
         Self::Carrier,
     ];
+    const WIRE: [&'static str; 10] = [
+        "trackingCode",
+        "sender",
+        "recipient",
+        "stops",
+        "homeRegion",
+        "shippingLabel",
+        "customsLabel",
+        "history",
+        "depot",
+        "carrier",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "TrackingCode",
+        "Sender",
+        "Recipient",
+        "Stops",
+        "HomeRegion",
+        "ShippingLabel",
+        "CustomsLabel",
+        "History",
+        "Depot",
+        "Carrier",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::TrackingCode => "trackingCode",
-            Self::Sender => "sender",
-            Self::Recipient => "recipient",
-            Self::Stops => "stops",
-            Self::HomeRegion => "homeRegion",
-            Self::ShippingLabel => "shippingLabel",
-            Self::CustomsLabel => "customsLabel",
-            Self::History => "history",
-            Self::Depot => "depot",
-            Self::Carrier => "carrier",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ParcelField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -112,22 +112,13 @@ impl Product {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ProductField) -> &mut Self {
-        match field {
-            ProductField::Sku => self.sku = None,
-            ProductField::Title => self.title = None,
-            ProductField::Price => self.price = None,
-            ProductField::LegacyCode => self.legacy_code = None,
-            ProductField::CreatedAt => self.created_at = None,
-            ProductField::Stock => self.stock = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Product`] by wire name: for `$select`, `$expand`, `$orderby` and [`Product::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProductField {
     /// `sku`
     Sku,
@@ -153,16 +144,31 @@ impl ProductField {
         Self::CreatedAt,
         Self::Stock,
     ];
+    const WIRE: [&'static str; 6] = [
+        "sku",
+        "title",
+        "price",
+        "legacyCode",
+        "createdAt",
+        "stock",
+    ];
+    const NAMES: [&'static str; 6] = [
+        "Sku",
+        "Title",
+        "Price",
+        "LegacyCode",
+        "CreatedAt",
+        "Stock",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Sku => "sku",
-            Self::Title => "title",
-            Self::Price => "price",
-            Self::LegacyCode => "legacyCode",
-            Self::CreatedAt => "createdAt",
-            Self::Stock => "stock",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ProductField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

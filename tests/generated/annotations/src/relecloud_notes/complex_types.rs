@@ -85,19 +85,13 @@ impl Note {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: NoteField) -> &mut Self {
-        match field {
-            NoteField::Text => self.text = None,
-            NoteField::Tier => self.tier = None,
-            NoteField::Discount => self.discount = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Note`] by wire name: for `$select`, `$expand`, `$orderby` and [`Note::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NoteField {
     /// `text`
     Text,
@@ -110,13 +104,17 @@ pub enum NoteField {
 impl NoteField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Text, Self::Tier, Self::Discount];
+    const WIRE: [&'static str; 3] = ["text", "tier", "discount"];
+    const NAMES: [&'static str; 3] = ["Text", "Tier", "Discount"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Text => "text",
-            Self::Tier => "tier",
-            Self::Discount => "discount",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for NoteField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -81,18 +81,13 @@ impl Range {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RangeField) -> &mut Self {
-        match field {
-            RangeField::From => self.from = None,
-            RangeField::To => self.to = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Range`] by wire name: for `$select`, `$expand`, `$orderby` and [`Range::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RangeField {
     /// `from`
     From,
@@ -103,12 +98,17 @@ pub enum RangeField {
 impl RangeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::From, Self::To];
+    const WIRE: [&'static str; 2] = ["from", "to"];
+    const NAMES: [&'static str; 2] = ["From", "To"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::From => "from",
-            Self::To => "to",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RangeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

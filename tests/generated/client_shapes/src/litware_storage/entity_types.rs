@@ -86,19 +86,13 @@ impl Drive {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DriveField) -> &mut Self {
-        match field {
-            DriveField::Id => self.id = None,
-            DriveField::Name => self.name = None,
-            DriveField::Items => self.items = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Drive`] by wire name: for `$select`, `$expand`, `$orderby` and [`Drive::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DriveField {
     /// `id`
     Id,
@@ -111,13 +105,17 @@ pub enum DriveField {
 impl DriveField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Items];
+    const WIRE: [&'static str; 3] = ["id", "name", "items"];
+    const NAMES: [&'static str; 3] = ["Id", "Name", "Items"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Items => "items",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DriveField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -211,19 +209,13 @@ impl DriveCollection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DriveCollectionField) -> &mut Self {
-        match field {
-            DriveCollectionField::Id => self.id = None,
-            DriveCollectionField::Label => self.label = None,
-            DriveCollectionField::Drives => self.drives = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DriveCollection`] by wire name: for `$select`, `$expand`, `$orderby` and [`DriveCollection::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DriveCollectionField {
     /// `id`
     Id,
@@ -236,13 +228,17 @@ pub enum DriveCollectionField {
 impl DriveCollectionField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Label, Self::Drives];
+    const WIRE: [&'static str; 3] = ["id", "label", "drives"];
+    const NAMES: [&'static str; 3] = ["Id", "Label", "Drives"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Label => "label",
-            Self::Drives => "drives",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DriveCollectionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -327,17 +323,13 @@ impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: EntityField) -> &mut Self {
-        match field {
-            EntityField::Id => self.id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Entity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityField {
     /// `id`
     Id,
@@ -346,11 +338,17 @@ pub enum EntityField {
 impl EntityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id];
+    const WIRE: [&'static str; 1] = ["id"];
+    const NAMES: [&'static str; 1] = ["Id"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for EntityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -445,19 +443,13 @@ impl File {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FileField) -> &mut Self {
-        match field {
-            FileField::Id => self.id = None,
-            FileField::Size => self.size = None,
-            FileField::MimeType => self.mime_type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`File`] by wire name: for `$select`, `$expand`, `$orderby` and [`File::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileField {
     /// `id`
     Id,
@@ -470,13 +462,17 @@ pub enum FileField {
 impl FileField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Size, Self::MimeType];
+    const WIRE: [&'static str; 3] = ["id", "size", "mimeType"];
+    const NAMES: [&'static str; 3] = ["Id", "Size", "MimeType"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Size => "size",
-            Self::MimeType => "mimeType",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FileField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -575,20 +571,13 @@ impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FolderField) -> &mut Self {
-        match field {
-            FolderField::Id => self.id = None,
-            FolderField::Size => self.size = None,
-            FolderField::ChildCount => self.child_count = None,
-            FolderField::Children => self.children = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Folder`] by wire name: for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FolderField {
     /// `id`
     Id,
@@ -608,14 +597,17 @@ impl FolderField {
         Self::ChildCount,
         Self::Children,
     ];
+    const WIRE: [&'static str; 4] = ["id", "size", "childCount", "children"];
+    const NAMES: [&'static str; 4] = ["Id", "Size", "ChildCount", "Children"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Size => "size",
-            Self::ChildCount => "childCount",
-            Self::Children => "children",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FolderField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -705,18 +697,13 @@ impl Item {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ItemField) -> &mut Self {
-        match field {
-            ItemField::Id => self.id = None,
-            ItemField::Size => self.size = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Item`] by wire name: for `$select`, `$expand`, `$orderby` and [`Item::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemField {
     /// `id`
     Id,
@@ -727,12 +714,17 @@ pub enum ItemField {
 impl ItemField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Size];
+    const WIRE: [&'static str; 2] = ["id", "size"];
+    const NAMES: [&'static str; 2] = ["Id", "Size"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Size => "size",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ItemField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -955,26 +947,13 @@ impl Reading {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ReadingField) -> &mut Self {
-        match field {
-            ReadingField::Site => self.site = None,
-            ReadingField::Building => self.building = None,
-            ReadingField::Floor => self.floor = None,
-            ReadingField::Room => self.room = None,
-            ReadingField::Rack => self.rack = None,
-            ReadingField::Slot => self.slot = None,
-            ReadingField::Sensor => self.sensor = None,
-            ReadingField::Day => self.day = None,
-            ReadingField::Tier => self.tier = None,
-            ReadingField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Reading`] by wire name: for `$select`, `$expand`, `$orderby` and [`Reading::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReadingField {
     /// `site`
     Site,
@@ -1012,20 +991,39 @@ impl ReadingField {
         Self::Tier,
         Self::Value,
     ];
+    const WIRE: [&'static str; 10] = [
+        "site",
+        "building",
+        "floor",
+        "room",
+        "rack",
+        "slot",
+        "sensor",
+        "day",
+        "tier",
+        "value",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "Site",
+        "Building",
+        "Floor",
+        "Room",
+        "Rack",
+        "Slot",
+        "Sensor",
+        "Day",
+        "Tier",
+        "Value",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Site => "site",
-            Self::Building => "building",
-            Self::Floor => "floor",
-            Self::Room => "room",
-            Self::Rack => "rack",
-            Self::Slot => "slot",
-            Self::Sensor => "sensor",
-            Self::Day => "day",
-            Self::Tier => "tier",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReadingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

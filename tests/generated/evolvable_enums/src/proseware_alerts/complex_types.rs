@@ -85,19 +85,13 @@ impl Subscription {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SubscriptionField) -> &mut Self {
-        match field {
-            SubscriptionField::Channel => self.channel = None,
-            SubscriptionField::Fallbacks => self.fallbacks = None,
-            SubscriptionField::State => self.state = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Subscription`] by wire name: for `$select`, `$expand`, `$orderby` and [`Subscription::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionField {
     /// `channel`
     Channel,
@@ -110,13 +104,17 @@ pub enum SubscriptionField {
 impl SubscriptionField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Channel, Self::Fallbacks, Self::State];
+    const WIRE: [&'static str; 3] = ["channel", "fallbacks", "state"];
+    const NAMES: [&'static str; 3] = ["Channel", "Fallbacks", "State"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Channel => "channel",
-            Self::Fallbacks => "fallbacks",
-            Self::State => "state",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SubscriptionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -101,23 +101,13 @@ impl Grant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: GrantField) -> &mut Self {
-        match field {
-            GrantField::Principal => self.principal = None,
-            GrantField::Rights => self.rights = None,
-            GrantField::History => self.history = None,
-            GrantField::ActiveDays => self.active_days = None,
-            GrantField::Severity => self.severity = None,
-            GrantField::Shade => self.shade = None,
-            GrantField::Balance => self.balance = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Grant`] by wire name: for `$select`, `$expand`, `$orderby` and [`Grant::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GrantField {
     /// `principal`
     Principal,
@@ -146,17 +136,33 @@ impl GrantField {
         Self::Shade,
         Self::Balance,
     ];
+    const WIRE: [&'static str; 7] = [
+        "principal",
+        "rights",
+        "history",
+        "activeDays",
+        "severity",
+        "shade",
+        "balance",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Principal",
+        "Rights",
+        "History",
+        "ActiveDays",
+        "Severity",
+        "Shade",
+        "Balance",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Principal => "principal",
-            Self::Rights => "rights",
-            Self::History => "history",
-            Self::ActiveDays => "activeDays",
-            Self::Severity => "severity",
-            Self::Shade => "shade",
-            Self::Balance => "balance",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for GrantField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -85,19 +85,13 @@ impl GeoCoordinates {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: GeoCoordinatesField) -> &mut Self {
-        match field {
-            GeoCoordinatesField::Altitude => self.altitude = None,
-            GeoCoordinatesField::Latitude => self.latitude = None,
-            GeoCoordinatesField::Longitude => self.longitude = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`GeoCoordinates`] by wire name: for `$select`, `$expand`, `$orderby` and [`GeoCoordinates::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GeoCoordinatesField {
     /// `altitude`
     Altitude,
@@ -110,13 +104,17 @@ pub enum GeoCoordinatesField {
 impl GeoCoordinatesField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Altitude, Self::Latitude, Self::Longitude];
+    const WIRE: [&'static str; 3] = ["altitude", "latitude", "longitude"];
+    const NAMES: [&'static str; 3] = ["Altitude", "Latitude", "Longitude"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Altitude => "altitude",
-            Self::Latitude => "latitude",
-            Self::Longitude => "longitude",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for GeoCoordinatesField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -205,20 +203,13 @@ impl RiskServicePrincipalActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RiskServicePrincipalActivityField) -> &mut Self {
-        match field {
-            RiskServicePrincipalActivityField::Detail => self.detail = None,
-            RiskServicePrincipalActivityField::RiskEventTypes => {
-                self.risk_event_types = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskServicePrincipalActivity`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskServicePrincipalActivity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskServicePrincipalActivityField {
     /// `detail`
     Detail,
@@ -229,12 +220,17 @@ pub enum RiskServicePrincipalActivityField {
 impl RiskServicePrincipalActivityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Detail, Self::RiskEventTypes];
+    const WIRE: [&'static str; 2] = ["detail", "riskEventTypes"];
+    const NAMES: [&'static str; 2] = ["Detail", "RiskEventTypes"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Detail => "detail",
-            Self::RiskEventTypes => "riskEventTypes",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskServicePrincipalActivityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -323,18 +319,13 @@ impl RiskUserActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RiskUserActivityField) -> &mut Self {
-        match field {
-            RiskUserActivityField::Detail => self.detail = None,
-            RiskUserActivityField::RiskEventTypes => self.risk_event_types = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskUserActivity`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskUserActivity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskUserActivityField {
     /// `detail`
     Detail,
@@ -345,12 +336,17 @@ pub enum RiskUserActivityField {
 impl RiskUserActivityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Detail, Self::RiskEventTypes];
+    const WIRE: [&'static str; 2] = ["detail", "riskEventTypes"];
+    const NAMES: [&'static str; 2] = ["Detail", "RiskEventTypes"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Detail => "detail",
-            Self::RiskEventTypes => "riskEventTypes",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskUserActivityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -449,20 +445,13 @@ impl SignInLocation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SignInLocationField) -> &mut Self {
-        match field {
-            SignInLocationField::City => self.city = None,
-            SignInLocationField::CountryOrRegion => self.country_or_region = None,
-            SignInLocationField::GeoCoordinates => self.geo_coordinates = None,
-            SignInLocationField::State => self.state = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SignInLocation`] by wire name: for `$select`, `$expand`, `$orderby` and [`SignInLocation::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignInLocationField {
     /// `city`
     City,
@@ -482,14 +471,27 @@ impl SignInLocationField {
         Self::GeoCoordinates,
         Self::State,
     ];
+    const WIRE: [&'static str; 4] = [
+        "city",
+        "countryOrRegion",
+        "geoCoordinates",
+        "state",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "City",
+        "CountryOrRegion",
+        "GeoCoordinates",
+        "State",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::City => "city",
-            Self::CountryOrRegion => "countryOrRegion",
-            Self::GeoCoordinates => "geoCoordinates",
-            Self::State => "state",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SignInLocationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

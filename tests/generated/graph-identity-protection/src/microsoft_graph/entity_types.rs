@@ -77,17 +77,13 @@ impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: EntityField) -> &mut Self {
-        match field {
-            EntityField::Id => self.id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Entity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityField {
     /// `id`
     Id,
@@ -96,11 +92,17 @@ pub enum EntityField {
 impl EntityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id];
+    const WIRE: [&'static str; 1] = ["id"];
+    const NAMES: [&'static str; 1] = ["Id"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for EntityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -210,24 +212,13 @@ impl IdentityProtectionRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: IdentityProtectionRootField) -> &mut Self {
-        match field {
-            IdentityProtectionRootField::RiskDetections => self.risk_detections = None,
-            IdentityProtectionRootField::RiskyServicePrincipals => {
-                self.risky_service_principals = None;
-            }
-            IdentityProtectionRootField::RiskyUsers => self.risky_users = None,
-            IdentityProtectionRootField::ServicePrincipalRiskDetections => {
-                self.service_principal_risk_detections = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`IdentityProtectionRoot`] by wire name: for `$select`, `$expand`, `$orderby` and [`IdentityProtectionRoot::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdentityProtectionRootField {
     /// `riskDetections`
     RiskDetections,
@@ -247,14 +238,27 @@ impl IdentityProtectionRootField {
         Self::RiskyUsers,
         Self::ServicePrincipalRiskDetections,
     ];
+    const WIRE: [&'static str; 4] = [
+        "riskDetections",
+        "riskyServicePrincipals",
+        "riskyUsers",
+        "servicePrincipalRiskDetections",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "RiskDetections",
+        "RiskyServicePrincipals",
+        "RiskyUsers",
+        "ServicePrincipalRiskDetections",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RiskDetections => "riskDetections",
-            Self::RiskyServicePrincipals => "riskyServicePrincipals",
-            Self::RiskyUsers => "riskyUsers",
-            Self::ServicePrincipalRiskDetections => "servicePrincipalRiskDetections",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for IdentityProtectionRootField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -430,36 +434,13 @@ impl RiskDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RiskDetectionField) -> &mut Self {
-        match field {
-            RiskDetectionField::Id => self.id = None,
-            RiskDetectionField::Activity => self.activity = None,
-            RiskDetectionField::ActivityDateTime => self.activity_date_time = None,
-            RiskDetectionField::AdditionalInfo => self.additional_info = None,
-            RiskDetectionField::CorrelationId => self.correlation_id = None,
-            RiskDetectionField::DetectedDateTime => self.detected_date_time = None,
-            RiskDetectionField::DetectionTimingType => self.detection_timing_type = None,
-            RiskDetectionField::IpAddress => self.ip_address = None,
-            RiskDetectionField::LastUpdatedDateTime => self.last_updated_date_time = None,
-            RiskDetectionField::Location => self.location = None,
-            RiskDetectionField::RequestId => self.request_id = None,
-            RiskDetectionField::RiskDetail => self.risk_detail = None,
-            RiskDetectionField::RiskEventType => self.risk_event_type = None,
-            RiskDetectionField::RiskLevel => self.risk_level = None,
-            RiskDetectionField::RiskState => self.risk_state = None,
-            RiskDetectionField::Source => self.source = None,
-            RiskDetectionField::TokenIssuerType => self.token_issuer_type = None,
-            RiskDetectionField::UserDisplayName => self.user_display_name = None,
-            RiskDetectionField::UserId => self.user_id = None,
-            RiskDetectionField::UserPrincipalName => self.user_principal_name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskDetection`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskDetection::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskDetectionField {
     /// `id`
     Id,
@@ -527,30 +508,59 @@ impl RiskDetectionField {
         Self::UserId,
         Self::UserPrincipalName,
     ];
+    const WIRE: [&'static str; 20] = [
+        "id",
+        "activity",
+        "activityDateTime",
+        "additionalInfo",
+        "correlationId",
+        "detectedDateTime",
+        "detectionTimingType",
+        "ipAddress",
+        "lastUpdatedDateTime",
+        "location",
+        "requestId",
+        "riskDetail",
+        "riskEventType",
+        "riskLevel",
+        "riskState",
+        "source",
+        "tokenIssuerType",
+        "userDisplayName",
+        "userId",
+        "userPrincipalName",
+    ];
+    const NAMES: [&'static str; 20] = [
+        "Id",
+        "Activity",
+        "ActivityDateTime",
+        "AdditionalInfo",
+        "CorrelationId",
+        "DetectedDateTime",
+        "DetectionTimingType",
+        "IpAddress",
+        "LastUpdatedDateTime",
+        "Location",
+        "RequestId",
+        "RiskDetail",
+        "RiskEventType",
+        "RiskLevel",
+        "RiskState",
+        "Source",
+        "TokenIssuerType",
+        "UserDisplayName",
+        "UserId",
+        "UserPrincipalName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Activity => "activity",
-            Self::ActivityDateTime => "activityDateTime",
-            Self::AdditionalInfo => "additionalInfo",
-            Self::CorrelationId => "correlationId",
-            Self::DetectedDateTime => "detectedDateTime",
-            Self::DetectionTimingType => "detectionTimingType",
-            Self::IpAddress => "ipAddress",
-            Self::LastUpdatedDateTime => "lastUpdatedDateTime",
-            Self::Location => "location",
-            Self::RequestId => "requestId",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskEventType => "riskEventType",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::Source => "source",
-            Self::TokenIssuerType => "tokenIssuerType",
-            Self::UserDisplayName => "userDisplayName",
-            Self::UserId => "userId",
-            Self::UserPrincipalName => "userPrincipalName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskDetectionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -680,31 +690,13 @@ impl RiskyServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RiskyServicePrincipalField) -> &mut Self {
-        match field {
-            RiskyServicePrincipalField::Id => self.id = None,
-            RiskyServicePrincipalField::AppId => self.app_id = None,
-            RiskyServicePrincipalField::DisplayName => self.display_name = None,
-            RiskyServicePrincipalField::IsEnabled => self.is_enabled = None,
-            RiskyServicePrincipalField::IsProcessing => self.is_processing = None,
-            RiskyServicePrincipalField::RiskDetail => self.risk_detail = None,
-            RiskyServicePrincipalField::RiskLastUpdatedDateTime => {
-                self.risk_last_updated_date_time = None;
-            }
-            RiskyServicePrincipalField::RiskLevel => self.risk_level = None,
-            RiskyServicePrincipalField::RiskState => self.risk_state = None,
-            RiskyServicePrincipalField::ServicePrincipalType => {
-                self.service_principal_type = None;
-            }
-            RiskyServicePrincipalField::History => self.history = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskyServicePrincipal`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipal::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskyServicePrincipalField {
     /// `id`
     Id,
@@ -745,21 +737,41 @@ impl RiskyServicePrincipalField {
         Self::ServicePrincipalType,
         Self::History,
     ];
+    const WIRE: [&'static str; 11] = [
+        "id",
+        "appId",
+        "displayName",
+        "isEnabled",
+        "isProcessing",
+        "riskDetail",
+        "riskLastUpdatedDateTime",
+        "riskLevel",
+        "riskState",
+        "servicePrincipalType",
+        "history",
+    ];
+    const NAMES: [&'static str; 11] = [
+        "Id",
+        "AppId",
+        "DisplayName",
+        "IsEnabled",
+        "IsProcessing",
+        "RiskDetail",
+        "RiskLastUpdatedDateTime",
+        "RiskLevel",
+        "RiskState",
+        "ServicePrincipalType",
+        "History",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::AppId => "appId",
-            Self::DisplayName => "displayName",
-            Self::IsEnabled => "isEnabled",
-            Self::IsProcessing => "isProcessing",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskLastUpdatedDateTime => "riskLastUpdatedDateTime",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::ServicePrincipalType => "servicePrincipalType",
-            Self::History => "history",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskyServicePrincipalField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1001,39 +1013,13 @@ impl RiskyServicePrincipalHistoryItem {
         &mut self,
         field: RiskyServicePrincipalHistoryItemField,
     ) -> &mut Self {
-        match field {
-            RiskyServicePrincipalHistoryItemField::Id => self.id = None,
-            RiskyServicePrincipalHistoryItemField::AppId => self.app_id = None,
-            RiskyServicePrincipalHistoryItemField::DisplayName => {
-                self.display_name = None;
-            }
-            RiskyServicePrincipalHistoryItemField::IsEnabled => self.is_enabled = None,
-            RiskyServicePrincipalHistoryItemField::IsProcessing => {
-                self.is_processing = None;
-            }
-            RiskyServicePrincipalHistoryItemField::RiskDetail => self.risk_detail = None,
-            RiskyServicePrincipalHistoryItemField::RiskLastUpdatedDateTime => {
-                self.risk_last_updated_date_time = None;
-            }
-            RiskyServicePrincipalHistoryItemField::RiskLevel => self.risk_level = None,
-            RiskyServicePrincipalHistoryItemField::RiskState => self.risk_state = None,
-            RiskyServicePrincipalHistoryItemField::ServicePrincipalType => {
-                self.service_principal_type = None;
-            }
-            RiskyServicePrincipalHistoryItemField::Activity => self.activity = None,
-            RiskyServicePrincipalHistoryItemField::InitiatedBy => {
-                self.initiated_by = None;
-            }
-            RiskyServicePrincipalHistoryItemField::History => self.history = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskyServicePrincipalHistoryItem`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipalHistoryItem::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskyServicePrincipalHistoryItemField {
     /// `id`
     Id,
@@ -1080,23 +1066,45 @@ impl RiskyServicePrincipalHistoryItemField {
         Self::InitiatedBy,
         Self::History,
     ];
+    const WIRE: [&'static str; 13] = [
+        "id",
+        "appId",
+        "displayName",
+        "isEnabled",
+        "isProcessing",
+        "riskDetail",
+        "riskLastUpdatedDateTime",
+        "riskLevel",
+        "riskState",
+        "servicePrincipalType",
+        "activity",
+        "initiatedBy",
+        "history",
+    ];
+    const NAMES: [&'static str; 13] = [
+        "Id",
+        "AppId",
+        "DisplayName",
+        "IsEnabled",
+        "IsProcessing",
+        "RiskDetail",
+        "RiskLastUpdatedDateTime",
+        "RiskLevel",
+        "RiskState",
+        "ServicePrincipalType",
+        "Activity",
+        "InitiatedBy",
+        "History",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::AppId => "appId",
-            Self::DisplayName => "displayName",
-            Self::IsEnabled => "isEnabled",
-            Self::IsProcessing => "isProcessing",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskLastUpdatedDateTime => "riskLastUpdatedDateTime",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::ServicePrincipalType => "servicePrincipalType",
-            Self::Activity => "activity",
-            Self::InitiatedBy => "initiatedBy",
-            Self::History => "history",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskyServicePrincipalHistoryItemField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1224,28 +1232,13 @@ impl RiskyUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RiskyUserField) -> &mut Self {
-        match field {
-            RiskyUserField::Id => self.id = None,
-            RiskyUserField::IsDeleted => self.is_deleted = None,
-            RiskyUserField::IsProcessing => self.is_processing = None,
-            RiskyUserField::RiskDetail => self.risk_detail = None,
-            RiskyUserField::RiskLastUpdatedDateTime => {
-                self.risk_last_updated_date_time = None;
-            }
-            RiskyUserField::RiskLevel => self.risk_level = None,
-            RiskyUserField::RiskState => self.risk_state = None,
-            RiskyUserField::UserDisplayName => self.user_display_name = None,
-            RiskyUserField::UserPrincipalName => self.user_principal_name = None,
-            RiskyUserField::History => self.history = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskyUser`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyUser::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskyUserField {
     /// `id`
     Id,
@@ -1283,20 +1276,39 @@ impl RiskyUserField {
         Self::UserPrincipalName,
         Self::History,
     ];
+    const WIRE: [&'static str; 10] = [
+        "id",
+        "isDeleted",
+        "isProcessing",
+        "riskDetail",
+        "riskLastUpdatedDateTime",
+        "riskLevel",
+        "riskState",
+        "userDisplayName",
+        "userPrincipalName",
+        "history",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "Id",
+        "IsDeleted",
+        "IsProcessing",
+        "RiskDetail",
+        "RiskLastUpdatedDateTime",
+        "RiskLevel",
+        "RiskState",
+        "UserDisplayName",
+        "UserPrincipalName",
+        "History",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::IsDeleted => "isDeleted",
-            Self::IsProcessing => "isProcessing",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskLastUpdatedDateTime => "riskLastUpdatedDateTime",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::UserDisplayName => "userDisplayName",
-            Self::UserPrincipalName => "userPrincipalName",
-            Self::History => "history",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskyUserField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1529,33 +1541,13 @@ impl RiskyUserHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RiskyUserHistoryItemField) -> &mut Self {
-        match field {
-            RiskyUserHistoryItemField::Id => self.id = None,
-            RiskyUserHistoryItemField::IsDeleted => self.is_deleted = None,
-            RiskyUserHistoryItemField::IsProcessing => self.is_processing = None,
-            RiskyUserHistoryItemField::RiskDetail => self.risk_detail = None,
-            RiskyUserHistoryItemField::RiskLastUpdatedDateTime => {
-                self.risk_last_updated_date_time = None;
-            }
-            RiskyUserHistoryItemField::RiskLevel => self.risk_level = None,
-            RiskyUserHistoryItemField::RiskState => self.risk_state = None,
-            RiskyUserHistoryItemField::UserDisplayName => self.user_display_name = None,
-            RiskyUserHistoryItemField::UserPrincipalName => {
-                self.user_principal_name = None;
-            }
-            RiskyUserHistoryItemField::Activity => self.activity = None,
-            RiskyUserHistoryItemField::InitiatedBy => self.initiated_by = None,
-            RiskyUserHistoryItemField::UserId => self.user_id = None,
-            RiskyUserHistoryItemField::History => self.history = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskyUserHistoryItem`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyUserHistoryItem::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskyUserHistoryItemField {
     /// `id`
     Id,
@@ -1602,23 +1594,45 @@ impl RiskyUserHistoryItemField {
         Self::UserId,
         Self::History,
     ];
+    const WIRE: [&'static str; 13] = [
+        "id",
+        "isDeleted",
+        "isProcessing",
+        "riskDetail",
+        "riskLastUpdatedDateTime",
+        "riskLevel",
+        "riskState",
+        "userDisplayName",
+        "userPrincipalName",
+        "activity",
+        "initiatedBy",
+        "userId",
+        "history",
+    ];
+    const NAMES: [&'static str; 13] = [
+        "Id",
+        "IsDeleted",
+        "IsProcessing",
+        "RiskDetail",
+        "RiskLastUpdatedDateTime",
+        "RiskLevel",
+        "RiskState",
+        "UserDisplayName",
+        "UserPrincipalName",
+        "Activity",
+        "InitiatedBy",
+        "UserId",
+        "History",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::IsDeleted => "isDeleted",
-            Self::IsProcessing => "isProcessing",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskLastUpdatedDateTime => "riskLastUpdatedDateTime",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::UserDisplayName => "userDisplayName",
-            Self::UserPrincipalName => "userPrincipalName",
-            Self::Activity => "activity",
-            Self::InitiatedBy => "initiatedBy",
-            Self::UserId => "userId",
-            Self::History => "history",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskyUserHistoryItemField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1802,57 +1816,13 @@ impl ServicePrincipalRiskDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ServicePrincipalRiskDetectionField) -> &mut Self {
-        match field {
-            ServicePrincipalRiskDetectionField::Id => self.id = None,
-            ServicePrincipalRiskDetectionField::Activity => self.activity = None,
-            ServicePrincipalRiskDetectionField::ActivityDateTime => {
-                self.activity_date_time = None;
-            }
-            ServicePrincipalRiskDetectionField::AdditionalInfo => {
-                self.additional_info = None;
-            }
-            ServicePrincipalRiskDetectionField::AppId => self.app_id = None,
-            ServicePrincipalRiskDetectionField::CorrelationId => {
-                self.correlation_id = None;
-            }
-            ServicePrincipalRiskDetectionField::DetectedDateTime => {
-                self.detected_date_time = None;
-            }
-            ServicePrincipalRiskDetectionField::DetectionTimingType => {
-                self.detection_timing_type = None;
-            }
-            ServicePrincipalRiskDetectionField::IpAddress => self.ip_address = None,
-            ServicePrincipalRiskDetectionField::KeyIds => self.key_ids = None,
-            ServicePrincipalRiskDetectionField::LastUpdatedDateTime => {
-                self.last_updated_date_time = None;
-            }
-            ServicePrincipalRiskDetectionField::Location => self.location = None,
-            ServicePrincipalRiskDetectionField::RequestId => self.request_id = None,
-            ServicePrincipalRiskDetectionField::RiskDetail => self.risk_detail = None,
-            ServicePrincipalRiskDetectionField::RiskEventType => {
-                self.risk_event_type = None;
-            }
-            ServicePrincipalRiskDetectionField::RiskLevel => self.risk_level = None,
-            ServicePrincipalRiskDetectionField::RiskState => self.risk_state = None,
-            ServicePrincipalRiskDetectionField::ServicePrincipalDisplayName => {
-                self.service_principal_display_name = None;
-            }
-            ServicePrincipalRiskDetectionField::ServicePrincipalId => {
-                self.service_principal_id = None;
-            }
-            ServicePrincipalRiskDetectionField::Source => self.source = None,
-            ServicePrincipalRiskDetectionField::TokenIssuerType => {
-                self.token_issuer_type = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ServicePrincipalRiskDetection`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipalRiskDetection::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServicePrincipalRiskDetectionField {
     /// `id`
     Id,
@@ -1923,31 +1893,61 @@ impl ServicePrincipalRiskDetectionField {
         Self::Source,
         Self::TokenIssuerType,
     ];
+    const WIRE: [&'static str; 21] = [
+        "id",
+        "activity",
+        "activityDateTime",
+        "additionalInfo",
+        "appId",
+        "correlationId",
+        "detectedDateTime",
+        "detectionTimingType",
+        "ipAddress",
+        "keyIds",
+        "lastUpdatedDateTime",
+        "location",
+        "requestId",
+        "riskDetail",
+        "riskEventType",
+        "riskLevel",
+        "riskState",
+        "servicePrincipalDisplayName",
+        "servicePrincipalId",
+        "source",
+        "tokenIssuerType",
+    ];
+    const NAMES: [&'static str; 21] = [
+        "Id",
+        "Activity",
+        "ActivityDateTime",
+        "AdditionalInfo",
+        "AppId",
+        "CorrelationId",
+        "DetectedDateTime",
+        "DetectionTimingType",
+        "IpAddress",
+        "KeyIds",
+        "LastUpdatedDateTime",
+        "Location",
+        "RequestId",
+        "RiskDetail",
+        "RiskEventType",
+        "RiskLevel",
+        "RiskState",
+        "ServicePrincipalDisplayName",
+        "ServicePrincipalId",
+        "Source",
+        "TokenIssuerType",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Activity => "activity",
-            Self::ActivityDateTime => "activityDateTime",
-            Self::AdditionalInfo => "additionalInfo",
-            Self::AppId => "appId",
-            Self::CorrelationId => "correlationId",
-            Self::DetectedDateTime => "detectedDateTime",
-            Self::DetectionTimingType => "detectionTimingType",
-            Self::IpAddress => "ipAddress",
-            Self::KeyIds => "keyIds",
-            Self::LastUpdatedDateTime => "lastUpdatedDateTime",
-            Self::Location => "location",
-            Self::RequestId => "requestId",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskEventType => "riskEventType",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::ServicePrincipalDisplayName => "servicePrincipalDisplayName",
-            Self::ServicePrincipalId => "servicePrincipalId",
-            Self::Source => "source",
-            Self::TokenIssuerType => "tokenIssuerType",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ServicePrincipalRiskDetectionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

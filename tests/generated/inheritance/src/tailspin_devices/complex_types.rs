@@ -82,18 +82,13 @@ impl Circle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: CircleField) -> &mut Self {
-        match field {
-            CircleField::Label => self.label = None,
-            CircleField::Radius => self.radius = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Circle`] by wire name: for `$select`, `$expand`, `$orderby` and [`Circle::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CircleField {
     /// `label`
     Label,
@@ -104,12 +99,17 @@ pub enum CircleField {
 impl CircleField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label, Self::Radius];
+    const WIRE: [&'static str; 2] = ["label", "radius"];
+    const NAMES: [&'static str; 2] = ["Label", "Radius"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-            Self::Radius => "radius",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CircleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -283,19 +283,13 @@ impl Rectangle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RectangleField) -> &mut Self {
-        match field {
-            RectangleField::Label => self.label = None,
-            RectangleField::Width => self.width = None,
-            RectangleField::Height => self.height = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Rectangle`] by wire name: for `$select`, `$expand`, `$orderby` and [`Rectangle::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RectangleField {
     /// `label`
     Label,
@@ -308,13 +302,17 @@ pub enum RectangleField {
 impl RectangleField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label, Self::Width, Self::Height];
+    const WIRE: [&'static str; 3] = ["label", "width", "height"];
+    const NAMES: [&'static str; 3] = ["Label", "Width", "Height"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-            Self::Width => "width",
-            Self::Height => "height",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RectangleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -409,19 +407,13 @@ impl Ring {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: RingField) -> &mut Self {
-        match field {
-            RingField::Label => self.label = None,
-            RingField::Radius => self.radius = None,
-            RingField::InnerRadius => self.inner_radius = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Ring`] by wire name: for `$select`, `$expand`, `$orderby` and [`Ring::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RingField {
     /// `label`
     Label,
@@ -434,13 +426,17 @@ pub enum RingField {
 impl RingField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label, Self::Radius, Self::InnerRadius];
+    const WIRE: [&'static str; 3] = ["label", "radius", "innerRadius"];
+    const NAMES: [&'static str; 3] = ["Label", "Radius", "InnerRadius"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-            Self::Radius => "radius",
-            Self::InnerRadius => "innerRadius",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -525,17 +521,13 @@ impl Shape {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ShapeField) -> &mut Self {
-        match field {
-            ShapeField::Label => self.label = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Shape`] by wire name: for `$select`, `$expand`, `$orderby` and [`Shape::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShapeField {
     /// `label`
     Label,
@@ -544,11 +536,17 @@ pub enum ShapeField {
 impl ShapeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label];
+    const WIRE: [&'static str; 1] = ["label"];
+    const NAMES: [&'static str; 1] = ["Label"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ShapeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

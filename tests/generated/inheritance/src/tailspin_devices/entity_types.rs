@@ -81,18 +81,13 @@ impl Asset {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AssetField) -> &mut Self {
-        match field {
-            AssetField::AssetTag => self.asset_tag = None,
-            AssetField::Purchased => self.purchased = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Asset`] by wire name: for `$select`, `$expand`, `$orderby` and [`Asset::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AssetField {
     /// `assetTag`
     AssetTag,
@@ -103,12 +98,17 @@ pub enum AssetField {
 impl AssetField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::AssetTag, Self::Purchased];
+    const WIRE: [&'static str; 2] = ["assetTag", "purchased"];
+    const NAMES: [&'static str; 2] = ["AssetTag", "Purchased"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AssetTag => "assetTag",
-            Self::Purchased => "purchased",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AssetField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -207,20 +207,13 @@ impl Device {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DeviceField) -> &mut Self {
-        match field {
-            DeviceField::AssetTag => self.asset_tag = None,
-            DeviceField::Purchased => self.purchased = None,
-            DeviceField::Model => self.model = None,
-            DeviceField::Footprint => self.footprint = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Device`] by wire name: for `$select`, `$expand`, `$orderby` and [`Device::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceField {
     /// `assetTag`
     AssetTag,
@@ -240,14 +233,17 @@ impl DeviceField {
         Self::Model,
         Self::Footprint,
     ];
+    const WIRE: [&'static str; 4] = ["assetTag", "purchased", "model", "footprint"];
+    const NAMES: [&'static str; 4] = ["AssetTag", "Purchased", "Model", "Footprint"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AssetTag => "assetTag",
-            Self::Purchased => "purchased",
-            Self::Model => "model",
-            Self::Footprint => "footprint",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DeviceField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -352,21 +348,13 @@ impl Sensor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SensorField) -> &mut Self {
-        match field {
-            SensorField::AssetTag => self.asset_tag = None,
-            SensorField::Purchased => self.purchased = None,
-            SensorField::Model => self.model = None,
-            SensorField::Footprint => self.footprint = None,
-            SensorField::SamplingRateHz => self.sampling_rate_hz = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Sensor`] by wire name: for `$select`, `$expand`, `$orderby` and [`Sensor::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SensorField {
     /// `assetTag`
     AssetTag,
@@ -389,15 +377,29 @@ impl SensorField {
         Self::Footprint,
         Self::SamplingRateHz,
     ];
+    const WIRE: [&'static str; 5] = [
+        "assetTag",
+        "purchased",
+        "model",
+        "footprint",
+        "samplingRateHz",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "AssetTag",
+        "Purchased",
+        "Model",
+        "Footprint",
+        "SamplingRateHz",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AssetTag => "assetTag",
-            Self::Purchased => "purchased",
-            Self::Model => "model",
-            Self::Footprint => "footprint",
-            Self::SamplingRateHz => "samplingRateHz",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SensorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -515,24 +517,13 @@ impl Thermometer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ThermometerField) -> &mut Self {
-        match field {
-            ThermometerField::AssetTag => self.asset_tag = None,
-            ThermometerField::Purchased => self.purchased = None,
-            ThermometerField::Model => self.model = None,
-            ThermometerField::Footprint => self.footprint = None,
-            ThermometerField::SamplingRateHz => self.sampling_rate_hz = None,
-            ThermometerField::MinCelsius => self.min_celsius = None,
-            ThermometerField::MaxCelsius => self.max_celsius = None,
-            ThermometerField::Outline => self.outline = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Thermometer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Thermometer::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThermometerField {
     /// `assetTag`
     AssetTag,
@@ -564,18 +555,35 @@ impl ThermometerField {
         Self::MaxCelsius,
         Self::Outline,
     ];
+    const WIRE: [&'static str; 8] = [
+        "assetTag",
+        "purchased",
+        "model",
+        "footprint",
+        "samplingRateHz",
+        "minCelsius",
+        "maxCelsius",
+        "outline",
+    ];
+    const NAMES: [&'static str; 8] = [
+        "AssetTag",
+        "Purchased",
+        "Model",
+        "Footprint",
+        "SamplingRateHz",
+        "MinCelsius",
+        "MaxCelsius",
+        "Outline",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AssetTag => "assetTag",
-            Self::Purchased => "purchased",
-            Self::Model => "model",
-            Self::Footprint => "footprint",
-            Self::SamplingRateHz => "samplingRateHz",
-            Self::MinCelsius => "minCelsius",
-            Self::MaxCelsius => "maxCelsius",
-            Self::Outline => "outline",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ThermometerField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

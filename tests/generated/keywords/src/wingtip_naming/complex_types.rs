@@ -77,17 +77,13 @@ impl Widget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: WidgetField) -> &mut Self {
-        match field {
-            WidgetField::Colour => self.colour = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Widget`] by wire name: for `$select`, `$expand`, `$orderby` and [`Widget::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WidgetField {
     /// `colour`
     Colour,
@@ -96,11 +92,17 @@ pub enum WidgetField {
 impl WidgetField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Colour];
+    const WIRE: [&'static str; 1] = ["colour"];
+    const NAMES: [&'static str; 1] = ["Colour"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Colour => "colour",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for WidgetField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -185,17 +187,13 @@ impl OptionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: OptionTypeField) -> &mut Self {
-        match field {
-            OptionTypeField::Enabled => self.enabled = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OptionType`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OptionTypeField {
     /// `enabled`
     Enabled,
@@ -204,11 +202,17 @@ pub enum OptionTypeField {
 impl OptionTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Enabled];
+    const WIRE: [&'static str; 1] = ["enabled"];
+    const NAMES: [&'static str; 1] = ["Enabled"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Enabled => "enabled",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OptionTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -338,29 +342,13 @@ impl ReservedWords {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ReservedWordsField) -> &mut Self {
-        match field {
-            ReservedWordsField::Type => self.r#type = None,
-            ReservedWordsField::Default => self.default = None,
-            ReservedWordsField::Match => self.r#match = None,
-            ReservedWordsField::Self2 => self.self_2 = None,
-            ReservedWordsField::Self_ => self.self_ = None,
-            ReservedWordsField::Crate => self.crate_ = None,
-            ReservedWordsField::Async => self.r#async = None,
-            ReservedWordsField::FooBar => self.foo_bar = None,
-            ReservedWordsField::FooBar2 => self.foo_bar_2 = None,
-            ReservedWordsField::AdditionalProperties => {
-                self.additional_properties_2 = None;
-            }
-            ReservedWordsField::Tool => self.tool = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReservedWords`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReservedWords::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReservedWordsField {
     /// `type`
     Type,
@@ -401,21 +389,41 @@ impl ReservedWordsField {
         Self::AdditionalProperties,
         Self::Tool,
     ];
+    const WIRE: [&'static str; 11] = [
+        "type",
+        "default",
+        "match",
+        "self",
+        "Self",
+        "crate",
+        "async",
+        "fooBar",
+        "foo_bar",
+        "additionalProperties",
+        "tool",
+    ];
+    const NAMES: [&'static str; 11] = [
+        "Type",
+        "Default",
+        "Match",
+        "Self2",
+        "Self_",
+        "Crate",
+        "Async",
+        "FooBar",
+        "FooBar2",
+        "AdditionalProperties",
+        "Tool",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Type => "type",
-            Self::Default => "default",
-            Self::Match => "match",
-            Self::Self2 => "self",
-            Self::Self_ => "Self",
-            Self::Crate => "crate",
-            Self::Async => "async",
-            Self::FooBar => "fooBar",
-            Self::FooBar2 => "foo_bar",
-            Self::AdditionalProperties => "additionalProperties",
-            Self::Tool => "tool",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReservedWordsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -500,17 +508,13 @@ impl ResultType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ResultTypeField) -> &mut Self {
-        match field {
-            ResultTypeField::Passed => self.passed = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ResultType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ResultType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResultTypeField {
     /// `passed`
     Passed,
@@ -519,11 +523,17 @@ pub enum ResultTypeField {
 impl ResultTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Passed];
+    const WIRE: [&'static str; 1] = ["passed"];
+    const NAMES: [&'static str; 1] = ["Passed"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Passed => "passed",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ResultTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -609,17 +619,13 @@ impl Widget2 {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: Widget2Field) -> &mut Self {
-        match field {
-            Widget2Field::Size => self.size = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Widget2`] by wire name: for `$select`, `$expand`, `$orderby` and [`Widget2::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Widget2Field {
     /// `size`
     Size,
@@ -628,11 +634,17 @@ pub enum Widget2Field {
 impl Widget2Field {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Size];
+    const WIRE: [&'static str; 1] = ["size"];
+    const NAMES: [&'static str; 1] = ["Size"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Size => "size",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for Widget2Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

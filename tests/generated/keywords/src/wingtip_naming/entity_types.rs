@@ -101,23 +101,13 @@ impl Toolbox {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ToolboxField) -> &mut Self {
-        match field {
-            ToolboxField::Type => self.r#type = None,
-            ToolboxField::Small => self.small = None,
-            ToolboxField::Large => self.large = None,
-            ToolboxField::Option => self.option = None,
-            ToolboxField::Result => self.result = None,
-            ToolboxField::Words => self.words = None,
-            ToolboxField::Flags => self.flags = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Toolbox`] by wire name: for `$select`, `$expand`, `$orderby` and [`Toolbox::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolboxField {
     /// `type`
     Type,
@@ -146,17 +136,33 @@ impl ToolboxField {
         Self::Words,
         Self::Flags,
     ];
+    const WIRE: [&'static str; 7] = [
+        "type",
+        "small",
+        "large",
+        "option",
+        "result",
+        "words",
+        "flags",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Type",
+        "Small",
+        "Large",
+        "Option",
+        "Result",
+        "Words",
+        "Flags",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Type => "type",
-            Self::Small => "small",
-            Self::Large => "large",
-            Self::Option => "option",
-            Self::Result => "result",
-            Self::Words => "words",
-            Self::Flags => "flags",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ToolboxField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -77,17 +77,13 @@ impl Answer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AnswerField) -> &mut Self {
-        match field {
-            AnswerField::Question => self.question = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Answer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Answer::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AnswerField {
     /// `question`
     Question,
@@ -96,11 +92,17 @@ pub enum AnswerField {
 impl AnswerField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Question];
+    const WIRE: [&'static str; 1] = ["question"];
+    const NAMES: [&'static str; 1] = ["Question"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Question => "question",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AnswerField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -185,17 +187,13 @@ impl Reviewer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ReviewerField) -> &mut Self {
-        match field {
-            ReviewerField::DisplayName => self.display_name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Reviewer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Reviewer::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReviewerField {
     /// `displayName`
     DisplayName,
@@ -204,11 +202,17 @@ pub enum ReviewerField {
 impl ReviewerField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::DisplayName];
+    const WIRE: [&'static str; 1] = ["displayName"];
+    const NAMES: [&'static str; 1] = ["DisplayName"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::DisplayName => "displayName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReviewerField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -85,19 +85,13 @@ impl Submission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SubmissionField) -> &mut Self {
-        match field {
-            SubmissionField::Id => self.id = None,
-            SubmissionField::FormName => self.form_name = None,
-            SubmissionField::Answers => self.answers = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Submission`] by wire name: for `$select`, `$expand`, `$orderby` and [`Submission::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubmissionField {
     /// `id`
     Id,
@@ -110,13 +104,17 @@ pub enum SubmissionField {
 impl SubmissionField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::FormName, Self::Answers];
+    const WIRE: [&'static str; 3] = ["id", "formName", "answers"];
+    const NAMES: [&'static str; 3] = ["Id", "FormName", "Answers"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::FormName => "formName",
-            Self::Answers => "answers",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SubmissionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

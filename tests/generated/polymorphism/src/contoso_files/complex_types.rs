@@ -82,18 +82,13 @@ impl Circle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: CircleField) -> &mut Self {
-        match field {
-            CircleField::Label => self.label = None,
-            CircleField::Radius => self.radius = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Circle`] by wire name: for `$select`, `$expand`, `$orderby` and [`Circle::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CircleField {
     /// `label`
     Label,
@@ -104,12 +99,17 @@ pub enum CircleField {
 impl CircleField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label, Self::Radius];
+    const WIRE: [&'static str; 2] = ["label", "radius"];
+    const NAMES: [&'static str; 2] = ["Label", "Radius"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-            Self::Radius => "radius",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CircleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -194,17 +194,13 @@ impl Shape {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ShapeField) -> &mut Self {
-        match field {
-            ShapeField::Label => self.label = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Shape`] by wire name: for `$select`, `$expand`, `$orderby` and [`Shape::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShapeField {
     /// `label`
     Label,
@@ -213,11 +209,17 @@ pub enum ShapeField {
 impl ShapeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label];
+    const WIRE: [&'static str; 1] = ["label"];
+    const NAMES: [&'static str; 1] = ["Label"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ShapeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -409,18 +411,13 @@ impl Square {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SquareField) -> &mut Self {
-        match field {
-            SquareField::Label => self.label = None,
-            SquareField::Side => self.side = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Square`] by wire name: for `$select`, `$expand`, `$orderby` and [`Square::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SquareField {
     /// `label`
     Label,
@@ -431,12 +428,17 @@ pub enum SquareField {
 impl SquareField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label, Self::Side];
+    const WIRE: [&'static str; 2] = ["label", "side"];
+    const NAMES: [&'static str; 2] = ["Label", "Side"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-            Self::Side => "side",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SquareField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

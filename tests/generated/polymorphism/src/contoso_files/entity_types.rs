@@ -87,19 +87,13 @@ impl Document {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DocumentField) -> &mut Self {
-        match field {
-            DocumentField::Id => self.id = None,
-            DocumentField::Name => self.name = None,
-            DocumentField::Pages => self.pages = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Document`] by wire name: for `$select`, `$expand`, `$orderby` and [`Document::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocumentField {
     /// `id`
     Id,
@@ -112,13 +106,17 @@ pub enum DocumentField {
 impl DocumentField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Pages];
+    const WIRE: [&'static str; 3] = ["id", "name", "pages"];
+    const NAMES: [&'static str; 3] = ["Id", "Name", "Pages"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Pages => "pages",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DocumentField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -219,21 +217,13 @@ impl Drive {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DriveField) -> &mut Self {
-        match field {
-            DriveField::Id => self.id = None,
-            DriveField::Outline => self.outline = None,
-            DriveField::Shapes => self.shapes = None,
-            DriveField::Cover => self.cover = None,
-            DriveField::Items => self.items = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Drive`] by wire name: for `$select`, `$expand`, `$orderby` and [`Drive::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DriveField {
     /// `id`
     Id,
@@ -256,15 +246,17 @@ impl DriveField {
         Self::Cover,
         Self::Items,
     ];
+    const WIRE: [&'static str; 5] = ["id", "outline", "shapes", "cover", "items"];
+    const NAMES: [&'static str; 5] = ["Id", "Outline", "Shapes", "Cover", "Items"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Outline => "outline",
-            Self::Shapes => "shapes",
-            Self::Cover => "cover",
-            Self::Items => "items",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DriveField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -359,19 +351,13 @@ impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FolderField) -> &mut Self {
-        match field {
-            FolderField::Id => self.id = None,
-            FolderField::Name => self.name = None,
-            FolderField::Children => self.children = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Folder`] by wire name: for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FolderField {
     /// `id`
     Id,
@@ -384,13 +370,17 @@ pub enum FolderField {
 impl FolderField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Children];
+    const WIRE: [&'static str; 3] = ["id", "name", "children"];
+    const NAMES: [&'static str; 3] = ["Id", "Name", "Children"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Children => "children",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FolderField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -479,18 +469,13 @@ impl Item {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ItemField) -> &mut Self {
-        match field {
-            ItemField::Id => self.id = None,
-            ItemField::Name => self.name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Item`] by wire name: for `$select`, `$expand`, `$orderby` and [`Item::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemField {
     /// `id`
     Id,
@@ -501,12 +486,17 @@ pub enum ItemField {
 impl ItemField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Name];
+    const WIRE: [&'static str; 2] = ["id", "name"];
+    const NAMES: [&'static str; 2] = ["Id", "Name"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ItemField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -730,20 +720,13 @@ impl Photo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PhotoField) -> &mut Self {
-        match field {
-            PhotoField::Id => self.id = None,
-            PhotoField::Name => self.name = None,
-            PhotoField::Pages => self.pages = None,
-            PhotoField::Width => self.width = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Photo`] by wire name: for `$select`, `$expand`, `$orderby` and [`Photo::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PhotoField {
     /// `id`
     Id,
@@ -758,14 +741,17 @@ pub enum PhotoField {
 impl PhotoField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Pages, Self::Width];
+    const WIRE: [&'static str; 4] = ["id", "name", "pages", "width"];
+    const NAMES: [&'static str; 4] = ["Id", "Name", "Pages", "Width"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Pages => "pages",
-            Self::Width => "width",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PhotoField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

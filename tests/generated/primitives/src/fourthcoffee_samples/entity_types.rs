@@ -193,46 +193,13 @@ impl Sample {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SampleField) -> &mut Self {
-        match field {
-            SampleField::Id => self.id = None,
-            SampleField::Text => self.text = None,
-            SampleField::Flag => self.flag = None,
-            SampleField::ByteValue => self.byte_value = None,
-            SampleField::SbyteValue => self.sbyte_value = None,
-            SampleField::Int16Value => self.int16_value = None,
-            SampleField::Int32Value => self.int32_value = None,
-            SampleField::Int64Value => self.int64_value = None,
-            SampleField::SingleValue => self.single_value = None,
-            SampleField::DoubleValue => self.double_value = None,
-            SampleField::DecimalValue => self.decimal_value = None,
-            SampleField::GuidValue => self.guid_value = None,
-            SampleField::DateValue => self.date_value = None,
-            SampleField::TimeValue => self.time_value = None,
-            SampleField::Timestamp => self.timestamp = None,
-            SampleField::Elapsed => self.elapsed = None,
-            SampleField::Payload => self.payload = None,
-            SampleField::Attachment => self.attachment = None,
-            SampleField::Extra => self.extra = None,
-            SampleField::Location => self.location = None,
-            SampleField::Contact => self.contact = None,
-            SampleField::Tags => self.tags = None,
-            SampleField::Readings => self.readings = None,
-            SampleField::Counts => self.counts = None,
-            SampleField::Days => self.days = None,
-            SampleField::Intervals => self.intervals = None,
-            SampleField::Blobs => self.blobs = None,
-            SampleField::Ids => self.ids = None,
-            SampleField::Amounts => self.amounts = None,
-            SampleField::Contacts => self.contacts = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Sample`] by wire name: for `$select`, `$expand`, `$orderby` and [`Sample::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SampleField {
     /// `id`
     Id,
@@ -330,40 +297,79 @@ impl SampleField {
         Self::Amounts,
         Self::Contacts,
     ];
+    const WIRE: [&'static str; 30] = [
+        "id",
+        "text",
+        "flag",
+        "byteValue",
+        "sbyteValue",
+        "int16Value",
+        "int32Value",
+        "int64Value",
+        "singleValue",
+        "doubleValue",
+        "decimalValue",
+        "guidValue",
+        "dateValue",
+        "timeValue",
+        "timestamp",
+        "elapsed",
+        "payload",
+        "attachment",
+        "extra",
+        "location",
+        "contact",
+        "tags",
+        "readings",
+        "counts",
+        "days",
+        "intervals",
+        "blobs",
+        "ids",
+        "amounts",
+        "contacts",
+    ];
+    const NAMES: [&'static str; 30] = [
+        "Id",
+        "Text",
+        "Flag",
+        "ByteValue",
+        "SbyteValue",
+        "Int16Value",
+        "Int32Value",
+        "Int64Value",
+        "SingleValue",
+        "DoubleValue",
+        "DecimalValue",
+        "GuidValue",
+        "DateValue",
+        "TimeValue",
+        "Timestamp",
+        "Elapsed",
+        "Payload",
+        "Attachment",
+        "Extra",
+        "Location",
+        "Contact",
+        "Tags",
+        "Readings",
+        "Counts",
+        "Days",
+        "Intervals",
+        "Blobs",
+        "Ids",
+        "Amounts",
+        "Contacts",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Text => "text",
-            Self::Flag => "flag",
-            Self::ByteValue => "byteValue",
-            Self::SbyteValue => "sbyteValue",
-            Self::Int16Value => "int16Value",
-            Self::Int32Value => "int32Value",
-            Self::Int64Value => "int64Value",
-            Self::SingleValue => "singleValue",
-            Self::DoubleValue => "doubleValue",
-            Self::DecimalValue => "decimalValue",
-            Self::GuidValue => "guidValue",
-            Self::DateValue => "dateValue",
-            Self::TimeValue => "timeValue",
-            Self::Timestamp => "timestamp",
-            Self::Elapsed => "elapsed",
-            Self::Payload => "payload",
-            Self::Attachment => "attachment",
-            Self::Extra => "extra",
-            Self::Location => "location",
-            Self::Contact => "contact",
-            Self::Tags => "tags",
-            Self::Readings => "readings",
-            Self::Counts => "counts",
-            Self::Days => "days",
-            Self::Intervals => "intervals",
-            Self::Blobs => "blobs",
-            Self::Ids => "ids",
-            Self::Amounts => "amounts",
-            Self::Contacts => "contacts",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SampleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -81,18 +81,13 @@ impl Money {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: MoneyField) -> &mut Self {
-        match field {
-            MoneyField::Amount => self.amount = None,
-            MoneyField::Currency => self.currency = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Money`] by wire name: for `$select`, `$expand`, `$orderby` and [`Money::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MoneyField {
     /// `amount`
     Amount,
@@ -103,12 +98,17 @@ pub enum MoneyField {
 impl MoneyField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Amount, Self::Currency];
+    const WIRE: [&'static str; 2] = ["amount", "currency"];
+    const NAMES: [&'static str; 2] = ["Amount", "Currency"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Amount => "amount",
-            Self::Currency => "currency",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for MoneyField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

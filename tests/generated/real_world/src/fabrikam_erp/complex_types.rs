@@ -81,18 +81,13 @@ impl Measure {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: MeasureField) -> &mut Self {
-        match field {
-            MeasureField::Value => self.value = None,
-            MeasureField::Unit => self.unit = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Measure`] by wire name: for `$select`, `$expand`, `$orderby` and [`Measure::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MeasureField {
     /// `Value`
     Value,
@@ -103,12 +98,17 @@ pub enum MeasureField {
 impl MeasureField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Value, Self::Unit];
+    const WIRE: [&'static str; 2] = ["Value", "unit"];
+    const NAMES: [&'static str; 2] = ["Value", "Unit"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Value => "Value",
-            Self::Unit => "unit",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for MeasureField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -282,19 +282,13 @@ impl PreciseMeasure {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PreciseMeasureField) -> &mut Self {
-        match field {
-            PreciseMeasureField::Value => self.value = None,
-            PreciseMeasureField::Unit => self.unit = None,
-            PreciseMeasureField::Digits => self.digits = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PreciseMeasure`] by wire name: for `$select`, `$expand`, `$orderby` and [`PreciseMeasure::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PreciseMeasureField {
     /// `Value`
     Value,
@@ -307,13 +301,17 @@ pub enum PreciseMeasureField {
 impl PreciseMeasureField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Value, Self::Unit, Self::Digits];
+    const WIRE: [&'static str; 3] = ["Value", "unit", "digits"];
+    const NAMES: [&'static str; 3] = ["Value", "Unit", "Digits"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Value => "Value",
-            Self::Unit => "unit",
-            Self::Digits => "digits",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PreciseMeasureField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -81,18 +81,13 @@ impl Account {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AccountField) -> &mut Self {
-        match field {
-            AccountField::Accountid => self.accountid = None,
-            AccountField::Accountnumber => self.accountnumber = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Account`] by wire name: for `$select`, `$expand`, `$orderby` and [`Account::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountField {
     /// `accountid`
     Accountid,
@@ -103,12 +98,17 @@ pub enum AccountField {
 impl AccountField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Accountid, Self::Accountnumber];
+    const WIRE: [&'static str; 2] = ["accountid", "accountnumber"];
+    const NAMES: [&'static str; 2] = ["Accountid", "Accountnumber"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Accountid => "accountid",
-            Self::Accountnumber => "accountnumber",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AccountField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -197,18 +197,13 @@ impl Activity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ActivityField) -> &mut Self {
-        match field {
-            ActivityField::Activityid => self.activityid = None,
-            ActivityField::Subject => self.subject = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Activity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Activity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActivityField {
     /// `activityid`
     Activityid,
@@ -219,12 +214,17 @@ pub enum ActivityField {
 impl ActivityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Activityid, Self::Subject];
+    const WIRE: [&'static str; 2] = ["activityid", "subject"];
+    const NAMES: [&'static str; 2] = ["Activityid", "Subject"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Activityid => "activityid",
-            Self::Subject => "subject",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ActivityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -319,19 +319,13 @@ impl Appointment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: AppointmentField) -> &mut Self {
-        match field {
-            AppointmentField::Activityid => self.activityid = None,
-            AppointmentField::Subject => self.subject = None,
-            AppointmentField::Location => self.location = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Appointment`] by wire name: for `$select`, `$expand`, `$orderby` and [`Appointment::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppointmentField {
     /// `activityid`
     Activityid,
@@ -344,13 +338,17 @@ pub enum AppointmentField {
 impl AppointmentField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Activityid, Self::Subject, Self::Location];
+    const WIRE: [&'static str; 3] = ["activityid", "subject", "location"];
+    const NAMES: [&'static str; 3] = ["Activityid", "Subject", "Location"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Activityid => "activityid",
-            Self::Subject => "subject",
-            Self::Location => "location",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AppointmentField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -476,26 +474,13 @@ impl Product {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ProductField) -> &mut Self {
-        match field {
-            ProductField::Id => self.id = None,
-            ProductField::Sku => self.sku = None,
-            ProductField::Unnamed => self.unnamed = None,
-            ProductField::Unnamed2 => self.unnamed_2 = None,
-            ProductField::V1 => self._1 = None,
-            ProductField::Price => self.price = None,
-            ProductField::Extensions => self.extensions = None,
-            ProductField::Restriction => self.restriction = None,
-            ProductField::Scheme => self.scheme = None,
-            ProductField::Size => self.size = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Product`] by wire name: for `$select`, `$expand`, `$orderby` and [`Product::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProductField {
     /// `id`
     Id,
@@ -533,20 +518,39 @@ impl ProductField {
         Self::Scheme,
         Self::Size,
     ];
+    const WIRE: [&'static str; 10] = [
+        "id",
+        "sku",
+        "_",
+        "__",
+        "_1",
+        "price",
+        "extensions",
+        "restriction",
+        "scheme",
+        "size",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "Id",
+        "Sku",
+        "Unnamed",
+        "Unnamed2",
+        "V1",
+        "Price",
+        "Extensions",
+        "Restriction",
+        "Scheme",
+        "Size",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Sku => "sku",
-            Self::Unnamed => "_",
-            Self::Unnamed2 => "__",
-            Self::V1 => "_1",
-            Self::Price => "price",
-            Self::Extensions => "extensions",
-            Self::Restriction => "restriction",
-            Self::Scheme => "scheme",
-            Self::Size => "size",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ProductField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

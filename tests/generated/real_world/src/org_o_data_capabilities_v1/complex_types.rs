@@ -97,21 +97,13 @@ impl CustomParameter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: CustomParameterField) -> &mut Self {
-        match field {
-            CustomParameterField::Name => self.name = None,
-            CustomParameterField::Description => self.description = None,
-            CustomParameterField::DocumentationUrl => self.documentation_url = None,
-            CustomParameterField::Required => self.required = None,
-            CustomParameterField::ExampleValues => self.example_values = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`CustomParameter`] by wire name: for `$select`, `$expand`, `$orderby` and [`CustomParameter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomParameterField {
     /// `Name`
     Name,
@@ -134,15 +126,29 @@ impl CustomParameterField {
         Self::Required,
         Self::ExampleValues,
     ];
+    const WIRE: [&'static str; 5] = [
+        "Name",
+        "Description",
+        "DocumentationURL",
+        "Required",
+        "ExampleValues",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Name",
+        "Description",
+        "DocumentationUrl",
+        "Required",
+        "ExampleValues",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "Name",
-            Self::Description => "Description",
-            Self::DocumentationUrl => "DocumentationURL",
-            Self::Required => "Required",
-            Self::ExampleValues => "ExampleValues",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CustomParameterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -233,20 +239,13 @@ impl DeepInsertSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DeepInsertSupportTypeField) -> &mut Self {
-        match field {
-            DeepInsertSupportTypeField::Supported => self.supported = None,
-            DeepInsertSupportTypeField::ContentIdSupported => {
-                self.content_id_supported = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DeepInsertSupportType`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeepInsertSupportType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeepInsertSupportTypeField {
     /// `Supported`
     Supported,
@@ -257,12 +256,17 @@ pub enum DeepInsertSupportTypeField {
 impl DeepInsertSupportTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Supported, Self::ContentIdSupported];
+    const WIRE: [&'static str; 2] = ["Supported", "ContentIDSupported"];
+    const NAMES: [&'static str; 2] = ["Supported", "ContentIdSupported"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Supported => "Supported",
-            Self::ContentIdSupported => "ContentIDSupported",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DeepInsertSupportTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -353,20 +357,13 @@ impl DeepUpdateSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DeepUpdateSupportTypeField) -> &mut Self {
-        match field {
-            DeepUpdateSupportTypeField::Supported => self.supported = None,
-            DeepUpdateSupportTypeField::ContentIdSupported => {
-                self.content_id_supported = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DeepUpdateSupportType`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeepUpdateSupportType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeepUpdateSupportTypeField {
     /// `Supported`
     Supported,
@@ -377,12 +374,17 @@ pub enum DeepUpdateSupportTypeField {
 impl DeepUpdateSupportTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Supported, Self::ContentIdSupported];
+    const WIRE: [&'static str; 2] = ["Supported", "ContentIDSupported"];
+    const NAMES: [&'static str; 2] = ["Supported", "ContentIdSupported"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Supported => "Supported",
-            Self::ContentIdSupported => "ContentIDSupported",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DeepUpdateSupportTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -511,32 +513,13 @@ impl DeleteRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DeleteRestrictionsBaseField) -> &mut Self {
-        match field {
-            DeleteRestrictionsBaseField::Deletable => self.deletable = None,
-            DeleteRestrictionsBaseField::MaxLevels => self.max_levels = None,
-            DeleteRestrictionsBaseField::FilterSegmentSupported => {
-                self.filter_segment_supported = None;
-            }
-            DeleteRestrictionsBaseField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            DeleteRestrictionsBaseField::Permissions => self.permissions = None,
-            DeleteRestrictionsBaseField::CustomHeaders => self.custom_headers = None,
-            DeleteRestrictionsBaseField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            DeleteRestrictionsBaseField::Description => self.description = None,
-            DeleteRestrictionsBaseField::LongDescription => self.long_description = None,
-            DeleteRestrictionsBaseField::ErrorResponses => self.error_responses = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DeleteRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeleteRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeleteRestrictionsBaseField {
     /// `Deletable`
     Deletable,
@@ -574,20 +557,39 @@ impl DeleteRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
+    const WIRE: [&'static str; 10] = [
+        "Deletable",
+        "MaxLevels",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "Deletable",
+        "MaxLevels",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Deletable => "Deletable",
-            Self::MaxLevels => "MaxLevels",
-            Self::FilterSegmentSupported => "FilterSegmentSupported",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::Permissions => "Permissions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DeleteRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -741,35 +743,13 @@ impl DeleteRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: DeleteRestrictionsTypeField) -> &mut Self {
-        match field {
-            DeleteRestrictionsTypeField::Deletable => self.deletable = None,
-            DeleteRestrictionsTypeField::MaxLevels => self.max_levels = None,
-            DeleteRestrictionsTypeField::FilterSegmentSupported => {
-                self.filter_segment_supported = None;
-            }
-            DeleteRestrictionsTypeField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            DeleteRestrictionsTypeField::Permissions => self.permissions = None,
-            DeleteRestrictionsTypeField::CustomHeaders => self.custom_headers = None,
-            DeleteRestrictionsTypeField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            DeleteRestrictionsTypeField::Description => self.description = None,
-            DeleteRestrictionsTypeField::LongDescription => self.long_description = None,
-            DeleteRestrictionsTypeField::ErrorResponses => self.error_responses = None,
-            DeleteRestrictionsTypeField::NonDeletableNavigationProperties => {
-                self.non_deletable_navigation_properties = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DeleteRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeleteRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeleteRestrictionsTypeField {
     /// `Deletable`
     Deletable,
@@ -810,21 +790,41 @@ impl DeleteRestrictionsTypeField {
         Self::ErrorResponses,
         Self::NonDeletableNavigationProperties,
     ];
+    const WIRE: [&'static str; 11] = [
+        "Deletable",
+        "MaxLevels",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonDeletableNavigationProperties",
+    ];
+    const NAMES: [&'static str; 11] = [
+        "Deletable",
+        "MaxLevels",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonDeletableNavigationProperties",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Deletable => "Deletable",
-            Self::MaxLevels => "MaxLevels",
-            Self::FilterSegmentSupported => "FilterSegmentSupported",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::Permissions => "Permissions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-            Self::NonDeletableNavigationProperties => "NonDeletableNavigationProperties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DeleteRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -918,20 +918,13 @@ impl FilterExpressionRestrictionType {
         &mut self,
         field: FilterExpressionRestrictionTypeField,
     ) -> &mut Self {
-        match field {
-            FilterExpressionRestrictionTypeField::Property => self.property = None,
-            FilterExpressionRestrictionTypeField::AllowedExpressions => {
-                self.allowed_expressions = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterExpressionRestrictionType`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterExpressionRestrictionType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterExpressionRestrictionTypeField {
     /// `Property`
     Property,
@@ -942,12 +935,17 @@ pub enum FilterExpressionRestrictionTypeField {
 impl FilterExpressionRestrictionTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Property, Self::AllowedExpressions];
+    const WIRE: [&'static str; 2] = ["Property", "AllowedExpressions"];
+    const NAMES: [&'static str; 2] = ["Property", "AllowedExpressions"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Property => "Property",
-            Self::AllowedExpressions => "AllowedExpressions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterExpressionRestrictionTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1040,19 +1038,13 @@ impl FilterRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterRestrictionsBaseField) -> &mut Self {
-        match field {
-            FilterRestrictionsBaseField::Filterable => self.filterable = None,
-            FilterRestrictionsBaseField::RequiresFilter => self.requires_filter = None,
-            FilterRestrictionsBaseField::MaxLevels => self.max_levels = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterRestrictionsBaseField {
     /// `Filterable`
     Filterable,
@@ -1069,13 +1061,17 @@ impl FilterRestrictionsBaseField {
         Self::RequiresFilter,
         Self::MaxLevels,
     ];
+    const WIRE: [&'static str; 3] = ["Filterable", "RequiresFilter", "MaxLevels"];
+    const NAMES: [&'static str; 3] = ["Filterable", "RequiresFilter", "MaxLevels"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Filterable => "Filterable",
-            Self::RequiresFilter => "RequiresFilter",
-            Self::MaxLevels => "MaxLevels",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1193,28 +1189,13 @@ impl FilterRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FilterRestrictionsTypeField) -> &mut Self {
-        match field {
-            FilterRestrictionsTypeField::Filterable => self.filterable = None,
-            FilterRestrictionsTypeField::RequiresFilter => self.requires_filter = None,
-            FilterRestrictionsTypeField::MaxLevels => self.max_levels = None,
-            FilterRestrictionsTypeField::RequiredProperties => {
-                self.required_properties = None;
-            }
-            FilterRestrictionsTypeField::NonFilterableProperties => {
-                self.non_filterable_properties = None;
-            }
-            FilterRestrictionsTypeField::FilterExpressionRestrictions => {
-                self.filter_expression_restrictions = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterRestrictionsTypeField {
     /// `Filterable`
     Filterable,
@@ -1240,16 +1221,31 @@ impl FilterRestrictionsTypeField {
         Self::NonFilterableProperties,
         Self::FilterExpressionRestrictions,
     ];
+    const WIRE: [&'static str; 6] = [
+        "Filterable",
+        "RequiresFilter",
+        "MaxLevels",
+        "RequiredProperties",
+        "NonFilterableProperties",
+        "FilterExpressionRestrictions",
+    ];
+    const NAMES: [&'static str; 6] = [
+        "Filterable",
+        "RequiresFilter",
+        "MaxLevels",
+        "RequiredProperties",
+        "NonFilterableProperties",
+        "FilterExpressionRestrictions",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Filterable => "Filterable",
-            Self::RequiresFilter => "RequiresFilter",
-            Self::MaxLevels => "MaxLevels",
-            Self::RequiredProperties => "RequiredProperties",
-            Self::NonFilterableProperties => "NonFilterableProperties",
-            Self::FilterExpressionRestrictions => "FilterExpressionRestrictions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1338,18 +1334,13 @@ impl HttpResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: HttpResponseField) -> &mut Self {
-        match field {
-            HttpResponseField::StatusCode => self.status_code = None,
-            HttpResponseField::Description => self.description = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`HttpResponse`] by wire name: for `$select`, `$expand`, `$orderby` and [`HttpResponse::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HttpResponseField {
     /// `StatusCode`
     StatusCode,
@@ -1360,12 +1351,17 @@ pub enum HttpResponseField {
 impl HttpResponseField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::StatusCode, Self::Description];
+    const WIRE: [&'static str; 2] = ["StatusCode", "Description"];
+    const NAMES: [&'static str; 2] = ["StatusCode", "Description"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::StatusCode => "StatusCode",
-            Self::Description => "Description",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for HttpResponseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1488,29 +1484,13 @@ impl InsertRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: InsertRestrictionsBaseField) -> &mut Self {
-        match field {
-            InsertRestrictionsBaseField::Insertable => self.insertable = None,
-            InsertRestrictionsBaseField::MaxLevels => self.max_levels = None,
-            InsertRestrictionsBaseField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            InsertRestrictionsBaseField::QueryOptions => self.query_options = None,
-            InsertRestrictionsBaseField::CustomHeaders => self.custom_headers = None,
-            InsertRestrictionsBaseField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            InsertRestrictionsBaseField::Description => self.description = None,
-            InsertRestrictionsBaseField::LongDescription => self.long_description = None,
-            InsertRestrictionsBaseField::ErrorResponses => self.error_responses = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`InsertRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`InsertRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InsertRestrictionsBaseField {
     /// `Insertable`
     Insertable,
@@ -1545,19 +1525,37 @@ impl InsertRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
+    const WIRE: [&'static str; 9] = [
+        "Insertable",
+        "MaxLevels",
+        "TypecastSegmentSupported",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
+    const NAMES: [&'static str; 9] = [
+        "Insertable",
+        "MaxLevels",
+        "TypecastSegmentSupported",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Insertable => "Insertable",
-            Self::MaxLevels => "MaxLevels",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::QueryOptions => "QueryOptions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for InsertRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1720,39 +1718,13 @@ impl InsertRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: InsertRestrictionsTypeField) -> &mut Self {
-        match field {
-            InsertRestrictionsTypeField::Insertable => self.insertable = None,
-            InsertRestrictionsTypeField::MaxLevels => self.max_levels = None,
-            InsertRestrictionsTypeField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            InsertRestrictionsTypeField::QueryOptions => self.query_options = None,
-            InsertRestrictionsTypeField::CustomHeaders => self.custom_headers = None,
-            InsertRestrictionsTypeField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            InsertRestrictionsTypeField::Description => self.description = None,
-            InsertRestrictionsTypeField::LongDescription => self.long_description = None,
-            InsertRestrictionsTypeField::ErrorResponses => self.error_responses = None,
-            InsertRestrictionsTypeField::NonInsertableProperties => {
-                self.non_insertable_properties = None;
-            }
-            InsertRestrictionsTypeField::NonInsertableNavigationProperties => {
-                self.non_insertable_navigation_properties = None;
-            }
-            InsertRestrictionsTypeField::RequiredProperties => {
-                self.required_properties = None;
-            }
-            InsertRestrictionsTypeField::Permissions => self.permissions = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`InsertRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`InsertRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InsertRestrictionsTypeField {
     /// `Insertable`
     Insertable,
@@ -1799,25 +1771,45 @@ impl InsertRestrictionsTypeField {
         Self::RequiredProperties,
         Self::Permissions,
     ];
+    const WIRE: [&'static str; 13] = [
+        "Insertable",
+        "MaxLevels",
+        "TypecastSegmentSupported",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonInsertableProperties",
+        "NonInsertableNavigationProperties",
+        "RequiredProperties",
+        "Permissions",
+    ];
+    const NAMES: [&'static str; 13] = [
+        "Insertable",
+        "MaxLevels",
+        "TypecastSegmentSupported",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonInsertableProperties",
+        "NonInsertableNavigationProperties",
+        "RequiredProperties",
+        "Permissions",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Insertable => "Insertable",
-            Self::MaxLevels => "MaxLevels",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::QueryOptions => "QueryOptions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-            Self::NonInsertableProperties => "NonInsertableProperties",
-            Self::NonInsertableNavigationProperties => {
-                "NonInsertableNavigationProperties"
-            }
-            Self::RequiredProperties => "RequiredProperties",
-            Self::Permissions => "Permissions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for InsertRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1932,34 +1924,13 @@ impl ModificationQueryOptionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ModificationQueryOptionsTypeField) -> &mut Self {
-        match field {
-            ModificationQueryOptionsTypeField::ExpandSupported => {
-                self.expand_supported = None;
-            }
-            ModificationQueryOptionsTypeField::SelectSupported => {
-                self.select_supported = None;
-            }
-            ModificationQueryOptionsTypeField::ComputeSupported => {
-                self.compute_supported = None;
-            }
-            ModificationQueryOptionsTypeField::FilterSupported => {
-                self.filter_supported = None;
-            }
-            ModificationQueryOptionsTypeField::SearchSupported => {
-                self.search_supported = None;
-            }
-            ModificationQueryOptionsTypeField::SortSupported => {
-                self.sort_supported = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ModificationQueryOptionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ModificationQueryOptionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModificationQueryOptionsTypeField {
     /// `ExpandSupported`
     ExpandSupported,
@@ -1985,16 +1956,31 @@ impl ModificationQueryOptionsTypeField {
         Self::SearchSupported,
         Self::SortSupported,
     ];
+    const WIRE: [&'static str; 6] = [
+        "ExpandSupported",
+        "SelectSupported",
+        "ComputeSupported",
+        "FilterSupported",
+        "SearchSupported",
+        "SortSupported",
+    ];
+    const NAMES: [&'static str; 6] = [
+        "ExpandSupported",
+        "SelectSupported",
+        "ComputeSupported",
+        "FilterSupported",
+        "SearchSupported",
+        "SortSupported",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ExpandSupported => "ExpandSupported",
-            Self::SelectSupported => "SelectSupported",
-            Self::ComputeSupported => "ComputeSupported",
-            Self::FilterSupported => "FilterSupported",
-            Self::SearchSupported => "SearchSupported",
-            Self::SortSupported => "SortSupported",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ModificationQueryOptionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2171,63 +2157,13 @@ impl NavigationPropertyRestriction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: NavigationPropertyRestrictionField) -> &mut Self {
-        match field {
-            NavigationPropertyRestrictionField::NavigationProperty => {
-                self.navigation_property = None;
-            }
-            NavigationPropertyRestrictionField::Navigability => self.navigability = None,
-            NavigationPropertyRestrictionField::FilterFunctions => {
-                self.filter_functions = None;
-            }
-            NavigationPropertyRestrictionField::FilterRestrictions => {
-                self.filter_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::SearchRestrictions => {
-                self.search_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::SortRestrictions => {
-                self.sort_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::TopSupported => self.top_supported = None,
-            NavigationPropertyRestrictionField::SkipSupported => {
-                self.skip_supported = None;
-            }
-            NavigationPropertyRestrictionField::SelectSupport => {
-                self.select_support = None;
-            }
-            NavigationPropertyRestrictionField::IndexableByKey => {
-                self.indexable_by_key = None;
-            }
-            NavigationPropertyRestrictionField::InsertRestrictions => {
-                self.insert_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::DeepInsertSupport => {
-                self.deep_insert_support = None;
-            }
-            NavigationPropertyRestrictionField::UpdateRestrictions => {
-                self.update_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::DeepUpdateSupport => {
-                self.deep_update_support = None;
-            }
-            NavigationPropertyRestrictionField::DeleteRestrictions => {
-                self.delete_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::OptimisticConcurrencyControl => {
-                self.optimistic_concurrency_control = None;
-            }
-            NavigationPropertyRestrictionField::ReadRestrictions => {
-                self.read_restrictions = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`NavigationPropertyRestriction`] by wire name: for `$select`, `$expand`, `$orderby` and [`NavigationPropertyRestriction::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NavigationPropertyRestrictionField {
     /// `NavigationProperty`
     NavigationProperty,
@@ -2286,27 +2222,53 @@ impl NavigationPropertyRestrictionField {
         Self::OptimisticConcurrencyControl,
         Self::ReadRestrictions,
     ];
+    const WIRE: [&'static str; 17] = [
+        "NavigationProperty",
+        "Navigability",
+        "FilterFunctions",
+        "FilterRestrictions",
+        "SearchRestrictions",
+        "SortRestrictions",
+        "TopSupported",
+        "SkipSupported",
+        "SelectSupport",
+        "IndexableByKey",
+        "InsertRestrictions",
+        "DeepInsertSupport",
+        "UpdateRestrictions",
+        "DeepUpdateSupport",
+        "DeleteRestrictions",
+        "OptimisticConcurrencyControl",
+        "ReadRestrictions",
+    ];
+    const NAMES: [&'static str; 17] = [
+        "NavigationProperty",
+        "Navigability",
+        "FilterFunctions",
+        "FilterRestrictions",
+        "SearchRestrictions",
+        "SortRestrictions",
+        "TopSupported",
+        "SkipSupported",
+        "SelectSupport",
+        "IndexableByKey",
+        "InsertRestrictions",
+        "DeepInsertSupport",
+        "UpdateRestrictions",
+        "DeepUpdateSupport",
+        "DeleteRestrictions",
+        "OptimisticConcurrencyControl",
+        "ReadRestrictions",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::NavigationProperty => "NavigationProperty",
-            Self::Navigability => "Navigability",
-            Self::FilterFunctions => "FilterFunctions",
-            Self::FilterRestrictions => "FilterRestrictions",
-            Self::SearchRestrictions => "SearchRestrictions",
-            Self::SortRestrictions => "SortRestrictions",
-            Self::TopSupported => "TopSupported",
-            Self::SkipSupported => "SkipSupported",
-            Self::SelectSupport => "SelectSupport",
-            Self::IndexableByKey => "IndexableByKey",
-            Self::InsertRestrictions => "InsertRestrictions",
-            Self::DeepInsertSupport => "DeepInsertSupport",
-            Self::UpdateRestrictions => "UpdateRestrictions",
-            Self::DeepUpdateSupport => "DeepUpdateSupport",
-            Self::DeleteRestrictions => "DeleteRestrictions",
-            Self::OptimisticConcurrencyControl => "OptimisticConcurrencyControl",
-            Self::ReadRestrictions => "ReadRestrictions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for NavigationPropertyRestrictionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2395,18 +2357,13 @@ impl PermissionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PermissionTypeField) -> &mut Self {
-        match field {
-            PermissionTypeField::SchemeName => self.scheme_name = None,
-            PermissionTypeField::Scopes => self.scopes = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PermissionType`] by wire name: for `$select`, `$expand`, `$orderby` and [`PermissionType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PermissionTypeField {
     /// `SchemeName`
     SchemeName,
@@ -2417,12 +2374,17 @@ pub enum PermissionTypeField {
 impl PermissionTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::SchemeName, Self::Scopes];
+    const WIRE: [&'static str; 2] = ["SchemeName", "Scopes"];
+    const NAMES: [&'static str; 2] = ["SchemeName", "Scopes"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::SchemeName => "SchemeName",
-            Self::Scopes => "Scopes",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PermissionTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2542,27 +2504,13 @@ impl ReadByKeyRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ReadByKeyRestrictionsTypeField) -> &mut Self {
-        match field {
-            ReadByKeyRestrictionsTypeField::Readable => self.readable = None,
-            ReadByKeyRestrictionsTypeField::Permissions => self.permissions = None,
-            ReadByKeyRestrictionsTypeField::CustomHeaders => self.custom_headers = None,
-            ReadByKeyRestrictionsTypeField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            ReadByKeyRestrictionsTypeField::Description => self.description = None,
-            ReadByKeyRestrictionsTypeField::LongDescription => {
-                self.long_description = None;
-            }
-            ReadByKeyRestrictionsTypeField::ErrorResponses => self.error_responses = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReadByKeyRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReadByKeyRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReadByKeyRestrictionsTypeField {
     /// `Readable`
     Readable,
@@ -2591,17 +2539,33 @@ impl ReadByKeyRestrictionsTypeField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
+    const WIRE: [&'static str; 7] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Readable => "Readable",
-            Self::Permissions => "Permissions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReadByKeyRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2714,25 +2678,13 @@ impl ReadRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ReadRestrictionsBaseField) -> &mut Self {
-        match field {
-            ReadRestrictionsBaseField::Readable => self.readable = None,
-            ReadRestrictionsBaseField::Permissions => self.permissions = None,
-            ReadRestrictionsBaseField::CustomHeaders => self.custom_headers = None,
-            ReadRestrictionsBaseField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            ReadRestrictionsBaseField::Description => self.description = None,
-            ReadRestrictionsBaseField::LongDescription => self.long_description = None,
-            ReadRestrictionsBaseField::ErrorResponses => self.error_responses = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReadRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReadRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReadRestrictionsBaseField {
     /// `Readable`
     Readable,
@@ -2761,17 +2713,33 @@ impl ReadRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
+    const WIRE: [&'static str; 7] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Readable => "Readable",
-            Self::Permissions => "Permissions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReadRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2903,31 +2871,13 @@ impl ReadRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ReadRestrictionsTypeField) -> &mut Self {
-        match field {
-            ReadRestrictionsTypeField::Readable => self.readable = None,
-            ReadRestrictionsTypeField::Permissions => self.permissions = None,
-            ReadRestrictionsTypeField::CustomHeaders => self.custom_headers = None,
-            ReadRestrictionsTypeField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            ReadRestrictionsTypeField::Description => self.description = None,
-            ReadRestrictionsTypeField::LongDescription => self.long_description = None,
-            ReadRestrictionsTypeField::ErrorResponses => self.error_responses = None,
-            ReadRestrictionsTypeField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            ReadRestrictionsTypeField::ReadByKeyRestrictions => {
-                self.read_by_key_restrictions = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReadRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReadRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReadRestrictionsTypeField {
     /// `Readable`
     Readable,
@@ -2962,19 +2912,37 @@ impl ReadRestrictionsTypeField {
         Self::TypecastSegmentSupported,
         Self::ReadByKeyRestrictions,
     ];
+    const WIRE: [&'static str; 9] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "TypecastSegmentSupported",
+        "ReadByKeyRestrictions",
+    ];
+    const NAMES: [&'static str; 9] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "TypecastSegmentSupported",
+        "ReadByKeyRestrictions",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Readable => "Readable",
-            Self::Permissions => "Permissions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::ReadByKeyRestrictions => "ReadByKeyRestrictions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReadRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3065,18 +3033,13 @@ impl ScopeType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ScopeTypeField) -> &mut Self {
-        match field {
-            ScopeTypeField::Scope => self.scope = None,
-            ScopeTypeField::RestrictedProperties => self.restricted_properties = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ScopeType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ScopeType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScopeTypeField {
     /// `Scope`
     Scope,
@@ -3087,12 +3050,17 @@ pub enum ScopeTypeField {
 impl ScopeTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Scope, Self::RestrictedProperties];
+    const WIRE: [&'static str; 2] = ["Scope", "RestrictedProperties"];
+    const NAMES: [&'static str; 2] = ["Scope", "RestrictedProperties"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Scope => "Scope",
-            Self::RestrictedProperties => "RestrictedProperties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ScopeTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3183,20 +3151,13 @@ impl SearchRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SearchRestrictionsTypeField) -> &mut Self {
-        match field {
-            SearchRestrictionsTypeField::Searchable => self.searchable = None,
-            SearchRestrictionsTypeField::UnsupportedExpressions => {
-                self.unsupported_expressions = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SearchRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`SearchRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchRestrictionsTypeField {
     /// `Searchable`
     Searchable,
@@ -3207,12 +3168,17 @@ pub enum SearchRestrictionsTypeField {
 impl SearchRestrictionsTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Searchable, Self::UnsupportedExpressions];
+    const WIRE: [&'static str; 2] = ["Searchable", "UnsupportedExpressions"];
+    const NAMES: [&'static str; 2] = ["Searchable", "UnsupportedExpressions"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Searchable => "Searchable",
-            Self::UnsupportedExpressions => "UnsupportedExpressions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SearchRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3341,28 +3307,13 @@ impl SelectSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SelectSupportTypeField) -> &mut Self {
-        match field {
-            SelectSupportTypeField::Supported => self.supported = None,
-            SelectSupportTypeField::InstanceAnnotationsSupported => {
-                self.instance_annotations_supported = None;
-            }
-            SelectSupportTypeField::Expandable => self.expandable = None,
-            SelectSupportTypeField::Filterable => self.filterable = None,
-            SelectSupportTypeField::Searchable => self.searchable = None,
-            SelectSupportTypeField::TopSupported => self.top_supported = None,
-            SelectSupportTypeField::SkipSupported => self.skip_supported = None,
-            SelectSupportTypeField::ComputeSupported => self.compute_supported = None,
-            SelectSupportTypeField::Countable => self.countable = None,
-            SelectSupportTypeField::Sortable => self.sortable = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SelectSupportType`] by wire name: for `$select`, `$expand`, `$orderby` and [`SelectSupportType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SelectSupportTypeField {
     /// `Supported`
     Supported,
@@ -3400,20 +3351,39 @@ impl SelectSupportTypeField {
         Self::Countable,
         Self::Sortable,
     ];
+    const WIRE: [&'static str; 10] = [
+        "Supported",
+        "InstanceAnnotationsSupported",
+        "Expandable",
+        "Filterable",
+        "Searchable",
+        "TopSupported",
+        "SkipSupported",
+        "ComputeSupported",
+        "Countable",
+        "Sortable",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "Supported",
+        "InstanceAnnotationsSupported",
+        "Expandable",
+        "Filterable",
+        "Searchable",
+        "TopSupported",
+        "SkipSupported",
+        "ComputeSupported",
+        "Countable",
+        "Sortable",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Supported => "Supported",
-            Self::InstanceAnnotationsSupported => "InstanceAnnotationsSupported",
-            Self::Expandable => "Expandable",
-            Self::Filterable => "Filterable",
-            Self::Searchable => "Searchable",
-            Self::TopSupported => "TopSupported",
-            Self::SkipSupported => "SkipSupported",
-            Self::ComputeSupported => "ComputeSupported",
-            Self::Countable => "Countable",
-            Self::Sortable => "Sortable",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SelectSupportTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3498,17 +3468,13 @@ impl SortRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SortRestrictionsBaseField) -> &mut Self {
-        match field {
-            SortRestrictionsBaseField::Sortable => self.sortable = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SortRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`SortRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SortRestrictionsBaseField {
     /// `Sortable`
     Sortable,
@@ -3517,11 +3483,17 @@ pub enum SortRestrictionsBaseField {
 impl SortRestrictionsBaseField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Sortable];
+    const WIRE: [&'static str; 1] = ["Sortable"];
+    const NAMES: [&'static str; 1] = ["Sortable"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Sortable => "Sortable",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SortRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3625,26 +3597,13 @@ impl SortRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: SortRestrictionsTypeField) -> &mut Self {
-        match field {
-            SortRestrictionsTypeField::Sortable => self.sortable = None,
-            SortRestrictionsTypeField::AscendingOnlyProperties => {
-                self.ascending_only_properties = None;
-            }
-            SortRestrictionsTypeField::DescendingOnlyProperties => {
-                self.descending_only_properties = None;
-            }
-            SortRestrictionsTypeField::NonSortableProperties => {
-                self.non_sortable_properties = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SortRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`SortRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SortRestrictionsTypeField {
     /// `Sortable`
     Sortable,
@@ -3664,14 +3623,27 @@ impl SortRestrictionsTypeField {
         Self::DescendingOnlyProperties,
         Self::NonSortableProperties,
     ];
+    const WIRE: [&'static str; 4] = [
+        "Sortable",
+        "AscendingOnlyProperties",
+        "DescendingOnlyProperties",
+        "NonSortableProperties",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "Sortable",
+        "AscendingOnlyProperties",
+        "DescendingOnlyProperties",
+        "NonSortableProperties",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Sortable => "Sortable",
-            Self::AscendingOnlyProperties => "AscendingOnlyProperties",
-            Self::DescendingOnlyProperties => "DescendingOnlyProperties",
-            Self::NonSortableProperties => "NonSortableProperties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SortRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3818,38 +3790,13 @@ impl UpdateRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: UpdateRestrictionsBaseField) -> &mut Self {
-        match field {
-            UpdateRestrictionsBaseField::Updatable => self.updatable = None,
-            UpdateRestrictionsBaseField::Upsertable => self.upsertable = None,
-            UpdateRestrictionsBaseField::DeltaUpdateSupported => {
-                self.delta_update_supported = None;
-            }
-            UpdateRestrictionsBaseField::UpdateMethod => self.update_method = None,
-            UpdateRestrictionsBaseField::FilterSegmentSupported => {
-                self.filter_segment_supported = None;
-            }
-            UpdateRestrictionsBaseField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            UpdateRestrictionsBaseField::MaxLevels => self.max_levels = None,
-            UpdateRestrictionsBaseField::Permissions => self.permissions = None,
-            UpdateRestrictionsBaseField::QueryOptions => self.query_options = None,
-            UpdateRestrictionsBaseField::CustomHeaders => self.custom_headers = None,
-            UpdateRestrictionsBaseField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            UpdateRestrictionsBaseField::Description => self.description = None,
-            UpdateRestrictionsBaseField::LongDescription => self.long_description = None,
-            UpdateRestrictionsBaseField::ErrorResponses => self.error_responses = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`UpdateRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`UpdateRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateRestrictionsBaseField {
     /// `Updatable`
     Updatable,
@@ -3899,24 +3846,47 @@ impl UpdateRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
+    const WIRE: [&'static str; 14] = [
+        "Updatable",
+        "Upsertable",
+        "DeltaUpdateSupported",
+        "UpdateMethod",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "MaxLevels",
+        "Permissions",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
+    const NAMES: [&'static str; 14] = [
+        "Updatable",
+        "Upsertable",
+        "DeltaUpdateSupported",
+        "UpdateMethod",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "MaxLevels",
+        "Permissions",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Updatable => "Updatable",
-            Self::Upsertable => "Upsertable",
-            Self::DeltaUpdateSupported => "DeltaUpdateSupported",
-            Self::UpdateMethod => "UpdateMethod",
-            Self::FilterSegmentSupported => "FilterSegmentSupported",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::MaxLevels => "MaxLevels",
-            Self::Permissions => "Permissions",
-            Self::QueryOptions => "QueryOptions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for UpdateRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4104,47 +4074,13 @@ impl UpdateRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: UpdateRestrictionsTypeField) -> &mut Self {
-        match field {
-            UpdateRestrictionsTypeField::Updatable => self.updatable = None,
-            UpdateRestrictionsTypeField::Upsertable => self.upsertable = None,
-            UpdateRestrictionsTypeField::DeltaUpdateSupported => {
-                self.delta_update_supported = None;
-            }
-            UpdateRestrictionsTypeField::UpdateMethod => self.update_method = None,
-            UpdateRestrictionsTypeField::FilterSegmentSupported => {
-                self.filter_segment_supported = None;
-            }
-            UpdateRestrictionsTypeField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            UpdateRestrictionsTypeField::MaxLevels => self.max_levels = None,
-            UpdateRestrictionsTypeField::Permissions => self.permissions = None,
-            UpdateRestrictionsTypeField::QueryOptions => self.query_options = None,
-            UpdateRestrictionsTypeField::CustomHeaders => self.custom_headers = None,
-            UpdateRestrictionsTypeField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            UpdateRestrictionsTypeField::Description => self.description = None,
-            UpdateRestrictionsTypeField::LongDescription => self.long_description = None,
-            UpdateRestrictionsTypeField::ErrorResponses => self.error_responses = None,
-            UpdateRestrictionsTypeField::NonUpdatableProperties => {
-                self.non_updatable_properties = None;
-            }
-            UpdateRestrictionsTypeField::NonUpdatableNavigationProperties => {
-                self.non_updatable_navigation_properties = None;
-            }
-            UpdateRestrictionsTypeField::RequiredProperties => {
-                self.required_properties = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`UpdateRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`UpdateRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateRestrictionsTypeField {
     /// `Updatable`
     Updatable,
@@ -4203,27 +4139,53 @@ impl UpdateRestrictionsTypeField {
         Self::NonUpdatableNavigationProperties,
         Self::RequiredProperties,
     ];
+    const WIRE: [&'static str; 17] = [
+        "Updatable",
+        "Upsertable",
+        "DeltaUpdateSupported",
+        "UpdateMethod",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "MaxLevels",
+        "Permissions",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonUpdatableProperties",
+        "NonUpdatableNavigationProperties",
+        "RequiredProperties",
+    ];
+    const NAMES: [&'static str; 17] = [
+        "Updatable",
+        "Upsertable",
+        "DeltaUpdateSupported",
+        "UpdateMethod",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "MaxLevels",
+        "Permissions",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonUpdatableProperties",
+        "NonUpdatableNavigationProperties",
+        "RequiredProperties",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Updatable => "Updatable",
-            Self::Upsertable => "Upsertable",
-            Self::DeltaUpdateSupported => "DeltaUpdateSupported",
-            Self::UpdateMethod => "UpdateMethod",
-            Self::FilterSegmentSupported => "FilterSegmentSupported",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::MaxLevels => "MaxLevels",
-            Self::Permissions => "Permissions",
-            Self::QueryOptions => "QueryOptions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-            Self::NonUpdatableProperties => "NonUpdatableProperties",
-            Self::NonUpdatableNavigationProperties => "NonUpdatableNavigationProperties",
-            Self::RequiredProperties => "RequiredProperties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for UpdateRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

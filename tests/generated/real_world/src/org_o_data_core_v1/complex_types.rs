@@ -134,17 +134,13 @@ impl ExampleValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ExampleValueField) -> &mut Self {
-        match field {
-            ExampleValueField::Description => self.description = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ExampleValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`ExampleValue::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExampleValueField {
     /// `Description`
     Description,
@@ -153,11 +149,17 @@ pub enum ExampleValueField {
 impl ExampleValueField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Description];
+    const WIRE: [&'static str; 1] = ["Description"];
+    const NAMES: [&'static str; 1] = ["Description"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Description => "Description",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ExampleValueField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -247,18 +249,13 @@ impl PrimitiveExampleValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: PrimitiveExampleValueField) -> &mut Self {
-        match field {
-            PrimitiveExampleValueField::Description => self.description = None,
-            PrimitiveExampleValueField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PrimitiveExampleValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`PrimitiveExampleValue::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrimitiveExampleValueField {
     /// `Description`
     Description,
@@ -269,12 +266,17 @@ pub enum PrimitiveExampleValueField {
 impl PrimitiveExampleValueField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Description, Self::Value];
+    const WIRE: [&'static str; 2] = ["Description", "Value"];
+    const NAMES: [&'static str; 2] = ["Description", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Description => "Description",
-            Self::Value => "Value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PrimitiveExampleValueField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -81,18 +81,13 @@ impl ChainLink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: ChainLinkField) -> &mut Self {
-        match field {
-            ChainLinkField::Position => self.position = None,
-            ChainLinkField::Next => self.next = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ChainLink`] by wire name: for `$select`, `$expand`, `$orderby` and [`ChainLink::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChainLinkField {
     /// `position`
     Position,
@@ -103,12 +98,17 @@ pub enum ChainLinkField {
 impl ChainLinkField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Position, Self::Next];
+    const WIRE: [&'static str; 2] = ["position", "next"];
+    const NAMES: [&'static str; 2] = ["Position", "Next"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Position => "position",
-            Self::Next => "next",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ChainLinkField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -201,19 +201,13 @@ impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: FolderField) -> &mut Self {
-        match field {
-            FolderField::Name => self.name = None,
-            FolderField::Subfolders => self.subfolders = None,
-            FolderField::Members => self.members = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Folder`] by wire name: for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FolderField {
     /// `name`
     Name,
@@ -226,13 +220,17 @@ pub enum FolderField {
 impl FolderField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Name, Self::Subfolders, Self::Members];
+    const WIRE: [&'static str; 3] = ["name", "subfolders", "members"];
+    const NAMES: [&'static str; 3] = ["Name", "Subfolders", "Members"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Subfolders => "subfolders",
-            Self::Members => "members",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FolderField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -321,18 +319,13 @@ impl Member {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: MemberField) -> &mut Self {
-        match field {
-            MemberField::Name => self.name = None,
-            MemberField::Team => self.team = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Member`] by wire name: for `$select`, `$expand`, `$orderby` and [`Member::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberField {
     /// `name`
     Name,
@@ -343,12 +336,17 @@ pub enum MemberField {
 impl MemberField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Name, Self::Team];
+    const WIRE: [&'static str; 2] = ["name", "team"];
+    const NAMES: [&'static str; 2] = ["Name", "Team"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Team => "team",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for MemberField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -437,18 +435,13 @@ impl Team {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: TeamField) -> &mut Self {
-        match field {
-            TeamField::Title => self.title = None,
-            TeamField::Lead => self.lead = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Team`] by wire name: for `$select`, `$expand`, `$orderby` and [`Team::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamField {
     /// `title`
     Title,
@@ -459,12 +452,17 @@ pub enum TeamField {
 impl TeamField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Title, Self::Lead];
+    const WIRE: [&'static str; 2] = ["title", "lead"];
+    const NAMES: [&'static str; 2] = ["Title", "Lead"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Title => "title",
-            Self::Lead => "lead",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for TeamField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -89,20 +89,13 @@ impl Employee {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: EmployeeField) -> &mut Self {
-        match field {
-            EmployeeField::Id => self.id = None,
-            EmployeeField::Home => self.home = None,
-            EmployeeField::Manager => self.manager = None,
-            EmployeeField::Reports => self.reports = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Employee`] by wire name: for `$select`, `$expand`, `$orderby` and [`Employee::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EmployeeField {
     /// `id`
     Id,
@@ -122,14 +115,17 @@ impl EmployeeField {
         Self::Manager,
         Self::Reports,
     ];
+    const WIRE: [&'static str; 4] = ["id", "home", "manager", "reports"];
+    const NAMES: [&'static str; 4] = ["Id", "Home", "Manager", "Reports"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Home => "home",
-            Self::Manager => "manager",
-            Self::Reports => "reports",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for EmployeeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

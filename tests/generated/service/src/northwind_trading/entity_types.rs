@@ -81,18 +81,13 @@ impl Company {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: CompanyField) -> &mut Self {
-        match field {
-            CompanyField::Name => self.name = None,
-            CompanyField::Founded => self.founded = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Company`] by wire name: for `$select`, `$expand`, `$orderby` and [`Company::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyField {
     /// `Name`
     Name,
@@ -103,12 +98,17 @@ pub enum CompanyField {
 impl CompanyField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Name, Self::Founded];
+    const WIRE: [&'static str; 2] = ["Name", "Founded"];
+    const NAMES: [&'static str; 2] = ["Name", "Founded"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "Name",
-            Self::Founded => "Founded",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CompanyField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -201,19 +201,13 @@ impl Customer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: CustomerField) -> &mut Self {
-        match field {
-            CustomerField::CustomerId => self.customer_id = None,
-            CustomerField::CompanyName => self.company_name = None,
-            CustomerField::Orders => self.orders = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Customer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Customer::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomerField {
     /// `CustomerID`
     CustomerId,
@@ -230,13 +224,17 @@ impl CustomerField {
         Self::CompanyName,
         Self::Orders,
     ];
+    const WIRE: [&'static str; 3] = ["CustomerID", "CompanyName", "Orders"];
+    const NAMES: [&'static str; 3] = ["CustomerId", "CompanyName", "Orders"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CustomerId => "CustomerID",
-            Self::CompanyName => "CompanyName",
-            Self::Orders => "Orders",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CustomerField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -337,21 +335,13 @@ impl Order {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: OrderField) -> &mut Self {
-        match field {
-            OrderField::OrderId => self.order_id = None,
-            OrderField::OrderDate => self.order_date = None,
-            OrderField::Freight => self.freight = None,
-            OrderField::Customer => self.customer = None,
-            OrderField::Lines => self.lines = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Order`] by wire name: for `$select`, `$expand`, `$orderby` and [`Order::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrderField {
     /// `OrderID`
     OrderId,
@@ -374,15 +364,29 @@ impl OrderField {
         Self::Customer,
         Self::Lines,
     ];
+    const WIRE: [&'static str; 5] = [
+        "OrderID",
+        "OrderDate",
+        "Freight",
+        "Customer",
+        "Lines",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "OrderId",
+        "OrderDate",
+        "Freight",
+        "Customer",
+        "Lines",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::OrderId => "OrderID",
-            Self::OrderDate => "OrderDate",
-            Self::Freight => "Freight",
-            Self::Customer => "Customer",
-            Self::Lines => "Lines",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OrderField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -479,20 +483,13 @@ impl OrderLine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     pub fn set_null(&mut self, field: OrderLineField) -> &mut Self {
-        match field {
-            OrderLineField::OrderId => self.order_id = None,
-            OrderLineField::LineNumber => self.line_number = None,
-            OrderLineField::Product => self.product = None,
-            OrderLineField::Quantity => self.quantity = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OrderLine`] by wire name: for `$select`, `$expand`, `$orderby` and [`OrderLine::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrderLineField {
     /// `OrderID`
     OrderId,
@@ -512,14 +509,17 @@ impl OrderLineField {
         Self::Product,
         Self::Quantity,
     ];
+    const WIRE: [&'static str; 4] = ["OrderID", "LineNumber", "Product", "Quantity"];
+    const NAMES: [&'static str; 4] = ["OrderId", "LineNumber", "Product", "Quantity"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::OrderId => "OrderID",
-            Self::LineNumber => "LineNumber",
-            Self::Product => "Product",
-            Self::Quantity => "Quantity",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OrderLineField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
