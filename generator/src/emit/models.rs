@@ -438,10 +438,14 @@ fn field_enum(
         " The properties of [`{}`] by wire name: for `$select`, `$expand`, `$orderby` and [`{}::set_null`].",
         struct_ident, struct_ident
     );
+    // `set_null` is `#[inline]` so that it is compiled only where it is called: it
+    // instantiates `read_property` (and the readers of every field type) for a null value,
+    // which would otherwise lengthen every models crate's build.
     quote! {
         impl #struct_ident {
             /// Clears `field` and records an explicit JSON `null` for it, so an update
             /// (`PATCH`) payload resets the property on the service.
+            #[inline]
             pub fn set_null(&mut self, field: #enum_ident) -> &mut Self {
                 graph_odata_runtime::model::set_null(self, field.as_str());
                 self

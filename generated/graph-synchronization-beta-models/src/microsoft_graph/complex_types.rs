@@ -141,6 +141,7 @@ impl graph_odata_runtime::model::ODataObject for AddIn {
 impl AddIn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AddInField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -285,6 +286,7 @@ impl graph_odata_runtime::model::ODataObject for ApiApplication {
 impl ApiApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ApiApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -447,6 +449,7 @@ impl graph_odata_runtime::model::ODataObject for AppRole {
 impl AppRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AppRoleField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -639,6 +642,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
 impl AttributeDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeDefinitionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -814,6 +818,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntr
 impl AttributeDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: AttributeDefinitionMetadataEntryField,
@@ -959,6 +964,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeMapping {
 impl AttributeMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeMappingField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1119,6 +1125,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema
 impl AttributeMappingParameterSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: AttributeMappingParameterSchemaField,
@@ -1265,6 +1272,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingSource {
 impl AttributeMappingSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeMappingSourceField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1405,6 +1413,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
 impl AuthenticationBehaviors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AuthenticationBehaviorsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1533,6 +1542,7 @@ impl graph_odata_runtime::model::ODataObject for ContainerFilter {
 impl ContainerFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ContainerFilterField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1661,6 +1671,7 @@ impl graph_odata_runtime::model::ODataObject for CorsConfiguration {
 impl CorsConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CorsConfigurationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1858,6 +1869,7 @@ impl graph_odata_runtime::model::ODataObject for ExpressionInputObject {
 impl ExpressionInputObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ExpressionInputObjectField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1982,6 +1994,7 @@ impl graph_odata_runtime::model::ODataObject for Filter {
 impl Filter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2118,6 +2131,7 @@ impl graph_odata_runtime::model::ODataObject for FilterClause {
 impl FilterClause {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterClauseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2248,6 +2262,7 @@ impl graph_odata_runtime::model::ODataObject for FilterGroup {
 impl FilterGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterGroupField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2360,6 +2375,7 @@ impl graph_odata_runtime::model::ODataObject for FilterOperand {
 impl FilterOperand {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterOperandField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2470,6 +2486,7 @@ impl graph_odata_runtime::model::ODataObject for GroupFilter {
 impl GroupFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: GroupFilterField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2588,6 +2605,7 @@ impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
 impl ImplicitGrantSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ImplicitGrantSettingsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2729,6 +2747,7 @@ impl graph_odata_runtime::model::ODataObject for InformationalUrl {
 impl InformationalUrl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: InformationalUrlField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2945,6 +2964,7 @@ impl graph_odata_runtime::model::ODataObject for KerberosSignOnSettings {
 impl KerberosSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: KerberosSignOnSettingsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3096,6 +3116,7 @@ impl graph_odata_runtime::model::ODataObject for KeyCredential {
 impl KeyCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: KeyCredentialField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3251,6 +3272,7 @@ impl graph_odata_runtime::model::ODataObject for KeyValue {
 impl KeyValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: KeyValueField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3367,6 +3389,7 @@ impl graph_odata_runtime::model::ODataObject for KeyValuePair {
 impl KeyValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: KeyValuePairField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3491,6 +3514,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
 impl ObjectDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectDefinitionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3616,6 +3640,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
 impl ObjectDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectDefinitionMetadataEntryField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3762,6 +3787,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectMapping {
 impl ObjectMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectMappingField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3917,6 +3943,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectMappingMetadataEntry {
 impl ObjectMappingMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectMappingMetadataEntryField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4046,6 +4073,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesApplicationSegment {
 impl OnPremisesApplicationSegment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OnPremisesApplicationSegmentField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4412,6 +4440,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesPublishing {
 impl OnPremisesPublishing {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OnPremisesPublishingField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4671,6 +4700,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesPublishingSingleSignO
 impl OnPremisesPublishingSingleSignOn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: OnPremisesPublishingSingleSignOnField,
@@ -4804,6 +4834,7 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaim {
 impl OptionalClaim {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OptionalClaimField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4943,6 +4974,7 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaims {
 impl OptionalClaims {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OptionalClaimsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5069,6 +5101,7 @@ impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
 impl ParentalControlSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ParentalControlSettingsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5208,6 +5241,7 @@ impl graph_odata_runtime::model::ODataObject for ParseExpressionResponse {
 impl ParseExpressionResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ParseExpressionResponseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5370,6 +5404,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredential {
 impl PasswordCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PasswordCredentialField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5530,6 +5565,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnField {
 impl PasswordSingleSignOnField {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PasswordSingleSignOnFieldField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5661,6 +5697,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnSettings {
 impl PasswordSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PasswordSingleSignOnSettingsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5811,6 +5848,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionScope {
 impl PermissionScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PermissionScopeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5971,6 +6009,7 @@ impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
 impl PreAuthorizedApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PreAuthorizedApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6083,6 +6122,7 @@ impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
 impl PublicClientApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicClientApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6209,6 +6249,7 @@ impl graph_odata_runtime::model::ODataObject for PublicError {
 impl PublicError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicErrorField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6353,6 +6394,7 @@ impl graph_odata_runtime::model::ODataObject for PublicErrorDetail {
 impl PublicErrorDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicErrorDetailField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6479,6 +6521,7 @@ impl graph_odata_runtime::model::ODataObject for PublicInnerError {
 impl PublicInnerError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicInnerErrorField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6608,6 +6651,7 @@ impl graph_odata_runtime::model::ODataObject for ReferencedObject {
 impl ReferencedObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReferencedObjectField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6731,6 +6775,7 @@ impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
 impl RequestSignatureVerification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RequestSignatureVerificationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6853,6 +6898,7 @@ impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
 impl RequiredResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RequiredResourceAccessField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6969,6 +7015,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceAccess {
 impl ResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ResourceAccessField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7081,6 +7128,7 @@ impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
 impl SamlSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SamlSingleSignOnSettingsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7271,6 +7319,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfigurati
 impl ServicePrincipalLockConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: ServicePrincipalLockConfigurationField,
@@ -7410,6 +7459,7 @@ impl graph_odata_runtime::model::ODataObject for SignInAudienceRestrictionsBase 
 impl SignInAudienceRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SignInAudienceRestrictionsBaseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7520,6 +7570,7 @@ impl graph_odata_runtime::model::ODataObject for SpaApplication {
 impl SpaApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SpaApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7635,6 +7686,7 @@ for StringKeyAttributeMappingSourceValuePair {
 impl StringKeyAttributeMappingSourceValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: StringKeyAttributeMappingSourceValuePairField,
@@ -7754,6 +7806,7 @@ impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
 impl StringKeyLongValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: StringKeyLongValuePairField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7866,6 +7919,7 @@ impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
 impl StringKeyObjectValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: StringKeyObjectValuePairField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7980,6 +8034,7 @@ impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
 impl StringKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: StringKeyStringValuePairField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8102,6 +8157,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationError {
 impl SynchronizationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationErrorField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8225,6 +8281,7 @@ for SynchronizationJobApplicationParameters {
 impl SynchronizationJobApplicationParameters {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: SynchronizationJobApplicationParametersField,
@@ -8340,6 +8397,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriter
 impl SynchronizationJobRestartCriteria {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: SynchronizationJobRestartCriteriaField,
@@ -8461,6 +8519,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobSubject {
 impl SynchronizationJobSubject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationJobSubjectField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8587,6 +8646,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationLinkedObjects {
 impl SynchronizationLinkedObjects {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationLinkedObjectsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8705,6 +8765,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
 impl SynchronizationMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationMetadataEntryField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8835,6 +8896,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
 impl SynchronizationProgress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationProgressField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8986,6 +9048,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
 impl SynchronizationQuarantine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationQuarantineField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -9169,6 +9232,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
 impl SynchronizationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationRuleField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -9338,6 +9402,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
 impl SynchronizationSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationScheduleField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -9462,6 +9527,7 @@ for SynchronizationSecretKeyStringValuePair {
 impl SynchronizationSecretKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: SynchronizationSecretKeyStringValuePairField,
@@ -9670,6 +9736,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
 impl SynchronizationStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationStatusField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -9911,6 +9978,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
 impl SynchronizationTaskExecution {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationTaskExecutionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -10109,6 +10177,7 @@ for VerifiedCustomDomainCertificatesMetadata {
 impl VerifiedCustomDomainCertificatesMetadata {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: VerifiedCustomDomainCertificatesMetadataField,
@@ -10325,6 +10394,7 @@ impl graph_odata_runtime::model::ODataObject for WebApplication {
 impl WebApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: WebApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

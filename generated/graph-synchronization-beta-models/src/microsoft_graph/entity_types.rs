@@ -280,6 +280,7 @@ impl graph_odata_runtime::model::ODataObject for Application {
 impl Application {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -586,6 +587,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingFunctionSchema 
 impl AttributeMappingFunctionSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeMappingFunctionSchemaField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -699,6 +701,7 @@ impl graph_odata_runtime::model::ODataObject for BulkUpload {
 impl BulkUpload {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: BulkUploadField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -838,6 +841,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
 impl DirectoryDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DirectoryDefinitionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -991,6 +995,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryObject {
 impl DirectoryObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DirectoryObjectField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1103,6 +1108,7 @@ impl graph_odata_runtime::model::ODataObject for Entity {
 impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: EntityField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1230,6 +1236,7 @@ impl graph_odata_runtime::model::ODataObject for FilterOperatorSchema {
 impl FilterOperatorSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterOperatorSchemaField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1592,6 +1599,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
 impl ServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ServicePrincipalField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1926,6 +1934,7 @@ impl graph_odata_runtime::model::ODataObject for Synchronization {
 impl Synchronization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2075,6 +2084,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJob {
 impl SynchronizationJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationJobField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2236,6 +2246,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchema {
 impl SynchronizationSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationSchemaField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2396,6 +2407,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTemplate {
 impl SynchronizationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationTemplateField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

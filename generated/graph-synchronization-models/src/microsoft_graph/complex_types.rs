@@ -84,6 +84,7 @@ impl graph_odata_runtime::model::ODataObject for AddIn {
 impl AddIn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AddInField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -228,6 +229,7 @@ impl graph_odata_runtime::model::ODataObject for ApiApplication {
 impl ApiApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ApiApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -390,6 +392,7 @@ impl graph_odata_runtime::model::ODataObject for AppRole {
 impl AppRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AppRoleField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -582,6 +585,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
 impl AttributeDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeDefinitionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -757,6 +761,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntr
 impl AttributeDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: AttributeDefinitionMetadataEntryField,
@@ -902,6 +907,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeMapping {
 impl AttributeMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeMappingField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1062,6 +1068,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema
 impl AttributeMappingParameterSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: AttributeMappingParameterSchemaField,
@@ -1208,6 +1215,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingSource {
 impl AttributeMappingSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeMappingSourceField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1348,6 +1356,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
 impl AuthenticationBehaviors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AuthenticationBehaviorsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1509,6 +1518,7 @@ impl graph_odata_runtime::model::ODataObject for Certification {
 impl Certification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CertificationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1647,6 +1657,7 @@ impl graph_odata_runtime::model::ODataObject for ContainerFilter {
 impl ContainerFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ContainerFilterField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1818,6 +1829,7 @@ impl graph_odata_runtime::model::ODataObject for ExpressionInputObject {
 impl ExpressionInputObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ExpressionInputObjectField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1942,6 +1954,7 @@ impl graph_odata_runtime::model::ODataObject for Filter {
 impl Filter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2078,6 +2091,7 @@ impl graph_odata_runtime::model::ODataObject for FilterClause {
 impl FilterClause {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterClauseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2208,6 +2222,7 @@ impl graph_odata_runtime::model::ODataObject for FilterGroup {
 impl FilterGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterGroupField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2320,6 +2335,7 @@ impl graph_odata_runtime::model::ODataObject for FilterOperand {
 impl FilterOperand {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterOperandField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2430,6 +2446,7 @@ impl graph_odata_runtime::model::ODataObject for GroupFilter {
 impl GroupFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: GroupFilterField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2548,6 +2565,7 @@ impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
 impl ImplicitGrantSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ImplicitGrantSettingsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2689,6 +2707,7 @@ impl graph_odata_runtime::model::ODataObject for InformationalUrl {
 impl InformationalUrl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: InformationalUrlField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2855,6 +2874,7 @@ impl graph_odata_runtime::model::ODataObject for KeyCredential {
 impl KeyCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: KeyCredentialField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3010,6 +3030,7 @@ impl graph_odata_runtime::model::ODataObject for KeyValue {
 impl KeyValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: KeyValueField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3126,6 +3147,7 @@ impl graph_odata_runtime::model::ODataObject for KeyValuePair {
 impl KeyValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: KeyValuePairField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3250,6 +3272,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
 impl ObjectDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectDefinitionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3375,6 +3398,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
 impl ObjectDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectDefinitionMetadataEntryField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3521,6 +3545,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectMapping {
 impl ObjectMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectMappingField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3676,6 +3701,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectMappingMetadataEntry {
 impl ObjectMappingMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectMappingMetadataEntryField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3803,6 +3829,7 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaim {
 impl OptionalClaim {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OptionalClaimField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3942,6 +3969,7 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaims {
 impl OptionalClaims {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OptionalClaimsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4068,6 +4096,7 @@ impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
 impl ParentalControlSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ParentalControlSettingsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4207,6 +4236,7 @@ impl graph_odata_runtime::model::ODataObject for ParseExpressionResponse {
 impl ParseExpressionResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ParseExpressionResponseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4369,6 +4399,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredential {
 impl PasswordCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PasswordCredentialField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4555,6 +4586,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionScope {
 impl PermissionScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PermissionScopeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4717,6 +4749,7 @@ impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
 impl PreAuthorizedApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PreAuthorizedApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4829,6 +4862,7 @@ impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
 impl PublicClientApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicClientApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4955,6 +4989,7 @@ impl graph_odata_runtime::model::ODataObject for PublicError {
 impl PublicError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicErrorField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5099,6 +5134,7 @@ impl graph_odata_runtime::model::ODataObject for PublicErrorDetail {
 impl PublicErrorDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicErrorDetailField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5225,6 +5261,7 @@ impl graph_odata_runtime::model::ODataObject for PublicInnerError {
 impl PublicInnerError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicInnerErrorField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5350,6 +5387,7 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriSettings {
 impl RedirectUriSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RedirectUriSettingsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5470,6 +5508,7 @@ impl graph_odata_runtime::model::ODataObject for ReferencedObject {
 impl ReferencedObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReferencedObjectField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5593,6 +5632,7 @@ impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
 impl RequestSignatureVerification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RequestSignatureVerificationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5715,6 +5755,7 @@ impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
 impl RequiredResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RequiredResourceAccessField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5831,6 +5872,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceAccess {
 impl ResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ResourceAccessField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -5959,6 +6001,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermission {
 impl ResourceSpecificPermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ResourceSpecificPermissionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6095,6 +6138,7 @@ impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
 impl SamlSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SamlSingleSignOnSettingsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6228,6 +6272,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfigurati
 impl ServicePrincipalLockConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: ServicePrincipalLockConfigurationField,
@@ -6367,6 +6412,7 @@ impl graph_odata_runtime::model::ODataObject for SpaApplication {
 impl SpaApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SpaApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6482,6 +6528,7 @@ for StringKeyAttributeMappingSourceValuePair {
 impl StringKeyAttributeMappingSourceValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: StringKeyAttributeMappingSourceValuePairField,
@@ -6601,6 +6648,7 @@ impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
 impl StringKeyLongValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: StringKeyLongValuePairField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6713,6 +6761,7 @@ impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
 impl StringKeyObjectValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: StringKeyObjectValuePairField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6827,6 +6876,7 @@ impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
 impl StringKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: StringKeyStringValuePairField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -6949,6 +6999,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationError {
 impl SynchronizationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationErrorField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7072,6 +7123,7 @@ for SynchronizationJobApplicationParameters {
 impl SynchronizationJobApplicationParameters {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: SynchronizationJobApplicationParametersField,
@@ -7187,6 +7239,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriter
 impl SynchronizationJobRestartCriteria {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: SynchronizationJobRestartCriteriaField,
@@ -7308,6 +7361,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobSubject {
 impl SynchronizationJobSubject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationJobSubjectField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7434,6 +7488,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationLinkedObjects {
 impl SynchronizationLinkedObjects {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationLinkedObjectsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7552,6 +7607,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
 impl SynchronizationMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationMetadataEntryField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7682,6 +7738,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
 impl SynchronizationProgress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationProgressField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -7833,6 +7890,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
 impl SynchronizationQuarantine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationQuarantineField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8016,6 +8074,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
 impl SynchronizationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationRuleField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8185,6 +8244,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
 impl SynchronizationSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationScheduleField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8304,6 +8364,7 @@ for SynchronizationSecretKeyStringValuePair {
 impl SynchronizationSecretKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: SynchronizationSecretKeyStringValuePairField,
@@ -8512,6 +8573,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
 impl SynchronizationStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationStatusField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8753,6 +8815,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
 impl SynchronizationTaskExecution {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationTaskExecutionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -8944,6 +9007,7 @@ impl graph_odata_runtime::model::ODataObject for VerifiedPublisher {
 impl VerifiedPublisher {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: VerifiedPublisherField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -9090,6 +9154,7 @@ impl graph_odata_runtime::model::ODataObject for WebApplication {
 impl WebApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: WebApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

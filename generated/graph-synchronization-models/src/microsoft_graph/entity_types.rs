@@ -320,6 +320,7 @@ impl graph_odata_runtime::model::ODataObject for Application {
 impl Application {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ApplicationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -656,6 +657,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingFunctionSchema 
 impl AttributeMappingFunctionSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeMappingFunctionSchemaField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -769,6 +771,7 @@ impl graph_odata_runtime::model::ODataObject for BulkUpload {
 impl BulkUpload {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: BulkUploadField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -908,6 +911,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
 impl DirectoryDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DirectoryDefinitionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1061,6 +1065,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryObject {
 impl DirectoryObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DirectoryObjectField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1173,6 +1178,7 @@ impl graph_odata_runtime::model::ODataObject for Entity {
 impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: EntityField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1300,6 +1306,7 @@ impl graph_odata_runtime::model::ODataObject for FilterOperatorSchema {
 impl FilterOperatorSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterOperatorSchemaField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1641,6 +1648,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
 impl ServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ServicePrincipalField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1955,6 +1963,7 @@ impl graph_odata_runtime::model::ODataObject for Synchronization {
 impl Synchronization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2104,6 +2113,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJob {
 impl SynchronizationJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationJobField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2265,6 +2275,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchema {
 impl SynchronizationSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationSchemaField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2425,6 +2436,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTemplate {
 impl SynchronizationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationTemplateField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

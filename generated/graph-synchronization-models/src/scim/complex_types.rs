@@ -92,6 +92,7 @@ impl graph_odata_runtime::model::ODataObject for BulkOperation {
 impl BulkOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: BulkOperationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -224,6 +225,7 @@ impl graph_odata_runtime::model::ODataObject for BulkRequest {
 impl BulkRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: BulkRequestField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -80,6 +80,7 @@ impl graph_odata_runtime::model::ODataObject for Label {
 impl Label {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: LabelField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -200,6 +201,7 @@ impl graph_odata_runtime::model::ODataObject for PostalAddress {
 impl PostalAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PostalAddressField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -95,6 +95,7 @@ impl graph_odata_runtime::model::ODataObject for DepotAddress {
 impl DepotAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DepotAddressField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -235,6 +236,7 @@ impl graph_odata_runtime::model::ODataObject for Label {
 impl Label {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: LabelField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -351,6 +353,7 @@ impl graph_odata_runtime::model::ODataObject for Scan {
 impl Scan {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ScanField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

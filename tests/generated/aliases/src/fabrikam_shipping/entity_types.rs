@@ -80,6 +80,7 @@ impl graph_odata_runtime::model::ODataObject for Carrier {
 impl Carrier {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CarrierField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -228,6 +229,7 @@ impl graph_odata_runtime::model::ODataObject for Parcel {
 impl Parcel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ParcelField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -84,6 +84,7 @@ impl graph_odata_runtime::model::ODataObject for Money {
 impl Money {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: MoneyField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -201,6 +202,7 @@ impl graph_odata_runtime::model::ODataObject for OldDiscount {
 impl OldDiscount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OldDiscountField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -111,6 +111,7 @@ impl graph_odata_runtime::model::ODataObject for Product {
 impl Product {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ProductField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -85,6 +85,7 @@ impl graph_odata_runtime::model::ODataObject for Drive {
 impl Drive {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DriveField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -208,6 +209,7 @@ impl graph_odata_runtime::model::ODataObject for DriveCollection {
 impl DriveCollection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DriveCollectionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -322,6 +324,7 @@ impl graph_odata_runtime::model::ODataObject for Entity {
 impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: EntityField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -442,6 +445,7 @@ impl graph_odata_runtime::model::ODataObject for File {
 impl File {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FileField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -570,6 +574,7 @@ impl graph_odata_runtime::model::ODataObject for Folder {
 impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FolderField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -696,6 +701,7 @@ impl graph_odata_runtime::model::ODataObject for Item {
 impl Item {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ItemField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -946,6 +952,7 @@ impl graph_odata_runtime::model::ODataObject for Reading {
 impl Reading {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReadingField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -84,6 +84,7 @@ impl graph_odata_runtime::model::ODataObject for GeoCoordinates {
 impl GeoCoordinates {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: GeoCoordinatesField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -202,6 +203,7 @@ impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
 impl RiskServicePrincipalActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskServicePrincipalActivityField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -318,6 +320,7 @@ impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
 impl RiskUserActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskUserActivityField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -444,6 +447,7 @@ impl graph_odata_runtime::model::ODataObject for SignInLocation {
 impl SignInLocation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SignInLocationField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -76,6 +76,7 @@ impl graph_odata_runtime::model::ODataObject for Entity {
 impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: EntityField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -211,6 +212,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityProtectionRoot {
 impl IdentityProtectionRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: IdentityProtectionRootField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -433,6 +435,7 @@ impl graph_odata_runtime::model::ODataObject for RiskDetection {
 impl RiskDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskDetectionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -689,6 +692,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipal {
 impl RiskyServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskyServicePrincipalField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1009,6 +1013,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryIte
 impl RiskyServicePrincipalHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: RiskyServicePrincipalHistoryItemField,
@@ -1231,6 +1236,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyUser {
 impl RiskyUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskyUserField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1540,6 +1546,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
 impl RiskyUserHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskyUserHistoryItemField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1815,6 +1822,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalRiskDetection {
 impl ServicePrincipalRiskDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ServicePrincipalRiskDetectionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -81,6 +81,7 @@ impl graph_odata_runtime::model::ODataObject for Circle {
 impl Circle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CircleField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -282,6 +283,7 @@ impl graph_odata_runtime::model::ODataObject for Rectangle {
 impl Rectangle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RectangleField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -406,6 +408,7 @@ impl graph_odata_runtime::model::ODataObject for Ring {
 impl Ring {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RingField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -520,6 +523,7 @@ impl graph_odata_runtime::model::ODataObject for Shape {
 impl Shape {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ShapeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

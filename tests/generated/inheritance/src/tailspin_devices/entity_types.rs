@@ -80,6 +80,7 @@ impl graph_odata_runtime::model::ODataObject for Asset {
 impl Asset {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AssetField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -206,6 +207,7 @@ impl graph_odata_runtime::model::ODataObject for Device {
 impl Device {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DeviceField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -347,6 +349,7 @@ impl graph_odata_runtime::model::ODataObject for Sensor {
 impl Sensor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SensorField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -516,6 +519,7 @@ impl graph_odata_runtime::model::ODataObject for Thermometer {
 impl Thermometer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ThermometerField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

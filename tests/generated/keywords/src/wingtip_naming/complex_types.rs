@@ -76,6 +76,7 @@ impl graph_odata_runtime::model::ODataObject for Widget {
 impl Widget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: WidgetField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -186,6 +187,7 @@ impl graph_odata_runtime::model::ODataObject for OptionType {
 impl OptionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OptionTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -341,6 +343,7 @@ impl graph_odata_runtime::model::ODataObject for ReservedWords {
 impl ReservedWords {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReservedWordsField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -507,6 +510,7 @@ impl graph_odata_runtime::model::ODataObject for ResultType {
 impl ResultType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ResultTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -618,6 +622,7 @@ impl graph_odata_runtime::model::ODataObject for Widget2 {
 impl Widget2 {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: Widget2Field) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -76,6 +76,7 @@ impl graph_odata_runtime::model::ODataObject for Answer {
 impl Answer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AnswerField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -186,6 +187,7 @@ impl graph_odata_runtime::model::ODataObject for Reviewer {
 impl Reviewer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReviewerField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

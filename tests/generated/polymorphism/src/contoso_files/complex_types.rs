@@ -81,6 +81,7 @@ impl graph_odata_runtime::model::ODataObject for Circle {
 impl Circle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CircleField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -193,6 +194,7 @@ impl graph_odata_runtime::model::ODataObject for Shape {
 impl Shape {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ShapeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -410,6 +412,7 @@ impl graph_odata_runtime::model::ODataObject for Square {
 impl Square {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SquareField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

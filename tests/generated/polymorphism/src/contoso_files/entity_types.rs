@@ -86,6 +86,7 @@ impl graph_odata_runtime::model::ODataObject for Document {
 impl Document {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DocumentField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -216,6 +217,7 @@ impl graph_odata_runtime::model::ODataObject for Drive {
 impl Drive {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DriveField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -350,6 +352,7 @@ impl graph_odata_runtime::model::ODataObject for Folder {
 impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FolderField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -468,6 +471,7 @@ impl graph_odata_runtime::model::ODataObject for Item {
 impl Item {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ItemField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -719,6 +723,7 @@ impl graph_odata_runtime::model::ODataObject for Photo {
 impl Photo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PhotoField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -192,6 +192,7 @@ impl graph_odata_runtime::model::ODataObject for Sample {
 impl Sample {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SampleField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -80,6 +80,7 @@ impl graph_odata_runtime::model::ODataObject for Measure {
 impl Measure {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: MeasureField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -281,6 +282,7 @@ impl graph_odata_runtime::model::ODataObject for PreciseMeasure {
 impl PreciseMeasure {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PreciseMeasureField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

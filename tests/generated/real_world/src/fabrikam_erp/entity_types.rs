@@ -80,6 +80,7 @@ impl graph_odata_runtime::model::ODataObject for Account {
 impl Account {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AccountField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -196,6 +197,7 @@ impl graph_odata_runtime::model::ODataObject for Activity {
 impl Activity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ActivityField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -318,6 +320,7 @@ impl graph_odata_runtime::model::ODataObject for Appointment {
 impl Appointment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AppointmentField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -473,6 +476,7 @@ impl graph_odata_runtime::model::ODataObject for Product {
 impl Product {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ProductField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -96,6 +96,7 @@ impl graph_odata_runtime::model::ODataObject for CustomParameter {
 impl CustomParameter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CustomParameterField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -238,6 +239,7 @@ impl graph_odata_runtime::model::ODataObject for DeepInsertSupportType {
 impl DeepInsertSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DeepInsertSupportTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -356,6 +358,7 @@ impl graph_odata_runtime::model::ODataObject for DeepUpdateSupportType {
 impl DeepUpdateSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DeepUpdateSupportTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -512,6 +515,7 @@ impl graph_odata_runtime::model::ODataObject for DeleteRestrictionsBase {
 impl DeleteRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DeleteRestrictionsBaseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -742,6 +746,7 @@ impl graph_odata_runtime::model::ODataObject for DeleteRestrictionsType {
 impl DeleteRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DeleteRestrictionsTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -914,6 +919,7 @@ impl graph_odata_runtime::model::ODataObject for FilterExpressionRestrictionType
 impl FilterExpressionRestrictionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: FilterExpressionRestrictionTypeField,
@@ -1037,6 +1043,7 @@ impl graph_odata_runtime::model::ODataObject for FilterRestrictionsBase {
 impl FilterRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterRestrictionsBaseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1188,6 +1195,7 @@ impl graph_odata_runtime::model::ODataObject for FilterRestrictionsType {
 impl FilterRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterRestrictionsTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1333,6 +1341,7 @@ impl graph_odata_runtime::model::ODataObject for HttpResponse {
 impl HttpResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: HttpResponseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1483,6 +1492,7 @@ impl graph_odata_runtime::model::ODataObject for InsertRestrictionsBase {
 impl InsertRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: InsertRestrictionsBaseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1717,6 +1727,7 @@ impl graph_odata_runtime::model::ODataObject for InsertRestrictionsType {
 impl InsertRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: InsertRestrictionsTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -1923,6 +1934,7 @@ impl graph_odata_runtime::model::ODataObject for ModificationQueryOptionsType {
 impl ModificationQueryOptionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ModificationQueryOptionsTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2156,6 +2168,7 @@ impl graph_odata_runtime::model::ODataObject for NavigationPropertyRestriction {
 impl NavigationPropertyRestriction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: NavigationPropertyRestrictionField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2356,6 +2369,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionType {
 impl PermissionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PermissionTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2503,6 +2517,7 @@ impl graph_odata_runtime::model::ODataObject for ReadByKeyRestrictionsType {
 impl ReadByKeyRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReadByKeyRestrictionsTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2677,6 +2692,7 @@ impl graph_odata_runtime::model::ODataObject for ReadRestrictionsBase {
 impl ReadRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReadRestrictionsBaseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -2870,6 +2886,7 @@ impl graph_odata_runtime::model::ODataObject for ReadRestrictionsType {
 impl ReadRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReadRestrictionsTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3032,6 +3049,7 @@ impl graph_odata_runtime::model::ODataObject for ScopeType {
 impl ScopeType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ScopeTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3150,6 +3168,7 @@ impl graph_odata_runtime::model::ODataObject for SearchRestrictionsType {
 impl SearchRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SearchRestrictionsTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3306,6 +3325,7 @@ impl graph_odata_runtime::model::ODataObject for SelectSupportType {
 impl SelectSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SelectSupportTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3467,6 +3487,7 @@ impl graph_odata_runtime::model::ODataObject for SortRestrictionsBase {
 impl SortRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SortRestrictionsBaseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3596,6 +3617,7 @@ impl graph_odata_runtime::model::ODataObject for SortRestrictionsType {
 impl SortRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SortRestrictionsTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -3789,6 +3811,7 @@ impl graph_odata_runtime::model::ODataObject for UpdateRestrictionsBase {
 impl UpdateRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: UpdateRestrictionsBaseField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -4073,6 +4096,7 @@ impl graph_odata_runtime::model::ODataObject for UpdateRestrictionsType {
 impl UpdateRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: UpdateRestrictionsTypeField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

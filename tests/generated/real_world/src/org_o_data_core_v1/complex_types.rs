@@ -133,6 +133,7 @@ impl graph_odata_runtime::model::ODataObject for ExampleValue {
 impl ExampleValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ExampleValueField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -248,6 +249,7 @@ impl graph_odata_runtime::model::ODataObject for PrimitiveExampleValue {
 impl PrimitiveExampleValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PrimitiveExampleValueField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

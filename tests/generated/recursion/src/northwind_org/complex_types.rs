@@ -80,6 +80,7 @@ impl graph_odata_runtime::model::ODataObject for ChainLink {
 impl ChainLink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ChainLinkField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -200,6 +201,7 @@ impl graph_odata_runtime::model::ODataObject for Folder {
 impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FolderField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -318,6 +320,7 @@ impl graph_odata_runtime::model::ODataObject for Member {
 impl Member {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: MemberField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -434,6 +437,7 @@ impl graph_odata_runtime::model::ODataObject for Team {
 impl Team {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: TeamField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self

@@ -80,6 +80,7 @@ impl graph_odata_runtime::model::ODataObject for Company {
 impl Company {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CompanyField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -200,6 +201,7 @@ impl graph_odata_runtime::model::ODataObject for Customer {
 impl Customer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CustomerField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -334,6 +336,7 @@ impl graph_odata_runtime::model::ODataObject for Order {
 impl Order {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OrderField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
@@ -482,6 +485,7 @@ impl graph_odata_runtime::model::ODataObject for OrderLine {
 impl OrderLine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OrderLineField) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
