@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{Deserialize, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -25,10 +25,16 @@ pub fn odata_type_of(value: &Value) -> &str {
 }
 
 /// Writes one JSON object from declared properties plus additional properties.
-pub struct ObjectSerializer<'a, M> {
+///
+/// Generated code writes each declared property with [`property`](Self::property), which keeps
+/// the first error for [`end`](Self::end) instead of returning it: one call and no `?` per
+/// property, which is cheaper to compile (there are tens of thousands of them in a crate of
+/// all of Graph).
+pub struct ObjectSerializer<'a, M: SerializeMap> {
     map: M,
     additional: &'a Map<String, Value>,
     written: Vec<&'static str>,
+    error: Option<M::Error>,
 }
 
 impl<'a, M: SerializeMap> ObjectSerializer<'a, M> {
@@ -60,7 +66,19 @@ impl<'a, M: SerializeMap> ObjectSerializer<'a, M> {
             map,
             additional,
             written: Vec::new(),
+            error: None,
         })
+    }
+
+    /// Writes declared property `name` when `value` is `Some`. An error is kept, later
+    /// properties are skipped, and [`end`](Self::end) returns it.
+    pub fn property<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let (None, Some(value)) = (&self.error, value) {
+            match self.map.serialize_entry(name, value) {
+                Ok(()) => self.written.push(name),
+                Err(error) => self.error = Some(error),
+            }
+        }
     }
 
     /// Writes declared property `name` when `value` is `Some`.
@@ -76,8 +94,12 @@ impl<'a, M: SerializeMap> ObjectSerializer<'a, M> {
         Ok(())
     }
 
-    /// Writes the additional properties and closes the object.
+    /// Writes the additional properties and closes the object; or returns the error kept by
+    /// [`property`](Self::property).
     pub fn end(mut self) -> Result<M::Ok, M::Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
         for (key, value) in self.additional {
             if !self.written.contains(&key.as_str()) {
                 self.map.serialize_entry(key, value)?;
@@ -112,12 +134,15 @@ pub trait ODataObject: Default {
 ///
 /// Integers beyond the range of `i64`/`u64` are kept as `serde_json` numbers (floating
 /// point) and so re-encode in another spelling.
+///
+/// Returns `Ok(true)`, so a generated [`ODataObject::read_property`] arm is just this call
+/// (no `?` per property: cheaper to compile).
 pub fn read_lenient<'de, A, T>(
     map: &mut A,
     key: &str,
     slot: &mut Option<T>,
     extra: &mut Map<String, Value>,
-) -> Result<(), A::Error>
+) -> Result<bool, A::Error>
 where
     A: MapAccess<'de>,
     T: DeserializeOwned,
@@ -126,7 +151,7 @@ where
     if value.is_null() {
         *slot = None;
         extra.insert(key.to_owned(), Value::Null);
-        return Ok(());
+        return Ok(true);
     }
     match T::deserialize(&value) {
         Ok(typed) => {
@@ -138,18 +163,18 @@ where
             extra.insert(key.to_owned(), value);
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Reads the value of a structured or enumeration property: its shape must fit (a wrong
 /// shape is an error naming the JSON path), and an explicit `null` is kept in `extra`, so
-/// the object re-encodes it.
+/// the object re-encodes it. Returns `Ok(true)`, like [`read_lenient`].
 pub fn read_nullable<'de, A, T>(
     map: &mut A,
     key: &str,
     slot: &mut Option<T>,
     extra: &mut Map<String, Value>,
-) -> Result<(), A::Error>
+) -> Result<bool, A::Error>
 where
     A: MapAccess<'de>,
     T: Deserialize<'de>,
@@ -160,7 +185,42 @@ where
     } else {
         extra.remove(key);
     }
-    Ok(())
+    Ok(true)
+}
+
+/// Clears declared property `name` of `object` and records an explicit JSON `null` for it in
+/// its additional properties, so an update (`PATCH`) payload resets the property on the
+/// service. This is what reading `"name": null` does, so it goes through
+/// [`ODataObject::read_property`]: the generated `set_null` methods need no code per property.
+/// A `name` that is not declared just gets the `null` entry.
+pub fn set_null<T: ODataObject>(object: &mut T, name: &str) {
+    // `null` fits every declared property (they are all `Option`s), so this cannot fail.
+    if !matches!(object.read_property(name, &mut NullValue), Ok(true)) {
+        object
+            .additional_properties_mut()
+            .insert(name.to_owned(), Value::Null);
+    }
+}
+
+/// A map whose one value is JSON `null` (see [`set_null`]).
+struct NullValue;
+
+impl<'de> MapAccess<'de> for NullValue {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        _seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        seed.deserialize(Value::Null)
+    }
 }
 
 /// Deserializes a JSON object into a generated struct.

@@ -139,7 +139,7 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     let writes = fields.iter().map(|f| {
         let ident = ident(&f.ident);
         let wire = &f.wire;
-        quote!(object.field(#wire, self.#ident.as_ref())?;)
+        quote!(object.property(#wire, &self.#ident);)
     });
 
     let odata_type = format!("#{}", ty.qualified_name());
@@ -162,29 +162,38 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     let read_body = if fields.is_empty() {
         quote!(Ok(false))
     } else {
-        let arms = fields.iter().map(|f| {
-            let ident = ident(&f.ident);
-            let wire = &f.wire;
-            // Primitive values are read leniently (a value that does not fit is kept raw);
-            // structured and enumeration values must have the right shape. Both keep an
-            // explicit `null`.
-            let primitive = match &f.ty.target {
-                Target::Primitive(_) => true,
-                Target::Type(t) => matches!(plan.model.ty(*t).kind, TypeKind::Definition(_)),
-            };
-            let reader = if primitive {
-                quote!(read_lenient)
-            } else {
-                quote!(read_nullable)
-            };
-            quote!(#wire => graph_odata_runtime::model::#reader(map, #wire, &mut self.#ident, &mut self.additional_properties)?,)
-        });
+        let mut readers = std::collections::BTreeSet::new();
+        let arms: Vec<_> = fields
+            .iter()
+            .map(|f| {
+                let ident = ident(&f.ident);
+                let wire = &f.wire;
+                // Primitive values are read leniently (a value that does not fit is kept raw);
+                // structured and enumeration values must have the right shape. Both keep an
+                // explicit `null`.
+                let primitive = match &f.ty.target {
+                    Target::Primitive(_) => true,
+                    Target::Type(t) => matches!(plan.model.ty(*t).kind, TypeKind::Definition(_)),
+                };
+                let reader = if primitive {
+                    quote!(read_lenient)
+                } else {
+                    quote!(read_nullable)
+                };
+                readers.insert(reader.to_string());
+                quote!(#wire => #reader(map, key, &mut self.#ident, extra),)
+            })
+            .collect();
+        let readers = readers.iter().map(|r| format_ident!("{r}"));
+        // Each arm is the reader's `Result` itself: no `?` per property (each costs the
+        // type checker and the borrow checker a little; there are tens of thousands).
         quote! {
+            use graph_odata_runtime::model::{#(#readers),*};
+            let extra = &mut self.additional_properties;
             match key {
                 #(#arms)*
-                _ => return Ok(false),
+                _ => Ok(false),
             }
-            Ok(true)
         }
     };
     let field_enum = if fields.is_empty() {
@@ -397,8 +406,8 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId) -> TokenStream {
                 use serde::de::Error as _;
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 let read = match graph_odata_runtime::model::odata_type_of(&value) {
-                    #(#patterns => serde_json::from_value(value).map(|v| Self::#variants(Box::new(v))),)*
-                    _ => serde_json::from_value(value).map(|v| Self::#base_ident(Box::new(v))),
+                    #(#patterns => serde_json::from_value(value).map(Self::#variants),)*
+                    _ => serde_json::from_value(value).map(Self::#base_ident),
                 };
                 read.map_err(D::Error::custom)
             }
@@ -419,41 +428,55 @@ fn field_enum(
         .map(|f| format_ident!("{}", f.variant))
         .collect();
     let wires: Vec<_> = fields.iter().map(|f| f.wire.as_str()).collect();
-    let idents: Vec<_> = fields.iter().map(|f| ident(&f.ident)).collect();
+    let names: Vec<_> = variants
+        .iter()
+        .map(|v| v.to_string().trim_start_matches("r#").to_owned())
+        .collect();
+    let count = proc_macro2::Literal::usize_unsuffixed(fields.len());
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
     let enum_doc = format!(
         " The properties of [`{}`] by wire name: for `$select`, `$expand`, `$orderby` and [`{}::set_null`].",
         struct_ident, struct_ident
     );
+    // `set_null` is `#[inline]` so that it is compiled only where it is called: it
+    // instantiates `read_property` (and the readers of every field type) for a null value,
+    // which would otherwise lengthen every models crate's build.
     quote! {
         impl #struct_ident {
             /// Clears `field` and records an explicit JSON `null` for it, so an update
             /// (`PATCH`) payload resets the property on the service.
+            #[inline]
             pub fn set_null(&mut self, field: #enum_ident) -> &mut Self {
-                match field {
-                    #(#enum_ident::#variants => self.#idents = None,)*
-                }
-                self.additional_properties
-                    .insert(field.as_str().to_owned(), serde_json::Value::Null);
+                graph_odata_runtime::model::set_null(self, field.as_str());
                 self
             }
         }
 
         #[doc = #enum_doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #enum_ident {
             #(#[doc = #variant_docs] #variants,)*
         }
 
+        // Names come from tables indexed by the variant (cheaper to compile than a `match`
+        // per enum and per derived `Debug`).
         impl #enum_ident {
             /// Every property, in declaration order (inherited first).
             pub const ALL: &'static [Self] = &[#(Self::#variants),*];
 
+            const WIRE: [&'static str; #count] = [#(#wires),*];
+
+            const NAMES: [&'static str; #count] = [#(#names),*];
+
             /// The property name on the wire.
             pub const fn as_str(self) -> &'static str {
-                match self {
-                    #(Self::#variants => #wires,)*
-                }
+                Self::WIRE[self as usize]
+            }
+        }
+
+        impl std::fmt::Debug for #enum_ident {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(Self::NAMES[*self as usize])
             }
         }
 

@@ -120,69 +120,55 @@ impl Application {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("deletedDateTime", self.deleted_date_time.as_ref())?;
-        object.field("api", self.api.as_ref())?;
-        object.field("appId", self.app_id.as_ref())?;
-        object.field("appRoles", self.app_roles.as_ref())?;
-        object.field("authenticationBehaviors", self.authentication_behaviors.as_ref())?;
-        object.field("createdByAppId", self.created_by_app_id.as_ref())?;
-        object.field("createdDateTime", self.created_date_time.as_ref())?;
-        object.field("description", self.description.as_ref())?;
+        object.property("id", &self.id);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("api", &self.api);
+        object.property("appId", &self.app_id);
+        object.property("appRoles", &self.app_roles);
+        object.property("authenticationBehaviors", &self.authentication_behaviors);
+        object.property("createdByAppId", &self.created_by_app_id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
+        object.property("displayName", &self.display_name);
+        object.property("groupMembershipClaims", &self.group_membership_claims);
+        object.property("identifierUris", &self.identifier_uris);
+        object.property("info", &self.info);
         object
-            .field(
-                "disabledByMicrosoftStatus",
-                self.disabled_by_microsoft_status.as_ref(),
-            )?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("groupMembershipClaims", self.group_membership_claims.as_ref())?;
-        object.field("identifierUris", self.identifier_uris.as_ref())?;
-        object.field("info", self.info.as_ref())?;
+            .property("isDeviceOnlyAuthSupported", &self.is_device_only_auth_supported);
+        object.property("isDisabled", &self.is_disabled);
+        object.property("isFallbackPublicClient", &self.is_fallback_public_client);
+        object.property("keyCredentials", &self.key_credentials);
+        object.property("logo", &self.logo);
+        object.property("managerApplications", &self.manager_applications);
+        object.property("notes", &self.notes);
+        object.property("onPremisesPublishing", &self.on_premises_publishing);
+        object.property("optionalClaims", &self.optional_claims);
+        object.property("parentalControlSettings", &self.parental_control_settings);
+        object.property("passwordCredentials", &self.password_credentials);
+        object.property("publicClient", &self.public_client);
+        object.property("publisherDomain", &self.publisher_domain);
         object
-            .field(
-                "isDeviceOnlyAuthSupported",
-                self.is_device_only_auth_supported.as_ref(),
-            )?;
-        object.field("isDisabled", self.is_disabled.as_ref())?;
-        object.field("isFallbackPublicClient", self.is_fallback_public_client.as_ref())?;
-        object.field("keyCredentials", self.key_credentials.as_ref())?;
-        object.field("logo", self.logo.as_ref())?;
-        object.field("managerApplications", self.manager_applications.as_ref())?;
-        object.field("notes", self.notes.as_ref())?;
-        object.field("onPremisesPublishing", self.on_premises_publishing.as_ref())?;
-        object.field("optionalClaims", self.optional_claims.as_ref())?;
-        object
-            .field("parentalControlSettings", self.parental_control_settings.as_ref())?;
-        object.field("passwordCredentials", self.password_credentials.as_ref())?;
-        object.field("publicClient", self.public_client.as_ref())?;
-        object.field("publisherDomain", self.publisher_domain.as_ref())?;
-        object
-            .field(
+            .property(
                 "requestSignatureVerification",
-                self.request_signature_verification.as_ref(),
-            )?;
-        object.field("requiredResourceAccess", self.required_resource_access.as_ref())?;
+                &self.request_signature_verification,
+            );
+        object.property("requiredResourceAccess", &self.required_resource_access);
         object
-            .field(
-                "serviceManagementReference",
-                self.service_management_reference.as_ref(),
-            )?;
+            .property("serviceManagementReference", &self.service_management_reference);
         object
-            .field(
+            .property(
                 "servicePrincipalLockConfiguration",
-                self.service_principal_lock_configuration.as_ref(),
-            )?;
-        object.field("signInAudience", self.sign_in_audience.as_ref())?;
+                &self.service_principal_lock_configuration,
+            );
+        object.property("signInAudience", &self.sign_in_audience);
         object
-            .field(
-                "signInAudienceRestrictions",
-                self.sign_in_audience_restrictions.as_ref(),
-            )?;
-        object.field("spa", self.spa.as_ref())?;
-        object.field("tags", self.tags.as_ref())?;
-        object.field("tokenEncryptionKeyId", self.token_encryption_key_id.as_ref())?;
-        object.field("uniqueName", self.unique_name.as_ref())?;
-        object.field("web", self.web.as_ref())?;
+            .property("signInAudienceRestrictions", &self.sign_in_audience_restrictions);
+        object.property("spa", &self.spa);
+        object.property("tags", &self.tags);
+        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
+        object.property("uniqueName", &self.unique_name);
+        object.property("web", &self.web);
         object.end()
     }
 }
@@ -201,314 +187,92 @@ impl graph_odata_runtime::model::ODataObject for Application {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
             "deletedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "deletedDateTime",
-                    &mut self.deleted_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
             }
-            "api" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "api",
-                    &mut self.api,
-                    &mut self.additional_properties,
-                )?
-            }
-            "appId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appId",
-                    &mut self.app_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "appRoles" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "appRoles",
-                    &mut self.app_roles,
-                    &mut self.additional_properties,
-                )?
-            }
+            "api" => read_nullable(map, key, &mut self.api, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "appRoles" => read_nullable(map, key, &mut self.app_roles, extra),
             "authenticationBehaviors" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "authenticationBehaviors",
-                    &mut self.authentication_behaviors,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.authentication_behaviors, extra)
             }
             "createdByAppId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "createdByAppId",
-                    &mut self.created_by_app_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.created_by_app_id, extra)
             }
             "createdDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "createdDateTime",
-                    &mut self.created_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
             "disabledByMicrosoftStatus" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "disabledByMicrosoftStatus",
-                    &mut self.disabled_by_microsoft_status,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.disabled_by_microsoft_status, extra)
             }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "groupMembershipClaims" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "groupMembershipClaims",
-                    &mut self.group_membership_claims,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.group_membership_claims, extra)
             }
-            "identifierUris" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "identifierUris",
-                    &mut self.identifier_uris,
-                    &mut self.additional_properties,
-                )?
-            }
-            "info" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "info",
-                    &mut self.info,
-                    &mut self.additional_properties,
-                )?
-            }
+            "identifierUris" => read_lenient(map, key, &mut self.identifier_uris, extra),
+            "info" => read_nullable(map, key, &mut self.info, extra),
             "isDeviceOnlyAuthSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isDeviceOnlyAuthSupported",
-                    &mut self.is_device_only_auth_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.is_device_only_auth_supported, extra)
             }
-            "isDisabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isDisabled",
-                    &mut self.is_disabled,
-                    &mut self.additional_properties,
-                )?
-            }
+            "isDisabled" => read_lenient(map, key, &mut self.is_disabled, extra),
             "isFallbackPublicClient" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isFallbackPublicClient",
-                    &mut self.is_fallback_public_client,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.is_fallback_public_client, extra)
             }
-            "keyCredentials" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "keyCredentials",
-                    &mut self.key_credentials,
-                    &mut self.additional_properties,
-                )?
-            }
-            "logo" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "logo",
-                    &mut self.logo,
-                    &mut self.additional_properties,
-                )?
-            }
+            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
+            "logo" => read_lenient(map, key, &mut self.logo, extra),
             "managerApplications" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "managerApplications",
-                    &mut self.manager_applications,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.manager_applications, extra)
             }
-            "notes" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "notes",
-                    &mut self.notes,
-                    &mut self.additional_properties,
-                )?
-            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
             "onPremisesPublishing" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "onPremisesPublishing",
-                    &mut self.on_premises_publishing,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.on_premises_publishing, extra)
             }
-            "optionalClaims" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "optionalClaims",
-                    &mut self.optional_claims,
-                    &mut self.additional_properties,
-                )?
-            }
+            "optionalClaims" => read_nullable(map, key, &mut self.optional_claims, extra),
             "parentalControlSettings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "parentalControlSettings",
-                    &mut self.parental_control_settings,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.parental_control_settings, extra)
             }
             "passwordCredentials" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "passwordCredentials",
-                    &mut self.password_credentials,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.password_credentials, extra)
             }
-            "publicClient" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "publicClient",
-                    &mut self.public_client,
-                    &mut self.additional_properties,
-                )?
-            }
+            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
             "publisherDomain" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "publisherDomain",
-                    &mut self.publisher_domain,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.publisher_domain, extra)
             }
             "requestSignatureVerification" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "requestSignatureVerification",
-                    &mut self.request_signature_verification,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.request_signature_verification, extra)
             }
             "requiredResourceAccess" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "requiredResourceAccess",
-                    &mut self.required_resource_access,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.required_resource_access, extra)
             }
             "serviceManagementReference" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "serviceManagementReference",
-                    &mut self.service_management_reference,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_management_reference, extra)
             }
             "servicePrincipalLockConfiguration" => {
-                graph_odata_runtime::model::read_nullable(
+                read_nullable(
                     map,
-                    "servicePrincipalLockConfiguration",
+                    key,
                     &mut self.service_principal_lock_configuration,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
-            "signInAudience" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "signInAudience",
-                    &mut self.sign_in_audience,
-                    &mut self.additional_properties,
-                )?
-            }
+            "signInAudience" => read_lenient(map, key, &mut self.sign_in_audience, extra),
             "signInAudienceRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "signInAudienceRestrictions",
-                    &mut self.sign_in_audience_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.sign_in_audience_restrictions, extra)
             }
-            "spa" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "spa",
-                    &mut self.spa,
-                    &mut self.additional_properties,
-                )?
-            }
-            "tags" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "tags",
-                    &mut self.tags,
-                    &mut self.additional_properties,
-                )?
-            }
+            "spa" => read_nullable(map, key, &mut self.spa, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
             "tokenEncryptionKeyId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "tokenEncryptionKeyId",
-                    &mut self.token_encryption_key_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
             }
-            "uniqueName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "uniqueName",
-                    &mut self.unique_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "web" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "web",
-                    &mut self.web,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "uniqueName" => read_lenient(map, key, &mut self.unique_name, extra),
+            "web" => read_nullable(map, key, &mut self.web, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -520,77 +284,15 @@ impl graph_odata_runtime::model::ODataObject for Application {
 impl Application {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ApplicationField) -> &mut Self {
-        match field {
-            ApplicationField::Id => self.id = None,
-            ApplicationField::DeletedDateTime => self.deleted_date_time = None,
-            ApplicationField::Api => self.api = None,
-            ApplicationField::AppId => self.app_id = None,
-            ApplicationField::AppRoles => self.app_roles = None,
-            ApplicationField::AuthenticationBehaviors => {
-                self.authentication_behaviors = None;
-            }
-            ApplicationField::CreatedByAppId => self.created_by_app_id = None,
-            ApplicationField::CreatedDateTime => self.created_date_time = None,
-            ApplicationField::Description => self.description = None,
-            ApplicationField::DisabledByMicrosoftStatus => {
-                self.disabled_by_microsoft_status = None;
-            }
-            ApplicationField::DisplayName => self.display_name = None,
-            ApplicationField::GroupMembershipClaims => {
-                self.group_membership_claims = None;
-            }
-            ApplicationField::IdentifierUris => self.identifier_uris = None,
-            ApplicationField::Info => self.info = None,
-            ApplicationField::IsDeviceOnlyAuthSupported => {
-                self.is_device_only_auth_supported = None;
-            }
-            ApplicationField::IsDisabled => self.is_disabled = None,
-            ApplicationField::IsFallbackPublicClient => {
-                self.is_fallback_public_client = None;
-            }
-            ApplicationField::KeyCredentials => self.key_credentials = None,
-            ApplicationField::Logo => self.logo = None,
-            ApplicationField::ManagerApplications => self.manager_applications = None,
-            ApplicationField::Notes => self.notes = None,
-            ApplicationField::OnPremisesPublishing => self.on_premises_publishing = None,
-            ApplicationField::OptionalClaims => self.optional_claims = None,
-            ApplicationField::ParentalControlSettings => {
-                self.parental_control_settings = None;
-            }
-            ApplicationField::PasswordCredentials => self.password_credentials = None,
-            ApplicationField::PublicClient => self.public_client = None,
-            ApplicationField::PublisherDomain => self.publisher_domain = None,
-            ApplicationField::RequestSignatureVerification => {
-                self.request_signature_verification = None;
-            }
-            ApplicationField::RequiredResourceAccess => {
-                self.required_resource_access = None;
-            }
-            ApplicationField::ServiceManagementReference => {
-                self.service_management_reference = None;
-            }
-            ApplicationField::ServicePrincipalLockConfiguration => {
-                self.service_principal_lock_configuration = None;
-            }
-            ApplicationField::SignInAudience => self.sign_in_audience = None,
-            ApplicationField::SignInAudienceRestrictions => {
-                self.sign_in_audience_restrictions = None;
-            }
-            ApplicationField::Spa => self.spa = None,
-            ApplicationField::Tags => self.tags = None,
-            ApplicationField::TokenEncryptionKeyId => self.token_encryption_key_id = None,
-            ApplicationField::UniqueName => self.unique_name = None,
-            ApplicationField::Web => self.web = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Application`] by wire name: for `$select`, `$expand`, `$orderby` and [`Application::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationField {
     /// `id`
     Id,
@@ -712,50 +414,95 @@ impl ApplicationField {
         Self::UniqueName,
         Self::Web,
     ];
+    const WIRE: [&'static str; 38] = [
+        "id",
+        "deletedDateTime",
+        "api",
+        "appId",
+        "appRoles",
+        "authenticationBehaviors",
+        "createdByAppId",
+        "createdDateTime",
+        "description",
+        "disabledByMicrosoftStatus",
+        "displayName",
+        "groupMembershipClaims",
+        "identifierUris",
+        "info",
+        "isDeviceOnlyAuthSupported",
+        "isDisabled",
+        "isFallbackPublicClient",
+        "keyCredentials",
+        "logo",
+        "managerApplications",
+        "notes",
+        "onPremisesPublishing",
+        "optionalClaims",
+        "parentalControlSettings",
+        "passwordCredentials",
+        "publicClient",
+        "publisherDomain",
+        "requestSignatureVerification",
+        "requiredResourceAccess",
+        "serviceManagementReference",
+        "servicePrincipalLockConfiguration",
+        "signInAudience",
+        "signInAudienceRestrictions",
+        "spa",
+        "tags",
+        "tokenEncryptionKeyId",
+        "uniqueName",
+        "web",
+    ];
+    const NAMES: [&'static str; 38] = [
+        "Id",
+        "DeletedDateTime",
+        "Api",
+        "AppId",
+        "AppRoles",
+        "AuthenticationBehaviors",
+        "CreatedByAppId",
+        "CreatedDateTime",
+        "Description",
+        "DisabledByMicrosoftStatus",
+        "DisplayName",
+        "GroupMembershipClaims",
+        "IdentifierUris",
+        "Info",
+        "IsDeviceOnlyAuthSupported",
+        "IsDisabled",
+        "IsFallbackPublicClient",
+        "KeyCredentials",
+        "Logo",
+        "ManagerApplications",
+        "Notes",
+        "OnPremisesPublishing",
+        "OptionalClaims",
+        "ParentalControlSettings",
+        "PasswordCredentials",
+        "PublicClient",
+        "PublisherDomain",
+        "RequestSignatureVerification",
+        "RequiredResourceAccess",
+        "ServiceManagementReference",
+        "ServicePrincipalLockConfiguration",
+        "SignInAudience",
+        "SignInAudienceRestrictions",
+        "Spa",
+        "Tags",
+        "TokenEncryptionKeyId",
+        "UniqueName",
+        "Web",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::DeletedDateTime => "deletedDateTime",
-            Self::Api => "api",
-            Self::AppId => "appId",
-            Self::AppRoles => "appRoles",
-            Self::AuthenticationBehaviors => "authenticationBehaviors",
-            Self::CreatedByAppId => "createdByAppId",
-            Self::CreatedDateTime => "createdDateTime",
-            Self::Description => "description",
-            Self::DisabledByMicrosoftStatus => "disabledByMicrosoftStatus",
-            Self::DisplayName => "displayName",
-            Self::GroupMembershipClaims => "groupMembershipClaims",
-            Self::IdentifierUris => "identifierUris",
-            Self::Info => "info",
-            Self::IsDeviceOnlyAuthSupported => "isDeviceOnlyAuthSupported",
-            Self::IsDisabled => "isDisabled",
-            Self::IsFallbackPublicClient => "isFallbackPublicClient",
-            Self::KeyCredentials => "keyCredentials",
-            Self::Logo => "logo",
-            Self::ManagerApplications => "managerApplications",
-            Self::Notes => "notes",
-            Self::OnPremisesPublishing => "onPremisesPublishing",
-            Self::OptionalClaims => "optionalClaims",
-            Self::ParentalControlSettings => "parentalControlSettings",
-            Self::PasswordCredentials => "passwordCredentials",
-            Self::PublicClient => "publicClient",
-            Self::PublisherDomain => "publisherDomain",
-            Self::RequestSignatureVerification => "requestSignatureVerification",
-            Self::RequiredResourceAccess => "requiredResourceAccess",
-            Self::ServiceManagementReference => "serviceManagementReference",
-            Self::ServicePrincipalLockConfiguration => {
-                "servicePrincipalLockConfiguration"
-            }
-            Self::SignInAudience => "signInAudience",
-            Self::SignInAudienceRestrictions => "signInAudienceRestrictions",
-            Self::Spa => "spa",
-            Self::Tags => "tags",
-            Self::TokenEncryptionKeyId => "tokenEncryptionKeyId",
-            Self::UniqueName => "uniqueName",
-            Self::Web => "web",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -812,8 +559,8 @@ impl AttributeMappingFunctionSchema {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("parameters", self.parameters.as_ref())?;
+        object.property("id", &self.id);
+        object.property("parameters", &self.parameters);
         object.end()
     }
 }
@@ -832,26 +579,13 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingFunctionSchema 
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "parameters" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "parameters",
-                    &mut self.parameters,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "parameters" => read_nullable(map, key, &mut self.parameters, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -863,19 +597,15 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingFunctionSchema 
 impl AttributeMappingFunctionSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeMappingFunctionSchemaField) -> &mut Self {
-        match field {
-            AttributeMappingFunctionSchemaField::Id => self.id = None,
-            AttributeMappingFunctionSchemaField::Parameters => self.parameters = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMappingFunctionSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingFunctionSchema::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingFunctionSchemaField {
     /// `id`
     Id,
@@ -886,12 +616,17 @@ pub enum AttributeMappingFunctionSchemaField {
 impl AttributeMappingFunctionSchemaField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Parameters];
+    const WIRE: [&'static str; 2] = ["id", "parameters"];
+    const NAMES: [&'static str; 2] = ["Id", "Parameters"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Parameters => "parameters",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingFunctionSchemaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -944,7 +679,7 @@ impl BulkUpload {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
+        object.property("id", &self.id);
         object.end()
     }
 }
@@ -963,18 +698,12 @@ impl graph_odata_runtime::model::ODataObject for BulkUpload {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -986,18 +715,15 @@ impl graph_odata_runtime::model::ODataObject for BulkUpload {
 impl BulkUpload {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: BulkUploadField) -> &mut Self {
-        match field {
-            BulkUploadField::Id => self.id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`BulkUpload`] by wire name: for `$select`, `$expand`, `$orderby` and [`BulkUpload::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BulkUploadField {
     /// `id`
     Id,
@@ -1006,11 +732,17 @@ pub enum BulkUploadField {
 impl BulkUploadField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id];
+    const WIRE: [&'static str; 1] = ["id"];
+    const NAMES: [&'static str; 1] = ["Id"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for BulkUploadField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1087,13 +819,13 @@ impl DirectoryDefinition {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("discoverabilities", self.discoverabilities.as_ref())?;
-        object.field("discoveryDateTime", self.discovery_date_time.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("objects", self.objects.as_ref())?;
-        object.field("readOnly", self.read_only.as_ref())?;
-        object.field("version", self.version.as_ref())?;
+        object.property("id", &self.id);
+        object.property("discoverabilities", &self.discoverabilities);
+        object.property("discoveryDateTime", &self.discovery_date_time);
+        object.property("name", &self.name);
+        object.property("objects", &self.objects);
+        object.property("readOnly", &self.read_only);
+        object.property("version", &self.version);
         object.end()
     }
 }
@@ -1112,66 +844,22 @@ impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
             "discoverabilities" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "discoverabilities",
-                    &mut self.discoverabilities,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.discoverabilities, extra)
             }
             "discoveryDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "discoveryDateTime",
-                    &mut self.discovery_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.discovery_date_time, extra)
             }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "objects" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "objects",
-                    &mut self.objects,
-                    &mut self.additional_properties,
-                )?
-            }
-            "readOnly" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "readOnly",
-                    &mut self.read_only,
-                    &mut self.additional_properties,
-                )?
-            }
-            "version" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "version",
-                    &mut self.version,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "objects" => read_nullable(map, key, &mut self.objects, extra),
+            "readOnly" => read_lenient(map, key, &mut self.read_only, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1183,26 +871,15 @@ impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
 impl DirectoryDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DirectoryDefinitionField) -> &mut Self {
-        match field {
-            DirectoryDefinitionField::Id => self.id = None,
-            DirectoryDefinitionField::Discoverabilities => self.discoverabilities = None,
-            DirectoryDefinitionField::DiscoveryDateTime => {
-                self.discovery_date_time = None;
-            }
-            DirectoryDefinitionField::Name => self.name = None,
-            DirectoryDefinitionField::Objects => self.objects = None,
-            DirectoryDefinitionField::ReadOnly => self.read_only = None,
-            DirectoryDefinitionField::Version => self.version = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DirectoryDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`DirectoryDefinition::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DirectoryDefinitionField {
     /// `id`
     Id,
@@ -1231,17 +908,33 @@ impl DirectoryDefinitionField {
         Self::ReadOnly,
         Self::Version,
     ];
+    const WIRE: [&'static str; 7] = [
+        "id",
+        "discoverabilities",
+        "discoveryDateTime",
+        "name",
+        "objects",
+        "readOnly",
+        "version",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Id",
+        "Discoverabilities",
+        "DiscoveryDateTime",
+        "Name",
+        "Objects",
+        "ReadOnly",
+        "Version",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Discoverabilities => "discoverabilities",
-            Self::DiscoveryDateTime => "discoveryDateTime",
-            Self::Name => "name",
-            Self::Objects => "objects",
-            Self::ReadOnly => "readOnly",
-            Self::Version => "version",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DirectoryDefinitionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1294,8 +987,8 @@ impl DirectoryObject {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("deletedDateTime", self.deleted_date_time.as_ref())?;
+        object.property("id", &self.id);
+        object.property("deletedDateTime", &self.deleted_date_time);
         object.end()
     }
 }
@@ -1314,26 +1007,15 @@ impl graph_odata_runtime::model::ODataObject for DirectoryObject {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
             "deletedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "deletedDateTime",
-                    &mut self.deleted_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1345,19 +1027,15 @@ impl graph_odata_runtime::model::ODataObject for DirectoryObject {
 impl DirectoryObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DirectoryObjectField) -> &mut Self {
-        match field {
-            DirectoryObjectField::Id => self.id = None,
-            DirectoryObjectField::DeletedDateTime => self.deleted_date_time = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DirectoryObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`DirectoryObject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DirectoryObjectField {
     /// `id`
     Id,
@@ -1368,12 +1046,17 @@ pub enum DirectoryObjectField {
 impl DirectoryObjectField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::DeletedDateTime];
+    const WIRE: [&'static str; 2] = ["id", "deletedDateTime"];
+    const NAMES: [&'static str; 2] = ["Id", "DeletedDateTime"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::DeletedDateTime => "deletedDateTime",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DirectoryObjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1425,7 +1108,7 @@ impl Entity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
+        object.property("id", &self.id);
         object.end()
     }
 }
@@ -1444,18 +1127,12 @@ impl graph_odata_runtime::model::ODataObject for Entity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1467,18 +1144,15 @@ impl graph_odata_runtime::model::ODataObject for Entity {
 impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: EntityField) -> &mut Self {
-        match field {
-            EntityField::Id => self.id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Entity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityField {
     /// `id`
     Id,
@@ -1487,11 +1161,17 @@ pub enum EntityField {
 impl EntityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id];
+    const WIRE: [&'static str; 1] = ["id"];
+    const NAMES: [&'static str; 1] = ["Id"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for EntityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1556,15 +1236,10 @@ impl FilterOperatorSchema {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("arity", self.arity.as_ref())?;
-        object
-            .field(
-                "multivaluedComparisonType",
-                self.multivalued_comparison_type.as_ref(),
-            )?;
-        object
-            .field("supportedAttributeTypes", self.supported_attribute_types.as_ref())?;
+        object.property("id", &self.id);
+        object.property("arity", &self.arity);
+        object.property("multivaluedComparisonType", &self.multivalued_comparison_type);
+        object.property("supportedAttributeTypes", &self.supported_attribute_types);
         object.end()
     }
 }
@@ -1583,42 +1258,19 @@ impl graph_odata_runtime::model::ODataObject for FilterOperatorSchema {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "arity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "arity",
-                    &mut self.arity,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "arity" => read_nullable(map, key, &mut self.arity, extra),
             "multivaluedComparisonType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "multivaluedComparisonType",
-                    &mut self.multivalued_comparison_type,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.multivalued_comparison_type, extra)
             }
             "supportedAttributeTypes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "supportedAttributeTypes",
-                    &mut self.supported_attribute_types,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.supported_attribute_types, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1630,25 +1282,15 @@ impl graph_odata_runtime::model::ODataObject for FilterOperatorSchema {
 impl FilterOperatorSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterOperatorSchemaField) -> &mut Self {
-        match field {
-            FilterOperatorSchemaField::Id => self.id = None,
-            FilterOperatorSchemaField::Arity => self.arity = None,
-            FilterOperatorSchemaField::MultivaluedComparisonType => {
-                self.multivalued_comparison_type = None;
-            }
-            FilterOperatorSchemaField::SupportedAttributeTypes => {
-                self.supported_attribute_types = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterOperatorSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterOperatorSchema::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterOperatorSchemaField {
     /// `id`
     Id,
@@ -1668,14 +1310,27 @@ impl FilterOperatorSchemaField {
         Self::MultivaluedComparisonType,
         Self::SupportedAttributeTypes,
     ];
+    const WIRE: [&'static str; 4] = [
+        "id",
+        "arity",
+        "multivaluedComparisonType",
+        "supportedAttributeTypes",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "Id",
+        "Arity",
+        "MultivaluedComparisonType",
+        "SupportedAttributeTypes",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Arity => "arity",
-            Self::MultivaluedComparisonType => "multivaluedComparisonType",
-            Self::SupportedAttributeTypes => "supportedAttributeTypes",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterOperatorSchemaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1809,87 +1464,61 @@ impl ServicePrincipal {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("deletedDateTime", self.deleted_date_time.as_ref())?;
-        object.field("accountEnabled", self.account_enabled.as_ref())?;
-        object.field("addIns", self.add_ins.as_ref())?;
-        object.field("alternativeNames", self.alternative_names.as_ref())?;
-        object.field("appDescription", self.app_description.as_ref())?;
-        object.field("appDisplayName", self.app_display_name.as_ref())?;
-        object.field("appId", self.app_id.as_ref())?;
-        object.field("applicationTemplateId", self.application_template_id.as_ref())?;
-        object.field("appOwnerOrganizationId", self.app_owner_organization_id.as_ref())?;
+        object.property("id", &self.id);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("accountEnabled", &self.account_enabled);
+        object.property("addIns", &self.add_ins);
+        object.property("alternativeNames", &self.alternative_names);
+        object.property("appDescription", &self.app_description);
+        object.property("appDisplayName", &self.app_display_name);
+        object.property("appId", &self.app_id);
+        object.property("applicationTemplateId", &self.application_template_id);
+        object.property("appOwnerOrganizationId", &self.app_owner_organization_id);
+        object.property("appRoleAssignmentRequired", &self.app_role_assignment_required);
+        object.property("appRoles", &self.app_roles);
+        object.property("createdByAppId", &self.created_by_app_id);
+        object.property("customSecurityAttributes", &self.custom_security_attributes);
+        object.property("description", &self.description);
+        object.property("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
+        object.property("displayName", &self.display_name);
+        object.property("errorUrl", &self.error_url);
+        object.property("homepage", &self.homepage);
+        object.property("info", &self.info);
+        object.property("isDisabled", &self.is_disabled);
+        object.property("keyCredentials", &self.key_credentials);
+        object.property("loginUrl", &self.login_url);
+        object.property("logoutUrl", &self.logout_url);
+        object.property("notes", &self.notes);
         object
-            .field(
-                "appRoleAssignmentRequired",
-                self.app_role_assignment_required.as_ref(),
-            )?;
-        object.field("appRoles", self.app_roles.as_ref())?;
-        object.field("createdByAppId", self.created_by_app_id.as_ref())?;
+            .property("notificationEmailAddresses", &self.notification_email_addresses);
+        object.property("passwordCredentials", &self.password_credentials);
         object
-            .field(
-                "customSecurityAttributes",
-                self.custom_security_attributes.as_ref(),
-            )?;
-        object.field("description", self.description.as_ref())?;
-        object
-            .field(
-                "disabledByMicrosoftStatus",
-                self.disabled_by_microsoft_status.as_ref(),
-            )?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("errorUrl", self.error_url.as_ref())?;
-        object.field("homepage", self.homepage.as_ref())?;
-        object.field("info", self.info.as_ref())?;
-        object.field("isDisabled", self.is_disabled.as_ref())?;
-        object.field("keyCredentials", self.key_credentials.as_ref())?;
-        object.field("loginUrl", self.login_url.as_ref())?;
-        object.field("logoutUrl", self.logout_url.as_ref())?;
-        object.field("notes", self.notes.as_ref())?;
-        object
-            .field(
-                "notificationEmailAddresses",
-                self.notification_email_addresses.as_ref(),
-            )?;
-        object.field("passwordCredentials", self.password_credentials.as_ref())?;
-        object
-            .field(
+            .property(
                 "passwordSingleSignOnSettings",
-                self.password_single_sign_on_settings.as_ref(),
-            )?;
+                &self.password_single_sign_on_settings,
+            );
         object
-            .field(
-                "preferredSingleSignOnMode",
-                self.preferred_single_sign_on_mode.as_ref(),
-            )?;
+            .property("preferredSingleSignOnMode", &self.preferred_single_sign_on_mode);
         object
-            .field(
+            .property(
                 "preferredTokenSigningKeyEndDateTime",
-                self.preferred_token_signing_key_end_date_time.as_ref(),
-            )?;
+                &self.preferred_token_signing_key_end_date_time,
+            );
         object
-            .field(
+            .property(
                 "preferredTokenSigningKeyThumbprint",
-                self.preferred_token_signing_key_thumbprint.as_ref(),
-            )?;
-        object
-            .field(
-                "publishedPermissionScopes",
-                self.published_permission_scopes.as_ref(),
-            )?;
-        object.field("publisherName", self.publisher_name.as_ref())?;
-        object.field("replyUrls", self.reply_urls.as_ref())?;
-        object.field("samlMetadataUrl", self.saml_metadata_url.as_ref())?;
-        object
-            .field(
-                "samlSingleSignOnSettings",
-                self.saml_single_sign_on_settings.as_ref(),
-            )?;
-        object.field("servicePrincipalNames", self.service_principal_names.as_ref())?;
-        object.field("servicePrincipalType", self.service_principal_type.as_ref())?;
-        object.field("signInAudience", self.sign_in_audience.as_ref())?;
-        object.field("tags", self.tags.as_ref())?;
-        object.field("tokenEncryptionKeyId", self.token_encryption_key_id.as_ref())?;
+                &self.preferred_token_signing_key_thumbprint,
+            );
+        object.property("publishedPermissionScopes", &self.published_permission_scopes);
+        object.property("publisherName", &self.publisher_name);
+        object.property("replyUrls", &self.reply_urls);
+        object.property("samlMetadataUrl", &self.saml_metadata_url);
+        object.property("samlSingleSignOnSettings", &self.saml_single_sign_on_settings);
+        object.property("servicePrincipalNames", &self.service_principal_names);
+        object.property("servicePrincipalType", &self.service_principal_type);
+        object.property("signInAudience", &self.sign_in_audience);
+        object.property("tags", &self.tags);
+        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
         object.end()
     }
 }
@@ -1908,338 +1537,107 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
             "deletedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "deletedDateTime",
-                    &mut self.deleted_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
             }
-            "accountEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "accountEnabled",
-                    &mut self.account_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "addIns" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "addIns",
-                    &mut self.add_ins,
-                    &mut self.additional_properties,
-                )?
-            }
+            "accountEnabled" => read_lenient(map, key, &mut self.account_enabled, extra),
+            "addIns" => read_nullable(map, key, &mut self.add_ins, extra),
             "alternativeNames" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "alternativeNames",
-                    &mut self.alternative_names,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.alternative_names, extra)
             }
-            "appDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appDescription",
-                    &mut self.app_description,
-                    &mut self.additional_properties,
-                )?
-            }
-            "appDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appDisplayName",
-                    &mut self.app_display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "appId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appId",
-                    &mut self.app_id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "appDescription" => read_lenient(map, key, &mut self.app_description, extra),
+            "appDisplayName" => read_lenient(map, key, &mut self.app_display_name, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
             "applicationTemplateId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "applicationTemplateId",
-                    &mut self.application_template_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.application_template_id, extra)
             }
             "appOwnerOrganizationId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appOwnerOrganizationId",
-                    &mut self.app_owner_organization_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.app_owner_organization_id, extra)
             }
             "appRoleAssignmentRequired" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appRoleAssignmentRequired",
-                    &mut self.app_role_assignment_required,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.app_role_assignment_required, extra)
             }
-            "appRoles" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "appRoles",
-                    &mut self.app_roles,
-                    &mut self.additional_properties,
-                )?
-            }
+            "appRoles" => read_nullable(map, key, &mut self.app_roles, extra),
             "createdByAppId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "createdByAppId",
-                    &mut self.created_by_app_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.created_by_app_id, extra)
             }
             "customSecurityAttributes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "customSecurityAttributes",
-                    &mut self.custom_security_attributes,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_security_attributes, extra)
             }
-            "description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
             "disabledByMicrosoftStatus" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "disabledByMicrosoftStatus",
-                    &mut self.disabled_by_microsoft_status,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.disabled_by_microsoft_status, extra)
             }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "errorUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "errorUrl",
-                    &mut self.error_url,
-                    &mut self.additional_properties,
-                )?
-            }
-            "homepage" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "homepage",
-                    &mut self.homepage,
-                    &mut self.additional_properties,
-                )?
-            }
-            "info" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "info",
-                    &mut self.info,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isDisabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isDisabled",
-                    &mut self.is_disabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "keyCredentials" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "keyCredentials",
-                    &mut self.key_credentials,
-                    &mut self.additional_properties,
-                )?
-            }
-            "loginUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "loginUrl",
-                    &mut self.login_url,
-                    &mut self.additional_properties,
-                )?
-            }
-            "logoutUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "logoutUrl",
-                    &mut self.logout_url,
-                    &mut self.additional_properties,
-                )?
-            }
-            "notes" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "notes",
-                    &mut self.notes,
-                    &mut self.additional_properties,
-                )?
-            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "errorUrl" => read_lenient(map, key, &mut self.error_url, extra),
+            "homepage" => read_lenient(map, key, &mut self.homepage, extra),
+            "info" => read_nullable(map, key, &mut self.info, extra),
+            "isDisabled" => read_lenient(map, key, &mut self.is_disabled, extra),
+            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
+            "loginUrl" => read_lenient(map, key, &mut self.login_url, extra),
+            "logoutUrl" => read_lenient(map, key, &mut self.logout_url, extra),
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
             "notificationEmailAddresses" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "notificationEmailAddresses",
-                    &mut self.notification_email_addresses,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.notification_email_addresses, extra)
             }
             "passwordCredentials" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "passwordCredentials",
-                    &mut self.password_credentials,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.password_credentials, extra)
             }
             "passwordSingleSignOnSettings" => {
-                graph_odata_runtime::model::read_nullable(
+                read_nullable(
                     map,
-                    "passwordSingleSignOnSettings",
+                    key,
                     &mut self.password_single_sign_on_settings,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "preferredSingleSignOnMode" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "preferredSingleSignOnMode",
-                    &mut self.preferred_single_sign_on_mode,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.preferred_single_sign_on_mode, extra)
             }
             "preferredTokenSigningKeyEndDateTime" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "preferredTokenSigningKeyEndDateTime",
+                    key,
                     &mut self.preferred_token_signing_key_end_date_time,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "preferredTokenSigningKeyThumbprint" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "preferredTokenSigningKeyThumbprint",
+                    key,
                     &mut self.preferred_token_signing_key_thumbprint,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "publishedPermissionScopes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "publishedPermissionScopes",
-                    &mut self.published_permission_scopes,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.published_permission_scopes, extra)
             }
-            "publisherName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "publisherName",
-                    &mut self.publisher_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "replyUrls" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "replyUrls",
-                    &mut self.reply_urls,
-                    &mut self.additional_properties,
-                )?
-            }
+            "publisherName" => read_lenient(map, key, &mut self.publisher_name, extra),
+            "replyUrls" => read_lenient(map, key, &mut self.reply_urls, extra),
             "samlMetadataUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "samlMetadataUrl",
-                    &mut self.saml_metadata_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.saml_metadata_url, extra)
             }
             "samlSingleSignOnSettings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "samlSingleSignOnSettings",
-                    &mut self.saml_single_sign_on_settings,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.saml_single_sign_on_settings, extra)
             }
             "servicePrincipalNames" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "servicePrincipalNames",
-                    &mut self.service_principal_names,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_principal_names, extra)
             }
             "servicePrincipalType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "servicePrincipalType",
-                    &mut self.service_principal_type,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_principal_type, extra)
             }
-            "signInAudience" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "signInAudience",
-                    &mut self.sign_in_audience,
-                    &mut self.additional_properties,
-                )?
-            }
-            "tags" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "tags",
-                    &mut self.tags,
-                    &mut self.additional_properties,
-                )?
-            }
+            "signInAudience" => read_lenient(map, key, &mut self.sign_in_audience, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
             "tokenEncryptionKeyId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "tokenEncryptionKeyId",
-                    &mut self.token_encryption_key_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2251,90 +1649,15 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
 impl ServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ServicePrincipalField) -> &mut Self {
-        match field {
-            ServicePrincipalField::Id => self.id = None,
-            ServicePrincipalField::DeletedDateTime => self.deleted_date_time = None,
-            ServicePrincipalField::AccountEnabled => self.account_enabled = None,
-            ServicePrincipalField::AddIns => self.add_ins = None,
-            ServicePrincipalField::AlternativeNames => self.alternative_names = None,
-            ServicePrincipalField::AppDescription => self.app_description = None,
-            ServicePrincipalField::AppDisplayName => self.app_display_name = None,
-            ServicePrincipalField::AppId => self.app_id = None,
-            ServicePrincipalField::ApplicationTemplateId => {
-                self.application_template_id = None;
-            }
-            ServicePrincipalField::AppOwnerOrganizationId => {
-                self.app_owner_organization_id = None;
-            }
-            ServicePrincipalField::AppRoleAssignmentRequired => {
-                self.app_role_assignment_required = None;
-            }
-            ServicePrincipalField::AppRoles => self.app_roles = None,
-            ServicePrincipalField::CreatedByAppId => self.created_by_app_id = None,
-            ServicePrincipalField::CustomSecurityAttributes => {
-                self.custom_security_attributes = None;
-            }
-            ServicePrincipalField::Description => self.description = None,
-            ServicePrincipalField::DisabledByMicrosoftStatus => {
-                self.disabled_by_microsoft_status = None;
-            }
-            ServicePrincipalField::DisplayName => self.display_name = None,
-            ServicePrincipalField::ErrorUrl => self.error_url = None,
-            ServicePrincipalField::Homepage => self.homepage = None,
-            ServicePrincipalField::Info => self.info = None,
-            ServicePrincipalField::IsDisabled => self.is_disabled = None,
-            ServicePrincipalField::KeyCredentials => self.key_credentials = None,
-            ServicePrincipalField::LoginUrl => self.login_url = None,
-            ServicePrincipalField::LogoutUrl => self.logout_url = None,
-            ServicePrincipalField::Notes => self.notes = None,
-            ServicePrincipalField::NotificationEmailAddresses => {
-                self.notification_email_addresses = None;
-            }
-            ServicePrincipalField::PasswordCredentials => {
-                self.password_credentials = None;
-            }
-            ServicePrincipalField::PasswordSingleSignOnSettings => {
-                self.password_single_sign_on_settings = None;
-            }
-            ServicePrincipalField::PreferredSingleSignOnMode => {
-                self.preferred_single_sign_on_mode = None;
-            }
-            ServicePrincipalField::PreferredTokenSigningKeyEndDateTime => {
-                self.preferred_token_signing_key_end_date_time = None;
-            }
-            ServicePrincipalField::PreferredTokenSigningKeyThumbprint => {
-                self.preferred_token_signing_key_thumbprint = None;
-            }
-            ServicePrincipalField::PublishedPermissionScopes => {
-                self.published_permission_scopes = None;
-            }
-            ServicePrincipalField::PublisherName => self.publisher_name = None,
-            ServicePrincipalField::ReplyUrls => self.reply_urls = None,
-            ServicePrincipalField::SamlMetadataUrl => self.saml_metadata_url = None,
-            ServicePrincipalField::SamlSingleSignOnSettings => {
-                self.saml_single_sign_on_settings = None;
-            }
-            ServicePrincipalField::ServicePrincipalNames => {
-                self.service_principal_names = None;
-            }
-            ServicePrincipalField::ServicePrincipalType => {
-                self.service_principal_type = None;
-            }
-            ServicePrincipalField::SignInAudience => self.sign_in_audience = None,
-            ServicePrincipalField::Tags => self.tags = None,
-            ServicePrincipalField::TokenEncryptionKeyId => {
-                self.token_encryption_key_id = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ServicePrincipal`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipal::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServicePrincipalField {
     /// `id`
     Id,
@@ -2465,55 +1788,101 @@ impl ServicePrincipalField {
         Self::Tags,
         Self::TokenEncryptionKeyId,
     ];
+    const WIRE: [&'static str; 41] = [
+        "id",
+        "deletedDateTime",
+        "accountEnabled",
+        "addIns",
+        "alternativeNames",
+        "appDescription",
+        "appDisplayName",
+        "appId",
+        "applicationTemplateId",
+        "appOwnerOrganizationId",
+        "appRoleAssignmentRequired",
+        "appRoles",
+        "createdByAppId",
+        "customSecurityAttributes",
+        "description",
+        "disabledByMicrosoftStatus",
+        "displayName",
+        "errorUrl",
+        "homepage",
+        "info",
+        "isDisabled",
+        "keyCredentials",
+        "loginUrl",
+        "logoutUrl",
+        "notes",
+        "notificationEmailAddresses",
+        "passwordCredentials",
+        "passwordSingleSignOnSettings",
+        "preferredSingleSignOnMode",
+        "preferredTokenSigningKeyEndDateTime",
+        "preferredTokenSigningKeyThumbprint",
+        "publishedPermissionScopes",
+        "publisherName",
+        "replyUrls",
+        "samlMetadataUrl",
+        "samlSingleSignOnSettings",
+        "servicePrincipalNames",
+        "servicePrincipalType",
+        "signInAudience",
+        "tags",
+        "tokenEncryptionKeyId",
+    ];
+    const NAMES: [&'static str; 41] = [
+        "Id",
+        "DeletedDateTime",
+        "AccountEnabled",
+        "AddIns",
+        "AlternativeNames",
+        "AppDescription",
+        "AppDisplayName",
+        "AppId",
+        "ApplicationTemplateId",
+        "AppOwnerOrganizationId",
+        "AppRoleAssignmentRequired",
+        "AppRoles",
+        "CreatedByAppId",
+        "CustomSecurityAttributes",
+        "Description",
+        "DisabledByMicrosoftStatus",
+        "DisplayName",
+        "ErrorUrl",
+        "Homepage",
+        "Info",
+        "IsDisabled",
+        "KeyCredentials",
+        "LoginUrl",
+        "LogoutUrl",
+        "Notes",
+        "NotificationEmailAddresses",
+        "PasswordCredentials",
+        "PasswordSingleSignOnSettings",
+        "PreferredSingleSignOnMode",
+        "PreferredTokenSigningKeyEndDateTime",
+        "PreferredTokenSigningKeyThumbprint",
+        "PublishedPermissionScopes",
+        "PublisherName",
+        "ReplyUrls",
+        "SamlMetadataUrl",
+        "SamlSingleSignOnSettings",
+        "ServicePrincipalNames",
+        "ServicePrincipalType",
+        "SignInAudience",
+        "Tags",
+        "TokenEncryptionKeyId",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::DeletedDateTime => "deletedDateTime",
-            Self::AccountEnabled => "accountEnabled",
-            Self::AddIns => "addIns",
-            Self::AlternativeNames => "alternativeNames",
-            Self::AppDescription => "appDescription",
-            Self::AppDisplayName => "appDisplayName",
-            Self::AppId => "appId",
-            Self::ApplicationTemplateId => "applicationTemplateId",
-            Self::AppOwnerOrganizationId => "appOwnerOrganizationId",
-            Self::AppRoleAssignmentRequired => "appRoleAssignmentRequired",
-            Self::AppRoles => "appRoles",
-            Self::CreatedByAppId => "createdByAppId",
-            Self::CustomSecurityAttributes => "customSecurityAttributes",
-            Self::Description => "description",
-            Self::DisabledByMicrosoftStatus => "disabledByMicrosoftStatus",
-            Self::DisplayName => "displayName",
-            Self::ErrorUrl => "errorUrl",
-            Self::Homepage => "homepage",
-            Self::Info => "info",
-            Self::IsDisabled => "isDisabled",
-            Self::KeyCredentials => "keyCredentials",
-            Self::LoginUrl => "loginUrl",
-            Self::LogoutUrl => "logoutUrl",
-            Self::Notes => "notes",
-            Self::NotificationEmailAddresses => "notificationEmailAddresses",
-            Self::PasswordCredentials => "passwordCredentials",
-            Self::PasswordSingleSignOnSettings => "passwordSingleSignOnSettings",
-            Self::PreferredSingleSignOnMode => "preferredSingleSignOnMode",
-            Self::PreferredTokenSigningKeyEndDateTime => {
-                "preferredTokenSigningKeyEndDateTime"
-            }
-            Self::PreferredTokenSigningKeyThumbprint => {
-                "preferredTokenSigningKeyThumbprint"
-            }
-            Self::PublishedPermissionScopes => "publishedPermissionScopes",
-            Self::PublisherName => "publisherName",
-            Self::ReplyUrls => "replyUrls",
-            Self::SamlMetadataUrl => "samlMetadataUrl",
-            Self::SamlSingleSignOnSettings => "samlSingleSignOnSettings",
-            Self::ServicePrincipalNames => "servicePrincipalNames",
-            Self::ServicePrincipalType => "servicePrincipalType",
-            Self::SignInAudience => "signInAudience",
-            Self::Tags => "tags",
-            Self::TokenEncryptionKeyId => "tokenEncryptionKeyId",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ServicePrincipalField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2583,10 +1952,10 @@ impl Synchronization {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("secrets", self.secrets.as_ref())?;
-        object.field("jobs", self.jobs.as_ref())?;
-        object.field("templates", self.templates.as_ref())?;
+        object.property("id", &self.id);
+        object.property("secrets", &self.secrets);
+        object.property("jobs", &self.jobs);
+        object.property("templates", &self.templates);
         object.end()
     }
 }
@@ -2605,42 +1974,15 @@ impl graph_odata_runtime::model::ODataObject for Synchronization {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "secrets" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "secrets",
-                    &mut self.secrets,
-                    &mut self.additional_properties,
-                )?
-            }
-            "jobs" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "jobs",
-                    &mut self.jobs,
-                    &mut self.additional_properties,
-                )?
-            }
-            "templates" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "templates",
-                    &mut self.templates,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "secrets" => read_nullable(map, key, &mut self.secrets, extra),
+            "jobs" => read_nullable(map, key, &mut self.jobs, extra),
+            "templates" => read_nullable(map, key, &mut self.templates, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2652,21 +1994,15 @@ impl graph_odata_runtime::model::ODataObject for Synchronization {
 impl Synchronization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationField) -> &mut Self {
-        match field {
-            SynchronizationField::Id => self.id = None,
-            SynchronizationField::Secrets => self.secrets = None,
-            SynchronizationField::Jobs => self.jobs = None,
-            SynchronizationField::Templates => self.templates = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Synchronization`] by wire name: for `$select`, `$expand`, `$orderby` and [`Synchronization::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationField {
     /// `id`
     Id,
@@ -2686,14 +2022,17 @@ impl SynchronizationField {
         Self::Jobs,
         Self::Templates,
     ];
+    const WIRE: [&'static str; 4] = ["id", "secrets", "jobs", "templates"];
+    const NAMES: [&'static str; 4] = ["Id", "Secrets", "Jobs", "Templates"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Secrets => "secrets",
-            Self::Jobs => "jobs",
-            Self::Templates => "templates",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2772,17 +2111,14 @@ impl SynchronizationJob {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("schedule", self.schedule.as_ref())?;
-        object.field("status", self.status.as_ref())?;
+        object.property("id", &self.id);
+        object.property("schedule", &self.schedule);
+        object.property("status", &self.status);
         object
-            .field(
-                "synchronizationJobSettings",
-                self.synchronization_job_settings.as_ref(),
-            )?;
-        object.field("templateId", self.template_id.as_ref())?;
-        object.field("schema", self.schema.as_ref())?;
-        object.field("bulkUpload", self.bulk_upload.as_ref())?;
+            .property("synchronizationJobSettings", &self.synchronization_job_settings);
+        object.property("templateId", &self.template_id);
+        object.property("schema", &self.schema);
+        object.property("bulkUpload", &self.bulk_upload);
         object.end()
     }
 }
@@ -2801,66 +2137,20 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJob {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "schedule" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "schedule",
-                    &mut self.schedule,
-                    &mut self.additional_properties,
-                )?
-            }
-            "status" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "status",
-                    &mut self.status,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "schedule" => read_nullable(map, key, &mut self.schedule, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
             "synchronizationJobSettings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "synchronizationJobSettings",
-                    &mut self.synchronization_job_settings,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.synchronization_job_settings, extra)
             }
-            "templateId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "templateId",
-                    &mut self.template_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "schema" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "schema",
-                    &mut self.schema,
-                    &mut self.additional_properties,
-                )?
-            }
-            "bulkUpload" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "bulkUpload",
-                    &mut self.bulk_upload,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "templateId" => read_lenient(map, key, &mut self.template_id, extra),
+            "schema" => read_nullable(map, key, &mut self.schema, extra),
+            "bulkUpload" => read_nullable(map, key, &mut self.bulk_upload, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2872,26 +2162,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJob {
 impl SynchronizationJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationJobField) -> &mut Self {
-        match field {
-            SynchronizationJobField::Id => self.id = None,
-            SynchronizationJobField::Schedule => self.schedule = None,
-            SynchronizationJobField::Status => self.status = None,
-            SynchronizationJobField::SynchronizationJobSettings => {
-                self.synchronization_job_settings = None;
-            }
-            SynchronizationJobField::TemplateId => self.template_id = None,
-            SynchronizationJobField::Schema => self.schema = None,
-            SynchronizationJobField::BulkUpload => self.bulk_upload = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJob`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJob::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobField {
     /// `id`
     Id,
@@ -2920,17 +2199,33 @@ impl SynchronizationJobField {
         Self::Schema,
         Self::BulkUpload,
     ];
+    const WIRE: [&'static str; 7] = [
+        "id",
+        "schedule",
+        "status",
+        "synchronizationJobSettings",
+        "templateId",
+        "schema",
+        "bulkUpload",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Id",
+        "Schedule",
+        "Status",
+        "SynchronizationJobSettings",
+        "TemplateId",
+        "Schema",
+        "BulkUpload",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Schedule => "schedule",
-            Self::Status => "status",
-            Self::SynchronizationJobSettings => "synchronizationJobSettings",
-            Self::TemplateId => "templateId",
-            Self::Schema => "schema",
-            Self::BulkUpload => "bulkUpload",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2997,10 +2292,10 @@ impl SynchronizationSchema {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("synchronizationRules", self.synchronization_rules.as_ref())?;
-        object.field("version", self.version.as_ref())?;
-        object.field("directories", self.directories.as_ref())?;
+        object.property("id", &self.id);
+        object.property("synchronizationRules", &self.synchronization_rules);
+        object.property("version", &self.version);
+        object.property("directories", &self.directories);
         object.end()
     }
 }
@@ -3019,42 +2314,17 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchema {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
             "synchronizationRules" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "synchronizationRules",
-                    &mut self.synchronization_rules,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.synchronization_rules, extra)
             }
-            "version" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "version",
-                    &mut self.version,
-                    &mut self.additional_properties,
-                )?
-            }
-            "directories" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "directories",
-                    &mut self.directories,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "directories" => read_nullable(map, key, &mut self.directories, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3066,23 +2336,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchema {
 impl SynchronizationSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationSchemaField) -> &mut Self {
-        match field {
-            SynchronizationSchemaField::Id => self.id = None,
-            SynchronizationSchemaField::SynchronizationRules => {
-                self.synchronization_rules = None;
-            }
-            SynchronizationSchemaField::Version => self.version = None,
-            SynchronizationSchemaField::Directories => self.directories = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSchema::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationSchemaField {
     /// `id`
     Id,
@@ -3102,14 +2364,27 @@ impl SynchronizationSchemaField {
         Self::Version,
         Self::Directories,
     ];
+    const WIRE: [&'static str; 4] = [
+        "id",
+        "synchronizationRules",
+        "version",
+        "directories",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "Id",
+        "SynchronizationRules",
+        "Version",
+        "Directories",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::SynchronizationRules => "synchronizationRules",
-            Self::Version => "version",
-            Self::Directories => "directories",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationSchemaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3190,14 +2465,14 @@ impl SynchronizationTemplate {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("applicationId", self.application_id.as_ref())?;
-        object.field("default", self.default.as_ref())?;
-        object.field("description", self.description.as_ref())?;
-        object.field("discoverable", self.discoverable.as_ref())?;
-        object.field("factoryTag", self.factory_tag.as_ref())?;
-        object.field("metadata", self.metadata.as_ref())?;
-        object.field("schema", self.schema.as_ref())?;
+        object.property("id", &self.id);
+        object.property("applicationId", &self.application_id);
+        object.property("default", &self.default);
+        object.property("description", &self.description);
+        object.property("discoverable", &self.discoverable);
+        object.property("factoryTag", &self.factory_tag);
+        object.property("metadata", &self.metadata);
+        object.property("schema", &self.schema);
         object.end()
     }
 }
@@ -3216,74 +2491,19 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTemplate {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "applicationId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "applicationId",
-                    &mut self.application_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "default" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "default",
-                    &mut self.default,
-                    &mut self.additional_properties,
-                )?
-            }
-            "description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            "discoverable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "discoverable",
-                    &mut self.discoverable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "factoryTag" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "factoryTag",
-                    &mut self.factory_tag,
-                    &mut self.additional_properties,
-                )?
-            }
-            "metadata" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "metadata",
-                    &mut self.metadata,
-                    &mut self.additional_properties,
-                )?
-            }
-            "schema" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "schema",
-                    &mut self.schema,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "applicationId" => read_lenient(map, key, &mut self.application_id, extra),
+            "default" => read_lenient(map, key, &mut self.default, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "discoverable" => read_lenient(map, key, &mut self.discoverable, extra),
+            "factoryTag" => read_lenient(map, key, &mut self.factory_tag, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "schema" => read_nullable(map, key, &mut self.schema, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3295,25 +2515,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTemplate {
 impl SynchronizationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationTemplateField) -> &mut Self {
-        match field {
-            SynchronizationTemplateField::Id => self.id = None,
-            SynchronizationTemplateField::ApplicationId => self.application_id = None,
-            SynchronizationTemplateField::Default => self.default = None,
-            SynchronizationTemplateField::Description => self.description = None,
-            SynchronizationTemplateField::Discoverable => self.discoverable = None,
-            SynchronizationTemplateField::FactoryTag => self.factory_tag = None,
-            SynchronizationTemplateField::Metadata => self.metadata = None,
-            SynchronizationTemplateField::Schema => self.schema = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationTemplate`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationTemplate::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationTemplateField {
     /// `id`
     Id,
@@ -3345,18 +2555,35 @@ impl SynchronizationTemplateField {
         Self::Metadata,
         Self::Schema,
     ];
+    const WIRE: [&'static str; 8] = [
+        "id",
+        "applicationId",
+        "default",
+        "description",
+        "discoverable",
+        "factoryTag",
+        "metadata",
+        "schema",
+    ];
+    const NAMES: [&'static str; 8] = [
+        "Id",
+        "ApplicationId",
+        "Default",
+        "Description",
+        "Discoverable",
+        "FactoryTag",
+        "Metadata",
+        "Schema",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::ApplicationId => "applicationId",
-            Self::Default => "default",
-            Self::Description => "description",
-            Self::Discoverable => "discoverable",
-            Self::FactoryTag => "factoryTag",
-            Self::Metadata => "metadata",
-            Self::Schema => "schema",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationTemplateField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

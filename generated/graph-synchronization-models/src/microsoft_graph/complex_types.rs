@@ -44,9 +44,9 @@ impl AddIn {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("properties", self.properties.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
+        object.property("id", &self.id);
+        object.property("properties", &self.properties);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
@@ -65,34 +65,14 @@ impl graph_odata_runtime::model::ODataObject for AddIn {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "properties" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "properties",
-                    &mut self.properties,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "properties" => read_nullable(map, key, &mut self.properties, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -104,20 +84,15 @@ impl graph_odata_runtime::model::ODataObject for AddIn {
 impl AddIn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AddInField) -> &mut Self {
-        match field {
-            AddInField::Id => self.id = None,
-            AddInField::Properties => self.properties = None,
-            AddInField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AddIn`] by wire name: for `$select`, `$expand`, `$orderby` and [`AddIn::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AddInField {
     /// `id`
     Id,
@@ -130,13 +105,17 @@ pub enum AddInField {
 impl AddInField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Properties, Self::Type];
+    const WIRE: [&'static str; 3] = ["id", "properties", "type"];
+    const NAMES: [&'static str; 3] = ["Id", "Properties", "Type"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Properties => "properties",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AddInField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -192,20 +171,15 @@ impl ApiApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("acceptMappedClaims", self.accept_mapped_claims.as_ref())?;
+        object.property("acceptMappedClaims", &self.accept_mapped_claims);
+        object.property("knownClientApplications", &self.known_client_applications);
+        object.property("oauth2PermissionScopes", &self.oauth2_permission_scopes);
+        object.property("preAuthorizedApplications", &self.pre_authorized_applications);
         object
-            .field("knownClientApplications", self.known_client_applications.as_ref())?;
-        object.field("oauth2PermissionScopes", self.oauth2_permission_scopes.as_ref())?;
-        object
-            .field(
-                "preAuthorizedApplications",
-                self.pre_authorized_applications.as_ref(),
-            )?;
-        object
-            .field(
+            .property(
                 "requestedAccessTokenVersion",
-                self.requested_access_token_version.as_ref(),
-            )?;
+                &self.requested_access_token_version,
+            );
         object.end()
     }
 }
@@ -224,50 +198,26 @@ impl graph_odata_runtime::model::ODataObject for ApiApplication {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "acceptMappedClaims" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "acceptMappedClaims",
-                    &mut self.accept_mapped_claims,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.accept_mapped_claims, extra)
             }
             "knownClientApplications" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "knownClientApplications",
-                    &mut self.known_client_applications,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.known_client_applications, extra)
             }
             "oauth2PermissionScopes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "oauth2PermissionScopes",
-                    &mut self.oauth2_permission_scopes,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.oauth2_permission_scopes, extra)
             }
             "preAuthorizedApplications" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "preAuthorizedApplications",
-                    &mut self.pre_authorized_applications,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.pre_authorized_applications, extra)
             }
             "requestedAccessTokenVersion" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "requestedAccessTokenVersion",
-                    &mut self.requested_access_token_version,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.requested_access_token_version, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -279,30 +229,15 @@ impl graph_odata_runtime::model::ODataObject for ApiApplication {
 impl ApiApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ApiApplicationField) -> &mut Self {
-        match field {
-            ApiApplicationField::AcceptMappedClaims => self.accept_mapped_claims = None,
-            ApiApplicationField::KnownClientApplications => {
-                self.known_client_applications = None;
-            }
-            ApiApplicationField::Oauth2PermissionScopes => {
-                self.oauth2_permission_scopes = None;
-            }
-            ApiApplicationField::PreAuthorizedApplications => {
-                self.pre_authorized_applications = None;
-            }
-            ApiApplicationField::RequestedAccessTokenVersion => {
-                self.requested_access_token_version = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ApiApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`ApiApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiApplicationField {
     /// `acceptMappedClaims`
     AcceptMappedClaims,
@@ -325,15 +260,29 @@ impl ApiApplicationField {
         Self::PreAuthorizedApplications,
         Self::RequestedAccessTokenVersion,
     ];
+    const WIRE: [&'static str; 5] = [
+        "acceptMappedClaims",
+        "knownClientApplications",
+        "oauth2PermissionScopes",
+        "preAuthorizedApplications",
+        "requestedAccessTokenVersion",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "AcceptMappedClaims",
+        "KnownClientApplications",
+        "Oauth2PermissionScopes",
+        "PreAuthorizedApplications",
+        "RequestedAccessTokenVersion",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AcceptMappedClaims => "acceptMappedClaims",
-            Self::KnownClientApplications => "knownClientApplications",
-            Self::Oauth2PermissionScopes => "oauth2PermissionScopes",
-            Self::PreAuthorizedApplications => "preAuthorizedApplications",
-            Self::RequestedAccessTokenVersion => "requestedAccessTokenVersion",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ApiApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -393,13 +342,13 @@ impl AppRole {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("allowedMemberTypes", self.allowed_member_types.as_ref())?;
-        object.field("description", self.description.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("id", self.id.as_ref())?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("origin", self.origin.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("allowedMemberTypes", &self.allowed_member_types);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("origin", &self.origin);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -418,66 +367,20 @@ impl graph_odata_runtime::model::ODataObject for AppRole {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "allowedMemberTypes" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "allowedMemberTypes",
-                    &mut self.allowed_member_types,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.allowed_member_types, extra)
             }
-            "description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "origin" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "origin",
-                    &mut self.origin,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "origin" => read_lenient(map, key, &mut self.origin, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -489,24 +392,15 @@ impl graph_odata_runtime::model::ODataObject for AppRole {
 impl AppRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AppRoleField) -> &mut Self {
-        match field {
-            AppRoleField::AllowedMemberTypes => self.allowed_member_types = None,
-            AppRoleField::Description => self.description = None,
-            AppRoleField::DisplayName => self.display_name = None,
-            AppRoleField::Id => self.id = None,
-            AppRoleField::IsEnabled => self.is_enabled = None,
-            AppRoleField::Origin => self.origin = None,
-            AppRoleField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AppRole`] by wire name: for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppRoleField {
     /// `allowedMemberTypes`
     AllowedMemberTypes,
@@ -535,17 +429,33 @@ impl AppRoleField {
         Self::Origin,
         Self::Value,
     ];
+    const WIRE: [&'static str; 7] = [
+        "allowedMemberTypes",
+        "description",
+        "displayName",
+        "id",
+        "isEnabled",
+        "origin",
+        "value",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "AllowedMemberTypes",
+        "Description",
+        "DisplayName",
+        "Id",
+        "IsEnabled",
+        "Origin",
+        "Value",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllowedMemberTypes => "allowedMemberTypes",
-            Self::Description => "description",
-            Self::DisplayName => "displayName",
-            Self::Id => "id",
-            Self::IsEnabled => "isEnabled",
-            Self::Origin => "origin",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AppRoleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -641,18 +551,18 @@ impl AttributeDefinition {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("anchor", self.anchor.as_ref())?;
-        object.field("apiExpressions", self.api_expressions.as_ref())?;
-        object.field("caseExact", self.case_exact.as_ref())?;
-        object.field("defaultValue", self.default_value.as_ref())?;
-        object.field("flowNullValues", self.flow_null_values.as_ref())?;
-        object.field("metadata", self.metadata.as_ref())?;
-        object.field("multivalued", self.multivalued.as_ref())?;
-        object.field("mutability", self.mutability.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("referencedObjects", self.referenced_objects.as_ref())?;
-        object.field("required", self.required.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
+        object.property("anchor", &self.anchor);
+        object.property("apiExpressions", &self.api_expressions);
+        object.property("caseExact", &self.case_exact);
+        object.property("defaultValue", &self.default_value);
+        object.property("flowNullValues", &self.flow_null_values);
+        object.property("metadata", &self.metadata);
+        object.property("multivalued", &self.multivalued);
+        object.property("mutability", &self.mutability);
+        object.property("name", &self.name);
+        object.property("referencedObjects", &self.referenced_objects);
+        object.property("required", &self.required);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
@@ -671,106 +581,25 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "anchor" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "anchor",
-                    &mut self.anchor,
-                    &mut self.additional_properties,
-                )?
-            }
-            "apiExpressions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "apiExpressions",
-                    &mut self.api_expressions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "caseExact" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "caseExact",
-                    &mut self.case_exact,
-                    &mut self.additional_properties,
-                )?
-            }
-            "defaultValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "defaultValue",
-                    &mut self.default_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "flowNullValues" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "flowNullValues",
-                    &mut self.flow_null_values,
-                    &mut self.additional_properties,
-                )?
-            }
-            "metadata" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "metadata",
-                    &mut self.metadata,
-                    &mut self.additional_properties,
-                )?
-            }
-            "multivalued" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "multivalued",
-                    &mut self.multivalued,
-                    &mut self.additional_properties,
-                )?
-            }
-            "mutability" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "mutability",
-                    &mut self.mutability,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
+            "anchor" => read_lenient(map, key, &mut self.anchor, extra),
+            "apiExpressions" => read_nullable(map, key, &mut self.api_expressions, extra),
+            "caseExact" => read_lenient(map, key, &mut self.case_exact, extra),
+            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
+            "flowNullValues" => read_lenient(map, key, &mut self.flow_null_values, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "multivalued" => read_lenient(map, key, &mut self.multivalued, extra),
+            "mutability" => read_nullable(map, key, &mut self.mutability, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
             "referencedObjects" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "referencedObjects",
-                    &mut self.referenced_objects,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.referenced_objects, extra)
             }
-            "required" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "required",
-                    &mut self.required,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "required" => read_lenient(map, key, &mut self.required, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -782,29 +611,15 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
 impl AttributeDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeDefinitionField) -> &mut Self {
-        match field {
-            AttributeDefinitionField::Anchor => self.anchor = None,
-            AttributeDefinitionField::ApiExpressions => self.api_expressions = None,
-            AttributeDefinitionField::CaseExact => self.case_exact = None,
-            AttributeDefinitionField::DefaultValue => self.default_value = None,
-            AttributeDefinitionField::FlowNullValues => self.flow_null_values = None,
-            AttributeDefinitionField::Metadata => self.metadata = None,
-            AttributeDefinitionField::Multivalued => self.multivalued = None,
-            AttributeDefinitionField::Mutability => self.mutability = None,
-            AttributeDefinitionField::Name => self.name = None,
-            AttributeDefinitionField::ReferencedObjects => self.referenced_objects = None,
-            AttributeDefinitionField::Required => self.required = None,
-            AttributeDefinitionField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeDefinition::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeDefinitionField {
     /// `anchor`
     Anchor,
@@ -848,22 +663,43 @@ impl AttributeDefinitionField {
         Self::Required,
         Self::Type,
     ];
+    const WIRE: [&'static str; 12] = [
+        "anchor",
+        "apiExpressions",
+        "caseExact",
+        "defaultValue",
+        "flowNullValues",
+        "metadata",
+        "multivalued",
+        "mutability",
+        "name",
+        "referencedObjects",
+        "required",
+        "type",
+    ];
+    const NAMES: [&'static str; 12] = [
+        "Anchor",
+        "ApiExpressions",
+        "CaseExact",
+        "DefaultValue",
+        "FlowNullValues",
+        "Metadata",
+        "Multivalued",
+        "Mutability",
+        "Name",
+        "ReferencedObjects",
+        "Required",
+        "Type",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Anchor => "anchor",
-            Self::ApiExpressions => "apiExpressions",
-            Self::CaseExact => "caseExact",
-            Self::DefaultValue => "defaultValue",
-            Self::FlowNullValues => "flowNullValues",
-            Self::Metadata => "metadata",
-            Self::Multivalued => "multivalued",
-            Self::Mutability => "mutability",
-            Self::Name => "name",
-            Self::ReferencedObjects => "referencedObjects",
-            Self::Required => "required",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeDefinitionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -919,8 +755,8 @@ impl AttributeDefinitionMetadataEntry {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -939,26 +775,13 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntr
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -970,22 +793,18 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntr
 impl AttributeDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: AttributeDefinitionMetadataEntryField,
     ) -> &mut Self {
-        match field {
-            AttributeDefinitionMetadataEntryField::Key => self.key = None,
-            AttributeDefinitionMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeDefinitionMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeDefinitionMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeDefinitionMetadataEntryField {
     /// `key`
     Key,
@@ -996,12 +815,17 @@ pub enum AttributeDefinitionMetadataEntryField {
 impl AttributeDefinitionMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeDefinitionMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1079,14 +903,13 @@ impl AttributeMapping {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("defaultValue", self.default_value.as_ref())?;
-        object
-            .field("exportMissingReferences", self.export_missing_references.as_ref())?;
-        object.field("flowBehavior", self.flow_behavior.as_ref())?;
-        object.field("flowType", self.flow_type.as_ref())?;
-        object.field("matchingPriority", self.matching_priority.as_ref())?;
-        object.field("source", self.source.as_ref())?;
-        object.field("targetAttributeName", self.target_attribute_name.as_ref())?;
+        object.property("defaultValue", &self.default_value);
+        object.property("exportMissingReferences", &self.export_missing_references);
+        object.property("flowBehavior", &self.flow_behavior);
+        object.property("flowType", &self.flow_type);
+        object.property("matchingPriority", &self.matching_priority);
+        object.property("source", &self.source);
+        object.property("targetAttributeName", &self.target_attribute_name);
         object.end()
     }
 }
@@ -1105,66 +928,24 @@ impl graph_odata_runtime::model::ODataObject for AttributeMapping {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "defaultValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "defaultValue",
-                    &mut self.default_value,
-                    &mut self.additional_properties,
-                )?
-            }
+            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
             "exportMissingReferences" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "exportMissingReferences",
-                    &mut self.export_missing_references,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.export_missing_references, extra)
             }
-            "flowBehavior" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "flowBehavior",
-                    &mut self.flow_behavior,
-                    &mut self.additional_properties,
-                )?
-            }
-            "flowType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "flowType",
-                    &mut self.flow_type,
-                    &mut self.additional_properties,
-                )?
-            }
+            "flowBehavior" => read_nullable(map, key, &mut self.flow_behavior, extra),
+            "flowType" => read_nullable(map, key, &mut self.flow_type, extra),
             "matchingPriority" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "matchingPriority",
-                    &mut self.matching_priority,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.matching_priority, extra)
             }
-            "source" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "source",
-                    &mut self.source,
-                    &mut self.additional_properties,
-                )?
-            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
             "targetAttributeName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "targetAttributeName",
-                    &mut self.target_attribute_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.target_attribute_name, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1176,28 +957,15 @@ impl graph_odata_runtime::model::ODataObject for AttributeMapping {
 impl AttributeMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeMappingField) -> &mut Self {
-        match field {
-            AttributeMappingField::DefaultValue => self.default_value = None,
-            AttributeMappingField::ExportMissingReferences => {
-                self.export_missing_references = None;
-            }
-            AttributeMappingField::FlowBehavior => self.flow_behavior = None,
-            AttributeMappingField::FlowType => self.flow_type = None,
-            AttributeMappingField::MatchingPriority => self.matching_priority = None,
-            AttributeMappingField::Source => self.source = None,
-            AttributeMappingField::TargetAttributeName => {
-                self.target_attribute_name = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMapping`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMapping::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingField {
     /// `defaultValue`
     DefaultValue,
@@ -1226,17 +994,33 @@ impl AttributeMappingField {
         Self::Source,
         Self::TargetAttributeName,
     ];
+    const WIRE: [&'static str; 7] = [
+        "defaultValue",
+        "exportMissingReferences",
+        "flowBehavior",
+        "flowType",
+        "matchingPriority",
+        "source",
+        "targetAttributeName",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "DefaultValue",
+        "ExportMissingReferences",
+        "FlowBehavior",
+        "FlowType",
+        "MatchingPriority",
+        "Source",
+        "TargetAttributeName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::DefaultValue => "defaultValue",
-            Self::ExportMissingReferences => "exportMissingReferences",
-            Self::FlowBehavior => "flowBehavior",
-            Self::FlowType => "flowType",
-            Self::MatchingPriority => "matchingPriority",
-            Self::Source => "source",
-            Self::TargetAttributeName => "targetAttributeName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1300,14 +1084,10 @@ impl AttributeMappingParameterSchema {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .field(
-                "allowMultipleOccurrences",
-                self.allow_multiple_occurrences.as_ref(),
-            )?;
-        object.field("name", self.name.as_ref())?;
-        object.field("required", self.required.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
+        object.property("allowMultipleOccurrences", &self.allow_multiple_occurrences);
+        object.property("name", &self.name);
+        object.property("required", &self.required);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
@@ -1326,42 +1106,17 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "allowMultipleOccurrences" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "allowMultipleOccurrences",
-                    &mut self.allow_multiple_occurrences,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.allow_multiple_occurrences, extra)
             }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "required" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "required",
-                    &mut self.required,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "required" => read_lenient(map, key, &mut self.required, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1373,26 +1128,18 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema
 impl AttributeMappingParameterSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: AttributeMappingParameterSchemaField,
     ) -> &mut Self {
-        match field {
-            AttributeMappingParameterSchemaField::AllowMultipleOccurrences => {
-                self.allow_multiple_occurrences = None;
-            }
-            AttributeMappingParameterSchemaField::Name => self.name = None,
-            AttributeMappingParameterSchemaField::Required => self.required = None,
-            AttributeMappingParameterSchemaField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMappingParameterSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingParameterSchema::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingParameterSchemaField {
     /// `allowMultipleOccurrences`
     AllowMultipleOccurrences,
@@ -1412,14 +1159,27 @@ impl AttributeMappingParameterSchemaField {
         Self::Required,
         Self::Type,
     ];
+    const WIRE: [&'static str; 4] = [
+        "allowMultipleOccurrences",
+        "name",
+        "required",
+        "type",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "AllowMultipleOccurrences",
+        "Name",
+        "Required",
+        "Type",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllowMultipleOccurrences => "allowMultipleOccurrences",
-            Self::Name => "name",
-            Self::Required => "required",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingParameterSchemaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1483,10 +1243,10 @@ impl AttributeMappingSource {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("expression", self.expression.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("parameters", self.parameters.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
+        object.property("expression", &self.expression);
+        object.property("name", &self.name);
+        object.property("parameters", &self.parameters);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
@@ -1505,42 +1265,15 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingSource {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "expression" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "expression",
-                    &mut self.expression,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "parameters" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "parameters",
-                    &mut self.parameters,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "expression" => read_lenient(map, key, &mut self.expression, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "parameters" => read_nullable(map, key, &mut self.parameters, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1552,21 +1285,15 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingSource {
 impl AttributeMappingSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AttributeMappingSourceField) -> &mut Self {
-        match field {
-            AttributeMappingSourceField::Expression => self.expression = None,
-            AttributeMappingSourceField::Name => self.name = None,
-            AttributeMappingSourceField::Parameters => self.parameters = None,
-            AttributeMappingSourceField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AttributeMappingSource`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingSource::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingSourceField {
     /// `expression`
     Expression,
@@ -1586,14 +1313,17 @@ impl AttributeMappingSourceField {
         Self::Parameters,
         Self::Type,
     ];
+    const WIRE: [&'static str; 4] = ["expression", "name", "parameters", "type"];
+    const NAMES: [&'static str; 4] = ["Expression", "Name", "Parameters", "Type"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Expression => "expression",
-            Self::Name => "name",
-            Self::Parameters => "parameters",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AttributeMappingSourceField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1645,21 +1375,14 @@ impl AuthenticationBehaviors {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("blockAzureADGraphAccess", &self.block_azure_ad_graph_access);
         object
-            .field(
-                "blockAzureADGraphAccess",
-                self.block_azure_ad_graph_access.as_ref(),
-            )?;
+            .property("removeUnverifiedEmailClaim", &self.remove_unverified_email_claim);
         object
-            .field(
-                "removeUnverifiedEmailClaim",
-                self.remove_unverified_email_claim.as_ref(),
-            )?;
-        object
-            .field(
+            .property(
                 "requireClientServicePrincipal",
-                self.require_client_service_principal.as_ref(),
-            )?;
+                &self.require_client_service_principal,
+            );
         object.end()
     }
 }
@@ -1678,34 +1401,20 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "blockAzureADGraphAccess" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "blockAzureADGraphAccess",
-                    &mut self.block_azure_ad_graph_access,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.block_azure_ad_graph_access, extra)
             }
             "removeUnverifiedEmailClaim" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "removeUnverifiedEmailClaim",
-                    &mut self.remove_unverified_email_claim,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.remove_unverified_email_claim, extra)
             }
             "requireClientServicePrincipal" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "requireClientServicePrincipal",
-                    &mut self.require_client_service_principal,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.require_client_service_principal, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1717,26 +1426,15 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
 impl AuthenticationBehaviors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AuthenticationBehaviorsField) -> &mut Self {
-        match field {
-            AuthenticationBehaviorsField::BlockAzureAdGraphAccess => {
-                self.block_azure_ad_graph_access = None;
-            }
-            AuthenticationBehaviorsField::RemoveUnverifiedEmailClaim => {
-                self.remove_unverified_email_claim = None;
-            }
-            AuthenticationBehaviorsField::RequireClientServicePrincipal => {
-                self.require_client_service_principal = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`AuthenticationBehaviors`] by wire name: for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationBehaviorsField {
     /// `blockAzureADGraphAccess`
     BlockAzureAdGraphAccess,
@@ -1753,13 +1451,25 @@ impl AuthenticationBehaviorsField {
         Self::RemoveUnverifiedEmailClaim,
         Self::RequireClientServicePrincipal,
     ];
+    const WIRE: [&'static str; 3] = [
+        "blockAzureADGraphAccess",
+        "removeUnverifiedEmailClaim",
+        "requireClientServicePrincipal",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "BlockAzureAdGraphAccess",
+        "RemoveUnverifiedEmailClaim",
+        "RequireClientServicePrincipal",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::BlockAzureAdGraphAccess => "blockAzureADGraphAccess",
-            Self::RemoveUnverifiedEmailClaim => "removeUnverifiedEmailClaim",
-            Self::RequireClientServicePrincipal => "requireClientServicePrincipal",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AuthenticationBehaviorsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1815,20 +1525,15 @@ impl Certification {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("certificationDetailsUrl", &self.certification_details_url);
         object
-            .field("certificationDetailsUrl", self.certification_details_url.as_ref())?;
-        object
-            .field(
+            .property(
                 "certificationExpirationDateTime",
-                self.certification_expiration_date_time.as_ref(),
-            )?;
-        object.field("isCertifiedByMicrosoft", self.is_certified_by_microsoft.as_ref())?;
-        object.field("isPublisherAttested", self.is_publisher_attested.as_ref())?;
-        object
-            .field(
-                "lastCertificationDateTime",
-                self.last_certification_date_time.as_ref(),
-            )?;
+                &self.certification_expiration_date_time,
+            );
+        object.property("isCertifiedByMicrosoft", &self.is_certified_by_microsoft);
+        object.property("isPublisherAttested", &self.is_publisher_attested);
+        object.property("lastCertificationDateTime", &self.last_certification_date_time);
         object.end()
     }
 }
@@ -1847,50 +1552,31 @@ impl graph_odata_runtime::model::ODataObject for Certification {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "certificationDetailsUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "certificationDetailsUrl",
-                    &mut self.certification_details_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.certification_details_url, extra)
             }
             "certificationExpirationDateTime" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "certificationExpirationDateTime",
+                    key,
                     &mut self.certification_expiration_date_time,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "isCertifiedByMicrosoft" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isCertifiedByMicrosoft",
-                    &mut self.is_certified_by_microsoft,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.is_certified_by_microsoft, extra)
             }
             "isPublisherAttested" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isPublisherAttested",
-                    &mut self.is_publisher_attested,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.is_publisher_attested, extra)
             }
             "lastCertificationDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "lastCertificationDateTime",
-                    &mut self.last_certification_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.last_certification_date_time, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1902,30 +1588,15 @@ impl graph_odata_runtime::model::ODataObject for Certification {
 impl Certification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CertificationField) -> &mut Self {
-        match field {
-            CertificationField::CertificationDetailsUrl => {
-                self.certification_details_url = None;
-            }
-            CertificationField::CertificationExpirationDateTime => {
-                self.certification_expiration_date_time = None;
-            }
-            CertificationField::IsCertifiedByMicrosoft => {
-                self.is_certified_by_microsoft = None;
-            }
-            CertificationField::IsPublisherAttested => self.is_publisher_attested = None,
-            CertificationField::LastCertificationDateTime => {
-                self.last_certification_date_time = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Certification`] by wire name: for `$select`, `$expand`, `$orderby` and [`Certification::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CertificationField {
     /// `certificationDetailsUrl`
     CertificationDetailsUrl,
@@ -1948,15 +1619,29 @@ impl CertificationField {
         Self::IsPublisherAttested,
         Self::LastCertificationDateTime,
     ];
+    const WIRE: [&'static str; 5] = [
+        "certificationDetailsUrl",
+        "certificationExpirationDateTime",
+        "isCertifiedByMicrosoft",
+        "isPublisherAttested",
+        "lastCertificationDateTime",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "CertificationDetailsUrl",
+        "CertificationExpirationDateTime",
+        "IsCertifiedByMicrosoft",
+        "IsPublisherAttested",
+        "LastCertificationDateTime",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CertificationDetailsUrl => "certificationDetailsUrl",
-            Self::CertificationExpirationDateTime => "certificationExpirationDateTime",
-            Self::IsCertifiedByMicrosoft => "isCertifiedByMicrosoft",
-            Self::IsPublisherAttested => "isPublisherAttested",
-            Self::LastCertificationDateTime => "lastCertificationDateTime",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CertificationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2008,7 +1693,7 @@ impl ContainerFilter {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("includedContainers", self.included_containers.as_ref())?;
+        object.property("includedContainers", &self.included_containers);
         object.end()
     }
 }
@@ -2027,18 +1712,14 @@ impl graph_odata_runtime::model::ODataObject for ContainerFilter {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "includedContainers" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "includedContainers",
-                    &mut self.included_containers,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.included_containers, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2050,18 +1731,15 @@ impl graph_odata_runtime::model::ODataObject for ContainerFilter {
 impl ContainerFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ContainerFilterField) -> &mut Self {
-        match field {
-            ContainerFilterField::IncludedContainers => self.included_containers = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ContainerFilter`] by wire name: for `$select`, `$expand`, `$orderby` and [`ContainerFilter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerFilterField {
     /// `includedContainers`
     IncludedContainers,
@@ -2070,11 +1748,17 @@ pub enum ContainerFilterField {
 impl ContainerFilterField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::IncludedContainers];
+    const WIRE: [&'static str; 1] = ["includedContainers"];
+    const NAMES: [&'static str; 1] = ["IncludedContainers"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::IncludedContainers => "includedContainers",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ContainerFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2187,8 +1871,8 @@ impl ExpressionInputObject {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("definition", self.definition.as_ref())?;
-        object.field("properties", self.properties.as_ref())?;
+        object.property("definition", &self.definition);
+        object.property("properties", &self.properties);
         object.end()
     }
 }
@@ -2207,26 +1891,13 @@ impl graph_odata_runtime::model::ODataObject for ExpressionInputObject {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "definition" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "definition",
-                    &mut self.definition,
-                    &mut self.additional_properties,
-                )?
-            }
-            "properties" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "properties",
-                    &mut self.properties,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "definition" => read_nullable(map, key, &mut self.definition, extra),
+            "properties" => read_nullable(map, key, &mut self.properties, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2238,19 +1909,15 @@ impl graph_odata_runtime::model::ODataObject for ExpressionInputObject {
 impl ExpressionInputObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ExpressionInputObjectField) -> &mut Self {
-        match field {
-            ExpressionInputObjectField::Definition => self.definition = None,
-            ExpressionInputObjectField::Properties => self.properties = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ExpressionInputObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`ExpressionInputObject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExpressionInputObjectField {
     /// `definition`
     Definition,
@@ -2261,12 +1928,17 @@ pub enum ExpressionInputObjectField {
 impl ExpressionInputObjectField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Definition, Self::Properties];
+    const WIRE: [&'static str; 2] = ["definition", "properties"];
+    const NAMES: [&'static str; 2] = ["Definition", "Properties"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Definition => "definition",
-            Self::Properties => "properties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ExpressionInputObjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2326,9 +1998,9 @@ impl Filter {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("categoryFilterGroups", self.category_filter_groups.as_ref())?;
-        object.field("groups", self.groups.as_ref())?;
-        object.field("inputFilterGroups", self.input_filter_groups.as_ref())?;
+        object.property("categoryFilterGroups", &self.category_filter_groups);
+        object.property("groups", &self.groups);
+        object.property("inputFilterGroups", &self.input_filter_groups);
         object.end()
     }
 }
@@ -2347,34 +2019,18 @@ impl graph_odata_runtime::model::ODataObject for Filter {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
             "categoryFilterGroups" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "categoryFilterGroups",
-                    &mut self.category_filter_groups,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.category_filter_groups, extra)
             }
-            "groups" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "groups",
-                    &mut self.groups,
-                    &mut self.additional_properties,
-                )?
-            }
+            "groups" => read_nullable(map, key, &mut self.groups, extra),
             "inputFilterGroups" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "inputFilterGroups",
-                    &mut self.input_filter_groups,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.input_filter_groups, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2386,20 +2042,15 @@ impl graph_odata_runtime::model::ODataObject for Filter {
 impl Filter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterField) -> &mut Self {
-        match field {
-            FilterField::CategoryFilterGroups => self.category_filter_groups = None,
-            FilterField::Groups => self.groups = None,
-            FilterField::InputFilterGroups => self.input_filter_groups = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Filter`] by wire name: for `$select`, `$expand`, `$orderby` and [`Filter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterField {
     /// `categoryFilterGroups`
     CategoryFilterGroups,
@@ -2416,13 +2067,25 @@ impl FilterField {
         Self::Groups,
         Self::InputFilterGroups,
     ];
+    const WIRE: [&'static str; 3] = [
+        "categoryFilterGroups",
+        "groups",
+        "inputFilterGroups",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "CategoryFilterGroups",
+        "Groups",
+        "InputFilterGroups",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CategoryFilterGroups => "categoryFilterGroups",
-            Self::Groups => "groups",
-            Self::InputFilterGroups => "inputFilterGroups",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2482,9 +2145,9 @@ impl FilterClause {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("operatorName", self.operator_name.as_ref())?;
-        object.field("sourceOperandName", self.source_operand_name.as_ref())?;
-        object.field("targetOperand", self.target_operand.as_ref())?;
+        object.property("operatorName", &self.operator_name);
+        object.property("sourceOperandName", &self.source_operand_name);
+        object.property("targetOperand", &self.target_operand);
         object.end()
     }
 }
@@ -2503,34 +2166,16 @@ impl graph_odata_runtime::model::ODataObject for FilterClause {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "operatorName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "operatorName",
-                    &mut self.operator_name,
-                    &mut self.additional_properties,
-                )?
-            }
+            "operatorName" => read_lenient(map, key, &mut self.operator_name, extra),
             "sourceOperandName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sourceOperandName",
-                    &mut self.source_operand_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.source_operand_name, extra)
             }
-            "targetOperand" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "targetOperand",
-                    &mut self.target_operand,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "targetOperand" => read_nullable(map, key, &mut self.target_operand, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2542,20 +2187,15 @@ impl graph_odata_runtime::model::ODataObject for FilterClause {
 impl FilterClause {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterClauseField) -> &mut Self {
-        match field {
-            FilterClauseField::OperatorName => self.operator_name = None,
-            FilterClauseField::SourceOperandName => self.source_operand_name = None,
-            FilterClauseField::TargetOperand => self.target_operand = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterClause`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterClause::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterClauseField {
     /// `operatorName`
     OperatorName,
@@ -2572,13 +2212,25 @@ impl FilterClauseField {
         Self::SourceOperandName,
         Self::TargetOperand,
     ];
+    const WIRE: [&'static str; 3] = [
+        "operatorName",
+        "sourceOperandName",
+        "targetOperand",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "OperatorName",
+        "SourceOperandName",
+        "TargetOperand",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::OperatorName => "operatorName",
-            Self::SourceOperandName => "sourceOperandName",
-            Self::TargetOperand => "targetOperand",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterClauseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2634,8 +2286,8 @@ impl FilterGroup {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("clauses", self.clauses.as_ref())?;
-        object.field("name", self.name.as_ref())?;
+        object.property("clauses", &self.clauses);
+        object.property("name", &self.name);
         object.end()
     }
 }
@@ -2654,26 +2306,13 @@ impl graph_odata_runtime::model::ODataObject for FilterGroup {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "clauses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "clauses",
-                    &mut self.clauses,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "clauses" => read_nullable(map, key, &mut self.clauses, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2685,19 +2324,15 @@ impl graph_odata_runtime::model::ODataObject for FilterGroup {
 impl FilterGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterGroupField) -> &mut Self {
-        match field {
-            FilterGroupField::Clauses => self.clauses = None,
-            FilterGroupField::Name => self.name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterGroup`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterGroup::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterGroupField {
     /// `clauses`
     Clauses,
@@ -2708,12 +2343,17 @@ pub enum FilterGroupField {
 impl FilterGroupField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Clauses, Self::Name];
+    const WIRE: [&'static str; 2] = ["clauses", "name"];
+    const NAMES: [&'static str; 2] = ["Clauses", "Name"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Clauses => "clauses",
-            Self::Name => "name",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterGroupField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2765,7 +2405,7 @@ impl FilterOperand {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("values", self.values.as_ref())?;
+        object.property("values", &self.values);
         object.end()
     }
 }
@@ -2784,18 +2424,12 @@ impl graph_odata_runtime::model::ODataObject for FilterOperand {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "values" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "values",
-                    &mut self.values,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "values" => read_lenient(map, key, &mut self.values, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2807,18 +2441,15 @@ impl graph_odata_runtime::model::ODataObject for FilterOperand {
 impl FilterOperand {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterOperandField) -> &mut Self {
-        match field {
-            FilterOperandField::Values => self.values = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterOperand`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterOperand::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterOperandField {
     /// `values`
     Values,
@@ -2827,11 +2458,17 @@ pub enum FilterOperandField {
 impl FilterOperandField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Values];
+    const WIRE: [&'static str; 1] = ["values"];
+    const NAMES: [&'static str; 1] = ["Values"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Values => "values",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterOperandField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2883,7 +2520,7 @@ impl GroupFilter {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("includedGroups", self.included_groups.as_ref())?;
+        object.property("includedGroups", &self.included_groups);
         object.end()
     }
 }
@@ -2902,18 +2539,12 @@ impl graph_odata_runtime::model::ODataObject for GroupFilter {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "includedGroups" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "includedGroups",
-                    &mut self.included_groups,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "includedGroups" => read_lenient(map, key, &mut self.included_groups, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2925,18 +2556,15 @@ impl graph_odata_runtime::model::ODataObject for GroupFilter {
 impl GroupFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: GroupFilterField) -> &mut Self {
-        match field {
-            GroupFilterField::IncludedGroups => self.included_groups = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`GroupFilter`] by wire name: for `$select`, `$expand`, `$orderby` and [`GroupFilter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupFilterField {
     /// `includedGroups`
     IncludedGroups,
@@ -2945,11 +2573,17 @@ pub enum GroupFilterField {
 impl GroupFilterField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::IncludedGroups];
+    const WIRE: [&'static str; 1] = ["includedGroups"];
+    const NAMES: [&'static str; 1] = ["IncludedGroups"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::IncludedGroups => "includedGroups",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for GroupFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2999,12 +2633,8 @@ impl ImplicitGrantSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .field(
-                "enableAccessTokenIssuance",
-                self.enable_access_token_issuance.as_ref(),
-            )?;
-        object.field("enableIdTokenIssuance", self.enable_id_token_issuance.as_ref())?;
+        object.property("enableAccessTokenIssuance", &self.enable_access_token_issuance);
+        object.property("enableIdTokenIssuance", &self.enable_id_token_issuance);
         object.end()
     }
 }
@@ -3023,26 +2653,17 @@ impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "enableAccessTokenIssuance" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "enableAccessTokenIssuance",
-                    &mut self.enable_access_token_issuance,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.enable_access_token_issuance, extra)
             }
             "enableIdTokenIssuance" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "enableIdTokenIssuance",
-                    &mut self.enable_id_token_issuance,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.enable_id_token_issuance, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3054,23 +2675,15 @@ impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
 impl ImplicitGrantSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ImplicitGrantSettingsField) -> &mut Self {
-        match field {
-            ImplicitGrantSettingsField::EnableAccessTokenIssuance => {
-                self.enable_access_token_issuance = None;
-            }
-            ImplicitGrantSettingsField::EnableIdTokenIssuance => {
-                self.enable_id_token_issuance = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ImplicitGrantSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImplicitGrantSettingsField {
     /// `enableAccessTokenIssuance`
     EnableAccessTokenIssuance,
@@ -3084,12 +2697,23 @@ impl ImplicitGrantSettingsField {
         Self::EnableAccessTokenIssuance,
         Self::EnableIdTokenIssuance,
     ];
+    const WIRE: [&'static str; 2] = [
+        "enableAccessTokenIssuance",
+        "enableIdTokenIssuance",
+    ];
+    const NAMES: [&'static str; 2] = [
+        "EnableAccessTokenIssuance",
+        "EnableIdTokenIssuance",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::EnableAccessTokenIssuance => "enableAccessTokenIssuance",
-            Self::EnableIdTokenIssuance => "enableIdTokenIssuance",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ImplicitGrantSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3145,11 +2769,11 @@ impl InformationalUrl {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("logoUrl", self.logo_url.as_ref())?;
-        object.field("marketingUrl", self.marketing_url.as_ref())?;
-        object.field("privacyStatementUrl", self.privacy_statement_url.as_ref())?;
-        object.field("supportUrl", self.support_url.as_ref())?;
-        object.field("termsOfServiceUrl", self.terms_of_service_url.as_ref())?;
+        object.property("logoUrl", &self.logo_url);
+        object.property("marketingUrl", &self.marketing_url);
+        object.property("privacyStatementUrl", &self.privacy_statement_url);
+        object.property("supportUrl", &self.support_url);
+        object.property("termsOfServiceUrl", &self.terms_of_service_url);
         object.end()
     }
 }
@@ -3168,50 +2792,20 @@ impl graph_odata_runtime::model::ODataObject for InformationalUrl {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "logoUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "logoUrl",
-                    &mut self.logo_url,
-                    &mut self.additional_properties,
-                )?
-            }
-            "marketingUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "marketingUrl",
-                    &mut self.marketing_url,
-                    &mut self.additional_properties,
-                )?
-            }
+            "logoUrl" => read_lenient(map, key, &mut self.logo_url, extra),
+            "marketingUrl" => read_lenient(map, key, &mut self.marketing_url, extra),
             "privacyStatementUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "privacyStatementUrl",
-                    &mut self.privacy_statement_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.privacy_statement_url, extra)
             }
-            "supportUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "supportUrl",
-                    &mut self.support_url,
-                    &mut self.additional_properties,
-                )?
-            }
+            "supportUrl" => read_lenient(map, key, &mut self.support_url, extra),
             "termsOfServiceUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "termsOfServiceUrl",
-                    &mut self.terms_of_service_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.terms_of_service_url, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3223,24 +2817,15 @@ impl graph_odata_runtime::model::ODataObject for InformationalUrl {
 impl InformationalUrl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: InformationalUrlField) -> &mut Self {
-        match field {
-            InformationalUrlField::LogoUrl => self.logo_url = None,
-            InformationalUrlField::MarketingUrl => self.marketing_url = None,
-            InformationalUrlField::PrivacyStatementUrl => {
-                self.privacy_statement_url = None;
-            }
-            InformationalUrlField::SupportUrl => self.support_url = None,
-            InformationalUrlField::TermsOfServiceUrl => self.terms_of_service_url = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`InformationalUrl`] by wire name: for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InformationalUrlField {
     /// `logoUrl`
     LogoUrl,
@@ -3263,15 +2848,29 @@ impl InformationalUrlField {
         Self::SupportUrl,
         Self::TermsOfServiceUrl,
     ];
+    const WIRE: [&'static str; 5] = [
+        "logoUrl",
+        "marketingUrl",
+        "privacyStatementUrl",
+        "supportUrl",
+        "termsOfServiceUrl",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "LogoUrl",
+        "MarketingUrl",
+        "PrivacyStatementUrl",
+        "SupportUrl",
+        "TermsOfServiceUrl",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::LogoUrl => "logoUrl",
-            Self::MarketingUrl => "marketingUrl",
-            Self::PrivacyStatementUrl => "privacyStatementUrl",
-            Self::SupportUrl => "supportUrl",
-            Self::TermsOfServiceUrl => "termsOfServiceUrl",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for InformationalUrlField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3333,14 +2932,14 @@ impl KeyCredential {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("customKeyIdentifier", self.custom_key_identifier.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("endDateTime", self.end_date_time.as_ref())?;
-        object.field("key", self.key.as_ref())?;
-        object.field("keyId", self.key_id.as_ref())?;
-        object.field("startDateTime", self.start_date_time.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
-        object.field("usage", self.usage.as_ref())?;
+        object.property("customKeyIdentifier", &self.custom_key_identifier);
+        object.property("displayName", &self.display_name);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("key", &self.key);
+        object.property("keyId", &self.key_id);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("type", &self.r#type);
+        object.property("usage", &self.usage);
         object.end()
     }
 }
@@ -3359,74 +2958,21 @@ impl graph_odata_runtime::model::ODataObject for KeyCredential {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "customKeyIdentifier" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "customKeyIdentifier",
-                    &mut self.custom_key_identifier,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.custom_key_identifier, extra)
             }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "endDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "endDateTime",
-                    &mut self.end_date_time,
-                    &mut self.additional_properties,
-                )?
-            }
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "keyId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "keyId",
-                    &mut self.key_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "startDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "startDateTime",
-                    &mut self.start_date_time,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            "usage" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "usage",
-                    &mut self.usage,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "usage" => read_lenient(map, key, &mut self.usage, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3438,25 +2984,15 @@ impl graph_odata_runtime::model::ODataObject for KeyCredential {
 impl KeyCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: KeyCredentialField) -> &mut Self {
-        match field {
-            KeyCredentialField::CustomKeyIdentifier => self.custom_key_identifier = None,
-            KeyCredentialField::DisplayName => self.display_name = None,
-            KeyCredentialField::EndDateTime => self.end_date_time = None,
-            KeyCredentialField::Key => self.key = None,
-            KeyCredentialField::KeyId => self.key_id = None,
-            KeyCredentialField::StartDateTime => self.start_date_time = None,
-            KeyCredentialField::Type => self.r#type = None,
-            KeyCredentialField::Usage => self.usage = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`KeyCredential`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyCredential::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyCredentialField {
     /// `customKeyIdentifier`
     CustomKeyIdentifier,
@@ -3488,18 +3024,35 @@ impl KeyCredentialField {
         Self::Type,
         Self::Usage,
     ];
+    const WIRE: [&'static str; 8] = [
+        "customKeyIdentifier",
+        "displayName",
+        "endDateTime",
+        "key",
+        "keyId",
+        "startDateTime",
+        "type",
+        "usage",
+    ];
+    const NAMES: [&'static str; 8] = [
+        "CustomKeyIdentifier",
+        "DisplayName",
+        "EndDateTime",
+        "Key",
+        "KeyId",
+        "StartDateTime",
+        "Type",
+        "Usage",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CustomKeyIdentifier => "customKeyIdentifier",
-            Self::DisplayName => "displayName",
-            Self::EndDateTime => "endDateTime",
-            Self::Key => "key",
-            Self::KeyId => "keyId",
-            Self::StartDateTime => "startDateTime",
-            Self::Type => "type",
-            Self::Usage => "usage",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for KeyCredentialField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3549,8 +3102,8 @@ impl KeyValue {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -3569,26 +3122,13 @@ impl graph_odata_runtime::model::ODataObject for KeyValue {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3600,19 +3140,15 @@ impl graph_odata_runtime::model::ODataObject for KeyValue {
 impl KeyValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: KeyValueField) -> &mut Self {
-        match field {
-            KeyValueField::Key => self.key = None,
-            KeyValueField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`KeyValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyValue::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyValueField {
     /// `key`
     Key,
@@ -3623,12 +3159,17 @@ pub enum KeyValueField {
 impl KeyValueField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for KeyValueField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3684,8 +3225,8 @@ impl KeyValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("name", self.name.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("name", &self.name);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -3704,26 +3245,13 @@ impl graph_odata_runtime::model::ODataObject for KeyValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3735,19 +3263,15 @@ impl graph_odata_runtime::model::ODataObject for KeyValuePair {
 impl KeyValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: KeyValuePairField) -> &mut Self {
-        match field {
-            KeyValuePairField::Name => self.name = None,
-            KeyValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`KeyValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyValuePairField {
     /// `name`
     Name,
@@ -3758,12 +3282,17 @@ pub enum KeyValuePairField {
 impl KeyValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Name, Self::Value];
+    const WIRE: [&'static str; 2] = ["name", "value"];
+    const NAMES: [&'static str; 2] = ["Name", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for KeyValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3827,10 +3356,10 @@ impl ObjectDefinition {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("attributes", self.attributes.as_ref())?;
-        object.field("metadata", self.metadata.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("supportedApis", self.supported_apis.as_ref())?;
+        object.property("attributes", &self.attributes);
+        object.property("metadata", &self.metadata);
+        object.property("name", &self.name);
+        object.property("supportedApis", &self.supported_apis);
         object.end()
     }
 }
@@ -3849,42 +3378,15 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "attributes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "attributes",
-                    &mut self.attributes,
-                    &mut self.additional_properties,
-                )?
-            }
-            "metadata" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "metadata",
-                    &mut self.metadata,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "supportedApis" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "supportedApis",
-                    &mut self.supported_apis,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "attributes" => read_nullable(map, key, &mut self.attributes, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "supportedApis" => read_lenient(map, key, &mut self.supported_apis, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3896,21 +3398,15 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
 impl ObjectDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectDefinitionField) -> &mut Self {
-        match field {
-            ObjectDefinitionField::Attributes => self.attributes = None,
-            ObjectDefinitionField::Metadata => self.metadata = None,
-            ObjectDefinitionField::Name => self.name = None,
-            ObjectDefinitionField::SupportedApis => self.supported_apis = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectDefinition::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectDefinitionField {
     /// `attributes`
     Attributes,
@@ -3930,14 +3426,17 @@ impl ObjectDefinitionField {
         Self::Name,
         Self::SupportedApis,
     ];
+    const WIRE: [&'static str; 4] = ["attributes", "metadata", "name", "supportedApis"];
+    const NAMES: [&'static str; 4] = ["Attributes", "Metadata", "Name", "SupportedApis"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Attributes => "attributes",
-            Self::Metadata => "metadata",
-            Self::Name => "name",
-            Self::SupportedApis => "supportedApis",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectDefinitionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3993,8 +3492,8 @@ impl ObjectDefinitionMetadataEntry {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -4013,26 +3512,13 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4044,19 +3530,15 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
 impl ObjectDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectDefinitionMetadataEntryField) -> &mut Self {
-        match field {
-            ObjectDefinitionMetadataEntryField::Key => self.key = None,
-            ObjectDefinitionMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectDefinitionMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectDefinitionMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectDefinitionMetadataEntryField {
     /// `key`
     Key,
@@ -4067,12 +3549,17 @@ pub enum ObjectDefinitionMetadataEntryField {
 impl ObjectDefinitionMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectDefinitionMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4154,14 +3641,14 @@ impl ObjectMapping {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("attributeMappings", self.attribute_mappings.as_ref())?;
-        object.field("enabled", self.enabled.as_ref())?;
-        object.field("flowTypes", self.flow_types.as_ref())?;
-        object.field("metadata", self.metadata.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("scope", self.scope.as_ref())?;
-        object.field("sourceObjectName", self.source_object_name.as_ref())?;
-        object.field("targetObjectName", self.target_object_name.as_ref())?;
+        object.property("attributeMappings", &self.attribute_mappings);
+        object.property("enabled", &self.enabled);
+        object.property("flowTypes", &self.flow_types);
+        object.property("metadata", &self.metadata);
+        object.property("name", &self.name);
+        object.property("scope", &self.scope);
+        object.property("sourceObjectName", &self.source_object_name);
+        object.property("targetObjectName", &self.target_object_name);
         object.end()
     }
 }
@@ -4180,74 +3667,25 @@ impl graph_odata_runtime::model::ODataObject for ObjectMapping {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "attributeMappings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "attributeMappings",
-                    &mut self.attribute_mappings,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.attribute_mappings, extra)
             }
-            "enabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "enabled",
-                    &mut self.enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "flowTypes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "flowTypes",
-                    &mut self.flow_types,
-                    &mut self.additional_properties,
-                )?
-            }
-            "metadata" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "metadata",
-                    &mut self.metadata,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "scope" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "scope",
-                    &mut self.scope,
-                    &mut self.additional_properties,
-                )?
-            }
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            "flowTypes" => read_nullable(map, key, &mut self.flow_types, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "scope" => read_nullable(map, key, &mut self.scope, extra),
             "sourceObjectName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sourceObjectName",
-                    &mut self.source_object_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.source_object_name, extra)
             }
             "targetObjectName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "targetObjectName",
-                    &mut self.target_object_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.target_object_name, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4259,25 +3697,15 @@ impl graph_odata_runtime::model::ODataObject for ObjectMapping {
 impl ObjectMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectMappingField) -> &mut Self {
-        match field {
-            ObjectMappingField::AttributeMappings => self.attribute_mappings = None,
-            ObjectMappingField::Enabled => self.enabled = None,
-            ObjectMappingField::FlowTypes => self.flow_types = None,
-            ObjectMappingField::Metadata => self.metadata = None,
-            ObjectMappingField::Name => self.name = None,
-            ObjectMappingField::Scope => self.scope = None,
-            ObjectMappingField::SourceObjectName => self.source_object_name = None,
-            ObjectMappingField::TargetObjectName => self.target_object_name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectMapping`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectMapping::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectMappingField {
     /// `attributeMappings`
     AttributeMappings,
@@ -4309,18 +3737,35 @@ impl ObjectMappingField {
         Self::SourceObjectName,
         Self::TargetObjectName,
     ];
+    const WIRE: [&'static str; 8] = [
+        "attributeMappings",
+        "enabled",
+        "flowTypes",
+        "metadata",
+        "name",
+        "scope",
+        "sourceObjectName",
+        "targetObjectName",
+    ];
+    const NAMES: [&'static str; 8] = [
+        "AttributeMappings",
+        "Enabled",
+        "FlowTypes",
+        "Metadata",
+        "Name",
+        "Scope",
+        "SourceObjectName",
+        "TargetObjectName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AttributeMappings => "attributeMappings",
-            Self::Enabled => "enabled",
-            Self::FlowTypes => "flowTypes",
-            Self::Metadata => "metadata",
-            Self::Name => "name",
-            Self::Scope => "scope",
-            Self::SourceObjectName => "sourceObjectName",
-            Self::TargetObjectName => "targetObjectName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectMappingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4376,8 +3821,8 @@ impl ObjectMappingMetadataEntry {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -4396,26 +3841,13 @@ impl graph_odata_runtime::model::ODataObject for ObjectMappingMetadataEntry {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4427,19 +3859,15 @@ impl graph_odata_runtime::model::ODataObject for ObjectMappingMetadataEntry {
 impl ObjectMappingMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ObjectMappingMetadataEntryField) -> &mut Self {
-        match field {
-            ObjectMappingMetadataEntryField::Key => self.key = None,
-            ObjectMappingMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ObjectMappingMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectMappingMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectMappingMetadataEntryField {
     /// `key`
     Key,
@@ -4450,12 +3878,17 @@ pub enum ObjectMappingMetadataEntryField {
 impl ObjectMappingMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ObjectMappingMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4510,10 +3943,10 @@ impl OptionalClaim {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("additionalProperties", self.additional_properties_2.as_ref())?;
-        object.field("essential", self.essential.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("source", self.source.as_ref())?;
+        object.property("additionalProperties", &self.additional_properties_2);
+        object.property("essential", &self.essential);
+        object.property("name", &self.name);
+        object.property("source", &self.source);
         object.end()
     }
 }
@@ -4532,42 +3965,17 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaim {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "additionalProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "additionalProperties",
-                    &mut self.additional_properties_2,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.additional_properties_2, extra)
             }
-            "essential" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "essential",
-                    &mut self.essential,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "source" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "source",
-                    &mut self.source,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "essential" => read_lenient(map, key, &mut self.essential, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "source" => read_lenient(map, key, &mut self.source, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4579,23 +3987,15 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaim {
 impl OptionalClaim {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OptionalClaimField) -> &mut Self {
-        match field {
-            OptionalClaimField::AdditionalProperties => {
-                self.additional_properties_2 = None;
-            }
-            OptionalClaimField::Essential => self.essential = None,
-            OptionalClaimField::Name => self.name = None,
-            OptionalClaimField::Source => self.source = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OptionalClaim`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionalClaim::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OptionalClaimField {
     /// `additionalProperties`
     AdditionalProperties,
@@ -4615,14 +4015,27 @@ impl OptionalClaimField {
         Self::Name,
         Self::Source,
     ];
+    const WIRE: [&'static str; 4] = [
+        "additionalProperties",
+        "essential",
+        "name",
+        "source",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "AdditionalProperties",
+        "Essential",
+        "Name",
+        "Source",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AdditionalProperties => "additionalProperties",
-            Self::Essential => "essential",
-            Self::Name => "name",
-            Self::Source => "source",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OptionalClaimField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4674,9 +4087,9 @@ impl OptionalClaims {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("accessToken", self.access_token.as_ref())?;
-        object.field("idToken", self.id_token.as_ref())?;
-        object.field("saml2Token", self.saml2_token.as_ref())?;
+        object.property("accessToken", &self.access_token);
+        object.property("idToken", &self.id_token);
+        object.property("saml2Token", &self.saml2_token);
         object.end()
     }
 }
@@ -4695,34 +4108,14 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaims {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "accessToken" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "accessToken",
-                    &mut self.access_token,
-                    &mut self.additional_properties,
-                )?
-            }
-            "idToken" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "idToken",
-                    &mut self.id_token,
-                    &mut self.additional_properties,
-                )?
-            }
-            "saml2Token" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "saml2Token",
-                    &mut self.saml2_token,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "accessToken" => read_nullable(map, key, &mut self.access_token, extra),
+            "idToken" => read_nullable(map, key, &mut self.id_token, extra),
+            "saml2Token" => read_nullable(map, key, &mut self.saml2_token, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4734,20 +4127,15 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaims {
 impl OptionalClaims {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OptionalClaimsField) -> &mut Self {
-        match field {
-            OptionalClaimsField::AccessToken => self.access_token = None,
-            OptionalClaimsField::IdToken => self.id_token = None,
-            OptionalClaimsField::Saml2Token => self.saml2_token = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OptionalClaims`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionalClaims::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OptionalClaimsField {
     /// `accessToken`
     AccessToken,
@@ -4764,13 +4152,17 @@ impl OptionalClaimsField {
         Self::IdToken,
         Self::Saml2Token,
     ];
+    const WIRE: [&'static str; 3] = ["accessToken", "idToken", "saml2Token"];
+    const NAMES: [&'static str; 3] = ["AccessToken", "IdToken", "Saml2Token"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AccessToken => "accessToken",
-            Self::IdToken => "idToken",
-            Self::Saml2Token => "saml2Token",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OptionalClaimsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4820,12 +4212,8 @@ impl ParentalControlSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .field(
-                "countriesBlockedForMinors",
-                self.countries_blocked_for_minors.as_ref(),
-            )?;
-        object.field("legalAgeGroupRule", self.legal_age_group_rule.as_ref())?;
+        object.property("countriesBlockedForMinors", &self.countries_blocked_for_minors);
+        object.property("legalAgeGroupRule", &self.legal_age_group_rule);
         object.end()
     }
 }
@@ -4844,26 +4232,17 @@ impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "countriesBlockedForMinors" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countriesBlockedForMinors",
-                    &mut self.countries_blocked_for_minors,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.countries_blocked_for_minors, extra)
             }
             "legalAgeGroupRule" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "legalAgeGroupRule",
-                    &mut self.legal_age_group_rule,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.legal_age_group_rule, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4875,23 +4254,15 @@ impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
 impl ParentalControlSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ParentalControlSettingsField) -> &mut Self {
-        match field {
-            ParentalControlSettingsField::CountriesBlockedForMinors => {
-                self.countries_blocked_for_minors = None;
-            }
-            ParentalControlSettingsField::LegalAgeGroupRule => {
-                self.legal_age_group_rule = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ParentalControlSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`ParentalControlSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParentalControlSettingsField {
     /// `countriesBlockedForMinors`
     CountriesBlockedForMinors,
@@ -4905,12 +4276,17 @@ impl ParentalControlSettingsField {
         Self::CountriesBlockedForMinors,
         Self::LegalAgeGroupRule,
     ];
+    const WIRE: [&'static str; 2] = ["countriesBlockedForMinors", "legalAgeGroupRule"];
+    const NAMES: [&'static str; 2] = ["CountriesBlockedForMinors", "LegalAgeGroupRule"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CountriesBlockedForMinors => "countriesBlockedForMinors",
-            Self::LegalAgeGroupRule => "legalAgeGroupRule",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ParentalControlSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4978,11 +4354,11 @@ impl ParseExpressionResponse {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("error", self.error.as_ref())?;
-        object.field("evaluationResult", self.evaluation_result.as_ref())?;
-        object.field("evaluationSucceeded", self.evaluation_succeeded.as_ref())?;
-        object.field("parsedExpression", self.parsed_expression.as_ref())?;
-        object.field("parsingSucceeded", self.parsing_succeeded.as_ref())?;
+        object.property("error", &self.error);
+        object.property("evaluationResult", &self.evaluation_result);
+        object.property("evaluationSucceeded", &self.evaluation_succeeded);
+        object.property("parsedExpression", &self.parsed_expression);
+        object.property("parsingSucceeded", &self.parsing_succeeded);
         object.end()
     }
 }
@@ -5001,50 +4377,24 @@ impl graph_odata_runtime::model::ODataObject for ParseExpressionResponse {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "error" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "error",
-                    &mut self.error,
-                    &mut self.additional_properties,
-                )?
-            }
+            "error" => read_nullable(map, key, &mut self.error, extra),
             "evaluationResult" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "evaluationResult",
-                    &mut self.evaluation_result,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.evaluation_result, extra)
             }
             "evaluationSucceeded" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "evaluationSucceeded",
-                    &mut self.evaluation_succeeded,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.evaluation_succeeded, extra)
             }
             "parsedExpression" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "parsedExpression",
-                    &mut self.parsed_expression,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.parsed_expression, extra)
             }
             "parsingSucceeded" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "parsingSucceeded",
-                    &mut self.parsing_succeeded,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.parsing_succeeded, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5056,30 +4406,15 @@ impl graph_odata_runtime::model::ODataObject for ParseExpressionResponse {
 impl ParseExpressionResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ParseExpressionResponseField) -> &mut Self {
-        match field {
-            ParseExpressionResponseField::Error => self.error = None,
-            ParseExpressionResponseField::EvaluationResult => {
-                self.evaluation_result = None;
-            }
-            ParseExpressionResponseField::EvaluationSucceeded => {
-                self.evaluation_succeeded = None;
-            }
-            ParseExpressionResponseField::ParsedExpression => {
-                self.parsed_expression = None;
-            }
-            ParseExpressionResponseField::ParsingSucceeded => {
-                self.parsing_succeeded = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ParseExpressionResponse`] by wire name: for `$select`, `$expand`, `$orderby` and [`ParseExpressionResponse::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParseExpressionResponseField {
     /// `error`
     Error,
@@ -5102,15 +4437,29 @@ impl ParseExpressionResponseField {
         Self::ParsedExpression,
         Self::ParsingSucceeded,
     ];
+    const WIRE: [&'static str; 5] = [
+        "error",
+        "evaluationResult",
+        "evaluationSucceeded",
+        "parsedExpression",
+        "parsingSucceeded",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Error",
+        "EvaluationResult",
+        "EvaluationSucceeded",
+        "ParsedExpression",
+        "ParsingSucceeded",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::EvaluationResult => "evaluationResult",
-            Self::EvaluationSucceeded => "evaluationSucceeded",
-            Self::ParsedExpression => "parsedExpression",
-            Self::ParsingSucceeded => "parsingSucceeded",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ParseExpressionResponseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5170,13 +4519,13 @@ impl PasswordCredential {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("customKeyIdentifier", self.custom_key_identifier.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("endDateTime", self.end_date_time.as_ref())?;
-        object.field("hint", self.hint.as_ref())?;
-        object.field("keyId", self.key_id.as_ref())?;
-        object.field("secretText", self.secret_text.as_ref())?;
-        object.field("startDateTime", self.start_date_time.as_ref())?;
+        object.property("customKeyIdentifier", &self.custom_key_identifier);
+        object.property("displayName", &self.display_name);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("hint", &self.hint);
+        object.property("keyId", &self.key_id);
+        object.property("secretText", &self.secret_text);
+        object.property("startDateTime", &self.start_date_time);
         object.end()
     }
 }
@@ -5195,66 +4544,20 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredential {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "customKeyIdentifier" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "customKeyIdentifier",
-                    &mut self.custom_key_identifier,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.custom_key_identifier, extra)
             }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "endDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "endDateTime",
-                    &mut self.end_date_time,
-                    &mut self.additional_properties,
-                )?
-            }
-            "hint" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "hint",
-                    &mut self.hint,
-                    &mut self.additional_properties,
-                )?
-            }
-            "keyId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "keyId",
-                    &mut self.key_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "secretText" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "secretText",
-                    &mut self.secret_text,
-                    &mut self.additional_properties,
-                )?
-            }
-            "startDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "startDateTime",
-                    &mut self.start_date_time,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "hint" => read_lenient(map, key, &mut self.hint, extra),
+            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
+            "secretText" => read_lenient(map, key, &mut self.secret_text, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5266,26 +4569,15 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredential {
 impl PasswordCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PasswordCredentialField) -> &mut Self {
-        match field {
-            PasswordCredentialField::CustomKeyIdentifier => {
-                self.custom_key_identifier = None;
-            }
-            PasswordCredentialField::DisplayName => self.display_name = None,
-            PasswordCredentialField::EndDateTime => self.end_date_time = None,
-            PasswordCredentialField::Hint => self.hint = None,
-            PasswordCredentialField::KeyId => self.key_id = None,
-            PasswordCredentialField::SecretText => self.secret_text = None,
-            PasswordCredentialField::StartDateTime => self.start_date_time = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PasswordCredential`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordCredential::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PasswordCredentialField {
     /// `customKeyIdentifier`
     CustomKeyIdentifier,
@@ -5314,17 +4606,33 @@ impl PasswordCredentialField {
         Self::SecretText,
         Self::StartDateTime,
     ];
+    const WIRE: [&'static str; 7] = [
+        "customKeyIdentifier",
+        "displayName",
+        "endDateTime",
+        "hint",
+        "keyId",
+        "secretText",
+        "startDateTime",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "CustomKeyIdentifier",
+        "DisplayName",
+        "EndDateTime",
+        "Hint",
+        "KeyId",
+        "SecretText",
+        "StartDateTime",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CustomKeyIdentifier => "customKeyIdentifier",
-            Self::DisplayName => "displayName",
-            Self::EndDateTime => "endDateTime",
-            Self::Hint => "hint",
-            Self::KeyId => "keyId",
-            Self::SecretText => "secretText",
-            Self::StartDateTime => "startDateTime",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PasswordCredentialField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5388,17 +4696,15 @@ impl PermissionScope {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .field("adminConsentDescription", self.admin_consent_description.as_ref())?;
-        object
-            .field("adminConsentDisplayName", self.admin_consent_display_name.as_ref())?;
-        object.field("id", self.id.as_ref())?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("origin", self.origin.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
-        object.field("userConsentDescription", self.user_consent_description.as_ref())?;
-        object.field("userConsentDisplayName", self.user_consent_display_name.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("adminConsentDescription", &self.admin_consent_description);
+        object.property("adminConsentDisplayName", &self.admin_consent_display_name);
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("origin", &self.origin);
+        object.property("type", &self.r#type);
+        object.property("userConsentDescription", &self.user_consent_description);
+        object.property("userConsentDisplayName", &self.user_consent_display_name);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -5417,82 +4723,28 @@ impl graph_odata_runtime::model::ODataObject for PermissionScope {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "adminConsentDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "adminConsentDescription",
-                    &mut self.admin_consent_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.admin_consent_description, extra)
             }
             "adminConsentDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "adminConsentDisplayName",
-                    &mut self.admin_consent_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.admin_consent_display_name, extra)
             }
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "origin" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "origin",
-                    &mut self.origin,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "origin" => read_lenient(map, key, &mut self.origin, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
             "userConsentDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userConsentDescription",
-                    &mut self.user_consent_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_consent_description, extra)
             }
             "userConsentDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userConsentDisplayName",
-                    &mut self.user_consent_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_consent_display_name, extra)
             }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5504,34 +4756,15 @@ impl graph_odata_runtime::model::ODataObject for PermissionScope {
 impl PermissionScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PermissionScopeField) -> &mut Self {
-        match field {
-            PermissionScopeField::AdminConsentDescription => {
-                self.admin_consent_description = None;
-            }
-            PermissionScopeField::AdminConsentDisplayName => {
-                self.admin_consent_display_name = None;
-            }
-            PermissionScopeField::Id => self.id = None,
-            PermissionScopeField::IsEnabled => self.is_enabled = None,
-            PermissionScopeField::Origin => self.origin = None,
-            PermissionScopeField::Type => self.r#type = None,
-            PermissionScopeField::UserConsentDescription => {
-                self.user_consent_description = None;
-            }
-            PermissionScopeField::UserConsentDisplayName => {
-                self.user_consent_display_name = None;
-            }
-            PermissionScopeField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PermissionScope`] by wire name: for `$select`, `$expand`, `$orderby` and [`PermissionScope::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PermissionScopeField {
     /// `adminConsentDescription`
     AdminConsentDescription,
@@ -5566,19 +4799,37 @@ impl PermissionScopeField {
         Self::UserConsentDisplayName,
         Self::Value,
     ];
+    const WIRE: [&'static str; 9] = [
+        "adminConsentDescription",
+        "adminConsentDisplayName",
+        "id",
+        "isEnabled",
+        "origin",
+        "type",
+        "userConsentDescription",
+        "userConsentDisplayName",
+        "value",
+    ];
+    const NAMES: [&'static str; 9] = [
+        "AdminConsentDescription",
+        "AdminConsentDisplayName",
+        "Id",
+        "IsEnabled",
+        "Origin",
+        "Type",
+        "UserConsentDescription",
+        "UserConsentDisplayName",
+        "Value",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AdminConsentDescription => "adminConsentDescription",
-            Self::AdminConsentDisplayName => "adminConsentDisplayName",
-            Self::Id => "id",
-            Self::IsEnabled => "isEnabled",
-            Self::Origin => "origin",
-            Self::Type => "type",
-            Self::UserConsentDescription => "userConsentDescription",
-            Self::UserConsentDisplayName => "userConsentDisplayName",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PermissionScopeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5628,8 +4879,8 @@ impl PreAuthorizedApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("appId", self.app_id.as_ref())?;
-        object.field("delegatedPermissionIds", self.delegated_permission_ids.as_ref())?;
+        object.property("appId", &self.app_id);
+        object.property("delegatedPermissionIds", &self.delegated_permission_ids);
         object.end()
     }
 }
@@ -5648,26 +4899,15 @@ impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "appId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appId",
-                    &mut self.app_id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
             "delegatedPermissionIds" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "delegatedPermissionIds",
-                    &mut self.delegated_permission_ids,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.delegated_permission_ids, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5679,21 +4919,15 @@ impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
 impl PreAuthorizedApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PreAuthorizedApplicationField) -> &mut Self {
-        match field {
-            PreAuthorizedApplicationField::AppId => self.app_id = None,
-            PreAuthorizedApplicationField::DelegatedPermissionIds => {
-                self.delegated_permission_ids = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PreAuthorizedApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PreAuthorizedApplicationField {
     /// `appId`
     AppId,
@@ -5704,12 +4938,17 @@ pub enum PreAuthorizedApplicationField {
 impl PreAuthorizedApplicationField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::AppId, Self::DelegatedPermissionIds];
+    const WIRE: [&'static str; 2] = ["appId", "delegatedPermissionIds"];
+    const NAMES: [&'static str; 2] = ["AppId", "DelegatedPermissionIds"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AppId => "appId",
-            Self::DelegatedPermissionIds => "delegatedPermissionIds",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PreAuthorizedApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5757,7 +4996,7 @@ impl PublicClientApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("redirectUris", self.redirect_uris.as_ref())?;
+        object.property("redirectUris", &self.redirect_uris);
         object.end()
     }
 }
@@ -5776,18 +5015,12 @@ impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "redirectUris" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "redirectUris",
-                    &mut self.redirect_uris,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5799,18 +5032,15 @@ impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
 impl PublicClientApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicClientApplicationField) -> &mut Self {
-        match field {
-            PublicClientApplicationField::RedirectUris => self.redirect_uris = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicClientApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicClientApplicationField {
     /// `redirectUris`
     RedirectUris,
@@ -5819,11 +5049,17 @@ pub enum PublicClientApplicationField {
 impl PublicClientApplicationField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RedirectUris];
+    const WIRE: [&'static str; 1] = ["redirectUris"];
+    const NAMES: [&'static str; 1] = ["RedirectUris"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RedirectUris => "redirectUris",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicClientApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -5891,11 +5127,11 @@ impl PublicError {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("code", self.code.as_ref())?;
-        object.field("details", self.details.as_ref())?;
-        object.field("innerError", self.inner_error.as_ref())?;
-        object.field("message", self.message.as_ref())?;
-        object.field("target", self.target.as_ref())?;
+        object.property("code", &self.code);
+        object.property("details", &self.details);
+        object.property("innerError", &self.inner_error);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
         object.end()
     }
 }
@@ -5914,50 +5150,16 @@ impl graph_odata_runtime::model::ODataObject for PublicError {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "code" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "code",
-                    &mut self.code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "details" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "details",
-                    &mut self.details,
-                    &mut self.additional_properties,
-                )?
-            }
-            "innerError" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "innerError",
-                    &mut self.inner_error,
-                    &mut self.additional_properties,
-                )?
-            }
-            "message" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "message",
-                    &mut self.message,
-                    &mut self.additional_properties,
-                )?
-            }
-            "target" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "target",
-                    &mut self.target,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "innerError" => read_nullable(map, key, &mut self.inner_error, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5969,22 +5171,15 @@ impl graph_odata_runtime::model::ODataObject for PublicError {
 impl PublicError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicErrorField) -> &mut Self {
-        match field {
-            PublicErrorField::Code => self.code = None,
-            PublicErrorField::Details => self.details = None,
-            PublicErrorField::InnerError => self.inner_error = None,
-            PublicErrorField::Message => self.message = None,
-            PublicErrorField::Target => self.target = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicError`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicError::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicErrorField {
     /// `code`
     Code,
@@ -6007,15 +5202,29 @@ impl PublicErrorField {
         Self::Message,
         Self::Target,
     ];
+    const WIRE: [&'static str; 5] = [
+        "code",
+        "details",
+        "innerError",
+        "message",
+        "target",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Code",
+        "Details",
+        "InnerError",
+        "Message",
+        "Target",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Details => "details",
-            Self::InnerError => "innerError",
-            Self::Message => "message",
-            Self::Target => "target",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicErrorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6075,9 +5284,9 @@ impl PublicErrorDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("code", self.code.as_ref())?;
-        object.field("message", self.message.as_ref())?;
-        object.field("target", self.target.as_ref())?;
+        object.property("code", &self.code);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
         object.end()
     }
 }
@@ -6096,34 +5305,14 @@ impl graph_odata_runtime::model::ODataObject for PublicErrorDetail {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "code" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "code",
-                    &mut self.code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "message" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "message",
-                    &mut self.message,
-                    &mut self.additional_properties,
-                )?
-            }
-            "target" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "target",
-                    &mut self.target,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6135,20 +5324,15 @@ impl graph_odata_runtime::model::ODataObject for PublicErrorDetail {
 impl PublicErrorDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicErrorDetailField) -> &mut Self {
-        match field {
-            PublicErrorDetailField::Code => self.code = None,
-            PublicErrorDetailField::Message => self.message = None,
-            PublicErrorDetailField::Target => self.target = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicErrorDetail`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicErrorDetail::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicErrorDetailField {
     /// `code`
     Code,
@@ -6161,13 +5345,17 @@ pub enum PublicErrorDetailField {
 impl PublicErrorDetailField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Code, Self::Message, Self::Target];
+    const WIRE: [&'static str; 3] = ["code", "message", "target"];
+    const NAMES: [&'static str; 3] = ["Code", "Message", "Target"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Message => "message",
-            Self::Target => "target",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicErrorDetailField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6231,10 +5419,10 @@ impl PublicInnerError {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("code", self.code.as_ref())?;
-        object.field("details", self.details.as_ref())?;
-        object.field("message", self.message.as_ref())?;
-        object.field("target", self.target.as_ref())?;
+        object.property("code", &self.code);
+        object.property("details", &self.details);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
         object.end()
     }
 }
@@ -6253,42 +5441,15 @@ impl graph_odata_runtime::model::ODataObject for PublicInnerError {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "code" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "code",
-                    &mut self.code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "details" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "details",
-                    &mut self.details,
-                    &mut self.additional_properties,
-                )?
-            }
-            "message" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "message",
-                    &mut self.message,
-                    &mut self.additional_properties,
-                )?
-            }
-            "target" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "target",
-                    &mut self.target,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6300,21 +5461,15 @@ impl graph_odata_runtime::model::ODataObject for PublicInnerError {
 impl PublicInnerError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PublicInnerErrorField) -> &mut Self {
-        match field {
-            PublicInnerErrorField::Code => self.code = None,
-            PublicInnerErrorField::Details => self.details = None,
-            PublicInnerErrorField::Message => self.message = None,
-            PublicInnerErrorField::Target => self.target = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PublicInnerError`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicInnerError::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicInnerErrorField {
     /// `code`
     Code,
@@ -6334,14 +5489,17 @@ impl PublicInnerErrorField {
         Self::Message,
         Self::Target,
     ];
+    const WIRE: [&'static str; 4] = ["code", "details", "message", "target"];
+    const NAMES: [&'static str; 4] = ["Code", "Details", "Message", "Target"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Details => "details",
-            Self::Message => "message",
-            Self::Target => "target",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PublicInnerErrorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6391,8 +5549,8 @@ impl RedirectUriSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("index", self.index.as_ref())?;
-        object.field("uri", self.uri.as_ref())?;
+        object.property("index", &self.index);
+        object.property("uri", &self.uri);
         object.end()
     }
 }
@@ -6411,26 +5569,13 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriSettings {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "index" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "index",
-                    &mut self.index,
-                    &mut self.additional_properties,
-                )?
-            }
-            "uri" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "uri",
-                    &mut self.uri,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "index" => read_lenient(map, key, &mut self.index, extra),
+            "uri" => read_lenient(map, key, &mut self.uri, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6442,19 +5587,15 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriSettings {
 impl RedirectUriSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RedirectUriSettingsField) -> &mut Self {
-        match field {
-            RedirectUriSettingsField::Index => self.index = None,
-            RedirectUriSettingsField::Uri => self.uri = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RedirectUriSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`RedirectUriSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RedirectUriSettingsField {
     /// `index`
     Index,
@@ -6465,12 +5606,17 @@ pub enum RedirectUriSettingsField {
 impl RedirectUriSettingsField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Index, Self::Uri];
+    const WIRE: [&'static str; 2] = ["index", "uri"];
+    const NAMES: [&'static str; 2] = ["Index", "Uri"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Index => "index",
-            Self::Uri => "uri",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RedirectUriSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6526,8 +5672,8 @@ impl ReferencedObject {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("referencedObjectName", self.referenced_object_name.as_ref())?;
-        object.field("referencedProperty", self.referenced_property.as_ref())?;
+        object.property("referencedObjectName", &self.referenced_object_name);
+        object.property("referencedProperty", &self.referenced_property);
         object.end()
     }
 }
@@ -6546,26 +5692,17 @@ impl graph_odata_runtime::model::ODataObject for ReferencedObject {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "referencedObjectName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "referencedObjectName",
-                    &mut self.referenced_object_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.referenced_object_name, extra)
             }
             "referencedProperty" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "referencedProperty",
-                    &mut self.referenced_property,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.referenced_property, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6577,21 +5714,15 @@ impl graph_odata_runtime::model::ODataObject for ReferencedObject {
 impl ReferencedObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReferencedObjectField) -> &mut Self {
-        match field {
-            ReferencedObjectField::ReferencedObjectName => {
-                self.referenced_object_name = None;
-            }
-            ReferencedObjectField::ReferencedProperty => self.referenced_property = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReferencedObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReferencedObject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReferencedObjectField {
     /// `referencedObjectName`
     ReferencedObjectName,
@@ -6605,12 +5736,17 @@ impl ReferencedObjectField {
         Self::ReferencedObjectName,
         Self::ReferencedProperty,
     ];
+    const WIRE: [&'static str; 2] = ["referencedObjectName", "referencedProperty"];
+    const NAMES: [&'static str; 2] = ["ReferencedObjectName", "ReferencedProperty"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ReferencedObjectName => "referencedObjectName",
-            Self::ReferencedProperty => "referencedProperty",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReferencedObjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6660,9 +5796,8 @@ impl RequestSignatureVerification {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("allowedWeakAlgorithms", self.allowed_weak_algorithms.as_ref())?;
-        object
-            .field("isSignedRequestRequired", self.is_signed_request_required.as_ref())?;
+        object.property("allowedWeakAlgorithms", &self.allowed_weak_algorithms);
+        object.property("isSignedRequestRequired", &self.is_signed_request_required);
         object.end()
     }
 }
@@ -6681,26 +5816,17 @@ impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "allowedWeakAlgorithms" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "allowedWeakAlgorithms",
-                    &mut self.allowed_weak_algorithms,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.allowed_weak_algorithms, extra)
             }
             "isSignedRequestRequired" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isSignedRequestRequired",
-                    &mut self.is_signed_request_required,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.is_signed_request_required, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6712,23 +5838,15 @@ impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
 impl RequestSignatureVerification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RequestSignatureVerificationField) -> &mut Self {
-        match field {
-            RequestSignatureVerificationField::AllowedWeakAlgorithms => {
-                self.allowed_weak_algorithms = None;
-            }
-            RequestSignatureVerificationField::IsSignedRequestRequired => {
-                self.is_signed_request_required = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RequestSignatureVerification`] by wire name: for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequestSignatureVerificationField {
     /// `allowedWeakAlgorithms`
     AllowedWeakAlgorithms,
@@ -6742,12 +5860,20 @@ impl RequestSignatureVerificationField {
         Self::AllowedWeakAlgorithms,
         Self::IsSignedRequestRequired,
     ];
+    const WIRE: [&'static str; 2] = ["allowedWeakAlgorithms", "isSignedRequestRequired"];
+    const NAMES: [&'static str; 2] = [
+        "AllowedWeakAlgorithms",
+        "IsSignedRequestRequired",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllowedWeakAlgorithms => "allowedWeakAlgorithms",
-            Self::IsSignedRequestRequired => "isSignedRequestRequired",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RequestSignatureVerificationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6797,8 +5923,8 @@ impl RequiredResourceAccess {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("resourceAccess", self.resource_access.as_ref())?;
-        object.field("resourceAppId", self.resource_app_id.as_ref())?;
+        object.property("resourceAccess", &self.resource_access);
+        object.property("resourceAppId", &self.resource_app_id);
         object.end()
     }
 }
@@ -6817,26 +5943,13 @@ impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "resourceAccess" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "resourceAccess",
-                    &mut self.resource_access,
-                    &mut self.additional_properties,
-                )?
-            }
-            "resourceAppId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "resourceAppId",
-                    &mut self.resource_app_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "resourceAccess" => read_nullable(map, key, &mut self.resource_access, extra),
+            "resourceAppId" => read_lenient(map, key, &mut self.resource_app_id, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6848,19 +5961,15 @@ impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
 impl RequiredResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RequiredResourceAccessField) -> &mut Self {
-        match field {
-            RequiredResourceAccessField::ResourceAccess => self.resource_access = None,
-            RequiredResourceAccessField::ResourceAppId => self.resource_app_id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RequiredResourceAccess`] by wire name: for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequiredResourceAccessField {
     /// `resourceAccess`
     ResourceAccess,
@@ -6871,12 +5980,17 @@ pub enum RequiredResourceAccessField {
 impl RequiredResourceAccessField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::ResourceAccess, Self::ResourceAppId];
+    const WIRE: [&'static str; 2] = ["resourceAccess", "resourceAppId"];
+    const NAMES: [&'static str; 2] = ["ResourceAccess", "ResourceAppId"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ResourceAccess => "resourceAccess",
-            Self::ResourceAppId => "resourceAppId",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RequiredResourceAccessField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -6926,8 +6040,8 @@ impl ResourceAccess {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("type", self.r#type.as_ref())?;
+        object.property("id", &self.id);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
@@ -6946,26 +6060,13 @@ impl graph_odata_runtime::model::ODataObject for ResourceAccess {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -6977,19 +6078,15 @@ impl graph_odata_runtime::model::ODataObject for ResourceAccess {
 impl ResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ResourceAccessField) -> &mut Self {
-        match field {
-            ResourceAccessField::Id => self.id = None,
-            ResourceAccessField::Type => self.r#type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ResourceAccess`] by wire name: for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceAccessField {
     /// `id`
     Id,
@@ -7000,12 +6097,17 @@ pub enum ResourceAccessField {
 impl ResourceAccessField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Type];
+    const WIRE: [&'static str; 2] = ["id", "type"];
+    const NAMES: [&'static str; 2] = ["Id", "Type"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Type => "type",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ResourceAccessField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7061,11 +6163,11 @@ impl ResourceSpecificPermission {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("description", self.description.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("id", self.id.as_ref())?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -7084,50 +6186,16 @@ impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermission {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7139,22 +6207,15 @@ impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermission {
 impl ResourceSpecificPermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ResourceSpecificPermissionField) -> &mut Self {
-        match field {
-            ResourceSpecificPermissionField::Description => self.description = None,
-            ResourceSpecificPermissionField::DisplayName => self.display_name = None,
-            ResourceSpecificPermissionField::Id => self.id = None,
-            ResourceSpecificPermissionField::IsEnabled => self.is_enabled = None,
-            ResourceSpecificPermissionField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ResourceSpecificPermission`] by wire name: for `$select`, `$expand`, `$orderby` and [`ResourceSpecificPermission::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceSpecificPermissionField {
     /// `description`
     Description,
@@ -7177,15 +6238,29 @@ impl ResourceSpecificPermissionField {
         Self::IsEnabled,
         Self::Value,
     ];
+    const WIRE: [&'static str; 5] = [
+        "description",
+        "displayName",
+        "id",
+        "isEnabled",
+        "value",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Description",
+        "DisplayName",
+        "Id",
+        "IsEnabled",
+        "Value",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Description => "description",
-            Self::DisplayName => "displayName",
-            Self::Id => "id",
-            Self::IsEnabled => "isEnabled",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ResourceSpecificPermissionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7233,7 +6308,7 @@ impl SamlSingleSignOnSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("relayState", self.relay_state.as_ref())?;
+        object.property("relayState", &self.relay_state);
         object.end()
     }
 }
@@ -7252,18 +6327,12 @@ impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "relayState" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "relayState",
-                    &mut self.relay_state,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "relayState" => read_lenient(map, key, &mut self.relay_state, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7275,18 +6344,15 @@ impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
 impl SamlSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SamlSingleSignOnSettingsField) -> &mut Self {
-        match field {
-            SamlSingleSignOnSettingsField::RelayState => self.relay_state = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SamlSingleSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`SamlSingleSignOnSettings::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlSingleSignOnSettingsField {
     /// `relayState`
     RelayState,
@@ -7295,11 +6361,17 @@ pub enum SamlSingleSignOnSettingsField {
 impl SamlSingleSignOnSettingsField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RelayState];
+    const WIRE: [&'static str; 1] = ["relayState"];
+    const NAMES: [&'static str; 1] = ["RelayState"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RelayState => "relayState",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SamlSingleSignOnSettingsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7355,19 +6427,12 @@ impl ServicePrincipalLockConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("allProperties", self.all_properties.as_ref())?;
+        object.property("allProperties", &self.all_properties);
+        object.property("credentialsWithUsageSign", &self.credentials_with_usage_sign);
         object
-            .field(
-                "credentialsWithUsageSign",
-                self.credentials_with_usage_sign.as_ref(),
-            )?;
-        object
-            .field(
-                "credentialsWithUsageVerify",
-                self.credentials_with_usage_verify.as_ref(),
-            )?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("tokenEncryptionKeyId", self.token_encryption_key_id.as_ref())?;
+            .property("credentialsWithUsageVerify", &self.credentials_with_usage_verify);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
         object.end()
     }
 }
@@ -7386,50 +6451,22 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfigurati
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "allProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "allProperties",
-                    &mut self.all_properties,
-                    &mut self.additional_properties,
-                )?
-            }
+            "allProperties" => read_lenient(map, key, &mut self.all_properties, extra),
             "credentialsWithUsageSign" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "credentialsWithUsageSign",
-                    &mut self.credentials_with_usage_sign,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.credentials_with_usage_sign, extra)
             }
             "credentialsWithUsageVerify" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "credentialsWithUsageVerify",
-                    &mut self.credentials_with_usage_verify,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.credentials_with_usage_verify, extra)
             }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
             "tokenEncryptionKeyId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "tokenEncryptionKeyId",
-                    &mut self.token_encryption_key_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7441,33 +6478,18 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfigurati
 impl ServicePrincipalLockConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: ServicePrincipalLockConfigurationField,
     ) -> &mut Self {
-        match field {
-            ServicePrincipalLockConfigurationField::AllProperties => {
-                self.all_properties = None;
-            }
-            ServicePrincipalLockConfigurationField::CredentialsWithUsageSign => {
-                self.credentials_with_usage_sign = None;
-            }
-            ServicePrincipalLockConfigurationField::CredentialsWithUsageVerify => {
-                self.credentials_with_usage_verify = None;
-            }
-            ServicePrincipalLockConfigurationField::IsEnabled => self.is_enabled = None,
-            ServicePrincipalLockConfigurationField::TokenEncryptionKeyId => {
-                self.token_encryption_key_id = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ServicePrincipalLockConfiguration`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipalLockConfiguration::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServicePrincipalLockConfigurationField {
     /// `allProperties`
     AllProperties,
@@ -7490,15 +6512,29 @@ impl ServicePrincipalLockConfigurationField {
         Self::IsEnabled,
         Self::TokenEncryptionKeyId,
     ];
+    const WIRE: [&'static str; 5] = [
+        "allProperties",
+        "credentialsWithUsageSign",
+        "credentialsWithUsageVerify",
+        "isEnabled",
+        "tokenEncryptionKeyId",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "AllProperties",
+        "CredentialsWithUsageSign",
+        "CredentialsWithUsageVerify",
+        "IsEnabled",
+        "TokenEncryptionKeyId",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AllProperties => "allProperties",
-            Self::CredentialsWithUsageSign => "credentialsWithUsageSign",
-            Self::CredentialsWithUsageVerify => "credentialsWithUsageVerify",
-            Self::IsEnabled => "isEnabled",
-            Self::TokenEncryptionKeyId => "tokenEncryptionKeyId",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ServicePrincipalLockConfigurationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7546,7 +6582,7 @@ impl SpaApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("redirectUris", self.redirect_uris.as_ref())?;
+        object.property("redirectUris", &self.redirect_uris);
         object.end()
     }
 }
@@ -7565,18 +6601,12 @@ impl graph_odata_runtime::model::ODataObject for SpaApplication {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "redirectUris" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "redirectUris",
-                    &mut self.redirect_uris,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7588,18 +6618,15 @@ impl graph_odata_runtime::model::ODataObject for SpaApplication {
 impl SpaApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SpaApplicationField) -> &mut Self {
-        match field {
-            SpaApplicationField::RedirectUris => self.redirect_uris = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SpaApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpaApplicationField {
     /// `redirectUris`
     RedirectUris,
@@ -7608,11 +6635,17 @@ pub enum SpaApplicationField {
 impl SpaApplicationField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RedirectUris];
+    const WIRE: [&'static str; 1] = ["redirectUris"];
+    const NAMES: [&'static str; 1] = ["RedirectUris"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RedirectUris => "redirectUris",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SpaApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7668,8 +6701,8 @@ impl StringKeyAttributeMappingSourceValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -7689,26 +6722,13 @@ for StringKeyAttributeMappingSourceValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "value" => read_nullable(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7720,22 +6740,18 @@ for StringKeyAttributeMappingSourceValuePair {
 impl StringKeyAttributeMappingSourceValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: StringKeyAttributeMappingSourceValuePairField,
     ) -> &mut Self {
-        match field {
-            StringKeyAttributeMappingSourceValuePairField::Key => self.key = None,
-            StringKeyAttributeMappingSourceValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyAttributeMappingSourceValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyAttributeMappingSourceValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyAttributeMappingSourceValuePairField {
     /// `key`
     Key,
@@ -7746,12 +6762,17 @@ pub enum StringKeyAttributeMappingSourceValuePairField {
 impl StringKeyAttributeMappingSourceValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyAttributeMappingSourceValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7807,8 +6828,8 @@ impl StringKeyLongValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -7827,26 +6848,13 @@ impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7858,19 +6866,15 @@ impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
 impl StringKeyLongValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: StringKeyLongValuePairField) -> &mut Self {
-        match field {
-            StringKeyLongValuePairField::Key => self.key = None,
-            StringKeyLongValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyLongValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyLongValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyLongValuePairField {
     /// `key`
     Key,
@@ -7881,12 +6885,17 @@ pub enum StringKeyLongValuePairField {
 impl StringKeyLongValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyLongValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -7938,7 +6947,7 @@ impl StringKeyObjectValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
+        object.property("key", &self.key);
         object.end()
     }
 }
@@ -7957,18 +6966,12 @@ impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -7980,18 +6983,15 @@ impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
 impl StringKeyObjectValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: StringKeyObjectValuePairField) -> &mut Self {
-        match field {
-            StringKeyObjectValuePairField::Key => self.key = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyObjectValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyObjectValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyObjectValuePairField {
     /// `key`
     Key,
@@ -8000,11 +7000,17 @@ pub enum StringKeyObjectValuePairField {
 impl StringKeyObjectValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key];
+    const WIRE: [&'static str; 1] = ["key"];
+    const NAMES: [&'static str; 1] = ["Key"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyObjectValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8060,8 +7066,8 @@ impl StringKeyStringValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -8080,26 +7086,13 @@ impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8111,19 +7104,15 @@ impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
 impl StringKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: StringKeyStringValuePairField) -> &mut Self {
-        match field {
-            StringKeyStringValuePairField::Key => self.key = None,
-            StringKeyStringValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`StringKeyStringValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyStringValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StringKeyStringValuePairField {
     /// `key`
     Key,
@@ -8134,12 +7123,17 @@ pub enum StringKeyStringValuePairField {
 impl StringKeyStringValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for StringKeyStringValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8199,9 +7193,9 @@ impl SynchronizationError {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("code", self.code.as_ref())?;
-        object.field("message", self.message.as_ref())?;
-        object.field("tenantActionable", self.tenant_actionable.as_ref())?;
+        object.property("code", &self.code);
+        object.property("message", &self.message);
+        object.property("tenantActionable", &self.tenant_actionable);
         object.end()
     }
 }
@@ -8220,34 +7214,16 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationError {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "code" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "code",
-                    &mut self.code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "message" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "message",
-                    &mut self.message,
-                    &mut self.additional_properties,
-                )?
-            }
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
             "tenantActionable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "tenantActionable",
-                    &mut self.tenant_actionable,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.tenant_actionable, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8259,20 +7235,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationError {
 impl SynchronizationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationErrorField) -> &mut Self {
-        match field {
-            SynchronizationErrorField::Code => self.code = None,
-            SynchronizationErrorField::Message => self.message = None,
-            SynchronizationErrorField::TenantActionable => self.tenant_actionable = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationError`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationError::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationErrorField {
     /// `code`
     Code,
@@ -8289,13 +7260,17 @@ impl SynchronizationErrorField {
         Self::Message,
         Self::TenantActionable,
     ];
+    const WIRE: [&'static str; 3] = ["code", "message", "tenantActionable"];
+    const NAMES: [&'static str; 3] = ["Code", "Message", "TenantActionable"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Message => "message",
-            Self::TenantActionable => "tenantActionable",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationErrorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8351,8 +7326,8 @@ impl SynchronizationJobApplicationParameters {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("ruleId", self.rule_id.as_ref())?;
-        object.field("subjects", self.subjects.as_ref())?;
+        object.property("ruleId", &self.rule_id);
+        object.property("subjects", &self.subjects);
         object.end()
     }
 }
@@ -8372,26 +7347,13 @@ for SynchronizationJobApplicationParameters {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "ruleId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ruleId",
-                    &mut self.rule_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "subjects" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "subjects",
-                    &mut self.subjects,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
+            "subjects" => read_nullable(map, key, &mut self.subjects, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8403,24 +7365,18 @@ for SynchronizationJobApplicationParameters {
 impl SynchronizationJobApplicationParameters {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: SynchronizationJobApplicationParametersField,
     ) -> &mut Self {
-        match field {
-            SynchronizationJobApplicationParametersField::RuleId => self.rule_id = None,
-            SynchronizationJobApplicationParametersField::Subjects => {
-                self.subjects = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJobApplicationParameters`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobApplicationParameters::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobApplicationParametersField {
     /// `ruleId`
     RuleId,
@@ -8431,12 +7387,17 @@ pub enum SynchronizationJobApplicationParametersField {
 impl SynchronizationJobApplicationParametersField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::RuleId, Self::Subjects];
+    const WIRE: [&'static str; 2] = ["ruleId", "subjects"];
+    const NAMES: [&'static str; 2] = ["RuleId", "Subjects"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RuleId => "ruleId",
-            Self::Subjects => "subjects",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobApplicationParametersField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8488,7 +7449,7 @@ impl SynchronizationJobRestartCriteria {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("resetScope", self.reset_scope.as_ref())?;
+        object.property("resetScope", &self.reset_scope);
         object.end()
     }
 }
@@ -8507,18 +7468,12 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriter
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "resetScope" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "resetScope",
-                    &mut self.reset_scope,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "resetScope" => read_nullable(map, key, &mut self.reset_scope, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8530,21 +7485,18 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriter
 impl SynchronizationJobRestartCriteria {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: SynchronizationJobRestartCriteriaField,
     ) -> &mut Self {
-        match field {
-            SynchronizationJobRestartCriteriaField::ResetScope => self.reset_scope = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJobRestartCriteria`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobRestartCriteria::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobRestartCriteriaField {
     /// `resetScope`
     ResetScope,
@@ -8553,11 +7505,17 @@ pub enum SynchronizationJobRestartCriteriaField {
 impl SynchronizationJobRestartCriteriaField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::ResetScope];
+    const WIRE: [&'static str; 1] = ["resetScope"];
+    const NAMES: [&'static str; 1] = ["ResetScope"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ResetScope => "resetScope",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobRestartCriteriaField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8617,9 +7575,9 @@ impl SynchronizationJobSubject {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("links", self.links.as_ref())?;
-        object.field("objectId", self.object_id.as_ref())?;
-        object.field("objectTypeName", self.object_type_name.as_ref())?;
+        object.property("links", &self.links);
+        object.property("objectId", &self.object_id);
+        object.property("objectTypeName", &self.object_type_name);
         object.end()
     }
 }
@@ -8638,34 +7596,14 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobSubject {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "links" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "links",
-                    &mut self.links,
-                    &mut self.additional_properties,
-                )?
-            }
-            "objectId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "objectId",
-                    &mut self.object_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "objectTypeName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "objectTypeName",
-                    &mut self.object_type_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "links" => read_nullable(map, key, &mut self.links, extra),
+            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
+            "objectTypeName" => read_lenient(map, key, &mut self.object_type_name, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8677,22 +7615,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobSubject {
 impl SynchronizationJobSubject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationJobSubjectField) -> &mut Self {
-        match field {
-            SynchronizationJobSubjectField::Links => self.links = None,
-            SynchronizationJobSubjectField::ObjectId => self.object_id = None,
-            SynchronizationJobSubjectField::ObjectTypeName => {
-                self.object_type_name = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationJobSubject`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobSubject::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationJobSubjectField {
     /// `links`
     Links,
@@ -8709,13 +7640,17 @@ impl SynchronizationJobSubjectField {
         Self::ObjectId,
         Self::ObjectTypeName,
     ];
+    const WIRE: [&'static str; 3] = ["links", "objectId", "objectTypeName"];
+    const NAMES: [&'static str; 3] = ["Links", "ObjectId", "ObjectTypeName"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Links => "links",
-            Self::ObjectId => "objectId",
-            Self::ObjectTypeName => "objectTypeName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationJobSubjectField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8775,9 +7710,9 @@ impl SynchronizationLinkedObjects {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("manager", self.manager.as_ref())?;
-        object.field("members", self.members.as_ref())?;
-        object.field("owners", self.owners.as_ref())?;
+        object.property("manager", &self.manager);
+        object.property("members", &self.members);
+        object.property("owners", &self.owners);
         object.end()
     }
 }
@@ -8796,34 +7731,14 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationLinkedObjects {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "manager" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "manager",
-                    &mut self.manager,
-                    &mut self.additional_properties,
-                )?
-            }
-            "members" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "members",
-                    &mut self.members,
-                    &mut self.additional_properties,
-                )?
-            }
-            "owners" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "owners",
-                    &mut self.owners,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "manager" => read_nullable(map, key, &mut self.manager, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            "owners" => read_nullable(map, key, &mut self.owners, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8835,20 +7750,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationLinkedObjects {
 impl SynchronizationLinkedObjects {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationLinkedObjectsField) -> &mut Self {
-        match field {
-            SynchronizationLinkedObjectsField::Manager => self.manager = None,
-            SynchronizationLinkedObjectsField::Members => self.members = None,
-            SynchronizationLinkedObjectsField::Owners => self.owners = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationLinkedObjects`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationLinkedObjects::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationLinkedObjectsField {
     /// `manager`
     Manager,
@@ -8861,13 +7771,17 @@ pub enum SynchronizationLinkedObjectsField {
 impl SynchronizationLinkedObjectsField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Manager, Self::Members, Self::Owners];
+    const WIRE: [&'static str; 3] = ["manager", "members", "owners"];
+    const NAMES: [&'static str; 3] = ["Manager", "Members", "Owners"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Manager => "manager",
-            Self::Members => "members",
-            Self::Owners => "owners",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationLinkedObjectsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -8923,8 +7837,8 @@ impl SynchronizationMetadataEntry {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -8943,26 +7857,13 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -8974,19 +7875,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
 impl SynchronizationMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationMetadataEntryField) -> &mut Self {
-        match field {
-            SynchronizationMetadataEntryField::Key => self.key = None,
-            SynchronizationMetadataEntryField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationMetadataEntry::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationMetadataEntryField {
     /// `key`
     Key,
@@ -8997,12 +7894,17 @@ pub enum SynchronizationMetadataEntryField {
 impl SynchronizationMetadataEntryField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationMetadataEntryField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9066,14 +7968,14 @@ impl SynchronizationProgress {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("completedUnits", self.completed_units.as_ref())?;
+        object.property("completedUnits", &self.completed_units);
         object
-            .field(
+            .property(
                 "progressObservationDateTime",
-                self.progress_observation_date_time.as_ref(),
-            )?;
-        object.field("totalUnits", self.total_units.as_ref())?;
-        object.field("units", self.units.as_ref())?;
+                &self.progress_observation_date_time,
+            );
+        object.property("totalUnits", &self.total_units);
+        object.property("units", &self.units);
         object.end()
     }
 }
@@ -9092,42 +7994,17 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "completedUnits" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "completedUnits",
-                    &mut self.completed_units,
-                    &mut self.additional_properties,
-                )?
-            }
+            "completedUnits" => read_lenient(map, key, &mut self.completed_units, extra),
             "progressObservationDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "progressObservationDateTime",
-                    &mut self.progress_observation_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.progress_observation_date_time, extra)
             }
-            "totalUnits" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "totalUnits",
-                    &mut self.total_units,
-                    &mut self.additional_properties,
-                )?
-            }
-            "units" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "units",
-                    &mut self.units,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "totalUnits" => read_lenient(map, key, &mut self.total_units, extra),
+            "units" => read_lenient(map, key, &mut self.units, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -9139,23 +8016,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
 impl SynchronizationProgress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationProgressField) -> &mut Self {
-        match field {
-            SynchronizationProgressField::CompletedUnits => self.completed_units = None,
-            SynchronizationProgressField::ProgressObservationDateTime => {
-                self.progress_observation_date_time = None;
-            }
-            SynchronizationProgressField::TotalUnits => self.total_units = None,
-            SynchronizationProgressField::Units => self.units = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationProgress`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationProgress::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationProgressField {
     /// `completedUnits`
     CompletedUnits,
@@ -9175,14 +8044,27 @@ impl SynchronizationProgressField {
         Self::TotalUnits,
         Self::Units,
     ];
+    const WIRE: [&'static str; 4] = [
+        "completedUnits",
+        "progressObservationDateTime",
+        "totalUnits",
+        "units",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "CompletedUnits",
+        "ProgressObservationDateTime",
+        "TotalUnits",
+        "Units",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CompletedUnits => "completedUnits",
-            Self::ProgressObservationDateTime => "progressObservationDateTime",
-            Self::TotalUnits => "totalUnits",
-            Self::Units => "units",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationProgressField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9256,12 +8138,12 @@ impl SynchronizationQuarantine {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("currentBegan", self.current_began.as_ref())?;
-        object.field("error", self.error.as_ref())?;
-        object.field("nextAttempt", self.next_attempt.as_ref())?;
-        object.field("reason", self.reason.as_ref())?;
-        object.field("seriesBegan", self.series_began.as_ref())?;
-        object.field("seriesCount", self.series_count.as_ref())?;
+        object.property("currentBegan", &self.current_began);
+        object.property("error", &self.error);
+        object.property("nextAttempt", &self.next_attempt);
+        object.property("reason", &self.reason);
+        object.property("seriesBegan", &self.series_began);
+        object.property("seriesCount", &self.series_count);
         object.end()
     }
 }
@@ -9280,58 +8162,17 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "currentBegan" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "currentBegan",
-                    &mut self.current_began,
-                    &mut self.additional_properties,
-                )?
-            }
-            "error" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "error",
-                    &mut self.error,
-                    &mut self.additional_properties,
-                )?
-            }
-            "nextAttempt" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "nextAttempt",
-                    &mut self.next_attempt,
-                    &mut self.additional_properties,
-                )?
-            }
-            "reason" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "reason",
-                    &mut self.reason,
-                    &mut self.additional_properties,
-                )?
-            }
-            "seriesBegan" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "seriesBegan",
-                    &mut self.series_began,
-                    &mut self.additional_properties,
-                )?
-            }
-            "seriesCount" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "seriesCount",
-                    &mut self.series_count,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "currentBegan" => read_lenient(map, key, &mut self.current_began, extra),
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "nextAttempt" => read_lenient(map, key, &mut self.next_attempt, extra),
+            "reason" => read_nullable(map, key, &mut self.reason, extra),
+            "seriesBegan" => read_lenient(map, key, &mut self.series_began, extra),
+            "seriesCount" => read_lenient(map, key, &mut self.series_count, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -9343,23 +8184,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
 impl SynchronizationQuarantine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationQuarantineField) -> &mut Self {
-        match field {
-            SynchronizationQuarantineField::CurrentBegan => self.current_began = None,
-            SynchronizationQuarantineField::Error => self.error = None,
-            SynchronizationQuarantineField::NextAttempt => self.next_attempt = None,
-            SynchronizationQuarantineField::Reason => self.reason = None,
-            SynchronizationQuarantineField::SeriesBegan => self.series_began = None,
-            SynchronizationQuarantineField::SeriesCount => self.series_count = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationQuarantine`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationQuarantine::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationQuarantineField {
     /// `currentBegan`
     CurrentBegan,
@@ -9385,16 +8218,31 @@ impl SynchronizationQuarantineField {
         Self::SeriesBegan,
         Self::SeriesCount,
     ];
+    const WIRE: [&'static str; 6] = [
+        "currentBegan",
+        "error",
+        "nextAttempt",
+        "reason",
+        "seriesBegan",
+        "seriesCount",
+    ];
+    const NAMES: [&'static str; 6] = [
+        "CurrentBegan",
+        "Error",
+        "NextAttempt",
+        "Reason",
+        "SeriesBegan",
+        "SeriesCount",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CurrentBegan => "currentBegan",
-            Self::Error => "error",
-            Self::NextAttempt => "nextAttempt",
-            Self::Reason => "reason",
-            Self::SeriesBegan => "seriesBegan",
-            Self::SeriesCount => "seriesCount",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationQuarantineField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9482,16 +8330,16 @@ impl SynchronizationRule {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("containerFilter", self.container_filter.as_ref())?;
-        object.field("editable", self.editable.as_ref())?;
-        object.field("groupFilter", self.group_filter.as_ref())?;
-        object.field("id", self.id.as_ref())?;
-        object.field("metadata", self.metadata.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("objectMappings", self.object_mappings.as_ref())?;
-        object.field("priority", self.priority.as_ref())?;
-        object.field("sourceDirectoryName", self.source_directory_name.as_ref())?;
-        object.field("targetDirectoryName", self.target_directory_name.as_ref())?;
+        object.property("containerFilter", &self.container_filter);
+        object.property("editable", &self.editable);
+        object.property("groupFilter", &self.group_filter);
+        object.property("id", &self.id);
+        object.property("metadata", &self.metadata);
+        object.property("name", &self.name);
+        object.property("objectMappings", &self.object_mappings);
+        object.property("priority", &self.priority);
+        object.property("sourceDirectoryName", &self.source_directory_name);
+        object.property("targetDirectoryName", &self.target_directory_name);
         object.end()
     }
 }
@@ -9510,90 +8358,27 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "containerFilter" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "containerFilter",
-                    &mut self.container_filter,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.container_filter, extra)
             }
-            "editable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "editable",
-                    &mut self.editable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "groupFilter" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "groupFilter",
-                    &mut self.group_filter,
-                    &mut self.additional_properties,
-                )?
-            }
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "metadata" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "metadata",
-                    &mut self.metadata,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "objectMappings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "objectMappings",
-                    &mut self.object_mappings,
-                    &mut self.additional_properties,
-                )?
-            }
-            "priority" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "priority",
-                    &mut self.priority,
-                    &mut self.additional_properties,
-                )?
-            }
+            "editable" => read_lenient(map, key, &mut self.editable, extra),
+            "groupFilter" => read_nullable(map, key, &mut self.group_filter, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "objectMappings" => read_nullable(map, key, &mut self.object_mappings, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
             "sourceDirectoryName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sourceDirectoryName",
-                    &mut self.source_directory_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.source_directory_name, extra)
             }
             "targetDirectoryName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "targetDirectoryName",
-                    &mut self.target_directory_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.target_directory_name, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -9605,31 +8390,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
 impl SynchronizationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationRuleField) -> &mut Self {
-        match field {
-            SynchronizationRuleField::ContainerFilter => self.container_filter = None,
-            SynchronizationRuleField::Editable => self.editable = None,
-            SynchronizationRuleField::GroupFilter => self.group_filter = None,
-            SynchronizationRuleField::Id => self.id = None,
-            SynchronizationRuleField::Metadata => self.metadata = None,
-            SynchronizationRuleField::Name => self.name = None,
-            SynchronizationRuleField::ObjectMappings => self.object_mappings = None,
-            SynchronizationRuleField::Priority => self.priority = None,
-            SynchronizationRuleField::SourceDirectoryName => {
-                self.source_directory_name = None;
-            }
-            SynchronizationRuleField::TargetDirectoryName => {
-                self.target_directory_name = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationRule`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationRule::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationRuleField {
     /// `containerFilter`
     ContainerFilter,
@@ -9667,20 +8436,39 @@ impl SynchronizationRuleField {
         Self::SourceDirectoryName,
         Self::TargetDirectoryName,
     ];
+    const WIRE: [&'static str; 10] = [
+        "containerFilter",
+        "editable",
+        "groupFilter",
+        "id",
+        "metadata",
+        "name",
+        "objectMappings",
+        "priority",
+        "sourceDirectoryName",
+        "targetDirectoryName",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "ContainerFilter",
+        "Editable",
+        "GroupFilter",
+        "Id",
+        "Metadata",
+        "Name",
+        "ObjectMappings",
+        "Priority",
+        "SourceDirectoryName",
+        "TargetDirectoryName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ContainerFilter => "containerFilter",
-            Self::Editable => "editable",
-            Self::GroupFilter => "groupFilter",
-            Self::Id => "id",
-            Self::Metadata => "metadata",
-            Self::Name => "name",
-            Self::ObjectMappings => "objectMappings",
-            Self::Priority => "priority",
-            Self::SourceDirectoryName => "sourceDirectoryName",
-            Self::TargetDirectoryName => "targetDirectoryName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationRuleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9740,9 +8528,9 @@ impl SynchronizationSchedule {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("expiration", self.expiration.as_ref())?;
-        object.field("interval", self.interval.as_ref())?;
-        object.field("state", self.state.as_ref())?;
+        object.property("expiration", &self.expiration);
+        object.property("interval", &self.interval);
+        object.property("state", &self.state);
         object.end()
     }
 }
@@ -9761,34 +8549,14 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "expiration" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "expiration",
-                    &mut self.expiration,
-                    &mut self.additional_properties,
-                )?
-            }
-            "interval" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "interval",
-                    &mut self.interval,
-                    &mut self.additional_properties,
-                )?
-            }
-            "state" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "state",
-                    &mut self.state,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "expiration" => read_lenient(map, key, &mut self.expiration, extra),
+            "interval" => read_lenient(map, key, &mut self.interval, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -9800,20 +8568,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
 impl SynchronizationSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationScheduleField) -> &mut Self {
-        match field {
-            SynchronizationScheduleField::Expiration => self.expiration = None,
-            SynchronizationScheduleField::Interval => self.interval = None,
-            SynchronizationScheduleField::State => self.state = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationSchedule`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSchedule::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationScheduleField {
     /// `expiration`
     Expiration,
@@ -9826,13 +8589,17 @@ pub enum SynchronizationScheduleField {
 impl SynchronizationScheduleField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Expiration, Self::Interval, Self::State];
+    const WIRE: [&'static str; 3] = ["expiration", "interval", "state"];
+    const NAMES: [&'static str; 3] = ["Expiration", "Interval", "State"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Expiration => "expiration",
-            Self::Interval => "interval",
-            Self::State => "state",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationScheduleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -9888,8 +8655,8 @@ impl SynchronizationSecretKeyStringValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("key", self.key.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -9909,26 +8676,13 @@ for SynchronizationSecretKeyStringValuePair {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "key" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "key",
-                    &mut self.key,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -9940,22 +8694,18 @@ for SynchronizationSecretKeyStringValuePair {
 impl SynchronizationSecretKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: SynchronizationSecretKeyStringValuePairField,
     ) -> &mut Self {
-        match field {
-            SynchronizationSecretKeyStringValuePairField::Key => self.key = None,
-            SynchronizationSecretKeyStringValuePairField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationSecretKeyStringValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSecretKeyStringValuePair::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationSecretKeyStringValuePairField {
     /// `key`
     Key,
@@ -9966,12 +8716,17 @@ pub enum SynchronizationSecretKeyStringValuePairField {
 impl SynchronizationSecretKeyStringValuePairField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+    const WIRE: [&'static str; 2] = ["key", "value"];
+    const NAMES: [&'static str; 2] = ["Key", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationSecretKeyStringValuePairField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -10069,39 +8824,38 @@ impl SynchronizationStatus {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("code", self.code.as_ref())?;
+        object.property("code", &self.code);
         object
-            .field(
+            .property(
                 "countSuccessiveCompleteFailures",
-                self.count_successive_complete_failures.as_ref(),
-            )?;
-        object.field("escrowsPruned", self.escrows_pruned.as_ref())?;
-        object.field("lastExecution", self.last_execution.as_ref())?;
+                &self.count_successive_complete_failures,
+            );
+        object.property("escrowsPruned", &self.escrows_pruned);
+        object.property("lastExecution", &self.last_execution);
+        object.property("lastSuccessfulExecution", &self.last_successful_execution);
         object
-            .field("lastSuccessfulExecution", self.last_successful_execution.as_ref())?;
-        object
-            .field(
+            .property(
                 "lastSuccessfulExecutionWithExports",
-                self.last_successful_execution_with_exports.as_ref(),
-            )?;
-        object.field("progress", self.progress.as_ref())?;
-        object.field("quarantine", self.quarantine.as_ref())?;
+                &self.last_successful_execution_with_exports,
+            );
+        object.property("progress", &self.progress);
+        object.property("quarantine", &self.quarantine);
         object
-            .field(
+            .property(
                 "steadyStateFirstAchievedTime",
-                self.steady_state_first_achieved_time.as_ref(),
-            )?;
+                &self.steady_state_first_achieved_time,
+            );
         object
-            .field(
+            .property(
                 "steadyStateLastAchievedTime",
-                self.steady_state_last_achieved_time.as_ref(),
-            )?;
+                &self.steady_state_last_achieved_time,
+            );
         object
-            .field(
+            .property(
                 "synchronizedEntryCountByType",
-                self.synchronized_entry_count_by_type.as_ref(),
-            )?;
-        object.field("troubleshootingUrl", self.troubleshooting_url.as_ref())?;
+                &self.synchronized_entry_count_by_type,
+            );
+        object.property("troubleshootingUrl", &self.troubleshooting_url);
         object.end()
     }
 }
@@ -10120,106 +8874,52 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "code" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "code",
-                    &mut self.code,
-                    &mut self.additional_properties,
-                )?
-            }
+            "code" => read_nullable(map, key, &mut self.code, extra),
             "countSuccessiveCompleteFailures" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "countSuccessiveCompleteFailures",
+                    key,
                     &mut self.count_successive_complete_failures,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
-            "escrowsPruned" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "escrowsPruned",
-                    &mut self.escrows_pruned,
-                    &mut self.additional_properties,
-                )?
-            }
-            "lastExecution" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "lastExecution",
-                    &mut self.last_execution,
-                    &mut self.additional_properties,
-                )?
-            }
+            "escrowsPruned" => read_lenient(map, key, &mut self.escrows_pruned, extra),
+            "lastExecution" => read_nullable(map, key, &mut self.last_execution, extra),
             "lastSuccessfulExecution" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "lastSuccessfulExecution",
-                    &mut self.last_successful_execution,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.last_successful_execution, extra)
             }
             "lastSuccessfulExecutionWithExports" => {
-                graph_odata_runtime::model::read_nullable(
+                read_nullable(
                     map,
-                    "lastSuccessfulExecutionWithExports",
+                    key,
                     &mut self.last_successful_execution_with_exports,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
-            "progress" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "progress",
-                    &mut self.progress,
-                    &mut self.additional_properties,
-                )?
-            }
-            "quarantine" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "quarantine",
-                    &mut self.quarantine,
-                    &mut self.additional_properties,
-                )?
-            }
+            "progress" => read_nullable(map, key, &mut self.progress, extra),
+            "quarantine" => read_nullable(map, key, &mut self.quarantine, extra),
             "steadyStateFirstAchievedTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "steadyStateFirstAchievedTime",
-                    &mut self.steady_state_first_achieved_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.steady_state_first_achieved_time, extra)
             }
             "steadyStateLastAchievedTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "steadyStateLastAchievedTime",
-                    &mut self.steady_state_last_achieved_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.steady_state_last_achieved_time, extra)
             }
             "synchronizedEntryCountByType" => {
-                graph_odata_runtime::model::read_nullable(
+                read_nullable(
                     map,
-                    "synchronizedEntryCountByType",
+                    key,
                     &mut self.synchronized_entry_count_by_type,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "troubleshootingUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "troubleshootingUrl",
-                    &mut self.troubleshooting_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.troubleshooting_url, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -10231,43 +8931,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
 impl SynchronizationStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationStatusField) -> &mut Self {
-        match field {
-            SynchronizationStatusField::Code => self.code = None,
-            SynchronizationStatusField::CountSuccessiveCompleteFailures => {
-                self.count_successive_complete_failures = None;
-            }
-            SynchronizationStatusField::EscrowsPruned => self.escrows_pruned = None,
-            SynchronizationStatusField::LastExecution => self.last_execution = None,
-            SynchronizationStatusField::LastSuccessfulExecution => {
-                self.last_successful_execution = None;
-            }
-            SynchronizationStatusField::LastSuccessfulExecutionWithExports => {
-                self.last_successful_execution_with_exports = None;
-            }
-            SynchronizationStatusField::Progress => self.progress = None,
-            SynchronizationStatusField::Quarantine => self.quarantine = None,
-            SynchronizationStatusField::SteadyStateFirstAchievedTime => {
-                self.steady_state_first_achieved_time = None;
-            }
-            SynchronizationStatusField::SteadyStateLastAchievedTime => {
-                self.steady_state_last_achieved_time = None;
-            }
-            SynchronizationStatusField::SynchronizedEntryCountByType => {
-                self.synchronized_entry_count_by_type = None;
-            }
-            SynchronizationStatusField::TroubleshootingUrl => {
-                self.troubleshooting_url = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationStatus`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationStatus::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationStatusField {
     /// `code`
     Code,
@@ -10311,24 +8983,43 @@ impl SynchronizationStatusField {
         Self::SynchronizedEntryCountByType,
         Self::TroubleshootingUrl,
     ];
+    const WIRE: [&'static str; 12] = [
+        "code",
+        "countSuccessiveCompleteFailures",
+        "escrowsPruned",
+        "lastExecution",
+        "lastSuccessfulExecution",
+        "lastSuccessfulExecutionWithExports",
+        "progress",
+        "quarantine",
+        "steadyStateFirstAchievedTime",
+        "steadyStateLastAchievedTime",
+        "synchronizedEntryCountByType",
+        "troubleshootingUrl",
+    ];
+    const NAMES: [&'static str; 12] = [
+        "Code",
+        "CountSuccessiveCompleteFailures",
+        "EscrowsPruned",
+        "LastExecution",
+        "LastSuccessfulExecution",
+        "LastSuccessfulExecutionWithExports",
+        "Progress",
+        "Quarantine",
+        "SteadyStateFirstAchievedTime",
+        "SteadyStateLastAchievedTime",
+        "SynchronizedEntryCountByType",
+        "TroubleshootingUrl",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::CountSuccessiveCompleteFailures => "countSuccessiveCompleteFailures",
-            Self::EscrowsPruned => "escrowsPruned",
-            Self::LastExecution => "lastExecution",
-            Self::LastSuccessfulExecution => "lastSuccessfulExecution",
-            Self::LastSuccessfulExecutionWithExports => {
-                "lastSuccessfulExecutionWithExports"
-            }
-            Self::Progress => "progress",
-            Self::Quarantine => "quarantine",
-            Self::SteadyStateFirstAchievedTime => "steadyStateFirstAchievedTime",
-            Self::SteadyStateLastAchievedTime => "steadyStateLastAchievedTime",
-            Self::SynchronizedEntryCountByType => "synchronizedEntryCountByType",
-            Self::TroubleshootingUrl => "troubleshootingUrl",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationStatusField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -10432,28 +9123,28 @@ impl SynchronizationTaskExecution {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("activityIdentifier", self.activity_identifier.as_ref())?;
-        object.field("countEntitled", self.count_entitled.as_ref())?;
+        object.property("activityIdentifier", &self.activity_identifier);
+        object.property("countEntitled", &self.count_entitled);
         object
-            .field(
+            .property(
                 "countEntitledForProvisioning",
-                self.count_entitled_for_provisioning.as_ref(),
-            )?;
-        object.field("countEscrowed", self.count_escrowed.as_ref())?;
-        object.field("countEscrowedRaw", self.count_escrowed_raw.as_ref())?;
-        object.field("countExported", self.count_exported.as_ref())?;
-        object.field("countExports", self.count_exports.as_ref())?;
-        object.field("countImported", self.count_imported.as_ref())?;
-        object.field("countImportedDeltas", self.count_imported_deltas.as_ref())?;
+                &self.count_entitled_for_provisioning,
+            );
+        object.property("countEscrowed", &self.count_escrowed);
+        object.property("countEscrowedRaw", &self.count_escrowed_raw);
+        object.property("countExported", &self.count_exported);
+        object.property("countExports", &self.count_exports);
+        object.property("countImported", &self.count_imported);
+        object.property("countImportedDeltas", &self.count_imported_deltas);
         object
-            .field(
+            .property(
                 "countImportedReferenceDeltas",
-                self.count_imported_reference_deltas.as_ref(),
-            )?;
-        object.field("error", self.error.as_ref())?;
-        object.field("state", self.state.as_ref())?;
-        object.field("timeBegan", self.time_began.as_ref())?;
-        object.field("timeEnded", self.time_ended.as_ref())?;
+                &self.count_imported_reference_deltas,
+            );
+        object.property("error", &self.error);
+        object.property("state", &self.state);
+        object.property("timeBegan", &self.time_began);
+        object.property("timeEnded", &self.time_ended);
         object.end()
     }
 }
@@ -10472,122 +9163,35 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "activityIdentifier" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "activityIdentifier",
-                    &mut self.activity_identifier,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.activity_identifier, extra)
             }
-            "countEntitled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countEntitled",
-                    &mut self.count_entitled,
-                    &mut self.additional_properties,
-                )?
-            }
+            "countEntitled" => read_lenient(map, key, &mut self.count_entitled, extra),
             "countEntitledForProvisioning" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countEntitledForProvisioning",
-                    &mut self.count_entitled_for_provisioning,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.count_entitled_for_provisioning, extra)
             }
-            "countEscrowed" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countEscrowed",
-                    &mut self.count_escrowed,
-                    &mut self.additional_properties,
-                )?
-            }
+            "countEscrowed" => read_lenient(map, key, &mut self.count_escrowed, extra),
             "countEscrowedRaw" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countEscrowedRaw",
-                    &mut self.count_escrowed_raw,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.count_escrowed_raw, extra)
             }
-            "countExported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countExported",
-                    &mut self.count_exported,
-                    &mut self.additional_properties,
-                )?
-            }
-            "countExports" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countExports",
-                    &mut self.count_exports,
-                    &mut self.additional_properties,
-                )?
-            }
-            "countImported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countImported",
-                    &mut self.count_imported,
-                    &mut self.additional_properties,
-                )?
-            }
+            "countExported" => read_lenient(map, key, &mut self.count_exported, extra),
+            "countExports" => read_lenient(map, key, &mut self.count_exports, extra),
+            "countImported" => read_lenient(map, key, &mut self.count_imported, extra),
             "countImportedDeltas" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countImportedDeltas",
-                    &mut self.count_imported_deltas,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.count_imported_deltas, extra)
             }
             "countImportedReferenceDeltas" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countImportedReferenceDeltas",
-                    &mut self.count_imported_reference_deltas,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.count_imported_reference_deltas, extra)
             }
-            "error" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "error",
-                    &mut self.error,
-                    &mut self.additional_properties,
-                )?
-            }
-            "state" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "state",
-                    &mut self.state,
-                    &mut self.additional_properties,
-                )?
-            }
-            "timeBegan" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "timeBegan",
-                    &mut self.time_began,
-                    &mut self.additional_properties,
-                )?
-            }
-            "timeEnded" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "timeEnded",
-                    &mut self.time_ended,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "timeBegan" => read_lenient(map, key, &mut self.time_began, extra),
+            "timeEnded" => read_lenient(map, key, &mut self.time_ended, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -10599,49 +9203,15 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
 impl SynchronizationTaskExecution {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SynchronizationTaskExecutionField) -> &mut Self {
-        match field {
-            SynchronizationTaskExecutionField::ActivityIdentifier => {
-                self.activity_identifier = None;
-            }
-            SynchronizationTaskExecutionField::CountEntitled => {
-                self.count_entitled = None;
-            }
-            SynchronizationTaskExecutionField::CountEntitledForProvisioning => {
-                self.count_entitled_for_provisioning = None;
-            }
-            SynchronizationTaskExecutionField::CountEscrowed => {
-                self.count_escrowed = None;
-            }
-            SynchronizationTaskExecutionField::CountEscrowedRaw => {
-                self.count_escrowed_raw = None;
-            }
-            SynchronizationTaskExecutionField::CountExported => {
-                self.count_exported = None;
-            }
-            SynchronizationTaskExecutionField::CountExports => self.count_exports = None,
-            SynchronizationTaskExecutionField::CountImported => {
-                self.count_imported = None;
-            }
-            SynchronizationTaskExecutionField::CountImportedDeltas => {
-                self.count_imported_deltas = None;
-            }
-            SynchronizationTaskExecutionField::CountImportedReferenceDeltas => {
-                self.count_imported_reference_deltas = None;
-            }
-            SynchronizationTaskExecutionField::Error => self.error = None,
-            SynchronizationTaskExecutionField::State => self.state = None,
-            SynchronizationTaskExecutionField::TimeBegan => self.time_began = None,
-            SynchronizationTaskExecutionField::TimeEnded => self.time_ended = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SynchronizationTaskExecution`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationTaskExecution::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationTaskExecutionField {
     /// `activityIdentifier`
     ActivityIdentifier,
@@ -10691,24 +9261,47 @@ impl SynchronizationTaskExecutionField {
         Self::TimeBegan,
         Self::TimeEnded,
     ];
+    const WIRE: [&'static str; 14] = [
+        "activityIdentifier",
+        "countEntitled",
+        "countEntitledForProvisioning",
+        "countEscrowed",
+        "countEscrowedRaw",
+        "countExported",
+        "countExports",
+        "countImported",
+        "countImportedDeltas",
+        "countImportedReferenceDeltas",
+        "error",
+        "state",
+        "timeBegan",
+        "timeEnded",
+    ];
+    const NAMES: [&'static str; 14] = [
+        "ActivityIdentifier",
+        "CountEntitled",
+        "CountEntitledForProvisioning",
+        "CountEscrowed",
+        "CountEscrowedRaw",
+        "CountExported",
+        "CountExports",
+        "CountImported",
+        "CountImportedDeltas",
+        "CountImportedReferenceDeltas",
+        "Error",
+        "State",
+        "TimeBegan",
+        "TimeEnded",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ActivityIdentifier => "activityIdentifier",
-            Self::CountEntitled => "countEntitled",
-            Self::CountEntitledForProvisioning => "countEntitledForProvisioning",
-            Self::CountEscrowed => "countEscrowed",
-            Self::CountEscrowedRaw => "countEscrowedRaw",
-            Self::CountExported => "countExported",
-            Self::CountExports => "countExports",
-            Self::CountImported => "countImported",
-            Self::CountImportedDeltas => "countImportedDeltas",
-            Self::CountImportedReferenceDeltas => "countImportedReferenceDeltas",
-            Self::Error => "error",
-            Self::State => "state",
-            Self::TimeBegan => "timeBegan",
-            Self::TimeEnded => "timeEnded",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SynchronizationTaskExecutionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -10760,9 +9353,9 @@ impl VerifiedPublisher {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("addedDateTime", self.added_date_time.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("verifiedPublisherId", self.verified_publisher_id.as_ref())?;
+        object.property("addedDateTime", &self.added_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("verifiedPublisherId", &self.verified_publisher_id);
         object.end()
     }
 }
@@ -10781,34 +9374,16 @@ impl graph_odata_runtime::model::ODataObject for VerifiedPublisher {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "addedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "addedDateTime",
-                    &mut self.added_date_time,
-                    &mut self.additional_properties,
-                )?
-            }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
+            "addedDateTime" => read_lenient(map, key, &mut self.added_date_time, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "verifiedPublisherId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "verifiedPublisherId",
-                    &mut self.verified_publisher_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.verified_publisher_id, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -10820,22 +9395,15 @@ impl graph_odata_runtime::model::ODataObject for VerifiedPublisher {
 impl VerifiedPublisher {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: VerifiedPublisherField) -> &mut Self {
-        match field {
-            VerifiedPublisherField::AddedDateTime => self.added_date_time = None,
-            VerifiedPublisherField::DisplayName => self.display_name = None,
-            VerifiedPublisherField::VerifiedPublisherId => {
-                self.verified_publisher_id = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`VerifiedPublisher`] by wire name: for `$select`, `$expand`, `$orderby` and [`VerifiedPublisher::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerifiedPublisherField {
     /// `addedDateTime`
     AddedDateTime,
@@ -10852,13 +9420,25 @@ impl VerifiedPublisherField {
         Self::DisplayName,
         Self::VerifiedPublisherId,
     ];
+    const WIRE: [&'static str; 3] = [
+        "addedDateTime",
+        "displayName",
+        "verifiedPublisherId",
+    ];
+    const NAMES: [&'static str; 3] = [
+        "AddedDateTime",
+        "DisplayName",
+        "VerifiedPublisherId",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AddedDateTime => "addedDateTime",
-            Self::DisplayName => "displayName",
-            Self::VerifiedPublisherId => "verifiedPublisherId",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for VerifiedPublisherField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -10914,11 +9494,11 @@ impl WebApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("homePageUrl", self.home_page_url.as_ref())?;
-        object.field("implicitGrantSettings", self.implicit_grant_settings.as_ref())?;
-        object.field("logoutUrl", self.logout_url.as_ref())?;
-        object.field("redirectUris", self.redirect_uris.as_ref())?;
-        object.field("redirectUriSettings", self.redirect_uri_settings.as_ref())?;
+        object.property("homePageUrl", &self.home_page_url);
+        object.property("implicitGrantSettings", &self.implicit_grant_settings);
+        object.property("logoutUrl", &self.logout_url);
+        object.property("redirectUris", &self.redirect_uris);
+        object.property("redirectUriSettings", &self.redirect_uri_settings);
         object.end()
     }
 }
@@ -10937,50 +9517,20 @@ impl graph_odata_runtime::model::ODataObject for WebApplication {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "homePageUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "homePageUrl",
-                    &mut self.home_page_url,
-                    &mut self.additional_properties,
-                )?
-            }
+            "homePageUrl" => read_lenient(map, key, &mut self.home_page_url, extra),
             "implicitGrantSettings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "implicitGrantSettings",
-                    &mut self.implicit_grant_settings,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.implicit_grant_settings, extra)
             }
-            "logoutUrl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "logoutUrl",
-                    &mut self.logout_url,
-                    &mut self.additional_properties,
-                )?
-            }
-            "redirectUris" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "redirectUris",
-                    &mut self.redirect_uris,
-                    &mut self.additional_properties,
-                )?
-            }
+            "logoutUrl" => read_lenient(map, key, &mut self.logout_url, extra),
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
             "redirectUriSettings" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "redirectUriSettings",
-                    &mut self.redirect_uri_settings,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.redirect_uri_settings, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -10992,24 +9542,15 @@ impl graph_odata_runtime::model::ODataObject for WebApplication {
 impl WebApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: WebApplicationField) -> &mut Self {
-        match field {
-            WebApplicationField::HomePageUrl => self.home_page_url = None,
-            WebApplicationField::ImplicitGrantSettings => {
-                self.implicit_grant_settings = None;
-            }
-            WebApplicationField::LogoutUrl => self.logout_url = None,
-            WebApplicationField::RedirectUris => self.redirect_uris = None,
-            WebApplicationField::RedirectUriSettings => self.redirect_uri_settings = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`WebApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`WebApplication::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebApplicationField {
     /// `homePageUrl`
     HomePageUrl,
@@ -11032,15 +9573,29 @@ impl WebApplicationField {
         Self::RedirectUris,
         Self::RedirectUriSettings,
     ];
+    const WIRE: [&'static str; 5] = [
+        "homePageUrl",
+        "implicitGrantSettings",
+        "logoutUrl",
+        "redirectUris",
+        "redirectUriSettings",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "HomePageUrl",
+        "ImplicitGrantSettings",
+        "LogoutUrl",
+        "RedirectUris",
+        "RedirectUriSettings",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::HomePageUrl => "homePageUrl",
-            Self::ImplicitGrantSettings => "implicitGrantSettings",
-            Self::LogoutUrl => "logoutUrl",
-            Self::RedirectUris => "redirectUris",
-            Self::RedirectUriSettings => "redirectUriSettings",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for WebApplicationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -60,11 +60,11 @@ impl BulkOperation {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("method", self.method.as_ref())?;
-        object.field("bulkId", self.bulk_id.as_ref())?;
-        object.field("version", self.version.as_ref())?;
-        object.field("path", self.path.as_ref())?;
-        object.field("data", self.data.as_ref())?;
+        object.property("method", &self.method);
+        object.property("bulkId", &self.bulk_id);
+        object.property("version", &self.version);
+        object.property("path", &self.path);
+        object.property("data", &self.data);
         object.end()
     }
 }
@@ -83,50 +83,16 @@ impl graph_odata_runtime::model::ODataObject for BulkOperation {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "method" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "method",
-                    &mut self.method,
-                    &mut self.additional_properties,
-                )?
-            }
-            "bulkId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "bulkId",
-                    &mut self.bulk_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "version" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "version",
-                    &mut self.version,
-                    &mut self.additional_properties,
-                )?
-            }
-            "path" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "path",
-                    &mut self.path,
-                    &mut self.additional_properties,
-                )?
-            }
-            "data" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "data",
-                    &mut self.data,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "method" => read_lenient(map, key, &mut self.method, extra),
+            "bulkId" => read_lenient(map, key, &mut self.bulk_id, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "path" => read_lenient(map, key, &mut self.path, extra),
+            "data" => read_lenient(map, key, &mut self.data, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -138,22 +104,15 @@ impl graph_odata_runtime::model::ODataObject for BulkOperation {
 impl BulkOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: BulkOperationField) -> &mut Self {
-        match field {
-            BulkOperationField::Method => self.method = None,
-            BulkOperationField::BulkId => self.bulk_id = None,
-            BulkOperationField::Version => self.version = None,
-            BulkOperationField::Path => self.path = None,
-            BulkOperationField::Data => self.data = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`BulkOperation`] by wire name: for `$select`, `$expand`, `$orderby` and [`BulkOperation::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BulkOperationField {
     /// `method`
     Method,
@@ -176,15 +135,17 @@ impl BulkOperationField {
         Self::Path,
         Self::Data,
     ];
+    const WIRE: [&'static str; 5] = ["method", "bulkId", "version", "path", "data"];
+    const NAMES: [&'static str; 5] = ["Method", "BulkId", "Version", "Path", "Data"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Method => "method",
-            Self::BulkId => "bulkId",
-            Self::Version => "version",
-            Self::Path => "path",
-            Self::Data => "data",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for BulkOperationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -244,9 +205,9 @@ impl BulkRequest {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("schemas", self.schemas.as_ref())?;
-        object.field("Operations", self.operations.as_ref())?;
-        object.field("failOnErrors", self.fail_on_errors.as_ref())?;
+        object.property("schemas", &self.schemas);
+        object.property("Operations", &self.operations);
+        object.property("failOnErrors", &self.fail_on_errors);
         object.end()
     }
 }
@@ -265,34 +226,14 @@ impl graph_odata_runtime::model::ODataObject for BulkRequest {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "schemas" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "schemas",
-                    &mut self.schemas,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Operations" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Operations",
-                    &mut self.operations,
-                    &mut self.additional_properties,
-                )?
-            }
-            "failOnErrors" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "failOnErrors",
-                    &mut self.fail_on_errors,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "schemas" => read_lenient(map, key, &mut self.schemas, extra),
+            "Operations" => read_nullable(map, key, &mut self.operations, extra),
+            "failOnErrors" => read_lenient(map, key, &mut self.fail_on_errors, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -304,20 +245,15 @@ impl graph_odata_runtime::model::ODataObject for BulkRequest {
 impl BulkRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: BulkRequestField) -> &mut Self {
-        match field {
-            BulkRequestField::Schemas => self.schemas = None,
-            BulkRequestField::Operations => self.operations = None,
-            BulkRequestField::FailOnErrors => self.fail_on_errors = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`BulkRequest`] by wire name: for `$select`, `$expand`, `$orderby` and [`BulkRequest::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BulkRequestField {
     /// `schemas`
     Schemas,
@@ -334,13 +270,17 @@ impl BulkRequestField {
         Self::Operations,
         Self::FailOnErrors,
     ];
+    const WIRE: [&'static str; 3] = ["schemas", "Operations", "failOnErrors"];
+    const NAMES: [&'static str; 3] = ["Schemas", "Operations", "FailOnErrors"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Schemas => "schemas",
-            Self::Operations => "Operations",
-            Self::FailOnErrors => "failOnErrors",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for BulkRequestField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -42,8 +42,8 @@ impl Label {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("text", self.text.as_ref())?;
-        object.field("language", self.language.as_ref())?;
+        object.property("text", &self.text);
+        object.property("language", &self.language);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Label {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "text" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "text",
-                    &mut self.text,
-                    &mut self.additional_properties,
-                )?
-            }
-            "language" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "language",
-                    &mut self.language,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -93,19 +80,15 @@ impl graph_odata_runtime::model::ODataObject for Label {
 impl Label {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: LabelField) -> &mut Self {
-        match field {
-            LabelField::Text => self.text = None,
-            LabelField::Language => self.language = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Label`] by wire name: for `$select`, `$expand`, `$orderby` and [`Label::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LabelField {
     /// `text`
     Text,
@@ -116,12 +99,17 @@ pub enum LabelField {
 impl LabelField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Text, Self::Language];
+    const WIRE: [&'static str; 2] = ["text", "language"];
+    const NAMES: [&'static str; 2] = ["Text", "Language"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Text => "text",
-            Self::Language => "language",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for LabelField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -173,9 +161,9 @@ impl PostalAddress {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("street", self.street.as_ref())?;
-        object.field("city", self.city.as_ref())?;
-        object.field("region", self.region.as_ref())?;
+        object.property("street", &self.street);
+        object.property("city", &self.city);
+        object.property("region", &self.region);
         object.end()
     }
 }
@@ -194,34 +182,14 @@ impl graph_odata_runtime::model::ODataObject for PostalAddress {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "street" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "street",
-                    &mut self.street,
-                    &mut self.additional_properties,
-                )?
-            }
-            "city" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "city",
-                    &mut self.city,
-                    &mut self.additional_properties,
-                )?
-            }
-            "region" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "region",
-                    &mut self.region,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "street" => read_lenient(map, key, &mut self.street, extra),
+            "city" => read_lenient(map, key, &mut self.city, extra),
+            "region" => read_nullable(map, key, &mut self.region, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -233,20 +201,15 @@ impl graph_odata_runtime::model::ODataObject for PostalAddress {
 impl PostalAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PostalAddressField) -> &mut Self {
-        match field {
-            PostalAddressField::Street => self.street = None,
-            PostalAddressField::City => self.city = None,
-            PostalAddressField::Region => self.region = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PostalAddress`] by wire name: for `$select`, `$expand`, `$orderby` and [`PostalAddress::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostalAddressField {
     /// `street`
     Street,
@@ -259,13 +222,17 @@ pub enum PostalAddressField {
 impl PostalAddressField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Street, Self::City, Self::Region];
+    const WIRE: [&'static str; 3] = ["street", "city", "region"];
+    const NAMES: [&'static str; 3] = ["Street", "City", "Region"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Street => "street",
-            Self::City => "city",
-            Self::Region => "region",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PostalAddressField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -361,10 +328,9 @@ impl<'de> serde::Deserialize<'de> for AnyPostalAddress {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "fabrikam.shipping.depotAddress" | "self.depotAddress" => {
-                serde_json::from_value(value)
-                    .map(|v| Self::FabrikamShippingDepotAddress(Box::new(v)))
+                serde_json::from_value(value).map(Self::FabrikamShippingDepotAddress)
             }
-            _ => serde_json::from_value(value).map(|v| Self::PostalAddress(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::PostalAddress),
         };
         read.map_err(D::Error::custom)
     }

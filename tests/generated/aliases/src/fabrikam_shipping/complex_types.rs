@@ -51,11 +51,11 @@ impl DepotAddress {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("street", self.street.as_ref())?;
-        object.field("city", self.city.as_ref())?;
-        object.field("region", self.region.as_ref())?;
-        object.field("depotCode", self.depot_code.as_ref())?;
-        object.field("servedRegions", self.served_regions.as_ref())?;
+        object.property("street", &self.street);
+        object.property("city", &self.city);
+        object.property("region", &self.region);
+        object.property("depotCode", &self.depot_code);
+        object.property("servedRegions", &self.served_regions);
         object.end()
     }
 }
@@ -74,50 +74,16 @@ impl graph_odata_runtime::model::ODataObject for DepotAddress {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "street" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "street",
-                    &mut self.street,
-                    &mut self.additional_properties,
-                )?
-            }
-            "city" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "city",
-                    &mut self.city,
-                    &mut self.additional_properties,
-                )?
-            }
-            "region" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "region",
-                    &mut self.region,
-                    &mut self.additional_properties,
-                )?
-            }
-            "depotCode" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "depotCode",
-                    &mut self.depot_code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "servedRegions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "servedRegions",
-                    &mut self.served_regions,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "street" => read_lenient(map, key, &mut self.street, extra),
+            "city" => read_lenient(map, key, &mut self.city, extra),
+            "region" => read_nullable(map, key, &mut self.region, extra),
+            "depotCode" => read_lenient(map, key, &mut self.depot_code, extra),
+            "servedRegions" => read_nullable(map, key, &mut self.served_regions, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -129,22 +95,15 @@ impl graph_odata_runtime::model::ODataObject for DepotAddress {
 impl DepotAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DepotAddressField) -> &mut Self {
-        match field {
-            DepotAddressField::Street => self.street = None,
-            DepotAddressField::City => self.city = None,
-            DepotAddressField::Region => self.region = None,
-            DepotAddressField::DepotCode => self.depot_code = None,
-            DepotAddressField::ServedRegions => self.served_regions = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DepotAddress`] by wire name: for `$select`, `$expand`, `$orderby` and [`DepotAddress::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DepotAddressField {
     /// `street`
     Street,
@@ -167,15 +126,29 @@ impl DepotAddressField {
         Self::DepotCode,
         Self::ServedRegions,
     ];
+    const WIRE: [&'static str; 5] = [
+        "street",
+        "city",
+        "region",
+        "depotCode",
+        "servedRegions",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Street",
+        "City",
+        "Region",
+        "DepotCode",
+        "ServedRegions",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Street => "street",
-            Self::City => "city",
-            Self::Region => "region",
-            Self::DepotCode => "depotCode",
-            Self::ServedRegions => "servedRegions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DepotAddressField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -225,8 +198,8 @@ impl Label {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("barcode", self.barcode.as_ref())?;
-        object.field("weightGrams", self.weight_grams.as_ref())?;
+        object.property("barcode", &self.barcode);
+        object.property("weightGrams", &self.weight_grams);
         object.end()
     }
 }
@@ -245,26 +218,13 @@ impl graph_odata_runtime::model::ODataObject for Label {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "barcode" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "barcode",
-                    &mut self.barcode,
-                    &mut self.additional_properties,
-                )?
-            }
-            "weightGrams" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "weightGrams",
-                    &mut self.weight_grams,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "barcode" => read_lenient(map, key, &mut self.barcode, extra),
+            "weightGrams" => read_lenient(map, key, &mut self.weight_grams, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -276,19 +236,15 @@ impl graph_odata_runtime::model::ODataObject for Label {
 impl Label {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: LabelField) -> &mut Self {
-        match field {
-            LabelField::Barcode => self.barcode = None,
-            LabelField::WeightGrams => self.weight_grams = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Label`] by wire name: for `$select`, `$expand`, `$orderby` and [`Label::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LabelField {
     /// `barcode`
     Barcode,
@@ -299,12 +255,17 @@ pub enum LabelField {
 impl LabelField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Barcode, Self::WeightGrams];
+    const WIRE: [&'static str; 2] = ["barcode", "weightGrams"];
+    const NAMES: [&'static str; 2] = ["Barcode", "WeightGrams"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Barcode => "barcode",
-            Self::WeightGrams => "weightGrams",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for LabelField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -354,8 +315,8 @@ impl Scan {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("location", self.location.as_ref())?;
-        object.field("region", self.region.as_ref())?;
+        object.property("location", &self.location);
+        object.property("region", &self.region);
         object.end()
     }
 }
@@ -374,26 +335,13 @@ impl graph_odata_runtime::model::ODataObject for Scan {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "location" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "location",
-                    &mut self.location,
-                    &mut self.additional_properties,
-                )?
-            }
-            "region" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "region",
-                    &mut self.region,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "region" => read_nullable(map, key, &mut self.region, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -405,19 +353,15 @@ impl graph_odata_runtime::model::ODataObject for Scan {
 impl Scan {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ScanField) -> &mut Self {
-        match field {
-            ScanField::Location => self.location = None,
-            ScanField::Region => self.region = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Scan`] by wire name: for `$select`, `$expand`, `$orderby` and [`Scan::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScanField {
     /// `location`
     Location,
@@ -428,12 +372,17 @@ pub enum ScanField {
 impl ScanField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Location, Self::Region];
+    const WIRE: [&'static str; 2] = ["location", "region"];
+    const NAMES: [&'static str; 2] = ["Location", "Region"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Location => "location",
-            Self::Region => "region",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ScanField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

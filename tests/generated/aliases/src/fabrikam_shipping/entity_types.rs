@@ -42,8 +42,8 @@ impl Carrier {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("headquarters", self.headquarters.as_ref())?;
+        object.property("id", &self.id);
+        object.property("headquarters", &self.headquarters);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Carrier {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "headquarters" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "headquarters",
-                    &mut self.headquarters,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "headquarters" => read_nullable(map, key, &mut self.headquarters, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -93,19 +80,15 @@ impl graph_odata_runtime::model::ODataObject for Carrier {
 impl Carrier {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CarrierField) -> &mut Self {
-        match field {
-            CarrierField::Id => self.id = None,
-            CarrierField::Headquarters => self.headquarters = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Carrier`] by wire name: for `$select`, `$expand`, `$orderby` and [`Carrier::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CarrierField {
     /// `id`
     Id,
@@ -116,12 +99,17 @@ pub enum CarrierField {
 impl CarrierField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Headquarters];
+    const WIRE: [&'static str; 2] = ["id", "headquarters"];
+    const NAMES: [&'static str; 2] = ["Id", "Headquarters"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Headquarters => "headquarters",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CarrierField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -187,16 +175,16 @@ impl Parcel {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("trackingCode", self.tracking_code.as_ref())?;
-        object.field("sender", self.sender.as_ref())?;
-        object.field("recipient", self.recipient.as_ref())?;
-        object.field("stops", self.stops.as_ref())?;
-        object.field("homeRegion", self.home_region.as_ref())?;
-        object.field("shippingLabel", self.shipping_label.as_ref())?;
-        object.field("customsLabel", self.customs_label.as_ref())?;
-        object.field("history", self.history.as_ref())?;
-        object.field("depot", self.depot.as_ref())?;
-        object.field("carrier", self.carrier.as_ref())?;
+        object.property("trackingCode", &self.tracking_code);
+        object.property("sender", &self.sender);
+        object.property("recipient", &self.recipient);
+        object.property("stops", &self.stops);
+        object.property("homeRegion", &self.home_region);
+        object.property("shippingLabel", &self.shipping_label);
+        object.property("customsLabel", &self.customs_label);
+        object.property("history", &self.history);
+        object.property("depot", &self.depot);
+        object.property("carrier", &self.carrier);
         object.end()
     }
 }
@@ -215,90 +203,21 @@ impl graph_odata_runtime::model::ODataObject for Parcel {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "trackingCode" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "trackingCode",
-                    &mut self.tracking_code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "sender" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "sender",
-                    &mut self.sender,
-                    &mut self.additional_properties,
-                )?
-            }
-            "recipient" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "recipient",
-                    &mut self.recipient,
-                    &mut self.additional_properties,
-                )?
-            }
-            "stops" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "stops",
-                    &mut self.stops,
-                    &mut self.additional_properties,
-                )?
-            }
-            "homeRegion" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "homeRegion",
-                    &mut self.home_region,
-                    &mut self.additional_properties,
-                )?
-            }
-            "shippingLabel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "shippingLabel",
-                    &mut self.shipping_label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "customsLabel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "customsLabel",
-                    &mut self.customs_label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            "depot" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "depot",
-                    &mut self.depot,
-                    &mut self.additional_properties,
-                )?
-            }
-            "carrier" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "carrier",
-                    &mut self.carrier,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "trackingCode" => read_lenient(map, key, &mut self.tracking_code, extra),
+            "sender" => read_nullable(map, key, &mut self.sender, extra),
+            "recipient" => read_nullable(map, key, &mut self.recipient, extra),
+            "stops" => read_nullable(map, key, &mut self.stops, extra),
+            "homeRegion" => read_nullable(map, key, &mut self.home_region, extra),
+            "shippingLabel" => read_nullable(map, key, &mut self.shipping_label, extra),
+            "customsLabel" => read_nullable(map, key, &mut self.customs_label, extra),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            "depot" => read_nullable(map, key, &mut self.depot, extra),
+            "carrier" => read_nullable(map, key, &mut self.carrier, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -310,27 +229,15 @@ impl graph_odata_runtime::model::ODataObject for Parcel {
 impl Parcel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ParcelField) -> &mut Self {
-        match field {
-            ParcelField::TrackingCode => self.tracking_code = None,
-            ParcelField::Sender => self.sender = None,
-            ParcelField::Recipient => self.recipient = None,
-            ParcelField::Stops => self.stops = None,
-            ParcelField::HomeRegion => self.home_region = None,
-            ParcelField::ShippingLabel => self.shipping_label = None,
-            ParcelField::CustomsLabel => self.customs_label = None,
-            ParcelField::History => self.history = None,
-            ParcelField::Depot => self.depot = None,
-            ParcelField::Carrier => self.carrier = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Parcel`] by wire name: for `$select`, `$expand`, `$orderby` and [`Parcel::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParcelField {
     /// `trackingCode`
     TrackingCode,
@@ -368,20 +275,39 @@ impl ParcelField {
         Self::Depot,
         Self::Carrier,
     ];
+    const WIRE: [&'static str; 10] = [
+        "trackingCode",
+        "sender",
+        "recipient",
+        "stops",
+        "homeRegion",
+        "shippingLabel",
+        "customsLabel",
+        "history",
+        "depot",
+        "carrier",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "TrackingCode",
+        "Sender",
+        "Recipient",
+        "Stops",
+        "HomeRegion",
+        "ShippingLabel",
+        "CustomsLabel",
+        "History",
+        "Depot",
+        "Carrier",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::TrackingCode => "trackingCode",
-            Self::Sender => "sender",
-            Self::Recipient => "recipient",
-            Self::Stops => "stops",
-            Self::HomeRegion => "homeRegion",
-            Self::ShippingLabel => "shippingLabel",
-            Self::CustomsLabel => "customsLabel",
-            Self::History => "history",
-            Self::Depot => "depot",
-            Self::Carrier => "carrier",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ParcelField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -46,8 +46,8 @@ impl Money {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("amount", self.amount.as_ref())?;
-        object.field("currency", self.currency.as_ref())?;
+        object.property("amount", &self.amount);
+        object.property("currency", &self.currency);
         object.end()
     }
 }
@@ -66,26 +66,13 @@ impl graph_odata_runtime::model::ODataObject for Money {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "amount" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "amount",
-                    &mut self.amount,
-                    &mut self.additional_properties,
-                )?
-            }
-            "currency" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "currency",
-                    &mut self.currency,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "amount" => read_lenient(map, key, &mut self.amount, extra),
+            "currency" => read_lenient(map, key, &mut self.currency, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -97,19 +84,15 @@ impl graph_odata_runtime::model::ODataObject for Money {
 impl Money {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: MoneyField) -> &mut Self {
-        match field {
-            MoneyField::Amount => self.amount = None,
-            MoneyField::Currency => self.currency = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Money`] by wire name: for `$select`, `$expand`, `$orderby` and [`Money::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MoneyField {
     /// `amount`
     Amount,
@@ -120,12 +103,17 @@ pub enum MoneyField {
 impl MoneyField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Amount, Self::Currency];
+    const WIRE: [&'static str; 2] = ["amount", "currency"];
+    const NAMES: [&'static str; 2] = ["Amount", "Currency"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Amount => "amount",
-            Self::Currency => "currency",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for MoneyField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -178,7 +166,7 @@ impl OldDiscount {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("percent", self.percent.as_ref())?;
+        object.property("percent", &self.percent);
         object.end()
     }
 }
@@ -197,18 +185,12 @@ impl graph_odata_runtime::model::ODataObject for OldDiscount {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "percent" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "percent",
-                    &mut self.percent,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "percent" => read_lenient(map, key, &mut self.percent, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -220,18 +202,15 @@ impl graph_odata_runtime::model::ODataObject for OldDiscount {
 impl OldDiscount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OldDiscountField) -> &mut Self {
-        match field {
-            OldDiscountField::Percent => self.percent = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OldDiscount`] by wire name: for `$select`, `$expand`, `$orderby` and [`OldDiscount::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OldDiscountField {
     /// `percent`
     Percent,
@@ -240,11 +219,17 @@ pub enum OldDiscountField {
 impl OldDiscountField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Percent];
+    const WIRE: [&'static str; 1] = ["percent"];
+    const NAMES: [&'static str; 1] = ["Percent"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Percent => "percent",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OldDiscountField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -65,12 +65,12 @@ impl Product {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("sku", self.sku.as_ref())?;
-        object.field("title", self.title.as_ref())?;
-        object.field("price", self.price.as_ref())?;
-        object.field("legacyCode", self.legacy_code.as_ref())?;
-        object.field("createdAt", self.created_at.as_ref())?;
-        object.field("stock", self.stock.as_ref())?;
+        object.property("sku", &self.sku);
+        object.property("title", &self.title);
+        object.property("price", &self.price);
+        object.property("legacyCode", &self.legacy_code);
+        object.property("createdAt", &self.created_at);
+        object.property("stock", &self.stock);
         object.end()
     }
 }
@@ -89,58 +89,17 @@ impl graph_odata_runtime::model::ODataObject for Product {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "sku" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sku",
-                    &mut self.sku,
-                    &mut self.additional_properties,
-                )?
-            }
-            "title" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "title",
-                    &mut self.title,
-                    &mut self.additional_properties,
-                )?
-            }
-            "price" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "price",
-                    &mut self.price,
-                    &mut self.additional_properties,
-                )?
-            }
-            "legacyCode" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "legacyCode",
-                    &mut self.legacy_code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "createdAt" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "createdAt",
-                    &mut self.created_at,
-                    &mut self.additional_properties,
-                )?
-            }
-            "stock" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "stock",
-                    &mut self.stock,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "sku" => read_lenient(map, key, &mut self.sku, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "price" => read_nullable(map, key, &mut self.price, extra),
+            "legacyCode" => read_lenient(map, key, &mut self.legacy_code, extra),
+            "createdAt" => read_lenient(map, key, &mut self.created_at, extra),
+            "stock" => read_nullable(map, key, &mut self.stock, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -152,23 +111,15 @@ impl graph_odata_runtime::model::ODataObject for Product {
 impl Product {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ProductField) -> &mut Self {
-        match field {
-            ProductField::Sku => self.sku = None,
-            ProductField::Title => self.title = None,
-            ProductField::Price => self.price = None,
-            ProductField::LegacyCode => self.legacy_code = None,
-            ProductField::CreatedAt => self.created_at = None,
-            ProductField::Stock => self.stock = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Product`] by wire name: for `$select`, `$expand`, `$orderby` and [`Product::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProductField {
     /// `sku`
     Sku,
@@ -194,16 +145,31 @@ impl ProductField {
         Self::CreatedAt,
         Self::Stock,
     ];
+    const WIRE: [&'static str; 6] = [
+        "sku",
+        "title",
+        "price",
+        "legacyCode",
+        "createdAt",
+        "stock",
+    ];
+    const NAMES: [&'static str; 6] = [
+        "Sku",
+        "Title",
+        "Price",
+        "LegacyCode",
+        "CreatedAt",
+        "Stock",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Sku => "sku",
-            Self::Title => "title",
-            Self::Price => "price",
-            Self::LegacyCode => "legacyCode",
-            Self::CreatedAt => "createdAt",
-            Self::Stock => "stock",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ProductField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -44,9 +44,9 @@ impl Note {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("text", self.text.as_ref())?;
-        object.field("tier", self.tier.as_ref())?;
-        object.field("discount", self.discount.as_ref())?;
+        object.property("text", &self.text);
+        object.property("tier", &self.tier);
+        object.property("discount", &self.discount);
         object.end()
     }
 }
@@ -65,34 +65,14 @@ impl graph_odata_runtime::model::ODataObject for Note {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "text" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "text",
-                    &mut self.text,
-                    &mut self.additional_properties,
-                )?
-            }
-            "tier" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "tier",
-                    &mut self.tier,
-                    &mut self.additional_properties,
-                )?
-            }
-            "discount" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "discount",
-                    &mut self.discount,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "tier" => read_nullable(map, key, &mut self.tier, extra),
+            "discount" => read_nullable(map, key, &mut self.discount, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -104,20 +84,15 @@ impl graph_odata_runtime::model::ODataObject for Note {
 impl Note {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: NoteField) -> &mut Self {
-        match field {
-            NoteField::Text => self.text = None,
-            NoteField::Tier => self.tier = None,
-            NoteField::Discount => self.discount = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Note`] by wire name: for `$select`, `$expand`, `$orderby` and [`Note::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NoteField {
     /// `text`
     Text,
@@ -130,13 +105,17 @@ pub enum NoteField {
 impl NoteField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Text, Self::Tier, Self::Discount];
+    const WIRE: [&'static str; 3] = ["text", "tier", "discount"];
+    const NAMES: [&'static str; 3] = ["Text", "Tier", "Discount"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Text => "text",
-            Self::Tier => "tier",
-            Self::Discount => "discount",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for NoteField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

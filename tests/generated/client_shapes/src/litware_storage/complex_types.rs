@@ -42,8 +42,8 @@ impl Range {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("from", self.from.as_ref())?;
-        object.field("to", self.to.as_ref())?;
+        object.property("from", &self.from);
+        object.property("to", &self.to);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Range {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "from" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "from",
-                    &mut self.from,
-                    &mut self.additional_properties,
-                )?
-            }
-            "to" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "to",
-                    &mut self.to,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "from" => read_lenient(map, key, &mut self.from, extra),
+            "to" => read_lenient(map, key, &mut self.to, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -93,19 +80,15 @@ impl graph_odata_runtime::model::ODataObject for Range {
 impl Range {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RangeField) -> &mut Self {
-        match field {
-            RangeField::From => self.from = None,
-            RangeField::To => self.to = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Range`] by wire name: for `$select`, `$expand`, `$orderby` and [`Range::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RangeField {
     /// `from`
     From,
@@ -116,12 +99,17 @@ pub enum RangeField {
 impl RangeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::From, Self::To];
+    const WIRE: [&'static str; 2] = ["from", "to"];
+    const NAMES: [&'static str; 2] = ["From", "To"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::From => "from",
-            Self::To => "to",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RangeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

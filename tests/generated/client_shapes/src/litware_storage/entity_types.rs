@@ -45,9 +45,9 @@ impl Drive {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("items", self.items.as_ref())?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("items", &self.items);
         object.end()
     }
 }
@@ -66,34 +66,14 @@ impl graph_odata_runtime::model::ODataObject for Drive {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "items" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "items",
-                    &mut self.items,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "items" => read_nullable(map, key, &mut self.items, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -105,20 +85,15 @@ impl graph_odata_runtime::model::ODataObject for Drive {
 impl Drive {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DriveField) -> &mut Self {
-        match field {
-            DriveField::Id => self.id = None,
-            DriveField::Name => self.name = None,
-            DriveField::Items => self.items = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Drive`] by wire name: for `$select`, `$expand`, `$orderby` and [`Drive::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DriveField {
     /// `id`
     Id,
@@ -131,13 +106,17 @@ pub enum DriveField {
 impl DriveField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Items];
+    const WIRE: [&'static str; 3] = ["id", "name", "items"];
+    const NAMES: [&'static str; 3] = ["Id", "Name", "Items"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Items => "items",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DriveField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -190,9 +169,9 @@ impl DriveCollection {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("label", self.label.as_ref())?;
-        object.field("drives", self.drives.as_ref())?;
+        object.property("id", &self.id);
+        object.property("label", &self.label);
+        object.property("drives", &self.drives);
         object.end()
     }
 }
@@ -211,34 +190,14 @@ impl graph_odata_runtime::model::ODataObject for DriveCollection {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "drives" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "drives",
-                    &mut self.drives,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "drives" => read_nullable(map, key, &mut self.drives, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -250,20 +209,15 @@ impl graph_odata_runtime::model::ODataObject for DriveCollection {
 impl DriveCollection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DriveCollectionField) -> &mut Self {
-        match field {
-            DriveCollectionField::Id => self.id = None,
-            DriveCollectionField::Label => self.label = None,
-            DriveCollectionField::Drives => self.drives = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DriveCollection`] by wire name: for `$select`, `$expand`, `$orderby` and [`DriveCollection::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DriveCollectionField {
     /// `id`
     Id,
@@ -276,13 +230,17 @@ pub enum DriveCollectionField {
 impl DriveCollectionField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Label, Self::Drives];
+    const WIRE: [&'static str; 3] = ["id", "label", "drives"];
+    const NAMES: [&'static str; 3] = ["Id", "Label", "Drives"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Label => "label",
-            Self::Drives => "drives",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DriveCollectionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -330,7 +288,7 @@ impl Entity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
+        object.property("id", &self.id);
         object.end()
     }
 }
@@ -349,18 +307,12 @@ impl graph_odata_runtime::model::ODataObject for Entity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -372,18 +324,15 @@ impl graph_odata_runtime::model::ODataObject for Entity {
 impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: EntityField) -> &mut Self {
-        match field {
-            EntityField::Id => self.id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Entity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityField {
     /// `id`
     Id,
@@ -392,11 +341,17 @@ pub enum EntityField {
 impl EntityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id];
+    const WIRE: [&'static str; 1] = ["id"];
+    const NAMES: [&'static str; 1] = ["Id"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for EntityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -450,9 +405,9 @@ impl File {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("size", self.size.as_ref())?;
-        object.field("mimeType", self.mime_type.as_ref())?;
+        object.property("id", &self.id);
+        object.property("size", &self.size);
+        object.property("mimeType", &self.mime_type);
         object.end()
     }
 }
@@ -471,34 +426,14 @@ impl graph_odata_runtime::model::ODataObject for File {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "size" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "size",
-                    &mut self.size,
-                    &mut self.additional_properties,
-                )?
-            }
-            "mimeType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "mimeType",
-                    &mut self.mime_type,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "mimeType" => read_lenient(map, key, &mut self.mime_type, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -510,20 +445,15 @@ impl graph_odata_runtime::model::ODataObject for File {
 impl File {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FileField) -> &mut Self {
-        match field {
-            FileField::Id => self.id = None,
-            FileField::Size => self.size = None,
-            FileField::MimeType => self.mime_type = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`File`] by wire name: for `$select`, `$expand`, `$orderby` and [`File::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileField {
     /// `id`
     Id,
@@ -536,13 +466,17 @@ pub enum FileField {
 impl FileField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Size, Self::MimeType];
+    const WIRE: [&'static str; 3] = ["id", "size", "mimeType"];
+    const NAMES: [&'static str; 3] = ["Id", "Size", "MimeType"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Size => "size",
-            Self::MimeType => "mimeType",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FileField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -598,10 +532,10 @@ impl Folder {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("size", self.size.as_ref())?;
-        object.field("childCount", self.child_count.as_ref())?;
-        object.field("children", self.children.as_ref())?;
+        object.property("id", &self.id);
+        object.property("size", &self.size);
+        object.property("childCount", &self.child_count);
+        object.property("children", &self.children);
         object.end()
     }
 }
@@ -620,42 +554,15 @@ impl graph_odata_runtime::model::ODataObject for Folder {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "size" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "size",
-                    &mut self.size,
-                    &mut self.additional_properties,
-                )?
-            }
-            "childCount" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "childCount",
-                    &mut self.child_count,
-                    &mut self.additional_properties,
-                )?
-            }
-            "children" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "children",
-                    &mut self.children,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "childCount" => read_lenient(map, key, &mut self.child_count, extra),
+            "children" => read_nullable(map, key, &mut self.children, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -667,21 +574,15 @@ impl graph_odata_runtime::model::ODataObject for Folder {
 impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FolderField) -> &mut Self {
-        match field {
-            FolderField::Id => self.id = None,
-            FolderField::Size => self.size = None,
-            FolderField::ChildCount => self.child_count = None,
-            FolderField::Children => self.children = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Folder`] by wire name: for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FolderField {
     /// `id`
     Id,
@@ -701,14 +602,17 @@ impl FolderField {
         Self::ChildCount,
         Self::Children,
     ];
+    const WIRE: [&'static str; 4] = ["id", "size", "childCount", "children"];
+    const NAMES: [&'static str; 4] = ["Id", "Size", "ChildCount", "Children"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Size => "size",
-            Self::ChildCount => "childCount",
-            Self::Children => "children",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FolderField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -759,8 +663,8 @@ impl Item {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("size", self.size.as_ref())?;
+        object.property("id", &self.id);
+        object.property("size", &self.size);
         object.end()
     }
 }
@@ -779,26 +683,13 @@ impl graph_odata_runtime::model::ODataObject for Item {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "size" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "size",
-                    &mut self.size,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -810,19 +701,15 @@ impl graph_odata_runtime::model::ODataObject for Item {
 impl Item {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ItemField) -> &mut Self {
-        match field {
-            ItemField::Id => self.id = None,
-            ItemField::Size => self.size = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Item`] by wire name: for `$select`, `$expand`, `$orderby` and [`Item::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemField {
     /// `id`
     Id,
@@ -833,12 +720,17 @@ pub enum ItemField {
 impl ItemField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Size];
+    const WIRE: [&'static str; 2] = ["id", "size"];
+    const NAMES: [&'static str; 2] = ["Id", "Size"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Size => "size",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ItemField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -945,12 +837,12 @@ impl<'de> serde::Deserialize<'de> for AnyItem {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "Litware.Storage.file" | "ls.file" => {
-                serde_json::from_value(value).map(|v| Self::File(Box::new(v)))
+                serde_json::from_value(value).map(Self::File)
             }
             "Litware.Storage.folder" | "ls.folder" => {
-                serde_json::from_value(value).map(|v| Self::Folder(Box::new(v)))
+                serde_json::from_value(value).map(Self::Folder)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Item(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Item),
         };
         read.map_err(D::Error::custom)
     }
@@ -1006,16 +898,16 @@ impl Reading {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("site", self.site.as_ref())?;
-        object.field("building", self.building.as_ref())?;
-        object.field("floor", self.floor.as_ref())?;
-        object.field("room", self.room.as_ref())?;
-        object.field("rack", self.rack.as_ref())?;
-        object.field("slot", self.slot.as_ref())?;
-        object.field("sensor", self.sensor.as_ref())?;
-        object.field("day", self.day.as_ref())?;
-        object.field("tier", self.tier.as_ref())?;
-        object.field("value", self.value.as_ref())?;
+        object.property("site", &self.site);
+        object.property("building", &self.building);
+        object.property("floor", &self.floor);
+        object.property("room", &self.room);
+        object.property("rack", &self.rack);
+        object.property("slot", &self.slot);
+        object.property("sensor", &self.sensor);
+        object.property("day", &self.day);
+        object.property("tier", &self.tier);
+        object.property("value", &self.value);
         object.end()
     }
 }
@@ -1034,90 +926,21 @@ impl graph_odata_runtime::model::ODataObject for Reading {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "site" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "site",
-                    &mut self.site,
-                    &mut self.additional_properties,
-                )?
-            }
-            "building" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "building",
-                    &mut self.building,
-                    &mut self.additional_properties,
-                )?
-            }
-            "floor" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "floor",
-                    &mut self.floor,
-                    &mut self.additional_properties,
-                )?
-            }
-            "room" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "room",
-                    &mut self.room,
-                    &mut self.additional_properties,
-                )?
-            }
-            "rack" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "rack",
-                    &mut self.rack,
-                    &mut self.additional_properties,
-                )?
-            }
-            "slot" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "slot",
-                    &mut self.slot,
-                    &mut self.additional_properties,
-                )?
-            }
-            "sensor" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sensor",
-                    &mut self.sensor,
-                    &mut self.additional_properties,
-                )?
-            }
-            "day" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "day",
-                    &mut self.day,
-                    &mut self.additional_properties,
-                )?
-            }
-            "tier" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "tier",
-                    &mut self.tier,
-                    &mut self.additional_properties,
-                )?
-            }
-            "value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "site" => read_lenient(map, key, &mut self.site, extra),
+            "building" => read_lenient(map, key, &mut self.building, extra),
+            "floor" => read_lenient(map, key, &mut self.floor, extra),
+            "room" => read_lenient(map, key, &mut self.room, extra),
+            "rack" => read_lenient(map, key, &mut self.rack, extra),
+            "slot" => read_lenient(map, key, &mut self.slot, extra),
+            "sensor" => read_lenient(map, key, &mut self.sensor, extra),
+            "day" => read_lenient(map, key, &mut self.day, extra),
+            "tier" => read_nullable(map, key, &mut self.tier, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1129,27 +952,15 @@ impl graph_odata_runtime::model::ODataObject for Reading {
 impl Reading {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReadingField) -> &mut Self {
-        match field {
-            ReadingField::Site => self.site = None,
-            ReadingField::Building => self.building = None,
-            ReadingField::Floor => self.floor = None,
-            ReadingField::Room => self.room = None,
-            ReadingField::Rack => self.rack = None,
-            ReadingField::Slot => self.slot = None,
-            ReadingField::Sensor => self.sensor = None,
-            ReadingField::Day => self.day = None,
-            ReadingField::Tier => self.tier = None,
-            ReadingField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Reading`] by wire name: for `$select`, `$expand`, `$orderby` and [`Reading::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReadingField {
     /// `site`
     Site,
@@ -1187,20 +998,39 @@ impl ReadingField {
         Self::Tier,
         Self::Value,
     ];
+    const WIRE: [&'static str; 10] = [
+        "site",
+        "building",
+        "floor",
+        "room",
+        "rack",
+        "slot",
+        "sensor",
+        "day",
+        "tier",
+        "value",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "Site",
+        "Building",
+        "Floor",
+        "Room",
+        "Rack",
+        "Slot",
+        "Sensor",
+        "Day",
+        "Tier",
+        "Value",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Site => "site",
-            Self::Building => "building",
-            Self::Floor => "floor",
-            Self::Room => "room",
-            Self::Rack => "rack",
-            Self::Slot => "slot",
-            Self::Sensor => "sensor",
-            Self::Day => "day",
-            Self::Tier => "tier",
-            Self::Value => "value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReadingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

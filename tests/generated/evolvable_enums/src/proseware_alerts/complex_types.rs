@@ -44,9 +44,9 @@ impl Subscription {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("channel", self.channel.as_ref())?;
-        object.field("fallbacks", self.fallbacks.as_ref())?;
-        object.field("state", self.state.as_ref())?;
+        object.property("channel", &self.channel);
+        object.property("fallbacks", &self.fallbacks);
+        object.property("state", &self.state);
         object.end()
     }
 }
@@ -65,34 +65,14 @@ impl graph_odata_runtime::model::ODataObject for Subscription {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "channel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "channel",
-                    &mut self.channel,
-                    &mut self.additional_properties,
-                )?
-            }
-            "fallbacks" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "fallbacks",
-                    &mut self.fallbacks,
-                    &mut self.additional_properties,
-                )?
-            }
-            "state" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "state",
-                    &mut self.state,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "channel" => read_nullable(map, key, &mut self.channel, extra),
+            "fallbacks" => read_nullable(map, key, &mut self.fallbacks, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -104,20 +84,15 @@ impl graph_odata_runtime::model::ODataObject for Subscription {
 impl Subscription {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SubscriptionField) -> &mut Self {
-        match field {
-            SubscriptionField::Channel => self.channel = None,
-            SubscriptionField::Fallbacks => self.fallbacks = None,
-            SubscriptionField::State => self.state = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Subscription`] by wire name: for `$select`, `$expand`, `$orderby` and [`Subscription::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionField {
     /// `channel`
     Channel,
@@ -130,13 +105,17 @@ pub enum SubscriptionField {
 impl SubscriptionField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Channel, Self::Fallbacks, Self::State];
+    const WIRE: [&'static str; 3] = ["channel", "fallbacks", "state"];
+    const NAMES: [&'static str; 3] = ["Channel", "Fallbacks", "State"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Channel => "channel",
-            Self::Fallbacks => "fallbacks",
-            Self::State => "state",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SubscriptionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -52,13 +52,13 @@ impl Grant {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("principal", self.principal.as_ref())?;
-        object.field("rights", self.rights.as_ref())?;
-        object.field("history", self.history.as_ref())?;
-        object.field("activeDays", self.active_days.as_ref())?;
-        object.field("severity", self.severity.as_ref())?;
-        object.field("shade", self.shade.as_ref())?;
-        object.field("balance", self.balance.as_ref())?;
+        object.property("principal", &self.principal);
+        object.property("rights", &self.rights);
+        object.property("history", &self.history);
+        object.property("activeDays", &self.active_days);
+        object.property("severity", &self.severity);
+        object.property("shade", &self.shade);
+        object.property("balance", &self.balance);
         object.end()
     }
 }
@@ -77,66 +77,18 @@ impl graph_odata_runtime::model::ODataObject for Grant {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "principal" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "principal",
-                    &mut self.principal,
-                    &mut self.additional_properties,
-                )?
-            }
-            "rights" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "rights",
-                    &mut self.rights,
-                    &mut self.additional_properties,
-                )?
-            }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            "activeDays" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "activeDays",
-                    &mut self.active_days,
-                    &mut self.additional_properties,
-                )?
-            }
-            "severity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "severity",
-                    &mut self.severity,
-                    &mut self.additional_properties,
-                )?
-            }
-            "shade" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "shade",
-                    &mut self.shade,
-                    &mut self.additional_properties,
-                )?
-            }
-            "balance" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "balance",
-                    &mut self.balance,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "principal" => read_lenient(map, key, &mut self.principal, extra),
+            "rights" => read_nullable(map, key, &mut self.rights, extra),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            "activeDays" => read_nullable(map, key, &mut self.active_days, extra),
+            "severity" => read_nullable(map, key, &mut self.severity, extra),
+            "shade" => read_nullable(map, key, &mut self.shade, extra),
+            "balance" => read_nullable(map, key, &mut self.balance, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -148,24 +100,15 @@ impl graph_odata_runtime::model::ODataObject for Grant {
 impl Grant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: GrantField) -> &mut Self {
-        match field {
-            GrantField::Principal => self.principal = None,
-            GrantField::Rights => self.rights = None,
-            GrantField::History => self.history = None,
-            GrantField::ActiveDays => self.active_days = None,
-            GrantField::Severity => self.severity = None,
-            GrantField::Shade => self.shade = None,
-            GrantField::Balance => self.balance = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Grant`] by wire name: for `$select`, `$expand`, `$orderby` and [`Grant::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GrantField {
     /// `principal`
     Principal,
@@ -194,17 +137,33 @@ impl GrantField {
         Self::Shade,
         Self::Balance,
     ];
+    const WIRE: [&'static str; 7] = [
+        "principal",
+        "rights",
+        "history",
+        "activeDays",
+        "severity",
+        "shade",
+        "balance",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Principal",
+        "Rights",
+        "History",
+        "ActiveDays",
+        "Severity",
+        "Shade",
+        "Balance",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Principal => "principal",
-            Self::Rights => "rights",
-            Self::History => "history",
-            Self::ActiveDays => "activeDays",
-            Self::Severity => "severity",
-            Self::Shade => "shade",
-            Self::Balance => "balance",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for GrantField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -44,9 +44,9 @@ impl GeoCoordinates {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("altitude", self.altitude.as_ref())?;
-        object.field("latitude", self.latitude.as_ref())?;
-        object.field("longitude", self.longitude.as_ref())?;
+        object.property("altitude", &self.altitude);
+        object.property("latitude", &self.latitude);
+        object.property("longitude", &self.longitude);
         object.end()
     }
 }
@@ -65,34 +65,14 @@ impl graph_odata_runtime::model::ODataObject for GeoCoordinates {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "altitude" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "altitude",
-                    &mut self.altitude,
-                    &mut self.additional_properties,
-                )?
-            }
-            "latitude" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "latitude",
-                    &mut self.latitude,
-                    &mut self.additional_properties,
-                )?
-            }
-            "longitude" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "longitude",
-                    &mut self.longitude,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "altitude" => read_lenient(map, key, &mut self.altitude, extra),
+            "latitude" => read_lenient(map, key, &mut self.latitude, extra),
+            "longitude" => read_lenient(map, key, &mut self.longitude, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -104,20 +84,15 @@ impl graph_odata_runtime::model::ODataObject for GeoCoordinates {
 impl GeoCoordinates {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: GeoCoordinatesField) -> &mut Self {
-        match field {
-            GeoCoordinatesField::Altitude => self.altitude = None,
-            GeoCoordinatesField::Latitude => self.latitude = None,
-            GeoCoordinatesField::Longitude => self.longitude = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`GeoCoordinates`] by wire name: for `$select`, `$expand`, `$orderby` and [`GeoCoordinates::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GeoCoordinatesField {
     /// `altitude`
     Altitude,
@@ -130,13 +105,17 @@ pub enum GeoCoordinatesField {
 impl GeoCoordinatesField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Altitude, Self::Latitude, Self::Longitude];
+    const WIRE: [&'static str; 3] = ["altitude", "latitude", "longitude"];
+    const NAMES: [&'static str; 3] = ["Altitude", "Latitude", "Longitude"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Altitude => "altitude",
-            Self::Latitude => "latitude",
-            Self::Longitude => "longitude",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for GeoCoordinatesField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -186,8 +165,8 @@ impl RiskServicePrincipalActivity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("detail", self.detail.as_ref())?;
-        object.field("riskEventTypes", self.risk_event_types.as_ref())?;
+        object.property("detail", &self.detail);
+        object.property("riskEventTypes", &self.risk_event_types);
         object.end()
     }
 }
@@ -206,26 +185,13 @@ impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "detail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "detail",
-                    &mut self.detail,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskEventTypes" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskEventTypes",
-                    &mut self.risk_event_types,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -237,21 +203,15 @@ impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
 impl RiskServicePrincipalActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskServicePrincipalActivityField) -> &mut Self {
-        match field {
-            RiskServicePrincipalActivityField::Detail => self.detail = None,
-            RiskServicePrincipalActivityField::RiskEventTypes => {
-                self.risk_event_types = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskServicePrincipalActivity`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskServicePrincipalActivity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskServicePrincipalActivityField {
     /// `detail`
     Detail,
@@ -262,12 +222,17 @@ pub enum RiskServicePrincipalActivityField {
 impl RiskServicePrincipalActivityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Detail, Self::RiskEventTypes];
+    const WIRE: [&'static str; 2] = ["detail", "riskEventTypes"];
+    const NAMES: [&'static str; 2] = ["Detail", "RiskEventTypes"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Detail => "detail",
-            Self::RiskEventTypes => "riskEventTypes",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskServicePrincipalActivityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -317,8 +282,8 @@ impl RiskUserActivity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("detail", self.detail.as_ref())?;
-        object.field("riskEventTypes", self.risk_event_types.as_ref())?;
+        object.property("detail", &self.detail);
+        object.property("riskEventTypes", &self.risk_event_types);
         object.end()
     }
 }
@@ -337,26 +302,13 @@ impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "detail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "detail",
-                    &mut self.detail,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskEventTypes" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskEventTypes",
-                    &mut self.risk_event_types,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -368,19 +320,15 @@ impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
 impl RiskUserActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskUserActivityField) -> &mut Self {
-        match field {
-            RiskUserActivityField::Detail => self.detail = None,
-            RiskUserActivityField::RiskEventTypes => self.risk_event_types = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskUserActivity`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskUserActivity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskUserActivityField {
     /// `detail`
     Detail,
@@ -391,12 +339,17 @@ pub enum RiskUserActivityField {
 impl RiskUserActivityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Detail, Self::RiskEventTypes];
+    const WIRE: [&'static str; 2] = ["detail", "riskEventTypes"];
+    const NAMES: [&'static str; 2] = ["Detail", "RiskEventTypes"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Detail => "detail",
-            Self::RiskEventTypes => "riskEventTypes",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskUserActivityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -450,10 +403,10 @@ impl SignInLocation {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("city", self.city.as_ref())?;
-        object.field("countryOrRegion", self.country_or_region.as_ref())?;
-        object.field("geoCoordinates", self.geo_coordinates.as_ref())?;
-        object.field("state", self.state.as_ref())?;
+        object.property("city", &self.city);
+        object.property("countryOrRegion", &self.country_or_region);
+        object.property("geoCoordinates", &self.geo_coordinates);
+        object.property("state", &self.state);
         object.end()
     }
 }
@@ -472,42 +425,17 @@ impl graph_odata_runtime::model::ODataObject for SignInLocation {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "city" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "city",
-                    &mut self.city,
-                    &mut self.additional_properties,
-                )?
-            }
+            "city" => read_lenient(map, key, &mut self.city, extra),
             "countryOrRegion" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "countryOrRegion",
-                    &mut self.country_or_region,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.country_or_region, extra)
             }
-            "geoCoordinates" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "geoCoordinates",
-                    &mut self.geo_coordinates,
-                    &mut self.additional_properties,
-                )?
-            }
-            "state" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "state",
-                    &mut self.state,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -519,21 +447,15 @@ impl graph_odata_runtime::model::ODataObject for SignInLocation {
 impl SignInLocation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SignInLocationField) -> &mut Self {
-        match field {
-            SignInLocationField::City => self.city = None,
-            SignInLocationField::CountryOrRegion => self.country_or_region = None,
-            SignInLocationField::GeoCoordinates => self.geo_coordinates = None,
-            SignInLocationField::State => self.state = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SignInLocation`] by wire name: for `$select`, `$expand`, `$orderby` and [`SignInLocation::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignInLocationField {
     /// `city`
     City,
@@ -553,14 +475,27 @@ impl SignInLocationField {
         Self::GeoCoordinates,
         Self::State,
     ];
+    const WIRE: [&'static str; 4] = [
+        "city",
+        "countryOrRegion",
+        "geoCoordinates",
+        "state",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "City",
+        "CountryOrRegion",
+        "GeoCoordinates",
+        "State",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::City => "city",
-            Self::CountryOrRegion => "countryOrRegion",
-            Self::GeoCoordinates => "geoCoordinates",
-            Self::State => "state",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SignInLocationField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

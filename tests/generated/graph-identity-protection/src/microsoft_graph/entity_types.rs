@@ -40,7 +40,7 @@ impl Entity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
+        object.property("id", &self.id);
         object.end()
     }
 }
@@ -59,18 +59,12 @@ impl graph_odata_runtime::model::ODataObject for Entity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -82,18 +76,15 @@ impl graph_odata_runtime::model::ODataObject for Entity {
 impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: EntityField) -> &mut Self {
-        match field {
-            EntityField::Id => self.id = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Entity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityField {
     /// `id`
     Id,
@@ -102,11 +93,17 @@ pub enum EntityField {
 impl EntityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id];
+    const WIRE: [&'static str; 1] = ["id"];
+    const NAMES: [&'static str; 1] = ["Id"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for EntityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -160,14 +157,14 @@ impl IdentityProtectionRoot {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("riskDetections", self.risk_detections.as_ref())?;
-        object.field("riskyServicePrincipals", self.risky_service_principals.as_ref())?;
-        object.field("riskyUsers", self.risky_users.as_ref())?;
+        object.property("riskDetections", &self.risk_detections);
+        object.property("riskyServicePrincipals", &self.risky_service_principals);
+        object.property("riskyUsers", &self.risky_users);
         object
-            .field(
+            .property(
                 "servicePrincipalRiskDetections",
-                self.service_principal_risk_detections.as_ref(),
-            )?;
+                &self.service_principal_risk_detections,
+            );
         object.end()
     }
 }
@@ -186,42 +183,24 @@ impl graph_odata_runtime::model::ODataObject for IdentityProtectionRoot {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
         match key {
-            "riskDetections" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetections",
-                    &mut self.risk_detections,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskDetections" => read_nullable(map, key, &mut self.risk_detections, extra),
             "riskyServicePrincipals" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskyServicePrincipals",
-                    &mut self.risky_service_principals,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.risky_service_principals, extra)
             }
-            "riskyUsers" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskyUsers",
-                    &mut self.risky_users,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskyUsers" => read_nullable(map, key, &mut self.risky_users, extra),
             "servicePrincipalRiskDetections" => {
-                graph_odata_runtime::model::read_nullable(
+                read_nullable(
                     map,
-                    "servicePrincipalRiskDetections",
+                    key,
                     &mut self.service_principal_risk_detections,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -233,25 +212,15 @@ impl graph_odata_runtime::model::ODataObject for IdentityProtectionRoot {
 impl IdentityProtectionRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: IdentityProtectionRootField) -> &mut Self {
-        match field {
-            IdentityProtectionRootField::RiskDetections => self.risk_detections = None,
-            IdentityProtectionRootField::RiskyServicePrincipals => {
-                self.risky_service_principals = None;
-            }
-            IdentityProtectionRootField::RiskyUsers => self.risky_users = None,
-            IdentityProtectionRootField::ServicePrincipalRiskDetections => {
-                self.service_principal_risk_detections = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`IdentityProtectionRoot`] by wire name: for `$select`, `$expand`, `$orderby` and [`IdentityProtectionRoot::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdentityProtectionRootField {
     /// `riskDetections`
     RiskDetections,
@@ -271,14 +240,27 @@ impl IdentityProtectionRootField {
         Self::RiskyUsers,
         Self::ServicePrincipalRiskDetections,
     ];
+    const WIRE: [&'static str; 4] = [
+        "riskDetections",
+        "riskyServicePrincipals",
+        "riskyUsers",
+        "servicePrincipalRiskDetections",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "RiskDetections",
+        "RiskyServicePrincipals",
+        "RiskyUsers",
+        "ServicePrincipalRiskDetections",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::RiskDetections => "riskDetections",
-            Self::RiskyServicePrincipals => "riskyServicePrincipals",
-            Self::RiskyUsers => "riskyUsers",
-            Self::ServicePrincipalRiskDetections => "servicePrincipalRiskDetections",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for IdentityProtectionRootField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -365,26 +347,26 @@ impl RiskDetection {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("activity", self.activity.as_ref())?;
-        object.field("activityDateTime", self.activity_date_time.as_ref())?;
-        object.field("additionalInfo", self.additional_info.as_ref())?;
-        object.field("correlationId", self.correlation_id.as_ref())?;
-        object.field("detectedDateTime", self.detected_date_time.as_ref())?;
-        object.field("detectionTimingType", self.detection_timing_type.as_ref())?;
-        object.field("ipAddress", self.ip_address.as_ref())?;
-        object.field("lastUpdatedDateTime", self.last_updated_date_time.as_ref())?;
-        object.field("location", self.location.as_ref())?;
-        object.field("requestId", self.request_id.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object.field("riskEventType", self.risk_event_type.as_ref())?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
-        object.field("source", self.source.as_ref())?;
-        object.field("tokenIssuerType", self.token_issuer_type.as_ref())?;
-        object.field("userDisplayName", self.user_display_name.as_ref())?;
-        object.field("userId", self.user_id.as_ref())?;
-        object.field("userPrincipalName", self.user_principal_name.as_ref())?;
+        object.property("id", &self.id);
+        object.property("activity", &self.activity);
+        object.property("activityDateTime", &self.activity_date_time);
+        object.property("additionalInfo", &self.additional_info);
+        object.property("correlationId", &self.correlation_id);
+        object.property("detectedDateTime", &self.detected_date_time);
+        object.property("detectionTimingType", &self.detection_timing_type);
+        object.property("ipAddress", &self.ip_address);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("location", &self.location);
+        object.property("requestId", &self.request_id);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskEventType", &self.risk_event_type);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("source", &self.source);
+        object.property("tokenIssuerType", &self.token_issuer_type);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userId", &self.user_id);
+        object.property("userPrincipalName", &self.user_principal_name);
         object.end()
     }
 }
@@ -403,170 +385,45 @@ impl graph_odata_runtime::model::ODataObject for RiskDetection {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "activity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "activity",
-                    &mut self.activity,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activity" => read_nullable(map, key, &mut self.activity, extra),
             "activityDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "activityDateTime",
-                    &mut self.activity_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.activity_date_time, extra)
             }
-            "additionalInfo" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "additionalInfo",
-                    &mut self.additional_info,
-                    &mut self.additional_properties,
-                )?
-            }
-            "correlationId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "correlationId",
-                    &mut self.correlation_id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "additionalInfo" => read_lenient(map, key, &mut self.additional_info, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
             "detectedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "detectedDateTime",
-                    &mut self.detected_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.detected_date_time, extra)
             }
             "detectionTimingType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "detectionTimingType",
-                    &mut self.detection_timing_type,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.detection_timing_type, extra)
             }
-            "ipAddress" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ipAddress",
-                    &mut self.ip_address,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ipAddress" => read_lenient(map, key, &mut self.ip_address, extra),
             "lastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "lastUpdatedDateTime",
-                    &mut self.last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
             }
-            "location" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "location",
-                    &mut self.location,
-                    &mut self.additional_properties,
-                )?
-            }
-            "requestId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "requestId",
-                    &mut self.request_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskEventType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskEventType",
-                    &mut self.risk_event_type,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
-            "source" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "source",
-                    &mut self.source,
-                    &mut self.additional_properties,
-                )?
-            }
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "requestId" => read_lenient(map, key, &mut self.request_id, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskEventType" => read_lenient(map, key, &mut self.risk_event_type, extra),
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            "source" => read_lenient(map, key, &mut self.source, extra),
             "tokenIssuerType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "tokenIssuerType",
-                    &mut self.token_issuer_type,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.token_issuer_type, extra)
             }
             "userDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userDisplayName",
-                    &mut self.user_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_display_name, extra)
             }
-            "userId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userId",
-                    &mut self.user_id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
             "userPrincipalName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userPrincipalName",
-                    &mut self.user_principal_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_principal_name, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -578,37 +435,15 @@ impl graph_odata_runtime::model::ODataObject for RiskDetection {
 impl RiskDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskDetectionField) -> &mut Self {
-        match field {
-            RiskDetectionField::Id => self.id = None,
-            RiskDetectionField::Activity => self.activity = None,
-            RiskDetectionField::ActivityDateTime => self.activity_date_time = None,
-            RiskDetectionField::AdditionalInfo => self.additional_info = None,
-            RiskDetectionField::CorrelationId => self.correlation_id = None,
-            RiskDetectionField::DetectedDateTime => self.detected_date_time = None,
-            RiskDetectionField::DetectionTimingType => self.detection_timing_type = None,
-            RiskDetectionField::IpAddress => self.ip_address = None,
-            RiskDetectionField::LastUpdatedDateTime => self.last_updated_date_time = None,
-            RiskDetectionField::Location => self.location = None,
-            RiskDetectionField::RequestId => self.request_id = None,
-            RiskDetectionField::RiskDetail => self.risk_detail = None,
-            RiskDetectionField::RiskEventType => self.risk_event_type = None,
-            RiskDetectionField::RiskLevel => self.risk_level = None,
-            RiskDetectionField::RiskState => self.risk_state = None,
-            RiskDetectionField::Source => self.source = None,
-            RiskDetectionField::TokenIssuerType => self.token_issuer_type = None,
-            RiskDetectionField::UserDisplayName => self.user_display_name = None,
-            RiskDetectionField::UserId => self.user_id = None,
-            RiskDetectionField::UserPrincipalName => self.user_principal_name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskDetection`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskDetection::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskDetectionField {
     /// `id`
     Id,
@@ -676,30 +511,59 @@ impl RiskDetectionField {
         Self::UserId,
         Self::UserPrincipalName,
     ];
+    const WIRE: [&'static str; 20] = [
+        "id",
+        "activity",
+        "activityDateTime",
+        "additionalInfo",
+        "correlationId",
+        "detectedDateTime",
+        "detectionTimingType",
+        "ipAddress",
+        "lastUpdatedDateTime",
+        "location",
+        "requestId",
+        "riskDetail",
+        "riskEventType",
+        "riskLevel",
+        "riskState",
+        "source",
+        "tokenIssuerType",
+        "userDisplayName",
+        "userId",
+        "userPrincipalName",
+    ];
+    const NAMES: [&'static str; 20] = [
+        "Id",
+        "Activity",
+        "ActivityDateTime",
+        "AdditionalInfo",
+        "CorrelationId",
+        "DetectedDateTime",
+        "DetectionTimingType",
+        "IpAddress",
+        "LastUpdatedDateTime",
+        "Location",
+        "RequestId",
+        "RiskDetail",
+        "RiskEventType",
+        "RiskLevel",
+        "RiskState",
+        "Source",
+        "TokenIssuerType",
+        "UserDisplayName",
+        "UserId",
+        "UserPrincipalName",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Activity => "activity",
-            Self::ActivityDateTime => "activityDateTime",
-            Self::AdditionalInfo => "additionalInfo",
-            Self::CorrelationId => "correlationId",
-            Self::DetectedDateTime => "detectedDateTime",
-            Self::DetectionTimingType => "detectionTimingType",
-            Self::IpAddress => "ipAddress",
-            Self::LastUpdatedDateTime => "lastUpdatedDateTime",
-            Self::Location => "location",
-            Self::RequestId => "requestId",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskEventType => "riskEventType",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::Source => "source",
-            Self::TokenIssuerType => "tokenIssuerType",
-            Self::UserDisplayName => "userDisplayName",
-            Self::UserId => "userId",
-            Self::UserPrincipalName => "userPrincipalName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskDetectionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -768,21 +632,17 @@ impl RiskyServicePrincipal {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("appId", self.app_id.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("isProcessing", self.is_processing.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object
-            .field(
-                "riskLastUpdatedDateTime",
-                self.risk_last_updated_date_time.as_ref(),
-            )?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
-        object.field("servicePrincipalType", self.service_principal_type.as_ref())?;
-        object.field("history", self.history.as_ref())?;
+        object.property("id", &self.id);
+        object.property("appId", &self.app_id);
+        object.property("displayName", &self.display_name);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("servicePrincipalType", &self.service_principal_type);
+        object.property("history", &self.history);
         object.end()
     }
 }
@@ -801,98 +661,26 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipal {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "appId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appId",
-                    &mut self.app_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isProcessing" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isProcessing",
-                    &mut self.is_processing,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
             "riskLastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskLastUpdatedDateTime",
-                    &mut self.risk_last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
             }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
             "servicePrincipalType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "servicePrincipalType",
-                    &mut self.service_principal_type,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_principal_type, extra)
             }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -904,32 +692,15 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipal {
 impl RiskyServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskyServicePrincipalField) -> &mut Self {
-        match field {
-            RiskyServicePrincipalField::Id => self.id = None,
-            RiskyServicePrincipalField::AppId => self.app_id = None,
-            RiskyServicePrincipalField::DisplayName => self.display_name = None,
-            RiskyServicePrincipalField::IsEnabled => self.is_enabled = None,
-            RiskyServicePrincipalField::IsProcessing => self.is_processing = None,
-            RiskyServicePrincipalField::RiskDetail => self.risk_detail = None,
-            RiskyServicePrincipalField::RiskLastUpdatedDateTime => {
-                self.risk_last_updated_date_time = None;
-            }
-            RiskyServicePrincipalField::RiskLevel => self.risk_level = None,
-            RiskyServicePrincipalField::RiskState => self.risk_state = None,
-            RiskyServicePrincipalField::ServicePrincipalType => {
-                self.service_principal_type = None;
-            }
-            RiskyServicePrincipalField::History => self.history = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskyServicePrincipal`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipal::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskyServicePrincipalField {
     /// `id`
     Id,
@@ -970,21 +741,41 @@ impl RiskyServicePrincipalField {
         Self::ServicePrincipalType,
         Self::History,
     ];
+    const WIRE: [&'static str; 11] = [
+        "id",
+        "appId",
+        "displayName",
+        "isEnabled",
+        "isProcessing",
+        "riskDetail",
+        "riskLastUpdatedDateTime",
+        "riskLevel",
+        "riskState",
+        "servicePrincipalType",
+        "history",
+    ];
+    const NAMES: [&'static str; 11] = [
+        "Id",
+        "AppId",
+        "DisplayName",
+        "IsEnabled",
+        "IsProcessing",
+        "RiskDetail",
+        "RiskLastUpdatedDateTime",
+        "RiskLevel",
+        "RiskState",
+        "ServicePrincipalType",
+        "History",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::AppId => "appId",
-            Self::DisplayName => "displayName",
-            Self::IsEnabled => "isEnabled",
-            Self::IsProcessing => "isProcessing",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskLastUpdatedDateTime => "riskLastUpdatedDateTime",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::ServicePrincipalType => "servicePrincipalType",
-            Self::History => "history",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskyServicePrincipalField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1083,13 +874,9 @@ impl<'de> serde::Deserialize<'de> for AnyRiskyServicePrincipal {
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "microsoft.graph.riskyServicePrincipalHistoryItem"
             | "graph.riskyServicePrincipalHistoryItem" => {
-                serde_json::from_value(value)
-                    .map(|v| Self::RiskyServicePrincipalHistoryItem(Box::new(v)))
+                serde_json::from_value(value).map(Self::RiskyServicePrincipalHistoryItem)
             }
-            _ => {
-                serde_json::from_value(value)
-                    .map(|v| Self::RiskyServicePrincipal(Box::new(v)))
-            }
+            _ => serde_json::from_value(value).map(Self::RiskyServicePrincipal),
         };
         read.map_err(D::Error::custom)
     }
@@ -1162,23 +949,19 @@ impl RiskyServicePrincipalHistoryItem {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("appId", self.app_id.as_ref())?;
-        object.field("displayName", self.display_name.as_ref())?;
-        object.field("isEnabled", self.is_enabled.as_ref())?;
-        object.field("isProcessing", self.is_processing.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object
-            .field(
-                "riskLastUpdatedDateTime",
-                self.risk_last_updated_date_time.as_ref(),
-            )?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
-        object.field("servicePrincipalType", self.service_principal_type.as_ref())?;
-        object.field("activity", self.activity.as_ref())?;
-        object.field("initiatedBy", self.initiated_by.as_ref())?;
-        object.field("history", self.history.as_ref())?;
+        object.property("id", &self.id);
+        object.property("appId", &self.app_id);
+        object.property("displayName", &self.display_name);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("servicePrincipalType", &self.service_principal_type);
+        object.property("activity", &self.activity);
+        object.property("initiatedBy", &self.initiated_by);
+        object.property("history", &self.history);
         object.end()
     }
 }
@@ -1197,114 +980,28 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryIte
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "appId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appId",
-                    &mut self.app_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isEnabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isEnabled",
-                    &mut self.is_enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isProcessing" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isProcessing",
-                    &mut self.is_processing,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
             "riskLastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskLastUpdatedDateTime",
-                    &mut self.risk_last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
             }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
             "servicePrincipalType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "servicePrincipalType",
-                    &mut self.service_principal_type,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_principal_type, extra)
             }
-            "activity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "activity",
-                    &mut self.activity,
-                    &mut self.additional_properties,
-                )?
-            }
-            "initiatedBy" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "initiatedBy",
-                    &mut self.initiated_by,
-                    &mut self.additional_properties,
-                )?
-            }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "activity" => read_nullable(map, key, &mut self.activity, extra),
+            "initiatedBy" => read_lenient(map, key, &mut self.initiated_by, extra),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1316,43 +1013,18 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryIte
 impl RiskyServicePrincipalHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: RiskyServicePrincipalHistoryItemField,
     ) -> &mut Self {
-        match field {
-            RiskyServicePrincipalHistoryItemField::Id => self.id = None,
-            RiskyServicePrincipalHistoryItemField::AppId => self.app_id = None,
-            RiskyServicePrincipalHistoryItemField::DisplayName => {
-                self.display_name = None;
-            }
-            RiskyServicePrincipalHistoryItemField::IsEnabled => self.is_enabled = None,
-            RiskyServicePrincipalHistoryItemField::IsProcessing => {
-                self.is_processing = None;
-            }
-            RiskyServicePrincipalHistoryItemField::RiskDetail => self.risk_detail = None,
-            RiskyServicePrincipalHistoryItemField::RiskLastUpdatedDateTime => {
-                self.risk_last_updated_date_time = None;
-            }
-            RiskyServicePrincipalHistoryItemField::RiskLevel => self.risk_level = None,
-            RiskyServicePrincipalHistoryItemField::RiskState => self.risk_state = None,
-            RiskyServicePrincipalHistoryItemField::ServicePrincipalType => {
-                self.service_principal_type = None;
-            }
-            RiskyServicePrincipalHistoryItemField::Activity => self.activity = None,
-            RiskyServicePrincipalHistoryItemField::InitiatedBy => {
-                self.initiated_by = None;
-            }
-            RiskyServicePrincipalHistoryItemField::History => self.history = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskyServicePrincipalHistoryItem`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipalHistoryItem::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskyServicePrincipalHistoryItemField {
     /// `id`
     Id,
@@ -1399,23 +1071,45 @@ impl RiskyServicePrincipalHistoryItemField {
         Self::InitiatedBy,
         Self::History,
     ];
+    const WIRE: [&'static str; 13] = [
+        "id",
+        "appId",
+        "displayName",
+        "isEnabled",
+        "isProcessing",
+        "riskDetail",
+        "riskLastUpdatedDateTime",
+        "riskLevel",
+        "riskState",
+        "servicePrincipalType",
+        "activity",
+        "initiatedBy",
+        "history",
+    ];
+    const NAMES: [&'static str; 13] = [
+        "Id",
+        "AppId",
+        "DisplayName",
+        "IsEnabled",
+        "IsProcessing",
+        "RiskDetail",
+        "RiskLastUpdatedDateTime",
+        "RiskLevel",
+        "RiskState",
+        "ServicePrincipalType",
+        "Activity",
+        "InitiatedBy",
+        "History",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::AppId => "appId",
-            Self::DisplayName => "displayName",
-            Self::IsEnabled => "isEnabled",
-            Self::IsProcessing => "isProcessing",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskLastUpdatedDateTime => "riskLastUpdatedDateTime",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::ServicePrincipalType => "servicePrincipalType",
-            Self::Activity => "activity",
-            Self::InitiatedBy => "initiatedBy",
-            Self::History => "history",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskyServicePrincipalHistoryItemField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1482,20 +1176,16 @@ impl RiskyUser {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("isDeleted", self.is_deleted.as_ref())?;
-        object.field("isProcessing", self.is_processing.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object
-            .field(
-                "riskLastUpdatedDateTime",
-                self.risk_last_updated_date_time.as_ref(),
-            )?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
-        object.field("userDisplayName", self.user_display_name.as_ref())?;
-        object.field("userPrincipalName", self.user_principal_name.as_ref())?;
-        object.field("history", self.history.as_ref())?;
+        object.property("id", &self.id);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("history", &self.history);
         object.end()
     }
 }
@@ -1514,90 +1204,27 @@ impl graph_odata_runtime::model::ODataObject for RiskyUser {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isDeleted" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isDeleted",
-                    &mut self.is_deleted,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isProcessing" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isProcessing",
-                    &mut self.is_processing,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
             "riskLastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskLastUpdatedDateTime",
-                    &mut self.risk_last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
             }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
             "userDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userDisplayName",
-                    &mut self.user_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_display_name, extra)
             }
             "userPrincipalName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userPrincipalName",
-                    &mut self.user_principal_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_principal_name, extra)
             }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1609,29 +1236,15 @@ impl graph_odata_runtime::model::ODataObject for RiskyUser {
 impl RiskyUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskyUserField) -> &mut Self {
-        match field {
-            RiskyUserField::Id => self.id = None,
-            RiskyUserField::IsDeleted => self.is_deleted = None,
-            RiskyUserField::IsProcessing => self.is_processing = None,
-            RiskyUserField::RiskDetail => self.risk_detail = None,
-            RiskyUserField::RiskLastUpdatedDateTime => {
-                self.risk_last_updated_date_time = None;
-            }
-            RiskyUserField::RiskLevel => self.risk_level = None,
-            RiskyUserField::RiskState => self.risk_state = None,
-            RiskyUserField::UserDisplayName => self.user_display_name = None,
-            RiskyUserField::UserPrincipalName => self.user_principal_name = None,
-            RiskyUserField::History => self.history = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskyUser`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyUser::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskyUserField {
     /// `id`
     Id,
@@ -1669,20 +1282,39 @@ impl RiskyUserField {
         Self::UserPrincipalName,
         Self::History,
     ];
+    const WIRE: [&'static str; 10] = [
+        "id",
+        "isDeleted",
+        "isProcessing",
+        "riskDetail",
+        "riskLastUpdatedDateTime",
+        "riskLevel",
+        "riskState",
+        "userDisplayName",
+        "userPrincipalName",
+        "history",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "Id",
+        "IsDeleted",
+        "IsProcessing",
+        "RiskDetail",
+        "RiskLastUpdatedDateTime",
+        "RiskLevel",
+        "RiskState",
+        "UserDisplayName",
+        "UserPrincipalName",
+        "History",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::IsDeleted => "isDeleted",
-            Self::IsProcessing => "isProcessing",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskLastUpdatedDateTime => "riskLastUpdatedDateTime",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::UserDisplayName => "userDisplayName",
-            Self::UserPrincipalName => "userPrincipalName",
-            Self::History => "history",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskyUserField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1774,10 +1406,9 @@ impl<'de> serde::Deserialize<'de> for AnyRiskyUser {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "microsoft.graph.riskyUserHistoryItem" | "graph.riskyUserHistoryItem" => {
-                serde_json::from_value(value)
-                    .map(|v| Self::RiskyUserHistoryItem(Box::new(v)))
+                serde_json::from_value(value).map(Self::RiskyUserHistoryItem)
             }
-            _ => serde_json::from_value(value).map(|v| Self::RiskyUser(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::RiskyUser),
         };
         read.map_err(D::Error::custom)
     }
@@ -1849,23 +1480,19 @@ impl RiskyUserHistoryItem {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("isDeleted", self.is_deleted.as_ref())?;
-        object.field("isProcessing", self.is_processing.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object
-            .field(
-                "riskLastUpdatedDateTime",
-                self.risk_last_updated_date_time.as_ref(),
-            )?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
-        object.field("userDisplayName", self.user_display_name.as_ref())?;
-        object.field("userPrincipalName", self.user_principal_name.as_ref())?;
-        object.field("activity", self.activity.as_ref())?;
-        object.field("initiatedBy", self.initiated_by.as_ref())?;
-        object.field("userId", self.user_id.as_ref())?;
-        object.field("history", self.history.as_ref())?;
+        object.property("id", &self.id);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("activity", &self.activity);
+        object.property("initiatedBy", &self.initiated_by);
+        object.property("userId", &self.user_id);
+        object.property("history", &self.history);
         object.end()
     }
 }
@@ -1884,114 +1511,30 @@ impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isDeleted" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isDeleted",
-                    &mut self.is_deleted,
-                    &mut self.additional_properties,
-                )?
-            }
-            "isProcessing" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "isProcessing",
-                    &mut self.is_processing,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
             "riskLastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskLastUpdatedDateTime",
-                    &mut self.risk_last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
             }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
             "userDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userDisplayName",
-                    &mut self.user_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_display_name, extra)
             }
             "userPrincipalName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userPrincipalName",
-                    &mut self.user_principal_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.user_principal_name, extra)
             }
-            "activity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "activity",
-                    &mut self.activity,
-                    &mut self.additional_properties,
-                )?
-            }
-            "initiatedBy" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "initiatedBy",
-                    &mut self.initiated_by,
-                    &mut self.additional_properties,
-                )?
-            }
-            "userId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "userId",
-                    &mut self.user_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "history" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "history",
-                    &mut self.history,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "activity" => read_nullable(map, key, &mut self.activity, extra),
+            "initiatedBy" => read_lenient(map, key, &mut self.initiated_by, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2003,34 +1546,15 @@ impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
 impl RiskyUserHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RiskyUserHistoryItemField) -> &mut Self {
-        match field {
-            RiskyUserHistoryItemField::Id => self.id = None,
-            RiskyUserHistoryItemField::IsDeleted => self.is_deleted = None,
-            RiskyUserHistoryItemField::IsProcessing => self.is_processing = None,
-            RiskyUserHistoryItemField::RiskDetail => self.risk_detail = None,
-            RiskyUserHistoryItemField::RiskLastUpdatedDateTime => {
-                self.risk_last_updated_date_time = None;
-            }
-            RiskyUserHistoryItemField::RiskLevel => self.risk_level = None,
-            RiskyUserHistoryItemField::RiskState => self.risk_state = None,
-            RiskyUserHistoryItemField::UserDisplayName => self.user_display_name = None,
-            RiskyUserHistoryItemField::UserPrincipalName => {
-                self.user_principal_name = None;
-            }
-            RiskyUserHistoryItemField::Activity => self.activity = None,
-            RiskyUserHistoryItemField::InitiatedBy => self.initiated_by = None,
-            RiskyUserHistoryItemField::UserId => self.user_id = None,
-            RiskyUserHistoryItemField::History => self.history = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`RiskyUserHistoryItem`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyUserHistoryItem::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskyUserHistoryItemField {
     /// `id`
     Id,
@@ -2077,23 +1601,45 @@ impl RiskyUserHistoryItemField {
         Self::UserId,
         Self::History,
     ];
+    const WIRE: [&'static str; 13] = [
+        "id",
+        "isDeleted",
+        "isProcessing",
+        "riskDetail",
+        "riskLastUpdatedDateTime",
+        "riskLevel",
+        "riskState",
+        "userDisplayName",
+        "userPrincipalName",
+        "activity",
+        "initiatedBy",
+        "userId",
+        "history",
+    ];
+    const NAMES: [&'static str; 13] = [
+        "Id",
+        "IsDeleted",
+        "IsProcessing",
+        "RiskDetail",
+        "RiskLastUpdatedDateTime",
+        "RiskLevel",
+        "RiskState",
+        "UserDisplayName",
+        "UserPrincipalName",
+        "Activity",
+        "InitiatedBy",
+        "UserId",
+        "History",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::IsDeleted => "isDeleted",
-            Self::IsProcessing => "isProcessing",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskLastUpdatedDateTime => "riskLastUpdatedDateTime",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::UserDisplayName => "userDisplayName",
-            Self::UserPrincipalName => "userPrincipalName",
-            Self::Activity => "activity",
-            Self::InitiatedBy => "initiatedBy",
-            Self::UserId => "userId",
-            Self::History => "history",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RiskyUserHistoryItemField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2182,31 +1728,31 @@ impl ServicePrincipalRiskDetection {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("activity", self.activity.as_ref())?;
-        object.field("activityDateTime", self.activity_date_time.as_ref())?;
-        object.field("additionalInfo", self.additional_info.as_ref())?;
-        object.field("appId", self.app_id.as_ref())?;
-        object.field("correlationId", self.correlation_id.as_ref())?;
-        object.field("detectedDateTime", self.detected_date_time.as_ref())?;
-        object.field("detectionTimingType", self.detection_timing_type.as_ref())?;
-        object.field("ipAddress", self.ip_address.as_ref())?;
-        object.field("keyIds", self.key_ids.as_ref())?;
-        object.field("lastUpdatedDateTime", self.last_updated_date_time.as_ref())?;
-        object.field("location", self.location.as_ref())?;
-        object.field("requestId", self.request_id.as_ref())?;
-        object.field("riskDetail", self.risk_detail.as_ref())?;
-        object.field("riskEventType", self.risk_event_type.as_ref())?;
-        object.field("riskLevel", self.risk_level.as_ref())?;
-        object.field("riskState", self.risk_state.as_ref())?;
+        object.property("id", &self.id);
+        object.property("activity", &self.activity);
+        object.property("activityDateTime", &self.activity_date_time);
+        object.property("additionalInfo", &self.additional_info);
+        object.property("appId", &self.app_id);
+        object.property("correlationId", &self.correlation_id);
+        object.property("detectedDateTime", &self.detected_date_time);
+        object.property("detectionTimingType", &self.detection_timing_type);
+        object.property("ipAddress", &self.ip_address);
+        object.property("keyIds", &self.key_ids);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("location", &self.location);
+        object.property("requestId", &self.request_id);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskEventType", &self.risk_event_type);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
         object
-            .field(
+            .property(
                 "servicePrincipalDisplayName",
-                self.service_principal_display_name.as_ref(),
-            )?;
-        object.field("servicePrincipalId", self.service_principal_id.as_ref())?;
-        object.field("source", self.source.as_ref())?;
-        object.field("tokenIssuerType", self.token_issuer_type.as_ref())?;
+                &self.service_principal_display_name,
+            );
+        object.property("servicePrincipalId", &self.service_principal_id);
+        object.property("source", &self.source);
+        object.property("tokenIssuerType", &self.token_issuer_type);
         object.end()
     }
 }
@@ -2225,178 +1771,46 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalRiskDetection {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "activity" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "activity",
-                    &mut self.activity,
-                    &mut self.additional_properties,
-                )?
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activity" => read_nullable(map, key, &mut self.activity, extra),
             "activityDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "activityDateTime",
-                    &mut self.activity_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.activity_date_time, extra)
             }
-            "additionalInfo" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "additionalInfo",
-                    &mut self.additional_info,
-                    &mut self.additional_properties,
-                )?
-            }
-            "appId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "appId",
-                    &mut self.app_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "correlationId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "correlationId",
-                    &mut self.correlation_id,
-                    &mut self.additional_properties,
-                )?
-            }
+            "additionalInfo" => read_lenient(map, key, &mut self.additional_info, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
             "detectedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "detectedDateTime",
-                    &mut self.detected_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.detected_date_time, extra)
             }
             "detectionTimingType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "detectionTimingType",
-                    &mut self.detection_timing_type,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.detection_timing_type, extra)
             }
-            "ipAddress" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ipAddress",
-                    &mut self.ip_address,
-                    &mut self.additional_properties,
-                )?
-            }
-            "keyIds" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "keyIds",
-                    &mut self.key_ids,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ipAddress" => read_lenient(map, key, &mut self.ip_address, extra),
+            "keyIds" => read_lenient(map, key, &mut self.key_ids, extra),
             "lastUpdatedDateTime" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "lastUpdatedDateTime",
-                    &mut self.last_updated_date_time,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
             }
-            "location" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "location",
-                    &mut self.location,
-                    &mut self.additional_properties,
-                )?
-            }
-            "requestId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "requestId",
-                    &mut self.request_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskDetail" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskDetail",
-                    &mut self.risk_detail,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskEventType" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "riskEventType",
-                    &mut self.risk_event_type,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskLevel" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskLevel",
-                    &mut self.risk_level,
-                    &mut self.additional_properties,
-                )?
-            }
-            "riskState" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "riskState",
-                    &mut self.risk_state,
-                    &mut self.additional_properties,
-                )?
-            }
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "requestId" => read_lenient(map, key, &mut self.request_id, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskEventType" => read_lenient(map, key, &mut self.risk_event_type, extra),
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
             "servicePrincipalDisplayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "servicePrincipalDisplayName",
-                    &mut self.service_principal_display_name,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_principal_display_name, extra)
             }
             "servicePrincipalId" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "servicePrincipalId",
-                    &mut self.service_principal_id,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.service_principal_id, extra)
             }
-            "source" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "source",
-                    &mut self.source,
-                    &mut self.additional_properties,
-                )?
-            }
+            "source" => read_lenient(map, key, &mut self.source, extra),
             "tokenIssuerType" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "tokenIssuerType",
-                    &mut self.token_issuer_type,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.token_issuer_type, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2408,58 +1822,15 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalRiskDetection {
 impl ServicePrincipalRiskDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ServicePrincipalRiskDetectionField) -> &mut Self {
-        match field {
-            ServicePrincipalRiskDetectionField::Id => self.id = None,
-            ServicePrincipalRiskDetectionField::Activity => self.activity = None,
-            ServicePrincipalRiskDetectionField::ActivityDateTime => {
-                self.activity_date_time = None;
-            }
-            ServicePrincipalRiskDetectionField::AdditionalInfo => {
-                self.additional_info = None;
-            }
-            ServicePrincipalRiskDetectionField::AppId => self.app_id = None,
-            ServicePrincipalRiskDetectionField::CorrelationId => {
-                self.correlation_id = None;
-            }
-            ServicePrincipalRiskDetectionField::DetectedDateTime => {
-                self.detected_date_time = None;
-            }
-            ServicePrincipalRiskDetectionField::DetectionTimingType => {
-                self.detection_timing_type = None;
-            }
-            ServicePrincipalRiskDetectionField::IpAddress => self.ip_address = None,
-            ServicePrincipalRiskDetectionField::KeyIds => self.key_ids = None,
-            ServicePrincipalRiskDetectionField::LastUpdatedDateTime => {
-                self.last_updated_date_time = None;
-            }
-            ServicePrincipalRiskDetectionField::Location => self.location = None,
-            ServicePrincipalRiskDetectionField::RequestId => self.request_id = None,
-            ServicePrincipalRiskDetectionField::RiskDetail => self.risk_detail = None,
-            ServicePrincipalRiskDetectionField::RiskEventType => {
-                self.risk_event_type = None;
-            }
-            ServicePrincipalRiskDetectionField::RiskLevel => self.risk_level = None,
-            ServicePrincipalRiskDetectionField::RiskState => self.risk_state = None,
-            ServicePrincipalRiskDetectionField::ServicePrincipalDisplayName => {
-                self.service_principal_display_name = None;
-            }
-            ServicePrincipalRiskDetectionField::ServicePrincipalId => {
-                self.service_principal_id = None;
-            }
-            ServicePrincipalRiskDetectionField::Source => self.source = None,
-            ServicePrincipalRiskDetectionField::TokenIssuerType => {
-                self.token_issuer_type = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ServicePrincipalRiskDetection`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipalRiskDetection::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServicePrincipalRiskDetectionField {
     /// `id`
     Id,
@@ -2530,31 +1901,61 @@ impl ServicePrincipalRiskDetectionField {
         Self::Source,
         Self::TokenIssuerType,
     ];
+    const WIRE: [&'static str; 21] = [
+        "id",
+        "activity",
+        "activityDateTime",
+        "additionalInfo",
+        "appId",
+        "correlationId",
+        "detectedDateTime",
+        "detectionTimingType",
+        "ipAddress",
+        "keyIds",
+        "lastUpdatedDateTime",
+        "location",
+        "requestId",
+        "riskDetail",
+        "riskEventType",
+        "riskLevel",
+        "riskState",
+        "servicePrincipalDisplayName",
+        "servicePrincipalId",
+        "source",
+        "tokenIssuerType",
+    ];
+    const NAMES: [&'static str; 21] = [
+        "Id",
+        "Activity",
+        "ActivityDateTime",
+        "AdditionalInfo",
+        "AppId",
+        "CorrelationId",
+        "DetectedDateTime",
+        "DetectionTimingType",
+        "IpAddress",
+        "KeyIds",
+        "LastUpdatedDateTime",
+        "Location",
+        "RequestId",
+        "RiskDetail",
+        "RiskEventType",
+        "RiskLevel",
+        "RiskState",
+        "ServicePrincipalDisplayName",
+        "ServicePrincipalId",
+        "Source",
+        "TokenIssuerType",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Activity => "activity",
-            Self::ActivityDateTime => "activityDateTime",
-            Self::AdditionalInfo => "additionalInfo",
-            Self::AppId => "appId",
-            Self::CorrelationId => "correlationId",
-            Self::DetectedDateTime => "detectedDateTime",
-            Self::DetectionTimingType => "detectionTimingType",
-            Self::IpAddress => "ipAddress",
-            Self::KeyIds => "keyIds",
-            Self::LastUpdatedDateTime => "lastUpdatedDateTime",
-            Self::Location => "location",
-            Self::RequestId => "requestId",
-            Self::RiskDetail => "riskDetail",
-            Self::RiskEventType => "riskEventType",
-            Self::RiskLevel => "riskLevel",
-            Self::RiskState => "riskState",
-            Self::ServicePrincipalDisplayName => "servicePrincipalDisplayName",
-            Self::ServicePrincipalId => "servicePrincipalId",
-            Self::Source => "source",
-            Self::TokenIssuerType => "tokenIssuerType",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ServicePrincipalRiskDetectionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

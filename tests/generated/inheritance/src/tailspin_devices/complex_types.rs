@@ -43,8 +43,8 @@ impl Circle {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
-        object.field("radius", self.radius.as_ref())?;
+        object.property("label", &self.label);
+        object.property("radius", &self.radius);
         object.end()
     }
 }
@@ -63,26 +63,13 @@ impl graph_odata_runtime::model::ODataObject for Circle {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "radius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "radius",
-                    &mut self.radius,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "radius" => read_lenient(map, key, &mut self.radius, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -94,19 +81,15 @@ impl graph_odata_runtime::model::ODataObject for Circle {
 impl Circle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CircleField) -> &mut Self {
-        match field {
-            CircleField::Label => self.label = None,
-            CircleField::Radius => self.radius = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Circle`] by wire name: for `$select`, `$expand`, `$orderby` and [`Circle::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CircleField {
     /// `label`
     Label,
@@ -117,12 +100,17 @@ pub enum CircleField {
 impl CircleField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label, Self::Radius];
+    const WIRE: [&'static str; 2] = ["label", "radius"];
+    const NAMES: [&'static str; 2] = ["Label", "Radius"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-            Self::Radius => "radius",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CircleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -210,9 +198,9 @@ impl<'de> serde::Deserialize<'de> for AnyCircle {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "tailspin.devices.ring" | "dev.ring" => {
-                serde_json::from_value(value).map(|v| Self::Ring(Box::new(v)))
+                serde_json::from_value(value).map(Self::Ring)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Circle(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Circle),
         };
         read.map_err(D::Error::custom)
     }
@@ -255,9 +243,9 @@ impl Rectangle {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
-        object.field("width", self.width.as_ref())?;
-        object.field("height", self.height.as_ref())?;
+        object.property("label", &self.label);
+        object.property("width", &self.width);
+        object.property("height", &self.height);
         object.end()
     }
 }
@@ -276,34 +264,14 @@ impl graph_odata_runtime::model::ODataObject for Rectangle {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "width" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "width",
-                    &mut self.width,
-                    &mut self.additional_properties,
-                )?
-            }
-            "height" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "height",
-                    &mut self.height,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "width" => read_lenient(map, key, &mut self.width, extra),
+            "height" => read_lenient(map, key, &mut self.height, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -315,20 +283,15 @@ impl graph_odata_runtime::model::ODataObject for Rectangle {
 impl Rectangle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RectangleField) -> &mut Self {
-        match field {
-            RectangleField::Label => self.label = None,
-            RectangleField::Width => self.width = None,
-            RectangleField::Height => self.height = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Rectangle`] by wire name: for `$select`, `$expand`, `$orderby` and [`Rectangle::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RectangleField {
     /// `label`
     Label,
@@ -341,13 +304,17 @@ pub enum RectangleField {
 impl RectangleField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label, Self::Width, Self::Height];
+    const WIRE: [&'static str; 3] = ["label", "width", "height"];
+    const NAMES: [&'static str; 3] = ["Label", "Width", "Height"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-            Self::Width => "width",
-            Self::Height => "height",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RectangleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -401,9 +368,9 @@ impl Ring {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
-        object.field("radius", self.radius.as_ref())?;
-        object.field("innerRadius", self.inner_radius.as_ref())?;
+        object.property("label", &self.label);
+        object.property("radius", &self.radius);
+        object.property("innerRadius", &self.inner_radius);
         object.end()
     }
 }
@@ -422,34 +389,14 @@ impl graph_odata_runtime::model::ODataObject for Ring {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "radius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "radius",
-                    &mut self.radius,
-                    &mut self.additional_properties,
-                )?
-            }
-            "innerRadius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "innerRadius",
-                    &mut self.inner_radius,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "radius" => read_lenient(map, key, &mut self.radius, extra),
+            "innerRadius" => read_lenient(map, key, &mut self.inner_radius, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -461,20 +408,15 @@ impl graph_odata_runtime::model::ODataObject for Ring {
 impl Ring {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: RingField) -> &mut Self {
-        match field {
-            RingField::Label => self.label = None,
-            RingField::Radius => self.radius = None,
-            RingField::InnerRadius => self.inner_radius = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Ring`] by wire name: for `$select`, `$expand`, `$orderby` and [`Ring::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RingField {
     /// `label`
     Label,
@@ -487,13 +429,17 @@ pub enum RingField {
 impl RingField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label, Self::Radius, Self::InnerRadius];
+    const WIRE: [&'static str; 3] = ["label", "radius", "innerRadius"];
+    const NAMES: [&'static str; 3] = ["Label", "Radius", "InnerRadius"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-            Self::Radius => "radius",
-            Self::InnerRadius => "innerRadius",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for RingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -541,7 +487,7 @@ impl Shape {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
+        object.property("label", &self.label);
         object.end()
     }
 }
@@ -560,18 +506,12 @@ impl graph_odata_runtime::model::ODataObject for Shape {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -583,18 +523,15 @@ impl graph_odata_runtime::model::ODataObject for Shape {
 impl Shape {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ShapeField) -> &mut Self {
-        match field {
-            ShapeField::Label => self.label = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Shape`] by wire name: for `$select`, `$expand`, `$orderby` and [`Shape::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShapeField {
     /// `label`
     Label,
@@ -603,11 +540,17 @@ pub enum ShapeField {
 impl ShapeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label];
+    const WIRE: [&'static str; 1] = ["label"];
+    const NAMES: [&'static str; 1] = ["Label"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ShapeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -733,15 +676,15 @@ impl<'de> serde::Deserialize<'de> for AnyShape {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "tailspin.devices.circle" | "dev.circle" => {
-                serde_json::from_value(value).map(|v| Self::Circle(Box::new(v)))
+                serde_json::from_value(value).map(Self::Circle)
             }
             "tailspin.devices.rectangle" | "dev.rectangle" => {
-                serde_json::from_value(value).map(|v| Self::Rectangle(Box::new(v)))
+                serde_json::from_value(value).map(Self::Rectangle)
             }
             "tailspin.devices.ring" | "dev.ring" => {
-                serde_json::from_value(value).map(|v| Self::Ring(Box::new(v)))
+                serde_json::from_value(value).map(Self::Ring)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Shape(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Shape),
         };
         read.map_err(D::Error::custom)
     }

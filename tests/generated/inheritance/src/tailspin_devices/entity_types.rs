@@ -42,8 +42,8 @@ impl Asset {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("assetTag", self.asset_tag.as_ref())?;
-        object.field("purchased", self.purchased.as_ref())?;
+        object.property("assetTag", &self.asset_tag);
+        object.property("purchased", &self.purchased);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Asset {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "assetTag" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "assetTag",
-                    &mut self.asset_tag,
-                    &mut self.additional_properties,
-                )?
-            }
-            "purchased" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "purchased",
-                    &mut self.purchased,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "assetTag" => read_lenient(map, key, &mut self.asset_tag, extra),
+            "purchased" => read_lenient(map, key, &mut self.purchased, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -93,19 +80,15 @@ impl graph_odata_runtime::model::ODataObject for Asset {
 impl Asset {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AssetField) -> &mut Self {
-        match field {
-            AssetField::AssetTag => self.asset_tag = None,
-            AssetField::Purchased => self.purchased = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Asset`] by wire name: for `$select`, `$expand`, `$orderby` and [`Asset::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AssetField {
     /// `assetTag`
     AssetTag,
@@ -116,12 +99,17 @@ pub enum AssetField {
 impl AssetField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::AssetTag, Self::Purchased];
+    const WIRE: [&'static str; 2] = ["assetTag", "purchased"];
+    const NAMES: [&'static str; 2] = ["AssetTag", "Purchased"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AssetTag => "assetTag",
-            Self::Purchased => "purchased",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AssetField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -177,10 +165,10 @@ impl Device {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("assetTag", self.asset_tag.as_ref())?;
-        object.field("purchased", self.purchased.as_ref())?;
-        object.field("model", self.model.as_ref())?;
-        object.field("footprint", self.footprint.as_ref())?;
+        object.property("assetTag", &self.asset_tag);
+        object.property("purchased", &self.purchased);
+        object.property("model", &self.model);
+        object.property("footprint", &self.footprint);
         object.end()
     }
 }
@@ -199,42 +187,15 @@ impl graph_odata_runtime::model::ODataObject for Device {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "assetTag" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "assetTag",
-                    &mut self.asset_tag,
-                    &mut self.additional_properties,
-                )?
-            }
-            "purchased" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "purchased",
-                    &mut self.purchased,
-                    &mut self.additional_properties,
-                )?
-            }
-            "model" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "model",
-                    &mut self.model,
-                    &mut self.additional_properties,
-                )?
-            }
-            "footprint" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "footprint",
-                    &mut self.footprint,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "assetTag" => read_lenient(map, key, &mut self.asset_tag, extra),
+            "purchased" => read_lenient(map, key, &mut self.purchased, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "footprint" => read_nullable(map, key, &mut self.footprint, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -246,21 +207,15 @@ impl graph_odata_runtime::model::ODataObject for Device {
 impl Device {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DeviceField) -> &mut Self {
-        match field {
-            DeviceField::AssetTag => self.asset_tag = None,
-            DeviceField::Purchased => self.purchased = None,
-            DeviceField::Model => self.model = None,
-            DeviceField::Footprint => self.footprint = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Device`] by wire name: for `$select`, `$expand`, `$orderby` and [`Device::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceField {
     /// `assetTag`
     AssetTag,
@@ -280,14 +235,17 @@ impl DeviceField {
         Self::Model,
         Self::Footprint,
     ];
+    const WIRE: [&'static str; 4] = ["assetTag", "purchased", "model", "footprint"];
+    const NAMES: [&'static str; 4] = ["AssetTag", "Purchased", "Model", "Footprint"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AssetTag => "assetTag",
-            Self::Purchased => "purchased",
-            Self::Model => "model",
-            Self::Footprint => "footprint",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DeviceField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -347,11 +305,11 @@ impl Sensor {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("assetTag", self.asset_tag.as_ref())?;
-        object.field("purchased", self.purchased.as_ref())?;
-        object.field("model", self.model.as_ref())?;
-        object.field("footprint", self.footprint.as_ref())?;
-        object.field("samplingRateHz", self.sampling_rate_hz.as_ref())?;
+        object.property("assetTag", &self.asset_tag);
+        object.property("purchased", &self.purchased);
+        object.property("model", &self.model);
+        object.property("footprint", &self.footprint);
+        object.property("samplingRateHz", &self.sampling_rate_hz);
         object.end()
     }
 }
@@ -370,50 +328,16 @@ impl graph_odata_runtime::model::ODataObject for Sensor {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "assetTag" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "assetTag",
-                    &mut self.asset_tag,
-                    &mut self.additional_properties,
-                )?
-            }
-            "purchased" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "purchased",
-                    &mut self.purchased,
-                    &mut self.additional_properties,
-                )?
-            }
-            "model" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "model",
-                    &mut self.model,
-                    &mut self.additional_properties,
-                )?
-            }
-            "footprint" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "footprint",
-                    &mut self.footprint,
-                    &mut self.additional_properties,
-                )?
-            }
-            "samplingRateHz" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "samplingRateHz",
-                    &mut self.sampling_rate_hz,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "assetTag" => read_lenient(map, key, &mut self.asset_tag, extra),
+            "purchased" => read_lenient(map, key, &mut self.purchased, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "footprint" => read_nullable(map, key, &mut self.footprint, extra),
+            "samplingRateHz" => read_lenient(map, key, &mut self.sampling_rate_hz, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -425,22 +349,15 @@ impl graph_odata_runtime::model::ODataObject for Sensor {
 impl Sensor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SensorField) -> &mut Self {
-        match field {
-            SensorField::AssetTag => self.asset_tag = None,
-            SensorField::Purchased => self.purchased = None,
-            SensorField::Model => self.model = None,
-            SensorField::Footprint => self.footprint = None,
-            SensorField::SamplingRateHz => self.sampling_rate_hz = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Sensor`] by wire name: for `$select`, `$expand`, `$orderby` and [`Sensor::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SensorField {
     /// `assetTag`
     AssetTag,
@@ -463,15 +380,29 @@ impl SensorField {
         Self::Footprint,
         Self::SamplingRateHz,
     ];
+    const WIRE: [&'static str; 5] = [
+        "assetTag",
+        "purchased",
+        "model",
+        "footprint",
+        "samplingRateHz",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "AssetTag",
+        "Purchased",
+        "Model",
+        "Footprint",
+        "SamplingRateHz",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AssetTag => "assetTag",
-            Self::Purchased => "purchased",
-            Self::Model => "model",
-            Self::Footprint => "footprint",
-            Self::SamplingRateHz => "samplingRateHz",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SensorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -538,14 +469,14 @@ impl Thermometer {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("assetTag", self.asset_tag.as_ref())?;
-        object.field("purchased", self.purchased.as_ref())?;
-        object.field("model", self.model.as_ref())?;
-        object.field("footprint", self.footprint.as_ref())?;
-        object.field("samplingRateHz", self.sampling_rate_hz.as_ref())?;
-        object.field("minCelsius", self.min_celsius.as_ref())?;
-        object.field("maxCelsius", self.max_celsius.as_ref())?;
-        object.field("outline", self.outline.as_ref())?;
+        object.property("assetTag", &self.asset_tag);
+        object.property("purchased", &self.purchased);
+        object.property("model", &self.model);
+        object.property("footprint", &self.footprint);
+        object.property("samplingRateHz", &self.sampling_rate_hz);
+        object.property("minCelsius", &self.min_celsius);
+        object.property("maxCelsius", &self.max_celsius);
+        object.property("outline", &self.outline);
         object.end()
     }
 }
@@ -564,74 +495,19 @@ impl graph_odata_runtime::model::ODataObject for Thermometer {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "assetTag" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "assetTag",
-                    &mut self.asset_tag,
-                    &mut self.additional_properties,
-                )?
-            }
-            "purchased" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "purchased",
-                    &mut self.purchased,
-                    &mut self.additional_properties,
-                )?
-            }
-            "model" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "model",
-                    &mut self.model,
-                    &mut self.additional_properties,
-                )?
-            }
-            "footprint" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "footprint",
-                    &mut self.footprint,
-                    &mut self.additional_properties,
-                )?
-            }
-            "samplingRateHz" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "samplingRateHz",
-                    &mut self.sampling_rate_hz,
-                    &mut self.additional_properties,
-                )?
-            }
-            "minCelsius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "minCelsius",
-                    &mut self.min_celsius,
-                    &mut self.additional_properties,
-                )?
-            }
-            "maxCelsius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "maxCelsius",
-                    &mut self.max_celsius,
-                    &mut self.additional_properties,
-                )?
-            }
-            "outline" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "outline",
-                    &mut self.outline,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "assetTag" => read_lenient(map, key, &mut self.asset_tag, extra),
+            "purchased" => read_lenient(map, key, &mut self.purchased, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "footprint" => read_nullable(map, key, &mut self.footprint, extra),
+            "samplingRateHz" => read_lenient(map, key, &mut self.sampling_rate_hz, extra),
+            "minCelsius" => read_lenient(map, key, &mut self.min_celsius, extra),
+            "maxCelsius" => read_lenient(map, key, &mut self.max_celsius, extra),
+            "outline" => read_nullable(map, key, &mut self.outline, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -643,25 +519,15 @@ impl graph_odata_runtime::model::ODataObject for Thermometer {
 impl Thermometer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ThermometerField) -> &mut Self {
-        match field {
-            ThermometerField::AssetTag => self.asset_tag = None,
-            ThermometerField::Purchased => self.purchased = None,
-            ThermometerField::Model => self.model = None,
-            ThermometerField::Footprint => self.footprint = None,
-            ThermometerField::SamplingRateHz => self.sampling_rate_hz = None,
-            ThermometerField::MinCelsius => self.min_celsius = None,
-            ThermometerField::MaxCelsius => self.max_celsius = None,
-            ThermometerField::Outline => self.outline = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Thermometer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Thermometer::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThermometerField {
     /// `assetTag`
     AssetTag,
@@ -693,18 +559,35 @@ impl ThermometerField {
         Self::MaxCelsius,
         Self::Outline,
     ];
+    const WIRE: [&'static str; 8] = [
+        "assetTag",
+        "purchased",
+        "model",
+        "footprint",
+        "samplingRateHz",
+        "minCelsius",
+        "maxCelsius",
+        "outline",
+    ];
+    const NAMES: [&'static str; 8] = [
+        "AssetTag",
+        "Purchased",
+        "Model",
+        "Footprint",
+        "SamplingRateHz",
+        "MinCelsius",
+        "MaxCelsius",
+        "Outline",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AssetTag => "assetTag",
-            Self::Purchased => "purchased",
-            Self::Model => "model",
-            Self::Footprint => "footprint",
-            Self::SamplingRateHz => "samplingRateHz",
-            Self::MinCelsius => "minCelsius",
-            Self::MaxCelsius => "maxCelsius",
-            Self::Outline => "outline",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ThermometerField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -40,7 +40,7 @@ impl Widget {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("colour", self.colour.as_ref())?;
+        object.property("colour", &self.colour);
         object.end()
     }
 }
@@ -59,18 +59,12 @@ impl graph_odata_runtime::model::ODataObject for Widget {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "colour" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "colour",
-                    &mut self.colour,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "colour" => read_lenient(map, key, &mut self.colour, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -82,18 +76,15 @@ impl graph_odata_runtime::model::ODataObject for Widget {
 impl Widget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: WidgetField) -> &mut Self {
-        match field {
-            WidgetField::Colour => self.colour = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Widget`] by wire name: for `$select`, `$expand`, `$orderby` and [`Widget::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WidgetField {
     /// `colour`
     Colour,
@@ -102,11 +93,17 @@ pub enum WidgetField {
 impl WidgetField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Colour];
+    const WIRE: [&'static str; 1] = ["colour"];
+    const NAMES: [&'static str; 1] = ["Colour"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Colour => "colour",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for WidgetField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -154,7 +151,7 @@ impl OptionType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("enabled", self.enabled.as_ref())?;
+        object.property("enabled", &self.enabled);
         object.end()
     }
 }
@@ -173,18 +170,12 @@ impl graph_odata_runtime::model::ODataObject for OptionType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "enabled" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "enabled",
-                    &mut self.enabled,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -196,18 +187,15 @@ impl graph_odata_runtime::model::ODataObject for OptionType {
 impl OptionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OptionTypeField) -> &mut Self {
-        match field {
-            OptionTypeField::Enabled => self.enabled = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OptionType`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OptionTypeField {
     /// `enabled`
     Enabled,
@@ -216,11 +204,17 @@ pub enum OptionTypeField {
 impl OptionTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Enabled];
+    const WIRE: [&'static str; 1] = ["enabled"];
+    const NAMES: [&'static str; 1] = ["Enabled"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Enabled => "enabled",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OptionTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -291,17 +285,17 @@ impl ReservedWords {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("type", self.r#type.as_ref())?;
-        object.field("default", self.default.as_ref())?;
-        object.field("match", self.r#match.as_ref())?;
-        object.field("self", self.self_2.as_ref())?;
-        object.field("Self", self.self_.as_ref())?;
-        object.field("crate", self.crate_.as_ref())?;
-        object.field("async", self.r#async.as_ref())?;
-        object.field("fooBar", self.foo_bar.as_ref())?;
-        object.field("foo_bar", self.foo_bar_2.as_ref())?;
-        object.field("additionalProperties", self.additional_properties_2.as_ref())?;
-        object.field("tool", self.tool.as_ref())?;
+        object.property("type", &self.r#type);
+        object.property("default", &self.default);
+        object.property("match", &self.r#match);
+        object.property("self", &self.self_2);
+        object.property("Self", &self.self_);
+        object.property("crate", &self.crate_);
+        object.property("async", &self.r#async);
+        object.property("fooBar", &self.foo_bar);
+        object.property("foo_bar", &self.foo_bar_2);
+        object.property("additionalProperties", &self.additional_properties_2);
+        object.property("tool", &self.tool);
         object.end()
     }
 }
@@ -320,98 +314,24 @@ impl graph_odata_runtime::model::ODataObject for ReservedWords {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            "default" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "default",
-                    &mut self.default,
-                    &mut self.additional_properties,
-                )?
-            }
-            "match" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "match",
-                    &mut self.r#match,
-                    &mut self.additional_properties,
-                )?
-            }
-            "self" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "self",
-                    &mut self.self_2,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Self" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Self",
-                    &mut self.self_,
-                    &mut self.additional_properties,
-                )?
-            }
-            "crate" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "crate",
-                    &mut self.crate_,
-                    &mut self.additional_properties,
-                )?
-            }
-            "async" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "async",
-                    &mut self.r#async,
-                    &mut self.additional_properties,
-                )?
-            }
-            "fooBar" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "fooBar",
-                    &mut self.foo_bar,
-                    &mut self.additional_properties,
-                )?
-            }
-            "foo_bar" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "foo_bar",
-                    &mut self.foo_bar_2,
-                    &mut self.additional_properties,
-                )?
-            }
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "default" => read_lenient(map, key, &mut self.default, extra),
+            "match" => read_lenient(map, key, &mut self.r#match, extra),
+            "self" => read_lenient(map, key, &mut self.self_2, extra),
+            "Self" => read_lenient(map, key, &mut self.self_, extra),
+            "crate" => read_lenient(map, key, &mut self.crate_, extra),
+            "async" => read_lenient(map, key, &mut self.r#async, extra),
+            "fooBar" => read_lenient(map, key, &mut self.foo_bar, extra),
+            "foo_bar" => read_lenient(map, key, &mut self.foo_bar_2, extra),
             "additionalProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "additionalProperties",
-                    &mut self.additional_properties_2,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.additional_properties_2, extra)
             }
-            "tool" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "tool",
-                    &mut self.tool,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "tool" => read_nullable(map, key, &mut self.tool, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -423,30 +343,15 @@ impl graph_odata_runtime::model::ODataObject for ReservedWords {
 impl ReservedWords {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReservedWordsField) -> &mut Self {
-        match field {
-            ReservedWordsField::Type => self.r#type = None,
-            ReservedWordsField::Default => self.default = None,
-            ReservedWordsField::Match => self.r#match = None,
-            ReservedWordsField::Self2 => self.self_2 = None,
-            ReservedWordsField::Self_ => self.self_ = None,
-            ReservedWordsField::Crate => self.crate_ = None,
-            ReservedWordsField::Async => self.r#async = None,
-            ReservedWordsField::FooBar => self.foo_bar = None,
-            ReservedWordsField::FooBar2 => self.foo_bar_2 = None,
-            ReservedWordsField::AdditionalProperties => {
-                self.additional_properties_2 = None;
-            }
-            ReservedWordsField::Tool => self.tool = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReservedWords`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReservedWords::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReservedWordsField {
     /// `type`
     Type,
@@ -487,21 +392,41 @@ impl ReservedWordsField {
         Self::AdditionalProperties,
         Self::Tool,
     ];
+    const WIRE: [&'static str; 11] = [
+        "type",
+        "default",
+        "match",
+        "self",
+        "Self",
+        "crate",
+        "async",
+        "fooBar",
+        "foo_bar",
+        "additionalProperties",
+        "tool",
+    ];
+    const NAMES: [&'static str; 11] = [
+        "Type",
+        "Default",
+        "Match",
+        "Self2",
+        "Self_",
+        "Crate",
+        "Async",
+        "FooBar",
+        "FooBar2",
+        "AdditionalProperties",
+        "Tool",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Type => "type",
-            Self::Default => "default",
-            Self::Match => "match",
-            Self::Self2 => "self",
-            Self::Self_ => "Self",
-            Self::Crate => "crate",
-            Self::Async => "async",
-            Self::FooBar => "fooBar",
-            Self::FooBar2 => "foo_bar",
-            Self::AdditionalProperties => "additionalProperties",
-            Self::Tool => "tool",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReservedWordsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -549,7 +474,7 @@ impl ResultType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("passed", self.passed.as_ref())?;
+        object.property("passed", &self.passed);
         object.end()
     }
 }
@@ -568,18 +493,12 @@ impl graph_odata_runtime::model::ODataObject for ResultType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "passed" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "passed",
-                    &mut self.passed,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "passed" => read_lenient(map, key, &mut self.passed, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -591,18 +510,15 @@ impl graph_odata_runtime::model::ODataObject for ResultType {
 impl ResultType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ResultTypeField) -> &mut Self {
-        match field {
-            ResultTypeField::Passed => self.passed = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ResultType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ResultType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResultTypeField {
     /// `passed`
     Passed,
@@ -611,11 +527,17 @@ pub enum ResultTypeField {
 impl ResultTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Passed];
+    const WIRE: [&'static str; 1] = ["passed"];
+    const NAMES: [&'static str; 1] = ["Passed"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Passed => "passed",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ResultTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -664,7 +586,7 @@ impl Widget2 {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("size", self.size.as_ref())?;
+        object.property("size", &self.size);
         object.end()
     }
 }
@@ -683,18 +605,12 @@ impl graph_odata_runtime::model::ODataObject for Widget2 {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "size" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "size",
-                    &mut self.size,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -706,18 +622,15 @@ impl graph_odata_runtime::model::ODataObject for Widget2 {
 impl Widget2 {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: Widget2Field) -> &mut Self {
-        match field {
-            Widget2Field::Size => self.size = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Widget2`] by wire name: for `$select`, `$expand`, `$orderby` and [`Widget2::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Widget2Field {
     /// `size`
     Size,
@@ -726,11 +639,17 @@ pub enum Widget2Field {
 impl Widget2Field {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Size];
+    const WIRE: [&'static str; 1] = ["size"];
+    const NAMES: [&'static str; 1] = ["Size"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Size => "size",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for Widget2Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -52,13 +52,13 @@ impl Toolbox {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("type", self.r#type.as_ref())?;
-        object.field("small", self.small.as_ref())?;
-        object.field("large", self.large.as_ref())?;
-        object.field("option", self.option.as_ref())?;
-        object.field("result", self.result.as_ref())?;
-        object.field("words", self.words.as_ref())?;
-        object.field("flags", self.flags.as_ref())?;
+        object.property("type", &self.r#type);
+        object.property("small", &self.small);
+        object.property("large", &self.large);
+        object.property("option", &self.option);
+        object.property("result", &self.result);
+        object.property("words", &self.words);
+        object.property("flags", &self.flags);
         object.end()
     }
 }
@@ -77,66 +77,18 @@ impl graph_odata_runtime::model::ODataObject for Toolbox {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "type" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "type",
-                    &mut self.r#type,
-                    &mut self.additional_properties,
-                )?
-            }
-            "small" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "small",
-                    &mut self.small,
-                    &mut self.additional_properties,
-                )?
-            }
-            "large" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "large",
-                    &mut self.large,
-                    &mut self.additional_properties,
-                )?
-            }
-            "option" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "option",
-                    &mut self.option,
-                    &mut self.additional_properties,
-                )?
-            }
-            "result" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "result",
-                    &mut self.result,
-                    &mut self.additional_properties,
-                )?
-            }
-            "words" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "words",
-                    &mut self.words,
-                    &mut self.additional_properties,
-                )?
-            }
-            "flags" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "flags",
-                    &mut self.flags,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "small" => read_nullable(map, key, &mut self.small, extra),
+            "large" => read_nullable(map, key, &mut self.large, extra),
+            "option" => read_nullable(map, key, &mut self.option, extra),
+            "result" => read_nullable(map, key, &mut self.result, extra),
+            "words" => read_nullable(map, key, &mut self.words, extra),
+            "flags" => read_nullable(map, key, &mut self.flags, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -148,24 +100,15 @@ impl graph_odata_runtime::model::ODataObject for Toolbox {
 impl Toolbox {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ToolboxField) -> &mut Self {
-        match field {
-            ToolboxField::Type => self.r#type = None,
-            ToolboxField::Small => self.small = None,
-            ToolboxField::Large => self.large = None,
-            ToolboxField::Option => self.option = None,
-            ToolboxField::Result => self.result = None,
-            ToolboxField::Words => self.words = None,
-            ToolboxField::Flags => self.flags = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Toolbox`] by wire name: for `$select`, `$expand`, `$orderby` and [`Toolbox::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolboxField {
     /// `type`
     Type,
@@ -194,17 +137,33 @@ impl ToolboxField {
         Self::Words,
         Self::Flags,
     ];
+    const WIRE: [&'static str; 7] = [
+        "type",
+        "small",
+        "large",
+        "option",
+        "result",
+        "words",
+        "flags",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Type",
+        "Small",
+        "Large",
+        "Option",
+        "Result",
+        "Words",
+        "Flags",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Type => "type",
-            Self::Small => "small",
-            Self::Large => "large",
-            Self::Option => "option",
-            Self::Result => "result",
-            Self::Words => "words",
-            Self::Flags => "flags",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ToolboxField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

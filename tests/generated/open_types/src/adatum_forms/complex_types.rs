@@ -40,7 +40,7 @@ impl Answer {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("question", self.question.as_ref())?;
+        object.property("question", &self.question);
         object.end()
     }
 }
@@ -59,18 +59,12 @@ impl graph_odata_runtime::model::ODataObject for Answer {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "question" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "question",
-                    &mut self.question,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "question" => read_lenient(map, key, &mut self.question, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -82,18 +76,15 @@ impl graph_odata_runtime::model::ODataObject for Answer {
 impl Answer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AnswerField) -> &mut Self {
-        match field {
-            AnswerField::Question => self.question = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Answer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Answer::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AnswerField {
     /// `question`
     Question,
@@ -102,11 +93,17 @@ pub enum AnswerField {
 impl AnswerField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Question];
+    const WIRE: [&'static str; 1] = ["question"];
+    const NAMES: [&'static str; 1] = ["Question"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Question => "question",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AnswerField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -154,7 +151,7 @@ impl Reviewer {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("displayName", self.display_name.as_ref())?;
+        object.property("displayName", &self.display_name);
         object.end()
     }
 }
@@ -173,18 +170,12 @@ impl graph_odata_runtime::model::ODataObject for Reviewer {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "displayName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "displayName",
-                    &mut self.display_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -196,18 +187,15 @@ impl graph_odata_runtime::model::ODataObject for Reviewer {
 impl Reviewer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReviewerField) -> &mut Self {
-        match field {
-            ReviewerField::DisplayName => self.display_name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Reviewer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Reviewer::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReviewerField {
     /// `displayName`
     DisplayName,
@@ -216,11 +204,17 @@ pub enum ReviewerField {
 impl ReviewerField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::DisplayName];
+    const WIRE: [&'static str; 1] = ["displayName"];
+    const NAMES: [&'static str; 1] = ["DisplayName"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::DisplayName => "displayName",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReviewerField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

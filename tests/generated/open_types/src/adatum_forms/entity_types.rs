@@ -44,9 +44,9 @@ impl Submission {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("formName", self.form_name.as_ref())?;
-        object.field("answers", self.answers.as_ref())?;
+        object.property("id", &self.id);
+        object.property("formName", &self.form_name);
+        object.property("answers", &self.answers);
         object.end()
     }
 }
@@ -65,34 +65,14 @@ impl graph_odata_runtime::model::ODataObject for Submission {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "formName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "formName",
-                    &mut self.form_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "answers" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "answers",
-                    &mut self.answers,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "formName" => read_lenient(map, key, &mut self.form_name, extra),
+            "answers" => read_nullable(map, key, &mut self.answers, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -104,20 +84,15 @@ impl graph_odata_runtime::model::ODataObject for Submission {
 impl Submission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SubmissionField) -> &mut Self {
-        match field {
-            SubmissionField::Id => self.id = None,
-            SubmissionField::FormName => self.form_name = None,
-            SubmissionField::Answers => self.answers = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Submission`] by wire name: for `$select`, `$expand`, `$orderby` and [`Submission::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubmissionField {
     /// `id`
     Id,
@@ -130,13 +105,17 @@ pub enum SubmissionField {
 impl SubmissionField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::FormName, Self::Answers];
+    const WIRE: [&'static str; 3] = ["id", "formName", "answers"];
+    const NAMES: [&'static str; 3] = ["Id", "FormName", "Answers"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::FormName => "formName",
-            Self::Answers => "answers",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SubmissionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -43,8 +43,8 @@ impl Circle {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
-        object.field("radius", self.radius.as_ref())?;
+        object.property("label", &self.label);
+        object.property("radius", &self.radius);
         object.end()
     }
 }
@@ -63,26 +63,13 @@ impl graph_odata_runtime::model::ODataObject for Circle {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "radius" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "radius",
-                    &mut self.radius,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "radius" => read_lenient(map, key, &mut self.radius, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -94,19 +81,15 @@ impl graph_odata_runtime::model::ODataObject for Circle {
 impl Circle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CircleField) -> &mut Self {
-        match field {
-            CircleField::Label => self.label = None,
-            CircleField::Radius => self.radius = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Circle`] by wire name: for `$select`, `$expand`, `$orderby` and [`Circle::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CircleField {
     /// `label`
     Label,
@@ -117,12 +100,17 @@ pub enum CircleField {
 impl CircleField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label, Self::Radius];
+    const WIRE: [&'static str; 2] = ["label", "radius"];
+    const NAMES: [&'static str; 2] = ["Label", "Radius"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-            Self::Radius => "radius",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CircleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -170,7 +158,7 @@ impl Shape {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
+        object.property("label", &self.label);
         object.end()
     }
 }
@@ -189,18 +177,12 @@ impl graph_odata_runtime::model::ODataObject for Shape {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -212,18 +194,15 @@ impl graph_odata_runtime::model::ODataObject for Shape {
 impl Shape {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ShapeField) -> &mut Self {
-        match field {
-            ShapeField::Label => self.label = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Shape`] by wire name: for `$select`, `$expand`, `$orderby` and [`Shape::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShapeField {
     /// `label`
     Label,
@@ -232,11 +211,17 @@ pub enum ShapeField {
 impl ShapeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label];
+    const WIRE: [&'static str; 1] = ["label"];
+    const NAMES: [&'static str; 1] = ["Label"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ShapeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -343,12 +328,12 @@ impl<'de> serde::Deserialize<'de> for AnyShape {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "contoso.files.circle" | "files.circle" => {
-                serde_json::from_value(value).map(|v| Self::Circle(Box::new(v)))
+                serde_json::from_value(value).map(Self::Circle)
             }
             "contoso.files.square" | "files.square" => {
-                serde_json::from_value(value).map(|v| Self::Square(Box::new(v)))
+                serde_json::from_value(value).map(Self::Square)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Shape(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Shape),
         };
         read.map_err(D::Error::custom)
     }
@@ -389,8 +374,8 @@ impl Square {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("label", self.label.as_ref())?;
-        object.field("side", self.side.as_ref())?;
+        object.property("label", &self.label);
+        object.property("side", &self.side);
         object.end()
     }
 }
@@ -409,26 +394,13 @@ impl graph_odata_runtime::model::ODataObject for Square {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "label" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "label",
-                    &mut self.label,
-                    &mut self.additional_properties,
-                )?
-            }
-            "side" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "side",
-                    &mut self.side,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "side" => read_lenient(map, key, &mut self.side, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -440,19 +412,15 @@ impl graph_odata_runtime::model::ODataObject for Square {
 impl Square {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SquareField) -> &mut Self {
-        match field {
-            SquareField::Label => self.label = None,
-            SquareField::Side => self.side = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Square`] by wire name: for `$select`, `$expand`, `$orderby` and [`Square::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SquareField {
     /// `label`
     Label,
@@ -463,12 +431,17 @@ pub enum SquareField {
 impl SquareField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Label, Self::Side];
+    const WIRE: [&'static str; 2] = ["label", "side"];
+    const NAMES: [&'static str; 2] = ["Label", "Side"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Label => "label",
-            Self::Side => "side",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SquareField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -46,9 +46,9 @@ impl Document {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("pages", self.pages.as_ref())?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("pages", &self.pages);
         object.end()
     }
 }
@@ -67,34 +67,14 @@ impl graph_odata_runtime::model::ODataObject for Document {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "pages" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "pages",
-                    &mut self.pages,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "pages" => read_lenient(map, key, &mut self.pages, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -106,20 +86,15 @@ impl graph_odata_runtime::model::ODataObject for Document {
 impl Document {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DocumentField) -> &mut Self {
-        match field {
-            DocumentField::Id => self.id = None,
-            DocumentField::Name => self.name = None,
-            DocumentField::Pages => self.pages = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Document`] by wire name: for `$select`, `$expand`, `$orderby` and [`Document::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocumentField {
     /// `id`
     Id,
@@ -132,13 +107,17 @@ pub enum DocumentField {
 impl DocumentField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Pages];
+    const WIRE: [&'static str; 3] = ["id", "name", "pages"];
+    const NAMES: [&'static str; 3] = ["Id", "Name", "Pages"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Pages => "pages",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DocumentField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -194,11 +173,11 @@ impl Drive {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("outline", self.outline.as_ref())?;
-        object.field("shapes", self.shapes.as_ref())?;
-        object.field("cover", self.cover.as_ref())?;
-        object.field("items", self.items.as_ref())?;
+        object.property("id", &self.id);
+        object.property("outline", &self.outline);
+        object.property("shapes", &self.shapes);
+        object.property("cover", &self.cover);
+        object.property("items", &self.items);
         object.end()
     }
 }
@@ -217,50 +196,16 @@ impl graph_odata_runtime::model::ODataObject for Drive {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "outline" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "outline",
-                    &mut self.outline,
-                    &mut self.additional_properties,
-                )?
-            }
-            "shapes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "shapes",
-                    &mut self.shapes,
-                    &mut self.additional_properties,
-                )?
-            }
-            "cover" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "cover",
-                    &mut self.cover,
-                    &mut self.additional_properties,
-                )?
-            }
-            "items" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "items",
-                    &mut self.items,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "outline" => read_nullable(map, key, &mut self.outline, extra),
+            "shapes" => read_nullable(map, key, &mut self.shapes, extra),
+            "cover" => read_nullable(map, key, &mut self.cover, extra),
+            "items" => read_nullable(map, key, &mut self.items, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -272,22 +217,15 @@ impl graph_odata_runtime::model::ODataObject for Drive {
 impl Drive {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DriveField) -> &mut Self {
-        match field {
-            DriveField::Id => self.id = None,
-            DriveField::Outline => self.outline = None,
-            DriveField::Shapes => self.shapes = None,
-            DriveField::Cover => self.cover = None,
-            DriveField::Items => self.items = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Drive`] by wire name: for `$select`, `$expand`, `$orderby` and [`Drive::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DriveField {
     /// `id`
     Id,
@@ -310,15 +248,17 @@ impl DriveField {
         Self::Cover,
         Self::Items,
     ];
+    const WIRE: [&'static str; 5] = ["id", "outline", "shapes", "cover", "items"];
+    const NAMES: [&'static str; 5] = ["Id", "Outline", "Shapes", "Cover", "Items"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Outline => "outline",
-            Self::Shapes => "shapes",
-            Self::Cover => "cover",
-            Self::Items => "items",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DriveField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -372,9 +312,9 @@ impl Folder {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("children", self.children.as_ref())?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("children", &self.children);
         object.end()
     }
 }
@@ -393,34 +333,14 @@ impl graph_odata_runtime::model::ODataObject for Folder {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "children" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "children",
-                    &mut self.children,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "children" => read_nullable(map, key, &mut self.children, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -432,20 +352,15 @@ impl graph_odata_runtime::model::ODataObject for Folder {
 impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FolderField) -> &mut Self {
-        match field {
-            FolderField::Id => self.id = None,
-            FolderField::Name => self.name = None,
-            FolderField::Children => self.children = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Folder`] by wire name: for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FolderField {
     /// `id`
     Id,
@@ -458,13 +373,17 @@ pub enum FolderField {
 impl FolderField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Children];
+    const WIRE: [&'static str; 3] = ["id", "name", "children"];
+    const NAMES: [&'static str; 3] = ["Id", "Name", "Children"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Children => "children",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FolderField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -514,8 +433,8 @@ impl Item {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("name", self.name.as_ref())?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
         object.end()
     }
 }
@@ -534,26 +453,13 @@ impl graph_odata_runtime::model::ODataObject for Item {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -565,19 +471,15 @@ impl graph_odata_runtime::model::ODataObject for Item {
 impl Item {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ItemField) -> &mut Self {
-        match field {
-            ItemField::Id => self.id = None,
-            ItemField::Name => self.name = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Item`] by wire name: for `$select`, `$expand`, `$orderby` and [`Item::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemField {
     /// `id`
     Id,
@@ -588,12 +490,17 @@ pub enum ItemField {
 impl ItemField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Name];
+    const WIRE: [&'static str; 2] = ["id", "name"];
+    const NAMES: [&'static str; 2] = ["Id", "Name"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ItemField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -719,15 +626,15 @@ impl<'de> serde::Deserialize<'de> for AnyItem {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "contoso.files.document" | "files.document" => {
-                serde_json::from_value(value).map(|v| Self::Document(Box::new(v)))
+                serde_json::from_value(value).map(Self::Document)
             }
             "contoso.files.folder" | "files.folder" => {
-                serde_json::from_value(value).map(|v| Self::Folder(Box::new(v)))
+                serde_json::from_value(value).map(Self::Folder)
             }
             "contoso.files.photo" | "files.photo" => {
-                serde_json::from_value(value).map(|v| Self::Photo(Box::new(v)))
+                serde_json::from_value(value).map(Self::Photo)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Item(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Item),
         };
         read.map_err(D::Error::custom)
     }
@@ -774,10 +681,10 @@ impl Photo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("name", self.name.as_ref())?;
-        object.field("pages", self.pages.as_ref())?;
-        object.field("width", self.width.as_ref())?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("pages", &self.pages);
+        object.property("width", &self.width);
         object.end()
     }
 }
@@ -796,42 +703,15 @@ impl graph_odata_runtime::model::ODataObject for Photo {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "pages" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "pages",
-                    &mut self.pages,
-                    &mut self.additional_properties,
-                )?
-            }
-            "width" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "width",
-                    &mut self.width,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "pages" => read_lenient(map, key, &mut self.pages, extra),
+            "width" => read_lenient(map, key, &mut self.width, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -843,21 +723,15 @@ impl graph_odata_runtime::model::ODataObject for Photo {
 impl Photo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PhotoField) -> &mut Self {
-        match field {
-            PhotoField::Id => self.id = None,
-            PhotoField::Name => self.name = None,
-            PhotoField::Pages => self.pages = None,
-            PhotoField::Width => self.width = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Photo`] by wire name: for `$select`, `$expand`, `$orderby` and [`Photo::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PhotoField {
     /// `id`
     Id,
@@ -872,14 +746,17 @@ pub enum PhotoField {
 impl PhotoField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Pages, Self::Width];
+    const WIRE: [&'static str; 4] = ["id", "name", "pages", "width"];
+    const NAMES: [&'static str; 4] = ["Id", "Name", "Pages", "Width"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Pages => "pages",
-            Self::Width => "width",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PhotoField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

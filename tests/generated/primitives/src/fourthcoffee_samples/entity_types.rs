@@ -98,36 +98,36 @@ impl Sample {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("text", self.text.as_ref())?;
-        object.field("flag", self.flag.as_ref())?;
-        object.field("byteValue", self.byte_value.as_ref())?;
-        object.field("sbyteValue", self.sbyte_value.as_ref())?;
-        object.field("int16Value", self.int16_value.as_ref())?;
-        object.field("int32Value", self.int32_value.as_ref())?;
-        object.field("int64Value", self.int64_value.as_ref())?;
-        object.field("singleValue", self.single_value.as_ref())?;
-        object.field("doubleValue", self.double_value.as_ref())?;
-        object.field("decimalValue", self.decimal_value.as_ref())?;
-        object.field("guidValue", self.guid_value.as_ref())?;
-        object.field("dateValue", self.date_value.as_ref())?;
-        object.field("timeValue", self.time_value.as_ref())?;
-        object.field("timestamp", self.timestamp.as_ref())?;
-        object.field("elapsed", self.elapsed.as_ref())?;
-        object.field("payload", self.payload.as_ref())?;
-        object.field("attachment", self.attachment.as_ref())?;
-        object.field("extra", self.extra.as_ref())?;
-        object.field("location", self.location.as_ref())?;
-        object.field("contact", self.contact.as_ref())?;
-        object.field("tags", self.tags.as_ref())?;
-        object.field("readings", self.readings.as_ref())?;
-        object.field("counts", self.counts.as_ref())?;
-        object.field("days", self.days.as_ref())?;
-        object.field("intervals", self.intervals.as_ref())?;
-        object.field("blobs", self.blobs.as_ref())?;
-        object.field("ids", self.ids.as_ref())?;
-        object.field("amounts", self.amounts.as_ref())?;
-        object.field("contacts", self.contacts.as_ref())?;
+        object.property("id", &self.id);
+        object.property("text", &self.text);
+        object.property("flag", &self.flag);
+        object.property("byteValue", &self.byte_value);
+        object.property("sbyteValue", &self.sbyte_value);
+        object.property("int16Value", &self.int16_value);
+        object.property("int32Value", &self.int32_value);
+        object.property("int64Value", &self.int64_value);
+        object.property("singleValue", &self.single_value);
+        object.property("doubleValue", &self.double_value);
+        object.property("decimalValue", &self.decimal_value);
+        object.property("guidValue", &self.guid_value);
+        object.property("dateValue", &self.date_value);
+        object.property("timeValue", &self.time_value);
+        object.property("timestamp", &self.timestamp);
+        object.property("elapsed", &self.elapsed);
+        object.property("payload", &self.payload);
+        object.property("attachment", &self.attachment);
+        object.property("extra", &self.extra);
+        object.property("location", &self.location);
+        object.property("contact", &self.contact);
+        object.property("tags", &self.tags);
+        object.property("readings", &self.readings);
+        object.property("counts", &self.counts);
+        object.property("days", &self.days);
+        object.property("intervals", &self.intervals);
+        object.property("blobs", &self.blobs);
+        object.property("ids", &self.ids);
+        object.property("amounts", &self.amounts);
+        object.property("contacts", &self.contacts);
         object.end()
     }
 }
@@ -146,250 +146,41 @@ impl graph_odata_runtime::model::ODataObject for Sample {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "text" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "text",
-                    &mut self.text,
-                    &mut self.additional_properties,
-                )?
-            }
-            "flag" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "flag",
-                    &mut self.flag,
-                    &mut self.additional_properties,
-                )?
-            }
-            "byteValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "byteValue",
-                    &mut self.byte_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "sbyteValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sbyteValue",
-                    &mut self.sbyte_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "int16Value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "int16Value",
-                    &mut self.int16_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "int32Value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "int32Value",
-                    &mut self.int32_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "int64Value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "int64Value",
-                    &mut self.int64_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "singleValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "singleValue",
-                    &mut self.single_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "doubleValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "doubleValue",
-                    &mut self.double_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "decimalValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "decimalValue",
-                    &mut self.decimal_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "guidValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "guidValue",
-                    &mut self.guid_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "dateValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "dateValue",
-                    &mut self.date_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "timeValue" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "timeValue",
-                    &mut self.time_value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "timestamp" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "timestamp",
-                    &mut self.timestamp,
-                    &mut self.additional_properties,
-                )?
-            }
-            "elapsed" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "elapsed",
-                    &mut self.elapsed,
-                    &mut self.additional_properties,
-                )?
-            }
-            "payload" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "payload",
-                    &mut self.payload,
-                    &mut self.additional_properties,
-                )?
-            }
-            "attachment" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "attachment",
-                    &mut self.attachment,
-                    &mut self.additional_properties,
-                )?
-            }
-            "extra" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "extra",
-                    &mut self.extra,
-                    &mut self.additional_properties,
-                )?
-            }
-            "location" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "location",
-                    &mut self.location,
-                    &mut self.additional_properties,
-                )?
-            }
-            "contact" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "contact",
-                    &mut self.contact,
-                    &mut self.additional_properties,
-                )?
-            }
-            "tags" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "tags",
-                    &mut self.tags,
-                    &mut self.additional_properties,
-                )?
-            }
-            "readings" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "readings",
-                    &mut self.readings,
-                    &mut self.additional_properties,
-                )?
-            }
-            "counts" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "counts",
-                    &mut self.counts,
-                    &mut self.additional_properties,
-                )?
-            }
-            "days" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "days",
-                    &mut self.days,
-                    &mut self.additional_properties,
-                )?
-            }
-            "intervals" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "intervals",
-                    &mut self.intervals,
-                    &mut self.additional_properties,
-                )?
-            }
-            "blobs" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "blobs",
-                    &mut self.blobs,
-                    &mut self.additional_properties,
-                )?
-            }
-            "ids" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ids",
-                    &mut self.ids,
-                    &mut self.additional_properties,
-                )?
-            }
-            "amounts" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "amounts",
-                    &mut self.amounts,
-                    &mut self.additional_properties,
-                )?
-            }
-            "contacts" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "contacts",
-                    &mut self.contacts,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "flag" => read_lenient(map, key, &mut self.flag, extra),
+            "byteValue" => read_lenient(map, key, &mut self.byte_value, extra),
+            "sbyteValue" => read_lenient(map, key, &mut self.sbyte_value, extra),
+            "int16Value" => read_lenient(map, key, &mut self.int16_value, extra),
+            "int32Value" => read_lenient(map, key, &mut self.int32_value, extra),
+            "int64Value" => read_lenient(map, key, &mut self.int64_value, extra),
+            "singleValue" => read_lenient(map, key, &mut self.single_value, extra),
+            "doubleValue" => read_lenient(map, key, &mut self.double_value, extra),
+            "decimalValue" => read_lenient(map, key, &mut self.decimal_value, extra),
+            "guidValue" => read_lenient(map, key, &mut self.guid_value, extra),
+            "dateValue" => read_lenient(map, key, &mut self.date_value, extra),
+            "timeValue" => read_lenient(map, key, &mut self.time_value, extra),
+            "timestamp" => read_lenient(map, key, &mut self.timestamp, extra),
+            "elapsed" => read_lenient(map, key, &mut self.elapsed, extra),
+            "payload" => read_lenient(map, key, &mut self.payload, extra),
+            "attachment" => read_lenient(map, key, &mut self.attachment, extra),
+            "extra" => read_lenient(map, key, &mut self.extra, extra),
+            "location" => read_lenient(map, key, &mut self.location, extra),
+            "contact" => read_lenient(map, key, &mut self.contact, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "readings" => read_lenient(map, key, &mut self.readings, extra),
+            "counts" => read_lenient(map, key, &mut self.counts, extra),
+            "days" => read_lenient(map, key, &mut self.days, extra),
+            "intervals" => read_lenient(map, key, &mut self.intervals, extra),
+            "blobs" => read_lenient(map, key, &mut self.blobs, extra),
+            "ids" => read_lenient(map, key, &mut self.ids, extra),
+            "amounts" => read_lenient(map, key, &mut self.amounts, extra),
+            "contacts" => read_lenient(map, key, &mut self.contacts, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -401,47 +192,15 @@ impl graph_odata_runtime::model::ODataObject for Sample {
 impl Sample {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SampleField) -> &mut Self {
-        match field {
-            SampleField::Id => self.id = None,
-            SampleField::Text => self.text = None,
-            SampleField::Flag => self.flag = None,
-            SampleField::ByteValue => self.byte_value = None,
-            SampleField::SbyteValue => self.sbyte_value = None,
-            SampleField::Int16Value => self.int16_value = None,
-            SampleField::Int32Value => self.int32_value = None,
-            SampleField::Int64Value => self.int64_value = None,
-            SampleField::SingleValue => self.single_value = None,
-            SampleField::DoubleValue => self.double_value = None,
-            SampleField::DecimalValue => self.decimal_value = None,
-            SampleField::GuidValue => self.guid_value = None,
-            SampleField::DateValue => self.date_value = None,
-            SampleField::TimeValue => self.time_value = None,
-            SampleField::Timestamp => self.timestamp = None,
-            SampleField::Elapsed => self.elapsed = None,
-            SampleField::Payload => self.payload = None,
-            SampleField::Attachment => self.attachment = None,
-            SampleField::Extra => self.extra = None,
-            SampleField::Location => self.location = None,
-            SampleField::Contact => self.contact = None,
-            SampleField::Tags => self.tags = None,
-            SampleField::Readings => self.readings = None,
-            SampleField::Counts => self.counts = None,
-            SampleField::Days => self.days = None,
-            SampleField::Intervals => self.intervals = None,
-            SampleField::Blobs => self.blobs = None,
-            SampleField::Ids => self.ids = None,
-            SampleField::Amounts => self.amounts = None,
-            SampleField::Contacts => self.contacts = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Sample`] by wire name: for `$select`, `$expand`, `$orderby` and [`Sample::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SampleField {
     /// `id`
     Id,
@@ -539,40 +298,79 @@ impl SampleField {
         Self::Amounts,
         Self::Contacts,
     ];
+    const WIRE: [&'static str; 30] = [
+        "id",
+        "text",
+        "flag",
+        "byteValue",
+        "sbyteValue",
+        "int16Value",
+        "int32Value",
+        "int64Value",
+        "singleValue",
+        "doubleValue",
+        "decimalValue",
+        "guidValue",
+        "dateValue",
+        "timeValue",
+        "timestamp",
+        "elapsed",
+        "payload",
+        "attachment",
+        "extra",
+        "location",
+        "contact",
+        "tags",
+        "readings",
+        "counts",
+        "days",
+        "intervals",
+        "blobs",
+        "ids",
+        "amounts",
+        "contacts",
+    ];
+    const NAMES: [&'static str; 30] = [
+        "Id",
+        "Text",
+        "Flag",
+        "ByteValue",
+        "SbyteValue",
+        "Int16Value",
+        "Int32Value",
+        "Int64Value",
+        "SingleValue",
+        "DoubleValue",
+        "DecimalValue",
+        "GuidValue",
+        "DateValue",
+        "TimeValue",
+        "Timestamp",
+        "Elapsed",
+        "Payload",
+        "Attachment",
+        "Extra",
+        "Location",
+        "Contact",
+        "Tags",
+        "Readings",
+        "Counts",
+        "Days",
+        "Intervals",
+        "Blobs",
+        "Ids",
+        "Amounts",
+        "Contacts",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Text => "text",
-            Self::Flag => "flag",
-            Self::ByteValue => "byteValue",
-            Self::SbyteValue => "sbyteValue",
-            Self::Int16Value => "int16Value",
-            Self::Int32Value => "int32Value",
-            Self::Int64Value => "int64Value",
-            Self::SingleValue => "singleValue",
-            Self::DoubleValue => "doubleValue",
-            Self::DecimalValue => "decimalValue",
-            Self::GuidValue => "guidValue",
-            Self::DateValue => "dateValue",
-            Self::TimeValue => "timeValue",
-            Self::Timestamp => "timestamp",
-            Self::Elapsed => "elapsed",
-            Self::Payload => "payload",
-            Self::Attachment => "attachment",
-            Self::Extra => "extra",
-            Self::Location => "location",
-            Self::Contact => "contact",
-            Self::Tags => "tags",
-            Self::Readings => "readings",
-            Self::Counts => "counts",
-            Self::Days => "days",
-            Self::Intervals => "intervals",
-            Self::Blobs => "blobs",
-            Self::Ids => "ids",
-            Self::Amounts => "amounts",
-            Self::Contacts => "contacts",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SampleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -42,8 +42,8 @@ impl Measure {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Value", self.value.as_ref())?;
-        object.field("unit", self.unit.as_ref())?;
+        object.property("Value", &self.value);
+        object.property("unit", &self.unit);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Measure {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "unit" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "unit",
-                    &mut self.unit,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Value" => read_lenient(map, key, &mut self.value, extra),
+            "unit" => read_lenient(map, key, &mut self.unit, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -93,19 +80,15 @@ impl graph_odata_runtime::model::ODataObject for Measure {
 impl Measure {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: MeasureField) -> &mut Self {
-        match field {
-            MeasureField::Value => self.value = None,
-            MeasureField::Unit => self.unit = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Measure`] by wire name: for `$select`, `$expand`, `$orderby` and [`Measure::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MeasureField {
     /// `Value`
     Value,
@@ -116,12 +99,17 @@ pub enum MeasureField {
 impl MeasureField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Value, Self::Unit];
+    const WIRE: [&'static str; 2] = ["Value", "unit"];
+    const NAMES: [&'static str; 2] = ["Value", "Unit"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Value => "Value",
-            Self::Unit => "unit",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for MeasureField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -209,9 +197,9 @@ impl<'de> serde::Deserialize<'de> for AnyMeasure {
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
             "Fabrikam.Erp.preciseMeasure" | "erp.preciseMeasure" => {
-                serde_json::from_value(value).map(|v| Self::PreciseMeasure(Box::new(v)))
+                serde_json::from_value(value).map(Self::PreciseMeasure)
             }
-            _ => serde_json::from_value(value).map(|v| Self::Measure(Box::new(v))),
+            _ => serde_json::from_value(value).map(Self::Measure),
         };
         read.map_err(D::Error::custom)
     }
@@ -254,9 +242,9 @@ impl PreciseMeasure {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Value", self.value.as_ref())?;
-        object.field("unit", self.unit.as_ref())?;
-        object.field("digits", self.digits.as_ref())?;
+        object.property("Value", &self.value);
+        object.property("unit", &self.unit);
+        object.property("digits", &self.digits);
         object.end()
     }
 }
@@ -275,34 +263,14 @@ impl graph_odata_runtime::model::ODataObject for PreciseMeasure {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            "unit" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "unit",
-                    &mut self.unit,
-                    &mut self.additional_properties,
-                )?
-            }
-            "digits" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "digits",
-                    &mut self.digits,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Value" => read_lenient(map, key, &mut self.value, extra),
+            "unit" => read_lenient(map, key, &mut self.unit, extra),
+            "digits" => read_lenient(map, key, &mut self.digits, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -314,20 +282,15 @@ impl graph_odata_runtime::model::ODataObject for PreciseMeasure {
 impl PreciseMeasure {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PreciseMeasureField) -> &mut Self {
-        match field {
-            PreciseMeasureField::Value => self.value = None,
-            PreciseMeasureField::Unit => self.unit = None,
-            PreciseMeasureField::Digits => self.digits = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PreciseMeasure`] by wire name: for `$select`, `$expand`, `$orderby` and [`PreciseMeasure::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PreciseMeasureField {
     /// `Value`
     Value,
@@ -340,13 +303,17 @@ pub enum PreciseMeasureField {
 impl PreciseMeasureField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Value, Self::Unit, Self::Digits];
+    const WIRE: [&'static str; 3] = ["Value", "unit", "digits"];
+    const NAMES: [&'static str; 3] = ["Value", "Unit", "Digits"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Value => "Value",
-            Self::Unit => "unit",
-            Self::Digits => "digits",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PreciseMeasureField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

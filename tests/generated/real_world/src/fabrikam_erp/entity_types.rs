@@ -42,8 +42,8 @@ impl Account {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("accountid", self.accountid.as_ref())?;
-        object.field("accountnumber", self.accountnumber.as_ref())?;
+        object.property("accountid", &self.accountid);
+        object.property("accountnumber", &self.accountnumber);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Account {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "accountid" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "accountid",
-                    &mut self.accountid,
-                    &mut self.additional_properties,
-                )?
-            }
-            "accountnumber" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "accountnumber",
-                    &mut self.accountnumber,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "accountid" => read_lenient(map, key, &mut self.accountid, extra),
+            "accountnumber" => read_lenient(map, key, &mut self.accountnumber, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -93,19 +80,15 @@ impl graph_odata_runtime::model::ODataObject for Account {
 impl Account {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AccountField) -> &mut Self {
-        match field {
-            AccountField::Accountid => self.accountid = None,
-            AccountField::Accountnumber => self.accountnumber = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Account`] by wire name: for `$select`, `$expand`, `$orderby` and [`Account::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountField {
     /// `accountid`
     Accountid,
@@ -116,12 +99,17 @@ pub enum AccountField {
 impl AccountField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Accountid, Self::Accountnumber];
+    const WIRE: [&'static str; 2] = ["accountid", "accountnumber"];
+    const NAMES: [&'static str; 2] = ["Accountid", "Accountnumber"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Accountid => "accountid",
-            Self::Accountnumber => "accountnumber",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AccountField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -171,8 +159,8 @@ impl Activity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("activityid", self.activityid.as_ref())?;
-        object.field("subject", self.subject.as_ref())?;
+        object.property("activityid", &self.activityid);
+        object.property("subject", &self.subject);
         object.end()
     }
 }
@@ -191,26 +179,13 @@ impl graph_odata_runtime::model::ODataObject for Activity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "activityid" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "activityid",
-                    &mut self.activityid,
-                    &mut self.additional_properties,
-                )?
-            }
-            "subject" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "subject",
-                    &mut self.subject,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "activityid" => read_lenient(map, key, &mut self.activityid, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -222,19 +197,15 @@ impl graph_odata_runtime::model::ODataObject for Activity {
 impl Activity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ActivityField) -> &mut Self {
-        match field {
-            ActivityField::Activityid => self.activityid = None,
-            ActivityField::Subject => self.subject = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Activity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Activity::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActivityField {
     /// `activityid`
     Activityid,
@@ -245,12 +216,17 @@ pub enum ActivityField {
 impl ActivityField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Activityid, Self::Subject];
+    const WIRE: [&'static str; 2] = ["activityid", "subject"];
+    const NAMES: [&'static str; 2] = ["Activityid", "Subject"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Activityid => "activityid",
-            Self::Subject => "subject",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ActivityField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -304,9 +280,9 @@ impl Appointment {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("activityid", self.activityid.as_ref())?;
-        object.field("subject", self.subject.as_ref())?;
-        object.field("location", self.location.as_ref())?;
+        object.property("activityid", &self.activityid);
+        object.property("subject", &self.subject);
+        object.property("location", &self.location);
         object.end()
     }
 }
@@ -325,34 +301,14 @@ impl graph_odata_runtime::model::ODataObject for Appointment {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "activityid" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "activityid",
-                    &mut self.activityid,
-                    &mut self.additional_properties,
-                )?
-            }
-            "subject" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "subject",
-                    &mut self.subject,
-                    &mut self.additional_properties,
-                )?
-            }
-            "location" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "location",
-                    &mut self.location,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "activityid" => read_lenient(map, key, &mut self.activityid, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "location" => read_lenient(map, key, &mut self.location, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -364,20 +320,15 @@ impl graph_odata_runtime::model::ODataObject for Appointment {
 impl Appointment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: AppointmentField) -> &mut Self {
-        match field {
-            AppointmentField::Activityid => self.activityid = None,
-            AppointmentField::Subject => self.subject = None,
-            AppointmentField::Location => self.location = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Appointment`] by wire name: for `$select`, `$expand`, `$orderby` and [`Appointment::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppointmentField {
     /// `activityid`
     Activityid,
@@ -390,13 +341,17 @@ pub enum AppointmentField {
 impl AppointmentField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Activityid, Self::Subject, Self::Location];
+    const WIRE: [&'static str; 3] = ["activityid", "subject", "location"];
+    const NAMES: [&'static str; 3] = ["Activityid", "Subject", "Location"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Activityid => "activityid",
-            Self::Subject => "subject",
-            Self::Location => "location",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for AppointmentField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -467,16 +422,16 @@ impl Product {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("sku", self.sku.as_ref())?;
-        object.field("_", self.unnamed.as_ref())?;
-        object.field("__", self.unnamed_2.as_ref())?;
-        object.field("_1", self._1.as_ref())?;
-        object.field("price", self.price.as_ref())?;
-        object.field("extensions", self.extensions.as_ref())?;
-        object.field("restriction", self.restriction.as_ref())?;
-        object.field("scheme", self.scheme.as_ref())?;
-        object.field("size", self.size.as_ref())?;
+        object.property("id", &self.id);
+        object.property("sku", &self.sku);
+        object.property("_", &self.unnamed);
+        object.property("__", &self.unnamed_2);
+        object.property("_1", &self._1);
+        object.property("price", &self.price);
+        object.property("extensions", &self.extensions);
+        object.property("restriction", &self.restriction);
+        object.property("scheme", &self.scheme);
+        object.property("size", &self.size);
         object.end()
     }
 }
@@ -495,90 +450,21 @@ impl graph_odata_runtime::model::ODataObject for Product {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "sku" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "sku",
-                    &mut self.sku,
-                    &mut self.additional_properties,
-                )?
-            }
-            "_" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "_",
-                    &mut self.unnamed,
-                    &mut self.additional_properties,
-                )?
-            }
-            "__" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "__",
-                    &mut self.unnamed_2,
-                    &mut self.additional_properties,
-                )?
-            }
-            "_1" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "_1",
-                    &mut self._1,
-                    &mut self.additional_properties,
-                )?
-            }
-            "price" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "price",
-                    &mut self.price,
-                    &mut self.additional_properties,
-                )?
-            }
-            "extensions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "extensions",
-                    &mut self.extensions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "restriction" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "restriction",
-                    &mut self.restriction,
-                    &mut self.additional_properties,
-                )?
-            }
-            "scheme" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "scheme",
-                    &mut self.scheme,
-                    &mut self.additional_properties,
-                )?
-            }
-            "size" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "size",
-                    &mut self.size,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "sku" => read_lenient(map, key, &mut self.sku, extra),
+            "_" => read_lenient(map, key, &mut self.unnamed, extra),
+            "__" => read_lenient(map, key, &mut self.unnamed_2, extra),
+            "_1" => read_lenient(map, key, &mut self._1, extra),
+            "price" => read_nullable(map, key, &mut self.price, extra),
+            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            "restriction" => read_nullable(map, key, &mut self.restriction, extra),
+            "scheme" => read_lenient(map, key, &mut self.scheme, extra),
+            "size" => read_nullable(map, key, &mut self.size, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -590,27 +476,15 @@ impl graph_odata_runtime::model::ODataObject for Product {
 impl Product {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ProductField) -> &mut Self {
-        match field {
-            ProductField::Id => self.id = None,
-            ProductField::Sku => self.sku = None,
-            ProductField::Unnamed => self.unnamed = None,
-            ProductField::Unnamed2 => self.unnamed_2 = None,
-            ProductField::V1 => self._1 = None,
-            ProductField::Price => self.price = None,
-            ProductField::Extensions => self.extensions = None,
-            ProductField::Restriction => self.restriction = None,
-            ProductField::Scheme => self.scheme = None,
-            ProductField::Size => self.size = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Product`] by wire name: for `$select`, `$expand`, `$orderby` and [`Product::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProductField {
     /// `id`
     Id,
@@ -648,20 +522,39 @@ impl ProductField {
         Self::Scheme,
         Self::Size,
     ];
+    const WIRE: [&'static str; 10] = [
+        "id",
+        "sku",
+        "_",
+        "__",
+        "_1",
+        "price",
+        "extensions",
+        "restriction",
+        "scheme",
+        "size",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "Id",
+        "Sku",
+        "Unnamed",
+        "Unnamed2",
+        "V1",
+        "Price",
+        "Extensions",
+        "Restriction",
+        "Scheme",
+        "Size",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Sku => "sku",
-            Self::Unnamed => "_",
-            Self::Unnamed2 => "__",
-            Self::V1 => "_1",
-            Self::Price => "price",
-            Self::Extensions => "extensions",
-            Self::Restriction => "restriction",
-            Self::Scheme => "scheme",
-            Self::Size => "size",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ProductField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -50,11 +50,11 @@ impl CustomParameter {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Name", self.name.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("DocumentationURL", self.documentation_url.as_ref())?;
-        object.field("Required", self.required.as_ref())?;
-        object.field("ExampleValues", self.example_values.as_ref())?;
+        object.property("Name", &self.name);
+        object.property("Description", &self.description);
+        object.property("DocumentationURL", &self.documentation_url);
+        object.property("Required", &self.required);
+        object.property("ExampleValues", &self.example_values);
         object.end()
     }
 }
@@ -73,50 +73,18 @@ impl graph_odata_runtime::model::ODataObject for CustomParameter {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Name" => read_lenient(map, key, &mut self.name, extra),
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "DocumentationURL" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "DocumentationURL",
-                    &mut self.documentation_url,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.documentation_url, extra)
             }
-            "Required" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Required",
-                    &mut self.required,
-                    &mut self.additional_properties,
-                )?
-            }
-            "ExampleValues" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ExampleValues",
-                    &mut self.example_values,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Required" => read_lenient(map, key, &mut self.required, extra),
+            "ExampleValues" => read_nullable(map, key, &mut self.example_values, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -128,22 +96,15 @@ impl graph_odata_runtime::model::ODataObject for CustomParameter {
 impl CustomParameter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CustomParameterField) -> &mut Self {
-        match field {
-            CustomParameterField::Name => self.name = None,
-            CustomParameterField::Description => self.description = None,
-            CustomParameterField::DocumentationUrl => self.documentation_url = None,
-            CustomParameterField::Required => self.required = None,
-            CustomParameterField::ExampleValues => self.example_values = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`CustomParameter`] by wire name: for `$select`, `$expand`, `$orderby` and [`CustomParameter::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomParameterField {
     /// `Name`
     Name,
@@ -166,15 +127,29 @@ impl CustomParameterField {
         Self::Required,
         Self::ExampleValues,
     ];
+    const WIRE: [&'static str; 5] = [
+        "Name",
+        "Description",
+        "DocumentationURL",
+        "Required",
+        "ExampleValues",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "Name",
+        "Description",
+        "DocumentationUrl",
+        "Required",
+        "ExampleValues",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "Name",
-            Self::Description => "Description",
-            Self::DocumentationUrl => "DocumentationURL",
-            Self::Required => "Required",
-            Self::ExampleValues => "ExampleValues",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CustomParameterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -224,8 +199,8 @@ impl DeepInsertSupportType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Supported", self.supported.as_ref())?;
-        object.field("ContentIDSupported", self.content_id_supported.as_ref())?;
+        object.property("Supported", &self.supported);
+        object.property("ContentIDSupported", &self.content_id_supported);
         object.end()
     }
 }
@@ -244,26 +219,15 @@ impl graph_odata_runtime::model::ODataObject for DeepInsertSupportType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Supported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Supported",
-                    &mut self.supported,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Supported" => read_lenient(map, key, &mut self.supported, extra),
             "ContentIDSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ContentIDSupported",
-                    &mut self.content_id_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.content_id_supported, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -275,21 +239,15 @@ impl graph_odata_runtime::model::ODataObject for DeepInsertSupportType {
 impl DeepInsertSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DeepInsertSupportTypeField) -> &mut Self {
-        match field {
-            DeepInsertSupportTypeField::Supported => self.supported = None,
-            DeepInsertSupportTypeField::ContentIdSupported => {
-                self.content_id_supported = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DeepInsertSupportType`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeepInsertSupportType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeepInsertSupportTypeField {
     /// `Supported`
     Supported,
@@ -300,12 +258,17 @@ pub enum DeepInsertSupportTypeField {
 impl DeepInsertSupportTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Supported, Self::ContentIdSupported];
+    const WIRE: [&'static str; 2] = ["Supported", "ContentIDSupported"];
+    const NAMES: [&'static str; 2] = ["Supported", "ContentIdSupported"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Supported => "Supported",
-            Self::ContentIdSupported => "ContentIDSupported",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DeepInsertSupportTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -355,8 +318,8 @@ impl DeepUpdateSupportType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Supported", self.supported.as_ref())?;
-        object.field("ContentIDSupported", self.content_id_supported.as_ref())?;
+        object.property("Supported", &self.supported);
+        object.property("ContentIDSupported", &self.content_id_supported);
         object.end()
     }
 }
@@ -375,26 +338,15 @@ impl graph_odata_runtime::model::ODataObject for DeepUpdateSupportType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Supported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Supported",
-                    &mut self.supported,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Supported" => read_lenient(map, key, &mut self.supported, extra),
             "ContentIDSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ContentIDSupported",
-                    &mut self.content_id_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.content_id_supported, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -406,21 +358,15 @@ impl graph_odata_runtime::model::ODataObject for DeepUpdateSupportType {
 impl DeepUpdateSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DeepUpdateSupportTypeField) -> &mut Self {
-        match field {
-            DeepUpdateSupportTypeField::Supported => self.supported = None,
-            DeepUpdateSupportTypeField::ContentIdSupported => {
-                self.content_id_supported = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DeepUpdateSupportType`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeepUpdateSupportType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeepUpdateSupportTypeField {
     /// `Supported`
     Supported,
@@ -431,12 +377,17 @@ pub enum DeepUpdateSupportTypeField {
 impl DeepUpdateSupportTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Supported, Self::ContentIdSupported];
+    const WIRE: [&'static str; 2] = ["Supported", "ContentIDSupported"];
+    const NAMES: [&'static str; 2] = ["Supported", "ContentIdSupported"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Supported => "Supported",
-            Self::ContentIdSupported => "ContentIDSupported",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DeepUpdateSupportTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -502,20 +453,16 @@ impl DeleteRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Deletable", self.deletable.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object.field("FilterSegmentSupported", self.filter_segment_supported.as_ref())?;
-        object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
+        object.property("Deletable", &self.deletable);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("FilterSegmentSupported", &self.filter_segment_supported);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("Permissions", &self.permissions);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object.end()
     }
 }
@@ -534,90 +481,29 @@ impl graph_odata_runtime::model::ODataObject for DeleteRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Deletable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Deletable",
-                    &mut self.deletable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Deletable" => read_lenient(map, key, &mut self.deletable, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
             "FilterSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterSegmentSupported",
-                    &mut self.filter_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_segment_supported, extra)
             }
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -629,33 +515,15 @@ impl graph_odata_runtime::model::ODataObject for DeleteRestrictionsBase {
 impl DeleteRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DeleteRestrictionsBaseField) -> &mut Self {
-        match field {
-            DeleteRestrictionsBaseField::Deletable => self.deletable = None,
-            DeleteRestrictionsBaseField::MaxLevels => self.max_levels = None,
-            DeleteRestrictionsBaseField::FilterSegmentSupported => {
-                self.filter_segment_supported = None;
-            }
-            DeleteRestrictionsBaseField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            DeleteRestrictionsBaseField::Permissions => self.permissions = None,
-            DeleteRestrictionsBaseField::CustomHeaders => self.custom_headers = None,
-            DeleteRestrictionsBaseField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            DeleteRestrictionsBaseField::Description => self.description = None,
-            DeleteRestrictionsBaseField::LongDescription => self.long_description = None,
-            DeleteRestrictionsBaseField::ErrorResponses => self.error_responses = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DeleteRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeleteRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeleteRestrictionsBaseField {
     /// `Deletable`
     Deletable,
@@ -693,20 +561,39 @@ impl DeleteRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
+    const WIRE: [&'static str; 10] = [
+        "Deletable",
+        "MaxLevels",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "Deletable",
+        "MaxLevels",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Deletable => "Deletable",
-            Self::MaxLevels => "MaxLevels",
-            Self::FilterSegmentSupported => "FilterSegmentSupported",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::Permissions => "Permissions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DeleteRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -784,25 +671,21 @@ impl DeleteRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Deletable", self.deletable.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object.field("FilterSegmentSupported", self.filter_segment_supported.as_ref())?;
+        object.property("Deletable", &self.deletable);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("FilterSegmentSupported", &self.filter_segment_supported);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("Permissions", &self.permissions);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
-        object
-            .field(
+            .property(
                 "NonDeletableNavigationProperties",
-                self.non_deletable_navigation_properties.as_ref(),
-            )?;
+                &self.non_deletable_navigation_properties,
+            );
         object.end()
     }
 }
@@ -821,98 +704,37 @@ impl graph_odata_runtime::model::ODataObject for DeleteRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Deletable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Deletable",
-                    &mut self.deletable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Deletable" => read_lenient(map, key, &mut self.deletable, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
             "FilterSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterSegmentSupported",
-                    &mut self.filter_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_segment_supported, extra)
             }
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
             "NonDeletableNavigationProperties" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "NonDeletableNavigationProperties",
+                    key,
                     &mut self.non_deletable_navigation_properties,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -924,36 +746,15 @@ impl graph_odata_runtime::model::ODataObject for DeleteRestrictionsType {
 impl DeleteRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: DeleteRestrictionsTypeField) -> &mut Self {
-        match field {
-            DeleteRestrictionsTypeField::Deletable => self.deletable = None,
-            DeleteRestrictionsTypeField::MaxLevels => self.max_levels = None,
-            DeleteRestrictionsTypeField::FilterSegmentSupported => {
-                self.filter_segment_supported = None;
-            }
-            DeleteRestrictionsTypeField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            DeleteRestrictionsTypeField::Permissions => self.permissions = None,
-            DeleteRestrictionsTypeField::CustomHeaders => self.custom_headers = None,
-            DeleteRestrictionsTypeField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            DeleteRestrictionsTypeField::Description => self.description = None,
-            DeleteRestrictionsTypeField::LongDescription => self.long_description = None,
-            DeleteRestrictionsTypeField::ErrorResponses => self.error_responses = None,
-            DeleteRestrictionsTypeField::NonDeletableNavigationProperties => {
-                self.non_deletable_navigation_properties = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`DeleteRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeleteRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeleteRestrictionsTypeField {
     /// `Deletable`
     Deletable,
@@ -994,21 +795,41 @@ impl DeleteRestrictionsTypeField {
         Self::ErrorResponses,
         Self::NonDeletableNavigationProperties,
     ];
+    const WIRE: [&'static str; 11] = [
+        "Deletable",
+        "MaxLevels",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonDeletableNavigationProperties",
+    ];
+    const NAMES: [&'static str; 11] = [
+        "Deletable",
+        "MaxLevels",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonDeletableNavigationProperties",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Deletable => "Deletable",
-            Self::MaxLevels => "MaxLevels",
-            Self::FilterSegmentSupported => "FilterSegmentSupported",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::Permissions => "Permissions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-            Self::NonDeletableNavigationProperties => "NonDeletableNavigationProperties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for DeleteRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1058,8 +879,8 @@ impl FilterExpressionRestrictionType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Property", self.property.as_ref())?;
-        object.field("AllowedExpressions", self.allowed_expressions.as_ref())?;
+        object.property("Property", &self.property);
+        object.property("AllowedExpressions", &self.allowed_expressions);
         object.end()
     }
 }
@@ -1078,26 +899,15 @@ impl graph_odata_runtime::model::ODataObject for FilterExpressionRestrictionType
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Property" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Property",
-                    &mut self.property,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Property" => read_lenient(map, key, &mut self.property, extra),
             "AllowedExpressions" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "AllowedExpressions",
-                    &mut self.allowed_expressions,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.allowed_expressions, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1109,24 +919,18 @@ impl graph_odata_runtime::model::ODataObject for FilterExpressionRestrictionType
 impl FilterExpressionRestrictionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(
         &mut self,
         field: FilterExpressionRestrictionTypeField,
     ) -> &mut Self {
-        match field {
-            FilterExpressionRestrictionTypeField::Property => self.property = None,
-            FilterExpressionRestrictionTypeField::AllowedExpressions => {
-                self.allowed_expressions = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterExpressionRestrictionType`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterExpressionRestrictionType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterExpressionRestrictionTypeField {
     /// `Property`
     Property,
@@ -1137,12 +941,17 @@ pub enum FilterExpressionRestrictionTypeField {
 impl FilterExpressionRestrictionTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Property, Self::AllowedExpressions];
+    const WIRE: [&'static str; 2] = ["Property", "AllowedExpressions"];
+    const NAMES: [&'static str; 2] = ["Property", "AllowedExpressions"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Property => "Property",
-            Self::AllowedExpressions => "AllowedExpressions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterExpressionRestrictionTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1194,9 +1003,9 @@ impl FilterRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Filterable", self.filterable.as_ref())?;
-        object.field("RequiresFilter", self.requires_filter.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
+        object.property("Filterable", &self.filterable);
+        object.property("RequiresFilter", &self.requires_filter);
+        object.property("MaxLevels", &self.max_levels);
         object.end()
     }
 }
@@ -1215,34 +1024,14 @@ impl graph_odata_runtime::model::ODataObject for FilterRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Filterable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Filterable",
-                    &mut self.filterable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "RequiresFilter" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RequiresFilter",
-                    &mut self.requires_filter,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Filterable" => read_lenient(map, key, &mut self.filterable, extra),
+            "RequiresFilter" => read_lenient(map, key, &mut self.requires_filter, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1254,20 +1043,15 @@ impl graph_odata_runtime::model::ODataObject for FilterRestrictionsBase {
 impl FilterRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterRestrictionsBaseField) -> &mut Self {
-        match field {
-            FilterRestrictionsBaseField::Filterable => self.filterable = None,
-            FilterRestrictionsBaseField::RequiresFilter => self.requires_filter = None,
-            FilterRestrictionsBaseField::MaxLevels => self.max_levels = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterRestrictionsBaseField {
     /// `Filterable`
     Filterable,
@@ -1284,13 +1068,17 @@ impl FilterRestrictionsBaseField {
         Self::RequiresFilter,
         Self::MaxLevels,
     ];
+    const WIRE: [&'static str; 3] = ["Filterable", "RequiresFilter", "MaxLevels"];
+    const NAMES: [&'static str; 3] = ["Filterable", "RequiresFilter", "MaxLevels"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Filterable => "Filterable",
-            Self::RequiresFilter => "RequiresFilter",
-            Self::MaxLevels => "MaxLevels",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1351,17 +1139,16 @@ impl FilterRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Filterable", self.filterable.as_ref())?;
-        object.field("RequiresFilter", self.requires_filter.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object.field("RequiredProperties", self.required_properties.as_ref())?;
+        object.property("Filterable", &self.filterable);
+        object.property("RequiresFilter", &self.requires_filter);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("RequiredProperties", &self.required_properties);
+        object.property("NonFilterableProperties", &self.non_filterable_properties);
         object
-            .field("NonFilterableProperties", self.non_filterable_properties.as_ref())?;
-        object
-            .field(
+            .property(
                 "FilterExpressionRestrictions",
-                self.filter_expression_restrictions.as_ref(),
-            )?;
+                &self.filter_expression_restrictions,
+            );
         object.end()
     }
 }
@@ -1380,58 +1167,23 @@ impl graph_odata_runtime::model::ODataObject for FilterRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Filterable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Filterable",
-                    &mut self.filterable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "RequiresFilter" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RequiresFilter",
-                    &mut self.requires_filter,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Filterable" => read_lenient(map, key, &mut self.filterable, extra),
+            "RequiresFilter" => read_lenient(map, key, &mut self.requires_filter, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
             "RequiredProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RequiredProperties",
-                    &mut self.required_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.required_properties, extra)
             }
             "NonFilterableProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "NonFilterableProperties",
-                    &mut self.non_filterable_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.non_filterable_properties, extra)
             }
             "FilterExpressionRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "FilterExpressionRestrictions",
-                    &mut self.filter_expression_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.filter_expression_restrictions, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1443,29 +1195,15 @@ impl graph_odata_runtime::model::ODataObject for FilterRestrictionsType {
 impl FilterRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FilterRestrictionsTypeField) -> &mut Self {
-        match field {
-            FilterRestrictionsTypeField::Filterable => self.filterable = None,
-            FilterRestrictionsTypeField::RequiresFilter => self.requires_filter = None,
-            FilterRestrictionsTypeField::MaxLevels => self.max_levels = None,
-            FilterRestrictionsTypeField::RequiredProperties => {
-                self.required_properties = None;
-            }
-            FilterRestrictionsTypeField::NonFilterableProperties => {
-                self.non_filterable_properties = None;
-            }
-            FilterRestrictionsTypeField::FilterExpressionRestrictions => {
-                self.filter_expression_restrictions = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`FilterRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterRestrictionsTypeField {
     /// `Filterable`
     Filterable,
@@ -1491,16 +1229,31 @@ impl FilterRestrictionsTypeField {
         Self::NonFilterableProperties,
         Self::FilterExpressionRestrictions,
     ];
+    const WIRE: [&'static str; 6] = [
+        "Filterable",
+        "RequiresFilter",
+        "MaxLevels",
+        "RequiredProperties",
+        "NonFilterableProperties",
+        "FilterExpressionRestrictions",
+    ];
+    const NAMES: [&'static str; 6] = [
+        "Filterable",
+        "RequiresFilter",
+        "MaxLevels",
+        "RequiredProperties",
+        "NonFilterableProperties",
+        "FilterExpressionRestrictions",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Filterable => "Filterable",
-            Self::RequiresFilter => "RequiresFilter",
-            Self::MaxLevels => "MaxLevels",
-            Self::RequiredProperties => "RequiredProperties",
-            Self::NonFilterableProperties => "NonFilterableProperties",
-            Self::FilterExpressionRestrictions => "FilterExpressionRestrictions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FilterRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1550,8 +1303,8 @@ impl HttpResponse {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("StatusCode", self.status_code.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
+        object.property("StatusCode", &self.status_code);
+        object.property("Description", &self.description);
         object.end()
     }
 }
@@ -1570,26 +1323,13 @@ impl graph_odata_runtime::model::ODataObject for HttpResponse {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "StatusCode" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "StatusCode",
-                    &mut self.status_code,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "StatusCode" => read_lenient(map, key, &mut self.status_code, extra),
+            "Description" => read_lenient(map, key, &mut self.description, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1601,19 +1341,15 @@ impl graph_odata_runtime::model::ODataObject for HttpResponse {
 impl HttpResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: HttpResponseField) -> &mut Self {
-        match field {
-            HttpResponseField::StatusCode => self.status_code = None,
-            HttpResponseField::Description => self.description = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`HttpResponse`] by wire name: for `$select`, `$expand`, `$orderby` and [`HttpResponse::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HttpResponseField {
     /// `StatusCode`
     StatusCode,
@@ -1624,12 +1360,17 @@ pub enum HttpResponseField {
 impl HttpResponseField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::StatusCode, Self::Description];
+    const WIRE: [&'static str; 2] = ["StatusCode", "Description"];
+    const NAMES: [&'static str; 2] = ["StatusCode", "Description"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::StatusCode => "StatusCode",
-            Self::Description => "Description",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for HttpResponseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1693,19 +1434,15 @@ impl InsertRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Insertable", self.insertable.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("QueryOptions", self.query_options.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
+        object.property("Insertable", &self.insertable);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("QueryOptions", &self.query_options);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object.end()
     }
 }
@@ -1724,82 +1461,26 @@ impl graph_odata_runtime::model::ODataObject for InsertRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Insertable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Insertable",
-                    &mut self.insertable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Insertable" => read_lenient(map, key, &mut self.insertable, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "QueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "QueryOptions",
-                    &mut self.query_options,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "QueryOptions" => read_nullable(map, key, &mut self.query_options, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -1811,30 +1492,15 @@ impl graph_odata_runtime::model::ODataObject for InsertRestrictionsBase {
 impl InsertRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: InsertRestrictionsBaseField) -> &mut Self {
-        match field {
-            InsertRestrictionsBaseField::Insertable => self.insertable = None,
-            InsertRestrictionsBaseField::MaxLevels => self.max_levels = None,
-            InsertRestrictionsBaseField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            InsertRestrictionsBaseField::QueryOptions => self.query_options = None,
-            InsertRestrictionsBaseField::CustomHeaders => self.custom_headers = None,
-            InsertRestrictionsBaseField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            InsertRestrictionsBaseField::Description => self.description = None,
-            InsertRestrictionsBaseField::LongDescription => self.long_description = None,
-            InsertRestrictionsBaseField::ErrorResponses => self.error_responses = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`InsertRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`InsertRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InsertRestrictionsBaseField {
     /// `Insertable`
     Insertable,
@@ -1869,19 +1535,37 @@ impl InsertRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
+    const WIRE: [&'static str; 9] = [
+        "Insertable",
+        "MaxLevels",
+        "TypecastSegmentSupported",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
+    const NAMES: [&'static str; 9] = [
+        "Insertable",
+        "MaxLevels",
+        "TypecastSegmentSupported",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Insertable => "Insertable",
-            Self::MaxLevels => "MaxLevels",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::QueryOptions => "QueryOptions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for InsertRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -1962,28 +1646,23 @@ impl InsertRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Insertable", self.insertable.as_ref())?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
+        object.property("Insertable", &self.insertable);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("QueryOptions", &self.query_options);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
+        object.property("NonInsertableProperties", &self.non_insertable_properties);
         object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("QueryOptions", self.query_options.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
-        object
-            .field("NonInsertableProperties", self.non_insertable_properties.as_ref())?;
-        object
-            .field(
+            .property(
                 "NonInsertableNavigationProperties",
-                self.non_insertable_navigation_properties.as_ref(),
-            )?;
-        object.field("RequiredProperties", self.required_properties.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
+                &self.non_insertable_navigation_properties,
+            );
+        object.property("RequiredProperties", &self.required_properties);
+        object.property("Permissions", &self.permissions);
         object.end()
     }
 }
@@ -2002,114 +1681,41 @@ impl graph_odata_runtime::model::ODataObject for InsertRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Insertable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Insertable",
-                    &mut self.insertable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Insertable" => read_lenient(map, key, &mut self.insertable, extra),
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "QueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "QueryOptions",
-                    &mut self.query_options,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "QueryOptions" => read_nullable(map, key, &mut self.query_options, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
             "NonInsertableProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "NonInsertableProperties",
-                    &mut self.non_insertable_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.non_insertable_properties, extra)
             }
             "NonInsertableNavigationProperties" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "NonInsertableNavigationProperties",
+                    key,
                     &mut self.non_insertable_navigation_properties,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "RequiredProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RequiredProperties",
-                    &mut self.required_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.required_properties, extra)
             }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2121,40 +1727,15 @@ impl graph_odata_runtime::model::ODataObject for InsertRestrictionsType {
 impl InsertRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: InsertRestrictionsTypeField) -> &mut Self {
-        match field {
-            InsertRestrictionsTypeField::Insertable => self.insertable = None,
-            InsertRestrictionsTypeField::MaxLevels => self.max_levels = None,
-            InsertRestrictionsTypeField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            InsertRestrictionsTypeField::QueryOptions => self.query_options = None,
-            InsertRestrictionsTypeField::CustomHeaders => self.custom_headers = None,
-            InsertRestrictionsTypeField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            InsertRestrictionsTypeField::Description => self.description = None,
-            InsertRestrictionsTypeField::LongDescription => self.long_description = None,
-            InsertRestrictionsTypeField::ErrorResponses => self.error_responses = None,
-            InsertRestrictionsTypeField::NonInsertableProperties => {
-                self.non_insertable_properties = None;
-            }
-            InsertRestrictionsTypeField::NonInsertableNavigationProperties => {
-                self.non_insertable_navigation_properties = None;
-            }
-            InsertRestrictionsTypeField::RequiredProperties => {
-                self.required_properties = None;
-            }
-            InsertRestrictionsTypeField::Permissions => self.permissions = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`InsertRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`InsertRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InsertRestrictionsTypeField {
     /// `Insertable`
     Insertable,
@@ -2201,25 +1782,45 @@ impl InsertRestrictionsTypeField {
         Self::RequiredProperties,
         Self::Permissions,
     ];
+    const WIRE: [&'static str; 13] = [
+        "Insertable",
+        "MaxLevels",
+        "TypecastSegmentSupported",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonInsertableProperties",
+        "NonInsertableNavigationProperties",
+        "RequiredProperties",
+        "Permissions",
+    ];
+    const NAMES: [&'static str; 13] = [
+        "Insertable",
+        "MaxLevels",
+        "TypecastSegmentSupported",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonInsertableProperties",
+        "NonInsertableNavigationProperties",
+        "RequiredProperties",
+        "Permissions",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Insertable => "Insertable",
-            Self::MaxLevels => "MaxLevels",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::QueryOptions => "QueryOptions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-            Self::NonInsertableProperties => "NonInsertableProperties",
-            Self::NonInsertableNavigationProperties => {
-                "NonInsertableNavigationProperties"
-            }
-            Self::RequiredProperties => "RequiredProperties",
-            Self::Permissions => "Permissions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for InsertRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2277,12 +1878,12 @@ impl ModificationQueryOptionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("ExpandSupported", self.expand_supported.as_ref())?;
-        object.field("SelectSupported", self.select_supported.as_ref())?;
-        object.field("ComputeSupported", self.compute_supported.as_ref())?;
-        object.field("FilterSupported", self.filter_supported.as_ref())?;
-        object.field("SearchSupported", self.search_supported.as_ref())?;
-        object.field("SortSupported", self.sort_supported.as_ref())?;
+        object.property("ExpandSupported", &self.expand_supported);
+        object.property("SelectSupported", &self.select_supported);
+        object.property("ComputeSupported", &self.compute_supported);
+        object.property("FilterSupported", &self.filter_supported);
+        object.property("SearchSupported", &self.search_supported);
+        object.property("SortSupported", &self.sort_supported);
         object.end()
     }
 }
@@ -2301,58 +1902,27 @@ impl graph_odata_runtime::model::ODataObject for ModificationQueryOptionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
             "ExpandSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ExpandSupported",
-                    &mut self.expand_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.expand_supported, extra)
             }
             "SelectSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SelectSupported",
-                    &mut self.select_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.select_supported, extra)
             }
             "ComputeSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ComputeSupported",
-                    &mut self.compute_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.compute_supported, extra)
             }
             "FilterSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterSupported",
-                    &mut self.filter_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_supported, extra)
             }
             "SearchSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SearchSupported",
-                    &mut self.search_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.search_supported, extra)
             }
-            "SortSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SortSupported",
-                    &mut self.sort_supported,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "SortSupported" => read_lenient(map, key, &mut self.sort_supported, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2364,35 +1934,15 @@ impl graph_odata_runtime::model::ODataObject for ModificationQueryOptionsType {
 impl ModificationQueryOptionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ModificationQueryOptionsTypeField) -> &mut Self {
-        match field {
-            ModificationQueryOptionsTypeField::ExpandSupported => {
-                self.expand_supported = None;
-            }
-            ModificationQueryOptionsTypeField::SelectSupported => {
-                self.select_supported = None;
-            }
-            ModificationQueryOptionsTypeField::ComputeSupported => {
-                self.compute_supported = None;
-            }
-            ModificationQueryOptionsTypeField::FilterSupported => {
-                self.filter_supported = None;
-            }
-            ModificationQueryOptionsTypeField::SearchSupported => {
-                self.search_supported = None;
-            }
-            ModificationQueryOptionsTypeField::SortSupported => {
-                self.sort_supported = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ModificationQueryOptionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ModificationQueryOptionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModificationQueryOptionsTypeField {
     /// `ExpandSupported`
     ExpandSupported,
@@ -2418,16 +1968,31 @@ impl ModificationQueryOptionsTypeField {
         Self::SearchSupported,
         Self::SortSupported,
     ];
+    const WIRE: [&'static str; 6] = [
+        "ExpandSupported",
+        "SelectSupported",
+        "ComputeSupported",
+        "FilterSupported",
+        "SearchSupported",
+        "SortSupported",
+    ];
+    const NAMES: [&'static str; 6] = [
+        "ExpandSupported",
+        "SelectSupported",
+        "ComputeSupported",
+        "FilterSupported",
+        "SearchSupported",
+        "SortSupported",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ExpandSupported => "ExpandSupported",
-            Self::SelectSupported => "SelectSupported",
-            Self::ComputeSupported => "ComputeSupported",
-            Self::FilterSupported => "FilterSupported",
-            Self::SearchSupported => "SearchSupported",
-            Self::SortSupported => "SortSupported",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ModificationQueryOptionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2507,27 +2072,27 @@ impl NavigationPropertyRestriction {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("NavigationProperty", self.navigation_property.as_ref())?;
-        object.field("Navigability", self.navigability.as_ref())?;
-        object.field("FilterFunctions", self.filter_functions.as_ref())?;
-        object.field("FilterRestrictions", self.filter_restrictions.as_ref())?;
-        object.field("SearchRestrictions", self.search_restrictions.as_ref())?;
-        object.field("SortRestrictions", self.sort_restrictions.as_ref())?;
-        object.field("TopSupported", self.top_supported.as_ref())?;
-        object.field("SkipSupported", self.skip_supported.as_ref())?;
-        object.field("SelectSupport", self.select_support.as_ref())?;
-        object.field("IndexableByKey", self.indexable_by_key.as_ref())?;
-        object.field("InsertRestrictions", self.insert_restrictions.as_ref())?;
-        object.field("DeepInsertSupport", self.deep_insert_support.as_ref())?;
-        object.field("UpdateRestrictions", self.update_restrictions.as_ref())?;
-        object.field("DeepUpdateSupport", self.deep_update_support.as_ref())?;
-        object.field("DeleteRestrictions", self.delete_restrictions.as_ref())?;
+        object.property("NavigationProperty", &self.navigation_property);
+        object.property("Navigability", &self.navigability);
+        object.property("FilterFunctions", &self.filter_functions);
+        object.property("FilterRestrictions", &self.filter_restrictions);
+        object.property("SearchRestrictions", &self.search_restrictions);
+        object.property("SortRestrictions", &self.sort_restrictions);
+        object.property("TopSupported", &self.top_supported);
+        object.property("SkipSupported", &self.skip_supported);
+        object.property("SelectSupport", &self.select_support);
+        object.property("IndexableByKey", &self.indexable_by_key);
+        object.property("InsertRestrictions", &self.insert_restrictions);
+        object.property("DeepInsertSupport", &self.deep_insert_support);
+        object.property("UpdateRestrictions", &self.update_restrictions);
+        object.property("DeepUpdateSupport", &self.deep_update_support);
+        object.property("DeleteRestrictions", &self.delete_restrictions);
         object
-            .field(
+            .property(
                 "OptimisticConcurrencyControl",
-                self.optimistic_concurrency_control.as_ref(),
-            )?;
-        object.field("ReadRestrictions", self.read_restrictions.as_ref())?;
+                &self.optimistic_concurrency_control,
+            );
+        object.property("ReadRestrictions", &self.read_restrictions);
         object.end()
     }
 }
@@ -2546,146 +2111,52 @@ impl graph_odata_runtime::model::ODataObject for NavigationPropertyRestriction {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
             "NavigationProperty" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "NavigationProperty",
-                    &mut self.navigation_property,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.navigation_property, extra)
             }
-            "Navigability" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Navigability",
-                    &mut self.navigability,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Navigability" => read_nullable(map, key, &mut self.navigability, extra),
             "FilterFunctions" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterFunctions",
-                    &mut self.filter_functions,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_functions, extra)
             }
             "FilterRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "FilterRestrictions",
-                    &mut self.filter_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.filter_restrictions, extra)
             }
             "SearchRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "SearchRestrictions",
-                    &mut self.search_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.search_restrictions, extra)
             }
             "SortRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "SortRestrictions",
-                    &mut self.sort_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.sort_restrictions, extra)
             }
-            "TopSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TopSupported",
-                    &mut self.top_supported,
-                    &mut self.additional_properties,
-                )?
-            }
-            "SkipSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SkipSupported",
-                    &mut self.skip_supported,
-                    &mut self.additional_properties,
-                )?
-            }
-            "SelectSupport" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "SelectSupport",
-                    &mut self.select_support,
-                    &mut self.additional_properties,
-                )?
-            }
-            "IndexableByKey" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "IndexableByKey",
-                    &mut self.indexable_by_key,
-                    &mut self.additional_properties,
-                )?
-            }
+            "TopSupported" => read_lenient(map, key, &mut self.top_supported, extra),
+            "SkipSupported" => read_lenient(map, key, &mut self.skip_supported, extra),
+            "SelectSupport" => read_nullable(map, key, &mut self.select_support, extra),
+            "IndexableByKey" => read_lenient(map, key, &mut self.indexable_by_key, extra),
             "InsertRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "InsertRestrictions",
-                    &mut self.insert_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.insert_restrictions, extra)
             }
             "DeepInsertSupport" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "DeepInsertSupport",
-                    &mut self.deep_insert_support,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.deep_insert_support, extra)
             }
             "UpdateRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "UpdateRestrictions",
-                    &mut self.update_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.update_restrictions, extra)
             }
             "DeepUpdateSupport" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "DeepUpdateSupport",
-                    &mut self.deep_update_support,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.deep_update_support, extra)
             }
             "DeleteRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "DeleteRestrictions",
-                    &mut self.delete_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.delete_restrictions, extra)
             }
             "OptimisticConcurrencyControl" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "OptimisticConcurrencyControl",
-                    &mut self.optimistic_concurrency_control,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.optimistic_concurrency_control, extra)
             }
             "ReadRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ReadRestrictions",
-                    &mut self.read_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.read_restrictions, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2697,64 +2168,15 @@ impl graph_odata_runtime::model::ODataObject for NavigationPropertyRestriction {
 impl NavigationPropertyRestriction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: NavigationPropertyRestrictionField) -> &mut Self {
-        match field {
-            NavigationPropertyRestrictionField::NavigationProperty => {
-                self.navigation_property = None;
-            }
-            NavigationPropertyRestrictionField::Navigability => self.navigability = None,
-            NavigationPropertyRestrictionField::FilterFunctions => {
-                self.filter_functions = None;
-            }
-            NavigationPropertyRestrictionField::FilterRestrictions => {
-                self.filter_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::SearchRestrictions => {
-                self.search_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::SortRestrictions => {
-                self.sort_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::TopSupported => self.top_supported = None,
-            NavigationPropertyRestrictionField::SkipSupported => {
-                self.skip_supported = None;
-            }
-            NavigationPropertyRestrictionField::SelectSupport => {
-                self.select_support = None;
-            }
-            NavigationPropertyRestrictionField::IndexableByKey => {
-                self.indexable_by_key = None;
-            }
-            NavigationPropertyRestrictionField::InsertRestrictions => {
-                self.insert_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::DeepInsertSupport => {
-                self.deep_insert_support = None;
-            }
-            NavigationPropertyRestrictionField::UpdateRestrictions => {
-                self.update_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::DeepUpdateSupport => {
-                self.deep_update_support = None;
-            }
-            NavigationPropertyRestrictionField::DeleteRestrictions => {
-                self.delete_restrictions = None;
-            }
-            NavigationPropertyRestrictionField::OptimisticConcurrencyControl => {
-                self.optimistic_concurrency_control = None;
-            }
-            NavigationPropertyRestrictionField::ReadRestrictions => {
-                self.read_restrictions = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`NavigationPropertyRestriction`] by wire name: for `$select`, `$expand`, `$orderby` and [`NavigationPropertyRestriction::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NavigationPropertyRestrictionField {
     /// `NavigationProperty`
     NavigationProperty,
@@ -2813,27 +2235,53 @@ impl NavigationPropertyRestrictionField {
         Self::OptimisticConcurrencyControl,
         Self::ReadRestrictions,
     ];
+    const WIRE: [&'static str; 17] = [
+        "NavigationProperty",
+        "Navigability",
+        "FilterFunctions",
+        "FilterRestrictions",
+        "SearchRestrictions",
+        "SortRestrictions",
+        "TopSupported",
+        "SkipSupported",
+        "SelectSupport",
+        "IndexableByKey",
+        "InsertRestrictions",
+        "DeepInsertSupport",
+        "UpdateRestrictions",
+        "DeepUpdateSupport",
+        "DeleteRestrictions",
+        "OptimisticConcurrencyControl",
+        "ReadRestrictions",
+    ];
+    const NAMES: [&'static str; 17] = [
+        "NavigationProperty",
+        "Navigability",
+        "FilterFunctions",
+        "FilterRestrictions",
+        "SearchRestrictions",
+        "SortRestrictions",
+        "TopSupported",
+        "SkipSupported",
+        "SelectSupport",
+        "IndexableByKey",
+        "InsertRestrictions",
+        "DeepInsertSupport",
+        "UpdateRestrictions",
+        "DeepUpdateSupport",
+        "DeleteRestrictions",
+        "OptimisticConcurrencyControl",
+        "ReadRestrictions",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::NavigationProperty => "NavigationProperty",
-            Self::Navigability => "Navigability",
-            Self::FilterFunctions => "FilterFunctions",
-            Self::FilterRestrictions => "FilterRestrictions",
-            Self::SearchRestrictions => "SearchRestrictions",
-            Self::SortRestrictions => "SortRestrictions",
-            Self::TopSupported => "TopSupported",
-            Self::SkipSupported => "SkipSupported",
-            Self::SelectSupport => "SelectSupport",
-            Self::IndexableByKey => "IndexableByKey",
-            Self::InsertRestrictions => "InsertRestrictions",
-            Self::DeepInsertSupport => "DeepInsertSupport",
-            Self::UpdateRestrictions => "UpdateRestrictions",
-            Self::DeepUpdateSupport => "DeepUpdateSupport",
-            Self::DeleteRestrictions => "DeleteRestrictions",
-            Self::OptimisticConcurrencyControl => "OptimisticConcurrencyControl",
-            Self::ReadRestrictions => "ReadRestrictions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for NavigationPropertyRestrictionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -2883,8 +2331,8 @@ impl PermissionType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("SchemeName", self.scheme_name.as_ref())?;
-        object.field("Scopes", self.scopes.as_ref())?;
+        object.property("SchemeName", &self.scheme_name);
+        object.property("Scopes", &self.scopes);
         object.end()
     }
 }
@@ -2903,26 +2351,13 @@ impl graph_odata_runtime::model::ODataObject for PermissionType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "SchemeName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SchemeName",
-                    &mut self.scheme_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Scopes" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Scopes",
-                    &mut self.scopes,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "SchemeName" => read_lenient(map, key, &mut self.scheme_name, extra),
+            "Scopes" => read_nullable(map, key, &mut self.scopes, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -2934,19 +2369,15 @@ impl graph_odata_runtime::model::ODataObject for PermissionType {
 impl PermissionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PermissionTypeField) -> &mut Self {
-        match field {
-            PermissionTypeField::SchemeName => self.scheme_name = None,
-            PermissionTypeField::Scopes => self.scopes = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PermissionType`] by wire name: for `$select`, `$expand`, `$orderby` and [`PermissionType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PermissionTypeField {
     /// `SchemeName`
     SchemeName,
@@ -2957,12 +2388,17 @@ pub enum PermissionTypeField {
 impl PermissionTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::SchemeName, Self::Scopes];
+    const WIRE: [&'static str; 2] = ["SchemeName", "Scopes"];
+    const NAMES: [&'static str; 2] = ["SchemeName", "Scopes"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::SchemeName => "SchemeName",
-            Self::Scopes => "Scopes",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PermissionTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3029,13 +2465,13 @@ impl ReadByKeyRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Readable", self.readable.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
+        object.property("Readable", &self.readable);
+        object.property("Permissions", &self.permissions);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object.end()
     }
 }
@@ -3054,66 +2490,22 @@ impl graph_odata_runtime::model::ODataObject for ReadByKeyRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Readable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Readable",
-                    &mut self.readable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Readable" => read_lenient(map, key, &mut self.readable, extra),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3125,28 +2517,15 @@ impl graph_odata_runtime::model::ODataObject for ReadByKeyRestrictionsType {
 impl ReadByKeyRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReadByKeyRestrictionsTypeField) -> &mut Self {
-        match field {
-            ReadByKeyRestrictionsTypeField::Readable => self.readable = None,
-            ReadByKeyRestrictionsTypeField::Permissions => self.permissions = None,
-            ReadByKeyRestrictionsTypeField::CustomHeaders => self.custom_headers = None,
-            ReadByKeyRestrictionsTypeField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            ReadByKeyRestrictionsTypeField::Description => self.description = None,
-            ReadByKeyRestrictionsTypeField::LongDescription => {
-                self.long_description = None;
-            }
-            ReadByKeyRestrictionsTypeField::ErrorResponses => self.error_responses = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReadByKeyRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReadByKeyRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReadByKeyRestrictionsTypeField {
     /// `Readable`
     Readable,
@@ -3175,17 +2554,33 @@ impl ReadByKeyRestrictionsTypeField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
+    const WIRE: [&'static str; 7] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Readable => "Readable",
-            Self::Permissions => "Permissions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReadByKeyRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3245,13 +2640,13 @@ impl ReadRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Readable", self.readable.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
+        object.property("Readable", &self.readable);
+        object.property("Permissions", &self.permissions);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object.end()
     }
 }
@@ -3270,66 +2665,22 @@ impl graph_odata_runtime::model::ODataObject for ReadRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Readable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Readable",
-                    &mut self.readable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Readable" => read_lenient(map, key, &mut self.readable, extra),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3341,26 +2692,15 @@ impl graph_odata_runtime::model::ODataObject for ReadRestrictionsBase {
 impl ReadRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReadRestrictionsBaseField) -> &mut Self {
-        match field {
-            ReadRestrictionsBaseField::Readable => self.readable = None,
-            ReadRestrictionsBaseField::Permissions => self.permissions = None,
-            ReadRestrictionsBaseField::CustomHeaders => self.custom_headers = None,
-            ReadRestrictionsBaseField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            ReadRestrictionsBaseField::Description => self.description = None,
-            ReadRestrictionsBaseField::LongDescription => self.long_description = None,
-            ReadRestrictionsBaseField::ErrorResponses => self.error_responses = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReadRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReadRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReadRestrictionsBaseField {
     /// `Readable`
     Readable,
@@ -3389,17 +2729,33 @@ impl ReadRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
+    const WIRE: [&'static str; 7] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
+    const NAMES: [&'static str; 7] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Readable => "Readable",
-            Self::Permissions => "Permissions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReadRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3470,19 +2826,15 @@ impl ReadRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Readable", self.readable.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
-        object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("ReadByKeyRestrictions", self.read_by_key_restrictions.as_ref())?;
+        object.property("Readable", &self.readable);
+        object.property("Permissions", &self.permissions);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("ReadByKeyRestrictions", &self.read_by_key_restrictions);
         object.end()
     }
 }
@@ -3501,82 +2853,28 @@ impl graph_odata_runtime::model::ODataObject for ReadRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Readable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Readable",
-                    &mut self.readable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Readable" => read_lenient(map, key, &mut self.readable, extra),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
             "ReadByKeyRestrictions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ReadByKeyRestrictions",
-                    &mut self.read_by_key_restrictions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.read_by_key_restrictions, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3588,32 +2886,15 @@ impl graph_odata_runtime::model::ODataObject for ReadRestrictionsType {
 impl ReadRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ReadRestrictionsTypeField) -> &mut Self {
-        match field {
-            ReadRestrictionsTypeField::Readable => self.readable = None,
-            ReadRestrictionsTypeField::Permissions => self.permissions = None,
-            ReadRestrictionsTypeField::CustomHeaders => self.custom_headers = None,
-            ReadRestrictionsTypeField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            ReadRestrictionsTypeField::Description => self.description = None,
-            ReadRestrictionsTypeField::LongDescription => self.long_description = None,
-            ReadRestrictionsTypeField::ErrorResponses => self.error_responses = None,
-            ReadRestrictionsTypeField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            ReadRestrictionsTypeField::ReadByKeyRestrictions => {
-                self.read_by_key_restrictions = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ReadRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReadRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReadRestrictionsTypeField {
     /// `Readable`
     Readable,
@@ -3648,19 +2929,37 @@ impl ReadRestrictionsTypeField {
         Self::TypecastSegmentSupported,
         Self::ReadByKeyRestrictions,
     ];
+    const WIRE: [&'static str; 9] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "TypecastSegmentSupported",
+        "ReadByKeyRestrictions",
+    ];
+    const NAMES: [&'static str; 9] = [
+        "Readable",
+        "Permissions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "TypecastSegmentSupported",
+        "ReadByKeyRestrictions",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Readable => "Readable",
-            Self::Permissions => "Permissions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::ReadByKeyRestrictions => "ReadByKeyRestrictions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ReadRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3710,8 +3009,8 @@ impl ScopeType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Scope", self.scope.as_ref())?;
-        object.field("RestrictedProperties", self.restricted_properties.as_ref())?;
+        object.property("Scope", &self.scope);
+        object.property("RestrictedProperties", &self.restricted_properties);
         object.end()
     }
 }
@@ -3730,26 +3029,15 @@ impl graph_odata_runtime::model::ODataObject for ScopeType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Scope" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Scope",
-                    &mut self.scope,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Scope" => read_lenient(map, key, &mut self.scope, extra),
             "RestrictedProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RestrictedProperties",
-                    &mut self.restricted_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.restricted_properties, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3761,19 +3049,15 @@ impl graph_odata_runtime::model::ODataObject for ScopeType {
 impl ScopeType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ScopeTypeField) -> &mut Self {
-        match field {
-            ScopeTypeField::Scope => self.scope = None,
-            ScopeTypeField::RestrictedProperties => self.restricted_properties = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ScopeType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ScopeType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScopeTypeField {
     /// `Scope`
     Scope,
@@ -3784,12 +3068,17 @@ pub enum ScopeTypeField {
 impl ScopeTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Scope, Self::RestrictedProperties];
+    const WIRE: [&'static str; 2] = ["Scope", "RestrictedProperties"];
+    const NAMES: [&'static str; 2] = ["Scope", "RestrictedProperties"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Scope => "Scope",
-            Self::RestrictedProperties => "RestrictedProperties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ScopeTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3839,8 +3128,8 @@ impl SearchRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Searchable", self.searchable.as_ref())?;
-        object.field("UnsupportedExpressions", self.unsupported_expressions.as_ref())?;
+        object.property("Searchable", &self.searchable);
+        object.property("UnsupportedExpressions", &self.unsupported_expressions);
         object.end()
     }
 }
@@ -3859,26 +3148,15 @@ impl graph_odata_runtime::model::ODataObject for SearchRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Searchable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Searchable",
-                    &mut self.searchable,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Searchable" => read_lenient(map, key, &mut self.searchable, extra),
             "UnsupportedExpressions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "UnsupportedExpressions",
-                    &mut self.unsupported_expressions,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.unsupported_expressions, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3890,21 +3168,15 @@ impl graph_odata_runtime::model::ODataObject for SearchRestrictionsType {
 impl SearchRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SearchRestrictionsTypeField) -> &mut Self {
-        match field {
-            SearchRestrictionsTypeField::Searchable => self.searchable = None,
-            SearchRestrictionsTypeField::UnsupportedExpressions => {
-                self.unsupported_expressions = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SearchRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`SearchRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchRestrictionsTypeField {
     /// `Searchable`
     Searchable,
@@ -3915,12 +3187,17 @@ pub enum SearchRestrictionsTypeField {
 impl SearchRestrictionsTypeField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Searchable, Self::UnsupportedExpressions];
+    const WIRE: [&'static str; 2] = ["Searchable", "UnsupportedExpressions"];
+    const NAMES: [&'static str; 2] = ["Searchable", "UnsupportedExpressions"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Searchable => "Searchable",
-            Self::UnsupportedExpressions => "UnsupportedExpressions",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SearchRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -3986,20 +3263,20 @@ impl SelectSupportType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Supported", self.supported.as_ref())?;
+        object.property("Supported", &self.supported);
         object
-            .field(
+            .property(
                 "InstanceAnnotationsSupported",
-                self.instance_annotations_supported.as_ref(),
-            )?;
-        object.field("Expandable", self.expandable.as_ref())?;
-        object.field("Filterable", self.filterable.as_ref())?;
-        object.field("Searchable", self.searchable.as_ref())?;
-        object.field("TopSupported", self.top_supported.as_ref())?;
-        object.field("SkipSupported", self.skip_supported.as_ref())?;
-        object.field("ComputeSupported", self.compute_supported.as_ref())?;
-        object.field("Countable", self.countable.as_ref())?;
-        object.field("Sortable", self.sortable.as_ref())?;
+                &self.instance_annotations_supported,
+            );
+        object.property("Expandable", &self.expandable);
+        object.property("Filterable", &self.filterable);
+        object.property("Searchable", &self.searchable);
+        object.property("TopSupported", &self.top_supported);
+        object.property("SkipSupported", &self.skip_supported);
+        object.property("ComputeSupported", &self.compute_supported);
+        object.property("Countable", &self.countable);
+        object.property("Sortable", &self.sortable);
         object.end()
     }
 }
@@ -4018,90 +3295,25 @@ impl graph_odata_runtime::model::ODataObject for SelectSupportType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Supported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Supported",
-                    &mut self.supported,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Supported" => read_lenient(map, key, &mut self.supported, extra),
             "InstanceAnnotationsSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "InstanceAnnotationsSupported",
-                    &mut self.instance_annotations_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.instance_annotations_supported, extra)
             }
-            "Expandable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Expandable",
-                    &mut self.expandable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Filterable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Filterable",
-                    &mut self.filterable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Searchable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Searchable",
-                    &mut self.searchable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "TopSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TopSupported",
-                    &mut self.top_supported,
-                    &mut self.additional_properties,
-                )?
-            }
-            "SkipSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "SkipSupported",
-                    &mut self.skip_supported,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Expandable" => read_lenient(map, key, &mut self.expandable, extra),
+            "Filterable" => read_lenient(map, key, &mut self.filterable, extra),
+            "Searchable" => read_lenient(map, key, &mut self.searchable, extra),
+            "TopSupported" => read_lenient(map, key, &mut self.top_supported, extra),
+            "SkipSupported" => read_lenient(map, key, &mut self.skip_supported, extra),
             "ComputeSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "ComputeSupported",
-                    &mut self.compute_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.compute_supported, extra)
             }
-            "Countable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Countable",
-                    &mut self.countable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Sortable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Sortable",
-                    &mut self.sortable,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Countable" => read_lenient(map, key, &mut self.countable, extra),
+            "Sortable" => read_lenient(map, key, &mut self.sortable, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4113,29 +3325,15 @@ impl graph_odata_runtime::model::ODataObject for SelectSupportType {
 impl SelectSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SelectSupportTypeField) -> &mut Self {
-        match field {
-            SelectSupportTypeField::Supported => self.supported = None,
-            SelectSupportTypeField::InstanceAnnotationsSupported => {
-                self.instance_annotations_supported = None;
-            }
-            SelectSupportTypeField::Expandable => self.expandable = None,
-            SelectSupportTypeField::Filterable => self.filterable = None,
-            SelectSupportTypeField::Searchable => self.searchable = None,
-            SelectSupportTypeField::TopSupported => self.top_supported = None,
-            SelectSupportTypeField::SkipSupported => self.skip_supported = None,
-            SelectSupportTypeField::ComputeSupported => self.compute_supported = None,
-            SelectSupportTypeField::Countable => self.countable = None,
-            SelectSupportTypeField::Sortable => self.sortable = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SelectSupportType`] by wire name: for `$select`, `$expand`, `$orderby` and [`SelectSupportType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SelectSupportTypeField {
     /// `Supported`
     Supported,
@@ -4173,20 +3371,39 @@ impl SelectSupportTypeField {
         Self::Countable,
         Self::Sortable,
     ];
+    const WIRE: [&'static str; 10] = [
+        "Supported",
+        "InstanceAnnotationsSupported",
+        "Expandable",
+        "Filterable",
+        "Searchable",
+        "TopSupported",
+        "SkipSupported",
+        "ComputeSupported",
+        "Countable",
+        "Sortable",
+    ];
+    const NAMES: [&'static str; 10] = [
+        "Supported",
+        "InstanceAnnotationsSupported",
+        "Expandable",
+        "Filterable",
+        "Searchable",
+        "TopSupported",
+        "SkipSupported",
+        "ComputeSupported",
+        "Countable",
+        "Sortable",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Supported => "Supported",
-            Self::InstanceAnnotationsSupported => "InstanceAnnotationsSupported",
-            Self::Expandable => "Expandable",
-            Self::Filterable => "Filterable",
-            Self::Searchable => "Searchable",
-            Self::TopSupported => "TopSupported",
-            Self::SkipSupported => "SkipSupported",
-            Self::ComputeSupported => "ComputeSupported",
-            Self::Countable => "Countable",
-            Self::Sortable => "Sortable",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SelectSupportTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4234,7 +3451,7 @@ impl SortRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Sortable", self.sortable.as_ref())?;
+        object.property("Sortable", &self.sortable);
         object.end()
     }
 }
@@ -4253,18 +3470,12 @@ impl graph_odata_runtime::model::ODataObject for SortRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Sortable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Sortable",
-                    &mut self.sortable,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Sortable" => read_lenient(map, key, &mut self.sortable, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4276,18 +3487,15 @@ impl graph_odata_runtime::model::ODataObject for SortRestrictionsBase {
 impl SortRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SortRestrictionsBaseField) -> &mut Self {
-        match field {
-            SortRestrictionsBaseField::Sortable => self.sortable = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SortRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`SortRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SortRestrictionsBaseField {
     /// `Sortable`
     Sortable,
@@ -4296,11 +3504,17 @@ pub enum SortRestrictionsBaseField {
 impl SortRestrictionsBaseField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Sortable];
+    const WIRE: [&'static str; 1] = ["Sortable"];
+    const NAMES: [&'static str; 1] = ["Sortable"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Sortable => "Sortable",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SortRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4355,15 +3569,10 @@ impl SortRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Sortable", self.sortable.as_ref())?;
-        object
-            .field("AscendingOnlyProperties", self.ascending_only_properties.as_ref())?;
-        object
-            .field(
-                "DescendingOnlyProperties",
-                self.descending_only_properties.as_ref(),
-            )?;
-        object.field("NonSortableProperties", self.non_sortable_properties.as_ref())?;
+        object.property("Sortable", &self.sortable);
+        object.property("AscendingOnlyProperties", &self.ascending_only_properties);
+        object.property("DescendingOnlyProperties", &self.descending_only_properties);
+        object.property("NonSortableProperties", &self.non_sortable_properties);
         object.end()
     }
 }
@@ -4382,42 +3591,21 @@ impl graph_odata_runtime::model::ODataObject for SortRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Sortable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Sortable",
-                    &mut self.sortable,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Sortable" => read_lenient(map, key, &mut self.sortable, extra),
             "AscendingOnlyProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "AscendingOnlyProperties",
-                    &mut self.ascending_only_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.ascending_only_properties, extra)
             }
             "DescendingOnlyProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "DescendingOnlyProperties",
-                    &mut self.descending_only_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.descending_only_properties, extra)
             }
             "NonSortableProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "NonSortableProperties",
-                    &mut self.non_sortable_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.non_sortable_properties, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4429,27 +3617,15 @@ impl graph_odata_runtime::model::ODataObject for SortRestrictionsType {
 impl SortRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: SortRestrictionsTypeField) -> &mut Self {
-        match field {
-            SortRestrictionsTypeField::Sortable => self.sortable = None,
-            SortRestrictionsTypeField::AscendingOnlyProperties => {
-                self.ascending_only_properties = None;
-            }
-            SortRestrictionsTypeField::DescendingOnlyProperties => {
-                self.descending_only_properties = None;
-            }
-            SortRestrictionsTypeField::NonSortableProperties => {
-                self.non_sortable_properties = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`SortRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`SortRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SortRestrictionsTypeField {
     /// `Sortable`
     Sortable,
@@ -4469,14 +3645,27 @@ impl SortRestrictionsTypeField {
         Self::DescendingOnlyProperties,
         Self::NonSortableProperties,
     ];
+    const WIRE: [&'static str; 4] = [
+        "Sortable",
+        "AscendingOnlyProperties",
+        "DescendingOnlyProperties",
+        "NonSortableProperties",
+    ];
+    const NAMES: [&'static str; 4] = [
+        "Sortable",
+        "AscendingOnlyProperties",
+        "DescendingOnlyProperties",
+        "NonSortableProperties",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Sortable => "Sortable",
-            Self::AscendingOnlyProperties => "AscendingOnlyProperties",
-            Self::DescendingOnlyProperties => "DescendingOnlyProperties",
-            Self::NonSortableProperties => "NonSortableProperties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for SortRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4550,24 +3739,20 @@ impl UpdateRestrictionsBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Updatable", self.updatable.as_ref())?;
-        object.field("Upsertable", self.upsertable.as_ref())?;
-        object.field("DeltaUpdateSupported", self.delta_update_supported.as_ref())?;
-        object.field("UpdateMethod", self.update_method.as_ref())?;
-        object.field("FilterSegmentSupported", self.filter_segment_supported.as_ref())?;
-        object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("QueryOptions", self.query_options.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
+        object.property("Updatable", &self.updatable);
+        object.property("Upsertable", &self.upsertable);
+        object.property("DeltaUpdateSupported", &self.delta_update_supported);
+        object.property("UpdateMethod", &self.update_method);
+        object.property("FilterSegmentSupported", &self.filter_segment_supported);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("Permissions", &self.permissions);
+        object.property("QueryOptions", &self.query_options);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
         object.end()
     }
 }
@@ -4586,122 +3771,35 @@ impl graph_odata_runtime::model::ODataObject for UpdateRestrictionsBase {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Updatable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Updatable",
-                    &mut self.updatable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Upsertable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Upsertable",
-                    &mut self.upsertable,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Updatable" => read_lenient(map, key, &mut self.updatable, extra),
+            "Upsertable" => read_lenient(map, key, &mut self.upsertable, extra),
             "DeltaUpdateSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "DeltaUpdateSupported",
-                    &mut self.delta_update_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.delta_update_supported, extra)
             }
-            "UpdateMethod" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "UpdateMethod",
-                    &mut self.update_method,
-                    &mut self.additional_properties,
-                )?
-            }
+            "UpdateMethod" => read_nullable(map, key, &mut self.update_method, extra),
             "FilterSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterSegmentSupported",
-                    &mut self.filter_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_segment_supported, extra)
             }
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "QueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "QueryOptions",
-                    &mut self.query_options,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "QueryOptions" => read_nullable(map, key, &mut self.query_options, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4713,39 +3811,15 @@ impl graph_odata_runtime::model::ODataObject for UpdateRestrictionsBase {
 impl UpdateRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: UpdateRestrictionsBaseField) -> &mut Self {
-        match field {
-            UpdateRestrictionsBaseField::Updatable => self.updatable = None,
-            UpdateRestrictionsBaseField::Upsertable => self.upsertable = None,
-            UpdateRestrictionsBaseField::DeltaUpdateSupported => {
-                self.delta_update_supported = None;
-            }
-            UpdateRestrictionsBaseField::UpdateMethod => self.update_method = None,
-            UpdateRestrictionsBaseField::FilterSegmentSupported => {
-                self.filter_segment_supported = None;
-            }
-            UpdateRestrictionsBaseField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            UpdateRestrictionsBaseField::MaxLevels => self.max_levels = None,
-            UpdateRestrictionsBaseField::Permissions => self.permissions = None,
-            UpdateRestrictionsBaseField::QueryOptions => self.query_options = None,
-            UpdateRestrictionsBaseField::CustomHeaders => self.custom_headers = None,
-            UpdateRestrictionsBaseField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            UpdateRestrictionsBaseField::Description => self.description = None,
-            UpdateRestrictionsBaseField::LongDescription => self.long_description = None,
-            UpdateRestrictionsBaseField::ErrorResponses => self.error_responses = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`UpdateRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`UpdateRestrictionsBase::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateRestrictionsBaseField {
     /// `Updatable`
     Updatable,
@@ -4795,24 +3869,47 @@ impl UpdateRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
+    const WIRE: [&'static str; 14] = [
+        "Updatable",
+        "Upsertable",
+        "DeltaUpdateSupported",
+        "UpdateMethod",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "MaxLevels",
+        "Permissions",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
+    const NAMES: [&'static str; 14] = [
+        "Updatable",
+        "Upsertable",
+        "DeltaUpdateSupported",
+        "UpdateMethod",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "MaxLevels",
+        "Permissions",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Updatable => "Updatable",
-            Self::Upsertable => "Upsertable",
-            Self::DeltaUpdateSupported => "DeltaUpdateSupported",
-            Self::UpdateMethod => "UpdateMethod",
-            Self::FilterSegmentSupported => "FilterSegmentSupported",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::MaxLevels => "MaxLevels",
-            Self::Permissions => "Permissions",
-            Self::QueryOptions => "QueryOptions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for UpdateRestrictionsBaseField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -4906,31 +4003,27 @@ impl UpdateRestrictionsType {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Updatable", self.updatable.as_ref())?;
-        object.field("Upsertable", self.upsertable.as_ref())?;
-        object.field("DeltaUpdateSupported", self.delta_update_supported.as_ref())?;
-        object.field("UpdateMethod", self.update_method.as_ref())?;
-        object.field("FilterSegmentSupported", self.filter_segment_supported.as_ref())?;
+        object.property("Updatable", &self.updatable);
+        object.property("Upsertable", &self.upsertable);
+        object.property("DeltaUpdateSupported", &self.delta_update_supported);
+        object.property("UpdateMethod", &self.update_method);
+        object.property("FilterSegmentSupported", &self.filter_segment_supported);
+        object.property("TypecastSegmentSupported", &self.typecast_segment_supported);
+        object.property("MaxLevels", &self.max_levels);
+        object.property("Permissions", &self.permissions);
+        object.property("QueryOptions", &self.query_options);
+        object.property("CustomHeaders", &self.custom_headers);
+        object.property("CustomQueryOptions", &self.custom_query_options);
+        object.property("Description", &self.description);
+        object.property("LongDescription", &self.long_description);
+        object.property("ErrorResponses", &self.error_responses);
+        object.property("NonUpdatableProperties", &self.non_updatable_properties);
         object
-            .field(
-                "TypecastSegmentSupported",
-                self.typecast_segment_supported.as_ref(),
-            )?;
-        object.field("MaxLevels", self.max_levels.as_ref())?;
-        object.field("Permissions", self.permissions.as_ref())?;
-        object.field("QueryOptions", self.query_options.as_ref())?;
-        object.field("CustomHeaders", self.custom_headers.as_ref())?;
-        object.field("CustomQueryOptions", self.custom_query_options.as_ref())?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("LongDescription", self.long_description.as_ref())?;
-        object.field("ErrorResponses", self.error_responses.as_ref())?;
-        object.field("NonUpdatableProperties", self.non_updatable_properties.as_ref())?;
-        object
-            .field(
+            .property(
                 "NonUpdatableNavigationProperties",
-                self.non_updatable_navigation_properties.as_ref(),
-            )?;
-        object.field("RequiredProperties", self.required_properties.as_ref())?;
+                &self.non_updatable_navigation_properties,
+            );
+        object.property("RequiredProperties", &self.required_properties);
         object.end()
     }
 }
@@ -4949,146 +4042,49 @@ impl graph_odata_runtime::model::ODataObject for UpdateRestrictionsType {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "Updatable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Updatable",
-                    &mut self.updatable,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Upsertable" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Upsertable",
-                    &mut self.upsertable,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Updatable" => read_lenient(map, key, &mut self.updatable, extra),
+            "Upsertable" => read_lenient(map, key, &mut self.upsertable, extra),
             "DeltaUpdateSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "DeltaUpdateSupported",
-                    &mut self.delta_update_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.delta_update_supported, extra)
             }
-            "UpdateMethod" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "UpdateMethod",
-                    &mut self.update_method,
-                    &mut self.additional_properties,
-                )?
-            }
+            "UpdateMethod" => read_nullable(map, key, &mut self.update_method, extra),
             "FilterSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "FilterSegmentSupported",
-                    &mut self.filter_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.filter_segment_supported, extra)
             }
             "TypecastSegmentSupported" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "TypecastSegmentSupported",
-                    &mut self.typecast_segment_supported,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.typecast_segment_supported, extra)
             }
-            "MaxLevels" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "MaxLevels",
-                    &mut self.max_levels,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Permissions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Permissions",
-                    &mut self.permissions,
-                    &mut self.additional_properties,
-                )?
-            }
-            "QueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "QueryOptions",
-                    &mut self.query_options,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CustomHeaders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomHeaders",
-                    &mut self.custom_headers,
-                    &mut self.additional_properties,
-                )?
-            }
+            "MaxLevels" => read_lenient(map, key, &mut self.max_levels, extra),
+            "Permissions" => read_nullable(map, key, &mut self.permissions, extra),
+            "QueryOptions" => read_nullable(map, key, &mut self.query_options, extra),
+            "CustomHeaders" => read_nullable(map, key, &mut self.custom_headers, extra),
             "CustomQueryOptions" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "CustomQueryOptions",
-                    &mut self.custom_query_options,
-                    &mut self.additional_properties,
-                )?
+                read_nullable(map, key, &mut self.custom_query_options, extra)
             }
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
+            "Description" => read_lenient(map, key, &mut self.description, extra),
             "LongDescription" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LongDescription",
-                    &mut self.long_description,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.long_description, extra)
             }
-            "ErrorResponses" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "ErrorResponses",
-                    &mut self.error_responses,
-                    &mut self.additional_properties,
-                )?
-            }
+            "ErrorResponses" => read_nullable(map, key, &mut self.error_responses, extra),
             "NonUpdatableProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "NonUpdatableProperties",
-                    &mut self.non_updatable_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.non_updatable_properties, extra)
             }
             "NonUpdatableNavigationProperties" => {
-                graph_odata_runtime::model::read_lenient(
+                read_lenient(
                     map,
-                    "NonUpdatableNavigationProperties",
+                    key,
                     &mut self.non_updatable_navigation_properties,
-                    &mut self.additional_properties,
-                )?
+                    extra,
+                )
             }
             "RequiredProperties" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "RequiredProperties",
-                    &mut self.required_properties,
-                    &mut self.additional_properties,
-                )?
+                read_lenient(map, key, &mut self.required_properties, extra)
             }
-            _ => return Ok(false),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -5100,48 +4096,15 @@ impl graph_odata_runtime::model::ODataObject for UpdateRestrictionsType {
 impl UpdateRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: UpdateRestrictionsTypeField) -> &mut Self {
-        match field {
-            UpdateRestrictionsTypeField::Updatable => self.updatable = None,
-            UpdateRestrictionsTypeField::Upsertable => self.upsertable = None,
-            UpdateRestrictionsTypeField::DeltaUpdateSupported => {
-                self.delta_update_supported = None;
-            }
-            UpdateRestrictionsTypeField::UpdateMethod => self.update_method = None,
-            UpdateRestrictionsTypeField::FilterSegmentSupported => {
-                self.filter_segment_supported = None;
-            }
-            UpdateRestrictionsTypeField::TypecastSegmentSupported => {
-                self.typecast_segment_supported = None;
-            }
-            UpdateRestrictionsTypeField::MaxLevels => self.max_levels = None,
-            UpdateRestrictionsTypeField::Permissions => self.permissions = None,
-            UpdateRestrictionsTypeField::QueryOptions => self.query_options = None,
-            UpdateRestrictionsTypeField::CustomHeaders => self.custom_headers = None,
-            UpdateRestrictionsTypeField::CustomQueryOptions => {
-                self.custom_query_options = None;
-            }
-            UpdateRestrictionsTypeField::Description => self.description = None,
-            UpdateRestrictionsTypeField::LongDescription => self.long_description = None,
-            UpdateRestrictionsTypeField::ErrorResponses => self.error_responses = None,
-            UpdateRestrictionsTypeField::NonUpdatableProperties => {
-                self.non_updatable_properties = None;
-            }
-            UpdateRestrictionsTypeField::NonUpdatableNavigationProperties => {
-                self.non_updatable_navigation_properties = None;
-            }
-            UpdateRestrictionsTypeField::RequiredProperties => {
-                self.required_properties = None;
-            }
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`UpdateRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`UpdateRestrictionsType::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateRestrictionsTypeField {
     /// `Updatable`
     Updatable,
@@ -5200,27 +4163,53 @@ impl UpdateRestrictionsTypeField {
         Self::NonUpdatableNavigationProperties,
         Self::RequiredProperties,
     ];
+    const WIRE: [&'static str; 17] = [
+        "Updatable",
+        "Upsertable",
+        "DeltaUpdateSupported",
+        "UpdateMethod",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "MaxLevels",
+        "Permissions",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonUpdatableProperties",
+        "NonUpdatableNavigationProperties",
+        "RequiredProperties",
+    ];
+    const NAMES: [&'static str; 17] = [
+        "Updatable",
+        "Upsertable",
+        "DeltaUpdateSupported",
+        "UpdateMethod",
+        "FilterSegmentSupported",
+        "TypecastSegmentSupported",
+        "MaxLevels",
+        "Permissions",
+        "QueryOptions",
+        "CustomHeaders",
+        "CustomQueryOptions",
+        "Description",
+        "LongDescription",
+        "ErrorResponses",
+        "NonUpdatableProperties",
+        "NonUpdatableNavigationProperties",
+        "RequiredProperties",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Updatable => "Updatable",
-            Self::Upsertable => "Upsertable",
-            Self::DeltaUpdateSupported => "DeltaUpdateSupported",
-            Self::UpdateMethod => "UpdateMethod",
-            Self::FilterSegmentSupported => "FilterSegmentSupported",
-            Self::TypecastSegmentSupported => "TypecastSegmentSupported",
-            Self::MaxLevels => "MaxLevels",
-            Self::Permissions => "Permissions",
-            Self::QueryOptions => "QueryOptions",
-            Self::CustomHeaders => "CustomHeaders",
-            Self::CustomQueryOptions => "CustomQueryOptions",
-            Self::Description => "Description",
-            Self::LongDescription => "LongDescription",
-            Self::ErrorResponses => "ErrorResponses",
-            Self::NonUpdatableProperties => "NonUpdatableProperties",
-            Self::NonUpdatableNavigationProperties => "NonUpdatableNavigationProperties",
-            Self::RequiredProperties => "RequiredProperties",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for UpdateRestrictionsTypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

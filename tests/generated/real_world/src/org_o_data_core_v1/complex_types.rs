@@ -97,7 +97,7 @@ impl ExampleValue {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Description", self.description.as_ref())?;
+        object.property("Description", &self.description);
         object.end()
     }
 }
@@ -116,18 +116,12 @@ impl graph_odata_runtime::model::ODataObject for ExampleValue {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Description" => read_lenient(map, key, &mut self.description, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -139,18 +133,15 @@ impl graph_odata_runtime::model::ODataObject for ExampleValue {
 impl ExampleValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ExampleValueField) -> &mut Self {
-        match field {
-            ExampleValueField::Description => self.description = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ExampleValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`ExampleValue::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExampleValueField {
     /// `Description`
     Description,
@@ -159,11 +150,17 @@ pub enum ExampleValueField {
 impl ExampleValueField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Description];
+    const WIRE: [&'static str; 1] = ["Description"];
+    const NAMES: [&'static str; 1] = ["Description"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Description => "Description",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ExampleValueField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -214,8 +211,8 @@ impl PrimitiveExampleValue {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Description", self.description.as_ref())?;
-        object.field("Value", self.value.as_ref())?;
+        object.property("Description", &self.description);
+        object.property("Value", &self.value);
         object.end()
     }
 }
@@ -234,26 +231,13 @@ impl graph_odata_runtime::model::ODataObject for PrimitiveExampleValue {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Description" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Description",
-                    &mut self.description,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Value" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Value",
-                    &mut self.value,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Description" => read_lenient(map, key, &mut self.description, extra),
+            "Value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -265,19 +249,15 @@ impl graph_odata_runtime::model::ODataObject for PrimitiveExampleValue {
 impl PrimitiveExampleValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: PrimitiveExampleValueField) -> &mut Self {
-        match field {
-            PrimitiveExampleValueField::Description => self.description = None,
-            PrimitiveExampleValueField::Value => self.value = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`PrimitiveExampleValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`PrimitiveExampleValue::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrimitiveExampleValueField {
     /// `Description`
     Description,
@@ -288,12 +268,17 @@ pub enum PrimitiveExampleValueField {
 impl PrimitiveExampleValueField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Description, Self::Value];
+    const WIRE: [&'static str; 2] = ["Description", "Value"];
+    const NAMES: [&'static str; 2] = ["Description", "Value"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Description => "Description",
-            Self::Value => "Value",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for PrimitiveExampleValueField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

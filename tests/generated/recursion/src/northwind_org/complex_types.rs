@@ -42,8 +42,8 @@ impl ChainLink {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("position", self.position.as_ref())?;
-        object.field("next", self.next.as_ref())?;
+        object.property("position", &self.position);
+        object.property("next", &self.next);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for ChainLink {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "position" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "position",
-                    &mut self.position,
-                    &mut self.additional_properties,
-                )?
-            }
-            "next" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "next",
-                    &mut self.next,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "position" => read_lenient(map, key, &mut self.position, extra),
+            "next" => read_nullable(map, key, &mut self.next, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -93,19 +80,15 @@ impl graph_odata_runtime::model::ODataObject for ChainLink {
 impl ChainLink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: ChainLinkField) -> &mut Self {
-        match field {
-            ChainLinkField::Position => self.position = None,
-            ChainLinkField::Next => self.next = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`ChainLink`] by wire name: for `$select`, `$expand`, `$orderby` and [`ChainLink::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChainLinkField {
     /// `position`
     Position,
@@ -116,12 +99,17 @@ pub enum ChainLinkField {
 impl ChainLinkField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Position, Self::Next];
+    const WIRE: [&'static str; 2] = ["position", "next"];
+    const NAMES: [&'static str; 2] = ["Position", "Next"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Position => "position",
-            Self::Next => "next",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for ChainLinkField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -173,9 +161,9 @@ impl Folder {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("name", self.name.as_ref())?;
-        object.field("subfolders", self.subfolders.as_ref())?;
-        object.field("members", self.members.as_ref())?;
+        object.property("name", &self.name);
+        object.property("subfolders", &self.subfolders);
+        object.property("members", &self.members);
         object.end()
     }
 }
@@ -194,34 +182,14 @@ impl graph_odata_runtime::model::ODataObject for Folder {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "subfolders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "subfolders",
-                    &mut self.subfolders,
-                    &mut self.additional_properties,
-                )?
-            }
-            "members" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "members",
-                    &mut self.members,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "subfolders" => read_nullable(map, key, &mut self.subfolders, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -233,20 +201,15 @@ impl graph_odata_runtime::model::ODataObject for Folder {
 impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: FolderField) -> &mut Self {
-        match field {
-            FolderField::Name => self.name = None,
-            FolderField::Subfolders => self.subfolders = None,
-            FolderField::Members => self.members = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Folder`] by wire name: for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FolderField {
     /// `name`
     Name,
@@ -259,13 +222,17 @@ pub enum FolderField {
 impl FolderField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Name, Self::Subfolders, Self::Members];
+    const WIRE: [&'static str; 3] = ["name", "subfolders", "members"];
+    const NAMES: [&'static str; 3] = ["Name", "Subfolders", "Members"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Subfolders => "subfolders",
-            Self::Members => "members",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for FolderField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -315,8 +282,8 @@ impl Member {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("name", self.name.as_ref())?;
-        object.field("team", self.team.as_ref())?;
+        object.property("name", &self.name);
+        object.property("team", &self.team);
         object.end()
     }
 }
@@ -335,26 +302,13 @@ impl graph_odata_runtime::model::ODataObject for Member {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "team" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "team",
-                    &mut self.team,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "team" => read_nullable(map, key, &mut self.team, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -366,19 +320,15 @@ impl graph_odata_runtime::model::ODataObject for Member {
 impl Member {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: MemberField) -> &mut Self {
-        match field {
-            MemberField::Name => self.name = None,
-            MemberField::Team => self.team = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Member`] by wire name: for `$select`, `$expand`, `$orderby` and [`Member::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberField {
     /// `name`
     Name,
@@ -389,12 +339,17 @@ pub enum MemberField {
 impl MemberField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Name, Self::Team];
+    const WIRE: [&'static str; 2] = ["name", "team"];
+    const NAMES: [&'static str; 2] = ["Name", "Team"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Team => "team",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for MemberField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -444,8 +399,8 @@ impl Team {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("title", self.title.as_ref())?;
-        object.field("lead", self.lead.as_ref())?;
+        object.property("title", &self.title);
+        object.property("lead", &self.lead);
         object.end()
     }
 }
@@ -464,26 +419,13 @@ impl graph_odata_runtime::model::ODataObject for Team {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "title" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "title",
-                    &mut self.title,
-                    &mut self.additional_properties,
-                )?
-            }
-            "lead" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "lead",
-                    &mut self.lead,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "lead" => read_nullable(map, key, &mut self.lead, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -495,19 +437,15 @@ impl graph_odata_runtime::model::ODataObject for Team {
 impl Team {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: TeamField) -> &mut Self {
-        match field {
-            TeamField::Title => self.title = None,
-            TeamField::Lead => self.lead = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Team`] by wire name: for `$select`, `$expand`, `$orderby` and [`Team::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamField {
     /// `title`
     Title,
@@ -518,12 +456,17 @@ pub enum TeamField {
 impl TeamField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Title, Self::Lead];
+    const WIRE: [&'static str; 2] = ["title", "lead"];
+    const NAMES: [&'static str; 2] = ["Title", "Lead"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Title => "title",
-            Self::Lead => "lead",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for TeamField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -46,10 +46,10 @@ impl Employee {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("id", self.id.as_ref())?;
-        object.field("home", self.home.as_ref())?;
-        object.field("manager", self.manager.as_ref())?;
-        object.field("reports", self.reports.as_ref())?;
+        object.property("id", &self.id);
+        object.property("home", &self.home);
+        object.property("manager", &self.manager);
+        object.property("reports", &self.reports);
         object.end()
     }
 }
@@ -68,42 +68,15 @@ impl graph_odata_runtime::model::ODataObject for Employee {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "id" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "id",
-                    &mut self.id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "home" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "home",
-                    &mut self.home,
-                    &mut self.additional_properties,
-                )?
-            }
-            "manager" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "manager",
-                    &mut self.manager,
-                    &mut self.additional_properties,
-                )?
-            }
-            "reports" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "reports",
-                    &mut self.reports,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "home" => read_nullable(map, key, &mut self.home, extra),
+            "manager" => read_nullable(map, key, &mut self.manager, extra),
+            "reports" => read_nullable(map, key, &mut self.reports, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -115,21 +88,15 @@ impl graph_odata_runtime::model::ODataObject for Employee {
 impl Employee {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: EmployeeField) -> &mut Self {
-        match field {
-            EmployeeField::Id => self.id = None,
-            EmployeeField::Home => self.home = None,
-            EmployeeField::Manager => self.manager = None,
-            EmployeeField::Reports => self.reports = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Employee`] by wire name: for `$select`, `$expand`, `$orderby` and [`Employee::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EmployeeField {
     /// `id`
     Id,
@@ -149,14 +116,17 @@ impl EmployeeField {
         Self::Manager,
         Self::Reports,
     ];
+    const WIRE: [&'static str; 4] = ["id", "home", "manager", "reports"];
+    const NAMES: [&'static str; 4] = ["Id", "Home", "Manager", "Reports"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Home => "home",
-            Self::Manager => "manager",
-            Self::Reports => "reports",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for EmployeeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 

@@ -42,8 +42,8 @@ impl Company {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("Name", self.name.as_ref())?;
-        object.field("Founded", self.founded.as_ref())?;
+        object.property("Name", &self.name);
+        object.property("Founded", &self.founded);
         object.end()
     }
 }
@@ -62,26 +62,13 @@ impl graph_odata_runtime::model::ODataObject for Company {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "Name" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Name",
-                    &mut self.name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Founded" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Founded",
-                    &mut self.founded,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "Name" => read_lenient(map, key, &mut self.name, extra),
+            "Founded" => read_lenient(map, key, &mut self.founded, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -93,19 +80,15 @@ impl graph_odata_runtime::model::ODataObject for Company {
 impl Company {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CompanyField) -> &mut Self {
-        match field {
-            CompanyField::Name => self.name = None,
-            CompanyField::Founded => self.founded = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Company`] by wire name: for `$select`, `$expand`, `$orderby` and [`Company::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompanyField {
     /// `Name`
     Name,
@@ -116,12 +99,17 @@ pub enum CompanyField {
 impl CompanyField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [Self] = &[Self::Name, Self::Founded];
+    const WIRE: [&'static str; 2] = ["Name", "Founded"];
+    const NAMES: [&'static str; 2] = ["Name", "Founded"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "Name",
-            Self::Founded => "Founded",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CompanyField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -173,9 +161,9 @@ impl Customer {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("CustomerID", self.customer_id.as_ref())?;
-        object.field("CompanyName", self.company_name.as_ref())?;
-        object.field("Orders", self.orders.as_ref())?;
+        object.property("CustomerID", &self.customer_id);
+        object.property("CompanyName", &self.company_name);
+        object.property("Orders", &self.orders);
         object.end()
     }
 }
@@ -194,34 +182,14 @@ impl graph_odata_runtime::model::ODataObject for Customer {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "CustomerID" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "CustomerID",
-                    &mut self.customer_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "CompanyName" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "CompanyName",
-                    &mut self.company_name,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Orders" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Orders",
-                    &mut self.orders,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "CustomerID" => read_lenient(map, key, &mut self.customer_id, extra),
+            "CompanyName" => read_lenient(map, key, &mut self.company_name, extra),
+            "Orders" => read_nullable(map, key, &mut self.orders, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -233,20 +201,15 @@ impl graph_odata_runtime::model::ODataObject for Customer {
 impl Customer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: CustomerField) -> &mut Self {
-        match field {
-            CustomerField::CustomerId => self.customer_id = None,
-            CustomerField::CompanyName => self.company_name = None,
-            CustomerField::Orders => self.orders = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Customer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Customer::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomerField {
     /// `CustomerID`
     CustomerId,
@@ -263,13 +226,17 @@ impl CustomerField {
         Self::CompanyName,
         Self::Orders,
     ];
+    const WIRE: [&'static str; 3] = ["CustomerID", "CompanyName", "Orders"];
+    const NAMES: [&'static str; 3] = ["CustomerId", "CompanyName", "Orders"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CustomerId => "CustomerID",
-            Self::CompanyName => "CompanyName",
-            Self::Orders => "Orders",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for CustomerField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -325,11 +292,11 @@ impl Order {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("OrderID", self.order_id.as_ref())?;
-        object.field("OrderDate", self.order_date.as_ref())?;
-        object.field("Freight", self.freight.as_ref())?;
-        object.field("Customer", self.customer.as_ref())?;
-        object.field("Lines", self.lines.as_ref())?;
+        object.property("OrderID", &self.order_id);
+        object.property("OrderDate", &self.order_date);
+        object.property("Freight", &self.freight);
+        object.property("Customer", &self.customer);
+        object.property("Lines", &self.lines);
         object.end()
     }
 }
@@ -348,50 +315,16 @@ impl graph_odata_runtime::model::ODataObject for Order {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
         match key {
-            "OrderID" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "OrderID",
-                    &mut self.order_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "OrderDate" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "OrderDate",
-                    &mut self.order_date,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Freight" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Freight",
-                    &mut self.freight,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Customer" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Customer",
-                    &mut self.customer,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Lines" => {
-                graph_odata_runtime::model::read_nullable(
-                    map,
-                    "Lines",
-                    &mut self.lines,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "OrderID" => read_lenient(map, key, &mut self.order_id, extra),
+            "OrderDate" => read_lenient(map, key, &mut self.order_date, extra),
+            "Freight" => read_lenient(map, key, &mut self.freight, extra),
+            "Customer" => read_nullable(map, key, &mut self.customer, extra),
+            "Lines" => read_nullable(map, key, &mut self.lines, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -403,22 +336,15 @@ impl graph_odata_runtime::model::ODataObject for Order {
 impl Order {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OrderField) -> &mut Self {
-        match field {
-            OrderField::OrderId => self.order_id = None,
-            OrderField::OrderDate => self.order_date = None,
-            OrderField::Freight => self.freight = None,
-            OrderField::Customer => self.customer = None,
-            OrderField::Lines => self.lines = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`Order`] by wire name: for `$select`, `$expand`, `$orderby` and [`Order::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrderField {
     /// `OrderID`
     OrderId,
@@ -441,15 +367,29 @@ impl OrderField {
         Self::Customer,
         Self::Lines,
     ];
+    const WIRE: [&'static str; 5] = [
+        "OrderID",
+        "OrderDate",
+        "Freight",
+        "Customer",
+        "Lines",
+    ];
+    const NAMES: [&'static str; 5] = [
+        "OrderId",
+        "OrderDate",
+        "Freight",
+        "Customer",
+        "Lines",
+    ];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::OrderId => "OrderID",
-            Self::OrderDate => "OrderDate",
-            Self::Freight => "Freight",
-            Self::Customer => "Customer",
-            Self::Lines => "Lines",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OrderField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
@@ -503,10 +443,10 @@ impl OrderLine {
             &self.additional_properties,
             odata_type,
         )?;
-        object.field("OrderID", self.order_id.as_ref())?;
-        object.field("LineNumber", self.line_number.as_ref())?;
-        object.field("Product", self.product.as_ref())?;
-        object.field("Quantity", self.quantity.as_ref())?;
+        object.property("OrderID", &self.order_id);
+        object.property("LineNumber", &self.line_number);
+        object.property("Product", &self.product);
+        object.property("Quantity", &self.quantity);
         object.end()
     }
 }
@@ -525,42 +465,15 @@ impl graph_odata_runtime::model::ODataObject for OrderLine {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
         match key {
-            "OrderID" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "OrderID",
-                    &mut self.order_id,
-                    &mut self.additional_properties,
-                )?
-            }
-            "LineNumber" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "LineNumber",
-                    &mut self.line_number,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Product" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Product",
-                    &mut self.product,
-                    &mut self.additional_properties,
-                )?
-            }
-            "Quantity" => {
-                graph_odata_runtime::model::read_lenient(
-                    map,
-                    "Quantity",
-                    &mut self.quantity,
-                    &mut self.additional_properties,
-                )?
-            }
-            _ => return Ok(false),
+            "OrderID" => read_lenient(map, key, &mut self.order_id, extra),
+            "LineNumber" => read_lenient(map, key, &mut self.line_number, extra),
+            "Product" => read_lenient(map, key, &mut self.product, extra),
+            "Quantity" => read_lenient(map, key, &mut self.quantity, extra),
+            _ => Ok(false),
         }
-        Ok(true)
     }
     fn additional_properties_mut(
         &mut self,
@@ -572,21 +485,15 @@ impl graph_odata_runtime::model::ODataObject for OrderLine {
 impl OrderLine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
+    #[inline]
     pub fn set_null(&mut self, field: OrderLineField) -> &mut Self {
-        match field {
-            OrderLineField::OrderId => self.order_id = None,
-            OrderLineField::LineNumber => self.line_number = None,
-            OrderLineField::Product => self.product = None,
-            OrderLineField::Quantity => self.quantity = None,
-        }
-        self.additional_properties
-            .insert(field.as_str().to_owned(), serde_json::Value::Null);
+        graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
 /// The properties of [`OrderLine`] by wire name: for `$select`, `$expand`, `$orderby` and [`OrderLine::set_null`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrderLineField {
     /// `OrderID`
     OrderId,
@@ -606,14 +513,17 @@ impl OrderLineField {
         Self::Product,
         Self::Quantity,
     ];
+    const WIRE: [&'static str; 4] = ["OrderID", "LineNumber", "Product", "Quantity"];
+    const NAMES: [&'static str; 4] = ["OrderId", "LineNumber", "Product", "Quantity"];
     /// The property name on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::OrderId => "OrderID",
-            Self::LineNumber => "LineNumber",
-            Self::Product => "Product",
-            Self::Quantity => "Quantity",
-        }
+        Self::WIRE[self as usize]
+    }
+}
+
+impl std::fmt::Debug for OrderLineField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAMES[*self as usize])
     }
 }
 
