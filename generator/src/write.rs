@@ -133,10 +133,7 @@ pub(crate) struct PendingTarget<'a> {
 
 impl<'a> PendingTarget<'a> {
     /// A target whose files `make` returns when it is staged.
-    pub fn new(
-        dir: &'a Path,
-        make: impl FnOnce() -> Result<Vec<PendingFile<'a>>> + 'a,
-    ) -> Self {
+    pub fn new(dir: &'a Path, make: impl FnOnce() -> Result<Vec<PendingFile<'a>>> + 'a) -> Self {
         PendingTarget {
             dir,
             files: Box::new(make),

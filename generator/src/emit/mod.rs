@@ -19,6 +19,7 @@ pub(crate) use docs::sanitize;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{TypeId, TypeKind};
+use models::{AnyPart, Piece};
 use crate::plan::naming::needs_raw;
 use crate::plan::Plan;
 use crate::settings::{ClientInfo, Dependency};
@@ -308,14 +309,15 @@ fn space_items(text: &str) -> String {
     out
 }
 
-/// Emits the tokens of one type of a namespace module.
-type ItemFn = fn(&Plan, usize, TypeId) -> TokenStream;
+/// Emits the tokens of one part of a type of a namespace module.
+type ItemFn = fn(&Plan, usize, TypeId, Piece) -> TokenStream;
 
-/// One file of a namespace module: its stem, how its items are made, and their types.
+/// One file of a namespace module: its stem, how its items are made, and their parts (a
+/// type, and the parts of its `Any<Base>` enum when it has one).
 struct FileItems {
     name: &'static str,
     item: ItemFn,
-    ids: Vec<TypeId>,
+    ids: Vec<(TypeId, Piece)>,
 }
 
 /// One namespace module: its identifier, its namespace, its index in the plan, its files.
@@ -340,15 +342,17 @@ fn file_imports() -> TokenStream {
 fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
     let mut out = Vec::new();
     for (mi, module) in plan.modules.iter().enumerate() {
-        let by_kind = |pred: fn(&TypeKind) -> bool| -> Vec<TypeId> {
-            module
-                .types
-                .iter()
-                .copied()
-                .filter(|id| pred(&plan.model.ty(*id).kind))
-                .collect()
+        let by_kind = |pred: fn(&TypeKind) -> bool| -> Vec<(TypeId, Piece)> {
+            let mut parts = Vec::new();
+            for &id in module.types.iter().filter(|id| pred(&plan.model.ty(**id).kind)) {
+                parts.push((id, Piece::Type));
+                if plan.polymorphic.contains_key(&id) {
+                    parts.extend(AnyPart::ALL.iter().map(|p| (id, Piece::Any(*p))));
+                }
+            }
+            parts
         };
-        let candidates: [(&'static str, ItemFn, Vec<TypeId>); 4] = [
+        let candidates: [(&'static str, ItemFn, Vec<(TypeId, Piece)>); 4] = [
             (
                 "entity_types",
                 models::structure,
@@ -361,12 +365,12 @@ fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
             ),
             (
                 "enum_types",
-                enums::enumeration,
+                |plan, module, id, _| enums::enumeration(plan, module, id),
                 by_kind(|k| matches!(k, TypeKind::Enum(_))),
             ),
             (
                 "type_definitions",
-                models::type_definition,
+                |plan, module, id, _| models::type_definition(plan, module, id),
                 by_kind(|k| matches!(k, TypeKind::Definition(_))),
             ),
         ];
@@ -449,7 +453,7 @@ pub(crate) fn models_files<'a>(
                     info,
                     file_imports(),
                     &file.ids,
-                    |id| item(plan, index, *id),
+                    |(id, piece)| item(plan, index, *id, *piece),
                     &what,
                 )
             }));
@@ -490,7 +494,10 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
         let inner = parts.into_iter().map(|file| {
             let file_ident = ident(file.name);
             let imports = file_imports();
-            let items = file.ids.iter().map(|id| (file.item)(plan, index, *id));
+            let items = file
+                .ids
+                .iter()
+                .map(|(id, piece)| (file.item)(plan, index, *id, *piece));
             let tokens = quote!(#imports #(#items)*);
             quote! {
                 mod #file_ident {

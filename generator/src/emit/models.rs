@@ -10,8 +10,41 @@ use crate::plan::{FieldKind, FieldPlan, Plan, RustType};
 
 /// Structs (and their field enums) for `ids`, in order.
 /// The struct of `id` with its impls and companion enums.
-pub(super) fn structure(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
-    one_struct(plan, module, id)
+pub(super) fn structure(plan: &Plan, module: usize, id: TypeId, piece: Piece) -> TokenStream {
+    match piece {
+        Piece::Type => one_struct(plan, module, id),
+        Piece::Any(part) => any_enum(plan, module, id, part),
+    }
+}
+
+/// What of a type one part of its file holds. A polymorphic base's `Any<Base>` enum comes
+/// in four parts (the enum, its methods, conversions, serde), each built only when it is
+/// formatted: for Graph's `entity` each is hundreds of kilobytes of code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// The type itself.
+    Type,
+    /// A part of its `Any<Base>` enum.
+    Any(AnyPart),
+}
+
+/// The parts of an `Any<Base>` enum, in file order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AnyPart {
+    Enum,
+    Methods,
+    Conversions,
+    Serde,
+}
+
+impl AnyPart {
+    /// Every part, in file order.
+    pub(crate) const ALL: [AnyPart; 4] = [
+        AnyPart::Enum,
+        AnyPart::Methods,
+        AnyPart::Conversions,
+        AnyPart::Serde,
+    ];
 }
 
 fn type_label(plan: &Plan, r: &TypeRef) -> String {
@@ -143,11 +176,6 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     });
 
     let odata_type = format!("#{}", ty.qualified_name());
-    let any_enum = if plan.polymorphic.contains_key(&id) {
-        any_enum(plan, module, id)
-    } else {
-        quote!()
-    };
     // Empty structs touch neither the serializer's state nor the key.
     let mutability = if fields.is_empty() {
         quote!()
@@ -262,13 +290,11 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
         }
 
         #field_enum
-
-        #any_enum
     }
 }
 
 /// `Any<Base>`: a value of a polymorphic base, read by `@odata.type`.
-fn any_enum(plan: &Plan, module: usize, base: TypeId) -> TokenStream {
+fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStream {
     let name = plan.name(base);
     let any_ident = format_ident!("{}", name.any_enum.clone().unwrap_or_default());
     let base_ident = format_ident!("{}", name.ident);
@@ -337,7 +363,8 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId) -> TokenStream {
     let variant_docs = derived
         .iter()
         .map(|&d| format!(" `{}`", plan.model.ty(d).qualified_name()));
-    quote! {
+    match part {
+        AnyPart::Enum => quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #any_ident {
@@ -345,7 +372,8 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId) -> TokenStream {
             #base_ident(Box<#base_ident>),
             #(#[doc = #variant_docs] #variants(Box<#paths>),)*
         }
-
+        },
+        AnyPart::Methods => quote! {
         impl #any_ident {
             /// The `@odata.type` of the variant (the base type's for unknown derived types).
             pub fn odata_type(&self) -> &'static str {
@@ -373,7 +401,8 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId) -> TokenStream {
                 }
             )*
         }
-
+        },
+        AnyPart::Conversions => quote! {
         impl Default for #any_ident {
             fn default() -> Self {
                 Self::#base_ident(Box::default())
@@ -391,7 +420,8 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId) -> TokenStream {
                 Self::#variants(Box::new(value))
             }
         })*
-
+        },
+        AnyPart::Serde => quote! {
         impl serde::Serialize for #any_ident {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -412,6 +442,7 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId) -> TokenStream {
                 read.map_err(D::Error::custom)
             }
         }
+        },
     }
 }
 
