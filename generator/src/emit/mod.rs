@@ -312,12 +312,14 @@ fn space_items(text: &str) -> String {
 /// Emits the tokens of one part of a type of a namespace module.
 type ItemFn = fn(&Plan, usize, TypeId, Piece) -> TokenStream;
 
-/// One file of a namespace module: its stem, how its items are made, and their parts (a
-/// type, and the parts of its `Any<Base>` enum when it has one).
+/// The parts of a file: a type, and the parts of its `Any<Base>` enum when it has one.
+type Parts = Vec<(TypeId, Piece)>;
+
+/// One file of a namespace module: its stem, how its items are made, and their parts.
 struct FileItems {
     name: &'static str,
     item: ItemFn,
-    ids: Vec<(TypeId, Piece)>,
+    ids: Parts,
 }
 
 /// One namespace module: its identifier, its namespace, its index in the plan, its files.
@@ -342,7 +344,7 @@ fn file_imports() -> TokenStream {
 fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
     let mut out = Vec::new();
     for (mi, module) in plan.modules.iter().enumerate() {
-        let by_kind = |pred: fn(&TypeKind) -> bool| -> Vec<(TypeId, Piece)> {
+        let by_kind = |pred: fn(&TypeKind) -> bool| -> Parts {
             let mut parts = Vec::new();
             for &id in module.types.iter().filter(|id| pred(&plan.model.ty(**id).kind)) {
                 parts.push((id, Piece::Type));
@@ -352,7 +354,7 @@ fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
             }
             parts
         };
-        let candidates: [(&'static str, ItemFn, Vec<(TypeId, Piece)>); 4] = [
+        let candidates: [(&'static str, ItemFn, Parts); 4] = [
             (
                 "entity_types",
                 models::structure,
