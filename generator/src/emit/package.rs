@@ -5,25 +5,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::CrateInfo;
+use crate::settings::toml_str;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Primitive, Target, TypeKind};
 use crate::plan::Plan;
 
-/// A TOML basic string.
-fn toml_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 /// What kind of crate a manifest is for.
 pub(crate) struct Manifest<'a> {
