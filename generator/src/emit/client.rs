@@ -15,7 +15,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{deprecated_attr, doc_lines, facts_lines, request_lead};
+use super::docs::{deprecated_attr, doc_lines, request_lead};
 use super::{ident, render, stream_parts, CrateInfo};
 use crate::csdl::OperationKind;
 use crate::error::Result;
@@ -837,13 +837,6 @@ impl Renderer<'_, '_> {
                 optional.join(", ")
             ));
         }
-        if let Some(facts) = &op.annotations.facts {
-            let lines = facts_lines(facts);
-            if !lines.is_empty() {
-                extra.push(String::new());
-                extra.extend(lines);
-            }
-        }
         let docs = doc_lines(&op.annotations, &extra);
         let renamed = renamed_doc(m);
         let deprecated = deprecated_attr(&op.annotations);
@@ -971,15 +964,7 @@ impl Renderer<'_, '_> {
             "Sends the request with a `{}` body; the service answers `{}` on success.",
             op.content_type, op.status
         );
-        let mut extra = vec![own];
-        if let Some(facts) = &op.annotations.facts {
-            let lines = facts_lines(facts);
-            if !lines.is_empty() {
-                extra.push(String::new());
-                extra.extend(lines);
-            }
-        }
-        let doc = doc_lines(&op.annotations, &extra);
+        let doc = doc_lines(&op.annotations, &[own]);
         let (ret, ctor) = match &op.response {
             Some(r) => (client_type(self.plan, r), quote!(json)),
             None => (quote!(()), quote!(empty)),

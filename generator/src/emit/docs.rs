@@ -22,34 +22,50 @@ pub(crate) fn sanitize(text: &str) -> String {
     out
 }
 
-/// `#[doc]` attributes: description, long description, then `extra` lines (already markdown).
+/// `#[doc]` attributes: description, long description, deprecation, then `extra` lines
+/// (already markdown), then the documented facts of a request (docs overlay).
 pub(crate) fn doc_lines(annotations: &Annotations, extra: &[String]) -> TokenStream {
     let mut lines: Vec<String> = Vec::new();
     for text in [&annotations.description, &annotations.long_description]
         .into_iter()
         .flatten()
     {
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.extend(
-            sanitize(text.trim())
-                .lines()
-                .map(|l| l.trim_end().to_string()),
-        );
+        paragraph(&mut lines, prose(text));
     }
     if let Some(dep) = annotations.deprecation() {
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.push(format!("**Deprecated**: {}", deprecation_note(dep)));
+        paragraph(
+            &mut lines,
+            vec![format!("**Deprecated**: {}", deprecation_note(dep))],
+        );
     }
-    if !extra.is_empty() {
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.extend(extra.iter().cloned());
+    paragraph(&mut lines, extra.to_vec());
+    if let Some(facts) = &annotations.facts {
+        paragraph(&mut lines, facts_lines(facts));
     }
+    doc_attrs(lines)
+}
+
+/// Text from the metadata or an overlay, escaped for rustdoc, as lines.
+fn prose(text: &str) -> Vec<String> {
+    sanitize(text.trim())
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect()
+}
+
+/// Appends `more` as a paragraph: after a blank line when `lines` has text already.
+fn paragraph(lines: &mut Vec<String>, more: Vec<String>) {
+    if more.is_empty() {
+        return;
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.extend(more);
+}
+
+/// One `#[doc]` attribute per line (an empty line stays empty, others get rustdoc's space).
+fn doc_attrs(lines: Vec<String>) -> TokenStream {
     let attrs = lines.into_iter().map(|l| {
         let l = if l.is_empty() { l } else { format!(" {l}") };
         quote!(#[doc = #l])
@@ -93,7 +109,7 @@ pub(crate) fn deprecated_attr(annotations: &Annotations) -> TokenStream {
 
 /// Markdown lines for documented facts of a request: the success status and the
 /// least-privileged permissions. Empty when nothing is documented.
-pub(crate) fn facts_lines(facts: &RequestFacts) -> Vec<String> {
+fn facts_lines(facts: &RequestFacts) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(status) = &facts.status {
         lines.push(format!("- Success: `{}`", status.trim()));
@@ -133,26 +149,12 @@ pub(crate) fn request_lead(request: Option<&RequestDoc>) -> TokenStream {
     };
     let mut lines: Vec<String> = Vec::new();
     if let Some(text) = &request.description {
-        lines.extend(
-            sanitize(text.trim())
-                .lines()
-                .map(|l| l.trim_end().to_string()),
-        );
+        paragraph(&mut lines, prose(text));
     }
-    let facts = facts_lines(&request.facts);
-    if !facts.is_empty() {
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.extend(facts);
-    }
+    paragraph(&mut lines, facts_lines(&request.facts));
     if lines.is_empty() {
         return quote!();
     }
     lines.push(String::new());
-    let attrs = lines.into_iter().map(|l| {
-        let l = if l.is_empty() { l } else { format!(" {l}") };
-        quote!(#[doc = #l])
-    });
-    quote!(#(#attrs)*)
+    doc_attrs(lines)
 }
