@@ -17,7 +17,9 @@ use super::naming::{assign, assign_wanted, snake, type_name, Case, Named};
 use super::surface::{Builder, BuilderKind, Surface, Via};
 use super::Plan;
 use crate::csdl::OperationKind;
-use crate::model::{Model, OperationId, Primitive, RequestDoc, Target, TypeKind, TypeRef};
+use crate::model::{
+    Annotations, Model, OperationId, Primitive, RequestDoc, Target, TypeKind, TypeRef,
+};
 
 /// Builder names the emitted module uses for itself.
 pub const MEDIA_BUILDER: &str = "MediaContentRequestBuilder";
@@ -376,17 +378,11 @@ fn fixed(ident: &str, kind: MethodKind) -> MethodPlan {
 fn document_links(model: &Model, b: &Builder, methods: &mut [MethodPlan]) {
     for m in methods {
         if let MethodKind::Navigation { segment, .. } = &m.kind {
-            let description = model
-                .all_navigations(b.ty)
-                .into_iter()
-                .find(|(_, n)| &n.name == segment)
-                .and_then(|(_, n)| n.annotations.description.clone());
-            if description.is_some() {
-                m.request = Some(RequestDoc {
-                    description,
-                    ..RequestDoc::default()
-                });
-            }
+            let link = Via::Member {
+                owner: b.ty,
+                name: segment.clone(),
+            };
+            m.request = described(link_annotations(model, &link));
         }
     }
 }
@@ -394,30 +390,41 @@ fn document_links(model: &Model, b: &Builder, methods: &mut [MethodPlan]) {
 /// The docs of the plain requests of builder `b`: those of the entity set, navigation or
 /// property its canonical URL ends with.
 fn request_docs<'m>(model: &'m Model, b: &Builder) -> Option<&'m BTreeMap<String, RequestDoc>> {
-    let annotations = match b.via.as_ref()? {
+    link_annotations(model, b.via.as_ref()?).map(|a| &a.requests)
+}
+
+/// The annotations of the entity set, navigation or property a link names (members
+/// declared on the owner or a base).
+fn link_annotations<'m>(model: &'m Model, link: &Via) -> Option<&'m Annotations> {
+    match link {
         Via::Set(name) => model
             .containers
             .iter()
             .flat_map(|c| c.entity_sets.iter().chain(&c.singletons))
             .find(|s| &s.name == name)
-            .map(|s| &s.annotations)?,
-        Via::Member { owner, name } => {
-            let nav = model
-                .all_navigations(*owner)
-                .into_iter()
-                .find(|(_, n)| &n.name == name)
-                .map(|(_, n)| &n.annotations);
-            match nav {
-                Some(a) => a,
-                None => model
+            .map(|s| &s.annotations),
+        Via::Member { owner, name } => model
+            .all_navigations(*owner)
+            .into_iter()
+            .find(|(_, n)| &n.name == name)
+            .map(|(_, n)| &n.annotations)
+            .or_else(|| {
+                model
                     .all_properties(*owner)
                     .into_iter()
                     .find(|(_, p)| &p.name == name)
-                    .map(|(_, p)| &p.annotations)?,
-            }
-        }
-    };
-    Some(&annotations.requests)
+                    .map(|(_, p)| &p.annotations)
+            }),
+    }
+}
+
+/// A method's docs from a link's description, when it has one.
+fn described(annotations: Option<&Annotations>) -> Option<RequestDoc> {
+    let description = annotations?.description.clone()?;
+    Some(RequestDoc {
+        description: Some(description),
+        ..RequestDoc::default()
+    })
 }
 
 /// Names `contested` (sort key, wanted name, kind) in a scope where `fixed` are taken, and
@@ -723,18 +730,7 @@ fn client_methods(
     // Entry points open with the entity set's description.
     for m in &mut methods {
         if let MethodKind::Entry { set, .. } = &m.kind {
-            let description = model
-                .containers
-                .iter()
-                .flat_map(|c| c.entity_sets.iter().chain(&c.singletons))
-                .find(|s| &s.name == set)
-                .and_then(|s| s.annotations.description.clone());
-            if description.is_some() {
-                m.request = Some(RequestDoc {
-                    description,
-                    ..RequestDoc::default()
-                });
-            }
+            m.request = described(link_annotations(model, &Via::Set(set.clone())));
         }
     }
     methods
