@@ -63,7 +63,8 @@ impl Dependency {
     }
 }
 
-/// A TOML basic string.
+/// A TOML basic string holding exactly `s`: quotes, backslashes and control characters
+/// are escaped (manifests and the ownership list of written files use it).
 pub(crate) fn toml_str(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
@@ -71,7 +72,8 @@ pub(crate) fn toml_str(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push(' '),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -109,7 +111,23 @@ impl ClientInfo {
 
 #[cfg(test)]
 mod tests {
-    use super::Dependency;
+    use super::{toml_str, Dependency};
+
+    #[test]
+    fn toml_strings_read_back_exactly() {
+        for text in [
+            "plain",
+            "a \"quote\" and \\ back",
+            "tab\tnew\nline",
+            "bell\u{7}del\u{7f}c1\u{85}",
+            "ünïcode",
+        ] {
+            let doc = format!("x = {}", toml_str(text));
+            let read: std::collections::BTreeMap<String, String> =
+                toml::from_str(&doc).unwrap_or_else(|e| panic!("{doc}: {e}"));
+            assert_eq!(read["x"], text, "{doc}");
+        }
+    }
 
     #[test]
     fn manifest_lines() {

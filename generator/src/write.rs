@@ -18,6 +18,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::settings::toml_str;
 
 /// The name of the manifest written into every output directory.
 pub const MANIFEST: &str = ".csdl-codegen.toml";
@@ -157,9 +158,8 @@ fn manifest_of<'p>(paths: impl Iterator<Item = &'p str>) -> String {
          # editing them.\nfiles = [\n",
     );
     for p in paths {
-        // A JSON string is a valid TOML basic string (same escapes, `\\uXXXX` included).
         text.push_str("    ");
-        text.push_str(&serde_json::Value::from(p).to_string());
+        text.push_str(&toml_str(p));
         text.push_str(",\n");
     }
     text.push_str("]\n");
