@@ -630,17 +630,7 @@ impl Generator {
             .map(|dir| write::Target { dir, files: &[] })
             .collect();
         write::check_targets(&dirs, mode)?;
-        let Selected {
-            model,
-            selection,
-            overrides,
-            warnings,
-            mut timings,
-        } = self.front()?;
-        let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
-        let info = self.crate_info_with_readme()?;
-        timed(&mut timings, "emit + write", || -> Result<()> {
-            let (plan, info) = (&plan, &info);
+        let ((), report) = self.run("emit + write", |plan, info| {
             let mut targets = vec![write::PendingTarget::new(models_dir, move || {
                 emit::models_files(plan, info)
             })];
@@ -652,17 +642,44 @@ impl Generator {
             }
             write::write_pending(targets, mode)
         })?;
-        Ok(Report {
-            warnings,
-            overrides,
-            counts: (selection.types.len(), selection.operations.len()),
-            timings,
-        })
+        Ok(report)
     }
 
     /// Runs the pipeline in memory.
     pub fn generate(&self) -> Result<Output> {
         self.check_crate_names()?;
+        let client_info = self.client_info();
+        let ((models, client), report) = self.run("emit", |plan, info| {
+            let models = emit::models_crate(plan, info)?;
+            let client = match &client_info {
+                Some(c) => emit::client_crate(plan, info, c)?,
+                None => Vec::new(),
+            };
+            Ok((models, client))
+        })?;
+        let Report {
+            warnings,
+            overrides,
+            counts,
+            timings,
+        } = report;
+        Ok(Output {
+            models,
+            client,
+            warnings,
+            overrides,
+            counts,
+            timings,
+        })
+    }
+
+    /// The stages every run shares: front end, plan, crate settings, then `emit` (timed as
+    /// `stage`), and the report of the run.
+    fn run<T>(
+        &self,
+        stage: &'static str,
+        emit: impl FnOnce(&plan::Plan<'_>, &emit::CrateInfo) -> Result<T>,
+    ) -> Result<(T, Report)> {
         let Selected {
             model,
             selection,
@@ -672,21 +689,13 @@ impl Generator {
         } = self.front()?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
         let info = self.crate_info_with_readme()?;
-        let (models, client) = timed(&mut timings, "emit", || -> Result<_> {
-            let models = emit::models_crate(&plan, &info)?;
-            let client = match &self.client_info() {
-                Some(c) => emit::client_crate(&plan, &info, c)?,
-                None => Vec::new(),
-            };
-            Ok((models, client))
-        })?;
-        Ok(Output {
-            models,
-            client,
+        let value = timed(&mut timings, stage, || emit(&plan, &info))?;
+        let report = Report {
             warnings,
             overrides,
             counts: (selection.types.len(), selection.operations.len()),
             timings,
-        })
+        };
+        Ok((value, report))
     }
 }
