@@ -625,10 +625,7 @@ impl Generator {
                 "a client crate needs both its settings (Generator::client) and a directory",
             ));
         }
-        let dirs: Vec<write::Target<'_>> = std::iter::once(models_dir)
-            .chain(client_dir)
-            .map(|dir| write::Target { dir, files: &[] })
-            .collect();
+        let dirs: Vec<&Path> = std::iter::once(models_dir).chain(client_dir).collect();
         write::check_targets(&dirs, mode)?;
         let ((), report) = self.run("emit + write", |plan, info| {
             let mut targets = vec![write::PendingTarget::new(models_dir, move || {

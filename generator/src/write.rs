@@ -177,33 +177,33 @@ pub fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
     write_trees(&[Target { dir, files }], WriteMode::OwnOutputOnly)
 }
 
-/// Checks that `targets` can be written without losing anything: no output is a file or
-/// inside one, no two outputs overlap, and (unless forced) each existing directory holds
-/// only the generator's own output. [`write_trees`] runs it first; front ends call it
-/// before generating so that a mistake is reported at once.
-pub fn check_targets(targets: &[Target<'_>], mode: WriteMode) -> Result<()> {
-    for t in targets {
-        check_not_a_file(t.dir)?;
+/// Checks that the output directories `dirs` can be written without losing anything: no
+/// output is a file or inside one, no two outputs overlap, and (unless forced) each
+/// existing directory holds only the generator's own output. [`write_trees`] runs it
+/// first; front ends call it before generating so that a mistake is reported at once.
+pub fn check_targets(dirs: &[&Path], mode: WriteMode) -> Result<()> {
+    for dir in dirs {
+        check_not_a_file(dir)?;
     }
-    for (i, a) in targets.iter().enumerate() {
-        for b in &targets[i + 1..] {
-            let (ra, rb) = (resolved(a.dir), resolved(b.dir));
+    for (i, a) in dirs.iter().enumerate() {
+        for b in &dirs[i + 1..] {
+            let (ra, rb) = (resolved(a), resolved(b));
             if ra.starts_with(&rb) || rb.starts_with(&ra) {
                 return Err(Error::new(
                     ErrorKind::Config,
                     format!(
                         "the output directories `{}` and `{}` overlap: each crate needs a \
                          directory of its own, neither inside the other",
-                        a.dir.display(),
-                        b.dir.display()
+                        a.display(),
+                        b.display()
                     ),
                 ));
             }
         }
     }
     if mode == WriteMode::OwnOutputOnly {
-        for t in targets {
-            check_owned(t.dir)?;
+        for dir in dirs {
+            check_owned(dir)?;
         }
     }
     Ok(())
@@ -229,13 +229,7 @@ pub fn write_trees(targets: &[Target<'_>], mode: WriteMode) -> Result<()> {
 /// [`write_trees`] for files produced while they are written. Each file is produced once,
 /// straight into its staged copy.
 pub(crate) fn write_pending(targets: Vec<PendingTarget<'_>>, mode: WriteMode) -> Result<()> {
-    let dirs: Vec<Target<'_>> = targets
-        .iter()
-        .map(|t| Target {
-            dir: t.dir,
-            files: &[],
-        })
-        .collect();
+    let dirs: Vec<&Path> = targets.iter().map(|t| t.dir).collect();
     check_targets(&dirs, mode)?;
     let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
     let mut result = Ok(());
