@@ -128,9 +128,9 @@ impl Entry {
         if let Some(d) = &self.long_description {
             a.long_description = Some(d.clone());
         }
-        let facts = facts(&self.status, &self.delegated, &self.application);
-        if facts.is_some() {
-            a.facts = facts;
+        let facts = facts_of(&self.status, &self.delegated, &self.application);
+        if facts != RequestFacts::default() {
+            a.facts = Some(facts);
         }
         for (verb, r) in &self.requests {
             a.requests.insert(
@@ -142,15 +142,6 @@ impl Entry {
             );
         }
     }
-}
-
-fn facts(
-    status: &Option<String>,
-    delegated: &Option<Vec<String>>,
-    application: &Option<Vec<String>>,
-) -> Option<RequestFacts> {
-    (status.is_some() || delegated.is_some() || application.is_some())
-        .then(|| facts_of(status, delegated, application))
 }
 
 fn facts_of(
