@@ -60,6 +60,7 @@ pub(crate) fn client_files<'a>(
             head,
             &cp.builders_by_name(),
             |i| r.builder(*i),
+            |i| cp.methods[*i].len(),
             "src/builders.rs",
         )
     });

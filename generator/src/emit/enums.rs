@@ -68,7 +68,7 @@ fn evolvable(plan: &Plan, id: TypeId) -> TokenStream {
         .iter()
         .map(|v| format_ident!("{}", v.ident))
         .collect();
-    let wires: Vec<_> = variants.iter().map(|v| v.wire.as_str()).collect();
+    let wires: Vec<_> = variants.iter().map(|v| v.wire).collect();
     let values: Vec<_> = variants
         .iter()
         .map(|v| proc_macro2::Literal::i64_unsuffixed(v.value))
@@ -152,7 +152,7 @@ fn flags(plan: &Plan, id: TypeId) -> TokenStream {
             pub const #c: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(#value));
         }
     });
-    let wires = variants.iter().map(|v| v.wire.as_str());
+    let wires = variants.iter().map(|v| v.wire);
     let values = variants
         .iter()
         .map(|v| proc_macro2::Literal::i64_unsuffixed(v.value));

@@ -146,6 +146,11 @@ fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 /// over 10 MB).
 const WINDOW: usize = 64;
 
+/// The weight (see [`stream_parts`]) from which an item is formatted alone: Graph's
+/// `Any<Entity>` parts (about a thousand variants) and its largest enums (over a thousand
+/// members) are; a struct of a few hundred fields is not.
+const HEAVY: usize = 512;
+
 /// Appends one formatted part of a file (parts are separated by a blank line).
 fn push_part(sink: &mut dyn TextSink, text: &str) -> Result<()> {
     if text.is_empty() {
@@ -158,12 +163,17 @@ fn push_part(sink: &mut dyn TextSink, text: &str) -> Result<()> {
 /// Produces a file made of independent parts: the header, `head`, then `make(item)` for
 /// every item. Items are built and formatted on up to four threads that live as long as the
 /// file, and written in order as soon as they are ready.
+///
+/// `weight` estimates an item's size (fields, members, variants or methods). An item of
+/// [`HEAVY`] or more holds its tokens, syntax tree and text at a size of hundreds of
+/// kilobytes, so only one such item is formatted at a time; light items go on beside it.
 pub(crate) fn stream_parts<T: Sync>(
     sink: &mut dyn TextSink,
     info: &CrateInfo,
     head: TokenStream,
     items: &[T],
     make: impl Fn(&T) -> TokenStream + Sync,
+    weight: impl Fn(&T) -> usize + Sync,
     what: &str,
 ) -> Result<()> {
     sink.push(&header(info))?;
@@ -183,9 +193,10 @@ pub(crate) fn stream_parts<T: Sync>(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (window, make) = (&window, &make);
+            let (window, make, weight) = (&window, &make, &weight);
             let work = move || {
                 while let Some(i) = window.take(items.len()) {
+                    let _turn = (weight(&items[i]) >= HEAVY).then(|| window.heavy_turn());
                     // A bug in an emitter is an error of this run, not a panic of the scope.
                     let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         format_part(make(&items[i]), what)
@@ -255,6 +266,19 @@ struct WindowState {
     next: usize,
     written: usize,
     stopped: bool,
+    /// A heavy item is being formatted.
+    heavy: bool,
+}
+
+/// The turn of a heavy item; the next one may start when it is dropped (also on a panic).
+struct HeavyTurn<'w>(&'w Window);
+
+impl Drop for HeavyTurn<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.heavy = false;
+        self.0.moved.notify_all();
+    }
 }
 
 impl Window {
@@ -273,6 +297,17 @@ impl Window {
             }
             state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
         }
+    }
+
+    /// Waits until no other heavy item is being formatted. The holder of the turn waits
+    /// for nothing but its own item, so the writer always gets it.
+    fn heavy_turn(&self) -> HeavyTurn<'_> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.heavy {
+            state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        state.heavy = true;
+        HeavyTurn(self)
     }
 
     fn advance(&self, written: usize) {
@@ -349,7 +384,11 @@ fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
             for &id in module.types.iter().filter(|id| pred(&plan.model.ty(**id).kind)) {
                 parts.push((id, Piece::Type));
                 if plan.polymorphic.contains_key(&id) {
-                    parts.extend(AnyPart::ALL.iter().map(|p| (id, Piece::Any(*p))));
+                    parts.extend(
+                        AnyPart::all(plan.polymorphic[&id].len())
+                            .into_iter()
+                            .map(|p| (id, Piece::Any(p))),
+                    );
                 }
             }
             parts
@@ -456,6 +495,7 @@ pub(crate) fn models_files<'a>(
                     file_imports(),
                     &file.ids,
                     |(id, piece)| item(plan, index, *id, *piece),
+                    |(id, piece)| models::weight(plan, *id, *piece),
                     &what,
                 )
             }));
@@ -598,4 +638,85 @@ fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
         pub use graph_odata_runtime::edm;
     };
     render(info, tokens, "src/lib.rs")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use quote::format_ident;
+
+    use super::*;
+
+    fn info() -> CrateInfo {
+        CrateInfo {
+            crate_name: "c".into(),
+            version: "0.1.0".into(),
+            source: "in.xml".into(),
+            command: "test".into(),
+            runtime: crate::Dependency::version("0.1.0"),
+            repository: None,
+            license: None,
+            readme: Default::default(),
+        }
+    }
+
+    /// Items come out in order whatever the threads do, and two heavy items are never
+    /// built and formatted at the same time.
+    #[test]
+    fn heavy_items_are_formatted_one_at_a_time_and_in_order() {
+        // Every third item is heavy.
+        let items: Vec<usize> = (0..200).collect();
+        let heavy = |i: &usize| if i % 3 == 0 { HEAVY } else { 1 };
+        let (in_flight, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let mut text = String::new();
+        stream_parts(
+            &mut text,
+            &info(),
+            quote! {},
+            &items,
+            |i| {
+                let f = format_ident!("f{i}");
+                if heavy(i) >= HEAVY {
+                    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                    in_flight.fetch_sub(1, Ordering::SeqCst);
+                }
+                quote! { fn #f() {} }
+            },
+            heavy,
+            "test.rs",
+        )
+        .expect("formats");
+        assert_eq!(most.load(Ordering::SeqCst), 1);
+        let order: Vec<usize> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("fn f")?.strip_suffix("() {}")?.parse().ok())
+            .collect();
+        assert_eq!(order, items);
+    }
+
+    /// A panic in a heavy item is an error of the run and gives the turn back (the run
+    /// ends instead of hanging).
+    #[test]
+    fn a_panicking_heavy_item_is_an_error() {
+        let items: Vec<usize> = (0..20).collect();
+        let mut text = String::new();
+        let err = stream_parts(
+            &mut text,
+            &info(),
+            quote! {},
+            &items,
+            |i| {
+                assert_ne!(*i, 4, "emitter bug");
+                let f = format_ident!("f{i}");
+                quote! { fn #f() {} }
+            },
+            |_| HEAVY,
+            "test.rs",
+        )
+        .expect_err("the panic is reported");
+        assert_eq!(err.kind, ErrorKind::Internal);
+    }
 }

@@ -18,8 +18,10 @@ pub(super) fn structure(plan: &Plan, module: usize, id: TypeId, piece: Piece) ->
 }
 
 /// What of a type one part of its file holds. A polymorphic base's `Any<Base>` enum comes
-/// in four parts (the enum, its methods, conversions, serde), each built only when it is
-/// formatted: for Graph's `entity` each is hundreds of kilobytes of code.
+/// in several parts (the enum, chunks of its methods and conversions, serialization,
+/// deserialization), each built only when it is formatted: for Graph's `entity` the enum
+/// has about a thousand variants, and one part per concern would be hundreds of kilobytes of
+/// code held as tokens and syntax tree at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Piece {
     /// The type itself.
@@ -28,23 +30,31 @@ pub(crate) enum Piece {
     Any(AnyPart),
 }
 
-/// The parts of an `Any<Base>` enum, in file order.
+/// The parts of an `Any<Base>` enum, in file order. `Methods` and `Conversions` cover the
+/// derived types of one chunk ([`ANY_CHUNK`] of them, by index); chunk 0 also holds what
+/// concerns the base type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AnyPart {
     Enum,
-    Methods,
-    Conversions,
-    Serde,
+    Methods(usize),
+    Conversions(usize),
+    Serialize,
+    Deserialize,
 }
 
+/// Derived types per `Methods` or `Conversions` part: one `impl` block each.
+const ANY_CHUNK: usize = 128;
+
 impl AnyPart {
-    /// Every part, in file order.
-    pub(crate) const ALL: [AnyPart; 4] = [
-        AnyPart::Enum,
-        AnyPart::Methods,
-        AnyPart::Conversions,
-        AnyPart::Serde,
-    ];
+    /// Every part of an `Any<Base>` enum over `derived` derived types, in file order.
+    pub(crate) fn all(derived: usize) -> Vec<AnyPart> {
+        let chunks = derived.div_ceil(ANY_CHUNK).max(1);
+        let mut parts = vec![AnyPart::Enum];
+        parts.extend((0..chunks).map(AnyPart::Methods));
+        parts.extend((0..chunks).map(AnyPart::Conversions));
+        parts.extend([AnyPart::Serialize, AnyPart::Deserialize]);
+        parts
+    }
 }
 
 fn type_label(plan: &Plan, r: &TypeRef) -> String {
@@ -373,55 +383,75 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             #(#[doc = #variant_docs] #variants(Box<#paths>),)*
         }
         },
-        AnyPart::Methods => quote! {
-        impl #any_ident {
-            /// The `@odata.type` of the variant (the base type's for unknown derived types).
-            pub fn odata_type(&self) -> &'static str {
-                match self {
-                    Self::#base_ident(_) => #base_ident::ODATA_TYPE,
-                    #(Self::#variants(_) => #paths::ODATA_TYPE,)*
-                }
-            }
+        AnyPart::Methods(chunk) => {
+            let range = chunk_range(chunk, derived.len());
+            let (all_variants, all_paths) = (&variants, &paths);
+            let (variants, paths) = (&variants[range.clone()], &paths[range.clone()]);
+            let (as_methods, as_docs) = (&as_methods[range.clone()], &as_docs[range]);
+            let base_methods = (chunk == 0).then(|| {
+                quote! {
+                    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+                    pub fn odata_type(&self) -> &'static str {
+                        match self {
+                            Self::#base_ident(_) => #base_ident::ODATA_TYPE,
+                            #(Self::#all_variants(_) => #all_paths::ODATA_TYPE,)*
+                        }
+                    }
 
-            #[doc = #as_base_doc]
-            pub fn #as_base(&self) -> Option<&#base_ident> {
-                match self {
-                    Self::#base_ident(value) => Some(value),
-                    _ => None,
-                }
-            }
-
-            #(
-                #[doc = #as_docs]
-                pub fn #as_methods(&self) -> Option<&#paths> {
-                    match self {
-                        Self::#variants(value) => Some(value),
-                        _ => None,
+                    #[doc = #as_base_doc]
+                    pub fn #as_base(&self) -> Option<&#base_ident> {
+                        match self {
+                            Self::#base_ident(value) => Some(value),
+                            _ => None,
+                        }
                     }
                 }
-            )*
-        }
-        },
-        AnyPart::Conversions => quote! {
-        impl Default for #any_ident {
-            fn default() -> Self {
-                Self::#base_ident(Box::default())
-            }
-        }
+            });
+            quote! {
+            impl #any_ident {
+                #base_methods
 
-        impl From<#base_ident> for #any_ident {
-            fn from(value: #base_ident) -> Self {
-                Self::#base_ident(Box::new(value))
+                #(
+                    #[doc = #as_docs]
+                    pub fn #as_methods(&self) -> Option<&#paths> {
+                        match self {
+                            Self::#variants(value) => Some(value),
+                            _ => None,
+                        }
+                    }
+                )*
+            }
             }
         }
+        AnyPart::Conversions(chunk) => {
+            let range = chunk_range(chunk, derived.len());
+            let (variants, paths) = (&variants[range.clone()], &paths[range]);
+            let base_conversions = (chunk == 0).then(|| {
+                quote! {
+                    impl Default for #any_ident {
+                        fn default() -> Self {
+                            Self::#base_ident(Box::default())
+                        }
+                    }
 
-        #(impl From<#paths> for #any_ident {
-            fn from(value: #paths) -> Self {
-                Self::#variants(Box::new(value))
+                    impl From<#base_ident> for #any_ident {
+                        fn from(value: #base_ident) -> Self {
+                            Self::#base_ident(Box::new(value))
+                        }
+                    }
+                }
+            });
+            quote! {
+            #base_conversions
+
+            #(impl From<#paths> for #any_ident {
+                fn from(value: #paths) -> Self {
+                    Self::#variants(Box::new(value))
+                }
+            })*
             }
-        })*
-        },
-        AnyPart::Serde => quote! {
+        }
+        AnyPart::Serialize => quote! {
         impl serde::Serialize for #any_ident {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -430,7 +460,8 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
                 }
             }
         }
-
+        },
+        AnyPart::Deserialize => quote! {
         impl<'de> serde::Deserialize<'de> for #any_ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use serde::de::Error as _;
@@ -446,6 +477,28 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
     }
 }
 
+/// How big the code of one part is, in fields, members or variants (see
+/// [`super::stream_parts`]).
+pub(crate) fn weight(plan: &Plan, id: TypeId, piece: Piece) -> usize {
+    match piece {
+        Piece::Type => plan
+            .fields
+            .get(&id)
+            .map(Vec::len)
+            .or_else(|| plan.variants.get(&id).map(Vec::len))
+            .unwrap_or(1),
+        Piece::Any(AnyPart::Methods(_) | AnyPart::Conversions(_)) => ANY_CHUNK,
+        Piece::Any(AnyPart::Enum | AnyPart::Serialize | AnyPart::Deserialize) => {
+            plan.polymorphic.get(&id).map_or(1, Vec::len)
+        }
+    }
+}
+
+/// The derived types (by index) of chunk `chunk` of `len`.
+fn chunk_range(chunk: usize, len: usize) -> std::ops::Range<usize> {
+    (chunk * ANY_CHUNK).min(len)..((chunk + 1) * ANY_CHUNK).min(len)
+}
+
 fn field_enum(
     plan: &Plan,
     id: TypeId,
@@ -458,7 +511,7 @@ fn field_enum(
         .iter()
         .map(|f| format_ident!("{}", f.variant))
         .collect();
-    let wires: Vec<_> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let wires: Vec<_> = fields.iter().map(|f| f.wire).collect();
     let names: Vec<_> = variants
         .iter()
         .map(|v| v.to_string().trim_start_matches("r#").to_owned())

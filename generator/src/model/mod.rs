@@ -7,7 +7,7 @@ mod resolve;
 
 // `AlternateKey` is named only by the tests (feature `internals`).
 #[allow(unused_imports)]
-pub use annotations::{AlternateKey, Annotations, RequestDoc, RequestFacts, Revision};
+pub use annotations::{AlternateKey, AnnotationData, Annotations, RequestDoc, RequestFacts, Revision};
 pub use resolve::{resolve, resolve_all};
 
 use std::collections::HashMap;

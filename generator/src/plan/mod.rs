@@ -47,7 +47,9 @@ pub struct TypeName {
 /// A struct field (declared or inherited property, or navigation property).
 #[derive(Debug, Clone)]
 pub struct FieldPlan<'m> {
-    pub wire: String,
+    /// The property's name (borrowed from the model: a Graph-sized plan has tens of
+    /// thousands of fields).
+    pub wire: &'m str,
     pub ident: String,
     pub collided_with: Option<String>,
     /// Variant name in the companion field enum.
@@ -68,8 +70,9 @@ pub enum FieldKind<'m> {
 
 /// An enum variant or flag constant.
 #[derive(Debug, Clone)]
-pub struct VariantPlan {
-    pub wire: String,
+pub struct VariantPlan<'m> {
+    /// The member's name (borrowed from the model).
+    pub wire: &'m str,
     pub ident: String,
     pub value: i64,
     pub collided_with: Option<String>,
@@ -86,7 +89,7 @@ pub struct Plan<'m> {
     pub primary: usize,
     pub names: HashMap<TypeId, TypeName>,
     pub fields: HashMap<TypeId, Vec<FieldPlan<'m>>>,
-    pub variants: HashMap<TypeId, Vec<VariantPlan>>,
+    pub variants: HashMap<TypeId, Vec<VariantPlan<'m>>>,
     /// Structured types that are used as property, navigation, parameter or return types
     /// and have selected concrete derived types: base -> those derived types (sorted by
     /// qualified name). Values of these types are read by `@odata.type`.
@@ -224,7 +227,7 @@ impl<'m> Plan<'m> {
                         .iter()
                         .enumerate()
                         .map(|(i, m)| VariantPlan {
-                            wire: m.name.clone(),
+                            wire: m.name.as_str(),
                             ident: assigned[&m.name].ident.clone(),
                             value: m.value,
                             collided_with: assigned[&m.name].collided_with.clone(),
@@ -336,11 +339,11 @@ fn plan_fields<'m>(
         .collect();
     let idents = assign(&wire, Case::Snake, &[ADDITIONAL_PROPERTIES]);
     let variants = assign(&wire, Case::Variant, &[]);
-    let mut out = Vec::new();
-    let mut push = |declared_in: TypeId, name: &str, ty: &TypeRef, kind: FieldKind<'m>| {
+    let mut out = Vec::with_capacity(props.len() + navs.len());
+    let mut push = |declared_in: TypeId, name: &'m str, ty: &TypeRef, kind: FieldKind<'m>| {
         let boxed = !ty.collection && ty.type_id().is_some_and(|t| boxed_edges.contains(&(id, t)));
         out.push(FieldPlan {
-            wire: name.to_string(),
+            wire: name,
             ident: idents[name].ident.clone(),
             collided_with: idents[name].collided_with.clone(),
             variant: variants[name].ident.clone(),
