@@ -96,6 +96,9 @@ if ! skip compile; then
     echo "running: cargo check of the whole-v1.0 models crate" >&2
     ALL=$WORK/v1-all-models
     AT=$WORK/all-target
+    # A fresh directory: the Cargo.lock copied in below is not the generator's, so it
+    # would refuse to replace an earlier run's output.
+    rm -rf "$ALL"
     "$BIN/csdl-bench" all-crate --input "$V1" --out "$ALL" --runtime "$ROOT/runtime" \
         --crate-name graph-v1-all-models 2>&1 | tee -a "$RESULTS"
     # Same dependency versions as the workspace, no registry needed.

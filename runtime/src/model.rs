@@ -6,6 +6,10 @@
 //! property that was written (the typed value wins). An additional entry `"name": null` for an
 //! unset declared property is how an explicit JSON `null` is sent.
 
+mod field;
+
+pub use field::Field;
+
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;

@@ -152,7 +152,7 @@ impl<T> Request<T> {
         self.set_query("$orderby", joined)
     }
 
-    /// `$select=a,b`; takes wire names, such as generated field enums (`AsRef<str>`).
+    /// `$select=a,b`; takes wire names, such as the generated field constants ([`model::Field`](crate::model::Field)).
     pub fn select<I, F>(self, fields: I) -> Self
     where
         I: IntoIterator<Item = F>,

@@ -169,7 +169,7 @@ impl ApplicationRequestBuilder {
     /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
     ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::Application> {
@@ -211,7 +211,7 @@ pub struct BulkUploadRequestBuilder {
 
 impl BulkUploadRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
@@ -315,7 +315,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `CustomSecAttributeProvisioning.Read.All`
     ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
@@ -422,7 +422,7 @@ impl ServicePrincipalRequestBuilder {
     /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
     ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::ServicePrincipal> {
@@ -551,7 +551,7 @@ impl SynchronizationJobRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
@@ -703,7 +703,7 @@ impl SynchronizationRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization`
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
@@ -822,7 +822,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `CustomSecAttributeProvisioning.Read.All`
     ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
@@ -1040,7 +1040,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationTemplate> {

@@ -511,7 +511,7 @@ impl Renderer<'_, '_> {
                 let http = http_doc("GET", template);
                 quote! {
                     /// Reads the entity; [`.select()`](runtime::Request::select) and
-                    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+                    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
                     #http
                     pub fn #name(&self) -> Request<#t> {
                         Request::json(&self.client, Method::GET, #path)

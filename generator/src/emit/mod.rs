@@ -332,7 +332,8 @@ fn space_items(text: &str) -> String {
         out.push_str(line);
         out.push('\n');
         let Some(next) = lines.get(i + 1) else { break };
-        let ends_item = *line == "}" || (!line.starts_with([' ', '/', '#']) && line.ends_with(';'));
+        let ends_item = *line == "}"
+            || (!line.starts_with([' ', '/', '#']) && (line.ends_with(';') || line.ends_with("{}")));
         let same_group = line.starts_with("use ") && next.starts_with("use ")
             || line.starts_with("pub use ") && next.starts_with("pub use ")
             || line.starts_with("mod ") && next.starts_with("pub use ")
@@ -372,6 +373,8 @@ fn file_imports() -> TokenStream {
         use super::*;
         #[allow(unused_imports)]
         use graph_odata_runtime::edm;
+        #[allow(unused_imports)]
+        use graph_odata_runtime::model;
     }
 }
 

@@ -1,4 +1,4 @@
-//! Structs for entity and complex types, their field enums, and type definitions.
+//! Structs for entity and complex types, their field constants, and type definitions.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -8,7 +8,7 @@ use super::ident;
 use crate::model::{Target, TypeId, TypeKind, TypeRef};
 use crate::plan::{FieldKind, FieldPlan, Plan, RustType};
 
-/// Structs (and their field enums) for `ids`, in order.
+/// Structs (and their field constants) for `ids`, in order.
 /// The struct of `id` with its impls and companion enums.
 pub(super) fn structure(plan: &Plan, module: usize, id: TypeId, piece: Piece) -> TokenStream {
     match piece {
@@ -512,16 +512,15 @@ fn field_enum(
         .map(|f| format_ident!("{}", f.variant))
         .collect();
     let wires: Vec<_> = fields.iter().map(|f| f.wire).collect();
-    let names: Vec<_> = variants
-        .iter()
-        .map(|v| v.to_string().trim_start_matches("r#").to_owned())
-        .collect();
-    let count = proc_macro2::Literal::usize_unsuffixed(fields.len());
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
     let enum_doc = format!(
-        " The properties of [`{}`] by wire name: for `$select`, `$expand`, `$orderby` and [`{}::set_null`].",
-        struct_ident, struct_ident
+        " The properties of [`{}`] by wire name, each a [`Field<{}>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`{}::set_null`].",
+        struct_ident, struct_ident, struct_ident
     );
+    // Constants of one runtime type instead of an enum per struct: `Field`'s traits are
+    // compiled once, not a derived `Debug`, `Hash`, `Ord`, ... for each of thousands of
+    // structs (BENCHMARKS.md). The constants keep the enum-like `<Name>Field::Variant`.
+    //
     // `set_null` is `#[inline]` so that it is compiled only where it is called: it
     // instantiates `read_property` (and the readers of every field type) for a null value,
     // which would otherwise lengthen every models crate's build.
@@ -530,50 +529,24 @@ fn field_enum(
             /// Clears `field` and records an explicit JSON `null` for it, so an update
             /// (`PATCH`) payload resets the property on the service.
             #[inline]
-            pub fn set_null(&mut self, field: #enum_ident) -> &mut Self {
+            pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
                 graph_odata_runtime::model::set_null(self, field.as_str());
                 self
             }
         }
 
         #[doc = #enum_doc]
-        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #enum_ident {
-            #(#[doc = #variant_docs] #variants,)*
-        }
+        pub enum #enum_ident {}
 
-        // Names come from tables indexed by the variant (cheaper to compile than a `match`
-        // per enum and per derived `Debug`).
+        #[allow(non_upper_case_globals)]
         impl #enum_ident {
+            #(
+                #[doc = #variant_docs]
+                pub const #variants: model::Field<#struct_ident> = model::Field::new(#wires);
+            )*
+
             /// Every property, in declaration order (inherited first).
-            pub const ALL: &'static [Self] = &[#(Self::#variants),*];
-
-            const WIRE: [&'static str; #count] = [#(#wires),*];
-
-            const NAMES: [&'static str; #count] = [#(#names),*];
-
-            /// The property name on the wire.
-            pub const fn as_str(self) -> &'static str {
-                Self::WIRE[self as usize]
-            }
-        }
-
-        impl std::fmt::Debug for #enum_ident {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(Self::NAMES[*self as usize])
-            }
-        }
-
-        impl AsRef<str> for #enum_ident {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
-
-        impl std::fmt::Display for #enum_ident {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
+            pub const ALL: &'static [model::Field<#struct_ident>] = &[#(Self::#variants),*];
         }
     }
 }

@@ -235,7 +235,8 @@ mod tests {
         assert!(a.other.is_empty() && !a.computed);
         // Equal to written-but-empty data: emptiness is not a second state.
         let mut b = Annotations::default();
-        b.computed = false;
+        // Borrowing the data mutably allocates it, empty.
+        let _: &mut AnnotationData = &mut b;
         assert!(b.0.is_some());
         assert_eq!(a, b);
         a.description = Some("d".into());

@@ -37,7 +37,7 @@ pub struct TypeName {
     pub ident: String,
     /// The plain conversion this name collided with, if it was changed.
     pub collided_with: Option<String>,
-    /// Name of the companion field enum (structured types only).
+    /// Name of the companion field type (a namespace of `Field` constants) (structured types only).
     pub field_enum: Option<String>,
     /// Name of the `Any<Name>` enum when values of this type are polymorphic (see
     /// [`Plan::polymorphic`]).
@@ -52,7 +52,7 @@ pub struct FieldPlan<'m> {
     pub wire: &'m str,
     pub ident: String,
     pub collided_with: Option<String>,
-    /// Variant name in the companion field enum.
+    /// Constant name in the companion field type.
     pub variant: String,
     pub declared_in: TypeId,
     pub kind: FieldKind<'m>,
@@ -128,7 +128,8 @@ impl<'m> Plan<'m> {
                 .map(String::as_str)
                 .collect::<Vec<_>>(),
             Case::Snake,
-            &["models", "edm"],
+            // `edm` and `model` are imported into every model file.
+            &["models", "edm", "model"],
         );
         let mut modules = Vec::new();
         for ns in &ns_order {
@@ -338,7 +339,8 @@ fn plan_fields<'m>(
         .chain(navs.iter().map(|(_, n)| n.name.as_str()))
         .collect();
     let idents = assign(&wire, Case::Snake, &[ADDITIONAL_PROPERTIES]);
-    let variants = assign(&wire, Case::Variant, &[]);
+    // Constants of the field type, beside its `ALL`.
+    let variants = assign(&wire, Case::Variant, &["ALL"]);
     let mut out = Vec::with_capacity(props.len() + navs.len());
     let mut push = |declared_in: TypeId, name: &'m str, ty: &TypeRef, kind: FieldKind<'m>| {
         let boxed = !ty.collection && ty.type_id().is_some_and(|t| boxed_edges.contains(&(id, t)));

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dictionary {
@@ -142,50 +145,29 @@ impl AddIn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AddInField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`AddIn`] by wire name: for `$select`, `$expand`, `$orderby` and [`AddIn::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AddInField {
-    /// `id`
-    Id,
-    /// `properties`
-    Properties,
-    /// `type`
-    Type,
-}
+/// The properties of [`AddIn`] by wire name, each a [`Field<AddIn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddIn::set_null`].
+pub enum AddInField {}
 
+#[allow(non_upper_case_globals)]
 impl AddInField {
+    /// `id`
+    pub const Id: model::Field<AddIn> = model::Field::new("id");
+    /// `properties`
+    pub const Properties: model::Field<AddIn> = model::Field::new("properties");
+    /// `type`
+    pub const Type: model::Field<AddIn> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Properties, Self::Type];
-    const WIRE: [&'static str; 3] = ["id", "properties", "type"];
-    const NAMES: [&'static str; 3] = ["Id", "Properties", "Type"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AddInField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AddInField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AddInField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<AddIn>] = &[
+        Self::Id,
+        Self::Properties,
+        Self::Type,
+    ];
 }
 
 /// CSDL complex type `microsoft.graph.apiApplication`.
@@ -287,72 +269,45 @@ impl ApiApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ApiApplicationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ApiApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`ApiApplication::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiApplicationField {
-    /// `acceptMappedClaims`
-    AcceptMappedClaims,
-    /// `knownClientApplications`
-    KnownClientApplications,
-    /// `oauth2PermissionScopes`
-    Oauth2PermissionScopes,
-    /// `preAuthorizedApplications`
-    PreAuthorizedApplications,
-    /// `requestedAccessTokenVersion`
-    RequestedAccessTokenVersion,
-}
+/// The properties of [`ApiApplication`] by wire name, each a [`Field<ApiApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApiApplication::set_null`].
+pub enum ApiApplicationField {}
 
+#[allow(non_upper_case_globals)]
 impl ApiApplicationField {
+    /// `acceptMappedClaims`
+    pub const AcceptMappedClaims: model::Field<ApiApplication> = model::Field::new(
+        "acceptMappedClaims",
+    );
+    /// `knownClientApplications`
+    pub const KnownClientApplications: model::Field<ApiApplication> = model::Field::new(
+        "knownClientApplications",
+    );
+    /// `oauth2PermissionScopes`
+    pub const Oauth2PermissionScopes: model::Field<ApiApplication> = model::Field::new(
+        "oauth2PermissionScopes",
+    );
+    /// `preAuthorizedApplications`
+    pub const PreAuthorizedApplications: model::Field<ApiApplication> = model::Field::new(
+        "preAuthorizedApplications",
+    );
+    /// `requestedAccessTokenVersion`
+    pub const RequestedAccessTokenVersion: model::Field<ApiApplication> = model::Field::new(
+        "requestedAccessTokenVersion",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ApiApplication>] = &[
         Self::AcceptMappedClaims,
         Self::KnownClientApplications,
         Self::Oauth2PermissionScopes,
         Self::PreAuthorizedApplications,
         Self::RequestedAccessTokenVersion,
     ];
-    const WIRE: [&'static str; 5] = [
-        "acceptMappedClaims",
-        "knownClientApplications",
-        "oauth2PermissionScopes",
-        "preAuthorizedApplications",
-        "requestedAccessTokenVersion",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "AcceptMappedClaims",
-        "KnownClientApplications",
-        "Oauth2PermissionScopes",
-        "PreAuthorizedApplications",
-        "RequestedAccessTokenVersion",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ApiApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ApiApplicationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ApiApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.appRole`.
@@ -450,34 +405,35 @@ impl AppRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AppRoleField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`AppRole`] by wire name: for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppRoleField {
-    /// `allowedMemberTypes`
-    AllowedMemberTypes,
-    /// `description`
-    Description,
-    /// `displayName`
-    DisplayName,
-    /// `id`
-    Id,
-    /// `isEnabled`
-    IsEnabled,
-    /// `origin`
-    Origin,
-    /// `value`
-    Value,
-}
+/// The properties of [`AppRole`] by wire name, each a [`Field<AppRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
+pub enum AppRoleField {}
 
+#[allow(non_upper_case_globals)]
 impl AppRoleField {
+    /// `allowedMemberTypes`
+    pub const AllowedMemberTypes: model::Field<AppRole> = model::Field::new(
+        "allowedMemberTypes",
+    );
+    /// `description`
+    pub const Description: model::Field<AppRole> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<AppRole> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<AppRole> = model::Field::new("id");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<AppRole> = model::Field::new("isEnabled");
+    /// `origin`
+    pub const Origin: model::Field<AppRole> = model::Field::new("origin");
+    /// `value`
+    pub const Value: model::Field<AppRole> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<AppRole>] = &[
         Self::AllowedMemberTypes,
         Self::Description,
         Self::DisplayName,
@@ -486,46 +442,6 @@ impl AppRoleField {
         Self::Origin,
         Self::Value,
     ];
-    const WIRE: [&'static str; 7] = [
-        "allowedMemberTypes",
-        "description",
-        "displayName",
-        "id",
-        "isEnabled",
-        "origin",
-        "value",
-    ];
-    const NAMES: [&'static str; 7] = [
-        "AllowedMemberTypes",
-        "Description",
-        "DisplayName",
-        "Id",
-        "IsEnabled",
-        "Origin",
-        "Value",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AppRoleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AppRoleField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AppRoleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One attribute of a directory object type: its name, data type and how the engine must treat it.
@@ -669,44 +585,61 @@ impl AttributeDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AttributeDefinitionField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`AttributeDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeDefinition::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeDefinitionField {
-    /// `anchor`
-    Anchor,
-    /// `apiExpressions`
-    ApiExpressions,
-    /// `caseExact`
-    CaseExact,
-    /// `defaultValue`
-    DefaultValue,
-    /// `flowNullValues`
-    FlowNullValues,
-    /// `metadata`
-    Metadata,
-    /// `multivalued`
-    Multivalued,
-    /// `mutability`
-    Mutability,
-    /// `name`
-    Name,
-    /// `referencedObjects`
-    ReferencedObjects,
-    /// `required`
-    Required,
-    /// `type`
-    Type,
-}
+/// The properties of [`AttributeDefinition`] by wire name, each a [`Field<AttributeDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeDefinition::set_null`].
+pub enum AttributeDefinitionField {}
 
+#[allow(non_upper_case_globals)]
 impl AttributeDefinitionField {
+    /// `anchor`
+    pub const Anchor: model::Field<AttributeDefinition> = model::Field::new("anchor");
+    /// `apiExpressions`
+    pub const ApiExpressions: model::Field<AttributeDefinition> = model::Field::new(
+        "apiExpressions",
+    );
+    /// `caseExact`
+    pub const CaseExact: model::Field<AttributeDefinition> = model::Field::new(
+        "caseExact",
+    );
+    /// `defaultValue`
+    pub const DefaultValue: model::Field<AttributeDefinition> = model::Field::new(
+        "defaultValue",
+    );
+    /// `flowNullValues`
+    pub const FlowNullValues: model::Field<AttributeDefinition> = model::Field::new(
+        "flowNullValues",
+    );
+    /// `metadata`
+    pub const Metadata: model::Field<AttributeDefinition> = model::Field::new(
+        "metadata",
+    );
+    /// `multivalued`
+    pub const Multivalued: model::Field<AttributeDefinition> = model::Field::new(
+        "multivalued",
+    );
+    /// `mutability`
+    pub const Mutability: model::Field<AttributeDefinition> = model::Field::new(
+        "mutability",
+    );
+    /// `name`
+    pub const Name: model::Field<AttributeDefinition> = model::Field::new("name");
+    /// `referencedObjects`
+    pub const ReferencedObjects: model::Field<AttributeDefinition> = model::Field::new(
+        "referencedObjects",
+    );
+    /// `required`
+    pub const Required: model::Field<AttributeDefinition> = model::Field::new(
+        "required",
+    );
+    /// `type`
+    pub const Type: model::Field<AttributeDefinition> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<AttributeDefinition>] = &[
         Self::Anchor,
         Self::ApiExpressions,
         Self::CaseExact,
@@ -720,56 +653,6 @@ impl AttributeDefinitionField {
         Self::Required,
         Self::Type,
     ];
-    const WIRE: [&'static str; 12] = [
-        "anchor",
-        "apiExpressions",
-        "caseExact",
-        "defaultValue",
-        "flowNullValues",
-        "metadata",
-        "multivalued",
-        "mutability",
-        "name",
-        "referencedObjects",
-        "required",
-        "type",
-    ];
-    const NAMES: [&'static str; 12] = [
-        "Anchor",
-        "ApiExpressions",
-        "CaseExact",
-        "DefaultValue",
-        "FlowNullValues",
-        "Metadata",
-        "Multivalued",
-        "Mutability",
-        "Name",
-        "ReferencedObjects",
-        "Required",
-        "Type",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AttributeDefinitionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AttributeDefinitionField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AttributeDefinitionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One metadata item of an attribute.
@@ -851,51 +734,30 @@ impl AttributeDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: AttributeDefinitionMetadataEntryField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`AttributeDefinitionMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeDefinitionMetadataEntry::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeDefinitionMetadataEntryField {
-    /// `key`
-    Key,
-    /// `value`
-    Value,
-}
+/// The properties of [`AttributeDefinitionMetadataEntry`] by wire name, each a [`Field<AttributeDefinitionMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeDefinitionMetadataEntry::set_null`].
+pub enum AttributeDefinitionMetadataEntryField {}
 
+#[allow(non_upper_case_globals)]
 impl AttributeDefinitionMetadataEntryField {
+    /// `key`
+    pub const Key: model::Field<AttributeDefinitionMetadataEntry> = model::Field::new(
+        "key",
+    );
+    /// `value`
+    pub const Value: model::Field<AttributeDefinitionMetadataEntry> = model::Field::new(
+        "value",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
-    const WIRE: [&'static str; 2] = ["key", "value"];
-    const NAMES: [&'static str; 2] = ["Key", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AttributeDefinitionMetadataEntryField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AttributeDefinitionMetadataEntryField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AttributeDefinitionMetadataEntryField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<AttributeDefinitionMetadataEntry>] = &[
+        Self::Key,
+        Self::Value,
+    ];
 }
 
 /// How one target attribute gets its value: from a source attribute, a constant or an expression, and under which conditions it is written.
@@ -1015,34 +877,43 @@ impl AttributeMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AttributeMappingField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`AttributeMapping`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMapping::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeMappingField {
-    /// `defaultValue`
-    DefaultValue,
-    /// `exportMissingReferences`
-    ExportMissingReferences,
-    /// `flowBehavior`
-    FlowBehavior,
-    /// `flowType`
-    FlowType,
-    /// `matchingPriority`
-    MatchingPriority,
-    /// `source`
-    Source,
-    /// `targetAttributeName`
-    TargetAttributeName,
-}
+/// The properties of [`AttributeMapping`] by wire name, each a [`Field<AttributeMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMapping::set_null`].
+pub enum AttributeMappingField {}
 
+#[allow(non_upper_case_globals)]
 impl AttributeMappingField {
+    /// `defaultValue`
+    pub const DefaultValue: model::Field<AttributeMapping> = model::Field::new(
+        "defaultValue",
+    );
+    /// `exportMissingReferences`
+    pub const ExportMissingReferences: model::Field<AttributeMapping> = model::Field::new(
+        "exportMissingReferences",
+    );
+    /// `flowBehavior`
+    pub const FlowBehavior: model::Field<AttributeMapping> = model::Field::new(
+        "flowBehavior",
+    );
+    /// `flowType`
+    pub const FlowType: model::Field<AttributeMapping> = model::Field::new("flowType");
+    /// `matchingPriority`
+    pub const MatchingPriority: model::Field<AttributeMapping> = model::Field::new(
+        "matchingPriority",
+    );
+    /// `source`
+    pub const Source: model::Field<AttributeMapping> = model::Field::new("source");
+    /// `targetAttributeName`
+    pub const TargetAttributeName: model::Field<AttributeMapping> = model::Field::new(
+        "targetAttributeName",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<AttributeMapping>] = &[
         Self::DefaultValue,
         Self::ExportMissingReferences,
         Self::FlowBehavior,
@@ -1051,46 +922,6 @@ impl AttributeMappingField {
         Self::Source,
         Self::TargetAttributeName,
     ];
-    const WIRE: [&'static str; 7] = [
-        "defaultValue",
-        "exportMissingReferences",
-        "flowBehavior",
-        "flowType",
-        "matchingPriority",
-        "source",
-        "targetAttributeName",
-    ];
-    const NAMES: [&'static str; 7] = [
-        "DefaultValue",
-        "ExportMissingReferences",
-        "FlowBehavior",
-        "FlowType",
-        "MatchingPriority",
-        "Source",
-        "TargetAttributeName",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AttributeMappingField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AttributeMappingField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AttributeMappingField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One parameter of a mapping function.
@@ -1186,70 +1017,40 @@ impl AttributeMappingParameterSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: AttributeMappingParameterSchemaField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`AttributeMappingParameterSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingParameterSchema::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeMappingParameterSchemaField {
-    /// `allowMultipleOccurrences`
-    AllowMultipleOccurrences,
-    /// `name`
-    Name,
-    /// `required`
-    Required,
-    /// `type`
-    Type,
-}
+/// The properties of [`AttributeMappingParameterSchema`] by wire name, each a [`Field<AttributeMappingParameterSchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMappingParameterSchema::set_null`].
+pub enum AttributeMappingParameterSchemaField {}
 
+#[allow(non_upper_case_globals)]
 impl AttributeMappingParameterSchemaField {
+    /// `allowMultipleOccurrences`
+    pub const AllowMultipleOccurrences: model::Field<AttributeMappingParameterSchema> = model::Field::new(
+        "allowMultipleOccurrences",
+    );
+    /// `name`
+    pub const Name: model::Field<AttributeMappingParameterSchema> = model::Field::new(
+        "name",
+    );
+    /// `required`
+    pub const Required: model::Field<AttributeMappingParameterSchema> = model::Field::new(
+        "required",
+    );
+    /// `type`
+    pub const Type: model::Field<AttributeMappingParameterSchema> = model::Field::new(
+        "type",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<AttributeMappingParameterSchema>] = &[
         Self::AllowMultipleOccurrences,
         Self::Name,
         Self::Required,
         Self::Type,
     ];
-    const WIRE: [&'static str; 4] = [
-        "allowMultipleOccurrences",
-        "name",
-        "required",
-        "type",
-    ];
-    const NAMES: [&'static str; 4] = [
-        "AllowMultipleOccurrences",
-        "Name",
-        "Required",
-        "Type",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AttributeMappingParameterSchemaField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AttributeMappingParameterSchemaField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AttributeMappingParameterSchemaField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// The value side of an attribute mapping: a source attribute, a constant, or a function whose parameters are themselves mapping sources, so expressions nest.
@@ -1343,57 +1144,36 @@ impl AttributeMappingSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AttributeMappingSourceField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`AttributeMappingSource`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingSource::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeMappingSourceField {
-    /// `expression`
-    Expression,
-    /// `name`
-    Name,
-    /// `parameters`
-    Parameters,
-    /// `type`
-    Type,
-}
+/// The properties of [`AttributeMappingSource`] by wire name, each a [`Field<AttributeMappingSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMappingSource::set_null`].
+pub enum AttributeMappingSourceField {}
 
+#[allow(non_upper_case_globals)]
 impl AttributeMappingSourceField {
+    /// `expression`
+    pub const Expression: model::Field<AttributeMappingSource> = model::Field::new(
+        "expression",
+    );
+    /// `name`
+    pub const Name: model::Field<AttributeMappingSource> = model::Field::new("name");
+    /// `parameters`
+    pub const Parameters: model::Field<AttributeMappingSource> = model::Field::new(
+        "parameters",
+    );
+    /// `type`
+    pub const Type: model::Field<AttributeMappingSource> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<AttributeMappingSource>] = &[
         Self::Expression,
         Self::Name,
         Self::Parameters,
         Self::Type,
     ];
-    const WIRE: [&'static str; 4] = ["expression", "name", "parameters", "type"];
-    const NAMES: [&'static str; 4] = ["Expression", "Name", "Parameters", "Type"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AttributeMappingSourceField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AttributeMappingSourceField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AttributeMappingSourceField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.authenticationBehaviors`.
@@ -1484,62 +1264,35 @@ impl AuthenticationBehaviors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AuthenticationBehaviorsField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`AuthenticationBehaviors`] by wire name: for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationBehaviorsField {
-    /// `blockAzureADGraphAccess`
-    BlockAzureAdGraphAccess,
-    /// `removeUnverifiedEmailClaim`
-    RemoveUnverifiedEmailClaim,
-    /// `requireClientServicePrincipal`
-    RequireClientServicePrincipal,
-}
+/// The properties of [`AuthenticationBehaviors`] by wire name, each a [`Field<AuthenticationBehaviors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
+pub enum AuthenticationBehaviorsField {}
 
+#[allow(non_upper_case_globals)]
 impl AuthenticationBehaviorsField {
+    /// `blockAzureADGraphAccess`
+    pub const BlockAzureAdGraphAccess: model::Field<AuthenticationBehaviors> = model::Field::new(
+        "blockAzureADGraphAccess",
+    );
+    /// `removeUnverifiedEmailClaim`
+    pub const RemoveUnverifiedEmailClaim: model::Field<AuthenticationBehaviors> = model::Field::new(
+        "removeUnverifiedEmailClaim",
+    );
+    /// `requireClientServicePrincipal`
+    pub const RequireClientServicePrincipal: model::Field<AuthenticationBehaviors> = model::Field::new(
+        "requireClientServicePrincipal",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<AuthenticationBehaviors>] = &[
         Self::BlockAzureAdGraphAccess,
         Self::RemoveUnverifiedEmailClaim,
         Self::RequireClientServicePrincipal,
     ];
-    const WIRE: [&'static str; 3] = [
-        "blockAzureADGraphAccess",
-        "removeUnverifiedEmailClaim",
-        "requireClientServicePrincipal",
-    ];
-    const NAMES: [&'static str; 3] = [
-        "BlockAzureAdGraphAccess",
-        "RemoveUnverifiedEmailClaim",
-        "RequireClientServicePrincipal",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AuthenticationBehaviorsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AuthenticationBehaviorsField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AuthenticationBehaviorsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Limits a rule to objects in the listed containers.
@@ -1617,46 +1370,25 @@ impl ContainerFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ContainerFilterField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ContainerFilter`] by wire name: for `$select`, `$expand`, `$orderby` and [`ContainerFilter::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ContainerFilterField {
-    /// `includedContainers`
-    IncludedContainers,
-}
+/// The properties of [`ContainerFilter`] by wire name, each a [`Field<ContainerFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContainerFilter::set_null`].
+pub enum ContainerFilterField {}
 
+#[allow(non_upper_case_globals)]
 impl ContainerFilterField {
+    /// `includedContainers`
+    pub const IncludedContainers: model::Field<ContainerFilter> = model::Field::new(
+        "includedContainers",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::IncludedContainers];
-    const WIRE: [&'static str; 1] = ["includedContainers"];
-    const NAMES: [&'static str; 1] = ["IncludedContainers"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ContainerFilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ContainerFilterField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ContainerFilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<ContainerFilter>] = &[
+        Self::IncludedContainers,
+    ];
 }
 
 /// CSDL complex type `microsoft.graph.corsConfiguration`.
@@ -1746,72 +1478,43 @@ impl CorsConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: CorsConfigurationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`CorsConfiguration`] by wire name: for `$select`, `$expand`, `$orderby` and [`CorsConfiguration::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CorsConfigurationField {
-    /// `allowedHeaders`
-    AllowedHeaders,
-    /// `allowedMethods`
-    AllowedMethods,
-    /// `allowedOrigins`
-    AllowedOrigins,
-    /// `maxAgeInSeconds`
-    MaxAgeInSeconds,
-    /// `resource`
-    Resource,
-}
+/// The properties of [`CorsConfiguration`] by wire name, each a [`Field<CorsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CorsConfiguration::set_null`].
+pub enum CorsConfigurationField {}
 
+#[allow(non_upper_case_globals)]
 impl CorsConfigurationField {
+    /// `allowedHeaders`
+    pub const AllowedHeaders: model::Field<CorsConfiguration> = model::Field::new(
+        "allowedHeaders",
+    );
+    /// `allowedMethods`
+    pub const AllowedMethods: model::Field<CorsConfiguration> = model::Field::new(
+        "allowedMethods",
+    );
+    /// `allowedOrigins`
+    pub const AllowedOrigins: model::Field<CorsConfiguration> = model::Field::new(
+        "allowedOrigins",
+    );
+    /// `maxAgeInSeconds`
+    pub const MaxAgeInSeconds: model::Field<CorsConfiguration> = model::Field::new(
+        "maxAgeInSeconds",
+    );
+    /// `resource`
+    pub const Resource: model::Field<CorsConfiguration> = model::Field::new("resource");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<CorsConfiguration>] = &[
         Self::AllowedHeaders,
         Self::AllowedMethods,
         Self::AllowedOrigins,
         Self::MaxAgeInSeconds,
         Self::Resource,
     ];
-    const WIRE: [&'static str; 5] = [
-        "allowedHeaders",
-        "allowedMethods",
-        "allowedOrigins",
-        "maxAgeInSeconds",
-        "resource",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "AllowedHeaders",
-        "AllowedMethods",
-        "AllowedOrigins",
-        "MaxAgeInSeconds",
-        "Resource",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for CorsConfigurationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for CorsConfigurationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for CorsConfigurationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.customSecurityAttributeValue`; open type: dynamic properties land in `additional_properties`.
@@ -1950,48 +1653,30 @@ impl ExpressionInputObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ExpressionInputObjectField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ExpressionInputObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`ExpressionInputObject::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExpressionInputObjectField {
-    /// `definition`
-    Definition,
-    /// `properties`
-    Properties,
-}
+/// The properties of [`ExpressionInputObject`] by wire name, each a [`Field<ExpressionInputObject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExpressionInputObject::set_null`].
+pub enum ExpressionInputObjectField {}
 
+#[allow(non_upper_case_globals)]
 impl ExpressionInputObjectField {
+    /// `definition`
+    pub const Definition: model::Field<ExpressionInputObject> = model::Field::new(
+        "definition",
+    );
+    /// `properties`
+    pub const Properties: model::Field<ExpressionInputObject> = model::Field::new(
+        "properties",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Definition, Self::Properties];
-    const WIRE: [&'static str; 2] = ["definition", "properties"];
-    const NAMES: [&'static str; 2] = ["Definition", "Properties"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ExpressionInputObjectField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ExpressionInputObjectField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ExpressionInputObjectField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<ExpressionInputObject>] = &[
+        Self::Definition,
+        Self::Properties,
+    ];
 }
 
 /// Scoping filter of an object mapping: decides which source objects are provisioned, for example only users of one country. A filter holds sets of groups; a group matches when all of its clauses match, and a set matches when any of its groups does.
@@ -2083,62 +1768,33 @@ impl Filter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FilterField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Filter`] by wire name: for `$select`, `$expand`, `$orderby` and [`Filter::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FilterField {
-    /// `categoryFilterGroups`
-    CategoryFilterGroups,
-    /// `groups`
-    Groups,
-    /// `inputFilterGroups`
-    InputFilterGroups,
-}
+/// The properties of [`Filter`] by wire name, each a [`Field<Filter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Filter::set_null`].
+pub enum FilterField {}
 
+#[allow(non_upper_case_globals)]
 impl FilterField {
+    /// `categoryFilterGroups`
+    pub const CategoryFilterGroups: model::Field<Filter> = model::Field::new(
+        "categoryFilterGroups",
+    );
+    /// `groups`
+    pub const Groups: model::Field<Filter> = model::Field::new("groups");
+    /// `inputFilterGroups`
+    pub const InputFilterGroups: model::Field<Filter> = model::Field::new(
+        "inputFilterGroups",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Filter>] = &[
         Self::CategoryFilterGroups,
         Self::Groups,
         Self::InputFilterGroups,
     ];
-    const WIRE: [&'static str; 3] = [
-        "categoryFilterGroups",
-        "groups",
-        "inputFilterGroups",
-    ];
-    const NAMES: [&'static str; 3] = [
-        "CategoryFilterGroups",
-        "Groups",
-        "InputFilterGroups",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FilterField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One condition of a scoping filter: a source attribute, an operator and the values to compare with.
@@ -2228,62 +1884,35 @@ impl FilterClause {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FilterClauseField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`FilterClause`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterClause::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FilterClauseField {
-    /// `operatorName`
-    OperatorName,
-    /// `sourceOperandName`
-    SourceOperandName,
-    /// `targetOperand`
-    TargetOperand,
-}
+/// The properties of [`FilterClause`] by wire name, each a [`Field<FilterClause>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterClause::set_null`].
+pub enum FilterClauseField {}
 
+#[allow(non_upper_case_globals)]
 impl FilterClauseField {
+    /// `operatorName`
+    pub const OperatorName: model::Field<FilterClause> = model::Field::new(
+        "operatorName",
+    );
+    /// `sourceOperandName`
+    pub const SourceOperandName: model::Field<FilterClause> = model::Field::new(
+        "sourceOperandName",
+    );
+    /// `targetOperand`
+    pub const TargetOperand: model::Field<FilterClause> = model::Field::new(
+        "targetOperand",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<FilterClause>] = &[
         Self::OperatorName,
         Self::SourceOperandName,
         Self::TargetOperand,
     ];
-    const WIRE: [&'static str; 3] = [
-        "operatorName",
-        "sourceOperandName",
-        "targetOperand",
-    ];
-    const NAMES: [&'static str; 3] = [
-        "OperatorName",
-        "SourceOperandName",
-        "TargetOperand",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FilterClauseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FilterClauseField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FilterClauseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A named set of clauses that must all be true for the group to match.
@@ -2365,48 +1994,23 @@ impl FilterGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FilterGroupField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`FilterGroup`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterGroup::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FilterGroupField {
-    /// `clauses`
-    Clauses,
-    /// `name`
-    Name,
-}
+/// The properties of [`FilterGroup`] by wire name, each a [`Field<FilterGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterGroup::set_null`].
+pub enum FilterGroupField {}
 
+#[allow(non_upper_case_globals)]
 impl FilterGroupField {
+    /// `clauses`
+    pub const Clauses: model::Field<FilterGroup> = model::Field::new("clauses");
+    /// `name`
+    pub const Name: model::Field<FilterGroup> = model::Field::new("name");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Clauses, Self::Name];
-    const WIRE: [&'static str; 2] = ["clauses", "name"];
-    const NAMES: [&'static str; 2] = ["Clauses", "Name"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FilterGroupField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FilterGroupField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FilterGroupField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<FilterGroup>] = &[Self::Clauses, Self::Name];
 }
 
 /// Comparison values of a filter clause.
@@ -2482,46 +2086,21 @@ impl FilterOperand {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FilterOperandField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`FilterOperand`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterOperand::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FilterOperandField {
-    /// `values`
-    Values,
-}
+/// The properties of [`FilterOperand`] by wire name, each a [`Field<FilterOperand>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterOperand::set_null`].
+pub enum FilterOperandField {}
 
+#[allow(non_upper_case_globals)]
 impl FilterOperandField {
+    /// `values`
+    pub const Values: model::Field<FilterOperand> = model::Field::new("values");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Values];
-    const WIRE: [&'static str; 1] = ["values"];
-    const NAMES: [&'static str; 1] = ["Values"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FilterOperandField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FilterOperandField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FilterOperandField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<FilterOperand>] = &[Self::Values];
 }
 
 /// Limits a rule to members of the listed groups.
@@ -2597,46 +2176,23 @@ impl GroupFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: GroupFilterField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`GroupFilter`] by wire name: for `$select`, `$expand`, `$orderby` and [`GroupFilter::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GroupFilterField {
-    /// `includedGroups`
-    IncludedGroups,
-}
+/// The properties of [`GroupFilter`] by wire name, each a [`Field<GroupFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupFilter::set_null`].
+pub enum GroupFilterField {}
 
+#[allow(non_upper_case_globals)]
 impl GroupFilterField {
+    /// `includedGroups`
+    pub const IncludedGroups: model::Field<GroupFilter> = model::Field::new(
+        "includedGroups",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::IncludedGroups];
-    const WIRE: [&'static str; 1] = ["includedGroups"];
-    const NAMES: [&'static str; 1] = ["IncludedGroups"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for GroupFilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for GroupFilterField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for GroupFilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<GroupFilter>] = &[Self::IncludedGroups];
 }
 
 /// CSDL complex type `microsoft.graph.implicitGrantSettings`.
@@ -2716,57 +2272,30 @@ impl ImplicitGrantSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ImplicitGrantSettingsField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ImplicitGrantSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ImplicitGrantSettingsField {
-    /// `enableAccessTokenIssuance`
-    EnableAccessTokenIssuance,
-    /// `enableIdTokenIssuance`
-    EnableIdTokenIssuance,
-}
+/// The properties of [`ImplicitGrantSettings`] by wire name, each a [`Field<ImplicitGrantSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
+pub enum ImplicitGrantSettingsField {}
 
+#[allow(non_upper_case_globals)]
 impl ImplicitGrantSettingsField {
+    /// `enableAccessTokenIssuance`
+    pub const EnableAccessTokenIssuance: model::Field<ImplicitGrantSettings> = model::Field::new(
+        "enableAccessTokenIssuance",
+    );
+    /// `enableIdTokenIssuance`
+    pub const EnableIdTokenIssuance: model::Field<ImplicitGrantSettings> = model::Field::new(
+        "enableIdTokenIssuance",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ImplicitGrantSettings>] = &[
         Self::EnableAccessTokenIssuance,
         Self::EnableIdTokenIssuance,
     ];
-    const WIRE: [&'static str; 2] = [
-        "enableAccessTokenIssuance",
-        "enableIdTokenIssuance",
-    ];
-    const NAMES: [&'static str; 2] = [
-        "EnableAccessTokenIssuance",
-        "EnableIdTokenIssuance",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ImplicitGrantSettingsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ImplicitGrantSettingsField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ImplicitGrantSettingsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.informationalUrl`.
@@ -2858,72 +2387,43 @@ impl InformationalUrl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: InformationalUrlField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`InformationalUrl`] by wire name: for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InformationalUrlField {
-    /// `logoUrl`
-    LogoUrl,
-    /// `marketingUrl`
-    MarketingUrl,
-    /// `privacyStatementUrl`
-    PrivacyStatementUrl,
-    /// `supportUrl`
-    SupportUrl,
-    /// `termsOfServiceUrl`
-    TermsOfServiceUrl,
-}
+/// The properties of [`InformationalUrl`] by wire name, each a [`Field<InformationalUrl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
+pub enum InformationalUrlField {}
 
+#[allow(non_upper_case_globals)]
 impl InformationalUrlField {
+    /// `logoUrl`
+    pub const LogoUrl: model::Field<InformationalUrl> = model::Field::new("logoUrl");
+    /// `marketingUrl`
+    pub const MarketingUrl: model::Field<InformationalUrl> = model::Field::new(
+        "marketingUrl",
+    );
+    /// `privacyStatementUrl`
+    pub const PrivacyStatementUrl: model::Field<InformationalUrl> = model::Field::new(
+        "privacyStatementUrl",
+    );
+    /// `supportUrl`
+    pub const SupportUrl: model::Field<InformationalUrl> = model::Field::new(
+        "supportUrl",
+    );
+    /// `termsOfServiceUrl`
+    pub const TermsOfServiceUrl: model::Field<InformationalUrl> = model::Field::new(
+        "termsOfServiceUrl",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<InformationalUrl>] = &[
         Self::LogoUrl,
         Self::MarketingUrl,
         Self::PrivacyStatementUrl,
         Self::SupportUrl,
         Self::TermsOfServiceUrl,
     ];
-    const WIRE: [&'static str; 5] = [
-        "logoUrl",
-        "marketingUrl",
-        "privacyStatementUrl",
-        "supportUrl",
-        "termsOfServiceUrl",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "LogoUrl",
-        "MarketingUrl",
-        "PrivacyStatementUrl",
-        "SupportUrl",
-        "TermsOfServiceUrl",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for InformationalUrlField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for InformationalUrlField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for InformationalUrlField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.ipRange`; abstract.
@@ -3075,57 +2575,30 @@ impl KerberosSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: KerberosSignOnSettingsField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`KerberosSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`KerberosSignOnSettings::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KerberosSignOnSettingsField {
-    /// `kerberosServicePrincipalName`
-    KerberosServicePrincipalName,
-    /// `kerberosSignOnMappingAttributeType`
-    KerberosSignOnMappingAttributeType,
-}
+/// The properties of [`KerberosSignOnSettings`] by wire name, each a [`Field<KerberosSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KerberosSignOnSettings::set_null`].
+pub enum KerberosSignOnSettingsField {}
 
+#[allow(non_upper_case_globals)]
 impl KerberosSignOnSettingsField {
+    /// `kerberosServicePrincipalName`
+    pub const KerberosServicePrincipalName: model::Field<KerberosSignOnSettings> = model::Field::new(
+        "kerberosServicePrincipalName",
+    );
+    /// `kerberosSignOnMappingAttributeType`
+    pub const KerberosSignOnMappingAttributeType: model::Field<KerberosSignOnSettings> = model::Field::new(
+        "kerberosSignOnMappingAttributeType",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<KerberosSignOnSettings>] = &[
         Self::KerberosServicePrincipalName,
         Self::KerberosSignOnMappingAttributeType,
     ];
-    const WIRE: [&'static str; 2] = [
-        "kerberosServicePrincipalName",
-        "kerberosSignOnMappingAttributeType",
-    ];
-    const NAMES: [&'static str; 2] = [
-        "KerberosServicePrincipalName",
-        "KerberosSignOnMappingAttributeType",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for KerberosSignOnSettingsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for KerberosSignOnSettingsField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for KerberosSignOnSettingsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.keyCredential`.
@@ -3227,36 +2700,43 @@ impl KeyCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: KeyCredentialField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`KeyCredential`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyCredential::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyCredentialField {
-    /// `customKeyIdentifier`
-    CustomKeyIdentifier,
-    /// `displayName`
-    DisplayName,
-    /// `endDateTime`
-    EndDateTime,
-    /// `key`
-    Key,
-    /// `keyId`
-    KeyId,
-    /// `startDateTime`
-    StartDateTime,
-    /// `type`
-    Type,
-    /// `usage`
-    Usage,
-}
+/// The properties of [`KeyCredential`] by wire name, each a [`Field<KeyCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredential::set_null`].
+pub enum KeyCredentialField {}
 
+#[allow(non_upper_case_globals)]
 impl KeyCredentialField {
+    /// `customKeyIdentifier`
+    pub const CustomKeyIdentifier: model::Field<KeyCredential> = model::Field::new(
+        "customKeyIdentifier",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<KeyCredential> = model::Field::new(
+        "displayName",
+    );
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<KeyCredential> = model::Field::new(
+        "endDateTime",
+    );
+    /// `key`
+    pub const Key: model::Field<KeyCredential> = model::Field::new("key");
+    /// `keyId`
+    pub const KeyId: model::Field<KeyCredential> = model::Field::new("keyId");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<KeyCredential> = model::Field::new(
+        "startDateTime",
+    );
+    /// `type`
+    pub const Type: model::Field<KeyCredential> = model::Field::new("type");
+    /// `usage`
+    pub const Usage: model::Field<KeyCredential> = model::Field::new("usage");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<KeyCredential>] = &[
         Self::CustomKeyIdentifier,
         Self::DisplayName,
         Self::EndDateTime,
@@ -3266,48 +2746,6 @@ impl KeyCredentialField {
         Self::Type,
         Self::Usage,
     ];
-    const WIRE: [&'static str; 8] = [
-        "customKeyIdentifier",
-        "displayName",
-        "endDateTime",
-        "key",
-        "keyId",
-        "startDateTime",
-        "type",
-        "usage",
-    ];
-    const NAMES: [&'static str; 8] = [
-        "CustomKeyIdentifier",
-        "DisplayName",
-        "EndDateTime",
-        "Key",
-        "KeyId",
-        "StartDateTime",
-        "Type",
-        "Usage",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for KeyCredentialField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for KeyCredentialField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for KeyCredentialField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.keyValue`.
@@ -3383,48 +2821,23 @@ impl KeyValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: KeyValueField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`KeyValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyValue::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyValueField {
-    /// `key`
-    Key,
-    /// `value`
-    Value,
-}
+/// The properties of [`KeyValue`] by wire name, each a [`Field<KeyValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyValue::set_null`].
+pub enum KeyValueField {}
 
+#[allow(non_upper_case_globals)]
 impl KeyValueField {
+    /// `key`
+    pub const Key: model::Field<KeyValue> = model::Field::new("key");
+    /// `value`
+    pub const Value: model::Field<KeyValue> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
-    const WIRE: [&'static str; 2] = ["key", "value"];
-    const NAMES: [&'static str; 2] = ["Key", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for KeyValueField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for KeyValueField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for KeyValueField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<KeyValue>] = &[Self::Key, Self::Value];
 }
 
 /// A generic name and value pair of strings.
@@ -3506,48 +2919,23 @@ impl KeyValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: KeyValuePairField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`KeyValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`KeyValuePair::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyValuePairField {
-    /// `name`
-    Name,
-    /// `value`
-    Value,
-}
+/// The properties of [`KeyValuePair`] by wire name, each a [`Field<KeyValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyValuePair::set_null`].
+pub enum KeyValuePairField {}
 
+#[allow(non_upper_case_globals)]
 impl KeyValuePairField {
+    /// `name`
+    pub const Name: model::Field<KeyValuePair> = model::Field::new("name");
+    /// `value`
+    pub const Value: model::Field<KeyValuePair> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Name, Self::Value];
-    const WIRE: [&'static str; 2] = ["name", "value"];
-    const NAMES: [&'static str; 2] = ["Name", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for KeyValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for KeyValuePairField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for KeyValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<KeyValuePair>] = &[Self::Name, Self::Value];
 }
 
 /// An object type of a directory, such as User or Group, with its attributes.
@@ -3641,57 +3029,36 @@ impl ObjectDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ObjectDefinitionField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ObjectDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectDefinition::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObjectDefinitionField {
-    /// `attributes`
-    Attributes,
-    /// `metadata`
-    Metadata,
-    /// `name`
-    Name,
-    /// `supportedApis`
-    SupportedApis,
-}
+/// The properties of [`ObjectDefinition`] by wire name, each a [`Field<ObjectDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectDefinition::set_null`].
+pub enum ObjectDefinitionField {}
 
+#[allow(non_upper_case_globals)]
 impl ObjectDefinitionField {
+    /// `attributes`
+    pub const Attributes: model::Field<ObjectDefinition> = model::Field::new(
+        "attributes",
+    );
+    /// `metadata`
+    pub const Metadata: model::Field<ObjectDefinition> = model::Field::new("metadata");
+    /// `name`
+    pub const Name: model::Field<ObjectDefinition> = model::Field::new("name");
+    /// `supportedApis`
+    pub const SupportedApis: model::Field<ObjectDefinition> = model::Field::new(
+        "supportedApis",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ObjectDefinition>] = &[
         Self::Attributes,
         Self::Metadata,
         Self::Name,
         Self::SupportedApis,
     ];
-    const WIRE: [&'static str; 4] = ["attributes", "metadata", "name", "supportedApis"];
-    const NAMES: [&'static str; 4] = ["Attributes", "Metadata", "Name", "SupportedApis"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ObjectDefinitionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ObjectDefinitionField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ObjectDefinitionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One metadata item of an object type.
@@ -3773,48 +3140,30 @@ impl ObjectDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ObjectDefinitionMetadataEntryField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ObjectDefinitionMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectDefinitionMetadataEntry::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObjectDefinitionMetadataEntryField {
-    /// `key`
-    Key,
-    /// `value`
-    Value,
-}
+/// The properties of [`ObjectDefinitionMetadataEntry`] by wire name, each a [`Field<ObjectDefinitionMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectDefinitionMetadataEntry::set_null`].
+pub enum ObjectDefinitionMetadataEntryField {}
 
+#[allow(non_upper_case_globals)]
 impl ObjectDefinitionMetadataEntryField {
+    /// `key`
+    pub const Key: model::Field<ObjectDefinitionMetadataEntry> = model::Field::new(
+        "key",
+    );
+    /// `value`
+    pub const Value: model::Field<ObjectDefinitionMetadataEntry> = model::Field::new(
+        "value",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
-    const WIRE: [&'static str; 2] = ["key", "value"];
-    const NAMES: [&'static str; 2] = ["Key", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ObjectDefinitionMetadataEntryField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ObjectDefinitionMetadataEntryField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ObjectDefinitionMetadataEntryField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<ObjectDefinitionMetadataEntry>] = &[
+        Self::Key,
+        Self::Value,
+    ];
 }
 
 /// How one source object type becomes a target object type: how objects are matched, which of them are in scope, and how each target attribute gets its value.
@@ -3940,36 +3289,41 @@ impl ObjectMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ObjectMappingField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ObjectMapping`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectMapping::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObjectMappingField {
-    /// `attributeMappings`
-    AttributeMappings,
-    /// `enabled`
-    Enabled,
-    /// `flowTypes`
-    FlowTypes,
-    /// `metadata`
-    Metadata,
-    /// `name`
-    Name,
-    /// `scope`
-    Scope,
-    /// `sourceObjectName`
-    SourceObjectName,
-    /// `targetObjectName`
-    TargetObjectName,
-}
+/// The properties of [`ObjectMapping`] by wire name, each a [`Field<ObjectMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectMapping::set_null`].
+pub enum ObjectMappingField {}
 
+#[allow(non_upper_case_globals)]
 impl ObjectMappingField {
+    /// `attributeMappings`
+    pub const AttributeMappings: model::Field<ObjectMapping> = model::Field::new(
+        "attributeMappings",
+    );
+    /// `enabled`
+    pub const Enabled: model::Field<ObjectMapping> = model::Field::new("enabled");
+    /// `flowTypes`
+    pub const FlowTypes: model::Field<ObjectMapping> = model::Field::new("flowTypes");
+    /// `metadata`
+    pub const Metadata: model::Field<ObjectMapping> = model::Field::new("metadata");
+    /// `name`
+    pub const Name: model::Field<ObjectMapping> = model::Field::new("name");
+    /// `scope`
+    pub const Scope: model::Field<ObjectMapping> = model::Field::new("scope");
+    /// `sourceObjectName`
+    pub const SourceObjectName: model::Field<ObjectMapping> = model::Field::new(
+        "sourceObjectName",
+    );
+    /// `targetObjectName`
+    pub const TargetObjectName: model::Field<ObjectMapping> = model::Field::new(
+        "targetObjectName",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ObjectMapping>] = &[
         Self::AttributeMappings,
         Self::Enabled,
         Self::FlowTypes,
@@ -3979,48 +3333,6 @@ impl ObjectMappingField {
         Self::SourceObjectName,
         Self::TargetObjectName,
     ];
-    const WIRE: [&'static str; 8] = [
-        "attributeMappings",
-        "enabled",
-        "flowTypes",
-        "metadata",
-        "name",
-        "scope",
-        "sourceObjectName",
-        "targetObjectName",
-    ];
-    const NAMES: [&'static str; 8] = [
-        "AttributeMappings",
-        "Enabled",
-        "FlowTypes",
-        "Metadata",
-        "Name",
-        "Scope",
-        "SourceObjectName",
-        "TargetObjectName",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ObjectMappingField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ObjectMappingField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ObjectMappingField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One metadata item of an object mapping.
@@ -4102,48 +3414,28 @@ impl ObjectMappingMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ObjectMappingMetadataEntryField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ObjectMappingMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`ObjectMappingMetadataEntry::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObjectMappingMetadataEntryField {
-    /// `key`
-    Key,
-    /// `value`
-    Value,
-}
+/// The properties of [`ObjectMappingMetadataEntry`] by wire name, each a [`Field<ObjectMappingMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectMappingMetadataEntry::set_null`].
+pub enum ObjectMappingMetadataEntryField {}
 
+#[allow(non_upper_case_globals)]
 impl ObjectMappingMetadataEntryField {
+    /// `key`
+    pub const Key: model::Field<ObjectMappingMetadataEntry> = model::Field::new("key");
+    /// `value`
+    pub const Value: model::Field<ObjectMappingMetadataEntry> = model::Field::new(
+        "value",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
-    const WIRE: [&'static str; 2] = ["key", "value"];
-    const NAMES: [&'static str; 2] = ["Key", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ObjectMappingMetadataEntryField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ObjectMappingMetadataEntryField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ObjectMappingMetadataEntryField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<ObjectMappingMetadataEntry>] = &[
+        Self::Key,
+        Self::Value,
+    ];
 }
 
 /// **Deprecated**: deprecated on 2023-06-01, planned removal on 2023-06-01
@@ -4232,67 +3524,40 @@ impl OnPremisesApplicationSegment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: OnPremisesApplicationSegmentField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`OnPremisesApplicationSegment`] by wire name: for `$select`, `$expand`, `$orderby` and [`OnPremisesApplicationSegment::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnPremisesApplicationSegmentField {
-    /// `alternateUrl`
-    AlternateUrl,
-    /// `corsConfigurations`
-    CorsConfigurations,
-    /// `externalUrl`
-    ExternalUrl,
-    /// `internalUrl`
-    InternalUrl,
-}
+/// The properties of [`OnPremisesApplicationSegment`] by wire name, each a [`Field<OnPremisesApplicationSegment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesApplicationSegment::set_null`].
+pub enum OnPremisesApplicationSegmentField {}
 
+#[allow(non_upper_case_globals)]
 impl OnPremisesApplicationSegmentField {
+    /// `alternateUrl`
+    pub const AlternateUrl: model::Field<OnPremisesApplicationSegment> = model::Field::new(
+        "alternateUrl",
+    );
+    /// `corsConfigurations`
+    pub const CorsConfigurations: model::Field<OnPremisesApplicationSegment> = model::Field::new(
+        "corsConfigurations",
+    );
+    /// `externalUrl`
+    pub const ExternalUrl: model::Field<OnPremisesApplicationSegment> = model::Field::new(
+        "externalUrl",
+    );
+    /// `internalUrl`
+    pub const InternalUrl: model::Field<OnPremisesApplicationSegment> = model::Field::new(
+        "internalUrl",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<OnPremisesApplicationSegment>] = &[
         Self::AlternateUrl,
         Self::CorsConfigurations,
         Self::ExternalUrl,
         Self::InternalUrl,
     ];
-    const WIRE: [&'static str; 4] = [
-        "alternateUrl",
-        "corsConfigurations",
-        "externalUrl",
-        "internalUrl",
-    ];
-    const NAMES: [&'static str; 4] = [
-        "AlternateUrl",
-        "CorsConfigurations",
-        "ExternalUrl",
-        "InternalUrl",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for OnPremisesApplicationSegmentField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for OnPremisesApplicationSegmentField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for OnPremisesApplicationSegmentField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.onPremisesPublishing`.
@@ -4599,76 +3864,131 @@ impl OnPremisesPublishing {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: OnPremisesPublishingField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`OnPremisesPublishing`] by wire name: for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishing::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnPremisesPublishingField {
-    /// `alternateUrl`
-    AlternateUrl,
-    /// `applicationServerTimeout`
-    ApplicationServerTimeout,
-    /// `applicationType`
-    ApplicationType,
-    /// `externalAuthenticationType`
-    ExternalAuthenticationType,
-    /// `externalUrl`
-    ExternalUrl,
-    /// `internalUrl`
-    InternalUrl,
-    /// `isAccessibleViaZTNAClient`
-    IsAccessibleViaZtnaClient,
-    /// `isBackendCertificateValidationEnabled`
-    IsBackendCertificateValidationEnabled,
-    /// `isContinuousAccessEvaluationEnabled`
-    IsContinuousAccessEvaluationEnabled,
-    /// `isDnsResolutionEnabled`
-    IsDnsResolutionEnabled,
-    /// `isHttpOnlyCookieEnabled`
-    IsHttpOnlyCookieEnabled,
-    /// `isOnPremPublishingEnabled`
-    IsOnPremPublishingEnabled,
-    /// `isPersistentCookieEnabled`
-    IsPersistentCookieEnabled,
-    /// `isSecureCookieEnabled`
-    IsSecureCookieEnabled,
-    /// `isStateSessionEnabled`
-    IsStateSessionEnabled,
-    /// `isTranslateHostHeaderEnabled`
-    IsTranslateHostHeaderEnabled,
-    /// `isTranslateLinksInBodyEnabled`
-    IsTranslateLinksInBodyEnabled,
-    /// `onPremisesApplicationSegments`
-    OnPremisesApplicationSegments,
-    /// `segmentsConfiguration`
-    SegmentsConfiguration,
-    /// `singleSignOnSettings`
-    SingleSignOnSettings,
-    /// `trafficRoutingMethod`
-    TrafficRoutingMethod,
-    /// `useAlternateUrlForTranslationAndRedirect`
-    UseAlternateUrlForTranslationAndRedirect,
-    /// `verifiedCustomDomainCertificatesMetadata`
-    VerifiedCustomDomainCertificatesMetadata,
-    /// `verifiedCustomDomainKeyCredential`
-    VerifiedCustomDomainKeyCredential,
-    /// `verifiedCustomDomainPasswordCredential`
-    VerifiedCustomDomainPasswordCredential,
-    /// `wafAllowedHeaders`
-    WafAllowedHeaders,
-    /// `wafIpRanges`
-    WafIpRanges,
-    /// `wafProvider`
-    WafProvider,
-}
+/// The properties of [`OnPremisesPublishing`] by wire name, each a [`Field<OnPremisesPublishing>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishing::set_null`].
+pub enum OnPremisesPublishingField {}
 
+#[allow(non_upper_case_globals)]
 impl OnPremisesPublishingField {
+    /// `alternateUrl`
+    pub const AlternateUrl: model::Field<OnPremisesPublishing> = model::Field::new(
+        "alternateUrl",
+    );
+    /// `applicationServerTimeout`
+    pub const ApplicationServerTimeout: model::Field<OnPremisesPublishing> = model::Field::new(
+        "applicationServerTimeout",
+    );
+    /// `applicationType`
+    pub const ApplicationType: model::Field<OnPremisesPublishing> = model::Field::new(
+        "applicationType",
+    );
+    /// `externalAuthenticationType`
+    pub const ExternalAuthenticationType: model::Field<OnPremisesPublishing> = model::Field::new(
+        "externalAuthenticationType",
+    );
+    /// `externalUrl`
+    pub const ExternalUrl: model::Field<OnPremisesPublishing> = model::Field::new(
+        "externalUrl",
+    );
+    /// `internalUrl`
+    pub const InternalUrl: model::Field<OnPremisesPublishing> = model::Field::new(
+        "internalUrl",
+    );
+    /// `isAccessibleViaZTNAClient`
+    pub const IsAccessibleViaZtnaClient: model::Field<OnPremisesPublishing> = model::Field::new(
+        "isAccessibleViaZTNAClient",
+    );
+    /// `isBackendCertificateValidationEnabled`
+    pub const IsBackendCertificateValidationEnabled: model::Field<
+        OnPremisesPublishing,
+    > = model::Field::new("isBackendCertificateValidationEnabled");
+    /// `isContinuousAccessEvaluationEnabled`
+    pub const IsContinuousAccessEvaluationEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
+        "isContinuousAccessEvaluationEnabled",
+    );
+    /// `isDnsResolutionEnabled`
+    pub const IsDnsResolutionEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
+        "isDnsResolutionEnabled",
+    );
+    /// `isHttpOnlyCookieEnabled`
+    pub const IsHttpOnlyCookieEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
+        "isHttpOnlyCookieEnabled",
+    );
+    /// `isOnPremPublishingEnabled`
+    pub const IsOnPremPublishingEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
+        "isOnPremPublishingEnabled",
+    );
+    /// `isPersistentCookieEnabled`
+    pub const IsPersistentCookieEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
+        "isPersistentCookieEnabled",
+    );
+    /// `isSecureCookieEnabled`
+    pub const IsSecureCookieEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
+        "isSecureCookieEnabled",
+    );
+    /// `isStateSessionEnabled`
+    pub const IsStateSessionEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
+        "isStateSessionEnabled",
+    );
+    /// `isTranslateHostHeaderEnabled`
+    pub const IsTranslateHostHeaderEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
+        "isTranslateHostHeaderEnabled",
+    );
+    /// `isTranslateLinksInBodyEnabled`
+    pub const IsTranslateLinksInBodyEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
+        "isTranslateLinksInBodyEnabled",
+    );
+    /// `onPremisesApplicationSegments`
+    pub const OnPremisesApplicationSegments: model::Field<OnPremisesPublishing> = model::Field::new(
+        "onPremisesApplicationSegments",
+    );
+    /// `segmentsConfiguration`
+    pub const SegmentsConfiguration: model::Field<OnPremisesPublishing> = model::Field::new(
+        "segmentsConfiguration",
+    );
+    /// `singleSignOnSettings`
+    pub const SingleSignOnSettings: model::Field<OnPremisesPublishing> = model::Field::new(
+        "singleSignOnSettings",
+    );
+    /// `trafficRoutingMethod`
+    pub const TrafficRoutingMethod: model::Field<OnPremisesPublishing> = model::Field::new(
+        "trafficRoutingMethod",
+    );
+    /// `useAlternateUrlForTranslationAndRedirect`
+    pub const UseAlternateUrlForTranslationAndRedirect: model::Field<
+        OnPremisesPublishing,
+    > = model::Field::new("useAlternateUrlForTranslationAndRedirect");
+    /// `verifiedCustomDomainCertificatesMetadata`
+    pub const VerifiedCustomDomainCertificatesMetadata: model::Field<
+        OnPremisesPublishing,
+    > = model::Field::new("verifiedCustomDomainCertificatesMetadata");
+    /// `verifiedCustomDomainKeyCredential`
+    pub const VerifiedCustomDomainKeyCredential: model::Field<OnPremisesPublishing> = model::Field::new(
+        "verifiedCustomDomainKeyCredential",
+    );
+    /// `verifiedCustomDomainPasswordCredential`
+    pub const VerifiedCustomDomainPasswordCredential: model::Field<
+        OnPremisesPublishing,
+    > = model::Field::new("verifiedCustomDomainPasswordCredential");
+    /// `wafAllowedHeaders`
+    pub const WafAllowedHeaders: model::Field<OnPremisesPublishing> = model::Field::new(
+        "wafAllowedHeaders",
+    );
+    /// `wafIpRanges`
+    pub const WafIpRanges: model::Field<OnPremisesPublishing> = model::Field::new(
+        "wafIpRanges",
+    );
+    /// `wafProvider`
+    pub const WafProvider: model::Field<OnPremisesPublishing> = model::Field::new(
+        "wafProvider",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<OnPremisesPublishing>] = &[
         Self::AlternateUrl,
         Self::ApplicationServerTimeout,
         Self::ApplicationType,
@@ -4698,88 +4018,6 @@ impl OnPremisesPublishingField {
         Self::WafIpRanges,
         Self::WafProvider,
     ];
-    const WIRE: [&'static str; 28] = [
-        "alternateUrl",
-        "applicationServerTimeout",
-        "applicationType",
-        "externalAuthenticationType",
-        "externalUrl",
-        "internalUrl",
-        "isAccessibleViaZTNAClient",
-        "isBackendCertificateValidationEnabled",
-        "isContinuousAccessEvaluationEnabled",
-        "isDnsResolutionEnabled",
-        "isHttpOnlyCookieEnabled",
-        "isOnPremPublishingEnabled",
-        "isPersistentCookieEnabled",
-        "isSecureCookieEnabled",
-        "isStateSessionEnabled",
-        "isTranslateHostHeaderEnabled",
-        "isTranslateLinksInBodyEnabled",
-        "onPremisesApplicationSegments",
-        "segmentsConfiguration",
-        "singleSignOnSettings",
-        "trafficRoutingMethod",
-        "useAlternateUrlForTranslationAndRedirect",
-        "verifiedCustomDomainCertificatesMetadata",
-        "verifiedCustomDomainKeyCredential",
-        "verifiedCustomDomainPasswordCredential",
-        "wafAllowedHeaders",
-        "wafIpRanges",
-        "wafProvider",
-    ];
-    const NAMES: [&'static str; 28] = [
-        "AlternateUrl",
-        "ApplicationServerTimeout",
-        "ApplicationType",
-        "ExternalAuthenticationType",
-        "ExternalUrl",
-        "InternalUrl",
-        "IsAccessibleViaZtnaClient",
-        "IsBackendCertificateValidationEnabled",
-        "IsContinuousAccessEvaluationEnabled",
-        "IsDnsResolutionEnabled",
-        "IsHttpOnlyCookieEnabled",
-        "IsOnPremPublishingEnabled",
-        "IsPersistentCookieEnabled",
-        "IsSecureCookieEnabled",
-        "IsStateSessionEnabled",
-        "IsTranslateHostHeaderEnabled",
-        "IsTranslateLinksInBodyEnabled",
-        "OnPremisesApplicationSegments",
-        "SegmentsConfiguration",
-        "SingleSignOnSettings",
-        "TrafficRoutingMethod",
-        "UseAlternateUrlForTranslationAndRedirect",
-        "VerifiedCustomDomainCertificatesMetadata",
-        "VerifiedCustomDomainKeyCredential",
-        "VerifiedCustomDomainPasswordCredential",
-        "WafAllowedHeaders",
-        "WafIpRanges",
-        "WafProvider",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for OnPremisesPublishingField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for OnPremisesPublishingField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for OnPremisesPublishingField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.onPremisesPublishingSingleSignOn`.
@@ -4859,54 +4097,30 @@ impl OnPremisesPublishingSingleSignOn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: OnPremisesPublishingSingleSignOnField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`OnPremisesPublishingSingleSignOn`] by wire name: for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishingSingleSignOn::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnPremisesPublishingSingleSignOnField {
-    /// `kerberosSignOnSettings`
-    KerberosSignOnSettings,
-    /// `singleSignOnMode`
-    SingleSignOnMode,
-}
+/// The properties of [`OnPremisesPublishingSingleSignOn`] by wire name, each a [`Field<OnPremisesPublishingSingleSignOn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishingSingleSignOn::set_null`].
+pub enum OnPremisesPublishingSingleSignOnField {}
 
+#[allow(non_upper_case_globals)]
 impl OnPremisesPublishingSingleSignOnField {
+    /// `kerberosSignOnSettings`
+    pub const KerberosSignOnSettings: model::Field<OnPremisesPublishingSingleSignOn> = model::Field::new(
+        "kerberosSignOnSettings",
+    );
+    /// `singleSignOnMode`
+    pub const SingleSignOnMode: model::Field<OnPremisesPublishingSingleSignOn> = model::Field::new(
+        "singleSignOnMode",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<OnPremisesPublishingSingleSignOn>] = &[
         Self::KerberosSignOnSettings,
         Self::SingleSignOnMode,
     ];
-    const WIRE: [&'static str; 2] = ["kerberosSignOnSettings", "singleSignOnMode"];
-    const NAMES: [&'static str; 2] = ["KerberosSignOnSettings", "SingleSignOnMode"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for OnPremisesPublishingSingleSignOnField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for OnPremisesPublishingSingleSignOnField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for OnPremisesPublishingSingleSignOnField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.optionalClaim`.
@@ -4993,67 +4207,34 @@ impl OptionalClaim {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: OptionalClaimField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`OptionalClaim`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionalClaim::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OptionalClaimField {
-    /// `additionalProperties`
-    AdditionalProperties,
-    /// `essential`
-    Essential,
-    /// `name`
-    Name,
-    /// `source`
-    Source,
-}
+/// The properties of [`OptionalClaim`] by wire name, each a [`Field<OptionalClaim>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionalClaim::set_null`].
+pub enum OptionalClaimField {}
 
+#[allow(non_upper_case_globals)]
 impl OptionalClaimField {
+    /// `additionalProperties`
+    pub const AdditionalProperties: model::Field<OptionalClaim> = model::Field::new(
+        "additionalProperties",
+    );
+    /// `essential`
+    pub const Essential: model::Field<OptionalClaim> = model::Field::new("essential");
+    /// `name`
+    pub const Name: model::Field<OptionalClaim> = model::Field::new("name");
+    /// `source`
+    pub const Source: model::Field<OptionalClaim> = model::Field::new("source");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<OptionalClaim>] = &[
         Self::AdditionalProperties,
         Self::Essential,
         Self::Name,
         Self::Source,
     ];
-    const WIRE: [&'static str; 4] = [
-        "additionalProperties",
-        "essential",
-        "name",
-        "source",
-    ];
-    const NAMES: [&'static str; 4] = [
-        "AdditionalProperties",
-        "Essential",
-        "Name",
-        "Source",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for OptionalClaimField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for OptionalClaimField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for OptionalClaimField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.optionalClaims`.
@@ -5133,54 +4314,31 @@ impl OptionalClaims {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: OptionalClaimsField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`OptionalClaims`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionalClaims::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OptionalClaimsField {
-    /// `accessToken`
-    AccessToken,
-    /// `idToken`
-    IdToken,
-    /// `saml2Token`
-    Saml2Token,
-}
+/// The properties of [`OptionalClaims`] by wire name, each a [`Field<OptionalClaims>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionalClaims::set_null`].
+pub enum OptionalClaimsField {}
 
+#[allow(non_upper_case_globals)]
 impl OptionalClaimsField {
+    /// `accessToken`
+    pub const AccessToken: model::Field<OptionalClaims> = model::Field::new(
+        "accessToken",
+    );
+    /// `idToken`
+    pub const IdToken: model::Field<OptionalClaims> = model::Field::new("idToken");
+    /// `saml2Token`
+    pub const Saml2Token: model::Field<OptionalClaims> = model::Field::new("saml2Token");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<OptionalClaims>] = &[
         Self::AccessToken,
         Self::IdToken,
         Self::Saml2Token,
     ];
-    const WIRE: [&'static str; 3] = ["accessToken", "idToken", "saml2Token"];
-    const NAMES: [&'static str; 3] = ["AccessToken", "IdToken", "Saml2Token"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for OptionalClaimsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for OptionalClaimsField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for OptionalClaimsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.parentalControlSettings`.
@@ -5260,51 +4418,30 @@ impl ParentalControlSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ParentalControlSettingsField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ParentalControlSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`ParentalControlSettings::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ParentalControlSettingsField {
-    /// `countriesBlockedForMinors`
-    CountriesBlockedForMinors,
-    /// `legalAgeGroupRule`
-    LegalAgeGroupRule,
-}
+/// The properties of [`ParentalControlSettings`] by wire name, each a [`Field<ParentalControlSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParentalControlSettings::set_null`].
+pub enum ParentalControlSettingsField {}
 
+#[allow(non_upper_case_globals)]
 impl ParentalControlSettingsField {
+    /// `countriesBlockedForMinors`
+    pub const CountriesBlockedForMinors: model::Field<ParentalControlSettings> = model::Field::new(
+        "countriesBlockedForMinors",
+    );
+    /// `legalAgeGroupRule`
+    pub const LegalAgeGroupRule: model::Field<ParentalControlSettings> = model::Field::new(
+        "legalAgeGroupRule",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ParentalControlSettings>] = &[
         Self::CountriesBlockedForMinors,
         Self::LegalAgeGroupRule,
     ];
-    const WIRE: [&'static str; 2] = ["countriesBlockedForMinors", "legalAgeGroupRule"];
-    const NAMES: [&'static str; 2] = ["CountriesBlockedForMinors", "LegalAgeGroupRule"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ParentalControlSettingsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ParentalControlSettingsField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ParentalControlSettingsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Result of parseExpression: whether the expression parsed and evaluated, its structured form and the evaluation result.
@@ -5412,72 +4549,43 @@ impl ParseExpressionResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ParseExpressionResponseField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ParseExpressionResponse`] by wire name: for `$select`, `$expand`, `$orderby` and [`ParseExpressionResponse::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ParseExpressionResponseField {
-    /// `error`
-    Error,
-    /// `evaluationResult`
-    EvaluationResult,
-    /// `evaluationSucceeded`
-    EvaluationSucceeded,
-    /// `parsedExpression`
-    ParsedExpression,
-    /// `parsingSucceeded`
-    ParsingSucceeded,
-}
+/// The properties of [`ParseExpressionResponse`] by wire name, each a [`Field<ParseExpressionResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParseExpressionResponse::set_null`].
+pub enum ParseExpressionResponseField {}
 
+#[allow(non_upper_case_globals)]
 impl ParseExpressionResponseField {
+    /// `error`
+    pub const Error: model::Field<ParseExpressionResponse> = model::Field::new("error");
+    /// `evaluationResult`
+    pub const EvaluationResult: model::Field<ParseExpressionResponse> = model::Field::new(
+        "evaluationResult",
+    );
+    /// `evaluationSucceeded`
+    pub const EvaluationSucceeded: model::Field<ParseExpressionResponse> = model::Field::new(
+        "evaluationSucceeded",
+    );
+    /// `parsedExpression`
+    pub const ParsedExpression: model::Field<ParseExpressionResponse> = model::Field::new(
+        "parsedExpression",
+    );
+    /// `parsingSucceeded`
+    pub const ParsingSucceeded: model::Field<ParseExpressionResponse> = model::Field::new(
+        "parsingSucceeded",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ParseExpressionResponse>] = &[
         Self::Error,
         Self::EvaluationResult,
         Self::EvaluationSucceeded,
         Self::ParsedExpression,
         Self::ParsingSucceeded,
     ];
-    const WIRE: [&'static str; 5] = [
-        "error",
-        "evaluationResult",
-        "evaluationSucceeded",
-        "parsedExpression",
-        "parsingSucceeded",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "Error",
-        "EvaluationResult",
-        "EvaluationSucceeded",
-        "ParsedExpression",
-        "ParsingSucceeded",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ParseExpressionResponseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ParseExpressionResponseField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ParseExpressionResponseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.passwordCredential`.
@@ -5575,34 +4683,43 @@ impl PasswordCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PasswordCredentialField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PasswordCredential`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordCredential::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PasswordCredentialField {
-    /// `customKeyIdentifier`
-    CustomKeyIdentifier,
-    /// `displayName`
-    DisplayName,
-    /// `endDateTime`
-    EndDateTime,
-    /// `hint`
-    Hint,
-    /// `keyId`
-    KeyId,
-    /// `secretText`
-    SecretText,
-    /// `startDateTime`
-    StartDateTime,
-}
+/// The properties of [`PasswordCredential`] by wire name, each a [`Field<PasswordCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordCredential::set_null`].
+pub enum PasswordCredentialField {}
 
+#[allow(non_upper_case_globals)]
 impl PasswordCredentialField {
+    /// `customKeyIdentifier`
+    pub const CustomKeyIdentifier: model::Field<PasswordCredential> = model::Field::new(
+        "customKeyIdentifier",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<PasswordCredential> = model::Field::new(
+        "displayName",
+    );
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<PasswordCredential> = model::Field::new(
+        "endDateTime",
+    );
+    /// `hint`
+    pub const Hint: model::Field<PasswordCredential> = model::Field::new("hint");
+    /// `keyId`
+    pub const KeyId: model::Field<PasswordCredential> = model::Field::new("keyId");
+    /// `secretText`
+    pub const SecretText: model::Field<PasswordCredential> = model::Field::new(
+        "secretText",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<PasswordCredential> = model::Field::new(
+        "startDateTime",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<PasswordCredential>] = &[
         Self::CustomKeyIdentifier,
         Self::DisplayName,
         Self::EndDateTime,
@@ -5611,46 +4728,6 @@ impl PasswordCredentialField {
         Self::SecretText,
         Self::StartDateTime,
     ];
-    const WIRE: [&'static str; 7] = [
-        "customKeyIdentifier",
-        "displayName",
-        "endDateTime",
-        "hint",
-        "keyId",
-        "secretText",
-        "startDateTime",
-    ];
-    const NAMES: [&'static str; 7] = [
-        "CustomKeyIdentifier",
-        "DisplayName",
-        "EndDateTime",
-        "Hint",
-        "KeyId",
-        "SecretText",
-        "StartDateTime",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PasswordCredentialField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PasswordCredentialField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PasswordCredentialField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.passwordSingleSignOnField`.
@@ -5736,67 +4813,38 @@ impl PasswordSingleSignOnField {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PasswordSingleSignOnFieldField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PasswordSingleSignOnField`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnField::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PasswordSingleSignOnFieldField {
-    /// `customizedLabel`
-    CustomizedLabel,
-    /// `defaultLabel`
-    DefaultLabel,
-    /// `fieldId`
-    FieldId,
-    /// `type`
-    Type,
-}
+/// The properties of [`PasswordSingleSignOnField`] by wire name, each a [`Field<PasswordSingleSignOnField>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnField::set_null`].
+pub enum PasswordSingleSignOnFieldField {}
 
+#[allow(non_upper_case_globals)]
 impl PasswordSingleSignOnFieldField {
+    /// `customizedLabel`
+    pub const CustomizedLabel: model::Field<PasswordSingleSignOnField> = model::Field::new(
+        "customizedLabel",
+    );
+    /// `defaultLabel`
+    pub const DefaultLabel: model::Field<PasswordSingleSignOnField> = model::Field::new(
+        "defaultLabel",
+    );
+    /// `fieldId`
+    pub const FieldId: model::Field<PasswordSingleSignOnField> = model::Field::new(
+        "fieldId",
+    );
+    /// `type`
+    pub const Type: model::Field<PasswordSingleSignOnField> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<PasswordSingleSignOnField>] = &[
         Self::CustomizedLabel,
         Self::DefaultLabel,
         Self::FieldId,
         Self::Type,
     ];
-    const WIRE: [&'static str; 4] = [
-        "customizedLabel",
-        "defaultLabel",
-        "fieldId",
-        "type",
-    ];
-    const NAMES: [&'static str; 4] = [
-        "CustomizedLabel",
-        "DefaultLabel",
-        "FieldId",
-        "Type",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PasswordSingleSignOnFieldField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PasswordSingleSignOnFieldField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PasswordSingleSignOnFieldField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.passwordSingleSignOnSettings`.
@@ -5868,46 +4916,25 @@ impl PasswordSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PasswordSingleSignOnSettingsField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PasswordSingleSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnSettings::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PasswordSingleSignOnSettingsField {
-    /// `fields`
-    Fields,
-}
+/// The properties of [`PasswordSingleSignOnSettings`] by wire name, each a [`Field<PasswordSingleSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnSettings::set_null`].
+pub enum PasswordSingleSignOnSettingsField {}
 
+#[allow(non_upper_case_globals)]
 impl PasswordSingleSignOnSettingsField {
+    /// `fields`
+    pub const Fields: model::Field<PasswordSingleSignOnSettings> = model::Field::new(
+        "fields",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Fields];
-    const WIRE: [&'static str; 1] = ["fields"];
-    const NAMES: [&'static str; 1] = ["Fields"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PasswordSingleSignOnSettingsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PasswordSingleSignOnSettingsField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PasswordSingleSignOnSettingsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<PasswordSingleSignOnSettings>] = &[
+        Self::Fields,
+    ];
 }
 
 /// CSDL complex type `microsoft.graph.permissionScope`.
@@ -6019,38 +5046,45 @@ impl PermissionScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PermissionScopeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PermissionScope`] by wire name: for `$select`, `$expand`, `$orderby` and [`PermissionScope::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PermissionScopeField {
-    /// `adminConsentDescription`
-    AdminConsentDescription,
-    /// `adminConsentDisplayName`
-    AdminConsentDisplayName,
-    /// `id`
-    Id,
-    /// `isEnabled`
-    IsEnabled,
-    /// `origin`
-    Origin,
-    /// `type`
-    Type,
-    /// `userConsentDescription`
-    UserConsentDescription,
-    /// `userConsentDisplayName`
-    UserConsentDisplayName,
-    /// `value`
-    Value,
-}
+/// The properties of [`PermissionScope`] by wire name, each a [`Field<PermissionScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PermissionScope::set_null`].
+pub enum PermissionScopeField {}
 
+#[allow(non_upper_case_globals)]
 impl PermissionScopeField {
+    /// `adminConsentDescription`
+    pub const AdminConsentDescription: model::Field<PermissionScope> = model::Field::new(
+        "adminConsentDescription",
+    );
+    /// `adminConsentDisplayName`
+    pub const AdminConsentDisplayName: model::Field<PermissionScope> = model::Field::new(
+        "adminConsentDisplayName",
+    );
+    /// `id`
+    pub const Id: model::Field<PermissionScope> = model::Field::new("id");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<PermissionScope> = model::Field::new("isEnabled");
+    /// `origin`
+    pub const Origin: model::Field<PermissionScope> = model::Field::new("origin");
+    /// `type`
+    pub const Type: model::Field<PermissionScope> = model::Field::new("type");
+    /// `userConsentDescription`
+    pub const UserConsentDescription: model::Field<PermissionScope> = model::Field::new(
+        "userConsentDescription",
+    );
+    /// `userConsentDisplayName`
+    pub const UserConsentDisplayName: model::Field<PermissionScope> = model::Field::new(
+        "userConsentDisplayName",
+    );
+    /// `value`
+    pub const Value: model::Field<PermissionScope> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<PermissionScope>] = &[
         Self::AdminConsentDescription,
         Self::AdminConsentDisplayName,
         Self::Id,
@@ -6061,50 +5095,6 @@ impl PermissionScopeField {
         Self::UserConsentDisplayName,
         Self::Value,
     ];
-    const WIRE: [&'static str; 9] = [
-        "adminConsentDescription",
-        "adminConsentDisplayName",
-        "id",
-        "isEnabled",
-        "origin",
-        "type",
-        "userConsentDescription",
-        "userConsentDisplayName",
-        "value",
-    ];
-    const NAMES: [&'static str; 9] = [
-        "AdminConsentDescription",
-        "AdminConsentDisplayName",
-        "Id",
-        "IsEnabled",
-        "Origin",
-        "Type",
-        "UserConsentDescription",
-        "UserConsentDisplayName",
-        "Value",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PermissionScopeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PermissionScopeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PermissionScopeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.preAuthorizedApplication`.
@@ -6180,48 +5170,28 @@ impl PreAuthorizedApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PreAuthorizedApplicationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PreAuthorizedApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PreAuthorizedApplicationField {
-    /// `appId`
-    AppId,
-    /// `permissionIds`
-    PermissionIds,
-}
+/// The properties of [`PreAuthorizedApplication`] by wire name, each a [`Field<PreAuthorizedApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
+pub enum PreAuthorizedApplicationField {}
 
+#[allow(non_upper_case_globals)]
 impl PreAuthorizedApplicationField {
+    /// `appId`
+    pub const AppId: model::Field<PreAuthorizedApplication> = model::Field::new("appId");
+    /// `permissionIds`
+    pub const PermissionIds: model::Field<PreAuthorizedApplication> = model::Field::new(
+        "permissionIds",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::AppId, Self::PermissionIds];
-    const WIRE: [&'static str; 2] = ["appId", "permissionIds"];
-    const NAMES: [&'static str; 2] = ["AppId", "PermissionIds"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PreAuthorizedApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PreAuthorizedApplicationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PreAuthorizedApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<PreAuthorizedApplication>] = &[
+        Self::AppId,
+        Self::PermissionIds,
+    ];
 }
 
 /// CSDL complex type `microsoft.graph.publicClientApplication`.
@@ -6293,46 +5263,25 @@ impl PublicClientApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PublicClientApplicationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PublicClientApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PublicClientApplicationField {
-    /// `redirectUris`
-    RedirectUris,
-}
+/// The properties of [`PublicClientApplication`] by wire name, each a [`Field<PublicClientApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
+pub enum PublicClientApplicationField {}
 
+#[allow(non_upper_case_globals)]
 impl PublicClientApplicationField {
+    /// `redirectUris`
+    pub const RedirectUris: model::Field<PublicClientApplication> = model::Field::new(
+        "redirectUris",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::RedirectUris];
-    const WIRE: [&'static str; 1] = ["redirectUris"];
-    const NAMES: [&'static str; 1] = ["RedirectUris"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PublicClientApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PublicClientApplicationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PublicClientApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<PublicClientApplication>] = &[
+        Self::RedirectUris,
+    ];
 }
 
 /// Error information returned inside a successful response, for example by parseExpression.
@@ -6432,72 +5381,35 @@ impl PublicError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PublicErrorField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PublicError`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicError::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PublicErrorField {
-    /// `code`
-    Code,
-    /// `details`
-    Details,
-    /// `innerError`
-    InnerError,
-    /// `message`
-    Message,
-    /// `target`
-    Target,
-}
+/// The properties of [`PublicError`] by wire name, each a [`Field<PublicError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicError::set_null`].
+pub enum PublicErrorField {}
 
+#[allow(non_upper_case_globals)]
 impl PublicErrorField {
+    /// `code`
+    pub const Code: model::Field<PublicError> = model::Field::new("code");
+    /// `details`
+    pub const Details: model::Field<PublicError> = model::Field::new("details");
+    /// `innerError`
+    pub const InnerError: model::Field<PublicError> = model::Field::new("innerError");
+    /// `message`
+    pub const Message: model::Field<PublicError> = model::Field::new("message");
+    /// `target`
+    pub const Target: model::Field<PublicError> = model::Field::new("target");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<PublicError>] = &[
         Self::Code,
         Self::Details,
         Self::InnerError,
         Self::Message,
         Self::Target,
     ];
-    const WIRE: [&'static str; 5] = [
-        "code",
-        "details",
-        "innerError",
-        "message",
-        "target",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "Code",
-        "Details",
-        "InnerError",
-        "Message",
-        "Target",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PublicErrorField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PublicErrorField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PublicErrorField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One additional error listed with a public error.
@@ -6585,50 +5497,29 @@ impl PublicErrorDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PublicErrorDetailField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PublicErrorDetail`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicErrorDetail::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PublicErrorDetailField {
-    /// `code`
-    Code,
-    /// `message`
-    Message,
-    /// `target`
-    Target,
-}
+/// The properties of [`PublicErrorDetail`] by wire name, each a [`Field<PublicErrorDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicErrorDetail::set_null`].
+pub enum PublicErrorDetailField {}
 
+#[allow(non_upper_case_globals)]
 impl PublicErrorDetailField {
+    /// `code`
+    pub const Code: model::Field<PublicErrorDetail> = model::Field::new("code");
+    /// `message`
+    pub const Message: model::Field<PublicErrorDetail> = model::Field::new("message");
+    /// `target`
+    pub const Target: model::Field<PublicErrorDetail> = model::Field::new("target");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Code, Self::Message, Self::Target];
-    const WIRE: [&'static str; 3] = ["code", "message", "target"];
-    const NAMES: [&'static str; 3] = ["Code", "Message", "Target"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PublicErrorDetailField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PublicErrorDetailField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PublicErrorDetailField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<PublicErrorDetail>] = &[
+        Self::Code,
+        Self::Message,
+        Self::Target,
+    ];
 }
 
 /// Nested, more specific error information. The type is open, so the service may add properties not declared here.
@@ -6722,57 +5613,32 @@ impl PublicInnerError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PublicInnerErrorField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PublicInnerError`] by wire name: for `$select`, `$expand`, `$orderby` and [`PublicInnerError::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PublicInnerErrorField {
-    /// `code`
-    Code,
-    /// `details`
-    Details,
-    /// `message`
-    Message,
-    /// `target`
-    Target,
-}
+/// The properties of [`PublicInnerError`] by wire name, each a [`Field<PublicInnerError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicInnerError::set_null`].
+pub enum PublicInnerErrorField {}
 
+#[allow(non_upper_case_globals)]
 impl PublicInnerErrorField {
+    /// `code`
+    pub const Code: model::Field<PublicInnerError> = model::Field::new("code");
+    /// `details`
+    pub const Details: model::Field<PublicInnerError> = model::Field::new("details");
+    /// `message`
+    pub const Message: model::Field<PublicInnerError> = model::Field::new("message");
+    /// `target`
+    pub const Target: model::Field<PublicInnerError> = model::Field::new("target");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<PublicInnerError>] = &[
         Self::Code,
         Self::Details,
         Self::Message,
         Self::Target,
     ];
-    const WIRE: [&'static str; 4] = ["code", "details", "message", "target"];
-    const NAMES: [&'static str; 4] = ["Code", "Details", "Message", "Target"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PublicInnerErrorField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PublicInnerErrorField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PublicInnerErrorField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// An object type that a reference attribute can point to.
@@ -6858,51 +5724,30 @@ impl ReferencedObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ReferencedObjectField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ReferencedObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReferencedObject::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReferencedObjectField {
-    /// `referencedObjectName`
-    ReferencedObjectName,
-    /// `referencedProperty`
-    ReferencedProperty,
-}
+/// The properties of [`ReferencedObject`] by wire name, each a [`Field<ReferencedObject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReferencedObject::set_null`].
+pub enum ReferencedObjectField {}
 
+#[allow(non_upper_case_globals)]
 impl ReferencedObjectField {
+    /// `referencedObjectName`
+    pub const ReferencedObjectName: model::Field<ReferencedObject> = model::Field::new(
+        "referencedObjectName",
+    );
+    /// `referencedProperty`
+    pub const ReferencedProperty: model::Field<ReferencedObject> = model::Field::new(
+        "referencedProperty",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ReferencedObject>] = &[
         Self::ReferencedObjectName,
         Self::ReferencedProperty,
     ];
-    const WIRE: [&'static str; 2] = ["referencedObjectName", "referencedProperty"];
-    const NAMES: [&'static str; 2] = ["ReferencedObjectName", "ReferencedProperty"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ReferencedObjectField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ReferencedObjectField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ReferencedObjectField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.requestSignatureVerification`.
@@ -6982,54 +5827,30 @@ impl RequestSignatureVerification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RequestSignatureVerificationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`RequestSignatureVerification`] by wire name: for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RequestSignatureVerificationField {
-    /// `allowedWeakAlgorithms`
-    AllowedWeakAlgorithms,
-    /// `isSignedRequestRequired`
-    IsSignedRequestRequired,
-}
+/// The properties of [`RequestSignatureVerification`] by wire name, each a [`Field<RequestSignatureVerification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
+pub enum RequestSignatureVerificationField {}
 
+#[allow(non_upper_case_globals)]
 impl RequestSignatureVerificationField {
+    /// `allowedWeakAlgorithms`
+    pub const AllowedWeakAlgorithms: model::Field<RequestSignatureVerification> = model::Field::new(
+        "allowedWeakAlgorithms",
+    );
+    /// `isSignedRequestRequired`
+    pub const IsSignedRequestRequired: model::Field<RequestSignatureVerification> = model::Field::new(
+        "isSignedRequestRequired",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<RequestSignatureVerification>] = &[
         Self::AllowedWeakAlgorithms,
         Self::IsSignedRequestRequired,
     ];
-    const WIRE: [&'static str; 2] = ["allowedWeakAlgorithms", "isSignedRequestRequired"];
-    const NAMES: [&'static str; 2] = [
-        "AllowedWeakAlgorithms",
-        "IsSignedRequestRequired",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RequestSignatureVerificationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RequestSignatureVerificationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RequestSignatureVerificationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.requiredResourceAccess`.
@@ -7105,48 +5926,30 @@ impl RequiredResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RequiredResourceAccessField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`RequiredResourceAccess`] by wire name: for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RequiredResourceAccessField {
-    /// `resourceAccess`
-    ResourceAccess,
-    /// `resourceAppId`
-    ResourceAppId,
-}
+/// The properties of [`RequiredResourceAccess`] by wire name, each a [`Field<RequiredResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
+pub enum RequiredResourceAccessField {}
 
+#[allow(non_upper_case_globals)]
 impl RequiredResourceAccessField {
+    /// `resourceAccess`
+    pub const ResourceAccess: model::Field<RequiredResourceAccess> = model::Field::new(
+        "resourceAccess",
+    );
+    /// `resourceAppId`
+    pub const ResourceAppId: model::Field<RequiredResourceAccess> = model::Field::new(
+        "resourceAppId",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::ResourceAccess, Self::ResourceAppId];
-    const WIRE: [&'static str; 2] = ["resourceAccess", "resourceAppId"];
-    const NAMES: [&'static str; 2] = ["ResourceAccess", "ResourceAppId"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RequiredResourceAccessField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RequiredResourceAccessField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RequiredResourceAccessField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<RequiredResourceAccess>] = &[
+        Self::ResourceAccess,
+        Self::ResourceAppId,
+    ];
 }
 
 /// CSDL complex type `microsoft.graph.resourceAccess`.
@@ -7222,48 +6025,23 @@ impl ResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ResourceAccessField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ResourceAccess`] by wire name: for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ResourceAccessField {
-    /// `id`
-    Id,
-    /// `type`
-    Type,
-}
+/// The properties of [`ResourceAccess`] by wire name, each a [`Field<ResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
+pub enum ResourceAccessField {}
 
+#[allow(non_upper_case_globals)]
 impl ResourceAccessField {
+    /// `id`
+    pub const Id: model::Field<ResourceAccess> = model::Field::new("id");
+    /// `type`
+    pub const Type: model::Field<ResourceAccess> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Type];
-    const WIRE: [&'static str; 2] = ["id", "type"];
-    const NAMES: [&'static str; 2] = ["Id", "Type"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ResourceAccessField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ResourceAccessField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ResourceAccessField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<ResourceAccess>] = &[Self::Id, Self::Type];
 }
 
 /// CSDL complex type `microsoft.graph.samlSingleSignOnSettings`.
@@ -7335,46 +6113,25 @@ impl SamlSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SamlSingleSignOnSettingsField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SamlSingleSignOnSettings`] by wire name: for `$select`, `$expand`, `$orderby` and [`SamlSingleSignOnSettings::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SamlSingleSignOnSettingsField {
-    /// `relayState`
-    RelayState,
-}
+/// The properties of [`SamlSingleSignOnSettings`] by wire name, each a [`Field<SamlSingleSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SamlSingleSignOnSettings::set_null`].
+pub enum SamlSingleSignOnSettingsField {}
 
+#[allow(non_upper_case_globals)]
 impl SamlSingleSignOnSettingsField {
+    /// `relayState`
+    pub const RelayState: model::Field<SamlSingleSignOnSettings> = model::Field::new(
+        "relayState",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::RelayState];
-    const WIRE: [&'static str; 1] = ["relayState"];
-    const NAMES: [&'static str; 1] = ["RelayState"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SamlSingleSignOnSettingsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SamlSingleSignOnSettingsField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SamlSingleSignOnSettingsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SamlSingleSignOnSettings>] = &[
+        Self::RelayState,
+    ];
 }
 
 /// CSDL complex type `microsoft.graph.segmentConfiguration`.
@@ -7526,75 +6283,45 @@ impl ServicePrincipalLockConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: ServicePrincipalLockConfigurationField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ServicePrincipalLockConfiguration`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipalLockConfiguration::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServicePrincipalLockConfigurationField {
-    /// `allProperties`
-    AllProperties,
-    /// `credentialsWithUsageSign`
-    CredentialsWithUsageSign,
-    /// `credentialsWithUsageVerify`
-    CredentialsWithUsageVerify,
-    /// `isEnabled`
-    IsEnabled,
-    /// `tokenEncryptionKeyId`
-    TokenEncryptionKeyId,
-}
+/// The properties of [`ServicePrincipalLockConfiguration`] by wire name, each a [`Field<ServicePrincipalLockConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalLockConfiguration::set_null`].
+pub enum ServicePrincipalLockConfigurationField {}
 
+#[allow(non_upper_case_globals)]
 impl ServicePrincipalLockConfigurationField {
+    /// `allProperties`
+    pub const AllProperties: model::Field<ServicePrincipalLockConfiguration> = model::Field::new(
+        "allProperties",
+    );
+    /// `credentialsWithUsageSign`
+    pub const CredentialsWithUsageSign: model::Field<
+        ServicePrincipalLockConfiguration,
+    > = model::Field::new("credentialsWithUsageSign");
+    /// `credentialsWithUsageVerify`
+    pub const CredentialsWithUsageVerify: model::Field<
+        ServicePrincipalLockConfiguration,
+    > = model::Field::new("credentialsWithUsageVerify");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<ServicePrincipalLockConfiguration> = model::Field::new(
+        "isEnabled",
+    );
+    /// `tokenEncryptionKeyId`
+    pub const TokenEncryptionKeyId: model::Field<ServicePrincipalLockConfiguration> = model::Field::new(
+        "tokenEncryptionKeyId",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ServicePrincipalLockConfiguration>] = &[
         Self::AllProperties,
         Self::CredentialsWithUsageSign,
         Self::CredentialsWithUsageVerify,
         Self::IsEnabled,
         Self::TokenEncryptionKeyId,
     ];
-    const WIRE: [&'static str; 5] = [
-        "allProperties",
-        "credentialsWithUsageSign",
-        "credentialsWithUsageVerify",
-        "isEnabled",
-        "tokenEncryptionKeyId",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "AllProperties",
-        "CredentialsWithUsageSign",
-        "CredentialsWithUsageVerify",
-        "IsEnabled",
-        "TokenEncryptionKeyId",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ServicePrincipalLockConfigurationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ServicePrincipalLockConfigurationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ServicePrincipalLockConfigurationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.signInAudienceRestrictionsBase`; abstract.
@@ -7666,46 +6393,25 @@ impl SignInAudienceRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SignInAudienceRestrictionsBaseField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SignInAudienceRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`SignInAudienceRestrictionsBase::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SignInAudienceRestrictionsBaseField {
-    /// `kind`
-    Kind,
-}
+/// The properties of [`SignInAudienceRestrictionsBase`] by wire name, each a [`Field<SignInAudienceRestrictionsBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInAudienceRestrictionsBase::set_null`].
+pub enum SignInAudienceRestrictionsBaseField {}
 
+#[allow(non_upper_case_globals)]
 impl SignInAudienceRestrictionsBaseField {
+    /// `kind`
+    pub const Kind: model::Field<SignInAudienceRestrictionsBase> = model::Field::new(
+        "kind",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Kind];
-    const WIRE: [&'static str; 1] = ["kind"];
-    const NAMES: [&'static str; 1] = ["Kind"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SignInAudienceRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SignInAudienceRestrictionsBaseField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SignInAudienceRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SignInAudienceRestrictionsBase>] = &[
+        Self::Kind,
+    ];
 }
 
 /// CSDL complex type `microsoft.graph.spaApplication`.
@@ -7777,46 +6483,23 @@ impl SpaApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SpaApplicationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SpaApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SpaApplicationField {
-    /// `redirectUris`
-    RedirectUris,
-}
+/// The properties of [`SpaApplication`] by wire name, each a [`Field<SpaApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
+pub enum SpaApplicationField {}
 
+#[allow(non_upper_case_globals)]
 impl SpaApplicationField {
+    /// `redirectUris`
+    pub const RedirectUris: model::Field<SpaApplication> = model::Field::new(
+        "redirectUris",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::RedirectUris];
-    const WIRE: [&'static str; 1] = ["redirectUris"];
-    const NAMES: [&'static str; 1] = ["RedirectUris"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SpaApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SpaApplicationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SpaApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SpaApplication>] = &[Self::RedirectUris];
 }
 
 /// One named argument of a function in an attribute mapping.
@@ -7899,51 +6582,30 @@ impl StringKeyAttributeMappingSourceValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: StringKeyAttributeMappingSourceValuePairField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`StringKeyAttributeMappingSourceValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyAttributeMappingSourceValuePair::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StringKeyAttributeMappingSourceValuePairField {
-    /// `key`
-    Key,
-    /// `value`
-    Value,
-}
+/// The properties of [`StringKeyAttributeMappingSourceValuePair`] by wire name, each a [`Field<StringKeyAttributeMappingSourceValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyAttributeMappingSourceValuePair::set_null`].
+pub enum StringKeyAttributeMappingSourceValuePairField {}
 
+#[allow(non_upper_case_globals)]
 impl StringKeyAttributeMappingSourceValuePairField {
+    /// `key`
+    pub const Key: model::Field<StringKeyAttributeMappingSourceValuePair> = model::Field::new(
+        "key",
+    );
+    /// `value`
+    pub const Value: model::Field<StringKeyAttributeMappingSourceValuePair> = model::Field::new(
+        "value",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
-    const WIRE: [&'static str; 2] = ["key", "value"];
-    const NAMES: [&'static str; 2] = ["Key", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for StringKeyAttributeMappingSourceValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for StringKeyAttributeMappingSourceValuePairField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for StringKeyAttributeMappingSourceValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<StringKeyAttributeMappingSourceValuePair>] = &[
+        Self::Key,
+        Self::Value,
+    ];
 }
 
 /// A string key with a 64-bit integer value, used for counts per object type.
@@ -8025,48 +6687,26 @@ impl StringKeyLongValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: StringKeyLongValuePairField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`StringKeyLongValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyLongValuePair::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StringKeyLongValuePairField {
-    /// `key`
-    Key,
-    /// `value`
-    Value,
-}
+/// The properties of [`StringKeyLongValuePair`] by wire name, each a [`Field<StringKeyLongValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyLongValuePair::set_null`].
+pub enum StringKeyLongValuePairField {}
 
+#[allow(non_upper_case_globals)]
 impl StringKeyLongValuePairField {
+    /// `key`
+    pub const Key: model::Field<StringKeyLongValuePair> = model::Field::new("key");
+    /// `value`
+    pub const Value: model::Field<StringKeyLongValuePair> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
-    const WIRE: [&'static str; 2] = ["key", "value"];
-    const NAMES: [&'static str; 2] = ["Key", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for StringKeyLongValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for StringKeyLongValuePairField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for StringKeyLongValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<StringKeyLongValuePair>] = &[
+        Self::Key,
+        Self::Value,
+    ];
 }
 
 /// A string key with a value of any JSON type. The value is not declared in the metadata (the type is open), so it travels as a dynamic property.
@@ -8142,46 +6782,21 @@ impl StringKeyObjectValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: StringKeyObjectValuePairField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`StringKeyObjectValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyObjectValuePair::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StringKeyObjectValuePairField {
-    /// `key`
-    Key,
-}
+/// The properties of [`StringKeyObjectValuePair`] by wire name, each a [`Field<StringKeyObjectValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyObjectValuePair::set_null`].
+pub enum StringKeyObjectValuePairField {}
 
+#[allow(non_upper_case_globals)]
 impl StringKeyObjectValuePairField {
+    /// `key`
+    pub const Key: model::Field<StringKeyObjectValuePair> = model::Field::new("key");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Key];
-    const WIRE: [&'static str; 1] = ["key"];
-    const NAMES: [&'static str; 1] = ["Key"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for StringKeyObjectValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for StringKeyObjectValuePairField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for StringKeyObjectValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<StringKeyObjectValuePair>] = &[Self::Key];
 }
 
 /// A string key with a string value. Used for rule metadata and API expressions, and as the result of provisionOnDemand, where both strings carry JSON.
@@ -8263,48 +6878,26 @@ impl StringKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: StringKeyStringValuePairField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`StringKeyStringValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`StringKeyStringValuePair::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StringKeyStringValuePairField {
-    /// `key`
-    Key,
-    /// `value`
-    Value,
-}
+/// The properties of [`StringKeyStringValuePair`] by wire name, each a [`Field<StringKeyStringValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyStringValuePair::set_null`].
+pub enum StringKeyStringValuePairField {}
 
+#[allow(non_upper_case_globals)]
 impl StringKeyStringValuePairField {
+    /// `key`
+    pub const Key: model::Field<StringKeyStringValuePair> = model::Field::new("key");
+    /// `value`
+    pub const Value: model::Field<StringKeyStringValuePair> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
-    const WIRE: [&'static str; 2] = ["key", "value"];
-    const NAMES: [&'static str; 2] = ["Key", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for StringKeyStringValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for StringKeyStringValuePairField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for StringKeyStringValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<StringKeyStringValuePair>] = &[
+        Self::Key,
+        Self::Value,
+    ];
 }
 
 /// An error reported for a job run or a quarantine.
@@ -8394,54 +6987,31 @@ impl SynchronizationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationErrorField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationError`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationError::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationErrorField {
-    /// `code`
-    Code,
-    /// `message`
-    Message,
-    /// `tenantActionable`
-    TenantActionable,
-}
+/// The properties of [`SynchronizationError`] by wire name, each a [`Field<SynchronizationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationError::set_null`].
+pub enum SynchronizationErrorField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationErrorField {
+    /// `code`
+    pub const Code: model::Field<SynchronizationError> = model::Field::new("code");
+    /// `message`
+    pub const Message: model::Field<SynchronizationError> = model::Field::new("message");
+    /// `tenantActionable`
+    pub const TenantActionable: model::Field<SynchronizationError> = model::Field::new(
+        "tenantActionable",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SynchronizationError>] = &[
         Self::Code,
         Self::Message,
         Self::TenantActionable,
     ];
-    const WIRE: [&'static str; 3] = ["code", "message", "tenantActionable"];
-    const NAMES: [&'static str; 3] = ["Code", "Message", "TenantActionable"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationErrorField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationErrorField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationErrorField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One entry of an on-demand provisioning request: a synchronization rule and the objects to run through it.
@@ -8524,51 +7094,30 @@ impl SynchronizationJobApplicationParameters {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: SynchronizationJobApplicationParametersField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationJobApplicationParameters`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobApplicationParameters::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationJobApplicationParametersField {
-    /// `ruleId`
-    RuleId,
-    /// `subjects`
-    Subjects,
-}
+/// The properties of [`SynchronizationJobApplicationParameters`] by wire name, each a [`Field<SynchronizationJobApplicationParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobApplicationParameters::set_null`].
+pub enum SynchronizationJobApplicationParametersField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationJobApplicationParametersField {
+    /// `ruleId`
+    pub const RuleId: model::Field<SynchronizationJobApplicationParameters> = model::Field::new(
+        "ruleId",
+    );
+    /// `subjects`
+    pub const Subjects: model::Field<SynchronizationJobApplicationParameters> = model::Field::new(
+        "subjects",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::RuleId, Self::Subjects];
-    const WIRE: [&'static str; 2] = ["ruleId", "subjects"];
-    const NAMES: [&'static str; 2] = ["RuleId", "Subjects"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationJobApplicationParametersField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationJobApplicationParametersField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationJobApplicationParametersField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SynchronizationJobApplicationParameters>] = &[
+        Self::RuleId,
+        Self::Subjects,
+    ];
 }
 
 /// Options of a restart: which parts of the job's saved state to clear.
@@ -8644,49 +7193,25 @@ impl SynchronizationJobRestartCriteria {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: SynchronizationJobRestartCriteriaField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationJobRestartCriteria`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobRestartCriteria::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationJobRestartCriteriaField {
-    /// `resetScope`
-    ResetScope,
-}
+/// The properties of [`SynchronizationJobRestartCriteria`] by wire name, each a [`Field<SynchronizationJobRestartCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobRestartCriteria::set_null`].
+pub enum SynchronizationJobRestartCriteriaField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationJobRestartCriteriaField {
+    /// `resetScope`
+    pub const ResetScope: model::Field<SynchronizationJobRestartCriteria> = model::Field::new(
+        "resetScope",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::ResetScope];
-    const WIRE: [&'static str; 1] = ["resetScope"];
-    const NAMES: [&'static str; 1] = ["ResetScope"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationJobRestartCriteriaField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationJobRestartCriteriaField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationJobRestartCriteriaField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SynchronizationJobRestartCriteria>] = &[
+        Self::ResetScope,
+    ];
 }
 
 /// An object named for on-demand provisioning, identified by its id and type, optionally with related objects.
@@ -8774,54 +7299,35 @@ impl SynchronizationJobSubject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationJobSubjectField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationJobSubject`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJobSubject::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationJobSubjectField {
-    /// `links`
-    Links,
-    /// `objectId`
-    ObjectId,
-    /// `objectTypeName`
-    ObjectTypeName,
-}
+/// The properties of [`SynchronizationJobSubject`] by wire name, each a [`Field<SynchronizationJobSubject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobSubject::set_null`].
+pub enum SynchronizationJobSubjectField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationJobSubjectField {
+    /// `links`
+    pub const Links: model::Field<SynchronizationJobSubject> = model::Field::new(
+        "links",
+    );
+    /// `objectId`
+    pub const ObjectId: model::Field<SynchronizationJobSubject> = model::Field::new(
+        "objectId",
+    );
+    /// `objectTypeName`
+    pub const ObjectTypeName: model::Field<SynchronizationJobSubject> = model::Field::new(
+        "objectTypeName",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SynchronizationJobSubject>] = &[
         Self::Links,
         Self::ObjectId,
         Self::ObjectTypeName,
     ];
-    const WIRE: [&'static str; 3] = ["links", "objectId", "objectTypeName"];
-    const NAMES: [&'static str; 3] = ["Links", "ObjectId", "ObjectTypeName"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationJobSubjectField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationJobSubjectField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationJobSubjectField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Objects related to an on-demand provisioning subject that should be processed with it.
@@ -8909,50 +7415,35 @@ impl SynchronizationLinkedObjects {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationLinkedObjectsField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationLinkedObjects`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationLinkedObjects::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationLinkedObjectsField {
-    /// `manager`
-    Manager,
-    /// `members`
-    Members,
-    /// `owners`
-    Owners,
-}
+/// The properties of [`SynchronizationLinkedObjects`] by wire name, each a [`Field<SynchronizationLinkedObjects>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationLinkedObjects::set_null`].
+pub enum SynchronizationLinkedObjectsField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationLinkedObjectsField {
+    /// `manager`
+    pub const Manager: model::Field<SynchronizationLinkedObjects> = model::Field::new(
+        "manager",
+    );
+    /// `members`
+    pub const Members: model::Field<SynchronizationLinkedObjects> = model::Field::new(
+        "members",
+    );
+    /// `owners`
+    pub const Owners: model::Field<SynchronizationLinkedObjects> = model::Field::new(
+        "owners",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Manager, Self::Members, Self::Owners];
-    const WIRE: [&'static str; 3] = ["manager", "members", "owners"];
-    const NAMES: [&'static str; 3] = ["Manager", "Members", "Owners"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationLinkedObjectsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationLinkedObjectsField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationLinkedObjectsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SynchronizationLinkedObjects>] = &[
+        Self::Manager,
+        Self::Members,
+        Self::Owners,
+    ];
 }
 
 /// One metadata item of a template, as a well-known key and a string value.
@@ -9034,48 +7525,28 @@ impl SynchronizationMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationMetadataEntryField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationMetadataEntry`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationMetadataEntry::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationMetadataEntryField {
-    /// `key`
-    Key,
-    /// `value`
-    Value,
-}
+/// The properties of [`SynchronizationMetadataEntry`] by wire name, each a [`Field<SynchronizationMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationMetadataEntry::set_null`].
+pub enum SynchronizationMetadataEntryField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationMetadataEntryField {
+    /// `key`
+    pub const Key: model::Field<SynchronizationMetadataEntry> = model::Field::new("key");
+    /// `value`
+    pub const Value: model::Field<SynchronizationMetadataEntry> = model::Field::new(
+        "value",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
-    const WIRE: [&'static str; 2] = ["key", "value"];
-    const NAMES: [&'static str; 2] = ["Key", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationMetadataEntryField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationMetadataEntryField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationMetadataEntryField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SynchronizationMetadataEntry>] = &[
+        Self::Key,
+        Self::Value,
+    ];
 }
 
 /// Progress of the current cycle of a job, counted in some unit.
@@ -9175,67 +7646,38 @@ impl SynchronizationProgress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationProgressField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationProgress`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationProgress::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationProgressField {
-    /// `completedUnits`
-    CompletedUnits,
-    /// `progressObservationDateTime`
-    ProgressObservationDateTime,
-    /// `totalUnits`
-    TotalUnits,
-    /// `units`
-    Units,
-}
+/// The properties of [`SynchronizationProgress`] by wire name, each a [`Field<SynchronizationProgress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationProgress::set_null`].
+pub enum SynchronizationProgressField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationProgressField {
+    /// `completedUnits`
+    pub const CompletedUnits: model::Field<SynchronizationProgress> = model::Field::new(
+        "completedUnits",
+    );
+    /// `progressObservationDateTime`
+    pub const ProgressObservationDateTime: model::Field<SynchronizationProgress> = model::Field::new(
+        "progressObservationDateTime",
+    );
+    /// `totalUnits`
+    pub const TotalUnits: model::Field<SynchronizationProgress> = model::Field::new(
+        "totalUnits",
+    );
+    /// `units`
+    pub const Units: model::Field<SynchronizationProgress> = model::Field::new("units");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SynchronizationProgress>] = &[
         Self::CompletedUnits,
         Self::ProgressObservationDateTime,
         Self::TotalUnits,
         Self::Units,
     ];
-    const WIRE: [&'static str; 4] = [
-        "completedUnits",
-        "progressObservationDateTime",
-        "totalUnits",
-        "units",
-    ];
-    const NAMES: [&'static str; 4] = [
-        "CompletedUnits",
-        "ProgressObservationDateTime",
-        "TotalUnits",
-        "Units",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationProgressField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationProgressField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationProgressField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Details of a job's quarantine: why the service throttled it, since when, and when it will check again.
@@ -9343,32 +7785,43 @@ impl SynchronizationQuarantine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationQuarantineField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationQuarantine`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationQuarantine::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationQuarantineField {
-    /// `currentBegan`
-    CurrentBegan,
-    /// `error`
-    Error,
-    /// `nextAttempt`
-    NextAttempt,
-    /// `reason`
-    Reason,
-    /// `seriesBegan`
-    SeriesBegan,
-    /// `seriesCount`
-    SeriesCount,
-}
+/// The properties of [`SynchronizationQuarantine`] by wire name, each a [`Field<SynchronizationQuarantine>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationQuarantine::set_null`].
+pub enum SynchronizationQuarantineField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationQuarantineField {
+    /// `currentBegan`
+    pub const CurrentBegan: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "currentBegan",
+    );
+    /// `error`
+    pub const Error: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "error",
+    );
+    /// `nextAttempt`
+    pub const NextAttempt: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "nextAttempt",
+    );
+    /// `reason`
+    pub const Reason: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "reason",
+    );
+    /// `seriesBegan`
+    pub const SeriesBegan: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "seriesBegan",
+    );
+    /// `seriesCount`
+    pub const SeriesCount: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "seriesCount",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SynchronizationQuarantine>] = &[
         Self::CurrentBegan,
         Self::Error,
         Self::NextAttempt,
@@ -9376,44 +7829,6 @@ impl SynchronizationQuarantineField {
         Self::SeriesBegan,
         Self::SeriesCount,
     ];
-    const WIRE: [&'static str; 6] = [
-        "currentBegan",
-        "error",
-        "nextAttempt",
-        "reason",
-        "seriesBegan",
-        "seriesCount",
-    ];
-    const NAMES: [&'static str; 6] = [
-        "CurrentBegan",
-        "Error",
-        "NextAttempt",
-        "Reason",
-        "SeriesBegan",
-        "SeriesCount",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationQuarantineField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationQuarantineField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationQuarantineField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One direction of flow in a schema: from a named source directory to a named target directory, with the object mappings that say which objects go over and how.
@@ -9549,40 +7964,55 @@ impl SynchronizationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationRuleField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationRule`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationRule::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationRuleField {
-    /// `containerFilter`
-    ContainerFilter,
-    /// `editable`
-    Editable,
-    /// `groupFilter`
-    GroupFilter,
-    /// `id`
-    Id,
-    /// `metadata`
-    Metadata,
-    /// `name`
-    Name,
-    /// `objectMappings`
-    ObjectMappings,
-    /// `priority`
-    Priority,
-    /// `sourceDirectoryName`
-    SourceDirectoryName,
-    /// `targetDirectoryName`
-    TargetDirectoryName,
-}
+/// The properties of [`SynchronizationRule`] by wire name, each a [`Field<SynchronizationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationRule::set_null`].
+pub enum SynchronizationRuleField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationRuleField {
+    /// `containerFilter`
+    pub const ContainerFilter: model::Field<SynchronizationRule> = model::Field::new(
+        "containerFilter",
+    );
+    /// `editable`
+    pub const Editable: model::Field<SynchronizationRule> = model::Field::new(
+        "editable",
+    );
+    /// `groupFilter`
+    pub const GroupFilter: model::Field<SynchronizationRule> = model::Field::new(
+        "groupFilter",
+    );
+    /// `id`
+    pub const Id: model::Field<SynchronizationRule> = model::Field::new("id");
+    /// `metadata`
+    pub const Metadata: model::Field<SynchronizationRule> = model::Field::new(
+        "metadata",
+    );
+    /// `name`
+    pub const Name: model::Field<SynchronizationRule> = model::Field::new("name");
+    /// `objectMappings`
+    pub const ObjectMappings: model::Field<SynchronizationRule> = model::Field::new(
+        "objectMappings",
+    );
+    /// `priority`
+    pub const Priority: model::Field<SynchronizationRule> = model::Field::new(
+        "priority",
+    );
+    /// `sourceDirectoryName`
+    pub const SourceDirectoryName: model::Field<SynchronizationRule> = model::Field::new(
+        "sourceDirectoryName",
+    );
+    /// `targetDirectoryName`
+    pub const TargetDirectoryName: model::Field<SynchronizationRule> = model::Field::new(
+        "targetDirectoryName",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SynchronizationRule>] = &[
         Self::ContainerFilter,
         Self::Editable,
         Self::GroupFilter,
@@ -9594,52 +8024,6 @@ impl SynchronizationRuleField {
         Self::SourceDirectoryName,
         Self::TargetDirectoryName,
     ];
-    const WIRE: [&'static str; 10] = [
-        "containerFilter",
-        "editable",
-        "groupFilter",
-        "id",
-        "metadata",
-        "name",
-        "objectMappings",
-        "priority",
-        "sourceDirectoryName",
-        "targetDirectoryName",
-    ];
-    const NAMES: [&'static str; 10] = [
-        "ContainerFilter",
-        "Editable",
-        "GroupFilter",
-        "Id",
-        "Metadata",
-        "Name",
-        "ObjectMappings",
-        "Priority",
-        "SourceDirectoryName",
-        "TargetDirectoryName",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationRuleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationRuleField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationRuleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Run schedule of a job: whether it is active and how long the service waits between runs.
@@ -9727,50 +8111,33 @@ impl SynchronizationSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationScheduleField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationSchedule`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSchedule::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationScheduleField {
-    /// `expiration`
-    Expiration,
-    /// `interval`
-    Interval,
-    /// `state`
-    State,
-}
+/// The properties of [`SynchronizationSchedule`] by wire name, each a [`Field<SynchronizationSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSchedule::set_null`].
+pub enum SynchronizationScheduleField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationScheduleField {
+    /// `expiration`
+    pub const Expiration: model::Field<SynchronizationSchedule> = model::Field::new(
+        "expiration",
+    );
+    /// `interval`
+    pub const Interval: model::Field<SynchronizationSchedule> = model::Field::new(
+        "interval",
+    );
+    /// `state`
+    pub const State: model::Field<SynchronizationSchedule> = model::Field::new("state");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Expiration, Self::Interval, Self::State];
-    const WIRE: [&'static str; 3] = ["expiration", "interval", "state"];
-    const NAMES: [&'static str; 3] = ["Expiration", "Interval", "State"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationScheduleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationScheduleField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationScheduleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SynchronizationSchedule>] = &[
+        Self::Expiration,
+        Self::Interval,
+        Self::State,
+    ];
 }
 
 /// One credential or connection setting for the target system: a well-known key and its value as a string. Beta metadata marks this type deprecated (2026-02-06, removal planned 2027-07-06).
@@ -9858,51 +8225,30 @@ impl SynchronizationSecretKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: SynchronizationSecretKeyStringValuePairField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationSecretKeyStringValuePair`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSecretKeyStringValuePair::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationSecretKeyStringValuePairField {
-    /// `key`
-    Key,
-    /// `value`
-    Value,
-}
+/// The properties of [`SynchronizationSecretKeyStringValuePair`] by wire name, each a [`Field<SynchronizationSecretKeyStringValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSecretKeyStringValuePair::set_null`].
+pub enum SynchronizationSecretKeyStringValuePairField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationSecretKeyStringValuePairField {
+    /// `key`
+    pub const Key: model::Field<SynchronizationSecretKeyStringValuePair> = model::Field::new(
+        "key",
+    );
+    /// `value`
+    pub const Value: model::Field<SynchronizationSecretKeyStringValuePair> = model::Field::new(
+        "value",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
-    const WIRE: [&'static str; 2] = ["key", "value"];
-    const NAMES: [&'static str; 2] = ["Key", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationSecretKeyStringValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationSecretKeyStringValuePairField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationSecretKeyStringValuePairField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SynchronizationSecretKeyStringValuePair>] = &[
+        Self::Key,
+        Self::Value,
+    ];
 }
 
 /// Health report of a job: its overall status code, results of recent runs, progress, counts of synchronized objects and, when things go wrong, quarantine details.
@@ -10095,44 +8441,65 @@ impl SynchronizationStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationStatusField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationStatus`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationStatus::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationStatusField {
-    /// `code`
-    Code,
-    /// `countSuccessiveCompleteFailures`
-    CountSuccessiveCompleteFailures,
-    /// `escrowsPruned`
-    EscrowsPruned,
-    /// `lastExecution`
-    LastExecution,
-    /// `lastSuccessfulExecution`
-    LastSuccessfulExecution,
-    /// `lastSuccessfulExecutionWithExports`
-    LastSuccessfulExecutionWithExports,
-    /// `progress`
-    Progress,
-    /// `quarantine`
-    Quarantine,
-    /// `steadyStateFirstAchievedTime`
-    SteadyStateFirstAchievedTime,
-    /// `steadyStateLastAchievedTime`
-    SteadyStateLastAchievedTime,
-    /// `synchronizedEntryCountByType`
-    SynchronizedEntryCountByType,
-    /// `troubleshootingUrl`
-    TroubleshootingUrl,
-}
+/// The properties of [`SynchronizationStatus`] by wire name, each a [`Field<SynchronizationStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationStatus::set_null`].
+pub enum SynchronizationStatusField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationStatusField {
+    /// `code`
+    pub const Code: model::Field<SynchronizationStatus> = model::Field::new("code");
+    /// `countSuccessiveCompleteFailures`
+    pub const CountSuccessiveCompleteFailures: model::Field<SynchronizationStatus> = model::Field::new(
+        "countSuccessiveCompleteFailures",
+    );
+    /// `escrowsPruned`
+    pub const EscrowsPruned: model::Field<SynchronizationStatus> = model::Field::new(
+        "escrowsPruned",
+    );
+    /// `lastExecution`
+    pub const LastExecution: model::Field<SynchronizationStatus> = model::Field::new(
+        "lastExecution",
+    );
+    /// `lastSuccessfulExecution`
+    pub const LastSuccessfulExecution: model::Field<SynchronizationStatus> = model::Field::new(
+        "lastSuccessfulExecution",
+    );
+    /// `lastSuccessfulExecutionWithExports`
+    pub const LastSuccessfulExecutionWithExports: model::Field<SynchronizationStatus> = model::Field::new(
+        "lastSuccessfulExecutionWithExports",
+    );
+    /// `progress`
+    pub const Progress: model::Field<SynchronizationStatus> = model::Field::new(
+        "progress",
+    );
+    /// `quarantine`
+    pub const Quarantine: model::Field<SynchronizationStatus> = model::Field::new(
+        "quarantine",
+    );
+    /// `steadyStateFirstAchievedTime`
+    pub const SteadyStateFirstAchievedTime: model::Field<SynchronizationStatus> = model::Field::new(
+        "steadyStateFirstAchievedTime",
+    );
+    /// `steadyStateLastAchievedTime`
+    pub const SteadyStateLastAchievedTime: model::Field<SynchronizationStatus> = model::Field::new(
+        "steadyStateLastAchievedTime",
+    );
+    /// `synchronizedEntryCountByType`
+    pub const SynchronizedEntryCountByType: model::Field<SynchronizationStatus> = model::Field::new(
+        "synchronizedEntryCountByType",
+    );
+    /// `troubleshootingUrl`
+    pub const TroubleshootingUrl: model::Field<SynchronizationStatus> = model::Field::new(
+        "troubleshootingUrl",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SynchronizationStatus>] = &[
         Self::Code,
         Self::CountSuccessiveCompleteFailures,
         Self::EscrowsPruned,
@@ -10146,56 +8513,6 @@ impl SynchronizationStatusField {
         Self::SynchronizedEntryCountByType,
         Self::TroubleshootingUrl,
     ];
-    const WIRE: [&'static str; 12] = [
-        "code",
-        "countSuccessiveCompleteFailures",
-        "escrowsPruned",
-        "lastExecution",
-        "lastSuccessfulExecution",
-        "lastSuccessfulExecutionWithExports",
-        "progress",
-        "quarantine",
-        "steadyStateFirstAchievedTime",
-        "steadyStateLastAchievedTime",
-        "synchronizedEntryCountByType",
-        "troubleshootingUrl",
-    ];
-    const NAMES: [&'static str; 12] = [
-        "Code",
-        "CountSuccessiveCompleteFailures",
-        "EscrowsPruned",
-        "LastExecution",
-        "LastSuccessfulExecution",
-        "LastSuccessfulExecutionWithExports",
-        "Progress",
-        "Quarantine",
-        "SteadyStateFirstAchievedTime",
-        "SteadyStateLastAchievedTime",
-        "SynchronizedEntryCountByType",
-        "TroubleshootingUrl",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationStatusField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationStatusField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationStatusField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Outcome and counters of one run of a job.
@@ -10367,48 +8684,75 @@ impl SynchronizationTaskExecution {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationTaskExecutionField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationTaskExecution`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationTaskExecution::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationTaskExecutionField {
-    /// `activityIdentifier`
-    ActivityIdentifier,
-    /// `countEntitled`
-    CountEntitled,
-    /// `countEntitledForProvisioning`
-    CountEntitledForProvisioning,
-    /// `countEscrowed`
-    CountEscrowed,
-    /// `countEscrowedRaw`
-    CountEscrowedRaw,
-    /// `countExported`
-    CountExported,
-    /// `countExports`
-    CountExports,
-    /// `countImported`
-    CountImported,
-    /// `countImportedDeltas`
-    CountImportedDeltas,
-    /// `countImportedReferenceDeltas`
-    CountImportedReferenceDeltas,
-    /// `error`
-    Error,
-    /// `state`
-    State,
-    /// `timeBegan`
-    TimeBegan,
-    /// `timeEnded`
-    TimeEnded,
-}
+/// The properties of [`SynchronizationTaskExecution`] by wire name, each a [`Field<SynchronizationTaskExecution>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationTaskExecution::set_null`].
+pub enum SynchronizationTaskExecutionField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationTaskExecutionField {
+    /// `activityIdentifier`
+    pub const ActivityIdentifier: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "activityIdentifier",
+    );
+    /// `countEntitled`
+    pub const CountEntitled: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countEntitled",
+    );
+    /// `countEntitledForProvisioning`
+    pub const CountEntitledForProvisioning: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countEntitledForProvisioning",
+    );
+    /// `countEscrowed`
+    pub const CountEscrowed: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countEscrowed",
+    );
+    /// `countEscrowedRaw`
+    pub const CountEscrowedRaw: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countEscrowedRaw",
+    );
+    /// `countExported`
+    pub const CountExported: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countExported",
+    );
+    /// `countExports`
+    pub const CountExports: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countExports",
+    );
+    /// `countImported`
+    pub const CountImported: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countImported",
+    );
+    /// `countImportedDeltas`
+    pub const CountImportedDeltas: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countImportedDeltas",
+    );
+    /// `countImportedReferenceDeltas`
+    pub const CountImportedReferenceDeltas: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countImportedReferenceDeltas",
+    );
+    /// `error`
+    pub const Error: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "error",
+    );
+    /// `state`
+    pub const State: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "state",
+    );
+    /// `timeBegan`
+    pub const TimeBegan: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "timeBegan",
+    );
+    /// `timeEnded`
+    pub const TimeEnded: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "timeEnded",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SynchronizationTaskExecution>] = &[
         Self::ActivityIdentifier,
         Self::CountEntitled,
         Self::CountEntitledForProvisioning,
@@ -10424,60 +8768,6 @@ impl SynchronizationTaskExecutionField {
         Self::TimeBegan,
         Self::TimeEnded,
     ];
-    const WIRE: [&'static str; 14] = [
-        "activityIdentifier",
-        "countEntitled",
-        "countEntitledForProvisioning",
-        "countEscrowed",
-        "countEscrowedRaw",
-        "countExported",
-        "countExports",
-        "countImported",
-        "countImportedDeltas",
-        "countImportedReferenceDeltas",
-        "error",
-        "state",
-        "timeBegan",
-        "timeEnded",
-    ];
-    const NAMES: [&'static str; 14] = [
-        "ActivityIdentifier",
-        "CountEntitled",
-        "CountEntitledForProvisioning",
-        "CountEscrowed",
-        "CountEscrowedRaw",
-        "CountExported",
-        "CountExports",
-        "CountImported",
-        "CountImportedDeltas",
-        "CountImportedReferenceDeltas",
-        "Error",
-        "State",
-        "TimeBegan",
-        "TimeEnded",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationTaskExecutionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationTaskExecutionField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationTaskExecutionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.verifiedCustomDomainCertificatesMetadata`.
@@ -10566,75 +8856,45 @@ impl VerifiedCustomDomainCertificatesMetadata {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: VerifiedCustomDomainCertificatesMetadataField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`VerifiedCustomDomainCertificatesMetadata`] by wire name: for `$select`, `$expand`, `$orderby` and [`VerifiedCustomDomainCertificatesMetadata::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VerifiedCustomDomainCertificatesMetadataField {
-    /// `expiryDate`
-    ExpiryDate,
-    /// `issueDate`
-    IssueDate,
-    /// `issuerName`
-    IssuerName,
-    /// `subjectName`
-    SubjectName,
-    /// `thumbprint`
-    Thumbprint,
-}
+/// The properties of [`VerifiedCustomDomainCertificatesMetadata`] by wire name, each a [`Field<VerifiedCustomDomainCertificatesMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedCustomDomainCertificatesMetadata::set_null`].
+pub enum VerifiedCustomDomainCertificatesMetadataField {}
 
+#[allow(non_upper_case_globals)]
 impl VerifiedCustomDomainCertificatesMetadataField {
+    /// `expiryDate`
+    pub const ExpiryDate: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
+        "expiryDate",
+    );
+    /// `issueDate`
+    pub const IssueDate: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
+        "issueDate",
+    );
+    /// `issuerName`
+    pub const IssuerName: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
+        "issuerName",
+    );
+    /// `subjectName`
+    pub const SubjectName: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
+        "subjectName",
+    );
+    /// `thumbprint`
+    pub const Thumbprint: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
+        "thumbprint",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<VerifiedCustomDomainCertificatesMetadata>] = &[
         Self::ExpiryDate,
         Self::IssueDate,
         Self::IssuerName,
         Self::SubjectName,
         Self::Thumbprint,
     ];
-    const WIRE: [&'static str; 5] = [
-        "expiryDate",
-        "issueDate",
-        "issuerName",
-        "subjectName",
-        "thumbprint",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "ExpiryDate",
-        "IssueDate",
-        "IssuerName",
-        "SubjectName",
-        "Thumbprint",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for VerifiedCustomDomainCertificatesMetadataField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for VerifiedCustomDomainCertificatesMetadataField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for VerifiedCustomDomainCertificatesMetadataField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `microsoft.graph.wafAllowedHeadersDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
@@ -10783,70 +9043,41 @@ impl WebApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: WebApplicationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`WebApplication`] by wire name: for `$select`, `$expand`, `$orderby` and [`WebApplication::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WebApplicationField {
-    /// `homePageUrl`
-    HomePageUrl,
-    /// `implicitGrantSettings`
-    ImplicitGrantSettings,
-    /// `logoutUrl`
-    LogoutUrl,
-    /// `oauth2AllowImplicitFlow`
-    Oauth2AllowImplicitFlow,
-    /// `redirectUris`
-    RedirectUris,
-}
+/// The properties of [`WebApplication`] by wire name, each a [`Field<WebApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplication::set_null`].
+pub enum WebApplicationField {}
 
+#[allow(non_upper_case_globals)]
 impl WebApplicationField {
+    /// `homePageUrl`
+    pub const HomePageUrl: model::Field<WebApplication> = model::Field::new(
+        "homePageUrl",
+    );
+    /// `implicitGrantSettings`
+    pub const ImplicitGrantSettings: model::Field<WebApplication> = model::Field::new(
+        "implicitGrantSettings",
+    );
+    /// `logoutUrl`
+    pub const LogoutUrl: model::Field<WebApplication> = model::Field::new("logoutUrl");
+    /// `oauth2AllowImplicitFlow`
+    pub const Oauth2AllowImplicitFlow: model::Field<WebApplication> = model::Field::new(
+        "oauth2AllowImplicitFlow",
+    );
+    /// `redirectUris`
+    pub const RedirectUris: model::Field<WebApplication> = model::Field::new(
+        "redirectUris",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<WebApplication>] = &[
         Self::HomePageUrl,
         Self::ImplicitGrantSettings,
         Self::LogoutUrl,
         Self::Oauth2AllowImplicitFlow,
         Self::RedirectUris,
     ];
-    const WIRE: [&'static str; 5] = [
-        "homePageUrl",
-        "implicitGrantSettings",
-        "logoutUrl",
-        "oauth2AllowImplicitFlow",
-        "redirectUris",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "HomePageUrl",
-        "ImplicitGrantSettings",
-        "LogoutUrl",
-        "Oauth2AllowImplicitFlow",
-        "RedirectUris",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for WebApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for WebApplicationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for WebApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

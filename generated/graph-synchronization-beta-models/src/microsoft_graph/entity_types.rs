@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// An application registration, the global definition of an app. Application developers manage synchronization templates here; provisioning jobs themselves live on the service principal.
 ///
 /// CSDL entity type `microsoft.graph.application`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
@@ -285,96 +288,143 @@ impl Application {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ApplicationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Application`] by wire name: for `$select`, `$expand`, `$orderby` and [`Application::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApplicationField {
-    /// `id`
-    Id,
-    /// `deletedDateTime`
-    DeletedDateTime,
-    /// `api`
-    Api,
-    /// `appId`
-    AppId,
-    /// `appRoles`
-    AppRoles,
-    /// `authenticationBehaviors`
-    AuthenticationBehaviors,
-    /// `createdByAppId`
-    CreatedByAppId,
-    /// `createdDateTime`
-    CreatedDateTime,
-    /// `description`
-    Description,
-    /// `disabledByMicrosoftStatus`
-    DisabledByMicrosoftStatus,
-    /// `displayName`
-    DisplayName,
-    /// `groupMembershipClaims`
-    GroupMembershipClaims,
-    /// `identifierUris`
-    IdentifierUris,
-    /// `info`
-    Info,
-    /// `isDeviceOnlyAuthSupported`
-    IsDeviceOnlyAuthSupported,
-    /// `isDisabled`
-    IsDisabled,
-    /// `isFallbackPublicClient`
-    IsFallbackPublicClient,
-    /// `keyCredentials`
-    KeyCredentials,
-    /// `logo`
-    Logo,
-    /// `managerApplications`
-    ManagerApplications,
-    /// `notes`
-    Notes,
-    /// `onPremisesPublishing`
-    OnPremisesPublishing,
-    /// `optionalClaims`
-    OptionalClaims,
-    /// `parentalControlSettings`
-    ParentalControlSettings,
-    /// `passwordCredentials`
-    PasswordCredentials,
-    /// `publicClient`
-    PublicClient,
-    /// `publisherDomain`
-    PublisherDomain,
-    /// `requestSignatureVerification`
-    RequestSignatureVerification,
-    /// `requiredResourceAccess`
-    RequiredResourceAccess,
-    /// `serviceManagementReference`
-    ServiceManagementReference,
-    /// `servicePrincipalLockConfiguration`
-    ServicePrincipalLockConfiguration,
-    /// `signInAudience`
-    SignInAudience,
-    /// `signInAudienceRestrictions`
-    SignInAudienceRestrictions,
-    /// `spa`
-    Spa,
-    /// `tags`
-    Tags,
-    /// `tokenEncryptionKeyId`
-    TokenEncryptionKeyId,
-    /// `uniqueName`
-    UniqueName,
-    /// `web`
-    Web,
-}
+/// The properties of [`Application`] by wire name, each a [`Field<Application>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Application::set_null`].
+pub enum ApplicationField {}
 
+#[allow(non_upper_case_globals)]
 impl ApplicationField {
+    /// `id`
+    pub const Id: model::Field<Application> = model::Field::new("id");
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<Application> = model::Field::new(
+        "deletedDateTime",
+    );
+    /// `api`
+    pub const Api: model::Field<Application> = model::Field::new("api");
+    /// `appId`
+    pub const AppId: model::Field<Application> = model::Field::new("appId");
+    /// `appRoles`
+    pub const AppRoles: model::Field<Application> = model::Field::new("appRoles");
+    /// `authenticationBehaviors`
+    pub const AuthenticationBehaviors: model::Field<Application> = model::Field::new(
+        "authenticationBehaviors",
+    );
+    /// `createdByAppId`
+    pub const CreatedByAppId: model::Field<Application> = model::Field::new(
+        "createdByAppId",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Application> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<Application> = model::Field::new("description");
+    /// `disabledByMicrosoftStatus`
+    pub const DisabledByMicrosoftStatus: model::Field<Application> = model::Field::new(
+        "disabledByMicrosoftStatus",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<Application> = model::Field::new("displayName");
+    /// `groupMembershipClaims`
+    pub const GroupMembershipClaims: model::Field<Application> = model::Field::new(
+        "groupMembershipClaims",
+    );
+    /// `identifierUris`
+    pub const IdentifierUris: model::Field<Application> = model::Field::new(
+        "identifierUris",
+    );
+    /// `info`
+    pub const Info: model::Field<Application> = model::Field::new("info");
+    /// `isDeviceOnlyAuthSupported`
+    pub const IsDeviceOnlyAuthSupported: model::Field<Application> = model::Field::new(
+        "isDeviceOnlyAuthSupported",
+    );
+    /// `isDisabled`
+    pub const IsDisabled: model::Field<Application> = model::Field::new("isDisabled");
+    /// `isFallbackPublicClient`
+    pub const IsFallbackPublicClient: model::Field<Application> = model::Field::new(
+        "isFallbackPublicClient",
+    );
+    /// `keyCredentials`
+    pub const KeyCredentials: model::Field<Application> = model::Field::new(
+        "keyCredentials",
+    );
+    /// `logo`
+    pub const Logo: model::Field<Application> = model::Field::new("logo");
+    /// `managerApplications`
+    pub const ManagerApplications: model::Field<Application> = model::Field::new(
+        "managerApplications",
+    );
+    /// `notes`
+    pub const Notes: model::Field<Application> = model::Field::new("notes");
+    /// `onPremisesPublishing`
+    pub const OnPremisesPublishing: model::Field<Application> = model::Field::new(
+        "onPremisesPublishing",
+    );
+    /// `optionalClaims`
+    pub const OptionalClaims: model::Field<Application> = model::Field::new(
+        "optionalClaims",
+    );
+    /// `parentalControlSettings`
+    pub const ParentalControlSettings: model::Field<Application> = model::Field::new(
+        "parentalControlSettings",
+    );
+    /// `passwordCredentials`
+    pub const PasswordCredentials: model::Field<Application> = model::Field::new(
+        "passwordCredentials",
+    );
+    /// `publicClient`
+    pub const PublicClient: model::Field<Application> = model::Field::new(
+        "publicClient",
+    );
+    /// `publisherDomain`
+    pub const PublisherDomain: model::Field<Application> = model::Field::new(
+        "publisherDomain",
+    );
+    /// `requestSignatureVerification`
+    pub const RequestSignatureVerification: model::Field<Application> = model::Field::new(
+        "requestSignatureVerification",
+    );
+    /// `requiredResourceAccess`
+    pub const RequiredResourceAccess: model::Field<Application> = model::Field::new(
+        "requiredResourceAccess",
+    );
+    /// `serviceManagementReference`
+    pub const ServiceManagementReference: model::Field<Application> = model::Field::new(
+        "serviceManagementReference",
+    );
+    /// `servicePrincipalLockConfiguration`
+    pub const ServicePrincipalLockConfiguration: model::Field<Application> = model::Field::new(
+        "servicePrincipalLockConfiguration",
+    );
+    /// `signInAudience`
+    pub const SignInAudience: model::Field<Application> = model::Field::new(
+        "signInAudience",
+    );
+    /// `signInAudienceRestrictions`
+    pub const SignInAudienceRestrictions: model::Field<Application> = model::Field::new(
+        "signInAudienceRestrictions",
+    );
+    /// `spa`
+    pub const Spa: model::Field<Application> = model::Field::new("spa");
+    /// `tags`
+    pub const Tags: model::Field<Application> = model::Field::new("tags");
+    /// `tokenEncryptionKeyId`
+    pub const TokenEncryptionKeyId: model::Field<Application> = model::Field::new(
+        "tokenEncryptionKeyId",
+    );
+    /// `uniqueName`
+    pub const UniqueName: model::Field<Application> = model::Field::new("uniqueName");
+    /// `web`
+    pub const Web: model::Field<Application> = model::Field::new("web");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Application>] = &[
         Self::Id,
         Self::DeletedDateTime,
         Self::Api,
@@ -414,108 +464,6 @@ impl ApplicationField {
         Self::UniqueName,
         Self::Web,
     ];
-    const WIRE: [&'static str; 38] = [
-        "id",
-        "deletedDateTime",
-        "api",
-        "appId",
-        "appRoles",
-        "authenticationBehaviors",
-        "createdByAppId",
-        "createdDateTime",
-        "description",
-        "disabledByMicrosoftStatus",
-        "displayName",
-        "groupMembershipClaims",
-        "identifierUris",
-        "info",
-        "isDeviceOnlyAuthSupported",
-        "isDisabled",
-        "isFallbackPublicClient",
-        "keyCredentials",
-        "logo",
-        "managerApplications",
-        "notes",
-        "onPremisesPublishing",
-        "optionalClaims",
-        "parentalControlSettings",
-        "passwordCredentials",
-        "publicClient",
-        "publisherDomain",
-        "requestSignatureVerification",
-        "requiredResourceAccess",
-        "serviceManagementReference",
-        "servicePrincipalLockConfiguration",
-        "signInAudience",
-        "signInAudienceRestrictions",
-        "spa",
-        "tags",
-        "tokenEncryptionKeyId",
-        "uniqueName",
-        "web",
-    ];
-    const NAMES: [&'static str; 38] = [
-        "Id",
-        "DeletedDateTime",
-        "Api",
-        "AppId",
-        "AppRoles",
-        "AuthenticationBehaviors",
-        "CreatedByAppId",
-        "CreatedDateTime",
-        "Description",
-        "DisabledByMicrosoftStatus",
-        "DisplayName",
-        "GroupMembershipClaims",
-        "IdentifierUris",
-        "Info",
-        "IsDeviceOnlyAuthSupported",
-        "IsDisabled",
-        "IsFallbackPublicClient",
-        "KeyCredentials",
-        "Logo",
-        "ManagerApplications",
-        "Notes",
-        "OnPremisesPublishing",
-        "OptionalClaims",
-        "ParentalControlSettings",
-        "PasswordCredentials",
-        "PublicClient",
-        "PublisherDomain",
-        "RequestSignatureVerification",
-        "RequiredResourceAccess",
-        "ServiceManagementReference",
-        "ServicePrincipalLockConfiguration",
-        "SignInAudience",
-        "SignInAudienceRestrictions",
-        "Spa",
-        "Tags",
-        "TokenEncryptionKeyId",
-        "UniqueName",
-        "Web",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ApplicationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ApplicationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A function usable in attribute mapping expressions, as returned by functions. Graph's reference example carries the function's name (such as Append or FormatDateTime) in a name member that this type does not declare.
@@ -598,48 +546,28 @@ impl AttributeMappingFunctionSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AttributeMappingFunctionSchemaField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`AttributeMappingFunctionSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`AttributeMappingFunctionSchema::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeMappingFunctionSchemaField {
-    /// `id`
-    Id,
-    /// `parameters`
-    Parameters,
-}
+/// The properties of [`AttributeMappingFunctionSchema`] by wire name, each a [`Field<AttributeMappingFunctionSchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMappingFunctionSchema::set_null`].
+pub enum AttributeMappingFunctionSchemaField {}
 
+#[allow(non_upper_case_globals)]
 impl AttributeMappingFunctionSchemaField {
+    /// `id`
+    pub const Id: model::Field<AttributeMappingFunctionSchema> = model::Field::new("id");
+    /// `parameters`
+    pub const Parameters: model::Field<AttributeMappingFunctionSchema> = model::Field::new(
+        "parameters",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Parameters];
-    const WIRE: [&'static str; 2] = ["id", "parameters"];
-    const NAMES: [&'static str; 2] = ["Id", "Parameters"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AttributeMappingFunctionSchemaField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AttributeMappingFunctionSchemaField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AttributeMappingFunctionSchemaField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<AttributeMappingFunctionSchema>] = &[
+        Self::Id,
+        Self::Parameters,
+    ];
 }
 
 /// Media entity behind a job's bulkUpload endpoint. It has no properties of its own; it exists so that SCIM bulk requests can be posted to the job (see submit).
@@ -716,46 +644,21 @@ impl BulkUpload {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: BulkUploadField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`BulkUpload`] by wire name: for `$select`, `$expand`, `$orderby` and [`BulkUpload::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BulkUploadField {
-    /// `id`
-    Id,
-}
+/// The properties of [`BulkUpload`] by wire name, each a [`Field<BulkUpload>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BulkUpload::set_null`].
+pub enum BulkUploadField {}
 
+#[allow(non_upper_case_globals)]
 impl BulkUploadField {
+    /// `id`
+    pub const Id: model::Field<BulkUpload> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id];
-    const WIRE: [&'static str; 1] = ["id"];
-    const NAMES: [&'static str; 1] = ["Id"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for BulkUploadField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for BulkUploadField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for BulkUploadField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<BulkUpload>] = &[Self::Id];
 }
 
 /// Description of one directory in a schema: its name and the object types and attributes it supports. Objects and attributes can only be mapped if they are defined here.
@@ -872,34 +775,39 @@ impl DirectoryDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DirectoryDefinitionField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`DirectoryDefinition`] by wire name: for `$select`, `$expand`, `$orderby` and [`DirectoryDefinition::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DirectoryDefinitionField {
-    /// `id`
-    Id,
-    /// `discoverabilities`
-    Discoverabilities,
-    /// `discoveryDateTime`
-    DiscoveryDateTime,
-    /// `name`
-    Name,
-    /// `objects`
-    Objects,
-    /// `readOnly`
-    ReadOnly,
-    /// `version`
-    Version,
-}
+/// The properties of [`DirectoryDefinition`] by wire name, each a [`Field<DirectoryDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryDefinition::set_null`].
+pub enum DirectoryDefinitionField {}
 
+#[allow(non_upper_case_globals)]
 impl DirectoryDefinitionField {
+    /// `id`
+    pub const Id: model::Field<DirectoryDefinition> = model::Field::new("id");
+    /// `discoverabilities`
+    pub const Discoverabilities: model::Field<DirectoryDefinition> = model::Field::new(
+        "discoverabilities",
+    );
+    /// `discoveryDateTime`
+    pub const DiscoveryDateTime: model::Field<DirectoryDefinition> = model::Field::new(
+        "discoveryDateTime",
+    );
+    /// `name`
+    pub const Name: model::Field<DirectoryDefinition> = model::Field::new("name");
+    /// `objects`
+    pub const Objects: model::Field<DirectoryDefinition> = model::Field::new("objects");
+    /// `readOnly`
+    pub const ReadOnly: model::Field<DirectoryDefinition> = model::Field::new(
+        "readOnly",
+    );
+    /// `version`
+    pub const Version: model::Field<DirectoryDefinition> = model::Field::new("version");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<DirectoryDefinition>] = &[
         Self::Id,
         Self::Discoverabilities,
         Self::DiscoveryDateTime,
@@ -908,46 +816,6 @@ impl DirectoryDefinitionField {
         Self::ReadOnly,
         Self::Version,
     ];
-    const WIRE: [&'static str; 7] = [
-        "id",
-        "discoverabilities",
-        "discoveryDateTime",
-        "name",
-        "objects",
-        "readOnly",
-        "version",
-    ];
-    const NAMES: [&'static str; 7] = [
-        "Id",
-        "Discoverabilities",
-        "DiscoveryDateTime",
-        "Name",
-        "Objects",
-        "ReadOnly",
-        "Version",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DirectoryDefinitionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DirectoryDefinitionField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DirectoryDefinitionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `microsoft.graph.directoryObject`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
@@ -1028,48 +896,28 @@ impl DirectoryObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DirectoryObjectField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`DirectoryObject`] by wire name: for `$select`, `$expand`, `$orderby` and [`DirectoryObject::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DirectoryObjectField {
-    /// `id`
-    Id,
-    /// `deletedDateTime`
-    DeletedDateTime,
-}
+/// The properties of [`DirectoryObject`] by wire name, each a [`Field<DirectoryObject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryObject::set_null`].
+pub enum DirectoryObjectField {}
 
+#[allow(non_upper_case_globals)]
 impl DirectoryObjectField {
+    /// `id`
+    pub const Id: model::Field<DirectoryObject> = model::Field::new("id");
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<DirectoryObject> = model::Field::new(
+        "deletedDateTime",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::DeletedDateTime];
-    const WIRE: [&'static str; 2] = ["id", "deletedDateTime"];
-    const NAMES: [&'static str; 2] = ["Id", "DeletedDateTime"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DirectoryObjectField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DirectoryObjectField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DirectoryObjectField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<DirectoryObject>] = &[
+        Self::Id,
+        Self::DeletedDateTime,
+    ];
 }
 
 /// Abstract base of every Graph entity; it contributes only the id key.
@@ -1145,46 +993,21 @@ impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: EntityField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Entity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityField {
-    /// `id`
-    Id,
-}
+/// The properties of [`Entity`] by wire name, each a [`Field<Entity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
+pub enum EntityField {}
 
+#[allow(non_upper_case_globals)]
 impl EntityField {
+    /// `id`
+    pub const Id: model::Field<Entity> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id];
-    const WIRE: [&'static str; 1] = ["id"];
-    const NAMES: [&'static str; 1] = ["Id"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for EntityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for EntityField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for EntityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Entity>] = &[Self::Id];
 }
 
 /// An operator usable in scoping filter clauses, as returned by filterOperators. Graph's reference example carries the operator's name (such as EQUALS) in a name member that this type does not declare.
@@ -1283,67 +1106,36 @@ impl FilterOperatorSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FilterOperatorSchemaField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`FilterOperatorSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterOperatorSchema::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FilterOperatorSchemaField {
-    /// `id`
-    Id,
-    /// `arity`
-    Arity,
-    /// `multivaluedComparisonType`
-    MultivaluedComparisonType,
-    /// `supportedAttributeTypes`
-    SupportedAttributeTypes,
-}
+/// The properties of [`FilterOperatorSchema`] by wire name, each a [`Field<FilterOperatorSchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterOperatorSchema::set_null`].
+pub enum FilterOperatorSchemaField {}
 
+#[allow(non_upper_case_globals)]
 impl FilterOperatorSchemaField {
+    /// `id`
+    pub const Id: model::Field<FilterOperatorSchema> = model::Field::new("id");
+    /// `arity`
+    pub const Arity: model::Field<FilterOperatorSchema> = model::Field::new("arity");
+    /// `multivaluedComparisonType`
+    pub const MultivaluedComparisonType: model::Field<FilterOperatorSchema> = model::Field::new(
+        "multivaluedComparisonType",
+    );
+    /// `supportedAttributeTypes`
+    pub const SupportedAttributeTypes: model::Field<FilterOperatorSchema> = model::Field::new(
+        "supportedAttributeTypes",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<FilterOperatorSchema>] = &[
         Self::Id,
         Self::Arity,
         Self::MultivaluedComparisonType,
         Self::SupportedAttributeTypes,
     ];
-    const WIRE: [&'static str; 4] = [
-        "id",
-        "arity",
-        "multivaluedComparisonType",
-        "supportedAttributeTypes",
-    ];
-    const NAMES: [&'static str; 4] = [
-        "Id",
-        "Arity",
-        "MultivaluedComparisonType",
-        "SupportedAttributeTypes",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FilterOperatorSchemaField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FilterOperatorSchemaField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FilterOperatorSchemaField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// The tenant-local instance of an application (an enterprise application). Provisioning jobs run on a service principal, so its object id is the first thing to look up when automating provisioning.
@@ -1650,102 +1442,159 @@ impl ServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ServicePrincipalField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ServicePrincipal`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipal::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServicePrincipalField {
-    /// `id`
-    Id,
-    /// `deletedDateTime`
-    DeletedDateTime,
-    /// `accountEnabled`
-    AccountEnabled,
-    /// `addIns`
-    AddIns,
-    /// `alternativeNames`
-    AlternativeNames,
-    /// `appDescription`
-    AppDescription,
-    /// `appDisplayName`
-    AppDisplayName,
-    /// `appId`
-    AppId,
-    /// `applicationTemplateId`
-    ApplicationTemplateId,
-    /// `appOwnerOrganizationId`
-    AppOwnerOrganizationId,
-    /// `appRoleAssignmentRequired`
-    AppRoleAssignmentRequired,
-    /// `appRoles`
-    AppRoles,
-    /// `createdByAppId`
-    CreatedByAppId,
-    /// `customSecurityAttributes`
-    CustomSecurityAttributes,
-    /// `description`
-    Description,
-    /// `disabledByMicrosoftStatus`
-    DisabledByMicrosoftStatus,
-    /// `displayName`
-    DisplayName,
-    /// `errorUrl`
-    ErrorUrl,
-    /// `homepage`
-    Homepage,
-    /// `info`
-    Info,
-    /// `isDisabled`
-    IsDisabled,
-    /// `keyCredentials`
-    KeyCredentials,
-    /// `loginUrl`
-    LoginUrl,
-    /// `logoutUrl`
-    LogoutUrl,
-    /// `notes`
-    Notes,
-    /// `notificationEmailAddresses`
-    NotificationEmailAddresses,
-    /// `passwordCredentials`
-    PasswordCredentials,
-    /// `passwordSingleSignOnSettings`
-    PasswordSingleSignOnSettings,
-    /// `preferredSingleSignOnMode`
-    PreferredSingleSignOnMode,
-    /// `preferredTokenSigningKeyEndDateTime`
-    PreferredTokenSigningKeyEndDateTime,
-    /// `preferredTokenSigningKeyThumbprint`
-    PreferredTokenSigningKeyThumbprint,
-    /// `publishedPermissionScopes`
-    PublishedPermissionScopes,
-    /// `publisherName`
-    PublisherName,
-    /// `replyUrls`
-    ReplyUrls,
-    /// `samlMetadataUrl`
-    SamlMetadataUrl,
-    /// `samlSingleSignOnSettings`
-    SamlSingleSignOnSettings,
-    /// `servicePrincipalNames`
-    ServicePrincipalNames,
-    /// `servicePrincipalType`
-    ServicePrincipalType,
-    /// `signInAudience`
-    SignInAudience,
-    /// `tags`
-    Tags,
-    /// `tokenEncryptionKeyId`
-    TokenEncryptionKeyId,
-}
+/// The properties of [`ServicePrincipal`] by wire name, each a [`Field<ServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipal::set_null`].
+pub enum ServicePrincipalField {}
 
+#[allow(non_upper_case_globals)]
 impl ServicePrincipalField {
+    /// `id`
+    pub const Id: model::Field<ServicePrincipal> = model::Field::new("id");
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<ServicePrincipal> = model::Field::new(
+        "deletedDateTime",
+    );
+    /// `accountEnabled`
+    pub const AccountEnabled: model::Field<ServicePrincipal> = model::Field::new(
+        "accountEnabled",
+    );
+    /// `addIns`
+    pub const AddIns: model::Field<ServicePrincipal> = model::Field::new("addIns");
+    /// `alternativeNames`
+    pub const AlternativeNames: model::Field<ServicePrincipal> = model::Field::new(
+        "alternativeNames",
+    );
+    /// `appDescription`
+    pub const AppDescription: model::Field<ServicePrincipal> = model::Field::new(
+        "appDescription",
+    );
+    /// `appDisplayName`
+    pub const AppDisplayName: model::Field<ServicePrincipal> = model::Field::new(
+        "appDisplayName",
+    );
+    /// `appId`
+    pub const AppId: model::Field<ServicePrincipal> = model::Field::new("appId");
+    /// `applicationTemplateId`
+    pub const ApplicationTemplateId: model::Field<ServicePrincipal> = model::Field::new(
+        "applicationTemplateId",
+    );
+    /// `appOwnerOrganizationId`
+    pub const AppOwnerOrganizationId: model::Field<ServicePrincipal> = model::Field::new(
+        "appOwnerOrganizationId",
+    );
+    /// `appRoleAssignmentRequired`
+    pub const AppRoleAssignmentRequired: model::Field<ServicePrincipal> = model::Field::new(
+        "appRoleAssignmentRequired",
+    );
+    /// `appRoles`
+    pub const AppRoles: model::Field<ServicePrincipal> = model::Field::new("appRoles");
+    /// `createdByAppId`
+    pub const CreatedByAppId: model::Field<ServicePrincipal> = model::Field::new(
+        "createdByAppId",
+    );
+    /// `customSecurityAttributes`
+    pub const CustomSecurityAttributes: model::Field<ServicePrincipal> = model::Field::new(
+        "customSecurityAttributes",
+    );
+    /// `description`
+    pub const Description: model::Field<ServicePrincipal> = model::Field::new(
+        "description",
+    );
+    /// `disabledByMicrosoftStatus`
+    pub const DisabledByMicrosoftStatus: model::Field<ServicePrincipal> = model::Field::new(
+        "disabledByMicrosoftStatus",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ServicePrincipal> = model::Field::new(
+        "displayName",
+    );
+    /// `errorUrl`
+    pub const ErrorUrl: model::Field<ServicePrincipal> = model::Field::new("errorUrl");
+    /// `homepage`
+    pub const Homepage: model::Field<ServicePrincipal> = model::Field::new("homepage");
+    /// `info`
+    pub const Info: model::Field<ServicePrincipal> = model::Field::new("info");
+    /// `isDisabled`
+    pub const IsDisabled: model::Field<ServicePrincipal> = model::Field::new(
+        "isDisabled",
+    );
+    /// `keyCredentials`
+    pub const KeyCredentials: model::Field<ServicePrincipal> = model::Field::new(
+        "keyCredentials",
+    );
+    /// `loginUrl`
+    pub const LoginUrl: model::Field<ServicePrincipal> = model::Field::new("loginUrl");
+    /// `logoutUrl`
+    pub const LogoutUrl: model::Field<ServicePrincipal> = model::Field::new("logoutUrl");
+    /// `notes`
+    pub const Notes: model::Field<ServicePrincipal> = model::Field::new("notes");
+    /// `notificationEmailAddresses`
+    pub const NotificationEmailAddresses: model::Field<ServicePrincipal> = model::Field::new(
+        "notificationEmailAddresses",
+    );
+    /// `passwordCredentials`
+    pub const PasswordCredentials: model::Field<ServicePrincipal> = model::Field::new(
+        "passwordCredentials",
+    );
+    /// `passwordSingleSignOnSettings`
+    pub const PasswordSingleSignOnSettings: model::Field<ServicePrincipal> = model::Field::new(
+        "passwordSingleSignOnSettings",
+    );
+    /// `preferredSingleSignOnMode`
+    pub const PreferredSingleSignOnMode: model::Field<ServicePrincipal> = model::Field::new(
+        "preferredSingleSignOnMode",
+    );
+    /// `preferredTokenSigningKeyEndDateTime`
+    pub const PreferredTokenSigningKeyEndDateTime: model::Field<ServicePrincipal> = model::Field::new(
+        "preferredTokenSigningKeyEndDateTime",
+    );
+    /// `preferredTokenSigningKeyThumbprint`
+    pub const PreferredTokenSigningKeyThumbprint: model::Field<ServicePrincipal> = model::Field::new(
+        "preferredTokenSigningKeyThumbprint",
+    );
+    /// `publishedPermissionScopes`
+    pub const PublishedPermissionScopes: model::Field<ServicePrincipal> = model::Field::new(
+        "publishedPermissionScopes",
+    );
+    /// `publisherName`
+    pub const PublisherName: model::Field<ServicePrincipal> = model::Field::new(
+        "publisherName",
+    );
+    /// `replyUrls`
+    pub const ReplyUrls: model::Field<ServicePrincipal> = model::Field::new("replyUrls");
+    /// `samlMetadataUrl`
+    pub const SamlMetadataUrl: model::Field<ServicePrincipal> = model::Field::new(
+        "samlMetadataUrl",
+    );
+    /// `samlSingleSignOnSettings`
+    pub const SamlSingleSignOnSettings: model::Field<ServicePrincipal> = model::Field::new(
+        "samlSingleSignOnSettings",
+    );
+    /// `servicePrincipalNames`
+    pub const ServicePrincipalNames: model::Field<ServicePrincipal> = model::Field::new(
+        "servicePrincipalNames",
+    );
+    /// `servicePrincipalType`
+    pub const ServicePrincipalType: model::Field<ServicePrincipal> = model::Field::new(
+        "servicePrincipalType",
+    );
+    /// `signInAudience`
+    pub const SignInAudience: model::Field<ServicePrincipal> = model::Field::new(
+        "signInAudience",
+    );
+    /// `tags`
+    pub const Tags: model::Field<ServicePrincipal> = model::Field::new("tags");
+    /// `tokenEncryptionKeyId`
+    pub const TokenEncryptionKeyId: model::Field<ServicePrincipal> = model::Field::new(
+        "tokenEncryptionKeyId",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ServicePrincipal>] = &[
         Self::Id,
         Self::DeletedDateTime,
         Self::AccountEnabled,
@@ -1788,114 +1637,6 @@ impl ServicePrincipalField {
         Self::Tags,
         Self::TokenEncryptionKeyId,
     ];
-    const WIRE: [&'static str; 41] = [
-        "id",
-        "deletedDateTime",
-        "accountEnabled",
-        "addIns",
-        "alternativeNames",
-        "appDescription",
-        "appDisplayName",
-        "appId",
-        "applicationTemplateId",
-        "appOwnerOrganizationId",
-        "appRoleAssignmentRequired",
-        "appRoles",
-        "createdByAppId",
-        "customSecurityAttributes",
-        "description",
-        "disabledByMicrosoftStatus",
-        "displayName",
-        "errorUrl",
-        "homepage",
-        "info",
-        "isDisabled",
-        "keyCredentials",
-        "loginUrl",
-        "logoutUrl",
-        "notes",
-        "notificationEmailAddresses",
-        "passwordCredentials",
-        "passwordSingleSignOnSettings",
-        "preferredSingleSignOnMode",
-        "preferredTokenSigningKeyEndDateTime",
-        "preferredTokenSigningKeyThumbprint",
-        "publishedPermissionScopes",
-        "publisherName",
-        "replyUrls",
-        "samlMetadataUrl",
-        "samlSingleSignOnSettings",
-        "servicePrincipalNames",
-        "servicePrincipalType",
-        "signInAudience",
-        "tags",
-        "tokenEncryptionKeyId",
-    ];
-    const NAMES: [&'static str; 41] = [
-        "Id",
-        "DeletedDateTime",
-        "AccountEnabled",
-        "AddIns",
-        "AlternativeNames",
-        "AppDescription",
-        "AppDisplayName",
-        "AppId",
-        "ApplicationTemplateId",
-        "AppOwnerOrganizationId",
-        "AppRoleAssignmentRequired",
-        "AppRoles",
-        "CreatedByAppId",
-        "CustomSecurityAttributes",
-        "Description",
-        "DisabledByMicrosoftStatus",
-        "DisplayName",
-        "ErrorUrl",
-        "Homepage",
-        "Info",
-        "IsDisabled",
-        "KeyCredentials",
-        "LoginUrl",
-        "LogoutUrl",
-        "Notes",
-        "NotificationEmailAddresses",
-        "PasswordCredentials",
-        "PasswordSingleSignOnSettings",
-        "PreferredSingleSignOnMode",
-        "PreferredTokenSigningKeyEndDateTime",
-        "PreferredTokenSigningKeyThumbprint",
-        "PublishedPermissionScopes",
-        "PublisherName",
-        "ReplyUrls",
-        "SamlMetadataUrl",
-        "SamlSingleSignOnSettings",
-        "ServicePrincipalNames",
-        "ServicePrincipalType",
-        "SignInAudience",
-        "Tags",
-        "TokenEncryptionKeyId",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ServicePrincipalField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ServicePrincipalField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ServicePrincipalField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Provisioning container of one application or service principal. From here you reach the provisioning jobs, the templates jobs are created from, and the credentials the jobs use to reach the target system.
@@ -1995,57 +1736,32 @@ impl Synchronization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Synchronization`] by wire name: for `$select`, `$expand`, `$orderby` and [`Synchronization::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationField {
-    /// `id`
-    Id,
-    /// `secrets`
-    Secrets,
-    /// `jobs`
-    Jobs,
-    /// `templates`
-    Templates,
-}
+/// The properties of [`Synchronization`] by wire name, each a [`Field<Synchronization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Synchronization::set_null`].
+pub enum SynchronizationField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationField {
+    /// `id`
+    pub const Id: model::Field<Synchronization> = model::Field::new("id");
+    /// `secrets`
+    pub const Secrets: model::Field<Synchronization> = model::Field::new("secrets");
+    /// `jobs`
+    pub const Jobs: model::Field<Synchronization> = model::Field::new("jobs");
+    /// `templates`
+    pub const Templates: model::Field<Synchronization> = model::Field::new("templates");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Synchronization>] = &[
         Self::Id,
         Self::Secrets,
         Self::Jobs,
         Self::Templates,
     ];
-    const WIRE: [&'static str; 4] = ["id", "secrets", "jobs", "templates"];
-    const NAMES: [&'static str; 4] = ["Id", "Secrets", "Jobs", "Templates"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A provisioning job: a background process that repeatedly reads changes from a source directory and applies them to a target directory, as configured by its schema.
@@ -2163,34 +1879,39 @@ impl SynchronizationJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationJobField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationJob`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationJob::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationJobField {
-    /// `id`
-    Id,
-    /// `schedule`
-    Schedule,
-    /// `status`
-    Status,
-    /// `synchronizationJobSettings`
-    SynchronizationJobSettings,
-    /// `templateId`
-    TemplateId,
-    /// `schema`
-    Schema,
-    /// `bulkUpload`
-    BulkUpload,
-}
+/// The properties of [`SynchronizationJob`] by wire name, each a [`Field<SynchronizationJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJob::set_null`].
+pub enum SynchronizationJobField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationJobField {
+    /// `id`
+    pub const Id: model::Field<SynchronizationJob> = model::Field::new("id");
+    /// `schedule`
+    pub const Schedule: model::Field<SynchronizationJob> = model::Field::new("schedule");
+    /// `status`
+    pub const Status: model::Field<SynchronizationJob> = model::Field::new("status");
+    /// `synchronizationJobSettings`
+    pub const SynchronizationJobSettings: model::Field<SynchronizationJob> = model::Field::new(
+        "synchronizationJobSettings",
+    );
+    /// `templateId`
+    pub const TemplateId: model::Field<SynchronizationJob> = model::Field::new(
+        "templateId",
+    );
+    /// `schema`
+    pub const Schema: model::Field<SynchronizationJob> = model::Field::new("schema");
+    /// `bulkUpload`
+    pub const BulkUpload: model::Field<SynchronizationJob> = model::Field::new(
+        "bulkUpload",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SynchronizationJob>] = &[
         Self::Id,
         Self::Schedule,
         Self::Status,
@@ -2199,46 +1920,6 @@ impl SynchronizationJobField {
         Self::Schema,
         Self::BulkUpload,
     ];
-    const WIRE: [&'static str; 7] = [
-        "id",
-        "schedule",
-        "status",
-        "synchronizationJobSettings",
-        "templateId",
-        "schema",
-        "bulkUpload",
-    ];
-    const NAMES: [&'static str; 7] = [
-        "Id",
-        "Schedule",
-        "Status",
-        "SynchronizationJobSettings",
-        "TemplateId",
-        "Schema",
-        "BulkUpload",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationJobField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationJobField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationJobField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// The full provisioning configuration of a job or template: the directories involved with their objects and attributes, and the rules that map source objects to target objects.
@@ -2337,67 +2018,38 @@ impl SynchronizationSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationSchemaField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationSchema`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationSchema::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationSchemaField {
-    /// `id`
-    Id,
-    /// `synchronizationRules`
-    SynchronizationRules,
-    /// `version`
-    Version,
-    /// `directories`
-    Directories,
-}
+/// The properties of [`SynchronizationSchema`] by wire name, each a [`Field<SynchronizationSchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSchema::set_null`].
+pub enum SynchronizationSchemaField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationSchemaField {
+    /// `id`
+    pub const Id: model::Field<SynchronizationSchema> = model::Field::new("id");
+    /// `synchronizationRules`
+    pub const SynchronizationRules: model::Field<SynchronizationSchema> = model::Field::new(
+        "synchronizationRules",
+    );
+    /// `version`
+    pub const Version: model::Field<SynchronizationSchema> = model::Field::new(
+        "version",
+    );
+    /// `directories`
+    pub const Directories: model::Field<SynchronizationSchema> = model::Field::new(
+        "directories",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SynchronizationSchema>] = &[
         Self::Id,
         Self::SynchronizationRules,
         Self::Version,
         Self::Directories,
     ];
-    const WIRE: [&'static str; 4] = [
-        "id",
-        "synchronizationRules",
-        "version",
-        "directories",
-    ];
-    const NAMES: [&'static str; 4] = [
-        "Id",
-        "SynchronizationRules",
-        "Version",
-        "Directories",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationSchemaField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationSchemaField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationSchemaField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A ready-made provisioning configuration that an application offers. Jobs are created from a template and start out with its schema and settings; an application may offer several templates and mark one as the default.
@@ -2516,36 +2168,49 @@ impl SynchronizationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SynchronizationTemplateField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SynchronizationTemplate`] by wire name: for `$select`, `$expand`, `$orderby` and [`SynchronizationTemplate::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationTemplateField {
-    /// `id`
-    Id,
-    /// `applicationId`
-    ApplicationId,
-    /// `default`
-    Default,
-    /// `description`
-    Description,
-    /// `discoverable`
-    Discoverable,
-    /// `factoryTag`
-    FactoryTag,
-    /// `metadata`
-    Metadata,
-    /// `schema`
-    Schema,
-}
+/// The properties of [`SynchronizationTemplate`] by wire name, each a [`Field<SynchronizationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationTemplate::set_null`].
+pub enum SynchronizationTemplateField {}
 
+#[allow(non_upper_case_globals)]
 impl SynchronizationTemplateField {
+    /// `id`
+    pub const Id: model::Field<SynchronizationTemplate> = model::Field::new("id");
+    /// `applicationId`
+    pub const ApplicationId: model::Field<SynchronizationTemplate> = model::Field::new(
+        "applicationId",
+    );
+    /// `default`
+    pub const Default: model::Field<SynchronizationTemplate> = model::Field::new(
+        "default",
+    );
+    /// `description`
+    pub const Description: model::Field<SynchronizationTemplate> = model::Field::new(
+        "description",
+    );
+    /// `discoverable`
+    pub const Discoverable: model::Field<SynchronizationTemplate> = model::Field::new(
+        "discoverable",
+    );
+    /// `factoryTag`
+    pub const FactoryTag: model::Field<SynchronizationTemplate> = model::Field::new(
+        "factoryTag",
+    );
+    /// `metadata`
+    pub const Metadata: model::Field<SynchronizationTemplate> = model::Field::new(
+        "metadata",
+    );
+    /// `schema`
+    pub const Schema: model::Field<SynchronizationTemplate> = model::Field::new(
+        "schema",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SynchronizationTemplate>] = &[
         Self::Id,
         Self::ApplicationId,
         Self::Default,
@@ -2555,46 +2220,4 @@ impl SynchronizationTemplateField {
         Self::Metadata,
         Self::Schema,
     ];
-    const WIRE: [&'static str; 8] = [
-        "id",
-        "applicationId",
-        "default",
-        "description",
-        "discoverable",
-        "factoryTag",
-        "metadata",
-        "schema",
-    ];
-    const NAMES: [&'static str; 8] = [
-        "Id",
-        "ApplicationId",
-        "Default",
-        "Description",
-        "Discoverable",
-        "FactoryTag",
-        "Metadata",
-        "Schema",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SynchronizationTemplateField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SynchronizationTemplateField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SynchronizationTemplateField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

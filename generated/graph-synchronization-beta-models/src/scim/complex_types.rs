@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// One operation of a SCIM bulk request: a method, a resource path and the resource data.
 ///
 /// CSDL complex type `Scim.BulkOperation`.
@@ -105,60 +108,35 @@ impl BulkOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: BulkOperationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`BulkOperation`] by wire name: for `$select`, `$expand`, `$orderby` and [`BulkOperation::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BulkOperationField {
-    /// `method`
-    Method,
-    /// `bulkId`
-    BulkId,
-    /// `version`
-    Version,
-    /// `path`
-    Path,
-    /// `data`
-    Data,
-}
+/// The properties of [`BulkOperation`] by wire name, each a [`Field<BulkOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BulkOperation::set_null`].
+pub enum BulkOperationField {}
 
+#[allow(non_upper_case_globals)]
 impl BulkOperationField {
+    /// `method`
+    pub const Method: model::Field<BulkOperation> = model::Field::new("method");
+    /// `bulkId`
+    pub const BulkId: model::Field<BulkOperation> = model::Field::new("bulkId");
+    /// `version`
+    pub const Version: model::Field<BulkOperation> = model::Field::new("version");
+    /// `path`
+    pub const Path: model::Field<BulkOperation> = model::Field::new("path");
+    /// `data`
+    pub const Data: model::Field<BulkOperation> = model::Field::new("data");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<BulkOperation>] = &[
         Self::Method,
         Self::BulkId,
         Self::Version,
         Self::Path,
         Self::Data,
     ];
-    const WIRE: [&'static str; 5] = ["method", "bulkId", "version", "path", "data"];
-    const NAMES: [&'static str; 5] = ["Method", "BulkId", "Version", "Path", "Data"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for BulkOperationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for BulkOperationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for BulkOperationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Body of a SCIM 2.0 bulk request (RFC 7644, section 3.7) as sent to a job's bulkUpload endpoint.
@@ -246,52 +224,29 @@ impl BulkRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: BulkRequestField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`BulkRequest`] by wire name: for `$select`, `$expand`, `$orderby` and [`BulkRequest::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BulkRequestField {
-    /// `schemas`
-    Schemas,
-    /// `Operations`
-    Operations,
-    /// `failOnErrors`
-    FailOnErrors,
-}
+/// The properties of [`BulkRequest`] by wire name, each a [`Field<BulkRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BulkRequest::set_null`].
+pub enum BulkRequestField {}
 
+#[allow(non_upper_case_globals)]
 impl BulkRequestField {
+    /// `schemas`
+    pub const Schemas: model::Field<BulkRequest> = model::Field::new("schemas");
+    /// `Operations`
+    pub const Operations: model::Field<BulkRequest> = model::Field::new("Operations");
+    /// `failOnErrors`
+    pub const FailOnErrors: model::Field<BulkRequest> = model::Field::new(
+        "failOnErrors",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<BulkRequest>] = &[
         Self::Schemas,
         Self::Operations,
         Self::FailOnErrors,
     ];
-    const WIRE: [&'static str; 3] = ["schemas", "Operations", "failOnErrors"];
-    const NAMES: [&'static str; 3] = ["Schemas", "Operations", "FailOnErrors"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for BulkRequestField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for BulkRequestField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for BulkRequestField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// Keys of attribute metadata.
 ///
 /// CSDL enum type `microsoft.graph.attributeDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.

@@ -213,7 +213,7 @@ pub struct DriveCollectionRequestBuilder2 {
 
 impl DriveCollectionRequestBuilder2 {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /driveCollections/{id}`
     pub fn get(&self) -> Request<models::litware_storage::DriveCollection> {
@@ -257,7 +257,7 @@ pub struct DriveRequestBuilder {
 
 impl DriveRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}`
     pub fn get(&self) -> Request<models::litware_storage::Drive> {
@@ -406,7 +406,7 @@ pub struct FolderRequestBuilder {
 
 impl FolderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/items/{id}/Litware.Storage.folder`
     pub fn get(&self) -> Request<models::litware_storage::Folder> {
@@ -519,7 +519,7 @@ pub struct ItemRequestBuilder {
 
 impl ItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/items/{id}`
     pub fn get(&self) -> Request<models::litware_storage::AnyItem> {
@@ -651,7 +651,7 @@ pub struct ReadingRequestBuilder {
 
 impl ReadingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /readings/{id}`
     pub fn get(&self) -> Request<models::litware_storage::Reading> {

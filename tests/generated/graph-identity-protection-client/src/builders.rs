@@ -84,7 +84,7 @@ pub struct IdentityProtectionRootRequestBuilder {
 
 impl IdentityProtectionRootRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection`
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityProtectionRoot> {
@@ -207,7 +207,7 @@ pub struct RiskDetectionRequestBuilder {
 
 impl RiskDetectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskDetections/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::RiskDetection> {
@@ -379,7 +379,7 @@ pub struct RiskyServicePrincipalHistoryItemRequestBuilder {
 
 impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/{id}`
     pub fn get(
@@ -425,7 +425,7 @@ pub struct RiskyServicePrincipalRequestBuilder {
 
 impl RiskyServicePrincipalRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyServicePrincipal> {
@@ -625,7 +625,7 @@ pub struct RiskyUserHistoryItemRequestBuilder {
 
 impl RiskyUserHistoryItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyUserHistoryItem> {
@@ -669,7 +669,7 @@ pub struct RiskyUserRequestBuilder {
 
 impl RiskyUserRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}`
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyUser> {
@@ -758,7 +758,7 @@ pub struct ServicePrincipalRiskDetectionRequestBuilder {
 
 impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/{id}`
     pub fn get(

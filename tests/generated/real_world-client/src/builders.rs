@@ -167,7 +167,7 @@ pub struct AccountRequestBuilder {
 
 impl AccountRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /accounts/{id}`
     pub fn get(&self) -> Request<models::fabrikam_erp::Account> {
@@ -241,7 +241,7 @@ pub struct ActivityRequestBuilder {
 
 impl ActivityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /activities/{id}`
     pub fn get(&self) -> Request<models::fabrikam_erp::Activity> {
@@ -315,7 +315,7 @@ pub struct AppointmentRequestBuilder {
 
 impl AppointmentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /appointments/{id}`
     pub fn get(&self) -> Request<models::fabrikam_erp::Appointment> {
@@ -396,7 +396,7 @@ pub struct ProductRequestBuilder {
 
 impl ProductRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /products/{id}`
     pub fn get(&self) -> Request<models::fabrikam_erp::Product> {

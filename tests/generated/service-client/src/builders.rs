@@ -132,7 +132,7 @@ pub struct CompanyRequestBuilder {
 
 impl CompanyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /Company`
     pub fn get(&self) -> Request<models::northwind_trading::Company> {
@@ -208,7 +208,7 @@ pub struct CustomerRequestBuilder {
 
 impl CustomerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /Customers/{id}`
     pub fn get(&self) -> Request<models::northwind_trading::Customer> {
@@ -363,7 +363,7 @@ pub struct OrderLineRequestBuilder {
 
 impl OrderLineRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /OrderLines/{id}`
     pub fn get(&self) -> Request<models::northwind_trading::OrderLine> {
@@ -394,7 +394,7 @@ pub struct OrderRequestBuilder {
 
 impl OrderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field enum.
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /Orders/{id}`
     pub fn get(&self) -> Request<models::northwind_trading::Order> {

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `fabrikam.common.label`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Label {
@@ -81,48 +84,23 @@ impl Label {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: LabelField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Label`] by wire name: for `$select`, `$expand`, `$orderby` and [`Label::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LabelField {
-    /// `text`
-    Text,
-    /// `language`
-    Language,
-}
+/// The properties of [`Label`] by wire name, each a [`Field<Label>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Label::set_null`].
+pub enum LabelField {}
 
+#[allow(non_upper_case_globals)]
 impl LabelField {
+    /// `text`
+    pub const Text: model::Field<Label> = model::Field::new("text");
+    /// `language`
+    pub const Language: model::Field<Label> = model::Field::new("language");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Text, Self::Language];
-    const WIRE: [&'static str; 2] = ["text", "language"];
-    const NAMES: [&'static str; 2] = ["Text", "Language"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for LabelField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for LabelField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for LabelField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Label>] = &[Self::Text, Self::Language];
 }
 
 /// CSDL complex type `fabrikam.common.postalAddress`.
@@ -202,50 +180,29 @@ impl PostalAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PostalAddressField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PostalAddress`] by wire name: for `$select`, `$expand`, `$orderby` and [`PostalAddress::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostalAddressField {
-    /// `street`
-    Street,
-    /// `city`
-    City,
-    /// `region`
-    Region,
-}
+/// The properties of [`PostalAddress`] by wire name, each a [`Field<PostalAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PostalAddress::set_null`].
+pub enum PostalAddressField {}
 
+#[allow(non_upper_case_globals)]
 impl PostalAddressField {
+    /// `street`
+    pub const Street: model::Field<PostalAddress> = model::Field::new("street");
+    /// `city`
+    pub const City: model::Field<PostalAddress> = model::Field::new("city");
+    /// `region`
+    pub const Region: model::Field<PostalAddress> = model::Field::new("region");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Street, Self::City, Self::Region];
-    const WIRE: [&'static str; 3] = ["street", "city", "region"];
-    const NAMES: [&'static str; 3] = ["Street", "City", "Region"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PostalAddressField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PostalAddressField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PostalAddressField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<PostalAddress>] = &[
+        Self::Street,
+        Self::City,
+        Self::Region,
+    ];
 }
 
 /// A `fabrikam.common.postalAddress` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PostalAddress`], which keeps its properties and `@odata.type` in `additional_properties`.

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `fabrikam.shipping.depotAddress`; base type `fabrikam.common.postalAddress`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DepotAddress {
@@ -96,72 +99,37 @@ impl DepotAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DepotAddressField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`DepotAddress`] by wire name: for `$select`, `$expand`, `$orderby` and [`DepotAddress::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DepotAddressField {
-    /// `street`
-    Street,
-    /// `city`
-    City,
-    /// `region`
-    Region,
-    /// `depotCode`
-    DepotCode,
-    /// `servedRegions`
-    ServedRegions,
-}
+/// The properties of [`DepotAddress`] by wire name, each a [`Field<DepotAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DepotAddress::set_null`].
+pub enum DepotAddressField {}
 
+#[allow(non_upper_case_globals)]
 impl DepotAddressField {
+    /// `street`
+    pub const Street: model::Field<DepotAddress> = model::Field::new("street");
+    /// `city`
+    pub const City: model::Field<DepotAddress> = model::Field::new("city");
+    /// `region`
+    pub const Region: model::Field<DepotAddress> = model::Field::new("region");
+    /// `depotCode`
+    pub const DepotCode: model::Field<DepotAddress> = model::Field::new("depotCode");
+    /// `servedRegions`
+    pub const ServedRegions: model::Field<DepotAddress> = model::Field::new(
+        "servedRegions",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<DepotAddress>] = &[
         Self::Street,
         Self::City,
         Self::Region,
         Self::DepotCode,
         Self::ServedRegions,
     ];
-    const WIRE: [&'static str; 5] = [
-        "street",
-        "city",
-        "region",
-        "depotCode",
-        "servedRegions",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "Street",
-        "City",
-        "Region",
-        "DepotCode",
-        "ServedRegions",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DepotAddressField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DepotAddressField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DepotAddressField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `fabrikam.shipping.label`.
@@ -237,48 +205,23 @@ impl Label {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: LabelField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Label`] by wire name: for `$select`, `$expand`, `$orderby` and [`Label::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LabelField {
-    /// `barcode`
-    Barcode,
-    /// `weightGrams`
-    WeightGrams,
-}
+/// The properties of [`Label`] by wire name, each a [`Field<Label>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Label::set_null`].
+pub enum LabelField {}
 
+#[allow(non_upper_case_globals)]
 impl LabelField {
+    /// `barcode`
+    pub const Barcode: model::Field<Label> = model::Field::new("barcode");
+    /// `weightGrams`
+    pub const WeightGrams: model::Field<Label> = model::Field::new("weightGrams");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Barcode, Self::WeightGrams];
-    const WIRE: [&'static str; 2] = ["barcode", "weightGrams"];
-    const NAMES: [&'static str; 2] = ["Barcode", "WeightGrams"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for LabelField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for LabelField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for LabelField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Label>] = &[Self::Barcode, Self::WeightGrams];
 }
 
 /// CSDL complex type `fabrikam.shipping.scan`.
@@ -354,46 +297,21 @@ impl Scan {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ScanField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Scan`] by wire name: for `$select`, `$expand`, `$orderby` and [`Scan::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScanField {
-    /// `location`
-    Location,
-    /// `region`
-    Region,
-}
+/// The properties of [`Scan`] by wire name, each a [`Field<Scan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Scan::set_null`].
+pub enum ScanField {}
 
+#[allow(non_upper_case_globals)]
 impl ScanField {
+    /// `location`
+    pub const Location: model::Field<Scan> = model::Field::new("location");
+    /// `region`
+    pub const Region: model::Field<Scan> = model::Field::new("region");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Location, Self::Region];
-    const WIRE: [&'static str; 2] = ["location", "region"];
-    const NAMES: [&'static str; 2] = ["Location", "Region"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ScanField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ScanField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ScanField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Scan>] = &[Self::Location, Self::Region];
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `fabrikam.shipping.carrier`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Carrier {
@@ -81,48 +84,23 @@ impl Carrier {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: CarrierField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Carrier`] by wire name: for `$select`, `$expand`, `$orderby` and [`Carrier::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CarrierField {
-    /// `id`
-    Id,
-    /// `headquarters`
-    Headquarters,
-}
+/// The properties of [`Carrier`] by wire name, each a [`Field<Carrier>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Carrier::set_null`].
+pub enum CarrierField {}
 
+#[allow(non_upper_case_globals)]
 impl CarrierField {
+    /// `id`
+    pub const Id: model::Field<Carrier> = model::Field::new("id");
+    /// `headquarters`
+    pub const Headquarters: model::Field<Carrier> = model::Field::new("headquarters");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Headquarters];
-    const WIRE: [&'static str; 2] = ["id", "headquarters"];
-    const NAMES: [&'static str; 2] = ["Id", "Headquarters"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for CarrierField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for CarrierField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for CarrierField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Carrier>] = &[Self::Id, Self::Headquarters];
 }
 
 /// CSDL entity type `fabrikam.shipping.parcel`; key `trackingCode`.
@@ -230,40 +208,39 @@ impl Parcel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ParcelField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Parcel`] by wire name: for `$select`, `$expand`, `$orderby` and [`Parcel::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ParcelField {
-    /// `trackingCode`
-    TrackingCode,
-    /// `sender`
-    Sender,
-    /// `recipient`
-    Recipient,
-    /// `stops`
-    Stops,
-    /// `homeRegion`
-    HomeRegion,
-    /// `shippingLabel`
-    ShippingLabel,
-    /// `customsLabel`
-    CustomsLabel,
-    /// `history`
-    History,
-    /// `depot`
-    Depot,
-    /// `carrier`
-    Carrier,
-}
+/// The properties of [`Parcel`] by wire name, each a [`Field<Parcel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Parcel::set_null`].
+pub enum ParcelField {}
 
+#[allow(non_upper_case_globals)]
 impl ParcelField {
+    /// `trackingCode`
+    pub const TrackingCode: model::Field<Parcel> = model::Field::new("trackingCode");
+    /// `sender`
+    pub const Sender: model::Field<Parcel> = model::Field::new("sender");
+    /// `recipient`
+    pub const Recipient: model::Field<Parcel> = model::Field::new("recipient");
+    /// `stops`
+    pub const Stops: model::Field<Parcel> = model::Field::new("stops");
+    /// `homeRegion`
+    pub const HomeRegion: model::Field<Parcel> = model::Field::new("homeRegion");
+    /// `shippingLabel`
+    pub const ShippingLabel: model::Field<Parcel> = model::Field::new("shippingLabel");
+    /// `customsLabel`
+    pub const CustomsLabel: model::Field<Parcel> = model::Field::new("customsLabel");
+    /// `history`
+    pub const History: model::Field<Parcel> = model::Field::new("history");
+    /// `depot`
+    pub const Depot: model::Field<Parcel> = model::Field::new("depot");
+    /// `carrier`
+    pub const Carrier: model::Field<Parcel> = model::Field::new("carrier");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Parcel>] = &[
         Self::TrackingCode,
         Self::Sender,
         Self::Recipient,
@@ -275,50 +252,4 @@ impl ParcelField {
         Self::Depot,
         Self::Carrier,
     ];
-    const WIRE: [&'static str; 10] = [
-        "trackingCode",
-        "sender",
-        "recipient",
-        "stops",
-        "homeRegion",
-        "shippingLabel",
-        "customsLabel",
-        "history",
-        "depot",
-        "carrier",
-    ];
-    const NAMES: [&'static str; 10] = [
-        "TrackingCode",
-        "Sender",
-        "Recipient",
-        "Stops",
-        "HomeRegion",
-        "ShippingLabel",
-        "CustomsLabel",
-        "History",
-        "Depot",
-        "Carrier",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ParcelField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ParcelField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ParcelField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// An amount in one currency.
 ///
 /// Amounts are exact decimals, never rounded by the service.
@@ -85,48 +88,23 @@ impl Money {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: MoneyField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Money`] by wire name: for `$select`, `$expand`, `$orderby` and [`Money::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MoneyField {
-    /// `amount`
-    Amount,
-    /// `currency`
-    Currency,
-}
+/// The properties of [`Money`] by wire name, each a [`Field<Money>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Money::set_null`].
+pub enum MoneyField {}
 
+#[allow(non_upper_case_globals)]
 impl MoneyField {
+    /// `amount`
+    pub const Amount: model::Field<Money> = model::Field::new("amount");
+    /// `currency`
+    pub const Currency: model::Field<Money> = model::Field::new("currency");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Amount, Self::Currency];
-    const WIRE: [&'static str; 2] = ["amount", "currency"];
-    const NAMES: [&'static str; 2] = ["Amount", "Currency"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for MoneyField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for MoneyField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for MoneyField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Money>] = &[Self::Amount, Self::Currency];
 }
 
 /// **Deprecated**: deprecated on 2025-04-01, planned removal on 2026-04-01, revision 2025-04/Discounts: Discounts moved to promotions.
@@ -203,44 +181,19 @@ impl OldDiscount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: OldDiscountField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`OldDiscount`] by wire name: for `$select`, `$expand`, `$orderby` and [`OldDiscount::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OldDiscountField {
-    /// `percent`
-    Percent,
-}
+/// The properties of [`OldDiscount`] by wire name, each a [`Field<OldDiscount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OldDiscount::set_null`].
+pub enum OldDiscountField {}
 
+#[allow(non_upper_case_globals)]
 impl OldDiscountField {
+    /// `percent`
+    pub const Percent: model::Field<OldDiscount> = model::Field::new("percent");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Percent];
-    const WIRE: [&'static str; 1] = ["percent"];
-    const NAMES: [&'static str; 1] = ["Percent"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for OldDiscountField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for OldDiscountField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for OldDiscountField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<OldDiscount>] = &[Self::Percent];
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// An item offered in the store.
 ///
 /// CSDL entity type `relecloud.catalog.product`; key `sku`.
@@ -112,32 +115,31 @@ impl Product {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ProductField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Product`] by wire name: for `$select`, `$expand`, `$orderby` and [`Product::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProductField {
-    /// `sku`
-    Sku,
-    /// `title`
-    Title,
-    /// `price`
-    Price,
-    /// `legacyCode`
-    LegacyCode,
-    /// `createdAt`
-    CreatedAt,
-    /// `stock`
-    Stock,
-}
+/// The properties of [`Product`] by wire name, each a [`Field<Product>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Product::set_null`].
+pub enum ProductField {}
 
+#[allow(non_upper_case_globals)]
 impl ProductField {
+    /// `sku`
+    pub const Sku: model::Field<Product> = model::Field::new("sku");
+    /// `title`
+    pub const Title: model::Field<Product> = model::Field::new("title");
+    /// `price`
+    pub const Price: model::Field<Product> = model::Field::new("price");
+    /// `legacyCode`
+    pub const LegacyCode: model::Field<Product> = model::Field::new("legacyCode");
+    /// `createdAt`
+    pub const CreatedAt: model::Field<Product> = model::Field::new("createdAt");
+    /// `stock`
+    pub const Stock: model::Field<Product> = model::Field::new("stock");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Product>] = &[
         Self::Sku,
         Self::Title,
         Self::Price,
@@ -145,42 +147,4 @@ impl ProductField {
         Self::CreatedAt,
         Self::Stock,
     ];
-    const WIRE: [&'static str; 6] = [
-        "sku",
-        "title",
-        "price",
-        "legacyCode",
-        "createdAt",
-        "stock",
-    ];
-    const NAMES: [&'static str; 6] = [
-        "Sku",
-        "Title",
-        "Price",
-        "LegacyCode",
-        "CreatedAt",
-        "Stock",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ProductField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ProductField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ProductField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

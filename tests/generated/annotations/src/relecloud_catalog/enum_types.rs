@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// **Deprecated**: deprecated on 2025-05-01, planned removal on 2026-05-01, revision 2025-05/Tiers: Tiers are no longer assigned.
 ///
 /// CSDL enum type `relecloud.catalog.legacyTier`; evolvable: unknown members are kept in `UnknownValue`.

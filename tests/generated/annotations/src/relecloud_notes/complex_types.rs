@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `relecloud.notes.note`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Note {
@@ -85,48 +88,27 @@ impl Note {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: NoteField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Note`] by wire name: for `$select`, `$expand`, `$orderby` and [`Note::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NoteField {
-    /// `text`
-    Text,
-    /// `tier`
-    Tier,
-    /// `discount`
-    Discount,
-}
+/// The properties of [`Note`] by wire name, each a [`Field<Note>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Note::set_null`].
+pub enum NoteField {}
 
+#[allow(non_upper_case_globals)]
 impl NoteField {
+    /// `text`
+    pub const Text: model::Field<Note> = model::Field::new("text");
+    /// `tier`
+    pub const Tier: model::Field<Note> = model::Field::new("tier");
+    /// `discount`
+    pub const Discount: model::Field<Note> = model::Field::new("discount");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Text, Self::Tier, Self::Discount];
-    const WIRE: [&'static str; 3] = ["text", "tier", "discount"];
-    const NAMES: [&'static str; 3] = ["Text", "Tier", "Discount"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for NoteField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for NoteField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for NoteField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Note>] = &[
+        Self::Text,
+        Self::Tier,
+        Self::Discount,
+    ];
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `Litware.Storage.range`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Range {
@@ -81,46 +84,21 @@ impl Range {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RangeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Range`] by wire name: for `$select`, `$expand`, `$orderby` and [`Range::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RangeField {
-    /// `from`
-    From,
-    /// `to`
-    To,
-}
+/// The properties of [`Range`] by wire name, each a [`Field<Range>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Range::set_null`].
+pub enum RangeField {}
 
+#[allow(non_upper_case_globals)]
 impl RangeField {
+    /// `from`
+    pub const From: model::Field<Range> = model::Field::new("from");
+    /// `to`
+    pub const To: model::Field<Range> = model::Field::new("to");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::From, Self::To];
-    const WIRE: [&'static str; 2] = ["from", "to"];
-    const NAMES: [&'static str; 2] = ["From", "To"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RangeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RangeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RangeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Range>] = &[Self::From, Self::To];
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `Litware.Storage.drive`; base type `Litware.Storage.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Drive {
@@ -86,50 +89,25 @@ impl Drive {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DriveField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Drive`] by wire name: for `$select`, `$expand`, `$orderby` and [`Drive::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DriveField {
-    /// `id`
-    Id,
-    /// `name`
-    Name,
-    /// `items`
-    Items,
-}
+/// The properties of [`Drive`] by wire name, each a [`Field<Drive>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Drive::set_null`].
+pub enum DriveField {}
 
+#[allow(non_upper_case_globals)]
 impl DriveField {
+    /// `id`
+    pub const Id: model::Field<Drive> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<Drive> = model::Field::new("name");
+    /// `items`
+    pub const Items: model::Field<Drive> = model::Field::new("items");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Items];
-    const WIRE: [&'static str; 3] = ["id", "name", "items"];
-    const NAMES: [&'static str; 3] = ["Id", "Name", "Items"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DriveField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DriveField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DriveField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Drive>] = &[Self::Id, Self::Name, Self::Items];
 }
 
 /// CSDL entity type `Litware.Storage.driveCollection`; base type `Litware.Storage.entity`; key `id`.
@@ -210,50 +188,29 @@ impl DriveCollection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DriveCollectionField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`DriveCollection`] by wire name: for `$select`, `$expand`, `$orderby` and [`DriveCollection::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DriveCollectionField {
-    /// `id`
-    Id,
-    /// `label`
-    Label,
-    /// `drives`
-    Drives,
-}
+/// The properties of [`DriveCollection`] by wire name, each a [`Field<DriveCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveCollection::set_null`].
+pub enum DriveCollectionField {}
 
+#[allow(non_upper_case_globals)]
 impl DriveCollectionField {
+    /// `id`
+    pub const Id: model::Field<DriveCollection> = model::Field::new("id");
+    /// `label`
+    pub const Label: model::Field<DriveCollection> = model::Field::new("label");
+    /// `drives`
+    pub const Drives: model::Field<DriveCollection> = model::Field::new("drives");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Label, Self::Drives];
-    const WIRE: [&'static str; 3] = ["id", "label", "drives"];
-    const NAMES: [&'static str; 3] = ["Id", "Label", "Drives"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DriveCollectionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DriveCollectionField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DriveCollectionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<DriveCollection>] = &[
+        Self::Id,
+        Self::Label,
+        Self::Drives,
+    ];
 }
 
 /// CSDL entity type `Litware.Storage.entity`; abstract; key `id`.
@@ -325,46 +282,21 @@ impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: EntityField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Entity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityField {
-    /// `id`
-    Id,
-}
+/// The properties of [`Entity`] by wire name, each a [`Field<Entity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
+pub enum EntityField {}
 
+#[allow(non_upper_case_globals)]
 impl EntityField {
+    /// `id`
+    pub const Id: model::Field<Entity> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id];
-    const WIRE: [&'static str; 1] = ["id"];
-    const NAMES: [&'static str; 1] = ["Id"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for EntityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for EntityField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for EntityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Entity>] = &[Self::Id];
 }
 
 /// CSDL entity type `Litware.Storage.file`; base type `Litware.Storage.item`; key `id`.
@@ -446,50 +378,29 @@ impl File {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FileField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`File`] by wire name: for `$select`, `$expand`, `$orderby` and [`File::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileField {
-    /// `id`
-    Id,
-    /// `size`
-    Size,
-    /// `mimeType`
-    MimeType,
-}
+/// The properties of [`File`] by wire name, each a [`Field<File>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`File::set_null`].
+pub enum FileField {}
 
+#[allow(non_upper_case_globals)]
 impl FileField {
+    /// `id`
+    pub const Id: model::Field<File> = model::Field::new("id");
+    /// `size`
+    pub const Size: model::Field<File> = model::Field::new("size");
+    /// `mimeType`
+    pub const MimeType: model::Field<File> = model::Field::new("mimeType");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Size, Self::MimeType];
-    const WIRE: [&'static str; 3] = ["id", "size", "mimeType"];
-    const NAMES: [&'static str; 3] = ["Id", "Size", "MimeType"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FileField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FileField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FileField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<File>] = &[
+        Self::Id,
+        Self::Size,
+        Self::MimeType,
+    ];
 }
 
 /// CSDL entity type `Litware.Storage.folder`; base type `Litware.Storage.item`; key `id`.
@@ -575,57 +486,32 @@ impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FolderField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Folder`] by wire name: for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FolderField {
-    /// `id`
-    Id,
-    /// `size`
-    Size,
-    /// `childCount`
-    ChildCount,
-    /// `children`
-    Children,
-}
+/// The properties of [`Folder`] by wire name, each a [`Field<Folder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
+pub enum FolderField {}
 
+#[allow(non_upper_case_globals)]
 impl FolderField {
+    /// `id`
+    pub const Id: model::Field<Folder> = model::Field::new("id");
+    /// `size`
+    pub const Size: model::Field<Folder> = model::Field::new("size");
+    /// `childCount`
+    pub const ChildCount: model::Field<Folder> = model::Field::new("childCount");
+    /// `children`
+    pub const Children: model::Field<Folder> = model::Field::new("children");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Folder>] = &[
         Self::Id,
         Self::Size,
         Self::ChildCount,
         Self::Children,
     ];
-    const WIRE: [&'static str; 4] = ["id", "size", "childCount", "children"];
-    const NAMES: [&'static str; 4] = ["Id", "Size", "ChildCount", "Children"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FolderField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FolderField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FolderField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `Litware.Storage.item`; base type `Litware.Storage.entity`; key `id`.
@@ -702,48 +588,23 @@ impl Item {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ItemField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Item`] by wire name: for `$select`, `$expand`, `$orderby` and [`Item::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ItemField {
-    /// `id`
-    Id,
-    /// `size`
-    Size,
-}
+/// The properties of [`Item`] by wire name, each a [`Field<Item>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Item::set_null`].
+pub enum ItemField {}
 
+#[allow(non_upper_case_globals)]
 impl ItemField {
+    /// `id`
+    pub const Id: model::Field<Item> = model::Field::new("id");
+    /// `size`
+    pub const Size: model::Field<Item> = model::Field::new("size");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Size];
-    const WIRE: [&'static str; 2] = ["id", "size"];
-    const NAMES: [&'static str; 2] = ["Id", "Size"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ItemField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ItemField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ItemField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Item>] = &[Self::Id, Self::Size];
 }
 
 /// A `Litware.Storage.item` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Item`], which keeps its properties and `@odata.type` in `additional_properties`.
@@ -953,40 +814,39 @@ impl Reading {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ReadingField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Reading`] by wire name: for `$select`, `$expand`, `$orderby` and [`Reading::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReadingField {
-    /// `site`
-    Site,
-    /// `building`
-    Building,
-    /// `floor`
-    Floor,
-    /// `room`
-    Room,
-    /// `rack`
-    Rack,
-    /// `slot`
-    Slot,
-    /// `sensor`
-    Sensor,
-    /// `day`
-    Day,
-    /// `tier`
-    Tier,
-    /// `value`
-    Value,
-}
+/// The properties of [`Reading`] by wire name, each a [`Field<Reading>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Reading::set_null`].
+pub enum ReadingField {}
 
+#[allow(non_upper_case_globals)]
 impl ReadingField {
+    /// `site`
+    pub const Site: model::Field<Reading> = model::Field::new("site");
+    /// `building`
+    pub const Building: model::Field<Reading> = model::Field::new("building");
+    /// `floor`
+    pub const Floor: model::Field<Reading> = model::Field::new("floor");
+    /// `room`
+    pub const Room: model::Field<Reading> = model::Field::new("room");
+    /// `rack`
+    pub const Rack: model::Field<Reading> = model::Field::new("rack");
+    /// `slot`
+    pub const Slot: model::Field<Reading> = model::Field::new("slot");
+    /// `sensor`
+    pub const Sensor: model::Field<Reading> = model::Field::new("sensor");
+    /// `day`
+    pub const Day: model::Field<Reading> = model::Field::new("day");
+    /// `tier`
+    pub const Tier: model::Field<Reading> = model::Field::new("tier");
+    /// `value`
+    pub const Value: model::Field<Reading> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Reading>] = &[
         Self::Site,
         Self::Building,
         Self::Floor,
@@ -998,50 +858,4 @@ impl ReadingField {
         Self::Tier,
         Self::Value,
     ];
-    const WIRE: [&'static str; 10] = [
-        "site",
-        "building",
-        "floor",
-        "room",
-        "rack",
-        "slot",
-        "sensor",
-        "day",
-        "tier",
-        "value",
-    ];
-    const NAMES: [&'static str; 10] = [
-        "Site",
-        "Building",
-        "Floor",
-        "Room",
-        "Rack",
-        "Slot",
-        "Sensor",
-        "Day",
-        "Tier",
-        "Value",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ReadingField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ReadingField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ReadingField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

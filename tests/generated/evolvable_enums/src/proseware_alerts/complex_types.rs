@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `proseware.alerts.subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Subscription {
@@ -85,48 +88,27 @@ impl Subscription {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SubscriptionField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Subscription`] by wire name: for `$select`, `$expand`, `$orderby` and [`Subscription::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubscriptionField {
-    /// `channel`
-    Channel,
-    /// `fallbacks`
-    Fallbacks,
-    /// `state`
-    State,
-}
+/// The properties of [`Subscription`] by wire name, each a [`Field<Subscription>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Subscription::set_null`].
+pub enum SubscriptionField {}
 
+#[allow(non_upper_case_globals)]
 impl SubscriptionField {
+    /// `channel`
+    pub const Channel: model::Field<Subscription> = model::Field::new("channel");
+    /// `fallbacks`
+    pub const Fallbacks: model::Field<Subscription> = model::Field::new("fallbacks");
+    /// `state`
+    pub const State: model::Field<Subscription> = model::Field::new("state");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Channel, Self::Fallbacks, Self::State];
-    const WIRE: [&'static str; 3] = ["channel", "fallbacks", "state"];
-    const NAMES: [&'static str; 3] = ["Channel", "Fallbacks", "State"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SubscriptionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SubscriptionField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SubscriptionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Subscription>] = &[
+        Self::Channel,
+        Self::Fallbacks,
+        Self::State,
+    ];
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `litware.access.grant`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Grant {
@@ -101,34 +104,33 @@ impl Grant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: GrantField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Grant`] by wire name: for `$select`, `$expand`, `$orderby` and [`Grant::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GrantField {
-    /// `principal`
-    Principal,
-    /// `rights`
-    Rights,
-    /// `history`
-    History,
-    /// `activeDays`
-    ActiveDays,
-    /// `severity`
-    Severity,
-    /// `shade`
-    Shade,
-    /// `balance`
-    Balance,
-}
+/// The properties of [`Grant`] by wire name, each a [`Field<Grant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Grant::set_null`].
+pub enum GrantField {}
 
+#[allow(non_upper_case_globals)]
 impl GrantField {
+    /// `principal`
+    pub const Principal: model::Field<Grant> = model::Field::new("principal");
+    /// `rights`
+    pub const Rights: model::Field<Grant> = model::Field::new("rights");
+    /// `history`
+    pub const History: model::Field<Grant> = model::Field::new("history");
+    /// `activeDays`
+    pub const ActiveDays: model::Field<Grant> = model::Field::new("activeDays");
+    /// `severity`
+    pub const Severity: model::Field<Grant> = model::Field::new("severity");
+    /// `shade`
+    pub const Shade: model::Field<Grant> = model::Field::new("shade");
+    /// `balance`
+    pub const Balance: model::Field<Grant> = model::Field::new("balance");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Grant>] = &[
         Self::Principal,
         Self::Rights,
         Self::History,
@@ -137,44 +139,4 @@ impl GrantField {
         Self::Shade,
         Self::Balance,
     ];
-    const WIRE: [&'static str; 7] = [
-        "principal",
-        "rights",
-        "history",
-        "activeDays",
-        "severity",
-        "shade",
-        "balance",
-    ];
-    const NAMES: [&'static str; 7] = [
-        "Principal",
-        "Rights",
-        "History",
-        "ActiveDays",
-        "Severity",
-        "Shade",
-        "Balance",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for GrantField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for GrantField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for GrantField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

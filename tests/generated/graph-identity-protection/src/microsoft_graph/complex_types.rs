@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `microsoft.graph.geoCoordinates`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GeoCoordinates {
@@ -85,50 +88,29 @@ impl GeoCoordinates {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: GeoCoordinatesField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`GeoCoordinates`] by wire name: for `$select`, `$expand`, `$orderby` and [`GeoCoordinates::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GeoCoordinatesField {
-    /// `altitude`
-    Altitude,
-    /// `latitude`
-    Latitude,
-    /// `longitude`
-    Longitude,
-}
+/// The properties of [`GeoCoordinates`] by wire name, each a [`Field<GeoCoordinates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GeoCoordinates::set_null`].
+pub enum GeoCoordinatesField {}
 
+#[allow(non_upper_case_globals)]
 impl GeoCoordinatesField {
+    /// `altitude`
+    pub const Altitude: model::Field<GeoCoordinates> = model::Field::new("altitude");
+    /// `latitude`
+    pub const Latitude: model::Field<GeoCoordinates> = model::Field::new("latitude");
+    /// `longitude`
+    pub const Longitude: model::Field<GeoCoordinates> = model::Field::new("longitude");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Altitude, Self::Latitude, Self::Longitude];
-    const WIRE: [&'static str; 3] = ["altitude", "latitude", "longitude"];
-    const NAMES: [&'static str; 3] = ["Altitude", "Latitude", "Longitude"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for GeoCoordinatesField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for GeoCoordinatesField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for GeoCoordinatesField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<GeoCoordinates>] = &[
+        Self::Altitude,
+        Self::Latitude,
+        Self::Longitude,
+    ];
 }
 
 /// CSDL complex type `microsoft.graph.riskServicePrincipalActivity`.
@@ -204,48 +186,30 @@ impl RiskServicePrincipalActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RiskServicePrincipalActivityField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`RiskServicePrincipalActivity`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskServicePrincipalActivity::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskServicePrincipalActivityField {
-    /// `detail`
-    Detail,
-    /// `riskEventTypes`
-    RiskEventTypes,
-}
+/// The properties of [`RiskServicePrincipalActivity`] by wire name, each a [`Field<RiskServicePrincipalActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskServicePrincipalActivity::set_null`].
+pub enum RiskServicePrincipalActivityField {}
 
+#[allow(non_upper_case_globals)]
 impl RiskServicePrincipalActivityField {
+    /// `detail`
+    pub const Detail: model::Field<RiskServicePrincipalActivity> = model::Field::new(
+        "detail",
+    );
+    /// `riskEventTypes`
+    pub const RiskEventTypes: model::Field<RiskServicePrincipalActivity> = model::Field::new(
+        "riskEventTypes",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Detail, Self::RiskEventTypes];
-    const WIRE: [&'static str; 2] = ["detail", "riskEventTypes"];
-    const NAMES: [&'static str; 2] = ["Detail", "RiskEventTypes"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RiskServicePrincipalActivityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RiskServicePrincipalActivityField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RiskServicePrincipalActivityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<RiskServicePrincipalActivity>] = &[
+        Self::Detail,
+        Self::RiskEventTypes,
+    ];
 }
 
 /// CSDL complex type `microsoft.graph.riskUserActivity`.
@@ -321,48 +285,28 @@ impl RiskUserActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RiskUserActivityField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`RiskUserActivity`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskUserActivity::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskUserActivityField {
-    /// `detail`
-    Detail,
-    /// `riskEventTypes`
-    RiskEventTypes,
-}
+/// The properties of [`RiskUserActivity`] by wire name, each a [`Field<RiskUserActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskUserActivity::set_null`].
+pub enum RiskUserActivityField {}
 
+#[allow(non_upper_case_globals)]
 impl RiskUserActivityField {
+    /// `detail`
+    pub const Detail: model::Field<RiskUserActivity> = model::Field::new("detail");
+    /// `riskEventTypes`
+    pub const RiskEventTypes: model::Field<RiskUserActivity> = model::Field::new(
+        "riskEventTypes",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Detail, Self::RiskEventTypes];
-    const WIRE: [&'static str; 2] = ["detail", "riskEventTypes"];
-    const NAMES: [&'static str; 2] = ["Detail", "RiskEventTypes"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RiskUserActivityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RiskUserActivityField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RiskUserActivityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<RiskUserActivity>] = &[
+        Self::Detail,
+        Self::RiskEventTypes,
+    ];
 }
 
 /// CSDL complex type `microsoft.graph.signInLocation`.
@@ -448,65 +392,34 @@ impl SignInLocation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SignInLocationField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SignInLocation`] by wire name: for `$select`, `$expand`, `$orderby` and [`SignInLocation::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SignInLocationField {
-    /// `city`
-    City,
-    /// `countryOrRegion`
-    CountryOrRegion,
-    /// `geoCoordinates`
-    GeoCoordinates,
-    /// `state`
-    State,
-}
+/// The properties of [`SignInLocation`] by wire name, each a [`Field<SignInLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInLocation::set_null`].
+pub enum SignInLocationField {}
 
+#[allow(non_upper_case_globals)]
 impl SignInLocationField {
+    /// `city`
+    pub const City: model::Field<SignInLocation> = model::Field::new("city");
+    /// `countryOrRegion`
+    pub const CountryOrRegion: model::Field<SignInLocation> = model::Field::new(
+        "countryOrRegion",
+    );
+    /// `geoCoordinates`
+    pub const GeoCoordinates: model::Field<SignInLocation> = model::Field::new(
+        "geoCoordinates",
+    );
+    /// `state`
+    pub const State: model::Field<SignInLocation> = model::Field::new("state");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SignInLocation>] = &[
         Self::City,
         Self::CountryOrRegion,
         Self::GeoCoordinates,
         Self::State,
     ];
-    const WIRE: [&'static str; 4] = [
-        "city",
-        "countryOrRegion",
-        "geoCoordinates",
-        "state",
-    ];
-    const NAMES: [&'static str; 4] = [
-        "City",
-        "CountryOrRegion",
-        "GeoCoordinates",
-        "State",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SignInLocationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SignInLocationField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SignInLocationField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

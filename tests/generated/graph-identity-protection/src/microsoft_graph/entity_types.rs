@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entity {
@@ -77,46 +80,21 @@ impl Entity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: EntityField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Entity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityField {
-    /// `id`
-    Id,
-}
+/// The properties of [`Entity`] by wire name, each a [`Field<Entity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Entity::set_null`].
+pub enum EntityField {}
 
+#[allow(non_upper_case_globals)]
 impl EntityField {
+    /// `id`
+    pub const Id: model::Field<Entity> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id];
-    const WIRE: [&'static str; 1] = ["id"];
-    const NAMES: [&'static str; 1] = ["Id"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for EntityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for EntityField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for EntityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Entity>] = &[Self::Id];
 }
 
 /// CSDL entity type `microsoft.graph.identityProtectionRoot`.
@@ -213,67 +191,40 @@ impl IdentityProtectionRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: IdentityProtectionRootField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`IdentityProtectionRoot`] by wire name: for `$select`, `$expand`, `$orderby` and [`IdentityProtectionRoot::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IdentityProtectionRootField {
-    /// `riskDetections`
-    RiskDetections,
-    /// `riskyServicePrincipals`
-    RiskyServicePrincipals,
-    /// `riskyUsers`
-    RiskyUsers,
-    /// `servicePrincipalRiskDetections`
-    ServicePrincipalRiskDetections,
-}
+/// The properties of [`IdentityProtectionRoot`] by wire name, each a [`Field<IdentityProtectionRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityProtectionRoot::set_null`].
+pub enum IdentityProtectionRootField {}
 
+#[allow(non_upper_case_globals)]
 impl IdentityProtectionRootField {
+    /// `riskDetections`
+    pub const RiskDetections: model::Field<IdentityProtectionRoot> = model::Field::new(
+        "riskDetections",
+    );
+    /// `riskyServicePrincipals`
+    pub const RiskyServicePrincipals: model::Field<IdentityProtectionRoot> = model::Field::new(
+        "riskyServicePrincipals",
+    );
+    /// `riskyUsers`
+    pub const RiskyUsers: model::Field<IdentityProtectionRoot> = model::Field::new(
+        "riskyUsers",
+    );
+    /// `servicePrincipalRiskDetections`
+    pub const ServicePrincipalRiskDetections: model::Field<IdentityProtectionRoot> = model::Field::new(
+        "servicePrincipalRiskDetections",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<IdentityProtectionRoot>] = &[
         Self::RiskDetections,
         Self::RiskyServicePrincipals,
         Self::RiskyUsers,
         Self::ServicePrincipalRiskDetections,
     ];
-    const WIRE: [&'static str; 4] = [
-        "riskDetections",
-        "riskyServicePrincipals",
-        "riskyUsers",
-        "servicePrincipalRiskDetections",
-    ];
-    const NAMES: [&'static str; 4] = [
-        "RiskDetections",
-        "RiskyServicePrincipals",
-        "RiskyUsers",
-        "ServicePrincipalRiskDetections",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for IdentityProtectionRootField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for IdentityProtectionRootField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for IdentityProtectionRootField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `microsoft.graph.riskDetection`; base type `microsoft.graph.entity`; key `id`.
@@ -436,60 +387,79 @@ impl RiskDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RiskDetectionField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`RiskDetection`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskDetection::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskDetectionField {
-    /// `id`
-    Id,
-    /// `activity`
-    Activity,
-    /// `activityDateTime`
-    ActivityDateTime,
-    /// `additionalInfo`
-    AdditionalInfo,
-    /// `correlationId`
-    CorrelationId,
-    /// `detectedDateTime`
-    DetectedDateTime,
-    /// `detectionTimingType`
-    DetectionTimingType,
-    /// `ipAddress`
-    IpAddress,
-    /// `lastUpdatedDateTime`
-    LastUpdatedDateTime,
-    /// `location`
-    Location,
-    /// `requestId`
-    RequestId,
-    /// `riskDetail`
-    RiskDetail,
-    /// `riskEventType`
-    RiskEventType,
-    /// `riskLevel`
-    RiskLevel,
-    /// `riskState`
-    RiskState,
-    /// `source`
-    Source,
-    /// `tokenIssuerType`
-    TokenIssuerType,
-    /// `userDisplayName`
-    UserDisplayName,
-    /// `userId`
-    UserId,
-    /// `userPrincipalName`
-    UserPrincipalName,
-}
+/// The properties of [`RiskDetection`] by wire name, each a [`Field<RiskDetection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskDetection::set_null`].
+pub enum RiskDetectionField {}
 
+#[allow(non_upper_case_globals)]
 impl RiskDetectionField {
+    /// `id`
+    pub const Id: model::Field<RiskDetection> = model::Field::new("id");
+    /// `activity`
+    pub const Activity: model::Field<RiskDetection> = model::Field::new("activity");
+    /// `activityDateTime`
+    pub const ActivityDateTime: model::Field<RiskDetection> = model::Field::new(
+        "activityDateTime",
+    );
+    /// `additionalInfo`
+    pub const AdditionalInfo: model::Field<RiskDetection> = model::Field::new(
+        "additionalInfo",
+    );
+    /// `correlationId`
+    pub const CorrelationId: model::Field<RiskDetection> = model::Field::new(
+        "correlationId",
+    );
+    /// `detectedDateTime`
+    pub const DetectedDateTime: model::Field<RiskDetection> = model::Field::new(
+        "detectedDateTime",
+    );
+    /// `detectionTimingType`
+    pub const DetectionTimingType: model::Field<RiskDetection> = model::Field::new(
+        "detectionTimingType",
+    );
+    /// `ipAddress`
+    pub const IpAddress: model::Field<RiskDetection> = model::Field::new("ipAddress");
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<RiskDetection> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `location`
+    pub const Location: model::Field<RiskDetection> = model::Field::new("location");
+    /// `requestId`
+    pub const RequestId: model::Field<RiskDetection> = model::Field::new("requestId");
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskDetection> = model::Field::new("riskDetail");
+    /// `riskEventType`
+    pub const RiskEventType: model::Field<RiskDetection> = model::Field::new(
+        "riskEventType",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskDetection> = model::Field::new("riskLevel");
+    /// `riskState`
+    pub const RiskState: model::Field<RiskDetection> = model::Field::new("riskState");
+    /// `source`
+    pub const Source: model::Field<RiskDetection> = model::Field::new("source");
+    /// `tokenIssuerType`
+    pub const TokenIssuerType: model::Field<RiskDetection> = model::Field::new(
+        "tokenIssuerType",
+    );
+    /// `userDisplayName`
+    pub const UserDisplayName: model::Field<RiskDetection> = model::Field::new(
+        "userDisplayName",
+    );
+    /// `userId`
+    pub const UserId: model::Field<RiskDetection> = model::Field::new("userId");
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<RiskDetection> = model::Field::new(
+        "userPrincipalName",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<RiskDetection>] = &[
         Self::Id,
         Self::Activity,
         Self::ActivityDateTime,
@@ -511,72 +481,6 @@ impl RiskDetectionField {
         Self::UserId,
         Self::UserPrincipalName,
     ];
-    const WIRE: [&'static str; 20] = [
-        "id",
-        "activity",
-        "activityDateTime",
-        "additionalInfo",
-        "correlationId",
-        "detectedDateTime",
-        "detectionTimingType",
-        "ipAddress",
-        "lastUpdatedDateTime",
-        "location",
-        "requestId",
-        "riskDetail",
-        "riskEventType",
-        "riskLevel",
-        "riskState",
-        "source",
-        "tokenIssuerType",
-        "userDisplayName",
-        "userId",
-        "userPrincipalName",
-    ];
-    const NAMES: [&'static str; 20] = [
-        "Id",
-        "Activity",
-        "ActivityDateTime",
-        "AdditionalInfo",
-        "CorrelationId",
-        "DetectedDateTime",
-        "DetectionTimingType",
-        "IpAddress",
-        "LastUpdatedDateTime",
-        "Location",
-        "RequestId",
-        "RiskDetail",
-        "RiskEventType",
-        "RiskLevel",
-        "RiskState",
-        "Source",
-        "TokenIssuerType",
-        "UserDisplayName",
-        "UserId",
-        "UserPrincipalName",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RiskDetectionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RiskDetectionField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RiskDetectionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `microsoft.graph.riskyServicePrincipal`; base type `microsoft.graph.entity`; key `id`.
@@ -693,42 +597,59 @@ impl RiskyServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RiskyServicePrincipalField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`RiskyServicePrincipal`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipal::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskyServicePrincipalField {
-    /// `id`
-    Id,
-    /// `appId`
-    AppId,
-    /// `displayName`
-    DisplayName,
-    /// `isEnabled`
-    IsEnabled,
-    /// `isProcessing`
-    IsProcessing,
-    /// `riskDetail`
-    RiskDetail,
-    /// `riskLastUpdatedDateTime`
-    RiskLastUpdatedDateTime,
-    /// `riskLevel`
-    RiskLevel,
-    /// `riskState`
-    RiskState,
-    /// `servicePrincipalType`
-    ServicePrincipalType,
-    /// `history`
-    History,
-}
+/// The properties of [`RiskyServicePrincipal`] by wire name, each a [`Field<RiskyServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipal::set_null`].
+pub enum RiskyServicePrincipalField {}
 
+#[allow(non_upper_case_globals)]
 impl RiskyServicePrincipalField {
+    /// `id`
+    pub const Id: model::Field<RiskyServicePrincipal> = model::Field::new("id");
+    /// `appId`
+    pub const AppId: model::Field<RiskyServicePrincipal> = model::Field::new("appId");
+    /// `displayName`
+    pub const DisplayName: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "displayName",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "isEnabled",
+    );
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "isProcessing",
+    );
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskDetail",
+    );
+    /// `riskLastUpdatedDateTime`
+    pub const RiskLastUpdatedDateTime: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskLevel",
+    );
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskState",
+    );
+    /// `servicePrincipalType`
+    pub const ServicePrincipalType: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "servicePrincipalType",
+    );
+    /// `history`
+    pub const History: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "history",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<RiskyServicePrincipal>] = &[
         Self::Id,
         Self::AppId,
         Self::DisplayName,
@@ -741,54 +662,6 @@ impl RiskyServicePrincipalField {
         Self::ServicePrincipalType,
         Self::History,
     ];
-    const WIRE: [&'static str; 11] = [
-        "id",
-        "appId",
-        "displayName",
-        "isEnabled",
-        "isProcessing",
-        "riskDetail",
-        "riskLastUpdatedDateTime",
-        "riskLevel",
-        "riskState",
-        "servicePrincipalType",
-        "history",
-    ];
-    const NAMES: [&'static str; 11] = [
-        "Id",
-        "AppId",
-        "DisplayName",
-        "IsEnabled",
-        "IsProcessing",
-        "RiskDetail",
-        "RiskLastUpdatedDateTime",
-        "RiskLevel",
-        "RiskState",
-        "ServicePrincipalType",
-        "History",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RiskyServicePrincipalField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RiskyServicePrincipalField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RiskyServicePrincipalField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A `microsoft.graph.riskyServicePrincipal` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RiskyServicePrincipal`], which keeps its properties and `@odata.type` in `additional_properties`.
@@ -1014,49 +887,71 @@ impl RiskyServicePrincipalHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: RiskyServicePrincipalHistoryItemField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`RiskyServicePrincipalHistoryItem`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipalHistoryItem::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskyServicePrincipalHistoryItemField {
-    /// `id`
-    Id,
-    /// `appId`
-    AppId,
-    /// `displayName`
-    DisplayName,
-    /// `isEnabled`
-    IsEnabled,
-    /// `isProcessing`
-    IsProcessing,
-    /// `riskDetail`
-    RiskDetail,
-    /// `riskLastUpdatedDateTime`
-    RiskLastUpdatedDateTime,
-    /// `riskLevel`
-    RiskLevel,
-    /// `riskState`
-    RiskState,
-    /// `servicePrincipalType`
-    ServicePrincipalType,
-    /// `activity`
-    Activity,
-    /// `initiatedBy`
-    InitiatedBy,
-    /// `history`
-    History,
-}
+/// The properties of [`RiskyServicePrincipalHistoryItem`] by wire name, each a [`Field<RiskyServicePrincipalHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipalHistoryItem::set_null`].
+pub enum RiskyServicePrincipalHistoryItemField {}
 
+#[allow(non_upper_case_globals)]
 impl RiskyServicePrincipalHistoryItemField {
+    /// `id`
+    pub const Id: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "id",
+    );
+    /// `appId`
+    pub const AppId: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "appId",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "displayName",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "isEnabled",
+    );
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "isProcessing",
+    );
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "riskDetail",
+    );
+    /// `riskLastUpdatedDateTime`
+    pub const RiskLastUpdatedDateTime: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "riskLevel",
+    );
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "riskState",
+    );
+    /// `servicePrincipalType`
+    pub const ServicePrincipalType: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "servicePrincipalType",
+    );
+    /// `activity`
+    pub const Activity: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "activity",
+    );
+    /// `initiatedBy`
+    pub const InitiatedBy: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "initiatedBy",
+    );
+    /// `history`
+    pub const History: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "history",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<RiskyServicePrincipalHistoryItem>] = &[
         Self::Id,
         Self::AppId,
         Self::DisplayName,
@@ -1071,58 +966,6 @@ impl RiskyServicePrincipalHistoryItemField {
         Self::InitiatedBy,
         Self::History,
     ];
-    const WIRE: [&'static str; 13] = [
-        "id",
-        "appId",
-        "displayName",
-        "isEnabled",
-        "isProcessing",
-        "riskDetail",
-        "riskLastUpdatedDateTime",
-        "riskLevel",
-        "riskState",
-        "servicePrincipalType",
-        "activity",
-        "initiatedBy",
-        "history",
-    ];
-    const NAMES: [&'static str; 13] = [
-        "Id",
-        "AppId",
-        "DisplayName",
-        "IsEnabled",
-        "IsProcessing",
-        "RiskDetail",
-        "RiskLastUpdatedDateTime",
-        "RiskLevel",
-        "RiskState",
-        "ServicePrincipalType",
-        "Activity",
-        "InitiatedBy",
-        "History",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RiskyServicePrincipalHistoryItemField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RiskyServicePrincipalHistoryItemField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RiskyServicePrincipalHistoryItemField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `microsoft.graph.riskyUser`; base type `microsoft.graph.entity`; key `id`.
@@ -1237,40 +1080,45 @@ impl RiskyUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RiskyUserField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`RiskyUser`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyUser::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskyUserField {
-    /// `id`
-    Id,
-    /// `isDeleted`
-    IsDeleted,
-    /// `isProcessing`
-    IsProcessing,
-    /// `riskDetail`
-    RiskDetail,
-    /// `riskLastUpdatedDateTime`
-    RiskLastUpdatedDateTime,
-    /// `riskLevel`
-    RiskLevel,
-    /// `riskState`
-    RiskState,
-    /// `userDisplayName`
-    UserDisplayName,
-    /// `userPrincipalName`
-    UserPrincipalName,
-    /// `history`
-    History,
-}
+/// The properties of [`RiskyUser`] by wire name, each a [`Field<RiskyUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyUser::set_null`].
+pub enum RiskyUserField {}
 
+#[allow(non_upper_case_globals)]
 impl RiskyUserField {
+    /// `id`
+    pub const Id: model::Field<RiskyUser> = model::Field::new("id");
+    /// `isDeleted`
+    pub const IsDeleted: model::Field<RiskyUser> = model::Field::new("isDeleted");
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyUser> = model::Field::new("isProcessing");
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyUser> = model::Field::new("riskDetail");
+    /// `riskLastUpdatedDateTime`
+    pub const RiskLastUpdatedDateTime: model::Field<RiskyUser> = model::Field::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyUser> = model::Field::new("riskLevel");
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyUser> = model::Field::new("riskState");
+    /// `userDisplayName`
+    pub const UserDisplayName: model::Field<RiskyUser> = model::Field::new(
+        "userDisplayName",
+    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<RiskyUser> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// `history`
+    pub const History: model::Field<RiskyUser> = model::Field::new("history");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<RiskyUser>] = &[
         Self::Id,
         Self::IsDeleted,
         Self::IsProcessing,
@@ -1282,52 +1130,6 @@ impl RiskyUserField {
         Self::UserPrincipalName,
         Self::History,
     ];
-    const WIRE: [&'static str; 10] = [
-        "id",
-        "isDeleted",
-        "isProcessing",
-        "riskDetail",
-        "riskLastUpdatedDateTime",
-        "riskLevel",
-        "riskState",
-        "userDisplayName",
-        "userPrincipalName",
-        "history",
-    ];
-    const NAMES: [&'static str; 10] = [
-        "Id",
-        "IsDeleted",
-        "IsProcessing",
-        "RiskDetail",
-        "RiskLastUpdatedDateTime",
-        "RiskLevel",
-        "RiskState",
-        "UserDisplayName",
-        "UserPrincipalName",
-        "History",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RiskyUserField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RiskyUserField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RiskyUserField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A `microsoft.graph.riskyUser` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RiskyUser`], which keeps its properties and `@odata.type` in `additional_properties`.
@@ -1547,46 +1349,65 @@ impl RiskyUserHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RiskyUserHistoryItemField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`RiskyUserHistoryItem`] by wire name: for `$select`, `$expand`, `$orderby` and [`RiskyUserHistoryItem::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskyUserHistoryItemField {
-    /// `id`
-    Id,
-    /// `isDeleted`
-    IsDeleted,
-    /// `isProcessing`
-    IsProcessing,
-    /// `riskDetail`
-    RiskDetail,
-    /// `riskLastUpdatedDateTime`
-    RiskLastUpdatedDateTime,
-    /// `riskLevel`
-    RiskLevel,
-    /// `riskState`
-    RiskState,
-    /// `userDisplayName`
-    UserDisplayName,
-    /// `userPrincipalName`
-    UserPrincipalName,
-    /// `activity`
-    Activity,
-    /// `initiatedBy`
-    InitiatedBy,
-    /// `userId`
-    UserId,
-    /// `history`
-    History,
-}
+/// The properties of [`RiskyUserHistoryItem`] by wire name, each a [`Field<RiskyUserHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyUserHistoryItem::set_null`].
+pub enum RiskyUserHistoryItemField {}
 
+#[allow(non_upper_case_globals)]
 impl RiskyUserHistoryItemField {
+    /// `id`
+    pub const Id: model::Field<RiskyUserHistoryItem> = model::Field::new("id");
+    /// `isDeleted`
+    pub const IsDeleted: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "isDeleted",
+    );
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "isProcessing",
+    );
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "riskDetail",
+    );
+    /// `riskLastUpdatedDateTime`
+    pub const RiskLastUpdatedDateTime: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "riskLevel",
+    );
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "riskState",
+    );
+    /// `userDisplayName`
+    pub const UserDisplayName: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "userDisplayName",
+    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// `activity`
+    pub const Activity: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "activity",
+    );
+    /// `initiatedBy`
+    pub const InitiatedBy: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "initiatedBy",
+    );
+    /// `userId`
+    pub const UserId: model::Field<RiskyUserHistoryItem> = model::Field::new("userId");
+    /// `history`
+    pub const History: model::Field<RiskyUserHistoryItem> = model::Field::new("history");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<RiskyUserHistoryItem>] = &[
         Self::Id,
         Self::IsDeleted,
         Self::IsProcessing,
@@ -1601,58 +1422,6 @@ impl RiskyUserHistoryItemField {
         Self::UserId,
         Self::History,
     ];
-    const WIRE: [&'static str; 13] = [
-        "id",
-        "isDeleted",
-        "isProcessing",
-        "riskDetail",
-        "riskLastUpdatedDateTime",
-        "riskLevel",
-        "riskState",
-        "userDisplayName",
-        "userPrincipalName",
-        "activity",
-        "initiatedBy",
-        "userId",
-        "history",
-    ];
-    const NAMES: [&'static str; 13] = [
-        "Id",
-        "IsDeleted",
-        "IsProcessing",
-        "RiskDetail",
-        "RiskLastUpdatedDateTime",
-        "RiskLevel",
-        "RiskState",
-        "UserDisplayName",
-        "UserPrincipalName",
-        "Activity",
-        "InitiatedBy",
-        "UserId",
-        "History",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RiskyUserHistoryItemField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RiskyUserHistoryItemField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RiskyUserHistoryItemField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `microsoft.graph.servicePrincipalRiskDetection`; base type `microsoft.graph.entity`; key `id`.
@@ -1823,62 +1592,101 @@ impl ServicePrincipalRiskDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ServicePrincipalRiskDetectionField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ServicePrincipalRiskDetection`] by wire name: for `$select`, `$expand`, `$orderby` and [`ServicePrincipalRiskDetection::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServicePrincipalRiskDetectionField {
-    /// `id`
-    Id,
-    /// `activity`
-    Activity,
-    /// `activityDateTime`
-    ActivityDateTime,
-    /// `additionalInfo`
-    AdditionalInfo,
-    /// `appId`
-    AppId,
-    /// `correlationId`
-    CorrelationId,
-    /// `detectedDateTime`
-    DetectedDateTime,
-    /// `detectionTimingType`
-    DetectionTimingType,
-    /// `ipAddress`
-    IpAddress,
-    /// `keyIds`
-    KeyIds,
-    /// `lastUpdatedDateTime`
-    LastUpdatedDateTime,
-    /// `location`
-    Location,
-    /// `requestId`
-    RequestId,
-    /// `riskDetail`
-    RiskDetail,
-    /// `riskEventType`
-    RiskEventType,
-    /// `riskLevel`
-    RiskLevel,
-    /// `riskState`
-    RiskState,
-    /// `servicePrincipalDisplayName`
-    ServicePrincipalDisplayName,
-    /// `servicePrincipalId`
-    ServicePrincipalId,
-    /// `source`
-    Source,
-    /// `tokenIssuerType`
-    TokenIssuerType,
-}
+/// The properties of [`ServicePrincipalRiskDetection`] by wire name, each a [`Field<ServicePrincipalRiskDetection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalRiskDetection::set_null`].
+pub enum ServicePrincipalRiskDetectionField {}
 
+#[allow(non_upper_case_globals)]
 impl ServicePrincipalRiskDetectionField {
+    /// `id`
+    pub const Id: model::Field<ServicePrincipalRiskDetection> = model::Field::new("id");
+    /// `activity`
+    pub const Activity: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "activity",
+    );
+    /// `activityDateTime`
+    pub const ActivityDateTime: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "activityDateTime",
+    );
+    /// `additionalInfo`
+    pub const AdditionalInfo: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "additionalInfo",
+    );
+    /// `appId`
+    pub const AppId: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "appId",
+    );
+    /// `correlationId`
+    pub const CorrelationId: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "correlationId",
+    );
+    /// `detectedDateTime`
+    pub const DetectedDateTime: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "detectedDateTime",
+    );
+    /// `detectionTimingType`
+    pub const DetectionTimingType: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "detectionTimingType",
+    );
+    /// `ipAddress`
+    pub const IpAddress: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "ipAddress",
+    );
+    /// `keyIds`
+    pub const KeyIds: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "keyIds",
+    );
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `location`
+    pub const Location: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "location",
+    );
+    /// `requestId`
+    pub const RequestId: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "requestId",
+    );
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "riskDetail",
+    );
+    /// `riskEventType`
+    pub const RiskEventType: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "riskEventType",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "riskLevel",
+    );
+    /// `riskState`
+    pub const RiskState: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "riskState",
+    );
+    /// `servicePrincipalDisplayName`
+    pub const ServicePrincipalDisplayName: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "servicePrincipalDisplayName",
+    );
+    /// `servicePrincipalId`
+    pub const ServicePrincipalId: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "servicePrincipalId",
+    );
+    /// `source`
+    pub const Source: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "source",
+    );
+    /// `tokenIssuerType`
+    pub const TokenIssuerType: model::Field<ServicePrincipalRiskDetection> = model::Field::new(
+        "tokenIssuerType",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ServicePrincipalRiskDetection>] = &[
         Self::Id,
         Self::Activity,
         Self::ActivityDateTime,
@@ -1901,72 +1709,4 @@ impl ServicePrincipalRiskDetectionField {
         Self::Source,
         Self::TokenIssuerType,
     ];
-    const WIRE: [&'static str; 21] = [
-        "id",
-        "activity",
-        "activityDateTime",
-        "additionalInfo",
-        "appId",
-        "correlationId",
-        "detectedDateTime",
-        "detectionTimingType",
-        "ipAddress",
-        "keyIds",
-        "lastUpdatedDateTime",
-        "location",
-        "requestId",
-        "riskDetail",
-        "riskEventType",
-        "riskLevel",
-        "riskState",
-        "servicePrincipalDisplayName",
-        "servicePrincipalId",
-        "source",
-        "tokenIssuerType",
-    ];
-    const NAMES: [&'static str; 21] = [
-        "Id",
-        "Activity",
-        "ActivityDateTime",
-        "AdditionalInfo",
-        "AppId",
-        "CorrelationId",
-        "DetectedDateTime",
-        "DetectionTimingType",
-        "IpAddress",
-        "KeyIds",
-        "LastUpdatedDateTime",
-        "Location",
-        "RequestId",
-        "RiskDetail",
-        "RiskEventType",
-        "RiskLevel",
-        "RiskState",
-        "ServicePrincipalDisplayName",
-        "ServicePrincipalId",
-        "Source",
-        "TokenIssuerType",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ServicePrincipalRiskDetectionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ServicePrincipalRiskDetectionField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ServicePrincipalRiskDetectionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `tailspin.devices.circle`; base type `tailspin.devices.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Circle {
@@ -82,48 +85,23 @@ impl Circle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: CircleField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Circle`] by wire name: for `$select`, `$expand`, `$orderby` and [`Circle::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CircleField {
-    /// `label`
-    Label,
-    /// `radius`
-    Radius,
-}
+/// The properties of [`Circle`] by wire name, each a [`Field<Circle>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Circle::set_null`].
+pub enum CircleField {}
 
+#[allow(non_upper_case_globals)]
 impl CircleField {
+    /// `label`
+    pub const Label: model::Field<Circle> = model::Field::new("label");
+    /// `radius`
+    pub const Radius: model::Field<Circle> = model::Field::new("radius");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Label, Self::Radius];
-    const WIRE: [&'static str; 2] = ["label", "radius"];
-    const NAMES: [&'static str; 2] = ["Label", "Radius"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for CircleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for CircleField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for CircleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Circle>] = &[Self::Label, Self::Radius];
 }
 
 /// A `tailspin.devices.circle` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Circle`], which keeps its properties and `@odata.type` in `additional_properties`.
@@ -284,50 +262,29 @@ impl Rectangle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RectangleField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Rectangle`] by wire name: for `$select`, `$expand`, `$orderby` and [`Rectangle::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RectangleField {
-    /// `label`
-    Label,
-    /// `width`
-    Width,
-    /// `height`
-    Height,
-}
+/// The properties of [`Rectangle`] by wire name, each a [`Field<Rectangle>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Rectangle::set_null`].
+pub enum RectangleField {}
 
+#[allow(non_upper_case_globals)]
 impl RectangleField {
+    /// `label`
+    pub const Label: model::Field<Rectangle> = model::Field::new("label");
+    /// `width`
+    pub const Width: model::Field<Rectangle> = model::Field::new("width");
+    /// `height`
+    pub const Height: model::Field<Rectangle> = model::Field::new("height");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Label, Self::Width, Self::Height];
-    const WIRE: [&'static str; 3] = ["label", "width", "height"];
-    const NAMES: [&'static str; 3] = ["Label", "Width", "Height"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RectangleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RectangleField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RectangleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Rectangle>] = &[
+        Self::Label,
+        Self::Width,
+        Self::Height,
+    ];
 }
 
 /// CSDL complex type `tailspin.devices.ring`; base type `tailspin.devices.circle`.
@@ -409,50 +366,29 @@ impl Ring {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: RingField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Ring`] by wire name: for `$select`, `$expand`, `$orderby` and [`Ring::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RingField {
-    /// `label`
-    Label,
-    /// `radius`
-    Radius,
-    /// `innerRadius`
-    InnerRadius,
-}
+/// The properties of [`Ring`] by wire name, each a [`Field<Ring>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Ring::set_null`].
+pub enum RingField {}
 
+#[allow(non_upper_case_globals)]
 impl RingField {
+    /// `label`
+    pub const Label: model::Field<Ring> = model::Field::new("label");
+    /// `radius`
+    pub const Radius: model::Field<Ring> = model::Field::new("radius");
+    /// `innerRadius`
+    pub const InnerRadius: model::Field<Ring> = model::Field::new("innerRadius");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Label, Self::Radius, Self::InnerRadius];
-    const WIRE: [&'static str; 3] = ["label", "radius", "innerRadius"];
-    const NAMES: [&'static str; 3] = ["Label", "Radius", "InnerRadius"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for RingField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for RingField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for RingField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Ring>] = &[
+        Self::Label,
+        Self::Radius,
+        Self::InnerRadius,
+    ];
 }
 
 /// CSDL complex type `tailspin.devices.shape`; abstract.
@@ -524,46 +460,21 @@ impl Shape {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ShapeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Shape`] by wire name: for `$select`, `$expand`, `$orderby` and [`Shape::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ShapeField {
-    /// `label`
-    Label,
-}
+/// The properties of [`Shape`] by wire name, each a [`Field<Shape>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Shape::set_null`].
+pub enum ShapeField {}
 
+#[allow(non_upper_case_globals)]
 impl ShapeField {
+    /// `label`
+    pub const Label: model::Field<Shape> = model::Field::new("label");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Label];
-    const WIRE: [&'static str; 1] = ["label"];
-    const NAMES: [&'static str; 1] = ["Label"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ShapeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ShapeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ShapeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Shape>] = &[Self::Label];
 }
 
 /// A `tailspin.devices.shape` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Shape`], which keeps its properties and `@odata.type` in `additional_properties`.

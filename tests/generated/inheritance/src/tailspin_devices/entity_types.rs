@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `tailspin.devices.asset`; abstract; key `assetTag`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Asset {
@@ -81,48 +84,23 @@ impl Asset {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AssetField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Asset`] by wire name: for `$select`, `$expand`, `$orderby` and [`Asset::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AssetField {
-    /// `assetTag`
-    AssetTag,
-    /// `purchased`
-    Purchased,
-}
+/// The properties of [`Asset`] by wire name, each a [`Field<Asset>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Asset::set_null`].
+pub enum AssetField {}
 
+#[allow(non_upper_case_globals)]
 impl AssetField {
+    /// `assetTag`
+    pub const AssetTag: model::Field<Asset> = model::Field::new("assetTag");
+    /// `purchased`
+    pub const Purchased: model::Field<Asset> = model::Field::new("purchased");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::AssetTag, Self::Purchased];
-    const WIRE: [&'static str; 2] = ["assetTag", "purchased"];
-    const NAMES: [&'static str; 2] = ["AssetTag", "Purchased"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AssetField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AssetField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AssetField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Asset>] = &[Self::AssetTag, Self::Purchased];
 }
 
 /// CSDL entity type `tailspin.devices.device`; base type `tailspin.devices.asset`; key `assetTag`.
@@ -208,57 +186,32 @@ impl Device {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DeviceField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Device`] by wire name: for `$select`, `$expand`, `$orderby` and [`Device::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceField {
-    /// `assetTag`
-    AssetTag,
-    /// `purchased`
-    Purchased,
-    /// `model`
-    Model,
-    /// `footprint`
-    Footprint,
-}
+/// The properties of [`Device`] by wire name, each a [`Field<Device>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Device::set_null`].
+pub enum DeviceField {}
 
+#[allow(non_upper_case_globals)]
 impl DeviceField {
+    /// `assetTag`
+    pub const AssetTag: model::Field<Device> = model::Field::new("assetTag");
+    /// `purchased`
+    pub const Purchased: model::Field<Device> = model::Field::new("purchased");
+    /// `model`
+    pub const Model: model::Field<Device> = model::Field::new("model");
+    /// `footprint`
+    pub const Footprint: model::Field<Device> = model::Field::new("footprint");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Device>] = &[
         Self::AssetTag,
         Self::Purchased,
         Self::Model,
         Self::Footprint,
     ];
-    const WIRE: [&'static str; 4] = ["assetTag", "purchased", "model", "footprint"];
-    const NAMES: [&'static str; 4] = ["AssetTag", "Purchased", "Model", "Footprint"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DeviceField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DeviceField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DeviceField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `tailspin.devices.sensor`; base type `tailspin.devices.device`; key `assetTag`.
@@ -350,72 +303,35 @@ impl Sensor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SensorField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Sensor`] by wire name: for `$select`, `$expand`, `$orderby` and [`Sensor::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SensorField {
-    /// `assetTag`
-    AssetTag,
-    /// `purchased`
-    Purchased,
-    /// `model`
-    Model,
-    /// `footprint`
-    Footprint,
-    /// `samplingRateHz`
-    SamplingRateHz,
-}
+/// The properties of [`Sensor`] by wire name, each a [`Field<Sensor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Sensor::set_null`].
+pub enum SensorField {}
 
+#[allow(non_upper_case_globals)]
 impl SensorField {
+    /// `assetTag`
+    pub const AssetTag: model::Field<Sensor> = model::Field::new("assetTag");
+    /// `purchased`
+    pub const Purchased: model::Field<Sensor> = model::Field::new("purchased");
+    /// `model`
+    pub const Model: model::Field<Sensor> = model::Field::new("model");
+    /// `footprint`
+    pub const Footprint: model::Field<Sensor> = model::Field::new("footprint");
+    /// `samplingRateHz`
+    pub const SamplingRateHz: model::Field<Sensor> = model::Field::new("samplingRateHz");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Sensor>] = &[
         Self::AssetTag,
         Self::Purchased,
         Self::Model,
         Self::Footprint,
         Self::SamplingRateHz,
     ];
-    const WIRE: [&'static str; 5] = [
-        "assetTag",
-        "purchased",
-        "model",
-        "footprint",
-        "samplingRateHz",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "AssetTag",
-        "Purchased",
-        "Model",
-        "Footprint",
-        "SamplingRateHz",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SensorField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SensorField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SensorField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `tailspin.devices.thermometer`; base type `tailspin.devices.sensor`; key `assetTag`.
@@ -520,36 +436,37 @@ impl Thermometer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ThermometerField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Thermometer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Thermometer::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ThermometerField {
-    /// `assetTag`
-    AssetTag,
-    /// `purchased`
-    Purchased,
-    /// `model`
-    Model,
-    /// `footprint`
-    Footprint,
-    /// `samplingRateHz`
-    SamplingRateHz,
-    /// `minCelsius`
-    MinCelsius,
-    /// `maxCelsius`
-    MaxCelsius,
-    /// `outline`
-    Outline,
-}
+/// The properties of [`Thermometer`] by wire name, each a [`Field<Thermometer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Thermometer::set_null`].
+pub enum ThermometerField {}
 
+#[allow(non_upper_case_globals)]
 impl ThermometerField {
+    /// `assetTag`
+    pub const AssetTag: model::Field<Thermometer> = model::Field::new("assetTag");
+    /// `purchased`
+    pub const Purchased: model::Field<Thermometer> = model::Field::new("purchased");
+    /// `model`
+    pub const Model: model::Field<Thermometer> = model::Field::new("model");
+    /// `footprint`
+    pub const Footprint: model::Field<Thermometer> = model::Field::new("footprint");
+    /// `samplingRateHz`
+    pub const SamplingRateHz: model::Field<Thermometer> = model::Field::new(
+        "samplingRateHz",
+    );
+    /// `minCelsius`
+    pub const MinCelsius: model::Field<Thermometer> = model::Field::new("minCelsius");
+    /// `maxCelsius`
+    pub const MaxCelsius: model::Field<Thermometer> = model::Field::new("maxCelsius");
+    /// `outline`
+    pub const Outline: model::Field<Thermometer> = model::Field::new("outline");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Thermometer>] = &[
         Self::AssetTag,
         Self::Purchased,
         Self::Model,
@@ -559,46 +476,4 @@ impl ThermometerField {
         Self::MaxCelsius,
         Self::Outline,
     ];
-    const WIRE: [&'static str; 8] = [
-        "assetTag",
-        "purchased",
-        "model",
-        "footprint",
-        "samplingRateHz",
-        "minCelsius",
-        "maxCelsius",
-        "outline",
-    ];
-    const NAMES: [&'static str; 8] = [
-        "AssetTag",
-        "Purchased",
-        "Model",
-        "Footprint",
-        "SamplingRateHz",
-        "MinCelsius",
-        "MaxCelsius",
-        "Outline",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ThermometerField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ThermometerField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ThermometerField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `wingtip.naming.Widget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Widget {
@@ -77,46 +80,21 @@ impl Widget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: WidgetField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Widget`] by wire name: for `$select`, `$expand`, `$orderby` and [`Widget::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WidgetField {
-    /// `colour`
-    Colour,
-}
+/// The properties of [`Widget`] by wire name, each a [`Field<Widget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Widget::set_null`].
+pub enum WidgetField {}
 
+#[allow(non_upper_case_globals)]
 impl WidgetField {
+    /// `colour`
+    pub const Colour: model::Field<Widget> = model::Field::new("colour");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Colour];
-    const WIRE: [&'static str; 1] = ["colour"];
-    const NAMES: [&'static str; 1] = ["Colour"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for WidgetField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for WidgetField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for WidgetField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Widget>] = &[Self::Colour];
 }
 
 /// CSDL complex type `wingtip.naming.option`.
@@ -188,46 +166,21 @@ impl OptionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: OptionTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`OptionType`] by wire name: for `$select`, `$expand`, `$orderby` and [`OptionType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OptionTypeField {
-    /// `enabled`
-    Enabled,
-}
+/// The properties of [`OptionType`] by wire name, each a [`Field<OptionType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionType::set_null`].
+pub enum OptionTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl OptionTypeField {
+    /// `enabled`
+    pub const Enabled: model::Field<OptionType> = model::Field::new("enabled");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Enabled];
-    const WIRE: [&'static str; 1] = ["enabled"];
-    const NAMES: [&'static str; 1] = ["Enabled"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for OptionTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for OptionTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for OptionTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<OptionType>] = &[Self::Enabled];
 }
 
 /// CSDL complex type `wingtip.naming.reservedWords`.
@@ -344,42 +297,43 @@ impl ReservedWords {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ReservedWordsField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ReservedWords`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReservedWords::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReservedWordsField {
-    /// `type`
-    Type,
-    /// `default`
-    Default,
-    /// `match`
-    Match,
-    /// `self`
-    Self2,
-    /// `Self`
-    Self_,
-    /// `crate`
-    Crate,
-    /// `async`
-    Async,
-    /// `fooBar`
-    FooBar,
-    /// `foo_bar`
-    FooBar2,
-    /// `additionalProperties`
-    AdditionalProperties,
-    /// `tool`
-    Tool,
-}
+/// The properties of [`ReservedWords`] by wire name, each a [`Field<ReservedWords>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReservedWords::set_null`].
+pub enum ReservedWordsField {}
 
+#[allow(non_upper_case_globals)]
 impl ReservedWordsField {
+    /// `type`
+    pub const Type: model::Field<ReservedWords> = model::Field::new("type");
+    /// `default`
+    pub const Default: model::Field<ReservedWords> = model::Field::new("default");
+    /// `match`
+    pub const Match: model::Field<ReservedWords> = model::Field::new("match");
+    /// `self`
+    pub const Self2: model::Field<ReservedWords> = model::Field::new("self");
+    /// `Self`
+    pub const Self_: model::Field<ReservedWords> = model::Field::new("Self");
+    /// `crate`
+    pub const Crate: model::Field<ReservedWords> = model::Field::new("crate");
+    /// `async`
+    pub const Async: model::Field<ReservedWords> = model::Field::new("async");
+    /// `fooBar`
+    pub const FooBar: model::Field<ReservedWords> = model::Field::new("fooBar");
+    /// `foo_bar`
+    pub const FooBar2: model::Field<ReservedWords> = model::Field::new("foo_bar");
+    /// `additionalProperties`
+    pub const AdditionalProperties: model::Field<ReservedWords> = model::Field::new(
+        "additionalProperties",
+    );
+    /// `tool`
+    pub const Tool: model::Field<ReservedWords> = model::Field::new("tool");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ReservedWords>] = &[
         Self::Type,
         Self::Default,
         Self::Match,
@@ -392,54 +346,6 @@ impl ReservedWordsField {
         Self::AdditionalProperties,
         Self::Tool,
     ];
-    const WIRE: [&'static str; 11] = [
-        "type",
-        "default",
-        "match",
-        "self",
-        "Self",
-        "crate",
-        "async",
-        "fooBar",
-        "foo_bar",
-        "additionalProperties",
-        "tool",
-    ];
-    const NAMES: [&'static str; 11] = [
-        "Type",
-        "Default",
-        "Match",
-        "Self2",
-        "Self_",
-        "Crate",
-        "Async",
-        "FooBar",
-        "FooBar2",
-        "AdditionalProperties",
-        "Tool",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ReservedWordsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ReservedWordsField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ReservedWordsField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `wingtip.naming.result`.
@@ -511,46 +417,21 @@ impl ResultType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ResultTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ResultType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ResultType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ResultTypeField {
-    /// `passed`
-    Passed,
-}
+/// The properties of [`ResultType`] by wire name, each a [`Field<ResultType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResultType::set_null`].
+pub enum ResultTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl ResultTypeField {
+    /// `passed`
+    pub const Passed: model::Field<ResultType> = model::Field::new("passed");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Passed];
-    const WIRE: [&'static str; 1] = ["passed"];
-    const NAMES: [&'static str; 1] = ["Passed"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ResultTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ResultTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ResultTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<ResultType>] = &[Self::Passed];
 }
 
 /// CSDL complex type `wingtip.naming.widget`.
@@ -623,44 +504,19 @@ impl Widget2 {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: Widget2Field) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Widget2`] by wire name: for `$select`, `$expand`, `$orderby` and [`Widget2::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Widget2Field {
-    /// `size`
-    Size,
-}
+/// The properties of [`Widget2`] by wire name, each a [`Field<Widget2>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Widget2::set_null`].
+pub enum Widget2Field {}
 
+#[allow(non_upper_case_globals)]
 impl Widget2Field {
+    /// `size`
+    pub const Size: model::Field<Widget2> = model::Field::new("size");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Size];
-    const WIRE: [&'static str; 1] = ["size"];
-    const NAMES: [&'static str; 1] = ["Size"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for Widget2Field {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for Widget2Field {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for Widget2Field {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Widget2>] = &[Self::Size];
 }

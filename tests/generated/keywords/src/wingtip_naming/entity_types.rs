@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `wingtip.naming.toolbox`; key `type`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Toolbox {
@@ -101,34 +104,33 @@ impl Toolbox {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ToolboxField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Toolbox`] by wire name: for `$select`, `$expand`, `$orderby` and [`Toolbox::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ToolboxField {
-    /// `type`
-    Type,
-    /// `small`
-    Small,
-    /// `large`
-    Large,
-    /// `option`
-    Option,
-    /// `result`
-    Result,
-    /// `words`
-    Words,
-    /// `flags`
-    Flags,
-}
+/// The properties of [`Toolbox`] by wire name, each a [`Field<Toolbox>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Toolbox::set_null`].
+pub enum ToolboxField {}
 
+#[allow(non_upper_case_globals)]
 impl ToolboxField {
+    /// `type`
+    pub const Type: model::Field<Toolbox> = model::Field::new("type");
+    /// `small`
+    pub const Small: model::Field<Toolbox> = model::Field::new("small");
+    /// `large`
+    pub const Large: model::Field<Toolbox> = model::Field::new("large");
+    /// `option`
+    pub const Option: model::Field<Toolbox> = model::Field::new("option");
+    /// `result`
+    pub const Result: model::Field<Toolbox> = model::Field::new("result");
+    /// `words`
+    pub const Words: model::Field<Toolbox> = model::Field::new("words");
+    /// `flags`
+    pub const Flags: model::Field<Toolbox> = model::Field::new("flags");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Toolbox>] = &[
         Self::Type,
         Self::Small,
         Self::Large,
@@ -137,44 +139,4 @@ impl ToolboxField {
         Self::Words,
         Self::Flags,
     ];
-    const WIRE: [&'static str; 7] = [
-        "type",
-        "small",
-        "large",
-        "option",
-        "result",
-        "words",
-        "flags",
-    ];
-    const NAMES: [&'static str; 7] = [
-        "Type",
-        "Small",
-        "Large",
-        "Option",
-        "Result",
-        "Words",
-        "Flags",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ToolboxField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ToolboxField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ToolboxField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `adatum.forms.answer`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Answer {
@@ -77,46 +80,21 @@ impl Answer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AnswerField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Answer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Answer::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AnswerField {
-    /// `question`
-    Question,
-}
+/// The properties of [`Answer`] by wire name, each a [`Field<Answer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Answer::set_null`].
+pub enum AnswerField {}
 
+#[allow(non_upper_case_globals)]
 impl AnswerField {
+    /// `question`
+    pub const Question: model::Field<Answer> = model::Field::new("question");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Question];
-    const WIRE: [&'static str; 1] = ["question"];
-    const NAMES: [&'static str; 1] = ["Question"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AnswerField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AnswerField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AnswerField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Answer>] = &[Self::Question];
 }
 
 /// CSDL complex type `adatum.forms.reviewer`.
@@ -188,44 +166,19 @@ impl Reviewer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ReviewerField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Reviewer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Reviewer::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReviewerField {
-    /// `displayName`
-    DisplayName,
-}
+/// The properties of [`Reviewer`] by wire name, each a [`Field<Reviewer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Reviewer::set_null`].
+pub enum ReviewerField {}
 
+#[allow(non_upper_case_globals)]
 impl ReviewerField {
+    /// `displayName`
+    pub const DisplayName: model::Field<Reviewer> = model::Field::new("displayName");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::DisplayName];
-    const WIRE: [&'static str; 1] = ["displayName"];
-    const NAMES: [&'static str; 1] = ["DisplayName"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ReviewerField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ReviewerField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ReviewerField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Reviewer>] = &[Self::DisplayName];
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `adatum.forms.submission`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Submission {
@@ -85,48 +88,27 @@ impl Submission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SubmissionField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Submission`] by wire name: for `$select`, `$expand`, `$orderby` and [`Submission::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubmissionField {
-    /// `id`
-    Id,
-    /// `formName`
-    FormName,
-    /// `answers`
-    Answers,
-}
+/// The properties of [`Submission`] by wire name, each a [`Field<Submission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Submission::set_null`].
+pub enum SubmissionField {}
 
+#[allow(non_upper_case_globals)]
 impl SubmissionField {
+    /// `id`
+    pub const Id: model::Field<Submission> = model::Field::new("id");
+    /// `formName`
+    pub const FormName: model::Field<Submission> = model::Field::new("formName");
+    /// `answers`
+    pub const Answers: model::Field<Submission> = model::Field::new("answers");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::FormName, Self::Answers];
-    const WIRE: [&'static str; 3] = ["id", "formName", "answers"];
-    const NAMES: [&'static str; 3] = ["Id", "FormName", "Answers"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SubmissionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SubmissionField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SubmissionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Submission>] = &[
+        Self::Id,
+        Self::FormName,
+        Self::Answers,
+    ];
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `contoso.files.circle`; base type `contoso.files.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Circle {
@@ -82,48 +85,23 @@ impl Circle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: CircleField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Circle`] by wire name: for `$select`, `$expand`, `$orderby` and [`Circle::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CircleField {
-    /// `label`
-    Label,
-    /// `radius`
-    Radius,
-}
+/// The properties of [`Circle`] by wire name, each a [`Field<Circle>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Circle::set_null`].
+pub enum CircleField {}
 
+#[allow(non_upper_case_globals)]
 impl CircleField {
+    /// `label`
+    pub const Label: model::Field<Circle> = model::Field::new("label");
+    /// `radius`
+    pub const Radius: model::Field<Circle> = model::Field::new("radius");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Label, Self::Radius];
-    const WIRE: [&'static str; 2] = ["label", "radius"];
-    const NAMES: [&'static str; 2] = ["Label", "Radius"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for CircleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for CircleField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for CircleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Circle>] = &[Self::Label, Self::Radius];
 }
 
 /// CSDL complex type `contoso.files.shape`.
@@ -195,46 +173,21 @@ impl Shape {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ShapeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Shape`] by wire name: for `$select`, `$expand`, `$orderby` and [`Shape::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ShapeField {
-    /// `label`
-    Label,
-}
+/// The properties of [`Shape`] by wire name, each a [`Field<Shape>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Shape::set_null`].
+pub enum ShapeField {}
 
+#[allow(non_upper_case_globals)]
 impl ShapeField {
+    /// `label`
+    pub const Label: model::Field<Shape> = model::Field::new("label");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Label];
-    const WIRE: [&'static str; 1] = ["label"];
-    const NAMES: [&'static str; 1] = ["Label"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ShapeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ShapeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ShapeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Shape>] = &[Self::Label];
 }
 
 /// A `contoso.files.shape` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Shape`], which keeps its properties and `@odata.type` in `additional_properties`.
@@ -413,46 +366,21 @@ impl Square {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SquareField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Square`] by wire name: for `$select`, `$expand`, `$orderby` and [`Square::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SquareField {
-    /// `label`
-    Label,
-    /// `side`
-    Side,
-}
+/// The properties of [`Square`] by wire name, each a [`Field<Square>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Square::set_null`].
+pub enum SquareField {}
 
+#[allow(non_upper_case_globals)]
 impl SquareField {
+    /// `label`
+    pub const Label: model::Field<Square> = model::Field::new("label");
+    /// `side`
+    pub const Side: model::Field<Square> = model::Field::new("side");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Label, Self::Side];
-    const WIRE: [&'static str; 2] = ["label", "side"];
-    const NAMES: [&'static str; 2] = ["Label", "Side"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SquareField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SquareField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SquareField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Square>] = &[Self::Label, Self::Side];
 }

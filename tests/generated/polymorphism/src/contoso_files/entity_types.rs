@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `contoso.files.document`; base type `contoso.files.item`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Document {
@@ -87,50 +90,29 @@ impl Document {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DocumentField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Document`] by wire name: for `$select`, `$expand`, `$orderby` and [`Document::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DocumentField {
-    /// `id`
-    Id,
-    /// `name`
-    Name,
-    /// `pages`
-    Pages,
-}
+/// The properties of [`Document`] by wire name, each a [`Field<Document>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Document::set_null`].
+pub enum DocumentField {}
 
+#[allow(non_upper_case_globals)]
 impl DocumentField {
+    /// `id`
+    pub const Id: model::Field<Document> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<Document> = model::Field::new("name");
+    /// `pages`
+    pub const Pages: model::Field<Document> = model::Field::new("pages");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Pages];
-    const WIRE: [&'static str; 3] = ["id", "name", "pages"];
-    const NAMES: [&'static str; 3] = ["Id", "Name", "Pages"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DocumentField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DocumentField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DocumentField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Document>] = &[
+        Self::Id,
+        Self::Name,
+        Self::Pages,
+    ];
 }
 
 /// CSDL entity type `contoso.files.drive`; key `id`.
@@ -218,60 +200,35 @@ impl Drive {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DriveField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Drive`] by wire name: for `$select`, `$expand`, `$orderby` and [`Drive::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DriveField {
-    /// `id`
-    Id,
-    /// `outline`
-    Outline,
-    /// `shapes`
-    Shapes,
-    /// `cover`
-    Cover,
-    /// `items`
-    Items,
-}
+/// The properties of [`Drive`] by wire name, each a [`Field<Drive>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Drive::set_null`].
+pub enum DriveField {}
 
+#[allow(non_upper_case_globals)]
 impl DriveField {
+    /// `id`
+    pub const Id: model::Field<Drive> = model::Field::new("id");
+    /// `outline`
+    pub const Outline: model::Field<Drive> = model::Field::new("outline");
+    /// `shapes`
+    pub const Shapes: model::Field<Drive> = model::Field::new("shapes");
+    /// `cover`
+    pub const Cover: model::Field<Drive> = model::Field::new("cover");
+    /// `items`
+    pub const Items: model::Field<Drive> = model::Field::new("items");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Drive>] = &[
         Self::Id,
         Self::Outline,
         Self::Shapes,
         Self::Cover,
         Self::Items,
     ];
-    const WIRE: [&'static str; 5] = ["id", "outline", "shapes", "cover", "items"];
-    const NAMES: [&'static str; 5] = ["Id", "Outline", "Shapes", "Cover", "Items"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DriveField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DriveField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DriveField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `contoso.files.folder`; base type `contoso.files.item`; key `id`.
@@ -353,50 +310,29 @@ impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FolderField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Folder`] by wire name: for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FolderField {
-    /// `id`
-    Id,
-    /// `name`
-    Name,
-    /// `children`
-    Children,
-}
+/// The properties of [`Folder`] by wire name, each a [`Field<Folder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
+pub enum FolderField {}
 
+#[allow(non_upper_case_globals)]
 impl FolderField {
+    /// `id`
+    pub const Id: model::Field<Folder> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<Folder> = model::Field::new("name");
+    /// `children`
+    pub const Children: model::Field<Folder> = model::Field::new("children");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Children];
-    const WIRE: [&'static str; 3] = ["id", "name", "children"];
-    const NAMES: [&'static str; 3] = ["Id", "Name", "Children"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FolderField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FolderField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FolderField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Folder>] = &[
+        Self::Id,
+        Self::Name,
+        Self::Children,
+    ];
 }
 
 /// CSDL entity type `contoso.files.item`; abstract; key `id`.
@@ -472,48 +408,23 @@ impl Item {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ItemField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Item`] by wire name: for `$select`, `$expand`, `$orderby` and [`Item::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ItemField {
-    /// `id`
-    Id,
-    /// `name`
-    Name,
-}
+/// The properties of [`Item`] by wire name, each a [`Field<Item>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Item::set_null`].
+pub enum ItemField {}
 
+#[allow(non_upper_case_globals)]
 impl ItemField {
+    /// `id`
+    pub const Id: model::Field<Item> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<Item> = model::Field::new("name");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Name];
-    const WIRE: [&'static str; 2] = ["id", "name"];
-    const NAMES: [&'static str; 2] = ["Id", "Name"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ItemField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ItemField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ItemField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Item>] = &[Self::Id, Self::Name];
 }
 
 /// A `contoso.files.item` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Item`], which keeps its properties and `@odata.type` in `additional_properties`.
@@ -724,50 +635,30 @@ impl Photo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PhotoField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Photo`] by wire name: for `$select`, `$expand`, `$orderby` and [`Photo::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PhotoField {
-    /// `id`
-    Id,
-    /// `name`
-    Name,
-    /// `pages`
-    Pages,
-    /// `width`
-    Width,
-}
+/// The properties of [`Photo`] by wire name, each a [`Field<Photo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Photo::set_null`].
+pub enum PhotoField {}
 
+#[allow(non_upper_case_globals)]
 impl PhotoField {
+    /// `id`
+    pub const Id: model::Field<Photo> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<Photo> = model::Field::new("name");
+    /// `pages`
+    pub const Pages: model::Field<Photo> = model::Field::new("pages");
+    /// `width`
+    pub const Width: model::Field<Photo> = model::Field::new("width");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Name, Self::Pages, Self::Width];
-    const WIRE: [&'static str; 4] = ["id", "name", "pages", "width"];
-    const NAMES: [&'static str; 4] = ["Id", "Name", "Pages", "Width"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PhotoField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PhotoField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PhotoField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Photo>] = &[
+        Self::Id,
+        Self::Name,
+        Self::Pages,
+        Self::Width,
+    ];
 }

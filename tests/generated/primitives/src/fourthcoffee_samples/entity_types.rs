@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `fourthcoffee.samples.sample`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Sample {
@@ -193,80 +196,79 @@ impl Sample {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SampleField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Sample`] by wire name: for `$select`, `$expand`, `$orderby` and [`Sample::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SampleField {
-    /// `id`
-    Id,
-    /// `text`
-    Text,
-    /// `flag`
-    Flag,
-    /// `byteValue`
-    ByteValue,
-    /// `sbyteValue`
-    SbyteValue,
-    /// `int16Value`
-    Int16Value,
-    /// `int32Value`
-    Int32Value,
-    /// `int64Value`
-    Int64Value,
-    /// `singleValue`
-    SingleValue,
-    /// `doubleValue`
-    DoubleValue,
-    /// `decimalValue`
-    DecimalValue,
-    /// `guidValue`
-    GuidValue,
-    /// `dateValue`
-    DateValue,
-    /// `timeValue`
-    TimeValue,
-    /// `timestamp`
-    Timestamp,
-    /// `elapsed`
-    Elapsed,
-    /// `payload`
-    Payload,
-    /// `attachment`
-    Attachment,
-    /// `extra`
-    Extra,
-    /// `location`
-    Location,
-    /// `contact`
-    Contact,
-    /// `tags`
-    Tags,
-    /// `readings`
-    Readings,
-    /// `counts`
-    Counts,
-    /// `days`
-    Days,
-    /// `intervals`
-    Intervals,
-    /// `blobs`
-    Blobs,
-    /// `ids`
-    Ids,
-    /// `amounts`
-    Amounts,
-    /// `contacts`
-    Contacts,
-}
+/// The properties of [`Sample`] by wire name, each a [`Field<Sample>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Sample::set_null`].
+pub enum SampleField {}
 
+#[allow(non_upper_case_globals)]
 impl SampleField {
+    /// `id`
+    pub const Id: model::Field<Sample> = model::Field::new("id");
+    /// `text`
+    pub const Text: model::Field<Sample> = model::Field::new("text");
+    /// `flag`
+    pub const Flag: model::Field<Sample> = model::Field::new("flag");
+    /// `byteValue`
+    pub const ByteValue: model::Field<Sample> = model::Field::new("byteValue");
+    /// `sbyteValue`
+    pub const SbyteValue: model::Field<Sample> = model::Field::new("sbyteValue");
+    /// `int16Value`
+    pub const Int16Value: model::Field<Sample> = model::Field::new("int16Value");
+    /// `int32Value`
+    pub const Int32Value: model::Field<Sample> = model::Field::new("int32Value");
+    /// `int64Value`
+    pub const Int64Value: model::Field<Sample> = model::Field::new("int64Value");
+    /// `singleValue`
+    pub const SingleValue: model::Field<Sample> = model::Field::new("singleValue");
+    /// `doubleValue`
+    pub const DoubleValue: model::Field<Sample> = model::Field::new("doubleValue");
+    /// `decimalValue`
+    pub const DecimalValue: model::Field<Sample> = model::Field::new("decimalValue");
+    /// `guidValue`
+    pub const GuidValue: model::Field<Sample> = model::Field::new("guidValue");
+    /// `dateValue`
+    pub const DateValue: model::Field<Sample> = model::Field::new("dateValue");
+    /// `timeValue`
+    pub const TimeValue: model::Field<Sample> = model::Field::new("timeValue");
+    /// `timestamp`
+    pub const Timestamp: model::Field<Sample> = model::Field::new("timestamp");
+    /// `elapsed`
+    pub const Elapsed: model::Field<Sample> = model::Field::new("elapsed");
+    /// `payload`
+    pub const Payload: model::Field<Sample> = model::Field::new("payload");
+    /// `attachment`
+    pub const Attachment: model::Field<Sample> = model::Field::new("attachment");
+    /// `extra`
+    pub const Extra: model::Field<Sample> = model::Field::new("extra");
+    /// `location`
+    pub const Location: model::Field<Sample> = model::Field::new("location");
+    /// `contact`
+    pub const Contact: model::Field<Sample> = model::Field::new("contact");
+    /// `tags`
+    pub const Tags: model::Field<Sample> = model::Field::new("tags");
+    /// `readings`
+    pub const Readings: model::Field<Sample> = model::Field::new("readings");
+    /// `counts`
+    pub const Counts: model::Field<Sample> = model::Field::new("counts");
+    /// `days`
+    pub const Days: model::Field<Sample> = model::Field::new("days");
+    /// `intervals`
+    pub const Intervals: model::Field<Sample> = model::Field::new("intervals");
+    /// `blobs`
+    pub const Blobs: model::Field<Sample> = model::Field::new("blobs");
+    /// `ids`
+    pub const Ids: model::Field<Sample> = model::Field::new("ids");
+    /// `amounts`
+    pub const Amounts: model::Field<Sample> = model::Field::new("amounts");
+    /// `contacts`
+    pub const Contacts: model::Field<Sample> = model::Field::new("contacts");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Sample>] = &[
         Self::Id,
         Self::Text,
         Self::Flag,
@@ -298,90 +300,4 @@ impl SampleField {
         Self::Amounts,
         Self::Contacts,
     ];
-    const WIRE: [&'static str; 30] = [
-        "id",
-        "text",
-        "flag",
-        "byteValue",
-        "sbyteValue",
-        "int16Value",
-        "int32Value",
-        "int64Value",
-        "singleValue",
-        "doubleValue",
-        "decimalValue",
-        "guidValue",
-        "dateValue",
-        "timeValue",
-        "timestamp",
-        "elapsed",
-        "payload",
-        "attachment",
-        "extra",
-        "location",
-        "contact",
-        "tags",
-        "readings",
-        "counts",
-        "days",
-        "intervals",
-        "blobs",
-        "ids",
-        "amounts",
-        "contacts",
-    ];
-    const NAMES: [&'static str; 30] = [
-        "Id",
-        "Text",
-        "Flag",
-        "ByteValue",
-        "SbyteValue",
-        "Int16Value",
-        "Int32Value",
-        "Int64Value",
-        "SingleValue",
-        "DoubleValue",
-        "DecimalValue",
-        "GuidValue",
-        "DateValue",
-        "TimeValue",
-        "Timestamp",
-        "Elapsed",
-        "Payload",
-        "Attachment",
-        "Extra",
-        "Location",
-        "Contact",
-        "Tags",
-        "Readings",
-        "Counts",
-        "Days",
-        "Intervals",
-        "Blobs",
-        "Ids",
-        "Amounts",
-        "Contacts",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SampleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SampleField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SampleField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

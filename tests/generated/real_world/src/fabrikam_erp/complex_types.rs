@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `Fabrikam.Erp.measure`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Measure {
@@ -81,48 +84,23 @@ impl Measure {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: MeasureField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Measure`] by wire name: for `$select`, `$expand`, `$orderby` and [`Measure::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MeasureField {
-    /// `Value`
-    Value,
-    /// `unit`
-    Unit,
-}
+/// The properties of [`Measure`] by wire name, each a [`Field<Measure>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Measure::set_null`].
+pub enum MeasureField {}
 
+#[allow(non_upper_case_globals)]
 impl MeasureField {
+    /// `Value`
+    pub const Value: model::Field<Measure> = model::Field::new("Value");
+    /// `unit`
+    pub const Unit: model::Field<Measure> = model::Field::new("unit");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Value, Self::Unit];
-    const WIRE: [&'static str; 2] = ["Value", "unit"];
-    const NAMES: [&'static str; 2] = ["Value", "Unit"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for MeasureField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for MeasureField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for MeasureField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Measure>] = &[Self::Value, Self::Unit];
 }
 
 /// A `Fabrikam.Erp.measure` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Measure`], which keeps its properties and `@odata.type` in `additional_properties`.
@@ -283,48 +261,27 @@ impl PreciseMeasure {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PreciseMeasureField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PreciseMeasure`] by wire name: for `$select`, `$expand`, `$orderby` and [`PreciseMeasure::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PreciseMeasureField {
-    /// `Value`
-    Value,
-    /// `unit`
-    Unit,
-    /// `digits`
-    Digits,
-}
+/// The properties of [`PreciseMeasure`] by wire name, each a [`Field<PreciseMeasure>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PreciseMeasure::set_null`].
+pub enum PreciseMeasureField {}
 
+#[allow(non_upper_case_globals)]
 impl PreciseMeasureField {
+    /// `Value`
+    pub const Value: model::Field<PreciseMeasure> = model::Field::new("Value");
+    /// `unit`
+    pub const Unit: model::Field<PreciseMeasure> = model::Field::new("unit");
+    /// `digits`
+    pub const Digits: model::Field<PreciseMeasure> = model::Field::new("digits");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Value, Self::Unit, Self::Digits];
-    const WIRE: [&'static str; 3] = ["Value", "unit", "digits"];
-    const NAMES: [&'static str; 3] = ["Value", "Unit", "Digits"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PreciseMeasureField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PreciseMeasureField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PreciseMeasureField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<PreciseMeasure>] = &[
+        Self::Value,
+        Self::Unit,
+        Self::Digits,
+    ];
 }

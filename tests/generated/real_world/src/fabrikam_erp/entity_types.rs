@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `Fabrikam.Erp.account`; key `accountid`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Account {
@@ -81,48 +84,26 @@ impl Account {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AccountField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Account`] by wire name: for `$select`, `$expand`, `$orderby` and [`Account::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccountField {
-    /// `accountid`
-    Accountid,
-    /// `accountnumber`
-    Accountnumber,
-}
+/// The properties of [`Account`] by wire name, each a [`Field<Account>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Account::set_null`].
+pub enum AccountField {}
 
+#[allow(non_upper_case_globals)]
 impl AccountField {
+    /// `accountid`
+    pub const Accountid: model::Field<Account> = model::Field::new("accountid");
+    /// `accountnumber`
+    pub const Accountnumber: model::Field<Account> = model::Field::new("accountnumber");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Accountid, Self::Accountnumber];
-    const WIRE: [&'static str; 2] = ["accountid", "accountnumber"];
-    const NAMES: [&'static str; 2] = ["Accountid", "Accountnumber"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AccountField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AccountField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AccountField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Account>] = &[
+        Self::Accountid,
+        Self::Accountnumber,
+    ];
 }
 
 /// CSDL entity type `Fabrikam.Erp.activity`; key `activityid`.
@@ -198,48 +179,26 @@ impl Activity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ActivityField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Activity`] by wire name: for `$select`, `$expand`, `$orderby` and [`Activity::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ActivityField {
-    /// `activityid`
-    Activityid,
-    /// `subject`
-    Subject,
-}
+/// The properties of [`Activity`] by wire name, each a [`Field<Activity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Activity::set_null`].
+pub enum ActivityField {}
 
+#[allow(non_upper_case_globals)]
 impl ActivityField {
+    /// `activityid`
+    pub const Activityid: model::Field<Activity> = model::Field::new("activityid");
+    /// `subject`
+    pub const Subject: model::Field<Activity> = model::Field::new("subject");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Activityid, Self::Subject];
-    const WIRE: [&'static str; 2] = ["activityid", "subject"];
-    const NAMES: [&'static str; 2] = ["Activityid", "Subject"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ActivityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ActivityField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ActivityField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Activity>] = &[
+        Self::Activityid,
+        Self::Subject,
+    ];
 }
 
 /// CSDL entity type `Fabrikam.Erp.appointment`; base type `Fabrikam.Erp.activity`; key `activityid`.
@@ -321,50 +280,29 @@ impl Appointment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: AppointmentField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Appointment`] by wire name: for `$select`, `$expand`, `$orderby` and [`Appointment::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppointmentField {
-    /// `activityid`
-    Activityid,
-    /// `subject`
-    Subject,
-    /// `location`
-    Location,
-}
+/// The properties of [`Appointment`] by wire name, each a [`Field<Appointment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Appointment::set_null`].
+pub enum AppointmentField {}
 
+#[allow(non_upper_case_globals)]
 impl AppointmentField {
+    /// `activityid`
+    pub const Activityid: model::Field<Appointment> = model::Field::new("activityid");
+    /// `subject`
+    pub const Subject: model::Field<Appointment> = model::Field::new("subject");
+    /// `location`
+    pub const Location: model::Field<Appointment> = model::Field::new("location");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Activityid, Self::Subject, Self::Location];
-    const WIRE: [&'static str; 3] = ["activityid", "subject", "location"];
-    const NAMES: [&'static str; 3] = ["Activityid", "Subject", "Location"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for AppointmentField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for AppointmentField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for AppointmentField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Appointment>] = &[
+        Self::Activityid,
+        Self::Subject,
+        Self::Location,
+    ];
 }
 
 /// A product of the catalog.
@@ -477,40 +415,39 @@ impl Product {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ProductField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Product`] by wire name: for `$select`, `$expand`, `$orderby` and [`Product::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProductField {
-    /// `id`
-    Id,
-    /// `sku`
-    Sku,
-    /// `_`
-    Unnamed,
-    /// `__`
-    Unnamed2,
-    /// `_1`
-    V1,
-    /// `price`
-    Price,
-    /// `extensions`
-    Extensions,
-    /// `restriction`
-    Restriction,
-    /// `scheme`
-    Scheme,
-    /// `size`
-    Size,
-}
+/// The properties of [`Product`] by wire name, each a [`Field<Product>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Product::set_null`].
+pub enum ProductField {}
 
+#[allow(non_upper_case_globals)]
 impl ProductField {
+    /// `id`
+    pub const Id: model::Field<Product> = model::Field::new("id");
+    /// `sku`
+    pub const Sku: model::Field<Product> = model::Field::new("sku");
+    /// `_`
+    pub const Unnamed: model::Field<Product> = model::Field::new("_");
+    /// `__`
+    pub const Unnamed2: model::Field<Product> = model::Field::new("__");
+    /// `_1`
+    pub const V1: model::Field<Product> = model::Field::new("_1");
+    /// `price`
+    pub const Price: model::Field<Product> = model::Field::new("price");
+    /// `extensions`
+    pub const Extensions: model::Field<Product> = model::Field::new("extensions");
+    /// `restriction`
+    pub const Restriction: model::Field<Product> = model::Field::new("restriction");
+    /// `scheme`
+    pub const Scheme: model::Field<Product> = model::Field::new("scheme");
+    /// `size`
+    pub const Size: model::Field<Product> = model::Field::new("size");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Product>] = &[
         Self::Id,
         Self::Sku,
         Self::Unnamed,
@@ -522,50 +459,4 @@ impl ProductField {
         Self::Scheme,
         Self::Size,
     ];
-    const WIRE: [&'static str; 10] = [
-        "id",
-        "sku",
-        "_",
-        "__",
-        "_1",
-        "price",
-        "extensions",
-        "restriction",
-        "scheme",
-        "size",
-    ];
-    const NAMES: [&'static str; 10] = [
-        "Id",
-        "Sku",
-        "Unnamed",
-        "Unnamed2",
-        "V1",
-        "Price",
-        "Extensions",
-        "Restriction",
-        "Scheme",
-        "Size",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ProductField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ProductField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ProductField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

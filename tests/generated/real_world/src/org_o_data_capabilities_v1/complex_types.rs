@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `Org.OData.Capabilities.V1.CustomParameter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomParameter {
@@ -97,72 +100,41 @@ impl CustomParameter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: CustomParameterField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`CustomParameter`] by wire name: for `$select`, `$expand`, `$orderby` and [`CustomParameter::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomParameterField {
-    /// `Name`
-    Name,
-    /// `Description`
-    Description,
-    /// `DocumentationURL`
-    DocumentationUrl,
-    /// `Required`
-    Required,
-    /// `ExampleValues`
-    ExampleValues,
-}
+/// The properties of [`CustomParameter`] by wire name, each a [`Field<CustomParameter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomParameter::set_null`].
+pub enum CustomParameterField {}
 
+#[allow(non_upper_case_globals)]
 impl CustomParameterField {
+    /// `Name`
+    pub const Name: model::Field<CustomParameter> = model::Field::new("Name");
+    /// `Description`
+    pub const Description: model::Field<CustomParameter> = model::Field::new(
+        "Description",
+    );
+    /// `DocumentationURL`
+    pub const DocumentationUrl: model::Field<CustomParameter> = model::Field::new(
+        "DocumentationURL",
+    );
+    /// `Required`
+    pub const Required: model::Field<CustomParameter> = model::Field::new("Required");
+    /// `ExampleValues`
+    pub const ExampleValues: model::Field<CustomParameter> = model::Field::new(
+        "ExampleValues",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<CustomParameter>] = &[
         Self::Name,
         Self::Description,
         Self::DocumentationUrl,
         Self::Required,
         Self::ExampleValues,
     ];
-    const WIRE: [&'static str; 5] = [
-        "Name",
-        "Description",
-        "DocumentationURL",
-        "Required",
-        "ExampleValues",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "Name",
-        "Description",
-        "DocumentationUrl",
-        "Required",
-        "ExampleValues",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for CustomParameterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for CustomParameterField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for CustomParameterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.DeepInsertSupportType`.
@@ -240,48 +212,30 @@ impl DeepInsertSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DeepInsertSupportTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`DeepInsertSupportType`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeepInsertSupportType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeepInsertSupportTypeField {
-    /// `Supported`
-    Supported,
-    /// `ContentIDSupported`
-    ContentIdSupported,
-}
+/// The properties of [`DeepInsertSupportType`] by wire name, each a [`Field<DeepInsertSupportType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeepInsertSupportType::set_null`].
+pub enum DeepInsertSupportTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl DeepInsertSupportTypeField {
+    /// `Supported`
+    pub const Supported: model::Field<DeepInsertSupportType> = model::Field::new(
+        "Supported",
+    );
+    /// `ContentIDSupported`
+    pub const ContentIdSupported: model::Field<DeepInsertSupportType> = model::Field::new(
+        "ContentIDSupported",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Supported, Self::ContentIdSupported];
-    const WIRE: [&'static str; 2] = ["Supported", "ContentIDSupported"];
-    const NAMES: [&'static str; 2] = ["Supported", "ContentIdSupported"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DeepInsertSupportTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DeepInsertSupportTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DeepInsertSupportTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<DeepInsertSupportType>] = &[
+        Self::Supported,
+        Self::ContentIdSupported,
+    ];
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.DeepUpdateSupportType`.
@@ -359,48 +313,30 @@ impl DeepUpdateSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DeepUpdateSupportTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`DeepUpdateSupportType`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeepUpdateSupportType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeepUpdateSupportTypeField {
-    /// `Supported`
-    Supported,
-    /// `ContentIDSupported`
-    ContentIdSupported,
-}
+/// The properties of [`DeepUpdateSupportType`] by wire name, each a [`Field<DeepUpdateSupportType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeepUpdateSupportType::set_null`].
+pub enum DeepUpdateSupportTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl DeepUpdateSupportTypeField {
+    /// `Supported`
+    pub const Supported: model::Field<DeepUpdateSupportType> = model::Field::new(
+        "Supported",
+    );
+    /// `ContentIDSupported`
+    pub const ContentIdSupported: model::Field<DeepUpdateSupportType> = model::Field::new(
+        "ContentIDSupported",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Supported, Self::ContentIdSupported];
-    const WIRE: [&'static str; 2] = ["Supported", "ContentIDSupported"];
-    const NAMES: [&'static str; 2] = ["Supported", "ContentIdSupported"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DeepUpdateSupportTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DeepUpdateSupportTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DeepUpdateSupportTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<DeepUpdateSupportType>] = &[
+        Self::Supported,
+        Self::ContentIdSupported,
+    ];
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.DeleteRestrictionsBase`.
@@ -516,40 +452,59 @@ impl DeleteRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DeleteRestrictionsBaseField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`DeleteRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeleteRestrictionsBase::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeleteRestrictionsBaseField {
-    /// `Deletable`
-    Deletable,
-    /// `MaxLevels`
-    MaxLevels,
-    /// `FilterSegmentSupported`
-    FilterSegmentSupported,
-    /// `TypecastSegmentSupported`
-    TypecastSegmentSupported,
-    /// `Permissions`
-    Permissions,
-    /// `CustomHeaders`
-    CustomHeaders,
-    /// `CustomQueryOptions`
-    CustomQueryOptions,
-    /// `Description`
-    Description,
-    /// `LongDescription`
-    LongDescription,
-    /// `ErrorResponses`
-    ErrorResponses,
-}
+/// The properties of [`DeleteRestrictionsBase`] by wire name, each a [`Field<DeleteRestrictionsBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeleteRestrictionsBase::set_null`].
+pub enum DeleteRestrictionsBaseField {}
 
+#[allow(non_upper_case_globals)]
 impl DeleteRestrictionsBaseField {
+    /// `Deletable`
+    pub const Deletable: model::Field<DeleteRestrictionsBase> = model::Field::new(
+        "Deletable",
+    );
+    /// `MaxLevels`
+    pub const MaxLevels: model::Field<DeleteRestrictionsBase> = model::Field::new(
+        "MaxLevels",
+    );
+    /// `FilterSegmentSupported`
+    pub const FilterSegmentSupported: model::Field<DeleteRestrictionsBase> = model::Field::new(
+        "FilterSegmentSupported",
+    );
+    /// `TypecastSegmentSupported`
+    pub const TypecastSegmentSupported: model::Field<DeleteRestrictionsBase> = model::Field::new(
+        "TypecastSegmentSupported",
+    );
+    /// `Permissions`
+    pub const Permissions: model::Field<DeleteRestrictionsBase> = model::Field::new(
+        "Permissions",
+    );
+    /// `CustomHeaders`
+    pub const CustomHeaders: model::Field<DeleteRestrictionsBase> = model::Field::new(
+        "CustomHeaders",
+    );
+    /// `CustomQueryOptions`
+    pub const CustomQueryOptions: model::Field<DeleteRestrictionsBase> = model::Field::new(
+        "CustomQueryOptions",
+    );
+    /// `Description`
+    pub const Description: model::Field<DeleteRestrictionsBase> = model::Field::new(
+        "Description",
+    );
+    /// `LongDescription`
+    pub const LongDescription: model::Field<DeleteRestrictionsBase> = model::Field::new(
+        "LongDescription",
+    );
+    /// `ErrorResponses`
+    pub const ErrorResponses: model::Field<DeleteRestrictionsBase> = model::Field::new(
+        "ErrorResponses",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<DeleteRestrictionsBase>] = &[
         Self::Deletable,
         Self::MaxLevels,
         Self::FilterSegmentSupported,
@@ -561,52 +516,6 @@ impl DeleteRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
-    const WIRE: [&'static str; 10] = [
-        "Deletable",
-        "MaxLevels",
-        "FilterSegmentSupported",
-        "TypecastSegmentSupported",
-        "Permissions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-    ];
-    const NAMES: [&'static str; 10] = [
-        "Deletable",
-        "MaxLevels",
-        "FilterSegmentSupported",
-        "TypecastSegmentSupported",
-        "Permissions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DeleteRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DeleteRestrictionsBaseField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DeleteRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.DeleteRestrictionsType`; base type `Org.OData.Capabilities.V1.DeleteRestrictionsBase`.
@@ -747,42 +656,63 @@ impl DeleteRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: DeleteRestrictionsTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`DeleteRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`DeleteRestrictionsType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeleteRestrictionsTypeField {
-    /// `Deletable`
-    Deletable,
-    /// `MaxLevels`
-    MaxLevels,
-    /// `FilterSegmentSupported`
-    FilterSegmentSupported,
-    /// `TypecastSegmentSupported`
-    TypecastSegmentSupported,
-    /// `Permissions`
-    Permissions,
-    /// `CustomHeaders`
-    CustomHeaders,
-    /// `CustomQueryOptions`
-    CustomQueryOptions,
-    /// `Description`
-    Description,
-    /// `LongDescription`
-    LongDescription,
-    /// `ErrorResponses`
-    ErrorResponses,
-    /// `NonDeletableNavigationProperties`
-    NonDeletableNavigationProperties,
-}
+/// The properties of [`DeleteRestrictionsType`] by wire name, each a [`Field<DeleteRestrictionsType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeleteRestrictionsType::set_null`].
+pub enum DeleteRestrictionsTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl DeleteRestrictionsTypeField {
+    /// `Deletable`
+    pub const Deletable: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "Deletable",
+    );
+    /// `MaxLevels`
+    pub const MaxLevels: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "MaxLevels",
+    );
+    /// `FilterSegmentSupported`
+    pub const FilterSegmentSupported: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "FilterSegmentSupported",
+    );
+    /// `TypecastSegmentSupported`
+    pub const TypecastSegmentSupported: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "TypecastSegmentSupported",
+    );
+    /// `Permissions`
+    pub const Permissions: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "Permissions",
+    );
+    /// `CustomHeaders`
+    pub const CustomHeaders: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "CustomHeaders",
+    );
+    /// `CustomQueryOptions`
+    pub const CustomQueryOptions: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "CustomQueryOptions",
+    );
+    /// `Description`
+    pub const Description: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "Description",
+    );
+    /// `LongDescription`
+    pub const LongDescription: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "LongDescription",
+    );
+    /// `ErrorResponses`
+    pub const ErrorResponses: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "ErrorResponses",
+    );
+    /// `NonDeletableNavigationProperties`
+    pub const NonDeletableNavigationProperties: model::Field<DeleteRestrictionsType> = model::Field::new(
+        "NonDeletableNavigationProperties",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<DeleteRestrictionsType>] = &[
         Self::Deletable,
         Self::MaxLevels,
         Self::FilterSegmentSupported,
@@ -795,54 +725,6 @@ impl DeleteRestrictionsTypeField {
         Self::ErrorResponses,
         Self::NonDeletableNavigationProperties,
     ];
-    const WIRE: [&'static str; 11] = [
-        "Deletable",
-        "MaxLevels",
-        "FilterSegmentSupported",
-        "TypecastSegmentSupported",
-        "Permissions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-        "NonDeletableNavigationProperties",
-    ];
-    const NAMES: [&'static str; 11] = [
-        "Deletable",
-        "MaxLevels",
-        "FilterSegmentSupported",
-        "TypecastSegmentSupported",
-        "Permissions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-        "NonDeletableNavigationProperties",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for DeleteRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for DeleteRestrictionsTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for DeleteRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.FilterExpressionRestrictionType`.
@@ -920,51 +802,30 @@ impl FilterExpressionRestrictionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(
-        &mut self,
-        field: FilterExpressionRestrictionTypeField,
-    ) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`FilterExpressionRestrictionType`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterExpressionRestrictionType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FilterExpressionRestrictionTypeField {
-    /// `Property`
-    Property,
-    /// `AllowedExpressions`
-    AllowedExpressions,
-}
+/// The properties of [`FilterExpressionRestrictionType`] by wire name, each a [`Field<FilterExpressionRestrictionType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterExpressionRestrictionType::set_null`].
+pub enum FilterExpressionRestrictionTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl FilterExpressionRestrictionTypeField {
+    /// `Property`
+    pub const Property: model::Field<FilterExpressionRestrictionType> = model::Field::new(
+        "Property",
+    );
+    /// `AllowedExpressions`
+    pub const AllowedExpressions: model::Field<FilterExpressionRestrictionType> = model::Field::new(
+        "AllowedExpressions",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Property, Self::AllowedExpressions];
-    const WIRE: [&'static str; 2] = ["Property", "AllowedExpressions"];
-    const NAMES: [&'static str; 2] = ["Property", "AllowedExpressions"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FilterExpressionRestrictionTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FilterExpressionRestrictionTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FilterExpressionRestrictionTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<FilterExpressionRestrictionType>] = &[
+        Self::Property,
+        Self::AllowedExpressions,
+    ];
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.FilterRestrictionsBase`.
@@ -1044,54 +905,35 @@ impl FilterRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FilterRestrictionsBaseField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`FilterRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterRestrictionsBase::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FilterRestrictionsBaseField {
-    /// `Filterable`
-    Filterable,
-    /// `RequiresFilter`
-    RequiresFilter,
-    /// `MaxLevels`
-    MaxLevels,
-}
+/// The properties of [`FilterRestrictionsBase`] by wire name, each a [`Field<FilterRestrictionsBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterRestrictionsBase::set_null`].
+pub enum FilterRestrictionsBaseField {}
 
+#[allow(non_upper_case_globals)]
 impl FilterRestrictionsBaseField {
+    /// `Filterable`
+    pub const Filterable: model::Field<FilterRestrictionsBase> = model::Field::new(
+        "Filterable",
+    );
+    /// `RequiresFilter`
+    pub const RequiresFilter: model::Field<FilterRestrictionsBase> = model::Field::new(
+        "RequiresFilter",
+    );
+    /// `MaxLevels`
+    pub const MaxLevels: model::Field<FilterRestrictionsBase> = model::Field::new(
+        "MaxLevels",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<FilterRestrictionsBase>] = &[
         Self::Filterable,
         Self::RequiresFilter,
         Self::MaxLevels,
     ];
-    const WIRE: [&'static str; 3] = ["Filterable", "RequiresFilter", "MaxLevels"];
-    const NAMES: [&'static str; 3] = ["Filterable", "RequiresFilter", "MaxLevels"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FilterRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FilterRestrictionsBaseField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FilterRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.FilterRestrictionsType`; base type `Org.OData.Capabilities.V1.FilterRestrictionsBase`.
@@ -1196,32 +1038,43 @@ impl FilterRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FilterRestrictionsTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`FilterRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`FilterRestrictionsType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FilterRestrictionsTypeField {
-    /// `Filterable`
-    Filterable,
-    /// `RequiresFilter`
-    RequiresFilter,
-    /// `MaxLevels`
-    MaxLevels,
-    /// `RequiredProperties`
-    RequiredProperties,
-    /// `NonFilterableProperties`
-    NonFilterableProperties,
-    /// `FilterExpressionRestrictions`
-    FilterExpressionRestrictions,
-}
+/// The properties of [`FilterRestrictionsType`] by wire name, each a [`Field<FilterRestrictionsType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterRestrictionsType::set_null`].
+pub enum FilterRestrictionsTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl FilterRestrictionsTypeField {
+    /// `Filterable`
+    pub const Filterable: model::Field<FilterRestrictionsType> = model::Field::new(
+        "Filterable",
+    );
+    /// `RequiresFilter`
+    pub const RequiresFilter: model::Field<FilterRestrictionsType> = model::Field::new(
+        "RequiresFilter",
+    );
+    /// `MaxLevels`
+    pub const MaxLevels: model::Field<FilterRestrictionsType> = model::Field::new(
+        "MaxLevels",
+    );
+    /// `RequiredProperties`
+    pub const RequiredProperties: model::Field<FilterRestrictionsType> = model::Field::new(
+        "RequiredProperties",
+    );
+    /// `NonFilterableProperties`
+    pub const NonFilterableProperties: model::Field<FilterRestrictionsType> = model::Field::new(
+        "NonFilterableProperties",
+    );
+    /// `FilterExpressionRestrictions`
+    pub const FilterExpressionRestrictions: model::Field<FilterRestrictionsType> = model::Field::new(
+        "FilterExpressionRestrictions",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<FilterRestrictionsType>] = &[
         Self::Filterable,
         Self::RequiresFilter,
         Self::MaxLevels,
@@ -1229,44 +1082,6 @@ impl FilterRestrictionsTypeField {
         Self::NonFilterableProperties,
         Self::FilterExpressionRestrictions,
     ];
-    const WIRE: [&'static str; 6] = [
-        "Filterable",
-        "RequiresFilter",
-        "MaxLevels",
-        "RequiredProperties",
-        "NonFilterableProperties",
-        "FilterExpressionRestrictions",
-    ];
-    const NAMES: [&'static str; 6] = [
-        "Filterable",
-        "RequiresFilter",
-        "MaxLevels",
-        "RequiredProperties",
-        "NonFilterableProperties",
-        "FilterExpressionRestrictions",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FilterRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FilterRestrictionsTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FilterRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.HttpResponse`.
@@ -1342,48 +1157,26 @@ impl HttpResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: HttpResponseField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`HttpResponse`] by wire name: for `$select`, `$expand`, `$orderby` and [`HttpResponse::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HttpResponseField {
-    /// `StatusCode`
-    StatusCode,
-    /// `Description`
-    Description,
-}
+/// The properties of [`HttpResponse`] by wire name, each a [`Field<HttpResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HttpResponse::set_null`].
+pub enum HttpResponseField {}
 
+#[allow(non_upper_case_globals)]
 impl HttpResponseField {
+    /// `StatusCode`
+    pub const StatusCode: model::Field<HttpResponse> = model::Field::new("StatusCode");
+    /// `Description`
+    pub const Description: model::Field<HttpResponse> = model::Field::new("Description");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::StatusCode, Self::Description];
-    const WIRE: [&'static str; 2] = ["StatusCode", "Description"];
-    const NAMES: [&'static str; 2] = ["StatusCode", "Description"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for HttpResponseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for HttpResponseField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for HttpResponseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<HttpResponse>] = &[
+        Self::StatusCode,
+        Self::Description,
+    ];
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.InsertRestrictionsBase`.
@@ -1493,38 +1286,55 @@ impl InsertRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: InsertRestrictionsBaseField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`InsertRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`InsertRestrictionsBase::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InsertRestrictionsBaseField {
-    /// `Insertable`
-    Insertable,
-    /// `MaxLevels`
-    MaxLevels,
-    /// `TypecastSegmentSupported`
-    TypecastSegmentSupported,
-    /// `QueryOptions`
-    QueryOptions,
-    /// `CustomHeaders`
-    CustomHeaders,
-    /// `CustomQueryOptions`
-    CustomQueryOptions,
-    /// `Description`
-    Description,
-    /// `LongDescription`
-    LongDescription,
-    /// `ErrorResponses`
-    ErrorResponses,
-}
+/// The properties of [`InsertRestrictionsBase`] by wire name, each a [`Field<InsertRestrictionsBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsertRestrictionsBase::set_null`].
+pub enum InsertRestrictionsBaseField {}
 
+#[allow(non_upper_case_globals)]
 impl InsertRestrictionsBaseField {
+    /// `Insertable`
+    pub const Insertable: model::Field<InsertRestrictionsBase> = model::Field::new(
+        "Insertable",
+    );
+    /// `MaxLevels`
+    pub const MaxLevels: model::Field<InsertRestrictionsBase> = model::Field::new(
+        "MaxLevels",
+    );
+    /// `TypecastSegmentSupported`
+    pub const TypecastSegmentSupported: model::Field<InsertRestrictionsBase> = model::Field::new(
+        "TypecastSegmentSupported",
+    );
+    /// `QueryOptions`
+    pub const QueryOptions: model::Field<InsertRestrictionsBase> = model::Field::new(
+        "QueryOptions",
+    );
+    /// `CustomHeaders`
+    pub const CustomHeaders: model::Field<InsertRestrictionsBase> = model::Field::new(
+        "CustomHeaders",
+    );
+    /// `CustomQueryOptions`
+    pub const CustomQueryOptions: model::Field<InsertRestrictionsBase> = model::Field::new(
+        "CustomQueryOptions",
+    );
+    /// `Description`
+    pub const Description: model::Field<InsertRestrictionsBase> = model::Field::new(
+        "Description",
+    );
+    /// `LongDescription`
+    pub const LongDescription: model::Field<InsertRestrictionsBase> = model::Field::new(
+        "LongDescription",
+    );
+    /// `ErrorResponses`
+    pub const ErrorResponses: model::Field<InsertRestrictionsBase> = model::Field::new(
+        "ErrorResponses",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<InsertRestrictionsBase>] = &[
         Self::Insertable,
         Self::MaxLevels,
         Self::TypecastSegmentSupported,
@@ -1535,50 +1345,6 @@ impl InsertRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
-    const WIRE: [&'static str; 9] = [
-        "Insertable",
-        "MaxLevels",
-        "TypecastSegmentSupported",
-        "QueryOptions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-    ];
-    const NAMES: [&'static str; 9] = [
-        "Insertable",
-        "MaxLevels",
-        "TypecastSegmentSupported",
-        "QueryOptions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for InsertRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for InsertRestrictionsBaseField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for InsertRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.InsertRestrictionsType`; base type `Org.OData.Capabilities.V1.InsertRestrictionsBase`.
@@ -1728,46 +1494,71 @@ impl InsertRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: InsertRestrictionsTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`InsertRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`InsertRestrictionsType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InsertRestrictionsTypeField {
-    /// `Insertable`
-    Insertable,
-    /// `MaxLevels`
-    MaxLevels,
-    /// `TypecastSegmentSupported`
-    TypecastSegmentSupported,
-    /// `QueryOptions`
-    QueryOptions,
-    /// `CustomHeaders`
-    CustomHeaders,
-    /// `CustomQueryOptions`
-    CustomQueryOptions,
-    /// `Description`
-    Description,
-    /// `LongDescription`
-    LongDescription,
-    /// `ErrorResponses`
-    ErrorResponses,
-    /// `NonInsertableProperties`
-    NonInsertableProperties,
-    /// `NonInsertableNavigationProperties`
-    NonInsertableNavigationProperties,
-    /// `RequiredProperties`
-    RequiredProperties,
-    /// `Permissions`
-    Permissions,
-}
+/// The properties of [`InsertRestrictionsType`] by wire name, each a [`Field<InsertRestrictionsType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsertRestrictionsType::set_null`].
+pub enum InsertRestrictionsTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl InsertRestrictionsTypeField {
+    /// `Insertable`
+    pub const Insertable: model::Field<InsertRestrictionsType> = model::Field::new(
+        "Insertable",
+    );
+    /// `MaxLevels`
+    pub const MaxLevels: model::Field<InsertRestrictionsType> = model::Field::new(
+        "MaxLevels",
+    );
+    /// `TypecastSegmentSupported`
+    pub const TypecastSegmentSupported: model::Field<InsertRestrictionsType> = model::Field::new(
+        "TypecastSegmentSupported",
+    );
+    /// `QueryOptions`
+    pub const QueryOptions: model::Field<InsertRestrictionsType> = model::Field::new(
+        "QueryOptions",
+    );
+    /// `CustomHeaders`
+    pub const CustomHeaders: model::Field<InsertRestrictionsType> = model::Field::new(
+        "CustomHeaders",
+    );
+    /// `CustomQueryOptions`
+    pub const CustomQueryOptions: model::Field<InsertRestrictionsType> = model::Field::new(
+        "CustomQueryOptions",
+    );
+    /// `Description`
+    pub const Description: model::Field<InsertRestrictionsType> = model::Field::new(
+        "Description",
+    );
+    /// `LongDescription`
+    pub const LongDescription: model::Field<InsertRestrictionsType> = model::Field::new(
+        "LongDescription",
+    );
+    /// `ErrorResponses`
+    pub const ErrorResponses: model::Field<InsertRestrictionsType> = model::Field::new(
+        "ErrorResponses",
+    );
+    /// `NonInsertableProperties`
+    pub const NonInsertableProperties: model::Field<InsertRestrictionsType> = model::Field::new(
+        "NonInsertableProperties",
+    );
+    /// `NonInsertableNavigationProperties`
+    pub const NonInsertableNavigationProperties: model::Field<InsertRestrictionsType> = model::Field::new(
+        "NonInsertableNavigationProperties",
+    );
+    /// `RequiredProperties`
+    pub const RequiredProperties: model::Field<InsertRestrictionsType> = model::Field::new(
+        "RequiredProperties",
+    );
+    /// `Permissions`
+    pub const Permissions: model::Field<InsertRestrictionsType> = model::Field::new(
+        "Permissions",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<InsertRestrictionsType>] = &[
         Self::Insertable,
         Self::MaxLevels,
         Self::TypecastSegmentSupported,
@@ -1782,58 +1573,6 @@ impl InsertRestrictionsTypeField {
         Self::RequiredProperties,
         Self::Permissions,
     ];
-    const WIRE: [&'static str; 13] = [
-        "Insertable",
-        "MaxLevels",
-        "TypecastSegmentSupported",
-        "QueryOptions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-        "NonInsertableProperties",
-        "NonInsertableNavigationProperties",
-        "RequiredProperties",
-        "Permissions",
-    ];
-    const NAMES: [&'static str; 13] = [
-        "Insertable",
-        "MaxLevels",
-        "TypecastSegmentSupported",
-        "QueryOptions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-        "NonInsertableProperties",
-        "NonInsertableNavigationProperties",
-        "RequiredProperties",
-        "Permissions",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for InsertRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for InsertRestrictionsTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for InsertRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.ModificationQueryOptionsType`.
@@ -1935,32 +1674,43 @@ impl ModificationQueryOptionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ModificationQueryOptionsTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ModificationQueryOptionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ModificationQueryOptionsType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ModificationQueryOptionsTypeField {
-    /// `ExpandSupported`
-    ExpandSupported,
-    /// `SelectSupported`
-    SelectSupported,
-    /// `ComputeSupported`
-    ComputeSupported,
-    /// `FilterSupported`
-    FilterSupported,
-    /// `SearchSupported`
-    SearchSupported,
-    /// `SortSupported`
-    SortSupported,
-}
+/// The properties of [`ModificationQueryOptionsType`] by wire name, each a [`Field<ModificationQueryOptionsType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ModificationQueryOptionsType::set_null`].
+pub enum ModificationQueryOptionsTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl ModificationQueryOptionsTypeField {
+    /// `ExpandSupported`
+    pub const ExpandSupported: model::Field<ModificationQueryOptionsType> = model::Field::new(
+        "ExpandSupported",
+    );
+    /// `SelectSupported`
+    pub const SelectSupported: model::Field<ModificationQueryOptionsType> = model::Field::new(
+        "SelectSupported",
+    );
+    /// `ComputeSupported`
+    pub const ComputeSupported: model::Field<ModificationQueryOptionsType> = model::Field::new(
+        "ComputeSupported",
+    );
+    /// `FilterSupported`
+    pub const FilterSupported: model::Field<ModificationQueryOptionsType> = model::Field::new(
+        "FilterSupported",
+    );
+    /// `SearchSupported`
+    pub const SearchSupported: model::Field<ModificationQueryOptionsType> = model::Field::new(
+        "SearchSupported",
+    );
+    /// `SortSupported`
+    pub const SortSupported: model::Field<ModificationQueryOptionsType> = model::Field::new(
+        "SortSupported",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ModificationQueryOptionsType>] = &[
         Self::ExpandSupported,
         Self::SelectSupported,
         Self::ComputeSupported,
@@ -1968,44 +1718,6 @@ impl ModificationQueryOptionsTypeField {
         Self::SearchSupported,
         Self::SortSupported,
     ];
-    const WIRE: [&'static str; 6] = [
-        "ExpandSupported",
-        "SelectSupported",
-        "ComputeSupported",
-        "FilterSupported",
-        "SearchSupported",
-        "SortSupported",
-    ];
-    const NAMES: [&'static str; 6] = [
-        "ExpandSupported",
-        "SelectSupported",
-        "ComputeSupported",
-        "FilterSupported",
-        "SearchSupported",
-        "SortSupported",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ModificationQueryOptionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ModificationQueryOptionsTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ModificationQueryOptionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.NavigationPropertyRestriction`.
@@ -2169,54 +1881,87 @@ impl NavigationPropertyRestriction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: NavigationPropertyRestrictionField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`NavigationPropertyRestriction`] by wire name: for `$select`, `$expand`, `$orderby` and [`NavigationPropertyRestriction::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NavigationPropertyRestrictionField {
-    /// `NavigationProperty`
-    NavigationProperty,
-    /// `Navigability`
-    Navigability,
-    /// `FilterFunctions`
-    FilterFunctions,
-    /// `FilterRestrictions`
-    FilterRestrictions,
-    /// `SearchRestrictions`
-    SearchRestrictions,
-    /// `SortRestrictions`
-    SortRestrictions,
-    /// `TopSupported`
-    TopSupported,
-    /// `SkipSupported`
-    SkipSupported,
-    /// `SelectSupport`
-    SelectSupport,
-    /// `IndexableByKey`
-    IndexableByKey,
-    /// `InsertRestrictions`
-    InsertRestrictions,
-    /// `DeepInsertSupport`
-    DeepInsertSupport,
-    /// `UpdateRestrictions`
-    UpdateRestrictions,
-    /// `DeepUpdateSupport`
-    DeepUpdateSupport,
-    /// `DeleteRestrictions`
-    DeleteRestrictions,
-    /// `OptimisticConcurrencyControl`
-    OptimisticConcurrencyControl,
-    /// `ReadRestrictions`
-    ReadRestrictions,
-}
+/// The properties of [`NavigationPropertyRestriction`] by wire name, each a [`Field<NavigationPropertyRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NavigationPropertyRestriction::set_null`].
+pub enum NavigationPropertyRestrictionField {}
 
+#[allow(non_upper_case_globals)]
 impl NavigationPropertyRestrictionField {
+    /// `NavigationProperty`
+    pub const NavigationProperty: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "NavigationProperty",
+    );
+    /// `Navigability`
+    pub const Navigability: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "Navigability",
+    );
+    /// `FilterFunctions`
+    pub const FilterFunctions: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "FilterFunctions",
+    );
+    /// `FilterRestrictions`
+    pub const FilterRestrictions: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "FilterRestrictions",
+    );
+    /// `SearchRestrictions`
+    pub const SearchRestrictions: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "SearchRestrictions",
+    );
+    /// `SortRestrictions`
+    pub const SortRestrictions: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "SortRestrictions",
+    );
+    /// `TopSupported`
+    pub const TopSupported: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "TopSupported",
+    );
+    /// `SkipSupported`
+    pub const SkipSupported: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "SkipSupported",
+    );
+    /// `SelectSupport`
+    pub const SelectSupport: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "SelectSupport",
+    );
+    /// `IndexableByKey`
+    pub const IndexableByKey: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "IndexableByKey",
+    );
+    /// `InsertRestrictions`
+    pub const InsertRestrictions: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "InsertRestrictions",
+    );
+    /// `DeepInsertSupport`
+    pub const DeepInsertSupport: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "DeepInsertSupport",
+    );
+    /// `UpdateRestrictions`
+    pub const UpdateRestrictions: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "UpdateRestrictions",
+    );
+    /// `DeepUpdateSupport`
+    pub const DeepUpdateSupport: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "DeepUpdateSupport",
+    );
+    /// `DeleteRestrictions`
+    pub const DeleteRestrictions: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "DeleteRestrictions",
+    );
+    /// `OptimisticConcurrencyControl`
+    pub const OptimisticConcurrencyControl: model::Field<
+        NavigationPropertyRestriction,
+    > = model::Field::new("OptimisticConcurrencyControl");
+    /// `ReadRestrictions`
+    pub const ReadRestrictions: model::Field<NavigationPropertyRestriction> = model::Field::new(
+        "ReadRestrictions",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<NavigationPropertyRestriction>] = &[
         Self::NavigationProperty,
         Self::Navigability,
         Self::FilterFunctions,
@@ -2235,66 +1980,6 @@ impl NavigationPropertyRestrictionField {
         Self::OptimisticConcurrencyControl,
         Self::ReadRestrictions,
     ];
-    const WIRE: [&'static str; 17] = [
-        "NavigationProperty",
-        "Navigability",
-        "FilterFunctions",
-        "FilterRestrictions",
-        "SearchRestrictions",
-        "SortRestrictions",
-        "TopSupported",
-        "SkipSupported",
-        "SelectSupport",
-        "IndexableByKey",
-        "InsertRestrictions",
-        "DeepInsertSupport",
-        "UpdateRestrictions",
-        "DeepUpdateSupport",
-        "DeleteRestrictions",
-        "OptimisticConcurrencyControl",
-        "ReadRestrictions",
-    ];
-    const NAMES: [&'static str; 17] = [
-        "NavigationProperty",
-        "Navigability",
-        "FilterFunctions",
-        "FilterRestrictions",
-        "SearchRestrictions",
-        "SortRestrictions",
-        "TopSupported",
-        "SkipSupported",
-        "SelectSupport",
-        "IndexableByKey",
-        "InsertRestrictions",
-        "DeepInsertSupport",
-        "UpdateRestrictions",
-        "DeepUpdateSupport",
-        "DeleteRestrictions",
-        "OptimisticConcurrencyControl",
-        "ReadRestrictions",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for NavigationPropertyRestrictionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for NavigationPropertyRestrictionField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for NavigationPropertyRestrictionField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.PermissionType`.
@@ -2370,48 +2055,26 @@ impl PermissionType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PermissionTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PermissionType`] by wire name: for `$select`, `$expand`, `$orderby` and [`PermissionType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PermissionTypeField {
-    /// `SchemeName`
-    SchemeName,
-    /// `Scopes`
-    Scopes,
-}
+/// The properties of [`PermissionType`] by wire name, each a [`Field<PermissionType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PermissionType::set_null`].
+pub enum PermissionTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl PermissionTypeField {
+    /// `SchemeName`
+    pub const SchemeName: model::Field<PermissionType> = model::Field::new("SchemeName");
+    /// `Scopes`
+    pub const Scopes: model::Field<PermissionType> = model::Field::new("Scopes");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::SchemeName, Self::Scopes];
-    const WIRE: [&'static str; 2] = ["SchemeName", "Scopes"];
-    const NAMES: [&'static str; 2] = ["SchemeName", "Scopes"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PermissionTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PermissionTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PermissionTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<PermissionType>] = &[
+        Self::SchemeName,
+        Self::Scopes,
+    ];
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.ReadByKeyRestrictionsType`; base type `Org.OData.Capabilities.V1.ReadRestrictionsBase`.
@@ -2518,34 +2181,47 @@ impl ReadByKeyRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ReadByKeyRestrictionsTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ReadByKeyRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReadByKeyRestrictionsType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReadByKeyRestrictionsTypeField {
-    /// `Readable`
-    Readable,
-    /// `Permissions`
-    Permissions,
-    /// `CustomHeaders`
-    CustomHeaders,
-    /// `CustomQueryOptions`
-    CustomQueryOptions,
-    /// `Description`
-    Description,
-    /// `LongDescription`
-    LongDescription,
-    /// `ErrorResponses`
-    ErrorResponses,
-}
+/// The properties of [`ReadByKeyRestrictionsType`] by wire name, each a [`Field<ReadByKeyRestrictionsType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReadByKeyRestrictionsType::set_null`].
+pub enum ReadByKeyRestrictionsTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl ReadByKeyRestrictionsTypeField {
+    /// `Readable`
+    pub const Readable: model::Field<ReadByKeyRestrictionsType> = model::Field::new(
+        "Readable",
+    );
+    /// `Permissions`
+    pub const Permissions: model::Field<ReadByKeyRestrictionsType> = model::Field::new(
+        "Permissions",
+    );
+    /// `CustomHeaders`
+    pub const CustomHeaders: model::Field<ReadByKeyRestrictionsType> = model::Field::new(
+        "CustomHeaders",
+    );
+    /// `CustomQueryOptions`
+    pub const CustomQueryOptions: model::Field<ReadByKeyRestrictionsType> = model::Field::new(
+        "CustomQueryOptions",
+    );
+    /// `Description`
+    pub const Description: model::Field<ReadByKeyRestrictionsType> = model::Field::new(
+        "Description",
+    );
+    /// `LongDescription`
+    pub const LongDescription: model::Field<ReadByKeyRestrictionsType> = model::Field::new(
+        "LongDescription",
+    );
+    /// `ErrorResponses`
+    pub const ErrorResponses: model::Field<ReadByKeyRestrictionsType> = model::Field::new(
+        "ErrorResponses",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ReadByKeyRestrictionsType>] = &[
         Self::Readable,
         Self::Permissions,
         Self::CustomHeaders,
@@ -2554,46 +2230,6 @@ impl ReadByKeyRestrictionsTypeField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
-    const WIRE: [&'static str; 7] = [
-        "Readable",
-        "Permissions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-    ];
-    const NAMES: [&'static str; 7] = [
-        "Readable",
-        "Permissions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ReadByKeyRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ReadByKeyRestrictionsTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ReadByKeyRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.ReadRestrictionsBase`; abstract.
@@ -2693,34 +2329,47 @@ impl ReadRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ReadRestrictionsBaseField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ReadRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReadRestrictionsBase::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReadRestrictionsBaseField {
-    /// `Readable`
-    Readable,
-    /// `Permissions`
-    Permissions,
-    /// `CustomHeaders`
-    CustomHeaders,
-    /// `CustomQueryOptions`
-    CustomQueryOptions,
-    /// `Description`
-    Description,
-    /// `LongDescription`
-    LongDescription,
-    /// `ErrorResponses`
-    ErrorResponses,
-}
+/// The properties of [`ReadRestrictionsBase`] by wire name, each a [`Field<ReadRestrictionsBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReadRestrictionsBase::set_null`].
+pub enum ReadRestrictionsBaseField {}
 
+#[allow(non_upper_case_globals)]
 impl ReadRestrictionsBaseField {
+    /// `Readable`
+    pub const Readable: model::Field<ReadRestrictionsBase> = model::Field::new(
+        "Readable",
+    );
+    /// `Permissions`
+    pub const Permissions: model::Field<ReadRestrictionsBase> = model::Field::new(
+        "Permissions",
+    );
+    /// `CustomHeaders`
+    pub const CustomHeaders: model::Field<ReadRestrictionsBase> = model::Field::new(
+        "CustomHeaders",
+    );
+    /// `CustomQueryOptions`
+    pub const CustomQueryOptions: model::Field<ReadRestrictionsBase> = model::Field::new(
+        "CustomQueryOptions",
+    );
+    /// `Description`
+    pub const Description: model::Field<ReadRestrictionsBase> = model::Field::new(
+        "Description",
+    );
+    /// `LongDescription`
+    pub const LongDescription: model::Field<ReadRestrictionsBase> = model::Field::new(
+        "LongDescription",
+    );
+    /// `ErrorResponses`
+    pub const ErrorResponses: model::Field<ReadRestrictionsBase> = model::Field::new(
+        "ErrorResponses",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ReadRestrictionsBase>] = &[
         Self::Readable,
         Self::Permissions,
         Self::CustomHeaders,
@@ -2729,46 +2378,6 @@ impl ReadRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
-    const WIRE: [&'static str; 7] = [
-        "Readable",
-        "Permissions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-    ];
-    const NAMES: [&'static str; 7] = [
-        "Readable",
-        "Permissions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ReadRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ReadRestrictionsBaseField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ReadRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.ReadRestrictionsType`; base type `Org.OData.Capabilities.V1.ReadRestrictionsBase`.
@@ -2887,38 +2496,55 @@ impl ReadRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ReadRestrictionsTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ReadRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ReadRestrictionsType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReadRestrictionsTypeField {
-    /// `Readable`
-    Readable,
-    /// `Permissions`
-    Permissions,
-    /// `CustomHeaders`
-    CustomHeaders,
-    /// `CustomQueryOptions`
-    CustomQueryOptions,
-    /// `Description`
-    Description,
-    /// `LongDescription`
-    LongDescription,
-    /// `ErrorResponses`
-    ErrorResponses,
-    /// `TypecastSegmentSupported`
-    TypecastSegmentSupported,
-    /// `ReadByKeyRestrictions`
-    ReadByKeyRestrictions,
-}
+/// The properties of [`ReadRestrictionsType`] by wire name, each a [`Field<ReadRestrictionsType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReadRestrictionsType::set_null`].
+pub enum ReadRestrictionsTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl ReadRestrictionsTypeField {
+    /// `Readable`
+    pub const Readable: model::Field<ReadRestrictionsType> = model::Field::new(
+        "Readable",
+    );
+    /// `Permissions`
+    pub const Permissions: model::Field<ReadRestrictionsType> = model::Field::new(
+        "Permissions",
+    );
+    /// `CustomHeaders`
+    pub const CustomHeaders: model::Field<ReadRestrictionsType> = model::Field::new(
+        "CustomHeaders",
+    );
+    /// `CustomQueryOptions`
+    pub const CustomQueryOptions: model::Field<ReadRestrictionsType> = model::Field::new(
+        "CustomQueryOptions",
+    );
+    /// `Description`
+    pub const Description: model::Field<ReadRestrictionsType> = model::Field::new(
+        "Description",
+    );
+    /// `LongDescription`
+    pub const LongDescription: model::Field<ReadRestrictionsType> = model::Field::new(
+        "LongDescription",
+    );
+    /// `ErrorResponses`
+    pub const ErrorResponses: model::Field<ReadRestrictionsType> = model::Field::new(
+        "ErrorResponses",
+    );
+    /// `TypecastSegmentSupported`
+    pub const TypecastSegmentSupported: model::Field<ReadRestrictionsType> = model::Field::new(
+        "TypecastSegmentSupported",
+    );
+    /// `ReadByKeyRestrictions`
+    pub const ReadByKeyRestrictions: model::Field<ReadRestrictionsType> = model::Field::new(
+        "ReadByKeyRestrictions",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<ReadRestrictionsType>] = &[
         Self::Readable,
         Self::Permissions,
         Self::CustomHeaders,
@@ -2929,50 +2555,6 @@ impl ReadRestrictionsTypeField {
         Self::TypecastSegmentSupported,
         Self::ReadByKeyRestrictions,
     ];
-    const WIRE: [&'static str; 9] = [
-        "Readable",
-        "Permissions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-        "TypecastSegmentSupported",
-        "ReadByKeyRestrictions",
-    ];
-    const NAMES: [&'static str; 9] = [
-        "Readable",
-        "Permissions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-        "TypecastSegmentSupported",
-        "ReadByKeyRestrictions",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ReadRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ReadRestrictionsTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ReadRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.ScopeType`.
@@ -3050,48 +2632,28 @@ impl ScopeType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ScopeTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ScopeType`] by wire name: for `$select`, `$expand`, `$orderby` and [`ScopeType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScopeTypeField {
-    /// `Scope`
-    Scope,
-    /// `RestrictedProperties`
-    RestrictedProperties,
-}
+/// The properties of [`ScopeType`] by wire name, each a [`Field<ScopeType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScopeType::set_null`].
+pub enum ScopeTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl ScopeTypeField {
+    /// `Scope`
+    pub const Scope: model::Field<ScopeType> = model::Field::new("Scope");
+    /// `RestrictedProperties`
+    pub const RestrictedProperties: model::Field<ScopeType> = model::Field::new(
+        "RestrictedProperties",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Scope, Self::RestrictedProperties];
-    const WIRE: [&'static str; 2] = ["Scope", "RestrictedProperties"];
-    const NAMES: [&'static str; 2] = ["Scope", "RestrictedProperties"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ScopeTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ScopeTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ScopeTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<ScopeType>] = &[
+        Self::Scope,
+        Self::RestrictedProperties,
+    ];
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.SearchRestrictionsType`.
@@ -3169,48 +2731,30 @@ impl SearchRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SearchRestrictionsTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SearchRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`SearchRestrictionsType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchRestrictionsTypeField {
-    /// `Searchable`
-    Searchable,
-    /// `UnsupportedExpressions`
-    UnsupportedExpressions,
-}
+/// The properties of [`SearchRestrictionsType`] by wire name, each a [`Field<SearchRestrictionsType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SearchRestrictionsType::set_null`].
+pub enum SearchRestrictionsTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl SearchRestrictionsTypeField {
+    /// `Searchable`
+    pub const Searchable: model::Field<SearchRestrictionsType> = model::Field::new(
+        "Searchable",
+    );
+    /// `UnsupportedExpressions`
+    pub const UnsupportedExpressions: model::Field<SearchRestrictionsType> = model::Field::new(
+        "UnsupportedExpressions",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Searchable, Self::UnsupportedExpressions];
-    const WIRE: [&'static str; 2] = ["Searchable", "UnsupportedExpressions"];
-    const NAMES: [&'static str; 2] = ["Searchable", "UnsupportedExpressions"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SearchRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SearchRestrictionsTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SearchRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SearchRestrictionsType>] = &[
+        Self::Searchable,
+        Self::UnsupportedExpressions,
+    ];
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.SelectSupportType`.
@@ -3326,40 +2870,57 @@ impl SelectSupportType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SelectSupportTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SelectSupportType`] by wire name: for `$select`, `$expand`, `$orderby` and [`SelectSupportType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SelectSupportTypeField {
-    /// `Supported`
-    Supported,
-    /// `InstanceAnnotationsSupported`
-    InstanceAnnotationsSupported,
-    /// `Expandable`
-    Expandable,
-    /// `Filterable`
-    Filterable,
-    /// `Searchable`
-    Searchable,
-    /// `TopSupported`
-    TopSupported,
-    /// `SkipSupported`
-    SkipSupported,
-    /// `ComputeSupported`
-    ComputeSupported,
-    /// `Countable`
-    Countable,
-    /// `Sortable`
-    Sortable,
-}
+/// The properties of [`SelectSupportType`] by wire name, each a [`Field<SelectSupportType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SelectSupportType::set_null`].
+pub enum SelectSupportTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl SelectSupportTypeField {
+    /// `Supported`
+    pub const Supported: model::Field<SelectSupportType> = model::Field::new(
+        "Supported",
+    );
+    /// `InstanceAnnotationsSupported`
+    pub const InstanceAnnotationsSupported: model::Field<SelectSupportType> = model::Field::new(
+        "InstanceAnnotationsSupported",
+    );
+    /// `Expandable`
+    pub const Expandable: model::Field<SelectSupportType> = model::Field::new(
+        "Expandable",
+    );
+    /// `Filterable`
+    pub const Filterable: model::Field<SelectSupportType> = model::Field::new(
+        "Filterable",
+    );
+    /// `Searchable`
+    pub const Searchable: model::Field<SelectSupportType> = model::Field::new(
+        "Searchable",
+    );
+    /// `TopSupported`
+    pub const TopSupported: model::Field<SelectSupportType> = model::Field::new(
+        "TopSupported",
+    );
+    /// `SkipSupported`
+    pub const SkipSupported: model::Field<SelectSupportType> = model::Field::new(
+        "SkipSupported",
+    );
+    /// `ComputeSupported`
+    pub const ComputeSupported: model::Field<SelectSupportType> = model::Field::new(
+        "ComputeSupported",
+    );
+    /// `Countable`
+    pub const Countable: model::Field<SelectSupportType> = model::Field::new(
+        "Countable",
+    );
+    /// `Sortable`
+    pub const Sortable: model::Field<SelectSupportType> = model::Field::new("Sortable");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SelectSupportType>] = &[
         Self::Supported,
         Self::InstanceAnnotationsSupported,
         Self::Expandable,
@@ -3371,52 +2932,6 @@ impl SelectSupportTypeField {
         Self::Countable,
         Self::Sortable,
     ];
-    const WIRE: [&'static str; 10] = [
-        "Supported",
-        "InstanceAnnotationsSupported",
-        "Expandable",
-        "Filterable",
-        "Searchable",
-        "TopSupported",
-        "SkipSupported",
-        "ComputeSupported",
-        "Countable",
-        "Sortable",
-    ];
-    const NAMES: [&'static str; 10] = [
-        "Supported",
-        "InstanceAnnotationsSupported",
-        "Expandable",
-        "Filterable",
-        "Searchable",
-        "TopSupported",
-        "SkipSupported",
-        "ComputeSupported",
-        "Countable",
-        "Sortable",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SelectSupportTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SelectSupportTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SelectSupportTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.SortRestrictionsBase`.
@@ -3488,46 +3003,23 @@ impl SortRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SortRestrictionsBaseField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SortRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`SortRestrictionsBase::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SortRestrictionsBaseField {
-    /// `Sortable`
-    Sortable,
-}
+/// The properties of [`SortRestrictionsBase`] by wire name, each a [`Field<SortRestrictionsBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SortRestrictionsBase::set_null`].
+pub enum SortRestrictionsBaseField {}
 
+#[allow(non_upper_case_globals)]
 impl SortRestrictionsBaseField {
+    /// `Sortable`
+    pub const Sortable: model::Field<SortRestrictionsBase> = model::Field::new(
+        "Sortable",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Sortable];
-    const WIRE: [&'static str; 1] = ["Sortable"];
-    const NAMES: [&'static str; 1] = ["Sortable"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SortRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SortRestrictionsBaseField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SortRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<SortRestrictionsBase>] = &[Self::Sortable];
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.SortRestrictionsType`; base type `Org.OData.Capabilities.V1.SortRestrictionsBase`.
@@ -3618,67 +3110,40 @@ impl SortRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: SortRestrictionsTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`SortRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`SortRestrictionsType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SortRestrictionsTypeField {
-    /// `Sortable`
-    Sortable,
-    /// `AscendingOnlyProperties`
-    AscendingOnlyProperties,
-    /// `DescendingOnlyProperties`
-    DescendingOnlyProperties,
-    /// `NonSortableProperties`
-    NonSortableProperties,
-}
+/// The properties of [`SortRestrictionsType`] by wire name, each a [`Field<SortRestrictionsType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SortRestrictionsType::set_null`].
+pub enum SortRestrictionsTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl SortRestrictionsTypeField {
+    /// `Sortable`
+    pub const Sortable: model::Field<SortRestrictionsType> = model::Field::new(
+        "Sortable",
+    );
+    /// `AscendingOnlyProperties`
+    pub const AscendingOnlyProperties: model::Field<SortRestrictionsType> = model::Field::new(
+        "AscendingOnlyProperties",
+    );
+    /// `DescendingOnlyProperties`
+    pub const DescendingOnlyProperties: model::Field<SortRestrictionsType> = model::Field::new(
+        "DescendingOnlyProperties",
+    );
+    /// `NonSortableProperties`
+    pub const NonSortableProperties: model::Field<SortRestrictionsType> = model::Field::new(
+        "NonSortableProperties",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<SortRestrictionsType>] = &[
         Self::Sortable,
         Self::AscendingOnlyProperties,
         Self::DescendingOnlyProperties,
         Self::NonSortableProperties,
     ];
-    const WIRE: [&'static str; 4] = [
-        "Sortable",
-        "AscendingOnlyProperties",
-        "DescendingOnlyProperties",
-        "NonSortableProperties",
-    ];
-    const NAMES: [&'static str; 4] = [
-        "Sortable",
-        "AscendingOnlyProperties",
-        "DescendingOnlyProperties",
-        "NonSortableProperties",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for SortRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for SortRestrictionsTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SortRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.UpdateRestrictionsBase`.
@@ -3812,48 +3277,75 @@ impl UpdateRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: UpdateRestrictionsBaseField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`UpdateRestrictionsBase`] by wire name: for `$select`, `$expand`, `$orderby` and [`UpdateRestrictionsBase::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateRestrictionsBaseField {
-    /// `Updatable`
-    Updatable,
-    /// `Upsertable`
-    Upsertable,
-    /// `DeltaUpdateSupported`
-    DeltaUpdateSupported,
-    /// `UpdateMethod`
-    UpdateMethod,
-    /// `FilterSegmentSupported`
-    FilterSegmentSupported,
-    /// `TypecastSegmentSupported`
-    TypecastSegmentSupported,
-    /// `MaxLevels`
-    MaxLevels,
-    /// `Permissions`
-    Permissions,
-    /// `QueryOptions`
-    QueryOptions,
-    /// `CustomHeaders`
-    CustomHeaders,
-    /// `CustomQueryOptions`
-    CustomQueryOptions,
-    /// `Description`
-    Description,
-    /// `LongDescription`
-    LongDescription,
-    /// `ErrorResponses`
-    ErrorResponses,
-}
+/// The properties of [`UpdateRestrictionsBase`] by wire name, each a [`Field<UpdateRestrictionsBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UpdateRestrictionsBase::set_null`].
+pub enum UpdateRestrictionsBaseField {}
 
+#[allow(non_upper_case_globals)]
 impl UpdateRestrictionsBaseField {
+    /// `Updatable`
+    pub const Updatable: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "Updatable",
+    );
+    /// `Upsertable`
+    pub const Upsertable: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "Upsertable",
+    );
+    /// `DeltaUpdateSupported`
+    pub const DeltaUpdateSupported: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "DeltaUpdateSupported",
+    );
+    /// `UpdateMethod`
+    pub const UpdateMethod: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "UpdateMethod",
+    );
+    /// `FilterSegmentSupported`
+    pub const FilterSegmentSupported: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "FilterSegmentSupported",
+    );
+    /// `TypecastSegmentSupported`
+    pub const TypecastSegmentSupported: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "TypecastSegmentSupported",
+    );
+    /// `MaxLevels`
+    pub const MaxLevels: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "MaxLevels",
+    );
+    /// `Permissions`
+    pub const Permissions: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "Permissions",
+    );
+    /// `QueryOptions`
+    pub const QueryOptions: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "QueryOptions",
+    );
+    /// `CustomHeaders`
+    pub const CustomHeaders: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "CustomHeaders",
+    );
+    /// `CustomQueryOptions`
+    pub const CustomQueryOptions: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "CustomQueryOptions",
+    );
+    /// `Description`
+    pub const Description: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "Description",
+    );
+    /// `LongDescription`
+    pub const LongDescription: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "LongDescription",
+    );
+    /// `ErrorResponses`
+    pub const ErrorResponses: model::Field<UpdateRestrictionsBase> = model::Field::new(
+        "ErrorResponses",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<UpdateRestrictionsBase>] = &[
         Self::Updatable,
         Self::Upsertable,
         Self::DeltaUpdateSupported,
@@ -3869,60 +3361,6 @@ impl UpdateRestrictionsBaseField {
         Self::LongDescription,
         Self::ErrorResponses,
     ];
-    const WIRE: [&'static str; 14] = [
-        "Updatable",
-        "Upsertable",
-        "DeltaUpdateSupported",
-        "UpdateMethod",
-        "FilterSegmentSupported",
-        "TypecastSegmentSupported",
-        "MaxLevels",
-        "Permissions",
-        "QueryOptions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-    ];
-    const NAMES: [&'static str; 14] = [
-        "Updatable",
-        "Upsertable",
-        "DeltaUpdateSupported",
-        "UpdateMethod",
-        "FilterSegmentSupported",
-        "TypecastSegmentSupported",
-        "MaxLevels",
-        "Permissions",
-        "QueryOptions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for UpdateRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for UpdateRestrictionsBaseField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for UpdateRestrictionsBaseField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL complex type `Org.OData.Capabilities.V1.UpdateRestrictionsType`; base type `Org.OData.Capabilities.V1.UpdateRestrictionsBase`.
@@ -4097,54 +3535,87 @@ impl UpdateRestrictionsType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: UpdateRestrictionsTypeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`UpdateRestrictionsType`] by wire name: for `$select`, `$expand`, `$orderby` and [`UpdateRestrictionsType::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateRestrictionsTypeField {
-    /// `Updatable`
-    Updatable,
-    /// `Upsertable`
-    Upsertable,
-    /// `DeltaUpdateSupported`
-    DeltaUpdateSupported,
-    /// `UpdateMethod`
-    UpdateMethod,
-    /// `FilterSegmentSupported`
-    FilterSegmentSupported,
-    /// `TypecastSegmentSupported`
-    TypecastSegmentSupported,
-    /// `MaxLevels`
-    MaxLevels,
-    /// `Permissions`
-    Permissions,
-    /// `QueryOptions`
-    QueryOptions,
-    /// `CustomHeaders`
-    CustomHeaders,
-    /// `CustomQueryOptions`
-    CustomQueryOptions,
-    /// `Description`
-    Description,
-    /// `LongDescription`
-    LongDescription,
-    /// `ErrorResponses`
-    ErrorResponses,
-    /// `NonUpdatableProperties`
-    NonUpdatableProperties,
-    /// `NonUpdatableNavigationProperties`
-    NonUpdatableNavigationProperties,
-    /// `RequiredProperties`
-    RequiredProperties,
-}
+/// The properties of [`UpdateRestrictionsType`] by wire name, each a [`Field<UpdateRestrictionsType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UpdateRestrictionsType::set_null`].
+pub enum UpdateRestrictionsTypeField {}
 
+#[allow(non_upper_case_globals)]
 impl UpdateRestrictionsTypeField {
+    /// `Updatable`
+    pub const Updatable: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "Updatable",
+    );
+    /// `Upsertable`
+    pub const Upsertable: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "Upsertable",
+    );
+    /// `DeltaUpdateSupported`
+    pub const DeltaUpdateSupported: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "DeltaUpdateSupported",
+    );
+    /// `UpdateMethod`
+    pub const UpdateMethod: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "UpdateMethod",
+    );
+    /// `FilterSegmentSupported`
+    pub const FilterSegmentSupported: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "FilterSegmentSupported",
+    );
+    /// `TypecastSegmentSupported`
+    pub const TypecastSegmentSupported: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "TypecastSegmentSupported",
+    );
+    /// `MaxLevels`
+    pub const MaxLevels: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "MaxLevels",
+    );
+    /// `Permissions`
+    pub const Permissions: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "Permissions",
+    );
+    /// `QueryOptions`
+    pub const QueryOptions: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "QueryOptions",
+    );
+    /// `CustomHeaders`
+    pub const CustomHeaders: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "CustomHeaders",
+    );
+    /// `CustomQueryOptions`
+    pub const CustomQueryOptions: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "CustomQueryOptions",
+    );
+    /// `Description`
+    pub const Description: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "Description",
+    );
+    /// `LongDescription`
+    pub const LongDescription: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "LongDescription",
+    );
+    /// `ErrorResponses`
+    pub const ErrorResponses: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "ErrorResponses",
+    );
+    /// `NonUpdatableProperties`
+    pub const NonUpdatableProperties: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "NonUpdatableProperties",
+    );
+    /// `NonUpdatableNavigationProperties`
+    pub const NonUpdatableNavigationProperties: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "NonUpdatableNavigationProperties",
+    );
+    /// `RequiredProperties`
+    pub const RequiredProperties: model::Field<UpdateRestrictionsType> = model::Field::new(
+        "RequiredProperties",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<UpdateRestrictionsType>] = &[
         Self::Updatable,
         Self::Upsertable,
         Self::DeltaUpdateSupported,
@@ -4163,64 +3634,4 @@ impl UpdateRestrictionsTypeField {
         Self::NonUpdatableNavigationProperties,
         Self::RequiredProperties,
     ];
-    const WIRE: [&'static str; 17] = [
-        "Updatable",
-        "Upsertable",
-        "DeltaUpdateSupported",
-        "UpdateMethod",
-        "FilterSegmentSupported",
-        "TypecastSegmentSupported",
-        "MaxLevels",
-        "Permissions",
-        "QueryOptions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-        "NonUpdatableProperties",
-        "NonUpdatableNavigationProperties",
-        "RequiredProperties",
-    ];
-    const NAMES: [&'static str; 17] = [
-        "Updatable",
-        "Upsertable",
-        "DeltaUpdateSupported",
-        "UpdateMethod",
-        "FilterSegmentSupported",
-        "TypecastSegmentSupported",
-        "MaxLevels",
-        "Permissions",
-        "QueryOptions",
-        "CustomHeaders",
-        "CustomQueryOptions",
-        "Description",
-        "LongDescription",
-        "ErrorResponses",
-        "NonUpdatableProperties",
-        "NonUpdatableNavigationProperties",
-        "RequiredProperties",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for UpdateRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for UpdateRestrictionsTypeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for UpdateRestrictionsTypeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `Org.OData.Core.V1.Dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dictionary {
@@ -134,46 +137,21 @@ impl ExampleValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ExampleValueField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ExampleValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`ExampleValue::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExampleValueField {
-    /// `Description`
-    Description,
-}
+/// The properties of [`ExampleValue`] by wire name, each a [`Field<ExampleValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExampleValue::set_null`].
+pub enum ExampleValueField {}
 
+#[allow(non_upper_case_globals)]
 impl ExampleValueField {
+    /// `Description`
+    pub const Description: model::Field<ExampleValue> = model::Field::new("Description");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Description];
-    const WIRE: [&'static str; 1] = ["Description"];
-    const NAMES: [&'static str; 1] = ["Description"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ExampleValueField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ExampleValueField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ExampleValueField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<ExampleValue>] = &[Self::Description];
 }
 
 /// CSDL complex type `Org.OData.Core.V1.PrimitiveExampleValue`; base type `Org.OData.Core.V1.ExampleValue`.
@@ -250,46 +228,26 @@ impl PrimitiveExampleValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: PrimitiveExampleValueField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`PrimitiveExampleValue`] by wire name: for `$select`, `$expand`, `$orderby` and [`PrimitiveExampleValue::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrimitiveExampleValueField {
-    /// `Description`
-    Description,
-    /// `Value`
-    Value,
-}
+/// The properties of [`PrimitiveExampleValue`] by wire name, each a [`Field<PrimitiveExampleValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrimitiveExampleValue::set_null`].
+pub enum PrimitiveExampleValueField {}
 
+#[allow(non_upper_case_globals)]
 impl PrimitiveExampleValueField {
+    /// `Description`
+    pub const Description: model::Field<PrimitiveExampleValue> = model::Field::new(
+        "Description",
+    );
+    /// `Value`
+    pub const Value: model::Field<PrimitiveExampleValue> = model::Field::new("Value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Description, Self::Value];
-    const WIRE: [&'static str; 2] = ["Description", "Value"];
-    const NAMES: [&'static str; 2] = ["Description", "Value"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for PrimitiveExampleValueField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for PrimitiveExampleValueField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for PrimitiveExampleValueField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<PrimitiveExampleValue>] = &[
+        Self::Description,
+        Self::Value,
+    ];
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL complex type `northwind.org.chainLink`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChainLink {
@@ -81,48 +84,23 @@ impl ChainLink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: ChainLinkField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`ChainLink`] by wire name: for `$select`, `$expand`, `$orderby` and [`ChainLink::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChainLinkField {
-    /// `position`
-    Position,
-    /// `next`
-    Next,
-}
+/// The properties of [`ChainLink`] by wire name, each a [`Field<ChainLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChainLink::set_null`].
+pub enum ChainLinkField {}
 
+#[allow(non_upper_case_globals)]
 impl ChainLinkField {
+    /// `position`
+    pub const Position: model::Field<ChainLink> = model::Field::new("position");
+    /// `next`
+    pub const Next: model::Field<ChainLink> = model::Field::new("next");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Position, Self::Next];
-    const WIRE: [&'static str; 2] = ["position", "next"];
-    const NAMES: [&'static str; 2] = ["Position", "Next"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for ChainLinkField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for ChainLinkField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for ChainLinkField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<ChainLink>] = &[Self::Position, Self::Next];
 }
 
 /// CSDL complex type `northwind.org.folder`.
@@ -202,50 +180,29 @@ impl Folder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: FolderField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Folder`] by wire name: for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FolderField {
-    /// `name`
-    Name,
-    /// `subfolders`
-    Subfolders,
-    /// `members`
-    Members,
-}
+/// The properties of [`Folder`] by wire name, each a [`Field<Folder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
+pub enum FolderField {}
 
+#[allow(non_upper_case_globals)]
 impl FolderField {
+    /// `name`
+    pub const Name: model::Field<Folder> = model::Field::new("name");
+    /// `subfolders`
+    pub const Subfolders: model::Field<Folder> = model::Field::new("subfolders");
+    /// `members`
+    pub const Members: model::Field<Folder> = model::Field::new("members");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Name, Self::Subfolders, Self::Members];
-    const WIRE: [&'static str; 3] = ["name", "subfolders", "members"];
-    const NAMES: [&'static str; 3] = ["Name", "Subfolders", "Members"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for FolderField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for FolderField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for FolderField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Folder>] = &[
+        Self::Name,
+        Self::Subfolders,
+        Self::Members,
+    ];
 }
 
 /// CSDL complex type `northwind.org.member`.
@@ -321,48 +278,23 @@ impl Member {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: MemberField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Member`] by wire name: for `$select`, `$expand`, `$orderby` and [`Member::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MemberField {
-    /// `name`
-    Name,
-    /// `team`
-    Team,
-}
+/// The properties of [`Member`] by wire name, each a [`Field<Member>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Member::set_null`].
+pub enum MemberField {}
 
+#[allow(non_upper_case_globals)]
 impl MemberField {
+    /// `name`
+    pub const Name: model::Field<Member> = model::Field::new("name");
+    /// `team`
+    pub const Team: model::Field<Member> = model::Field::new("team");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Name, Self::Team];
-    const WIRE: [&'static str; 2] = ["name", "team"];
-    const NAMES: [&'static str; 2] = ["Name", "Team"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for MemberField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for MemberField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for MemberField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Member>] = &[Self::Name, Self::Team];
 }
 
 /// CSDL complex type `northwind.org.team`.
@@ -438,46 +370,21 @@ impl Team {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: TeamField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Team`] by wire name: for `$select`, `$expand`, `$orderby` and [`Team::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamField {
-    /// `title`
-    Title,
-    /// `lead`
-    Lead,
-}
+/// The properties of [`Team`] by wire name, each a [`Field<Team>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Team::set_null`].
+pub enum TeamField {}
 
+#[allow(non_upper_case_globals)]
 impl TeamField {
+    /// `title`
+    pub const Title: model::Field<Team> = model::Field::new("title");
+    /// `lead`
+    pub const Lead: model::Field<Team> = model::Field::new("lead");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Title, Self::Lead];
-    const WIRE: [&'static str; 2] = ["title", "lead"];
-    const NAMES: [&'static str; 2] = ["Title", "Lead"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for TeamField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for TeamField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for TeamField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Team>] = &[Self::Title, Self::Lead];
 }

@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `northwind.org.employee`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Employee {
@@ -89,55 +92,30 @@ impl Employee {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: EmployeeField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Employee`] by wire name: for `$select`, `$expand`, `$orderby` and [`Employee::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EmployeeField {
-    /// `id`
-    Id,
-    /// `home`
-    Home,
-    /// `manager`
-    Manager,
-    /// `reports`
-    Reports,
-}
+/// The properties of [`Employee`] by wire name, each a [`Field<Employee>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Employee::set_null`].
+pub enum EmployeeField {}
 
+#[allow(non_upper_case_globals)]
 impl EmployeeField {
+    /// `id`
+    pub const Id: model::Field<Employee> = model::Field::new("id");
+    /// `home`
+    pub const Home: model::Field<Employee> = model::Field::new("home");
+    /// `manager`
+    pub const Manager: model::Field<Employee> = model::Field::new("manager");
+    /// `reports`
+    pub const Reports: model::Field<Employee> = model::Field::new("reports");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Employee>] = &[
         Self::Id,
         Self::Home,
         Self::Manager,
         Self::Reports,
     ];
-    const WIRE: [&'static str; 4] = ["id", "home", "manager", "reports"];
-    const NAMES: [&'static str; 4] = ["Id", "Home", "Manager", "Reports"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for EmployeeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for EmployeeField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for EmployeeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

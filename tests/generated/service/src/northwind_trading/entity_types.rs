@@ -8,6 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL entity type `Northwind.Trading.Company`; key `Name`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Company {
@@ -81,48 +84,23 @@ impl Company {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: CompanyField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Company`] by wire name: for `$select`, `$expand`, `$orderby` and [`Company::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CompanyField {
-    /// `Name`
-    Name,
-    /// `Founded`
-    Founded,
-}
+/// The properties of [`Company`] by wire name, each a [`Field<Company>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Company::set_null`].
+pub enum CompanyField {}
 
+#[allow(non_upper_case_globals)]
 impl CompanyField {
+    /// `Name`
+    pub const Name: model::Field<Company> = model::Field::new("Name");
+    /// `Founded`
+    pub const Founded: model::Field<Company> = model::Field::new("Founded");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[Self::Name, Self::Founded];
-    const WIRE: [&'static str; 2] = ["Name", "Founded"];
-    const NAMES: [&'static str; 2] = ["Name", "Founded"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for CompanyField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for CompanyField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for CompanyField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    pub const ALL: &'static [model::Field<Company>] = &[Self::Name, Self::Founded];
 }
 
 /// CSDL entity type `Northwind.Trading.Customer`; key `CustomerID`.
@@ -202,54 +180,29 @@ impl Customer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: CustomerField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Customer`] by wire name: for `$select`, `$expand`, `$orderby` and [`Customer::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomerField {
-    /// `CustomerID`
-    CustomerId,
-    /// `CompanyName`
-    CompanyName,
-    /// `Orders`
-    Orders,
-}
+/// The properties of [`Customer`] by wire name, each a [`Field<Customer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Customer::set_null`].
+pub enum CustomerField {}
 
+#[allow(non_upper_case_globals)]
 impl CustomerField {
+    /// `CustomerID`
+    pub const CustomerId: model::Field<Customer> = model::Field::new("CustomerID");
+    /// `CompanyName`
+    pub const CompanyName: model::Field<Customer> = model::Field::new("CompanyName");
+    /// `Orders`
+    pub const Orders: model::Field<Customer> = model::Field::new("Orders");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Customer>] = &[
         Self::CustomerId,
         Self::CompanyName,
         Self::Orders,
     ];
-    const WIRE: [&'static str; 3] = ["CustomerID", "CompanyName", "Orders"];
-    const NAMES: [&'static str; 3] = ["CustomerId", "CompanyName", "Orders"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for CustomerField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for CustomerField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for CustomerField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `Northwind.Trading.Order`; key `OrderID`.
@@ -337,72 +290,35 @@ impl Order {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: OrderField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`Order`] by wire name: for `$select`, `$expand`, `$orderby` and [`Order::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrderField {
-    /// `OrderID`
-    OrderId,
-    /// `OrderDate`
-    OrderDate,
-    /// `Freight`
-    Freight,
-    /// `Customer`
-    Customer,
-    /// `Lines`
-    Lines,
-}
+/// The properties of [`Order`] by wire name, each a [`Field<Order>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Order::set_null`].
+pub enum OrderField {}
 
+#[allow(non_upper_case_globals)]
 impl OrderField {
+    /// `OrderID`
+    pub const OrderId: model::Field<Order> = model::Field::new("OrderID");
+    /// `OrderDate`
+    pub const OrderDate: model::Field<Order> = model::Field::new("OrderDate");
+    /// `Freight`
+    pub const Freight: model::Field<Order> = model::Field::new("Freight");
+    /// `Customer`
+    pub const Customer: model::Field<Order> = model::Field::new("Customer");
+    /// `Lines`
+    pub const Lines: model::Field<Order> = model::Field::new("Lines");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<Order>] = &[
         Self::OrderId,
         Self::OrderDate,
         Self::Freight,
         Self::Customer,
         Self::Lines,
     ];
-    const WIRE: [&'static str; 5] = [
-        "OrderID",
-        "OrderDate",
-        "Freight",
-        "Customer",
-        "Lines",
-    ];
-    const NAMES: [&'static str; 5] = [
-        "OrderId",
-        "OrderDate",
-        "Freight",
-        "Customer",
-        "Lines",
-    ];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for OrderField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for OrderField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for OrderField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// CSDL entity type `Northwind.Trading.OrderLine`; key `OrderID, LineNumber`.
@@ -486,55 +402,30 @@ impl OrderLine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
-    pub fn set_null(&mut self, field: OrderLineField) -> &mut Self {
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
         graph_odata_runtime::model::set_null(self, field.as_str());
         self
     }
 }
 
-/// The properties of [`OrderLine`] by wire name: for `$select`, `$expand`, `$orderby` and [`OrderLine::set_null`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrderLineField {
-    /// `OrderID`
-    OrderId,
-    /// `LineNumber`
-    LineNumber,
-    /// `Product`
-    Product,
-    /// `Quantity`
-    Quantity,
-}
+/// The properties of [`OrderLine`] by wire name, each a [`Field<OrderLine>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrderLine::set_null`].
+pub enum OrderLineField {}
 
+#[allow(non_upper_case_globals)]
 impl OrderLineField {
+    /// `OrderID`
+    pub const OrderId: model::Field<OrderLine> = model::Field::new("OrderID");
+    /// `LineNumber`
+    pub const LineNumber: model::Field<OrderLine> = model::Field::new("LineNumber");
+    /// `Product`
+    pub const Product: model::Field<OrderLine> = model::Field::new("Product");
+    /// `Quantity`
+    pub const Quantity: model::Field<OrderLine> = model::Field::new("Quantity");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [Self] = &[
+    pub const ALL: &'static [model::Field<OrderLine>] = &[
         Self::OrderId,
         Self::LineNumber,
         Self::Product,
         Self::Quantity,
     ];
-    const WIRE: [&'static str; 4] = ["OrderID", "LineNumber", "Product", "Quantity"];
-    const NAMES: [&'static str; 4] = ["OrderId", "LineNumber", "Product", "Quantity"];
-    /// The property name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::WIRE[self as usize]
-    }
-}
-
-impl std::fmt::Debug for OrderLineField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(Self::NAMES[*self as usize])
-    }
-}
-
-impl AsRef<str> for OrderLineField {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for OrderLineField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

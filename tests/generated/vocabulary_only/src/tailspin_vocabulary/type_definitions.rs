@@ -8,5 +8,8 @@ use super::*;
 #[allow(unused_imports)]
 use graph_odata_runtime::edm;
 
+#[allow(unused_imports)]
+use graph_odata_runtime::model;
+
 /// CSDL type definition `Tailspin.Vocabulary.label` over `Edm.String`.
 pub type Label = String;
