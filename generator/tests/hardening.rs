@@ -641,6 +641,12 @@ fn identifiers_that_cannot_become_rust_names() {
         );
         check_error(&body, ErrorKind::Naming, (6, 9), bad);
     }
+    // Plain ASCII, but longer than the 511 characters CSDL allows.
+    let long = "a".repeat(512);
+    let body = format!(
+        "      <ComplexType Name=\"ok\">\n        <Property Name=\"{long}\" Type=\"Edm.String\"/>\n      </ComplexType>\n"
+    );
+    check_error(&body, ErrorKind::Naming, (6, 9), &long);
 }
 
 #[test]

@@ -9,9 +9,10 @@
 //!     In-process time and heap high-water mark of each pipeline stage.
 //! csdl-bench scale --input FILE --factor N --out FILE
 //!     Writes an N-times input (schemas copied under renamed namespaces).
-//! csdl-bench all-crate --input FILE --out DIR --runtime DIR [--crate-name NAME]
+//! csdl-bench all-crate --input FILE --out DIR --runtime DIR [--crate-name NAME] [--with-client]
 //!     Generates the --all models crate as a standalone workspace with a path dependency on
-//!     the runtime (default features off), for the compile-cost benchmark.
+//!     the runtime (default features off), for the compile-cost benchmark; with
+//!     --with-client, a workspace of the models (DIR/models) and client (DIR/client) crates.
 //! csdl-bench timings --html FILE CRATE...
 //!     Prints each CRATE's unit time from a `cargo build --timings` report.
 //! csdl-bench payload --out FILE
@@ -492,28 +493,56 @@ fn cmd_all_crate(args: &Args) -> Res<()> {
     let runtime =
         std::fs::canonicalize(args.req("runtime")?).map_err(|e| format!("--runtime: {e}"))?;
     let name = args.get("crate-name").unwrap_or("graph-v1-all-models");
-    let output = csdl_codegen::Generator::new(&input)
+    let with_client = args.flag("with-client");
+    let mut generator = csdl_codegen::Generator::new(&input)
         .all(true)
         .crate_name(name)
         .command("csdl-bench all-crate")
-        .runtime(csdl_codegen::Dependency::path(runtime.display().to_string()))
-        .generate()
-        .map_err(|e| e.to_string())?;
-    let mut files = output.models;
-    // A standalone workspace, so it builds wherever it is put (even under another workspace).
-    for f in &mut files {
-        if f.path == "Cargo.toml" {
-            f.contents.push_str("\n[workspace]\n");
-        }
+        .runtime(csdl_codegen::Dependency::path(runtime.display().to_string()));
+    if with_client {
+        generator = generator.client(csdl_codegen::ClientInfo {
+            crate_name: format!("{name}-client"),
+            models: Some(csdl_codegen::Dependency::path("../models")),
+            base_url: "https://graph.microsoft.com/v1.0".into(),
+            ..Default::default()
+        });
     }
-    write::write_tree(&out, &files).map_err(|e| e.to_string())?;
-    let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
-    let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
+    let output = generator.generate().map_err(|e| e.to_string())?;
+    let count = |files: &[csdl_codegen::OutputFile]| {
+        (
+            files.len(),
+            files.iter().map(|f| f.contents.lines().count()).sum::<usize>(),
+            files.iter().map(|f| f.contents.len()).sum::<usize>(),
+        )
+    };
+    let (files, lines, bytes) = if with_client {
+        // A workspace of the two crates (`out/models`, `out/client`), standalone wherever
+        // it is put.
+        let (m, c) = (count(&output.models), count(&output.client));
+        write::write_tree(&out.join("models"), &output.models).map_err(|e| e.to_string())?;
+        write::write_tree(&out.join("client"), &output.client).map_err(|e| e.to_string())?;
+        std::fs::write(
+            out.join("Cargo.toml"),
+            "[workspace]\nresolver = \"2\"\nmembers = [\"models\", \"client\"]\n",
+        )
+        .map_err(|e| e.to_string())?;
+        (m.0 + c.0, m.1 + c.1, m.2 + c.2)
+    } else {
+        let mut files = output.models;
+        // A standalone workspace, so it builds wherever it is put (even under another
+        // workspace).
+        for f in &mut files {
+            if f.path == "Cargo.toml" {
+                f.contents.push_str("\n[workspace]\n");
+            }
+        }
+        write::write_tree(&out, &files).map_err(|e| e.to_string())?;
+        count(&files)
+    };
     eprintln!(
-        "wrote {} ({} types, {} files, {lines} lines, {bytes} bytes)",
+        "wrote {} ({} types, {files} files, {lines} lines, {bytes} bytes)",
         out.display(),
         output.counts.0,
-        files.len()
     );
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! document includes but whose document is unavailable becomes untyped JSON; types and
 //! operations of referenced documents are marked `external`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::*;
@@ -186,19 +187,21 @@ impl<'d> Resolver<'d> {
             to.add(annotation);
         } else {
             let mut a = annotation.clone();
-            a.term = term;
+            a.term = term.into_owned();
             to.add(&a);
         }
     }
 
     /// `graph.foo` -> `microsoft.graph.foo`; unknown prefixes are returned unchanged.
-    fn canonical(&self, qualified: &str) -> String {
+    /// Borrowed unless an alias is replaced: most names in a document are already
+    /// qualified by their namespace.
+    fn canonical<'a>(&self, qualified: &'a str) -> Cow<'a, str> {
         match qualified.rsplit_once('.') {
             Some((ns, name)) => match self.scopes[self.scope].aliases.get(ns) {
-                Some(full) => format!("{full}.{name}"),
-                None => qualified.to_string(),
+                Some(full) => Cow::Owned(format!("{full}.{name}")),
+                None => Cow::Borrowed(qualified),
             },
-            None => qualified.to_string(),
+            None => Cow::Borrowed(qualified),
         }
     }
 
@@ -225,7 +228,7 @@ impl<'d> Resolver<'d> {
             };
         }
         let canonical = self.canonical(inner);
-        match self.type_ids.get(&canonical) {
+        match self.type_ids.get(canonical.as_ref()) {
             Some(id) => Ok(TypeRef {
                 collection,
                 target: Target::Type(*id),
@@ -807,7 +810,7 @@ impl<'d> Resolver<'d> {
             .and_then(|r| r.strip_suffix(')'))
         {
             Some(inner) => format!("Collection({})", self.canonical(inner.trim())),
-            None => self.canonical(raw),
+            None => self.canonical(raw).into_owned(),
         }
     }
 
@@ -888,7 +891,7 @@ impl<'d> Resolver<'d> {
                 for subject in subjects {
                     for a in &wanted {
                         let mut a = (*a).clone();
-                        a.term = self.canonical(&a.term);
+                        a.term = self.canonical(&a.term).into_owned();
                         // The block's qualifier applies to annotations without their own.
                         if a.qualifier.is_none() && block.qualifier.is_some() {
                             a.qualifier.clone_from(&block.qualifier);
@@ -922,7 +925,7 @@ impl<'d> Resolver<'d> {
         let qualified = self.canonical(head);
         let mut out = Vec::new();
         if signature.is_none() {
-            if let Some(&id) = self.type_ids.get(&qualified) {
+            if let Some(&id) = self.type_ids.get(qualified.as_ref()) {
                 let ty = &self.model.types[id.0];
                 match rest {
                     None => out.push(Subject::Type(id)),
@@ -946,7 +949,7 @@ impl<'d> Resolver<'d> {
                 }
                 return out;
             }
-            if let Some(&ci) = index.containers.get(&qualified) {
+            if let Some(&ci) = index.containers.get(qualified.as_ref()) {
                 let c = &self.model.containers[ci];
                 match rest {
                     None => out.push(Subject::Container(ci)),
@@ -971,7 +974,7 @@ impl<'d> Resolver<'d> {
         });
         let overloads = index
             .operations
-            .get(&qualified)
+            .get(qualified.as_ref())
             .map_or(&[][..], Vec::as_slice);
         for &i in overloads {
             let op = &self.model.operations[i];
@@ -1068,6 +1071,13 @@ fn duplicate_member(owner: &str, name: &str, pos: Pos) -> Error {
 /// and other characters, so anything is accepted that cannot break a qualified name or a
 /// target path; the plan turns every accepted name into a valid Rust identifier.
 fn check_simple_identifier(name: &str, pos: Pos) -> Result<()> {
+    // Nearly every name is ASCII letters, digits and underscores: valid at a glance.
+    let plain = name.len() <= 511
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && name.bytes().any(|b| b.is_ascii_alphanumeric());
+    if plain {
+        return Ok(());
+    }
     let ok = !name.is_empty()
         && name.chars().count() <= 511
         && !name.chars().any(|c| {
