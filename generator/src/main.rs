@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 
+use csdl_codegen::{
+    diagnostics, extract, write, Dependency, Error, ErrorKind, Generator, Root, WriteMode,
+};
+
 /// Generation allocates and frees many small strings and token trees; mimalloc handles that
 /// faster than the system allocator (measured in BENCHMARKS.md).
 #[global_allocator]
@@ -31,9 +35,6 @@ fn return_freed_memory_at_once() {
     // each later purge, so setting it after allocation has begun is allowed.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
 }
-use csdl_codegen::{
-    diagnostics, extract, write, Dependency, Error, ErrorKind, Generator, Root, WriteMode,
-};
 
 const EXAMPLES: &str = "\
 Examples:

@@ -18,8 +18,8 @@ pub(super) fn structure(plan: &Plan, module: usize, id: TypeId, piece: Piece) ->
 }
 
 /// What of a type one part of its file holds. A polymorphic base's `Any<Base>` enum comes
-/// in several parts (the enum, chunks of its methods and conversions, serialization,
-/// deserialization), each built only when it is formatted: for Graph's `entity` the enum
+/// in several parts (the enum, chunks of its `as_*` methods and `From` conversions,
+/// serialization, deserialization), each built only when it is formatted: for Graph's `entity` the enum
 /// has about a thousand variants, and one part per concern would be hundreds of kilobytes of
 /// code held as tokens and syntax tree at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,9 +30,9 @@ pub(crate) enum Piece {
     Any(AnyPart),
 }
 
-/// The parts of an `Any<Base>` enum, in file order. `Methods` and `Conversions` cover the
-/// derived types of one chunk ([`ANY_CHUNK`] of them, by index); chunk 0 also holds what
-/// concerns the base type.
+/// The parts of an `Any<Base>` enum, in file order. `Enum` is the enum with what concerns
+/// the base type; `Methods` and `Conversions` cover the derived types of one chunk
+/// ([`ANY_CHUNK`] of them, by index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AnyPart {
     Enum,
@@ -308,49 +308,40 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
     let name = plan.name(base);
     let any_ident = format_ident!("{}", name.any_enum.clone().unwrap_or_default());
     let base_ident = format_ident!("{}", name.ident);
-    let base_q = plan.model.ty(base).qualified_name();
-    let derived = &plan.polymorphic[&base];
+    let all = &plan.polymorphic[&base];
+    // Each part renders only its derived types: a chunk of methods or conversions, or all.
+    let derived = match part {
+        AnyPart::Methods(chunk) | AnyPart::Conversions(chunk) => &all[chunk_range(chunk, all.len())],
+        AnyPart::Enum | AnyPart::Serialize | AnyPart::Deserialize => &all[..],
+    };
     // Variant names: the Rust names of the types (unique within a module; across modules
     // the module name is prefixed).
-    let variant = |id: TypeId| {
-        let n = plan.name(id);
-        if n.module == module {
-            format_ident!("{}", n.ident)
-        } else {
-            format_ident!(
-                "{}{}",
-                heck::ToUpperCamelCase::to_upper_camel_case(plan.modules[n.module].ident.as_str()),
-                n.ident
-            )
-        }
-    };
-    let struct_path = |id: TypeId| {
-        let n = plan.name(id);
-        let ident = format_ident!("{}", n.ident);
-        if n.module == module {
-            quote!(#ident)
-        } else {
-            let m = format_ident!("{}", plan.modules[n.module].ident);
-            quote!(super::super::#m::#ident)
-        }
-    };
-    let variants: Vec<_> = derived.iter().map(|&d| variant(d)).collect();
-    let paths: Vec<_> = derived.iter().map(|&d| struct_path(d)).collect();
-    // `@odata.type` may use the namespace or its alias.
-    let patterns: Vec<TokenStream> = derived
+    let variants: Vec<_> = derived
         .iter()
-        .map(|&d| {
-            let ty = plan.model.ty(d);
-            let mut names = vec![ty.qualified_name()];
-            if let Some((_, Some(alias))) = plan
-                .model
-                .namespaces
-                .iter()
-                .find(|(n, _)| n == &ty.namespace)
-            {
-                names.push(format!("{alias}.{}", ty.name));
+        .map(|&id| {
+            let n = plan.name(id);
+            if n.module == module {
+                format_ident!("{}", n.ident)
+            } else {
+                format_ident!(
+                    "{}{}",
+                    heck::ToUpperCamelCase::to_upper_camel_case(plan.modules[n.module].ident.as_str()),
+                    n.ident
+                )
             }
-            quote!(#(#names)|*)
+        })
+        .collect();
+    let paths: Vec<_> = derived
+        .iter()
+        .map(|&id| {
+            let n = plan.name(id);
+            let ident = format_ident!("{}", n.ident);
+            if n.module == module {
+                quote!(#ident)
+            } else {
+                let m = format_ident!("{}", plan.modules[n.module].ident);
+                quote!(super::super::#m::#ident)
+            }
         })
         .collect();
     let snake = |i: &proc_macro2::Ident| {
@@ -359,58 +350,66 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             heck::ToSnakeCase::to_snake_case(i.to_string().as_str())
         )
     };
-    let as_base = snake(&base_ident);
-    let as_base_doc =
-        format!(" The value if it is a plain [`{base_ident}`] (or of an unknown derived type).");
-    let as_methods: Vec<_> = variants.iter().map(snake).collect();
-    let as_docs: Vec<String> = variants
-        .iter()
-        .map(|v| format!(" The value if it is a [`{}::{v}`] variant.", any_ident))
-        .collect();
-    let doc = format!(
-        " A `{base_q}` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`{base_ident}`], which keeps its properties and `@odata.type` in `additional_properties`."
-    );
-    let variant_docs = derived
-        .iter()
-        .map(|&d| format!(" `{}`", plan.model.ty(d).qualified_name()));
     match part {
-        AnyPart::Enum => quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #any_ident {
-            /// The base type itself, or a derived type unknown to this crate.
-            #base_ident(Box<#base_ident>),
-            #(#[doc = #variant_docs] #variants(Box<#paths>),)*
-        }
-        },
-        AnyPart::Methods(chunk) => {
-            let range = chunk_range(chunk, derived.len());
-            let (all_variants, all_paths) = (&variants, &paths);
-            let (variants, paths) = (&variants[range.clone()], &paths[range.clone()]);
-            let (as_methods, as_docs) = (&as_methods[range.clone()], &as_docs[range]);
-            let base_methods = (chunk == 0).then(|| {
-                quote! {
-                    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-                    pub fn odata_type(&self) -> &'static str {
-                        match self {
-                            Self::#base_ident(_) => #base_ident::ODATA_TYPE,
-                            #(Self::#all_variants(_) => #all_paths::ODATA_TYPE,)*
-                        }
-                    }
+        AnyPart::Enum => {
+            let doc = format!(
+                " A `{}` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`{base_ident}`], which keeps its properties and `@odata.type` in `additional_properties`.",
+                plan.model.ty(base).qualified_name()
+            );
+            let variant_docs = derived
+                .iter()
+                .map(|&d| format!(" `{}`", plan.model.ty(d).qualified_name()));
+            let as_base = snake(&base_ident);
+            let as_base_doc = format!(
+                " The value if it is a plain [`{base_ident}`] (or of an unknown derived type)."
+            );
+            quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #any_ident {
+                /// The base type itself, or a derived type unknown to this crate.
+                #base_ident(Box<#base_ident>),
+                #(#[doc = #variant_docs] #variants(Box<#paths>),)*
+            }
 
-                    #[doc = #as_base_doc]
-                    pub fn #as_base(&self) -> Option<&#base_ident> {
-                        match self {
-                            Self::#base_ident(value) => Some(value),
-                            _ => None,
-                        }
+            impl #any_ident {
+                /// The `@odata.type` of the variant (the base type's for unknown derived types).
+                pub fn odata_type(&self) -> &'static str {
+                    match self {
+                        Self::#base_ident(_) => #base_ident::ODATA_TYPE,
+                        #(Self::#variants(_) => #paths::ODATA_TYPE,)*
                     }
                 }
-            });
+
+                #[doc = #as_base_doc]
+                pub fn #as_base(&self) -> Option<&#base_ident> {
+                    match self {
+                        Self::#base_ident(value) => Some(value),
+                        _ => None,
+                    }
+                }
+            }
+
+            impl Default for #any_ident {
+                fn default() -> Self {
+                    Self::#base_ident(Box::default())
+                }
+            }
+
+            impl From<#base_ident> for #any_ident {
+                fn from(value: #base_ident) -> Self {
+                    Self::#base_ident(Box::new(value))
+                }
+            }
+            }
+        }
+        AnyPart::Methods(_) => {
+            let as_methods = variants.iter().map(snake);
+            let as_docs = variants
+                .iter()
+                .map(|v| format!(" The value if it is a [`{any_ident}::{v}`] variant."));
             quote! {
             impl #any_ident {
-                #base_methods
-
                 #(
                     #[doc = #as_docs]
                     pub fn #as_methods(&self) -> Option<&#paths> {
@@ -423,34 +422,13 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             }
             }
         }
-        AnyPart::Conversions(chunk) => {
-            let range = chunk_range(chunk, derived.len());
-            let (variants, paths) = (&variants[range.clone()], &paths[range]);
-            let base_conversions = (chunk == 0).then(|| {
-                quote! {
-                    impl Default for #any_ident {
-                        fn default() -> Self {
-                            Self::#base_ident(Box::default())
-                        }
-                    }
-
-                    impl From<#base_ident> for #any_ident {
-                        fn from(value: #base_ident) -> Self {
-                            Self::#base_ident(Box::new(value))
-                        }
-                    }
-                }
-            });
-            quote! {
-            #base_conversions
-
-            #(impl From<#paths> for #any_ident {
-                fn from(value: #paths) -> Self {
-                    Self::#variants(Box::new(value))
-                }
-            })*
+        AnyPart::Conversions(_) => quote! {
+        #(impl From<#paths> for #any_ident {
+            fn from(value: #paths) -> Self {
+                Self::#variants(Box::new(value))
             }
-        }
+        })*
+        },
         AnyPart::Serialize => quote! {
         impl serde::Serialize for #any_ident {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -461,7 +439,22 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             }
         }
         },
-        AnyPart::Deserialize => quote! {
+        AnyPart::Deserialize => {
+            // `@odata.type` may use the namespace or its alias.
+            let patterns = derived.iter().map(|&d| {
+                let ty = plan.model.ty(d);
+                let mut names = vec![ty.qualified_name()];
+                if let Some((_, Some(alias))) = plan
+                    .model
+                    .namespaces
+                    .iter()
+                    .find(|(n, _)| n == &ty.namespace)
+                {
+                    names.push(format!("{alias}.{}", ty.name));
+                }
+                quote!(#(#names)|*)
+            });
+            quote! {
         impl<'de> serde::Deserialize<'de> for #any_ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use serde::de::Error as _;
@@ -473,7 +466,8 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
                 read.map_err(D::Error::custom)
             }
         }
-        },
+            }
+        }
     }
 }
 

@@ -231,15 +231,6 @@ impl AnyPostalAddress {
             _ => None,
         }
     }
-    /// The value if it is a [`AnyPostalAddress::FabrikamShippingDepotAddress`] variant.
-    pub fn as_fabrikam_shipping_depot_address(
-        &self,
-    ) -> Option<&super::super::fabrikam_shipping::DepotAddress> {
-        match self {
-            Self::FabrikamShippingDepotAddress(value) => Some(value),
-            _ => None,
-        }
-    }
 }
 
 impl Default for AnyPostalAddress {
@@ -251,6 +242,18 @@ impl Default for AnyPostalAddress {
 impl From<PostalAddress> for AnyPostalAddress {
     fn from(value: PostalAddress) -> Self {
         Self::PostalAddress(Box::new(value))
+    }
+}
+
+impl AnyPostalAddress {
+    /// The value if it is a [`AnyPostalAddress::FabrikamShippingDepotAddress`] variant.
+    pub fn as_fabrikam_shipping_depot_address(
+        &self,
+    ) -> Option<&super::super::fabrikam_shipping::DepotAddress> {
+        match self {
+            Self::FabrikamShippingDepotAddress(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

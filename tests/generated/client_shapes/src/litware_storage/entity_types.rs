@@ -634,6 +634,21 @@ impl AnyItem {
             _ => None,
         }
     }
+}
+
+impl Default for AnyItem {
+    fn default() -> Self {
+        Self::Item(Box::default())
+    }
+}
+
+impl From<Item> for AnyItem {
+    fn from(value: Item) -> Self {
+        Self::Item(Box::new(value))
+    }
+}
+
+impl AnyItem {
     /// The value if it is a [`AnyItem::File`] variant.
     pub fn as_file(&self) -> Option<&File> {
         match self {
@@ -647,18 +662,6 @@ impl AnyItem {
             Self::Folder(value) => Some(value),
             _ => None,
         }
-    }
-}
-
-impl Default for AnyItem {
-    fn default() -> Self {
-        Self::Item(Box::default())
-    }
-}
-
-impl From<Item> for AnyItem {
-    fn from(value: Item) -> Self {
-        Self::Item(Box::new(value))
     }
 }
 

@@ -690,15 +690,6 @@ impl AnyRiskyServicePrincipal {
             _ => None,
         }
     }
-    /// The value if it is a [`AnyRiskyServicePrincipal::RiskyServicePrincipalHistoryItem`] variant.
-    pub fn as_risky_service_principal_history_item(
-        &self,
-    ) -> Option<&RiskyServicePrincipalHistoryItem> {
-        match self {
-            Self::RiskyServicePrincipalHistoryItem(value) => Some(value),
-            _ => None,
-        }
-    }
 }
 
 impl Default for AnyRiskyServicePrincipal {
@@ -710,6 +701,18 @@ impl Default for AnyRiskyServicePrincipal {
 impl From<RiskyServicePrincipal> for AnyRiskyServicePrincipal {
     fn from(value: RiskyServicePrincipal) -> Self {
         Self::RiskyServicePrincipal(Box::new(value))
+    }
+}
+
+impl AnyRiskyServicePrincipal {
+    /// The value if it is a [`AnyRiskyServicePrincipal::RiskyServicePrincipalHistoryItem`] variant.
+    pub fn as_risky_service_principal_history_item(
+        &self,
+    ) -> Option<&RiskyServicePrincipalHistoryItem> {
+        match self {
+            Self::RiskyServicePrincipalHistoryItem(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1156,13 +1159,6 @@ impl AnyRiskyUser {
             _ => None,
         }
     }
-    /// The value if it is a [`AnyRiskyUser::RiskyUserHistoryItem`] variant.
-    pub fn as_risky_user_history_item(&self) -> Option<&RiskyUserHistoryItem> {
-        match self {
-            Self::RiskyUserHistoryItem(value) => Some(value),
-            _ => None,
-        }
-    }
 }
 
 impl Default for AnyRiskyUser {
@@ -1174,6 +1170,16 @@ impl Default for AnyRiskyUser {
 impl From<RiskyUser> for AnyRiskyUser {
     fn from(value: RiskyUser) -> Self {
         Self::RiskyUser(Box::new(value))
+    }
+}
+
+impl AnyRiskyUser {
+    /// The value if it is a [`AnyRiskyUser::RiskyUserHistoryItem`] variant.
+    pub fn as_risky_user_history_item(&self) -> Option<&RiskyUserHistoryItem> {
+        match self {
+            Self::RiskyUserHistoryItem(value) => Some(value),
+            _ => None,
+        }
     }
 }
 

@@ -128,13 +128,6 @@ impl AnyCircle {
             _ => None,
         }
     }
-    /// The value if it is a [`AnyCircle::Ring`] variant.
-    pub fn as_ring(&self) -> Option<&Ring> {
-        match self {
-            Self::Ring(value) => Some(value),
-            _ => None,
-        }
-    }
 }
 
 impl Default for AnyCircle {
@@ -146,6 +139,16 @@ impl Default for AnyCircle {
 impl From<Circle> for AnyCircle {
     fn from(value: Circle) -> Self {
         Self::Circle(Box::new(value))
+    }
+}
+
+impl AnyCircle {
+    /// The value if it is a [`AnyCircle::Ring`] variant.
+    pub fn as_ring(&self) -> Option<&Ring> {
+        match self {
+            Self::Ring(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -507,6 +510,21 @@ impl AnyShape {
             _ => None,
         }
     }
+}
+
+impl Default for AnyShape {
+    fn default() -> Self {
+        Self::Shape(Box::default())
+    }
+}
+
+impl From<Shape> for AnyShape {
+    fn from(value: Shape) -> Self {
+        Self::Shape(Box::new(value))
+    }
+}
+
+impl AnyShape {
     /// The value if it is a [`AnyShape::Circle`] variant.
     pub fn as_circle(&self) -> Option<&Circle> {
         match self {
@@ -527,18 +545,6 @@ impl AnyShape {
             Self::Ring(value) => Some(value),
             _ => None,
         }
-    }
-}
-
-impl Default for AnyShape {
-    fn default() -> Self {
-        Self::Shape(Box::default())
-    }
-}
-
-impl From<Shape> for AnyShape {
-    fn from(value: Shape) -> Self {
-        Self::Shape(Box::new(value))
     }
 }
 

@@ -217,6 +217,21 @@ impl AnyShape {
             _ => None,
         }
     }
+}
+
+impl Default for AnyShape {
+    fn default() -> Self {
+        Self::Shape(Box::default())
+    }
+}
+
+impl From<Shape> for AnyShape {
+    fn from(value: Shape) -> Self {
+        Self::Shape(Box::new(value))
+    }
+}
+
+impl AnyShape {
     /// The value if it is a [`AnyShape::Circle`] variant.
     pub fn as_circle(&self) -> Option<&Circle> {
         match self {
@@ -230,18 +245,6 @@ impl AnyShape {
             Self::Square(value) => Some(value),
             _ => None,
         }
-    }
-}
-
-impl Default for AnyShape {
-    fn default() -> Self {
-        Self::Shape(Box::default())
-    }
-}
-
-impl From<Shape> for AnyShape {
-    fn from(value: Shape) -> Self {
-        Self::Shape(Box::new(value))
     }
 }
 

@@ -457,6 +457,21 @@ impl AnyItem {
             _ => None,
         }
     }
+}
+
+impl Default for AnyItem {
+    fn default() -> Self {
+        Self::Item(Box::default())
+    }
+}
+
+impl From<Item> for AnyItem {
+    fn from(value: Item) -> Self {
+        Self::Item(Box::new(value))
+    }
+}
+
+impl AnyItem {
     /// The value if it is a [`AnyItem::Document`] variant.
     pub fn as_document(&self) -> Option<&Document> {
         match self {
@@ -477,18 +492,6 @@ impl AnyItem {
             Self::Photo(value) => Some(value),
             _ => None,
         }
-    }
-}
-
-impl Default for AnyItem {
-    fn default() -> Self {
-        Self::Item(Box::default())
-    }
-}
-
-impl From<Item> for AnyItem {
-    fn from(value: Item) -> Self {
-        Self::Item(Box::new(value))
     }
 }
 

@@ -127,13 +127,6 @@ impl AnyMeasure {
             _ => None,
         }
     }
-    /// The value if it is a [`AnyMeasure::PreciseMeasure`] variant.
-    pub fn as_precise_measure(&self) -> Option<&PreciseMeasure> {
-        match self {
-            Self::PreciseMeasure(value) => Some(value),
-            _ => None,
-        }
-    }
 }
 
 impl Default for AnyMeasure {
@@ -145,6 +138,16 @@ impl Default for AnyMeasure {
 impl From<Measure> for AnyMeasure {
     fn from(value: Measure) -> Self {
         Self::Measure(Box::new(value))
+    }
+}
+
+impl AnyMeasure {
+    /// The value if it is a [`AnyMeasure::PreciseMeasure`] variant.
+    pub fn as_precise_measure(&self) -> Option<&PreciseMeasure> {
+        match self {
+            Self::PreciseMeasure(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
