@@ -2,6 +2,7 @@
 //! so both generate with exactly the same settings.
 
 pub mod api_diff;
+pub mod package;
 
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::path::PathBuf;
 
 use csdl_codegen::{write, OutputFile, WriteMode};
+use xtask::package::{self, PUBLISHED};
 use xtask::{api_diff, generate, jobs, workspace_root};
 
 fn codegen(check: bool) -> Result<(), String> {
@@ -81,20 +82,21 @@ fn update_specs() -> Result<(), String> {
     Ok(())
 }
 
-/// The crates that would be published, in dependency order.
-const PUBLISHED: &[&str] = &[
-    "graph-odata-runtime",
-    "csdl-codegen",
-    "graph-synchronization-models",
-    "graph-synchronization-beta-models",
-    "graph-synchronization-client",
-    "graph-synchronization-beta-client",
-];
-
 /// `cargo package` of every published crate in one run (Cargo resolves the not yet
 /// published workspace dependencies locally); extra arguments are passed on
 /// (`--no-verify`, `--allow-dirty`).
 fn package(extra: &[String]) -> Result<(), String> {
+    // Stale unpacked copies from an earlier run would be verified instead (see the module).
+    if let Some(home) = package::cargo_home() {
+        let removed = package::forget_unpacked(&home, PUBLISHED)
+            .map_err(|e| format!("cannot clear {}/registry/src: {e}", home.display()))?;
+        if !removed.is_empty() {
+            eprintln!(
+                "removed {} unpacked copies of our crates from an earlier run",
+                removed.len()
+            );
+        }
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = std::process::Command::new(cargo);
     cmd.current_dir(workspace_root()).arg("package");
