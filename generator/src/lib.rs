@@ -62,6 +62,7 @@ pub mod error;
 pub mod extract;
 pub mod inspect;
 pub mod readme;
+mod runtime_items;
 pub mod settings;
 pub mod write;
 

@@ -26,6 +26,7 @@ use crate::plan::client::{
 };
 use crate::plan::surface::{Builder, BuilderKind};
 use crate::plan::{Plan, RustType};
+use crate::runtime_items;
 use crate::settings::{ClientInfo, Dependency};
 use crate::write::{OutputFile, PendingFile};
 
@@ -101,9 +102,12 @@ fn client_crate_files<'a>(
         " Typed async request builders generated from `{}`, on `graph-odata-runtime`.",
         info.source
     );
+    let request = runtime_items::REQUEST.reexported_text();
     let start_doc = format!(
-        " Start from [`{client_ident}`]; every request is a [`runtime::Request`] that `.await` sends, or that [`runtime::Request::build`] turns into an inspectable request."
+        " Start from [`{client_ident}`]; every request is a [`{request}`] that `.await` sends, or that [`{request}::build`] turns into an inspectable request."
     );
+    let runtime_crate = runtime_items::crate_root();
+    let runtime_reexport = runtime_items::reexport_name();
     let lib = quote! {
         #![doc = #doc]
         //!
@@ -121,7 +125,7 @@ fn client_crate_files<'a>(
         /// The models this client reads and writes.
         pub use #models_ident as models;
         /// The runtime (client, credentials, errors, requests).
-        pub use graph_odata_runtime as runtime;
+        pub use #runtime_crate as #runtime_reexport;
     };
     let manifest = super::package::Manifest {
         info,
@@ -264,20 +268,27 @@ fn arg_type(plan: &Plan, arg: &ArgPlan) -> TokenStream {
     }
 }
 
-/// `Result<ODataLiteral, runtime::Error>` for the value `v` of `arg` (function arguments).
+/// `Result<ODataLiteral, runtime::Error>` (client code's paths) for the value `v` of `arg` (function arguments).
 fn literal_result(arg: &ArgPlan, v: &TokenStream) -> TokenStream {
+    let literal = runtime_items::ODATA_LITERAL.reexported();
     match &arg.literal {
-        LiteralKind::Primitive(_) => quote!(runtime::ODataLiteral::of(&#v)),
-        LiteralKind::Enum(q) => quote!(runtime::ODataLiteral::enum_member(#q, &#v)),
-        LiteralKind::Json => quote!(runtime::ODataLiteral::json(&#v)),
+        LiteralKind::Primitive(_) => quote!(#literal::of(&#v)),
+        LiteralKind::Enum(q) => quote!(#literal::enum_member(#q, &#v)),
+        LiteralKind::Json => quote!(#literal::json(&#v)),
     }
 }
 
 /// The `ODataLiteral` of a key part (keys are primitives or enumeration members).
 fn key_literal(arg: &ArgPlan, v: &TokenStream) -> TokenStream {
     match &arg.literal {
-        LiteralKind::Enum(q) => quote!(runtime::ODataLiteral::enum_literal(#q, &#v)),
-        _ => quote!(runtime::ToODataLiteral::to_odata_literal(&#v)),
+        LiteralKind::Enum(q) => {
+            let literal = runtime_items::ODATA_LITERAL.reexported();
+            quote!(#literal::enum_literal(#q, &#v))
+        }
+        _ => {
+            let to_literal = runtime_items::TO_ODATA_LITERAL.reexported();
+            quote!(#to_literal::to_odata_literal(&#v))
+        }
     }
 }
 
@@ -317,29 +328,41 @@ impl Renderer<'_, '_> {
 
     /// The client type, the media builder and the imports.
     fn head(&self, client: &ClientInfo) -> TokenStream {
+        let rt_client = runtime_items::CLIENT.reexported();
+        let rt_token_credential = runtime_items::TOKEN_CREDENTIAL.reexported();
+        let rt_client_builder = runtime_items::CLIENT_BUILDER.reexported();
+        let rt_error = runtime_items::ERROR.reexported();
+        let rt_odata_path = runtime_items::ODATA_PATH.reexported();
+        let rt_media = runtime_items::MEDIA.reexported();
         let client_ident = format_ident!("{}", client.client_ident());
         let base_url = &client.base_url;
         let methods = self
             .cp
             .client_methods
             .iter()
-            .map(|m| self.method(m, None, &quote!(runtime::ODataPath::root()), ""));
+            .map(|m| self.method(m, None, &quote!(#rt_odata_path::root()), ""));
         let builder_doc = format!(
-            " A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, proxy, transport, scopes or a national cloud (`.national_cloud(runtime::NationalCloud::UsGovL4)`) on it, then [`{client_ident}::from_client`]."
+            " A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, proxy, transport, scopes or a national cloud (`.national_cloud({}::UsGovL4)`) on it, then [`{client_ident}::from_client`].",
+            runtime_items::NATIONAL_CLOUD.reexported_text()
+        );
+        let runtime_reexport = runtime_items::reexport_name();
+        let imports = runtime_items::import_group(
+            quote!(super::#runtime_reexport),
+            &[runtime_items::METHOD, runtime_items::REQUEST],
         );
         let media = format_ident!("{}", MEDIA_BUILDER);
         quote! {
             use super::models;
             #[allow(unused_imports)]
             use super::models::edm;
-            use super::runtime;
+            use super::#runtime_reexport;
             #[allow(unused_imports)]
-            use super::runtime::{Method, Request};
+            #imports
 
             /// Entry point: a typed client for the service.
             #[derive(Clone, Debug)]
             pub struct #client_ident {
-                client: runtime::Client,
+                client: #rt_client,
             }
 
             impl #client_ident {
@@ -347,23 +370,23 @@ impl Renderer<'_, '_> {
                 pub const DEFAULT_BASE_URL: &'static str = #base_url;
 
                 #[doc = #builder_doc]
-                pub fn builder(credential: impl runtime::TokenCredential + 'static) -> runtime::ClientBuilder {
-                    runtime::Client::builder(Self::DEFAULT_BASE_URL, credential)
+                pub fn builder(credential: impl #rt_token_credential + 'static) -> #rt_client_builder {
+                    #rt_client::builder(Self::DEFAULT_BASE_URL, credential)
                         .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
                 }
 
                 /// A client with default settings.
-                pub fn new(credential: impl runtime::TokenCredential + 'static) -> Result<Self, runtime::Error> {
+                pub fn new(credential: impl #rt_token_credential + 'static) -> Result<Self, #rt_error> {
                     Ok(Self::from_client(Self::builder(credential).build()?))
                 }
 
                 /// Wraps a configured runtime client.
-                pub fn from_client(client: runtime::Client) -> Self {
+                pub fn from_client(client: #rt_client) -> Self {
                     Self { client }
                 }
 
                 /// The underlying runtime client.
-                pub fn client(&self) -> &runtime::Client {
+                pub fn client(&self) -> &#rt_client {
                     &self.client
                 }
 
@@ -373,13 +396,13 @@ impl Renderer<'_, '_> {
             /// The content (`$value`) of a media entity.
             #[derive(Clone, Debug)]
             pub struct #media {
-                client: runtime::Client,
-                path: runtime::ODataPath,
+                client: #rt_client,
+                path: #rt_odata_path,
             }
 
             impl #media {
                 /// Downloads the content (`GET .../$value`).
-                pub fn get(&self) -> Request<runtime::Media> {
+                pub fn get(&self) -> Request<#rt_media> {
                     Request::media(&self.client, Method::GET, self.path.clone())
                 }
 
@@ -398,6 +421,8 @@ impl Renderer<'_, '_> {
 
     /// One builder type and its methods.
     fn builder(&self, index: usize) -> TokenStream {
+        let rt_client = runtime_items::CLIENT.reexported();
+        let rt_odata_path = runtime_items::ODATA_PATH.reexported();
         let b: &Builder = &self.cp.surface.builders[index];
         let b_ident = self.builder_ident(index);
         let qualified = self.plan.model.ty(b.ty).qualified_name();
@@ -433,11 +458,11 @@ impl Renderer<'_, '_> {
         }
         let (fields, path_expr) = match b.kind {
             BuilderKind::Collection => (
-                quote!(client: runtime::Client, parent: runtime::ODataPath, segment: &'static str,),
+                quote!(client: #rt_client, parent: #rt_odata_path, segment: &'static str,),
                 quote!(self.parent.segment(self.segment)),
             ),
             _ => (
-                quote!(client: runtime::Client, path: runtime::ODataPath,),
+                quote!(client: #rt_client, path: #rt_odata_path,),
                 quote!(self.path.clone()),
             ),
         };
@@ -502,6 +527,7 @@ impl Renderer<'_, '_> {
         path: &TokenStream,
         template: &str,
     ) -> TokenStream {
+        let rt_page = runtime_items::PAGE.reexported();
         let name = ident(&m.ident);
         let renamed = renamed_doc(m);
         let current = owner.unwrap_or_default();
@@ -509,9 +535,13 @@ impl Renderer<'_, '_> {
             MethodKind::Get => {
                 let t = self.model_type(current);
                 let http = http_doc("GET", template);
+                let request = runtime_items::REQUEST.reexported_text();
+                let doc = [
+                    format!(" Reads the entity; [`.select()`]({request}::select) and"),
+                    format!(" [`.expand()`]({request}::expand) take the model's field constants."),
+                ];
                 quote! {
-                    /// Reads the entity; [`.select()`](runtime::Request::select) and
-                    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+                    #(#[doc = #doc])*
                     #http
                     pub fn #name(&self) -> Request<#t> {
                         Request::json(&self.client, Method::GET, #path)
@@ -573,11 +603,17 @@ impl Renderer<'_, '_> {
             MethodKind::List => {
                 let t = self.model_type(current);
                 let http = http_doc("GET", template);
+                let doc = [
+                    format!(
+                        " Lists one page of the collection; [`.into_stream()`]({}::into_stream)",
+                        runtime_items::REQUEST.reexported_text()
+                    ),
+                    " yields every item, following `@odata.nextLink`.".to_string(),
+                ];
                 quote! {
-                    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
-                    /// yields every item, following `@odata.nextLink`.
+                    #(#[doc = #doc])*
                     #http
-                    pub fn #name(&self) -> Request<runtime::Page<#t>> {
+                    pub fn #name(&self) -> Request<#rt_page<#t>> {
                         Request::page(&self.client, Method::GET, #path)
                     }
                 }
@@ -709,7 +745,8 @@ impl Renderer<'_, '_> {
             } => {
                 let t = self.builder_ident(*target);
                 let doc = format!(" `/{set}`{}", if *singleton { " (singleton)" } else { "" });
-                let construct = self.construct(*target, quote!(runtime::ODataPath::root()), set);
+                let root = runtime_items::ODATA_PATH.reexported();
+                let construct = self.construct(*target, quote!(#root::root()), set);
                 quote! {
                     #[doc = #doc]
                     #renamed
@@ -845,7 +882,8 @@ impl Renderer<'_, '_> {
             None => (quote!(()), quote!(empty)),
             Some(r) if r.ty.collection => {
                 let e = element_type(plan, &r.ty);
-                (quote!(runtime::Page<#e>), quote!(page))
+                let page = runtime_items::PAGE.reexported();
+                (quote!(#page<#e>), quote!(page))
             }
             Some(r) => {
                 let t = element_type(plan, &r.ty);

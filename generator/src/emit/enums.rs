@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 use super::docs::{deprecated_attr, doc_lines};
 use crate::model::{TypeId, TypeKind};
 use crate::plan::{Plan, VariantPlan};
+use crate::runtime_items;
 
 /// Enums for `ids`, in order.
 /// The enum (evolvable or flags) of `id`.
@@ -57,6 +58,9 @@ fn type_docs(plan: &Plan, id: TypeId, what: &str) -> TokenStream {
 }
 
 fn evolvable(plan: &Plan, id: TypeId) -> TokenStream {
+    let evolvable_enum = runtime_items::EVOLVABLE_ENUM.path();
+    let serialize = runtime_items::SERIALIZE_EVOLVABLE.path();
+    let deserialize = runtime_items::DESERIALIZE_EVOLVABLE.path();
     let name = format_ident!("{}", plan.name(id).ident);
     let variants = &plan.variants[&id];
     let docs = type_docs(
@@ -94,7 +98,7 @@ fn evolvable(plan: &Plan, id: TypeId) -> TokenStream {
             UnknownValue(String),
         }
 
-        impl graph_odata_runtime::enums::EvolvableEnum for #name {
+        impl #evolvable_enum for #name {
             const MEMBERS: &'static [(&'static str, i64)] = &[#((#wires, #values)),*];
 
             fn from_wire(value: &str) -> Self {
@@ -111,31 +115,38 @@ fn evolvable(plan: &Plan, id: TypeId) -> TokenStream {
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+                #serialize(self, serializer)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+                #deserialize(deserializer)
             }
         }
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+                f.write_str(#evolvable_enum::as_wire(self))
             }
         }
 
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+                #evolvable_enum::from_wire(value)
             }
         }
     }
 }
 
 fn flags(plan: &Plan, id: TypeId) -> TokenStream {
+    let flag_set = runtime_items::FLAG_SET.path();
+    let flags_enum = runtime_items::FLAGS_ENUM.path();
+    let debug_flags = runtime_items::DEBUG_FLAGS.path();
+    let fmt_flags = runtime_items::FMT_FLAGS.path();
+    let parse_flags = runtime_items::PARSE_FLAGS.path();
+    let serialize = runtime_items::SERIALIZE_FLAGS.path();
+    let deserialize = runtime_items::DESERIALIZE_FLAGS.path();
     let name = format_ident!("{}", plan.name(id).ident);
     let variants = &plan.variants[&id];
     let docs = type_docs(
@@ -149,7 +160,7 @@ fn flags(plan: &Plan, id: TypeId) -> TokenStream {
         let doc = member_docs(plan, id, v);
         quote! {
             #doc
-            pub const #c: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(#value));
+            pub const #c: Self = Self(#flag_set::from_bits(#value));
         }
     });
     let wires = variants.iter().map(|v| v.wire);
@@ -159,33 +170,33 @@ fn flags(plan: &Plan, id: TypeId) -> TokenStream {
     quote! {
         #docs
         #[derive(Clone, PartialEq, Eq, Hash, Default)]
-        pub struct #name(graph_odata_runtime::enums::FlagSet);
+        pub struct #name(#flag_set);
 
         impl #name {
             #(#consts)*
         }
 
-        impl graph_odata_runtime::enums::FlagsEnum for #name {
+        impl #flags_enum for #name {
             const MEMBERS: &'static [(&'static str, i64)] = &[#((#wires, #values)),*];
 
-            fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+            fn from_set(set: #flag_set) -> Self {
                 Self(set)
             }
 
-            fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+            fn as_set(&self) -> &#flag_set {
                 &self.0
             }
         }
 
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                graph_odata_runtime::enums::debug_flags(self, f)
+                #debug_flags(self, f)
             }
         }
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                graph_odata_runtime::enums::fmt_flags(self, f)
+                #fmt_flags(self, f)
             }
         }
 
@@ -193,7 +204,7 @@ fn flags(plan: &Plan, id: TypeId) -> TokenStream {
             type Err = std::convert::Infallible;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(graph_odata_runtime::enums::parse_flags(s))
+                Ok(#parse_flags(s))
             }
         }
 
@@ -201,25 +212,25 @@ fn flags(plan: &Plan, id: TypeId) -> TokenStream {
             type Output = Self;
 
             fn bitor(self, rhs: Self) -> Self {
-                graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+                #flags_enum::union(&self, &rhs)
             }
         }
 
         impl std::ops::BitOrAssign for #name {
             fn bitor_assign(&mut self, rhs: Self) {
-                *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+                *self = #flags_enum::union(self, &rhs);
             }
         }
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                graph_odata_runtime::enums::serialize_flags(self, serializer)
+                #serialize(self, serializer)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                graph_odata_runtime::enums::deserialize_flags(deserializer)
+                #deserialize(deserializer)
             }
         }
     }

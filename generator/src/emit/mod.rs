@@ -22,6 +22,7 @@ use crate::model::{TypeId, TypeKind};
 use models::{AnyPart, Piece};
 use crate::plan::naming::needs_raw;
 use crate::plan::Plan;
+use crate::runtime_items;
 use crate::settings::{ClientInfo, Dependency};
 use crate::write::{OutputFile, PendingFile, TextSink};
 
@@ -368,13 +369,15 @@ struct ModuleItems {
 
 /// The imports every model file starts with.
 fn file_imports() -> TokenStream {
+    let edm = runtime_items::EDM.path();
+    let model = runtime_items::MODEL.path();
     quote! {
         #[allow(unused_imports)]
         use super::*;
         #[allow(unused_imports)]
-        use graph_odata_runtime::edm;
+        use #edm;
         #[allow(unused_imports)]
-        use graph_odata_runtime::model;
+        use #model;
     }
 }
 
@@ -562,6 +565,9 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
     }
     let reexport = idents.get(plan.primary).map(|m| quote!(pub use #m::*;));
     let models_doc = format!(" Typed models generated from `{}`.", info.source);
+    let edm = runtime_items::EDM.path();
+    let runtime_crate = runtime_items::crate_root();
+    let runtime_reexport = runtime_items::reexport_name();
     let client_tokens = match client {
         Some(c) => {
             let (builders, params) = client::client_tokens(plan, c)?;
@@ -570,7 +576,7 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
                 #[allow(deprecated)]
                 pub mod client {
                     pub use super::models;
-                    pub use graph_odata_runtime as runtime;
+                    pub use #runtime_crate as #runtime_reexport;
                     mod builders {
                         #builders
                     }
@@ -590,7 +596,7 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
             #(#modules)*
             #reexport
             /// The EDM primitive types the models use.
-            pub use graph_odata_runtime::edm;
+            pub use #edm;
         }
         #client_tokens
     };
@@ -598,6 +604,7 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
 }
 
 fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
+    let edm = runtime_items::EDM.path();
     // An empty selection has no modules and nothing to re-export.
     let primary = modules.get(plan.primary);
     let primary_ns = plan
@@ -638,7 +645,7 @@ fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
 
         #reexport
         /// The EDM primitive types the models use.
-        pub use graph_odata_runtime::edm;
+        pub use #edm;
     };
     render(info, tokens, "src/lib.rs")
 }

@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 use super::docs::{deprecated_attr, doc_lines};
 use super::ident;
 use crate::model::{Target, TypeId, TypeKind, TypeRef};
+use crate::runtime_items;
 use crate::plan::{FieldKind, FieldPlan, Plan, RustType};
 
 /// Structs (and their field constants) for `ids`, in order.
@@ -197,10 +198,13 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     } else {
         (quote!(key), quote!(map))
     };
+    let object_serializer = runtime_items::OBJECT_SERIALIZER.path();
+    let deserialize_object = runtime_items::DESERIALIZE_OBJECT.path();
+    let odata_object = runtime_items::ODATA_OBJECT.path();
     let read_body = if fields.is_empty() {
         quote!(Ok(false))
     } else {
-        let mut readers = std::collections::BTreeSet::new();
+        let mut readers = std::collections::BTreeMap::new();
         let arms: Vec<_> = fields
             .iter()
             .map(|f| {
@@ -214,19 +218,21 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
                     Target::Type(t) => matches!(plan.model.ty(*t).kind, TypeKind::Definition(_)),
                 };
                 let reader = if primitive {
-                    quote!(read_lenient)
+                    runtime_items::READ_LENIENT
                 } else {
-                    quote!(read_nullable)
+                    runtime_items::READ_NULLABLE
                 };
-                readers.insert(reader.to_string());
+                readers.insert(reader.name().to_string(), reader);
+                let reader = reader.name();
                 quote!(#wire => #reader(map, key, &mut self.#ident, extra),)
             })
             .collect();
-        let readers = readers.iter().map(|r| format_ident!("{r}"));
+        let readers: Vec<_> = readers.into_values().collect();
+        let import = runtime_items::import_group(runtime_items::crate_root(), &readers);
         // Each arm is the reader's `Result` itself: no `?` per property (each costs the
         // type checker and the borrow checker a little; there are tens of thousands).
         quote! {
-            use graph_odata_runtime::model::{#(#readers),*};
+            #import
             let extra = &mut self.additional_properties;
             match key {
                 #(#arms)*
@@ -269,7 +275,7 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
                 serializer: S,
                 odata_type: Option<&'static str>,
             ) -> Result<S::Ok, S::Error> {
-                let #mutability object = graph_odata_runtime::model::ObjectSerializer::with_type(
+                let #mutability object = #object_serializer::with_type(
                     serializer,
                     &self.additional_properties,
                     odata_type,
@@ -281,11 +287,11 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #struct_ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                graph_odata_runtime::model::deserialize_object(deserializer)
+                #deserialize_object(deserializer)
             }
         }
 
-        impl graph_odata_runtime::model::ODataObject for #struct_ident {
+        impl #odata_object for #struct_ident {
             fn read_property<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
                 #key_arg: &str,
@@ -440,6 +446,7 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
         }
         },
         AnyPart::Deserialize => {
+            let odata_type_of = runtime_items::ODATA_TYPE_OF.path();
             // `@odata.type` may use the namespace or its alias.
             let patterns = derived.iter().map(|&d| {
                 let ty = plan.model.ty(d);
@@ -459,7 +466,7 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use serde::de::Error as _;
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                let read = match graph_odata_runtime::model::odata_type_of(&value) {
+                let read = match #odata_type_of(&value) {
                     #(#patterns => serde_json::from_value(value).map(Self::#variants),)*
                     _ => serde_json::from_value(value).map(Self::#base_ident),
                 };
@@ -508,9 +515,14 @@ fn field_enum(
     let wires: Vec<_> = fields.iter().map(|f| f.wire).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
     let enum_doc = format!(
-        " The properties of [`{}`] by wire name, each a [`Field<{}>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`{}::set_null`].",
-        struct_ident, struct_ident, struct_ident
+        " The properties of [`{}`] by wire name, each a [`Field<{}>`]({}): for `$select`, `$expand`, `$orderby` and [`{}::set_null`].",
+        struct_ident,
+        struct_ident,
+        runtime_items::FIELD.path_text(),
+        struct_ident
     );
+    let field = runtime_items::FIELD.in_module();
+    let set_null = runtime_items::SET_NULL.path();
     // Constants of one runtime type instead of an enum per struct: `Field`'s traits are
     // compiled once, not a derived `Debug`, `Hash`, `Ord`, ... for each of thousands of
     // structs (BENCHMARKS.md). The constants keep the enum-like `<Name>Field::Variant`.
@@ -523,8 +535,8 @@ fn field_enum(
             /// Clears `field` and records an explicit JSON `null` for it, so an update
             /// (`PATCH`) payload resets the property on the service.
             #[inline]
-            pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-                graph_odata_runtime::model::set_null(self, field.as_str());
+            pub fn set_null(&mut self, field: #field<Self>) -> &mut Self {
+                #set_null(self, field.as_str());
                 self
             }
         }
@@ -536,11 +548,11 @@ fn field_enum(
         impl #enum_ident {
             #(
                 #[doc = #variant_docs]
-                pub const #variants: model::Field<#struct_ident> = model::Field::new(#wires);
+                pub const #variants: #field<#struct_ident> = #field::new(#wires);
             )*
 
             /// Every property, in declaration order (inherited first).
-            pub const ALL: &'static [model::Field<#struct_ident>] = &[#(Self::#variants),*];
+            pub const ALL: &'static [#field<#struct_ident>] = &[#(Self::#variants),*];
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::settings::toml_str;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Primitive, Target, TypeKind};
 use crate::plan::Plan;
+use crate::runtime_items;
 
 
 /// What kind of crate a manifest is for.
@@ -206,12 +207,14 @@ pub(crate) fn client_readme(
     }
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
     let request = first_request.unwrap_or_else(|| quote!(client.client().base_url()));
+    let credential = runtime_items::STATIC_TOKEN_CREDENTIAL;
+    let (credential_path, credential) = (credential.reexported(), credential.name());
     let body = quote! {
         use #krate::#client_ident;
-        use #krate::runtime::StaticTokenCredential;
+        use #krate::#credential_path;
 
         fn main() -> Result<(), Box<dyn std::error::Error>> {
-            let client = #client_ident::new(StaticTokenCredential::new("a token"))?;
+            let client = #client_ident::new(#credential::new("a token"))?;
             // `.await` sends a request; `build()` shows it without sending.
             let request = #request;
             println!("{request:?}");

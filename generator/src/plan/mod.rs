@@ -14,6 +14,7 @@ pub use types::RustType;
 
 use crate::model::{Model, Property, TypeId, TypeKind, TypeRef};
 use crate::select::Selection;
+use crate::runtime_items;
 use naming::{assign, module_name, Case};
 
 /// Field name reserved in every struct for undeclared properties and annotations.
@@ -128,8 +129,13 @@ impl<'m> Plan<'m> {
                 .map(String::as_str)
                 .collect::<Vec<_>>(),
             Case::Snake,
-            // `edm` and `model` are imported into every model file.
-            &["models", "edm", "model"],
+            // `edm` and `model` are imported into every model file; `models` is the client's
+            // path to the models.
+            &[
+                "models",
+                runtime_items::EDM.name_text(),
+                runtime_items::MODEL.name_text(),
+            ],
         );
         let mut modules = Vec::new();
         for ns in &ns_order {

@@ -5,6 +5,7 @@ use quote::{format_ident, quote};
 
 use super::Plan;
 use crate::model::{Primitive, Target, TypeId, TypeRef};
+use crate::runtime_items;
 
 /// Builds Rust type tokens for references, as seen from one module.
 pub struct RustType<'p, 'm> {
@@ -19,7 +20,8 @@ impl<'p, 'm> RustType<'p, 'm> {
         RustType { plan, module }
     }
 
-    /// The Rust type of a primitive.
+    /// The Rust type of a primitive: a std type, or `edm::X` (files import the runtime's
+    /// `edm` module).
     pub fn primitive(p: &Primitive) -> TokenStream {
         match p {
             Primitive::String => quote!(String),
@@ -31,16 +33,16 @@ impl<'p, 'm> RustType<'p, 'm> {
             Primitive::Int64 => quote!(i64),
             Primitive::Single => quote!(f32),
             Primitive::Double => quote!(f64),
-            Primitive::Decimal => quote!(edm::Decimal),
-            Primitive::Guid => quote!(edm::Guid),
-            Primitive::Date => quote!(edm::Date),
-            Primitive::TimeOfDay => quote!(edm::TimeOfDay),
-            Primitive::DateTimeOffset => quote!(edm::DateTimeOffset),
-            Primitive::Duration => quote!(edm::Duration),
-            Primitive::Binary => quote!(edm::Binary),
-            Primitive::Stream => quote!(edm::Stream),
+            Primitive::Decimal => runtime_items::DECIMAL.in_module(),
+            Primitive::Guid => runtime_items::GUID.in_module(),
+            Primitive::Date => runtime_items::DATE.in_module(),
+            Primitive::TimeOfDay => runtime_items::TIME_OF_DAY.in_module(),
+            Primitive::DateTimeOffset => runtime_items::DATE_TIME_OFFSET.in_module(),
+            Primitive::Duration => runtime_items::DURATION.in_module(),
+            Primitive::Binary => runtime_items::BINARY.in_module(),
+            Primitive::Stream => runtime_items::STREAM.in_module(),
             Primitive::Untyped | Primitive::Spatial(_) | Primitive::Abstract(_) => {
-                quote!(edm::Untyped)
+                runtime_items::UNTYPED.in_module()
             }
         }
     }
