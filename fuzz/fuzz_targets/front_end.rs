@@ -34,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
         repository: None,
         license: None,
         readme: Default::default(),
+        graph: false,
     };
     // Emitting never fails on a resolved model: a failure is generated code that does not
     // parse, which is a bug.

@@ -157,6 +157,8 @@ struct Selected {
     warnings: Vec<Warning>,
     /// Wall time of each stage so far.
     timings: Vec<(&'static str, Duration)>,
+    /// Whether the main document is Microsoft Graph's (namespace `microsoft.graph`).
+    is_graph: bool,
 }
 }
 
@@ -387,6 +389,7 @@ impl Generator {
             overrides,
             warnings,
             mut timings,
+            ..
         } = self.front()?;
         let report = timed(&mut timings, "inspect", || {
             inspect::Report::new(&model, &selection)
@@ -483,6 +486,7 @@ impl Generator {
             selection,
             overrides,
             timings,
+            is_graph,
         })
     }
 
@@ -502,6 +506,8 @@ impl Generator {
             repository: self.repository.clone(),
             license: self.license.clone(),
             readme: readme::ReadmeTexts::default(),
+            // Set by the run, once the metadata is read.
+            graph: false,
         }
     }
 
@@ -538,6 +544,32 @@ impl Generator {
         })
     }
 
+    /// The client settings of a run: [`client_info`](Self::client_info), with the base URL
+    /// filled in for Graph metadata and both it and the entry type's name checked.
+    fn client_for(&self, is_graph: bool) -> Result<Option<ClientInfo>> {
+        let Some(mut client) = self.client_info() else {
+            return Ok(None);
+        };
+        if client.base_url.trim().is_empty() {
+            // A client of another service must not default to Graph: its requests, and the
+            // tokens they carry, would go to the wrong service.
+            if !is_graph {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    "the client needs the service's root URL, which metadata does not contain: \
+                     pass it with --base-url (library: ClientInfo::base_url), for example \
+                     `https://services.example.com/odata/v4`",
+                ));
+            }
+            client.base_url = settings::GRAPH_V1_BASE_URL.into();
+        }
+        settings::check_base_url(&client.base_url)?;
+        if let Some(name) = &client.client_name {
+            settings::check_client_name(name)?;
+        }
+        Ok(Some(client))
+    }
+
     /// Checks the Cargo package names of the crates to generate.
     fn check_crate_names(&self) -> Result<()> {
         check_crate_name(&self.crate_name)?;
@@ -568,8 +600,9 @@ impl Generator {
     /// `graph-odata-runtime` (feature `client` for the client), `serde` and `serde_json`.
     pub fn generate_module(&self) -> Result<String> {
         let selected = self.front()?;
+        let client = self.client_for(selected.is_graph)?;
         let plan = plan::Plan::new(&selected.model, &selected.selection);
-        emit::single_file(&plan, &self.crate_info(), self.client.as_ref())
+        emit::single_file(&plan, &self.crate_info(), client.as_ref())
     }
 
     /// For `build.rs`: writes [`Generator::generate_module`]'s file to `$OUT_DIR/<file_name>`
@@ -619,8 +652,7 @@ impl Generator {
         mode: WriteMode,
     ) -> Result<Report> {
         self.check_crate_names()?;
-        let client_info = self.client_info();
-        if client_info.is_some() != client_dir.is_some() {
+        if self.client.is_some() != client_dir.is_some() {
             return Err(Error::new(
                 ErrorKind::Config,
                 "a client crate needs both its settings (Generator::client) and a directory",
@@ -628,11 +660,11 @@ impl Generator {
         }
         let dirs: Vec<&Path> = std::iter::once(models_dir).chain(client_dir).collect();
         write::check_targets(&dirs, mode)?;
-        let ((), report) = self.run("emit + write", |plan, info| {
+        let ((), report) = self.run("emit + write", |plan, info, client| {
             let mut targets = vec![write::PendingTarget::new(models_dir, move || {
                 emit::models_files(plan, info)
             })];
-            if let (Some(dir), Some(client)) = (client_dir, &client_info) {
+            if let (Some(dir), Some(client)) = (client_dir, client) {
                 // The client plan is made once the models are written.
                 targets.push(write::PendingTarget::new(dir, move || {
                     emit::client_files(plan, info, client)
@@ -646,10 +678,9 @@ impl Generator {
     /// Runs the pipeline in memory.
     pub fn generate(&self) -> Result<Output> {
         self.check_crate_names()?;
-        let client_info = self.client_info();
-        let ((models, client), report) = self.run("emit", |plan, info| {
+        let ((models, client), report) = self.run("emit", |plan, info, client| {
             let models = emit::models_crate(plan, info)?;
-            let client = match &client_info {
+            let client = match client {
                 Some(c) => emit::client_crate(plan, info, c)?,
                 None => Vec::new(),
             };
@@ -676,7 +707,7 @@ impl Generator {
     fn run<T>(
         &self,
         stage: &'static str,
-        emit: impl FnOnce(&plan::Plan<'_>, &emit::CrateInfo) -> Result<T>,
+        emit: impl FnOnce(&plan::Plan<'_>, &emit::CrateInfo, Option<&ClientInfo>) -> Result<T>,
     ) -> Result<(T, Report)> {
         let Selected {
             model,
@@ -684,10 +715,13 @@ impl Generator {
             overrides,
             warnings,
             mut timings,
+            is_graph,
         } = self.front()?;
+        let client = self.client_for(is_graph)?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
-        let info = self.crate_info_with_readme()?;
-        let value = timed(&mut timings, stage, || emit(&plan, &info))?;
+        let mut info = self.crate_info_with_readme()?;
+        info.graph = is_graph;
+        let value = timed(&mut timings, stage, || emit(&plan, &info, client.as_ref()))?;
         let report = Report {
             warnings,
             overrides,

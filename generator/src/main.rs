@@ -179,13 +179,17 @@ enum Command {
         /// the models crate by path.
         #[arg(long, value_name = "DIR")]
         client_out: Option<PathBuf>,
-        /// The client's default service root.
-        #[arg(
-            long,
-            value_name = "URL",
-            default_value = "https://graph.microsoft.com/v1.0"
-        )]
-        base_url: String,
+        /// The client's default service root (users can still set another at run time).
+        ///
+        /// Default for Microsoft Graph metadata: `https://graph.microsoft.com/v1.0`. Required
+        /// with --client-out for any other service: metadata does not say where its service
+        /// is.
+        #[arg(long, value_name = "URL", requires = "client_out")]
+        base_url: Option<String>,
+        /// The client's entry type (default: the primary namespace's last segment with
+        /// `Client`, such as `GraphClient` for `microsoft.graph`).
+        #[arg(long, value_name = "IDENT", requires = "client_out")]
+        client_name: Option<String>,
         /// Depend on `graph-odata-runtime` by path (a checkout of this repository's
         /// `runtime/`) instead of by version from crates.io.
         #[arg(long, value_name = "DIR")]
@@ -361,6 +365,7 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             out,
             client_out,
             base_url,
+            client_name,
             runtime_path,
             selecting,
             crate_name,
@@ -390,14 +395,16 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             };
             g = g.runtime(runtime(&out));
             if let Some(client_dir) = &client_out {
-                let client_name = client_crate_name
+                let client_crate_name = client_crate_name
                     .clone()
                     .unwrap_or_else(|| format!("{crate_name}-client"));
                 g = g.client(csdl_codegen::ClientInfo {
-                    crate_name: client_name,
+                    crate_name: client_crate_name,
+                    client_name,
                     models: Some(Dependency::path(relative(client_dir, &out))),
                     runtime: Some(runtime(client_dir)),
-                    base_url,
+                    // Empty: the library's default for Graph, an error for other services.
+                    base_url: base_url.unwrap_or_default(),
                     ..Default::default()
                 });
             }

@@ -81,12 +81,15 @@ pub(crate) fn toml_str(s: &str) -> String {
     out
 }
 
-/// Settings of the client crate ([`crate::Generator::client`]). Every field has a default.
+/// Settings of the client crate ([`crate::Generator::client`]). Every field has a default,
+/// except the base URL of a service other than Microsoft Graph.
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
     /// Cargo package name; `<models crate>-client` when empty.
     pub crate_name: String,
-    /// Name of the entry-point type; `GraphClient` when `None`.
+    /// Name of the entry-point type, a Rust identifier. When `None`: the last segment of the
+    /// primary namespace with `Client` (`microsoft.graph` gives `GraphClient`,
+    /// `Contoso.Sales` gives `SalesClient`).
     pub client_name: Option<String>,
     /// Where the client finds the models crate; by default the models crate's own version
     /// on crates.io.
@@ -95,18 +98,68 @@ pub struct ClientInfo {
     /// ([`crate::Generator::runtime`]); a relative path differs when the crates are not
     /// siblings.
     pub runtime: Option<Dependency>,
-    /// Default service root, e.g. `https://graph.microsoft.com/v1.0`.
+    /// Default service root, an `http` or `https` URL such as
+    /// `https://graph.microsoft.com/beta`. When empty: [`GRAPH_V1_BASE_URL`] for Microsoft
+    /// Graph metadata; other metadata must set it (a CSDL document does not say where its
+    /// service is), and generation fails without it.
     pub base_url: String,
     /// Hand-written examples copied into `examples/`: `(file name, source)`. They (like a
     /// hand-written client README) get `tokio` and `futures-util` as dev-dependencies.
     pub examples: Vec<(String, String)>,
 }
 
-impl ClientInfo {
-    /// The entry-point type's name.
-    pub fn client_ident(&self) -> &str {
-        self.client_name.as_deref().unwrap_or("GraphClient")
+/// The service root of Microsoft Graph v1.0, the default base URL for Graph metadata.
+pub const GRAPH_V1_BASE_URL: &str = "https://graph.microsoft.com/v1.0";
+
+/// Checks a client's base URL: an `http` or `https` URL with a host, without credentials,
+/// query, fragment, spaces or control characters (it becomes a string constant of the
+/// generated crate and the origin its tokens are sent to).
+pub(crate) fn check_base_url(url: &str) -> crate::Result<()> {
+    let problem = if let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            Some("it contains spaces or control characters")
+        } else if authority.is_empty() {
+            Some("it has no host")
+        } else if authority.contains('@') {
+            Some("it carries credentials (`user@`); give them to the credential instead")
+        } else if rest.contains(['?', '#']) {
+            Some("a service root has no query or fragment")
+        } else {
+            None
+        }
+    } else {
+        Some("it must start with `https://` or `http://`")
+    };
+    match problem {
+        None => Ok(()),
+        Some(why) => Err(crate::Error::new(
+            crate::ErrorKind::Config,
+            format!(
+                "the client's base URL `{}` is not usable: {why}",
+                url.escape_debug()
+            ),
+        )
+        .named(url)),
     }
+}
+
+/// Checks a client entry type's name: a Rust identifier, not a keyword.
+pub(crate) fn check_client_name(name: &str) -> crate::Result<()> {
+    if syn::parse_str::<syn::Ident>(name).is_ok() && !name.starts_with("r#") {
+        return Ok(());
+    }
+    Err(crate::Error::new(
+        crate::ErrorKind::Config,
+        format!(
+            "the client's name `{}` is not a Rust type name (letters, digits and `_`, not a keyword)",
+            name.escape_debug()
+        ),
+    )
+    .named(name))
 }
 
 #[cfg(test)]
@@ -126,6 +179,53 @@ mod tests {
             let read: std::collections::BTreeMap<String, String> =
                 toml::from_str(&doc).unwrap_or_else(|e| panic!("{doc}: {e}"));
             assert_eq!(read["x"], text, "{doc}");
+        }
+    }
+
+    #[test]
+    fn base_urls() {
+        for good in [
+            "https://graph.microsoft.com/v1.0",
+            "http://127.0.0.1:8080/odata",
+            "https://erp.fabrikam.test/api/data/v9.2/",
+            "https://[::1]:443/x",
+        ] {
+            assert!(super::check_base_url(good).is_ok(), "{good}");
+        }
+        for (bad, why) in [
+            ("", "must start with"),
+            ("graph.microsoft.com/v1.0", "must start with"),
+            ("ftp://host/x", "must start with"),
+            ("https://", "no host"),
+            ("https:///path", "no host"),
+            ("https://user:secret@host/x", "credentials"),
+            ("https://host/x?$format=json", "no query"),
+            ("https://host/x#top", "no query"),
+            ("https://host/a b", "spaces"),
+            (" https://host/x", "must start with"),
+            ("https://host/x\n", "control"),
+        ] {
+            let e = super::check_base_url(bad).unwrap_err();
+            assert!(e.message.contains(why), "{bad}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn client_names() {
+        for good in ["GraphClient", "Client", "日本Client", "_Private"] {
+            assert!(super::check_client_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "my-client",
+            "1Client",
+            "fn",
+            "Self",
+            "r#Client",
+            "Graph Client",
+            "a::B",
+        ] {
+            assert!(super::check_client_name(bad).is_err(), "{bad}");
         }
     }
 

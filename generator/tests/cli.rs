@@ -541,6 +541,125 @@ fn inspect_urls_match_the_client_emitter() {
 // ---------------------------------------------------------------------------------------
 // The CLI is a thin layer: it writes what the library writes.
 
+/// `generate --client-out` of the fleet service with `extra` arguments.
+fn generate_fleet_client(extra: &[&str]) -> (tempfile::TempDir, Run) {
+    let (dir, input) = fleet_dir();
+    let r = run(cli()
+        .arg("generate")
+        .arg("--input")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("models"))
+        .arg("--client-out")
+        .arg(dir.path().join("client"))
+        .args(["--crate-name", "fleet-models"])
+        .args(extra));
+    (dir, r)
+}
+
+#[test]
+fn a_client_of_another_service_needs_its_base_url() {
+    // Metadata does not say where its service is; a default of Graph's root would send
+    // this service's requests and tokens to Graph.
+    let (dir, r) = generate_fleet_client(&[]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("--base-url"), "{}", r.stderr);
+    assert!(!dir.path().join("models").exists());
+    assert!(!dir.path().join("client").exists());
+
+    let (dir, r) = generate_fleet_client(&["--base-url", "https://fleet.example/odata"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let builders = std::fs::read_to_string(dir.path().join("client/src/builders.rs")).unwrap();
+    assert!(
+        builders.contains(
+            "pub const DEFAULT_BASE_URL: &'static str = \"https://fleet.example/odata\";"
+        ),
+        "{builders}"
+    );
+    // Named after the namespace `contoso.fleet`, not after Graph.
+    assert!(builders.contains("pub struct FleetClient {"), "{builders}");
+    assert!(!builders.contains("GraphClient"), "{builders}");
+}
+
+#[test]
+fn client_name_and_base_url_are_checked() {
+    let (_dir, r) = generate_fleet_client(&[
+        "--base-url",
+        "https://fleet.example/odata",
+        "--client-name",
+        "Fleet",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let builders = std::fs::read_to_string(_dir.path().join("client/src/builders.rs")).unwrap();
+    assert!(builders.contains("pub struct Fleet {"), "{builders}");
+
+    for (args, message) in [
+        (
+            [
+                "--base-url",
+                "https://fleet.example",
+                "--client-name",
+                "fleet-client",
+            ],
+            "is not a Rust type name",
+        ),
+        (
+            [
+                "--base-url",
+                "fleet.example/odata",
+                "--client-name",
+                "Fleet",
+            ],
+            "must start with `https://` or `http://`",
+        ),
+        (
+            [
+                "--base-url",
+                "https://me:pw@fleet.example",
+                "--client-name",
+                "Fleet",
+            ],
+            "carries credentials",
+        ),
+    ] {
+        let (dir, r) = generate_fleet_client(&args);
+        assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
+        assert!(!dir.path().join("models").exists(), "{args:?}");
+    }
+    // Client settings without a client crate are a usage error.
+    let (dir, input) = fleet_dir();
+    let r = run(cli()
+        .arg("generate")
+        .arg("--input")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("models"))
+        .args(["--base-url", "https://fleet.example"]));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+}
+
+#[test]
+fn graph_clients_default_to_graph_v1() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(cli()
+        .arg("-q")
+        .arg("generate")
+        .arg("--input")
+        .arg(workspace_root().join("specs/graph-v1.0.sync.csdl.xml"))
+        .arg("--out")
+        .arg(dir.path().join("models"))
+        .arg("--client-out")
+        .arg(dir.path().join("client")));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let builders = std::fs::read_to_string(dir.path().join("client/src/builders.rs")).unwrap();
+    assert!(
+        builders.contains("DEFAULT_BASE_URL: &'static str = \"https://graph.microsoft.com/v1.0\";"),
+        "{builders}"
+    );
+    assert!(builders.contains("pub struct GraphClient {"));
+}
+
 #[test]
 fn cli_writes_what_the_generator_writes() {
     let root = workspace_root();

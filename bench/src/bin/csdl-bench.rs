@@ -388,6 +388,7 @@ fn pipeline(
         repository: None,
         license: None,
         readme: Default::default(),
+        graph: true,
     };
     let files = stage(rows, "emit + format (emit::models_crate)", || {
         emit::models_crate(&plan, &info)
@@ -678,7 +679,9 @@ fn measure_client(args: &Args, input: &Path, work: &Path, what: &str, targets: T
             .arg("--out")
             .arg(&models)
             .arg("--client-out")
-            .arg(&client);
+            .arg(&client)
+            // Required for non-Graph inputs (the fan-out stress document); Graph's default.
+            .args(["--base-url", "https://graph.microsoft.com/v1.0"]);
         measure(&mut cmd).map_err(|e| e.to_string())
     };
     run()?;

@@ -50,7 +50,12 @@ impl Manifest<'_> {
         if let Some(repo) = &self.info.repository {
             lines.push(format!("repository = {}", toml_str(repo)));
         }
-        lines.push(format!("keywords = [{}]", list(self.keywords)));
+        // crates.io takes five keywords; the emitters give at most four.
+        let mut keywords = self.keywords.to_vec();
+        if self.info.graph {
+            keywords.insert(1, "microsoft-graph");
+        }
+        lines.push(format!("keywords = [{}]", list(&keywords)));
         lines.push(format!("categories = [{}]", list(self.categories)));
         lines.push(String::new());
         lines.push("[package.metadata.docs.rs]".into());

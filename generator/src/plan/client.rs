@@ -263,8 +263,11 @@ const ALTERNATE_KEY: &str = "5key:";
 const ENTRY: &str = "1set:";
 
 impl ClientPlan {
-    /// Plans the client of `plan`'s selection, with `client_ident` as the entry type.
-    pub fn new(plan: &Plan, client_ident: &str) -> ClientPlan {
+    /// Plans the client of `plan`'s selection. The entry type is `client_name`, or named
+    /// after the primary namespace ([`default_client_ident`]).
+    pub fn new(plan: &Plan, client_name: Option<&str>) -> ClientPlan {
+        let client_ident = client_name.map_or_else(|| default_client_ident(plan), str::to_string);
+        let client_ident = client_ident.as_str();
         let model = plan.model;
         let surface = Surface::new(model, plan.selection);
         let builder_names = builder_names(plan, &surface, client_ident);
@@ -317,6 +320,18 @@ impl ClientPlan {
 /// Builder type names: `<Type>RequestBuilder`, `<Type>CollectionRequestBuilder`,
 /// `<Type><Property>RequestBuilder`; types outside the primary namespace are prefixed with
 /// their namespace.
+/// The entry type's default name: the last segment of the primary namespace with `Client`
+/// (`microsoft.graph` gives `GraphClient`, `Contoso.Sales` gives `SalesClient`), by the
+/// naming rules of types.
+pub fn default_client_ident(plan: &Plan) -> String {
+    let namespace = plan
+        .modules
+        .get(plan.primary)
+        .map_or("", |m| m.namespace.as_str());
+    let last = namespace.rsplit('.').next().unwrap_or_default();
+    type_name(&format!("{last} client"))
+}
+
 fn builder_names(plan: &Plan, surface: &Surface, client_ident: &str) -> Vec<Named> {
     let model = plan.model;
     let primary = plan
