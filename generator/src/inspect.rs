@@ -347,10 +347,10 @@ fn operation_line(model: &Model, op: &Operation) -> String {
 }
 
 /// The URL template of a path root, as the client spells it.
-fn root_template(p: &PathRoot) -> String {
+fn root_template(p: &PathRoot, key_as_segment: bool) -> String {
     let mut t = format!("/{}", p.set);
     if !p.singleton && !p.steps.is_empty() {
-        t.push_str("/{id}");
+        t = crate::plan::surface::item_template(&t, key_as_segment);
     }
     for s in &p.steps {
         t.push('/');
@@ -370,7 +370,7 @@ fn path_root_line(model: &Model, p: &PathRoot) -> String {
         p.steps.last().is_some_and(|s| s.collection) || (p.steps.is_empty() && !p.singleton);
     format!(
         "{} -> {}{} ({what} `{}` of {})",
-        root_template(p),
+        root_template(p, model.key_as_segment()),
         if collection { "collection of " } else { "" },
         target.qualified_name(),
         p.set,

@@ -98,6 +98,21 @@ impl ODataPath {
         ODataPath(s)
     }
 
+    /// Appends an entity addressed by its single key in OData's parenthesis form, for
+    /// services that do not take a key as a segment: `/People('russellwhyte')`,
+    /// `/Orders(10248)`, `/accounts(5e4b7c38-...)`. The literal is written as
+    /// [`ODataLiteral`] writes it (strings quoted with quotes doubled, everything that
+    /// could leave the segment percent-encoded).
+    pub fn key_value(&self, entity_set_segment: &str, key: ODataLiteral) -> Self {
+        let mut s = self.0.clone();
+        s.push('/');
+        s.extend(utf8_percent_encode(entity_set_segment, NAME));
+        s.push('(');
+        key.write_to(&mut s);
+        s.push(')');
+        ODataPath(s)
+    }
+
     /// Appends an entity addressed by alternate key(s):
     /// `/applications(appId='7a2...')`. Every value is written as an OData string literal
     /// (quotes doubled: `O'Neil` becomes `'O''Neil'`) and percent-encoded so it stays inside
@@ -313,6 +328,32 @@ fn push_string_literal(s: &mut String, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_values_use_the_parenthesis_form() {
+        let p = ODataPath::root();
+        assert_eq!(
+            p.key_value("People", "russellwhyte".to_odata_literal())
+                .as_str(),
+            "/People('russellwhyte')"
+        );
+        assert_eq!(
+            p.key_value("Customers", "O'Neil/1?#".to_odata_literal())
+                .as_str(),
+            "/Customers('O%27%27Neil%2F1%3F%23')"
+        );
+        assert_eq!(
+            p.key_value("Orders", 10248.to_odata_literal()).as_str(),
+            "/Orders(10248)"
+        );
+        let guid: edm::Guid = "5e4b7c38-0000-4000-8000-000000000001".parse().unwrap();
+        assert_eq!(
+            p.segment("x")
+                .key_value("accounts", guid.to_odata_literal())
+                .as_str(),
+            "/x/accounts(5e4b7c38-0000-4000-8000-000000000001)"
+        );
+    }
 
     #[test]
     fn keys_stay_one_segment() {

@@ -124,20 +124,21 @@ async fn non_graph_service() {
         Some("1990-05-01")
     );
 
-    // Navigation along a binding (not contained), by a single integer key.
+    // Navigation along a binding (not contained), by a single integer key, which this
+    // service (like most outside Graph) takes in parentheses.
     expect(
         &server,
         "GET",
-        "/odata/Orders/7/Customer",
+        "/odata/Orders(7)/Customer",
         ResponseTemplate::new(200).set_body_json(json!({"CustomerID": "ALFKI"})),
     )
     .await;
-    let customer = svc.orders().by_id("7").customer().get().await.unwrap();
+    let customer = svc.orders().by_id(7).customer().get().await.unwrap();
     assert_eq!(customer.customer_id.as_deref(), Some("ALFKI"));
 
     // Bound action with a parameter and an entity result.
     Mock::given(method("POST"))
-        .and(path("/odata/Orders/7/Ship"))
+        .and(path("/odata/Orders(7)/Ship"))
         .and(body_json(json!({"TrackingCode": "1Z999"})))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"OrderID": 7, "Freight": 32.38})),
@@ -145,14 +146,15 @@ async fn non_graph_service() {
         .expect(1)
         .mount(&server)
         .await;
-    let shipped: nw::Order = svc.orders().by_id("7").ship("1Z999").await.unwrap();
+    let shipped: nw::Order = svc.orders().by_id(7).ship("1Z999").await.unwrap();
     assert_eq!(shipped.freight.as_ref().map(|d| d.as_str()), Some("32.38"));
 
-    // Bound function returning a primitive (`{"value": ...}`), key with a quote.
+    // Bound function returning a primitive (`{"value": ...}`), key with a quote (doubled
+    // inside the string literal).
     expect(
         &server,
         "GET",
-        "/odata/Customers/O%27NEIL/TotalSpent()",
+        "/odata/Customers('O%27%27NEIL')/TotalSpent()",
         ResponseTemplate::new(200).set_body_json(json!({"@odata.context": "x", "value": 1234.5})),
     )
     .await;
@@ -179,7 +181,7 @@ async fn non_graph_service() {
     let top = svc.top_customers(3).await.unwrap();
     assert_eq!(top.value.len(), 2);
 
-    // The composite-key path keeps string literals inside the segment.
+    // A string key stays inside its literal and its segment.
     let built = svc
         .customers()
         .by_id("a/b")
@@ -187,6 +189,6 @@ async fn non_graph_service() {
         .list()
         .build()
         .unwrap();
-    assert_eq!(built.url.path(), "/odata/Customers/a%2Fb/Orders");
+    assert_eq!(built.url.path(), "/odata/Customers('a%2Fb')/Orders");
     server.verify().await;
 }

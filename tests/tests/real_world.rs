@@ -87,8 +87,15 @@ fn aliased_and_community_alternate_keys_become_methods() {
         built.url.as_str(),
         format!("{base}/accounts(accountnumber='A-7')")
     );
-    let built = client.appointments().by_id("a1").get().build().unwrap();
-    assert_eq!(built.url.as_str(), format!("{base}/appointments/a1"));
+    // The service does not take keys as segments: a single key is a typed literal in
+    // parentheses (a GUID bare).
+    let id: fixture_real_world_client::models::edm::Guid =
+        "5e4b7c38-0000-4000-8000-000000000001".parse().unwrap();
+    let built = client.appointments().by_id(id).get().build().unwrap();
+    assert_eq!(
+        built.url.as_str(),
+        format!("{base}/appointments(5e4b7c38-0000-4000-8000-000000000001)")
+    );
 }
 
 #[test]

@@ -650,6 +650,26 @@ impl Renderer<'_, '_> {
                     }
                 }
             }
+            MethodKind::ByKey(parts) if parts.len() == 1 => {
+                let item = self.item_of(current);
+                let part = &parts[0];
+                let arg = ident(&part.ident);
+                let ty = arg_type(self.plan, part);
+                let literal = key_literal(part, &quote!(#arg));
+                let doc = format!(
+                    " One entity of the collection by its key `{}`, written in parentheses: `{template}(...)`.",
+                    part.wire
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub fn #name(&self, #arg: #ty) -> #item {
+                        #item {
+                            client: self.client.clone(),
+                            path: self.parent.key_value(self.segment, #literal),
+                        }
+                    }
+                }
+            }
             MethodKind::ByKey(parts) => {
                 let item = self.item_of(current);
                 let args: Vec<_> = parts.iter().map(|a| ident(&a.ident)).collect();
@@ -1112,19 +1132,35 @@ impl Renderer<'_, '_> {
         let name = ident(&entry.ident);
         let mut calls = vec![quote!(.#name())];
         let mut current = target;
+        // The item builder and the call that reaches it, with a sample key: a string, or a
+        // number for an integer key in parentheses (other key types end the example).
         let by_id = |index: usize| {
             let b = &self.cp.surface.builders[index];
-            let has_by_id = self.cp.methods[index]
-                .iter()
-                .any(|m| matches!(m.kind, MethodKind::ById));
-            (has_by_id && b.item.is_some()).then(|| b.item.unwrap_or(index))
+            let key = self.cp.methods[index].iter().find_map(|m| match &m.kind {
+                MethodKind::ById => Some(quote!("id")),
+                MethodKind::ByKey(parts) if parts.len() == 1 => match &parts[0].literal {
+                    LiteralKind::Primitive(Primitive::String) => Some(quote!("id")),
+                    LiteralKind::Primitive(
+                        Primitive::Byte
+                        | Primitive::SByte
+                        | Primitive::Int16
+                        | Primitive::Int32
+                        | Primitive::Int64,
+                    ) => Some(quote!(1)),
+                    _ => None,
+                },
+                _ => None,
+            })?;
+            let item = b.item?;
+            Some((item, quote!(.by_id(#key))))
         };
         let is_collection =
             |index: usize| self.cp.surface.builders[index].kind == BuilderKind::Collection;
         for step in &path.steps {
             if is_collection(current) {
-                current = by_id(current)?;
-                calls.push(quote!(.by_id("id")));
+                let (item, call) = by_id(current)?;
+                current = item;
+                calls.push(call);
             }
             let nav = self.cp.methods[current].iter().find(|m| {
                 matches!(&m.kind, MethodKind::Navigation { segment, .. } if *segment == step.name)
@@ -1137,8 +1173,9 @@ impl Renderer<'_, '_> {
             current = target;
         }
         if path.steps.is_empty() && is_collection(current) {
-            current = by_id(current)?;
-            calls.push(quote!(.by_id("id")));
+            let (item, call) = by_id(current)?;
+            current = item;
+            calls.push(call);
         }
         let verb = if is_collection(current) {
             quote!(.list())

@@ -216,6 +216,15 @@ impl Annotations {
 }
 
 impl AnnotationData {
+    /// The value of an unqualified annotation of a term this type does not interpret, by
+    /// vocabulary and name (`("Capabilities", "KeyAsSegmentSupported")`).
+    pub fn term(&self, vocabulary: &str, name: &str) -> Option<&Value> {
+        self.other
+            .iter()
+            .find(|a| a.qualifier.is_none() && term_is(&a.term, vocabulary, name))
+            .map(|a| &a.value)
+    }
+
     /// The `Deprecated` revision, if any.
     pub fn deprecation(&self) -> Option<&Revision> {
         self.revisions.iter().find(|r| r.kind == "Deprecated")

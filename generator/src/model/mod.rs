@@ -434,6 +434,20 @@ impl Model {
         out
     }
 
+    /// Whether an entity is addressed with its key as a path segment (`/accounts/42`)
+    /// rather than OData's parenthesis form (`/accounts(42)`): when an entity container
+    /// says so (`Capabilities.KeyAsSegmentSupported`), and for Microsoft Graph, whose
+    /// documentation writes every URL that way. Many services (Dynamics 365, SAP, the
+    /// OData samples) accept only the parenthesis form, so it is the default.
+    pub fn key_as_segment(&self) -> bool {
+        let declared = self.containers.iter().find_map(|c| {
+            c.annotations
+                .term("Capabilities", "KeyAsSegmentSupported")
+                .map(|v| !matches!(v, crate::csdl::Value::Bool(false)))
+        });
+        declared.unwrap_or_else(|| self.namespaces.iter().any(|(n, _)| n == "microsoft.graph"))
+    }
+
     /// The key property names of an entity type (declared on it or inherited).
     pub fn key_of(&self, id: TypeId) -> Vec<String> {
         self.lineage(id)

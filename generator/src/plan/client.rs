@@ -111,9 +111,10 @@ pub enum MethodKind {
     Count,
     /// `POST` a new entity.
     Create,
-    /// One entity by its single key, as a path segment.
+    /// One entity by its single key, as a path segment (`/set/{id}`).
     ById,
-    /// One entity by its composite key.
+    /// One entity by its key in parentheses: a single key's literal (`/set(42)`), or the
+    /// parts of a composite key (`/set(a=1,b='x')`).
     ByKey(Vec<ArgPlan>),
     /// One entity by an alternate key (`/set(alias='value')`).
     AlternateKey(Vec<ArgPlan>),
@@ -536,7 +537,9 @@ fn builder_methods(
                 methods.push(fixed("create", MethodKind::Create));
             }
             let key = model.key_of(b.ty);
-            if key.len() > 1 {
+            // One key property is a segment (`/set/{id}`, a string) only where the service
+            // takes it so; elsewhere it is a typed literal in parentheses (`/set(42)`).
+            if key.len() > 1 || (key.len() == 1 && !surface.key_as_segment) {
                 let props = model.all_properties(b.ty);
                 let parts: Vec<(String, TypeRef)> = key
                     .iter()
@@ -564,7 +567,8 @@ fn builder_methods(
                         };
                     }
                 }
-                methods.push(fixed("by_key", MethodKind::ByKey(parts)));
+                let name = if parts.len() == 1 { "by_id" } else { "by_key" };
+                methods.push(fixed(name, MethodKind::ByKey(parts)));
             } else {
                 methods.push(fixed("by_id", MethodKind::ById));
             }

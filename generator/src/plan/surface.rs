@@ -106,6 +106,9 @@ pub struct Surface {
     pub builders: Vec<Builder>,
     /// Entry points, sorted by name.
     pub entries: Vec<Entry>,
+    /// Whether single keys are path segments (`/set/{id}`) rather than in parentheses
+    /// (`/set({id})`); see [`Model::key_as_segment`].
+    pub key_as_segment: bool,
 }
 
 impl Surface {
@@ -147,7 +150,18 @@ impl Surface {
         Surface {
             builders: walk.builders,
             entries: entries.into_values().collect(),
+            key_as_segment: walk.key_as_segment,
         }
+    }
+}
+
+/// The URL template of one entity of the collection at `base`: `{base}/{id}` when keys are
+/// segments, `{base}({id})` otherwise.
+pub fn item_template(base: &str, key_as_segment: bool) -> String {
+    if key_as_segment {
+        format!("{base}/{{id}}")
+    } else {
+        format!("{base}({{id}})")
     }
 }
 
@@ -163,6 +177,8 @@ struct Walk<'a> {
     bound: HashMap<(TypeId, bool), Vec<OperationId>>,
     /// Types that declare navigations to selected types or have operations bound to them.
     adds_requests: HashSet<TypeId>,
+    /// [`Model::key_as_segment`], asked once.
+    key_as_segment: bool,
 }
 
 impl<'a> Walk<'a> {
@@ -196,6 +212,7 @@ impl<'a> Walk<'a> {
             path_steps: HashMap::new(),
             bound,
             adds_requests,
+            key_as_segment: model.key_as_segment(),
         }
     }
 
@@ -307,7 +324,7 @@ impl<'a> Walk<'a> {
             BuilderKind::Collection => {
                 // An item is documented by the link of its collection.
                 let via = self.builders[index].via.clone();
-                let item = self.reach(ty, BuilderKind::Item, format!("{base}/{{id}}"), via);
+                let item = self.reach(ty, BuilderKind::Item, item_template(&base, self.key_as_segment), via);
                 self.builders[index].item = Some(item);
             }
             BuilderKind::Property(_) => return,

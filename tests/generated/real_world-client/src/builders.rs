@@ -132,11 +132,16 @@ impl AccountCollectionRequestBuilder {
         Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
             .json_body(body)
     }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl AsRef<str>) -> AccountRequestBuilder {
+    /// One entity of the collection by its key `accountid`, written in parentheses: `/accounts(...)`.
+    pub fn by_id(&self, accountid: edm::Guid) -> AccountRequestBuilder {
         AccountRequestBuilder {
             client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
+            path: self
+                .parent
+                .key_value(
+                    self.segment,
+                    runtime::ToODataLiteral::to_odata_literal(&accountid),
+                ),
         }
     }
     /// One entity by the alternate key `accountnumber`: `/accounts(accountnumber='...')`; quotes are escaped OData-style.
@@ -158,7 +163,7 @@ impl AccountCollectionRequestBuilder {
 
 /// Requests for one `Fabrikam.Erp.account`.
 ///
-/// URL: `/accounts/{id}`
+/// URL: `/accounts({id})`
 #[derive(Clone, Debug)]
 pub struct AccountRequestBuilder {
     client: runtime::Client,
@@ -169,19 +174,19 @@ impl AccountRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
-    /// HTTP: `GET /accounts/{id}`
+    /// HTTP: `GET /accounts({id})`
     pub fn get(&self) -> Request<models::fabrikam_erp::Account> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP: `PATCH /accounts/{id}`
+    /// HTTP: `PATCH /accounts({id})`
     pub fn update(&self, body: &models::fabrikam_erp::Account) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP: `DELETE /accounts/{id}`
+    /// HTTP: `DELETE /accounts({id})`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -221,18 +226,23 @@ impl ActivityCollectionRequestBuilder {
         Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
             .json_body(body)
     }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl AsRef<str>) -> ActivityRequestBuilder {
+    /// One entity of the collection by its key `activityid`, written in parentheses: `/activities(...)`.
+    pub fn by_id(&self, activityid: edm::Guid) -> ActivityRequestBuilder {
         ActivityRequestBuilder {
             client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
+            path: self
+                .parent
+                .key_value(
+                    self.segment,
+                    runtime::ToODataLiteral::to_odata_literal(&activityid),
+                ),
         }
     }
 }
 
 /// Requests for one `Fabrikam.Erp.activity`.
 ///
-/// URL: `/activities/{id}`
+/// URL: `/activities({id})`
 #[derive(Clone, Debug)]
 pub struct ActivityRequestBuilder {
     client: runtime::Client,
@@ -243,19 +253,19 @@ impl ActivityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
-    /// HTTP: `GET /activities/{id}`
+    /// HTTP: `GET /activities({id})`
     pub fn get(&self) -> Request<models::fabrikam_erp::Activity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP: `PATCH /activities/{id}`
+    /// HTTP: `PATCH /activities({id})`
     pub fn update(&self, body: &models::fabrikam_erp::Activity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP: `DELETE /activities/{id}`
+    /// HTTP: `DELETE /activities({id})`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -295,18 +305,23 @@ impl AppointmentCollectionRequestBuilder {
         Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
             .json_body(body)
     }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl AsRef<str>) -> AppointmentRequestBuilder {
+    /// One entity of the collection by its key `activityid`, written in parentheses: `/appointments(...)`.
+    pub fn by_id(&self, activityid: edm::Guid) -> AppointmentRequestBuilder {
         AppointmentRequestBuilder {
             client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
+            path: self
+                .parent
+                .key_value(
+                    self.segment,
+                    runtime::ToODataLiteral::to_odata_literal(&activityid),
+                ),
         }
     }
 }
 
 /// Requests for one `Fabrikam.Erp.appointment`.
 ///
-/// URL: `/appointments/{id}`
+/// URL: `/appointments({id})`
 #[derive(Clone, Debug)]
 pub struct AppointmentRequestBuilder {
     client: runtime::Client,
@@ -317,19 +332,19 @@ impl AppointmentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
-    /// HTTP: `GET /appointments/{id}`
+    /// HTTP: `GET /appointments({id})`
     pub fn get(&self) -> Request<models::fabrikam_erp::Appointment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP: `PATCH /appointments/{id}`
+    /// HTTP: `PATCH /appointments({id})`
     pub fn update(&self, body: &models::fabrikam_erp::Appointment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP: `DELETE /appointments/{id}`
+    /// HTTP: `DELETE /appointments({id})`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -369,11 +384,13 @@ impl ProductCollectionRequestBuilder {
         Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
             .json_body(body)
     }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl AsRef<str>) -> ProductRequestBuilder {
+    /// One entity of the collection by its key `id`, written in parentheses: `/products(...)`.
+    pub fn by_id(&self, id: &str) -> ProductRequestBuilder {
         ProductRequestBuilder {
             client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
+            path: self
+                .parent
+                .key_value(self.segment, runtime::ToODataLiteral::to_odata_literal(&id)),
         }
     }
     /// One entity by the alternate key `sku`: `/products(sku='...')`; quotes are escaped OData-style.
@@ -387,7 +404,7 @@ impl ProductCollectionRequestBuilder {
 
 /// Requests for one `Fabrikam.Erp.product`.
 ///
-/// URL: `/products/{id}`
+/// URL: `/products({id})`
 #[derive(Clone, Debug)]
 pub struct ProductRequestBuilder {
     client: runtime::Client,
@@ -398,19 +415,19 @@ impl ProductRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
-    /// HTTP: `GET /products/{id}`
+    /// HTTP: `GET /products({id})`
     pub fn get(&self) -> Request<models::fabrikam_erp::Product> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP: `PATCH /products/{id}`
+    /// HTTP: `PATCH /products({id})`
     pub fn update(&self, body: &models::fabrikam_erp::Product) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP: `DELETE /products/{id}`
+    /// HTTP: `DELETE /products({id})`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

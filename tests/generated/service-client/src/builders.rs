@@ -186,20 +186,25 @@ impl CustomerCollectionRequestBuilder {
         Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
             .json_body(body)
     }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl AsRef<str>) -> CustomerRequestBuilder {
+    /// One entity of the collection by its key `CustomerID`, written in parentheses: `/Customers(...)`.
+    pub fn by_id(&self, customer_id: &str) -> CustomerRequestBuilder {
         CustomerRequestBuilder {
             client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
+            path: self
+                .parent
+                .key_value(
+                    self.segment,
+                    runtime::ToODataLiteral::to_odata_literal(&customer_id),
+                ),
         }
     }
 }
 
 /// Requests for one `Northwind.Trading.Customer`.
 ///
-/// URL: `/Customers/{id}`
+/// URL: `/Customers({id})`
 ///
-/// Also reached by 1 other link: `/Orders/{id}/Customer`.
+/// Also reached by 1 other link: `/Orders({id})/Customer`.
 #[derive(Clone, Debug)]
 pub struct CustomerRequestBuilder {
     client: runtime::Client,
@@ -210,25 +215,25 @@ impl CustomerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
-    /// HTTP: `GET /Customers/{id}`
+    /// HTTP: `GET /Customers({id})`
     pub fn get(&self) -> Request<models::northwind_trading::Customer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP: `PATCH /Customers/{id}`
+    /// HTTP: `PATCH /Customers({id})`
     pub fn update(&self, body: &models::northwind_trading::Customer) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP: `DELETE /Customers/{id}`
+    /// HTTP: `DELETE /Customers({id})`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `Orders`.
     ///
-    /// URL: `/Customers/{id}/Orders`
+    /// URL: `/Customers({id})/Orders`
     pub fn orders(&self) -> OrderCollectionRequestBuilder {
         OrderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -238,7 +243,7 @@ impl CustomerRequestBuilder {
     }
     /// Bound function `Northwind.Trading.TotalSpent`.
     ///
-    /// HTTP: `GET /Customers/{id}/TotalSpent(...)`
+    /// HTTP: `GET /Customers({id})/TotalSpent(...)`
     pub fn total_spent(&self) -> Request<edm::Decimal> {
         Request::value(
             &self.client,
@@ -252,7 +257,7 @@ impl CustomerRequestBuilder {
 ///
 /// URL: `/Orders`
 ///
-/// Also reached by 1 other link: `/Customers/{id}/Orders`.
+/// Also reached by 1 other link: `/Customers({id})/Orders`.
 #[derive(Clone, Debug)]
 pub struct OrderCollectionRequestBuilder {
     client: runtime::Client,
@@ -284,11 +289,16 @@ impl OrderCollectionRequestBuilder {
         Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
             .json_body(body)
     }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl AsRef<str>) -> OrderRequestBuilder {
+    /// One entity of the collection by its key `OrderID`, written in parentheses: `/Orders(...)`.
+    pub fn by_id(&self, order_id: i32) -> OrderRequestBuilder {
         OrderRequestBuilder {
             client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
+            path: self
+                .parent
+                .key_value(
+                    self.segment,
+                    runtime::ToODataLiteral::to_odata_literal(&order_id),
+                ),
         }
     }
 }
@@ -297,7 +307,7 @@ impl OrderCollectionRequestBuilder {
 ///
 /// URL: `/OrderLines`
 ///
-/// Also reached by 1 other link: `/Orders/{id}/Lines`.
+/// Also reached by 1 other link: `/Orders({id})/Lines`.
 #[derive(Clone, Debug)]
 pub struct OrderLineCollectionRequestBuilder {
     client: runtime::Client,
@@ -354,7 +364,7 @@ impl OrderLineCollectionRequestBuilder {
 
 /// Requests for one `Northwind.Trading.OrderLine`.
 ///
-/// URL: `/OrderLines/{id}`
+/// URL: `/OrderLines({id})`
 #[derive(Clone, Debug)]
 pub struct OrderLineRequestBuilder {
     client: runtime::Client,
@@ -365,19 +375,19 @@ impl OrderLineRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
-    /// HTTP: `GET /OrderLines/{id}`
+    /// HTTP: `GET /OrderLines({id})`
     pub fn get(&self) -> Request<models::northwind_trading::OrderLine> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP: `PATCH /OrderLines/{id}`
+    /// HTTP: `PATCH /OrderLines({id})`
     pub fn update(&self, body: &models::northwind_trading::OrderLine) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP: `DELETE /OrderLines/{id}`
+    /// HTTP: `DELETE /OrderLines({id})`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -385,7 +395,7 @@ impl OrderLineRequestBuilder {
 
 /// Requests for one `Northwind.Trading.Order`.
 ///
-/// URL: `/Orders/{id}`
+/// URL: `/Orders({id})`
 #[derive(Clone, Debug)]
 pub struct OrderRequestBuilder {
     client: runtime::Client,
@@ -396,25 +406,25 @@ impl OrderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
-    /// HTTP: `GET /Orders/{id}`
+    /// HTTP: `GET /Orders({id})`
     pub fn get(&self) -> Request<models::northwind_trading::Order> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
-    /// HTTP: `PATCH /Orders/{id}`
+    /// HTTP: `PATCH /Orders({id})`
     pub fn update(&self, body: &models::northwind_trading::Order) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
-    /// HTTP: `DELETE /Orders/{id}`
+    /// HTTP: `DELETE /Orders({id})`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `Customer`.
     ///
-    /// URL: `/Orders/{id}/Customer`
+    /// URL: `/Orders({id})/Customer`
     pub fn customer(&self) -> CustomerRequestBuilder {
         CustomerRequestBuilder {
             client: self.client.clone(),
@@ -423,7 +433,7 @@ impl OrderRequestBuilder {
     }
     /// Navigation property `Lines`.
     ///
-    /// URL: `/Orders/{id}/Lines`
+    /// URL: `/Orders({id})/Lines`
     pub fn lines(&self) -> OrderLineCollectionRequestBuilder {
         OrderLineCollectionRequestBuilder {
             client: self.client.clone(),
@@ -433,7 +443,7 @@ impl OrderRequestBuilder {
     }
     /// Bound action `Northwind.Trading.Ship`.
     ///
-    /// HTTP: `POST /Orders/{id}/Ship`
+    /// HTTP: `POST /Orders({id})/Ship`
     pub fn ship(
         &self,
         tracking_code: &str,
