@@ -465,9 +465,10 @@ pub(crate) fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
         }
         for op in &b.operations {
             let op = &model.operations[op.0];
+            let segment = model.bound_operation_segment(op);
             let (method, template, kind) = match op.kind {
-                OperationKind::Action => ("POST", format!("{t}/{}", op.name), "action"),
-                OperationKind::Function => ("GET", format!("{t}/{}(...)", op.name), "function"),
+                OperationKind::Action => ("POST", format!("{t}/{segment}"), "action"),
+                OperationKind::Function => ("GET", format!("{t}/{segment}(...)"), "function"),
             };
             add(template, method, format!("{kind} {}", op.qualified_name()));
         }

@@ -63,7 +63,7 @@ fn same_named_actions_send_their_own_parameters() {
         message: Some("hi".into()),
     }));
     assert_eq!(m, Method::POST);
-    assert_eq!(url, format!("{BASE}/drives/d1/share"));
+    assert_eq!(url, format!("{BASE}/drives/d1/Litware.Storage.share"));
     assert_eq!(
         body,
         json!({"recipients": ["a@litware.test"], "message": "hi"})
@@ -75,7 +75,10 @@ fn same_named_actions_send_their_own_parameters() {
         expires: Some(expires),
     }));
     assert_eq!(m, Method::POST);
-    assert_eq!(url, format!("{BASE}/drives/d1/items/i1/share"));
+    assert_eq!(
+        url,
+        format!("{BASE}/drives/d1/items/i1/Litware.Storage.share")
+    );
     assert_eq!(
         body,
         json!({"link": "view", "expires": "2030-01-02T03:04:05Z"})
@@ -97,7 +100,7 @@ fn function_overloads_and_optional_parameters() {
         (m, url, body),
         (
             Method::GET,
-            format!("{BASE}/drives/d1/usage()"),
+            format!("{BASE}/drives/d1/Litware.Storage.usage()"),
             Value::Null
         )
     );
@@ -106,7 +109,7 @@ fn function_overloads_and_optional_parameters() {
     let (_, url, _) = sent(drive.usage_2(&ls::Tier::Cool, None, None));
     assert_eq!(
         url,
-        format!("{BASE}/drives/d1/usage(tier=Litware.Storage.tier'cool')")
+        format!("{BASE}/drives/d1/Litware.Storage.usage(tier=Litware.Storage.tier'cool')")
     );
     // Given, they are: a structured value as JSON (percent-encoded), a date bare.
     let range = ls::Range {
@@ -119,7 +122,7 @@ fn function_overloads_and_optional_parameters() {
     assert_eq!(
         url,
         format!(
-            "{BASE}/drives/d1/usage(tier=Litware.Storage.tier'hot',range=%7B%22from%22:1,%22to%22:9%7D,since=2024-02-29)"
+            "{BASE}/drives/d1/Litware.Storage.usage(tier=Litware.Storage.tier'hot',range=%7B%22from%22:1,%22to%22:9%7D,since=2024-02-29)"
         )
     );
 
@@ -136,7 +139,10 @@ fn function_overloads_and_optional_parameters() {
     let (m, url, body) = sent(drive.archive(None));
     assert_eq!(
         (m, url),
-        (Method::POST, format!("{BASE}/drives/d1/archive"))
+        (
+            Method::POST,
+            format!("{BASE}/drives/d1/Litware.Storage.archive")
+        )
     );
     assert_eq!(body, json!({}));
     let (_, _, body) = sent(drive.archive(Some("old")));
@@ -173,7 +179,7 @@ fn casts_reach_what_derived_types_add() {
         (m, url),
         (
             Method::POST,
-            format!("{BASE}/drives/d1/items/f1/Litware.Storage.folder/compress")
+            format!("{BASE}/drives/d1/items/f1/Litware.Storage.folder/Litware.Storage.compress")
         )
     );
     assert_eq!(body, json!({"level": 9}));
@@ -181,7 +187,7 @@ fn casts_reach_what_derived_types_add() {
     let (_, url, _) = sent(folder.share(&ItemShareParameters::default()));
     assert_eq!(
         url,
-        format!("{BASE}/drives/d1/items/f1/Litware.Storage.folder/share")
+        format!("{BASE}/drives/d1/items/f1/Litware.Storage.folder/Litware.Storage.share")
     );
     // Through the collection cast, then a key.
     let (_, url, _) = sent(folders.by_id("f2").get());

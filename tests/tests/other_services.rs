@@ -136,9 +136,9 @@ async fn non_graph_service() {
     let customer = svc.orders().by_id(7).customer().get().await.unwrap();
     assert_eq!(customer.customer_id.as_deref(), Some("ALFKI"));
 
-    // Bound action with a parameter and an entity result.
+    // Bound action with a parameter and an entity result, called by its qualified name.
     Mock::given(method("POST"))
-        .and(path("/odata/Orders(7)/Ship"))
+        .and(path("/odata/Orders(7)/Northwind.Trading.Ship"))
         .and(body_json(json!({"TrackingCode": "1Z999"})))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"OrderID": 7, "Freight": 32.38})),
@@ -154,7 +154,7 @@ async fn non_graph_service() {
     expect(
         &server,
         "GET",
-        "/odata/Customers('O%27%27NEIL')/TotalSpent()",
+        "/odata/Customers('O%27%27NEIL')/Northwind.Trading.TotalSpent()",
         ResponseTemplate::new(200).set_body_json(json!({"@odata.context": "x", "value": 1234.5})),
     )
     .await;

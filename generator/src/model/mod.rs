@@ -445,7 +445,25 @@ impl Model {
                 .term("Capabilities", "KeyAsSegmentSupported")
                 .map(|v| !matches!(v, crate::csdl::Value::Bool(false)))
         });
-        declared.unwrap_or_else(|| self.namespaces.iter().any(|(n, _)| n == "microsoft.graph"))
+        declared.unwrap_or_else(|| self.is_graph())
+    }
+
+    /// Whether this is Microsoft Graph's metadata (it declares `microsoft.graph`), whose
+    /// URL conventions the client follows where OData leaves a choice.
+    pub fn is_graph(&self) -> bool {
+        self.namespaces.iter().any(|(n, _)| n == "microsoft.graph")
+    }
+
+    /// The URL segment that calls a bound operation: its namespace-qualified name
+    /// (`/People('x')/Trippin.GetFavoriteAirline()`), which every OData service must
+    /// accept and many require, except for Graph, whose documented URLs use the plain
+    /// name (`.../jobs/{id}/start`), which Graph accepts.
+    pub fn bound_operation_segment(&self, op: &Operation) -> String {
+        if self.is_graph() {
+            op.name.clone()
+        } else {
+            op.qualified_name()
+        }
     }
 
     /// The key property names of an entity type (declared on it or inherited).

@@ -629,9 +629,10 @@ fn builder_methods(
     }
     contested.extend(operation_methods(
         model,
-        b.operations
-            .iter()
-            .map(|op| (*op, model.operations[op.0].name.clone())),
+        b.operations.iter().map(|op| {
+            let o = &model.operations[op.0];
+            (*op, o.name.clone(), model.bound_operation_segment(o))
+        }),
         parameters,
     ));
     if b.full && b.kind == BuilderKind::Item {
@@ -649,15 +650,15 @@ fn builder_methods(
     name_methods(methods, contested, &[])
 }
 
-/// Methods for operations, `(operation, URL segment)`; overloads that share a segment are
-/// told apart by their position in the document.
+/// Methods for operations, `(operation, name, URL segment)`: the method is named after the
+/// name, and overloads that share a name are told apart by their position in the document.
 fn operation_methods(
     model: &Model,
-    ops: impl Iterator<Item = (OperationId, String)>,
+    ops: impl Iterator<Item = (OperationId, String, String)>,
     parameters: &mut BTreeMap<OperationId, Vec<ArgPlan>>,
 ) -> Vec<(String, String, MethodKind)> {
     let mut out = Vec::new();
-    for (op, segment) in ops {
+    for (op, name, segment) in ops {
         let o = &model.operations[op.0];
         let is_action = o.kind == OperationKind::Action;
         let parts: Vec<(String, TypeRef)> = o
@@ -679,8 +680,8 @@ fn operation_methods(
             ActionBody::Struct
         };
         out.push((
-            format!("{OPERATION}{segment}#{:08}", op.0),
-            snake(&segment),
+            format!("{OPERATION}{name}#{:08}", op.0),
+            snake(&name),
             MethodKind::Operation(OperationPlan {
                 op,
                 segment,
@@ -735,7 +736,8 @@ fn client_methods(
         for import in &c.imports {
             for &op in &import.overloads {
                 if plan.selection.operations.contains(&op) {
-                    imports.push((op, import.name.clone()));
+                    // Imports are called by their own, unqualified name.
+                    imports.push((op, import.name.clone(), import.name.clone()));
                 }
             }
         }

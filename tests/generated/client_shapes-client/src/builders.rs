@@ -289,36 +289,44 @@ impl DriveRequestBuilder {
     ///
     /// Optional parameters (`reason`): `None` leaves them out of the request.
     ///
-    /// HTTP: `POST /drives/{id}/archive`
+    /// HTTP: `POST /drives/{id}/Litware.Storage.archive`
     pub fn archive(&self, reason: Option<&str>) -> Request<()> {
-        Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
+        Request::empty(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("Litware.Storage.archive"),
+            )
             .json_member_body("reason", reason)
     }
     /// Bound action `Litware.Storage.share`.
     ///
-    /// HTTP: `POST /drives/{id}/share`
+    /// HTTP: `POST /drives/{id}/Litware.Storage.share`
     pub fn share(
         &self,
         parameters: &super::parameters::DriveShareParameters,
     ) -> Request<()> {
-        Request::empty(&self.client, Method::POST, self.path.clone().action("share"))
+        Request::empty(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("Litware.Storage.share"),
+            )
             .json_body(parameters)
     }
     /// Bound function `Litware.Storage.usage`.
     ///
-    /// HTTP: `GET /drives/{id}/usage(...)`
+    /// HTTP: `GET /drives/{id}/Litware.Storage.usage(...)`
     pub fn usage(&self) -> Request<i64> {
         Request::value(
             &self.client,
             Method::GET,
-            self.path.clone().operation("usage", &[]),
+            self.path.clone().operation("Litware.Storage.usage", &[]),
         )
     }
     /// Bound function `Litware.Storage.usage`.
     ///
     /// Optional parameters (`range`, `since`): `None` leaves them out of the request.
     ///
-    /// HTTP: `GET /drives/{id}/usage(...)`
+    /// HTTP: `GET /drives/{id}/Litware.Storage.usage(...)`
     ///
     /// Named `usage_2` because `usage` is taken here (by another method, or by a standard trait method of the builders).
     pub fn usage_2(
@@ -331,7 +339,7 @@ impl DriveRequestBuilder {
             .path
             .clone()
             .function(
-                "usage",
+                "Litware.Storage.usage",
                 [
                     (
                         "tier",
@@ -436,19 +444,27 @@ impl FolderRequestBuilder {
     }
     /// Bound action `Litware.Storage.compress`.
     ///
-    /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.folder/compress`
+    /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.folder/Litware.Storage.compress`
     pub fn compress(&self, level: i32) -> Request<()> {
-        Request::empty(&self.client, Method::POST, self.path.clone().action("compress"))
+        Request::empty(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("Litware.Storage.compress"),
+            )
             .json_member_body("level", Some(&level))
     }
     /// Bound action `Litware.Storage.share`.
     ///
-    /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.folder/share`
+    /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.folder/Litware.Storage.share`
     pub fn share(
         &self,
         parameters: &super::parameters::ItemShareParameters,
     ) -> Request<()> {
-        Request::empty(&self.client, Method::POST, self.path.clone().action("share"))
+        Request::empty(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("Litware.Storage.share"),
+            )
             .json_body(parameters)
     }
 }
@@ -539,12 +555,16 @@ impl ItemRequestBuilder {
     }
     /// Bound action `Litware.Storage.share`.
     ///
-    /// HTTP: `POST /drives/{id}/items/{id}/share`
+    /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.share`
     pub fn share(
         &self,
         parameters: &super::parameters::ItemShareParameters,
     ) -> Request<()> {
-        Request::empty(&self.client, Method::POST, self.path.clone().action("share"))
+        Request::empty(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("Litware.Storage.share"),
+            )
             .json_body(parameters)
     }
     /// Cast to the derived type `Litware.Storage.folder`: its navigations and operations.

@@ -243,12 +243,12 @@ impl CustomerRequestBuilder {
     }
     /// Bound function `Northwind.Trading.TotalSpent`.
     ///
-    /// HTTP: `GET /Customers({id})/TotalSpent(...)`
+    /// HTTP: `GET /Customers({id})/Northwind.Trading.TotalSpent(...)`
     pub fn total_spent(&self) -> Request<edm::Decimal> {
         Request::value(
             &self.client,
             Method::GET,
-            self.path.clone().operation("TotalSpent", &[]),
+            self.path.clone().operation("Northwind.Trading.TotalSpent", &[]),
         )
     }
 }
@@ -443,12 +443,16 @@ impl OrderRequestBuilder {
     }
     /// Bound action `Northwind.Trading.Ship`.
     ///
-    /// HTTP: `POST /Orders({id})/Ship`
+    /// HTTP: `POST /Orders({id})/Northwind.Trading.Ship`
     pub fn ship(
         &self,
         tracking_code: &str,
     ) -> Request<models::northwind_trading::Order> {
-        Request::json(&self.client, Method::POST, self.path.clone().action("Ship"))
+        Request::json(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("Northwind.Trading.Ship"),
+            )
             .json_member_body("TrackingCode", Some(tracking_code))
     }
 }

@@ -1,8 +1,14 @@
-//! How a client addresses one entity by its single key: in parentheses as a typed literal
-//! (`/orders(42)`, OData's standard form, the only one many services accept), or as a path
-//! segment (`/orders/42`) where the container declares `Capabilities.KeyAsSegmentSupported`
-//! or the metadata is Microsoft Graph's. The HTTP behaviour of both forms is tested in
-//! `tests/tests/other_services.rs` and `tests/tests/client_shapes.rs`.
+//! URL conventions where OData leaves the service a choice.
+//!
+//! - One entity by its single key: in parentheses as a typed literal (`/orders(42)`,
+//!   OData's standard form, the only one many services accept), or as a path segment
+//!   (`/orders/42`) where the container declares `Capabilities.KeyAsSegmentSupported` or
+//!   the metadata is Microsoft Graph's.
+//! - A bound operation: by its namespace-qualified name, which every service must accept,
+//!   except for Graph, whose documented URLs use the plain name.
+//!
+//! The HTTP behaviour of both is tested in `tests/tests/other_services.rs` and
+//! `tests/tests/client_shapes.rs`.
 
 use csdl_codegen::{ClientInfo, Generator};
 
@@ -23,6 +29,9 @@ fn document(namespace: &str, container_annotation: &str) -> String {
         <Key><PropertyRef Name="lineId"/></Key>
         <Property Name="lineId" Type="Edm.Guid" Nullable="false"/>
       </EntityType>
+      <Action Name="cancel" IsBound="true">
+        <Parameter Name="bindingParameter" Type="{namespace}.order"/>
+      </Action>
       <EntityContainer Name="Shop">
         <EntitySet Name="orders" EntityType="{namespace}.order"/>
       </EntityContainer>
@@ -67,6 +76,16 @@ fn keys_are_typed_literals_in_parentheses_by_default() {
         "{builders}"
     );
     assert!(report.contains("/orders({id})/lines({id})"), "{report}");
+    // Bound operations by qualified name; the method keeps the plain one.
+    assert!(builders.contains("pub fn cancel(&self)"), "{builders}");
+    assert!(
+        builders.contains(".action(\"Contoso.Shop.cancel\")"),
+        "{builders}"
+    );
+    assert!(
+        report.contains("/orders({id})/Contoso.Shop.cancel"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -86,9 +105,10 @@ fn a_container_that_takes_keys_as_segments_gets_segments() {
 }
 
 #[test]
-fn graph_takes_keys_as_segments_unless_its_container_says_otherwise() {
+fn graph_takes_keys_as_segments_and_plain_operation_names() {
     let (builders, _) = generate(&document("microsoft.graph", ""));
     assert!(builders.contains("pub fn by_id(&self, id: impl AsRef<str>) -> OrderRequestBuilder"));
+    assert!(builders.contains(".action(\"cancel\")"), "{builders}");
 
     let (builders, _) = generate(&document(
         "microsoft.graph",
