@@ -360,6 +360,17 @@ impl<T: DeserializeOwned> Request<T> {
         Request::custom(client, method, path, decode_json::<T>)
     }
 
+    /// `POST` of a new entity to a collection, answered with the entity as created. Sends
+    /// `Prefer: return=representation`: without it many OData services (Dynamics 365
+    /// among them) answer `204 No Content` and only the entity's URL. A service that
+    /// still answers without a body gets [`Error::Decode`] saying that the entity was
+    /// created and naming its URL (`OData-EntityId` or `Location`), so that nobody retries
+    /// a create that succeeded.
+    pub fn created(client: &Client, path: ODataPath) -> Self {
+        Request::custom(client, Method::POST, path, decode_created::<T>)
+            .header("Prefer", "return=representation")
+    }
+
     /// A request whose 2xx JSON body is `{"value": <T>, ...}` and yields the `value`
     /// (functions returning a primitive or a collection of primitives).
     pub fn value(client: &Client, method: Method, path: ODataPath) -> Self {
@@ -615,6 +626,28 @@ pub fn decode_json<T: DeserializeOwned>(response: http::Response<Bytes>) -> Resu
             other => other,
         }
     })
+}
+
+/// Decodes the answer to a create: the entity, or an error saying it was created without
+/// one (see [`Request::created`]).
+pub fn decode_created<T: DeserializeOwned>(response: http::Response<Bytes>) -> Result<T, Error> {
+    if strip_bom(response.body())
+        .iter()
+        .all(u8::is_ascii_whitespace)
+    {
+        let url = ["OData-EntityId", "Location"]
+            .iter()
+            .find_map(|name| response.headers().get(*name)?.to_str().ok())
+            .map_or_else(|| "no URL given".to_string(), |u| format!("at {u}"));
+        return Err(decode_error(
+            &response,
+            format!(
+                "the entity was created ({url}), but the answer ({}) has no body to read it from; do not retry the create",
+                response.status()
+            ),
+        ));
+    }
+    decode_json(response)
 }
 
 /// Decodes `{"value": <T>, ...}` into `T`.

@@ -692,3 +692,53 @@ impl tracing::Subscriber for Capture {
     fn enter(&self, _: &tracing::span::Id) {}
     fn exit(&self, _: &tracing::span::Id) {}
 }
+
+#[tokio::test]
+async fn created_asks_for_the_entity_and_reads_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1.0/users"))
+        .and(header("Prefer", "return=representation"))
+        .respond_with(ResponseTemplate::new(201).set_body_string(r#"{"id":"new"}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&base(&server));
+    let user: User = Request::created(&client, users())
+        .json_body(&serde_json::json!({"displayName": "A"}))
+        .await
+        .unwrap();
+    assert_eq!(user.id, "new");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_create_answered_without_a_body_says_the_entity_exists() {
+    // Services that ignore `Prefer: return=representation` answer 204 and the new URL.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(204)
+                .insert_header("OData-EntityId", "https://svc.example/users('new')"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&base(&server));
+    let err = Request::<User>::created(&client, users())
+        .json_body(&serde_json::json!({}))
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.status, 204);
+    let text = err.to_string();
+    assert!(
+        text.contains("created (at https://svc.example/users('new'))"),
+        "{text}"
+    );
+    assert!(text.contains("do not retry"), "{text}");
+    // A create is sent once: it is not retried on a decode error.
+    server.verify().await;
+}

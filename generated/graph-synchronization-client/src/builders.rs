@@ -115,15 +115,15 @@ impl ApplicationCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications`
     pub fn create(
         &self,
         body: &models::microsoft_graph::Application,
     ) -> Request<models::microsoft_graph::Application> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationRequestBuilder {
@@ -280,15 +280,15 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
     ) -> Request<models::microsoft_graph::DirectoryDefinition> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryDefinitionRequestBuilder {
@@ -380,15 +380,15 @@ impl ServicePrincipalCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals`
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipal,
     ) -> Request<models::microsoft_graph::ServicePrincipal> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
@@ -492,15 +492,15 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// - Success: `201 Created`
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs`
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
     ) -> Request<models::microsoft_graph::SynchronizationJob> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> SynchronizationJobRequestBuilder {
@@ -963,15 +963,15 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/templates`
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
     ) -> Request<models::microsoft_graph::SynchronizationTemplate> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> SynchronizationTemplateRequestBuilder {

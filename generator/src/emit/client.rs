@@ -634,10 +634,11 @@ impl Renderer<'_, '_> {
                 let t = self.model_type(current);
                 let http = http_doc("POST", template);
                 quote! {
-                    /// Creates an entity in the collection and returns it as created.
+                    /// Creates an entity in the collection and returns it as created (asked
+                    /// for with `Prefer: return=representation`).
                     #http
                     pub fn #name(&self, body: &#t) -> Request<#t> {
-                        Request::json(&self.client, Method::POST, #path).json_body(body)
+                        Request::created(&self.client, #path).json_body(body)
                     }
                 }
             }

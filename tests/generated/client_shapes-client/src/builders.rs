@@ -136,15 +136,15 @@ impl DriveCollectionCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /driveCollections`
     pub fn create(
         &self,
         body: &models::litware_storage::DriveCollection,
     ) -> Request<models::litware_storage::DriveCollection> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveCollectionRequestBuilder2 {
@@ -181,15 +181,15 @@ impl DriveCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives`
     pub fn create(
         &self,
         body: &models::litware_storage::Drive,
     ) -> Request<models::litware_storage::Drive> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveRequestBuilder {
@@ -382,15 +382,15 @@ impl FolderCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/items/Litware.Storage.folder`
     pub fn create(
         &self,
         body: &models::litware_storage::Folder,
     ) -> Request<models::litware_storage::Folder> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> FolderRequestBuilder {
@@ -495,15 +495,15 @@ impl ItemCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/items`
     pub fn create(
         &self,
         body: &models::litware_storage::AnyItem,
     ) -> Request<models::litware_storage::AnyItem> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemRequestBuilder {
@@ -602,15 +602,15 @@ impl ReadingCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /readings`
     pub fn create(
         &self,
         body: &models::litware_storage::Reading,
     ) -> Request<models::litware_storage::Reading> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its composite key (site, building, floor, room, rack, slot, sensor, day, tier).
     #[allow(

@@ -177,15 +177,15 @@ impl RiskDetectionCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskDetections`
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskDetection,
     ) -> Request<models::microsoft_graph::RiskDetection> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskDetectionRequestBuilder {
@@ -253,15 +253,15 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals`
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
     ) -> Request<models::microsoft_graph::AnyRiskyServicePrincipal> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyServicePrincipalRequestBuilder {
@@ -324,15 +324,15 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history`
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
     ) -> Request<models::microsoft_graph::RiskyServicePrincipalHistoryItem> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(
@@ -482,15 +482,15 @@ impl RiskyUserCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyUsers`
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyUser,
     ) -> Request<models::microsoft_graph::AnyRiskyUser> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyUserRequestBuilder {
@@ -562,15 +562,15 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history`
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
     ) -> Request<models::microsoft_graph::RiskyUserHistoryItem> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyUserHistoryItemRequestBuilder {
@@ -725,15 +725,15 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/servicePrincipalRiskDetections`
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
     ) -> Request<models::microsoft_graph::ServicePrincipalRiskDetection> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(

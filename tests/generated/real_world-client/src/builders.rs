@@ -122,15 +122,15 @@ impl AccountCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /accounts`
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Account,
     ) -> Request<models::fabrikam_erp::Account> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `accountid`, written in parentheses: `/accounts(...)`.
     pub fn by_id(&self, accountid: edm::Guid) -> AccountRequestBuilder {
@@ -216,15 +216,15 @@ impl ActivityCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /activities`
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Activity,
     ) -> Request<models::fabrikam_erp::Activity> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `activityid`, written in parentheses: `/activities(...)`.
     pub fn by_id(&self, activityid: edm::Guid) -> ActivityRequestBuilder {
@@ -295,15 +295,15 @@ impl AppointmentCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /appointments`
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Appointment,
     ) -> Request<models::fabrikam_erp::Appointment> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `activityid`, written in parentheses: `/appointments(...)`.
     pub fn by_id(&self, activityid: edm::Guid) -> AppointmentRequestBuilder {
@@ -374,15 +374,15 @@ impl ProductCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /products`
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Product,
     ) -> Request<models::fabrikam_erp::Product> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `id`, written in parentheses: `/products(...)`.
     pub fn by_id(&self, id: &str) -> ProductRequestBuilder {

@@ -176,15 +176,15 @@ impl CustomerCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /Customers`
     pub fn create(
         &self,
         body: &models::northwind_trading::Customer,
     ) -> Request<models::northwind_trading::Customer> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `CustomerID`, written in parentheses: `/Customers(...)`.
     pub fn by_id(&self, customer_id: &str) -> CustomerRequestBuilder {
@@ -279,15 +279,15 @@ impl OrderCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /Orders`
     pub fn create(
         &self,
         body: &models::northwind_trading::Order,
     ) -> Request<models::northwind_trading::Order> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `OrderID`, written in parentheses: `/Orders(...)`.
     pub fn by_id(&self, order_id: i32) -> OrderRequestBuilder {
@@ -329,15 +329,15 @@ impl OrderLineCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
-    /// Creates an entity in the collection and returns it as created.
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /OrderLines`
     pub fn create(
         &self,
         body: &models::northwind_trading::OrderLine,
     ) -> Request<models::northwind_trading::OrderLine> {
-        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
-            .json_body(body)
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its composite key (OrderID, LineNumber).
     pub fn by_key(&self, order_id: i32, line_number: i32) -> OrderLineRequestBuilder {
