@@ -294,9 +294,17 @@ impl Client {
             Some(claims) => self.inner.tokens.token_with_claims(&claims).await?,
             None => self.inner.tokens.token().await?,
         };
-        let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
-            .map_err(|_| Error::credential("the access token is not a valid header value", None))?;
-        auth.set_sensitive(true);
+        // An empty token (`NoCredential`) means no `Authorization` header of ours.
+        let auth = if token.expose().is_empty() {
+            None
+        } else {
+            let mut auth =
+                HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
+                    Error::credential("the access token is not a valid header value", None)
+                })?;
+            auth.set_sensitive(true);
+            Some(auth)
+        };
         let mut method = request.method.clone();
         let mut url = request.url.clone();
         let mut body = request.body.clone().unwrap_or_default();
@@ -310,7 +318,7 @@ impl Client {
             *http_request.method_mut() = method.clone();
             *http_request.uri_mut() = uri;
             *http_request.headers_mut() = headers.clone();
-            if trusted {
+            if let (true, Some(auth)) = (trusted, &auth) {
                 http_request
                     .headers_mut()
                     .insert(AUTHORIZATION, auth.clone());

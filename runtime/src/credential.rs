@@ -169,6 +169,25 @@ impl TokenCredential for StaticTokenCredential {
     }
 }
 
+/// A credential for services that take no bearer token: public services, and services
+/// authenticated by a header set with [`ClientBuilder::header`](crate::ClientBuilder::header)
+/// (`Authorization: Basic ...`, an API key). Requests carry no `Authorization` header of
+/// the client's own; like every header the client adds, a header set on the builder goes
+/// only to the allowed origins.
+///
+/// (It hands the client an empty token, and the client never sends an empty token: `Bearer`
+/// without a token is not a valid credential anyway.)
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoCredential;
+
+impl TokenCredential for NoCredential {
+    fn get_token<'a>(&'a self, _scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        let expires_on = SystemTime::now() + Duration::from_secs(10 * 365 * 24 * 3600);
+        let token = AccessToken::new(String::new(), expires_on);
+        Box::pin(std::future::ready(Ok(token)))
+    }
+}
+
 /// The client's token cache: one token, refreshed under a lock so that concurrent requests
 /// share one call to the credential.
 ///

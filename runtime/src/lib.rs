@@ -56,7 +56,9 @@ pub use cloud::NationalCloud;
 #[cfg(feature = "azure-identity")]
 pub use credential::AzureIdentityCredential;
 #[cfg(feature = "client")]
-pub use credential::{AccessToken, BoxFuture, Secret, StaticTokenCredential, TokenCredential};
+pub use credential::{
+    AccessToken, BoxFuture, NoCredential, Secret, StaticTokenCredential, TokenCredential,
+};
 #[cfg(feature = "client")]
 pub use error::{DecodeError, Error, HttpError, InnerError, ODataError, Report};
 #[cfg(feature = "client")]

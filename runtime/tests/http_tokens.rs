@@ -296,3 +296,40 @@ async fn another_origin_cannot_challenge_or_drop_the_token() {
         "the token was kept"
     );
 }
+
+#[tokio::test]
+async fn no_credential_sends_no_authorization_of_its_own() {
+    use wiremock::matchers::{header, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&server)
+        .await;
+    let anonymous = Client::builder(&server.uri(), graph_odata_runtime::NoCredential)
+        .build()
+        .unwrap();
+    get(&anonymous).await;
+    let requests = server.received_requests().await.unwrap();
+    assert!(
+        !requests[0].headers.contains_key("authorization"),
+        "{:?}",
+        requests[0].headers
+    );
+
+    // A service authenticated by its own header (Basic, an API key) gets exactly that.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Basic dXNlcjpwYXNz"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let basic = Client::builder(&server.uri(), graph_odata_runtime::NoCredential)
+        .header("Authorization", "Basic dXNlcjpwYXNz")
+        .build()
+        .unwrap();
+    get(&basic).await;
+    server.verify().await;
+}
