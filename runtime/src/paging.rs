@@ -48,7 +48,8 @@ impl<T: DeserializeOwned + Send + 'static> Request<Page<T>> {
                 Err(e) => return Some((Err(e), state)),
             };
             if let Some(link) = &page.next_link {
-                match next_url(&request, &url, link, &state.seen) {
+                let base = link_base(&url, &page.additional);
+                match next_url(&request, &base, link, &state.seen) {
                     Ok(next) => state.next = Some(request.follow(next)),
                     Err(e) => state.pending_error = Some(e),
                 }
@@ -77,6 +78,26 @@ impl<T: DeserializeOwned + Send + 'static> Request<Page<T>> {
             },
         ))
     }
+}
+
+/// What a relative next link is relative to: the page's context URL (`@odata.context`,
+/// itself relative to the request URL), else the request URL. OData's JSON format says so,
+/// and services that send relative links (SAP among them) write them from the service
+/// root, which the context URL `<root>/$metadata#...` gives; resolving
+/// `Orders('1')/Items?$skiptoken=2` against the request URL `<root>/Orders('1')/Items` would
+/// repeat the path.
+fn link_base(request_url: &Url, additional: &serde_json::Map<String, serde_json::Value>) -> Url {
+    ["@odata.context", "@context", "odata.context"]
+        .iter()
+        .find_map(|key| additional.get(*key)?.as_str())
+        .and_then(|context| request_url.join(context).ok())
+        .map_or_else(
+            || request_url.clone(),
+            |mut context| {
+                context.set_fragment(None);
+                context
+            },
+        )
 }
 
 fn next_url<T>(

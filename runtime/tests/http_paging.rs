@@ -121,6 +121,70 @@ async fn relative_next_links_are_resolved() {
 }
 
 #[tokio::test]
+async fn relative_next_links_follow_the_context_url() {
+    // A nested collection whose relative link is written from the service root, as the
+    // context URL `<root>/$metadata#...` says (OData JSON format; SAP sends these). The
+    // context URL itself is relative to the request URL.
+    let server = MockServer::start().await;
+    let first = json!({
+        "@odata.context": "../$metadata#Orders('1')/Items",
+        "value": [{"id": 1}],
+        "@odata.nextLink": "Orders('1')/Items?$skiptoken=p2",
+    });
+    Mock::given(method("GET"))
+        .and(path("/svc/Orders('1')/Items"))
+        .and(query_param_is_missing("$skiptoken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(first))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/svc/Orders('1')/Items"))
+        .and(query_param("$skiptoken", "p2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [{"id": 2}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&format!("{}/svc/", server.uri()));
+    let items = ODataPath::root()
+        .key_value("Orders", graph_odata_runtime::ODataLiteral::from("1"))
+        .segment("Items");
+    let items: Vec<Item> = Request::<Page<Item>>::page(&client, Method::GET, items)
+        .into_stream()
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+    assert_eq!(items, [Item { id: 1 }, Item { id: 2 }]);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_context_url_cannot_send_the_next_page_elsewhere() {
+    // The context only changes what a relative link is relative to; the origin rule holds.
+    let server = MockServer::start().await;
+    mount_page(
+        &server,
+        None,
+        json!({
+            "@odata.context": "https://elsewhere.example/v1.0/$metadata#users",
+            "value": [{"id": 1}],
+            "@odata.nextLink": "users?$skiptoken=p2",
+        }),
+    )
+    .await;
+    let client = client(&format!("{}/v1.0/", server.uri()));
+    let results: Vec<Result<Item, Error>> =
+        Request::<Page<Item>>::page(&client, Method::GET, users())
+            .into_stream()
+            .collect()
+            .await;
+    assert!(results[0].is_ok());
+    let err = results[1].as_ref().unwrap_err();
+    assert!(matches!(err, Error::Paging(_)), "{err:?}");
+    assert!(err.to_string().contains("elsewhere.example"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn next_link_loops_are_refused() {
     let server = MockServer::start().await;
     let base = format!("{}/v1.0", server.uri());
