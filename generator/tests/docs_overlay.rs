@@ -5,7 +5,7 @@
 use csdl_codegen::{ClientInfo, ErrorKind, Generator, Root};
 
 mod support;
-use support::workspace_root;
+use support::{file, workspace_root};
 
 const DOCUMENT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
@@ -88,14 +88,6 @@ fn setup(overlay: &str) -> Setup {
         input,
         docs,
     }
-}
-
-fn file<'a>(files: &'a [csdl_codegen::OutputFile], path: &str) -> &'a str {
-    &files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("{path} was not generated"))
-        .contents
 }
 
 #[test]

@@ -36,13 +36,7 @@ fn graph_fixes_are_built_in_and_apply_by_default() {
             })
             .generate()
             .unwrap();
-        let builders = output
-            .client
-            .iter()
-            .find(|f| f.path == "src/builders.rs")
-            .unwrap()
-            .contents
-            .clone();
+        let builders = support::file(&output.client, "src/builders.rs").to_string();
         (builders, output.overrides)
     };
     // The beta input lacks the schema's PUT: by default the fix is applied and reported.

@@ -12,6 +12,9 @@
 
 use csdl_codegen::{ClientInfo, Generator};
 
+mod support;
+use support::file;
+
 /// A one-entity-set service in namespace `namespace`, with `container_annotation` inside
 /// an `Annotations` block targeting its container.
 fn document(namespace: &str, container_annotation: &str) -> String {
@@ -53,13 +56,7 @@ fn generate(document: &str) -> (String, String) {
         ..Default::default()
     });
     let output = generator.generate().unwrap();
-    let builders = output
-        .client
-        .iter()
-        .find(|f| f.path == "src/builders.rs")
-        .unwrap()
-        .contents
-        .clone();
+    let builders = file(&output.client, "src/builders.rs").to_string();
     let report = generator.inspect().unwrap().report.to_string();
     (builders, report)
 }

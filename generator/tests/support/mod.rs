@@ -16,6 +16,15 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The text of the generated file at `path` (relative to its crate).
+pub fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} was not generated"))
+        .contents
+}
+
 /// Every file under `dir`, by `/`-separated relative path.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
