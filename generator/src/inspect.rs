@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use crate::csdl::OperationKind;
 use crate::model::{Model, Operation, Target, TypeId, TypeKind, TypeRef};
-use crate::plan::surface::{update_method, BuilderKind, Surface};
+use crate::plan::surface::{stream_properties, update_method, BuilderKind, Surface};
 use crate::select::{PathRoot, Selection};
 
 /// One URL a client exposes.
@@ -416,6 +416,13 @@ pub(crate) fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
                         format!("{t}/$value"),
                         "GET PUT DELETE",
                         format!("media content of {name}"),
+                    );
+                }
+                for prop in stream_properties(model, b.ty) {
+                    add(
+                        format!("{t}/{prop}"),
+                        "GET PUT DELETE",
+                        format!("stream property `{prop}` of {name}"),
                     );
                 }
             }

@@ -395,7 +395,7 @@ impl Renderer<'_, '_> {
                 #(#methods)*
             }
 
-            /// The content (`$value`) of a media entity.
+            /// Raw content: the `$value` of a media entity, or a stream property.
             #[derive(Clone, Debug)]
             pub struct #media {
                 client: #rt_client,
@@ -403,17 +403,17 @@ impl Renderer<'_, '_> {
             }
 
             impl #media {
-                /// Downloads the content (`GET .../$value`).
+                /// Downloads the content (`GET`): its bytes and content type.
                 pub fn get(&self) -> Request<#rt_media> {
                     Request::media(&self.client, Method::GET, self.path.clone())
                 }
 
-                /// Uploads the content (`PUT .../$value`) with its content type.
+                /// Uploads the content (`PUT`) with its content type.
                 pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
                     Request::empty(&self.client, Method::PUT, self.path.clone()).bytes_body(bytes, content_type)
                 }
 
-                /// Deletes the content (`DELETE .../$value`).
+                /// Deletes the content (`DELETE`).
                 pub fn delete(&self) -> Request<()> {
                     Request::empty(&self.client, Method::DELETE, self.path.clone())
                 }
@@ -599,6 +599,19 @@ impl Renderer<'_, '_> {
                     #http
                     pub fn #name(&self) -> #media {
                         #media { client: self.client.clone(), path: #path.segment("$value") }
+                    }
+                }
+            }
+            MethodKind::StreamProperty { segment } => {
+                let http = http_doc("GET/PUT/DELETE", &format!("{template}/{segment}"));
+                let media = format_ident!("{}", MEDIA_BUILDER);
+                let doc = format!(" The content of the stream property `{segment}`.");
+                quote! {
+                    #[doc = #doc]
+                    #renamed
+                    #http
+                    pub fn #name(&self) -> #media {
+                        #media { client: self.client.clone(), path: #path.segment(#segment) }
                     }
                 }
             }

@@ -105,6 +105,12 @@ pub enum MethodKind {
     Delete,
     /// The media content (`$value`).
     Content,
+    /// A stream property (`Edm.Stream`, such as a file's `content` or an application's
+    /// `logo`): its raw content at `.../<segment>`.
+    StreamProperty {
+        /// The property name (the URL segment).
+        segment: String,
+    },
     /// `GET` a page of the collection.
     List,
     /// `GET .../$count`.
@@ -257,6 +263,7 @@ pub fn literal_kind(model: &Model, ty: &TypeRef) -> LiteralKind {
 /// Sort keys of the method kinds that compete for names: lower wins a collision.
 const NAV: &str = "1nav:";
 const PROPERTY: &str = "2property:";
+const STREAM: &str = "2stream:";
 const OPERATION: &str = "3operation:";
 const HTTP: &str = "3http:";
 const CAST: &str = "4cast:";
@@ -507,6 +514,13 @@ fn builder_methods(
                     .any(|t| model.ty(*t).structured().is_some_and(|s| s.has_stream));
                 if media {
                     methods.push(fixed("content", MethodKind::Content));
+                }
+                for segment in super::surface::stream_properties(model, b.ty) {
+                    contested.push((
+                        format!("{STREAM}{segment}"),
+                        snake(&segment),
+                        MethodKind::StreamProperty { segment },
+                    ));
                 }
             }
             for e in &b.navigations {

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use crate::model::{Model, OperationId, TypeId};
+use crate::model::{Model, OperationId, Primitive, Target, TypeId};
 use crate::select::Selection;
 
 /// How many other URLs a builder's documentation names as examples.
@@ -386,6 +386,19 @@ pub fn updatable_collections(model: &Model, ty: TypeId) -> Vec<String> {
         .all_properties(ty)
         .into_iter()
         .filter(|(_, p)| p.ty.collection && p.annotations.update_method.is_some())
+        .map(|(_, p)| p.name.clone())
+        .collect()
+}
+
+/// The stream properties (`Edm.Stream`, own and inherited) of an entity type: each is raw
+/// content at `<entity URL>/<name>`, read with `GET` and written with `PUT`.
+pub fn stream_properties(model: &Model, ty: TypeId) -> Vec<String> {
+    model
+        .all_properties(ty)
+        .into_iter()
+        .filter(|(_, p)| {
+            !p.ty.collection && matches!(p.ty.target, Target::Primitive(Primitive::Stream))
+        })
         .map(|(_, p)| p.name.clone())
         .collect()
 }

@@ -1324,3 +1324,31 @@ async fn the_service_principal_is_found_by_filter_and_by_app_id() {
     assert_eq!(by_key.app_id.as_deref(), Some(app_id));
     server.verify().await;
 }
+
+#[tokio::test]
+async fn an_application_logo_is_a_stream_property() {
+    // `Edm.Stream` properties are raw content at `<entity>/<property>`.
+    let (server, graph) = setup().await;
+    let logo = format!("/{VERSION}/applications/app%201/logo");
+    given("PUT", &logo)
+        .and(header("content-type", "image/png"))
+        .and(body_bytes(b"\x89PNG".to_vec()))
+        .respond_with(no_content())
+        .expect(1)
+        .mount(&server)
+        .await;
+    given("GET", &logo)
+        .respond_with(ResponseTemplate::new(200).set_body_raw(b"\x89PNG".to_vec(), "image/png"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let app = graph.applications().by_id("app 1");
+    app.logo()
+        .put(b"\x89PNG".to_vec(), "image/png")
+        .await
+        .unwrap();
+    let image = app.logo().get().await.unwrap();
+    assert_eq!(image.bytes, b"\x89PNG");
+    assert_eq!(image.content_type.as_deref(), Some("image/png"));
+    server.verify().await;
+}

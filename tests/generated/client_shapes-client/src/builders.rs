@@ -87,7 +87,7 @@ impl ServiceClient {
     }
 }
 
-/// The content (`$value`) of a media entity.
+/// Raw content: the `$value` of a media entity, or a stream property.
 #[derive(Clone, Debug)]
 pub struct MediaContentRequestBuilder {
     client: runtime::Client,
@@ -95,16 +95,16 @@ pub struct MediaContentRequestBuilder {
 }
 
 impl MediaContentRequestBuilder {
-    /// Downloads the content (`GET .../$value`).
+    /// Downloads the content (`GET`): its bytes and content type.
     pub fn get(&self) -> Request<runtime::Media> {
         Request::media(&self.client, Method::GET, self.path.clone())
     }
-    /// Uploads the content (`PUT .../$value`) with its content type.
+    /// Uploads the content (`PUT`) with its content type.
     pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .bytes_body(bytes, content_type)
     }
-    /// Deletes the content (`DELETE .../$value`).
+    /// Deletes the content (`DELETE`).
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
