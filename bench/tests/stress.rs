@@ -43,10 +43,10 @@ fn a_navigation_fan_out_client_is_linear_and_compiles() {
         .find(|f| f.path == "src/builders.rs")
         .unwrap();
     // Builders: an item and a collection builder per reachable type (80 + 8 derived),
-    // nothing per path.
+    // nothing per path; plus the client type, the media builder and the two `$ref` builders.
     let structs = builders.contents.matches("\npub struct ").count();
     assert!(
-        structs <= 2 * 88 + 2,
+        structs <= 2 * 88 + 4,
         "{structs} builder types for 88 entity types"
     );
     let methods = builders.contents.matches(" pub fn ").count();
@@ -54,8 +54,11 @@ fn a_navigation_fan_out_client_is_linear_and_compiles() {
     assert!(methods < 88 * 40, "{methods} methods");
     let client_size: usize = output.client.iter().map(|f| f.contents.len()).sum();
     let models_size: usize = output.models.iter().map(|f| f.contents.len()).sum();
+    // Linear: about as big as the models (this input is almost all navigations, each of
+    // which has a method and, not containing its target, a `$ref` method); a walk over
+    // paths would be orders of magnitude bigger.
     assert!(
-        client_size <= models_size,
+        client_size <= models_size * 3 / 2,
         "client {client_size} bytes, models {models_size}"
     );
 

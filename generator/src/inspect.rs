@@ -14,7 +14,9 @@ use std::fmt::Write as _;
 
 use crate::csdl::OperationKind;
 use crate::model::{Model, Operation, Target, TypeId, TypeKind, TypeRef};
-use crate::plan::surface::{stream_properties, update_method, BuilderKind, Surface};
+use crate::plan::surface::{
+    reference_navigations, stream_properties, update_method, BuilderKind, Surface,
+};
 use crate::select::{PathRoot, Selection};
 
 /// One URL a client exposes.
@@ -418,6 +420,21 @@ pub(crate) fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
                         format!("media content of {name}"),
                     );
                 }
+                for (nav, collection) in reference_navigations(model, b) {
+                    let refs = format!("{t}/{nav}/$ref");
+                    let what = format!("links of `{nav}` of {name}");
+                    if collection {
+                        let remove = if surface.key_as_segment {
+                            format!("{t}/{nav}/{{id}}/$ref")
+                        } else {
+                            format!("{refs}?$id={{url}}")
+                        };
+                        add(refs, "GET POST", what.clone());
+                        add(remove, "DELETE", what);
+                    } else {
+                        add(refs, "GET PUT DELETE", what);
+                    }
+                }
                 for prop in stream_properties(model, b.ty) {
                     add(
                         format!("{t}/{prop}"),
@@ -479,6 +496,25 @@ pub(crate) fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
             };
             add(template, method, format!("{kind} {}", op.qualified_name()));
         }
+    }
+    // Operation imports: methods of the client itself, at the service root.
+    for import in model.containers.iter().flat_map(|c| &c.imports) {
+        if !import
+            .overloads
+            .iter()
+            .any(|op| selection.operations.contains(op))
+        {
+            continue;
+        }
+        let (method, template, kind) = match import.kind {
+            OperationKind::Action => ("POST", format!("/{}", import.name), "action import"),
+            OperationKind::Function => ("GET", format!("/{}(...)", import.name), "function import"),
+        };
+        urls.insert(UrlPath {
+            template,
+            methods: method.to_string(),
+            what: format!("{kind} `{}`", import.name),
+        });
     }
     urls.into_iter().collect()
 }

@@ -6,6 +6,8 @@
 //!   the metadata is Microsoft Graph's.
 //! - A bound operation: by its namespace-qualified name, which every service must accept,
 //!   except for Graph, whose documented URLs use the plain name.
+//! - Unlinking an entity (`$ref`): `.../nav/$ref?$id=<url>`, or `.../nav/{id}/$ref` where
+//!   keys are segments.
 //!
 //! The HTTP behaviour of both is tested in `tests/tests/other_services.rs` and
 //! `tests/tests/client_shapes.rs`.
@@ -27,6 +29,7 @@ fn document(namespace: &str, container_annotation: &str) -> String {
         <Key><PropertyRef Name="orderId"/></Key>
         <Property Name="orderId" Type="Edm.Int32" Nullable="false"/>
         <NavigationProperty Name="lines" Type="Collection({namespace}.line)" ContainsTarget="true"/>
+        <NavigationProperty Name="related" Type="Collection({namespace}.order)"/>
       </EntityType>
       <EntityType Name="line">
         <Key><PropertyRef Name="lineId"/></Key>
@@ -83,6 +86,14 @@ fn keys_are_typed_literals_in_parentheses_by_default() {
         report.contains("/orders({id})/Contoso.Shop.cancel"),
         "{report}"
     );
+    // Links of a navigation that does not contain its targets; none for contained `lines`.
+    assert!(builders.contains("pub fn related_ref(&self) -> ReferenceCollectionRequestBuilder"));
+    assert!(!builders.contains("pub fn lines_ref"), "{builders}");
+    assert!(builders.contains("pub fn remove(&self, url: &str) -> Request<()>"));
+    assert!(
+        report.contains("/orders({id})/related/$ref?$id={url}"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -98,6 +109,12 @@ fn a_container_that_takes_keys_as_segments_gets_segments() {
         );
         assert!(builders.contains("/// URL: `/orders/{id}/lines/{id}`"));
         assert!(report.contains("/orders/{id}/lines/{id}"), "{report}");
+        // Unlinking names the entity by its key segment, as Graph does.
+        assert!(builders.contains("pub fn remove(&self, id: impl AsRef<str>) -> Request<()>"));
+        assert!(
+            report.contains("/orders/{id}/related/{id}/$ref"),
+            "{report}"
+        );
     }
 }
 

@@ -93,6 +93,17 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The URL of an entity as OData's `@odata.id` wants it: `url` itself when it is
+    /// absolute, else `url` under the service root (`directoryObjects/{id}` becomes
+    /// `https://graph.microsoft.com/v1.0/directoryObjects/{id}`).
+    pub fn entity_url(&self, url: &str) -> String {
+        if Url::parse(url).is_ok_and(|u| u.has_host()) {
+            return url.to_owned();
+        }
+        let root = self.inner.base_url.as_str().trim_end_matches('/');
+        format!("{root}/{}", url.trim_start_matches('/'))
+    }
+
     /// The scopes tokens are requested for.
     pub fn scopes(&self) -> &[String] {
         self.inner.tokens.scopes()

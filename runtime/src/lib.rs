@@ -64,7 +64,7 @@ pub use error::{DecodeError, Error, HttpError, InnerError, ODataError, Report};
 #[cfg(feature = "client")]
 pub use path::{ODataLiteral, ODataPath, ToODataLiteral};
 #[cfg(feature = "client")]
-pub use request::{Media, Page, PreparedRequest, Request};
+pub use request::{EntityReference, Media, Page, PreparedRequest, Request};
 #[cfg(feature = "client")]
 pub use request_info::RequestInfo;
 #[cfg(feature = "client")]

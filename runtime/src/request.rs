@@ -229,6 +229,27 @@ impl<T> Request<T> {
         self.json_body(&One(name, value))
     }
 
+    /// `{"@odata.id": "<url>"}` as the body: links an existing entity through a navigation
+    /// property (`POST .../members/$ref`, `PUT .../manager/$ref`). `url` is the entity's
+    /// URL, absolute or relative to the service root (`directoryObjects/{id}`,
+    /// `accounts(42)`); a relative one is made absolute, as Graph requires.
+    pub fn reference_body(self, url: &str) -> Self {
+        #[derive(Serialize)]
+        struct Reference {
+            #[serde(rename = "@odata.id")]
+            id: String,
+        }
+        let id = self.client.entity_url(url);
+        self.json_body(&Reference { id })
+    }
+
+    /// `$id=<url>`: the entity that `DELETE .../$ref` unlinks from a collection, in OData's
+    /// standard form (`url` as in [`reference_body`](Self::reference_body)).
+    pub fn reference_id(self, url: &str) -> Self {
+        let id = self.client.entity_url(url);
+        self.query("$id", id)
+    }
+
     /// A raw body with its content type (uploading a photo or file content).
     pub fn bytes_body(mut self, bytes: Vec<u8>, content_type: &str) -> Self {
         self.body = Some((Bytes::from(bytes), content_type.to_owned()));
@@ -476,6 +497,17 @@ where
         out.push_str(f.as_ref());
     }
     out
+}
+
+/// A link to an entity, as `GET .../$ref` answers: `{"@odata.id": "<url>"}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityReference {
+    /// The entity's URL (`@odata.id`).
+    #[serde(rename = "@odata.id", default)]
+    pub id: String,
+    /// Every other member (`@odata.context`, other annotations).
+    #[serde(flatten)]
+    pub additional: Map<String, Value>,
 }
 
 /// Raw bytes of a response, with their content type.

@@ -234,3 +234,41 @@ async fn invalid_headers_and_bodies_are_errors_not_panics() {
         Err(Error::Config(_))
     ));
 }
+
+#[test]
+fn entity_urls_are_made_absolute_under_the_service_root() {
+    for base in ["https://svc.example/odata", "https://svc.example/odata/"] {
+        let client = client(base);
+        assert_eq!(
+            client.entity_url("Orders(7)"),
+            "https://svc.example/odata/Orders(7)"
+        );
+        assert_eq!(
+            client.entity_url("/Orders(7)"),
+            "https://svc.example/odata/Orders(7)"
+        );
+        assert_eq!(
+            client.entity_url("https://other.example/v1.0/directoryObjects/1"),
+            "https://other.example/v1.0/directoryObjects/1"
+        );
+    }
+    // The body of a link carries that URL; a `DELETE .../$ref` names it with `$id`.
+    let client = client("https://svc.example/odata");
+    let built = Request::empty(&client, Method::POST, users().segment("$ref"))
+        .reference_body("directoryObjects/1")
+        .build()
+        .unwrap();
+    let body: Value = serde_json::from_slice(built.body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"@odata.id": "https://svc.example/odata/directoryObjects/1"})
+    );
+    let built = Request::empty(&client, Method::DELETE, users().segment("$ref"))
+        .reference_id("users('a b')")
+        .build()
+        .unwrap();
+    assert_eq!(
+        built.url.as_str(),
+        "https://svc.example/odata/users/$ref?$id=https://svc.example/odata/users(%27a%20b%27)"
+    );
+}

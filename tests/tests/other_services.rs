@@ -192,3 +192,78 @@ async fn non_graph_service() {
     assert_eq!(built.url.path(), "/odata/Customers('a%2Fb')/Orders");
     server.verify().await;
 }
+
+#[tokio::test]
+async fn links_between_existing_entities() {
+    // `$ref` of navigations that do not contain their targets: OData's standard forms
+    // (this service takes keys in parentheses, so an unlink names the entity with `$id`).
+    let server = MockServer::start().await;
+    let base = format!("{}/odata", server.uri());
+    let svc = ServiceClient::from_client(runtime_client(base.clone()));
+    let orders = svc.customers().by_id("ALFKI").orders_ref();
+
+    Mock::given(method("POST"))
+        .and(path("/odata/Customers('ALFKI')/Orders/$ref"))
+        .and(body_json(json!({"@odata.id": format!("{base}/Orders(7)")})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    orders.add("Orders(7)").await.unwrap();
+
+    Mock::given(method("DELETE"))
+        .and(path("/odata/Customers('ALFKI')/Orders/$ref"))
+        .and(query_param("$id", format!("{base}/Orders(7)").as_str()))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    orders.remove("Orders(7)").await.unwrap();
+
+    expect(
+        &server,
+        "GET",
+        "/odata/Customers('ALFKI')/Orders/$ref",
+        ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.context": "$metadata#Collection($ref)",
+            "value": [{"@odata.id": "Orders(7)"}, {"@odata.id": "Orders(8)"}],
+        })),
+    )
+    .await;
+    let links = orders.list().await.unwrap();
+    let ids: Vec<&str> = links.value.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["Orders(7)", "Orders(8)"]);
+
+    // A single-valued navigation: read, set (an absolute URL is sent as given), remove.
+    let customer = svc.orders().by_id(7).customer_ref();
+    Mock::given(method("PUT"))
+        .and(path("/odata/Orders(7)/Customer/$ref"))
+        .and(body_json(
+            json!({"@odata.id": "https://elsewhere.example/odata/Customers('ANATR')"}),
+        ))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    customer
+        .set("https://elsewhere.example/odata/Customers('ANATR')")
+        .await
+        .unwrap();
+    expect(
+        &server,
+        "GET",
+        "/odata/Orders(7)/Customer/$ref",
+        ResponseTemplate::new(200).set_body_json(json!({"@odata.id": "Customers('ANATR')"})),
+    )
+    .await;
+    assert_eq!(customer.get().await.unwrap().id, "Customers('ANATR')");
+    expect(
+        &server,
+        "DELETE",
+        "/odata/Orders(7)/Customer/$ref",
+        ResponseTemplate::new(204),
+    )
+    .await;
+    customer.delete().await.unwrap();
+    server.verify().await;
+}

@@ -21,6 +21,7 @@ use crate::csdl::OperationKind;
 use crate::error::Result;
 use crate::model::{Operation, Primitive, Target, TypeKind, TypeRef};
 use crate::plan::client::{
+    REFERENCES_BUILDER, REFERENCE_BUILDER,
     ActionBody, ArgPlan, ClientPlan, LiteralKind, MethodKind, MethodPlan, OperationPlan,
     MEDIA_BUILDER,
 };
@@ -353,6 +354,7 @@ impl Renderer<'_, '_> {
             &[runtime_items::METHOD, runtime_items::REQUEST],
         );
         let media = format_ident!("{}", MEDIA_BUILDER);
+        let references = self.reference_builders();
         quote! {
             use super::models;
             #[allow(unused_imports)]
@@ -418,7 +420,99 @@ impl Renderer<'_, '_> {
                     Request::empty(&self.client, Method::DELETE, self.path.clone())
                 }
             }
+
+            #references
         }
+    }
+
+    /// The builders of `$ref` links, when some navigation has them. `path` is the
+    /// navigation property's URL; the links are at `<path>/$ref`.
+    fn reference_builders(&self) -> TokenStream {
+        let used = |wanted: bool| {
+            self.cp.methods.iter().flatten().any(
+                |m| matches!(m.kind, MethodKind::Reference { collection, .. } if collection == wanted),
+            )
+        };
+        let rt_client = runtime_items::CLIENT.reexported();
+        let rt_odata_path = runtime_items::ODATA_PATH.reexported();
+        let rt_page = runtime_items::PAGE.reexported();
+        let reference = runtime_items::ENTITY_REFERENCE.reexported();
+        let url_doc = "`url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).";
+        let collection = used(true).then(|| {
+            let builder = format_ident!("{}", REFERENCES_BUILDER);
+            let add_doc = format!(" Links an existing entity (`POST .../$ref` with its `@odata.id`); {url_doc}");
+            let remove = if self.cp.surface.key_as_segment {
+                quote! {
+                    /// Unlinks the entity with key `id` (`DELETE .../{id}/$ref`); the entity
+                    /// itself stays.
+                    pub fn remove(&self, id: impl AsRef<str>) -> Request<()> {
+                        Request::empty(&self.client, Method::DELETE, self.path.key(id.as_ref()).segment("$ref"))
+                    }
+                }
+            } else {
+                let remove_doc = format!(" Unlinks an entity (`DELETE .../$ref?$id=<url>`); the entity itself stays. {url_doc}");
+                quote! {
+                    #[doc = #remove_doc]
+                    pub fn remove(&self, url: &str) -> Request<()> {
+                        Request::empty(&self.client, Method::DELETE, self.path.segment("$ref")).reference_id(url)
+                    }
+                }
+            };
+            quote! {
+                /// The links (`$ref`) of a collection-valued navigation property to existing
+                /// entities.
+                #[derive(Clone, Debug)]
+                pub struct #builder {
+                    client: #rt_client,
+                    path: #rt_odata_path,
+                }
+
+                impl #builder {
+                    /// Lists one page of the linked entities' URLs (`GET .../$ref`).
+                    pub fn list(&self) -> Request<#rt_page<#reference>> {
+                        Request::page(&self.client, Method::GET, self.path.segment("$ref"))
+                    }
+
+                    #[doc = #add_doc]
+                    pub fn add(&self, url: &str) -> Request<()> {
+                        Request::empty(&self.client, Method::POST, self.path.segment("$ref")).reference_body(url)
+                    }
+
+                    #remove
+                }
+            }
+        });
+        let single = used(false).then(|| {
+            let builder = format_ident!("{}", REFERENCE_BUILDER);
+            let set_doc = format!(" Links an existing entity in place of the current one (`PUT .../$ref` with its `@odata.id`); {url_doc}");
+            quote! {
+                /// The link (`$ref`) of a single-valued navigation property to an existing
+                /// entity.
+                #[derive(Clone, Debug)]
+                pub struct #builder {
+                    client: #rt_client,
+                    path: #rt_odata_path,
+                }
+
+                impl #builder {
+                    /// Reads the linked entity's URL (`GET .../$ref`).
+                    pub fn get(&self) -> Request<#reference> {
+                        Request::json(&self.client, Method::GET, self.path.segment("$ref"))
+                    }
+
+                    #[doc = #set_doc]
+                    pub fn set(&self, url: &str) -> Request<()> {
+                        Request::empty(&self.client, Method::PUT, self.path.segment("$ref")).reference_body(url)
+                    }
+
+                    /// Removes the link (`DELETE .../$ref`); the entity itself stays.
+                    pub fn delete(&self) -> Request<()> {
+                        Request::empty(&self.client, Method::DELETE, self.path.segment("$ref"))
+                    }
+                }
+            }
+        });
+        quote!(#collection #single)
     }
 
     /// One builder type and its methods.
@@ -599,6 +693,40 @@ impl Renderer<'_, '_> {
                     #http
                     pub fn #name(&self) -> #media {
                         #media { client: self.client.clone(), path: #path.segment("$value") }
+                    }
+                }
+            }
+            MethodKind::Reference {
+                segment,
+                collection,
+            } => {
+                let refs = format!("{template}/{segment}/$ref");
+                let (builder, doc, http) = if *collection {
+                    let remove = if self.cp.surface.key_as_segment {
+                        format!("{template}/{segment}/{{id}}/$ref")
+                    } else {
+                        format!("{refs}?$id={{url}}")
+                    };
+                    let http = [http_doc("GET/POST", &refs), http_doc("DELETE", &remove)];
+                    (
+                        REFERENCES_BUILDER,
+                        format!(" Links (`$ref`) of `{segment}` to existing entities."),
+                        quote!(#(#http)*),
+                    )
+                } else {
+                    (
+                        REFERENCE_BUILDER,
+                        format!(" The link (`$ref`) of `{segment}` to an existing entity."),
+                        http_doc("GET/PUT/DELETE", &refs),
+                    )
+                };
+                let builder = format_ident!("{}", builder);
+                quote! {
+                    #[doc = #doc]
+                    #renamed
+                    #http
+                    pub fn #name(&self) -> #builder {
+                        #builder { client: self.client.clone(), path: #path.segment(#segment) }
                     }
                 }
             }

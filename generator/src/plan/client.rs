@@ -23,6 +23,10 @@ use crate::model::{
 
 /// Builder names the emitted module uses for itself.
 pub const MEDIA_BUILDER: &str = "MediaContentRequestBuilder";
+/// The builder of the links (`$ref`) of a collection-valued navigation property.
+pub const REFERENCES_BUILDER: &str = "ReferenceCollectionRequestBuilder";
+/// The builder of the link (`$ref`) of a single-valued navigation property.
+pub const REFERENCE_BUILDER: &str = "ReferenceRequestBuilder";
 
 /// Method names no builder or client method may take: methods of std traits the builders
 /// implement or that clippy expects to be trait methods. An inherent `clone()` would shadow
@@ -105,6 +109,14 @@ pub enum MethodKind {
     Delete,
     /// The media content (`$value`).
     Content,
+    /// The links (`$ref`) of a navigation property that does not contain its targets
+    /// (`members`, `manager`): list, add and remove links to existing entities.
+    Reference {
+        /// The navigation property (the URL segment before `$ref`).
+        segment: String,
+        /// Collection-valued (list/add/remove) or single-valued (get/set/delete).
+        collection: bool,
+    },
     /// A stream property (`Edm.Stream`, such as a file's `content` or an application's
     /// `logo`): its raw content at `.../<segment>`.
     StreamProperty {
@@ -264,6 +276,7 @@ pub fn literal_kind(model: &Model, ty: &TypeRef) -> LiteralKind {
 const NAV: &str = "1nav:";
 const PROPERTY: &str = "2property:";
 const STREAM: &str = "2stream:";
+const REFERENCE: &str = "2reference:";
 const OPERATION: &str = "3operation:";
 const HTTP: &str = "3http:";
 const CAST: &str = "4cast:";
@@ -380,7 +393,14 @@ fn builder_names(plan: &Plan, surface: &Surface, client_ident: &str) -> Vec<Name
     let mut assigned = assign_wanted(
         wanted,
         Case::Type,
-        &[client_ident, MEDIA_BUILDER, "Method", "Request"],
+        &[
+            client_ident,
+            MEDIA_BUILDER,
+            REFERENCES_BUILDER,
+            REFERENCE_BUILDER,
+            "Method",
+            "Request",
+        ],
     );
     keys.into_iter()
         .map(|k| assigned.remove(&k).expect("every key is assigned"))
@@ -530,6 +550,18 @@ fn builder_methods(
                     MethodKind::Navigation {
                         segment: e.segment.clone(),
                         target: e.target,
+                    },
+                ));
+            }
+            // Links between existing entities: only where the navigation does not contain
+            // its targets (a contained entity cannot exist unlinked).
+            for (segment, collection) in super::surface::reference_navigations(model, b) {
+                contested.push((
+                    format!("{REFERENCE}{segment}"),
+                    format!("{}_ref", snake(&segment)),
+                    MethodKind::Reference {
+                        segment,
+                        collection,
                     },
                 ));
             }

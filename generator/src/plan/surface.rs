@@ -403,6 +403,22 @@ pub fn stream_properties(model: &Model, ty: TypeId) -> Vec<String> {
         .collect()
 }
 
+/// The navigations of (typed) item builder `b` whose links (`$ref`) can be managed: those
+/// that do not contain their targets, as `(name, collection-valued)`.
+pub fn reference_navigations(model: &Model, b: &Builder) -> Vec<(String, bool)> {
+    if b.kind != BuilderKind::Item || !b.typed || b.navigations.is_empty() {
+        return Vec::new();
+    }
+    let declared = model.all_navigations(b.ty);
+    b.navigations
+        .iter()
+        .filter_map(|e| {
+            let (_, n) = declared.iter().find(|(_, n)| n.name == e.segment)?;
+            (!n.contains_target).then(|| (e.segment.clone(), n.ty.collection))
+        })
+        .collect()
+}
+
 /// The update method of a type: `UpdateRestrictions/UpdateMethod` on it or a base, else PATCH.
 pub fn update_method(model: &Model, ty: TypeId) -> String {
     model

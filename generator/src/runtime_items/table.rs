@@ -54,6 +54,7 @@ runtime_items! {
     REQUEST = Request;
     PAGE = Page;
     MEDIA = Media;
+    ENTITY_REFERENCE = EntityReference;
     ODATA_PATH = ODataPath;
     ODATA_LITERAL = ODataLiteral;
     TO_ODATA_LITERAL = ToODataLiteral;

@@ -121,6 +121,55 @@ impl MediaContentRequestBuilder {
     }
 }
 
+/// The links (`$ref`) of a collection-valued navigation property to existing
+/// entities.
+#[derive(Clone, Debug)]
+pub struct ReferenceCollectionRequestBuilder {
+    client: runtime::Client,
+    path: runtime::ODataPath,
+}
+
+impl ReferenceCollectionRequestBuilder {
+    /// Lists one page of the linked entities' URLs (`GET .../$ref`).
+    pub fn list(&self) -> Request<runtime::Page<runtime::EntityReference>> {
+        Request::page(&self.client, Method::GET, self.path.segment("$ref"))
+    }
+    /// Links an existing entity (`POST .../$ref` with its `@odata.id`); `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
+    pub fn add(&self, url: &str) -> Request<()> {
+        Request::empty(&self.client, Method::POST, self.path.segment("$ref"))
+            .reference_body(url)
+    }
+    /// Unlinks an entity (`DELETE .../$ref?$id=<url>`); the entity itself stays. `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
+    pub fn remove(&self, url: &str) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.segment("$ref"))
+            .reference_id(url)
+    }
+}
+
+/// The link (`$ref`) of a single-valued navigation property to an existing
+/// entity.
+#[derive(Clone, Debug)]
+pub struct ReferenceRequestBuilder {
+    client: runtime::Client,
+    path: runtime::ODataPath,
+}
+
+impl ReferenceRequestBuilder {
+    /// Reads the linked entity's URL (`GET .../$ref`).
+    pub fn get(&self) -> Request<runtime::EntityReference> {
+        Request::json(&self.client, Method::GET, self.path.segment("$ref"))
+    }
+    /// Links an existing entity in place of the current one (`PUT .../$ref` with its `@odata.id`); `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
+    pub fn set(&self, url: &str) -> Request<()> {
+        Request::empty(&self.client, Method::PUT, self.path.segment("$ref"))
+            .reference_body(url)
+    }
+    /// Removes the link (`DELETE .../$ref`); the entity itself stays.
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.segment("$ref"))
+    }
+}
+
 /// Requests for one `Northwind.Trading.Company`.
 ///
 /// URL: `/Company`
@@ -239,6 +288,17 @@ impl CustomerRequestBuilder {
             client: self.client.clone(),
             parent: self.path.clone(),
             segment: "Orders",
+        }
+    }
+    /// Links (`$ref`) of `Orders` to existing entities.
+    ///
+    /// HTTP: `GET/POST /Customers({id})/Orders/$ref`
+    ///
+    /// HTTP: `DELETE /Customers({id})/Orders/$ref?$id={url}`
+    pub fn orders_ref(&self) -> ReferenceCollectionRequestBuilder {
+        ReferenceCollectionRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("Orders"),
         }
     }
     /// Bound function `Northwind.Trading.TotalSpent`.
@@ -439,6 +499,26 @@ impl OrderRequestBuilder {
             client: self.client.clone(),
             parent: self.path.clone(),
             segment: "Lines",
+        }
+    }
+    /// The link (`$ref`) of `Customer` to an existing entity.
+    ///
+    /// HTTP: `GET/PUT/DELETE /Orders({id})/Customer/$ref`
+    pub fn customer_ref(&self) -> ReferenceRequestBuilder {
+        ReferenceRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("Customer"),
+        }
+    }
+    /// Links (`$ref`) of `Lines` to existing entities.
+    ///
+    /// HTTP: `GET/POST /Orders({id})/Lines/$ref`
+    ///
+    /// HTTP: `DELETE /Orders({id})/Lines/$ref?$id={url}`
+    pub fn lines_ref(&self) -> ReferenceCollectionRequestBuilder {
+        ReferenceCollectionRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("Lines"),
         }
     }
     /// Bound action `Northwind.Trading.Ship`.
