@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use crate::csdl::OperationKind;
 use crate::model::{Model, Operation, Target, TypeId, TypeKind, TypeRef};
 use crate::plan::surface::{
-    reference_navigations, stream_properties, update_method, BuilderKind, Surface,
+    reference_navigations, stream_properties, unlink_template, update_method, BuilderKind, Surface,
 };
 use crate::select::{PathRoot, Selection};
 
@@ -424,11 +424,7 @@ pub(crate) fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
                     let refs = format!("{t}/{nav}/$ref");
                     let what = format!("links of `{nav}` of {name}");
                     if collection {
-                        let remove = if surface.key_as_segment {
-                            format!("{t}/{nav}/{{id}}/$ref")
-                        } else {
-                            format!("{refs}?$id={{url}}")
-                        };
+                        let remove = unlink_template(&format!("{t}/{nav}"), surface.key_as_segment);
                         add(refs, "GET POST", what.clone());
                         add(remove, "DELETE", what);
                     } else {

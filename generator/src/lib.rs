@@ -157,8 +157,6 @@ struct Selected {
     warnings: Vec<Warning>,
     /// Wall time of each stage so far.
     timings: Vec<(&'static str, Duration)>,
-    /// Whether the main document is Microsoft Graph's (namespace `microsoft.graph`).
-    is_graph: bool,
 }
 }
 
@@ -389,7 +387,6 @@ impl Generator {
             overrides,
             warnings,
             mut timings,
-            ..
         } = self.front()?;
         let report = timed(&mut timings, "inspect", || {
             inspect::Report::new(&model, &selection)
@@ -422,7 +419,7 @@ impl Generator {
         let is_graph = documents
             .documents
             .first()
-            .is_some_and(|d| overrides::Overrides::is_graph(&d.document));
+            .is_some_and(|d| d.document.is_graph());
         let graph_fixes = (self.graph_fixes && is_graph).then(overrides::Overrides::graph);
         let mut added = Vec::new();
         if let Some(fixes) = &graph_fixes {
@@ -486,7 +483,6 @@ impl Generator {
             selection,
             overrides,
             timings,
-            is_graph,
         })
     }
 
@@ -600,7 +596,7 @@ impl Generator {
     /// `graph-odata-runtime` (feature `client` for the client), `serde` and `serde_json`.
     pub fn generate_module(&self) -> Result<String> {
         let selected = self.front()?;
-        let client = self.client_for(selected.is_graph)?;
+        let client = self.client_for(selected.model.graph)?;
         let plan = plan::Plan::new(&selected.model, &selected.selection);
         emit::single_file(&plan, &self.crate_info(), client.as_ref())
     }
@@ -715,12 +711,11 @@ impl Generator {
             overrides,
             warnings,
             mut timings,
-            is_graph,
         } = self.front()?;
-        let client = self.client_for(is_graph)?;
+        let client = self.client_for(model.graph)?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
         let mut info = self.crate_info_with_readme()?;
-        info.graph = is_graph;
+        info.graph = model.graph;
         let value = timed(&mut timings, stage, || emit(&plan, &info, client.as_ref()))?;
         let report = Report {
             warnings,

@@ -163,15 +163,6 @@ impl Overrides {
         Ok(out)
     }
 
-    /// Whether `document` is Microsoft Graph metadata (it declares `microsoft.graph`): the
-    /// built-in fixes ([`Overrides::graph`]) are for it.
-    pub fn is_graph(document: &crate::csdl::Document) -> bool {
-        document
-            .schemas
-            .iter()
-            .any(|s| s.namespace == "microsoft.graph")
-    }
-
     /// Reads an override file.
     pub fn read(path: &Path) -> Result<Overrides> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;

@@ -544,20 +544,27 @@ fn inspect_urls_match_the_client_emitter() {
 // ---------------------------------------------------------------------------------------
 // The CLI is a thin layer: it writes what the library writes.
 
-/// `generate --client-out` of the fleet service with `extra` arguments.
-fn generate_fleet_client(extra: &[&str]) -> (tempfile::TempDir, Run) {
+/// `generate` of the fleet service into `models` (and `client` when `with_client`) with
+/// `extra` arguments.
+fn generate_fleet(with_client: bool, extra: &[&str]) -> (tempfile::TempDir, Run) {
     let (dir, input) = fleet_dir();
-    let r = run(cli()
-        .arg("generate")
+    let mut cmd = cli();
+    cmd.arg("generate")
         .arg("--input")
         .arg(&input)
         .arg("--out")
         .arg(dir.path().join("models"))
-        .arg("--client-out")
-        .arg(dir.path().join("client"))
-        .args(["--crate-name", "fleet-models"])
-        .args(extra));
+        .args(["--crate-name", "fleet-models"]);
+    if with_client {
+        cmd.arg("--client-out").arg(dir.path().join("client"));
+    }
+    let r = run(cmd.args(extra));
     (dir, r)
+}
+
+/// `generate --client-out` of the fleet service with `extra` arguments.
+fn generate_fleet_client(extra: &[&str]) -> (tempfile::TempDir, Run) {
+    generate_fleet(true, extra)
 }
 
 #[test]
@@ -631,14 +638,7 @@ fn client_name_and_base_url_are_checked() {
         assert!(!dir.path().join("models").exists(), "{args:?}");
     }
     // Client settings without a client crate are a usage error.
-    let (dir, input) = fleet_dir();
-    let r = run(cli()
-        .arg("generate")
-        .arg("--input")
-        .arg(&input)
-        .arg("--out")
-        .arg(dir.path().join("models"))
-        .args(["--base-url", "https://fleet.example"]));
+    let (_dir, r) = generate_fleet(false, &["--base-url", "https://fleet.example"]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
 }
 

@@ -163,10 +163,14 @@ impl StaticTokenCredential {
 
 impl TokenCredential for StaticTokenCredential {
     fn get_token<'a>(&'a self, _scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        let expires_on = SystemTime::now() + Duration::from_secs(10 * 365 * 24 * 3600);
-        let token = AccessToken::new(self.token.clone(), expires_on);
-        Box::pin(std::future::ready(Ok(token)))
+        ten_year_token(self.token.clone())
     }
+}
+
+/// `token`, reported as valid for ten years (the static credentials never refresh).
+fn ten_year_token(token: Secret) -> BoxFuture<'static, Result<AccessToken, Error>> {
+    let expires_on = SystemTime::now() + Duration::from_secs(10 * 365 * 24 * 3600);
+    Box::pin(std::future::ready(Ok(AccessToken::new(token, expires_on))))
 }
 
 /// A credential for services that take no bearer token: public services, and services
@@ -182,9 +186,7 @@ pub struct NoCredential;
 
 impl TokenCredential for NoCredential {
     fn get_token<'a>(&'a self, _scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        let expires_on = SystemTime::now() + Duration::from_secs(10 * 365 * 24 * 3600);
-        let token = AccessToken::new(String::new(), expires_on);
-        Box::pin(std::future::ready(Ok(token)))
+        ten_year_token(Secret::new(String::new()))
     }
 }
 

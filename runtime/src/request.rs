@@ -234,13 +234,8 @@ impl<T> Request<T> {
     /// URL, absolute or relative to the service root (`directoryObjects/{id}`,
     /// `accounts(42)`); a relative one is made absolute, as Graph requires.
     pub fn reference_body(self, url: &str) -> Self {
-        #[derive(Serialize)]
-        struct Reference {
-            #[serde(rename = "@odata.id")]
-            id: String,
-        }
         let id = self.client.entity_url(url);
-        self.json_body(&Reference { id })
+        self.json_member_body("@odata.id", Some(id.as_str()))
     }
 
     /// `$id=<url>`: the entity that `DELETE .../$ref` unlinks from a collection, in OData's
@@ -643,11 +638,10 @@ fn decode_error(response: &http::Response<Bytes>, message: String) -> Error {
 
 /// Decodes a JSON body (UTF-8 BOM allowed; an empty body decodes as `null`).
 pub fn decode_json<T: DeserializeOwned>(response: http::Response<Bytes>) -> Result<T, Error> {
-    let body = strip_bom(response.body());
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
+    let body = if is_empty_body(response.body()) {
         &b"null"[..]
     } else {
-        body
+        strip_bom(response.body())
     };
     serde_json::from_slice(body).map_err(|e| {
         // Which value failed: for a missing field, the object that lacks it.
@@ -663,10 +657,7 @@ pub fn decode_json<T: DeserializeOwned>(response: http::Response<Bytes>) -> Resu
 /// Decodes the answer to a create: the entity, or an error saying it was created without
 /// one (see [`Request::created`]).
 pub fn decode_created<T: DeserializeOwned>(response: http::Response<Bytes>) -> Result<T, Error> {
-    if strip_bom(response.body())
-        .iter()
-        .all(u8::is_ascii_whitespace)
-    {
+    if is_empty_body(response.body()) {
         let url = ["OData-EntityId", "Location"]
             .iter()
             .find_map(|name| response.headers().get(*name)?.to_str().ok())
@@ -680,6 +671,11 @@ pub fn decode_created<T: DeserializeOwned>(response: http::Response<Bytes>) -> R
         ));
     }
     decode_json(response)
+}
+
+/// Whether a body holds no JSON value: nothing but a BOM and whitespace.
+fn is_empty_body(body: &[u8]) -> bool {
+    strip_bom(body).iter().all(u8::is_ascii_whitespace)
 }
 
 /// Decodes `{"value": <T>, ...}` into `T`.

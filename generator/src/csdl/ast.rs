@@ -13,6 +13,14 @@ pub struct Document {
     pub schemas: Vec<Schema>,
 }
 
+impl Document {
+    /// Whether this is Microsoft Graph metadata (it declares `microsoft.graph`): Graph's
+    /// built-in fixes, default roots, base URL and URL conventions follow from it.
+    pub fn is_graph(&self) -> bool {
+        self.schemas.iter().any(|s| s.namespace == "microsoft.graph")
+    }
+}
+
 /// An `edmx:Reference` to another CSDL document.
 #[derive(Debug, Clone, Default)]
 pub struct Reference {

@@ -21,11 +21,10 @@ use crate::csdl::OperationKind;
 use crate::error::Result;
 use crate::model::{Operation, Primitive, Target, TypeKind, TypeRef};
 use crate::plan::client::{
-    REFERENCES_BUILDER, REFERENCE_BUILDER,
     ActionBody, ArgPlan, ClientPlan, LiteralKind, MethodKind, MethodPlan, OperationPlan,
-    MEDIA_BUILDER,
+    MEDIA_BUILDER, REFERENCES_BUILDER, REFERENCE_BUILDER,
 };
-use crate::plan::surface::{Builder, BuilderKind};
+use crate::plan::surface::{unlink_template, Builder, BuilderKind};
 use crate::plan::{Plan, RustType};
 use crate::runtime_items;
 use crate::settings::{ClientInfo, Dependency};
@@ -702,11 +701,10 @@ impl Renderer<'_, '_> {
             } => {
                 let refs = format!("{template}/{segment}/$ref");
                 let (builder, doc, http) = if *collection {
-                    let remove = if self.cp.surface.key_as_segment {
-                        format!("{template}/{segment}/{{id}}/$ref")
-                    } else {
-                        format!("{refs}?$id={{url}}")
-                    };
+                    let remove = unlink_template(
+                        &format!("{template}/{segment}"),
+                        self.cp.surface.key_as_segment,
+                    );
                     let http = [http_doc("GET/POST", &refs), http_doc("DELETE", &remove)];
                     (
                         REFERENCES_BUILDER,
@@ -1278,23 +1276,26 @@ impl Renderer<'_, '_> {
         // number for an integer key in parentheses (other key types end the example).
         let by_id = |index: usize| {
             let b = &self.cp.surface.builders[index];
-            let key = self.cp.methods[index].iter().find_map(|m| match &m.kind {
-                MethodKind::ById => Some(quote!("id")),
-                MethodKind::ByKey(parts) if parts.len() == 1 => match &parts[0].literal {
-                    LiteralKind::Primitive(Primitive::String) => Some(quote!("id")),
-                    LiteralKind::Primitive(
-                        Primitive::Byte
-                        | Primitive::SByte
-                        | Primitive::Int16
-                        | Primitive::Int32
-                        | Primitive::Int64,
-                    ) => Some(quote!(1)),
-                    _ => None,
-                },
-                _ => None,
+            let (method, key) = self.cp.methods[index].iter().find_map(|m| {
+                let key = match &m.kind {
+                    MethodKind::ById => quote!("id"),
+                    MethodKind::ByKey(parts) if parts.len() == 1 => match &parts[0].literal {
+                        LiteralKind::Primitive(Primitive::String) => quote!("id"),
+                        LiteralKind::Primitive(
+                            Primitive::Byte
+                            | Primitive::SByte
+                            | Primitive::Int16
+                            | Primitive::Int32
+                            | Primitive::Int64,
+                        ) => quote!(1),
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+                Some((ident(&m.ident), key))
             })?;
             let item = b.item?;
-            Some((item, quote!(.by_id(#key))))
+            Some((item, quote!(.#method(#key))))
         };
         let is_collection =
             |index: usize| self.cp.surface.builders[index].kind == BuilderKind::Collection;

@@ -135,6 +135,9 @@ pub struct Model {
     pub http_operations: Vec<HttpOperation>,
     /// Problems that do not stop generation (annotation targets that point nowhere, ...).
     pub warnings: Vec<Warning>,
+    /// Whether the main document is Microsoft Graph's ([`crate::csdl::Document::is_graph`]):
+    /// the client follows Graph's URL conventions where OData leaves a choice.
+    pub graph: bool,
 }
 
 /// A request on an entity that the metadata does not describe (not an OData action or
@@ -445,13 +448,7 @@ impl Model {
                 .term("Capabilities", "KeyAsSegmentSupported")
                 .map(|v| !matches!(v, crate::csdl::Value::Bool(false)))
         });
-        declared.unwrap_or_else(|| self.is_graph())
-    }
-
-    /// Whether this is Microsoft Graph's metadata (it declares `microsoft.graph`), whose
-    /// URL conventions the client follows where OData leaves a choice.
-    pub fn is_graph(&self) -> bool {
-        self.namespaces.iter().any(|(n, _)| n == "microsoft.graph")
+        declared.unwrap_or(self.graph)
     }
 
     /// The URL segment that calls a bound operation: its namespace-qualified name
@@ -459,7 +456,7 @@ impl Model {
     /// accept and many require, except for Graph, whose documented URLs use the plain
     /// name (`.../jobs/{id}/start`), which Graph accepts.
     pub fn bound_operation_segment(&self, op: &Operation) -> String {
-        if self.is_graph() {
+        if self.graph {
             op.name.clone()
         } else {
             op.qualified_name()

@@ -38,6 +38,7 @@ pub fn resolve_all(loaded: &Loaded) -> Result<Model> {
     r.model
         .warnings
         .splice(0..0, loaded.warnings.iter().cloned());
+    r.model.graph = loaded.documents.first().is_some_and(|d| d.document.is_graph());
     Ok(r.model)
 }
 

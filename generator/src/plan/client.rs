@@ -338,9 +338,6 @@ impl ClientPlan {
     }
 }
 
-/// Builder type names: `<Type>RequestBuilder`, `<Type>CollectionRequestBuilder`,
-/// `<Type><Property>RequestBuilder`; types outside the primary namespace are prefixed with
-/// their namespace.
 /// The entry type's default name: the last segment of the primary namespace with `Client`
 /// (`microsoft.graph` gives `GraphClient`, `Contoso.Sales` gives `SalesClient`), by the
 /// naming rules of types.
@@ -353,6 +350,9 @@ pub fn default_client_ident(plan: &Plan) -> String {
     type_name(&format!("{last} client"))
 }
 
+/// Builder type names: `<Type>RequestBuilder`, `<Type>CollectionRequestBuilder`,
+/// `<Type><Property>RequestBuilder`; types outside the primary namespace are prefixed with
+/// their namespace.
 fn builder_names(plan: &Plan, surface: &Surface, client_ident: &str) -> Vec<Named> {
     let model = plan.model;
     let primary = plan

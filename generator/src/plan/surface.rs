@@ -165,6 +165,17 @@ pub fn item_template(base: &str, key_as_segment: bool) -> String {
     }
 }
 
+/// The URL template that unlinks one entity from the collection-valued navigation at
+/// `navigation`: `{navigation}/{id}/$ref` when keys are segments, else OData 4.0's
+/// `{navigation}/$ref?$id={url}`.
+pub fn unlink_template(navigation: &str, key_as_segment: bool) -> String {
+    if key_as_segment {
+        format!("{}/$ref", item_template(navigation, true))
+    } else {
+        format!("{navigation}/$ref?$id={{url}}")
+    }
+}
+
 struct Walk<'a> {
     model: &'a Model,
     selection: &'a Selection,
