@@ -362,10 +362,11 @@ struct FileItems {
     ids: Parts,
 }
 
-/// One namespace module: its identifier, its namespace, its index in the plan, its files.
+/// One namespace module: its identifier, its doc (the namespace, and why it was renamed),
+/// its index in the plan, its files.
 struct ModuleItems {
     ident: Ident,
-    namespace: String,
+    doc: String,
     index: usize,
     files: Vec<FileItems>,
 }
@@ -429,9 +430,16 @@ fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
             .filter(|(_, _, ids)| !ids.is_empty())
             .map(|(name, item, ids)| FileItems { name, item, ids })
             .collect();
+        let mut doc = format!(" Types of the CSDL namespace `{}`.", module.namespace);
+        if let Some(plain) = &module.collided_with {
+            doc.push_str(&format!(
+                " Named `{}` because `{plain}` is taken by another namespace's module.",
+                module.ident
+            ));
+        }
         out.push(ModuleItems {
             ident: ident(&module.ident),
-            namespace: module.namespace.clone(),
+            doc,
             index: mi,
             files,
         });
@@ -481,7 +489,7 @@ pub(crate) fn models_files<'a>(
     for module in model_modules(plan) {
         let ModuleItems {
             ident: mod_ident,
-            namespace,
+            doc,
             index,
             files: parts,
         } = module;
@@ -509,7 +517,7 @@ pub(crate) fn models_files<'a>(
                 )
             }));
         }
-        let doc = format!("Types of the CSDL namespace `{namespace}`.");
+        let doc = doc.trim_start();
         let tokens = quote! {
             #![doc = #doc]
             #(#decls)*
@@ -537,11 +545,10 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
     for module in model_modules(plan) {
         let ModuleItems {
             ident: mod_ident,
-            namespace,
+            doc,
             index,
             files: parts,
         } = module;
-        let doc = format!(" Types of the CSDL namespace `{namespace}`.");
         let inner = parts.into_iter().map(|file| {
             let file_ident = ident(file.name);
             let imports = file_imports();

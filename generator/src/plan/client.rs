@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use super::naming::{assign, assign_wanted, snake, type_name, Case, Named};
+use super::naming::{assign, assign_wanted, namespace_prefix, snake, type_name, Case, Named};
 use super::surface::{Builder, BuilderKind, Surface, Via};
 use super::Plan;
 use crate::csdl::OperationKind;
@@ -371,7 +371,7 @@ fn builder_names(plan: &Plan, surface: &Surface, client_ident: &str) -> Vec<Name
         let base = if t.namespace == primary {
             base
         } else {
-            format!("{}{base}", type_name(&t.namespace.replace('.', "_")))
+            format!("{}{base}", namespace_prefix(&t.namespace))
         };
         let (suffix, kind) = match &b.kind {
             BuilderKind::Item => ("RequestBuilder".to_string(), "item".to_string()),

@@ -15,7 +15,7 @@ pub use types::RustType;
 use crate::model::{Model, Property, TypeId, TypeKind, TypeRef};
 use crate::select::Selection;
 use crate::runtime_items;
-use naming::{assign, module_name, Case};
+use naming::{assign, assign_wanted, module_name, Case};
 
 /// Field name reserved in every struct for undeclared properties and annotations.
 pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
@@ -27,6 +27,8 @@ pub const UNKNOWN_VARIANT: &str = "UnknownValue";
 pub struct ModulePlan {
     pub namespace: String,
     pub ident: String,
+    /// The plain conversion this name collided with (another namespace's module has it).
+    pub collided_with: Option<String>,
     /// Types of this module, in CSDL-name order.
     pub types: Vec<TypeId>,
 }
@@ -120,14 +122,13 @@ impl<'m> Plan<'m> {
                 }
                 v
             });
-        let module_idents = assign(
-            &ns_order
+        // Keyed by namespace: two namespaces whose snake case agrees (`A.b_c`, `A_b.c`)
+        // still get two modules, the later one numbered.
+        let module_idents = assign_wanted(
+            ns_order
                 .iter()
-                .map(|n| n.replace('.', "_"))
-                .collect::<Vec<_>>()
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
+                .map(|n| (n.to_string(), module_name(n)))
+                .collect(),
             Case::Snake,
             // `edm` and `model` are imported into every model file; `models` is the client's
             // path to the models.
@@ -141,13 +142,11 @@ impl<'m> Plan<'m> {
         for ns in &ns_order {
             let mut types = by_ns[ns].clone();
             types.sort_by(|a, b| model.ty(*a).name.cmp(&model.ty(*b).name));
-            let key = ns.replace('.', "_");
-            let ident = module_idents
-                .get(&key)
-                .map_or_else(|| module_name(ns), |n| n.ident.clone());
+            let named = &module_idents[*ns];
             modules.push(ModulePlan {
                 namespace: ns.to_string(),
-                ident,
+                ident: named.ident.clone(),
+                collided_with: named.collided_with.clone(),
                 types,
             });
         }

@@ -217,6 +217,31 @@ pub fn type_name(name: &str) -> String {
     usable(convert(name, Case::Type))
 }
 
+/// A namespace as a type-name prefix (`Rack.v1_1_10` -> `RackV1_1_10`): each dot- or
+/// underscore-separated word in UpperCamelCase, with an `_` kept between two digits, so
+/// `v1_1_10` and `v1_11_0` stay apart (heck alone gives `V1110` for both). Rust's
+/// camel-case lint accepts an `_` between digits.
+pub fn namespace_prefix(namespace: &str) -> String {
+    let mut out = String::new();
+    for word in namespace.split(['.', '_']) {
+        let word: String = word
+            .to_upper_camel_case()
+            .chars()
+            .filter(|c| unicode_ident::is_xid_continue(*c))
+            .collect();
+        if out.ends_with(|c: char| c.is_ascii_digit())
+            && word.starts_with(|c: char| c.is_ascii_digit())
+        {
+            out.push('_');
+        }
+        out.push_str(&word);
+    }
+    if !out.starts_with(|c: char| unicode_ident::is_xid_start(c)) {
+        out.insert(0, 'V');
+    }
+    out
+}
+
 /// The module identifier for a namespace (`microsoft.graph.callRecords` -> `microsoft_graph_call_records`).
 pub fn module_name(namespace: &str) -> String {
     usable(convert(&namespace.replace('.', "_"), Case::Snake))
@@ -274,6 +299,15 @@ mod tests {
         let v = assign(&["self", "Self"], Case::Variant, &[]);
         assert_eq!(v["Self"].ident, "Self_");
         assert_eq!(v["self"].ident, "Self2");
+    }
+
+    #[test]
+    fn namespace_prefixes_keep_digit_groups_apart() {
+        assert_eq!(namespace_prefix("Rack.v1_1_10"), "RackV1_1_10");
+        assert_eq!(namespace_prefix("Rack.v1_11_0"), "RackV1_11_0");
+        assert_eq!(namespace_prefix("Rack.v1_1_1_0"), "RackV1_1_1_0");
+        assert_eq!(namespace_prefix("microsoft.graph.callRecords"), "MicrosoftGraphCallRecords");
+        assert_eq!(namespace_prefix("1st.ns"), "V1stNs");
     }
 
     #[test]
