@@ -29,7 +29,8 @@ pub const MAX_LINE_CHARS: usize = 120;
 /// Characters shown before the column when a long line is cut.
 const WINDOW_BEFORE: usize = 50;
 
-/// Renders `error` with a snippet of the file it points at (read from disk), or as the
+/// Renders `error` with a snippet of the file it points at (read from disk, or the
+/// generator's own text of a built-in vocabulary), or as the
 /// single `error: ...` line when it has no file or position, or the file cannot be read.
 ///
 /// The first line is always `error: ` followed by the error's [`Display`](std::fmt::Display)
@@ -72,10 +73,17 @@ pub fn color_choice(
 }
 
 /// Reads line `line` (1-based) of `path`, or `None` when the file cannot be read or is
-/// shorter.
+/// shorter. A built-in vocabulary (named `built-in <namespace>`, as the loader labels it)
+/// is read from the text the generator carries.
 fn read_line(path: &Path, line: usize) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    nth_line(&bytes, line)
+    let builtin = path
+        .to_str()
+        .and_then(|p| p.strip_prefix("built-in "))
+        .and_then(crate::csdl::vocabularies::builtin);
+    match builtin {
+        Some(text) => nth_line(text.as_bytes(), line),
+        None => nth_line(&std::fs::read(path).ok()?, line),
+    }
 }
 
 /// Line `line` (1-based) of `bytes`, decoded lossily, without its line ending. A leading

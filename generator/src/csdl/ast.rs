@@ -89,8 +89,11 @@ pub struct StructuredType {
     pub is_abstract: bool,
     pub open_type: bool,
     pub has_stream: bool,
-    /// `Key/PropertyRef/@Name` (entity types only).
+    /// `Key/PropertyRef/@Name` (entity types only): a property name, or a path into
+    /// complex properties (`Info/ID`).
     pub key: Vec<String>,
+    /// `Key/PropertyRef/@Alias` of key paths: `(path, alias)`.
+    pub key_aliases: Vec<(String, String)>,
     pub properties: Vec<Property>,
     pub navigation_properties: Vec<NavigationProperty>,
     pub annotations: Vec<Annotation>,

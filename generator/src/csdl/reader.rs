@@ -332,7 +332,11 @@ impl<'a, 'input> Reader<'a, 'input> {
             match local(&child) {
                 "Key" => {
                     for r in children(child).filter(|n| local(n) == "PropertyRef") {
-                        ty.key.push(self.required(&r, "Name")?);
+                        let name = self.required(&r, "Name")?;
+                        if let Some(alias) = r.attribute("Alias") {
+                            ty.key_aliases.push((name.clone(), alias.to_string()));
+                        }
+                        ty.key.push(name);
                     }
                 }
                 "Property" => ty.properties.push(Property {

@@ -237,8 +237,11 @@ pub struct Structured {
     pub is_abstract: bool,
     pub open: bool,
     pub has_stream: bool,
-    /// Declared key property names (entity types; inherited keys are found through `base`).
+    /// Declared key properties (entity types; inherited keys are found through `base`): a
+    /// property name, or a path into complex properties (`Info/ID`).
     pub key: Vec<String>,
+    /// The aliases of key paths, `(path, alias)`: the name a URL gives the key part.
+    pub key_aliases: Vec<(String, String)>,
     /// Own (not inherited) structural properties.
     pub properties: Vec<Property>,
     /// Own navigation properties.
@@ -271,6 +274,17 @@ pub struct Navigation {
     pub contains_target: bool,
     pub partner: Option<String>,
     pub annotations: Annotations,
+}
+
+/// One part of an entity key, as [`Model::key_parts`] resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPart {
+    /// The `PropertyRef` name: a property, or a path into complex properties.
+    pub path: String,
+    /// The name the URL gives it: the alias of a path, else the property name.
+    pub wire: String,
+    /// The type of the property the path ends at.
+    pub ty: TypeRef,
 }
 
 /// An enum type.
@@ -475,6 +489,60 @@ impl Model {
                     .map(|s| s.key.clone())
             })
             .unwrap_or_default()
+    }
+
+    /// The key of an entity type as a URL writes it: each part with its wire name (the
+    /// alias of a path into complex properties, else the property name) and the type of
+    /// the property the path ends at. Parts whose path does not resolve (resolve rejects
+    /// them) are left out.
+    pub fn key_parts(&self, id: TypeId) -> Vec<KeyPart> {
+        let Some(owner) = self.lineage(id).into_iter().rev().find(|t| {
+            self.ty(*t)
+                .structured()
+                .is_some_and(|s| !s.key.is_empty())
+        }) else {
+            return Vec::new();
+        };
+        let s = self.ty(owner).structured().expect("found as structured");
+        s.key
+            .iter()
+            .filter_map(|path| {
+                let property = self.property_at_path(owner, path)?;
+                let alias = s.key_aliases.iter().find(|(p, _)| p == path);
+                let wire = match alias {
+                    Some((_, a)) => a.clone(),
+                    // A path needs an alias (resolve warned); its last segment stands in.
+                    None => path.rsplit('/').next().unwrap_or(path).to_string(),
+                };
+                Some(KeyPart {
+                    path: path.clone(),
+                    wire,
+                    ty: property.ty.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The property a path of property names reaches from structured type `id`
+    /// (`Info/ID`: property `ID` of the type of property `Info`), through single-valued
+    /// complex properties, inherited ones included.
+    pub fn property_at_path(&self, id: TypeId, path: &str) -> Option<&Property> {
+        let mut owner = id;
+        let mut segments = path.split('/').peekable();
+        while let Some(segment) = segments.next() {
+            let (_, p) = self
+                .all_properties(owner)
+                .into_iter()
+                .find(|(_, p)| p.name == segment)?;
+            if segments.peek().is_none() {
+                return Some(p);
+            }
+            match p.ty.type_id() {
+                Some(next) if !p.ty.collection && !self.ty(next).is_entity() => owner = next,
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// Whether `derived` is `base` or inherits from it.

@@ -56,6 +56,12 @@ struct Resolver<'d> {
     /// The document being resolved.
     scope: usize,
     type_ids: HashMap<String, TypeId>,
+    /// The document each type is declared in (by `TypeId`), so a check that runs over
+    /// every type reports in the right file.
+    type_docs: Vec<usize>,
+    /// Properties typed as untyped JSON because their type's document is unavailable:
+    /// `(owner, property)` to the namespace. A key that ends at one is an error.
+    missing_types: HashMap<(TypeId, String), String>,
     model: Model,
 }
 
@@ -135,6 +141,8 @@ impl<'d> Resolver<'d> {
             scopes,
             scope: 0,
             type_ids: HashMap::new(),
+            type_docs: Vec::new(),
+            missing_types: HashMap::new(),
             model,
         })
     }
@@ -151,6 +159,45 @@ impl<'d> Resolver<'d> {
     /// Whether the document being resolved is a referenced one.
     fn external(&self) -> bool {
         self.docs[self.scope].external
+    }
+
+    /// The namespace of type reference `raw` when it names a type of an included namespace
+    /// whose document is unavailable (the reference then types as untyped JSON).
+    fn unavailable_namespace(&self, raw: &str) -> Option<String> {
+        let raw = raw.trim();
+        let inner = raw
+            .strip_prefix("Collection(")
+            .and_then(|r| r.strip_suffix(')'))
+            .unwrap_or(raw)
+            .trim();
+        let canonical = self.canonical(inner);
+        if self.type_ids.contains_key(canonical.as_ref()) {
+            return None;
+        }
+        let (ns, _) = canonical.rsplit_once('.')?;
+        self.scopes[self.scope]
+            .unavailable
+            .contains(ns)
+            .then(|| ns.to_string())
+    }
+
+    /// The error for a structure (`what`) that needs a type of namespace `ns`, whose
+    /// document is unavailable: it names the reference's `Uri` and how to supply it.
+    fn missing_reference(&self, what: String, ns: &str, pos: Pos, name: &str) -> Error {
+        let uri = self.docs[self.scope]
+            .document
+            .references
+            .iter()
+            .find(|r| r.includes.iter().any(|i| i.namespace == ns))
+            .map_or(ns, |r| r.uri.as_str());
+        Error::new(
+            ErrorKind::Unresolved,
+            format!(
+                "{what} is declared in the referenced document `{uri}` (namespace `{ns}`), which is not available: put the file next to the input, or pass its folder with --reference-dir (Generator::reference_dir)"
+            ),
+        )
+        .at(pos)
+        .named(name)
     }
 
     /// Attaches the file of the document being resolved to an error from a referenced one.
@@ -171,6 +218,14 @@ impl<'d> Resolver<'d> {
         } else {
             w.in_file(&self.docs[self.scope].label)
         }
+    }
+
+    /// The warning for a member declared twice alike, merged into one.
+    fn merged(&self, owner: &str, name: &str, pos: Pos) -> Warning {
+        self.warning(
+            pos,
+            format!("`{owner}` declares `{name}` twice alike; the declarations are merged into one"),
+        )
     }
 
     /// Interprets annotations with their terms spelled by namespace (aliases resolved).
@@ -272,6 +327,7 @@ impl<'d> Resolver<'d> {
                 }
                 let id = TypeId(self.model.types.len());
                 self.type_ids.insert(qualified, id);
+                self.type_docs.push(d);
                 self.model.types.push(Type {
                     namespace: schema.namespace.clone(),
                     name: name.clone(),
@@ -291,7 +347,14 @@ impl<'d> Resolver<'d> {
             for (list, entity) in [(&schema.entity_types, true), (&schema.complex_types, false)] {
                 for t in list {
                     let id = self.type_ids[&format!("{}.{}", schema.namespace, t.name)];
-                    let s = self.structured(t, entity)?;
+                    let mut warnings = Vec::new();
+                    let s = self.structured(t, entity, &mut warnings)?;
+                    self.model.warnings.extend(warnings);
+                    for p in &t.properties {
+                        if let Some(ns) = self.unavailable_namespace(&p.type_name) {
+                            self.missing_types.insert((id, p.name.clone()), ns);
+                        }
+                    }
                     let annotations = self.collect(&t.annotations);
                     let ty = &mut self.model.types[id.0];
                     ty.kind = if entity {
@@ -304,7 +367,9 @@ impl<'d> Resolver<'d> {
             }
             for e in &schema.enum_types {
                 let id = self.type_ids[&format!("{}.{}", schema.namespace, e.name)];
-                let kind = TypeKind::Enum(self.enum_type(e, &schema.namespace)?);
+                let mut warnings = Vec::new();
+                let kind = TypeKind::Enum(self.enum_type(e, &schema.namespace, &mut warnings)?);
+                self.model.warnings.extend(warnings);
                 let annotations = self.collect(&e.annotations);
                 let ty = &mut self.model.types[id.0];
                 ty.kind = kind;
@@ -335,9 +400,24 @@ impl<'d> Resolver<'d> {
         Ok(())
     }
 
-    fn structured(&self, t: &csdl::StructuredType, entity: bool) -> Result<Structured> {
+    /// An entity or complex type. An identical repeated property or navigation is merged
+    /// (a warning in `warnings`); one that differs is an error.
+    fn structured(
+        &self,
+        t: &csdl::StructuredType,
+        entity: bool,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Structured> {
         let base = match &t.base_type {
             Some(b) => {
+                if let Some(ns) = self.unavailable_namespace(b) {
+                    return Err(self.missing_reference(
+                        format!("the base type `{b}` of `{}`", t.name),
+                        &ns,
+                        t.pos,
+                        b,
+                    ));
+                }
                 let r = self.type_ref(b, t.pos)?;
                 let id = match r {
                     TypeRef {
@@ -357,20 +437,34 @@ impl<'d> Resolver<'d> {
             }
             None => None,
         };
-        let mut seen: BTreeMap<&str, Pos> = BTreeMap::new();
+        // Member name -> (declaration index, model index) among properties (`Ok`) or
+        // navigations (`Err`).
+        type Slot = (usize, usize);
+        let mut seen: BTreeMap<&str, std::result::Result<Slot, Slot>> = BTreeMap::new();
         let mut s = Structured {
             base,
             is_abstract: t.is_abstract,
             open: t.open_type,
             has_stream: t.has_stream,
             key: t.key.clone(),
+            key_aliases: t.key_aliases.clone(),
             ..Structured::default()
         };
-        for p in &t.properties {
+        for (declared, p) in t.properties.iter().enumerate() {
             check_simple_identifier(&p.name, p.pos)?;
-            if seen.insert(&p.name, p.pos).is_some() {
-                return Err(duplicate_member(&t.name, &p.name, p.pos));
+            if let Some(&earlier) = seen.get(p.name.as_str()) {
+                match earlier {
+                    Ok((first, i)) if same_property(&t.properties[first], p) => {
+                        warnings.push(self.merged(&t.name, &p.name, p.pos));
+                        for a in &p.annotations {
+                            self.add_annotation(&mut s.properties[i].annotations, a);
+                        }
+                        continue;
+                    }
+                    _ => return Err(duplicate_member(&t.name, &p.name, p.pos)),
+                }
             }
+            seen.insert(&p.name, Ok((declared, s.properties.len())));
             s.properties.push(Property {
                 name: p.name.clone(),
                 pos: p.pos,
@@ -383,11 +477,21 @@ impl<'d> Resolver<'d> {
                 annotations: self.collect(&p.annotations),
             });
         }
-        for n in &t.navigation_properties {
+        for (declared, n) in t.navigation_properties.iter().enumerate() {
             check_simple_identifier(&n.name, n.pos)?;
-            if seen.insert(&n.name, n.pos).is_some() {
-                return Err(duplicate_member(&t.name, &n.name, n.pos));
+            if let Some(&earlier) = seen.get(n.name.as_str()) {
+                match earlier {
+                    Err((first, i)) if same_navigation(&t.navigation_properties[first], n) => {
+                        warnings.push(self.merged(&t.name, &n.name, n.pos));
+                        for a in &n.annotations {
+                            self.add_annotation(&mut s.navigations[i].annotations, a);
+                        }
+                        continue;
+                    }
+                    _ => return Err(duplicate_member(&t.name, &n.name, n.pos)),
+                }
             }
+            seen.insert(&n.name, Err((declared, s.navigations.len())));
             let ty = self.type_ref(&n.type_name, n.pos)?;
             s.navigations.push(Navigation {
                 name: n.name.clone(),
@@ -410,7 +514,14 @@ impl<'d> Resolver<'d> {
         Ok(s)
     }
 
-    fn enum_type(&self, e: &csdl::EnumType, namespace: &str) -> Result<Enum> {
+    /// An enum type. A member repeated with the same value is merged (a warning in
+    /// `warnings`); with another value it is an error.
+    fn enum_type(
+        &self,
+        e: &csdl::EnumType,
+        namespace: &str,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Enum> {
         let underlying = match e.underlying_type.as_deref() {
             None => Primitive::Int32,
             Some(u) => match u.strip_prefix("Edm.").and_then(Primitive::from_edm) {
@@ -438,13 +549,21 @@ impl<'d> Resolver<'d> {
             Primitive::Int32 => (i32::MIN.into(), i32::MAX.into()),
             _ => (i64::MIN, i64::MAX),
         };
-        let mut members = Vec::new();
-        let mut seen = BTreeMap::new();
+        let mut members: Vec<Member> = Vec::new();
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for m in &e.members {
             check_simple_identifier(&m.name, m.pos)?;
-            if seen.insert(m.name.as_str(), ()).is_some() {
-                return Err(duplicate_member(&e.name, &m.name, m.pos));
+            if let Some(&i) = seen.get(m.name.as_str()) {
+                if members[i].value != m.value {
+                    return Err(duplicate_member(&e.name, &m.name, m.pos));
+                }
+                warnings.push(self.merged(&e.name, &m.name, m.pos));
+                for a in &m.annotations {
+                    self.add_annotation(&mut members[i].annotations, a);
+                }
+                continue;
             }
+            seen.insert(&m.name, members.len());
             if m.value < min || m.value > max {
                 return Err(Error::new(
                     ErrorKind::Csdl,
@@ -476,6 +595,8 @@ impl<'d> Resolver<'d> {
     fn check_bases(&mut self) -> Result<()> {
         let n = self.model.types.len();
         for i in 0..n {
+            // Errors name the file of the type being checked.
+            self.scope = self.type_docs[i];
             let ty = &self.model.types[i];
             let Some(s) = ty.structured() else { continue };
             // Navigation targets declared after their owner are checked here.
@@ -538,9 +659,13 @@ impl<'d> Resolver<'d> {
         }
         // A name may not repeat an inherited one, except a structural property redeclared
         // with the same type (SAP vocabularies do it): the derived declaration wins
-        // (`Model::all_properties`), with a warning when its facets differ.
+        // (`Model::all_properties`), with a warning when its facets differ. A redeclaration
+        // with a narrower type that the inherited one admits (`Edm.Untyped` to
+        // `Edm.String`, a complex type to one derived from it) is accepted with a warning:
+        // the derived type's struct gets the narrower type.
         let mut warnings = Vec::new();
         for i in 0..n {
+            self.scope = self.type_docs[i];
             let id = TypeId(i);
             if self.model.types[i]
                 .structured()
@@ -580,6 +705,20 @@ impl<'d> Resolver<'d> {
                                 ));
                             }
                         }
+                        (InheritedMember::Property(a), InheritedMember::Property(b))
+                            if admits(&self.model, &a.ty, &b.ty) =>
+                        {
+                            if t == id {
+                                let message = format!(
+                                    "`{}` redeclares the inherited property `{name}` of type `{}` with the narrower type `{}`; its struct's field has the narrower type",
+                                    self.model.types[i].qualified_name(),
+                                    self.spelled(&a.ty),
+                                    self.spelled(&b.ty),
+                                );
+                                let w = self.warning(pos, message);
+                                self.model.warnings.push(w);
+                            }
+                        }
                         (InheritedMember::Property(_), InheritedMember::Property(_)) => {
                             return Err(Error::new(
                                 ErrorKind::Csdl,
@@ -599,32 +738,68 @@ impl<'d> Resolver<'d> {
         for (pos, external, message) in warnings {
             // Redeclarations in referenced documents are theirs to fix, not the user's.
             if !external {
+                self.scope = 0;
                 let w = self.warning(pos, message);
                 self.model.warnings.push(w);
             }
         }
-        // Keys name properties of the type or of a base type.
+        // Keys name properties of the type or of a base type, or paths through single
+        // complex properties to one (`Info/ID`, which needs an alias).
         for i in 0..n {
+            self.scope = self.type_docs[i];
             let id = TypeId(i);
             let Some(s) = self.model.types[i].structured() else {
                 continue;
             };
-            if s.key.is_empty() {
-                continue;
-            }
-            let properties = self.model.all_properties(id);
             for k in &s.key {
-                if !properties.iter().any(|(_, p)| &p.name == k) {
-                    let ty = &self.model.types[i];
+                let ty = &self.model.types[i];
+                let Some(property) = self.model.property_at_path(id, k) else {
+                    let what = if k.contains('/') {
+                        "is not a path through single-valued complex properties to a property"
+                    } else {
+                        "is not a property"
+                    };
                     return Err(Error::new(
                         ErrorKind::Csdl,
-                        format!(
-                            "key property `{k}` is not a property of `{}` or of its base types",
-                            ty.name
-                        ),
+                        format!("key property `{k}` {what} of `{}` or of its base types", ty.name),
                     )
                     .at(ty.pos)
                     .named(k));
+                };
+                // The type of the property where the path ends, in the type that declares it.
+                let (parent, last) = match k.rsplit_once('/') {
+                    Some((head, last)) => (
+                        self.model
+                            .property_at_path(id, head)
+                            .and_then(|p| p.ty.type_id())
+                            .unwrap_or(id),
+                        last,
+                    ),
+                    None => (id, k.as_str()),
+                };
+                let declaring = self
+                    .model
+                    .all_properties(parent)
+                    .into_iter()
+                    .find(|(_, p)| p.name == last)
+                    .map_or(parent, |(owner, _)| owner);
+                if let Some(ns) = self.missing_types.get(&(declaring, last.to_string())) {
+                    let (pos, ns) = (property.pos, ns.clone());
+                    self.scope = self.type_docs[declaring.0];
+                    return Err(self.missing_reference(
+                        format!("the type of key property `{k}` of `{}`", ty.name),
+                        &ns,
+                        pos,
+                        k,
+                    ));
+                }
+                if k.contains('/') && !s.key_aliases.iter().any(|(p, _)| p == k) {
+                    let message = format!(
+                        "key property path `{k}` of `{}` has no alias; URLs name it `{last}`",
+                        ty.name
+                    );
+                    let w = self.warning(ty.pos, message);
+                    self.model.warnings.push(w);
                 }
             }
         }
@@ -719,6 +894,14 @@ impl<'d> Resolver<'d> {
                     (&c.singletons, &mut container.singletons),
                 ] {
                     for s in list {
+                        if let Some(ns) = self.unavailable_namespace(&s.entity_type) {
+                            return Err(self.missing_reference(
+                                format!("the entity type `{}` of `{}`", s.entity_type, s.name),
+                                &ns,
+                                s.pos,
+                                &s.entity_type,
+                            ));
+                        }
                         let id = match self.type_ref(&s.entity_type, s.pos)? {
                             TypeRef {
                                 collection: false,
@@ -1047,6 +1230,52 @@ impl<'a> InheritedMember<'a> {
             InheritedMember::Property(p) => (p.name.as_str(), p.pos),
             InheritedMember::Navigation(n) => (n.name.as_str(), n.pos),
         }
+    }
+}
+
+/// Whether two declarations of one property in one type say the same (their annotations
+/// aside): the second is then merged into the first.
+fn same_property(a: &csdl::Property, b: &csdl::Property) -> bool {
+    a.type_name.trim() == b.type_name.trim()
+        && a.nullable == b.nullable
+        && a.default_value == b.default_value
+        && a.max_length == b.max_length
+        && a.precision == b.precision
+        && a.scale == b.scale
+        && a.unicode == b.unicode
+}
+
+/// [`same_property`] for navigation properties.
+fn same_navigation(a: &csdl::NavigationProperty, b: &csdl::NavigationProperty) -> bool {
+    a.type_name.trim() == b.type_name.trim()
+        && a.nullable == b.nullable
+        && a.contains_target == b.contains_target
+        && a.partner == b.partner
+}
+
+/// Whether a property of type `base` admits the narrower type `derived` that a derived
+/// type redeclares it with: `Edm.Untyped` admits anything, `Edm.PrimitiveType` any
+/// primitive (or type definition), `Edm.ComplexType`/`Edm.EntityType` any type of that
+/// kind, and a structured type its derived types. Collections must match.
+fn admits(model: &Model, base: &TypeRef, derived: &TypeRef) -> bool {
+    if base.collection != derived.collection {
+        return false;
+    }
+    match (&base.target, &derived.target) {
+        (Target::Primitive(Primitive::Untyped), _) => true,
+        (Target::Primitive(Primitive::Abstract(a)), Target::Primitive(p)) => {
+            a == "PrimitiveType" && !matches!(p, Primitive::Untyped | Primitive::Abstract(_))
+        }
+        (Target::Primitive(Primitive::Abstract(a)), Target::Type(d)) => matches!(
+            (a.as_str(), &model.ty(*d).kind),
+            ("PrimitiveType", TypeKind::Definition(_))
+                | ("ComplexType", TypeKind::Complex(_))
+                | ("EntityType", TypeKind::Entity(_))
+        ),
+        (Target::Type(b), Target::Type(d)) => {
+            model.ty(*b).structured().is_some() && model.inherits_from(*d, *b)
+        }
+        _ => false,
     }
 }
 

@@ -582,25 +582,14 @@ fn builder_methods(
                 methods.push(fixed("count", MethodKind::Count));
                 methods.push(fixed("create", MethodKind::Create));
             }
-            let key = model.key_of(b.ty);
+            let key = model.key_parts(b.ty);
             // One key property is a segment (`/set/{id}`, a string) only where the service
             // takes it so; elsewhere it is a typed literal in parentheses (`/set(42)`).
+            // A part is named by its wire name (a key path's alias) and typed by the
+            // property it ends at.
             if key.len() > 1 || (key.len() == 1 && !surface.key_as_segment) {
-                let props = model.all_properties(b.ty);
-                let parts: Vec<(String, TypeRef)> = key
-                    .iter()
-                    .map(|k| {
-                        let ty = props
-                            .iter()
-                            .find(|(_, p)| &p.name == k)
-                            .map(|(_, p)| p.ty.clone())
-                            .unwrap_or(TypeRef {
-                                collection: false,
-                                target: Target::Primitive(Primitive::String),
-                            });
-                        (k.clone(), ty)
-                    })
-                    .collect();
+                let parts: Vec<(String, TypeRef)> =
+                    key.into_iter().map(|k| (k.wire, k.ty)).collect();
                 let mut parts = args(model, &parts);
                 for part in &mut parts {
                     // A key is a primitive or enumeration value; anything else (invalid CSDL
