@@ -489,3 +489,26 @@ fn namespaces_whose_module_names_agree_get_two_modules() {
         renamed.contents
     );
 }
+
+#[test]
+fn a_referenced_document_s_leniency_is_silent() {
+    // What a referenced vocabulary does (SAP's UI vocabulary narrows inherited
+    // properties) is its publisher's to fix: accepted without a warning on every run.
+    let near = r#"      <ComplexType Name="size"><Property Name="v" Type="Edm.Untyped"/></ComplexType>
+      <ComplexType Name="exact" BaseType="Near.Lib.size">
+        <Property Name="v" Type="Edm.Int32"/>
+        <Property Name="unit" Type="Edm.String"/>
+        <Property Name="unit" Type="Edm.String"/>
+      </ComplexType>"#;
+    let main = MAIN_OK.replace("near.size", "near.exact");
+    let docs = documents(&main, near, FAR_OK);
+    let output = Generator::new(&docs.input)
+        .all(true)
+        .reference_dir(&docs.far_dir)
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+    let text: String = output.models.iter().map(|f| f.contents.clone()).collect();
+    assert!(text.contains("pub v: Option<i32>"), "{text}");
+    assert_eq!(text.matches("pub unit:").count(), 1, "{text}");
+}

@@ -220,6 +220,16 @@ impl<'d> Resolver<'d> {
         }
     }
 
+    /// Keeps the leniency warnings of the document being resolved, unless it is a
+    /// referenced one: what a referenced document does is its publisher's to fix, not the
+    /// user's, and would repeat on every run (SAP's UI vocabulary narrows inherited
+    /// properties).
+    fn keep_warnings(&mut self, warnings: Vec<Warning>) {
+        if !self.external() {
+            self.model.warnings.extend(warnings);
+        }
+    }
+
     /// The warning for a member declared twice alike, merged into one.
     fn merged(&self, owner: &str, name: &str, pos: Pos) -> Warning {
         self.warning(
@@ -349,7 +359,7 @@ impl<'d> Resolver<'d> {
                     let id = self.type_ids[&format!("{}.{}", schema.namespace, t.name)];
                     let mut warnings = Vec::new();
                     let s = self.structured(t, entity, &mut warnings)?;
-                    self.model.warnings.extend(warnings);
+                    self.keep_warnings(warnings);
                     for p in &t.properties {
                         if let Some(ns) = self.unavailable_namespace(&p.type_name) {
                             self.missing_types.insert((id, p.name.clone()), ns);
@@ -369,7 +379,7 @@ impl<'d> Resolver<'d> {
                 let id = self.type_ids[&format!("{}.{}", schema.namespace, e.name)];
                 let mut warnings = Vec::new();
                 let kind = TypeKind::Enum(self.enum_type(e, &schema.namespace, &mut warnings)?);
-                self.model.warnings.extend(warnings);
+                self.keep_warnings(warnings);
                 let annotations = self.collect(&e.annotations);
                 let ty = &mut self.model.types[id.0];
                 ty.kind = kind;
@@ -662,8 +672,8 @@ impl<'d> Resolver<'d> {
         // (`Model::all_properties`), with a warning when its facets differ. A redeclaration
         // with a narrower type that the inherited one admits (`Edm.Untyped` to
         // `Edm.String`, a complex type to one derived from it) is accepted with a warning:
-        // the derived type's struct gets the narrower type.
-        let mut warnings = Vec::new();
+        // the derived type's struct gets the narrower type. Referenced documents get no
+        // warnings for either (see `keep_warnings`).
         for i in 0..n {
             self.scope = self.type_docs[i];
             let id = TypeId(i);
@@ -693,22 +703,21 @@ impl<'d> Resolver<'d> {
                         (InheritedMember::Property(a), InheritedMember::Property(b))
                             if a.ty == b.ty =>
                         {
-                            // Only report each redeclaration once, on the type declaring it.
-                            if t == id && !same_facets(a, b) {
-                                warnings.push((
-                                    pos,
-                                    self.model.types[i].external,
-                                    format!(
-                                        "`{}` redeclares the inherited property `{name}` with other facets; the redeclaration is used",
-                                        self.model.types[i].qualified_name()
-                                    ),
-                                ));
+                            // Only report each redeclaration once, on the type declaring it;
+                            // in referenced documents it is theirs to fix, not the user's.
+                            if t == id && !same_facets(a, b) && !self.model.types[i].external {
+                                let message = format!(
+                                    "`{}` redeclares the inherited property `{name}` with other facets; the redeclaration is used",
+                                    self.model.types[i].qualified_name()
+                                );
+                                let w = self.warning(pos, message);
+                                self.model.warnings.push(w);
                             }
                         }
                         (InheritedMember::Property(a), InheritedMember::Property(b))
                             if admits(&self.model, &a.ty, &b.ty) =>
                         {
-                            if t == id {
+                            if t == id && !self.model.types[i].external {
                                 let message = format!(
                                     "`{}` redeclares the inherited property `{name}` of type `{}` with the narrower type `{}`; its struct's field has the narrower type",
                                     self.model.types[i].qualified_name(),
@@ -733,14 +742,6 @@ impl<'d> Resolver<'d> {
                         _ => return Err(duplicate_member(&self.model.types[i].name, name, pos)),
                     }
                 }
-            }
-        }
-        for (pos, external, message) in warnings {
-            // Redeclarations in referenced documents are theirs to fix, not the user's.
-            if !external {
-                self.scope = 0;
-                let w = self.warning(pos, message);
-                self.model.warnings.push(w);
             }
         }
         // Keys name properties of the type or of a base type, or paths through single
@@ -793,7 +794,10 @@ impl<'d> Resolver<'d> {
                         k,
                     ));
                 }
-                if k.contains('/') && !s.key_aliases.iter().any(|(p, _)| p == k) {
+                if k.contains('/')
+                    && !s.key_aliases.iter().any(|(p, _)| p == k)
+                    && !ty.external
+                {
                     let message = format!(
                         "key property path `{k}` of `{}` has no alias; URLs name it `{last}`",
                         ty.name
