@@ -33,8 +33,6 @@ macro_rules! stage {
             #[doc(hidden)]
             pub mod $name;
             #[cfg(not(feature = "internals"))]
-            // Some items serve only the benchmarks, fuzz targets and tests.
-            #[allow(dead_code)]
             mod $name;
         )*
     };

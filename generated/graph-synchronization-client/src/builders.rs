@@ -71,16 +71,22 @@ pub struct MediaContentRequestBuilder {
 }
 
 impl MediaContentRequestBuilder {
-    /// Downloads the content (`GET`): its bytes and content type.
+    /// Downloads the content: its bytes and content type.
+    ///
+    /// HTTP: `GET ...`
     pub fn get(&self) -> Request<runtime::Media> {
         Request::media(&self.client, Method::GET, self.path.clone())
     }
-    /// Uploads the content (`PUT`) with its content type.
+    /// Uploads the content with its content type.
+    ///
+    /// HTTP: `PUT ...`
     pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .bytes_body(bytes, content_type)
     }
-    /// Deletes the content (`DELETE`).
+    /// Deletes the content.
+    ///
+    /// HTTP: `DELETE ...`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -8,6 +8,7 @@ mod docs;
 mod enums;
 mod models;
 mod package;
+mod request;
 
 pub(crate) use client::client_files;
 pub use client::client_crate;
@@ -51,31 +52,13 @@ pub struct CrateInfo {
     pub graph: bool,
 }
 
-/// An identifier, raw when it is a keyword. Names come from the plan and are valid; as a
-/// last line of defence anything else is made valid here instead of panicking.
+/// An identifier, raw when it is a keyword. Every name comes from the plan, whose naming
+/// rule (`plan::naming`) only gives valid identifiers.
 pub(crate) fn ident(name: &str) -> Ident {
     if needs_raw(name) {
-        return Ident::new_raw(name, Span::call_site());
-    }
-    let valid = syn::parse_str::<Ident>(name).is_ok();
-    if valid {
-        Ident::new(name, Span::call_site())
+        Ident::new_raw(name, Span::call_site())
     } else {
-        let cleaned: String = name
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let fixed = format!("_{cleaned}");
-        match syn::parse_str::<Ident>(&fixed) {
-            Ok(_) => Ident::new(&fixed, Span::call_site()),
-            Err(_) => Ident::new("_invalid_name", Span::call_site()),
-        }
+        Ident::new(name, Span::call_site())
     }
 }
 
