@@ -4,6 +4,7 @@
 //! the emitters only look names up and collisions are settled in one place.
 
 pub mod client;
+mod methods;
 pub mod naming;
 pub mod request;
 pub mod surface;

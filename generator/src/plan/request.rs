@@ -255,3 +255,16 @@ pub enum Pass {
     /// A slice: `&[T]` (collections).
     Slice,
 }
+
+impl Action {
+    /// The segment a method opens (a navigation, property, cast, entity set), if it opens one.
+    pub fn segment(&self) -> Option<&str> {
+        match self {
+            Action::Open(OpenPlan {
+                step: Step::Segment(segment),
+                ..
+            }) => Some(segment),
+            _ => None,
+        }
+    }
+}
