@@ -175,6 +175,7 @@ async fn each_request_gets_its_own_error() {
             "3" => ok(id, json!({"error": {"code": "Failed", "message": "2xx, but an error."}})),
             "4" => ok(id, json!({"id": 7})),
             "5" => Some(json!({"id": id, "status": 424})),
+            "7" => ok(id, json!({"error": {"code": "quota", "message": "selected"}})),
             _ => None,
         }
     })
@@ -188,6 +189,10 @@ async fn each_request_gets_its_own_error() {
     let undecodable = batch.add(get("n")).unwrap();
     let dependent = batch.add_after(get("d"), &[missing_user.id()]).unwrap();
     let unanswered = batch.add(get("gone")).unwrap();
+    // The same shape answering a `$select` is the selected property, as outside a batch.
+    let selected = batch
+        .add(Request::<Value>::json(&client, Method::GET, users().key("s")).select(["error"]))
+        .unwrap();
     let answers = batch.send().await.unwrap();
 
     assert_eq!(answers.get(&fine).unwrap().id, "fine");
@@ -222,6 +227,7 @@ async fn each_request_gets_its_own_error() {
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
     assert!(err.to_string().contains("no answer for request 6"), "{err}");
     assert_eq!(answers.status(&unanswered), None);
+    assert_eq!(answers.get(&selected).unwrap()["error"]["code"], "quota");
     assert_eq!(
         server.requests().len(),
         1,

@@ -319,6 +319,101 @@ async fn a_2xx_odata_error_is_an_error() {
     assert_eq!(&media.bytes[..], br#"{"error":{"code":"a"}}"#);
 }
 
+#[tokio::test]
+async fn a_download_is_what_the_constructor_says_not_what_accept_says() {
+    let elsewhere = foreign().await;
+    let location = format!("http://{}/blob", elsewhere.addr);
+    let server = RawServer::start(move |_| redirect(302, &location)).await;
+    let client = client_for(&server);
+    // A JSON call whose `Accept` the caller widened is still an API call: it never takes
+    // its answer from another origin, and a 2xx error envelope is still an error.
+    let widened = Request::<Value>::json(&client, Method::GET, secrets()).header("Accept", "*/*");
+    assert!(!widened.build().unwrap().content_download);
+    let err = widened.await.unwrap_err();
+    assert!(matches!(err, Error::Redirect { .. }), "{err:?}");
+    tokio::task::yield_now().await;
+    assert!(elsewhere.requests().is_empty());
+    let envelope = RawServer::start(|_| {
+        response(
+            200,
+            "application/json",
+            br#"{"error":{"code":"a","message":"b"}}"#,
+        )
+    })
+    .await;
+    let err = Request::<Value>::json(&client_for(&envelope), Method::GET, secrets())
+        .header("Accept", "*/*")
+        .await
+        .unwrap_err();
+    assert_eq!(err.odata_error().map(|e| e.code.as_str()), Some("a"));
+    // And a download that asks for one media type is still a download.
+    let narrowed = Request::media(&client, Method::GET, secrets()).header("Accept", "image/png");
+    assert!(narrowed.build().unwrap().content_download);
+    let media = narrowed.await.unwrap();
+    assert_eq!(&media.bytes[..], br#"{"id":"stolen"}"#);
+}
+
+#[tokio::test]
+async fn only_a_select_option_makes_an_error_shaped_answer_data() {
+    let server = RawServer::start(|_| {
+        response(
+            200,
+            "application/json",
+            br#"{"error":{"code":"a","message":"b"}}"#,
+        )
+    })
+    .await;
+    let client = client_for(&server);
+    let get = || Request::<Value>::json(&client, Method::GET, secrets());
+    // The text `select=` in another option's name or value is not a `$select`.
+    for request in [
+        get().query("preselect", "error"),
+        get().filter("note eq '$select=error'"),
+        get().query("$skiptoken", "$select=error"),
+    ] {
+        assert!(!request.build().unwrap().selects);
+        let err = request.await.unwrap_err();
+        assert_eq!(err.odata_error().map(|e| e.code.as_str()), Some("a"));
+    }
+    // The option itself is, however it is set.
+    for request in [get().select(["error"]), get().query("$SELECT", "error")] {
+        assert!(request.build().unwrap().selects);
+        assert_eq!(request.await.unwrap()["error"]["code"], "a");
+    }
+}
+
+#[tokio::test]
+async fn a_next_link_keeps_the_select_of_its_first_page() {
+    use futures_util::StreamExt as _;
+    // The next link's own text mentions `$select=` in a filter; what counts is whether the
+    // first request selected.
+    let server = RawServer::start(|r| {
+        if r.target.contains("skiptoken") {
+            response(200, "application/json", br#"{"error":{"code":"a","message":"b"}}"#)
+        } else {
+            response(
+                200,
+                "application/json",
+                br#"{"value":[1],"@odata.nextLink":"/v1.0/n?$filter=x%20eq%20'$select=error'&$skiptoken=2"}"#,
+            )
+        }
+    })
+    .await;
+    let client = client_for(&server);
+    let pages = |request: Request<graph_odata_runtime::Page<u32>>| async move {
+        let mut pages = request.into_pages();
+        assert_eq!(pages.next().await.unwrap().unwrap().value, [1]);
+        pages.next().await.unwrap().unwrap_err()
+    };
+    let plain = Request::page(&client, Method::GET, secrets());
+    let err = pages(plain).await;
+    assert_eq!(err.odata_error().map(|e| e.code.as_str()), Some("a"));
+    // A selecting request's pages read the same answer as data (here: not a page).
+    let selecting = Request::page(&client, Method::GET, secrets()).select(["error"]);
+    let err = pages(selecting).await;
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+}
+
 fn client_for(server: &RawServer) -> Client {
     Client::builder(&server.base(), StaticTokenCredential::new(TOKEN))
         .retry_policy(RetryPolicy::none())
