@@ -2,11 +2,14 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use http::{HeaderMap, StatusCode};
+// The retry budget is measured on tokio's clock, the one the waits between attempts
+// (`tokio::time::sleep`) and the attempt timeout use: the system's, unless a test pauses it.
+use tokio::time::Instant;
 use tracing::Instrument;
 use url::Url;
 

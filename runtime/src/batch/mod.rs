@@ -28,7 +28,8 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::time::Instant;
+// Tokio's clock, like the waits between rounds (see `client.rs`).
+use tokio::time::Instant;
 
 use http::StatusCode;
 use serde_json::Value;
