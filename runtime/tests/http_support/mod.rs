@@ -238,6 +238,11 @@ impl InProcess {
         }
     }
 
+    /// A service answering every request with `200` and a JSON body.
+    pub fn json(body: &'static str) -> Self {
+        Self::start(move |_| response(200, "application/json", body.as_bytes()))
+    }
+
     /// A service answering the n-th request (0-based) with `script(n)`.
     pub fn scripted(script: impl Fn(usize) -> Vec<u8> + Send + Sync + 'static) -> Self {
         Self::start(nth(script))
