@@ -335,18 +335,14 @@ async fn a_download_is_what_the_constructor_says_not_what_accept_says() {
     let err = widened.await.unwrap_err();
     assert!(matches!(err, Error::Redirect { .. }), "{err:?}");
     assert!(elsewhere.requests().is_empty());
-    let envelope = RawServer::start(|_| {
-        response(
-            200,
-            "application/json",
-            br#"{"error":{"code":"a","message":"b"}}"#,
-        )
-    })
-    .await;
-    let err = Request::<Value>::json(&client_for(&envelope), Method::GET, secrets())
-        .header("Accept", "*/*")
-        .await
-        .unwrap_err();
+    let err = Request::<Value>::json(
+        &client_for(&envelope_server().await),
+        Method::GET,
+        secrets(),
+    )
+    .header("Accept", "*/*")
+    .await
+    .unwrap_err();
     assert_eq!(err.odata_error().map(|e| e.code.as_str()), Some("a"));
     // And a download that asks for one media type is still a download.
     let narrowed = Request::media(&client, Method::GET, secrets()).header("Accept", "image/png");
@@ -357,14 +353,7 @@ async fn a_download_is_what_the_constructor_says_not_what_accept_says() {
 
 #[tokio::test]
 async fn only_a_select_option_makes_an_error_shaped_answer_data() {
-    let server = RawServer::start(|_| {
-        response(
-            200,
-            "application/json",
-            br#"{"error":{"code":"a","message":"b"}}"#,
-        )
-    })
-    .await;
+    let server = envelope_server().await;
     let client = client_for(&server);
     let get = || Request::<Value>::json(&client, Method::GET, secrets());
     // The text `select=` in another option's name or value is not a `$select`.
@@ -391,7 +380,7 @@ async fn a_next_link_keeps_the_select_of_its_first_page() {
     // first request selected.
     let server = RawServer::start(|r| {
         if r.target.contains("skiptoken") {
-            response(200, "application/json", br#"{"error":{"code":"a","message":"b"}}"#)
+            response(200, "application/json", ENVELOPE)
         } else {
             response(
                 200,
@@ -414,6 +403,14 @@ async fn a_next_link_keeps_the_select_of_its_first_page() {
     let selecting = Request::page(&client, Method::GET, secrets()).select(["error"]);
     let err = pages(selecting).await;
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
+}
+
+/// Exactly an OData error envelope (code `a`), or data shaped like one.
+const ENVELOPE: &[u8] = br#"{"error":{"code":"a","message":"b"}}"#;
+
+/// A server answering every request `200` with [`ENVELOPE`].
+async fn envelope_server() -> RawServer {
+    RawServer::start(|_| response(200, "application/json", ENVELOPE)).await
 }
 
 fn client_for(server: &RawServer) -> Client {
