@@ -37,6 +37,8 @@ pub mod poll;
 #[cfg(feature = "client")]
 mod prepared;
 #[cfg(feature = "client")]
+mod redirect;
+#[cfg(feature = "client")]
 pub mod request;
 #[cfg(feature = "client")]
 mod request_info;
