@@ -41,6 +41,14 @@ impl GraphClient {
     pub fn client(&self) -> &runtime::Client {
         &self.client
     }
+    /// `/applicationTemplates`
+    pub fn application_templates(&self) -> ApplicationTemplateCollectionRequestBuilder {
+        ApplicationTemplateCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: runtime::ODataPath::root(),
+            segment: "applicationTemplates",
+        }
+    }
     /// All application registrations in the tenant. Needed when you work on templates, which are owned by the application rather than by its service principal; an item can also be addressed as applications(appId='...').
     ///
     /// `/applications`
@@ -49,6 +57,13 @@ impl GraphClient {
             client: self.client.clone(),
             parent: runtime::ODataPath::root(),
             segment: "applications",
+        }
+    }
+    /// `/auditLogs` (singleton)
+    pub fn audit_logs(&self) -> AuditLogRootRequestBuilder {
+        AuditLogRootRequestBuilder {
+            client: self.client.clone(),
+            path: runtime::ODataPath::root().segment("auditLogs"),
         }
     }
     /// All service principals in the tenant. Use it to find the enterprise application whose provisioning you want to manage; an item can also be addressed by its appId through the alternate key servicePrincipals(appId='...').
@@ -83,6 +98,205 @@ impl MediaContentRequestBuilder {
     /// Deletes the content (`DELETE`).
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+}
+
+/// Requests for a collection of `microsoft.graph.appRoleAssignment`.
+///
+/// URL: `/servicePrincipals/{id}/appRoleAssignedTo`
+#[derive(Clone, Debug)]
+pub struct AppRoleAssignmentCollectionRequestBuilder {
+    client: runtime::Client,
+    parent: runtime::ODataPath,
+    segment: &'static str,
+}
+
+impl AppRoleAssignmentCollectionRequestBuilder {
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo`
+    pub fn list(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::AppRoleAssignment>> {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/$count`
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo`
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::AppRoleAssignment,
+    ) -> Request<models::microsoft_graph::AppRoleAssignment> {
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
+    }
+    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    pub fn by_id(&self, id: impl AsRef<str>) -> AppRoleAssignmentRequestBuilder {
+        AppRoleAssignmentRequestBuilder {
+            client: self.client.clone(),
+            path: self.parent.segment(self.segment).key(id.as_ref()),
+        }
+    }
+    /// Bound function `microsoft.graph.delta`.
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/delta(...)`
+    pub fn delta(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
+        Request::page(
+            &self.client,
+            Method::GET,
+            self.parent.segment(self.segment).operation("delta", &[]),
+        )
+    }
+    /// Bound action `microsoft.graph.getByIds`.
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/getByIds`
+    pub fn get_by_ids(
+        &self,
+        parameters: &super::parameters::GetByIdsParameters,
+    ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
+        Request::page(
+                &self.client,
+                Method::POST,
+                self.parent.segment(self.segment).action("getByIds"),
+            )
+            .json_body(parameters)
+    }
+    /// Bound action `microsoft.graph.getUserOwnedObjects`.
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/getUserOwnedObjects`
+    pub fn get_user_owned_objects(
+        &self,
+        parameters: &super::parameters::GetUserOwnedObjectsParameters,
+    ) -> Request<models::microsoft_graph::AnyDirectoryObject> {
+        Request::json(
+                &self.client,
+                Method::POST,
+                self.parent.segment(self.segment).action("getUserOwnedObjects"),
+            )
+            .json_body(parameters)
+    }
+    /// Bound action `microsoft.graph.validateProperties`.
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/validateProperties`
+    pub fn validate_properties(
+        &self,
+        parameters: &super::parameters::ValidatePropertiesParameters,
+    ) -> Request<()> {
+        Request::empty(
+                &self.client,
+                Method::POST,
+                self.parent.segment(self.segment).action("validateProperties"),
+            )
+            .json_body(parameters)
+    }
+}
+
+/// Requests for one `microsoft.graph.appRoleAssignment`.
+///
+/// URL: `/servicePrincipals/{id}/appRoleAssignedTo/{id}`
+#[derive(Clone, Debug)]
+pub struct AppRoleAssignmentRequestBuilder {
+    client: runtime::Client,
+    path: runtime::ODataPath,
+}
+
+impl AppRoleAssignmentRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    pub fn get(&self) -> Request<models::microsoft_graph::AppRoleAssignment> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::AppRoleAssignment,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Bound action `microsoft.graph.checkMemberGroups`.
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/checkMemberGroups`
+    pub fn check_member_groups(
+        &self,
+        group_ids: &[String],
+    ) -> Request<runtime::Page<String>> {
+        Request::page(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("checkMemberGroups"),
+            )
+            .json_member_body("groupIds", Some(group_ids))
+    }
+    /// Bound action `microsoft.graph.checkMemberObjects`.
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/checkMemberObjects`
+    pub fn check_member_objects(
+        &self,
+        ids: &[String],
+    ) -> Request<runtime::Page<String>> {
+        Request::page(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("checkMemberObjects"),
+            )
+            .json_member_body("ids", Some(ids))
+    }
+    /// Bound action `microsoft.graph.getMemberGroups`.
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/getMemberGroups`
+    pub fn get_member_groups(
+        &self,
+        security_enabled_only: bool,
+    ) -> Request<runtime::Page<String>> {
+        Request::page(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("getMemberGroups"),
+            )
+            .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
+    }
+    /// Bound action `microsoft.graph.getMemberObjects`.
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/getMemberObjects`
+    pub fn get_member_objects(
+        &self,
+        security_enabled_only: bool,
+    ) -> Request<runtime::Page<String>> {
+        Request::page(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("getMemberObjects"),
+            )
+            .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
+    }
+    /// Bound action `microsoft.graph.restore`.
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/restore`
+    pub fn restore(
+        &self,
+        parameters: &super::parameters::RestoreParameters,
+    ) -> Request<models::microsoft_graph::AnyDirectoryObject> {
+        Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
+            .json_body(parameters)
     }
 }
 
@@ -205,6 +419,140 @@ impl ApplicationRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone().segment("logo"),
+        }
+    }
+}
+
+/// Requests for a collection of `microsoft.graph.applicationTemplate`.
+///
+/// URL: `/applicationTemplates`
+#[derive(Clone, Debug)]
+pub struct ApplicationTemplateCollectionRequestBuilder {
+    client: runtime::Client,
+    parent: runtime::ODataPath,
+    segment: &'static str,
+}
+
+impl ApplicationTemplateCollectionRequestBuilder {
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
+    ///
+    /// HTTP: `GET /applicationTemplates`
+    pub fn list(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::ApplicationTemplate>> {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /applicationTemplates/$count`
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
+    ///
+    /// HTTP: `POST /applicationTemplates`
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::ApplicationTemplate,
+    ) -> Request<models::microsoft_graph::ApplicationTemplate> {
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
+    }
+    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationTemplateRequestBuilder {
+        ApplicationTemplateRequestBuilder {
+            client: self.client.clone(),
+            path: self.parent.segment(self.segment).key(id.as_ref()),
+        }
+    }
+}
+
+/// Requests for one `microsoft.graph.applicationTemplate`.
+///
+/// URL: `/applicationTemplates/{id}`
+#[derive(Clone, Debug)]
+pub struct ApplicationTemplateRequestBuilder {
+    client: runtime::Client,
+    path: runtime::ODataPath,
+}
+
+impl ApplicationTemplateRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /applicationTemplates/{id}`
+    pub fn get(&self) -> Request<models::microsoft_graph::ApplicationTemplate> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /applicationTemplates/{id}`
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::ApplicationTemplate,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /applicationTemplates/{id}`
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Bound action `microsoft.graph.instantiate`.
+    ///
+    /// HTTP: `POST /applicationTemplates/{id}/instantiate`
+    pub fn instantiate(
+        &self,
+        display_name: &str,
+    ) -> Request<models::microsoft_graph::ApplicationServicePrincipal> {
+        Request::json(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("instantiate"),
+            )
+            .json_member_body("displayName", Some(display_name))
+    }
+}
+
+/// Requests for one `microsoft.graph.auditLogRoot`.
+///
+/// URL: `/auditLogs`
+#[derive(Clone, Debug)]
+pub struct AuditLogRootRequestBuilder {
+    client: runtime::Client,
+    path: runtime::ODataPath,
+}
+
+impl AuditLogRootRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /auditLogs`
+    pub fn get(&self) -> Request<models::microsoft_graph::AuditLogRoot> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /auditLogs`
+    pub fn update(&self, body: &models::microsoft_graph::AuditLogRoot) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /auditLogs`
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Navigation property `provisioning`.
+    ///
+    /// URL: `/auditLogs/provisioning`
+    pub fn provisioning(&self) -> ProvisioningObjectSummaryCollectionRequestBuilder {
+        ProvisioningObjectSummaryCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: self.path.clone(),
+            segment: "provisioning",
         }
     }
 }
@@ -358,9 +706,90 @@ impl DirectoryDefinitionRequestBuilder {
     }
 }
 
+/// Requests for a collection of `microsoft.graph.provisioningObjectSummary`.
+///
+/// URL: `/auditLogs/provisioning`
+#[derive(Clone, Debug)]
+pub struct ProvisioningObjectSummaryCollectionRequestBuilder {
+    client: runtime::Client,
+    parent: runtime::ODataPath,
+    segment: &'static str,
+}
+
+impl ProvisioningObjectSummaryCollectionRequestBuilder {
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
+    ///
+    /// HTTP: `GET /auditLogs/provisioning`
+    pub fn list(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::ProvisioningObjectSummary>> {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /auditLogs/provisioning/$count`
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
+    ///
+    /// HTTP: `POST /auditLogs/provisioning`
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::ProvisioningObjectSummary,
+    ) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
+    }
+    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    pub fn by_id(&self, id: impl AsRef<str>) -> ProvisioningObjectSummaryRequestBuilder {
+        ProvisioningObjectSummaryRequestBuilder {
+            client: self.client.clone(),
+            path: self.parent.segment(self.segment).key(id.as_ref()),
+        }
+    }
+}
+
+/// Requests for one `microsoft.graph.provisioningObjectSummary`.
+///
+/// URL: `/auditLogs/provisioning/{id}`
+#[derive(Clone, Debug)]
+pub struct ProvisioningObjectSummaryRequestBuilder {
+    client: runtime::Client,
+    path: runtime::ODataPath,
+}
+
+impl ProvisioningObjectSummaryRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /auditLogs/provisioning/{id}`
+    pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /auditLogs/provisioning/{id}`
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::ProvisioningObjectSummary,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /auditLogs/provisioning/{id}`
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+}
+
 /// Requests for a collection of `microsoft.graph.servicePrincipal`.
 ///
 /// URL: `/servicePrincipals`
+///
+/// Also reached by 1 other link: , ....
 #[derive(Clone, Debug)]
 pub struct ServicePrincipalCollectionRequestBuilder {
     client: runtime::Client,
@@ -451,6 +880,16 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Navigation property `appRoleAssignedTo`.
+    ///
+    /// URL: `/servicePrincipals/{id}/appRoleAssignedTo`
+    pub fn app_role_assigned_to(&self) -> AppRoleAssignmentCollectionRequestBuilder {
+        AppRoleAssignmentCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: self.path.clone(),
+            segment: "appRoleAssignedTo",
+        }
     }
     /// The provisioning container of this service principal: its jobs, the templates they can be built from, and the stored connection secrets.
     ///

@@ -444,6 +444,107 @@ impl AppRoleField {
     ];
 }
 
+/// CSDL complex type `microsoft.graph.applicationServicePrincipal`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationServicePrincipal {
+    /// Navigation property `application`: `microsoft.graph.application`; present when expanded (`$expand`).
+    pub application: Option<Application>,
+    /// Navigation property `servicePrincipal`: `microsoft.graph.servicePrincipal`; present when expanded (`$expand`).
+    pub service_principal: Option<ServicePrincipal>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("application", &self.application);
+        object.property("servicePrincipal", &self.service_principal);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "application" => read_nullable(map, key, &mut self.application, extra),
+            "servicePrincipal" => {
+                read_nullable(map, key, &mut self.service_principal, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationServicePrincipal`] by wire name, each a [`Field<ApplicationServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationServicePrincipal::set_null`].
+pub enum ApplicationServicePrincipalField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationServicePrincipalField {
+    /// `application`
+    pub const Application: model::Field<ApplicationServicePrincipal> = model::Field::new(
+        "application",
+    );
+    /// `servicePrincipal`
+    pub const ServicePrincipal: model::Field<ApplicationServicePrincipal> = model::Field::new(
+        "servicePrincipal",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationServicePrincipal>] = &[
+        Self::Application,
+        Self::ServicePrincipal,
+    ];
+}
+
 /// One attribute of a directory object type: its name, data type and how the engine must treat it.
 ///
 /// CSDL complex type `microsoft.graph.attributeDefinition`.
@@ -1295,6 +1396,129 @@ impl AuthenticationBehaviorsField {
     ];
 }
 
+/// CSDL complex type `microsoft.graph.configurationUri`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigurationUri {
+    /// Property `appliesToSingleSignOnMode`: `Edm.String`, not nullable.
+    pub applies_to_single_sign_on_mode: Option<String>,
+    /// Property `examples`: `Collection(Edm.String)`.
+    pub examples: Option<Vec<String>>,
+    /// Property `isRequired`: `Edm.Boolean`, not nullable.
+    pub is_required: Option<bool>,
+    /// Property `usage`: `microsoft.graph.uriUsageType`, not nullable.
+    pub usage: Option<UriUsageType>,
+    /// Property `values`: `Collection(Edm.String)`.
+    pub values: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ConfigurationUri {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ConfigurationUri {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationUri";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property("appliesToSingleSignOnMode", &self.applies_to_single_sign_on_mode);
+        object.property("examples", &self.examples);
+        object.property("isRequired", &self.is_required);
+        object.property("usage", &self.usage);
+        object.property("values", &self.values);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigurationUri {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ConfigurationUri {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "appliesToSingleSignOnMode" => {
+                read_lenient(map, key, &mut self.applies_to_single_sign_on_mode, extra)
+            }
+            "examples" => read_lenient(map, key, &mut self.examples, extra),
+            "isRequired" => read_lenient(map, key, &mut self.is_required, extra),
+            "usage" => read_nullable(map, key, &mut self.usage, extra),
+            "values" => read_lenient(map, key, &mut self.values, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ConfigurationUri {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ConfigurationUri`] by wire name, each a [`Field<ConfigurationUri>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationUri::set_null`].
+pub enum ConfigurationUriField {}
+
+#[allow(non_upper_case_globals)]
+impl ConfigurationUriField {
+    /// `appliesToSingleSignOnMode`
+    pub const AppliesToSingleSignOnMode: model::Field<ConfigurationUri> = model::Field::new(
+        "appliesToSingleSignOnMode",
+    );
+    /// `examples`
+    pub const Examples: model::Field<ConfigurationUri> = model::Field::new("examples");
+    /// `isRequired`
+    pub const IsRequired: model::Field<ConfigurationUri> = model::Field::new(
+        "isRequired",
+    );
+    /// `usage`
+    pub const Usage: model::Field<ConfigurationUri> = model::Field::new("usage");
+    /// `values`
+    pub const Values: model::Field<ConfigurationUri> = model::Field::new("values");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConfigurationUri>] = &[
+        Self::AppliesToSingleSignOnMode,
+        Self::Examples,
+        Self::IsRequired,
+        Self::Usage,
+        Self::Values,
+    ];
+}
+
 /// Limits a rule to objects in the listed containers.
 ///
 /// CSDL complex type `microsoft.graph.containerFilter`.
@@ -1560,6 +1784,63 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
 }
 
 impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+/// CSDL complex type `microsoft.graph.detailsInfo`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetailsInfo {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for DetailsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl DetailsInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.detailsInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetailsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for DetailsInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -2195,6 +2476,98 @@ impl GroupFilterField {
     pub const ALL: &'static [model::Field<GroupFilter>] = &[Self::IncludedGroups];
 }
 
+/// CSDL complex type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Identity {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Identity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Identity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Identity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl Identity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`Identity`] by wire name, each a [`Field<Identity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Identity::set_null`].
+pub enum IdentityField {}
+
+#[allow(non_upper_case_globals)]
+impl IdentityField {
+    /// `displayName`
+    pub const DisplayName: model::Field<Identity> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<Identity> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Identity>] = &[Self::DisplayName, Self::Id];
+}
+
 /// CSDL complex type `microsoft.graph.implicitGrantSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImplicitGrantSettings {
@@ -2423,6 +2796,217 @@ impl InformationalUrlField {
         Self::PrivacyStatementUrl,
         Self::SupportUrl,
         Self::TermsOfServiceUrl,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.informationalUrls`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InformationalUrls {
+    /// Property `appSignUpUrl`: `Edm.String`.
+    pub app_sign_up_url: Option<String>,
+    /// Property `singleSignOnDocumentationUrl`: `Edm.String`.
+    pub single_sign_on_documentation_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for InformationalUrls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl InformationalUrls {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationalUrls";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("appSignUpUrl", &self.app_sign_up_url);
+        object
+            .property(
+                "singleSignOnDocumentationUrl",
+                &self.single_sign_on_documentation_url,
+            );
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InformationalUrls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for InformationalUrls {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "appSignUpUrl" => read_lenient(map, key, &mut self.app_sign_up_url, extra),
+            "singleSignOnDocumentationUrl" => {
+                read_lenient(map, key, &mut self.single_sign_on_documentation_url, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl InformationalUrls {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`InformationalUrls`] by wire name, each a [`Field<InformationalUrls>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationalUrls::set_null`].
+pub enum InformationalUrlsField {}
+
+#[allow(non_upper_case_globals)]
+impl InformationalUrlsField {
+    /// `appSignUpUrl`
+    pub const AppSignUpUrl: model::Field<InformationalUrls> = model::Field::new(
+        "appSignUpUrl",
+    );
+    /// `singleSignOnDocumentationUrl`
+    pub const SingleSignOnDocumentationUrl: model::Field<InformationalUrls> = model::Field::new(
+        "singleSignOnDocumentationUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InformationalUrls>] = &[
+        Self::AppSignUpUrl,
+        Self::SingleSignOnDocumentationUrl,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.initiator`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Initiator {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Property `initiatorType`: `microsoft.graph.initiatorType`.
+    pub initiator_type: Option<InitiatorType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Initiator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Initiator {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.initiator";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("initiatorType", &self.initiator_type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Initiator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Initiator {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "initiatorType" => read_nullable(map, key, &mut self.initiator_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl Initiator {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`Initiator`] by wire name, each a [`Field<Initiator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Initiator::set_null`].
+pub enum InitiatorField {}
+
+#[allow(non_upper_case_globals)]
+impl InitiatorField {
+    /// `displayName`
+    pub const DisplayName: model::Field<Initiator> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<Initiator> = model::Field::new("id");
+    /// `initiatorType`
+    pub const InitiatorType: model::Field<Initiator> = model::Field::new(
+        "initiatorType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Initiator>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::InitiatorType,
     ];
 }
 
@@ -2936,6 +3520,110 @@ impl KeyValuePairField {
     pub const Value: model::Field<KeyValuePair> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<KeyValuePair>] = &[Self::Name, Self::Value];
+}
+
+/// CSDL complex type `microsoft.graph.modifiedProperty`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModifiedProperty {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `newValue`: `Edm.String`.
+    pub new_value: Option<String>,
+    /// Property `oldValue`: `Edm.String`.
+    pub old_value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ModifiedProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ModifiedProperty {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.modifiedProperty";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("newValue", &self.new_value);
+        object.property("oldValue", &self.old_value);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifiedProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ModifiedProperty {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "newValue" => read_lenient(map, key, &mut self.new_value, extra),
+            "oldValue" => read_lenient(map, key, &mut self.old_value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ModifiedProperty {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ModifiedProperty`] by wire name, each a [`Field<ModifiedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ModifiedProperty::set_null`].
+pub enum ModifiedPropertyField {}
+
+#[allow(non_upper_case_globals)]
+impl ModifiedPropertyField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ModifiedProperty> = model::Field::new(
+        "displayName",
+    );
+    /// `newValue`
+    pub const NewValue: model::Field<ModifiedProperty> = model::Field::new("newValue");
+    /// `oldValue`
+    pub const OldValue: model::Field<ModifiedProperty> = model::Field::new("oldValue");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ModifiedProperty>] = &[
+        Self::DisplayName,
+        Self::NewValue,
+        Self::OldValue,
+    ];
 }
 
 /// An object type of a directory, such as User or Group, with its attributes.
@@ -5194,6 +5882,675 @@ impl PreAuthorizedApplicationField {
     ];
 }
 
+/// CSDL complex type `microsoft.graph.provisionedIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisionedIdentity {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// Property `identityType`: `Edm.String`.
+    pub identity_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisionedIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisionedIdentity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedIdentity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("details", &self.details);
+        object.property("identityType", &self.identity_type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisionedIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisionedIdentity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "identityType" => read_lenient(map, key, &mut self.identity_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisionedIdentity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisionedIdentity`] by wire name, each a [`Field<ProvisionedIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedIdentity::set_null`].
+pub enum ProvisionedIdentityField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisionedIdentityField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisionedIdentity> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisionedIdentity> = model::Field::new("id");
+    /// `details`
+    pub const Details: model::Field<ProvisionedIdentity> = model::Field::new("details");
+    /// `identityType`
+    pub const IdentityType: model::Field<ProvisionedIdentity> = model::Field::new(
+        "identityType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisionedIdentity>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Details,
+        Self::IdentityType,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisioningErrorInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningErrorInfo {
+    /// Property `additionalDetails`: `Edm.String`.
+    pub additional_details: Option<String>,
+    /// Property `errorCategory`: `microsoft.graph.provisioningStatusErrorCategory`.
+    pub error_category: Option<ProvisioningStatusErrorCategory>,
+    /// Property `errorCode`: `Edm.String`.
+    pub error_code: Option<String>,
+    /// Property `reason`: `Edm.String`.
+    pub reason: Option<String>,
+    /// Property `recommendedAction`: `Edm.String`.
+    pub recommended_action: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningErrorInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningErrorInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningErrorInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("additionalDetails", &self.additional_details);
+        object.property("errorCategory", &self.error_category);
+        object.property("errorCode", &self.error_code);
+        object.property("reason", &self.reason);
+        object.property("recommendedAction", &self.recommended_action);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningErrorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningErrorInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "additionalDetails" => {
+                read_lenient(map, key, &mut self.additional_details, extra)
+            }
+            "errorCategory" => read_nullable(map, key, &mut self.error_category, extra),
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            "reason" => read_lenient(map, key, &mut self.reason, extra),
+            "recommendedAction" => {
+                read_lenient(map, key, &mut self.recommended_action, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningErrorInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningErrorInfo`] by wire name, each a [`Field<ProvisioningErrorInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningErrorInfo::set_null`].
+pub enum ProvisioningErrorInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningErrorInfoField {
+    /// `additionalDetails`
+    pub const AdditionalDetails: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "additionalDetails",
+    );
+    /// `errorCategory`
+    pub const ErrorCategory: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "errorCategory",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "errorCode",
+    );
+    /// `reason`
+    pub const Reason: model::Field<ProvisioningErrorInfo> = model::Field::new("reason");
+    /// `recommendedAction`
+    pub const RecommendedAction: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "recommendedAction",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningErrorInfo>] = &[
+        Self::AdditionalDetails,
+        Self::ErrorCategory,
+        Self::ErrorCode,
+        Self::Reason,
+        Self::RecommendedAction,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisioningServicePrincipal`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningServicePrincipal {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningServicePrincipal`] by wire name, each a [`Field<ProvisioningServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningServicePrincipal::set_null`].
+pub enum ProvisioningServicePrincipalField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningServicePrincipalField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisioningServicePrincipal> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisioningServicePrincipal> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningServicePrincipal>] = &[
+        Self::DisplayName,
+        Self::Id,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisioningStatusInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningStatusInfo {
+    /// Property `errorInformation`: `microsoft.graph.provisioningErrorInfo`.
+    pub error_information: Option<ProvisioningErrorInfo>,
+    /// Property `status`: `microsoft.graph.provisioningResult`.
+    pub status: Option<ProvisioningResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningStatusInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningStatusInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStatusInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("errorInformation", &self.error_information);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningStatusInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "errorInformation" => {
+                read_nullable(map, key, &mut self.error_information, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningStatusInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningStatusInfo`] by wire name, each a [`Field<ProvisioningStatusInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStatusInfo::set_null`].
+pub enum ProvisioningStatusInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningStatusInfoField {
+    /// `errorInformation`
+    pub const ErrorInformation: model::Field<ProvisioningStatusInfo> = model::Field::new(
+        "errorInformation",
+    );
+    /// `status`
+    pub const Status: model::Field<ProvisioningStatusInfo> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningStatusInfo>] = &[
+        Self::ErrorInformation,
+        Self::Status,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisioningStep`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningStep {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `provisioningStepType`: `microsoft.graph.provisioningStepType`.
+    pub provisioning_step_type: Option<ProvisioningStepType>,
+    /// Property `status`: `microsoft.graph.provisioningResult`.
+    pub status: Option<ProvisioningResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningStep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningStep {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStep";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.property("details", &self.details);
+        object.property("name", &self.name);
+        object.property("provisioningStepType", &self.provisioning_step_type);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStep {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningStep {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "provisioningStepType" => {
+                read_nullable(map, key, &mut self.provisioning_step_type, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningStep {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningStep`] by wire name, each a [`Field<ProvisioningStep>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStep::set_null`].
+pub enum ProvisioningStepField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningStepField {
+    /// `description`
+    pub const Description: model::Field<ProvisioningStep> = model::Field::new(
+        "description",
+    );
+    /// `details`
+    pub const Details: model::Field<ProvisioningStep> = model::Field::new("details");
+    /// `name`
+    pub const Name: model::Field<ProvisioningStep> = model::Field::new("name");
+    /// `provisioningStepType`
+    pub const ProvisioningStepType: model::Field<ProvisioningStep> = model::Field::new(
+        "provisioningStepType",
+    );
+    /// `status`
+    pub const Status: model::Field<ProvisioningStep> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningStep>] = &[
+        Self::Description,
+        Self::Details,
+        Self::Name,
+        Self::ProvisioningStepType,
+        Self::Status,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisioningSystem`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningSystem {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningSystem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningSystem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningSystem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("details", &self.details);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningSystem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningSystem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningSystem`] by wire name, each a [`Field<ProvisioningSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningSystem::set_null`].
+pub enum ProvisioningSystemField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningSystemField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisioningSystem> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisioningSystem> = model::Field::new("id");
+    /// `details`
+    pub const Details: model::Field<ProvisioningSystem> = model::Field::new("details");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningSystem>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Details,
+    ];
+}
+
 /// CSDL complex type `microsoft.graph.publicClientApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicClientApplication {
@@ -6897,6 +8254,98 @@ impl StringKeyStringValuePairField {
     pub const ALL: &'static [model::Field<StringKeyStringValuePair>] = &[
         Self::Key,
         Self::Value,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.supportedClaimConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SupportedClaimConfiguration {
+    /// Property `nameIdPolicyFormat`: `Edm.String`.
+    pub name_id_policy_format: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SupportedClaimConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl SupportedClaimConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.supportedClaimConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("nameIdPolicyFormat", &self.name_id_policy_format);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SupportedClaimConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SupportedClaimConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "nameIdPolicyFormat" => {
+                read_lenient(map, key, &mut self.name_id_policy_format, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl SupportedClaimConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`SupportedClaimConfiguration`] by wire name, each a [`Field<SupportedClaimConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SupportedClaimConfiguration::set_null`].
+pub enum SupportedClaimConfigurationField {}
+
+#[allow(non_upper_case_globals)]
+impl SupportedClaimConfigurationField {
+    /// `nameIdPolicyFormat`
+    pub const NameIdPolicyFormat: model::Field<SupportedClaimConfiguration> = model::Field::new(
+        "nameIdPolicyFormat",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SupportedClaimConfiguration>] = &[
+        Self::NameIdPolicyFormat,
     ];
 }
 

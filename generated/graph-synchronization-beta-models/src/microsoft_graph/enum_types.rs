@@ -600,6 +600,74 @@ impl From<&str> for ExternalAuthenticationType {
     }
 }
 
+/// CSDL enum type `microsoft.graph.initiatorType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InitiatorType {
+    /// `user` = 0
+    User,
+    /// `application` = 1
+    Application,
+    /// `system` = 2
+    System,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for InitiatorType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("user", 0),
+        ("application", 1),
+        ("system", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "application" => Self::Application,
+            "system" => Self::System,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Application => "application",
+            Self::System => "system",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for InitiatorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InitiatorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for InitiatorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for InitiatorType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 /// CSDL enum type `microsoft.graph.kerberosSignOnMappingAttributeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KerberosSignOnMappingAttributeType {
@@ -1093,6 +1161,313 @@ impl std::fmt::Display for ObjectMappingMetadata {
 }
 
 impl From<&str> for ObjectMappingMetadata {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.provisioningAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningAction {
+    /// `other` = 0
+    Other,
+    /// `create` = 1
+    Create,
+    /// `delete` = 2
+    Delete,
+    /// `disable` = 3
+    Disable,
+    /// `update` = 4
+    Update,
+    /// `stagedDelete` = 5
+    StagedDelete,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("other", 0),
+        ("create", 1),
+        ("delete", 2),
+        ("disable", 3),
+        ("update", 4),
+        ("stagedDelete", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "other" => Self::Other,
+            "create" => Self::Create,
+            "delete" => Self::Delete,
+            "disable" => Self::Disable,
+            "update" => Self::Update,
+            "stagedDelete" => Self::StagedDelete,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Other => "other",
+            Self::Create => "create",
+            Self::Delete => "delete",
+            Self::Disable => "disable",
+            Self::Update => "update",
+            Self::StagedDelete => "stagedDelete",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningAction {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningResult {
+    /// `success` = 0
+    Success,
+    /// `failure` = 1
+    Failure,
+    /// `skipped` = 2
+    Skipped,
+    /// `warning` = 3
+    Warning,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningResult {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("success", 0),
+        ("failure", 1),
+        ("skipped", 2),
+        ("warning", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "skipped" => Self::Skipped,
+            "warning" => Self::Warning,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Skipped => "skipped",
+            Self::Warning => "warning",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningResult {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.provisioningStatusErrorCategory`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningStatusErrorCategory {
+    /// `failure` = 0
+    Failure,
+    /// `nonServiceFailure` = 1
+    NonServiceFailure,
+    /// `success` = 2
+    Success,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStatusErrorCategory {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("failure", 0),
+        ("nonServiceFailure", 1),
+        ("success", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "failure" => Self::Failure,
+            "nonServiceFailure" => Self::NonServiceFailure,
+            "success" => Self::Success,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Failure => "failure",
+            Self::NonServiceFailure => "nonServiceFailure",
+            Self::Success => "success",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningStatusErrorCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStatusErrorCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningStatusErrorCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningStatusErrorCategory {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.provisioningStepType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningStepType {
+    /// `import` = 0
+    Import,
+    /// `scoping` = 1
+    Scoping,
+    /// `matching` = 2
+    Matching,
+    /// `processing` = 3
+    Processing,
+    /// `referenceResolution` = 4
+    ReferenceResolution,
+    /// `export` = 5
+    Export,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStepType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("import", 0),
+        ("scoping", 1),
+        ("matching", 2),
+        ("processing", 3),
+        ("referenceResolution", 4),
+        ("export", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "import" => Self::Import,
+            "scoping" => Self::Scoping,
+            "matching" => Self::Matching,
+            "processing" => Self::Processing,
+            "referenceResolution" => Self::ReferenceResolution,
+            "export" => Self::Export,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Import => "import",
+            Self::Scoping => "scoping",
+            Self::Matching => "matching",
+            Self::Processing => "processing",
+            Self::ReferenceResolution => "referenceResolution",
+            Self::Export => "export",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningStepType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningStepType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningStepType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2309,6 +2684,79 @@ impl std::fmt::Display for TrafficRoutingMethod {
 }
 
 impl From<&str> for TrafficRoutingMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// CSDL enum type `microsoft.graph.uriUsageType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UriUsageType {
+    /// `redirectUri` = 0
+    RedirectUri,
+    /// `identifierUri` = 1
+    IdentifierUri,
+    /// `loginUrl` = 2
+    LoginUrl,
+    /// `logoutUrl` = 3
+    LogoutUrl,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for UriUsageType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("redirectUri", 0),
+        ("identifierUri", 1),
+        ("loginUrl", 2),
+        ("logoutUrl", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "redirectUri" => Self::RedirectUri,
+            "identifierUri" => Self::IdentifierUri,
+            "loginUrl" => Self::LoginUrl,
+            "logoutUrl" => Self::LogoutUrl,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::RedirectUri => "redirectUri",
+            Self::IdentifierUri => "identifierUri",
+            Self::LoginUrl => "loginUrl",
+            Self::LogoutUrl => "logoutUrl",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for UriUsageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UriUsageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for UriUsageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for UriUsageType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -387,6 +387,1736 @@ impl AppRoleField {
     ];
 }
 
+/// CSDL complex type `microsoft.graph.applicationLocation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationLocation {
+    /// Property `dataCenter`: `Edm.String`.
+    pub data_center: Option<String>,
+    /// Property `headquarters`: `Edm.String`.
+    pub headquarters: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationLocation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationLocation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dataCenter", &self.data_center);
+        object.property("headquarters", &self.headquarters);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationLocation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "dataCenter" => read_lenient(map, key, &mut self.data_center, extra),
+            "headquarters" => read_lenient(map, key, &mut self.headquarters, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationLocation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationLocation`] by wire name, each a [`Field<ApplicationLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationLocation::set_null`].
+pub enum ApplicationLocationField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationLocationField {
+    /// `dataCenter`
+    pub const DataCenter: model::Field<ApplicationLocation> = model::Field::new(
+        "dataCenter",
+    );
+    /// `headquarters`
+    pub const Headquarters: model::Field<ApplicationLocation> = model::Field::new(
+        "headquarters",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationLocation>] = &[
+        Self::DataCenter,
+        Self::Headquarters,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.applicationRiskFactorCertificateInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorCertificateInfo {
+    /// Property `hasBadCommonName`: `Edm.Boolean`.
+    pub has_bad_common_name: Option<bool>,
+    /// Property `hasInsecureSignature`: `Edm.Boolean`.
+    pub has_insecure_signature: Option<bool>,
+    /// Property `hasNoChainOfTrust`: `Edm.Boolean`.
+    pub has_no_chain_of_trust: Option<bool>,
+    /// Property `isDenylisted`: `Edm.Boolean`.
+    pub is_denylisted: Option<bool>,
+    /// Property `isHostnameMismatch`: `Edm.Boolean`.
+    pub is_hostname_mismatch: Option<bool>,
+    /// Property `isNotAfter`: `Edm.Boolean`.
+    pub is_not_after: Option<bool>,
+    /// Property `isNotBefore`: `Edm.Boolean`.
+    pub is_not_before: Option<bool>,
+    /// Property `isRevoked`: `Edm.Boolean`.
+    pub is_revoked: Option<bool>,
+    /// Property `isSelfSigned`: `Edm.Boolean`.
+    pub is_self_signed: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactorCertificateInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactorCertificateInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorCertificateInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("hasBadCommonName", &self.has_bad_common_name);
+        object.property("hasInsecureSignature", &self.has_insecure_signature);
+        object.property("hasNoChainOfTrust", &self.has_no_chain_of_trust);
+        object.property("isDenylisted", &self.is_denylisted);
+        object.property("isHostnameMismatch", &self.is_hostname_mismatch);
+        object.property("isNotAfter", &self.is_not_after);
+        object.property("isNotBefore", &self.is_not_before);
+        object.property("isRevoked", &self.is_revoked);
+        object.property("isSelfSigned", &self.is_self_signed);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorCertificateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorCertificateInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "hasBadCommonName" => {
+                read_lenient(map, key, &mut self.has_bad_common_name, extra)
+            }
+            "hasInsecureSignature" => {
+                read_lenient(map, key, &mut self.has_insecure_signature, extra)
+            }
+            "hasNoChainOfTrust" => {
+                read_lenient(map, key, &mut self.has_no_chain_of_trust, extra)
+            }
+            "isDenylisted" => read_lenient(map, key, &mut self.is_denylisted, extra),
+            "isHostnameMismatch" => {
+                read_lenient(map, key, &mut self.is_hostname_mismatch, extra)
+            }
+            "isNotAfter" => read_lenient(map, key, &mut self.is_not_after, extra),
+            "isNotBefore" => read_lenient(map, key, &mut self.is_not_before, extra),
+            "isRevoked" => read_lenient(map, key, &mut self.is_revoked, extra),
+            "isSelfSigned" => read_lenient(map, key, &mut self.is_self_signed, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactorCertificateInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactorCertificateInfo`] by wire name, each a [`Field<ApplicationRiskFactorCertificateInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorCertificateInfo::set_null`].
+pub enum ApplicationRiskFactorCertificateInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorCertificateInfoField {
+    /// `hasBadCommonName`
+    pub const HasBadCommonName: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "hasBadCommonName",
+    );
+    /// `hasInsecureSignature`
+    pub const HasInsecureSignature: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "hasInsecureSignature",
+    );
+    /// `hasNoChainOfTrust`
+    pub const HasNoChainOfTrust: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "hasNoChainOfTrust",
+    );
+    /// `isDenylisted`
+    pub const IsDenylisted: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isDenylisted",
+    );
+    /// `isHostnameMismatch`
+    pub const IsHostnameMismatch: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isHostnameMismatch",
+    );
+    /// `isNotAfter`
+    pub const IsNotAfter: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isNotAfter",
+    );
+    /// `isNotBefore`
+    pub const IsNotBefore: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isNotBefore",
+    );
+    /// `isRevoked`
+    pub const IsRevoked: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isRevoked",
+    );
+    /// `isSelfSigned`
+    pub const IsSelfSigned: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isSelfSigned",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorCertificateInfo>] = &[
+        Self::HasBadCommonName,
+        Self::HasInsecureSignature,
+        Self::HasNoChainOfTrust,
+        Self::IsDenylisted,
+        Self::IsHostnameMismatch,
+        Self::IsNotAfter,
+        Self::IsNotBefore,
+        Self::IsRevoked,
+        Self::IsSelfSigned,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.applicationRiskFactorGeneralInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorGeneralInfo {
+    /// Property `consumerPopularity`: `Edm.Int32`.
+    pub consumer_popularity: Option<i32>,
+    /// Property `domainRegistrationDate`: `Edm.Date`.
+    pub domain_registration_date: Option<edm::Date>,
+    /// Property `founded`: `Edm.Int32`.
+    pub founded: Option<i32>,
+    /// Property `hasDisasterRecoveryPlan`: `Edm.Boolean`.
+    pub has_disaster_recovery_plan: Option<bool>,
+    /// Property `hold`: `microsoft.graph.holdType`, not nullable.
+    pub hold: Option<HoldType>,
+    /// Property `hostingCompanyName`: `Edm.String`.
+    pub hosting_company_name: Option<String>,
+    /// Property `location`: `microsoft.graph.applicationLocation`.
+    pub location: Option<ApplicationLocation>,
+    /// Property `privacyPolicy`: `Edm.String`.
+    pub privacy_policy: Option<String>,
+    /// Property `processedDataTypes`: `microsoft.graph.applicationDataType`, not nullable.
+    pub processed_data_types: Option<ApplicationDataType>,
+    /// Property `termsOfService`: `Edm.String`.
+    pub terms_of_service: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactorGeneralInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactorGeneralInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorGeneralInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("consumerPopularity", &self.consumer_popularity);
+        object.property("domainRegistrationDate", &self.domain_registration_date);
+        object.property("founded", &self.founded);
+        object.property("hasDisasterRecoveryPlan", &self.has_disaster_recovery_plan);
+        object.property("hold", &self.hold);
+        object.property("hostingCompanyName", &self.hosting_company_name);
+        object.property("location", &self.location);
+        object.property("privacyPolicy", &self.privacy_policy);
+        object.property("processedDataTypes", &self.processed_data_types);
+        object.property("termsOfService", &self.terms_of_service);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorGeneralInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorGeneralInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "consumerPopularity" => {
+                read_lenient(map, key, &mut self.consumer_popularity, extra)
+            }
+            "domainRegistrationDate" => {
+                read_lenient(map, key, &mut self.domain_registration_date, extra)
+            }
+            "founded" => read_lenient(map, key, &mut self.founded, extra),
+            "hasDisasterRecoveryPlan" => {
+                read_lenient(map, key, &mut self.has_disaster_recovery_plan, extra)
+            }
+            "hold" => read_nullable(map, key, &mut self.hold, extra),
+            "hostingCompanyName" => {
+                read_lenient(map, key, &mut self.hosting_company_name, extra)
+            }
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "privacyPolicy" => read_lenient(map, key, &mut self.privacy_policy, extra),
+            "processedDataTypes" => {
+                read_nullable(map, key, &mut self.processed_data_types, extra)
+            }
+            "termsOfService" => read_lenient(map, key, &mut self.terms_of_service, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactorGeneralInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactorGeneralInfo`] by wire name, each a [`Field<ApplicationRiskFactorGeneralInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorGeneralInfo::set_null`].
+pub enum ApplicationRiskFactorGeneralInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorGeneralInfoField {
+    /// `consumerPopularity`
+    pub const ConsumerPopularity: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "consumerPopularity",
+    );
+    /// `domainRegistrationDate`
+    pub const DomainRegistrationDate: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "domainRegistrationDate",
+    );
+    /// `founded`
+    pub const Founded: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "founded",
+    );
+    /// `hasDisasterRecoveryPlan`
+    pub const HasDisasterRecoveryPlan: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "hasDisasterRecoveryPlan",
+    );
+    /// `hold`
+    pub const Hold: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "hold",
+    );
+    /// `hostingCompanyName`
+    pub const HostingCompanyName: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "hostingCompanyName",
+    );
+    /// `location`
+    pub const Location: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "location",
+    );
+    /// `privacyPolicy`
+    pub const PrivacyPolicy: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "privacyPolicy",
+    );
+    /// `processedDataTypes`
+    pub const ProcessedDataTypes: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "processedDataTypes",
+    );
+    /// `termsOfService`
+    pub const TermsOfService: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "termsOfService",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorGeneralInfo>] = &[
+        Self::ConsumerPopularity,
+        Self::DomainRegistrationDate,
+        Self::Founded,
+        Self::HasDisasterRecoveryPlan,
+        Self::Hold,
+        Self::HostingCompanyName,
+        Self::Location,
+        Self::PrivacyPolicy,
+        Self::ProcessedDataTypes,
+        Self::TermsOfService,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorLegalInfo {
+    /// Property `dataRetention`: `microsoft.graph.dataRetentionLevel`, not nullable.
+    pub data_retention: Option<DataRetentionLevel>,
+    /// Property `gdpr`: `microsoft.graph.applicationRiskFactorLegalInfoGdpr`, not nullable.
+    pub gdpr: Option<ApplicationRiskFactorLegalInfoGdpr>,
+    /// Property `hasDataOwnership`: `Edm.Boolean`.
+    pub has_data_ownership: Option<bool>,
+    /// Property `hasDmca`: `Edm.Boolean`.
+    pub has_dmca: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactorLegalInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactorLegalInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorLegalInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dataRetention", &self.data_retention);
+        object.property("gdpr", &self.gdpr);
+        object.property("hasDataOwnership", &self.has_data_ownership);
+        object.property("hasDmca", &self.has_dmca);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "dataRetention" => read_nullable(map, key, &mut self.data_retention, extra),
+            "gdpr" => read_nullable(map, key, &mut self.gdpr, extra),
+            "hasDataOwnership" => {
+                read_lenient(map, key, &mut self.has_data_ownership, extra)
+            }
+            "hasDmca" => read_lenient(map, key, &mut self.has_dmca, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactorLegalInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactorLegalInfo`] by wire name, each a [`Field<ApplicationRiskFactorLegalInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorLegalInfo::set_null`].
+pub enum ApplicationRiskFactorLegalInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorLegalInfoField {
+    /// `dataRetention`
+    pub const DataRetention: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "dataRetention",
+    );
+    /// `gdpr`
+    pub const Gdpr: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "gdpr",
+    );
+    /// `hasDataOwnership`
+    pub const HasDataOwnership: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "hasDataOwnership",
+    );
+    /// `hasDmca`
+    pub const HasDmca: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "hasDmca",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorLegalInfo>] = &[
+        Self::DataRetention,
+        Self::Gdpr,
+        Self::HasDataOwnership,
+        Self::HasDmca,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfoGdpr`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorLegalInfoGdpr {
+    /// Property `dataProtection`: `microsoft.graph.dataProtection`, not nullable.
+    pub data_protection: Option<DataProtection>,
+    /// Property `hasRightToErasure`: `Edm.Boolean`.
+    pub has_right_to_erasure: Option<bool>,
+    /// Property `isReportingDataBreaches`: `Edm.Boolean`.
+    pub is_reporting_data_breaches: Option<bool>,
+    /// Property `statementUrl`: `Edm.String`.
+    pub statement_url: Option<String>,
+    /// Property `userOwnership`: `microsoft.graph.userOwnership`, not nullable.
+    pub user_ownership: Option<UserOwnership>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactorLegalInfoGdpr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactorLegalInfoGdpr {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorLegalInfoGdpr";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dataProtection", &self.data_protection);
+        object.property("hasRightToErasure", &self.has_right_to_erasure);
+        object.property("isReportingDataBreaches", &self.is_reporting_data_breaches);
+        object.property("statementUrl", &self.statement_url);
+        object.property("userOwnership", &self.user_ownership);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfoGdpr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfoGdpr {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "dataProtection" => read_nullable(map, key, &mut self.data_protection, extra),
+            "hasRightToErasure" => {
+                read_lenient(map, key, &mut self.has_right_to_erasure, extra)
+            }
+            "isReportingDataBreaches" => {
+                read_lenient(map, key, &mut self.is_reporting_data_breaches, extra)
+            }
+            "statementUrl" => read_lenient(map, key, &mut self.statement_url, extra),
+            "userOwnership" => read_nullable(map, key, &mut self.user_ownership, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactorLegalInfoGdpr {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactorLegalInfoGdpr`] by wire name, each a [`Field<ApplicationRiskFactorLegalInfoGdpr>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorLegalInfoGdpr::set_null`].
+pub enum ApplicationRiskFactorLegalInfoGdprField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorLegalInfoGdprField {
+    /// `dataProtection`
+    pub const DataProtection: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "dataProtection",
+    );
+    /// `hasRightToErasure`
+    pub const HasRightToErasure: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "hasRightToErasure",
+    );
+    /// `isReportingDataBreaches`
+    pub const IsReportingDataBreaches: model::Field<
+        ApplicationRiskFactorLegalInfoGdpr,
+    > = model::Field::new("isReportingDataBreaches");
+    /// `statementUrl`
+    pub const StatementUrl: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "statementUrl",
+    );
+    /// `userOwnership`
+    pub const UserOwnership: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "userOwnership",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorLegalInfoGdpr>] = &[
+        Self::DataProtection,
+        Self::HasRightToErasure,
+        Self::IsReportingDataBreaches,
+        Self::StatementUrl,
+        Self::UserOwnership,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.applicationRiskFactorSecurityInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorSecurityInfo {
+    /// Property `certificate`: `microsoft.graph.applicationRiskFactorCertificateInfo`, not nullable.
+    pub certificate: Option<ApplicationRiskFactorCertificateInfo>,
+    /// Property `domainToCheck`: `Edm.String`.
+    pub domain_to_check: Option<String>,
+    /// Property `hasAdminAuditTrail`: `Edm.Boolean`.
+    pub has_admin_audit_trail: Option<bool>,
+    /// Property `hasAnonymousUsage`: `Edm.Boolean`.
+    pub has_anonymous_usage: Option<bool>,
+    /// Property `hasDataAuditTrail`: `Edm.Boolean`.
+    pub has_data_audit_trail: Option<bool>,
+    /// Property `hasDataClassification`: `Edm.Boolean`.
+    pub has_data_classification: Option<bool>,
+    /// Property `hasDataEncrypted`: `Edm.Boolean`.
+    pub has_data_encrypted: Option<bool>,
+    /// Property `hasEnforceTransportEnc`: `Edm.Boolean`.
+    pub has_enforce_transport_enc: Option<bool>,
+    /// Property `hasIpRestriction`: `Edm.Boolean`.
+    pub has_ip_restriction: Option<bool>,
+    /// Property `hasMFA`: `Edm.Boolean`.
+    pub has_mfa: Option<bool>,
+    /// Property `hasPenTest`: `Edm.Boolean`.
+    pub has_pen_test: Option<bool>,
+    /// Property `hasRememberPassword`: `Edm.Boolean`.
+    pub has_remember_password: Option<bool>,
+    /// Property `hasSamlSupport`: `Edm.Boolean`.
+    pub has_saml_support: Option<bool>,
+    /// Property `hasUserAuditLogs`: `Edm.Boolean`.
+    pub has_user_audit_logs: Option<bool>,
+    /// Property `hasUserDataUpload`: `Edm.Boolean`.
+    pub has_user_data_upload: Option<bool>,
+    /// Property `hasUserRolesSupport`: `Edm.Boolean`.
+    pub has_user_roles_support: Option<bool>,
+    /// Property `hasValidCertName`: `Edm.Boolean`.
+    pub has_valid_cert_name: Option<bool>,
+    /// Property `httpsSecurityHeaders`: `Collection(Edm.String)`, not nullable.
+    pub https_security_headers: Option<Vec<String>>,
+    /// Property `isCertTrusted`: `Edm.Boolean`.
+    pub is_cert_trusted: Option<bool>,
+    /// Property `isDrownVulnerable`: `Edm.Boolean`.
+    pub is_drown_vulnerable: Option<bool>,
+    /// Property `isHeartbleedProof`: `Edm.Boolean`.
+    pub is_heartbleed_proof: Option<bool>,
+    /// Property `lastBreachDate`: `Edm.Date`.
+    pub last_breach_date: Option<edm::Date>,
+    /// Property `latestValidSSL`: `microsoft.graph.sslVersion`, not nullable.
+    pub latest_valid_ssl: Option<SslVersion>,
+    /// Property `passwordPolicy`: `microsoft.graph.passwordPolicy`, not nullable.
+    pub password_policy: Option<PasswordPolicy>,
+    /// Property `restEncryptionType`: `microsoft.graph.restEncryptionType`, not nullable.
+    pub rest_encryption_type: Option<RestEncryptionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactorSecurityInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactorSecurityInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorSecurityInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("certificate", &self.certificate);
+        object.property("domainToCheck", &self.domain_to_check);
+        object.property("hasAdminAuditTrail", &self.has_admin_audit_trail);
+        object.property("hasAnonymousUsage", &self.has_anonymous_usage);
+        object.property("hasDataAuditTrail", &self.has_data_audit_trail);
+        object.property("hasDataClassification", &self.has_data_classification);
+        object.property("hasDataEncrypted", &self.has_data_encrypted);
+        object.property("hasEnforceTransportEnc", &self.has_enforce_transport_enc);
+        object.property("hasIpRestriction", &self.has_ip_restriction);
+        object.property("hasMFA", &self.has_mfa);
+        object.property("hasPenTest", &self.has_pen_test);
+        object.property("hasRememberPassword", &self.has_remember_password);
+        object.property("hasSamlSupport", &self.has_saml_support);
+        object.property("hasUserAuditLogs", &self.has_user_audit_logs);
+        object.property("hasUserDataUpload", &self.has_user_data_upload);
+        object.property("hasUserRolesSupport", &self.has_user_roles_support);
+        object.property("hasValidCertName", &self.has_valid_cert_name);
+        object.property("httpsSecurityHeaders", &self.https_security_headers);
+        object.property("isCertTrusted", &self.is_cert_trusted);
+        object.property("isDrownVulnerable", &self.is_drown_vulnerable);
+        object.property("isHeartbleedProof", &self.is_heartbleed_proof);
+        object.property("lastBreachDate", &self.last_breach_date);
+        object.property("latestValidSSL", &self.latest_valid_ssl);
+        object.property("passwordPolicy", &self.password_policy);
+        object.property("restEncryptionType", &self.rest_encryption_type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorSecurityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorSecurityInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "certificate" => read_nullable(map, key, &mut self.certificate, extra),
+            "domainToCheck" => read_lenient(map, key, &mut self.domain_to_check, extra),
+            "hasAdminAuditTrail" => {
+                read_lenient(map, key, &mut self.has_admin_audit_trail, extra)
+            }
+            "hasAnonymousUsage" => {
+                read_lenient(map, key, &mut self.has_anonymous_usage, extra)
+            }
+            "hasDataAuditTrail" => {
+                read_lenient(map, key, &mut self.has_data_audit_trail, extra)
+            }
+            "hasDataClassification" => {
+                read_lenient(map, key, &mut self.has_data_classification, extra)
+            }
+            "hasDataEncrypted" => {
+                read_lenient(map, key, &mut self.has_data_encrypted, extra)
+            }
+            "hasEnforceTransportEnc" => {
+                read_lenient(map, key, &mut self.has_enforce_transport_enc, extra)
+            }
+            "hasIpRestriction" => {
+                read_lenient(map, key, &mut self.has_ip_restriction, extra)
+            }
+            "hasMFA" => read_lenient(map, key, &mut self.has_mfa, extra),
+            "hasPenTest" => read_lenient(map, key, &mut self.has_pen_test, extra),
+            "hasRememberPassword" => {
+                read_lenient(map, key, &mut self.has_remember_password, extra)
+            }
+            "hasSamlSupport" => read_lenient(map, key, &mut self.has_saml_support, extra),
+            "hasUserAuditLogs" => {
+                read_lenient(map, key, &mut self.has_user_audit_logs, extra)
+            }
+            "hasUserDataUpload" => {
+                read_lenient(map, key, &mut self.has_user_data_upload, extra)
+            }
+            "hasUserRolesSupport" => {
+                read_lenient(map, key, &mut self.has_user_roles_support, extra)
+            }
+            "hasValidCertName" => {
+                read_lenient(map, key, &mut self.has_valid_cert_name, extra)
+            }
+            "httpsSecurityHeaders" => {
+                read_lenient(map, key, &mut self.https_security_headers, extra)
+            }
+            "isCertTrusted" => read_lenient(map, key, &mut self.is_cert_trusted, extra),
+            "isDrownVulnerable" => {
+                read_lenient(map, key, &mut self.is_drown_vulnerable, extra)
+            }
+            "isHeartbleedProof" => {
+                read_lenient(map, key, &mut self.is_heartbleed_proof, extra)
+            }
+            "lastBreachDate" => read_lenient(map, key, &mut self.last_breach_date, extra),
+            "latestValidSSL" => {
+                read_nullable(map, key, &mut self.latest_valid_ssl, extra)
+            }
+            "passwordPolicy" => read_nullable(map, key, &mut self.password_policy, extra),
+            "restEncryptionType" => {
+                read_nullable(map, key, &mut self.rest_encryption_type, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactorSecurityInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactorSecurityInfo`] by wire name, each a [`Field<ApplicationRiskFactorSecurityInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorSecurityInfo::set_null`].
+pub enum ApplicationRiskFactorSecurityInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorSecurityInfoField {
+    /// `certificate`
+    pub const Certificate: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "certificate",
+    );
+    /// `domainToCheck`
+    pub const DomainToCheck: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "domainToCheck",
+    );
+    /// `hasAdminAuditTrail`
+    pub const HasAdminAuditTrail: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasAdminAuditTrail",
+    );
+    /// `hasAnonymousUsage`
+    pub const HasAnonymousUsage: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasAnonymousUsage",
+    );
+    /// `hasDataAuditTrail`
+    pub const HasDataAuditTrail: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasDataAuditTrail",
+    );
+    /// `hasDataClassification`
+    pub const HasDataClassification: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasDataClassification",
+    );
+    /// `hasDataEncrypted`
+    pub const HasDataEncrypted: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasDataEncrypted",
+    );
+    /// `hasEnforceTransportEnc`
+    pub const HasEnforceTransportEnc: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasEnforceTransportEnc",
+    );
+    /// `hasIpRestriction`
+    pub const HasIpRestriction: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasIpRestriction",
+    );
+    /// `hasMFA`
+    pub const HasMfa: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasMFA",
+    );
+    /// `hasPenTest`
+    pub const HasPenTest: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasPenTest",
+    );
+    /// `hasRememberPassword`
+    pub const HasRememberPassword: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasRememberPassword",
+    );
+    /// `hasSamlSupport`
+    pub const HasSamlSupport: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasSamlSupport",
+    );
+    /// `hasUserAuditLogs`
+    pub const HasUserAuditLogs: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasUserAuditLogs",
+    );
+    /// `hasUserDataUpload`
+    pub const HasUserDataUpload: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasUserDataUpload",
+    );
+    /// `hasUserRolesSupport`
+    pub const HasUserRolesSupport: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasUserRolesSupport",
+    );
+    /// `hasValidCertName`
+    pub const HasValidCertName: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasValidCertName",
+    );
+    /// `httpsSecurityHeaders`
+    pub const HttpsSecurityHeaders: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "httpsSecurityHeaders",
+    );
+    /// `isCertTrusted`
+    pub const IsCertTrusted: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "isCertTrusted",
+    );
+    /// `isDrownVulnerable`
+    pub const IsDrownVulnerable: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "isDrownVulnerable",
+    );
+    /// `isHeartbleedProof`
+    pub const IsHeartbleedProof: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "isHeartbleedProof",
+    );
+    /// `lastBreachDate`
+    pub const LastBreachDate: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "lastBreachDate",
+    );
+    /// `latestValidSSL`
+    pub const LatestValidSsl: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "latestValidSSL",
+    );
+    /// `passwordPolicy`
+    pub const PasswordPolicy: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "passwordPolicy",
+    );
+    /// `restEncryptionType`
+    pub const RestEncryptionType: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "restEncryptionType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorSecurityInfo>] = &[
+        Self::Certificate,
+        Self::DomainToCheck,
+        Self::HasAdminAuditTrail,
+        Self::HasAnonymousUsage,
+        Self::HasDataAuditTrail,
+        Self::HasDataClassification,
+        Self::HasDataEncrypted,
+        Self::HasEnforceTransportEnc,
+        Self::HasIpRestriction,
+        Self::HasMfa,
+        Self::HasPenTest,
+        Self::HasRememberPassword,
+        Self::HasSamlSupport,
+        Self::HasUserAuditLogs,
+        Self::HasUserDataUpload,
+        Self::HasUserRolesSupport,
+        Self::HasValidCertName,
+        Self::HttpsSecurityHeaders,
+        Self::IsCertTrusted,
+        Self::IsDrownVulnerable,
+        Self::IsHeartbleedProof,
+        Self::LastBreachDate,
+        Self::LatestValidSsl,
+        Self::PasswordPolicy,
+        Self::RestEncryptionType,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.applicationRiskFactors`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactors {
+    /// Property `compliance`: `microsoft.graph.applicationSecurityCompliance`.
+    pub compliance: Option<ApplicationSecurityCompliance>,
+    /// Property `general`: `microsoft.graph.applicationRiskFactorGeneralInfo`.
+    pub general: Option<ApplicationRiskFactorGeneralInfo>,
+    /// Property `legal`: `microsoft.graph.applicationRiskFactorLegalInfo`.
+    pub legal: Option<ApplicationRiskFactorLegalInfo>,
+    /// Property `security`: `microsoft.graph.applicationRiskFactorSecurityInfo`.
+    pub security: Option<ApplicationRiskFactorSecurityInfo>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactors {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactors";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("compliance", &self.compliance);
+        object.property("general", &self.general);
+        object.property("legal", &self.legal);
+        object.property("security", &self.security);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactors {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "compliance" => read_nullable(map, key, &mut self.compliance, extra),
+            "general" => read_nullable(map, key, &mut self.general, extra),
+            "legal" => read_nullable(map, key, &mut self.legal, extra),
+            "security" => read_nullable(map, key, &mut self.security, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactors {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactors`] by wire name, each a [`Field<ApplicationRiskFactors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactors::set_null`].
+pub enum ApplicationRiskFactorsField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorsField {
+    /// `compliance`
+    pub const Compliance: model::Field<ApplicationRiskFactors> = model::Field::new(
+        "compliance",
+    );
+    /// `general`
+    pub const General: model::Field<ApplicationRiskFactors> = model::Field::new(
+        "general",
+    );
+    /// `legal`
+    pub const Legal: model::Field<ApplicationRiskFactors> = model::Field::new("legal");
+    /// `security`
+    pub const Security: model::Field<ApplicationRiskFactors> = model::Field::new(
+        "security",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactors>] = &[
+        Self::Compliance,
+        Self::General,
+        Self::Legal,
+        Self::Security,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.applicationRiskScore`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskScore {
+    /// Property `compliance`: `Edm.Single`.
+    pub compliance: Option<f32>,
+    /// Property `legal`: `Edm.Single`.
+    pub legal: Option<f32>,
+    /// Property `provider`: `Edm.Single`.
+    pub provider: Option<f32>,
+    /// Property `security`: `Edm.Single`.
+    pub security: Option<f32>,
+    /// Property `total`: `Edm.Single`.
+    pub total: Option<f32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskScore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskScore {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskScore";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("compliance", &self.compliance);
+        object.property("legal", &self.legal);
+        object.property("provider", &self.provider);
+        object.property("security", &self.security);
+        object.property("total", &self.total);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskScore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskScore {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "compliance" => read_lenient(map, key, &mut self.compliance, extra),
+            "legal" => read_lenient(map, key, &mut self.legal, extra),
+            "provider" => read_lenient(map, key, &mut self.provider, extra),
+            "security" => read_lenient(map, key, &mut self.security, extra),
+            "total" => read_lenient(map, key, &mut self.total, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskScore {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskScore`] by wire name, each a [`Field<ApplicationRiskScore>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskScore::set_null`].
+pub enum ApplicationRiskScoreField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskScoreField {
+    /// `compliance`
+    pub const Compliance: model::Field<ApplicationRiskScore> = model::Field::new(
+        "compliance",
+    );
+    /// `legal`
+    pub const Legal: model::Field<ApplicationRiskScore> = model::Field::new("legal");
+    /// `provider`
+    pub const Provider: model::Field<ApplicationRiskScore> = model::Field::new(
+        "provider",
+    );
+    /// `security`
+    pub const Security: model::Field<ApplicationRiskScore> = model::Field::new(
+        "security",
+    );
+    /// `total`
+    pub const Total: model::Field<ApplicationRiskScore> = model::Field::new("total");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskScore>] = &[
+        Self::Compliance,
+        Self::Legal,
+        Self::Provider,
+        Self::Security,
+        Self::Total,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.applicationSecurityCompliance`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationSecurityCompliance {
+    /// Property `cobit`: `Edm.Boolean`.
+    pub cobit: Option<bool>,
+    /// Property `coppa`: `Edm.Boolean`.
+    pub coppa: Option<bool>,
+    /// Property `csaStar`: `microsoft.graph.csaStarLevel`.
+    pub csa_star: Option<CsaStarLevel>,
+    /// Property `fedRamp`: `microsoft.graph.fedRampLevel`.
+    pub fed_ramp: Option<FedRampLevel>,
+    /// Property `ferpa`: `Edm.Boolean`.
+    pub ferpa: Option<bool>,
+    /// Property `ffiec`: `Edm.Boolean`.
+    pub ffiec: Option<bool>,
+    /// Property `finra`: `Edm.Boolean`.
+    pub finra: Option<bool>,
+    /// Property `fisma`: `Edm.Boolean`.
+    pub fisma: Option<bool>,
+    /// Property `gaap`: `Edm.Boolean`.
+    pub gaap: Option<bool>,
+    /// Property `gapp`: `Edm.Boolean`.
+    pub gapp: Option<bool>,
+    /// Property `glba`: `Edm.Boolean`.
+    pub glba: Option<bool>,
+    /// Property `hipaa`: `Edm.Boolean`.
+    pub hipaa: Option<bool>,
+    /// Property `hitrust`: `Edm.Boolean`.
+    pub hitrust: Option<bool>,
+    /// Property `isae3402`: `Edm.Boolean`.
+    pub isae3402: Option<bool>,
+    /// Property `iso27001`: `Edm.Boolean`.
+    pub iso27001: Option<bool>,
+    /// Property `iso27002`: `Edm.Boolean`.
+    pub iso27002: Option<bool>,
+    /// Property `iso27017`: `Edm.Boolean`.
+    pub iso27017: Option<bool>,
+    /// Property `iso27018`: `Edm.Boolean`.
+    pub iso27018: Option<bool>,
+    /// Property `itar`: `Edm.Boolean`.
+    pub itar: Option<bool>,
+    /// Property `jerichoForumCommandments`: `Edm.Boolean`.
+    pub jericho_forum_commandments: Option<bool>,
+    /// Property `pci`: `microsoft.graph.pciVersion`.
+    pub pci: Option<PciVersion>,
+    /// Property `privacyShield`: `Edm.Boolean`.
+    pub privacy_shield: Option<bool>,
+    /// Property `safeHarbor`: `Edm.Boolean`.
+    pub safe_harbor: Option<bool>,
+    /// Property `soc1`: `Edm.Boolean`.
+    pub soc1: Option<bool>,
+    /// Property `soc2`: `Edm.Boolean`.
+    pub soc2: Option<bool>,
+    /// Property `soc3`: `Edm.Boolean`.
+    pub soc3: Option<bool>,
+    /// Property `sox`: `Edm.Boolean`.
+    pub sox: Option<bool>,
+    /// Property `sp800_53`: `Edm.Boolean`.
+    pub sp800_53: Option<bool>,
+    /// Property `ssae16`: `Edm.Boolean`.
+    pub ssae16: Option<bool>,
+    /// Property `ustr`: `Edm.Boolean`.
+    pub ustr: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationSecurityCompliance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationSecurityCompliance {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationSecurityCompliance";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("cobit", &self.cobit);
+        object.property("coppa", &self.coppa);
+        object.property("csaStar", &self.csa_star);
+        object.property("fedRamp", &self.fed_ramp);
+        object.property("ferpa", &self.ferpa);
+        object.property("ffiec", &self.ffiec);
+        object.property("finra", &self.finra);
+        object.property("fisma", &self.fisma);
+        object.property("gaap", &self.gaap);
+        object.property("gapp", &self.gapp);
+        object.property("glba", &self.glba);
+        object.property("hipaa", &self.hipaa);
+        object.property("hitrust", &self.hitrust);
+        object.property("isae3402", &self.isae3402);
+        object.property("iso27001", &self.iso27001);
+        object.property("iso27002", &self.iso27002);
+        object.property("iso27017", &self.iso27017);
+        object.property("iso27018", &self.iso27018);
+        object.property("itar", &self.itar);
+        object.property("jerichoForumCommandments", &self.jericho_forum_commandments);
+        object.property("pci", &self.pci);
+        object.property("privacyShield", &self.privacy_shield);
+        object.property("safeHarbor", &self.safe_harbor);
+        object.property("soc1", &self.soc1);
+        object.property("soc2", &self.soc2);
+        object.property("soc3", &self.soc3);
+        object.property("sox", &self.sox);
+        object.property("sp800_53", &self.sp800_53);
+        object.property("ssae16", &self.ssae16);
+        object.property("ustr", &self.ustr);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationSecurityCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationSecurityCompliance {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "cobit" => read_lenient(map, key, &mut self.cobit, extra),
+            "coppa" => read_lenient(map, key, &mut self.coppa, extra),
+            "csaStar" => read_nullable(map, key, &mut self.csa_star, extra),
+            "fedRamp" => read_nullable(map, key, &mut self.fed_ramp, extra),
+            "ferpa" => read_lenient(map, key, &mut self.ferpa, extra),
+            "ffiec" => read_lenient(map, key, &mut self.ffiec, extra),
+            "finra" => read_lenient(map, key, &mut self.finra, extra),
+            "fisma" => read_lenient(map, key, &mut self.fisma, extra),
+            "gaap" => read_lenient(map, key, &mut self.gaap, extra),
+            "gapp" => read_lenient(map, key, &mut self.gapp, extra),
+            "glba" => read_lenient(map, key, &mut self.glba, extra),
+            "hipaa" => read_lenient(map, key, &mut self.hipaa, extra),
+            "hitrust" => read_lenient(map, key, &mut self.hitrust, extra),
+            "isae3402" => read_lenient(map, key, &mut self.isae3402, extra),
+            "iso27001" => read_lenient(map, key, &mut self.iso27001, extra),
+            "iso27002" => read_lenient(map, key, &mut self.iso27002, extra),
+            "iso27017" => read_lenient(map, key, &mut self.iso27017, extra),
+            "iso27018" => read_lenient(map, key, &mut self.iso27018, extra),
+            "itar" => read_lenient(map, key, &mut self.itar, extra),
+            "jerichoForumCommandments" => {
+                read_lenient(map, key, &mut self.jericho_forum_commandments, extra)
+            }
+            "pci" => read_nullable(map, key, &mut self.pci, extra),
+            "privacyShield" => read_lenient(map, key, &mut self.privacy_shield, extra),
+            "safeHarbor" => read_lenient(map, key, &mut self.safe_harbor, extra),
+            "soc1" => read_lenient(map, key, &mut self.soc1, extra),
+            "soc2" => read_lenient(map, key, &mut self.soc2, extra),
+            "soc3" => read_lenient(map, key, &mut self.soc3, extra),
+            "sox" => read_lenient(map, key, &mut self.sox, extra),
+            "sp800_53" => read_lenient(map, key, &mut self.sp800_53, extra),
+            "ssae16" => read_lenient(map, key, &mut self.ssae16, extra),
+            "ustr" => read_lenient(map, key, &mut self.ustr, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationSecurityCompliance {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationSecurityCompliance`] by wire name, each a [`Field<ApplicationSecurityCompliance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationSecurityCompliance::set_null`].
+pub enum ApplicationSecurityComplianceField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationSecurityComplianceField {
+    /// `cobit`
+    pub const Cobit: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "cobit",
+    );
+    /// `coppa`
+    pub const Coppa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "coppa",
+    );
+    /// `csaStar`
+    pub const CsaStar: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "csaStar",
+    );
+    /// `fedRamp`
+    pub const FedRamp: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "fedRamp",
+    );
+    /// `ferpa`
+    pub const Ferpa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ferpa",
+    );
+    /// `ffiec`
+    pub const Ffiec: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ffiec",
+    );
+    /// `finra`
+    pub const Finra: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "finra",
+    );
+    /// `fisma`
+    pub const Fisma: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "fisma",
+    );
+    /// `gaap`
+    pub const Gaap: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "gaap",
+    );
+    /// `gapp`
+    pub const Gapp: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "gapp",
+    );
+    /// `glba`
+    pub const Glba: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "glba",
+    );
+    /// `hipaa`
+    pub const Hipaa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "hipaa",
+    );
+    /// `hitrust`
+    pub const Hitrust: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "hitrust",
+    );
+    /// `isae3402`
+    pub const Isae3402: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "isae3402",
+    );
+    /// `iso27001`
+    pub const Iso27001: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27001",
+    );
+    /// `iso27002`
+    pub const Iso27002: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27002",
+    );
+    /// `iso27017`
+    pub const Iso27017: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27017",
+    );
+    /// `iso27018`
+    pub const Iso27018: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27018",
+    );
+    /// `itar`
+    pub const Itar: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "itar",
+    );
+    /// `jerichoForumCommandments`
+    pub const JerichoForumCommandments: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "jerichoForumCommandments",
+    );
+    /// `pci`
+    pub const Pci: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "pci",
+    );
+    /// `privacyShield`
+    pub const PrivacyShield: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "privacyShield",
+    );
+    /// `safeHarbor`
+    pub const SafeHarbor: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "safeHarbor",
+    );
+    /// `soc1`
+    pub const Soc1: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "soc1",
+    );
+    /// `soc2`
+    pub const Soc2: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "soc2",
+    );
+    /// `soc3`
+    pub const Soc3: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "soc3",
+    );
+    /// `sox`
+    pub const Sox: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "sox",
+    );
+    /// `sp800_53`
+    pub const Sp80053: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "sp800_53",
+    );
+    /// `ssae16`
+    pub const Ssae16: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ssae16",
+    );
+    /// `ustr`
+    pub const Ustr: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ustr",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationSecurityCompliance>] = &[
+        Self::Cobit,
+        Self::Coppa,
+        Self::CsaStar,
+        Self::FedRamp,
+        Self::Ferpa,
+        Self::Ffiec,
+        Self::Finra,
+        Self::Fisma,
+        Self::Gaap,
+        Self::Gapp,
+        Self::Glba,
+        Self::Hipaa,
+        Self::Hitrust,
+        Self::Isae3402,
+        Self::Iso27001,
+        Self::Iso27002,
+        Self::Iso27017,
+        Self::Iso27018,
+        Self::Itar,
+        Self::JerichoForumCommandments,
+        Self::Pci,
+        Self::PrivacyShield,
+        Self::SafeHarbor,
+        Self::Soc1,
+        Self::Soc2,
+        Self::Soc3,
+        Self::Sox,
+        Self::Sp80053,
+        Self::Ssae16,
+        Self::Ustr,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.applicationServicePrincipal`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationServicePrincipal {
+    /// Navigation property `application`: `microsoft.graph.application`; present when expanded (`$expand`).
+    pub application: Option<Application>,
+    /// Navigation property `servicePrincipal`: `microsoft.graph.servicePrincipal`; present when expanded (`$expand`).
+    pub service_principal: Option<ServicePrincipal>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("application", &self.application);
+        object.property("servicePrincipal", &self.service_principal);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "application" => read_nullable(map, key, &mut self.application, extra),
+            "servicePrincipal" => {
+                read_nullable(map, key, &mut self.service_principal, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationServicePrincipal`] by wire name, each a [`Field<ApplicationServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationServicePrincipal::set_null`].
+pub enum ApplicationServicePrincipalField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationServicePrincipalField {
+    /// `application`
+    pub const Application: model::Field<ApplicationServicePrincipal> = model::Field::new(
+        "application",
+    );
+    /// `servicePrincipal`
+    pub const ServicePrincipal: model::Field<ApplicationServicePrincipal> = model::Field::new(
+        "servicePrincipal",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationServicePrincipal>] = &[
+        Self::Application,
+        Self::ServicePrincipal,
+    ];
+}
+
 /// One attribute of a directory object type: its name, data type and how the engine must treat it.
 ///
 /// CSDL complex type `microsoft.graph.attributeDefinition`.
@@ -1536,6 +3266,63 @@ impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
     }
 }
 
+/// CSDL complex type `microsoft.graph.detailsInfo`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetailsInfo {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for DetailsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl DetailsInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.detailsInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetailsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for DetailsInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
 /// Sample object for testing an expression with parseExpression: attribute values, optionally with the definition of the object type.
 ///
 /// CSDL complex type `microsoft.graph.expressionInputObject`.
@@ -2157,6 +3944,98 @@ impl GroupFilterField {
     pub const ALL: &'static [model::Field<GroupFilter>] = &[Self::IncludedGroups];
 }
 
+/// CSDL complex type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Identity {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Identity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Identity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Identity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl Identity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`Identity`] by wire name, each a [`Field<Identity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Identity::set_null`].
+pub enum IdentityField {}
+
+#[allow(non_upper_case_globals)]
+impl IdentityField {
+    /// `displayName`
+    pub const DisplayName: model::Field<Identity> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<Identity> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Identity>] = &[Self::DisplayName, Self::Id];
+}
+
 /// CSDL complex type `microsoft.graph.implicitGrantSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImplicitGrantSettings {
@@ -2385,6 +4264,112 @@ impl InformationalUrlField {
         Self::PrivacyStatementUrl,
         Self::SupportUrl,
         Self::TermsOfServiceUrl,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.initiator`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Initiator {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Property `initiatorType`: `microsoft.graph.initiatorType`.
+    pub initiator_type: Option<InitiatorType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Initiator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Initiator {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.initiator";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("initiatorType", &self.initiator_type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Initiator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Initiator {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "initiatorType" => read_nullable(map, key, &mut self.initiator_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl Initiator {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`Initiator`] by wire name, each a [`Field<Initiator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Initiator::set_null`].
+pub enum InitiatorField {}
+
+#[allow(non_upper_case_globals)]
+impl InitiatorField {
+    /// `displayName`
+    pub const DisplayName: model::Field<Initiator> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<Initiator> = model::Field::new("id");
+    /// `initiatorType`
+    pub const InitiatorType: model::Field<Initiator> = model::Field::new(
+        "initiatorType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Initiator>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::InitiatorType,
     ];
 }
 
@@ -2723,6 +4708,110 @@ impl KeyValuePairField {
     pub const Value: model::Field<KeyValuePair> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<KeyValuePair>] = &[Self::Name, Self::Value];
+}
+
+/// CSDL complex type `microsoft.graph.modifiedProperty`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModifiedProperty {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `newValue`: `Edm.String`.
+    pub new_value: Option<String>,
+    /// Property `oldValue`: `Edm.String`.
+    pub old_value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ModifiedProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ModifiedProperty {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.modifiedProperty";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("newValue", &self.new_value);
+        object.property("oldValue", &self.old_value);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifiedProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ModifiedProperty {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "newValue" => read_lenient(map, key, &mut self.new_value, extra),
+            "oldValue" => read_lenient(map, key, &mut self.old_value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ModifiedProperty {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ModifiedProperty`] by wire name, each a [`Field<ModifiedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ModifiedProperty::set_null`].
+pub enum ModifiedPropertyField {}
+
+#[allow(non_upper_case_globals)]
+impl ModifiedPropertyField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ModifiedProperty> = model::Field::new(
+        "displayName",
+    );
+    /// `newValue`
+    pub const NewValue: model::Field<ModifiedProperty> = model::Field::new("newValue");
+    /// `oldValue`
+    pub const OldValue: model::Field<ModifiedProperty> = model::Field::new("oldValue");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ModifiedProperty>] = &[
+        Self::DisplayName,
+        Self::NewValue,
+        Self::OldValue,
+    ];
 }
 
 /// An object type of a directory, such as User or Group, with its attributes.
@@ -4088,6 +6177,675 @@ impl PreAuthorizedApplicationField {
     pub const ALL: &'static [model::Field<PreAuthorizedApplication>] = &[
         Self::AppId,
         Self::DelegatedPermissionIds,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisionedIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisionedIdentity {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// Property `identityType`: `Edm.String`.
+    pub identity_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisionedIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisionedIdentity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedIdentity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("details", &self.details);
+        object.property("identityType", &self.identity_type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisionedIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisionedIdentity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "identityType" => read_lenient(map, key, &mut self.identity_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisionedIdentity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisionedIdentity`] by wire name, each a [`Field<ProvisionedIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedIdentity::set_null`].
+pub enum ProvisionedIdentityField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisionedIdentityField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisionedIdentity> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisionedIdentity> = model::Field::new("id");
+    /// `details`
+    pub const Details: model::Field<ProvisionedIdentity> = model::Field::new("details");
+    /// `identityType`
+    pub const IdentityType: model::Field<ProvisionedIdentity> = model::Field::new(
+        "identityType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisionedIdentity>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Details,
+        Self::IdentityType,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisioningErrorInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningErrorInfo {
+    /// Property `additionalDetails`: `Edm.String`.
+    pub additional_details: Option<String>,
+    /// Property `errorCategory`: `microsoft.graph.provisioningStatusErrorCategory`.
+    pub error_category: Option<ProvisioningStatusErrorCategory>,
+    /// Property `errorCode`: `Edm.String`.
+    pub error_code: Option<String>,
+    /// Property `reason`: `Edm.String`.
+    pub reason: Option<String>,
+    /// Property `recommendedAction`: `Edm.String`.
+    pub recommended_action: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningErrorInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningErrorInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningErrorInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("additionalDetails", &self.additional_details);
+        object.property("errorCategory", &self.error_category);
+        object.property("errorCode", &self.error_code);
+        object.property("reason", &self.reason);
+        object.property("recommendedAction", &self.recommended_action);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningErrorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningErrorInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "additionalDetails" => {
+                read_lenient(map, key, &mut self.additional_details, extra)
+            }
+            "errorCategory" => read_nullable(map, key, &mut self.error_category, extra),
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            "reason" => read_lenient(map, key, &mut self.reason, extra),
+            "recommendedAction" => {
+                read_lenient(map, key, &mut self.recommended_action, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningErrorInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningErrorInfo`] by wire name, each a [`Field<ProvisioningErrorInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningErrorInfo::set_null`].
+pub enum ProvisioningErrorInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningErrorInfoField {
+    /// `additionalDetails`
+    pub const AdditionalDetails: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "additionalDetails",
+    );
+    /// `errorCategory`
+    pub const ErrorCategory: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "errorCategory",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "errorCode",
+    );
+    /// `reason`
+    pub const Reason: model::Field<ProvisioningErrorInfo> = model::Field::new("reason");
+    /// `recommendedAction`
+    pub const RecommendedAction: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "recommendedAction",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningErrorInfo>] = &[
+        Self::AdditionalDetails,
+        Self::ErrorCategory,
+        Self::ErrorCode,
+        Self::Reason,
+        Self::RecommendedAction,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisioningServicePrincipal`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningServicePrincipal {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningServicePrincipal`] by wire name, each a [`Field<ProvisioningServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningServicePrincipal::set_null`].
+pub enum ProvisioningServicePrincipalField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningServicePrincipalField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisioningServicePrincipal> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisioningServicePrincipal> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningServicePrincipal>] = &[
+        Self::DisplayName,
+        Self::Id,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisioningStatusInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningStatusInfo {
+    /// Property `errorInformation`: `microsoft.graph.provisioningErrorInfo`.
+    pub error_information: Option<ProvisioningErrorInfo>,
+    /// Property `status`: `microsoft.graph.provisioningResult`.
+    pub status: Option<ProvisioningResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningStatusInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningStatusInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStatusInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("errorInformation", &self.error_information);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningStatusInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "errorInformation" => {
+                read_nullable(map, key, &mut self.error_information, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningStatusInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningStatusInfo`] by wire name, each a [`Field<ProvisioningStatusInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStatusInfo::set_null`].
+pub enum ProvisioningStatusInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningStatusInfoField {
+    /// `errorInformation`
+    pub const ErrorInformation: model::Field<ProvisioningStatusInfo> = model::Field::new(
+        "errorInformation",
+    );
+    /// `status`
+    pub const Status: model::Field<ProvisioningStatusInfo> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningStatusInfo>] = &[
+        Self::ErrorInformation,
+        Self::Status,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisioningStep`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningStep {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `provisioningStepType`: `microsoft.graph.provisioningStepType`.
+    pub provisioning_step_type: Option<ProvisioningStepType>,
+    /// Property `status`: `microsoft.graph.provisioningResult`.
+    pub status: Option<ProvisioningResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningStep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningStep {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStep";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.property("details", &self.details);
+        object.property("name", &self.name);
+        object.property("provisioningStepType", &self.provisioning_step_type);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStep {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningStep {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "provisioningStepType" => {
+                read_nullable(map, key, &mut self.provisioning_step_type, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningStep {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningStep`] by wire name, each a [`Field<ProvisioningStep>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStep::set_null`].
+pub enum ProvisioningStepField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningStepField {
+    /// `description`
+    pub const Description: model::Field<ProvisioningStep> = model::Field::new(
+        "description",
+    );
+    /// `details`
+    pub const Details: model::Field<ProvisioningStep> = model::Field::new("details");
+    /// `name`
+    pub const Name: model::Field<ProvisioningStep> = model::Field::new("name");
+    /// `provisioningStepType`
+    pub const ProvisioningStepType: model::Field<ProvisioningStep> = model::Field::new(
+        "provisioningStepType",
+    );
+    /// `status`
+    pub const Status: model::Field<ProvisioningStep> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningStep>] = &[
+        Self::Description,
+        Self::Details,
+        Self::Name,
+        Self::ProvisioningStepType,
+        Self::Status,
+    ];
+}
+
+/// CSDL complex type `microsoft.graph.provisioningSystem`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningSystem {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningSystem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningSystem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningSystem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("details", &self.details);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningSystem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningSystem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningSystem`] by wire name, each a [`Field<ProvisioningSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningSystem::set_null`].
+pub enum ProvisioningSystemField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningSystemField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisioningSystem> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisioningSystem> = model::Field::new("id");
+    /// `details`
+    pub const Details: model::Field<ProvisioningSystem> = model::Field::new("details");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningSystem>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Details,
     ];
 }
 
