@@ -41,6 +41,8 @@ impl GraphClient {
     pub fn client(&self) -> &runtime::Client {
         &self.client
     }
+    /// The Microsoft Entra application gallery, one template per application that can be added to a tenant.
+    ///
     /// `/applicationTemplates`
     pub fn application_templates(&self) -> ApplicationTemplateCollectionRequestBuilder {
         ApplicationTemplateCollectionRequestBuilder {
@@ -59,6 +61,8 @@ impl GraphClient {
             segment: "applications",
         }
     }
+    /// The tenant's activity logs; the provisioning logs are under it.
+    ///
     /// `/auditLogs` (singleton)
     pub fn audit_logs(&self) -> AuditLogRootRequestBuilder {
         AuditLogRootRequestBuilder {
@@ -112,6 +116,11 @@ pub struct AppRoleAssignmentCollectionRequestBuilder {
 }
 
 impl AppRoleAssignmentCollectionRequestBuilder {
+    /// Lists who is assigned to the application (users, groups, service principals) and with which app role.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
     ///
@@ -127,6 +136,11 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Assigns a user, group or service principal (principalId) an app role (appRoleId) of this service principal (resourceId); for provisioning, this puts the principal in scope. Both permissions are needed together.
+    ///
+    /// - Success: `201 Created`
+    /// - Least-privileged permissions: delegated `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`; application `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -144,7 +158,12 @@ impl AppRoleAssignmentCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    /// Tracks changes to the collection: the first call returns everything and a delta link, later calls through the link only what changed. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
     /// Bound function `microsoft.graph.delta`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/delta(...)`
     pub fn delta(
@@ -156,7 +175,12 @@ impl AppRoleAssignmentCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    /// Reads several directory objects by id in one request. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
     /// Bound action `microsoft.graph.getByIds`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/getByIds`
     pub fn get_by_ids(
@@ -170,7 +194,12 @@ impl AppRoleAssignmentCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    /// Reads an object of the given type that the given user owns. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/getUserOwnedObjects`
     pub fn get_user_owned_objects(
@@ -184,7 +213,12 @@ impl AppRoleAssignmentCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    /// Checks a display name or mail nickname against the tenant's naming policies before an object is created. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
     /// Bound action `microsoft.graph.validateProperties`.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/validateProperties`
     pub fn validate_properties(
@@ -210,6 +244,10 @@ pub struct AppRoleAssignmentRequestBuilder {
 }
 
 impl AppRoleAssignmentRequestBuilder {
+    /// Not a documented request: Microsoft documents no read of one assignment here (list and filter instead) and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
@@ -217,6 +255,10 @@ impl AppRoleAssignmentRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::AppRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request: assignments are not changed in place (delete and create instead), and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/appRoleAssignedTo/{id}`
@@ -226,13 +268,23 @@ impl AppRoleAssignmentRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Removes an assignment, taking the principal out of the application's scope.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `AppRoleAssignment.ReadWrite.All`; application `AppRoleAssignment.ReadWrite.All`
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/appRoleAssignedTo/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// Checks which of the given groups the object is a member of, directly or through nested groups. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
     /// Bound action `microsoft.graph.checkMemberGroups`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/checkMemberGroups`
     pub fn check_member_groups(
@@ -246,7 +298,12 @@ impl AppRoleAssignmentRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    /// Checks which of the given groups, directory roles or administrative units the object is a member of. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
     /// Bound action `microsoft.graph.checkMemberObjects`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/checkMemberObjects`
     pub fn check_member_objects(
@@ -260,7 +317,12 @@ impl AppRoleAssignmentRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    /// Lists the ids of every group the object is a member of, transitively. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
     /// Bound action `microsoft.graph.getMemberGroups`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/getMemberGroups`
     pub fn get_member_groups(
@@ -274,7 +336,12 @@ impl AppRoleAssignmentRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    /// Lists the ids of every group, directory role and administrative unit the object is a member of, transitively. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
     /// Bound action `microsoft.graph.getMemberObjects`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/getMemberObjects`
     pub fn get_member_objects(
@@ -288,7 +355,12 @@ impl AppRoleAssignmentRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    /// Restores a recently deleted object from the deleted items. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
     /// Bound action `microsoft.graph.restore`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/restore`
     pub fn restore(
@@ -329,6 +401,11 @@ impl ApplicationCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Registers a new application; displayName is required. Gallery applications are better added with instantiate, which also creates the service principal.
+    ///
+    /// - Success: `201 Created`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -389,12 +466,22 @@ impl ApplicationRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::Application> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Changes properties of an application registration; only the properties sent change.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}`
     pub fn update(&self, body: &models::microsoft_graph::Application) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Deletes an application registration; it stays restorable among the deleted items for 30 days.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}`
@@ -434,6 +521,11 @@ pub struct ApplicationTemplateCollectionRequestBuilder {
 }
 
 impl ApplicationTemplateCollectionRequestBuilder {
+    /// Lists the gallery's templates; filter on displayName or categories to find an application. Any valid Graph token may call it: Microsoft lists no permission for it.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
     ///
@@ -449,6 +541,10 @@ impl ApplicationTemplateCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Not a documented request: the gallery is read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -478,6 +574,11 @@ pub struct ApplicationTemplateRequestBuilder {
 }
 
 impl ApplicationTemplateRequestBuilder {
+    /// Reads one gallery template by id. Any valid Graph token may call it: Microsoft lists no permission for it.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
@@ -485,6 +586,10 @@ impl ApplicationTemplateRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::ApplicationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request: the gallery is read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applicationTemplates/{id}`
@@ -494,13 +599,22 @@ impl ApplicationTemplateRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Not a documented request: the gallery is read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applicationTemplates/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// Adds the gallery application to the tenant: creates an application registration and its service principal from the template, in one call. The result names both; provisioning jobs are then created on the service principal. Creation replicates asynchronously, so the new objects may take a few seconds to be readable.
+    ///
     /// Bound action `microsoft.graph.instantiate`.
+    ///
+    /// - Success: `201 Created`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /applicationTemplates/{id}/instantiate`
     pub fn instantiate(
@@ -526,6 +640,10 @@ pub struct AuditLogRootRequestBuilder {
 }
 
 impl AuditLogRootRequestBuilder {
+    /// Not a documented request: read the logs under it (provisioning) instead; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
@@ -533,18 +651,28 @@ impl AuditLogRootRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::AuditLogRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request: the logs are read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs`
     pub fn update(&self, body: &models::microsoft_graph::AuditLogRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Not a documented request: the logs are read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// The provisioning logs: one entry per object the provisioning service handled. Filter by jobId (or servicePrincipal/id) and activityDateTime to follow one job; the list is paged.
+    ///
     /// Navigation property `provisioning`.
     ///
     /// URL: `/auditLogs/provisioning`
@@ -567,6 +695,10 @@ pub struct BulkUploadRequestBuilder {
 }
 
 impl BulkUploadRequestBuilder {
+    /// Not a documented request: a bulk upload is only posted (submit); Microsoft documents no permission for reading it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
@@ -574,12 +706,20 @@ impl BulkUploadRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     pub fn update(&self, body: &models::microsoft_graph::BulkUpload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Not a documented request: an accepted upload cannot be withdrawn; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
@@ -622,6 +762,10 @@ pub struct DirectoryDefinitionCollectionRequestBuilder {
 }
 
 impl DirectoryDefinitionCollectionRequestBuilder {
+    /// Not a documented request on its own: the directories come with the schema (read the schema instead); Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
     ///
@@ -637,6 +781,10 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Not a documented request: directories are changed by replacing the whole schema; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -678,6 +826,10 @@ impl DirectoryDefinitionRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request: directories are changed by replacing the whole schema; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
@@ -687,6 +839,10 @@ impl DirectoryDefinitionRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Not a documented request: directories are changed by replacing the whole schema; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
@@ -717,6 +873,11 @@ pub struct ProvisioningObjectSummaryCollectionRequestBuilder {
 }
 
 impl ProvisioningObjectSummaryCollectionRequestBuilder {
+    /// Lists provisioning events, newest first, one page at a time; filter on jobId, servicePrincipal/id, activityDateTime or provisioningStatusInfo/status (filters are case sensitive). Both permissions are needed together, and a delegated caller also needs a reports-reading directory role.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `AuditLog.Read.All`, `Directory.Read.All`; application `AuditLog.Read.All`, `Directory.Read.All`
+    ///
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
     ///
@@ -732,6 +893,10 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Not a documented request: the logs are written by the service only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -761,6 +926,10 @@ pub struct ProvisioningObjectSummaryRequestBuilder {
 }
 
 impl ProvisioningObjectSummaryRequestBuilder {
+    /// Not a documented request: Microsoft documents no read of one entry (list with a filter on id instead) and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
@@ -768,6 +937,10 @@ impl ProvisioningObjectSummaryRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request: the logs are read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs/provisioning/{id}`
@@ -777,6 +950,10 @@ impl ProvisioningObjectSummaryRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Not a documented request: the logs are read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs/provisioning/{id}`
@@ -818,6 +995,11 @@ impl ServicePrincipalCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Creates the service principal of an application (by its appId) in the tenant.
+    ///
+    /// - Success: `201 Created`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -866,6 +1048,11 @@ impl ServicePrincipalRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::ServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Changes properties of a service principal; only the properties sent change.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}`
@@ -875,12 +1062,19 @@ impl ServicePrincipalRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Deletes a service principal, and with it its provisioning jobs.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// The assignments of this service principal's app roles to users, groups and other service principals: who is assigned to the application, and so who a provisioning job scoped to assigned users provisions.
+    ///
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/servicePrincipals/{id}/appRoleAssignedTo`
@@ -1005,6 +1199,10 @@ impl SynchronizationJobRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request: change a job through its schema, schedule-free actions (start, pause, restart) or by recreating it; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}`
@@ -1157,6 +1355,10 @@ impl SynchronizationRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request: the container is managed through its jobs, templates and secrets; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Replaces the entity (`PUT`): send the whole entity; properties left
     /// out are reset by the service. The metadata (or the override file)
     /// names PUT as the only update method here, so there is no `update`
@@ -1169,6 +1371,10 @@ impl SynchronizationRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone()).json_body(body)
     }
+    /// Not a documented request: delete the jobs instead; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization`
@@ -1293,6 +1499,11 @@ impl SynchronizationSchemaRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone()).json_body(body)
     }
+    /// Drops the customizations of the job's schema, going back to the schema of its template.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
@@ -1378,6 +1589,10 @@ pub struct SynchronizationSecretsRequestBuilder {
 }
 
 impl SynchronizationSecretsRequestBuilder {
+    /// Not a documented request: stored secrets are write-only (save them with the replace request); Microsoft documents no permission for reading them.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Reads the collection.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets`
@@ -1453,6 +1668,10 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Not a documented request: templates come with the application; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -1508,6 +1727,10 @@ impl SynchronizationTemplateRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Not a documented request; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/templates/{id}`

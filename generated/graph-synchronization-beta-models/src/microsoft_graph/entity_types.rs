@@ -11,6 +11,8 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+/// The grant of an app role of a resource service principal to a user, group or other service principal. For provisioning, assigning users and groups to the application's service principal is how they are put in scope.
+///
 /// CSDL entity type `microsoft.graph.appRoleAssignment`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppRoleAssignment {
@@ -19,21 +21,37 @@ pub struct AppRoleAssignment {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// When the object was deleted; unset for an object that is not deleted.
+    ///
     /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
     /// Inherited from `microsoft.graph.directoryObject`.
     pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// The id of the app role granted; the empty GUID grants access to the application without a specific role.
+    ///
     /// Property `appRoleId`: `Edm.Guid`, not nullable.
     pub app_role_id: Option<edm::Guid>,
+    /// When the assignment was made (older name of the same fact).
+    ///
     /// Property `creationTimestamp`: `Edm.DateTimeOffset`.
     pub creation_timestamp: Option<edm::DateTimeOffset>,
+    /// The display name of the user, group or service principal granted the role.
+    ///
     /// Property `principalDisplayName`: `Edm.String`.
     pub principal_display_name: Option<String>,
+    /// The id of the user, group or service principal granted the role.
+    ///
     /// Property `principalId`: `Edm.Guid`.
     pub principal_id: Option<edm::Guid>,
+    /// The kind of principal: User, Group or ServicePrincipal.
+    ///
     /// Property `principalType`: `Edm.String`.
     pub principal_type: Option<String>,
+    /// The display name of the resource service principal.
+    ///
     /// Property `resourceDisplayName`: `Edm.String`.
     pub resource_display_name: Option<String>,
+    /// The id of the resource service principal that defines the app role.
+    ///
     /// Property `resourceId`: `Edm.Guid`.
     pub resource_id: Option<edm::Guid>,
     /// Properties the metadata does not declare and instance annotations
@@ -193,6 +211,8 @@ pub struct Application {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// When the object was deleted; unset for an object that is not deleted.
+    ///
     /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
     /// Inherited from `microsoft.graph.directoryObject`.
     pub deleted_date_time: Option<edm::DateTimeOffset>,
@@ -638,6 +658,8 @@ impl ApplicationField {
     ];
 }
 
+/// An entry of the Microsoft Entra application gallery: a preconfigured application (single sign-on modes, provisioning support, publisher) that can be added to the tenant with instantiate. Step one of provisioning a gallery application is finding its template.
+///
 /// CSDL entity type `microsoft.graph.applicationTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationTemplate {
@@ -646,26 +668,48 @@ pub struct ApplicationTemplate {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// Gallery categories the application is listed under (for example collaboration or hr); usable in a filter.
+    ///
     /// Property `categories`: `Collection(Edm.String)`.
     pub categories: Option<Vec<String>>,
+    /// The URLs the application needs configured (identifier, reply, sign-on, logout), with whether each is required and for which single sign-on mode.
+    ///
     /// Property `configurationUris`: `Collection(microsoft.graph.configurationUri)`.
     pub configuration_uris: Option<Vec<ConfigurationUri>>,
+    /// The gallery's text about the application.
+    ///
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
+    /// The application's name in the gallery; filter on it to find a template.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// The vendor's home page for the application.
+    ///
     /// Property `homePageUrl`: `Edm.String`.
     pub home_page_url: Option<String>,
+    /// Links for signing up to the application and for its single sign-on documentation.
+    ///
     /// Property `informationalUrls`: `microsoft.graph.informationalUrls`.
     pub informational_urls: Option<InformationalUrls>,
+    /// Where the application's logo image is hosted.
+    ///
     /// Property `logoUrl`: `Edm.String`.
     pub logo_url: Option<String>,
+    /// The company that publishes the application.
+    ///
     /// Property `publisher`: `Edm.String`.
     pub publisher: Option<String>,
+    /// Claim settings the application supports, such as the SAML name identifier format.
+    ///
     /// Property `supportedClaimConfiguration`: `microsoft.graph.supportedClaimConfiguration`.
     pub supported_claim_configuration: Option<SupportedClaimConfiguration>,
+    /// How accounts can be provisioned into the application (for example sync when the provisioning engine supports it); a template without sync cannot run a provisioning job.
+    ///
     /// Property `supportedProvisioningTypes`: `Collection(Edm.String)`.
     pub supported_provisioning_types: Option<Vec<String>>,
+    /// Single sign-on modes the application supports (saml, password, oidc, notSupported, ...).
+    ///
     /// Property `supportedSingleSignOnModes`: `Collection(Edm.String)`.
     pub supported_single_sign_on_modes: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -949,6 +993,8 @@ impl AttributeMappingFunctionSchemaField {
     ];
 }
 
+/// The root of the tenant's activity logs; these crates reach its provisioning logs.
+///
 /// CSDL entity type `microsoft.graph.auditLogRoot`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditLogRoot {
@@ -1254,6 +1300,8 @@ impl DirectoryDefinitionField {
     ];
 }
 
+/// The base of every object in the directory (users, groups, applications, service principals, app role assignments).
+///
 /// CSDL entity type `microsoft.graph.directoryObject`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryObject {
@@ -1262,6 +1310,8 @@ pub struct DirectoryObject {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// When the object was deleted; unset for an object that is not deleted.
+    ///
     /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
     pub deleted_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
@@ -1702,6 +1752,8 @@ impl FilterOperatorSchemaField {
     ];
 }
 
+/// One event of the provisioning logs: what the provisioning service did to one object (a user or group) in one cycle of one job, step by step, with the outcome. Filter the list by jobId or servicePrincipal/id to follow one job.
+///
 /// CSDL entity type `microsoft.graph.provisioningObjectSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningObjectSummary {
@@ -1710,36 +1762,68 @@ pub struct ProvisioningObjectSummary {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// When the event happened (UTC).
+    ///
     /// Property `activityDateTime`: `Edm.DateTimeOffset`, not nullable.
     pub activity_date_time: Option<edm::DateTimeOffset>,
+    /// Identifies the change; shared by the log entries of one change.
+    ///
     /// Property `changeId`: `Edm.String`.
     pub change_id: Option<String>,
+    /// The synchronization cycle the event belongs to.
+    ///
     /// Property `cycleId`: `Edm.String`.
     pub cycle_id: Option<String>,
+    /// How long the provisioning of the object took.
+    ///
     /// Property `durationInMilliseconds`: `Edm.Int32`.
     pub duration_in_milliseconds: Option<i32>,
+    /// Who or what started the provisioning (the service itself, an administrator with on-demand provisioning, ...).
+    ///
     /// Property `initiatedBy`: `microsoft.graph.initiator`.
     pub initiated_by: Option<Initiator>,
+    /// The provisioning job that did the work; filter on it to read one job's events.
+    ///
     /// Property `jobId`: `Edm.String`.
     pub job_id: Option<String>,
+    /// The attributes that changed, with their old and new values.
+    ///
     /// Property `modifiedProperties`: `Collection(microsoft.graph.modifiedProperty)`.
     pub modified_properties: Option<Vec<ModifiedProperty>>,
+    /// What was done to the object (create, update, delete, disable, ...).
+    ///
     /// Property `provisioningAction`: `microsoft.graph.provisioningAction`.
     pub provisioning_action: Option<ProvisioningAction>,
+    /// The outcome, with error details when it failed.
+    ///
     /// Property `provisioningStatusInfo`: `microsoft.graph.provisioningStatusInfo`.
     pub provisioning_status_info: Option<ProvisioningStatusInfo>,
+    /// The steps the service went through (import, scoping, matching, processing, export), each with its result.
+    ///
     /// Property `provisioningSteps`: `Collection(microsoft.graph.provisioningStep)`.
     pub provisioning_steps: Option<Vec<ProvisioningStep>>,
+    /// The service principal whose job did the work.
+    ///
     /// Property `servicePrincipal`: `microsoft.graph.provisioningServicePrincipal`.
     pub service_principal: Option<ProvisioningServicePrincipal>,
+    /// The object as it is in the source system.
+    ///
     /// Property `sourceIdentity`: `microsoft.graph.provisionedIdentity`.
     pub source_identity: Option<ProvisionedIdentity>,
+    /// The system the object was read from.
+    ///
     /// Property `sourceSystem`: `microsoft.graph.provisioningSystem`.
     pub source_system: Option<ProvisioningSystem>,
+    /// The object as it is in the target system.
+    ///
     /// Property `targetIdentity`: `microsoft.graph.provisionedIdentity`.
     pub target_identity: Option<ProvisionedIdentity>,
+    /// The system the object was written to.
+    ///
     /// Property `targetSystem`: `microsoft.graph.provisioningSystem`.
     pub target_system: Option<ProvisioningSystem>,
+    /// The tenant the event belongs to.
+    ///
     /// Property `tenantId`: `Edm.String`.
     pub tenant_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -1961,6 +2045,8 @@ pub struct ServicePrincipal {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// When the object was deleted; unset for an object that is not deleted.
+    ///
     /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
     /// Inherited from `microsoft.graph.directoryObject`.
     pub deleted_date_time: Option<edm::DateTimeOffset>,

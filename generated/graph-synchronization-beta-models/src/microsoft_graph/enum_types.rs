@@ -542,11 +542,17 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
     }
 }
 
+/// How the application proxy authenticates users before passing requests on.
+///
 /// CSDL enum type `microsoft.graph.externalAuthenticationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalAuthenticationType {
+    /// Requests are passed on without authentication.
+    ///
     /// `passthru` = 0
     Passthru,
+    /// Users sign in with Microsoft Entra ID first.
+    ///
     /// `aadPreAuthentication` = 1
     AadPreAuthentication,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -600,15 +606,25 @@ impl From<&str> for ExternalAuthenticationType {
     }
 }
 
+/// The kind of actor that started a provisioning event.
+///
 /// CSDL enum type `microsoft.graph.initiatorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InitiatorType {
+    /// A user.
+    ///
     /// `user` = 0
     User,
+    /// An application.
+    ///
     /// `application` = 1
     Application,
+    /// The provisioning service itself.
+    ///
     /// `system` = 2
     System,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -668,17 +684,29 @@ impl From<&str> for InitiatorType {
     }
 }
 
+/// Which user attribute the application proxy uses as the Kerberos identity.
+///
 /// CSDL enum type `microsoft.graph.kerberosSignOnMappingAttributeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KerberosSignOnMappingAttributeType {
+    /// The user principal name.
+    ///
     /// `userPrincipalName` = 0
     UserPrincipalName,
+    /// The on-premises user principal name.
+    ///
     /// `onPremisesUserPrincipalName` = 1
     OnPremisesUserPrincipalName,
+    /// The user name part of the user principal name.
+    ///
     /// `userPrincipalUsername` = 2
     UserPrincipalUsername,
+    /// The user name part of the on-premises user principal name.
+    ///
     /// `onPremisesUserPrincipalUsername` = 3
     OnPremisesUserPrincipalUsername,
+    /// The on-premises SAM account name.
+    ///
     /// `onPremisesSAMAccountName` = 4
     OnPremisesSamAccountName,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -741,13 +769,21 @@ impl From<&str> for KerberosSignOnMappingAttributeType {
     }
 }
 
+/// How an application's sign-in audience is restricted.
+///
 /// CSDL enum type `microsoft.graph.kind`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
+    /// No restriction.
+    ///
     /// `unrestricted` = 0
     Unrestricted,
+    /// Only the listed tenants.
+    ///
     /// `allowedTenants` = 1
     AllowedTenants,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1166,21 +1202,37 @@ impl From<&str> for ObjectMappingMetadata {
     }
 }
 
+/// What a provisioning event did to an object.
+///
 /// CSDL enum type `microsoft.graph.provisioningAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningAction {
+    /// Something else.
+    ///
     /// `other` = 0
     Other,
+    /// Created it.
+    ///
     /// `create` = 1
     Create,
+    /// Deleted it.
+    ///
     /// `delete` = 2
     Delete,
+    /// Disabled it.
+    ///
     /// `disable` = 3
     Disable,
+    /// Updated it.
+    ///
     /// `update` = 4
     Update,
+    /// Marked it for deletion later.
+    ///
     /// `stagedDelete` = 5
     StagedDelete,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1249,17 +1301,29 @@ impl From<&str> for ProvisioningAction {
     }
 }
 
+/// The outcome of a provisioning event or step.
+///
 /// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningResult {
+    /// Succeeded.
+    ///
     /// `success` = 0
     Success,
+    /// Failed.
+    ///
     /// `failure` = 1
     Failure,
+    /// Skipped (for example out of scope).
+    ///
     /// `skipped` = 2
     Skipped,
+    /// Succeeded with a warning.
+    ///
     /// `warning` = 3
     Warning,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1322,15 +1386,25 @@ impl From<&str> for ProvisioningResult {
     }
 }
 
+/// How a provisioning failure is classified.
+///
 /// CSDL enum type `microsoft.graph.provisioningStatusErrorCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningStatusErrorCategory {
+    /// A failure that needs attention.
+    ///
     /// `failure` = 0
     Failure,
+    /// A failure caused outside the provisioning service.
+    ///
     /// `nonServiceFailure` = 1
     NonServiceFailure,
+    /// No failure.
+    ///
     /// `success` = 2
     Success,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1390,21 +1464,37 @@ impl From<&str> for ProvisioningStatusErrorCategory {
     }
 }
 
+/// The phase of provisioning a step belongs to.
+///
 /// CSDL enum type `microsoft.graph.provisioningStepType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningStepType {
+    /// Reading from the source.
+    ///
     /// `import` = 0
     Import,
+    /// Deciding whether the object is in scope.
+    ///
     /// `scoping` = 1
     Scoping,
+    /// Finding the object in the target.
+    ///
     /// `matching` = 2
     Matching,
+    /// Applying attribute mappings.
+    ///
     /// `processing` = 3
     Processing,
+    /// Resolving references (manager, members).
+    ///
     /// `referenceResolution` = 4
     ReferenceResolution,
+    /// Writing to the target.
+    ///
     /// `export` = 5
     Export,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1706,21 +1796,37 @@ impl From<&str> for ScopeOperatorType {
     }
 }
 
+/// How the application proxy signs users in to a published application.
+///
 /// CSDL enum type `microsoft.graph.singleSignOnMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SingleSignOnMode {
+    /// No single sign-on.
+    ///
     /// `none` = 0
     None,
+    /// Kerberos constrained delegation.
+    ///
     /// `onPremisesKerberos` = 1
     OnPremisesKerberos,
+    /// SAML.
+    ///
     /// `saml` = 3
     Saml,
+    /// Headers set by PingAccess.
+    ///
     /// `pingHeaderBased` = 4
     PingHeaderBased,
+    /// Headers set by Microsoft Entra ID.
+    ///
     /// `aadHeaderBased` = 5
     AadHeaderBased,
+    /// An OAuth token.
+    ///
     /// `oAuthToken` = 6
     OAuthToken,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -2616,17 +2722,29 @@ impl From<&str> for SynchronizationTaskExecutionResult {
     }
 }
 
+/// How traffic is spread over application proxy connectors.
+///
 /// CSDL enum type `microsoft.graph.trafficRoutingMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrafficRoutingMethod {
+    /// No preference.
+    ///
     /// `none` = 0
     None,
+    /// Random.
+    ///
     /// `random` = 1
     Random,
+    /// Keep a session on one connector.
+    ///
     /// `sessionPersistence` = 2
     SessionPersistence,
+    /// Lowest latency.
+    ///
     /// `performance` = 3
     Performance,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -2689,17 +2807,29 @@ impl From<&str> for TrafficRoutingMethod {
     }
 }
 
+/// What a configured URL of an application is used for.
+///
 /// CSDL enum type `microsoft.graph.uriUsageType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UriUsageType {
+    /// Where tokens or assertions are sent after sign-in.
+    ///
     /// `redirectUri` = 0
     RedirectUri,
+    /// An identifier of the application (for SAML, its entity id).
+    ///
     /// `identifierUri` = 1
     IdentifierUri,
+    /// The page where sign-in starts.
+    ///
     /// `loginUrl` = 2
     LoginUrl,
+    /// Where users are sent to sign out.
+    ///
     /// `logoutUrl` = 3
     LogoutUrl,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -2762,13 +2892,19 @@ impl From<&str> for UriUsageType {
     }
 }
 
+/// Weak signing algorithms.
+///
 /// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
 
 impl WeakAlgorithms {
+    /// RSA with SHA-1.
+    ///
     /// `rsaSha1` = 1
     pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 2
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),

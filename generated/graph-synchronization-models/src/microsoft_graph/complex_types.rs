@@ -11,13 +11,21 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+/// A custom behaviour a service (for example an Office client) can invoke for the application.
+///
 /// CSDL complex type `microsoft.graph.addIn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddIn {
+    /// The add-in's id.
+    ///
     /// Property `id`: `Edm.Guid`.
     pub id: Option<edm::Guid>,
+    /// Its settings as key-value pairs.
+    ///
     /// Property `properties`: `Collection(microsoft.graph.keyValue)`, not nullable.
     pub properties: Option<Vec<KeyValue>>,
+    /// The kind of add-in (for example FileHandler).
+    ///
     /// Property `type`: `Edm.String`, not nullable.
     pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -113,17 +121,29 @@ impl AddInField {
     ];
 }
 
+/// How an application exposes a web API.
+///
 /// CSDL complex type `microsoft.graph.apiApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiApplication {
+    /// Whether the API accepts claims mapped without a custom signing key.
+    ///
     /// Property `acceptMappedClaims`: `Edm.Boolean`.
     pub accept_mapped_claims: Option<bool>,
+    /// Client applications bundled with this one for consent.
+    ///
     /// Property `knownClientApplications`: `Collection(Edm.Guid)`.
     pub known_client_applications: Option<Vec<edm::Guid>>,
+    /// The delegated permissions (scopes) the API defines.
+    ///
     /// Property `oauth2PermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
     pub oauth2_permission_scopes: Option<Vec<PermissionScope>>,
+    /// Client applications that may use the API's scopes without user consent.
+    ///
     /// Property `preAuthorizedApplications`: `Collection(microsoft.graph.preAuthorizedApplication)`.
     pub pre_authorized_applications: Option<Vec<PreAuthorizedApplication>>,
+    /// The access token version the API expects (1 or 2).
+    ///
     /// Property `requestedAccessTokenVersion`: `Edm.Int32`.
     pub requested_access_token_version: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
@@ -253,21 +273,37 @@ impl ApiApplicationField {
     ];
 }
 
+/// A role an application defines, assignable to users, groups or applications.
+///
 /// CSDL complex type `microsoft.graph.appRole`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppRole {
+    /// Who can be assigned the role: User (users and groups), Application, or both.
+    ///
     /// Property `allowedMemberTypes`: `Collection(Edm.String)`, not nullable.
     pub allowed_member_types: Option<Vec<String>>,
+    /// What the role allows, as shown when it is assigned.
+    ///
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
+    /// The role's name as shown when it is assigned.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// The role's id; app role assignments refer to it.
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Whether the role can be assigned; disable before removing it.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// Whether the role was defined on the application or the service principal.
+    ///
     /// Property `origin`: `Edm.String`.
     pub origin: Option<String>,
+    /// The value sent in the roles claim of tokens.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -387,11 +423,17 @@ impl AppRoleField {
     ];
 }
 
+/// Where an application's provider is located.
+///
 /// CSDL complex type `microsoft.graph.applicationLocation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationLocation {
+    /// Where the data centers are.
+    ///
     /// Property `dataCenter`: `Edm.String`.
     pub data_center: Option<String>,
+    /// Where the provider's headquarters are.
+    ///
     /// Property `headquarters`: `Edm.String`.
     pub headquarters: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -486,25 +528,45 @@ impl ApplicationLocationField {
     ];
 }
 
+/// Findings about the TLS certificate of an application's service.
+///
 /// CSDL complex type `microsoft.graph.applicationRiskFactorCertificateInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactorCertificateInfo {
+    /// The certificate's common name is malformed.
+    ///
     /// Property `hasBadCommonName`: `Edm.Boolean`.
     pub has_bad_common_name: Option<bool>,
+    /// It is signed with a weak algorithm.
+    ///
     /// Property `hasInsecureSignature`: `Edm.Boolean`.
     pub has_insecure_signature: Option<bool>,
+    /// It does not chain to a trusted root.
+    ///
     /// Property `hasNoChainOfTrust`: `Edm.Boolean`.
     pub has_no_chain_of_trust: Option<bool>,
+    /// It is on a deny list.
+    ///
     /// Property `isDenylisted`: `Edm.Boolean`.
     pub is_denylisted: Option<bool>,
+    /// Its name does not match the host.
+    ///
     /// Property `isHostnameMismatch`: `Edm.Boolean`.
     pub is_hostname_mismatch: Option<bool>,
+    /// It has expired.
+    ///
     /// Property `isNotAfter`: `Edm.Boolean`.
     pub is_not_after: Option<bool>,
+    /// It is not yet valid.
+    ///
     /// Property `isNotBefore`: `Edm.Boolean`.
     pub is_not_before: Option<bool>,
+    /// It has been revoked.
+    ///
     /// Property `isRevoked`: `Edm.Boolean`.
     pub is_revoked: Option<bool>,
+    /// It is self-signed.
+    ///
     /// Property `isSelfSigned`: `Edm.Boolean`.
     pub is_self_signed: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -656,27 +718,49 @@ impl ApplicationRiskFactorCertificateInfoField {
     ];
 }
 
+/// General facts about an application and its provider, used in its risk assessment.
+///
 /// CSDL complex type `microsoft.graph.applicationRiskFactorGeneralInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactorGeneralInfo {
+    /// How widely the application is used by consumers.
+    ///
     /// Property `consumerPopularity`: `Edm.Int32`.
     pub consumer_popularity: Option<i32>,
+    /// When the provider's domain was registered.
+    ///
     /// Property `domainRegistrationDate`: `Edm.Date`.
     pub domain_registration_date: Option<edm::Date>,
+    /// The year the provider was founded.
+    ///
     /// Property `founded`: `Edm.Int32`.
     pub founded: Option<i32>,
+    /// Whether the provider has a disaster recovery plan.
+    ///
     /// Property `hasDisasterRecoveryPlan`: `Edm.Boolean`.
     pub has_disaster_recovery_plan: Option<bool>,
+    /// Whether the provider is publicly or privately held.
+    ///
     /// Property `hold`: `microsoft.graph.holdType`, not nullable.
     pub hold: Option<HoldType>,
+    /// Who hosts the service.
+    ///
     /// Property `hostingCompanyName`: `Edm.String`.
     pub hosting_company_name: Option<String>,
+    /// Where the provider and its data centers are.
+    ///
     /// Property `location`: `microsoft.graph.applicationLocation`.
     pub location: Option<ApplicationLocation>,
+    /// Link to the provider's privacy policy.
+    ///
     /// Property `privacyPolicy`: `Edm.String`.
     pub privacy_policy: Option<String>,
+    /// Kinds of data the application processes.
+    ///
     /// Property `processedDataTypes`: `microsoft.graph.applicationDataType`, not nullable.
     pub processed_data_types: Option<ApplicationDataType>,
+    /// Link to the terms of service.
+    ///
     /// Property `termsOfService`: `Edm.String`.
     pub terms_of_service: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -837,15 +921,25 @@ impl ApplicationRiskFactorGeneralInfoField {
     ];
 }
 
+/// Legal facts used in an application's risk assessment.
+///
 /// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactorLegalInfo {
+    /// How long the provider keeps customer data after it is deleted.
+    ///
     /// Property `dataRetention`: `microsoft.graph.dataRetentionLevel`, not nullable.
     pub data_retention: Option<DataRetentionLevel>,
+    /// The provider's GDPR commitments.
+    ///
     /// Property `gdpr`: `microsoft.graph.applicationRiskFactorLegalInfoGdpr`, not nullable.
     pub gdpr: Option<ApplicationRiskFactorLegalInfoGdpr>,
+    /// Whether the customer keeps ownership of its data.
+    ///
     /// Property `hasDataOwnership`: `Edm.Boolean`.
     pub has_data_ownership: Option<bool>,
+    /// Whether the provider follows the DMCA.
+    ///
     /// Property `hasDmca`: `Edm.Boolean`.
     pub has_dmca: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -956,17 +1050,29 @@ impl ApplicationRiskFactorLegalInfoField {
     ];
 }
 
+/// An application provider's commitments under the GDPR.
+///
 /// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfoGdpr`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactorLegalInfoGdpr {
+    /// Data protection measures in place.
+    ///
     /// Property `dataProtection`: `microsoft.graph.dataProtection`, not nullable.
     pub data_protection: Option<DataProtection>,
+    /// Whether users can have their data erased.
+    ///
     /// Property `hasRightToErasure`: `Edm.Boolean`.
     pub has_right_to_erasure: Option<bool>,
+    /// Whether breaches are reported.
+    ///
     /// Property `isReportingDataBreaches`: `Edm.Boolean`.
     pub is_reporting_data_breaches: Option<bool>,
+    /// Link to the provider's GDPR statement.
+    ///
     /// Property `statementUrl`: `Edm.String`.
     pub statement_url: Option<String>,
+    /// The data subject rights the provider honours.
+    ///
     /// Property `userOwnership`: `microsoft.graph.userOwnership`, not nullable.
     pub user_ownership: Option<UserOwnership>,
     /// Properties the metadata does not declare and instance annotations
@@ -1086,57 +1192,109 @@ impl ApplicationRiskFactorLegalInfoGdprField {
     ];
 }
 
+/// Security facts and findings used in an application's risk assessment.
+///
 /// CSDL complex type `microsoft.graph.applicationRiskFactorSecurityInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactorSecurityInfo {
+    /// Findings about the service's TLS certificate.
+    ///
     /// Property `certificate`: `microsoft.graph.applicationRiskFactorCertificateInfo`, not nullable.
     pub certificate: Option<ApplicationRiskFactorCertificateInfo>,
+    /// The domain the security checks ran against.
+    ///
     /// Property `domainToCheck`: `Edm.String`.
     pub domain_to_check: Option<String>,
+    /// Whether administrator actions are audited.
+    ///
     /// Property `hasAdminAuditTrail`: `Edm.Boolean`.
     pub has_admin_audit_trail: Option<bool>,
+    /// Whether the service can be used without an account.
+    ///
     /// Property `hasAnonymousUsage`: `Edm.Boolean`.
     pub has_anonymous_usage: Option<bool>,
+    /// Whether data access is audited.
+    ///
     /// Property `hasDataAuditTrail`: `Edm.Boolean`.
     pub has_data_audit_trail: Option<bool>,
+    /// Whether data can be classified.
+    ///
     /// Property `hasDataClassification`: `Edm.Boolean`.
     pub has_data_classification: Option<bool>,
+    /// Whether stored data is encrypted.
+    ///
     /// Property `hasDataEncrypted`: `Edm.Boolean`.
     pub has_data_encrypted: Option<bool>,
+    /// Whether encrypted transport is enforced.
+    ///
     /// Property `hasEnforceTransportEnc`: `Edm.Boolean`.
     pub has_enforce_transport_enc: Option<bool>,
+    /// Whether access can be restricted by IP address.
+    ///
     /// Property `hasIpRestriction`: `Edm.Boolean`.
     pub has_ip_restriction: Option<bool>,
+    /// Whether multifactor authentication is supported.
+    ///
     /// Property `hasMFA`: `Edm.Boolean`.
     pub has_mfa: Option<bool>,
+    /// Whether the service is penetration tested.
+    ///
     /// Property `hasPenTest`: `Edm.Boolean`.
     pub has_pen_test: Option<bool>,
+    /// Whether the sign-in page offers to remember passwords.
+    ///
     /// Property `hasRememberPassword`: `Edm.Boolean`.
     pub has_remember_password: Option<bool>,
+    /// Whether SAML sign-in is supported.
+    ///
     /// Property `hasSamlSupport`: `Edm.Boolean`.
     pub has_saml_support: Option<bool>,
+    /// Whether user activity is logged.
+    ///
     /// Property `hasUserAuditLogs`: `Edm.Boolean`.
     pub has_user_audit_logs: Option<bool>,
+    /// Whether users can upload data.
+    ///
     /// Property `hasUserDataUpload`: `Edm.Boolean`.
     pub has_user_data_upload: Option<bool>,
+    /// Whether the service has user roles.
+    ///
     /// Property `hasUserRolesSupport`: `Edm.Boolean`.
     pub has_user_roles_support: Option<bool>,
+    /// Whether the certificate's name matches the host.
+    ///
     /// Property `hasValidCertName`: `Edm.Boolean`.
     pub has_valid_cert_name: Option<bool>,
+    /// HTTP security headers the service sends.
+    ///
     /// Property `httpsSecurityHeaders`: `Collection(Edm.String)`, not nullable.
     pub https_security_headers: Option<Vec<String>>,
+    /// Whether the certificate chains to a trusted root.
+    ///
     /// Property `isCertTrusted`: `Edm.Boolean`.
     pub is_cert_trusted: Option<bool>,
+    /// Whether the service is vulnerable to the DROWN attack.
+    ///
     /// Property `isDrownVulnerable`: `Edm.Boolean`.
     pub is_drown_vulnerable: Option<bool>,
+    /// Whether the service is safe from Heartbleed.
+    ///
     /// Property `isHeartbleedProof`: `Edm.Boolean`.
     pub is_heartbleed_proof: Option<bool>,
+    /// When the provider last had a known data breach.
+    ///
     /// Property `lastBreachDate`: `Edm.Date`.
     pub last_breach_date: Option<edm::Date>,
+    /// The newest TLS version the service accepts.
+    ///
     /// Property `latestValidSSL`: `microsoft.graph.sslVersion`, not nullable.
     pub latest_valid_ssl: Option<SslVersion>,
+    /// Password rules the service enforces.
+    ///
     /// Property `passwordPolicy`: `microsoft.graph.passwordPolicy`, not nullable.
     pub password_policy: Option<PasswordPolicy>,
+    /// How data at rest is encrypted.
+    ///
     /// Property `restEncryptionType`: `microsoft.graph.restEncryptionType`, not nullable.
     pub rest_encryption_type: Option<RestEncryptionType>,
     /// Properties the metadata does not declare and instance annotations
@@ -1426,15 +1584,25 @@ impl ApplicationRiskFactorSecurityInfoField {
     ];
 }
 
+/// The facts a gallery application's risk score is computed from, grouped by area.
+///
 /// CSDL complex type `microsoft.graph.applicationRiskFactors`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactors {
+    /// Compliance certifications and standards the application meets.
+    ///
     /// Property `compliance`: `microsoft.graph.applicationSecurityCompliance`.
     pub compliance: Option<ApplicationSecurityCompliance>,
+    /// General facts about the provider and the service.
+    ///
     /// Property `general`: `microsoft.graph.applicationRiskFactorGeneralInfo`.
     pub general: Option<ApplicationRiskFactorGeneralInfo>,
+    /// Legal and privacy facts (data retention, GDPR).
+    ///
     /// Property `legal`: `microsoft.graph.applicationRiskFactorLegalInfo`.
     pub legal: Option<ApplicationRiskFactorLegalInfo>,
+    /// Security practices and findings.
+    ///
     /// Property `security`: `microsoft.graph.applicationRiskFactorSecurityInfo`.
     pub security: Option<ApplicationRiskFactorSecurityInfo>,
     /// Properties the metadata does not declare and instance annotations
@@ -1541,17 +1709,29 @@ impl ApplicationRiskFactorsField {
     ];
 }
 
+/// Risk scores of a gallery application, overall and per area; higher is safer.
+///
 /// CSDL complex type `microsoft.graph.applicationRiskScore`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskScore {
+    /// Score for the application's compliance certifications.
+    ///
     /// Property `compliance`: `Edm.Single`.
     pub compliance: Option<f32>,
+    /// Score for its legal and privacy commitments.
+    ///
     /// Property `legal`: `Edm.Single`.
     pub legal: Option<f32>,
+    /// Score for the provider as a company.
+    ///
     /// Property `provider`: `Edm.Single`.
     pub provider: Option<f32>,
+    /// Score for its security practices.
+    ///
     /// Property `security`: `Edm.Single`.
     pub security: Option<f32>,
+    /// The overall score.
+    ///
     /// Property `total`: `Edm.Single`.
     pub total: Option<f32>,
     /// Properties the metadata does not declare and instance annotations
@@ -1663,67 +1843,129 @@ impl ApplicationRiskScoreField {
     ];
 }
 
+/// The compliance standards and certifications an application is known to meet; each flag says whether it does.
+///
 /// CSDL complex type `microsoft.graph.applicationSecurityCompliance`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationSecurityCompliance {
+    /// COBIT governance framework.
+    ///
     /// Property `cobit`: `Edm.Boolean`.
     pub cobit: Option<bool>,
+    /// US Children's Online Privacy Protection Act.
+    ///
     /// Property `coppa`: `Edm.Boolean`.
     pub coppa: Option<bool>,
+    /// Cloud Security Alliance STAR level.
+    ///
     /// Property `csaStar`: `microsoft.graph.csaStarLevel`.
     pub csa_star: Option<CsaStarLevel>,
+    /// US FedRAMP authorization level.
+    ///
     /// Property `fedRamp`: `microsoft.graph.fedRampLevel`.
     pub fed_ramp: Option<FedRampLevel>,
+    /// US Family Educational Rights and Privacy Act.
+    ///
     /// Property `ferpa`: `Edm.Boolean`.
     pub ferpa: Option<bool>,
+    /// US FFIEC guidance for financial institutions.
+    ///
     /// Property `ffiec`: `Edm.Boolean`.
     pub ffiec: Option<bool>,
+    /// US FINRA rules.
+    ///
     /// Property `finra`: `Edm.Boolean`.
     pub finra: Option<bool>,
+    /// US Federal Information Security Management Act.
+    ///
     /// Property `fisma`: `Edm.Boolean`.
     pub fisma: Option<bool>,
+    /// Generally Accepted Accounting Principles.
+    ///
     /// Property `gaap`: `Edm.Boolean`.
     pub gaap: Option<bool>,
+    /// Generally Accepted Privacy Principles.
+    ///
     /// Property `gapp`: `Edm.Boolean`.
     pub gapp: Option<bool>,
+    /// US Gramm-Leach-Bliley Act.
+    ///
     /// Property `glba`: `Edm.Boolean`.
     pub glba: Option<bool>,
+    /// US HIPAA health data rules.
+    ///
     /// Property `hipaa`: `Edm.Boolean`.
     pub hipaa: Option<bool>,
+    /// HITRUST certification.
+    ///
     /// Property `hitrust`: `Edm.Boolean`.
     pub hitrust: Option<bool>,
+    /// ISAE 3402 assurance report.
+    ///
     /// Property `isae3402`: `Edm.Boolean`.
     pub isae3402: Option<bool>,
+    /// ISO/IEC 27001.
+    ///
     /// Property `iso27001`: `Edm.Boolean`.
     pub iso27001: Option<bool>,
+    /// ISO/IEC 27002.
+    ///
     /// Property `iso27002`: `Edm.Boolean`.
     pub iso27002: Option<bool>,
+    /// ISO/IEC 27017 (cloud security).
+    ///
     /// Property `iso27017`: `Edm.Boolean`.
     pub iso27017: Option<bool>,
+    /// ISO/IEC 27018 (personal data in the cloud).
+    ///
     /// Property `iso27018`: `Edm.Boolean`.
     pub iso27018: Option<bool>,
+    /// US ITAR export rules.
+    ///
     /// Property `itar`: `Edm.Boolean`.
     pub itar: Option<bool>,
+    /// Jericho Forum commandments.
+    ///
     /// Property `jerichoForumCommandments`: `Edm.Boolean`.
     pub jericho_forum_commandments: Option<bool>,
+    /// PCI DSS version supported.
+    ///
     /// Property `pci`: `microsoft.graph.pciVersion`.
     pub pci: Option<PciVersion>,
+    /// EU-US Privacy Shield.
+    ///
     /// Property `privacyShield`: `Edm.Boolean`.
     pub privacy_shield: Option<bool>,
+    /// EU-US Safe Harbor.
+    ///
     /// Property `safeHarbor`: `Edm.Boolean`.
     pub safe_harbor: Option<bool>,
+    /// SOC 1 report.
+    ///
     /// Property `soc1`: `Edm.Boolean`.
     pub soc1: Option<bool>,
+    /// SOC 2 report.
+    ///
     /// Property `soc2`: `Edm.Boolean`.
     pub soc2: Option<bool>,
+    /// SOC 3 report.
+    ///
     /// Property `soc3`: `Edm.Boolean`.
     pub soc3: Option<bool>,
+    /// US Sarbanes-Oxley Act.
+    ///
     /// Property `sox`: `Edm.Boolean`.
     pub sox: Option<bool>,
+    /// NIST SP 800-53 controls.
+    ///
     /// Property `sp800_53`: `Edm.Boolean`.
     pub sp800_53: Option<bool>,
+    /// SSAE 16 report.
+    ///
     /// Property `ssae16`: `Edm.Boolean`.
     pub ssae16: Option<bool>,
+    /// US trade rules (USTR).
+    ///
     /// Property `ustr`: `Edm.Boolean`.
     pub ustr: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -2016,11 +2258,17 @@ impl ApplicationSecurityComplianceField {
     ];
 }
 
+/// What instantiating a gallery template answers with: the application registration and the service principal it created.
+///
 /// CSDL complex type `microsoft.graph.applicationServicePrincipal`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationServicePrincipal {
+    /// The new application registration.
+    ///
     /// Navigation property `application`: `microsoft.graph.application`; present when expanded (`$expand`).
     pub application: Option<Application>,
+    /// The new service principal; its id is what provisioning jobs are created on.
+    ///
     /// Navigation property `servicePrincipal`: `microsoft.graph.servicePrincipal`; present when expanded (`$expand`).
     pub service_principal: Option<ServicePrincipal>,
     /// Properties the metadata does not declare and instance annotations
@@ -2849,13 +3097,21 @@ impl AttributeMappingSourceField {
     ];
 }
 
+/// Opt-in changes to how tokens are issued for the application.
+///
 /// CSDL complex type `microsoft.graph.authenticationBehaviors`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationBehaviors {
+    /// Whether calls to the retired Azure AD Graph are refused for the application.
+    ///
     /// Property `blockAzureADGraphAccess`: `Edm.Boolean`.
     pub block_azure_ad_graph_access: Option<bool>,
+    /// Whether email claims with unverified domains are left out of tokens.
+    ///
     /// Property `removeUnverifiedEmailClaim`: `Edm.Boolean`.
     pub remove_unverified_email_claim: Option<bool>,
+    /// Whether clients need a service principal in the tenant to get tokens for the application.
+    ///
     /// Property `requireClientServicePrincipal`: `Edm.Boolean`.
     pub require_client_service_principal: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -2968,17 +3224,29 @@ impl AuthenticationBehaviorsField {
     ];
 }
 
+/// The Microsoft 365 certification status of an application.
+///
 /// CSDL complex type `microsoft.graph.certification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Certification {
+    /// Where the certification details are published.
+    ///
     /// Property `certificationDetailsUrl`: `Edm.String`, computed by the service (read-only).
     pub certification_details_url: Option<String>,
+    /// When the certification expires.
+    ///
     /// Property `certificationExpirationDateTime`: `Edm.DateTimeOffset`.
     pub certification_expiration_date_time: Option<edm::DateTimeOffset>,
+    /// Whether Microsoft certified the application.
+    ///
     /// Property `isCertifiedByMicrosoft`: `Edm.Boolean`, computed by the service (read-only).
     pub is_certified_by_microsoft: Option<bool>,
+    /// Whether the publisher completed the self-attestation.
+    ///
     /// Property `isPublisherAttested`: `Edm.Boolean`.
     pub is_publisher_attested: Option<bool>,
+    /// When the certification was last renewed.
+    ///
     /// Property `lastCertificationDateTime`: `Edm.DateTimeOffset`.
     pub last_certification_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
@@ -3209,6 +3477,8 @@ impl ContainerFilterField {
     ];
 }
 
+/// Custom security attributes of an object, as open properties grouped by attribute set.
+///
 /// CSDL complex type `microsoft.graph.customSecurityAttributeValue`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSecurityAttributeValue {
@@ -3266,6 +3536,8 @@ impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
     }
 }
 
+/// Free-form details, as open key-value properties.
+///
 /// CSDL complex type `microsoft.graph.detailsInfo`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetailsInfo {
@@ -3944,11 +4216,17 @@ impl GroupFilterField {
     pub const ALL: &'static [model::Field<GroupFilter>] = &[Self::IncludedGroups];
 }
 
+/// Who or what an entry refers to, by id and display name.
+///
 /// CSDL complex type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Identity {
+    /// The display name; may not be current.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// The unique id.
+    ///
     /// Property `id`: `Edm.String`.
     pub id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4036,11 +4314,17 @@ impl IdentityField {
     pub const ALL: &'static [model::Field<Identity>] = &[Self::DisplayName, Self::Id];
 }
 
+/// Whether a web application may get tokens through the OAuth 2.0 implicit flow.
+///
 /// CSDL complex type `microsoft.graph.implicitGrantSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImplicitGrantSettings {
+    /// Whether access tokens may be issued that way.
+    ///
     /// Property `enableAccessTokenIssuance`: `Edm.Boolean`.
     pub enable_access_token_issuance: Option<bool>,
+    /// Whether ID tokens may be issued that way.
+    ///
     /// Property `enableIdTokenIssuance`: `Edm.Boolean`.
     pub enable_id_token_issuance: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -4139,17 +4423,29 @@ impl ImplicitGrantSettingsField {
     ];
 }
 
+/// Links about an application shown to users and administrators.
+///
 /// CSDL complex type `microsoft.graph.informationalUrl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationalUrl {
+    /// Where the logo is.
+    ///
     /// Property `logoUrl`: `Edm.String`.
     pub logo_url: Option<String>,
+    /// The marketing page.
+    ///
     /// Property `marketingUrl`: `Edm.String`.
     pub marketing_url: Option<String>,
+    /// The privacy statement.
+    ///
     /// Property `privacyStatementUrl`: `Edm.String`.
     pub privacy_statement_url: Option<String>,
+    /// The support page.
+    ///
     /// Property `supportUrl`: `Edm.String`.
     pub support_url: Option<String>,
+    /// The terms of service.
+    ///
     /// Property `termsOfServiceUrl`: `Edm.String`.
     pub terms_of_service_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4267,15 +4563,23 @@ impl InformationalUrlField {
     ];
 }
 
+/// Who or what started a provisioning event.
+///
 /// CSDL complex type `microsoft.graph.initiator`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Initiator {
+    /// The display name; may not be current.
+    ///
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
+    /// The unique id.
+    ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub id: Option<String>,
+    /// Whether it was a user, an application or the system.
+    ///
     /// Property `initiatorType`: `microsoft.graph.initiatorType`.
     pub initiator_type: Option<InitiatorType>,
     /// Properties the metadata does not declare and instance annotations
@@ -4373,23 +4677,41 @@ impl InitiatorField {
     ];
 }
 
+/// A certificate (public key) registered on an application or service principal.
+///
 /// CSDL complex type `microsoft.graph.keyCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyCredential {
+    /// A custom identifier of the key, often the certificate thumbprint.
+    ///
     /// Property `customKeyIdentifier`: `Edm.Binary`.
     pub custom_key_identifier: Option<edm::Binary>,
+    /// A friendly name.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// When the key expires.
+    ///
     /// Property `endDateTime`: `Edm.DateTimeOffset`.
     pub end_date_time: Option<edm::DateTimeOffset>,
+    /// The key material (only sent when the key is added).
+    ///
     /// Property `key`: `Edm.Binary`.
     pub key: Option<edm::Binary>,
+    /// The key's id.
+    ///
     /// Property `keyId`: `Edm.Guid`.
     pub key_id: Option<edm::Guid>,
+    /// When the key becomes valid.
+    ///
     /// Property `startDateTime`: `Edm.DateTimeOffset`.
     pub start_date_time: Option<edm::DateTimeOffset>,
+    /// The key type (for example AsymmetricX509Cert).
+    ///
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
+    /// What the key is for: Sign or Verify.
+    ///
     /// Property `usage`: `Edm.String`.
     pub usage: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4520,11 +4842,17 @@ impl KeyCredentialField {
     ];
 }
 
+/// A key with its value.
+///
 /// CSDL complex type `microsoft.graph.keyValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValue {
+    /// The key.
+    ///
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
+    /// The value.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4710,13 +5038,21 @@ impl KeyValuePairField {
     pub const ALL: &'static [model::Field<KeyValuePair>] = &[Self::Name, Self::Value];
 }
 
+/// One attribute changed by a provisioning event.
+///
 /// CSDL complex type `microsoft.graph.modifiedProperty`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModifiedProperty {
+    /// The attribute's name.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// Its value after the change.
+    ///
     /// Property `newValue`: `Edm.String`.
     pub new_value: Option<String>,
+    /// Its value before the change.
+    ///
     /// Property `oldValue`: `Edm.String`.
     pub old_value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -5314,16 +5650,26 @@ impl ObjectMappingMetadataEntryField {
     ];
 }
 
+/// A claim an application asks to be added to its tokens.
+///
 /// CSDL complex type `microsoft.graph.optionalClaim`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionalClaim {
+    /// Extra options for the claim.
+    ///
     /// Property `additionalProperties`: `Collection(Edm.String)`.
     /// Named `additional_properties_2` because `additional_properties` is taken by another property of this type.
     pub additional_properties_2: Option<Vec<String>>,
+    /// Whether the claim is needed for the application to work.
+    ///
     /// Property `essential`: `Edm.Boolean`, not nullable.
     pub essential: Option<bool>,
+    /// The claim's name.
+    ///
     /// Property `name`: `Edm.String`, not nullable.
     pub name: Option<String>,
+    /// Where the claim's value comes from (for example user); unset for standard claims.
+    ///
     /// Property `source`: `Edm.String`.
     pub source: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -5428,13 +5774,21 @@ impl OptionalClaimField {
     ];
 }
 
+/// Optional claims an application asks for, per token type.
+///
 /// CSDL complex type `microsoft.graph.optionalClaims`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionalClaims {
+    /// Claims added to access tokens.
+    ///
     /// Property `accessToken`: `Collection(microsoft.graph.optionalClaim)`.
     pub access_token: Option<Vec<OptionalClaim>>,
+    /// Claims added to ID tokens.
+    ///
     /// Property `idToken`: `Collection(microsoft.graph.optionalClaim)`.
     pub id_token: Option<Vec<OptionalClaim>>,
+    /// Claims added to SAML tokens.
+    ///
     /// Property `saml2Token`: `Collection(microsoft.graph.optionalClaim)`.
     pub saml2_token: Option<Vec<OptionalClaim>>,
     /// Properties the metadata does not declare and instance annotations
@@ -5532,11 +5886,17 @@ impl OptionalClaimsField {
     ];
 }
 
+/// Restrictions for minors using the application.
+///
 /// CSDL complex type `microsoft.graph.parentalControlSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParentalControlSettings {
+    /// Countries (two-letter codes) where minors are blocked.
+    ///
     /// Property `countriesBlockedForMinors`: `Collection(Edm.String)`.
     pub countries_blocked_for_minors: Option<Vec<String>>,
+    /// Which age rule applies to users.
+    ///
     /// Property `legalAgeGroupRule`: `Edm.String`.
     pub legal_age_group_rule: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -5779,21 +6139,37 @@ impl ParseExpressionResponseField {
     ];
 }
 
+/// A client secret registered on an application or service principal.
+///
 /// CSDL complex type `microsoft.graph.passwordCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordCredential {
+    /// A custom identifier (unused by most applications).
+    ///
     /// Property `customKeyIdentifier`: `Edm.Binary`.
     pub custom_key_identifier: Option<edm::Binary>,
+    /// A friendly name.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// When the secret expires.
+    ///
     /// Property `endDateTime`: `Edm.DateTimeOffset`.
     pub end_date_time: Option<edm::DateTimeOffset>,
+    /// The first characters of the secret.
+    ///
     /// Property `hint`: `Edm.String`.
     pub hint: Option<String>,
+    /// The secret's id.
+    ///
     /// Property `keyId`: `Edm.Guid`.
     pub key_id: Option<edm::Guid>,
+    /// The secret itself; only returned when it is created.
+    ///
     /// Property `secretText`: `Edm.String`.
     pub secret_text: Option<String>,
+    /// When the secret becomes valid.
+    ///
     /// Property `startDateTime`: `Edm.DateTimeOffset`.
     pub start_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
@@ -5921,25 +6297,45 @@ impl PasswordCredentialField {
     ];
 }
 
+/// A delegated permission (scope) an API defines.
+///
 /// CSDL complex type `microsoft.graph.permissionScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PermissionScope {
+    /// What the permission allows, shown to administrators.
+    ///
     /// Property `adminConsentDescription`: `Edm.String`.
     pub admin_consent_description: Option<String>,
+    /// Its title, shown to administrators.
+    ///
     /// Property `adminConsentDisplayName`: `Edm.String`.
     pub admin_consent_display_name: Option<String>,
+    /// Its id.
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Whether it can be requested.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// Where it was defined.
+    ///
     /// Property `origin`: `Edm.String`.
     pub origin: Option<String>,
+    /// Whether users may consent (User) or only administrators (Admin).
+    ///
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
+    /// What it allows, shown to users.
+    ///
     /// Property `userConsentDescription`: `Edm.String`.
     pub user_consent_description: Option<String>,
+    /// Its title, shown to users.
+    ///
     /// Property `userConsentDisplayName`: `Edm.String`.
     pub user_consent_display_name: Option<String>,
+    /// The value sent in the scp claim of tokens.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -6081,11 +6477,17 @@ impl PermissionScopeField {
     ];
 }
 
+/// A client application allowed to use an API's scopes without consent.
+///
 /// CSDL complex type `microsoft.graph.preAuthorizedApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreAuthorizedApplication {
+    /// The client's application id.
+    ///
     /// Property `appId`: `Edm.String`.
     pub app_id: Option<String>,
+    /// The scopes it may use.
+    ///
     /// Property `delegatedPermissionIds`: `Collection(Edm.String)`, not nullable.
     pub delegated_permission_ids: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -6180,17 +6582,27 @@ impl PreAuthorizedApplicationField {
     ];
 }
 
+/// An object (user or group) as a provisioning log entry shows it in the source or target system.
+///
 /// CSDL complex type `microsoft.graph.provisionedIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisionedIdentity {
+    /// The display name; may not be current.
+    ///
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
+    /// The unique id.
+    ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub id: Option<String>,
+    /// More attributes of the object, as key-value pairs.
+    ///
     /// Property `details`: `microsoft.graph.detailsInfo`.
     pub details: Option<DetailsInfo>,
+    /// The kind of object (for example User or Group).
+    ///
     /// Property `identityType`: `Edm.String`.
     pub identity_type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -6295,17 +6707,29 @@ impl ProvisionedIdentityField {
     ];
 }
 
+/// Why a provisioning event failed and what to do about it.
+///
 /// CSDL complex type `microsoft.graph.provisioningErrorInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningErrorInfo {
+    /// More detail about the failure.
+    ///
     /// Property `additionalDetails`: `Edm.String`.
     pub additional_details: Option<String>,
+    /// Whether the failure needs action (failure) or not (nonServiceFailure, success).
+    ///
     /// Property `errorCategory`: `microsoft.graph.provisioningStatusErrorCategory`.
     pub error_category: Option<ProvisioningStatusErrorCategory>,
+    /// The service's error code.
+    ///
     /// Property `errorCode`: `Edm.String`.
     pub error_code: Option<String>,
+    /// What went wrong.
+    ///
     /// Property `reason`: `Edm.String`.
     pub reason: Option<String>,
+    /// What to do to resolve it.
+    ///
     /// Property `recommendedAction`: `Edm.String`.
     pub recommended_action: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -6423,12 +6847,18 @@ impl ProvisioningErrorInfoField {
     ];
 }
 
+/// The service principal whose provisioning job wrote a log entry.
+///
 /// CSDL complex type `microsoft.graph.provisioningServicePrincipal`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningServicePrincipal {
+    /// The display name; may not be current.
+    ///
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
+    /// The unique id.
+    ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub id: Option<String>,
@@ -6522,11 +6952,17 @@ impl ProvisioningServicePrincipalField {
     ];
 }
 
+/// The outcome of a provisioning event or step.
+///
 /// CSDL complex type `microsoft.graph.provisioningStatusInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningStatusInfo {
+    /// Why it failed, when it did.
+    ///
     /// Property `errorInformation`: `microsoft.graph.provisioningErrorInfo`.
     pub error_information: Option<ProvisioningErrorInfo>,
+    /// Success, warning, failure or skipped.
+    ///
     /// Property `status`: `microsoft.graph.provisioningResult`.
     pub status: Option<ProvisioningResult>,
     /// Properties the metadata does not declare and instance annotations
@@ -6621,17 +7057,29 @@ impl ProvisioningStatusInfoField {
     ];
 }
 
+/// One step of a provisioning event.
+///
 /// CSDL complex type `microsoft.graph.provisioningStep`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningStep {
+    /// What happened in the step.
+    ///
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
+    /// More details as key-value pairs.
+    ///
     /// Property `details`: `microsoft.graph.detailsInfo`.
     pub details: Option<DetailsInfo>,
+    /// The step's name.
+    ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
+    /// Which phase of provisioning the step is.
+    ///
     /// Property `provisioningStepType`: `microsoft.graph.provisioningStepType`.
     pub provisioning_step_type: Option<ProvisioningStepType>,
+    /// The step's outcome.
+    ///
     /// Property `status`: `microsoft.graph.provisioningResult`.
     pub status: Option<ProvisioningResult>,
     /// Properties the metadata does not declare and instance annotations
@@ -6743,15 +7191,23 @@ impl ProvisioningStepField {
     ];
 }
 
+/// The source or target system of a provisioning event.
+///
 /// CSDL complex type `microsoft.graph.provisioningSystem`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningSystem {
+    /// The display name; may not be current.
+    ///
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
+    /// The unique id.
+    ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub id: Option<String>,
+    /// More information about the system, as key-value pairs.
+    ///
     /// Property `details`: `microsoft.graph.detailsInfo`.
     pub details: Option<DetailsInfo>,
     /// Properties the metadata does not declare and instance annotations
@@ -6849,9 +7305,13 @@ impl ProvisioningSystemField {
     ];
 }
 
+/// Settings for desktop and mobile (public client) applications.
+///
 /// CSDL complex type `microsoft.graph.publicClientApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicClientApplication {
+    /// Where tokens are sent after sign-in.
+    ///
     /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
     pub redirect_uris: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -7296,11 +7756,17 @@ impl PublicInnerErrorField {
     ];
 }
 
+/// A redirect URI with its position.
+///
 /// CSDL complex type `microsoft.graph.redirectUriSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriSettings {
+    /// Its position in the list.
+    ///
     /// Property `index`: `Edm.Int32`.
     pub index: Option<i32>,
+    /// The URI.
+    ///
     /// Property `uri`: `Edm.String`.
     pub uri: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -7500,11 +7966,17 @@ impl ReferencedObjectField {
     ];
 }
 
+/// Whether requests to the application must be signed.
+///
 /// CSDL complex type `microsoft.graph.requestSignatureVerification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestSignatureVerification {
+    /// Weak signing algorithms still accepted.
+    ///
     /// Property `allowedWeakAlgorithms`: `microsoft.graph.weakAlgorithms`.
     pub allowed_weak_algorithms: Option<WeakAlgorithms>,
+    /// Whether signed requests are required.
+    ///
     /// Property `isSignedRequestRequired`: `Edm.Boolean`, not nullable.
     pub is_signed_request_required: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -7603,11 +8075,17 @@ impl RequestSignatureVerificationField {
     ];
 }
 
+/// The permissions an application needs on one resource (API).
+///
 /// CSDL complex type `microsoft.graph.requiredResourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequiredResourceAccess {
+    /// The permissions needed.
+    ///
     /// Property `resourceAccess`: `Collection(microsoft.graph.resourceAccess)`, not nullable.
     pub resource_access: Option<Vec<ResourceAccess>>,
+    /// The application id of the resource.
+    ///
     /// Property `resourceAppId`: `Edm.String`, not nullable.
     pub resource_app_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -7702,11 +8180,17 @@ impl RequiredResourceAccessField {
     ];
 }
 
+/// One permission an application needs.
+///
 /// CSDL complex type `microsoft.graph.resourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAccess {
+    /// The permission's id.
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Scope (delegated) or Role (application permission).
+    ///
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -7794,17 +8278,29 @@ impl ResourceAccessField {
     pub const ALL: &'static [model::Field<ResourceAccess>] = &[Self::Id, Self::Type];
 }
 
+/// A permission scoped to one resource (for example one team) that an application defines.
+///
 /// CSDL complex type `microsoft.graph.resourceSpecificPermission`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceSpecificPermission {
+    /// What it allows.
+    ///
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
+    /// Its title.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// Its id.
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Whether it can be requested.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// Its value in tokens.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -7918,9 +8414,13 @@ impl ResourceSpecificPermissionField {
     ];
 }
 
+/// SAML single sign-on settings of a service principal.
+///
 /// CSDL complex type `microsoft.graph.samlSingleSignOnSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SamlSingleSignOnSettings {
+    /// Where users land after signing in.
+    ///
     /// Property `relayState`: `Edm.String`.
     pub relay_state: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -8008,17 +8508,29 @@ impl SamlSingleSignOnSettingsField {
     ];
 }
 
+/// Which properties of the application's service principals are locked against changes.
+///
 /// CSDL complex type `microsoft.graph.servicePrincipalLockConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalLockConfiguration {
+    /// Whether every sensitive property is locked.
+    ///
     /// Property `allProperties`: `Edm.Boolean`.
     pub all_properties: Option<bool>,
+    /// Whether signing credentials are locked.
+    ///
     /// Property `credentialsWithUsageSign`: `Edm.Boolean`.
     pub credentials_with_usage_sign: Option<bool>,
+    /// Whether verification credentials are locked.
+    ///
     /// Property `credentialsWithUsageVerify`: `Edm.Boolean`.
     pub credentials_with_usage_verify: Option<bool>,
+    /// Whether the lock is on.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// Whether the token encryption key id is locked.
+    ///
     /// Property `tokenEncryptionKeyId`: `Edm.Boolean`.
     pub token_encryption_key_id: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -8141,9 +8653,13 @@ impl ServicePrincipalLockConfigurationField {
     ];
 }
 
+/// Settings for single-page applications.
+///
 /// CSDL complex type `microsoft.graph.spaApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpaApplication {
+    /// Where tokens are sent after sign-in.
+    ///
     /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
     pub redirect_uris: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -10492,13 +11008,21 @@ impl SynchronizationTaskExecutionField {
     ];
 }
 
+/// The verified publisher (Microsoft Partner Network account) of an application.
+///
 /// CSDL complex type `microsoft.graph.verifiedPublisher`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedPublisher {
+    /// When it was added.
+    ///
     /// Property `addedDateTime`: `Edm.DateTimeOffset`.
     pub added_date_time: Option<edm::DateTimeOffset>,
+    /// The publisher's name.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// The partner account id.
+    ///
     /// Property `verifiedPublisherId`: `Edm.String`.
     pub verified_publisher_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -10602,17 +11126,29 @@ impl VerifiedPublisherField {
     ];
 }
 
+/// Settings for web applications.
+///
 /// CSDL complex type `microsoft.graph.webApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApplication {
+    /// The application's home page.
+    ///
     /// Property `homePageUrl`: `Edm.String`.
     pub home_page_url: Option<String>,
+    /// Whether the implicit flow is allowed.
+    ///
     /// Property `implicitGrantSettings`: `microsoft.graph.implicitGrantSettings`.
     pub implicit_grant_settings: Option<ImplicitGrantSettings>,
+    /// Where the application signs users out.
+    ///
     /// Property `logoutUrl`: `Edm.String`.
     pub logout_url: Option<String>,
+    /// Where tokens are sent after sign-in.
+    ///
     /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
     pub redirect_uris: Option<Vec<String>>,
+    /// Redirect URIs with their positions.
+    ///
     /// Property `redirectUriSettings`: `Collection(microsoft.graph.redirectUriSettings)`, not nullable.
     pub redirect_uri_settings: Option<Vec<RedirectUriSettings>>,
     /// Properties the metadata does not declare and instance annotations

@@ -11,31 +11,47 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+/// Kinds of data an application processes (several may be combined).
+///
 /// CSDL enum type `microsoft.graph.applicationDataType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ApplicationDataType(graph_odata_runtime::enums::FlagSet);
 
 impl ApplicationDataType {
+    /// None.
+    ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Source code.
+    ///
     /// `codingFiles` = 1
     pub const CODING_FILES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
+    /// Payment card data.
+    ///
     /// `creditCards` = 2
     pub const CREDIT_CARDS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
     );
+    /// Database files.
+    ///
     /// `databaseFiles` = 4
     pub const DATABASE_FILES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
+    /// Documents.
+    ///
     /// `documents` = 8
     pub const DOCUMENTS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
+    /// Media files.
+    ///
     /// `mediaFiles` = 16
     pub const MEDIA_FILES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(16),
     );
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 32
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(32),
@@ -531,23 +547,41 @@ impl From<&str> for AttributeType {
     }
 }
 
+/// A Cloud Security Alliance STAR assurance level.
+///
 /// CSDL enum type `microsoft.graph.csaStarLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CsaStarLevel {
+    /// No level.
+    ///
     /// `none` = 0
     None,
+    /// Third-party attestation.
+    ///
     /// `attestation` = 1
     Attestation,
+    /// Third-party certification.
+    ///
     /// `certification` = 2
     Certification,
+    /// Continuous monitoring.
+    ///
     /// `continuousMonitoring` = 3
     ContinuousMonitoring,
+    /// C-STAR assessment.
+    ///
     /// `cStarAssessment` = 4
     CStarAssessment,
+    /// Self-assessment.
+    ///
     /// `selfAssessment` = 5
     SelfAssessment,
+    /// Not assessed.
+    ///
     /// `notSupported` = 6
     NotSupported,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -619,23 +653,35 @@ impl From<&str> for CsaStarLevel {
     }
 }
 
+/// Data protection measures a provider has (several may be combined).
+///
 /// CSDL enum type `microsoft.graph.dataProtection`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct DataProtection(graph_odata_runtime::enums::FlagSet);
 
 impl DataProtection {
+    /// None.
+    ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Data protection impact assessments.
+    ///
     /// `impactAssessments` = 1
     pub const IMPACT_ASSESSMENTS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
+    /// Data protection officers.
+    ///
     /// `officers` = 2
     pub const OFFICERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// Safeguards for transfers across borders.
+    ///
     /// `secureCrossBorderDataTransfer` = 4
     pub const SECURE_CROSS_BORDER_DATA_TRANSFER: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 8
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(8),
@@ -704,23 +750,41 @@ impl<'de> serde::Deserialize<'de> for DataProtection {
     }
 }
 
+/// How long a provider keeps data after it is deleted.
+///
 /// CSDL enum type `microsoft.graph.dataRetentionLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataRetentionLevel {
+    /// Unknown.
+    ///
     /// `none` = 0
     None,
+    /// Kept.
+    ///
     /// `dataRetained` = 1
     DataRetained,
+    /// Deleted at once.
+    ///
     /// `deletedImmediately` = 2
     DeletedImmediately,
+    /// Within a month.
+    ///
     /// `deletedWithin1Month` = 3
     DeletedWithin1Month,
+    /// Within two weeks.
+    ///
     /// `deletedWithin2Weeks` = 4
     DeletedWithin2Weeks,
+    /// Within three months.
+    ///
     /// `deletedWithin3Months` = 5
     DeletedWithin3Months,
+    /// After more than three months.
+    ///
     /// `deletedWithinMoreThan3Months` = 6
     DeletedWithinMoreThan3Months,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -898,21 +962,37 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
     }
 }
 
+/// A US FedRAMP authorization level.
+///
 /// CSDL enum type `microsoft.graph.fedRampLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FedRampLevel {
+    /// None.
+    ///
     /// `none` = 0
     None,
+    /// High.
+    ///
     /// `high` = 1
     High,
+    /// Low-impact SaaS.
+    ///
     /// `liSaas` = 2
     LiSaas,
+    /// Low.
+    ///
     /// `low` = 3
     Low,
+    /// Moderate.
+    ///
     /// `moderate` = 4
     Moderate,
+    /// Not assessed.
+    ///
     /// `notSupported` = 5
     NotSupported,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -981,15 +1061,25 @@ impl From<&str> for FedRampLevel {
     }
 }
 
+/// Whether a company is publicly or privately held.
+///
 /// CSDL enum type `microsoft.graph.holdType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HoldType {
+    /// Unknown.
+    ///
     /// `none` = 0
     None,
+    /// Privately held.
+    ///
     /// `private` = 1
     Private,
+    /// Publicly traded.
+    ///
     /// `public` = 2
     Public,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1049,15 +1139,25 @@ impl From<&str> for HoldType {
     }
 }
 
+/// The kind of actor that started a provisioning event.
+///
 /// CSDL enum type `microsoft.graph.initiatorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InitiatorType {
+    /// A user.
+    ///
     /// `user` = 0
     User,
+    /// An application.
+    ///
     /// `application` = 1
     Application,
+    /// The provisioning service itself.
+    ///
     /// `system` = 2
     System,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1195,15 +1295,23 @@ impl From<&str> for Mutability {
     }
 }
 
+/// Which native authentication APIs an application may use.
+///
 /// CSDL enum type `microsoft.graph.nativeAuthenticationApisEnabled`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct NativeAuthenticationApisEnabled(graph_odata_runtime::enums::FlagSet);
 
 impl NativeAuthenticationApisEnabled {
+    /// None.
+    ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// All of them.
+    ///
     /// `all` = 1
     pub const ALL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 2
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
@@ -1554,33 +1662,49 @@ impl From<&str> for ObjectMappingMetadata {
     }
 }
 
+/// Password rules a service enforces (several may be combined).
+///
 /// CSDL enum type `microsoft.graph.passwordPolicy`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct PasswordPolicy(graph_odata_runtime::enums::FlagSet);
 
 impl PasswordPolicy {
+    /// None.
+    ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Passwords expire.
+    ///
     /// `changePasswordPeriod` = 1
     pub const CHANGE_PASSWORD_PERIOD: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
+    /// Character classes are required.
+    ///
     /// `charactersCombination` = 2
     pub const CHARACTERS_COMBINATION: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
     );
+    /// Earlier passwords cannot be reused.
+    ///
     /// `passwordHistoryAndReuse` = 4
     pub const PASSWORD_HISTORY_AND_REUSE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
+    /// A minimum length.
+    ///
     /// `passwordLengthLimit` = 8
     pub const PASSWORD_LENGTH_LIMIT: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(8),
     );
+    /// Personal information is refused in passwords.
+    ///
     /// `personalInformationUse` = 16
     pub const PERSONAL_INFORMATION_USE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(16),
     );
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 32
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(32),
@@ -1651,17 +1775,29 @@ impl<'de> serde::Deserialize<'de> for PasswordPolicy {
     }
 }
 
+/// A PCI DSS version.
+///
 /// CSDL enum type `microsoft.graph.pciVersion`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PciVersion {
+    /// None.
+    ///
     /// `none` = 0
     None,
+    /// Version 3.2.1.
+    ///
     /// `v3_2_1` = 1
     V321,
+    /// Version 4.
+    ///
     /// `v4` = 2
     V4,
+    /// Not assessed.
+    ///
     /// `notSupported` = 3
     NotSupported,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1724,21 +1860,37 @@ impl From<&str> for PciVersion {
     }
 }
 
+/// What a provisioning event did to an object.
+///
 /// CSDL enum type `microsoft.graph.provisioningAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningAction {
+    /// Something else.
+    ///
     /// `other` = 0
     Other,
+    /// Created it.
+    ///
     /// `create` = 1
     Create,
+    /// Deleted it.
+    ///
     /// `delete` = 2
     Delete,
+    /// Disabled it.
+    ///
     /// `disable` = 3
     Disable,
+    /// Updated it.
+    ///
     /// `update` = 4
     Update,
+    /// Marked it for deletion later.
+    ///
     /// `stagedDelete` = 5
     StagedDelete,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1807,17 +1959,29 @@ impl From<&str> for ProvisioningAction {
     }
 }
 
+/// The outcome of a provisioning event or step.
+///
 /// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningResult {
+    /// Succeeded.
+    ///
     /// `success` = 0
     Success,
+    /// Failed.
+    ///
     /// `failure` = 1
     Failure,
+    /// Skipped (for example out of scope).
+    ///
     /// `skipped` = 2
     Skipped,
+    /// Succeeded with a warning.
+    ///
     /// `warning` = 3
     Warning,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1880,15 +2044,25 @@ impl From<&str> for ProvisioningResult {
     }
 }
 
+/// How a provisioning failure is classified.
+///
 /// CSDL enum type `microsoft.graph.provisioningStatusErrorCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningStatusErrorCategory {
+    /// A failure that needs attention.
+    ///
     /// `failure` = 0
     Failure,
+    /// A failure caused outside the provisioning service.
+    ///
     /// `nonServiceFailure` = 1
     NonServiceFailure,
+    /// No failure.
+    ///
     /// `success` = 2
     Success,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1948,21 +2122,37 @@ impl From<&str> for ProvisioningStatusErrorCategory {
     }
 }
 
+/// The phase of provisioning a step belongs to.
+///
 /// CSDL enum type `microsoft.graph.provisioningStepType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningStepType {
+    /// Reading from the source.
+    ///
     /// `import` = 0
     Import,
+    /// Deciding whether the object is in scope.
+    ///
     /// `scoping` = 1
     Scoping,
+    /// Finding the object in the target.
+    ///
     /// `matching` = 2
     Matching,
+    /// Applying attribute mappings.
+    ///
     /// `processing` = 3
     Processing,
+    /// Resolving references (manager, members).
+    ///
     /// `referenceResolution` = 4
     ReferenceResolution,
+    /// Writing to the target.
+    ///
     /// `export` = 5
     Export,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -2141,25 +2331,45 @@ impl From<&str> for QuarantineReason {
     }
 }
 
+/// How a service encrypts data at rest.
+///
 /// CSDL enum type `microsoft.graph.restEncryptionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestEncryptionType {
+    /// Not encrypted.
+    ///
     /// `none` = 0
     None,
+    /// AES.
+    ///
     /// `aes` = 1
     Aes,
+    /// BitLocker.
+    ///
     /// `bitlocker` = 2
     Bitlocker,
+    /// Blowfish.
+    ///
     /// `blowfish` = 3
     Blowfish,
+    /// DES.
+    ///
     /// `des` = 4
     Des,
+    /// RC4.
+    ///
     /// `rc4` = 5
     Rc4,
+    /// RSA.
+    ///
     /// `rsa` = 6
     Rsa,
+    /// Not assessed.
+    ///
     /// `notSupported` = 7
     NotSupported,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 8
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -2357,23 +2567,41 @@ impl From<&str> for ScopeOperatorType {
     }
 }
 
+/// A TLS or SSL protocol version.
+///
 /// CSDL enum type `microsoft.graph.sslVersion`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SslVersion {
+    /// None.
+    ///
     /// `none` = 0
     None,
+    /// SSL 3.0.
+    ///
     /// `ssl3_0` = 1
     Ssl30,
+    /// TLS 1.0.
+    ///
     /// `tls1_0` = 2
     Tls10,
+    /// TLS 1.1.
+    ///
     /// `tls1_1` = 3
     Tls11,
+    /// TLS 1.2.
+    ///
     /// `tls1_2` = 4
     Tls12,
+    /// TLS 1.3.
+    ///
     /// `tls1_3` = 5
     Tls13,
+    /// Not assessed.
+    ///
     /// `notSupported` = 6
     NotSupported,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -3267,45 +3495,67 @@ impl From<&str> for SynchronizationTaskExecutionResult {
     }
 }
 
+/// Data subject rights a provider honours (several may be combined).
+///
 /// CSDL enum type `microsoft.graph.userOwnership`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct UserOwnership(graph_odata_runtime::enums::FlagSet);
 
 impl UserOwnership {
+    /// None.
+    ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Processing has a lawful basis.
+    ///
     /// `lawfulBasisForProcessing` = 1
     pub const LAWFUL_BASIS_FOR_PROCESSING: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
+    /// Users can access their data.
+    ///
     /// `rightToAccess` = 2
     pub const RIGHT_TO_ACCESS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
     );
+    /// Users are told how their data is used.
+    ///
     /// `rightToBeInformed` = 4
     pub const RIGHT_TO_BE_INFORMED: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
+    /// Users can take their data elsewhere.
+    ///
     /// `rightToDataPortability` = 8
     pub const RIGHT_TO_DATA_PORTABILITY: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(8),
     );
+    /// Users can object to processing.
+    ///
     /// `rightToObject` = 16
     pub const RIGHT_TO_OBJECT: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(16),
     );
+    /// Users can correct their data.
+    ///
     /// `rightToRectification` = 32
     pub const RIGHT_TO_RECTIFICATION: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(32),
     );
+    /// Users can restrict processing.
+    ///
     /// `rightToRestrictionOfProcessing` = 64
     pub const RIGHT_TO_RESTRICTION_OF_PROCESSING: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(64),
     );
+    /// Users can contest automated decisions.
+    ///
     /// `rightsRelatedToAutomatedDecisionMaking` = 128
     pub const RIGHTS_RELATED_TO_AUTOMATED_DECISION_MAKING: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(128),
     );
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 256
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(256),
@@ -3379,13 +3629,19 @@ impl<'de> serde::Deserialize<'de> for UserOwnership {
     }
 }
 
+/// Weak signing algorithms.
+///
 /// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
 
 impl WeakAlgorithms {
+    /// RSA with SHA-1.
+    ///
     /// `rsaSha1` = 1
     pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 2
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
