@@ -62,14 +62,21 @@ pub fn sync_roots(root: &Path) -> Vec<Root> {
         .collect()
 }
 
-/// The README texts of the synchronization crates; `beta` adds the paragraph on the beta
-/// metadata.
+/// The README texts of the synchronization crates; a client's opens with the whole
+/// provisioning workflow (beta's `instantiate` takes its one parameter directly, hence two
+/// texts), and `beta` adds the paragraph on the beta metadata.
 fn sync_readme(beta: bool) -> Vec<(CrateKind, PathBuf)> {
+    let workflow = if beta {
+        "specs/docs/synchronization.workflow.beta.md"
+    } else {
+        "specs/docs/synchronization.workflow.md"
+    };
     let mut files = vec![
         (
             CrateKind::Models,
             "specs/docs/synchronization.models.md".into(),
         ),
+        (CrateKind::Client, workflow.into()),
         (
             CrateKind::Client,
             "specs/docs/synchronization.client.md".into(),
