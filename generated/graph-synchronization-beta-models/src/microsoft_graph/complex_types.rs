@@ -75,7 +75,7 @@ impl graph_odata_runtime::model::ODataObject for Dictionary {
 /// CSDL complex type `microsoft.graph.addIn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddIn {
-    /// The add-in's id.
+    /// The unique id of the add-in.
     ///
     /// Property `id`: `Edm.Guid`.
     pub id: Option<edm::Guid>,
@@ -2565,7 +2565,7 @@ pub struct Identity {
     ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
-    /// The unique id.
+    /// The unique id of the user, application or system.
     ///
     /// Property `id`: `Edm.String`.
     pub id: Option<String>,
@@ -2768,11 +2768,11 @@ impl ImplicitGrantSettingsField {
 /// CSDL complex type `microsoft.graph.informationalUrl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationalUrl {
-    /// Where the logo is.
+    /// Where the application's logo image is.
     ///
     /// Property `logoUrl`: `Edm.String`.
     pub logo_url: Option<String>,
-    /// The marketing page.
+    /// The application's marketing page.
     ///
     /// Property `marketingUrl`: `Edm.String`.
     pub marketing_url: Option<String>,
@@ -2780,11 +2780,11 @@ pub struct InformationalUrl {
     ///
     /// Property `privacyStatementUrl`: `Edm.String`.
     pub privacy_statement_url: Option<String>,
-    /// The support page.
+    /// The application's support page.
     ///
     /// Property `supportUrl`: `Edm.String`.
     pub support_url: Option<String>,
-    /// The terms of service.
+    /// The application's terms of service.
     ///
     /// Property `termsOfServiceUrl`: `Edm.String`.
     pub terms_of_service_url: Option<String>,
@@ -3024,7 +3024,7 @@ pub struct Initiator {
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
-    /// The unique id.
+    /// The unique id of the user, application or system.
     ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
@@ -3320,7 +3320,7 @@ pub struct KeyCredential {
     ///
     /// Property `customKeyIdentifier`: `Edm.Binary`.
     pub custom_key_identifier: Option<edm::Binary>,
-    /// A friendly name.
+    /// A friendly name for the key.
     ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
@@ -3332,7 +3332,7 @@ pub struct KeyCredential {
     ///
     /// Property `key`: `Edm.Binary`.
     pub key: Option<edm::Binary>,
-    /// The key's id.
+    /// The unique id of the key.
     ///
     /// Property `keyId`: `Edm.Guid`.
     pub key_id: Option<edm::Guid>,
@@ -3476,16 +3476,16 @@ impl KeyCredentialField {
     ];
 }
 
-/// A key with its value.
+/// A key and its value, both text.
 ///
 /// CSDL complex type `microsoft.graph.keyValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValue {
-    /// The key.
+    /// The key (the name of the setting).
     ///
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
-    /// The value.
+    /// The value of the setting.
     ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
@@ -3677,7 +3677,7 @@ impl KeyValuePairField {
 /// CSDL complex type `microsoft.graph.modifiedProperty`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModifiedProperty {
-    /// The attribute's name.
+    /// The name of the attribute that changed.
     ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
@@ -5057,7 +5057,7 @@ pub struct OptionalClaim {
     ///
     /// Property `essential`: `Edm.Boolean`, not nullable.
     pub essential: Option<bool>,
-    /// The claim's name.
+    /// The name of the claim to add.
     ///
     /// Property `name`: `Edm.String`, not nullable.
     pub name: Option<String>,
@@ -5541,7 +5541,7 @@ pub struct PasswordCredential {
     ///
     /// Property `customKeyIdentifier`: `Edm.Binary`.
     pub custom_key_identifier: Option<edm::Binary>,
-    /// A friendly name.
+    /// A friendly name for the secret.
     ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
@@ -5553,7 +5553,7 @@ pub struct PasswordCredential {
     ///
     /// Property `hint`: `Edm.String`.
     pub hint: Option<String>,
-    /// The secret's id.
+    /// The unique id of the secret.
     ///
     /// Property `keyId`: `Edm.Guid`.
     pub key_id: Option<edm::Guid>,
@@ -5924,7 +5924,7 @@ pub struct PermissionScope {
     ///
     /// Property `adminConsentDisplayName`: `Edm.String`.
     pub admin_consent_display_name: Option<String>,
-    /// Its id.
+    /// The unique id of the permission.
     ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
@@ -5932,7 +5932,7 @@ pub struct PermissionScope {
     ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
-    /// Where it was defined.
+    /// Whether the permission was defined on the application or the service principal.
     ///
     /// Property `origin`: `Edm.String`.
     pub origin: Option<String>,
@@ -6204,7 +6204,7 @@ pub struct ProvisionedIdentity {
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
-    /// The unique id.
+    /// The unique id of the user, application or system.
     ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
@@ -6336,7 +6336,7 @@ pub struct ProvisioningErrorInfo {
     ///
     /// Property `errorCode`: `Edm.String`.
     pub error_code: Option<String>,
-    /// What went wrong.
+    /// What went wrong, in words.
     ///
     /// Property `reason`: `Edm.String`.
     pub reason: Option<String>,
@@ -6469,7 +6469,7 @@ pub struct ProvisioningServicePrincipal {
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
-    /// The unique id.
+    /// The unique id of the user, application or system.
     ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
@@ -6682,7 +6682,7 @@ pub struct ProvisioningStep {
     ///
     /// Property `details`: `microsoft.graph.detailsInfo`.
     pub details: Option<DetailsInfo>,
-    /// The step's name.
+    /// The name of the step (for example EntryImportAdd).
     ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
@@ -6690,7 +6690,7 @@ pub struct ProvisioningStep {
     ///
     /// Property `provisioningStepType`: `microsoft.graph.provisioningStepType`.
     pub provisioning_step_type: Option<ProvisioningStepType>,
-    /// The step's outcome.
+    /// The outcome of the step.
     ///
     /// Property `status`: `microsoft.graph.provisioningResult`.
     pub status: Option<ProvisioningResult>,
@@ -6813,7 +6813,7 @@ pub struct ProvisioningSystem {
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
-    /// The unique id.
+    /// The unique id of the user, application or system.
     ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
@@ -7696,7 +7696,7 @@ impl RequiredResourceAccessField {
 /// CSDL complex type `microsoft.graph.resourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAccess {
-    /// The permission's id.
+    /// The id of the permission needed (a scope or an app role of the resource).
     ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
@@ -10642,23 +10642,23 @@ impl SynchronizationTaskExecutionField {
 /// CSDL complex type `microsoft.graph.verifiedCustomDomainCertificatesMetadata`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedCustomDomainCertificatesMetadata {
-    /// When it expires.
+    /// When the certificate expires.
     ///
     /// Property `expiryDate`: `Edm.DateTimeOffset`.
     pub expiry_date: Option<edm::DateTimeOffset>,
-    /// When it was issued.
+    /// When the certificate was issued.
     ///
     /// Property `issueDate`: `Edm.DateTimeOffset`.
     pub issue_date: Option<edm::DateTimeOffset>,
-    /// Who issued it.
+    /// Who issued the certificate.
     ///
     /// Property `issuerName`: `Edm.String`.
     pub issuer_name: Option<String>,
-    /// Its subject.
+    /// The subject of the certificate.
     ///
     /// Property `subjectName`: `Edm.String`.
     pub subject_name: Option<String>,
-    /// Its thumbprint.
+    /// The thumbprint of the certificate.
     ///
     /// Property `thumbprint`: `Edm.String`.
     pub thumbprint: Option<String>,

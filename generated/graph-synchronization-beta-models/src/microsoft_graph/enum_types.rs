@@ -611,11 +611,11 @@ impl From<&str> for ExternalAuthenticationType {
 /// CSDL enum type `microsoft.graph.initiatorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InitiatorType {
-    /// A user.
+    /// A user started it (for example with on-demand provisioning).
     ///
     /// `user` = 0
     User,
-    /// An application.
+    /// An application started it.
     ///
     /// `application` = 1
     Application,
@@ -774,7 +774,7 @@ impl From<&str> for KerberosSignOnMappingAttributeType {
 /// CSDL enum type `microsoft.graph.kind`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
-    /// No restriction.
+    /// Any tenant's users may sign in.
     ///
     /// `unrestricted` = 0
     Unrestricted,
@@ -1207,23 +1207,23 @@ impl From<&str> for ObjectMappingMetadata {
 /// CSDL enum type `microsoft.graph.provisioningAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningAction {
-    /// Something else.
+    /// Another action, such as a skip.
     ///
     /// `other` = 0
     Other,
-    /// Created it.
+    /// The object was created in the target.
     ///
     /// `create` = 1
     Create,
-    /// Deleted it.
+    /// The object was deleted from the target.
     ///
     /// `delete` = 2
     Delete,
-    /// Disabled it.
+    /// The object was disabled in the target.
     ///
     /// `disable` = 3
     Disable,
-    /// Updated it.
+    /// The object was updated in the target.
     ///
     /// `update` = 4
     Update,
@@ -1306,15 +1306,15 @@ impl From<&str> for ProvisioningAction {
 /// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningResult {
-    /// Succeeded.
+    /// The event or step succeeded.
     ///
     /// `success` = 0
     Success,
-    /// Failed.
+    /// The event or step failed.
     ///
     /// `failure` = 1
     Failure,
-    /// Skipped (for example out of scope).
+    /// The event or step was skipped (for example the object is out of scope).
     ///
     /// `skipped` = 2
     Skipped,
@@ -1399,7 +1399,7 @@ pub enum ProvisioningStatusErrorCategory {
     ///
     /// `nonServiceFailure` = 1
     NonServiceFailure,
-    /// No failure.
+    /// There was no failure.
     ///
     /// `success` = 2
     Success,
@@ -1801,7 +1801,7 @@ impl From<&str> for ScopeOperatorType {
 /// CSDL enum type `microsoft.graph.singleSignOnMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SingleSignOnMode {
-    /// No single sign-on.
+    /// The proxy does not sign users in to the application.
     ///
     /// `none` = 0
     None,
@@ -1809,7 +1809,7 @@ pub enum SingleSignOnMode {
     ///
     /// `onPremisesKerberos` = 1
     OnPremisesKerberos,
-    /// SAML.
+    /// The application signs users in with SAML.
     ///
     /// `saml` = 3
     Saml,
@@ -1821,7 +1821,7 @@ pub enum SingleSignOnMode {
     ///
     /// `aadHeaderBased` = 5
     AadHeaderBased,
-    /// An OAuth token.
+    /// The proxy passes an OAuth token on.
     ///
     /// `oAuthToken` = 6
     OAuthToken,
@@ -2727,11 +2727,11 @@ impl From<&str> for SynchronizationTaskExecutionResult {
 /// CSDL enum type `microsoft.graph.trafficRoutingMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrafficRoutingMethod {
-    /// No preference.
+    /// No routing preference.
     ///
     /// `none` = 0
     None,
-    /// Random.
+    /// Route to a random connector.
     ///
     /// `random` = 1
     Random,
@@ -2739,7 +2739,7 @@ pub enum TrafficRoutingMethod {
     ///
     /// `sessionPersistence` = 2
     SessionPersistence,
-    /// Lowest latency.
+    /// Route to the connector with the lowest latency.
     ///
     /// `performance` = 3
     Performance,
@@ -2899,7 +2899,7 @@ impl From<&str> for UriUsageType {
 pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
 
 impl WeakAlgorithms {
-    /// RSA with SHA-1.
+    /// RSA signatures with SHA-1.
     ///
     /// `rsaSha1` = 1
     pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));

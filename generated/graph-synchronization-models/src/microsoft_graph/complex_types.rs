@@ -16,7 +16,7 @@ use graph_odata_runtime::model;
 /// CSDL complex type `microsoft.graph.addIn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddIn {
-    /// The add-in's id.
+    /// The unique id of the add-in.
     ///
     /// Property `id`: `Edm.Guid`.
     pub id: Option<edm::Guid>,
@@ -545,7 +545,7 @@ pub struct ApplicationRiskFactorCertificateInfo {
     ///
     /// Property `hasNoChainOfTrust`: `Edm.Boolean`.
     pub has_no_chain_of_trust: Option<bool>,
-    /// It is on a deny list.
+    /// The certificate is on a deny list.
     ///
     /// Property `isDenylisted`: `Edm.Boolean`.
     pub is_denylisted: Option<bool>,
@@ -553,19 +553,19 @@ pub struct ApplicationRiskFactorCertificateInfo {
     ///
     /// Property `isHostnameMismatch`: `Edm.Boolean`.
     pub is_hostname_mismatch: Option<bool>,
-    /// It has expired.
+    /// The certificate has expired.
     ///
     /// Property `isNotAfter`: `Edm.Boolean`.
     pub is_not_after: Option<bool>,
-    /// It is not yet valid.
+    /// The certificate is not valid yet.
     ///
     /// Property `isNotBefore`: `Edm.Boolean`.
     pub is_not_before: Option<bool>,
-    /// It has been revoked.
+    /// The certificate has been revoked.
     ///
     /// Property `isRevoked`: `Edm.Boolean`.
     pub is_revoked: Option<bool>,
-    /// It is self-signed.
+    /// The certificate is signed by itself rather than by an authority.
     ///
     /// Property `isSelfSigned`: `Edm.Boolean`.
     pub is_self_signed: Option<bool>,
@@ -1730,7 +1730,7 @@ pub struct ApplicationRiskScore {
     ///
     /// Property `security`: `Edm.Single`.
     pub security: Option<f32>,
-    /// The overall score.
+    /// The overall score, combining the areas.
     ///
     /// Property `total`: `Edm.Single`.
     pub total: Option<f32>,
@@ -4225,7 +4225,7 @@ pub struct Identity {
     ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
-    /// The unique id.
+    /// The unique id of the user, application or system.
     ///
     /// Property `id`: `Edm.String`.
     pub id: Option<String>,
@@ -4428,11 +4428,11 @@ impl ImplicitGrantSettingsField {
 /// CSDL complex type `microsoft.graph.informationalUrl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationalUrl {
-    /// Where the logo is.
+    /// Where the application's logo image is.
     ///
     /// Property `logoUrl`: `Edm.String`.
     pub logo_url: Option<String>,
-    /// The marketing page.
+    /// The application's marketing page.
     ///
     /// Property `marketingUrl`: `Edm.String`.
     pub marketing_url: Option<String>,
@@ -4440,11 +4440,11 @@ pub struct InformationalUrl {
     ///
     /// Property `privacyStatementUrl`: `Edm.String`.
     pub privacy_statement_url: Option<String>,
-    /// The support page.
+    /// The application's support page.
     ///
     /// Property `supportUrl`: `Edm.String`.
     pub support_url: Option<String>,
-    /// The terms of service.
+    /// The application's terms of service.
     ///
     /// Property `termsOfServiceUrl`: `Edm.String`.
     pub terms_of_service_url: Option<String>,
@@ -4573,7 +4573,7 @@ pub struct Initiator {
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
-    /// The unique id.
+    /// The unique id of the user, application or system.
     ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
@@ -4686,7 +4686,7 @@ pub struct KeyCredential {
     ///
     /// Property `customKeyIdentifier`: `Edm.Binary`.
     pub custom_key_identifier: Option<edm::Binary>,
-    /// A friendly name.
+    /// A friendly name for the key.
     ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
@@ -4698,7 +4698,7 @@ pub struct KeyCredential {
     ///
     /// Property `key`: `Edm.Binary`.
     pub key: Option<edm::Binary>,
-    /// The key's id.
+    /// The unique id of the key.
     ///
     /// Property `keyId`: `Edm.Guid`.
     pub key_id: Option<edm::Guid>,
@@ -4842,16 +4842,16 @@ impl KeyCredentialField {
     ];
 }
 
-/// A key with its value.
+/// A key and its value, both text.
 ///
 /// CSDL complex type `microsoft.graph.keyValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValue {
-    /// The key.
+    /// The key (the name of the setting).
     ///
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
-    /// The value.
+    /// The value of the setting.
     ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
@@ -5043,7 +5043,7 @@ impl KeyValuePairField {
 /// CSDL complex type `microsoft.graph.modifiedProperty`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModifiedProperty {
-    /// The attribute's name.
+    /// The name of the attribute that changed.
     ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
@@ -5664,7 +5664,7 @@ pub struct OptionalClaim {
     ///
     /// Property `essential`: `Edm.Boolean`, not nullable.
     pub essential: Option<bool>,
-    /// The claim's name.
+    /// The name of the claim to add.
     ///
     /// Property `name`: `Edm.String`, not nullable.
     pub name: Option<String>,
@@ -6148,7 +6148,7 @@ pub struct PasswordCredential {
     ///
     /// Property `customKeyIdentifier`: `Edm.Binary`.
     pub custom_key_identifier: Option<edm::Binary>,
-    /// A friendly name.
+    /// A friendly name for the secret.
     ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
@@ -6160,7 +6160,7 @@ pub struct PasswordCredential {
     ///
     /// Property `hint`: `Edm.String`.
     pub hint: Option<String>,
-    /// The secret's id.
+    /// The unique id of the secret.
     ///
     /// Property `keyId`: `Edm.Guid`.
     pub key_id: Option<edm::Guid>,
@@ -6310,7 +6310,7 @@ pub struct PermissionScope {
     ///
     /// Property `adminConsentDisplayName`: `Edm.String`.
     pub admin_consent_display_name: Option<String>,
-    /// Its id.
+    /// The unique id of the permission.
     ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
@@ -6318,7 +6318,7 @@ pub struct PermissionScope {
     ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
-    /// Where it was defined.
+    /// Whether the permission was defined on the application or the service principal.
     ///
     /// Property `origin`: `Edm.String`.
     pub origin: Option<String>,
@@ -6592,7 +6592,7 @@ pub struct ProvisionedIdentity {
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
-    /// The unique id.
+    /// The unique id of the user, application or system.
     ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
@@ -6724,7 +6724,7 @@ pub struct ProvisioningErrorInfo {
     ///
     /// Property `errorCode`: `Edm.String`.
     pub error_code: Option<String>,
-    /// What went wrong.
+    /// What went wrong, in words.
     ///
     /// Property `reason`: `Edm.String`.
     pub reason: Option<String>,
@@ -6857,7 +6857,7 @@ pub struct ProvisioningServicePrincipal {
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
-    /// The unique id.
+    /// The unique id of the user, application or system.
     ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
@@ -7070,7 +7070,7 @@ pub struct ProvisioningStep {
     ///
     /// Property `details`: `microsoft.graph.detailsInfo`.
     pub details: Option<DetailsInfo>,
-    /// The step's name.
+    /// The name of the step (for example EntryImportAdd).
     ///
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
@@ -7078,7 +7078,7 @@ pub struct ProvisioningStep {
     ///
     /// Property `provisioningStepType`: `microsoft.graph.provisioningStepType`.
     pub provisioning_step_type: Option<ProvisioningStepType>,
-    /// The step's outcome.
+    /// The outcome of the step.
     ///
     /// Property `status`: `microsoft.graph.provisioningResult`.
     pub status: Option<ProvisioningResult>,
@@ -7201,7 +7201,7 @@ pub struct ProvisioningSystem {
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
     pub display_name: Option<String>,
-    /// The unique id.
+    /// The unique id of the user, application or system.
     ///
     /// Property `id`: `Edm.String`.
     /// Inherited from `microsoft.graph.identity`.
@@ -7765,7 +7765,7 @@ pub struct RedirectUriSettings {
     ///
     /// Property `index`: `Edm.Int32`.
     pub index: Option<i32>,
-    /// The URI.
+    /// The redirect URI itself.
     ///
     /// Property `uri`: `Edm.String`.
     pub uri: Option<String>,
@@ -8185,7 +8185,7 @@ impl RequiredResourceAccessField {
 /// CSDL complex type `microsoft.graph.resourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAccess {
-    /// The permission's id.
+    /// The id of the permission needed (a scope or an app role of the resource).
     ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
@@ -8283,15 +8283,15 @@ impl ResourceAccessField {
 /// CSDL complex type `microsoft.graph.resourceSpecificPermission`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceSpecificPermission {
-    /// What it allows.
+    /// What the permission allows.
     ///
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
-    /// Its title.
+    /// The title of the permission.
     ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
-    /// Its id.
+    /// The unique id of the permission.
     ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
@@ -8299,7 +8299,7 @@ pub struct ResourceSpecificPermission {
     ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
-    /// Its value in tokens.
+    /// The value of the permission in tokens.
     ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
@@ -11013,11 +11013,11 @@ impl SynchronizationTaskExecutionField {
 /// CSDL complex type `microsoft.graph.verifiedPublisher`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedPublisher {
-    /// When it was added.
+    /// When the verified publisher was added to the application.
     ///
     /// Property `addedDateTime`: `Edm.DateTimeOffset`.
     pub added_date_time: Option<edm::DateTimeOffset>,
-    /// The publisher's name.
+    /// The name of the verified publisher.
     ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,

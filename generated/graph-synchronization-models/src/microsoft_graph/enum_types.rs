@@ -18,33 +18,33 @@ use graph_odata_runtime::model;
 pub struct ApplicationDataType(graph_odata_runtime::enums::FlagSet);
 
 impl ApplicationDataType {
-    /// None.
+    /// No kind of data is recorded.
     ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// Source code.
+    /// The application processes source code.
     ///
     /// `codingFiles` = 1
     pub const CODING_FILES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
-    /// Payment card data.
+    /// The application processes payment card data.
     ///
     /// `creditCards` = 2
     pub const CREDIT_CARDS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
     );
-    /// Database files.
+    /// The application processes database files.
     ///
     /// `databaseFiles` = 4
     pub const DATABASE_FILES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
-    /// Documents.
+    /// The application processes documents.
     ///
     /// `documents` = 8
     pub const DOCUMENTS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// Media files.
+    /// The application processes images, audio or video.
     ///
     /// `mediaFiles` = 16
     pub const MEDIA_FILES: Self = Self(
@@ -552,7 +552,7 @@ impl From<&str> for AttributeType {
 /// CSDL enum type `microsoft.graph.csaStarLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CsaStarLevel {
-    /// No level.
+    /// No STAR level is recorded.
     ///
     /// `none` = 0
     None,
@@ -568,15 +568,15 @@ pub enum CsaStarLevel {
     ///
     /// `continuousMonitoring` = 3
     ContinuousMonitoring,
-    /// C-STAR assessment.
+    /// A C-STAR assessment (for the Greater China market).
     ///
     /// `cStarAssessment` = 4
     CStarAssessment,
-    /// Self-assessment.
+    /// The provider assessed itself.
     ///
     /// `selfAssessment` = 5
     SelfAssessment,
-    /// Not assessed.
+    /// The provider was not assessed.
     ///
     /// `notSupported` = 6
     NotSupported,
@@ -660,7 +660,7 @@ impl From<&str> for CsaStarLevel {
 pub struct DataProtection(graph_odata_runtime::enums::FlagSet);
 
 impl DataProtection {
-    /// None.
+    /// No data protection measure is recorded.
     ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -755,27 +755,27 @@ impl<'de> serde::Deserialize<'de> for DataProtection {
 /// CSDL enum type `microsoft.graph.dataRetentionLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataRetentionLevel {
-    /// Unknown.
+    /// The retention is not known.
     ///
     /// `none` = 0
     None,
-    /// Kept.
+    /// Data is kept after the customer deletes it.
     ///
     /// `dataRetained` = 1
     DataRetained,
-    /// Deleted at once.
+    /// Data is deleted as soon as the customer deletes it.
     ///
     /// `deletedImmediately` = 2
     DeletedImmediately,
-    /// Within a month.
+    /// Data is deleted within a month.
     ///
     /// `deletedWithin1Month` = 3
     DeletedWithin1Month,
-    /// Within two weeks.
+    /// Data is deleted within two weeks.
     ///
     /// `deletedWithin2Weeks` = 4
     DeletedWithin2Weeks,
-    /// Within three months.
+    /// Data is deleted within three months.
     ///
     /// `deletedWithin3Months` = 5
     DeletedWithin3Months,
@@ -967,27 +967,27 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
 /// CSDL enum type `microsoft.graph.fedRampLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FedRampLevel {
-    /// None.
+    /// No FedRAMP authorization.
     ///
     /// `none` = 0
     None,
-    /// High.
+    /// Authorized at the high impact level.
     ///
     /// `high` = 1
     High,
-    /// Low-impact SaaS.
+    /// Authorized as low-impact software as a service (Li-SaaS).
     ///
     /// `liSaas` = 2
     LiSaas,
-    /// Low.
+    /// Authorized at the low impact level.
     ///
     /// `low` = 3
     Low,
-    /// Moderate.
+    /// Authorized at the moderate impact level.
     ///
     /// `moderate` = 4
     Moderate,
-    /// Not assessed.
+    /// The provider was not assessed.
     ///
     /// `notSupported` = 5
     NotSupported,
@@ -1066,15 +1066,15 @@ impl From<&str> for FedRampLevel {
 /// CSDL enum type `microsoft.graph.holdType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HoldType {
-    /// Unknown.
+    /// It is not known how the company is held.
     ///
     /// `none` = 0
     None,
-    /// Privately held.
+    /// The company is privately held.
     ///
     /// `private` = 1
     Private,
-    /// Publicly traded.
+    /// The company is publicly traded.
     ///
     /// `public` = 2
     Public,
@@ -1144,11 +1144,11 @@ impl From<&str> for HoldType {
 /// CSDL enum type `microsoft.graph.initiatorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InitiatorType {
-    /// A user.
+    /// A user started it (for example with on-demand provisioning).
     ///
     /// `user` = 0
     User,
-    /// An application.
+    /// An application started it.
     ///
     /// `application` = 1
     Application,
@@ -1302,11 +1302,11 @@ impl From<&str> for Mutability {
 pub struct NativeAuthenticationApisEnabled(graph_odata_runtime::enums::FlagSet);
 
 impl NativeAuthenticationApisEnabled {
-    /// None.
+    /// No native authentication API is allowed.
     ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// All of them.
+    /// Every native authentication API is allowed.
     ///
     /// `all` = 1
     pub const ALL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -1669,11 +1669,11 @@ impl From<&str> for ObjectMappingMetadata {
 pub struct PasswordPolicy(graph_odata_runtime::enums::FlagSet);
 
 impl PasswordPolicy {
-    /// None.
+    /// No password rule is recorded.
     ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// Passwords expire.
+    /// Passwords must be changed periodically.
     ///
     /// `changePasswordPeriod` = 1
     pub const CHANGE_PASSWORD_PERIOD: Self = Self(
@@ -1691,7 +1691,7 @@ impl PasswordPolicy {
     pub const PASSWORD_HISTORY_AND_REUSE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
-    /// A minimum length.
+    /// Passwords have a minimum length.
     ///
     /// `passwordLengthLimit` = 8
     pub const PASSWORD_LENGTH_LIMIT: Self = Self(
@@ -1775,24 +1775,24 @@ impl<'de> serde::Deserialize<'de> for PasswordPolicy {
     }
 }
 
-/// A PCI DSS version.
+/// A version of the PCI DSS payment card standard.
 ///
 /// CSDL enum type `microsoft.graph.pciVersion`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PciVersion {
-    /// None.
+    /// No PCI DSS compliance is recorded.
     ///
     /// `none` = 0
     None,
-    /// Version 3.2.1.
+    /// Compliant with PCI DSS 3.2.1.
     ///
     /// `v3_2_1` = 1
     V321,
-    /// Version 4.
+    /// Compliant with PCI DSS 4.
     ///
     /// `v4` = 2
     V4,
-    /// Not assessed.
+    /// The provider was not assessed.
     ///
     /// `notSupported` = 3
     NotSupported,
@@ -1865,23 +1865,23 @@ impl From<&str> for PciVersion {
 /// CSDL enum type `microsoft.graph.provisioningAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningAction {
-    /// Something else.
+    /// Another action, such as a skip.
     ///
     /// `other` = 0
     Other,
-    /// Created it.
+    /// The object was created in the target.
     ///
     /// `create` = 1
     Create,
-    /// Deleted it.
+    /// The object was deleted from the target.
     ///
     /// `delete` = 2
     Delete,
-    /// Disabled it.
+    /// The object was disabled in the target.
     ///
     /// `disable` = 3
     Disable,
-    /// Updated it.
+    /// The object was updated in the target.
     ///
     /// `update` = 4
     Update,
@@ -1964,15 +1964,15 @@ impl From<&str> for ProvisioningAction {
 /// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningResult {
-    /// Succeeded.
+    /// The event or step succeeded.
     ///
     /// `success` = 0
     Success,
-    /// Failed.
+    /// The event or step failed.
     ///
     /// `failure` = 1
     Failure,
-    /// Skipped (for example out of scope).
+    /// The event or step was skipped (for example the object is out of scope).
     ///
     /// `skipped` = 2
     Skipped,
@@ -2057,7 +2057,7 @@ pub enum ProvisioningStatusErrorCategory {
     ///
     /// `nonServiceFailure` = 1
     NonServiceFailure,
-    /// No failure.
+    /// There was no failure.
     ///
     /// `success` = 2
     Success,
@@ -2336,35 +2336,35 @@ impl From<&str> for QuarantineReason {
 /// CSDL enum type `microsoft.graph.restEncryptionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestEncryptionType {
-    /// Not encrypted.
+    /// Data at rest is not encrypted.
     ///
     /// `none` = 0
     None,
-    /// AES.
+    /// Encrypted with AES.
     ///
     /// `aes` = 1
     Aes,
-    /// BitLocker.
+    /// Encrypted with BitLocker.
     ///
     /// `bitlocker` = 2
     Bitlocker,
-    /// Blowfish.
+    /// Encrypted with Blowfish.
     ///
     /// `blowfish` = 3
     Blowfish,
-    /// DES.
+    /// Encrypted with DES.
     ///
     /// `des` = 4
     Des,
-    /// RC4.
+    /// Encrypted with RC4.
     ///
     /// `rc4` = 5
     Rc4,
-    /// RSA.
+    /// Encrypted with RSA.
     ///
     /// `rsa` = 6
     Rsa,
-    /// Not assessed.
+    /// The provider was not assessed.
     ///
     /// `notSupported` = 7
     NotSupported,
@@ -2572,19 +2572,19 @@ impl From<&str> for ScopeOperatorType {
 /// CSDL enum type `microsoft.graph.sslVersion`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SslVersion {
-    /// None.
+    /// No version is recorded.
     ///
     /// `none` = 0
     None,
-    /// SSL 3.0.
+    /// SSL 3.0 (obsolete).
     ///
     /// `ssl3_0` = 1
     Ssl30,
-    /// TLS 1.0.
+    /// TLS 1.0 (obsolete).
     ///
     /// `tls1_0` = 2
     Tls10,
-    /// TLS 1.1.
+    /// TLS 1.1 (obsolete).
     ///
     /// `tls1_1` = 3
     Tls11,
@@ -2596,7 +2596,7 @@ pub enum SslVersion {
     ///
     /// `tls1_3` = 5
     Tls13,
-    /// Not assessed.
+    /// The provider was not assessed.
     ///
     /// `notSupported` = 6
     NotSupported,
@@ -3502,7 +3502,7 @@ impl From<&str> for SynchronizationTaskExecutionResult {
 pub struct UserOwnership(graph_odata_runtime::enums::FlagSet);
 
 impl UserOwnership {
-    /// None.
+    /// No data subject right is recorded.
     ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -3636,7 +3636,7 @@ impl<'de> serde::Deserialize<'de> for UserOwnership {
 pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
 
 impl WeakAlgorithms {
-    /// RSA with SHA-1.
+    /// RSA signatures with SHA-1.
     ///
     /// `rsaSha1` = 1
     pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
