@@ -138,8 +138,16 @@ pub fn select_all(model: &Model) -> Selection {
             pending.extend(op.return_type.iter().filter_map(|r| r.ty.type_id()));
         }
     }
-    // Every entity type is pending here, so none is left to be selected shallowly.
-    close(model, &mut sel, pending, &mut BTreeSet::new());
+    // Everything is selected whole here: an entity type of a referenced document that is
+    // reached only as a value inside a payload joins like any other.
+    while !pending.is_empty() {
+        let mut values = BTreeSet::new();
+        close(model, &mut sel, pending, &mut values);
+        pending = values
+            .into_iter()
+            .filter(|t| !sel.types.contains(t))
+            .collect();
+    }
     sel
 }
 
