@@ -38,14 +38,45 @@ pub struct Job {
 /// The project's documentation of the synchronization surface, for both sync crates.
 pub const SYNC_DOCS: &str = "specs/docs/synchronization.toml";
 
-/// The README texts of the synchronization crates; `beta` adds the paragraph on the beta
-/// metadata.
+/// The roots of the synchronization crates (one per line, `#` comments), shared with the
+/// generator's tests so the pinned subsets are checked with the same selection.
+pub const SYNC_ROOTS: &str = "specs/synchronization.roots";
+
+/// The roots listed in [`SYNC_ROOTS`] under `root`.
+///
+/// # Panics
+/// When the file cannot be read: it is part of the repository, and generating with fewer
+/// roots would silently drop requests from the crates.
+pub fn sync_roots(root: &Path) -> Vec<Root> {
+    let path = root.join(SYNC_ROOTS);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the roots of the synchronization crates, {}: {e}",
+            path.display()
+        )
+    });
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(Root::parse)
+        .collect()
+}
+
+/// The README texts of the synchronization crates; a client's opens with the whole
+/// provisioning workflow (beta's `instantiate` takes its one parameter directly, hence two
+/// texts), and `beta` adds the paragraph on the beta metadata.
 fn sync_readme(beta: bool) -> Vec<(CrateKind, PathBuf)> {
+    let workflow = if beta {
+        "specs/docs/synchronization.workflow.beta.md"
+    } else {
+        "specs/docs/synchronization.workflow.md"
+    };
     let mut files = vec![
         (
             CrateKind::Models,
             "specs/docs/synchronization.models.md".into(),
         ),
+        (CrateKind::Client, workflow.into()),
         (
             CrateKind::Client,
             "specs/docs/synchronization.client.md".into(),
@@ -79,7 +110,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             source: Some("graph-v1.0.csdl.xml"),
             crate_name: "graph-synchronization-models".into(),
             out: "generated/graph-synchronization-models".into(),
-            roots: Some(Root::synchronization()),
+            roots: Some(sync_roots(root)),
             // The built-in Graph fixes (generator/overrides/graph.toml) apply by default.
             overrides: None,
             docs: Some(SYNC_DOCS.into()),
@@ -96,7 +127,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             source: Some("graph-beta-usnat.raw.csdl.xml"),
             crate_name: "graph-synchronization-beta-models".into(),
             out: "generated/graph-synchronization-beta-models".into(),
-            roots: Some(Root::synchronization()),
+            roots: Some(sync_roots(root)),
             // The built-in Graph fixes (generator/overrides/graph.toml) apply by default.
             overrides: None,
             docs: Some(SYNC_DOCS.into()),
