@@ -11,6 +11,10 @@
 //! themselves are private; the feature `internals` makes them public (hidden, no semver
 //! promise) for this workspace's benchmarks, fuzz targets and tests.
 //!
+//! The library has no default features and depends on no C code: a build script compiles
+//! only the pipeline. The feature `cli` builds the `csdl-codegen` binary (its argument
+//! parser and allocator): `cargo install csdl-codegen --features cli`.
+//!
 //! ```no_run
 //! use csdl_codegen::{Generator, Root};
 //!
