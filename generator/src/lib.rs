@@ -133,6 +133,50 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// What [`Generator::build_script_in`] did: the file it wrote, and what Cargo should hear.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BuildScript {
+    /// The file written (`<out_dir>/<file_name>`).
+    pub path: PathBuf,
+    /// Every file the run read (the input, the referenced documents found on disk, the
+    /// override file and the schemas it adds, the documentation overlay) and the folders
+    /// where a reference could appear (the reference folders, and the folder of a document
+    /// whose reference was found nowhere, unless it holds the output).
+    pub rerun_if_changed: Vec<PathBuf>,
+    /// Problems that did not stop generation.
+    pub warnings: Vec<Warning>,
+}
+
+impl BuildScript {
+    /// The lines a build script prints: `cargo:rerun-if-changed=<path>` for each path, and
+    /// `cargo:warning=<warning>` for each warning, on one line (line breaks become spaces;
+    /// a path with a line break cannot be watched and gets a warning instead).
+    pub fn cargo_lines(&self) -> Vec<String> {
+        let one_line = |text: &str| text.replace(['\r', '\n'], " ");
+        let mut lines = Vec::new();
+        let mut unwatched = Vec::new();
+        for path in &self.rerun_if_changed {
+            let shown = path.display().to_string();
+            if shown.contains(['\r', '\n']) {
+                unwatched.push(format!(
+                    "cargo:warning={} has a line break in its name: Cargo cannot watch it, so a change to it does not rerun this build script",
+                    shown.escape_debug()
+                ));
+            } else {
+                lines.push(format!("cargo:rerun-if-changed={shown}"));
+            }
+        }
+        lines.extend(unwatched);
+        lines.extend(
+            self.warnings
+                .iter()
+                .map(|w| format!("cargo:warning={}", one_line(&w.to_string()))),
+        );
+        lines
+    }
+}
+
 /// What `inspect` reports: the report itself, and what the run noticed on the way.
 #[derive(Debug, Clone)]
 pub struct Inspection {
@@ -161,6 +205,9 @@ struct Selected {
     warnings: Vec<Warning>,
     /// Wall time of each stage so far.
     timings: Vec<(&'static str, Duration)>,
+    /// Every file the run read and every folder where a document it looked for could
+    /// appear, in the order met: a build script reruns when one of them changes.
+    read: Vec<PathBuf>,
 }
 }
 
@@ -391,6 +438,7 @@ impl Generator {
             overrides,
             warnings,
             mut timings,
+            ..
         } = self.front()?;
         let report = timed(&mut timings, "inspect", || {
             inspect::Report::new(&model, &selection)
@@ -420,6 +468,8 @@ impl Generator {
         let mut documents = timed(&mut timings, "read", || {
             csdl::load(&self.input, &self.reference_dirs)
         })?;
+        let mut read: Vec<PathBuf> = documents.files().map(Path::to_path_buf).collect();
+        read.extend(self.overrides.iter().cloned());
         let is_graph = documents
             .documents
             .first()
@@ -433,6 +483,25 @@ impl Generator {
             let dir = path.parent().unwrap_or_else(|| Path::new("."));
             added.extend(user.schemas(Some(dir)).map_err(|e| e.in_file(path))?);
         }
+        read.extend(added.iter().filter_map(|d| d.path.clone()));
+        read.extend(self.docs.iter().cloned());
+        // A reference found nowhere may appear later in a reference folder or beside the
+        // document that names it; so may one that would be found earlier in the search.
+        read.extend(self.reference_dirs.iter().cloned());
+        read.extend(
+            documents
+                .documents
+                .iter()
+                .filter(|d| !d.unavailable.is_empty())
+                .filter_map(|d| d.path.as_deref()?.parent())
+                .map(|dir| {
+                    if dir.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        dir.to_path_buf()
+                    }
+                }),
+        );
         for mut doc in added {
             // A namespace already declared (the same schema named by the built-in fixes and
             // a user's copy of them) is read once.
@@ -481,12 +550,15 @@ impl Generator {
                 select::select(&model, &self.roots).map_err(in_input)
             }
         })?;
+        let mut seen = std::collections::HashSet::new();
+        read.retain(|p| seen.insert(p.clone()));
         Ok(Selected {
             warnings: located(&self.input, &model.warnings),
             model,
             selection,
             overrides,
             timings,
+            read,
         })
     }
 
@@ -599,15 +671,23 @@ impl Generator {
     /// `pub mod client` when [`Generator::client`] was set). The including crate depends on
     /// `graph-odata-runtime` (feature `client` for the client), `serde` and `serde_json`.
     pub fn generate_module(&self) -> Result<String> {
+        self.module().map(|(text, _)| text)
+    }
+
+    /// [`generate_module`](Self::generate_module), and what the run read and warned about.
+    fn module(&self) -> Result<(String, Selected)> {
         let selected = self.front()?;
         let client = self.client_for(selected.model.graph)?;
         let plan = plan::Plan::new(&selected.model, &selected.selection);
-        emit::single_file(&plan, &self.crate_info(), client.as_ref())
+        let text = emit::single_file(&plan, &self.crate_info(), client.as_ref())?;
+        drop(plan);
+        Ok((text, selected))
     }
 
     /// For `build.rs`: writes [`Generator::generate_module`]'s file to `$OUT_DIR/<file_name>`
-    /// (only when its content changed), tells Cargo to rerun when the inputs change, and
-    /// returns the path written.
+    /// (only when its content changed), prints [`BuildScript::cargo_lines`] (Cargo reruns
+    /// the script when a file it read changes, and shows its warnings) and returns the path
+    /// written.
     ///
     /// ```no_run
     /// // In build.rs:
@@ -620,24 +700,49 @@ impl Generator {
     /// // In src/lib.rs: mod graph { include!(concat!(env!("OUT_DIR"), "/graph.rs")); }
     /// ```
     pub fn build_script(&self, file_name: &str) -> Result<PathBuf> {
-        println!("cargo:rerun-if-changed={}", self.input.display());
-        if let Some(o) = &self.overrides {
-            println!("cargo:rerun-if-changed={}", o.display());
-        }
         let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
             Error::new(
                 ErrorKind::Config,
                 "OUT_DIR is not set: build_script runs from a Cargo build script",
             )
         })?;
-        let text = self.generate_module()?;
-        let path = PathBuf::from(out_dir).join(file_name);
+        let run = self.build_script_in(Path::new(&out_dir), file_name)?;
+        for line in run.cargo_lines() {
+            println!("{line}");
+        }
+        Ok(run.path)
+    }
+
+    /// [`build_script`](Self::build_script) without the environment: writes the file into
+    /// `out_dir` and returns what Cargo needs to hear instead of printing it.
+    pub fn build_script_in(&self, out_dir: &Path, file_name: &str) -> Result<BuildScript> {
+        let (text, selected) = self.module()?;
+        let path = out_dir.join(file_name);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             let tmp = path.with_extension("rs.tmp");
             std::fs::write(&tmp, &text).map_err(|e| Error::io(&tmp, &e))?;
             std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, &e))?;
         }
-        Ok(path)
+        // Cargo watches a folder with everything below it: one that holds the output
+        // (the package root, when a document there misses a reference) would change with
+        // every build and rerun the script every time.
+        let out = out_dir.canonicalize().ok();
+        let holds_output = |p: &Path| {
+            p.is_dir()
+                && out
+                    .as_deref()
+                    .is_some_and(|o| p.canonicalize().is_ok_and(|p| o.starts_with(p)))
+        };
+        let rerun_if_changed = selected
+            .read
+            .into_iter()
+            .filter(|p| !holds_output(p))
+            .collect();
+        Ok(BuildScript {
+            path,
+            rerun_if_changed,
+            warnings: selected.warnings,
+        })
     }
 
     /// Runs the pipeline and writes the models crate into `models_dir` and, when
@@ -715,6 +820,7 @@ impl Generator {
             overrides,
             warnings,
             mut timings,
+            ..
         } = self.front()?;
         let client = self.client_for(model.graph)?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
