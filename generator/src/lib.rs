@@ -104,6 +104,7 @@ pub struct Generator {
 
 /// What a generation run produced.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Output {
     /// The models crate: `Cargo.toml` and sources, paths relative to the crate directory.
     pub models: Vec<OutputFile>,
@@ -122,6 +123,7 @@ pub struct Output {
 /// What [`Generator::generate_into`] reports: everything of [`Output`] but the files, which
 /// are on disk.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Report {
     /// Problems that did not stop generation.
     pub warnings: Vec<Warning>,
@@ -179,6 +181,7 @@ impl BuildScript {
 
 /// What `inspect` reports: the report itself, and what the run noticed on the way.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Inspection {
     /// What the roots reach.
     pub report: inspect::Report,

@@ -398,15 +398,16 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
                 let client_crate_name = client_crate_name
                     .clone()
                     .unwrap_or_else(|| format!("{crate_name}-client"));
-                g = g.client(csdl_codegen::ClientInfo {
-                    crate_name: client_crate_name,
-                    client_name,
-                    models: Some(Dependency::path(relative(client_dir, &out))),
-                    runtime: Some(runtime(client_dir)),
-                    // Empty: the library's default for Graph, an error for other services.
-                    base_url: base_url.unwrap_or_default(),
-                    ..Default::default()
-                });
+                // An empty base URL: the library's default for Graph, an error for other
+                // services.
+                let mut client = csdl_codegen::ClientInfo::new(base_url.unwrap_or_default())
+                    .crate_name(client_crate_name)
+                    .models(Dependency::path(relative(client_dir, &out)))
+                    .runtime(runtime(client_dir));
+                if let Some(name) = client_name {
+                    client = client.client_name(name);
+                }
+                g = g.client(client);
             }
             if check {
                 let output = g.generate()?;

@@ -509,11 +509,7 @@ fn inspect_urls_match_the_client_emitter() {
             }
         };
         let output = generator(&input)
-            .client(ClientInfo {
-                crate_name: "client".into(),
-                base_url: "https://graph.microsoft.com/v1.0".into(),
-                ..Default::default()
-            })
+            .client(ClientInfo::new("https://graph.microsoft.com/v1.0").crate_name("client"))
             .generate()
             .unwrap();
         let (http, paths) = documented_urls(support::file(&output.client, "src/builders.rs"));
