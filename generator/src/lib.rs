@@ -84,12 +84,14 @@ pub use write::{OutputFile, WriteMode};
 #[derive(Debug, Clone)]
 pub struct Generator {
     input: PathBuf,
-    roots: Vec<Root>,
+    /// `None`: chosen by the metadata (see [`Generator::roots`]).
+    roots: Option<Vec<Root>>,
     all: bool,
     overrides: Option<PathBuf>,
     docs: Option<PathBuf>,
     readme_intros: Vec<(CrateKind, PathBuf)>,
-    crate_name: String,
+    /// `None`: chosen by the metadata (see [`Generator::crate_name`]).
+    crate_name: Option<String>,
     version: String,
     source_label: Option<String>,
     command: String,
@@ -99,7 +101,6 @@ pub struct Generator {
     reference_dirs: Vec<PathBuf>,
     graph_fixes: bool,
     license: Option<String>,
-    roots_given: bool,
 }
 
 /// What a generation run produced.
@@ -254,6 +255,47 @@ pub fn check_crate_name(name: &str) -> Result<()> {
     .named(name))
 }
 
+/// Checks the Cargo package names of the crates to generate.
+fn check_crate_names(models: &str, client: Option<&ClientInfo>) -> Result<()> {
+    check_crate_name(models)?;
+    if let Some(c) = client {
+        check_crate_name(&c.crate_name)?;
+        if c.crate_name == models {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "the models and client crates are both named `{}`",
+                    c.crate_name
+                ),
+            )
+            .named(&c.crate_name));
+        }
+    }
+    Ok(())
+}
+
+/// The models crate's name when none is given: `graph-models` for Microsoft Graph's
+/// metadata, otherwise the primary namespace in kebab case with `-models`
+/// (`Contoso.Sales` gives `contoso-sales-models`), so the crates of two services do not
+/// share a name. Always a valid crate name.
+fn default_crate_name(graph: bool, namespace: &str) -> String {
+    use heck::ToKebabCase;
+    const SUFFIX: &str = "-models";
+    if graph {
+        return format!("graph{SUFFIX}");
+    }
+    let ascii: String = namespace
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let mut base = ascii.to_kebab_case();
+    if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        base = format!("odata-{base}");
+    }
+    base.truncate(64 - SUFFIX.len());
+    format!("{}{SUFFIX}", base.trim_end_matches('-'))
+}
+
 /// The model's warnings with the input named where a warning names no file (problems of
 /// the main document).
 fn located(input: &Path, warnings: &[Warning]) -> Vec<Warning> {
@@ -308,16 +350,19 @@ impl Output {
 }
 
 impl Generator {
-    /// A generator for the CSDL file at `input`, with the synchronization roots.
+    /// A generator for the CSDL file at `input`. Every setting has a default that suits the
+    /// metadata: Microsoft Graph's gets Graph's (the synchronization roots, `graph-models`,
+    /// its service root, its fixes), any other service's is named after its own namespace
+    /// and gets everything it declares.
     pub fn new(input: impl Into<PathBuf>) -> Self {
         Generator {
             input: input.into(),
-            roots: Root::synchronization(),
+            roots: None,
             all: false,
             overrides: None,
             docs: None,
             readme_intros: Vec::new(),
-            crate_name: "graph-models".into(),
+            crate_name: None,
             version: env!("CARGO_PKG_VERSION").into(),
             source_label: None,
             command: "csdl-codegen generate".into(),
@@ -327,7 +372,6 @@ impl Generator {
             reference_dirs: Vec::new(),
             graph_fixes: true,
             license: None,
-            roots_given: false,
         }
     }
 
@@ -349,8 +393,7 @@ impl Generator {
     /// [`Root::synchronization`] and other metadata everything it declares (as
     /// [`all`](Self::all)).
     pub fn roots(mut self, roots: Vec<Root>) -> Self {
-        self.roots = roots;
-        self.roots_given = true;
+        self.roots = Some(roots);
         self
     }
 
@@ -393,9 +436,11 @@ impl Generator {
         self
     }
 
-    /// The Cargo package name of the models crate.
+    /// The Cargo package name of the models crate. Default: `graph-models` for Microsoft
+    /// Graph metadata; for any other, the primary namespace in kebab case with `-models`
+    /// (`Contoso.Sales` gives `contoso-sales-models`).
     pub fn crate_name(mut self, name: impl Into<String>) -> Self {
-        self.crate_name = name.into();
+        self.crate_name = Some(name.into());
         self
     }
 
@@ -547,10 +592,12 @@ impl Generator {
         let selection = timed(&mut timings, "select", || {
             // Without roots, Graph metadata gets the synchronization roots and any other
             // service everything it declares.
-            if self.all || (!self.roots_given && !is_graph) {
-                Ok(select::select_all(&model))
-            } else {
-                select::select(&model, &self.roots).map_err(in_input)
+            match (&self.roots, self.all, is_graph) {
+                (_, true, _) | (None, false, false) => Ok(select::select_all(&model)),
+                (Some(roots), false, _) => select::select(&model, roots).map_err(in_input),
+                (None, false, true) => {
+                    select::select(&model, &Root::synchronization()).map_err(in_input)
+                }
             }
         })?;
         let mut seen = std::collections::HashSet::new();
@@ -565,9 +612,9 @@ impl Generator {
         })
     }
 
-    fn crate_info(&self) -> emit::CrateInfo {
+    fn crate_info(&self, crate_name: String, graph: bool) -> emit::CrateInfo {
         emit::CrateInfo {
-            crate_name: self.crate_name.clone(),
+            crate_name,
             version: self.version.clone(),
             // The file name, not the path: generated files never carry a local path.
             source: self.source_label.clone().unwrap_or_else(|| {
@@ -581,24 +628,38 @@ impl Generator {
             repository: self.repository.clone(),
             license: self.license.clone(),
             readme: readme::ReadmeTexts::default(),
-            // Set by the run, once the metadata is read.
-            graph: false,
+            graph,
         }
     }
 
-    /// [`crate_info`](Self::crate_info) with the README texts read.
-    fn crate_info_with_readme(&self) -> Result<emit::CrateInfo> {
-        let mut info = self.crate_info();
-        let client = self.client_info();
+    /// The crate settings of a run (the models crate's name, the client's settings with
+    /// their defaults filled in, both checked) for the metadata `plan` was made from.
+    fn crates(&self, plan: &plan::Plan<'_>) -> Result<(emit::CrateInfo, Option<ClientInfo>)> {
+        let graph = plan.model.graph;
+        let crate_name = self.crate_name.clone().unwrap_or_else(|| {
+            let primary = plan.modules.get(plan.primary);
+            default_crate_name(graph, primary.map_or("", |m| m.namespace.as_str()))
+        });
+        let client = self.client_for(&crate_name, graph)?;
+        check_crate_names(&crate_name, client.as_ref())?;
+        Ok((self.crate_info(crate_name, graph), client))
+    }
+
+    /// [`crates`](Self::crates) with the README texts read.
+    fn crates_with_readme(
+        &self,
+        plan: &plan::Plan<'_>,
+    ) -> Result<(emit::CrateInfo, Option<ClientInfo>)> {
+        let (mut info, client) = self.crates(plan)?;
         info.readme = readme::ReadmeTexts::read(
             &self.readme_intros,
             &readme::Names {
-                models_crate: &self.crate_name,
+                models_crate: &info.crate_name,
                 client_crate: client.as_ref().map(|c| c.crate_name.as_str()),
                 version: &self.version,
             },
         )?;
-        Ok(info)
+        Ok((info, client))
     }
 
     /// The `license` (an SPDX expression) written into generated manifests; none by
@@ -608,23 +669,16 @@ impl Generator {
         self
     }
 
-    /// The client settings with defaults filled in: the crate name is the models crate's
-    /// name with `-client`, the models crate the one generated alongside.
-    fn client_info(&self) -> Option<ClientInfo> {
-        self.client.clone().map(|mut c| {
-            if c.crate_name.is_empty() {
-                c.crate_name = format!("{}-client", self.crate_name);
-            }
-            c
-        })
-    }
-
-    /// The client settings of a run: [`client_info`](Self::client_info), with the base URL
-    /// filled in for Graph metadata and both it and the entry type's name checked.
-    fn client_for(&self, is_graph: bool) -> Result<Option<ClientInfo>> {
-        let Some(mut client) = self.client_info() else {
+    /// The client settings of a run, with the defaults filled in: the crate name is the
+    /// models crate's name with `-client`, the base URL Graph's for Graph metadata (any
+    /// other service must give its own); the base URL and the entry type's name checked.
+    fn client_for(&self, models_crate: &str, is_graph: bool) -> Result<Option<ClientInfo>> {
+        let Some(mut client) = self.client.clone() else {
             return Ok(None);
         };
+        if client.crate_name.is_empty() {
+            client.crate_name = format!("{models_crate}-client");
+        }
         if client.base_url.trim().is_empty() {
             // A client of another service must not default to Graph: its requests, and the
             // tokens they carry, would go to the wrong service.
@@ -645,21 +699,12 @@ impl Generator {
         Ok(Some(client))
     }
 
-    /// Checks the Cargo package names of the crates to generate.
-    fn check_crate_names(&self) -> Result<()> {
-        check_crate_name(&self.crate_name)?;
-        if let Some(c) = &self.client_info() {
-            check_crate_name(&c.crate_name)?;
-            if c.crate_name == self.crate_name {
-                return Err(Error::new(
-                    ErrorKind::Config,
-                    format!(
-                        "the models and client crates are both named `{}`",
-                        c.crate_name
-                    ),
-                )
-                .named(&c.crate_name));
-            }
+    /// Checks the names given before the input is read, so that a typo fails at once.
+    fn check_given_names(&self) -> Result<()> {
+        let given = self.crate_name.iter();
+        let client = self.client.iter().map(|c| &c.crate_name);
+        for name in given.chain(client.filter(|n| !n.is_empty())) {
+            check_crate_name(name)?;
         }
         Ok(())
     }
@@ -679,10 +724,11 @@ impl Generator {
 
     /// [`generate_module`](Self::generate_module), and what the run read and warned about.
     fn module(&self) -> Result<(String, Selected)> {
+        self.check_given_names()?;
         let selected = self.front()?;
-        let client = self.client_for(selected.model.graph)?;
         let plan = plan::Plan::new(&selected.model, &selected.selection);
-        let text = emit::single_file(&plan, &self.crate_info(), client.as_ref())?;
+        let (info, client) = self.crates(&plan)?;
+        let text = emit::single_file(&plan, &info, client.as_ref())?;
         drop(plan);
         Ok((text, selected))
     }
@@ -759,7 +805,7 @@ impl Generator {
         client_dir: Option<&Path>,
         mode: WriteMode,
     ) -> Result<Report> {
-        self.check_crate_names()?;
+        self.check_given_names()?;
         if self.client.is_some() != client_dir.is_some() {
             return Err(Error::new(
                 ErrorKind::Config,
@@ -785,7 +831,7 @@ impl Generator {
 
     /// Runs the pipeline in memory.
     pub fn generate(&self) -> Result<Output> {
-        self.check_crate_names()?;
+        self.check_given_names()?;
         let ((models, client), report) = self.run("emit", |plan, info, client| {
             let models = emit::models_crate(plan, info)?;
             let client = match client {
@@ -825,10 +871,8 @@ impl Generator {
             mut timings,
             ..
         } = self.front()?;
-        let client = self.client_for(model.graph)?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
-        let mut info = self.crate_info_with_readme()?;
-        info.graph = model.graph;
+        let (info, client) = self.crates_with_readme(&plan)?;
         let value = timed(&mut timings, stage, || emit(&plan, &info, client.as_ref()))?;
         let report = Report {
             warnings,
@@ -837,5 +881,30 @@ impl Generator {
             timings,
         };
         Ok((value, report))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check_crate_name, default_crate_name};
+
+    #[test]
+    fn default_crate_names_follow_the_metadata_and_are_valid() {
+        for (graph, namespace, name) in [
+            (true, "microsoft.graph", "graph-models"),
+            (false, "Contoso.Sales", "contoso-sales-models"),
+            (false, "SAP__core.SalesOrder", "sap-core-sales-order-models"),
+            (false, "Trippin", "trippin-models"),
+            (false, "9Lives.Ns", "odata-9lives-ns-models"),
+            (false, "Ünïcode.Ns", "n-code-ns-models"),
+            (false, "", "odata-models"),
+        ] {
+            let made = default_crate_name(graph, namespace);
+            assert_eq!(made, name, "{namespace}");
+            check_crate_name(&made).unwrap_or_else(|e| panic!("{namespace}: {e}"));
+        }
+        let long = default_crate_name(false, &"Segment.".repeat(20));
+        assert!(long.len() <= 64 && long.ends_with("-models"), "{long}");
+        check_crate_name(&long).unwrap();
     }
 }
