@@ -97,10 +97,7 @@ fn overlay_entries_reach_models_and_client_docs() {
         .all(true)
         .crate_name("ledger-models")
         .docs(&s.docs)
-        .client(ClientInfo {
-            base_url: "https://ledger.example/odata".into(),
-            ..Default::default()
-        })
+        .client(ClientInfo::new("https://ledger.example/odata"))
         .generate()
         .unwrap();
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);

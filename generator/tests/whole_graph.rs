@@ -23,13 +23,12 @@ fn generate(input: &Path) -> (Vec<OutputFile>, Vec<OutputFile>, Vec<csdl_codegen
         .crate_name("graph-synchronization-models")
         .source_label("graph.csdl.xml")
         .command("cargo xtask codegen")
-        .client(ClientInfo {
-            crate_name: "graph-synchronization-client".into(),
-            models: Some(csdl_codegen::Dependency::path("../models")),
-            runtime: Some(csdl_codegen::Dependency::path("../runtime")),
-            base_url: "https://graph.microsoft.com/v1.0".into(),
-            ..Default::default()
-        })
+        .client(
+            ClientInfo::new("https://graph.microsoft.com/v1.0")
+                .crate_name("graph-synchronization-client")
+                .models(csdl_codegen::Dependency::path("../models"))
+                .runtime(csdl_codegen::Dependency::path("../runtime")),
+        )
         .generate()
         .unwrap_or_else(|e| panic!("{e}"));
     (output.models, output.client, output.warnings)

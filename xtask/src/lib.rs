@@ -205,9 +205,11 @@ pub fn jobs(root: &Path) -> Vec<Job> {
 /// The files of a job: `(output directory, files)` for the models and the client crate.
 pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Vec<OutputFile>)>> {
     // Path dependencies inside the workspace, with the version crates.io needs.
-    let in_workspace = |from: &Path, to: &str| Dependency::Path {
-        path: format!("{}{to}", "../".repeat(from.components().count())),
-        version: Some(GENERATOR_VERSION.into()),
+    let in_workspace = |from: &Path, to: &str| {
+        Dependency::path_and_version(
+            format!("{}{to}", "../".repeat(from.components().count())),
+            GENERATOR_VERSION,
+        )
     };
     let mut g = Generator::new(root.join(&job.input))
         .crate_name(&job.crate_name)
@@ -234,18 +236,20 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
     }
     if let Some((name, out, base_url)) = &job.client {
         let models_dir = job.out.display().to_string().replace('\\', "/");
-        g = g.client(csdl_codegen::ClientInfo {
-            crate_name: name.clone(),
-            models: Some(in_workspace(out, &models_dir)),
-            runtime: Some(in_workspace(out, "runtime")),
-            base_url: base_url.clone(),
-            examples: examples(root, name),
-            client_name: Some(if name.starts_with("fixture-") {
-                "ServiceClient".into()
+        let client = csdl_codegen::ClientInfo::new(base_url.clone())
+            .crate_name(name.clone())
+            .models(in_workspace(out, &models_dir))
+            .runtime(in_workspace(out, "runtime"))
+            .client_name(if name.starts_with("fixture-") {
+                "ServiceClient"
             } else {
-                "GraphClient".into()
-            }),
-        });
+                "GraphClient"
+            });
+        g = g.client(
+            examples(root, name)
+                .into_iter()
+                .fold(client, |c, (file, source)| c.example(file, source)),
+        );
     }
     let output = g.generate()?;
     // Feature fixtures may carry warnings on purpose (annotation targets that point nowhere,

@@ -45,6 +45,12 @@ pub struct LoadedDocument {
 }
 
 impl Loaded {
+    /// The files the documents were read from, the main document first (built-in
+    /// vocabularies are not files). A build script reruns when one of them changes.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.documents.iter().filter_map(|d| d.path.as_deref())
+    }
+
     /// A single document whose references are not followed (for callers that parsed
     /// text): the namespaces it includes are unavailable.
     pub fn single(document: Document) -> Loaded {
