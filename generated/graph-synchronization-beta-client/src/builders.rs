@@ -136,6 +136,11 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::AppRoleAssignment>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Counts the assignments to the application (users, groups and service principals together); the answer is a plain number. Graph needs ConsistencyLevel: eventual for it, which the client sends.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/$count`
@@ -401,6 +406,11 @@ impl ApplicationCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Application>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Counts the tenant's application registrations; the answer is a plain number. Graph needs ConsistencyLevel: eventual for it, which the client sends.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/$count`
@@ -505,6 +515,11 @@ impl ApplicationRequestBuilder {
             path: self.path.clone().segment("synchronization"),
         }
     }
+    /// The application's logo as an image. Microsoft documents uploading it (PUT with the image's content type, answered 204 No Content) with the permissions of updating the application; it documents no download or delete of the logo, nor a permission for them.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// The content of the stream property `logo`.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/logo`
@@ -541,6 +556,10 @@ impl ApplicationTemplateCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::ApplicationTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: Microsoft documents listing the gallery but no count of it, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applicationTemplates/$count`
@@ -732,6 +751,10 @@ impl BulkUploadRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// Not a documented request: a bulk upload is sent as SCIM JSON with the job's bulk upload request, not as raw content, and Microsoft documents no permission for its raw value.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload/$value`
@@ -781,6 +804,10 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: the directories come with the schema, and Microsoft documents no permission for counting them.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
@@ -893,6 +920,10 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::ProvisioningObjectSummary>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: Microsoft documents paging through provisioning events but no count of them, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/provisioning/$count`
@@ -995,6 +1026,11 @@ impl ServicePrincipalCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipal>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Counts the tenant's service principals; the answer is a plain number. Graph needs ConsistencyLevel: eventual for it, which the client sends.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/$count`
@@ -1129,6 +1165,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: Microsoft documents listing jobs but no count of them, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/$count`
@@ -1632,6 +1672,10 @@ impl SynchronizationSecretsRequestBuilder {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .json_body(&Body { value: items })
     }
+    /// Not a documented request: stored secrets are write-only, and Microsoft documents no permission for counting them.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the items (`$count`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets/$count`
@@ -1668,6 +1712,10 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: Microsoft documents listing templates but no count of them, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/$count`

@@ -136,6 +136,11 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::AppRoleAssignment>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Counts the assignments to the application (users, groups and service principals together); the answer is a plain number. Graph needs ConsistencyLevel: eventual for it, which the client sends.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/$count`
@@ -403,6 +408,11 @@ impl ApplicationCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Application>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Counts the tenant's application registrations; the answer is a plain number. Graph needs ConsistencyLevel: eventual for it, which the client sends.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/$count`
@@ -507,6 +517,11 @@ impl ApplicationRequestBuilder {
             path: self.path.clone().segment("synchronization"),
         }
     }
+    /// The application's logo as an image. Microsoft documents uploading it (PUT with the image's content type, answered 204 No Content) with the permissions of updating the application; it documents no download or delete of the logo, nor a permission for them.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// The content of the stream property `logo`.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/logo`
@@ -543,6 +558,10 @@ impl ApplicationTemplateCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::ApplicationTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: Microsoft documents listing the gallery but no count of it, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applicationTemplates/$count`
@@ -734,6 +753,10 @@ impl BulkUploadRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// Not a documented request: a bulk upload is sent as SCIM JSON with the job's bulk upload request, not as raw content, and Microsoft documents no permission for its raw value.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload/$value`
@@ -783,6 +806,10 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: the directories come with the schema, and Microsoft documents no permission for counting them.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
@@ -895,6 +922,10 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::ProvisioningObjectSummary>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: Microsoft documents paging through provisioning events but no count of them, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/provisioning/$count`
@@ -997,6 +1028,11 @@ impl ServicePrincipalCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipal>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Counts the tenant's service principals; the answer is a plain number. Graph needs ConsistencyLevel: eventual for it, which the client sends.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/$count`
@@ -1131,6 +1167,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: Microsoft documents listing jobs but no count of them, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/$count`
@@ -1595,6 +1635,10 @@ impl SynchronizationSecretsRequestBuilder {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .json_body(&Body { value: items })
     }
+    /// Not a documented request: stored secrets are write-only, and Microsoft documents no permission for counting them.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the items (`$count`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets/$count`
@@ -1628,6 +1672,10 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: Microsoft documents listing templates but no count of them, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/$count`

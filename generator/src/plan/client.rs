@@ -255,6 +255,8 @@ impl ClientPlan {
                         MethodKind::Delete => "delete",
                         MethodKind::List => "list",
                         MethodKind::Create => "create",
+                        MethodKind::Count | MethodKind::PropertyCount => "count",
+                        MethodKind::Content => "content",
                         _ => continue,
                     };
                     m.request = docs.get(verb).cloned();
@@ -383,15 +385,25 @@ fn builder_names(plan: &Plan, surface: &Surface, client_ident: &str) -> Vec<Name
         .collect()
 }
 
-/// Navigation methods of builder `b` open with the navigation property's description.
+/// Navigation methods of builder `b` open with the navigation property's description; a
+/// stream property's method carries the documented `content` request of the property.
 fn document_links(model: &Model, b: &Builder, methods: &mut [MethodPlan]) {
     for m in methods {
-        if let (MethodKind::Navigation, Some(segment)) = (&m.kind, m.action.segment()) {
-            let link = Via::Member {
-                owner: b.ty,
-                name: segment.to_string(),
-            };
-            m.request = described(link_annotations(model, &link));
+        let Some(segment) = m.action.segment() else {
+            continue;
+        };
+        let link = Via::Member {
+            owner: b.ty,
+            name: segment.to_string(),
+        };
+        match m.kind {
+            MethodKind::Navigation => m.request = described(link_annotations(model, &link)),
+            MethodKind::StreamProperty => {
+                m.request = link_annotations(model, &link)
+                    .and_then(|a| a.requests.get("content"))
+                    .cloned();
+            }
+            _ => {}
         }
     }
 }
