@@ -47,7 +47,7 @@ say "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 say ""
 
 echo "building (release): csdl-codegen, csdl-codegen-bench" >&2
-cargo build --release --locked -q -p csdl-codegen -p csdl-codegen-bench --bins
+cargo build --release --locked -q -p csdl-codegen -p csdl-codegen-bench --bins --features csdl-codegen/cli
 BIN=$ROOT/target/release
 
 # 1 + 2: generation speed and peak memory, against the parse floor, 1x/2x/4x.

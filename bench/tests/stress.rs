@@ -29,12 +29,11 @@ fn a_navigation_fan_out_client_is_linear_and_compiles() {
         .all(true)
         .crate_name("stress-models")
         .runtime(csdl_codegen::Dependency::path(runtime.clone()))
-        .client(ClientInfo {
-            crate_name: "stress-client".into(),
-            models: Some(csdl_codegen::Dependency::path("../models")),
-            base_url: "https://stress.test".into(),
-            ..Default::default()
-        })
+        .client(
+            ClientInfo::new("https://stress.test")
+                .crate_name("stress-client")
+                .models(csdl_codegen::Dependency::path("../models")),
+        )
         .generate()
         .unwrap();
     let builders = output

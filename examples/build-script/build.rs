@@ -11,10 +11,9 @@ fn main() {
             "servicePrincipals/{id}/synchronization/jobs",
         )])
         .source_label("specs/graph-v1.0.sync.csdl.xml")
-        .client(csdl_codegen::ClientInfo {
-            base_url: "https://graph.microsoft.com/v1.0".into(),
-            ..Default::default()
-        })
+        .client(csdl_codegen::ClientInfo::new(
+            "https://graph.microsoft.com/v1.0",
+        ))
         .build_script("graph.rs");
     if let Err(e) = result {
         // Cargo shows this with the build script's output.

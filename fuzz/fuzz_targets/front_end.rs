@@ -40,11 +40,8 @@ fuzz_target!(|data: &[u8]| {
     // parse, which is a bug.
     let models = emit::models_crate(&plan, &info).unwrap_or_else(|e| panic!("{e}"));
     assert!(!models.is_empty());
-    let client = csdl_codegen::ClientInfo {
-        crate_name: "fuzz-client".into(),
-        models: Some(csdl_codegen::Dependency::path("../models")),
-        base_url: "https://example.invalid/v1.0".into(),
-        ..Default::default()
-    };
+    let client = csdl_codegen::ClientInfo::new("https://example.invalid/v1.0")
+        .crate_name("fuzz-client")
+        .models(csdl_codegen::Dependency::path("../models"));
     emit::client_crate(&plan, &info, &client).unwrap_or_else(|e| panic!("{e}"));
 });

@@ -5,8 +5,8 @@
 //! metadata had carried `Core.Description` / `Core.LongDescription` there; an entry wins over
 //! the metadata's own text. Operations also get their documented success status and
 //! least-privileged permissions, and navigation properties and entity sets the docs of
-//! their plain requests (`list`, `get`, `create`, `update`, `replace`, `delete`), which the
-//! client plan attaches to those methods.
+//! their plain requests (`list`, `get`, `create`, `update`, `replace`, `delete`, `count`,
+//! `content`), which the client plan attaches to those methods.
 //!
 //! Targets, always namespace-qualified (aliases are not accepted):
 //!
@@ -28,8 +28,12 @@ use serde::Deserialize;
 use crate::error::{did_you_mean, Error, ErrorKind, Pos, Result};
 use crate::model::{Annotations, Model, RequestDoc, RequestFacts, TypeKind};
 
-/// The verbs a `requests` table may name: the client's methods for plain requests.
-pub const VERBS: [&str; 6] = ["list", "get", "create", "update", "replace", "delete"];
+/// The verbs a `requests` table may name: the client's methods for plain requests, `count`
+/// for a collection's `$count` and `content` for raw content (a media entity's `$value` on the
+/// link of its collection, a stream property on the property itself).
+pub const VERBS: [&str; 8] = [
+    "list", "get", "create", "update", "replace", "delete", "count", "content",
+];
 
 /// A parsed overlay file.
 #[derive(Debug, Clone, Default)]

@@ -30,6 +30,7 @@ impl Pos {
 /// A problem that did not stop generation, with where it is when that is known. Shown as
 /// `file:line:col: message`, leaving out what is unknown.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Warning {
     /// The file it is about; the generator fills in the input for problems of the main
     /// document.
@@ -88,6 +89,7 @@ impl fmt::Display for Warning {
 
 /// What went wrong, broadly; lets callers and tests match without parsing messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// Reading or writing a file failed.
     Io,
@@ -109,6 +111,7 @@ pub enum ErrorKind {
 
 /// An error from any stage of the pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Error {
     /// Broad category.
     pub kind: ErrorKind,

@@ -13,13 +13,17 @@ use std::path::Path;
 use roxmltree::Node;
 
 use crate::error::{Error, Result};
-use crate::model::{Model, TypeId};
+use crate::model::{Model, TypeId, TypeKind};
 use crate::select::Selection;
 
 /// What to keep, by qualified name.
 struct Keep {
     /// Types kept whole.
     whole: BTreeSet<String>,
+    /// The members of the types kept whole (inherited ones included), so an annotation
+    /// whose target names a member the metadata does not declare is left out: it resolves
+    /// to nothing in the full file too, and would only be a warning in the subset.
+    whole_members: BTreeMap<String, BTreeSet<String>>,
     /// Types kept trimmed: members (properties, navigations) to keep.
     trimmed: BTreeMap<String, BTreeSet<String>>,
     /// Qualified operation names with the (qualified) binding types of kept overloads.
@@ -178,10 +182,26 @@ fn plan_keep(model: &Model, selection: &Selection) -> Keep {
             .filter(|&&id| selection.is_deep(id))
             .map(|&id| name(id))
             .collect(),
+        whole_members: BTreeMap::new(),
         trimmed: BTreeMap::new(),
         operations: BTreeSet::new(),
         sets: BTreeSet::new(),
     };
+    for &id in selection.types.iter().filter(|&&id| selection.is_deep(id)) {
+        let mut members = BTreeSet::new();
+        for t in model.lineage(id) {
+            match &model.ty(t).kind {
+                TypeKind::Enum(e) => members.extend(e.members.iter().map(|m| m.name.clone())),
+                _ => {
+                    if let Some(s) = model.ty(t).structured() {
+                        members.extend(s.properties.iter().map(|p| p.name.clone()));
+                        members.extend(s.navigations.iter().map(|n| n.name.clone()));
+                    }
+                }
+            }
+        }
+        keep.whole_members.insert(name(id), members);
+    }
     for &op in &selection.operations {
         let o = &model.operations[op.0];
         let binding = o
@@ -273,7 +293,9 @@ fn target_kept(target: &str, keep: &Keep, canonical: &dyn Fn(&str) -> String) ->
             || keep.operations.contains(&(q, String::new()));
     }
     if keep.whole.contains(&q) {
-        return true;
+        // Only the first segment of a member path is a member of the type itself.
+        let first = member.map(|m| m.split('/').next().unwrap_or(m));
+        return first.is_none_or(|m| keep.whole_members.get(&q).is_none_or(|ms| ms.contains(m)));
     }
     if let Some(members) = keep.trimmed.get(&q) {
         return member.is_none_or(|m| members.contains(m));
@@ -346,4 +368,35 @@ fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An annotation of a member the type does not declare resolves to nothing in the full
+    /// file; the subset leaves it out (it would be a warning there), and keeps the others.
+    #[test]
+    fn annotations_of_undeclared_members_are_left_out() {
+        let text = r#"<?xml version="1.0"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="Ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="thing">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <EntityContainer Name="C"><EntitySet Name="things" EntityType="Ns.thing"/></EntityContainer>
+      <Annotations Target="Ns.thing/id"><Annotation Term="Org.OData.Core.V1.Computed" Bool="true"/></Annotations>
+      <Annotations Target="Ns.thing/gone"><Annotation Term="Org.OData.Core.V1.Computed" Bool="true"/></Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+        let document = crate::csdl::parse_document(text).unwrap();
+        let model = crate::model::resolve(&document).unwrap();
+        let selection = crate::select::select(&model, &[crate::Root::parse("things")]).unwrap();
+        let subset = extract(text, &model, &selection).unwrap();
+        assert!(subset.contains(r#"Target="Ns.thing/id""#), "{subset}");
+        assert!(!subset.contains("Ns.thing/gone"), "{subset}");
+    }
 }

@@ -5,18 +5,20 @@
 //! The report is deterministic: every list is sorted (types and operations by qualified
 //! name, URL paths by template), path roots keep the order they were given in.
 //!
-//! The URL paths are those of the client's request builders (the client plan's surface): the canonical
-//! (first, shortest) URL of each builder, plus media content and bound operations. A
-//! builder reached by several paths is listed once.
+//! The URL paths are rendered from the client plan (`plan::client`), the same plan the
+//! client crate is emitted from: every request a method sends, at the canonical (first,
+//! shortest) URL of its builder. A builder reached by several paths is listed once.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::csdl::OperationKind;
 use crate::model::{Model, Operation, Target, TypeId, TypeKind, TypeRef};
-use crate::plan::surface::{
-    reference_navigations, stream_properties, unlink_template, update_method, BuilderKind, Surface,
+use crate::plan::client::{
+    Action, BuilderRef, ClientPlan, Http, MethodKind, MethodPlan, OpenPlan, RequestPlan, Url,
 };
+use crate::plan::surface::BuilderKind;
+use crate::plan::Plan;
 use crate::select::{PathRoot, Selection};
 
 /// One URL a client exposes.
@@ -176,10 +178,14 @@ impl Report {
             list.sort();
             list.dedup();
         }
+        // The client plan, as `generate --client-out` makes it: URLs are rendered from it.
+        let plan = Plan::new(model, selection);
+        let cp = ClientPlan::new(&plan, None);
         let path_roots = selection
             .paths
             .iter()
-            .map(|p| path_root_line(model, p))
+            .zip(&cp.surface.roots)
+            .map(|(p, template)| path_root_line(model, p, template))
             .collect();
         let mut terms: Vec<String> = model
             .terms
@@ -200,7 +206,7 @@ impl Report {
             type_definitions,
             operations,
             path_roots,
-            urls: url_paths(model, selection),
+            urls: url_paths(model, &cp),
             docs: DocCoverage::new(model, selection),
         }
     }
@@ -348,20 +354,7 @@ fn operation_line(model: &Model, op: &Operation) -> String {
     line
 }
 
-/// The URL template of a path root, as the client spells it.
-fn root_template(p: &PathRoot, key_as_segment: bool) -> String {
-    let mut t = format!("/{}", p.set);
-    if !p.singleton && !p.steps.is_empty() {
-        t = crate::plan::surface::item_template(&t, key_as_segment);
-    }
-    for s in &p.steps {
-        t.push('/');
-        t.push_str(&s.name);
-    }
-    t
-}
-
-fn path_root_line(model: &Model, p: &PathRoot) -> String {
+fn path_root_line(model: &Model, p: &PathRoot, template: &str) -> String {
     let what = if p.singleton {
         "singleton"
     } else {
@@ -371,8 +364,7 @@ fn path_root_line(model: &Model, p: &PathRoot) -> String {
     let collection =
         p.steps.last().is_some_and(|s| s.collection) || (p.steps.is_empty() && !p.singleton);
     format!(
-        "{} -> {}{} ({what} `{}` of {})",
-        root_template(p, model.key_as_segment()),
+        "{template} -> {}{} ({what} `{}` of {})",
         if collection { "collection of " } else { "" },
         target.qualified_name(),
         p.set,
@@ -380,137 +372,141 @@ fn path_root_line(model: &Model, p: &PathRoot) -> String {
     )
 }
 
-/// The URL paths a client generated from `selection` exposes: the canonical URL of each
-/// request builder (see [`Surface`]), its media content and its bound operations, sorted by
-/// template. Other URLs that reach the same builder are not listed (their number can grow
-/// exponentially with the depth of the navigation graph).
-pub(crate) fn url_paths(model: &Model, selection: &Selection) -> Vec<UrlPath> {
-    let surface = Surface::new(model, selection);
-    let mut urls = BTreeSet::new();
-    for b in &surface.builders {
+/// The URL paths of a client plan: every request a method sends (a shared builder's at the
+/// URL that opens it), grouped by URL template, sorted by template; a builder that sends no
+/// request at its own URL is listed with `-` (navigation only). Only the canonical URL of
+/// each builder is listed (the others can grow exponentially with the depth of the
+/// navigation graph); the plan's templates are the ones the client's docs show.
+fn url_paths(model: &Model, cp: &ClientPlan) -> Vec<UrlPath> {
+    /// URL template -> (HTTP methods in order, what the first method says it addresses).
+    type Rows = BTreeMap<String, (Vec<&'static str>, String)>;
+    fn add(rows: &mut Rows, template: String, http: Http, what: impl FnOnce() -> String) {
+        let row = rows.entry(template).or_insert_with(|| (Vec::new(), what()));
+        if !row.0.contains(&http.as_str()) {
+            row.0.push(http.as_str());
+        }
+    }
+    let mut rows = Rows::new();
+    for (index, b) in cp.surface.builders.iter().enumerate() {
         let name = model.ty(b.ty).qualified_name();
-        let t = &b.canonical;
         let also = match b.other_parents {
             0 => String::new(),
             1 => " (+1 other path)".to_string(),
             n => format!(" (+{n} other paths)"),
         };
-        let mut add = |template: String, methods: &str, what: String| {
-            urls.insert(UrlPath {
-                template,
-                methods: methods.to_string(),
-                what: format!("{what}{also}"),
-            });
+        let collection = format!("collection of {name}");
+        let owner = match &b.kind {
+            BuilderKind::Item => &name,
+            BuilderKind::Collection => &collection,
+            BuilderKind::Property(_) => &name,
         };
-        match &b.kind {
-            BuilderKind::Item if b.typed => {
-                add(
-                    t.clone(),
-                    &format!("GET {} DELETE", update_method(model, b.ty)),
-                    name.clone(),
-                );
-                let media = model
-                    .lineage(b.ty)
-                    .iter()
-                    .any(|l| model.ty(*l).structured().is_some_and(|s| s.has_stream));
-                if media {
-                    add(
-                        format!("{t}/$value"),
-                        "GET PUT DELETE",
-                        format!("media content of {name}"),
-                    );
-                }
-                for (nav, collection) in reference_navigations(model, b) {
-                    let refs = format!("{t}/{nav}/$ref");
-                    let what = format!("links of `{nav}` of {name}");
-                    if collection {
-                        let remove = unlink_template(&format!("{t}/{nav}"), surface.key_as_segment);
-                        add(refs, "GET POST", what.clone());
-                        add(remove, "DELETE", what);
-                    } else {
-                        add(refs, "GET PUT DELETE", what);
-                    }
-                }
-                for prop in stream_properties(model, b.ty) {
-                    add(
-                        format!("{t}/{prop}"),
-                        "GET PUT DELETE",
-                        format!("stream property `{prop}` of {name}"),
-                    );
-                }
-            }
-            BuilderKind::Item => add(t.clone(), "-", format!("{name} (navigation only)")),
-            BuilderKind::Collection if b.typed => {
-                add(t.clone(), "GET POST", format!("collection of {name}"))
-            }
-            BuilderKind::Collection => add(
-                t.clone(),
-                "-",
-                format!("collection of {name} (navigation only)"),
-            ),
-            BuilderKind::Property(prop) => {
-                let method = model
-                    .all_properties(b.ty)
-                    .into_iter()
-                    .find(|(_, p)| &p.name == prop)
-                    .and_then(|(_, p)| p.annotations.update_method.clone())
-                    .unwrap_or_else(|| "PUT".into());
-                add(
-                    t.clone(),
-                    &format!("GET {method}"),
-                    format!("property `{prop}` of {name}"),
-                );
+        let mut own_url = false;
+        for m in &cp.methods[index] {
+            let what = || format!("{}{also}", method_what(model, m, owner, &b.kind));
+            for (template, r) in requests(cp, m) {
+                own_url |= template == b.canonical;
+                add(&mut rows, template, r.http, what);
             }
         }
-        if b.full && b.kind == BuilderKind::Item {
-            let lineage = model.lineage(b.ty);
-            for op in model
-                .http_operations
-                .iter()
-                .filter(|o| lineage.contains(&o.binding))
-            {
-                let template = match &op.segment {
-                    Some(segment) => format!("{t}/{segment}"),
-                    None => t.clone(),
-                };
-                add(
-                    template,
-                    &op.method,
-                    format!(
-                        "request `{}` ({}), added by overrides",
-                        op.name, op.content_type
-                    ),
-                );
-            }
-        }
-        for op in &b.operations {
-            let op = &model.operations[op.0];
-            let segment = model.bound_operation_segment(op);
-            let (method, template, kind) = match op.kind {
-                OperationKind::Action => ("POST", format!("{t}/{segment}"), "action"),
-                OperationKind::Function => ("GET", format!("{t}/{segment}(...)"), "function"),
-            };
-            add(template, method, format!("{kind} {}", op.qualified_name()));
+        if !own_url {
+            rows.entry(b.canonical.clone())
+                .or_insert_with(|| (Vec::new(), format!("{owner} (navigation only){also}")));
         }
     }
     // Operation imports: methods of the client itself, at the service root.
-    for import in model.containers.iter().flat_map(|c| &c.imports) {
-        if !import
-            .overloads
-            .iter()
-            .any(|op| selection.operations.contains(op))
-        {
+    for m in &cp.client_methods {
+        let MethodKind::Operation(op) = &m.kind else {
             continue;
-        }
-        let (method, template, kind) = match import.kind {
-            OperationKind::Action => ("POST", format!("/{}", import.name), "action import"),
-            OperationKind::Function => ("GET", format!("/{}(...)", import.name), "function import"),
         };
-        urls.insert(UrlPath {
-            template,
-            methods: method.to_string(),
-            what: format!("{kind} `{}`", import.name),
-        });
+        let op = &model.operations[op.0];
+        let kind = match op.kind {
+            OperationKind::Action => "action import",
+            OperationKind::Function => "function import",
+        };
+        let segment = match &m.action {
+            Action::Send(RequestPlan {
+                url: Url::Action(s) | Url::Function(s),
+                ..
+            }) => s.as_str(),
+            _ => op.name.as_str(),
+        };
+        for (template, r) in requests(cp, m) {
+            add(&mut rows, template, r.http, || {
+                format!("{kind} `{segment}`")
+            });
+        }
     }
-    urls.into_iter().collect()
+    rows.into_iter()
+        .map(|(template, (methods, what))| UrlPath {
+            template,
+            methods: if methods.is_empty() {
+                "-".to_string()
+            } else {
+                methods.join(" ")
+            },
+            what,
+        })
+        .collect()
+}
+
+/// The requests method `m` stands for, with their full URL templates: the one it sends, or
+/// those of the shared builder it opens.
+fn requests<'p>(cp: &'p ClientPlan, m: &'p MethodPlan) -> Vec<(String, &'p RequestPlan)> {
+    match &m.action {
+        Action::Send(r) => vec![(r.template.clone(), r)],
+        Action::Open(OpenPlan {
+            target: BuilderRef::Shared(kind),
+            template,
+            ..
+        }) => cp
+            .shared(*kind)
+            .map(|s| {
+                s.methods
+                    .iter()
+                    .filter_map(|sm| match &sm.action {
+                        Action::Send(r) => Some((format!("{template}{}", r.template), r)),
+                        Action::Open(_) => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Action::Open(_) => Vec::new(),
+    }
+}
+
+/// What a method's URL addresses, as the report says it.
+fn method_what(model: &Model, m: &MethodPlan, owner: &str, kind: &BuilderKind) -> String {
+    let segment = m.action.segment().unwrap_or_default();
+    match &m.kind {
+        MethodKind::Content => format!("media content of {owner}"),
+        MethodKind::StreamProperty => format!("stream property `{segment}` of {owner}"),
+        MethodKind::Reference { .. } => format!("links of `{segment}` of {owner}"),
+        MethodKind::Count | MethodKind::PropertyCount => {
+            format!("count of {}", property_of(owner, kind))
+        }
+        MethodKind::Operation(op) => {
+            let op = &model.operations[op.0];
+            let kind = match op.kind {
+                OperationKind::Action => "action",
+                OperationKind::Function => "function",
+            };
+            format!("{kind} {}", op.qualified_name())
+        }
+        MethodKind::Http(i) => {
+            let op = &model.http_operations[*i];
+            format!(
+                "request `{}` ({}), added by overrides",
+                op.name, op.content_type
+            )
+        }
+        _ => property_of(owner, kind),
+    }
+}
+
+/// `owner`, or `property `p` of owner` for a property builder.
+fn property_of(owner: &str, kind: &BuilderKind) -> String {
+    match kind {
+        BuilderKind::Property(p) => format!("property `{p}` of {owner}"),
+        _ => owner.to_string(),
+    }
 }

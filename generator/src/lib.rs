@@ -11,6 +11,10 @@
 //! themselves are private; the feature `internals` makes them public (hidden, no semver
 //! promise) for this workspace's benchmarks, fuzz targets and tests.
 //!
+//! The library has no default features and depends on no C code: a build script compiles
+//! only the pipeline. The feature `cli` builds the `csdl-codegen` binary (its argument
+//! parser and allocator): `cargo install csdl-codegen --features cli`.
+//!
 //! ```no_run
 //! use csdl_codegen::{Generator, Root};
 //!
@@ -33,8 +37,6 @@ macro_rules! stage {
             #[doc(hidden)]
             pub mod $name;
             #[cfg(not(feature = "internals"))]
-            // Some items serve only the benchmarks, fuzz targets and tests.
-            #[allow(dead_code)]
             mod $name;
         )*
     };
@@ -80,12 +82,14 @@ pub use write::{OutputFile, WriteMode};
 #[derive(Debug, Clone)]
 pub struct Generator {
     input: PathBuf,
-    roots: Vec<Root>,
+    /// `None`: chosen by the metadata (see [`Generator::roots`]).
+    roots: Option<Vec<Root>>,
     all: bool,
     overrides: Option<PathBuf>,
     docs: Option<PathBuf>,
     readme_intros: Vec<(CrateKind, PathBuf)>,
-    crate_name: String,
+    /// `None`: chosen by the metadata (see [`Generator::crate_name`]).
+    crate_name: Option<String>,
     version: String,
     source_label: Option<String>,
     command: String,
@@ -95,11 +99,11 @@ pub struct Generator {
     reference_dirs: Vec<PathBuf>,
     graph_fixes: bool,
     license: Option<String>,
-    roots_given: bool,
 }
 
 /// What a generation run produced.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Output {
     /// The models crate: `Cargo.toml` and sources, paths relative to the crate directory.
     pub models: Vec<OutputFile>,
@@ -118,6 +122,7 @@ pub struct Output {
 /// What [`Generator::generate_into`] reports: everything of [`Output`] but the files, which
 /// are on disk.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Report {
     /// Problems that did not stop generation.
     pub warnings: Vec<Warning>,
@@ -129,8 +134,53 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// What [`Generator::build_script_in`] did: the file it wrote, and what Cargo should hear.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BuildScript {
+    /// The file written (`<out_dir>/<file_name>`).
+    pub path: PathBuf,
+    /// Every file the run read (the input, the referenced documents found on disk, the
+    /// override file and the schemas it adds, the documentation overlay) and the folders
+    /// where a reference could appear (the reference folders, and the folder of a document
+    /// whose reference was found nowhere, unless it holds the output).
+    pub rerun_if_changed: Vec<PathBuf>,
+    /// Problems that did not stop generation.
+    pub warnings: Vec<Warning>,
+}
+
+impl BuildScript {
+    /// The lines a build script prints: `cargo:rerun-if-changed=<path>` for each path, and
+    /// `cargo:warning=<warning>` for each warning, on one line (line breaks become spaces;
+    /// a path with a line break cannot be watched and gets a warning instead).
+    pub fn cargo_lines(&self) -> Vec<String> {
+        let one_line = |text: &str| text.replace(['\r', '\n'], " ");
+        let mut lines = Vec::new();
+        let mut unwatched = Vec::new();
+        for path in &self.rerun_if_changed {
+            let shown = path.display().to_string();
+            if shown.contains(['\r', '\n']) {
+                unwatched.push(format!(
+                    "cargo:warning={} has a line break in its name: Cargo cannot watch it, so a change to it does not rerun this build script",
+                    shown.escape_debug()
+                ));
+            } else {
+                lines.push(format!("cargo:rerun-if-changed={shown}"));
+            }
+        }
+        lines.extend(unwatched);
+        lines.extend(
+            self.warnings
+                .iter()
+                .map(|w| format!("cargo:warning={}", one_line(&w.to_string()))),
+        );
+        lines
+    }
+}
+
 /// What `inspect` reports: the report itself, and what the run noticed on the way.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Inspection {
     /// What the roots reach.
     pub report: inspect::Report,
@@ -157,6 +207,9 @@ struct Selected {
     warnings: Vec<Warning>,
     /// Wall time of each stage so far.
     timings: Vec<(&'static str, Duration)>,
+    /// Every file the run read and every folder where a document it looked for could
+    /// appear, in the order met: a build script reruns when one of them changes.
+    read: Vec<PathBuf>,
 }
 }
 
@@ -198,6 +251,47 @@ pub fn check_crate_name(name: &str) -> Result<()> {
         ),
     )
     .named(name))
+}
+
+/// Checks the Cargo package names of the crates to generate.
+fn check_crate_names(models: &str, client: Option<&ClientInfo>) -> Result<()> {
+    check_crate_name(models)?;
+    if let Some(c) = client {
+        check_crate_name(&c.crate_name)?;
+        if c.crate_name == models {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "the models and client crates are both named `{}`",
+                    c.crate_name
+                ),
+            )
+            .named(&c.crate_name));
+        }
+    }
+    Ok(())
+}
+
+/// The models crate's name when none is given: `graph-models` for Microsoft Graph's
+/// metadata, otherwise the primary namespace in kebab case with `-models`
+/// (`Contoso.Sales` gives `contoso-sales-models`), so the crates of two services do not
+/// share a name. Always a valid crate name.
+fn default_crate_name(graph: bool, namespace: &str) -> String {
+    use heck::ToKebabCase;
+    const SUFFIX: &str = "-models";
+    if graph {
+        return format!("graph{SUFFIX}");
+    }
+    let ascii: String = namespace
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let mut base = ascii.to_kebab_case();
+    if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        base = format!("odata-{base}");
+    }
+    base.truncate(64 - SUFFIX.len());
+    format!("{}{SUFFIX}", base.trim_end_matches('-'))
 }
 
 /// The model's warnings with the input named where a warning names no file (problems of
@@ -254,16 +348,19 @@ impl Output {
 }
 
 impl Generator {
-    /// A generator for the CSDL file at `input`, with the synchronization roots.
+    /// A generator for the CSDL file at `input`. Every setting has a default that suits the
+    /// metadata: Microsoft Graph's gets Graph's (the synchronization roots, `graph-models`,
+    /// its service root, its fixes), any other service's is named after its own namespace
+    /// and gets everything it declares.
     pub fn new(input: impl Into<PathBuf>) -> Self {
         Generator {
             input: input.into(),
-            roots: Root::synchronization(),
+            roots: None,
             all: false,
             overrides: None,
             docs: None,
             readme_intros: Vec::new(),
-            crate_name: "graph-models".into(),
+            crate_name: None,
             version: env!("CARGO_PKG_VERSION").into(),
             source_label: None,
             command: "csdl-codegen generate".into(),
@@ -273,7 +370,6 @@ impl Generator {
             reference_dirs: Vec::new(),
             graph_fixes: true,
             license: None,
-            roots_given: false,
         }
     }
 
@@ -295,8 +391,7 @@ impl Generator {
     /// [`Root::synchronization`] and other metadata everything it declares (as
     /// [`all`](Self::all)).
     pub fn roots(mut self, roots: Vec<Root>) -> Self {
-        self.roots = roots;
-        self.roots_given = true;
+        self.roots = Some(roots);
         self
     }
 
@@ -339,9 +434,11 @@ impl Generator {
         self
     }
 
-    /// The Cargo package name of the models crate.
+    /// The Cargo package name of the models crate. Default: `graph-models` for Microsoft
+    /// Graph metadata; for any other, the primary namespace in kebab case with `-models`
+    /// (`Contoso.Sales` gives `contoso-sales-models`).
     pub fn crate_name(mut self, name: impl Into<String>) -> Self {
-        self.crate_name = name.into();
+        self.crate_name = Some(name.into());
         self
     }
 
@@ -387,6 +484,7 @@ impl Generator {
             overrides,
             warnings,
             mut timings,
+            ..
         } = self.front()?;
         let report = timed(&mut timings, "inspect", || {
             inspect::Report::new(&model, &selection)
@@ -416,6 +514,8 @@ impl Generator {
         let mut documents = timed(&mut timings, "read", || {
             csdl::load(&self.input, &self.reference_dirs)
         })?;
+        let mut read: Vec<PathBuf> = documents.files().map(Path::to_path_buf).collect();
+        read.extend(self.overrides.iter().cloned());
         let is_graph = documents
             .documents
             .first()
@@ -429,6 +529,25 @@ impl Generator {
             let dir = path.parent().unwrap_or_else(|| Path::new("."));
             added.extend(user.schemas(Some(dir)).map_err(|e| e.in_file(path))?);
         }
+        read.extend(added.iter().filter_map(|d| d.path.clone()));
+        read.extend(self.docs.iter().cloned());
+        // A reference found nowhere may appear later in a reference folder or beside the
+        // document that names it; so may one that would be found earlier in the search.
+        read.extend(self.reference_dirs.iter().cloned());
+        read.extend(
+            documents
+                .documents
+                .iter()
+                .filter(|d| !d.unavailable.is_empty())
+                .filter_map(|d| d.path.as_deref()?.parent())
+                .map(|dir| {
+                    if dir.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        dir.to_path_buf()
+                    }
+                }),
+        );
         for mut doc in added {
             // A namespace already declared (the same schema named by the built-in fixes and
             // a user's copy of them) is read once.
@@ -471,24 +590,29 @@ impl Generator {
         let selection = timed(&mut timings, "select", || {
             // Without roots, Graph metadata gets the synchronization roots and any other
             // service everything it declares.
-            if self.all || (!self.roots_given && !is_graph) {
-                Ok(select::select_all(&model))
-            } else {
-                select::select(&model, &self.roots).map_err(in_input)
+            match (&self.roots, self.all, is_graph) {
+                (_, true, _) | (None, false, false) => Ok(select::select_all(&model)),
+                (Some(roots), false, _) => select::select(&model, roots).map_err(in_input),
+                (None, false, true) => {
+                    select::select(&model, &Root::synchronization()).map_err(in_input)
+                }
             }
         })?;
+        let mut seen = std::collections::HashSet::new();
+        read.retain(|p| seen.insert(p.clone()));
         Ok(Selected {
             warnings: located(&self.input, &model.warnings),
             model,
             selection,
             overrides,
             timings,
+            read,
         })
     }
 
-    fn crate_info(&self) -> emit::CrateInfo {
+    fn crate_info(&self, crate_name: String, graph: bool) -> emit::CrateInfo {
         emit::CrateInfo {
-            crate_name: self.crate_name.clone(),
+            crate_name,
             version: self.version.clone(),
             // The file name, not the path: generated files never carry a local path.
             source: self.source_label.clone().unwrap_or_else(|| {
@@ -502,24 +626,38 @@ impl Generator {
             repository: self.repository.clone(),
             license: self.license.clone(),
             readme: readme::ReadmeTexts::default(),
-            // Set by the run, once the metadata is read.
-            graph: false,
+            graph,
         }
     }
 
-    /// [`crate_info`](Self::crate_info) with the README texts read.
-    fn crate_info_with_readme(&self) -> Result<emit::CrateInfo> {
-        let mut info = self.crate_info();
-        let client = self.client_info();
+    /// The crate settings of a run (the models crate's name, the client's settings with
+    /// their defaults filled in, both checked) for the metadata `plan` was made from.
+    fn crates(&self, plan: &plan::Plan<'_>) -> Result<(emit::CrateInfo, Option<ClientInfo>)> {
+        let graph = plan.model.graph;
+        let crate_name = self.crate_name.clone().unwrap_or_else(|| {
+            let primary = plan.modules.get(plan.primary);
+            default_crate_name(graph, primary.map_or("", |m| m.namespace.as_str()))
+        });
+        let client = self.client_for(&crate_name, graph)?;
+        check_crate_names(&crate_name, client.as_ref())?;
+        Ok((self.crate_info(crate_name, graph), client))
+    }
+
+    /// [`crates`](Self::crates) with the README texts read.
+    fn crates_with_readme(
+        &self,
+        plan: &plan::Plan<'_>,
+    ) -> Result<(emit::CrateInfo, Option<ClientInfo>)> {
+        let (mut info, client) = self.crates(plan)?;
         info.readme = readme::ReadmeTexts::read(
             &self.readme_intros,
             &readme::Names {
-                models_crate: &self.crate_name,
+                models_crate: &info.crate_name,
                 client_crate: client.as_ref().map(|c| c.crate_name.as_str()),
                 version: &self.version,
             },
         )?;
-        Ok(info)
+        Ok((info, client))
     }
 
     /// The `license` (an SPDX expression) written into generated manifests; none by
@@ -529,23 +667,16 @@ impl Generator {
         self
     }
 
-    /// The client settings with defaults filled in: the crate name is the models crate's
-    /// name with `-client`, the models crate the one generated alongside.
-    fn client_info(&self) -> Option<ClientInfo> {
-        self.client.clone().map(|mut c| {
-            if c.crate_name.is_empty() {
-                c.crate_name = format!("{}-client", self.crate_name);
-            }
-            c
-        })
-    }
-
-    /// The client settings of a run: [`client_info`](Self::client_info), with the base URL
-    /// filled in for Graph metadata and both it and the entry type's name checked.
-    fn client_for(&self, is_graph: bool) -> Result<Option<ClientInfo>> {
-        let Some(mut client) = self.client_info() else {
+    /// The client settings of a run, with the defaults filled in: the crate name is the
+    /// models crate's name with `-client`, the base URL Graph's for Graph metadata (any
+    /// other service must give its own); the base URL and the entry type's name checked.
+    fn client_for(&self, models_crate: &str, is_graph: bool) -> Result<Option<ClientInfo>> {
+        let Some(mut client) = self.client.clone() else {
             return Ok(None);
         };
+        if client.crate_name.is_empty() {
+            client.crate_name = format!("{models_crate}-client");
+        }
         if client.base_url.trim().is_empty() {
             // A client of another service must not default to Graph: its requests, and the
             // tokens they carry, would go to the wrong service.
@@ -566,21 +697,12 @@ impl Generator {
         Ok(Some(client))
     }
 
-    /// Checks the Cargo package names of the crates to generate.
-    fn check_crate_names(&self) -> Result<()> {
-        check_crate_name(&self.crate_name)?;
-        if let Some(c) = &self.client_info() {
-            check_crate_name(&c.crate_name)?;
-            if c.crate_name == self.crate_name {
-                return Err(Error::new(
-                    ErrorKind::Config,
-                    format!(
-                        "the models and client crates are both named `{}`",
-                        c.crate_name
-                    ),
-                )
-                .named(&c.crate_name));
-            }
+    /// Checks the names given before the input is read, so that a typo fails at once.
+    fn check_given_names(&self) -> Result<()> {
+        let given = self.crate_name.iter();
+        let client = self.client.iter().map(|c| &c.crate_name);
+        for name in given.chain(client.filter(|n| !n.is_empty())) {
+            check_crate_name(name)?;
         }
         Ok(())
     }
@@ -595,15 +717,24 @@ impl Generator {
     /// `pub mod client` when [`Generator::client`] was set). The including crate depends on
     /// `graph-odata-runtime` (feature `client` for the client), `serde` and `serde_json`.
     pub fn generate_module(&self) -> Result<String> {
+        self.module().map(|(text, _)| text)
+    }
+
+    /// [`generate_module`](Self::generate_module), and what the run read and warned about.
+    fn module(&self) -> Result<(String, Selected)> {
+        self.check_given_names()?;
         let selected = self.front()?;
-        let client = self.client_for(selected.model.graph)?;
         let plan = plan::Plan::new(&selected.model, &selected.selection);
-        emit::single_file(&plan, &self.crate_info(), client.as_ref())
+        let (info, client) = self.crates(&plan)?;
+        let text = emit::single_file(&plan, &info, client.as_ref())?;
+        drop(plan);
+        Ok((text, selected))
     }
 
     /// For `build.rs`: writes [`Generator::generate_module`]'s file to `$OUT_DIR/<file_name>`
-    /// (only when its content changed), tells Cargo to rerun when the inputs change, and
-    /// returns the path written.
+    /// (only when its content changed), prints [`BuildScript::cargo_lines`] (Cargo reruns
+    /// the script when a file it read changes, and shows its warnings) and returns the path
+    /// written.
     ///
     /// ```no_run
     /// // In build.rs:
@@ -616,24 +747,49 @@ impl Generator {
     /// // In src/lib.rs: mod graph { include!(concat!(env!("OUT_DIR"), "/graph.rs")); }
     /// ```
     pub fn build_script(&self, file_name: &str) -> Result<PathBuf> {
-        println!("cargo:rerun-if-changed={}", self.input.display());
-        if let Some(o) = &self.overrides {
-            println!("cargo:rerun-if-changed={}", o.display());
-        }
         let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
             Error::new(
                 ErrorKind::Config,
                 "OUT_DIR is not set: build_script runs from a Cargo build script",
             )
         })?;
-        let text = self.generate_module()?;
-        let path = PathBuf::from(out_dir).join(file_name);
+        let run = self.build_script_in(Path::new(&out_dir), file_name)?;
+        for line in run.cargo_lines() {
+            println!("{line}");
+        }
+        Ok(run.path)
+    }
+
+    /// [`build_script`](Self::build_script) without the environment: writes the file into
+    /// `out_dir` and returns what Cargo needs to hear instead of printing it.
+    pub fn build_script_in(&self, out_dir: &Path, file_name: &str) -> Result<BuildScript> {
+        let (text, selected) = self.module()?;
+        let path = out_dir.join(file_name);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             let tmp = path.with_extension("rs.tmp");
             std::fs::write(&tmp, &text).map_err(|e| Error::io(&tmp, &e))?;
             std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, &e))?;
         }
-        Ok(path)
+        // Cargo watches a folder with everything below it: one that holds the output
+        // (the package root, when a document there misses a reference) would change with
+        // every build and rerun the script every time.
+        let out = out_dir.canonicalize().ok();
+        let holds_output = |p: &Path| {
+            p.is_dir()
+                && out
+                    .as_deref()
+                    .is_some_and(|o| p.canonicalize().is_ok_and(|p| o.starts_with(p)))
+        };
+        let rerun_if_changed = selected
+            .read
+            .into_iter()
+            .filter(|p| !holds_output(p))
+            .collect();
+        Ok(BuildScript {
+            path,
+            rerun_if_changed,
+            warnings: selected.warnings,
+        })
     }
 
     /// Runs the pipeline and writes the models crate into `models_dir` and, when
@@ -647,7 +803,7 @@ impl Generator {
         client_dir: Option<&Path>,
         mode: WriteMode,
     ) -> Result<Report> {
-        self.check_crate_names()?;
+        self.check_given_names()?;
         if self.client.is_some() != client_dir.is_some() {
             return Err(Error::new(
                 ErrorKind::Config,
@@ -673,7 +829,7 @@ impl Generator {
 
     /// Runs the pipeline in memory.
     pub fn generate(&self) -> Result<Output> {
-        self.check_crate_names()?;
+        self.check_given_names()?;
         let ((models, client), report) = self.run("emit", |plan, info, client| {
             let models = emit::models_crate(plan, info)?;
             let client = match client {
@@ -711,11 +867,10 @@ impl Generator {
             overrides,
             warnings,
             mut timings,
+            ..
         } = self.front()?;
-        let client = self.client_for(model.graph)?;
         let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
-        let mut info = self.crate_info_with_readme()?;
-        info.graph = model.graph;
+        let (info, client) = self.crates_with_readme(&plan)?;
         let value = timed(&mut timings, stage, || emit(&plan, &info, client.as_ref()))?;
         let report = Report {
             warnings,
@@ -724,5 +879,30 @@ impl Generator {
             timings,
         };
         Ok((value, report))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check_crate_name, default_crate_name};
+
+    #[test]
+    fn default_crate_names_follow_the_metadata_and_are_valid() {
+        for (graph, namespace, name) in [
+            (true, "microsoft.graph", "graph-models"),
+            (false, "Contoso.Sales", "contoso-sales-models"),
+            (false, "SAP__core.SalesOrder", "sap-core-sales-order-models"),
+            (false, "Trippin", "trippin-models"),
+            (false, "9Lives.Ns", "odata-9lives-ns-models"),
+            (false, "Ünïcode.Ns", "n-code-ns-models"),
+            (false, "", "odata-models"),
+        ] {
+            let made = default_crate_name(graph, namespace);
+            assert_eq!(made, name, "{namespace}");
+            check_crate_name(&made).unwrap_or_else(|e| panic!("{namespace}: {e}"));
+        }
+        let long = default_crate_name(false, &"Segment.".repeat(20));
+        assert!(long.len() <= 64 && long.ends_with("-models"), "{long}");
+        check_crate_name(&long).unwrap();
     }
 }

@@ -197,8 +197,12 @@ enum Command {
         #[command(flatten)]
         selecting: Selecting,
         /// Cargo package name of the generated crate.
-        #[arg(long, default_value = "graph-models")]
-        crate_name: String,
+        ///
+        /// Default: `graph-models` for Microsoft Graph metadata; for other metadata the
+        /// primary namespace in kebab case with `-models` (`Contoso.Sales` gives
+        /// `contoso-sales-models`).
+        #[arg(long, value_name = "NAME")]
+        crate_name: Option<String>,
         /// Cargo package name of the client crate (default: the models crate's name with
         /// `-client`).
         #[arg(long, value_name = "NAME")]
@@ -382,9 +386,10 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             let dirs: Vec<&Path> = std::iter::once(out.as_path())
                 .chain(client_out.as_deref())
                 .collect();
-            let mut g = generator(&input, &selecting)
-                .crate_name(&crate_name)
-                .command(regenerate_command());
+            let mut g = generator(&input, &selecting).command(regenerate_command());
+            if let Some(name) = &crate_name {
+                g = g.crate_name(name);
+            }
             if let Some(license) = &license {
                 g = g.license(license);
             }
@@ -395,18 +400,18 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             };
             g = g.runtime(runtime(&out));
             if let Some(client_dir) = &client_out {
-                let client_crate_name = client_crate_name
-                    .clone()
-                    .unwrap_or_else(|| format!("{crate_name}-client"));
-                g = g.client(csdl_codegen::ClientInfo {
-                    crate_name: client_crate_name,
-                    client_name,
-                    models: Some(Dependency::path(relative(client_dir, &out))),
-                    runtime: Some(runtime(client_dir)),
-                    // Empty: the library's default for Graph, an error for other services.
-                    base_url: base_url.unwrap_or_default(),
-                    ..Default::default()
-                });
+                // Empty: the library's default, the models crate's name with `-client`.
+                let client_crate_name = client_crate_name.clone().unwrap_or_default();
+                // An empty base URL: the library's default for Graph, an error for other
+                // services.
+                let mut client = csdl_codegen::ClientInfo::new(base_url.unwrap_or_default())
+                    .crate_name(client_crate_name)
+                    .models(Dependency::path(relative(client_dir, &out)))
+                    .runtime(runtime(client_dir));
+                if let Some(name) = client_name {
+                    client = client.client_name(name);
+                }
+                g = g.client(client);
             }
             if check {
                 let output = g.generate()?;

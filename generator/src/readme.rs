@@ -46,6 +46,7 @@ pub(crate) struct Names<'a> {
 
 /// The README texts of both crates, placeholders filled in (`None`: the generic text).
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct ReadmeTexts {
     /// The models crate's text.
     pub models: Option<String>,

@@ -138,7 +138,16 @@ pub fn select_all(model: &Model) -> Selection {
             pending.extend(op.return_type.iter().filter_map(|r| r.ty.type_id()));
         }
     }
-    close(model, &mut sel, pending);
+    // Everything is selected whole here: an entity type of a referenced document that is
+    // reached only as a value inside a payload joins like any other.
+    while !pending.is_empty() {
+        let mut values = BTreeSet::new();
+        close(model, &mut sel, pending, &mut values);
+        pending = values
+            .into_iter()
+            .filter(|t| !sel.types.contains(t))
+            .collect();
+    }
     sel
 }
 
@@ -170,39 +179,55 @@ pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
             }
         }
     }
-    close(model, &mut sel, pending);
-    // The entity types a path starts from or passes through, shallowly.
-    let mut passed: Vec<TypeId> = Vec::new();
+    let mut values = BTreeSet::new();
+    close(model, &mut sel, pending, &mut values);
+    // The entity types a path starts from or passes through, and those reached only as a
+    // value inside a payload (a structural property, a complex type's navigation: an
+    // action's result holding an `application`, not an address the client can navigate
+    // from), shallowly.
+    let mut passed: Vec<TypeId> = values.into_iter().collect();
     for p in &sel.paths {
         passed.push(p.set_type);
         passed.extend(p.steps.iter().map(|s| s.target));
     }
-    for ty in passed {
-        for t in model.lineage(ty) {
-            if !sel.types.contains(&t) {
-                sel.shallow.insert(t);
+    while !passed.is_empty() {
+        let mut added = Vec::new();
+        for ty in passed {
+            for t in model.lineage(ty) {
+                if !sel.types.contains(&t) && sel.shallow.insert(t) {
+                    added.push(t);
+                }
             }
         }
-    }
-    let shallow: Vec<TypeId> = sel.shallow.iter().copied().collect();
-    sel.types.extend(shallow.iter().copied());
-    // Their structural property types, the ordinary way (complex and enum types have no
-    // navigations to follow).
-    let mut pending: Vec<TypeId> = Vec::new();
-    for t in shallow {
-        if let Some(s) = model.ty(t).structured() {
-            pending.extend(s.properties.iter().filter_map(|p| p.ty.type_id()));
+        sel.types.extend(added.iter().copied());
+        // Their structural property types, the ordinary way.
+        let mut pending: Vec<TypeId> = Vec::new();
+        for t in added {
+            if let Some(s) = model.ty(t).structured() {
+                pending.extend(s.properties.iter().filter_map(|p| p.ty.type_id()));
+            }
         }
+        pending.retain(|t| !sel.types.contains(t));
+        let mut values = BTreeSet::new();
+        close(model, &mut sel, pending, &mut values);
+        passed = values
+            .into_iter()
+            .filter(|t| !sel.types.contains(t))
+            .collect();
     }
-    pending.retain(|t| !sel.types.contains(t));
-    close(model, &mut sel, pending);
     Ok(sel)
 }
 
 /// Adds `pending` and everything it needs to `sel`: base types, property and navigation
 /// types, and the operations bound to selected types with their parameter and return types,
-/// to a fixpoint.
-fn close(model: &Model, sel: &mut Selection, mut pending: Vec<TypeId>) {
+/// to a fixpoint. Entity types reached only as a structural property's type or through a
+/// complex type's navigation go to `values` instead, for the caller to select shallowly.
+fn close(
+    model: &Model,
+    sel: &mut Selection,
+    mut pending: Vec<TypeId>,
+    values: &mut BTreeSet<TypeId>,
+) {
     loop {
         while let Some(id) = pending.pop() {
             if !sel.types.insert(id) {
@@ -211,8 +236,22 @@ fn close(model: &Model, sel: &mut Selection, mut pending: Vec<TypeId>) {
             let ty = model.ty(id);
             if let Some(s) = ty.structured() {
                 pending.extend(s.base);
-                pending.extend(s.properties.iter().filter_map(|p| p.ty.type_id()));
-                pending.extend(s.navigations.iter().filter_map(|n| n.ty.type_id()));
+                for t in s.properties.iter().filter_map(|p| p.ty.type_id()) {
+                    if model.ty(t).is_entity() {
+                        values.insert(t);
+                    } else {
+                        pending.push(t);
+                    }
+                }
+                // A complex type's navigation has no URL of its own (the client addresses
+                // entities through entity sets and entity navigations): its targets are
+                // values in a payload too.
+                let navigations = s.navigations.iter().filter_map(|n| n.ty.type_id());
+                if ty.is_entity() {
+                    pending.extend(navigations);
+                } else {
+                    values.extend(navigations);
+                }
             }
         }
         let before = sel.operations.len();

@@ -2,13 +2,16 @@
 //! client crate is called.
 
 /// Where a generated crate finds one of its dependencies; written into the crate's
-/// `Cargo.toml`.
+/// `Cargo.toml`. Made with [`Dependency::version`], [`Dependency::path`],
+/// [`Dependency::path_and_version`] or [`Dependency::git`] (more sources and keys may come).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Dependency {
     /// A version requirement on crates.io, such as `0.1`.
     Version(String),
     /// A local directory, as written into the manifest (a relative path is relative to the
     /// generated crate), and the version requirement that publishing needs.
+    #[non_exhaustive]
     Path {
         /// The directory.
         path: String,
@@ -16,6 +19,7 @@ pub enum Dependency {
         version: Option<String>,
     },
     /// A git repository, at a branch, tag or commit.
+    #[non_exhaustive]
     Git {
         /// The repository URL.
         url: String,
@@ -35,6 +39,23 @@ impl Dependency {
         Dependency::Path {
             path: path.into(),
             version: None,
+        }
+    }
+
+    /// A local directory, and the version requirement on crates.io that publishing the
+    /// generated crate needs.
+    pub fn path_and_version(path: impl Into<String>, version: impl Into<String>) -> Self {
+        Dependency::Path {
+            path: path.into(),
+            version: Some(version.into()),
+        }
+    }
+
+    /// A git repository at the commit `rev`, or its default branch when `None`.
+    pub fn git(url: impl Into<String>, rev: Option<String>) -> Self {
+        Dependency::Git {
+            url: url.into(),
+            rev,
         }
     }
 
@@ -82,8 +103,21 @@ pub(crate) fn toml_str(s: &str) -> String {
 }
 
 /// Settings of the client crate ([`crate::Generator::client`]). Every field has a default,
-/// except the base URL of a service other than Microsoft Graph.
+/// except the base URL of a service other than Microsoft Graph. Made with
+/// [`ClientInfo::new`] (or `default()`) and the setters, so that new settings are not a
+/// breaking change.
+///
+/// ```
+/// use csdl_codegen::{ClientInfo, Dependency};
+///
+/// let client = ClientInfo::new("https://services.example.com/odata/v4")
+///     .crate_name("sales-client")
+///     .client_name("SalesClient")
+///     .runtime(Dependency::version("0.1"));
+/// assert_eq!(client.crate_name, "sales-client");
+/// ```
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ClientInfo {
     /// Cargo package name; `<models crate>-client` when empty.
     pub crate_name: String,
@@ -106,6 +140,51 @@ pub struct ClientInfo {
     /// Hand-written examples copied into `examples/`: `(file name, source)`. They (like a
     /// hand-written client README) get `tokio` and `futures-util` as dev-dependencies.
     pub examples: Vec<(String, String)>,
+}
+
+impl ClientInfo {
+    /// Client settings for the service at `base_url` (see [`ClientInfo::base_url`]), every
+    /// other setting at its default.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        ClientInfo::default().base_url(base_url)
+    }
+
+    /// The default service root, an `http` or `https` URL (empty: Microsoft Graph's for
+    /// its metadata, an error for other metadata).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The Cargo package name (default: `<models crate>-client`).
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.crate_name = name.into();
+        self
+    }
+
+    /// The entry type's name (default: the primary namespace's last segment with `Client`).
+    pub fn client_name(mut self, name: impl Into<String>) -> Self {
+        self.client_name = Some(name.into());
+        self
+    }
+
+    /// Where the client finds the models crate.
+    pub fn models(mut self, dependency: Dependency) -> Self {
+        self.models = Some(dependency);
+        self
+    }
+
+    /// Where the client finds `graph-odata-runtime`, when not where the models crate does.
+    pub fn runtime(mut self, dependency: Dependency) -> Self {
+        self.runtime = Some(dependency);
+        self
+    }
+
+    /// Adds a hand-written example, copied into the crate's `examples/<file_name>`.
+    pub fn example(mut self, file_name: impl Into<String>, source: impl Into<String>) -> Self {
+        self.examples.push((file_name.into(), source.into()));
+        self
+    }
 }
 
 /// The service root of Microsoft Graph v1.0, the default base URL for Graph metadata.

@@ -48,6 +48,7 @@ impl OutputFile {
 /// Whether an existing directory that holds files the generator did not write may be
 /// replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum WriteMode {
     /// Replace a directory only when it is empty or holds only the generator's own output
     /// (the files its manifest lists). The default.

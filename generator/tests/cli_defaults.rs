@@ -185,3 +185,41 @@ fn metadata_that_is_not_graph_gets_everything_without_roots() {
         "{stderr}"
     );
 }
+
+#[test]
+fn crates_of_metadata_that_is_not_graph_are_named_after_its_namespace() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = workspace_root().join("tests/fixtures/service.csdl.xml");
+    let (code, stderr) = run(
+        dir.path(),
+        &[
+            "generate",
+            "--input",
+            &service.display().to_string(),
+            "--out",
+            "m",
+            "--client-out",
+            "c",
+            "--base-url",
+            "https://crm.example/odata",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let manifest = |dir_name: &str| {
+        std::fs::read_to_string(dir.path().join(dir_name).join("Cargo.toml")).unwrap()
+    };
+    let models = manifest("m");
+    assert!(
+        models.contains("name = \"northwind-trading-models\""),
+        "{models}"
+    );
+    let client = manifest("c");
+    assert!(
+        client.contains("name = \"northwind-trading-models-client\""),
+        "{client}"
+    );
+    // Graph metadata keeps Graph's name.
+    let (code, stderr) = run(dir.path(), &["generate", "--input", &input(), "--out", "g"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(manifest("g").contains("name = \"graph-models\""));
+}

@@ -2,7 +2,7 @@
 //! nothing is reported with a suggestion, and the project's own synchronization docs cover
 //! every synchronization type, property, member, operation and parameter.
 
-use csdl_codegen::{ClientInfo, ErrorKind, Generator, Root};
+use csdl_codegen::{ClientInfo, ErrorKind, Generator};
 
 mod support;
 use support::{file, workspace_root};
@@ -97,10 +97,7 @@ fn overlay_entries_reach_models_and_client_docs() {
         .all(true)
         .crate_name("ledger-models")
         .docs(&s.docs)
-        .client(ClientInfo {
-            base_url: "https://ledger.example/odata".into(),
-            ..Default::default()
-        })
+        .client(ClientInfo::new("https://ledger.example/odata"))
         .generate()
         .unwrap();
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
@@ -186,9 +183,10 @@ fn malformed_overlays_are_errors_with_the_file_and_position() {
     assert!(err.to_string().contains("descripton"), "{err}");
 }
 
-/// The project's docs of the synchronization surface leave nothing of it undocumented, in
-/// the v1.0 and the beta metadata: every type of `microsoft.graph.synchronization`'s closure,
-/// their properties, navigations and members, every operation bound to them (with its
+/// The project's docs leave nothing of the synchronization crates undocumented, in the v1.0
+/// and the beta metadata: with the crates' roots (`specs/synchronization.roots`: the
+/// synchronization API, the gallery, app role assignments, the provisioning logs), every
+/// selected type, its properties, navigations and members, every operation (with its
 /// success status) and every parameter.
 #[test]
 fn the_synchronization_docs_cover_the_whole_synchronization_surface() {
@@ -198,7 +196,7 @@ fn the_synchronization_docs_cover_the_whole_synchronization_surface() {
         "specs/graph-beta.sync.csdl.xml",
     ] {
         let inspection = Generator::new(root.join(spec))
-            .roots(vec![Root::parse("microsoft.graph.synchronization")])
+            .roots(support::sync_roots())
             .docs(root.join("specs/docs/synchronization.toml"))
             .inspect()
             .unwrap();

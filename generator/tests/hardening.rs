@@ -151,12 +151,9 @@ fn failure(result: csdl_codegen::Result<csdl_codegen::Output>, what: &str) -> cs
 }
 
 fn client_info() -> csdl_codegen::ClientInfo {
-    csdl_codegen::ClientInfo {
-        crate_name: "graph-client".into(),
-        models: Some(csdl_codegen::Dependency::path("../models")),
-        base_url: "https://graph.microsoft.com/v1.0".into(),
-        ..Default::default()
-    }
+    csdl_codegen::ClientInfo::new("https://graph.microsoft.com/v1.0")
+        .crate_name("graph-client")
+        .models(csdl_codegen::Dependency::path("../models"))
 }
 
 /// Runs `csdl-codegen generate --input <input> --out <out> <args>`; returns (exit code,

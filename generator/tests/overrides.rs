@@ -29,11 +29,9 @@ fn graph_fixes_are_built_in_and_apply_by_default() {
     let root = workspace_root();
     let client = |g: Generator| {
         let output = g
-            .client(csdl_codegen::ClientInfo {
-                crate_name: "c".into(),
-                base_url: "https://graph.microsoft.com/v1.0".into(),
-                ..Default::default()
-            })
+            .client(
+                csdl_codegen::ClientInfo::new("https://graph.microsoft.com/v1.0").crate_name("c"),
+            )
             .generate()
             .unwrap();
         let builders = support::file(&output.client, "src/builders.rs").to_string();

@@ -352,10 +352,9 @@ fn generate_into_streams_the_same_tree_that_generate_then_write_gives() {
     let generator = Generator::new(&d.input)
         .all(true)
         .crate_name("ledger-models")
-        .client(csdl_codegen::ClientInfo {
-            base_url: "https://ledger.example/odata".into(),
-            ..Default::default()
-        });
+        .client(csdl_codegen::ClientInfo::new(
+            "https://ledger.example/odata",
+        ));
     let in_memory = generator.generate().unwrap();
     let (models, client) = (d.root.join("models"), d.root.join("client"));
     let report = generator

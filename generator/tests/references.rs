@@ -93,6 +93,34 @@ fn a_relative_reference_is_read_and_only_what_is_used_is_generated() {
     assert!(!text.contains("pub struct Unused"));
 }
 
+/// With `--all`, an entity type of a referenced document that the main document uses only
+/// as a property's type (a value inside a payload) is generated, navigations included.
+#[test]
+fn a_referenced_entity_type_used_as_a_value_is_generated_under_all() {
+    let d = dir();
+    let input = d.root.join("main.xml");
+    let main = r#"      <ComplexType Name="receipt">
+        <Property Name="customer" Type="lib.customer"/>
+      </ComplexType>"#;
+    write(&input, &edmx(&reference("libs/shared.xml"), main));
+    let body = r#"      <EntityType Name="customer">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <NavigationProperty Name="address" Type="Shared.Lib.address"/>
+      </EntityType>
+      <EntityType Name="address">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>"#;
+    write(
+        &d.root.join("libs/shared.xml"),
+        &library("Shared.Lib", body),
+    );
+    let text = models_text(&Generator::new(&input).all(true));
+    assert!(text.contains("pub struct Customer"), "{text}");
+    assert!(text.contains("pub struct Address"), "{text}");
+}
+
 #[test]
 fn a_reference_dir_supplies_a_document_named_by_an_http_uri() {
     let d = dir();

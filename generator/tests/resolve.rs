@@ -878,3 +878,71 @@ fn pinned_beta_signature_targets() {
 fn secrets(m: &Model) -> &csdl_codegen::model::Property {
     property(m, "microsoft.graph.synchronization", "secrets")
 }
+
+/// An entity type reached only as a value inside a payload (an action's result whose
+/// complex type holds it by a structural property or a navigation) is selected shallowly:
+/// its properties, not its navigations or the operations bound to it. Reached through an
+/// entity's navigation, the same type is selected with everything.
+#[test]
+fn entities_inside_payloads_are_selected_shallowly() {
+    const PAYLOADS: &str = r#"<?xml version="1.0"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="Ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="template">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="app">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="info" Type="Ns.info"/>
+        <NavigationProperty Name="owners" Type="Collection(Ns.owner)"/>
+      </EntityType>
+      <EntityType Name="principal">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="owner">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <ComplexType Name="info"><Property Name="note" Type="Edm.String"/></ComplexType>
+      <ComplexType Name="created">
+        <Property Name="principal" Type="Ns.principal"/>
+        <NavigationProperty Name="app" Type="Ns.app"/>
+      </ComplexType>
+      <Action Name="instantiate" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Ns.template"/>
+        <ReturnType Type="Ns.created"/>
+      </Action>
+      <Action Name="rename" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Ns.app"/>
+      </Action>
+      <EntityContainer Name="C">
+        <EntitySet Name="templates" EntityType="Ns.template"/>
+        <EntitySet Name="apps" EntityType="Ns.app"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+    let m = resolve(&parse_document(PAYLOADS).unwrap()).unwrap();
+    let sel = selected(&m, &[Root::parse("templates")]);
+    assert_eq!(
+        qualified(&m, &sel.types),
+        [
+            "Ns.template",
+            "Ns.app",
+            "Ns.principal",
+            "Ns.info",
+            "Ns.created"
+        ]
+    );
+    assert_eq!(qualified(&m, &sel.shallow), ["Ns.app", "Ns.principal"]);
+    assert_eq!(op_names(&m, &sel).len(), 1, "{:?}", op_names(&m, &sel));
+    // The app's own set reaches it the ordinary way: navigations and operations too.
+    let sel = selected(&m, &[Root::parse("templates"), Root::parse("apps")]);
+    assert!(sel.is_deep(id(&m, "Ns.app")));
+    assert!(qualified(&m, &sel.types).contains(&"Ns.owner".to_string()));
+    assert_eq!(op_names(&m, &sel).len(), 2, "{:?}", op_names(&m, &sel));
+}

@@ -54,10 +54,9 @@ fn generate(document: &str) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("shop.csdl.xml");
     std::fs::write(&input, document).unwrap();
-    let generator = Generator::new(&input).all(true).client(ClientInfo {
-        base_url: "https://shop.example/odata".into(),
-        ..Default::default()
-    });
+    let generator = Generator::new(&input)
+        .all(true)
+        .client(ClientInfo::new("https://shop.example/odata"));
     let output = generator.generate().unwrap();
     let builders = file(&output.client, "src/builders.rs").to_string();
     let report = generator.inspect().unwrap().report.to_string();

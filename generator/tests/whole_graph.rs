@@ -7,10 +7,10 @@
 
 use std::path::Path;
 
-use csdl_codegen::{ClientInfo, Generator, OutputFile, Root};
+use csdl_codegen::{ClientInfo, Generator, OutputFile};
 
 mod support;
-use support::workspace_root;
+use support::{sync_roots, workspace_root};
 
 /// Models and client files generated from `input` with the synchronization roots and the
 /// override file. Both runs of a comparison use the same labels, so only the selection and
@@ -18,18 +18,17 @@ use support::workspace_root;
 fn generate(input: &Path) -> (Vec<OutputFile>, Vec<OutputFile>, Vec<csdl_codegen::Warning>) {
     let root = workspace_root();
     let output = Generator::new(input)
-        .roots(Root::synchronization())
+        .roots(sync_roots())
         .overrides(root.join("generator/overrides/graph.toml"))
         .crate_name("graph-synchronization-models")
         .source_label("graph.csdl.xml")
         .command("cargo xtask codegen")
-        .client(ClientInfo {
-            crate_name: "graph-synchronization-client".into(),
-            models: Some(csdl_codegen::Dependency::path("../models")),
-            runtime: Some(csdl_codegen::Dependency::path("../runtime")),
-            base_url: "https://graph.microsoft.com/v1.0".into(),
-            ..Default::default()
-        })
+        .client(
+            ClientInfo::new("https://graph.microsoft.com/v1.0")
+                .crate_name("graph-synchronization-client")
+                .models(csdl_codegen::Dependency::path("../models"))
+                .runtime(csdl_codegen::Dependency::path("../runtime")),
+        )
         .generate()
         .unwrap_or_else(|e| panic!("{e}"));
     (output.models, output.client, output.warnings)

@@ -58,12 +58,11 @@ fn check_file(root: &Path, input: &Path, work: &Path) {
         .all(true)
         .crate_name(&name)
         .runtime(csdl_codegen::Dependency::path(runtime.clone()))
-        .client(ClientInfo {
-            crate_name: format!("{name}-client"),
-            models: Some(csdl_codegen::Dependency::path("../models")),
-            base_url: "https://graph.microsoft.com/v1.0".into(),
-            ..Default::default()
-        })
+        .client(
+            ClientInfo::new("https://graph.microsoft.com/v1.0")
+                .crate_name(format!("{name}-client"))
+                .models(csdl_codegen::Dependency::path("../models")),
+        )
         .generate()
         .unwrap_or_else(|e| panic!("{file}: {e}"));
     let generated = started.elapsed();

@@ -2,13 +2,14 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{
-    HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, USER_AGENT,
-};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use http::{HeaderMap, StatusCode};
+// The retry budget is measured on tokio's clock, the one the waits between attempts
+// (`tokio::time::sleep`) and the attempt timeout use: the system's, unless a test pauses it.
+use tokio::time::Instant;
 use tracing::Instrument;
 use url::Url;
 
@@ -16,6 +17,7 @@ use crate::challenge;
 use crate::credential::{TokenCache, TokenCredential};
 use crate::error::{Error, HttpError, ODataError};
 use crate::prepared::PreparedRequest;
+use crate::redirect::{Hop, Origins};
 use crate::request_info::RequestInfo;
 use crate::retry::{is_idempotent, RetryPolicy};
 use crate::transport::{
@@ -63,7 +65,7 @@ struct Inner {
     retry: RetryPolicy,
     user_agent: HeaderValue,
     default_headers: HeaderMap,
-    allowed_origins: Vec<url::Origin>,
+    origins: Origins,
 }
 
 impl Client {
@@ -129,8 +131,7 @@ impl Client {
     /// Whether the token may be sent to `url`: its scheme, host and port are the base URL's
     /// or one of the allowed next-link hosts.
     pub fn is_allowed_origin(&self, url: &Url) -> bool {
-        let origin = url.origin();
-        origin == self.inner.base_url.origin() || self.inner.allowed_origins.contains(&origin)
+        self.inner.origins.allow(url)
     }
 
     /// Sends a prepared request with the access token, retrying as the
@@ -195,11 +196,8 @@ impl Client {
                     claims = None;
                     let status = response.status();
                     span.record("status", status.as_u16());
-                    // A `$select` may ask for just an `error` property: that is data.
-                    let selects = request.url.query().is_some_and(|q| q.contains("select="));
-                    let envelope = !request.content_download
-                        && !selects
-                        && ODataError::is_envelope(response.body());
+                    let envelope =
+                        request.envelope_is_error() && ODataError::is_envelope(response.body());
                     if status.is_success() && !envelope {
                         tracing::debug!(attempt, status = status.as_u16(), "response");
                         let mut response = response;
@@ -289,13 +287,7 @@ impl Client {
     }
 
     /// One attempt: the access token (one satisfying `claims` after a claims challenge),
-    /// the request, and the redirects the rules allow.
-    ///
-    /// Redirects are followed here, not by the transport, because only the client knows
-    /// which origins may see the token and the body: a redirect within the allowed origins
-    /// is followed with the token; one to another origin is refused, except for a raw
-    /// content download without a body, which follows it without the token and the
-    /// client's headers; `https` to `http` is always refused.
+    /// the request, and the redirects the rules of [`crate::redirect`] allow.
     async fn attempt(
         &self,
         request: &PreparedRequest,
@@ -316,20 +308,15 @@ impl Client {
             auth.set_sensitive(true);
             Some(auth)
         };
-        let mut method = request.method.clone();
-        let mut url = request.url.clone();
-        let mut body = request.body.clone().unwrap_or_default();
-        let mut headers = request.headers.clone();
-        let mut trusted = true;
-        let mut hops = 0;
+        let mut hop = Hop::start(request);
         loop {
-            let uri = http::Uri::try_from(url.as_str())
+            let uri = http::Uri::try_from(hop.url.as_str())
                 .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
-            let mut http_request = http::Request::new(body.clone());
-            *http_request.method_mut() = method.clone();
+            let mut http_request = http::Request::new(hop.body.clone());
+            *http_request.method_mut() = hop.method.clone();
             *http_request.uri_mut() = uri;
-            *http_request.headers_mut() = headers.clone();
-            if let (true, Some(auth)) = (trusted, &auth) {
+            *http_request.headers_mut() = hop.headers.clone();
+            if let (true, Some(auth)) = (hop.trusted, &auth) {
                 http_request
                     .headers_mut()
                     .insert(AUTHORIZATION, auth.clone());
@@ -338,82 +325,12 @@ impl Client {
                 Ok(response) => response,
                 Err(e) => return Ok(Sent::Failed(e)),
             };
-            let status = response.status();
-            let location = response
-                .headers()
-                .get(LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|l| url.join(l).ok());
-            let Some(next) = location.filter(|_| is_redirect(status)) else {
-                return Ok(Sent::Response(response, token, trusted));
+            let Some(next) = hop.redirect_target(&response) else {
+                return Ok(Sent::Response(response, token, hop.trusted));
             };
-            let refuse = |reason: &'static str| Error::Redirect {
-                status,
-                location: format!("{}{}", next.origin().ascii_serialization(), next.path()),
-                reason,
-            };
-            hops += 1;
-            if hops > MAX_REDIRECTS {
-                return Err(refuse("more than ten redirects in a row"));
-            }
-            if url.scheme() == "https" && next.scheme() != "https" {
-                return Err(refuse("it leaves https"));
-            }
-            // 303, and 301/302 after a POST, continue as a GET without the body.
-            if (status == StatusCode::SEE_OTHER && method != http::Method::HEAD)
-                || (method == http::Method::POST
-                    && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND))
-            {
-                method = http::Method::GET;
-                body = Bytes::new();
-                // Nothing that described the body goes on without it.
-                for name in [
-                    CONTENT_TYPE,
-                    http::header::CONTENT_ENCODING,
-                    http::header::CONTENT_LENGTH,
-                    http::header::CONTENT_LANGUAGE,
-                ] {
-                    headers.remove(name);
-                }
-            }
-            if !(trusted && self.is_allowed_origin(&next)) {
-                if !body.is_empty() {
-                    return Err(refuse(
-                        "another origin must not receive the request body (only the service's origin may)",
-                    ));
-                }
-                if !request.content_download || method != http::Method::GET {
-                    return Err(refuse(
-                        "an API response must come from the service's origin (only content downloads may be redirected elsewhere)",
-                    ));
-                }
-                // A content download leaves the service: no token, none of its headers.
-                trusted = false;
-                let mut kept = HeaderMap::new();
-                for name in [ACCEPT, USER_AGENT] {
-                    if let Some(value) = headers.get(&name) {
-                        kept.insert(name, value.clone());
-                    }
-                }
-                headers = kept;
-            }
-            url = next;
+            hop.follow(response.status(), next, &self.inner.origins)?;
         }
     }
-}
-
-/// How many redirects one attempt follows at most.
-const MAX_REDIRECTS: u32 = 10;
-
-fn is_redirect(status: StatusCode) -> bool {
-    matches!(
-        status,
-        StatusCode::MOVED_PERMANENTLY
-            | StatusCode::FOUND
-            | StatusCode::SEE_OTHER
-            | StatusCode::TEMPORARY_REDIRECT
-            | StatusCode::PERMANENT_REDIRECT
-    )
 }
 
 /// What one attempt produced.
@@ -441,10 +358,7 @@ impl fmt::Debug for Client {
             )
             .field(
                 "allowed_next_link_hosts",
-                &i.allowed_origins
-                    .iter()
-                    .map(url::Origin::ascii_serialization)
-                    .collect::<Vec<_>>(),
+                &i.origins.next_link_origins().collect::<Vec<_>>(),
             )
             .field("token_refresh_margin", &i.tokens.refresh_margin())
             .finish_non_exhaustive()
@@ -642,19 +556,7 @@ impl ClientBuilder {
             default_headers.insert(header_name, header_value);
         }
 
-        let mut allowed_origins = Vec::new();
-        for host in self.allowed_next_link_hosts {
-            let text = if host.contains("://") {
-                host.clone()
-            } else {
-                format!("https://{host}")
-            };
-            let url = Url::parse(&text)
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
-                .ok_or_else(|| Error::Config(format!("invalid allowed next-link host {host:?}")))?;
-            allowed_origins.push(url.origin());
-        }
+        let origins = Origins::new(&base_url, self.allowed_next_link_hosts)?;
 
         let proxy = self.proxy.map_err(Error::Config)?;
         let transport = match self.transport {
@@ -678,7 +580,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 user_agent,
                 default_headers,
-                allowed_origins,
+                origins,
             }),
         })
     }

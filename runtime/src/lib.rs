@@ -6,7 +6,8 @@
 //! * [`model`]: serialization helpers for generated structs. Always available.
 //! * With the `client` feature (default): the HTTP half used by generated request builders
 //!   ([`Client`], [`Request`], paths, tokens, retries, paging, errors), plus [`poll`]
-//!   (waiting for a resource to reach a state) and [`batch`] (JSON batching).
+//!   (waiting for a resource to reach a state), [`batch`] (JSON batching) and [`bulk`]
+//!   (many operations in requests of bounded size, one outcome each).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -18,6 +19,8 @@ pub mod model;
 pub mod batch;
 #[cfg(feature = "client")]
 mod boxed;
+#[cfg(feature = "client")]
+pub mod bulk;
 #[cfg(feature = "client")]
 mod challenge;
 #[cfg(feature = "client")]
@@ -36,6 +39,8 @@ pub mod path;
 pub mod poll;
 #[cfg(feature = "client")]
 mod prepared;
+#[cfg(feature = "client")]
+mod redirect;
 #[cfg(feature = "client")]
 pub mod request;
 #[cfg(feature = "client")]

@@ -20,7 +20,11 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// Tokio's clock, which is the system's unless a test pauses it: the budget and the waits
+// (`tokio::time::sleep`) are then measured on one clock.
+use tokio::time::Instant;
 
 use crate::error::Error;
 use crate::request::Request;

@@ -20,8 +20,23 @@ pub struct PreparedRequest {
     pub headers: HeaderMap,
     /// The body, if any.
     pub body: Option<Bytes>,
-    /// A download of raw content (`$value`, `Accept: */*`): it may follow a redirect to
-    /// another origin (without the `Authorization` header), and its body is not read as an
-    /// OData error. Every other request refuses cross-origin redirects.
+    /// A download of raw content: made by [`Request::media`](crate::Request::media) and
+    /// without a body (never read from the headers, which a user may change). It may follow
+    /// a redirect to another origin (without the `Authorization` header), and its body is
+    /// not read as an OData error. Every other request refuses cross-origin redirects.
     pub content_download: bool,
+    /// The request has a `$select` query option (set by
+    /// [`Request::select`](crate::Request::select) or a query option of that name, and kept
+    /// by the next links of its pages; never found by searching the URL). Its answer may
+    /// hold nothing but a property named `error`, which is then data, not an OData error.
+    pub selects: bool,
+}
+
+impl PreparedRequest {
+    /// Whether a 2xx body that is exactly an OData error envelope is that error: not for
+    /// raw content (any bytes are data) nor for a `$select` (see
+    /// [`selects`](Self::selects)). The client and a batch's answers use this one rule.
+    pub(crate) fn envelope_is_error(&self) -> bool {
+        !self.content_download && !self.selects
+    }
 }

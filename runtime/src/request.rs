@@ -38,9 +38,36 @@ const QUERY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'@')
     .remove(b'*');
 
-/// `Accept` of raw content downloads.
-const ANY: &str = "*/*";
 const JSON: &str = "application/json";
+
+/// What a request asks the service for, fixed by its constructor: it sets the `Accept`
+/// header, and the client reads it (through [`PreparedRequest::content_download`]) instead
+/// of guessing from headers, which a user may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wants {
+    /// A JSON answer (`Accept: application/json`): every constructor but the two below.
+    Json,
+    /// A `text/plain` number ([`Request::dollar_count`]).
+    Count,
+    /// Raw content, any media type (`Accept: */*`, [`Request::media`]).
+    Content,
+}
+
+impl Wants {
+    fn accept(self) -> &'static str {
+        match self {
+            Wants::Json => JSON,
+            Wants::Count => "text/plain",
+            Wants::Content => "*/*",
+        }
+    }
+}
+
+/// Whether a query option is `$select` (OData 4.01 lets clients write system query option
+/// names in any case).
+fn is_select(name: &str) -> bool {
+    name.eq_ignore_ascii_case("$select")
+}
 
 /// Turns a 2xx response into the request's output type.
 pub type Decoder<T> = fn(http::Response<Bytes>) -> Result<T, Error>;
@@ -63,7 +90,11 @@ pub struct Request<T> {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<(Bytes, String)>,
-    accept: Option<&'static str>,
+    wants: Wants,
+    /// Whether the request has a `$select` query option ([`select`](Self::select), or
+    /// [`query`](Self::query) with that name); a next link keeps the flag of the request
+    /// that led to it, since the service carries the option over into the link.
+    selects: bool,
     /// An error found while configuring (a body that failed to serialize), reported by
     /// `build`/`send`.
     deferred: Option<String>,
@@ -81,7 +112,8 @@ impl<T> Request<T> {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
-            accept: Some(JSON),
+            wants: Wants::Json,
+            selects: false,
             deferred: None,
             decode,
         }
@@ -110,6 +142,7 @@ impl<T> Request<T> {
     }
 
     fn set_query(mut self, name: &str, value: String) -> Self {
+        self.selects |= is_select(name);
         if let Some(entry) = self.query.iter_mut().find(|(n, _)| n == name) {
             entry.1 = value;
         } else {
@@ -283,9 +316,7 @@ impl<T> Request<T> {
         };
 
         let mut headers = HeaderMap::new();
-        if let Some(accept) = self.accept {
-            headers.insert(ACCEPT, HeaderValue::from_static(accept));
-        }
+        headers.insert(ACCEPT, HeaderValue::from_static(self.wants.accept()));
         headers.insert(USER_AGENT, self.client.user_agent().clone());
         if let Ok(id) = HeaderValue::try_from(uuid::Uuid::new_v4().to_string()) {
             headers.insert(HeaderName::from_static("client-request-id"), id);
@@ -312,7 +343,8 @@ impl<T> Request<T> {
             url,
             headers,
             body: self.body.as_ref().map(|(b, _)| b.clone()),
-            content_download: self.accept == Some(ANY) && self.body.is_none(),
+            content_download: self.wants == Wants::Content && self.body.is_none(),
+            selects: self.selects,
         })
     }
 
@@ -362,7 +394,8 @@ impl<T> Request<T> {
             query: Vec::new(),
             headers: self.headers.clone(),
             body: None,
-            accept: self.accept,
+            wants: self.wants,
+            selects: self.selects,
             deferred: None,
             decode: self.decode,
         }
@@ -423,17 +456,18 @@ impl Request<u64> {
             path.segment("$count")
         };
         let mut request = Request::custom(client, Method::GET, path, decode_count);
-        request.accept = Some("text/plain");
+        request.wants = Wants::Count;
         request.header("ConsistencyLevel", "eventual")
     }
 }
 
 impl Request<Media> {
     /// A request for raw content (`/photo/$value`, `/content`): the body's bytes and
-    /// content type. Sends `Accept: */*`.
+    /// content type. Sends `Accept: */*`. Without a body it is a content download
+    /// ([`PreparedRequest::content_download`]), whatever `Accept` header is set later.
     pub fn media(client: &Client, method: Method, path: ODataPath) -> Self {
         let mut request = Request::custom(client, method, path, decode_media);
-        request.accept = Some(ANY);
+        request.wants = Wants::Content;
         request
     }
 }
@@ -456,7 +490,8 @@ impl<T> Clone for Request<T> {
             query: self.query.clone(),
             headers: self.headers.clone(),
             body: self.body.clone(),
-            accept: self.accept,
+            wants: self.wants,
+            selects: self.selects,
             deferred: self.deferred.clone(),
             decode: self.decode,
         }
@@ -475,6 +510,8 @@ impl<T> fmt::Debug for Request<T> {
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             )
             .field("body_len", &self.body.as_ref().map(|(b, _)| b.len()))
+            .field("wants", &self.wants)
+            .field("selects", &self.selects)
             .finish_non_exhaustive()
     }
 }

@@ -9,12 +9,8 @@ use std::time::{Duration, Instant};
 use flate2::write::{GzEncoder, ZlibEncoder};
 use flate2::Compression;
 use graph_odata_runtime::{Error, Media, Method, ODataPath, Request, TransportErrorKind};
-use http_support::{builder, client, RawServer};
+use http_support::{builder, client, users, RawServer};
 use serde_json::{json, Value};
-
-fn users() -> ODataPath {
-    ODataPath::root().segment("users")
-}
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = GzEncoder::new(Vec::new(), Compression::default());

@@ -9,15 +9,11 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use graph_odata_runtime::{
-    Client, Error, Method, ODataPath, Request, Response, RetryPolicy, StaticTokenCredential,
+    Client, Error, Method, Request, Response, RetryPolicy, StaticTokenCredential,
 };
-use http_support::{builder, fast_retries, response, RawServer, TOKEN};
+use http_support::{builder, fast_retries, response, users, InProcess, RawServer, TOKEN};
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-fn users() -> ODataPath {
-    ODataPath::root().segment("users")
-}
 
 /// No piece of `text` (split at `: `, ` (` and `, `) longer than three characters appears
 /// twice.
@@ -102,18 +98,12 @@ async fn a_transport_error_says_each_fact_once_and_keeps_its_causes() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_timeout_names_the_request() {
-    // Accepts and never answers.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/v1.0", listener.local_addr().unwrap());
-    let hold = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
-    let client = builder(&base)
+    // A service that never answers.
+    let service = InProcess::start(|_| Vec::new());
+    let client = service
+        .builder()
         .timeout(Duration::from_millis(150))
         .retry_policy(RetryPolicy::none())
         .build()
@@ -122,7 +112,6 @@ async fn a_timeout_names_the_request() {
         .query("token", "q-secret")
         .await
         .unwrap_err();
-    hold.abort();
     assert!(err.is_timeout(), "{err:?}");
     let text = err.to_string();
     assert!(

@@ -4,7 +4,7 @@ mod http_support;
 
 use futures_util::StreamExt;
 use graph_odata_runtime::{Error, Method, ODataPath, Page, Request};
-use http_support::{builder, client, TOKEN};
+use http_support::{builder, client, users, TOKEN};
 use serde::Deserialize;
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -13,10 +13,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 #[derive(Debug, Deserialize, PartialEq)]
 struct Item {
     id: u32,
-}
-
-fn users() -> ODataPath {
-    ODataPath::root().segment("users")
 }
 
 async fn mount_page(server: &MockServer, skiptoken: Option<&str>, body: serde_json::Value) {

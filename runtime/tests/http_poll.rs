@@ -1,15 +1,15 @@
-//! `poll::poll_until` against a local server whose answer changes after some polls.
+//! `poll::poll_until` against an in-process service whose answer changes after some polls,
+//! on tokio's paused clock: the intervals are exact and cost no real time.
 
 mod http_support;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use graph_odata_runtime::poll::{poll_until, PollPolicy};
 use graph_odata_runtime::{Client, Error, Method, ODataPath, Request};
-use http_support::{client, response, RawServer};
+use http_support::{response, InProcess};
 use serde::Deserialize;
+use tokio::time::Instant;
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct Job {
@@ -28,12 +28,6 @@ fn succeeded() -> Vec<u8> {
     response(200, "application/json", br#"{"status":"succeeded"}"#)
 }
 
-/// A server answering the n-th request (0-based) with `script(n)`.
-async fn scripted(script: impl Fn(usize) -> Vec<u8> + Send + Sync + 'static) -> RawServer {
-    let count = Arc::new(AtomicUsize::new(0));
-    RawServer::start(move |_| script(count.fetch_add(1, Ordering::SeqCst))).await
-}
-
 fn fast() -> PollPolicy {
     PollPolicy::default()
         .initial_interval(Duration::from_millis(10))
@@ -50,18 +44,17 @@ async fn poll(client: &Client, policy: PollPolicy) -> Result<Job, Error> {
     .await
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn polls_until_the_answer_changes_with_backoff() {
-    let server = scripted(|n| if n < 3 { running() } else { succeeded() }).await;
+    let server = InProcess::scripted(|n| if n < 3 { running() } else { succeeded() });
     let start = Instant::now();
-    let done = poll(&client(&server.base()), fast()).await.unwrap();
+    let done = poll(&server.client(), fast()).await.unwrap();
     let took = start.elapsed();
     assert_eq!(done.status, "succeeded");
     let requests = server.requests();
     assert_eq!(requests.len(), 4);
     // Waits of 10, 20 and 40 ms.
-    assert!(took >= Duration::from_millis(70), "{took:?}");
-    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert_eq!(took, Duration::from_millis(70));
     // Every poll is its own request.
     let mut ids: Vec<_> = requests
         .iter()
@@ -71,10 +64,10 @@ async fn polls_until_the_answer_changes_with_backoff() {
     assert_eq!(ids.len(), 4);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn gives_up_after_max_polls() {
-    let server = scripted(|_| running()).await;
-    let err = poll(&client(&server.base()), fast().max_polls(3))
+    let server = InProcess::scripted(|_| running());
+    let err = poll(&server.client(), fast().max_polls(3))
         .await
         .unwrap_err();
     assert!(
@@ -88,23 +81,25 @@ async fn gives_up_after_max_polls() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn gives_up_when_time_runs_out() {
-    let server = scripted(|_| running()).await;
+    let server = InProcess::scripted(|_| running());
     let policy = fast()
         .initial_interval(Duration::from_millis(40))
         .max_total_time(Duration::from_millis(150));
     let start = Instant::now();
-    let err = poll(&client(&server.base()), policy).await.unwrap_err();
-    assert!(start.elapsed() < Duration::from_millis(400));
+    let err = poll(&server.client(), policy).await.unwrap_err();
     let Error::PollExhausted { polls, elapsed } = err else {
         panic!("{err:?}")
     };
-    assert!((2..=4).contains(&polls), "{polls}");
-    assert!(elapsed <= Duration::from_millis(400));
+    // Polls at 0, 40, 80 and 120 ms (the interval is capped at 40 ms); the next wait would
+    // end after the 150 ms budget.
+    assert_eq!(polls, 4);
+    assert_eq!(elapsed, Duration::from_millis(120));
+    assert_eq!(start.elapsed(), elapsed, "gave up without waiting");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn errors_stop_polling_unless_the_predicate_says_otherwise() {
     // Two 404s (the job is not visible yet), then done.
     let script = |n: usize| {
@@ -118,49 +113,46 @@ async fn errors_stop_polling_unless_the_predicate_says_otherwise() {
             succeeded()
         }
     };
-    let server = scripted(script).await;
-    let err = poll(&client(&server.base()), fast()).await.unwrap_err();
+    let server = InProcess::scripted(script);
+    let err = poll(&server.client(), fast()).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(server.requests().len(), 1);
 
-    let server = scripted(script).await;
+    let server = InProcess::scripted(script);
     let policy = fast().stop_on_error(|e| e.status().map(|s| s.as_u16()) != Some(404));
-    let done = poll(&client(&server.base()), policy).await.unwrap();
+    let done = poll(&server.client(), policy).await.unwrap();
     assert_eq!(done.status, "succeeded");
     assert_eq!(server.requests().len(), 3);
 
     // Other errors still stop it.
-    let server = scripted(|_| response(400, "application/json", b"{}")).await;
+    let server = InProcess::scripted(|_| response(400, "application/json", b"{}"));
     let policy = fast().stop_on_error(|e| e.status().map(|s| s.as_u16()) != Some(404));
-    let err = poll(&client(&server.base()), policy).await.unwrap_err();
+    let err = poll(&server.client(), policy).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn retry_after_on_an_answer_makes_the_wait_longer() {
-    let server = scripted(|n| {
+    let server = InProcess::scripted(|n| {
         if n == 0 {
             b"HTTP/1.1 202 Accepted\r\ncontent-type: application/json\r\nretry-after: 1\r\ncontent-length: 20\r\nconnection: close\r\n\r\n{\"status\":\"running\"}".to_vec()
         } else {
             succeeded()
         }
-    })
-    .await;
+    });
     let start = Instant::now();
-    let done = poll(&client(&server.base()), fast()).await.unwrap();
+    let done = poll(&server.client(), fast()).await.unwrap();
     assert_eq!(done.status, "succeeded");
     let took = start.elapsed();
-    assert!(took >= Duration::from_millis(990), "{took:?}");
-    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert_eq!(took, Duration::from_secs(1));
 
     // A wait past the time budget ends polling at once.
-    let server = scripted(|_| {
+    let server = InProcess::scripted(|_| {
         b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nretry-after: 3600\r\ncontent-length: 20\r\nconnection: close\r\n\r\n{\"status\":\"running\"}".to_vec()
-    })
-    .await;
+    });
     let start = Instant::now();
-    let err = poll(&client(&server.base()), fast()).await.unwrap_err();
-    assert!(start.elapsed() < Duration::from_millis(500));
+    let err = poll(&server.client(), fast()).await.unwrap_err();
+    assert_eq!(start.elapsed(), Duration::ZERO);
     assert!(
         matches!(err, Error::PollExhausted { polls: 1, .. }),
         "{err:?}"

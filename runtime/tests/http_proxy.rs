@@ -7,13 +7,9 @@ mod http_support;
 
 use std::process::Command;
 
-use graph_odata_runtime::{Client, Error, Method, ODataPath, Request, StaticTokenCredential};
-use http_support::{fast_retries, response, RawServer, TOKEN};
+use graph_odata_runtime::{Client, Error, Method, Request, StaticTokenCredential};
+use http_support::{fast_retries, response, users, RawServer, TOKEN};
 use serde_json::Value;
-
-fn users() -> ODataPath {
-    ODataPath::root().segment("users")
-}
 
 async fn proxy() -> RawServer {
     RawServer::start(|_| response(200, "application/json", br#"{"via":"proxy"}"#)).await

@@ -1,15 +1,15 @@
 //! `Retry-After` is honoured: a wait that fits the retry policy is waited in full; a longer
-//! one is not cut short but returned at once, with the wait on the error. Local servers only.
+//! one is not cut short but returned at once, with the wait on the error. Against an
+//! in-process service on tokio's paused clock, so each wait is exact and costs no real time.
 
 mod http_support;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use graph_odata_runtime::{Method, ODataPath, Request, RetryPolicy};
-use http_support::{builder, RawServer};
+use http_support::InProcess;
 use serde_json::{json, Value};
+use tokio::time::Instant;
 
 fn jobs() -> ODataPath {
     ODataPath::root().segment("jobs")
@@ -21,12 +21,6 @@ fn throttled(status: u16, retry_after: &str) -> Vec<u8> {
         "HTTP/1.1 {status} X\r\nretry-after: {retry_after}\r\nrequest-id: rid-{status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
     )
     .into_bytes()
-}
-
-/// A server answering the n-th request (0-based) with `script(n)`.
-async fn scripted(script: impl Fn(usize) -> Vec<u8> + Send + Sync + 'static) -> RawServer {
-    let count = Arc::new(AtomicUsize::new(0));
-    RawServer::start(move |_| script(count.fetch_add(1, Ordering::SeqCst))).await
 }
 
 fn ok() -> Vec<u8> {
@@ -41,11 +35,12 @@ fn policy(max_delay: Duration) -> RetryPolicy {
         .max_total_time(Duration::from_secs(30))
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_wait_longer_than_max_delay_returns_the_error_at_once() {
     for status in [429, 503] {
-        let server = scripted(move |_| throttled(status, "2")).await;
-        let client = builder(&server.base())
+        let server = InProcess::scripted(move |_| throttled(status, "2"));
+        let client = server
+            .builder()
             .retry_policy(policy(Duration::from_secs(1)))
             .build()
             .unwrap();
@@ -53,7 +48,7 @@ async fn a_wait_longer_than_max_delay_returns_the_error_at_once() {
         let err = Request::<Value>::json(&client, Method::GET, jobs())
             .await
             .unwrap_err();
-        assert!(start.elapsed() < Duration::from_millis(500), "{status}");
+        assert_eq!(start.elapsed(), Duration::ZERO, "{status}");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(err.attempts(), 1, "{status}: not retried early");
         assert_eq!(err.retry_after(), Some(Duration::from_secs(2)));
@@ -64,11 +59,12 @@ async fn a_wait_longer_than_max_delay_returns_the_error_at_once() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_http_date_is_a_wait_too() {
     let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3600));
-    let server = scripted(move |_| throttled(429, &at)).await;
-    let client = builder(&server.base())
+    let server = InProcess::scripted(move |_| throttled(429, &at));
+    let client = server
+        .builder()
         .retry_policy(policy(Duration::from_secs(30)))
         .build()
         .unwrap();
@@ -77,7 +73,7 @@ async fn an_http_date_is_a_wait_too() {
         .json_body(&json!({}))
         .await
         .unwrap_err();
-    assert!(start.elapsed() < Duration::from_millis(500));
+    assert_eq!(start.elapsed(), Duration::ZERO);
     let wait = err.retry_after().unwrap();
     assert!(
         wait > Duration::from_secs(3500) && wait <= Duration::from_secs(3600),
@@ -86,11 +82,12 @@ async fn an_http_date_is_a_wait_too() {
     assert_eq!(server.requests().len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_wait_within_max_delay_is_waited_in_full() {
     // 429 with 1 s, then success: the retry starts no earlier than the server asked.
-    let server = scripted(|n| if n == 0 { throttled(429, "1") } else { ok() }).await;
-    let client = builder(&server.base())
+    let server = InProcess::scripted(|n| if n == 0 { throttled(429, "1") } else { ok() });
+    let client = server
+        .builder()
         .retry_policy(policy(Duration::from_secs(2)))
         .build()
         .unwrap();
@@ -98,23 +95,25 @@ async fn a_wait_within_max_delay_is_waited_in_full() {
     let value: Value = Request::json(&client, Method::GET, jobs()).await.unwrap();
     let took = start.elapsed();
     assert_eq!(value, json!({"done": true}));
-    assert!(took >= Duration::from_millis(990), "{took:?}");
-    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert!(
+        (Duration::from_secs(1)..Duration::from_millis(1005)).contains(&took),
+        "{took:?}"
+    );
     assert_eq!(server.requests().len(), 2);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_later_longer_wait_ends_the_retries_with_that_wait() {
     // A short wait is retried; the next answer asks for more than max_delay.
-    let server = scripted(|n| {
+    let server = InProcess::scripted(|n| {
         if n == 0 {
             throttled(503, "0")
         } else {
             throttled(503, "120")
         }
-    })
-    .await;
-    let client = builder(&server.base())
+    });
+    let client = server
+        .builder()
         .retry_policy(policy(Duration::from_secs(60)))
         .build()
         .unwrap();
@@ -122,7 +121,7 @@ async fn a_later_longer_wait_ends_the_retries_with_that_wait() {
     let err = Request::<Value>::json(&client, Method::GET, jobs())
         .await
         .unwrap_err();
-    assert!(start.elapsed() < Duration::from_millis(500));
+    assert_eq!(start.elapsed(), Duration::ZERO);
     assert_eq!(err.attempts(), 2);
     assert_eq!(err.retry_after(), Some(Duration::from_secs(120)));
     let text = err.to_string();
@@ -130,17 +129,17 @@ async fn a_later_longer_wait_ends_the_retries_with_that_wait() {
     assert!(text.contains("retry after 120s"), "{text}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn without_retry_after_the_backoff_still_applies() {
-    let server = scripted(|n| {
+    let server = InProcess::scripted(|n| {
         if n < 2 {
             http_support::response(503, "text/plain", b"busy")
         } else {
             ok()
         }
-    })
-    .await;
-    let client = builder(&server.base())
+    });
+    let client = server
+        .builder()
         .retry_policy(policy(Duration::from_millis(20)))
         .build()
         .unwrap();

@@ -7,14 +7,15 @@ mod http_support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use graph_odata_runtime::{
     AccessToken, BoxFuture, Client, Error, Media, Method, ODataPath, Request, RetryPolicy,
     StaticTokenCredential, TokenCredential,
 };
-use http_support::{builder, client, response, RawRequest, RawServer, TOKEN};
+use http_support::{builder, client, response, InProcess, RawRequest, RawServer, TOKEN};
 use serde_json::{json, Value};
+use tokio::time::Instant;
 
 /// A response with a status, headers and an empty body.
 fn redirect(status: u16, location: &str) -> Vec<u8> {
@@ -69,7 +70,7 @@ async fn a_request_body_never_follows_a_redirect_to_another_origin() {
         assert!(err.to_string().contains("/v1.0/collect"), "{err}");
         assert_eq!(server.requests().len(), 1, "sent once, not retried");
     }
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // A request sent there would have been answered, so recorded, before the call returned.
     assert!(
         elsewhere.requests().is_empty(),
         "the other origin received {:?}",
@@ -93,7 +94,7 @@ async fn a_json_answer_is_never_taken_from_another_origin() {
         .await
         .unwrap_err();
     assert!(!err.to_string().contains("sig=abc"), "{err}");
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // A request sent there would have been answered, so recorded, before the call returned.
     assert!(elsewhere.requests().is_empty());
 }
 
@@ -207,10 +208,11 @@ impl TokenCredential for Hung {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_hung_credential_does_not_outlive_the_timeout() {
-    let server = RawServer::json(r#"{"id":"1"}"#).await;
-    let client = Client::builder(&server.base(), Hung)
+    let server = InProcess::json(r#"{"id":"1"}"#);
+    let client = Client::builder(InProcess::BASE, Hung)
+        .transport(server.clone())
         .timeout(Duration::from_millis(300))
         .retry_policy(RetryPolicy::none())
         .build()
@@ -227,7 +229,7 @@ async fn a_hung_credential_does_not_outlive_the_timeout() {
         let err = r.unwrap().unwrap_err();
         assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     }
-    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+    assert_eq!(elapsed, Duration::from_millis(300));
     assert!(server.requests().is_empty());
 }
 
@@ -249,10 +251,11 @@ impl TokenCredential for HungOnce {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_retry_after_a_stuck_refresh_gets_a_token() {
-    let server = RawServer::json(r#"{"id":"1"}"#).await;
-    let client = Client::builder(&server.base(), HungOnce(AtomicUsize::new(0)))
+    let server = InProcess::json(r#"{"id":"1"}"#);
+    let client = Client::builder(InProcess::BASE, HungOnce(AtomicUsize::new(0)))
+        .transport(server.clone())
         .timeout(Duration::from_millis(200))
         .retry_policy(
             RetryPolicy::default()
@@ -317,6 +320,97 @@ async fn a_2xx_odata_error_is_an_error() {
         .await
         .unwrap();
     assert_eq!(&media.bytes[..], br#"{"error":{"code":"a"}}"#);
+}
+
+#[tokio::test]
+async fn a_download_is_what_the_constructor_says_not_what_accept_says() {
+    let elsewhere = foreign().await;
+    let location = format!("http://{}/blob", elsewhere.addr);
+    let server = RawServer::start(move |_| redirect(302, &location)).await;
+    let client = client_for(&server);
+    // A JSON call whose `Accept` the caller widened is still an API call: it never takes
+    // its answer from another origin, and a 2xx error envelope is still an error.
+    let widened = Request::<Value>::json(&client, Method::GET, secrets()).header("Accept", "*/*");
+    assert!(!widened.build().unwrap().content_download);
+    let err = widened.await.unwrap_err();
+    assert!(matches!(err, Error::Redirect { .. }), "{err:?}");
+    assert!(elsewhere.requests().is_empty());
+    let err = Request::<Value>::json(
+        &client_for(&envelope_server().await),
+        Method::GET,
+        secrets(),
+    )
+    .header("Accept", "*/*")
+    .await
+    .unwrap_err();
+    assert_eq!(err.odata_error().map(|e| e.code.as_str()), Some("a"));
+    // And a download that asks for one media type is still a download.
+    let narrowed = Request::media(&client, Method::GET, secrets()).header("Accept", "image/png");
+    assert!(narrowed.build().unwrap().content_download);
+    let media = narrowed.await.unwrap();
+    assert_eq!(&media.bytes[..], br#"{"id":"stolen"}"#);
+}
+
+#[tokio::test]
+async fn only_a_select_option_makes_an_error_shaped_answer_data() {
+    let server = envelope_server().await;
+    let client = client_for(&server);
+    let get = || Request::<Value>::json(&client, Method::GET, secrets());
+    // The text `select=` in another option's name or value is not a `$select`.
+    for request in [
+        get().query("preselect", "error"),
+        get().filter("note eq '$select=error'"),
+        get().query("$skiptoken", "$select=error"),
+    ] {
+        assert!(!request.build().unwrap().selects);
+        let err = request.await.unwrap_err();
+        assert_eq!(err.odata_error().map(|e| e.code.as_str()), Some("a"));
+    }
+    // The option itself is, however it is set.
+    for request in [get().select(["error"]), get().query("$SELECT", "error")] {
+        assert!(request.build().unwrap().selects);
+        assert_eq!(request.await.unwrap()["error"]["code"], "a");
+    }
+}
+
+#[tokio::test]
+async fn a_next_link_keeps_the_select_of_its_first_page() {
+    use futures_util::StreamExt as _;
+    // The next link's own text mentions `$select=` in a filter; what counts is whether the
+    // first request selected.
+    let server = RawServer::start(|r| {
+        if r.target.contains("skiptoken") {
+            response(200, "application/json", ENVELOPE)
+        } else {
+            response(
+                200,
+                "application/json",
+                br#"{"value":[1],"@odata.nextLink":"/v1.0/n?$filter=x%20eq%20'$select=error'&$skiptoken=2"}"#,
+            )
+        }
+    })
+    .await;
+    let client = client_for(&server);
+    let pages = |request: Request<graph_odata_runtime::Page<u32>>| async move {
+        let mut pages = request.into_pages();
+        assert_eq!(pages.next().await.unwrap().unwrap().value, [1]);
+        pages.next().await.unwrap().unwrap_err()
+    };
+    let plain = Request::page(&client, Method::GET, secrets());
+    let err = pages(plain).await;
+    assert_eq!(err.odata_error().map(|e| e.code.as_str()), Some("a"));
+    // A selecting request's pages read the same answer as data (here: not a page).
+    let selecting = Request::page(&client, Method::GET, secrets()).select(["error"]);
+    let err = pages(selecting).await;
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+}
+
+/// Exactly an OData error envelope (code `a`), or data shaped like one.
+const ENVELOPE: &[u8] = br#"{"error":{"code":"a","message":"b"}}"#;
+
+/// A server answering every request `200` with [`ENVELOPE`].
+async fn envelope_server() -> RawServer {
+    RawServer::start(|_| response(200, "application/json", ENVELOPE)).await
 }
 
 fn client_for(server: &RawServer) -> Client {

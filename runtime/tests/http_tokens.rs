@@ -56,7 +56,10 @@ async fn a_short_token_is_replaced_after_half_its_lifetime() {
     get(&client).await;
     get(&client).await;
     assert_eq!(credential.calls(), 1);
-    // Past half of the lifetime (the margin is 500 ms), before the expiry.
+    // Past half of the lifetime (the margin is 500 ms), before the expiry. Real time on
+    // purpose, here and below: a token's expiry is a `SystemTime` (what credentials report),
+    // which tokio's paused clock does not move, and the cache keeps to it so that a machine
+    // that slept never uses a token that expired meanwhile.
     tokio::time::sleep(Duration::from_millis(650)).await;
     get(&client).await;
     assert_eq!(credential.calls(), 2);

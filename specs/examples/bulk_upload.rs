@@ -1,10 +1,14 @@
 //! API-driven inbound provisioning: send user records from your own source of truth (an HR
-//! export, a database) to a provisioning job as one SCIM bulk request.
+//! export, a database) to a provisioning job as SCIM bulk requests.
 //!
 //! The job must come from the "API-driven provisioning" template; its attribute mappings
 //! decide how the SCIM attributes below become Microsoft Entra ID (or Active Directory)
-//! users. The service answers `202 Accepted` and processes the records afterwards; follow
-//! them in the provisioning logs.
+//! users. A bulk request carries at most 50 records, so the runtime's
+//! [`Bulk`](graph_synchronization_client::runtime::bulk::Bulk) cuts any number of them into
+//! requests of 50; the client's retry policy waits out throttling (`429` with
+//! `Retry-After`). The service answers each request `202 Accepted` and processes its records
+//! afterwards: each record's outcome names its request's `request-id` and `Location`, where
+//! the provisioning logs report on it.
 //!
 //! ```sh
 //! GRAPH_TOKEN=... SERVICE_PRINCIPAL_ID=... JOB_ID=... \
@@ -17,12 +21,16 @@
 //! server.
 
 use graph_synchronization_client::models::scim::{BulkOperation, BulkRequest};
+use graph_synchronization_client::runtime::bulk::{Bulk, BulkResult, OperationOutcome};
 use graph_synchronization_client::runtime::{Client, StaticTokenCredential};
 use graph_synchronization_client::GraphClient;
 use serde_json::json;
 
 /// The schema URN of a SCIM bulk request.
 pub const BULK_REQUEST: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+
+/// The most operations Graph takes in one bulk request.
+pub const MAX_OPERATIONS: usize = 50;
 
 /// One person of the source of truth.
 pub struct Worker {
@@ -37,7 +45,7 @@ pub struct Worker {
 }
 
 /// The bulk request for `workers`: one `POST /Users` operation each (the service decides
-/// whether that creates or updates the user). A request carries at most 50 operations.
+/// whether that creates or updates the user). A request carries at most [`MAX_OPERATIONS`].
 pub fn bulk_request(workers: &[Worker]) -> BulkRequest {
     let operations = workers
         .iter()
@@ -70,26 +78,29 @@ pub fn bulk_request(workers: &[Worker]) -> BulkRequest {
     }
 }
 
-/// Sends `workers` to the job `job_id` of the service principal `service_principal_id`.
+/// Sends `workers` to the job `job_id` of the service principal `service_principal_id`, in
+/// requests of at most [`MAX_OPERATIONS`]; one outcome per worker, in order.
 pub async fn upload_workers(
     graph: &GraphClient,
     service_principal_id: &str,
     job_id: &str,
     workers: &[Worker],
-) -> Result<(), Box<dyn std::error::Error>> {
-    if workers.len() > 50 {
-        return Err("a bulk request carries at most 50 records; send several".into());
-    }
-    graph
+) -> BulkResult {
+    let bulk_upload = graph
         .service_principals()
         .by_id(service_principal_id)
         .synchronization()
         .jobs()
         .by_id(job_id)
-        .bulk_upload()
-        .submit(&bulk_request(workers))
-        .await?;
-    Ok(())
+        .bulk_upload();
+    Bulk::new(MAX_OPERATIONS)
+        .send(workers, async |chunk| {
+            bulk_upload
+                .submit(&bulk_request(chunk))
+                .send_with_response()
+                .await
+        })
+        .await
 }
 
 #[allow(dead_code)] // the workspace test includes this file and calls `upload_workers` only
@@ -110,13 +121,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         department: "Engineering".to_owned(),
         active: true,
     }];
-    upload_workers(
+    let result = upload_workers(
         &graph,
         &var("SERVICE_PRINCIPAL_ID")?,
         &var("JOB_ID")?,
         &workers,
     )
-    .await?;
-    println!("accepted; follow the records in the provisioning logs");
+    .await;
+    for (worker, outcome) in workers.iter().zip(&result.operations) {
+        match outcome {
+            OperationOutcome::Accepted { request_id, .. } => println!(
+                "{}: accepted (request {}); see the provisioning logs",
+                worker.external_id,
+                request_id.as_deref().unwrap_or("without id")
+            ),
+            other => println!("{}: not accepted: {other:?}", worker.external_id),
+        }
+    }
+    if let Some(wait) = result.retry_after() {
+        println!("throttled: send the rest again in {} s", wait.as_secs());
+    }
     Ok(())
 }

@@ -52,6 +52,24 @@ mod beta_only {
         server.verify().await;
     }
 
+    /// Beta's `instantiate` has one parameter, passed directly.
+    #[test]
+    fn instantiate_sends_the_display_name() {
+        let graph = GraphClient::new(StaticTokenCredential::new("t0k3n")).unwrap();
+        let request = graph
+            .application_templates()
+            .by_id("8b1025e4")
+            .instantiate("Contoso")
+            .build()
+            .unwrap();
+        assert_eq!(
+            request.url.as_str(),
+            "https://graph.microsoft.com/beta/applicationTemplates/8b1025e4/instantiate"
+        );
+        let sent: serde_json::Value = serde_json::from_slice(&request.body.unwrap()).unwrap();
+        assert_eq!(sent, json!({"displayName": "Contoso"}));
+    }
+
     #[test]
     fn default_base_url_is_graph_beta() {
         assert_eq!(

@@ -35,3 +35,37 @@ fn default_base_url_is_graph_v1() {
         "{agent}"
     );
 }
+
+/// v1.0's `instantiate` takes its two parameters in one struct; an unset one is left out.
+#[test]
+fn instantiate_sends_its_parameters_as_one_object() {
+    use client::parameters::InstantiateParameters;
+    let graph =
+        client::GraphClient::new(client::runtime::StaticTokenCredential::new("t0k3n")).unwrap();
+    let template = graph.application_templates().by_id("8b1025e4");
+    for (parameters, body) in [
+        (
+            InstantiateParameters {
+                display_name: Some("Contoso".into()),
+                service_management_reference: Some("svc-42".into()),
+            },
+            serde_json::json!({"displayName": "Contoso", "serviceManagementReference": "svc-42"}),
+        ),
+        (
+            InstantiateParameters {
+                display_name: Some("Contoso".into()),
+                ..Default::default()
+            },
+            serde_json::json!({"displayName": "Contoso"}),
+        ),
+    ] {
+        let request = template.instantiate(&parameters).build().unwrap();
+        assert_eq!(request.method, client::runtime::Method::POST);
+        assert_eq!(
+            request.url.as_str(),
+            "https://graph.microsoft.com/v1.0/applicationTemplates/8b1025e4/instantiate"
+        );
+        let sent: serde_json::Value = serde_json::from_slice(&request.body.unwrap()).unwrap();
+        assert_eq!(sent, body);
+    }
+}

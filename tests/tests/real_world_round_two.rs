@@ -54,9 +54,13 @@ fn a_key_path_is_typed_by_its_target_and_named_by_its_alias() {
     use fixture_key_paths_client::ServiceClient;
     let c = ServiceClient::new(StaticTokenCredential::new("t0k3n")).unwrap();
     let base = "https://store.fabrikam.test/odata";
-    // One part (`Info/ID` as `InfoID`, an `Edm.Int32`): OData's single-key form.
+    // One part (`Info/ID` as `InfoID`, an `Edm.Int32`): named by its alias, as OData 4.0
+    // writes a key path.
     let (m, url) = sent(c.products().by_id(42).get());
-    assert_eq!((m, url), (Method::GET, format!("{base}/Products(42)")));
+    assert_eq!(
+        (m, url),
+        (Method::GET, format!("{base}/Products(InfoID=42)"))
+    );
     // Two parts, one a two-level path: each named, the path by its alias.
     let (m, url) = sent(c.shipments().by_key(9, "EU").get());
     assert_eq!(

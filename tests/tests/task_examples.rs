@@ -135,7 +135,7 @@ async fn edit_mappings_reads_the_schema_changes_one_mapping_and_puts_it_back() {
 }
 
 #[tokio::test]
-async fn bulk_upload_posts_one_scim_bulk_request() {
+async fn bulk_upload_posts_scim_bulk_requests_of_at_most_fifty() {
     let server = MockServer::start().await;
     let bulk_path = format!("/v1.0/servicePrincipals/{SP}/synchronization/jobs/{JOB}/bulkUpload");
     Mock::given(method("POST"))
@@ -146,7 +146,7 @@ async fn bulk_upload_posts_one_scim_bulk_request() {
             "location",
             "https://graph.microsoft.com/beta/auditLogs/provisioning",
         ))
-        .expect(1)
+        .expect(4)
         .mount(&server)
         .await;
 
@@ -168,11 +168,9 @@ async fn bulk_upload_posts_one_scim_bulk_request() {
             active: false,
         },
     ];
-    bulk_upload::upload_workers(&graph(&server), SP, JOB, &workers)
-        .await
-        .unwrap();
+    let result = bulk_upload::upload_workers(&graph(&server), SP, JOB, &workers).await;
+    assert!(result.all_accepted(), "{result:?}");
 
-    server.verify().await;
     assert_eq!(calls(&server).await, [format!("POST {bulk_path}")]);
     let requests = server.received_requests().await.unwrap();
     let user = |id: &str, user_name: &str, given: &str, family: &str, dept: &str, active: bool| {
@@ -207,8 +205,9 @@ async fn bulk_upload_posts_one_scim_bulk_request() {
         })
     );
 
-    // More than 50 records is refused before anything is sent.
-    let many: Vec<_> = (0..51)
+    // 120 records go out as requests of 50, 50 and 20, in order, each record mapped to the
+    // request that carried it.
+    let many: Vec<_> = (0..120)
         .map(|i| bulk_upload::Worker {
             external_id: i.to_string(),
             user_name: format!("u{i}@contoso.example"),
@@ -218,10 +217,21 @@ async fn bulk_upload_posts_one_scim_bulk_request() {
             active: true,
         })
         .collect();
-    assert!(bulk_upload::upload_workers(&graph(&server), SP, JOB, &many)
-        .await
-        .is_err());
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    let result = bulk_upload::upload_workers(&graph(&server), SP, JOB, &many).await;
+    assert!(result.all_accepted(), "{result:?}");
+    let requests = server.received_requests().await.unwrap();
+    let sizes: Vec<usize> = requests[1..]
+        .iter()
+        .map(|r| body(r)["Operations"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes, [50, 50, 20]);
+    assert_eq!(body(&requests[3])["Operations"][0]["bulkId"], "100");
+    assert!(matches!(
+        result.operations[119],
+        runtime::bulk::OperationOutcome::Accepted { request: 2, ref location, .. }
+            if location.as_deref() == Some("https://graph.microsoft.com/beta/auditLogs/provisioning")
+    ));
+    server.verify().await;
 }
 
 #[tokio::test]

@@ -38,14 +38,45 @@ pub struct Job {
 /// The project's documentation of the synchronization surface, for both sync crates.
 pub const SYNC_DOCS: &str = "specs/docs/synchronization.toml";
 
-/// The README texts of the synchronization crates; `beta` adds the paragraph on the beta
-/// metadata.
+/// The roots of the synchronization crates (one per line, `#` comments), shared with the
+/// generator's tests so the pinned subsets are checked with the same selection.
+pub const SYNC_ROOTS: &str = "specs/synchronization.roots";
+
+/// The roots listed in [`SYNC_ROOTS`] under `root`.
+///
+/// # Panics
+/// When the file cannot be read: it is part of the repository, and generating with fewer
+/// roots would silently drop requests from the crates.
+pub fn sync_roots(root: &Path) -> Vec<Root> {
+    let path = root.join(SYNC_ROOTS);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the roots of the synchronization crates, {}: {e}",
+            path.display()
+        )
+    });
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(Root::parse)
+        .collect()
+}
+
+/// The README texts of the synchronization crates; a client's opens with the whole
+/// provisioning workflow (beta's `instantiate` takes its one parameter directly, hence two
+/// texts), and `beta` adds the paragraph on the beta metadata.
 fn sync_readme(beta: bool) -> Vec<(CrateKind, PathBuf)> {
+    let workflow = if beta {
+        "specs/docs/synchronization.workflow.beta.md"
+    } else {
+        "specs/docs/synchronization.workflow.md"
+    };
     let mut files = vec![
         (
             CrateKind::Models,
             "specs/docs/synchronization.models.md".into(),
         ),
+        (CrateKind::Client, workflow.into()),
         (
             CrateKind::Client,
             "specs/docs/synchronization.client.md".into(),
@@ -79,7 +110,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             source: Some("graph-v1.0.csdl.xml"),
             crate_name: "graph-synchronization-models".into(),
             out: "generated/graph-synchronization-models".into(),
-            roots: Some(Root::synchronization()),
+            roots: Some(sync_roots(root)),
             // The built-in Graph fixes (generator/overrides/graph.toml) apply by default.
             overrides: None,
             docs: Some(SYNC_DOCS.into()),
@@ -96,7 +127,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             source: Some("graph-beta-usnat.raw.csdl.xml"),
             crate_name: "graph-synchronization-beta-models".into(),
             out: "generated/graph-synchronization-beta-models".into(),
-            roots: Some(Root::synchronization()),
+            roots: Some(sync_roots(root)),
             // The built-in Graph fixes (generator/overrides/graph.toml) apply by default.
             overrides: None,
             docs: Some(SYNC_DOCS.into()),
@@ -174,9 +205,11 @@ pub fn jobs(root: &Path) -> Vec<Job> {
 /// The files of a job: `(output directory, files)` for the models and the client crate.
 pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Vec<OutputFile>)>> {
     // Path dependencies inside the workspace, with the version crates.io needs.
-    let in_workspace = |from: &Path, to: &str| Dependency::Path {
-        path: format!("{}{to}", "../".repeat(from.components().count())),
-        version: Some(GENERATOR_VERSION.into()),
+    let in_workspace = |from: &Path, to: &str| {
+        Dependency::path_and_version(
+            format!("{}{to}", "../".repeat(from.components().count())),
+            GENERATOR_VERSION,
+        )
     };
     let mut g = Generator::new(root.join(&job.input))
         .crate_name(&job.crate_name)
@@ -203,18 +236,20 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
     }
     if let Some((name, out, base_url)) = &job.client {
         let models_dir = job.out.display().to_string().replace('\\', "/");
-        g = g.client(csdl_codegen::ClientInfo {
-            crate_name: name.clone(),
-            models: Some(in_workspace(out, &models_dir)),
-            runtime: Some(in_workspace(out, "runtime")),
-            base_url: base_url.clone(),
-            examples: examples(root, name),
-            client_name: Some(if name.starts_with("fixture-") {
-                "ServiceClient".into()
+        let client = csdl_codegen::ClientInfo::new(base_url.clone())
+            .crate_name(name.clone())
+            .models(in_workspace(out, &models_dir))
+            .runtime(in_workspace(out, "runtime"))
+            .client_name(if name.starts_with("fixture-") {
+                "ServiceClient"
             } else {
-                "GraphClient".into()
-            }),
-        });
+                "GraphClient"
+            });
+        g = g.client(
+            examples(root, name)
+                .into_iter()
+                .fold(client, |c, (file, source)| c.example(file, source)),
+        );
     }
     let output = g.generate()?;
     // Feature fixtures may carry warnings on purpose (annotation targets that point nowhere,

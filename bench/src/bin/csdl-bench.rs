@@ -499,20 +499,24 @@ fn cmd_all_crate(args: &Args) -> Res<()> {
         .all(true)
         .crate_name(name)
         .command("csdl-bench all-crate")
-        .runtime(csdl_codegen::Dependency::path(runtime.display().to_string()));
+        .runtime(csdl_codegen::Dependency::path(
+            runtime.display().to_string(),
+        ));
     if with_client {
-        generator = generator.client(csdl_codegen::ClientInfo {
-            crate_name: format!("{name}-client"),
-            models: Some(csdl_codegen::Dependency::path("../models")),
-            base_url: "https://graph.microsoft.com/v1.0".into(),
-            ..Default::default()
-        });
+        generator = generator.client(
+            csdl_codegen::ClientInfo::new("https://graph.microsoft.com/v1.0")
+                .crate_name(format!("{name}-client"))
+                .models(csdl_codegen::Dependency::path("../models")),
+        );
     }
     let output = generator.generate().map_err(|e| e.to_string())?;
     let count = |files: &[csdl_codegen::OutputFile]| {
         (
             files.len(),
-            files.iter().map(|f| f.contents.lines().count()).sum::<usize>(),
+            files
+                .iter()
+                .map(|f| f.contents.lines().count())
+                .sum::<usize>(),
             files.iter().map(|f| f.contents.len()).sum::<usize>(),
         )
     };

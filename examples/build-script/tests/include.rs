@@ -47,3 +47,16 @@ async fn the_included_client_works() {
         ]
     );
 }
+
+#[test]
+fn cargo_reruns_the_build_script_when_the_metadata_changes() {
+    // Cargo keeps what the build script printed in `output`, beside OUT_DIR.
+    let printed = std::fs::read_to_string(concat!(env!("OUT_DIR"), "/../output")).unwrap();
+    assert!(
+        printed
+            .lines()
+            .any(|l| l.starts_with("cargo:rerun-if-changed=")
+                && l.ends_with("specs/graph-v1.0.sync.csdl.xml")),
+        "{printed}"
+    );
+}

@@ -41,6 +41,16 @@ impl GraphClient {
     pub fn client(&self) -> &runtime::Client {
         &self.client
     }
+    /// The Microsoft Entra application gallery, one template per application that can be added to a tenant.
+    ///
+    /// `/applicationTemplates`
+    pub fn application_templates(&self) -> ApplicationTemplateCollectionRequestBuilder {
+        ApplicationTemplateCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: runtime::ODataPath::root(),
+            segment: "applicationTemplates",
+        }
+    }
     /// All application registrations in the tenant. Needed when you work on templates, which are owned by the application rather than by its service principal; an item can also be addressed as applications(appId='...').
     ///
     /// `/applications`
@@ -49,6 +59,15 @@ impl GraphClient {
             client: self.client.clone(),
             parent: runtime::ODataPath::root(),
             segment: "applications",
+        }
+    }
+    /// The tenant's activity logs; the provisioning logs are under it.
+    ///
+    /// `/auditLogs` (singleton)
+    pub fn audit_logs(&self) -> AuditLogRootRequestBuilder {
+        AuditLogRootRequestBuilder {
+            client: self.client.clone(),
+            path: runtime::ODataPath::root().segment("auditLogs"),
         }
     }
     /// All service principals in the tenant. Use it to find the enterprise application whose provisioning you want to manage; an item can also be addressed by its appId through the alternate key servicePrincipals(appId='...').
@@ -71,18 +90,296 @@ pub struct MediaContentRequestBuilder {
 }
 
 impl MediaContentRequestBuilder {
-    /// Downloads the content (`GET`): its bytes and content type.
+    /// Downloads the content: its bytes and content type.
+    ///
+    /// HTTP: `GET ...`
     pub fn get(&self) -> Request<runtime::Media> {
         Request::media(&self.client, Method::GET, self.path.clone())
     }
-    /// Uploads the content (`PUT`) with its content type.
+    /// Uploads the content with its content type.
+    ///
+    /// HTTP: `PUT ...`
     pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .bytes_body(bytes, content_type)
     }
-    /// Deletes the content (`DELETE`).
+    /// Deletes the content.
+    ///
+    /// HTTP: `DELETE ...`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+}
+
+/// Requests for a collection of `microsoft.graph.appRoleAssignment`.
+///
+/// URL: `/servicePrincipals/{id}/appRoleAssignedTo`
+#[derive(Clone, Debug)]
+pub struct AppRoleAssignmentCollectionRequestBuilder {
+    client: runtime::Client,
+    parent: runtime::ODataPath,
+    segment: &'static str,
+}
+
+impl AppRoleAssignmentCollectionRequestBuilder {
+    /// Lists who is assigned to the application (users, groups, service principals) and with which app role.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo`
+    pub fn list(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::AppRoleAssignment>> {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Counts the assignments to the application (users, groups and service principals together); the answer is a plain number. Graph needs ConsistencyLevel: eventual for it, which the client sends.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
+    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/$count`
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Assigns a user, group or service principal (principalId) an app role (appRoleId) of this service principal (resourceId); for provisioning, this puts the principal in scope. Both permissions are needed together.
+    ///
+    /// - Success: `201 Created`
+    /// - Least-privileged permissions: delegated `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`; application `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`
+    ///
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo`
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::AppRoleAssignment,
+    ) -> Request<models::microsoft_graph::AppRoleAssignment> {
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
+    }
+    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    pub fn by_id(&self, id: impl AsRef<str>) -> AppRoleAssignmentRequestBuilder {
+        AppRoleAssignmentRequestBuilder {
+            client: self.client.clone(),
+            path: self.parent.segment(self.segment).key(id.as_ref()),
+        }
+    }
+    /// Tracks changes to the collection: the first call returns everything and a delta link, later calls through the link only what changed. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
+    /// Bound function `microsoft.graph.delta`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/delta(...)`
+    pub fn delta(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
+        Request::page(
+            &self.client,
+            Method::GET,
+            self.parent.segment(self.segment).operation("delta", &[]),
+        )
+    }
+    /// Reads several directory objects by id in one request. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
+    /// Bound action `microsoft.graph.getByIds`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/getByIds`
+    pub fn get_by_ids(
+        &self,
+        parameters: &super::parameters::GetByIdsParameters,
+    ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
+        Request::page(
+                &self.client,
+                Method::POST,
+                self.parent.segment(self.segment).action("getByIds"),
+            )
+            .json_body(parameters)
+    }
+    /// Reads an object of the given type that the given user owns. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
+    /// Bound action `microsoft.graph.getUserOwnedObjects`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/getUserOwnedObjects`
+    pub fn get_user_owned_objects(
+        &self,
+        parameters: &super::parameters::GetUserOwnedObjectsParameters,
+    ) -> Request<models::microsoft_graph::AnyDirectoryObject> {
+        Request::json(
+                &self.client,
+                Method::POST,
+                self.parent.segment(self.segment).action("getUserOwnedObjects"),
+            )
+            .json_body(parameters)
+    }
+    /// Checks a display name or mail nickname against the tenant's naming policies before an object is created. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
+    /// Bound action `microsoft.graph.validateProperties`.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/validateProperties`
+    pub fn validate_properties(
+        &self,
+        parameters: &super::parameters::ValidatePropertiesParameters,
+    ) -> Request<()> {
+        Request::empty(
+                &self.client,
+                Method::POST,
+                self.parent.segment(self.segment).action("validateProperties"),
+            )
+            .json_body(parameters)
+    }
+}
+
+/// Requests for one `microsoft.graph.appRoleAssignment`.
+///
+/// URL: `/servicePrincipals/{id}/appRoleAssignedTo/{id}`
+#[derive(Clone, Debug)]
+pub struct AppRoleAssignmentRequestBuilder {
+    client: runtime::Client,
+    path: runtime::ODataPath,
+}
+
+impl AppRoleAssignmentRequestBuilder {
+    /// Not a documented request: Microsoft documents no read of one assignment here (list and filter instead) and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    pub fn get(&self) -> Request<models::microsoft_graph::AppRoleAssignment> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Not a documented request: assignments are not changed in place (delete and create instead), and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::AppRoleAssignment,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Removes an assignment, taking the principal out of the application's scope.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `AppRoleAssignment.ReadWrite.All`; application `AppRoleAssignment.ReadWrite.All`
+    ///
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Checks which of the given groups the object is a member of, directly or through nested groups. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
+    /// Bound action `microsoft.graph.checkMemberGroups`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/checkMemberGroups`
+    pub fn check_member_groups(
+        &self,
+        group_ids: &[String],
+    ) -> Request<runtime::Page<String>> {
+        Request::page(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("checkMemberGroups"),
+            )
+            .json_member_body("groupIds", Some(group_ids))
+    }
+    /// Checks which of the given groups, directory roles or administrative units the object is a member of. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
+    /// Bound action `microsoft.graph.checkMemberObjects`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/checkMemberObjects`
+    pub fn check_member_objects(
+        &self,
+        ids: &[String],
+    ) -> Request<runtime::Page<String>> {
+        Request::page(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("checkMemberObjects"),
+            )
+            .json_member_body("ids", Some(ids))
+    }
+    /// Lists the ids of every group the object is a member of, transitively. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
+    /// Bound action `microsoft.graph.getMemberGroups`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/getMemberGroups`
+    pub fn get_member_groups(
+        &self,
+        security_enabled_only: bool,
+    ) -> Request<runtime::Page<String>> {
+        Request::page(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("getMemberGroups"),
+            )
+            .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
+    }
+    /// Lists the ids of every group, directory role and administrative unit the object is a member of, transitively. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
+    /// Bound action `microsoft.graph.getMemberObjects`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/getMemberObjects`
+    pub fn get_member_objects(
+        &self,
+        security_enabled_only: bool,
+    ) -> Request<runtime::Page<String>> {
+        Request::page(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("getMemberObjects"),
+            )
+            .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
+    }
+    /// Restores a recently deleted object from the deleted items. Microsoft documents this request for users, groups and other directory objects, not for app role assignments, and names no permission for it here.
+    ///
+    /// Bound action `microsoft.graph.restore`.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/restore`
+    pub fn restore(
+        &self,
+        parameters: &super::parameters::RestoreParameters,
+    ) -> Request<models::microsoft_graph::AnyDirectoryObject> {
+        Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
+            .json_body(parameters)
     }
 }
 
@@ -109,12 +406,22 @@ impl ApplicationCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Application>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Counts the tenant's application registrations; the answer is a plain number. Graph needs ConsistencyLevel: eventual for it, which the client sends.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Registers a new application; displayName is required. Gallery applications are better added with instantiate, which also creates the service principal.
+    ///
+    /// - Success: `201 Created`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -175,12 +482,22 @@ impl ApplicationRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::Application> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Changes properties of an application registration; only the properties sent change.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}`
     pub fn update(&self, body: &models::microsoft_graph::Application) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Deletes an application registration; it stays restorable among the deleted items for 30 days.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}`
@@ -198,6 +515,11 @@ impl ApplicationRequestBuilder {
             path: self.path.clone().segment("synchronization"),
         }
     }
+    /// The application's logo as an image. Microsoft documents uploading it (PUT with the image's content type, answered 204 No Content) with the permissions of updating the application; it documents no download or delete of the logo, nor a permission for them.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// The content of the stream property `logo`.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/logo`
@@ -205,6 +527,185 @@ impl ApplicationRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone().segment("logo"),
+        }
+    }
+}
+
+/// Requests for a collection of `microsoft.graph.applicationTemplate`.
+///
+/// URL: `/applicationTemplates`
+#[derive(Clone, Debug)]
+pub struct ApplicationTemplateCollectionRequestBuilder {
+    client: runtime::Client,
+    parent: runtime::ODataPath,
+    segment: &'static str,
+}
+
+impl ApplicationTemplateCollectionRequestBuilder {
+    /// Lists the gallery's templates; filter on displayName or categories to find an application. Any valid Graph token may call it: Microsoft lists no permission for it.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
+    ///
+    /// HTTP: `GET /applicationTemplates`
+    pub fn list(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::ApplicationTemplate>> {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Not a documented request: Microsoft documents listing the gallery but no count of it, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /applicationTemplates/$count`
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Not a documented request: the gallery is read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
+    ///
+    /// HTTP: `POST /applicationTemplates`
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::ApplicationTemplate,
+    ) -> Request<models::microsoft_graph::ApplicationTemplate> {
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
+    }
+    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationTemplateRequestBuilder {
+        ApplicationTemplateRequestBuilder {
+            client: self.client.clone(),
+            path: self.parent.segment(self.segment).key(id.as_ref()),
+        }
+    }
+}
+
+/// Requests for one `microsoft.graph.applicationTemplate`.
+///
+/// URL: `/applicationTemplates/{id}`
+#[derive(Clone, Debug)]
+pub struct ApplicationTemplateRequestBuilder {
+    client: runtime::Client,
+    path: runtime::ODataPath,
+}
+
+impl ApplicationTemplateRequestBuilder {
+    /// Reads one gallery template by id. Any valid Graph token may call it: Microsoft lists no permission for it.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /applicationTemplates/{id}`
+    pub fn get(&self) -> Request<models::microsoft_graph::ApplicationTemplate> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Not a documented request: the gallery is read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /applicationTemplates/{id}`
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::ApplicationTemplate,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Not a documented request: the gallery is read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /applicationTemplates/{id}`
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Adds the gallery application to the tenant: creates an application registration and its service principal from the template, in one call. The result names both; provisioning jobs are then created on the service principal. Creation replicates asynchronously, so the new objects may take a few seconds to be readable.
+    ///
+    /// Bound action `microsoft.graph.instantiate`.
+    ///
+    /// - Success: `201 Created`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
+    /// HTTP: `POST /applicationTemplates/{id}/instantiate`
+    pub fn instantiate(
+        &self,
+        display_name: &str,
+    ) -> Request<models::microsoft_graph::ApplicationServicePrincipal> {
+        Request::json(
+                &self.client,
+                Method::POST,
+                self.path.clone().action("instantiate"),
+            )
+            .json_member_body("displayName", Some(display_name))
+    }
+}
+
+/// Requests for one `microsoft.graph.auditLogRoot`.
+///
+/// URL: `/auditLogs`
+#[derive(Clone, Debug)]
+pub struct AuditLogRootRequestBuilder {
+    client: runtime::Client,
+    path: runtime::ODataPath,
+}
+
+impl AuditLogRootRequestBuilder {
+    /// Not a documented request: read the logs under it (provisioning) instead; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /auditLogs`
+    pub fn get(&self) -> Request<models::microsoft_graph::AuditLogRoot> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Not a documented request: the logs are read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /auditLogs`
+    pub fn update(&self, body: &models::microsoft_graph::AuditLogRoot) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Not a documented request: the logs are read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /auditLogs`
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// The provisioning logs: one entry per object the provisioning service handled. Filter by jobId (or servicePrincipal/id) and activityDateTime to follow one job; the list is paged.
+    ///
+    /// Navigation property `provisioning`.
+    ///
+    /// URL: `/auditLogs/provisioning`
+    pub fn provisioning(&self) -> ProvisioningObjectSummaryCollectionRequestBuilder {
+        ProvisioningObjectSummaryCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: self.path.clone(),
+            segment: "provisioning",
         }
     }
 }
@@ -219,6 +720,10 @@ pub struct BulkUploadRequestBuilder {
 }
 
 impl BulkUploadRequestBuilder {
+    /// Not a documented request: a bulk upload is only posted (submit); Microsoft documents no permission for reading it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
@@ -226,18 +731,30 @@ impl BulkUploadRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     pub fn update(&self, body: &models::microsoft_graph::BulkUpload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Not a documented request: an accepted upload cannot be withdrawn; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    /// Not a documented request: a bulk upload is sent as SCIM JSON with the job's bulk upload request, not as raw content, and Microsoft documents no permission for its raw value.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload/$value`
@@ -274,6 +791,10 @@ pub struct DirectoryDefinitionCollectionRequestBuilder {
 }
 
 impl DirectoryDefinitionCollectionRequestBuilder {
+    /// Not a documented request on its own: the directories come with the schema (read the schema instead); Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
     ///
@@ -283,12 +804,20 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: the directories come with the schema, and Microsoft documents no permission for counting them.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Not a documented request: directories are changed by replacing the whole schema; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -330,6 +859,10 @@ impl DirectoryDefinitionRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request: directories are changed by replacing the whole schema; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
@@ -339,6 +872,10 @@ impl DirectoryDefinitionRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Not a documented request: directories are changed by replacing the whole schema; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
@@ -358,9 +895,115 @@ impl DirectoryDefinitionRequestBuilder {
     }
 }
 
+/// Requests for a collection of `microsoft.graph.provisioningObjectSummary`.
+///
+/// URL: `/auditLogs/provisioning`
+#[derive(Clone, Debug)]
+pub struct ProvisioningObjectSummaryCollectionRequestBuilder {
+    client: runtime::Client,
+    parent: runtime::ODataPath,
+    segment: &'static str,
+}
+
+impl ProvisioningObjectSummaryCollectionRequestBuilder {
+    /// Lists provisioning events, newest first, one page at a time; filter on jobId, servicePrincipal/id, activityDateTime or provisioningStatusInfo/status (filters are case sensitive). Both permissions are needed together, and a delegated caller also needs a reports-reading directory role.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `AuditLog.Read.All`, `Directory.Read.All`; application `AuditLog.Read.All`, `Directory.Read.All`
+    ///
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
+    ///
+    /// HTTP: `GET /auditLogs/provisioning`
+    pub fn list(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::ProvisioningObjectSummary>> {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Not a documented request: Microsoft documents paging through provisioning events but no count of them, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /auditLogs/provisioning/$count`
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Not a documented request: the logs are written by the service only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`).
+    ///
+    /// HTTP: `POST /auditLogs/provisioning`
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::ProvisioningObjectSummary,
+    ) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
+    }
+    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    pub fn by_id(&self, id: impl AsRef<str>) -> ProvisioningObjectSummaryRequestBuilder {
+        ProvisioningObjectSummaryRequestBuilder {
+            client: self.client.clone(),
+            path: self.parent.segment(self.segment).key(id.as_ref()),
+        }
+    }
+}
+
+/// Requests for one `microsoft.graph.provisioningObjectSummary`.
+///
+/// URL: `/auditLogs/provisioning/{id}`
+#[derive(Clone, Debug)]
+pub struct ProvisioningObjectSummaryRequestBuilder {
+    client: runtime::Client,
+    path: runtime::ODataPath,
+}
+
+impl ProvisioningObjectSummaryRequestBuilder {
+    /// Not a documented request: Microsoft documents no read of one entry (list with a filter on id instead) and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /auditLogs/provisioning/{id}`
+    pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Not a documented request: the logs are read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /auditLogs/provisioning/{id}`
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::ProvisioningObjectSummary,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Not a documented request: the logs are read-only, and Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /auditLogs/provisioning/{id}`
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+}
+
 /// Requests for a collection of `microsoft.graph.servicePrincipal`.
 ///
 /// URL: `/servicePrincipals`
+///
+/// Also reached by 1 other link: , ....
 #[derive(Clone, Debug)]
 pub struct ServicePrincipalCollectionRequestBuilder {
     client: runtime::Client,
@@ -383,12 +1026,22 @@ impl ServicePrincipalCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipal>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Counts the tenant's service principals; the answer is a plain number. Graph needs ConsistencyLevel: eventual for it, which the client sends.
+    ///
+    /// - Success: `200 OK`
+    /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Creates the service principal of an application (by its appId) in the tenant.
+    ///
+    /// - Success: `201 Created`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -437,6 +1090,11 @@ impl ServicePrincipalRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::ServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Changes properties of a service principal; only the properties sent change.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}`
@@ -446,11 +1104,28 @@ impl ServicePrincipalRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Deletes a service principal, and with it its provisioning jobs.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}`
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// The assignments of this service principal's app roles to users, groups and other service principals: who is assigned to the application, and so who a provisioning job scoped to assigned users provisions.
+    ///
+    /// Navigation property `appRoleAssignedTo`.
+    ///
+    /// URL: `/servicePrincipals/{id}/appRoleAssignedTo`
+    pub fn app_role_assigned_to(&self) -> AppRoleAssignmentCollectionRequestBuilder {
+        AppRoleAssignmentCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: self.path.clone(),
+            segment: "appRoleAssignedTo",
+        }
     }
     /// The provisioning container of this service principal: its jobs, the templates they can be built from, and the stored connection secrets.
     ///
@@ -490,6 +1165,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: Microsoft documents listing jobs but no count of them, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/$count`
@@ -566,6 +1245,10 @@ impl SynchronizationJobRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request: change a job through its schema, schedule-free actions (start, pause, restart) or by recreating it; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}`
@@ -718,6 +1401,10 @@ impl SynchronizationRequestBuilder {
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
+    /// Not a documented request: the container is managed through its jobs, templates and secrets; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Replaces the entity (`PUT`): send the whole entity; properties left
     /// out are reset by the service. The metadata (or the override file)
     /// names PUT as the only update method here, so there is no `update`
@@ -730,6 +1417,10 @@ impl SynchronizationRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone()).json_body(body)
     }
+    /// Not a documented request: delete the jobs instead; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization`
@@ -854,6 +1545,11 @@ impl SynchronizationSchemaRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone()).json_body(body)
     }
+    /// Drops the customizations of the job's schema, going back to the schema of its template.
+    ///
+    /// - Success: `204 No Content`
+    /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
@@ -939,6 +1635,10 @@ pub struct SynchronizationSecretsRequestBuilder {
 }
 
 impl SynchronizationSecretsRequestBuilder {
+    /// Not a documented request: stored secrets are write-only (save them with the replace request); Microsoft documents no permission for reading them.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Reads the collection.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets`
@@ -972,6 +1672,10 @@ impl SynchronizationSecretsRequestBuilder {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .json_body(&Body { value: items })
     }
+    /// Not a documented request: stored secrets are write-only, and Microsoft documents no permission for counting them.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the items (`$count`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets/$count`
@@ -1008,12 +1712,20 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
+    /// Not a documented request: Microsoft documents listing templates but no count of them, and no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/$count`
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
+    /// Not a documented request: templates come with the application; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Creates an entity in the collection and returns it as created (asked
     /// for with `Prefer: return=representation`).
     ///
@@ -1069,6 +1781,10 @@ impl SynchronizationTemplateRequestBuilder {
     ) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
+    /// Not a documented request; Microsoft documents no permission for it.
+    ///
+    /// - Least-privileged permissions: delegated none; application none
+    ///
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/templates/{id}`

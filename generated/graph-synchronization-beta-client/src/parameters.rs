@@ -9,6 +9,28 @@ use super::models;
 #[allow(unused_imports)]
 use super::models::edm;
 
+/// Parameters of the action `microsoft.graph.getByIds` (bound to `Collection(microsoft.graph.directoryObject)`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetByIdsParameters {
+    /// Parameter `ids`.
+    #[serde(rename = "ids", default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+    /// Parameter `types`.
+    #[serde(rename = "types", default, skip_serializing_if = "Option::is_none")]
+    pub types: Option<Vec<String>>,
+}
+
+/// Parameters of the action `microsoft.graph.getUserOwnedObjects` (bound to `Collection(microsoft.graph.directoryObject)`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetUserOwnedObjectsParameters {
+    /// Parameter `userId`.
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Parameter `type`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+
 /// Parameters of the action `microsoft.graph.parseExpression` (bound to `microsoft.graph.synchronizationSchema`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ParseExpressionParameters {
@@ -31,6 +53,25 @@ pub struct ParseExpressionParameters {
     pub target_attribute_definition: Option<
         models::microsoft_graph::AttributeDefinition,
     >,
+}
+
+/// Parameters of the action `microsoft.graph.restore` (bound to `microsoft.graph.directoryObject`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RestoreParameters {
+    /// Parameter `autoReconcileProxyConflict` (optional).
+    #[serde(
+        rename = "autoReconcileProxyConflict",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_reconcile_proxy_conflict: Option<bool>,
+    /// Parameter `newUserPrincipalName` (optional).
+    #[serde(
+        rename = "newUserPrincipalName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub new_user_principal_name: Option<String>,
 }
 
 /// Parameters of the action `microsoft.graph.validateCredentials` (bound to `Collection(microsoft.graph.synchronizationJob)`).
@@ -85,4 +126,25 @@ pub struct SynchronizationJobValidateCredentialsParameters {
     pub credentials: Option<
         Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>,
     >,
+}
+
+/// Parameters of the action `microsoft.graph.validateProperties` (bound to `Collection(microsoft.graph.directoryObject)`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ValidatePropertiesParameters {
+    /// Parameter `entityType`.
+    #[serde(rename = "entityType", default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// Parameter `displayName`.
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Parameter `mailNickname`.
+    #[serde(rename = "mailNickname", default, skip_serializing_if = "Option::is_none")]
+    pub mail_nickname: Option<String>,
+    /// Parameter `onBehalfOfUserId`.
+    #[serde(
+        rename = "onBehalfOfUserId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_behalf_of_user_id: Option<edm::Guid>,
 }

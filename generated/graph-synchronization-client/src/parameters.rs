@@ -9,6 +9,32 @@ use super::models;
 #[allow(unused_imports)]
 use super::models::edm;
 
+/// Parameters of the action `microsoft.graph.getByIds` (bound to `Collection(microsoft.graph.directoryObject)`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetByIdsParameters {
+    /// Parameter `ids`.
+    #[serde(rename = "ids", default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+    /// Parameter `types`.
+    #[serde(rename = "types", default, skip_serializing_if = "Option::is_none")]
+    pub types: Option<Vec<String>>,
+}
+
+/// Parameters of the action `microsoft.graph.instantiate` (bound to `microsoft.graph.applicationTemplate`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct InstantiateParameters {
+    /// Parameter `displayName`.
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Parameter `serviceManagementReference` (optional).
+    #[serde(
+        rename = "serviceManagementReference",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_management_reference: Option<String>,
+}
+
 /// Parameters of the action `microsoft.graph.parseExpression` (bound to `microsoft.graph.synchronizationSchema`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ParseExpressionParameters {
@@ -85,4 +111,25 @@ pub struct SynchronizationJobValidateCredentialsParameters {
     pub credentials: Option<
         Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>,
     >,
+}
+
+/// Parameters of the action `microsoft.graph.validateProperties` (bound to `Collection(microsoft.graph.directoryObject)`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ValidatePropertiesParameters {
+    /// Parameter `entityType`.
+    #[serde(rename = "entityType", default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// Parameter `displayName`.
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Parameter `mailNickname`.
+    #[serde(rename = "mailNickname", default, skip_serializing_if = "Option::is_none")]
+    pub mail_nickname: Option<String>,
+    /// Parameter `onBehalfOfUserId`.
+    #[serde(
+        rename = "onBehalfOfUserId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_behalf_of_user_id: Option<edm::Guid>,
 }

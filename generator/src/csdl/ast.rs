@@ -5,8 +5,6 @@ use crate::error::Pos;
 /// A whole EDMX document.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    /// `Version` of the `edmx:Edmx` element (`4.0` or `4.01`).
-    pub version: String,
     /// `edmx:Reference` elements, in document order.
     pub references: Vec<Reference>,
     /// Every `Schema`, in document order.
@@ -26,6 +24,7 @@ impl Document {
 pub struct Reference {
     /// The `Uri` attribute, as written.
     pub uri: String,
+    /// Where it is declared (warnings about the referenced document point here).
     pub pos: Pos,
     /// `edmx:Include`: namespaces of the referenced document this one uses.
     pub includes: Vec<Include>,
@@ -57,7 +56,6 @@ pub struct Term {
     pub type_name: String,
     /// `AppliesTo`: space-separated element kinds (`EntityType Property ...`), if given.
     pub applies_to: Option<String>,
-    pub base_term: Option<String>,
 }
 
 /// One `Schema` element.
@@ -200,7 +198,6 @@ pub struct ReturnType {
 #[derive(Debug, Clone, Default)]
 pub struct EntityContainer {
     pub name: String,
-    pub pos: Pos,
     pub entity_sets: Vec<EntitySet>,
     pub singletons: Vec<EntitySet>,
     pub action_imports: Vec<OperationImport>,

@@ -45,6 +45,12 @@ pub struct LoadedDocument {
 }
 
 impl Loaded {
+    /// The files the documents were read from, the main document first (built-in
+    /// vocabularies are not files). A build script reruns when one of them changes.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.documents.iter().filter_map(|d| d.path.as_deref())
+    }
+
     /// A single document whose references are not followed (for callers that parsed
     /// text): the namespaces it includes are unavailable.
     pub fn single(document: Document) -> Loaded {
@@ -141,6 +147,7 @@ pub fn load_references(loaded: &mut Loaded, reference_dirs: &[PathBuf]) -> Resul
                                 "the referenced document {} (namespace `{ns}`) is not available: what uses its types is typed as untyped JSON. Put the file next to the input, or pass its folder with --reference-dir (Generator::reference_dir)",
                                 reference.uri
                             ))
+                            .at(reference.pos)
                             .in_file(&loaded.documents[index].label),
                         );
                     }
@@ -208,6 +215,7 @@ pub fn load_references(loaded: &mut Loaded, reference_dirs: &[PathBuf]) -> Resul
                             "the referenced document {} does not declare the included namespace `{ns}`: what uses its types is typed as untyped JSON",
                             reference.uri
                         ))
+                        .at(reference.pos)
                         .in_file(&loaded.documents[index].label),
                     );
                 }

@@ -216,7 +216,6 @@ impl<'a, 'input> Reader<'a, 'input> {
             return Err(self.err(&root, message).named(version));
         }
         let mut document = Document {
-            version: version.to_string(),
             references: Vec::new(),
             schemas: Vec::new(),
         };
@@ -309,7 +308,6 @@ impl<'a, 'input> Reader<'a, 'input> {
                     pos: self.pos(&child),
                     type_name: self.required(&child, "Type")?,
                     applies_to: child.attribute("AppliesTo").map(str::to_string),
-                    base_term: child.attribute("BaseTerm").map(str::to_string),
                 }),
                 // Unknown elements do not affect generated code.
                 _ => {}
@@ -456,7 +454,6 @@ impl<'a, 'input> Reader<'a, 'input> {
     fn container(&self, node: Node) -> Result<EntityContainer> {
         let mut c = EntityContainer {
             name: self.required(&node, "Name")?,
-            pos: self.pos(&node),
             ..EntityContainer::default()
         };
         for child in children(node) {

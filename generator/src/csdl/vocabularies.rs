@@ -50,7 +50,8 @@ pub fn builtin(namespace: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-/// The namespaces of the built-in vocabularies.
+/// The namespaces of the built-in vocabularies (for the tests, which load each one).
+#[cfg(feature = "internals")]
 pub fn namespaces() -> impl Iterator<Item = &'static str> {
     BUILTIN.iter().map(|(ns, _)| *ns)
 }

@@ -309,6 +309,17 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     }
 }
 
+/// The doc lines of a field type or `Any` enum the collision rule renamed.
+fn renamed_companion(ident: &str, plain: Option<&str>) -> TokenStream {
+    match plain {
+        Some(plain) => {
+            let line = format!(" Named `{ident}` because `{plain}` is taken in this module.");
+            quote!(#[doc = ""] #[doc = #line])
+        }
+        None => quote!(),
+    }
+}
+
 /// `Any<Base>`: a value of a polymorphic base, read by `@odata.type`.
 fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStream {
     let name = plan.name(base);
@@ -316,27 +327,15 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
     let base_ident = format_ident!("{}", name.ident);
     let all = &plan.polymorphic[&base];
     // Each part renders only its derived types: a chunk of methods or conversions, or all.
-    let derived = match part {
-        AnyPart::Methods(chunk) | AnyPart::Conversions(chunk) => &all[chunk_range(chunk, all.len())],
-        AnyPart::Enum | AnyPart::Serialize | AnyPart::Deserialize => &all[..],
+    let range = match part {
+        AnyPart::Methods(chunk) | AnyPart::Conversions(chunk) => chunk_range(chunk, all.len()),
+        AnyPart::Enum | AnyPart::Serialize | AnyPart::Deserialize => 0..all.len(),
     };
-    // Variant names: the Rust names of the types (unique within a module; across modules
-    // the module name is prefixed).
-    let variants: Vec<_> = derived
-        .iter()
-        .map(|&id| {
-            let n = plan.name(id);
-            if n.module == module {
-                format_ident!("{}", n.ident)
-            } else {
-                format_ident!(
-                    "{}{}",
-                    heck::ToUpperCamelCase::to_upper_camel_case(plan.modules[n.module].ident.as_str()),
-                    n.ident
-                )
-            }
-        })
-        .collect();
+    let derived = &all[range.clone()];
+    // Variant and method names come from the plan.
+    let names = &plan.any[&base].variants[range];
+    let variants: Vec<_> = names.iter().map(|(v, _)| format_ident!("{}", v)).collect();
+    let as_methods: Vec<_> = names.iter().map(|(_, m)| format_ident!("{}", m)).collect();
     let paths: Vec<_> = derived
         .iter()
         .map(|&id| {
@@ -350,12 +349,6 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             }
         })
         .collect();
-    let snake = |i: &proc_macro2::Ident| {
-        format_ident!(
-            "as_{}",
-            heck::ToSnakeCase::to_snake_case(i.to_string().as_str())
-        )
-    };
     match part {
         AnyPart::Enum => {
             let doc = format!(
@@ -365,12 +358,14 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             let variant_docs = derived
                 .iter()
                 .map(|&d| format!(" `{}`", plan.model.ty(d).qualified_name()));
-            let as_base = snake(&base_ident);
+            let as_base = format_ident!("{}", plan.any[&base].base_method);
             let as_base_doc = format!(
                 " The value if it is a plain [`{base_ident}`] (or of an unknown derived type)."
             );
+            let renamed = renamed_companion(&any_ident.to_string(), name.any_enum_collided.as_deref());
             quote! {
             #[doc = #doc]
+            #renamed
             #[derive(Debug, Clone, PartialEq)]
             pub enum #any_ident {
                 /// The base type itself, or a derived type unknown to this crate.
@@ -410,7 +405,6 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             }
         }
         AnyPart::Methods(_) => {
-            let as_methods = variants.iter().map(snake);
             let as_docs = variants
                 .iter()
                 .map(|v| format!(" The value if it is a [`{any_ident}::{v}`] variant."));
@@ -521,6 +515,7 @@ fn field_enum(
         runtime_items::FIELD.path_text(),
         struct_ident
     );
+    let renamed = renamed_companion(&enum_name, plan.name(id).field_enum_collided.as_deref());
     let field = runtime_items::FIELD.in_module();
     let set_null = runtime_items::SET_NULL.path();
     // Constants of one runtime type instead of an enum per struct: `Field`'s traits are
@@ -542,6 +537,7 @@ fn field_enum(
         }
 
         #[doc = #enum_doc]
+        #renamed
         pub enum #enum_ident {}
 
         #[allow(non_upper_case_globals)]

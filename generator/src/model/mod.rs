@@ -112,6 +112,14 @@ pub struct TypeRef {
 }
 
 impl TypeRef {
+    /// A single value of primitive type `p`.
+    pub fn primitive(p: Primitive) -> TypeRef {
+        TypeRef {
+            collection: false,
+            target: Target::Primitive(p),
+        }
+    }
+
     /// The named type this refers to, if it is not a primitive.
     pub fn type_id(&self) -> Option<TypeId> {
         match self.target {

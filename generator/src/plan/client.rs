@@ -7,19 +7,26 @@
 //!   operations, casts, alternate keys, in that order of precedence);
 //! * parameter structs are keyed by operation identity (one per action overload with two
 //!   or more parameters), named uniquely in the parameters module;
-//! * argument names are unique per operation.
+//! * argument names are unique per operation;
+//! * every method's [`Action`] says what it does: the request it sends (HTTP method, URL
+//!   template and form, arguments and how each is passed, body, response kind) or the
+//!   builder it opens and the path step, so `emit::client` and `inspect` only render;
+//! * the shared builders (raw content, `$ref` links) exist when some method opens them;
+//! * the README's example request is found here too ([`Example`]).
 //!
 //! Renamed items keep the plain name in `collided_with`, which their docs show.
 
 use std::collections::BTreeMap;
 
-use super::naming::{assign, assign_wanted, namespace_prefix, snake, type_name, Case, Named};
+use super::methods;
+use super::naming::{assign_wanted, namespace_prefix, type_name, Case, Named};
+pub use super::request::{
+    Action, ArgPlan, Body, BuilderRef, Element, Http, LiteralKind, OpenPlan, Pass, RequestPlan,
+    Response, Shared, Step, Url,
+};
 use super::surface::{Builder, BuilderKind, Surface, Via};
 use super::Plan;
-use crate::csdl::OperationKind;
-use crate::model::{
-    Annotations, Model, OperationId, Primitive, RequestDoc, Target, TypeKind, TypeRef,
-};
+use crate::model::{Annotations, Model, OperationId, RequestDoc};
 
 /// Builder names the emitted module uses for itself.
 pub const MEDIA_BUILDER: &str = "MediaContentRequestBuilder";
@@ -74,8 +81,12 @@ pub struct ClientPlan {
     pub methods: Vec<Vec<MethodPlan>>,
     /// Methods of the client type: entity sets, singletons, operation imports.
     pub client_methods: Vec<MethodPlan>,
+    /// The shared builders some method opens, with their methods, in [`Shared`] order.
+    pub shared: Vec<SharedPlan>,
     /// Parameter structs of actions with two or more parameters, by operation.
     pub parameters: BTreeMap<OperationId, ParameterStruct>,
+    /// The README's example request, when the first path root can be written as one.
+    pub example: Option<Example>,
 }
 
 /// One method of a builder or of the client.
@@ -85,156 +96,105 @@ pub struct MethodPlan {
     pub ident: String,
     /// The plain name, when the collision rule changed it.
     pub collided_with: Option<String>,
-    /// What it does.
+    /// What it is for (its documentation follows from this).
     pub kind: MethodKind,
+    /// What it does: the request it sends or the builder it opens.
+    pub action: Action,
     /// What the docs say of it, when they do: the documented request for the plain requests
     /// (`get`, `list`, `create`, ...) of a builder whose link a docs overlay documents; the
     /// navigation property's description for a navigation.
     pub request: Option<RequestDoc>,
 }
 
-/// What a method does.
-#[derive(Debug, Clone)]
+/// What a method is for. How it does it is its [`Action`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MethodKind {
-    /// `GET` the entity.
+    /// Reads the entity.
     Get,
-    /// Update the entity with its update method (`PATCH`, or `PUT` where the metadata says).
-    Update {
-        /// `PATCH` or `PUT`.
-        http: String,
-    },
-    /// `PUT` the whole entity.
+    /// Updates the entity with `PATCH`.
+    Update,
+    /// Replaces the entity with `PUT` (the update method the metadata names).
     Replace,
-    /// `DELETE` the entity.
+    /// Deletes the entity.
     Delete,
     /// The media content (`$value`).
     Content,
+    /// A stream property (`Edm.Stream`, such as a file's `content` or an application's
+    /// `logo`).
+    StreamProperty,
     /// The links (`$ref`) of a navigation property that does not contain its targets
-    /// (`members`, `manager`): list, add and remove links to existing entities.
+    /// (`members`, `manager`): collection-valued (list/add/remove) or single-valued
+    /// (get/set/delete).
     Reference {
-        /// The navigation property (the URL segment before `$ref`).
-        segment: String,
-        /// Collection-valued (list/add/remove) or single-valued (get/set/delete).
+        /// Collection-valued.
         collection: bool,
     },
-    /// A stream property (`Edm.Stream`, such as a file's `content` or an application's
-    /// `logo`): its raw content at `.../<segment>`.
-    StreamProperty {
-        /// The property name (the URL segment).
-        segment: String,
-    },
-    /// `GET` a page of the collection.
+    /// A page of the collection.
     List,
-    /// `GET .../$count`.
+    /// The collection's `$count`.
     Count,
-    /// `POST` a new entity.
+    /// Creates an entity in the collection.
     Create,
-    /// One entity by its single key, as a path segment (`/set/{id}`).
-    ById,
-    /// One entity by its key in parentheses: a single key's literal (`/set(42)`), or the
-    /// parts of a composite key (`/set(a=1,b='x')`).
-    ByKey(Vec<ArgPlan>),
-    /// One entity by an alternate key (`/set(alias='value')`).
-    AlternateKey(Vec<ArgPlan>),
+    /// One entity of the collection by its key.
+    Key,
+    /// One entity by an alternate key.
+    AlternateKey,
     /// A navigation property.
-    Navigation {
-        /// Its wire name.
-        segment: String,
-        /// The builder it returns.
-        target: usize,
-    },
+    Navigation,
     /// An updatable structural collection property.
-    Property {
-        /// Its wire name.
-        segment: String,
-        /// The builder it returns.
-        target: usize,
-    },
+    Property,
     /// A type cast to a derived type.
-    Cast {
-        /// The derived type's qualified name (the URL segment).
-        segment: String,
-        /// The builder it returns.
-        target: usize,
-    },
+    Cast,
     /// A bound operation, or an operation import on the client.
-    Operation(OperationPlan),
+    Operation(OperationId),
     /// A request an override file adds (index in `Model::http_operations`).
     Http(usize),
     /// An entity set or singleton, on the client.
     Entry {
-        /// Its name (the URL segment).
-        set: String,
         /// Whether it is a singleton.
         singleton: bool,
-        /// The builder it returns.
-        target: usize,
     },
-    /// `GET` a structural collection property.
+    /// Reads a structural collection property.
     PropertyGet,
-    /// Replace a structural collection property.
-    PropertyReplace {
-        /// `PUT` unless the metadata says otherwise.
-        http: String,
-    },
-    /// `GET .../$count` of a structural collection property.
+    /// Replaces a structural collection property.
+    PropertyReplace,
+    /// The `$count` of a structural collection property.
     PropertyCount,
+    /// Downloads raw content.
+    Download,
+    /// Uploads raw content.
+    Upload,
+    /// Deletes raw content.
+    DeleteContent,
+    /// Lists the links of a collection-valued navigation.
+    ListLinks,
+    /// Links an existing entity to a collection-valued navigation.
+    AddLink,
+    /// Unlinks an entity from a collection-valued navigation.
+    RemoveLink,
+    /// Reads the link of a single-valued navigation.
+    GetLink,
+    /// Sets the link of a single-valued navigation.
+    SetLink,
+    /// Removes the link of a single-valued navigation.
+    DeleteLink,
 }
 
-/// An action or function as a method.
+/// A builder every crate that needs it has once.
 #[derive(Debug, Clone)]
-pub struct OperationPlan {
-    /// The operation.
-    pub op: OperationId,
-    /// The URL segment (the operation's name, or the import's name).
-    pub segment: String,
-    /// Function arguments (URL literals), or the single parameter of an action.
-    pub args: Vec<ArgPlan>,
-    /// How an action sends its parameters.
-    pub body: ActionBody,
+pub struct SharedPlan {
+    /// Which one.
+    pub kind: Shared,
+    /// Its type name.
+    pub ident: &'static str,
+    /// Its methods; their templates are relative to the URL that opened the builder.
+    pub methods: Vec<MethodPlan>,
 }
 
-/// The body of an action.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ActionBody {
-    /// A function, or an action without parameters.
-    None,
-    /// One parameter: the method's argument, sent as `{"<name>": value}`.
-    Single,
-    /// Two or more: the parameters struct of [`ClientPlan::parameters`].
-    Struct,
-}
-
-/// A method argument: a key part, function parameter or single action parameter.
-#[derive(Debug, Clone)]
-pub struct ArgPlan {
-    /// The CSDL name (wire name).
-    pub wire: String,
-    /// The argument or field name.
-    pub ident: String,
-    /// The plain name, when the collision rule changed it.
-    pub collided_with: Option<String>,
-    /// Its type.
-    pub ty: TypeRef,
-    /// The caller may leave it out (`Core.OptionalParameter`, or a nullable function
-    /// parameter): the argument is an `Option`, and `None` is not sent.
-    pub optional: bool,
-    /// How the value becomes a URL literal.
-    pub literal: LiteralKind,
-}
-
-/// How an argument becomes a URL literal. One mapping for keys and function parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LiteralKind {
-    /// A primitive (or a type definition over one): `ToODataLiteral`.
-    Primitive(Primitive),
-    /// An enumeration member, qualified by its type (`ns.color'red'`).
-    Enum(String),
-    /// A structured value or a collection: its JSON text.
-    Json,
-}
-
-/// The parameters struct of one action overload.
+/// The parameters struct of one action overload. Every field is an `Option`, like a
+/// model's fields: `None` is left out of the body, so a struct is built with
+/// `..Default::default()` and the service's default applies to what is not set;
+/// [`ArgPlan::optional`] only says whether the metadata marks the parameter optional.
 #[derive(Debug, Clone)]
 pub struct ParameterStruct {
     /// The struct name.
@@ -245,43 +205,32 @@ pub struct ParameterStruct {
     pub fields: Vec<ArgPlan>,
 }
 
-/// The literal kind of a value of type `ty` (collections are JSON).
-pub fn literal_kind(model: &Model, ty: &TypeRef) -> LiteralKind {
-    if ty.collection {
-        return LiteralKind::Json;
-    }
-    match &ty.target {
-        Target::Primitive(p) => match p {
-            Primitive::Stream
-            | Primitive::Untyped
-            | Primitive::Spatial(_)
-            | Primitive::Abstract(_) => LiteralKind::Json,
-            p => LiteralKind::Primitive(p.clone()),
-        },
-        Target::Type(id) => match &model.ty(*id).kind {
-            TypeKind::Enum(_) => LiteralKind::Enum(model.ty(*id).qualified_name()),
-            TypeKind::Definition(p) => literal_kind(
-                model,
-                &TypeRef {
-                    collection: false,
-                    target: Target::Primitive(p.clone()),
-                },
-            ),
-            TypeKind::Entity(_) | TypeKind::Complex(_) => LiteralKind::Json,
-        },
-    }
+/// The README's example: `client.<call>(<arg>)...<verb>().build()?`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// The calls from the client to the last builder.
+    pub calls: Vec<ExampleCall>,
+    /// The request method that ends it (`get` or `list`).
+    pub verb: String,
 }
 
-/// Sort keys of the method kinds that compete for names: lower wins a collision.
-const NAV: &str = "1nav:";
-const PROPERTY: &str = "2property:";
-const STREAM: &str = "2stream:";
-const REFERENCE: &str = "2reference:";
-const OPERATION: &str = "3operation:";
-const HTTP: &str = "3http:";
-const CAST: &str = "4cast:";
-const ALTERNATE_KEY: &str = "5key:";
-const ENTRY: &str = "1set:";
+/// One call of the README's example.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleCall {
+    /// The method.
+    pub ident: String,
+    /// Its sample key, if it takes one.
+    pub key: Option<SampleKey>,
+}
+
+/// A sample key value for an example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleKey {
+    /// `"id"`.
+    Text,
+    /// `1`.
+    Integer,
+}
 
 impl ClientPlan {
     /// Plans the client of `plan`'s selection. The entry type is `client_name`, or named
@@ -295,17 +244,19 @@ impl ClientPlan {
         let mut parameters = BTreeMap::new();
         let mut methods = Vec::with_capacity(surface.builders.len());
         for index in 0..surface.builders.len() {
-            let mut built = builder_methods(plan, &surface, index, &mut parameters);
+            let mut built = methods::builder_methods(plan, &surface, index, &mut parameters);
             document_links(plan.model, &surface.builders[index], &mut built);
             if let Some(docs) = request_docs(plan.model, &surface.builders[index]) {
                 for m in &mut built {
                     let verb = match m.kind {
                         MethodKind::Get | MethodKind::PropertyGet => "get",
-                        MethodKind::Update { .. } => "update",
-                        MethodKind::Replace | MethodKind::PropertyReplace { .. } => "replace",
+                        MethodKind::Update => "update",
+                        MethodKind::Replace | MethodKind::PropertyReplace => "replace",
                         MethodKind::Delete => "delete",
                         MethodKind::List => "list",
                         MethodKind::Create => "create",
+                        MethodKind::Count | MethodKind::PropertyCount => "count",
+                        MethodKind::Content => "content",
                         _ => continue,
                     };
                     m.request = docs.get(verb).cloned();
@@ -313,16 +264,21 @@ impl ClientPlan {
             }
             methods.push(built);
         }
-        let client_methods = client_methods(plan, &surface, &mut parameters);
+        let client_methods = methods::client_methods(plan, &surface, &mut parameters);
         let parameters = name_parameter_structs(model, parameters);
-        ClientPlan {
+        let shared = methods::shared_builders(&methods, surface.key_as_segment);
+        let mut cp = ClientPlan {
             surface,
             client_ident: client_ident.to_string(),
             builder_names,
             methods,
             client_methods,
+            shared,
             parameters,
-        }
+            example: None,
+        };
+        cp.example = methods::example(plan, &cp);
+        cp
     }
 
     /// The type name of builder `index`.
@@ -330,11 +286,33 @@ impl ClientPlan {
         &self.builder_names[index].ident
     }
 
+    /// The type name of a builder a method opens.
+    pub fn target_ident(&self, target: BuilderRef) -> &str {
+        match target {
+            BuilderRef::Planned(index) => self.builder_ident(index),
+            BuilderRef::Shared(kind) => shared_ident(kind),
+        }
+    }
+
     /// Builder indices in the order of their names (the order of the emitted file).
     pub fn builders_by_name(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.builder_names.len()).collect();
         order.sort_by(|a, b| self.builder_ident(*a).cmp(self.builder_ident(*b)));
         order
+    }
+
+    /// The shared builder of kind `kind`, if the crate has it.
+    pub fn shared(&self, kind: Shared) -> Option<&SharedPlan> {
+        self.shared.iter().find(|s| s.kind == kind)
+    }
+}
+
+/// The type name of a shared builder.
+pub(super) fn shared_ident(kind: Shared) -> &'static str {
+    match kind {
+        Shared::Media => MEDIA_BUILDER,
+        Shared::References => REFERENCES_BUILDER,
+        Shared::Reference => REFERENCE_BUILDER,
     }
 }
 
@@ -407,25 +385,25 @@ fn builder_names(plan: &Plan, surface: &Surface, client_ident: &str) -> Vec<Name
         .collect()
 }
 
-/// A method whose name is not contested (fixed verbs).
-fn fixed(ident: &str, kind: MethodKind) -> MethodPlan {
-    MethodPlan {
-        ident: ident.to_string(),
-        collided_with: None,
-        kind,
-        request: None,
-    }
-}
-
-/// Navigation methods of builder `b` open with the navigation property's description.
+/// Navigation methods of builder `b` open with the navigation property's description; a
+/// stream property's method carries the documented `content` request of the property.
 fn document_links(model: &Model, b: &Builder, methods: &mut [MethodPlan]) {
     for m in methods {
-        if let MethodKind::Navigation { segment, .. } = &m.kind {
-            let link = Via::Member {
-                owner: b.ty,
-                name: segment.clone(),
-            };
-            m.request = described(link_annotations(model, &link));
+        let Some(segment) = m.action.segment() else {
+            continue;
+        };
+        let link = Via::Member {
+            owner: b.ty,
+            name: segment.to_string(),
+        };
+        match m.kind {
+            MethodKind::Navigation => m.request = described(link_annotations(model, &link)),
+            MethodKind::StreamProperty => {
+                m.request = link_annotations(model, &link)
+                    .and_then(|a| a.requests.get("content"))
+                    .cloned();
+            }
+            _ => {}
         }
     }
 }
@@ -438,7 +416,7 @@ fn request_docs<'m>(model: &'m Model, b: &Builder) -> Option<&'m BTreeMap<String
 
 /// The annotations of the entity set, navigation or property a link names (members
 /// declared on the owner or a base).
-fn link_annotations<'m>(model: &'m Model, link: &Via) -> Option<&'m Annotations> {
+pub(super) fn link_annotations<'m>(model: &'m Model, link: &Via) -> Option<&'m Annotations> {
     match link {
         Via::Set(name) => model
             .containers
@@ -462,334 +440,12 @@ fn link_annotations<'m>(model: &'m Model, link: &Via) -> Option<&'m Annotations>
 }
 
 /// A method's docs from a link's description, when it has one.
-fn described(annotations: Option<&Annotations>) -> Option<RequestDoc> {
+pub(super) fn described(annotations: Option<&Annotations>) -> Option<RequestDoc> {
     let description = annotations?.description.clone()?;
     Some(RequestDoc {
         description: Some(description),
         ..RequestDoc::default()
     })
-}
-
-/// Names `contested` (sort key, wanted name, kind) in a scope where `fixed` are taken, and
-/// returns all methods: fixed ones first, then the others in sort-key order.
-fn name_methods(
-    mut methods: Vec<MethodPlan>,
-    contested: Vec<(String, String, MethodKind)>,
-    reserved: &[&str],
-) -> Vec<MethodPlan> {
-    let mut taken: Vec<&str> = methods.iter().map(|m| m.ident.as_str()).collect();
-    taken.extend_from_slice(reserved);
-    taken.extend_from_slice(TRAIT_METHODS);
-    let wanted = contested
-        .iter()
-        .map(|(k, w, _)| (k.clone(), w.clone()))
-        .collect();
-    let mut assigned = assign_wanted(wanted, Case::Snake, &taken);
-    let mut contested = contested;
-    contested.sort_by(|a, b| a.0.cmp(&b.0));
-    for (key, _, kind) in contested {
-        let named = assigned.remove(&key).expect("every key is assigned");
-        methods.push(MethodPlan {
-            ident: named.ident,
-            collided_with: named.collided_with,
-            kind,
-            request: None,
-        });
-    }
-    methods
-}
-
-fn builder_methods(
-    plan: &Plan,
-    surface: &Surface,
-    index: usize,
-    parameters: &mut BTreeMap<OperationId, Vec<ArgPlan>>,
-) -> Vec<MethodPlan> {
-    let model = plan.model;
-    let b = &surface.builders[index];
-    let mut methods = Vec::new();
-    let mut contested = Vec::new();
-    match &b.kind {
-        BuilderKind::Item => {
-            if b.typed {
-                // `update` is PATCH and `replace` is PUT. The metadata (or the override file)
-                // names the one update method the service takes; where that is PUT, there is
-                // no `update`, so a PATCH the service refuses cannot be written.
-                let update = super::surface::update_method(model, b.ty);
-                methods.push(fixed("get", MethodKind::Get));
-                if update == "PUT" {
-                    methods.push(fixed("replace", MethodKind::Replace));
-                } else {
-                    methods.push(fixed(
-                        "update",
-                        MethodKind::Update {
-                            http: "PATCH".into(),
-                        },
-                    ));
-                }
-                methods.push(fixed("delete", MethodKind::Delete));
-                let media = model
-                    .lineage(b.ty)
-                    .iter()
-                    .any(|t| model.ty(*t).structured().is_some_and(|s| s.has_stream));
-                if media {
-                    methods.push(fixed("content", MethodKind::Content));
-                }
-                for segment in super::surface::stream_properties(model, b.ty) {
-                    contested.push((
-                        format!("{STREAM}{segment}"),
-                        snake(&segment),
-                        MethodKind::StreamProperty { segment },
-                    ));
-                }
-            }
-            for e in &b.navigations {
-                contested.push((
-                    format!("{NAV}{}", e.segment),
-                    snake(&e.segment),
-                    MethodKind::Navigation {
-                        segment: e.segment.clone(),
-                        target: e.target,
-                    },
-                ));
-            }
-            // Links between existing entities: only where the navigation does not contain
-            // its targets (a contained entity cannot exist unlinked).
-            for (segment, collection) in super::surface::reference_navigations(model, b) {
-                contested.push((
-                    format!("{REFERENCE}{segment}"),
-                    format!("{}_ref", snake(&segment)),
-                    MethodKind::Reference {
-                        segment,
-                        collection,
-                    },
-                ));
-            }
-            for e in &b.properties {
-                contested.push((
-                    format!("{PROPERTY}{}", e.segment),
-                    snake(&e.segment),
-                    MethodKind::Property {
-                        segment: e.segment.clone(),
-                        target: e.target,
-                    },
-                ));
-            }
-        }
-        BuilderKind::Collection => {
-            if b.typed {
-                methods.push(fixed("list", MethodKind::List));
-                methods.push(fixed("count", MethodKind::Count));
-                methods.push(fixed("create", MethodKind::Create));
-            }
-            let key = model.key_parts(b.ty);
-            // One key property is a segment (`/set/{id}`, a string) only where the service
-            // takes it so; elsewhere it is a typed literal in parentheses (`/set(42)`).
-            // A part is named by its wire name (a key path's alias) and typed by the
-            // property it ends at.
-            if key.len() > 1 || (key.len() == 1 && !surface.key_as_segment) {
-                let parts: Vec<(String, TypeRef)> =
-                    key.into_iter().map(|k| (k.wire, k.ty)).collect();
-                let mut parts = args(model, &parts);
-                for part in &mut parts {
-                    // A key is a primitive or enumeration value; anything else (invalid CSDL
-                    // that got this far) is given as its literal text.
-                    if part.literal == LiteralKind::Json {
-                        part.literal = LiteralKind::Primitive(Primitive::String);
-                        part.ty = TypeRef {
-                            collection: false,
-                            target: Target::Primitive(Primitive::String),
-                        };
-                    }
-                }
-                let name = if parts.len() == 1 { "by_id" } else { "by_key" };
-                methods.push(fixed(name, MethodKind::ByKey(parts)));
-            } else {
-                methods.push(fixed("by_id", MethodKind::ById));
-            }
-            let mut seen = Vec::new();
-            for t in model.lineage(b.ty) {
-                for alt in &model.ty(t).annotations.alternate_keys {
-                    let aliases: Vec<String> = alt.parts.iter().map(|(a, _)| a.clone()).collect();
-                    if seen.contains(&aliases) {
-                        continue;
-                    }
-                    seen.push(aliases.clone());
-                    let wanted = format!(
-                        "by_{}",
-                        aliases
-                            .iter()
-                            .map(|a| snake(a))
-                            .collect::<Vec<_>>()
-                            .join("_and_")
-                    );
-                    let string = TypeRef {
-                        collection: false,
-                        target: Target::Primitive(Primitive::String),
-                    };
-                    let parts: Vec<(String, TypeRef)> = aliases
-                        .iter()
-                        .map(|a| (a.clone(), string.clone()))
-                        .collect();
-                    contested.push((
-                        format!("{ALTERNATE_KEY}{}", aliases.join(",")),
-                        wanted,
-                        MethodKind::AlternateKey(args(model, &parts)),
-                    ));
-                }
-            }
-        }
-        BuilderKind::Property(prop) => {
-            let http = model
-                .all_properties(b.ty)
-                .into_iter()
-                .find(|(_, p)| &p.name == prop)
-                .and_then(|(_, p)| p.annotations.update_method.clone())
-                .unwrap_or_else(|| "PUT".into());
-            methods.push(fixed("get", MethodKind::PropertyGet));
-            methods.push(fixed("replace", MethodKind::PropertyReplace { http }));
-            methods.push(fixed("count", MethodKind::PropertyCount));
-        }
-    }
-    for e in &b.casts {
-        let derived = model.ty(surface.builders[e.target].ty);
-        contested.push((
-            format!("{CAST}{}", e.segment),
-            format!("as_{}", snake(&derived.name)),
-            MethodKind::Cast {
-                segment: e.segment.clone(),
-                target: e.target,
-            },
-        ));
-    }
-    contested.extend(operation_methods(
-        model,
-        b.operations.iter().map(|op| {
-            let o = &model.operations[op.0];
-            (*op, o.name.clone(), model.bound_operation_segment(o))
-        }),
-        parameters,
-    ));
-    if b.full && b.kind == BuilderKind::Item {
-        let lineage = model.lineage(b.ty);
-        for (i, op) in model.http_operations.iter().enumerate() {
-            if lineage.contains(&op.binding) {
-                contested.push((
-                    format!("{HTTP}{}#{i:08}", op.name),
-                    snake(&op.name),
-                    MethodKind::Http(i),
-                ));
-            }
-        }
-    }
-    name_methods(methods, contested, &[])
-}
-
-/// Methods for operations, `(operation, name, URL segment)`: the method is named after the
-/// name, and overloads that share a name are told apart by their position in the document.
-fn operation_methods(
-    model: &Model,
-    ops: impl Iterator<Item = (OperationId, String, String)>,
-    parameters: &mut BTreeMap<OperationId, Vec<ArgPlan>>,
-) -> Vec<(String, String, MethodKind)> {
-    let mut out = Vec::new();
-    for (op, name, segment) in ops {
-        let o = &model.operations[op.0];
-        let is_action = o.kind == OperationKind::Action;
-        let parts: Vec<(String, TypeRef)> = o
-            .parameters
-            .iter()
-            .map(|p| (p.name.clone(), p.ty.clone()))
-            .collect();
-        let mut planned = args(model, &parts);
-        for (arg, p) in planned.iter_mut().zip(&o.parameters) {
-            arg.optional =
-                p.annotations.optional_parameter || (!is_action && p.nullable && !p.ty.collection);
-        }
-        let body = if !is_action || planned.is_empty() {
-            ActionBody::None
-        } else if planned.len() == 1 {
-            ActionBody::Single
-        } else {
-            parameters.insert(op, std::mem::take(&mut planned));
-            ActionBody::Struct
-        };
-        out.push((
-            format!("{OPERATION}{name}#{:08}", op.0),
-            snake(&name),
-            MethodKind::Operation(OperationPlan {
-                op,
-                segment,
-                args: planned,
-                body,
-            }),
-        ));
-    }
-    out
-}
-
-/// Arguments for `(wire name, type)` pairs: names unique among themselves, `self` taken.
-fn args(model: &Model, parts: &[(String, TypeRef)]) -> Vec<ArgPlan> {
-    let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
-    let idents = assign(&names, Case::Snake, &["self"]);
-    parts
-        .iter()
-        .map(|(wire, ty)| ArgPlan {
-            wire: wire.clone(),
-            ident: idents[wire].ident.clone(),
-            collided_with: idents[wire].collided_with.clone(),
-            ty: ty.clone(),
-            optional: false,
-            literal: literal_kind(model, ty),
-        })
-        .collect()
-}
-
-fn client_methods(
-    plan: &Plan,
-    surface: &Surface,
-    parameters: &mut BTreeMap<OperationId, Vec<ArgPlan>>,
-) -> Vec<MethodPlan> {
-    let model = plan.model;
-    let mut contested: Vec<(String, String, MethodKind)> = surface
-        .entries
-        .iter()
-        .map(|e| {
-            (
-                format!("{ENTRY}{}", e.set),
-                snake(&e.set),
-                MethodKind::Entry {
-                    set: e.set.clone(),
-                    singleton: e.singleton,
-                    target: e.builder,
-                },
-            )
-        })
-        .collect();
-    let mut imports = Vec::new();
-    for c in &model.containers {
-        for import in &c.imports {
-            for &op in &import.overloads {
-                if plan.selection.operations.contains(&op) {
-                    // Imports are called by their own, unqualified name.
-                    imports.push((op, import.name.clone(), import.name.clone()));
-                }
-            }
-        }
-    }
-    contested.extend(operation_methods(model, imports.into_iter(), parameters));
-    let mut methods = name_methods(
-        Vec::new(),
-        contested,
-        &["builder", "new", "from_client", "client"],
-    );
-    // Entry points open with the entity set's description.
-    for m in &mut methods {
-        if let MethodKind::Entry { set, .. } = &m.kind {
-            m.request = described(link_annotations(model, &Via::Set(set.clone())));
-        }
-    }
-    methods
 }
 
 /// Names the parameter structs, unique in the parameters module, keyed by the operation's

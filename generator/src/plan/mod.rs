@@ -4,7 +4,9 @@
 //! the emitters only look names up and collisions are settled in one place.
 
 pub mod client;
+mod methods;
 pub mod naming;
+pub mod request;
 pub mod surface;
 mod types;
 
@@ -42,9 +44,13 @@ pub struct TypeName {
     pub collided_with: Option<String>,
     /// Name of the companion field type (a namespace of `Field` constants) (structured types only).
     pub field_enum: Option<String>,
+    /// The plain name of the field type when the collision rule changed it.
+    pub field_enum_collided: Option<String>,
     /// Name of the `Any<Name>` enum when values of this type are polymorphic (see
     /// [`Plan::polymorphic`]).
     pub any_enum: Option<String>,
+    /// The plain name of the `Any` enum when the collision rule changed it.
+    pub any_enum_collided: Option<String>,
 }
 
 /// A struct field (declared or inherited property, or navigation property).
@@ -97,6 +103,18 @@ pub struct Plan<'m> {
     /// and have selected concrete derived types: base -> those derived types (sorted by
     /// qualified name). Values of these types are read by `@odata.type`.
     pub polymorphic: BTreeMap<TypeId, Vec<TypeId>>,
+    /// The variant and method names of each `Any<Base>` enum (keys of `polymorphic`).
+    pub any: HashMap<TypeId, AnyNames>,
+}
+
+/// The names inside an `Any<Base>` enum: one variant and one `as_*` method per type. The
+/// base type's variant is its type name.
+#[derive(Debug, Clone)]
+pub struct AnyNames {
+    /// `as_<base>`.
+    pub base_method: String,
+    /// Per derived type, in the order of [`Plan::polymorphic`]: `(variant, method)`.
+    pub variants: Vec<(String, String)>,
 }
 
 impl<'m> Plan<'m> {
@@ -169,8 +187,11 @@ impl<'m> Plan<'m> {
 
         let polymorphic = polymorphic_bases(model, selection);
 
-        // Type names, per module. Structured types also claim `<Name>Field`, polymorphic
-        // ones `Any<Name>`.
+        // Type names, per module; then the companions structured types claim (field types
+        // first: they win a collision)
+        // (`<Name>Field`) and polymorphic ones (`Any<Name>`), through the same rule with
+        // every type name of the module taken, so a companion never collides with a type or
+        // with another companion.
         let mut names = HashMap::new();
         for (mi, m) in modules.iter().enumerate() {
             let csdl: Vec<&str> = m
@@ -179,25 +200,29 @@ impl<'m> Plan<'m> {
                 .map(|&id| model.ty(id).name.as_str())
                 .collect();
             let assigned = assign(&csdl, Case::Type, &[]);
-            let taken: BTreeSet<String> = assigned.values().map(|n| n.ident.clone()).collect();
+            let taken: Vec<&str> = assigned.values().map(|n| n.ident.as_str()).collect();
+            let mut wanted = Vec::new();
             for &id in &m.types {
-                let n = &assigned[&model.ty(id).name];
-                let companion = |name: String| {
-                    let mut candidate = name.clone();
-                    let mut k = 2;
-                    while taken.contains(&candidate) {
-                        candidate = format!("{name}{k}");
-                        k += 1;
-                    }
-                    candidate
+                let ty = model.ty(id);
+                let ident = &assigned[&ty.name].ident;
+                if ty.structured().is_some() {
+                    wanted.push((format!("1field:{}", ty.name), format!("{ident}Field")));
+                }
+                if polymorphic.contains_key(&id) {
+                    wanted.push((format!("2any:{}", ty.name), format!("Any{ident}")));
+                }
+            }
+            let mut companions = assign_wanted(wanted, Case::Type, &taken);
+            for &id in &m.types {
+                let ty = model.ty(id);
+                let n = &assigned[&ty.name];
+                let mut companion = |kind: &str| {
+                    companions
+                        .remove(&format!("{kind}:{}", ty.name))
+                        .map_or((None, None), |c| (Some(c.ident), c.collided_with))
                 };
-                let field_enum = model
-                    .ty(id)
-                    .structured()
-                    .map(|_| companion(format!("{}Field", n.ident)));
-                let any_enum = polymorphic
-                    .contains_key(&id)
-                    .then(|| companion(format!("Any{}", n.ident)));
+                let (field_enum, field_enum_collided) = companion("1field");
+                let (any_enum, any_enum_collided) = companion("2any");
                 names.insert(
                     id,
                     TypeName {
@@ -205,11 +230,17 @@ impl<'m> Plan<'m> {
                         ident: n.ident.clone(),
                         collided_with: n.collided_with.clone(),
                         field_enum,
+                        field_enum_collided,
                         any_enum,
+                        any_enum_collided,
                     },
                 );
             }
         }
+        let any = polymorphic
+            .iter()
+            .map(|(base, derived)| (*base, any_names(model, &modules, &names, *base, derived)))
+            .collect();
 
         let boxed_edges = by_value_cycles(model, selection);
         let mut fields = HashMap::new();
@@ -254,6 +285,7 @@ impl<'m> Plan<'m> {
             fields,
             variants,
             polymorphic,
+            any,
         }
     }
 
@@ -266,6 +298,46 @@ impl<'m> Plan<'m> {
     /// The Rust name of a selected type.
     pub fn name(&self, id: TypeId) -> &TypeName {
         &self.names[&id]
+    }
+}
+
+/// The names inside `Any<base>`: variants are the derived types' names (prefixed with their
+/// module's name when it is another module), methods `as_<variant>`; both unique in the
+/// enum by the collision rule, the base's own variant and method and `odata_type` taken.
+fn any_names(
+    model: &Model,
+    modules: &[ModulePlan],
+    names: &HashMap<TypeId, TypeName>,
+    base: TypeId,
+    derived: &[TypeId],
+) -> AnyNames {
+    let base_name = &names[&base];
+    let base_method = format!("as_{}", naming::snake(&base_name.ident));
+    let key = |id: TypeId| model.ty(id).qualified_name();
+    let wanted_variants = derived
+        .iter()
+        .map(|&id| {
+            let n = &names[&id];
+            let variant = if n.module == base_name.module {
+                n.ident.clone()
+            } else {
+                naming::type_name(&format!("{}_{}", modules[n.module].ident, n.ident))
+            };
+            (key(id), variant)
+        })
+        .collect();
+    let variants = assign_wanted(wanted_variants, Case::Variant, &[base_name.ident.as_str()]);
+    let wanted_methods = derived
+        .iter()
+        .map(|&id| (key(id), format!("as_{}", naming::snake(&variants[&key(id)].ident))))
+        .collect();
+    let methods = assign_wanted(wanted_methods, Case::Snake, &[base_method.as_str(), "odata_type"]);
+    AnyNames {
+        base_method,
+        variants: derived
+            .iter()
+            .map(|&id| (variants[&key(id)].ident.clone(), methods[&key(id)].ident.clone()))
+            .collect(),
     }
 }
 

@@ -117,6 +117,16 @@ fn convert(name: &str, case: Case) -> String {
     s
 }
 
+/// Whether `name` is a Rust identifier (raw where it is a keyword): XID start or `_`, then
+/// XID continue, and not one of the names that cannot be raw.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    let start = chars
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c));
+    start && chars.all(unicode_ident::is_xid_continue) && !NOT_RAW.contains(&name)
+}
+
 /// Whether `ident` must be written as a raw identifier.
 pub fn needs_raw(ident: &str) -> bool {
     KEYWORDS.contains(&ident)
@@ -161,6 +171,13 @@ pub fn assign_wanted(
 ) -> BTreeMap<String, Named> {
     wanted.sort();
     wanted.dedup_by(|a, b| a.0 == b.0);
+    // Wanted names are made from converted names; anything that is still not an identifier
+    // is converted here, so every name the plan hands out is valid.
+    for (_, plain) in &mut wanted {
+        if !is_identifier(plain) {
+            *plain = usable(convert(plain, case));
+        }
+    }
     let mut taken: BTreeSet<String> = reserved.iter().map(|s| s.to_string()).collect();
     let mut out = BTreeMap::new();
     // First pass: every name whose plain conversion is free and not claimed by an earlier

@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
+use super::request::Http;
 use crate::model::{Model, OperationId, Primitive, Target, TypeId};
 use crate::select::Selection;
 
@@ -109,6 +110,9 @@ pub struct Surface {
     /// Whether single keys are path segments (`/set/{id}`) rather than in parentheses
     /// (`/set({id})`); see [`Model::key_as_segment`].
     pub key_as_segment: bool,
+    /// The URL template of each path root of the selection, in its order: a key after
+    /// every collection the path passes through (`/orders/{id}/lines/{id}/product`).
+    pub roots: Vec<String>,
 }
 
 impl Surface {
@@ -116,7 +120,19 @@ impl Surface {
     pub fn new(model: &Model, selection: &Selection) -> Surface {
         let mut walk = Walk::new(model, selection);
         let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+        let mut roots = Vec::with_capacity(selection.paths.len());
         for path in &selection.paths {
+            let mut template = format!("/{}", path.set);
+            let mut collection = !path.singleton;
+            for step in &path.steps {
+                if collection {
+                    template = item_template(&template, walk.key_as_segment);
+                }
+                template.push('/');
+                template.push_str(&step.name);
+                collection = step.collection;
+            }
+            roots.push(template);
             let kind = if path.singleton {
                 BuilderKind::Item
             } else {
@@ -151,6 +167,7 @@ impl Surface {
             builders: walk.builders,
             entries: entries.into_values().collect(),
             key_as_segment: walk.key_as_segment,
+            roots,
         }
     }
 }
@@ -162,17 +179,6 @@ pub fn item_template(base: &str, key_as_segment: bool) -> String {
         format!("{base}/{{id}}")
     } else {
         format!("{base}({{id}})")
-    }
-}
-
-/// The URL template that unlinks one entity from the collection-valued navigation at
-/// `navigation`: `{navigation}/{id}/$ref` when keys are segments, else OData 4.0's
-/// `{navigation}/$ref?$id={url}`.
-pub fn unlink_template(navigation: &str, key_as_segment: bool) -> String {
-    if key_as_segment {
-        format!("{}/$ref", item_template(navigation, true))
-    } else {
-        format!("{navigation}/$ref?$id={{url}}")
     }
 }
 
@@ -430,12 +436,15 @@ pub fn reference_navigations(model: &Model, b: &Builder) -> Vec<(String, bool)> 
         .collect()
 }
 
-/// The update method of a type: `UpdateRestrictions/UpdateMethod` on it or a base, else PATCH.
-pub fn update_method(model: &Model, ty: TypeId) -> String {
+/// The update method of a type: `UpdateRestrictions/UpdateMethod` on it or a base (PUT or
+/// PATCH), else PATCH.
+pub fn update_method(model: &Model, ty: TypeId) -> Http {
     model
         .lineage(ty)
         .iter()
         .rev()
-        .find_map(|t| model.ty(*t).annotations.update_method.clone())
-        .unwrap_or_else(|| "PATCH".into())
+        .find_map(|t| model.ty(*t).annotations.update_method.as_deref())
+        .and_then(Http::parse)
+        .filter(|h| *h == Http::Put)
+        .unwrap_or(Http::Patch)
 }

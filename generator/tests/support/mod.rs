@@ -16,6 +16,19 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The roots of the synchronization crates, from the list xtask's jobs read
+/// (`specs/synchronization.roots`), so tests check the selection the crates are made of.
+pub fn sync_roots() -> Vec<csdl_codegen::Root> {
+    let path = workspace_root().join("specs/synchronization.roots");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(csdl_codegen::Root::parse)
+        .collect()
+}
+
 /// The text of the generated file at `path` (relative to its crate).
 pub fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a str {
     &files

@@ -28,7 +28,8 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::time::Instant;
+// Tokio's clock, like the waits between rounds (see `client.rs`).
+use tokio::time::Instant;
 
 use http::StatusCode;
 use serde_json::Value;
@@ -68,7 +69,8 @@ struct Entry {
 pub struct BatchItem<T> {
     id: String,
     decode: Decoder<T>,
-    content_download: bool,
+    /// [`PreparedRequest::envelope_is_error`] of the request.
+    envelope_is_error: bool,
 }
 
 impl<T> BatchItem<T> {
@@ -84,7 +86,7 @@ impl<T> Clone for BatchItem<T> {
         BatchItem {
             id: self.id.clone(),
             decode: self.decode,
-            content_download: self.content_download,
+            envelope_is_error: self.envelope_is_error,
         }
     }
 }
@@ -163,7 +165,7 @@ impl Batch {
         let item = BatchItem {
             id: id.clone(),
             decode: request.decoder(),
-            content_download: prepared.content_download,
+            envelope_is_error: prepared.envelope_is_error(),
         };
         self.entries.push(Entry {
             id,

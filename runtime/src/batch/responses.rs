@@ -102,7 +102,7 @@ impl BatchResponses {
             }
         };
         let request = request.clone().unwrap_or_default();
-        let envelope = !item.content_download && ODataError::is_envelope(body);
+        let envelope = item.envelope_is_error && ODataError::is_envelope(body);
         if !status.is_success() || envelope {
             return Err(Error::Http(Box::new(HttpError::from_response(
                 *status,

@@ -133,6 +133,7 @@ mod tests {
             headers: map,
             body: body.map(Bytes::copy_from_slice),
             content_download: false,
+            selects: false,
         }
     }
 

@@ -1,4 +1,6 @@
-//! Helpers shared by the `http_*` integration tests.
+//! Helpers shared by the `http_*` integration tests: clients with the test token, a raw
+//! local server ([`RawServer`]), and an in-process service ([`InProcess`]) for tests that
+//! run on tokio's paused clock.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -6,14 +8,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use graph_odata_runtime::bytes::Bytes;
 use graph_odata_runtime::{
-    AccessToken, BoxFuture, Client, ClientBuilder, Error, RetryPolicy, StaticTokenCredential,
-    TokenCredential,
+    AccessToken, BoxFuture, Client, ClientBuilder, Error, ODataPath, RetryPolicy,
+    StaticTokenCredential, TokenCredential, Transport, TransportError,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 pub const TOKEN: &str = "sekrit-token-0123456789";
+
+/// `/users`, the collection most tests ask for.
+pub fn users() -> ODataPath {
+    ODataPath::root().segment("users")
+}
 
 /// Retries with tiny delays, so tests stay fast.
 pub fn fast_retries(max_attempts: u32) -> RetryPolicy {
@@ -194,4 +202,114 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<RawRequest> 
         headers,
         body,
     })
+}
+
+/// Turns a script of answers by position (`script(n)` for the n-th request, 0-based) into a
+/// responder for [`RawServer::start`] or [`InProcess::start`].
+pub fn nth(
+    script: impl Fn(usize) -> Vec<u8> + Send + Sync + 'static,
+) -> impl Fn(&RawRequest) -> Vec<u8> + Send + Sync + 'static {
+    let count = AtomicUsize::new(0);
+    move |_| script(count.fetch_add(1, Ordering::SeqCst))
+}
+
+type Responder = dyn Fn(&RawRequest) -> Vec<u8> + Send + Sync;
+
+/// The service of a [`RawServer`] without the socket: a [`Transport`] that records each
+/// request and answers it with `respond(request)` (the same raw HTTP/1.1 text; an empty
+/// answer is never sent, so the attempt waits until its timeout). Nothing waits on I/O, so
+/// tests using it run on tokio's paused clock (`#[tokio::test(start_paused = true)]`): the
+/// client's waits (Retry-After, backoff, polling intervals, timeouts) pass at once and last
+/// exactly what the client asked for, measured with `tokio::time::Instant`.
+#[derive(Clone)]
+pub struct InProcess {
+    respond: Arc<Responder>,
+    requests: Arc<Mutex<Vec<RawRequest>>>,
+}
+
+impl InProcess {
+    /// The base URL of every in-process client.
+    pub const BASE: &'static str = "https://service.test/v1.0";
+
+    pub fn start(respond: impl Fn(&RawRequest) -> Vec<u8> + Send + Sync + 'static) -> Self {
+        InProcess {
+            respond: Arc::new(respond),
+            requests: Arc::default(),
+        }
+    }
+
+    /// A service answering every request with `200` and a JSON body.
+    pub fn json(body: &'static str) -> Self {
+        Self::start(move |_| response(200, "application/json", body.as_bytes()))
+    }
+
+    /// A service answering the n-th request (0-based) with `script(n)`.
+    pub fn scripted(script: impl Fn(usize) -> Vec<u8> + Send + Sync + 'static) -> Self {
+        Self::start(nth(script))
+    }
+
+    /// A [`builder`] for [`Self::BASE`] that sends through this service.
+    pub fn builder(&self) -> ClientBuilder {
+        builder(Self::BASE).transport(self.clone())
+    }
+
+    pub fn client(&self) -> Client {
+        self.builder().build().expect("client")
+    }
+
+    pub fn requests(&self) -> Vec<RawRequest> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Transport for InProcess {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
+        let (parts, body) = request.into_parts();
+        let recorded = RawRequest {
+            target: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+            method: parts.method.as_str().to_owned(),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+                .collect(),
+            body: body.to_vec(),
+        };
+        let answer = (self.respond)(&recorded);
+        self.requests.lock().unwrap().push(recorded);
+        Box::pin(async move {
+            if answer.is_empty() {
+                std::future::pending::<()>().await;
+            }
+            Ok(parse_response(&answer))
+        })
+    }
+}
+
+/// The `http::Response` a raw HTTP/1.1 answer (as [`response`] writes it) stands for.
+fn parse_response(raw: &[u8]) -> http::Response<Bytes> {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response head");
+    let head = std::str::from_utf8(&raw[..end]).expect("an ASCII head");
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let mut response = http::Response::builder().status(status);
+    for (name, value) in lines.filter_map(|l| l.split_once(':')) {
+        response = response.header(name.trim(), value.trim());
+    }
+    response
+        .body(Bytes::copy_from_slice(&raw[end + 4..]))
+        .expect("a valid response")
 }

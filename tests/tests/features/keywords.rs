@@ -152,3 +152,21 @@ fn colliding_and_std_like_type_names() {
     assert_eq!(fx::Widget2Field::Size.as_str(), "size");
     assert_eq!(fx::OptionTypeField::Enabled.as_str(), "enabled");
 }
+
+#[test]
+fn companion_names_never_collide() {
+    // `anyPart` is `AnyPart` with the field type `AnyPartField`; the polymorphic `partField`
+    // wanted `AnyPartField` for its `Any` enum too and gets the numbered name.
+    let text = r##"{
+      "type": "drawer-4",
+      "anyPart": { "count": 3 },
+      "part": { "@odata.type": "#wingtip.naming.partFieldLong", "label": "a", "length": 7 }
+    }"##;
+    let tb: fx::Toolbox = assert_round_trip(text);
+    assert_eq!(tb.any_part.as_ref().and_then(|p| p.count), Some(3));
+    assert_eq!(fx::AnyPartField::Count.as_str(), "count");
+    let part: &fx::AnyPartField2 = tb.part.as_ref().expect("part");
+    let long = part.as_part_field_long().expect("the derived type");
+    assert_eq!(long.length, Some(7));
+    assert!(part.as_part_field().is_none());
+}

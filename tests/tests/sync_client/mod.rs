@@ -1352,3 +1352,5 @@ async fn an_application_logo_is_a_stream_property() {
     assert_eq!(image.content_type.as_deref(), Some("image/png"));
     server.verify().await;
 }
+
+mod workflow;

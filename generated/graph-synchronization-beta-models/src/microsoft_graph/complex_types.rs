@@ -11,6 +11,8 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+/// An open set of named values (a JSON object whose members are not declared in the metadata).
+///
 /// CSDL complex type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dictionary {
@@ -68,13 +70,21 @@ impl graph_odata_runtime::model::ODataObject for Dictionary {
     }
 }
 
+/// A custom behaviour a service (for example an Office client) can invoke for the application.
+///
 /// CSDL complex type `microsoft.graph.addIn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddIn {
+    /// The unique id of the add-in.
+    ///
     /// Property `id`: `Edm.Guid`.
     pub id: Option<edm::Guid>,
+    /// Its settings as key-value pairs.
+    ///
     /// Property `properties`: `Collection(microsoft.graph.keyValue)`, not nullable.
     pub properties: Option<Vec<KeyValue>>,
+    /// The kind of add-in (for example FileHandler).
+    ///
     /// Property `type`: `Edm.String`, not nullable.
     pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -170,17 +180,29 @@ impl AddInField {
     ];
 }
 
+/// How an application exposes a web API.
+///
 /// CSDL complex type `microsoft.graph.apiApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiApplication {
+    /// Whether the API accepts claims mapped without a custom signing key.
+    ///
     /// Property `acceptMappedClaims`: `Edm.Boolean`.
     pub accept_mapped_claims: Option<bool>,
+    /// Client applications bundled with this one for consent.
+    ///
     /// Property `knownClientApplications`: `Collection(Edm.Guid)`.
     pub known_client_applications: Option<Vec<edm::Guid>>,
+    /// The delegated permissions (scopes) the API defines.
+    ///
     /// Property `oauth2PermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
     pub oauth2_permission_scopes: Option<Vec<PermissionScope>>,
+    /// Client applications that may use the API's scopes without user consent.
+    ///
     /// Property `preAuthorizedApplications`: `Collection(microsoft.graph.preAuthorizedApplication)`.
     pub pre_authorized_applications: Option<Vec<PreAuthorizedApplication>>,
+    /// The access token version the API expects (1 or 2).
+    ///
     /// Property `requestedAccessTokenVersion`: `Edm.Int32`.
     pub requested_access_token_version: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
@@ -310,21 +332,37 @@ impl ApiApplicationField {
     ];
 }
 
+/// A role an application defines, assignable to users, groups or applications.
+///
 /// CSDL complex type `microsoft.graph.appRole`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppRole {
+    /// Who can be assigned the role: User (users and groups), Application, or both.
+    ///
     /// Property `allowedMemberTypes`: `Collection(Edm.String)`, not nullable.
     pub allowed_member_types: Option<Vec<String>>,
+    /// What the role allows, as shown when it is assigned.
+    ///
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
+    /// The role's name as shown when it is assigned.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// The role's id; app role assignments refer to it.
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Whether the role can be assigned; disable before removing it.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// Whether the role was defined on the application or the service principal.
+    ///
     /// Property `origin`: `Edm.String`.
     pub origin: Option<String>,
+    /// The value sent in the roles claim of tokens.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -441,6 +479,113 @@ impl AppRoleField {
         Self::IsEnabled,
         Self::Origin,
         Self::Value,
+    ];
+}
+
+/// What instantiating a gallery template answers with: the application registration and the service principal it created.
+///
+/// CSDL complex type `microsoft.graph.applicationServicePrincipal`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationServicePrincipal {
+    /// The new application registration.
+    ///
+    /// Navigation property `application`: `microsoft.graph.application`; present when expanded (`$expand`).
+    pub application: Option<Application>,
+    /// The new service principal; its id is what provisioning jobs are created on.
+    ///
+    /// Navigation property `servicePrincipal`: `microsoft.graph.servicePrincipal`; present when expanded (`$expand`).
+    pub service_principal: Option<ServicePrincipal>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("application", &self.application);
+        object.property("servicePrincipal", &self.service_principal);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "application" => read_nullable(map, key, &mut self.application, extra),
+            "servicePrincipal" => {
+                read_nullable(map, key, &mut self.service_principal, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationServicePrincipal`] by wire name, each a [`Field<ApplicationServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationServicePrincipal::set_null`].
+pub enum ApplicationServicePrincipalField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationServicePrincipalField {
+    /// `application`
+    pub const Application: model::Field<ApplicationServicePrincipal> = model::Field::new(
+        "application",
+    );
+    /// `servicePrincipal`
+    pub const ServicePrincipal: model::Field<ApplicationServicePrincipal> = model::Field::new(
+        "servicePrincipal",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationServicePrincipal>] = &[
+        Self::Application,
+        Self::ServicePrincipal,
     ];
 }
 
@@ -1176,13 +1321,21 @@ impl AttributeMappingSourceField {
     ];
 }
 
+/// Opt-in changes to how tokens are issued for the application.
+///
 /// CSDL complex type `microsoft.graph.authenticationBehaviors`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationBehaviors {
+    /// Whether calls to the retired Azure AD Graph are refused for the application.
+    ///
     /// Property `blockAzureADGraphAccess`: `Edm.Boolean`.
     pub block_azure_ad_graph_access: Option<bool>,
+    /// Whether email claims with unverified domains are left out of tokens.
+    ///
     /// Property `removeUnverifiedEmailClaim`: `Edm.Boolean`.
     pub remove_unverified_email_claim: Option<bool>,
+    /// Whether clients need a service principal in the tenant to get tokens for the application.
+    ///
     /// Property `requireClientServicePrincipal`: `Edm.Boolean`.
     pub require_client_service_principal: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -1295,6 +1448,141 @@ impl AuthenticationBehaviorsField {
     ];
 }
 
+/// One URL an application from the gallery needs configured, and how it is used.
+///
+/// CSDL complex type `microsoft.graph.configurationUri`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigurationUri {
+    /// The single sign-on mode this URL belongs to.
+    ///
+    /// Property `appliesToSingleSignOnMode`: `Edm.String`, not nullable.
+    pub applies_to_single_sign_on_mode: Option<String>,
+    /// Example values showing the expected shape of the URL.
+    ///
+    /// Property `examples`: `Collection(Edm.String)`.
+    pub examples: Option<Vec<String>>,
+    /// Whether the URL must be set for the mode to work.
+    ///
+    /// Property `isRequired`: `Edm.Boolean`, not nullable.
+    pub is_required: Option<bool>,
+    /// What the URL is used as (identifier, redirect, login or logout URL).
+    ///
+    /// Property `usage`: `microsoft.graph.uriUsageType`, not nullable.
+    pub usage: Option<UriUsageType>,
+    /// Values to choose from, when the URL is restricted to a fixed set.
+    ///
+    /// Property `values`: `Collection(Edm.String)`.
+    pub values: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ConfigurationUri {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ConfigurationUri {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationUri";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property("appliesToSingleSignOnMode", &self.applies_to_single_sign_on_mode);
+        object.property("examples", &self.examples);
+        object.property("isRequired", &self.is_required);
+        object.property("usage", &self.usage);
+        object.property("values", &self.values);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigurationUri {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ConfigurationUri {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "appliesToSingleSignOnMode" => {
+                read_lenient(map, key, &mut self.applies_to_single_sign_on_mode, extra)
+            }
+            "examples" => read_lenient(map, key, &mut self.examples, extra),
+            "isRequired" => read_lenient(map, key, &mut self.is_required, extra),
+            "usage" => read_nullable(map, key, &mut self.usage, extra),
+            "values" => read_lenient(map, key, &mut self.values, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ConfigurationUri {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ConfigurationUri`] by wire name, each a [`Field<ConfigurationUri>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationUri::set_null`].
+pub enum ConfigurationUriField {}
+
+#[allow(non_upper_case_globals)]
+impl ConfigurationUriField {
+    /// `appliesToSingleSignOnMode`
+    pub const AppliesToSingleSignOnMode: model::Field<ConfigurationUri> = model::Field::new(
+        "appliesToSingleSignOnMode",
+    );
+    /// `examples`
+    pub const Examples: model::Field<ConfigurationUri> = model::Field::new("examples");
+    /// `isRequired`
+    pub const IsRequired: model::Field<ConfigurationUri> = model::Field::new(
+        "isRequired",
+    );
+    /// `usage`
+    pub const Usage: model::Field<ConfigurationUri> = model::Field::new("usage");
+    /// `values`
+    pub const Values: model::Field<ConfigurationUri> = model::Field::new("values");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConfigurationUri>] = &[
+        Self::AppliesToSingleSignOnMode,
+        Self::Examples,
+        Self::IsRequired,
+        Self::Usage,
+        Self::Values,
+    ];
+}
+
 /// Limits a rule to objects in the listed containers.
 ///
 /// CSDL complex type `microsoft.graph.containerFilter`.
@@ -1391,17 +1679,29 @@ impl ContainerFilterField {
     ];
 }
 
+/// Cross-origin resource sharing settings of an application published through the application proxy.
+///
 /// CSDL complex type `microsoft.graph.corsConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CorsConfiguration {
+    /// Request headers other origins may send.
+    ///
     /// Property `allowedHeaders`: `Collection(Edm.String)`.
     pub allowed_headers: Option<Vec<String>>,
+    /// HTTP methods other origins may use.
+    ///
     /// Property `allowedMethods`: `Collection(Edm.String)`.
     pub allowed_methods: Option<Vec<String>>,
+    /// Origins allowed to make requests.
+    ///
     /// Property `allowedOrigins`: `Collection(Edm.String)`.
     pub allowed_origins: Option<Vec<String>>,
+    /// How long browsers may cache the preflight answer.
+    ///
     /// Property `maxAgeInSeconds`: `Edm.Int32`.
     pub max_age_in_seconds: Option<i32>,
+    /// The path the settings apply to.
+    ///
     /// Property `resource`: `Edm.String`.
     pub resource: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -1517,6 +1817,8 @@ impl CorsConfigurationField {
     ];
 }
 
+/// Custom security attributes of an object, as open properties grouped by attribute set.
+///
 /// CSDL complex type `microsoft.graph.customSecurityAttributeValue`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSecurityAttributeValue {
@@ -1560,6 +1862,65 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
 }
 
 impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+/// Free-form details, as open key-value properties.
+///
+/// CSDL complex type `microsoft.graph.detailsInfo`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetailsInfo {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for DetailsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl DetailsInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.detailsInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetailsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for DetailsInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -2195,11 +2556,115 @@ impl GroupFilterField {
     pub const ALL: &'static [model::Field<GroupFilter>] = &[Self::IncludedGroups];
 }
 
+/// Who or what an entry refers to, by id and display name.
+///
+/// CSDL complex type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Identity {
+    /// The display name; may not be current.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// The unique id of the user, application or system.
+    ///
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Identity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Identity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Identity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl Identity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`Identity`] by wire name, each a [`Field<Identity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Identity::set_null`].
+pub enum IdentityField {}
+
+#[allow(non_upper_case_globals)]
+impl IdentityField {
+    /// `displayName`
+    pub const DisplayName: model::Field<Identity> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<Identity> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Identity>] = &[Self::DisplayName, Self::Id];
+}
+
+/// Whether a web application may get tokens through the OAuth 2.0 implicit flow.
+///
 /// CSDL complex type `microsoft.graph.implicitGrantSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImplicitGrantSettings {
+    /// Whether access tokens may be issued that way.
+    ///
     /// Property `enableAccessTokenIssuance`: `Edm.Boolean`.
     pub enable_access_token_issuance: Option<bool>,
+    /// Whether ID tokens may be issued that way.
+    ///
     /// Property `enableIdTokenIssuance`: `Edm.Boolean`.
     pub enable_id_token_issuance: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -2298,17 +2763,29 @@ impl ImplicitGrantSettingsField {
     ];
 }
 
+/// Links about an application shown to users and administrators.
+///
 /// CSDL complex type `microsoft.graph.informationalUrl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationalUrl {
+    /// Where the application's logo image is.
+    ///
     /// Property `logoUrl`: `Edm.String`.
     pub logo_url: Option<String>,
+    /// The application's marketing page.
+    ///
     /// Property `marketingUrl`: `Edm.String`.
     pub marketing_url: Option<String>,
+    /// The privacy statement.
+    ///
     /// Property `privacyStatementUrl`: `Edm.String`.
     pub privacy_statement_url: Option<String>,
+    /// The application's support page.
+    ///
     /// Property `supportUrl`: `Edm.String`.
     pub support_url: Option<String>,
+    /// The application's terms of service.
+    ///
     /// Property `termsOfServiceUrl`: `Edm.String`.
     pub terms_of_service_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -2426,6 +2903,233 @@ impl InformationalUrlField {
     ];
 }
 
+/// Links about a gallery application.
+///
+/// CSDL complex type `microsoft.graph.informationalUrls`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InformationalUrls {
+    /// Where to sign up for the application.
+    ///
+    /// Property `appSignUpUrl`: `Edm.String`.
+    pub app_sign_up_url: Option<String>,
+    /// The vendor's guide to configuring single sign-on.
+    ///
+    /// Property `singleSignOnDocumentationUrl`: `Edm.String`.
+    pub single_sign_on_documentation_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for InformationalUrls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl InformationalUrls {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationalUrls";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("appSignUpUrl", &self.app_sign_up_url);
+        object
+            .property(
+                "singleSignOnDocumentationUrl",
+                &self.single_sign_on_documentation_url,
+            );
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InformationalUrls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for InformationalUrls {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "appSignUpUrl" => read_lenient(map, key, &mut self.app_sign_up_url, extra),
+            "singleSignOnDocumentationUrl" => {
+                read_lenient(map, key, &mut self.single_sign_on_documentation_url, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl InformationalUrls {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`InformationalUrls`] by wire name, each a [`Field<InformationalUrls>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationalUrls::set_null`].
+pub enum InformationalUrlsField {}
+
+#[allow(non_upper_case_globals)]
+impl InformationalUrlsField {
+    /// `appSignUpUrl`
+    pub const AppSignUpUrl: model::Field<InformationalUrls> = model::Field::new(
+        "appSignUpUrl",
+    );
+    /// `singleSignOnDocumentationUrl`
+    pub const SingleSignOnDocumentationUrl: model::Field<InformationalUrls> = model::Field::new(
+        "singleSignOnDocumentationUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InformationalUrls>] = &[
+        Self::AppSignUpUrl,
+        Self::SingleSignOnDocumentationUrl,
+    ];
+}
+
+/// Who or what started a provisioning event.
+///
+/// CSDL complex type `microsoft.graph.initiator`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Initiator {
+    /// The display name; may not be current.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// The unique id of the user, application or system.
+    ///
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Whether it was a user, an application or the system.
+    ///
+    /// Property `initiatorType`: `microsoft.graph.initiatorType`.
+    pub initiator_type: Option<InitiatorType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Initiator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Initiator {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.initiator";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("initiatorType", &self.initiator_type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Initiator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Initiator {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "initiatorType" => read_nullable(map, key, &mut self.initiator_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl Initiator {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`Initiator`] by wire name, each a [`Field<Initiator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Initiator::set_null`].
+pub enum InitiatorField {}
+
+#[allow(non_upper_case_globals)]
+impl InitiatorField {
+    /// `displayName`
+    pub const DisplayName: model::Field<Initiator> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<Initiator> = model::Field::new("id");
+    /// `initiatorType`
+    pub const InitiatorType: model::Field<Initiator> = model::Field::new(
+        "initiatorType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Initiator>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::InitiatorType,
+    ];
+}
+
+/// A range of IP addresses (the base of the CIDR and address-pair forms).
+///
 /// CSDL complex type `microsoft.graph.ipRange`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpRange {
@@ -2483,11 +3187,17 @@ impl graph_odata_runtime::model::ODataObject for IpRange {
     }
 }
 
+/// Kerberos constrained delegation settings of an application published through the application proxy.
+///
 /// CSDL complex type `microsoft.graph.kerberosSignOnSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KerberosSignOnSettings {
+    /// The service principal name of the on-premises application.
+    ///
     /// Property `kerberosServicePrincipalName`: `Edm.String`.
     pub kerberos_service_principal_name: Option<String>,
+    /// Which user attribute becomes the delegated identity.
+    ///
     /// Property `kerberosSignOnMappingAttributeType`: `microsoft.graph.kerberosSignOnMappingAttributeType`.
     pub kerberos_sign_on_mapping_attribute_type: Option<
         KerberosSignOnMappingAttributeType,
@@ -2601,23 +3311,41 @@ impl KerberosSignOnSettingsField {
     ];
 }
 
+/// A certificate (public key) registered on an application or service principal.
+///
 /// CSDL complex type `microsoft.graph.keyCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyCredential {
+    /// A custom identifier of the key, often the certificate thumbprint.
+    ///
     /// Property `customKeyIdentifier`: `Edm.Binary`.
     pub custom_key_identifier: Option<edm::Binary>,
+    /// A friendly name for the key.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// When the key expires.
+    ///
     /// Property `endDateTime`: `Edm.DateTimeOffset`.
     pub end_date_time: Option<edm::DateTimeOffset>,
+    /// The key material (only sent when the key is added).
+    ///
     /// Property `key`: `Edm.Binary`.
     pub key: Option<edm::Binary>,
+    /// The unique id of the key.
+    ///
     /// Property `keyId`: `Edm.Guid`.
     pub key_id: Option<edm::Guid>,
+    /// When the key becomes valid.
+    ///
     /// Property `startDateTime`: `Edm.DateTimeOffset`.
     pub start_date_time: Option<edm::DateTimeOffset>,
+    /// The key type (for example AsymmetricX509Cert).
+    ///
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
+    /// What the key is for: Sign or Verify.
+    ///
     /// Property `usage`: `Edm.String`.
     pub usage: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -2748,11 +3476,17 @@ impl KeyCredentialField {
     ];
 }
 
+/// A key and its value, both text.
+///
 /// CSDL complex type `microsoft.graph.keyValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValue {
+    /// The key (the name of the setting).
+    ///
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
+    /// The value of the setting.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -2936,6 +3670,118 @@ impl KeyValuePairField {
     pub const Value: model::Field<KeyValuePair> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<KeyValuePair>] = &[Self::Name, Self::Value];
+}
+
+/// One attribute changed by a provisioning event.
+///
+/// CSDL complex type `microsoft.graph.modifiedProperty`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModifiedProperty {
+    /// The name of the attribute that changed.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Its value after the change.
+    ///
+    /// Property `newValue`: `Edm.String`.
+    pub new_value: Option<String>,
+    /// Its value before the change.
+    ///
+    /// Property `oldValue`: `Edm.String`.
+    pub old_value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ModifiedProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ModifiedProperty {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.modifiedProperty";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("newValue", &self.new_value);
+        object.property("oldValue", &self.old_value);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifiedProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ModifiedProperty {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "newValue" => read_lenient(map, key, &mut self.new_value, extra),
+            "oldValue" => read_lenient(map, key, &mut self.old_value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ModifiedProperty {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ModifiedProperty`] by wire name, each a [`Field<ModifiedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ModifiedProperty::set_null`].
+pub enum ModifiedPropertyField {}
+
+#[allow(non_upper_case_globals)]
+impl ModifiedPropertyField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ModifiedProperty> = model::Field::new(
+        "displayName",
+    );
+    /// `newValue`
+    pub const NewValue: model::Field<ModifiedProperty> = model::Field::new("newValue");
+    /// `oldValue`
+    pub const OldValue: model::Field<ModifiedProperty> = model::Field::new("oldValue");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ModifiedProperty>] = &[
+        Self::DisplayName,
+        Self::NewValue,
+        Self::OldValue,
+    ];
 }
 
 /// An object type of a directory, such as User or Group, with its attributes.
@@ -3438,18 +4284,28 @@ impl ObjectMappingMetadataEntryField {
     ];
 }
 
+/// A segment of an application published through the application proxy.
+///
 /// **Deprecated**: deprecated on 2023-06-01, planned removal on 2023-06-01
 ///
 /// CSDL complex type `microsoft.graph.onPremisesApplicationSegment`.
 #[deprecated(note = "deprecated on 2023-06-01, planned removal on 2023-06-01")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesApplicationSegment {
+    /// The alternate URL of the segment.
+    ///
     /// Property `alternateUrl`: `Edm.String`.
     pub alternate_url: Option<String>,
+    /// Its cross-origin settings.
+    ///
     /// Property `corsConfigurations`: `Collection(microsoft.graph.corsConfiguration)`.
     pub cors_configurations: Option<Vec<CorsConfiguration>>,
+    /// Where users reach it from outside.
+    ///
     /// Property `externalUrl`: `Edm.String`.
     pub external_url: Option<String>,
+    /// Where it is reached inside the network.
+    ///
     /// Property `internalUrl`: `Edm.String`.
     pub internal_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -3560,65 +4416,123 @@ impl OnPremisesApplicationSegmentField {
     ];
 }
 
+/// How an on-premises application is published through the Microsoft Entra application proxy.
+///
 /// CSDL complex type `microsoft.graph.onPremisesPublishing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesPublishing {
+    /// A URL that sends users to the application through a traffic manager.
+    ///
     /// Property `alternateUrl`: `Edm.String`.
     pub alternate_url: Option<String>,
+    /// How long the proxy waits for the application: Default or Long.
+    ///
     /// Property `applicationServerTimeout`: `Edm.String`.
     pub application_server_timeout: Option<String>,
+    /// The kind of published application.
+    ///
     /// Property `applicationType`: `Edm.String`.
     pub application_type: Option<String>,
+    /// How users are authenticated before reaching the application.
+    ///
     /// Property `externalAuthenticationType`: `microsoft.graph.externalAuthenticationType`.
     pub external_authentication_type: Option<ExternalAuthenticationType>,
+    /// The public URL of the application.
+    ///
     /// Property `externalUrl`: `Edm.String`.
     pub external_url: Option<String>,
+    /// The URL of the application inside the network.
+    ///
     /// Property `internalUrl`: `Edm.String`.
     pub internal_url: Option<String>,
+    /// Whether it is reachable through the Global Secure Access client.
+    ///
     /// Property `isAccessibleViaZTNAClient`: `Edm.Boolean`.
     pub is_accessible_via_ztna_client: Option<bool>,
+    /// Whether the proxy validates the application's TLS certificate.
+    ///
     /// Property `isBackendCertificateValidationEnabled`: `Edm.Boolean`.
     pub is_backend_certificate_validation_enabled: Option<bool>,
+    /// Whether continuous access evaluation applies.
+    ///
     /// Property `isContinuousAccessEvaluationEnabled`: `Edm.Boolean`.
     pub is_continuous_access_evaluation_enabled: Option<bool>,
+    /// Whether the proxy resolves names through DNS.
+    ///
     /// Property `isDnsResolutionEnabled`: `Edm.Boolean`.
     pub is_dns_resolution_enabled: Option<bool>,
+    /// Whether the proxy's cookies are HTTP-only.
+    ///
     /// Property `isHttpOnlyCookieEnabled`: `Edm.Boolean`.
     pub is_http_only_cookie_enabled: Option<bool>,
+    /// Whether publishing is enabled.
+    ///
     /// Property `isOnPremPublishingEnabled`: `Edm.Boolean`.
     pub is_on_prem_publishing_enabled: Option<bool>,
+    /// Whether the proxy's cookies persist after the browser closes.
+    ///
     /// Property `isPersistentCookieEnabled`: `Edm.Boolean`.
     pub is_persistent_cookie_enabled: Option<bool>,
+    /// Whether the proxy's cookies are sent over HTTPS only.
+    ///
     /// Property `isSecureCookieEnabled`: `Edm.Boolean`.
     pub is_secure_cookie_enabled: Option<bool>,
+    /// Whether state session is enabled.
+    ///
     /// Property `isStateSessionEnabled`: `Edm.Boolean`.
     pub is_state_session_enabled: Option<bool>,
+    /// Whether the proxy rewrites the Host header.
+    ///
     /// Property `isTranslateHostHeaderEnabled`: `Edm.Boolean`.
     pub is_translate_host_header_enabled: Option<bool>,
+    /// Whether the proxy rewrites internal links in pages.
+    ///
     /// Property `isTranslateLinksInBodyEnabled`: `Edm.Boolean`.
     pub is_translate_links_in_body_enabled: Option<bool>,
+    /// The application's segments.
+    ///
     /// Property `onPremisesApplicationSegments`: `Collection(microsoft.graph.onPremisesApplicationSegment)`.
     pub on_premises_application_segments: Option<Vec<OnPremisesApplicationSegment>>,
+    /// Configuration of the application's segments.
+    ///
     /// Property `segmentsConfiguration`: `microsoft.graph.segmentConfiguration`.
     pub segments_configuration: Option<SegmentConfiguration>,
+    /// How the proxy signs users in to the application.
+    ///
     /// Property `singleSignOnSettings`: `microsoft.graph.onPremisesPublishingSingleSignOn`.
     pub single_sign_on_settings: Option<OnPremisesPublishingSingleSignOn>,
+    /// How traffic is routed between connectors.
+    ///
     /// Property `trafficRoutingMethod`: `microsoft.graph.trafficRoutingMethod`, not nullable.
     pub traffic_routing_method: Option<TrafficRoutingMethod>,
+    /// Whether the alternate URL is used for link translation and redirects.
+    ///
     /// Property `useAlternateUrlForTranslationAndRedirect`: `Edm.Boolean`.
     pub use_alternate_url_for_translation_and_redirect: Option<bool>,
+    /// Facts about the certificate of the custom domain.
+    ///
     /// Property `verifiedCustomDomainCertificatesMetadata`: `microsoft.graph.verifiedCustomDomainCertificatesMetadata`.
     pub verified_custom_domain_certificates_metadata: Option<
         VerifiedCustomDomainCertificatesMetadata,
     >,
+    /// The certificate of the custom domain.
+    ///
     /// Property `verifiedCustomDomainKeyCredential`: `microsoft.graph.keyCredential`.
     pub verified_custom_domain_key_credential: Option<KeyCredential>,
+    /// The password of that certificate.
+    ///
     /// Property `verifiedCustomDomainPasswordCredential`: `microsoft.graph.passwordCredential`.
     pub verified_custom_domain_password_credential: Option<PasswordCredential>,
+    /// Headers the web application firewall lets through.
+    ///
     /// Property `wafAllowedHeaders`: `microsoft.graph.wafAllowedHeadersDictionary`.
     pub waf_allowed_headers: Option<WafAllowedHeadersDictionary>,
+    /// IP ranges the web application firewall applies to.
+    ///
     /// Property `wafIpRanges`: `Collection(microsoft.graph.ipRange)`.
     pub waf_ip_ranges: Option<Vec<IpRange>>,
+    /// The web application firewall provider.
+    ///
     /// Property `wafProvider`: `Edm.String`.
     pub waf_provider: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4020,11 +4934,17 @@ impl OnPremisesPublishingField {
     ];
 }
 
+/// How the application proxy signs users in to a published application.
+///
 /// CSDL complex type `microsoft.graph.onPremisesPublishingSingleSignOn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesPublishingSingleSignOn {
+    /// Kerberos settings, for the onPremisesKerberos mode.
+    ///
     /// Property `kerberosSignOnSettings`: `microsoft.graph.kerberosSignOnSettings`.
     pub kerberos_sign_on_settings: Option<KerberosSignOnSettings>,
+    /// The single sign-on mode.
+    ///
     /// Property `singleSignOnMode`: `microsoft.graph.singleSignOnMode`.
     pub single_sign_on_mode: Option<SingleSignOnMode>,
     /// Properties the metadata does not declare and instance annotations
@@ -4123,16 +5043,26 @@ impl OnPremisesPublishingSingleSignOnField {
     ];
 }
 
+/// A claim an application asks to be added to its tokens.
+///
 /// CSDL complex type `microsoft.graph.optionalClaim`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionalClaim {
+    /// Extra options for the claim.
+    ///
     /// Property `additionalProperties`: `Collection(Edm.String)`.
     /// Named `additional_properties_2` because `additional_properties` is taken by another property of this type.
     pub additional_properties_2: Option<Vec<String>>,
+    /// Whether the claim is needed for the application to work.
+    ///
     /// Property `essential`: `Edm.Boolean`, not nullable.
     pub essential: Option<bool>,
+    /// The name of the claim to add.
+    ///
     /// Property `name`: `Edm.String`, not nullable.
     pub name: Option<String>,
+    /// Where the claim's value comes from (for example user); unset for standard claims.
+    ///
     /// Property `source`: `Edm.String`.
     pub source: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4237,13 +5167,21 @@ impl OptionalClaimField {
     ];
 }
 
+/// Optional claims an application asks for, per token type.
+///
 /// CSDL complex type `microsoft.graph.optionalClaims`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionalClaims {
+    /// Claims added to access tokens.
+    ///
     /// Property `accessToken`: `Collection(microsoft.graph.optionalClaim)`.
     pub access_token: Option<Vec<OptionalClaim>>,
+    /// Claims added to ID tokens.
+    ///
     /// Property `idToken`: `Collection(microsoft.graph.optionalClaim)`.
     pub id_token: Option<Vec<OptionalClaim>>,
+    /// Claims added to SAML tokens.
+    ///
     /// Property `saml2Token`: `Collection(microsoft.graph.optionalClaim)`.
     pub saml2_token: Option<Vec<OptionalClaim>>,
     /// Properties the metadata does not declare and instance annotations
@@ -4341,11 +5279,17 @@ impl OptionalClaimsField {
     ];
 }
 
+/// Restrictions for minors using the application.
+///
 /// CSDL complex type `microsoft.graph.parentalControlSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParentalControlSettings {
+    /// Countries (two-letter codes) where minors are blocked.
+    ///
     /// Property `countriesBlockedForMinors`: `Collection(Edm.String)`.
     pub countries_blocked_for_minors: Option<Vec<String>>,
+    /// Which age rule applies to users.
+    ///
     /// Property `legalAgeGroupRule`: `Edm.String`.
     pub legal_age_group_rule: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4588,21 +5532,37 @@ impl ParseExpressionResponseField {
     ];
 }
 
+/// A client secret registered on an application or service principal.
+///
 /// CSDL complex type `microsoft.graph.passwordCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordCredential {
+    /// A custom identifier (unused by most applications).
+    ///
     /// Property `customKeyIdentifier`: `Edm.Binary`.
     pub custom_key_identifier: Option<edm::Binary>,
+    /// A friendly name for the secret.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// When the secret expires.
+    ///
     /// Property `endDateTime`: `Edm.DateTimeOffset`.
     pub end_date_time: Option<edm::DateTimeOffset>,
+    /// The first characters of the secret.
+    ///
     /// Property `hint`: `Edm.String`.
     pub hint: Option<String>,
+    /// The unique id of the secret.
+    ///
     /// Property `keyId`: `Edm.Guid`.
     pub key_id: Option<edm::Guid>,
+    /// The secret itself; only returned when it is created.
+    ///
     /// Property `secretText`: `Edm.String`.
     pub secret_text: Option<String>,
+    /// When the secret becomes valid.
+    ///
     /// Property `startDateTime`: `Edm.DateTimeOffset`.
     pub start_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
@@ -4730,15 +5690,25 @@ impl PasswordCredentialField {
     ];
 }
 
+/// A field of an application's sign-in form used by password-based single sign-on.
+///
 /// CSDL complex type `microsoft.graph.passwordSingleSignOnField`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordSingleSignOnField {
+    /// The label shown, when customized.
+    ///
     /// Property `customizedLabel`: `Edm.String`.
     pub customized_label: Option<String>,
+    /// The label found on the form.
+    ///
     /// Property `defaultLabel`: `Edm.String`.
     pub default_label: Option<String>,
+    /// The field's id on the form.
+    ///
     /// Property `fieldId`: `Edm.String`.
     pub field_id: Option<String>,
+    /// What the field holds (username, password or other).
+    ///
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4847,9 +5817,13 @@ impl PasswordSingleSignOnFieldField {
     ];
 }
 
+/// Password-based single sign-on settings.
+///
 /// CSDL complex type `microsoft.graph.passwordSingleSignOnSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordSingleSignOnSettings {
+    /// The sign-in form's fields.
+    ///
     /// Property `fields`: `Collection(microsoft.graph.passwordSingleSignOnField)`.
     pub fields: Option<Vec<PasswordSingleSignOnField>>,
     /// Properties the metadata does not declare and instance annotations
@@ -4937,25 +5911,45 @@ impl PasswordSingleSignOnSettingsField {
     ];
 }
 
+/// A delegated permission (scope) an API defines.
+///
 /// CSDL complex type `microsoft.graph.permissionScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PermissionScope {
+    /// What the permission allows, shown to administrators.
+    ///
     /// Property `adminConsentDescription`: `Edm.String`.
     pub admin_consent_description: Option<String>,
+    /// Its title, shown to administrators.
+    ///
     /// Property `adminConsentDisplayName`: `Edm.String`.
     pub admin_consent_display_name: Option<String>,
+    /// The unique id of the permission.
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Whether it can be requested.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// Whether the permission was defined on the application or the service principal.
+    ///
     /// Property `origin`: `Edm.String`.
     pub origin: Option<String>,
+    /// Whether users may consent (User) or only administrators (Admin).
+    ///
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
+    /// What it allows, shown to users.
+    ///
     /// Property `userConsentDescription`: `Edm.String`.
     pub user_consent_description: Option<String>,
+    /// Its title, shown to users.
+    ///
     /// Property `userConsentDisplayName`: `Edm.String`.
     pub user_consent_display_name: Option<String>,
+    /// The value sent in the scp claim of tokens.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -5097,11 +6091,17 @@ impl PermissionScopeField {
     ];
 }
 
+/// A client application allowed to use an API's scopes without consent.
+///
 /// CSDL complex type `microsoft.graph.preAuthorizedApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreAuthorizedApplication {
+    /// The client's application id.
+    ///
     /// Property `appId`: `Edm.String`, not nullable.
     pub app_id: Option<String>,
+    /// The scopes it may use (older name).
+    ///
     /// Property `permissionIds`: `Collection(Edm.String)`, not nullable.
     pub permission_ids: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -5194,9 +6194,736 @@ impl PreAuthorizedApplicationField {
     ];
 }
 
+/// An object (user or group) as a provisioning log entry shows it in the source or target system.
+///
+/// CSDL complex type `microsoft.graph.provisionedIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisionedIdentity {
+    /// The display name; may not be current.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// The unique id of the user, application or system.
+    ///
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// More attributes of the object, as key-value pairs.
+    ///
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// The kind of object (for example User or Group).
+    ///
+    /// Property `identityType`: `Edm.String`.
+    pub identity_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisionedIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisionedIdentity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedIdentity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("details", &self.details);
+        object.property("identityType", &self.identity_type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisionedIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisionedIdentity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "identityType" => read_lenient(map, key, &mut self.identity_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisionedIdentity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisionedIdentity`] by wire name, each a [`Field<ProvisionedIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedIdentity::set_null`].
+pub enum ProvisionedIdentityField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisionedIdentityField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisionedIdentity> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisionedIdentity> = model::Field::new("id");
+    /// `details`
+    pub const Details: model::Field<ProvisionedIdentity> = model::Field::new("details");
+    /// `identityType`
+    pub const IdentityType: model::Field<ProvisionedIdentity> = model::Field::new(
+        "identityType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisionedIdentity>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Details,
+        Self::IdentityType,
+    ];
+}
+
+/// Why a provisioning event failed and what to do about it.
+///
+/// CSDL complex type `microsoft.graph.provisioningErrorInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningErrorInfo {
+    /// More detail about the failure.
+    ///
+    /// Property `additionalDetails`: `Edm.String`.
+    pub additional_details: Option<String>,
+    /// Whether the failure needs action (failure) or not (nonServiceFailure, success).
+    ///
+    /// Property `errorCategory`: `microsoft.graph.provisioningStatusErrorCategory`.
+    pub error_category: Option<ProvisioningStatusErrorCategory>,
+    /// The service's error code.
+    ///
+    /// Property `errorCode`: `Edm.String`.
+    pub error_code: Option<String>,
+    /// What went wrong, in words.
+    ///
+    /// Property `reason`: `Edm.String`.
+    pub reason: Option<String>,
+    /// What to do to resolve it.
+    ///
+    /// Property `recommendedAction`: `Edm.String`.
+    pub recommended_action: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningErrorInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningErrorInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningErrorInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("additionalDetails", &self.additional_details);
+        object.property("errorCategory", &self.error_category);
+        object.property("errorCode", &self.error_code);
+        object.property("reason", &self.reason);
+        object.property("recommendedAction", &self.recommended_action);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningErrorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningErrorInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "additionalDetails" => {
+                read_lenient(map, key, &mut self.additional_details, extra)
+            }
+            "errorCategory" => read_nullable(map, key, &mut self.error_category, extra),
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            "reason" => read_lenient(map, key, &mut self.reason, extra),
+            "recommendedAction" => {
+                read_lenient(map, key, &mut self.recommended_action, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningErrorInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningErrorInfo`] by wire name, each a [`Field<ProvisioningErrorInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningErrorInfo::set_null`].
+pub enum ProvisioningErrorInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningErrorInfoField {
+    /// `additionalDetails`
+    pub const AdditionalDetails: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "additionalDetails",
+    );
+    /// `errorCategory`
+    pub const ErrorCategory: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "errorCategory",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "errorCode",
+    );
+    /// `reason`
+    pub const Reason: model::Field<ProvisioningErrorInfo> = model::Field::new("reason");
+    /// `recommendedAction`
+    pub const RecommendedAction: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "recommendedAction",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningErrorInfo>] = &[
+        Self::AdditionalDetails,
+        Self::ErrorCategory,
+        Self::ErrorCode,
+        Self::Reason,
+        Self::RecommendedAction,
+    ];
+}
+
+/// The service principal whose provisioning job wrote a log entry.
+///
+/// CSDL complex type `microsoft.graph.provisioningServicePrincipal`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningServicePrincipal {
+    /// The display name; may not be current.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// The unique id of the user, application or system.
+    ///
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningServicePrincipal`] by wire name, each a [`Field<ProvisioningServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningServicePrincipal::set_null`].
+pub enum ProvisioningServicePrincipalField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningServicePrincipalField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisioningServicePrincipal> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisioningServicePrincipal> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningServicePrincipal>] = &[
+        Self::DisplayName,
+        Self::Id,
+    ];
+}
+
+/// The outcome of a provisioning event or step.
+///
+/// CSDL complex type `microsoft.graph.provisioningStatusInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningStatusInfo {
+    /// Why it failed, when it did.
+    ///
+    /// Property `errorInformation`: `microsoft.graph.provisioningErrorInfo`.
+    pub error_information: Option<ProvisioningErrorInfo>,
+    /// Success, warning, failure or skipped.
+    ///
+    /// Property `status`: `microsoft.graph.provisioningResult`.
+    pub status: Option<ProvisioningResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningStatusInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningStatusInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStatusInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("errorInformation", &self.error_information);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningStatusInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "errorInformation" => {
+                read_nullable(map, key, &mut self.error_information, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningStatusInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningStatusInfo`] by wire name, each a [`Field<ProvisioningStatusInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStatusInfo::set_null`].
+pub enum ProvisioningStatusInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningStatusInfoField {
+    /// `errorInformation`
+    pub const ErrorInformation: model::Field<ProvisioningStatusInfo> = model::Field::new(
+        "errorInformation",
+    );
+    /// `status`
+    pub const Status: model::Field<ProvisioningStatusInfo> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningStatusInfo>] = &[
+        Self::ErrorInformation,
+        Self::Status,
+    ];
+}
+
+/// One step of a provisioning event.
+///
+/// CSDL complex type `microsoft.graph.provisioningStep`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningStep {
+    /// What happened in the step.
+    ///
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// More details as key-value pairs.
+    ///
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// The name of the step (for example EntryImportAdd).
+    ///
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Which phase of provisioning the step is.
+    ///
+    /// Property `provisioningStepType`: `microsoft.graph.provisioningStepType`.
+    pub provisioning_step_type: Option<ProvisioningStepType>,
+    /// The outcome of the step.
+    ///
+    /// Property `status`: `microsoft.graph.provisioningResult`.
+    pub status: Option<ProvisioningResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningStep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningStep {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStep";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.property("details", &self.details);
+        object.property("name", &self.name);
+        object.property("provisioningStepType", &self.provisioning_step_type);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStep {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningStep {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "provisioningStepType" => {
+                read_nullable(map, key, &mut self.provisioning_step_type, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningStep {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningStep`] by wire name, each a [`Field<ProvisioningStep>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStep::set_null`].
+pub enum ProvisioningStepField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningStepField {
+    /// `description`
+    pub const Description: model::Field<ProvisioningStep> = model::Field::new(
+        "description",
+    );
+    /// `details`
+    pub const Details: model::Field<ProvisioningStep> = model::Field::new("details");
+    /// `name`
+    pub const Name: model::Field<ProvisioningStep> = model::Field::new("name");
+    /// `provisioningStepType`
+    pub const ProvisioningStepType: model::Field<ProvisioningStep> = model::Field::new(
+        "provisioningStepType",
+    );
+    /// `status`
+    pub const Status: model::Field<ProvisioningStep> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningStep>] = &[
+        Self::Description,
+        Self::Details,
+        Self::Name,
+        Self::ProvisioningStepType,
+        Self::Status,
+    ];
+}
+
+/// The source or target system of a provisioning event.
+///
+/// CSDL complex type `microsoft.graph.provisioningSystem`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningSystem {
+    /// The display name; may not be current.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// The unique id of the user, application or system.
+    ///
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// More information about the system, as key-value pairs.
+    ///
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningSystem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningSystem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningSystem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("details", &self.details);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningSystem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningSystem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningSystem`] by wire name, each a [`Field<ProvisioningSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningSystem::set_null`].
+pub enum ProvisioningSystemField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningSystemField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisioningSystem> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisioningSystem> = model::Field::new("id");
+    /// `details`
+    pub const Details: model::Field<ProvisioningSystem> = model::Field::new("details");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningSystem>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Details,
+    ];
+}
+
+/// Settings for desktop and mobile (public client) applications.
+///
 /// CSDL complex type `microsoft.graph.publicClientApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicClientApplication {
+    /// Where tokens are sent after sign-in.
+    ///
     /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
     pub redirect_uris: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -5750,11 +7477,17 @@ impl ReferencedObjectField {
     ];
 }
 
+/// Whether requests to the application must be signed.
+///
 /// CSDL complex type `microsoft.graph.requestSignatureVerification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestSignatureVerification {
+    /// Weak signing algorithms still accepted.
+    ///
     /// Property `allowedWeakAlgorithms`: `microsoft.graph.weakAlgorithms`.
     pub allowed_weak_algorithms: Option<WeakAlgorithms>,
+    /// Whether signed requests are required.
+    ///
     /// Property `isSignedRequestRequired`: `Edm.Boolean`, not nullable.
     pub is_signed_request_required: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -5853,11 +7586,17 @@ impl RequestSignatureVerificationField {
     ];
 }
 
+/// The permissions an application needs on one resource (API).
+///
 /// CSDL complex type `microsoft.graph.requiredResourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequiredResourceAccess {
+    /// The permissions needed.
+    ///
     /// Property `resourceAccess`: `Collection(microsoft.graph.resourceAccess)`, not nullable.
     pub resource_access: Option<Vec<ResourceAccess>>,
+    /// The application id of the resource.
+    ///
     /// Property `resourceAppId`: `Edm.String`, not nullable.
     pub resource_app_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -5952,11 +7691,17 @@ impl RequiredResourceAccessField {
     ];
 }
 
+/// One permission an application needs.
+///
 /// CSDL complex type `microsoft.graph.resourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAccess {
+    /// The id of the permission needed (a scope or an app role of the resource).
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Scope (delegated) or Role (application permission).
+    ///
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -6044,9 +7789,13 @@ impl ResourceAccessField {
     pub const ALL: &'static [model::Field<ResourceAccess>] = &[Self::Id, Self::Type];
 }
 
+/// SAML single sign-on settings of a service principal.
+///
 /// CSDL complex type `microsoft.graph.samlSingleSignOnSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SamlSingleSignOnSettings {
+    /// Where users land after signing in.
+    ///
     /// Property `relayState`: `Edm.String`.
     pub relay_state: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -6134,6 +7883,8 @@ impl SamlSingleSignOnSettingsField {
     ];
 }
 
+/// The base of the configurations of an application's on-premises segments.
+///
 /// CSDL complex type `microsoft.graph.segmentConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SegmentConfiguration {
@@ -6191,17 +7942,29 @@ impl graph_odata_runtime::model::ODataObject for SegmentConfiguration {
     }
 }
 
+/// Which properties of the application's service principals are locked against changes.
+///
 /// CSDL complex type `microsoft.graph.servicePrincipalLockConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalLockConfiguration {
+    /// Whether every sensitive property is locked.
+    ///
     /// Property `allProperties`: `Edm.Boolean`.
     pub all_properties: Option<bool>,
+    /// Whether signing credentials are locked.
+    ///
     /// Property `credentialsWithUsageSign`: `Edm.Boolean`.
     pub credentials_with_usage_sign: Option<bool>,
+    /// Whether verification credentials are locked.
+    ///
     /// Property `credentialsWithUsageVerify`: `Edm.Boolean`.
     pub credentials_with_usage_verify: Option<bool>,
+    /// Whether the lock is on.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// Whether the token encryption key id is locked.
+    ///
     /// Property `tokenEncryptionKeyId`: `Edm.Boolean`.
     pub token_encryption_key_id: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -6324,9 +8087,13 @@ impl ServicePrincipalLockConfigurationField {
     ];
 }
 
+/// Restrictions on who may sign in to an application.
+///
 /// CSDL complex type `microsoft.graph.signInAudienceRestrictionsBase`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignInAudienceRestrictionsBase {
+    /// How the audience is restricted.
+    ///
     /// Property `kind`: `microsoft.graph.kind`, not nullable.
     pub kind: Option<Kind>,
     /// Properties the metadata does not declare and instance annotations
@@ -6414,9 +8181,13 @@ impl SignInAudienceRestrictionsBaseField {
     ];
 }
 
+/// Settings for single-page applications.
+///
 /// CSDL complex type `microsoft.graph.spaApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpaApplication {
+    /// Where tokens are sent after sign-in.
+    ///
     /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
     pub redirect_uris: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -6897,6 +8668,102 @@ impl StringKeyStringValuePairField {
     pub const ALL: &'static [model::Field<StringKeyStringValuePair>] = &[
         Self::Key,
         Self::Value,
+    ];
+}
+
+/// Claim options an application from the gallery supports.
+///
+/// CSDL complex type `microsoft.graph.supportedClaimConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SupportedClaimConfiguration {
+    /// The SAML name identifier format the application expects.
+    ///
+    /// Property `nameIdPolicyFormat`: `Edm.String`.
+    pub name_id_policy_format: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SupportedClaimConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl SupportedClaimConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.supportedClaimConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("nameIdPolicyFormat", &self.name_id_policy_format);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SupportedClaimConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for SupportedClaimConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "nameIdPolicyFormat" => {
+                read_lenient(map, key, &mut self.name_id_policy_format, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl SupportedClaimConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`SupportedClaimConfiguration`] by wire name, each a [`Field<SupportedClaimConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SupportedClaimConfiguration::set_null`].
+pub enum SupportedClaimConfigurationField {}
+
+#[allow(non_upper_case_globals)]
+impl SupportedClaimConfigurationField {
+    /// `nameIdPolicyFormat`
+    pub const NameIdPolicyFormat: model::Field<SupportedClaimConfiguration> = model::Field::new(
+        "nameIdPolicyFormat",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SupportedClaimConfiguration>] = &[
+        Self::NameIdPolicyFormat,
     ];
 }
 
@@ -8770,17 +10637,29 @@ impl SynchronizationTaskExecutionField {
     ];
 }
 
+/// Facts about the certificate of a custom domain.
+///
 /// CSDL complex type `microsoft.graph.verifiedCustomDomainCertificatesMetadata`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedCustomDomainCertificatesMetadata {
+    /// When the certificate expires.
+    ///
     /// Property `expiryDate`: `Edm.DateTimeOffset`.
     pub expiry_date: Option<edm::DateTimeOffset>,
+    /// When the certificate was issued.
+    ///
     /// Property `issueDate`: `Edm.DateTimeOffset`.
     pub issue_date: Option<edm::DateTimeOffset>,
+    /// Who issued the certificate.
+    ///
     /// Property `issuerName`: `Edm.String`.
     pub issuer_name: Option<String>,
+    /// The subject of the certificate.
+    ///
     /// Property `subjectName`: `Edm.String`.
     pub subject_name: Option<String>,
+    /// The thumbprint of the certificate.
+    ///
     /// Property `thumbprint`: `Edm.String`.
     pub thumbprint: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -8897,6 +10776,8 @@ impl VerifiedCustomDomainCertificatesMetadataField {
     ];
 }
 
+/// HTTP headers a web application firewall lets through, as open properties.
+///
 /// CSDL complex type `microsoft.graph.wafAllowedHeadersDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WafAllowedHeadersDictionary {
@@ -8954,17 +10835,29 @@ impl graph_odata_runtime::model::ODataObject for WafAllowedHeadersDictionary {
     }
 }
 
+/// Settings for web applications.
+///
 /// CSDL complex type `microsoft.graph.webApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApplication {
+    /// The application's home page.
+    ///
     /// Property `homePageUrl`: `Edm.String`.
     pub home_page_url: Option<String>,
+    /// Whether the implicit flow is allowed.
+    ///
     /// Property `implicitGrantSettings`: `microsoft.graph.implicitGrantSettings`.
     pub implicit_grant_settings: Option<ImplicitGrantSettings>,
+    /// Where the application signs users out.
+    ///
     /// Property `logoutUrl`: `Edm.String`.
     pub logout_url: Option<String>,
+    /// Whether the implicit flow is allowed (older setting).
+    ///
     /// Property `oauth2AllowImplicitFlow`: `Edm.Boolean`.
     pub oauth2_allow_implicit_flow: Option<bool>,
+    /// Where tokens are sent after sign-in.
+    ///
     /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
     pub redirect_uris: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations

@@ -11,6 +11,196 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+/// The grant of an app role of a resource service principal to a user, group or other service principal. For provisioning, assigning users and groups to the application's service principal is how they are put in scope.
+///
+/// CSDL entity type `microsoft.graph.appRoleAssignment`; base type `microsoft.graph.directoryObject`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppRoleAssignment {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// When the object was deleted; unset for an object that is not deleted.
+    ///
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.directoryObject`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// The id of the app role granted; the empty GUID grants access to the application without a specific role.
+    ///
+    /// Property `appRoleId`: `Edm.Guid`, not nullable.
+    pub app_role_id: Option<edm::Guid>,
+    /// When the assignment was made (older name of the same fact).
+    ///
+    /// Property `creationTimestamp`: `Edm.DateTimeOffset`.
+    pub creation_timestamp: Option<edm::DateTimeOffset>,
+    /// The display name of the user, group or service principal granted the role.
+    ///
+    /// Property `principalDisplayName`: `Edm.String`.
+    pub principal_display_name: Option<String>,
+    /// The id of the user, group or service principal granted the role.
+    ///
+    /// Property `principalId`: `Edm.Guid`.
+    pub principal_id: Option<edm::Guid>,
+    /// The kind of principal: User, Group or ServicePrincipal.
+    ///
+    /// Property `principalType`: `Edm.String`.
+    pub principal_type: Option<String>,
+    /// The display name of the resource service principal.
+    ///
+    /// Property `resourceDisplayName`: `Edm.String`.
+    pub resource_display_name: Option<String>,
+    /// The id of the resource service principal that defines the app role.
+    ///
+    /// Property `resourceId`: `Edm.Guid`.
+    pub resource_id: Option<edm::Guid>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AppRoleAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl AppRoleAssignment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appRoleAssignment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("appRoleId", &self.app_role_id);
+        object.property("creationTimestamp", &self.creation_timestamp);
+        object.property("principalDisplayName", &self.principal_display_name);
+        object.property("principalId", &self.principal_id);
+        object.property("principalType", &self.principal_type);
+        object.property("resourceDisplayName", &self.resource_display_name);
+        object.property("resourceId", &self.resource_id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppRoleAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AppRoleAssignment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
+            }
+            "appRoleId" => read_lenient(map, key, &mut self.app_role_id, extra),
+            "creationTimestamp" => {
+                read_lenient(map, key, &mut self.creation_timestamp, extra)
+            }
+            "principalDisplayName" => {
+                read_lenient(map, key, &mut self.principal_display_name, extra)
+            }
+            "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
+            "principalType" => read_lenient(map, key, &mut self.principal_type, extra),
+            "resourceDisplayName" => {
+                read_lenient(map, key, &mut self.resource_display_name, extra)
+            }
+            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl AppRoleAssignment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`AppRoleAssignment`] by wire name, each a [`Field<AppRoleAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppRoleAssignment::set_null`].
+pub enum AppRoleAssignmentField {}
+
+#[allow(non_upper_case_globals)]
+impl AppRoleAssignmentField {
+    /// `id`
+    pub const Id: model::Field<AppRoleAssignment> = model::Field::new("id");
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<AppRoleAssignment> = model::Field::new(
+        "deletedDateTime",
+    );
+    /// `appRoleId`
+    pub const AppRoleId: model::Field<AppRoleAssignment> = model::Field::new(
+        "appRoleId",
+    );
+    /// `creationTimestamp`
+    pub const CreationTimestamp: model::Field<AppRoleAssignment> = model::Field::new(
+        "creationTimestamp",
+    );
+    /// `principalDisplayName`
+    pub const PrincipalDisplayName: model::Field<AppRoleAssignment> = model::Field::new(
+        "principalDisplayName",
+    );
+    /// `principalId`
+    pub const PrincipalId: model::Field<AppRoleAssignment> = model::Field::new(
+        "principalId",
+    );
+    /// `principalType`
+    pub const PrincipalType: model::Field<AppRoleAssignment> = model::Field::new(
+        "principalType",
+    );
+    /// `resourceDisplayName`
+    pub const ResourceDisplayName: model::Field<AppRoleAssignment> = model::Field::new(
+        "resourceDisplayName",
+    );
+    /// `resourceId`
+    pub const ResourceId: model::Field<AppRoleAssignment> = model::Field::new(
+        "resourceId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AppRoleAssignment>] = &[
+        Self::Id,
+        Self::DeletedDateTime,
+        Self::AppRoleId,
+        Self::CreationTimestamp,
+        Self::PrincipalDisplayName,
+        Self::PrincipalId,
+        Self::PrincipalType,
+        Self::ResourceDisplayName,
+        Self::ResourceId,
+    ];
+}
+
 /// An application registration, the global definition of an app. Application developers manage synchronization templates here; provisioning jobs themselves live on the service principal.
 ///
 /// CSDL entity type `microsoft.graph.application`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
@@ -21,6 +211,8 @@ pub struct Application {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// When the object was deleted; unset for an object that is not deleted.
+    ///
     /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
     /// Inherited from `microsoft.graph.directoryObject`.
     pub deleted_date_time: Option<edm::DateTimeOffset>,
@@ -466,6 +658,237 @@ impl ApplicationField {
     ];
 }
 
+/// An entry of the Microsoft Entra application gallery: a preconfigured application (single sign-on modes, provisioning support, publisher) that can be added to the tenant with instantiate. Step one of provisioning a gallery application is finding its template.
+///
+/// CSDL entity type `microsoft.graph.applicationTemplate`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationTemplate {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Gallery categories the application is listed under (for example collaboration or hr); usable in a filter.
+    ///
+    /// Property `categories`: `Collection(Edm.String)`.
+    pub categories: Option<Vec<String>>,
+    /// The URLs the application needs configured (identifier, reply, sign-on, logout), with whether each is required and for which single sign-on mode.
+    ///
+    /// Property `configurationUris`: `Collection(microsoft.graph.configurationUri)`.
+    pub configuration_uris: Option<Vec<ConfigurationUri>>,
+    /// The gallery's text about the application.
+    ///
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// The application's name in the gallery; filter on it to find a template.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// The vendor's home page for the application.
+    ///
+    /// Property `homePageUrl`: `Edm.String`.
+    pub home_page_url: Option<String>,
+    /// Links for signing up to the application and for its single sign-on documentation.
+    ///
+    /// Property `informationalUrls`: `microsoft.graph.informationalUrls`.
+    pub informational_urls: Option<InformationalUrls>,
+    /// Where the application's logo image is hosted.
+    ///
+    /// Property `logoUrl`: `Edm.String`.
+    pub logo_url: Option<String>,
+    /// The company that publishes the application.
+    ///
+    /// Property `publisher`: `Edm.String`.
+    pub publisher: Option<String>,
+    /// Claim settings the application supports, such as the SAML name identifier format.
+    ///
+    /// Property `supportedClaimConfiguration`: `microsoft.graph.supportedClaimConfiguration`.
+    pub supported_claim_configuration: Option<SupportedClaimConfiguration>,
+    /// How accounts can be provisioned into the application (for example sync when the provisioning engine supports it); a template without sync cannot run a provisioning job.
+    ///
+    /// Property `supportedProvisioningTypes`: `Collection(Edm.String)`.
+    pub supported_provisioning_types: Option<Vec<String>>,
+    /// Single sign-on modes the application supports (saml, password, oidc, notSupported, ...).
+    ///
+    /// Property `supportedSingleSignOnModes`: `Collection(Edm.String)`.
+    pub supported_single_sign_on_modes: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationTemplate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationTemplate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("categories", &self.categories);
+        object.property("configurationUris", &self.configuration_uris);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("homePageUrl", &self.home_page_url);
+        object.property("informationalUrls", &self.informational_urls);
+        object.property("logoUrl", &self.logo_url);
+        object.property("publisher", &self.publisher);
+        object
+            .property(
+                "supportedClaimConfiguration",
+                &self.supported_claim_configuration,
+            );
+        object
+            .property("supportedProvisioningTypes", &self.supported_provisioning_types);
+        object
+            .property(
+                "supportedSingleSignOnModes",
+                &self.supported_single_sign_on_modes,
+            );
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationTemplate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "configurationUris" => {
+                read_nullable(map, key, &mut self.configuration_uris, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "homePageUrl" => read_lenient(map, key, &mut self.home_page_url, extra),
+            "informationalUrls" => {
+                read_nullable(map, key, &mut self.informational_urls, extra)
+            }
+            "logoUrl" => read_lenient(map, key, &mut self.logo_url, extra),
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "supportedClaimConfiguration" => {
+                read_nullable(map, key, &mut self.supported_claim_configuration, extra)
+            }
+            "supportedProvisioningTypes" => {
+                read_lenient(map, key, &mut self.supported_provisioning_types, extra)
+            }
+            "supportedSingleSignOnModes" => {
+                read_lenient(map, key, &mut self.supported_single_sign_on_modes, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationTemplate {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationTemplate`] by wire name, each a [`Field<ApplicationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationTemplate::set_null`].
+pub enum ApplicationTemplateField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationTemplateField {
+    /// `id`
+    pub const Id: model::Field<ApplicationTemplate> = model::Field::new("id");
+    /// `categories`
+    pub const Categories: model::Field<ApplicationTemplate> = model::Field::new(
+        "categories",
+    );
+    /// `configurationUris`
+    pub const ConfigurationUris: model::Field<ApplicationTemplate> = model::Field::new(
+        "configurationUris",
+    );
+    /// `description`
+    pub const Description: model::Field<ApplicationTemplate> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ApplicationTemplate> = model::Field::new(
+        "displayName",
+    );
+    /// `homePageUrl`
+    pub const HomePageUrl: model::Field<ApplicationTemplate> = model::Field::new(
+        "homePageUrl",
+    );
+    /// `informationalUrls`
+    pub const InformationalUrls: model::Field<ApplicationTemplate> = model::Field::new(
+        "informationalUrls",
+    );
+    /// `logoUrl`
+    pub const LogoUrl: model::Field<ApplicationTemplate> = model::Field::new("logoUrl");
+    /// `publisher`
+    pub const Publisher: model::Field<ApplicationTemplate> = model::Field::new(
+        "publisher",
+    );
+    /// `supportedClaimConfiguration`
+    pub const SupportedClaimConfiguration: model::Field<ApplicationTemplate> = model::Field::new(
+        "supportedClaimConfiguration",
+    );
+    /// `supportedProvisioningTypes`
+    pub const SupportedProvisioningTypes: model::Field<ApplicationTemplate> = model::Field::new(
+        "supportedProvisioningTypes",
+    );
+    /// `supportedSingleSignOnModes`
+    pub const SupportedSingleSignOnModes: model::Field<ApplicationTemplate> = model::Field::new(
+        "supportedSingleSignOnModes",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationTemplate>] = &[
+        Self::Id,
+        Self::Categories,
+        Self::ConfigurationUris,
+        Self::Description,
+        Self::DisplayName,
+        Self::HomePageUrl,
+        Self::InformationalUrls,
+        Self::LogoUrl,
+        Self::Publisher,
+        Self::SupportedClaimConfiguration,
+        Self::SupportedProvisioningTypes,
+        Self::SupportedSingleSignOnModes,
+    ];
+}
+
 /// A function usable in attribute mapping expressions, as returned by functions. Graph's reference example carries the function's name (such as Append or FormatDateTime) in a name member that this type does not declare.
 ///
 /// CSDL entity type `microsoft.graph.attributeMappingFunctionSchema`; base type `microsoft.graph.entity`; key `id`.
@@ -568,6 +991,65 @@ impl AttributeMappingFunctionSchemaField {
         Self::Id,
         Self::Parameters,
     ];
+}
+
+/// The root of the tenant's activity logs; these crates reach its provisioning logs.
+///
+/// CSDL entity type `microsoft.graph.auditLogRoot`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditLogRoot {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AuditLogRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl AuditLogRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditLogRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuditLogRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AuditLogRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 /// Media entity behind a job's bulkUpload endpoint. It has no properties of its own; it exists so that SCIM bulk requests can be posted to the job (see submit).
@@ -818,6 +1300,8 @@ impl DirectoryDefinitionField {
     ];
 }
 
+/// The base of every object in the directory (users, groups, applications, service principals, app role assignments).
+///
 /// CSDL entity type `microsoft.graph.directoryObject`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryObject {
@@ -826,6 +1310,8 @@ pub struct DirectoryObject {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// When the object was deleted; unset for an object that is not deleted.
+    ///
     /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
     pub deleted_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
@@ -918,6 +1404,134 @@ impl DirectoryObjectField {
         Self::Id,
         Self::DeletedDateTime,
     ];
+}
+
+/// A `microsoft.graph.directoryObject` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DirectoryObject`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyDirectoryObject {
+    /// The base type itself, or a derived type unknown to this crate.
+    DirectoryObject(Box<DirectoryObject>),
+    /// `microsoft.graph.appRoleAssignment`
+    AppRoleAssignment(Box<AppRoleAssignment>),
+    /// `microsoft.graph.application`
+    Application(Box<Application>),
+    /// `microsoft.graph.servicePrincipal`
+    ServicePrincipal(Box<ServicePrincipal>),
+}
+
+impl AnyDirectoryObject {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::DirectoryObject(_) => DirectoryObject::ODATA_TYPE,
+            Self::AppRoleAssignment(_) => AppRoleAssignment::ODATA_TYPE,
+            Self::Application(_) => Application::ODATA_TYPE,
+            Self::ServicePrincipal(_) => ServicePrincipal::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`DirectoryObject`] (or of an unknown derived type).
+    pub fn as_directory_object(&self) -> Option<&DirectoryObject> {
+        match self {
+            Self::DirectoryObject(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl Default for AnyDirectoryObject {
+    fn default() -> Self {
+        Self::DirectoryObject(Box::default())
+    }
+}
+
+impl From<DirectoryObject> for AnyDirectoryObject {
+    fn from(value: DirectoryObject) -> Self {
+        Self::DirectoryObject(Box::new(value))
+    }
+}
+
+impl AnyDirectoryObject {
+    /// The value if it is a [`AnyDirectoryObject::AppRoleAssignment`] variant.
+    pub fn as_app_role_assignment(&self) -> Option<&AppRoleAssignment> {
+        match self {
+            Self::AppRoleAssignment(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDirectoryObject::Application`] variant.
+    pub fn as_application(&self) -> Option<&Application> {
+        match self {
+            Self::Application(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDirectoryObject::ServicePrincipal`] variant.
+    pub fn as_service_principal(&self) -> Option<&ServicePrincipal> {
+        match self {
+            Self::ServicePrincipal(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl From<AppRoleAssignment> for AnyDirectoryObject {
+    fn from(value: AppRoleAssignment) -> Self {
+        Self::AppRoleAssignment(Box::new(value))
+    }
+}
+
+impl From<Application> for AnyDirectoryObject {
+    fn from(value: Application) -> Self {
+        Self::Application(Box::new(value))
+    }
+}
+
+impl From<ServicePrincipal> for AnyDirectoryObject {
+    fn from(value: ServicePrincipal) -> Self {
+        Self::ServicePrincipal(Box::new(value))
+    }
+}
+
+impl serde::Serialize for AnyDirectoryObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::DirectoryObject(value) => value.serialize_with_type(serializer, None),
+            Self::AppRoleAssignment(value) => {
+                value
+                    .serialize_with_type(serializer, Some(AppRoleAssignment::ODATA_TYPE))
+            }
+            Self::Application(value) => {
+                value.serialize_with_type(serializer, Some(Application::ODATA_TYPE))
+            }
+            Self::ServicePrincipal(value) => {
+                value.serialize_with_type(serializer, Some(ServicePrincipal::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyDirectoryObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.appRoleAssignment" | "graph.appRoleAssignment" => {
+                serde_json::from_value(value).map(Self::AppRoleAssignment)
+            }
+            "microsoft.graph.application" | "graph.application" => {
+                serde_json::from_value(value).map(Self::Application)
+            }
+            "microsoft.graph.servicePrincipal" | "graph.servicePrincipal" => {
+                serde_json::from_value(value).map(Self::ServicePrincipal)
+            }
+            _ => serde_json::from_value(value).map(Self::DirectoryObject),
+        };
+        read.map_err(D::Error::custom)
+    }
 }
 
 /// Abstract base of every Graph entity; it contributes only the id key.
@@ -1138,6 +1752,289 @@ impl FilterOperatorSchemaField {
     ];
 }
 
+/// One event of the provisioning logs: what the provisioning service did to one object (a user or group) in one cycle of one job, step by step, with the outcome. Filter the list by jobId or servicePrincipal/id to follow one job.
+///
+/// CSDL entity type `microsoft.graph.provisioningObjectSummary`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningObjectSummary {
+    /// Key of the entity, unique within the collection that contains it. Assigned by the service.
+    ///
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// When the event happened (UTC).
+    ///
+    /// Property `activityDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub activity_date_time: Option<edm::DateTimeOffset>,
+    /// Identifies the change; shared by the log entries of one change.
+    ///
+    /// Property `changeId`: `Edm.String`.
+    pub change_id: Option<String>,
+    /// The synchronization cycle the event belongs to.
+    ///
+    /// Property `cycleId`: `Edm.String`.
+    pub cycle_id: Option<String>,
+    /// How long the provisioning of the object took.
+    ///
+    /// Property `durationInMilliseconds`: `Edm.Int32`.
+    pub duration_in_milliseconds: Option<i32>,
+    /// Who or what started the provisioning (the service itself, an administrator with on-demand provisioning, ...).
+    ///
+    /// Property `initiatedBy`: `microsoft.graph.initiator`.
+    pub initiated_by: Option<Initiator>,
+    /// The provisioning job that did the work; filter on it to read one job's events.
+    ///
+    /// Property `jobId`: `Edm.String`.
+    pub job_id: Option<String>,
+    /// The attributes that changed, with their old and new values.
+    ///
+    /// Property `modifiedProperties`: `Collection(microsoft.graph.modifiedProperty)`.
+    pub modified_properties: Option<Vec<ModifiedProperty>>,
+    /// What was done to the object (create, update, delete, disable, ...).
+    ///
+    /// Property `provisioningAction`: `microsoft.graph.provisioningAction`.
+    pub provisioning_action: Option<ProvisioningAction>,
+    /// The outcome, with error details when it failed.
+    ///
+    /// Property `provisioningStatusInfo`: `microsoft.graph.provisioningStatusInfo`.
+    pub provisioning_status_info: Option<ProvisioningStatusInfo>,
+    /// The steps the service went through (import, scoping, matching, processing, export), each with its result.
+    ///
+    /// Property `provisioningSteps`: `Collection(microsoft.graph.provisioningStep)`.
+    pub provisioning_steps: Option<Vec<ProvisioningStep>>,
+    /// The service principal whose job did the work.
+    ///
+    /// Property `servicePrincipal`: `microsoft.graph.provisioningServicePrincipal`.
+    pub service_principal: Option<ProvisioningServicePrincipal>,
+    /// The object as it is in the source system.
+    ///
+    /// Property `sourceIdentity`: `microsoft.graph.provisionedIdentity`.
+    pub source_identity: Option<ProvisionedIdentity>,
+    /// The system the object was read from.
+    ///
+    /// Property `sourceSystem`: `microsoft.graph.provisioningSystem`.
+    pub source_system: Option<ProvisioningSystem>,
+    /// The object as it is in the target system.
+    ///
+    /// Property `targetIdentity`: `microsoft.graph.provisionedIdentity`.
+    pub target_identity: Option<ProvisionedIdentity>,
+    /// The system the object was written to.
+    ///
+    /// Property `targetSystem`: `microsoft.graph.provisioningSystem`.
+    pub target_system: Option<ProvisioningSystem>,
+    /// The tenant the event belongs to.
+    ///
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningObjectSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningObjectSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningObjectSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("activityDateTime", &self.activity_date_time);
+        object.property("changeId", &self.change_id);
+        object.property("cycleId", &self.cycle_id);
+        object.property("durationInMilliseconds", &self.duration_in_milliseconds);
+        object.property("initiatedBy", &self.initiated_by);
+        object.property("jobId", &self.job_id);
+        object.property("modifiedProperties", &self.modified_properties);
+        object.property("provisioningAction", &self.provisioning_action);
+        object.property("provisioningStatusInfo", &self.provisioning_status_info);
+        object.property("provisioningSteps", &self.provisioning_steps);
+        object.property("servicePrincipal", &self.service_principal);
+        object.property("sourceIdentity", &self.source_identity);
+        object.property("sourceSystem", &self.source_system);
+        object.property("targetIdentity", &self.target_identity);
+        object.property("targetSystem", &self.target_system);
+        object.property("tenantId", &self.tenant_id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningObjectSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningObjectSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activityDateTime" => {
+                read_lenient(map, key, &mut self.activity_date_time, extra)
+            }
+            "changeId" => read_lenient(map, key, &mut self.change_id, extra),
+            "cycleId" => read_lenient(map, key, &mut self.cycle_id, extra),
+            "durationInMilliseconds" => {
+                read_lenient(map, key, &mut self.duration_in_milliseconds, extra)
+            }
+            "initiatedBy" => read_nullable(map, key, &mut self.initiated_by, extra),
+            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
+            "modifiedProperties" => {
+                read_nullable(map, key, &mut self.modified_properties, extra)
+            }
+            "provisioningAction" => {
+                read_nullable(map, key, &mut self.provisioning_action, extra)
+            }
+            "provisioningStatusInfo" => {
+                read_nullable(map, key, &mut self.provisioning_status_info, extra)
+            }
+            "provisioningSteps" => {
+                read_nullable(map, key, &mut self.provisioning_steps, extra)
+            }
+            "servicePrincipal" => {
+                read_nullable(map, key, &mut self.service_principal, extra)
+            }
+            "sourceIdentity" => read_nullable(map, key, &mut self.source_identity, extra),
+            "sourceSystem" => read_nullable(map, key, &mut self.source_system, extra),
+            "targetIdentity" => read_nullable(map, key, &mut self.target_identity, extra),
+            "targetSystem" => read_nullable(map, key, &mut self.target_system, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningObjectSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningObjectSummary`] by wire name, each a [`Field<ProvisioningObjectSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningObjectSummary::set_null`].
+pub enum ProvisioningObjectSummaryField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningObjectSummaryField {
+    /// `id`
+    pub const Id: model::Field<ProvisioningObjectSummary> = model::Field::new("id");
+    /// `activityDateTime`
+    pub const ActivityDateTime: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "activityDateTime",
+    );
+    /// `changeId`
+    pub const ChangeId: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "changeId",
+    );
+    /// `cycleId`
+    pub const CycleId: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "cycleId",
+    );
+    /// `durationInMilliseconds`
+    pub const DurationInMilliseconds: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "durationInMilliseconds",
+    );
+    /// `initiatedBy`
+    pub const InitiatedBy: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "initiatedBy",
+    );
+    /// `jobId`
+    pub const JobId: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "jobId",
+    );
+    /// `modifiedProperties`
+    pub const ModifiedProperties: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "modifiedProperties",
+    );
+    /// `provisioningAction`
+    pub const ProvisioningAction: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "provisioningAction",
+    );
+    /// `provisioningStatusInfo`
+    pub const ProvisioningStatusInfo: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "provisioningStatusInfo",
+    );
+    /// `provisioningSteps`
+    pub const ProvisioningSteps: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "provisioningSteps",
+    );
+    /// `servicePrincipal`
+    pub const ServicePrincipal: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "servicePrincipal",
+    );
+    /// `sourceIdentity`
+    pub const SourceIdentity: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "sourceIdentity",
+    );
+    /// `sourceSystem`
+    pub const SourceSystem: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "sourceSystem",
+    );
+    /// `targetIdentity`
+    pub const TargetIdentity: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "targetIdentity",
+    );
+    /// `targetSystem`
+    pub const TargetSystem: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "targetSystem",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "tenantId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningObjectSummary>] = &[
+        Self::Id,
+        Self::ActivityDateTime,
+        Self::ChangeId,
+        Self::CycleId,
+        Self::DurationInMilliseconds,
+        Self::InitiatedBy,
+        Self::JobId,
+        Self::ModifiedProperties,
+        Self::ProvisioningAction,
+        Self::ProvisioningStatusInfo,
+        Self::ProvisioningSteps,
+        Self::ServicePrincipal,
+        Self::SourceIdentity,
+        Self::SourceSystem,
+        Self::TargetIdentity,
+        Self::TargetSystem,
+        Self::TenantId,
+    ];
+}
+
 /// The tenant-local instance of an application (an enterprise application). Provisioning jobs run on a service principal, so its object id is the first thing to look up when automating provisioning.
 ///
 /// CSDL entity type `microsoft.graph.servicePrincipal`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
@@ -1148,6 +2045,8 @@ pub struct ServicePrincipal {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// When the object was deleted; unset for an object that is not deleted.
+    ///
     /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
     /// Inherited from `microsoft.graph.directoryObject`.
     pub deleted_date_time: Option<edm::DateTimeOffset>,

@@ -542,11 +542,17 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
     }
 }
 
+/// How the application proxy authenticates users before passing requests on.
+///
 /// CSDL enum type `microsoft.graph.externalAuthenticationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalAuthenticationType {
+    /// Requests are passed on without authentication.
+    ///
     /// `passthru` = 0
     Passthru,
+    /// Users sign in with Microsoft Entra ID first.
+    ///
     /// `aadPreAuthentication` = 1
     AadPreAuthentication,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -600,17 +606,107 @@ impl From<&str> for ExternalAuthenticationType {
     }
 }
 
+/// The kind of actor that started a provisioning event.
+///
+/// CSDL enum type `microsoft.graph.initiatorType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InitiatorType {
+    /// A user started it (for example with on-demand provisioning).
+    ///
+    /// `user` = 0
+    User,
+    /// An application started it.
+    ///
+    /// `application` = 1
+    Application,
+    /// The provisioning service itself.
+    ///
+    /// `system` = 2
+    System,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for InitiatorType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("user", 0),
+        ("application", 1),
+        ("system", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "application" => Self::Application,
+            "system" => Self::System,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Application => "application",
+            Self::System => "system",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for InitiatorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InitiatorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for InitiatorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for InitiatorType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// Which user attribute the application proxy uses as the Kerberos identity.
+///
 /// CSDL enum type `microsoft.graph.kerberosSignOnMappingAttributeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KerberosSignOnMappingAttributeType {
+    /// The user principal name.
+    ///
     /// `userPrincipalName` = 0
     UserPrincipalName,
+    /// The on-premises user principal name.
+    ///
     /// `onPremisesUserPrincipalName` = 1
     OnPremisesUserPrincipalName,
+    /// The user name part of the user principal name.
+    ///
     /// `userPrincipalUsername` = 2
     UserPrincipalUsername,
+    /// The user name part of the on-premises user principal name.
+    ///
     /// `onPremisesUserPrincipalUsername` = 3
     OnPremisesUserPrincipalUsername,
+    /// The on-premises SAM account name.
+    ///
     /// `onPremisesSAMAccountName` = 4
     OnPremisesSamAccountName,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -673,13 +769,21 @@ impl From<&str> for KerberosSignOnMappingAttributeType {
     }
 }
 
+/// How an application's sign-in audience is restricted.
+///
 /// CSDL enum type `microsoft.graph.kind`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
+    /// Any tenant's users may sign in.
+    ///
     /// `unrestricted` = 0
     Unrestricted,
+    /// Only the listed tenants.
+    ///
     /// `allowedTenants` = 1
     AllowedTenants,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1098,6 +1202,367 @@ impl From<&str> for ObjectMappingMetadata {
     }
 }
 
+/// What a provisioning event did to an object.
+///
+/// CSDL enum type `microsoft.graph.provisioningAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningAction {
+    /// Another action, such as a skip.
+    ///
+    /// `other` = 0
+    Other,
+    /// The object was created in the target.
+    ///
+    /// `create` = 1
+    Create,
+    /// The object was deleted from the target.
+    ///
+    /// `delete` = 2
+    Delete,
+    /// The object was disabled in the target.
+    ///
+    /// `disable` = 3
+    Disable,
+    /// The object was updated in the target.
+    ///
+    /// `update` = 4
+    Update,
+    /// Marked it for deletion later.
+    ///
+    /// `stagedDelete` = 5
+    StagedDelete,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("other", 0),
+        ("create", 1),
+        ("delete", 2),
+        ("disable", 3),
+        ("update", 4),
+        ("stagedDelete", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "other" => Self::Other,
+            "create" => Self::Create,
+            "delete" => Self::Delete,
+            "disable" => Self::Disable,
+            "update" => Self::Update,
+            "stagedDelete" => Self::StagedDelete,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Other => "other",
+            Self::Create => "create",
+            Self::Delete => "delete",
+            Self::Disable => "disable",
+            Self::Update => "update",
+            Self::StagedDelete => "stagedDelete",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningAction {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// The outcome of a provisioning event or step.
+///
+/// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningResult {
+    /// The event or step succeeded.
+    ///
+    /// `success` = 0
+    Success,
+    /// The event or step failed.
+    ///
+    /// `failure` = 1
+    Failure,
+    /// The event or step was skipped (for example the object is out of scope).
+    ///
+    /// `skipped` = 2
+    Skipped,
+    /// Succeeded with a warning.
+    ///
+    /// `warning` = 3
+    Warning,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningResult {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("success", 0),
+        ("failure", 1),
+        ("skipped", 2),
+        ("warning", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "skipped" => Self::Skipped,
+            "warning" => Self::Warning,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Skipped => "skipped",
+            Self::Warning => "warning",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningResult {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// How a provisioning failure is classified.
+///
+/// CSDL enum type `microsoft.graph.provisioningStatusErrorCategory`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningStatusErrorCategory {
+    /// A failure that needs attention.
+    ///
+    /// `failure` = 0
+    Failure,
+    /// A failure caused outside the provisioning service.
+    ///
+    /// `nonServiceFailure` = 1
+    NonServiceFailure,
+    /// There was no failure.
+    ///
+    /// `success` = 2
+    Success,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStatusErrorCategory {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("failure", 0),
+        ("nonServiceFailure", 1),
+        ("success", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "failure" => Self::Failure,
+            "nonServiceFailure" => Self::NonServiceFailure,
+            "success" => Self::Success,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Failure => "failure",
+            Self::NonServiceFailure => "nonServiceFailure",
+            Self::Success => "success",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningStatusErrorCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStatusErrorCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningStatusErrorCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningStatusErrorCategory {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// The phase of provisioning a step belongs to.
+///
+/// CSDL enum type `microsoft.graph.provisioningStepType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningStepType {
+    /// Reading from the source.
+    ///
+    /// `import` = 0
+    Import,
+    /// Deciding whether the object is in scope.
+    ///
+    /// `scoping` = 1
+    Scoping,
+    /// Finding the object in the target.
+    ///
+    /// `matching` = 2
+    Matching,
+    /// Applying attribute mappings.
+    ///
+    /// `processing` = 3
+    Processing,
+    /// Resolving references (manager, members).
+    ///
+    /// `referenceResolution` = 4
+    ReferenceResolution,
+    /// Writing to the target.
+    ///
+    /// `export` = 5
+    Export,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStepType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("import", 0),
+        ("scoping", 1),
+        ("matching", 2),
+        ("processing", 3),
+        ("referenceResolution", 4),
+        ("export", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "import" => Self::Import,
+            "scoping" => Self::Scoping,
+            "matching" => Self::Matching,
+            "processing" => Self::Processing,
+            "referenceResolution" => Self::ReferenceResolution,
+            "export" => Self::Export,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Import => "import",
+            Self::Scoping => "scoping",
+            Self::Matching => "matching",
+            Self::Processing => "processing",
+            Self::ReferenceResolution => "referenceResolution",
+            Self::Export => "export",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningStepType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningStepType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningStepType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 /// Why a job was quarantined. The values are powers of two, but the metadata does not declare a flags enum, so expect a single value.
 ///
 /// CSDL enum type `microsoft.graph.quarantineReason`; evolvable: unknown members are kept in `UnknownValue`.
@@ -1331,21 +1796,37 @@ impl From<&str> for ScopeOperatorType {
     }
 }
 
+/// How the application proxy signs users in to a published application.
+///
 /// CSDL enum type `microsoft.graph.singleSignOnMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SingleSignOnMode {
+    /// The proxy does not sign users in to the application.
+    ///
     /// `none` = 0
     None,
+    /// Kerberos constrained delegation.
+    ///
     /// `onPremisesKerberos` = 1
     OnPremisesKerberos,
+    /// The application signs users in with SAML.
+    ///
     /// `saml` = 3
     Saml,
+    /// Headers set by PingAccess.
+    ///
     /// `pingHeaderBased` = 4
     PingHeaderBased,
+    /// Headers set by Microsoft Entra ID.
+    ///
     /// `aadHeaderBased` = 5
     AadHeaderBased,
+    /// The proxy passes an OAuth token on.
+    ///
     /// `oAuthToken` = 6
     OAuthToken,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -2241,17 +2722,29 @@ impl From<&str> for SynchronizationTaskExecutionResult {
     }
 }
 
+/// How traffic is spread over application proxy connectors.
+///
 /// CSDL enum type `microsoft.graph.trafficRoutingMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrafficRoutingMethod {
+    /// No routing preference.
+    ///
     /// `none` = 0
     None,
+    /// Route to a random connector.
+    ///
     /// `random` = 1
     Random,
+    /// Keep a session on one connector.
+    ///
     /// `sessionPersistence` = 2
     SessionPersistence,
+    /// Route to the connector with the lowest latency.
+    ///
     /// `performance` = 3
     Performance,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -2314,13 +2807,104 @@ impl From<&str> for TrafficRoutingMethod {
     }
 }
 
+/// What a configured URL of an application is used for.
+///
+/// CSDL enum type `microsoft.graph.uriUsageType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UriUsageType {
+    /// Where tokens or assertions are sent after sign-in.
+    ///
+    /// `redirectUri` = 0
+    RedirectUri,
+    /// An identifier of the application (for SAML, its entity id).
+    ///
+    /// `identifierUri` = 1
+    IdentifierUri,
+    /// The page where sign-in starts.
+    ///
+    /// `loginUrl` = 2
+    LoginUrl,
+    /// Where users are sent to sign out.
+    ///
+    /// `logoutUrl` = 3
+    LogoutUrl,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for UriUsageType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("redirectUri", 0),
+        ("identifierUri", 1),
+        ("loginUrl", 2),
+        ("logoutUrl", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "redirectUri" => Self::RedirectUri,
+            "identifierUri" => Self::IdentifierUri,
+            "loginUrl" => Self::LoginUrl,
+            "logoutUrl" => Self::LogoutUrl,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::RedirectUri => "redirectUri",
+            Self::IdentifierUri => "identifierUri",
+            Self::LoginUrl => "loginUrl",
+            Self::LogoutUrl => "logoutUrl",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for UriUsageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UriUsageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for UriUsageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for UriUsageType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// Weak signing algorithms.
+///
 /// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
 
 impl WeakAlgorithms {
+    /// RSA signatures with SHA-1.
+    ///
     /// `rsaSha1` = 1
     pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 2
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),

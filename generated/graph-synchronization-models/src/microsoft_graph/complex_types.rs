@@ -11,13 +11,21 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+/// A custom behaviour a service (for example an Office client) can invoke for the application.
+///
 /// CSDL complex type `microsoft.graph.addIn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddIn {
+    /// The unique id of the add-in.
+    ///
     /// Property `id`: `Edm.Guid`.
     pub id: Option<edm::Guid>,
+    /// Its settings as key-value pairs.
+    ///
     /// Property `properties`: `Collection(microsoft.graph.keyValue)`, not nullable.
     pub properties: Option<Vec<KeyValue>>,
+    /// The kind of add-in (for example FileHandler).
+    ///
     /// Property `type`: `Edm.String`, not nullable.
     pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -113,17 +121,29 @@ impl AddInField {
     ];
 }
 
+/// How an application exposes a web API.
+///
 /// CSDL complex type `microsoft.graph.apiApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiApplication {
+    /// Whether the API accepts claims mapped without a custom signing key.
+    ///
     /// Property `acceptMappedClaims`: `Edm.Boolean`.
     pub accept_mapped_claims: Option<bool>,
+    /// Client applications bundled with this one for consent.
+    ///
     /// Property `knownClientApplications`: `Collection(Edm.Guid)`.
     pub known_client_applications: Option<Vec<edm::Guid>>,
+    /// The delegated permissions (scopes) the API defines.
+    ///
     /// Property `oauth2PermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
     pub oauth2_permission_scopes: Option<Vec<PermissionScope>>,
+    /// Client applications that may use the API's scopes without user consent.
+    ///
     /// Property `preAuthorizedApplications`: `Collection(microsoft.graph.preAuthorizedApplication)`.
     pub pre_authorized_applications: Option<Vec<PreAuthorizedApplication>>,
+    /// The access token version the API expects (1 or 2).
+    ///
     /// Property `requestedAccessTokenVersion`: `Edm.Int32`.
     pub requested_access_token_version: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
@@ -253,21 +273,37 @@ impl ApiApplicationField {
     ];
 }
 
+/// A role an application defines, assignable to users, groups or applications.
+///
 /// CSDL complex type `microsoft.graph.appRole`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppRole {
+    /// Who can be assigned the role: User (users and groups), Application, or both.
+    ///
     /// Property `allowedMemberTypes`: `Collection(Edm.String)`, not nullable.
     pub allowed_member_types: Option<Vec<String>>,
+    /// What the role allows, as shown when it is assigned.
+    ///
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
+    /// The role's name as shown when it is assigned.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// The role's id; app role assignments refer to it.
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Whether the role can be assigned; disable before removing it.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// Whether the role was defined on the application or the service principal.
+    ///
     /// Property `origin`: `Edm.String`.
     pub origin: Option<String>,
+    /// The value sent in the roles claim of tokens.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -384,6 +420,1948 @@ impl AppRoleField {
         Self::IsEnabled,
         Self::Origin,
         Self::Value,
+    ];
+}
+
+/// Where an application's provider is located.
+///
+/// CSDL complex type `microsoft.graph.applicationLocation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationLocation {
+    /// Where the data centers are.
+    ///
+    /// Property `dataCenter`: `Edm.String`.
+    pub data_center: Option<String>,
+    /// Where the provider's headquarters are.
+    ///
+    /// Property `headquarters`: `Edm.String`.
+    pub headquarters: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationLocation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationLocation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dataCenter", &self.data_center);
+        object.property("headquarters", &self.headquarters);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationLocation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "dataCenter" => read_lenient(map, key, &mut self.data_center, extra),
+            "headquarters" => read_lenient(map, key, &mut self.headquarters, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationLocation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationLocation`] by wire name, each a [`Field<ApplicationLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationLocation::set_null`].
+pub enum ApplicationLocationField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationLocationField {
+    /// `dataCenter`
+    pub const DataCenter: model::Field<ApplicationLocation> = model::Field::new(
+        "dataCenter",
+    );
+    /// `headquarters`
+    pub const Headquarters: model::Field<ApplicationLocation> = model::Field::new(
+        "headquarters",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationLocation>] = &[
+        Self::DataCenter,
+        Self::Headquarters,
+    ];
+}
+
+/// Findings about the TLS certificate of an application's service.
+///
+/// CSDL complex type `microsoft.graph.applicationRiskFactorCertificateInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorCertificateInfo {
+    /// The certificate's common name is malformed.
+    ///
+    /// Property `hasBadCommonName`: `Edm.Boolean`.
+    pub has_bad_common_name: Option<bool>,
+    /// It is signed with a weak algorithm.
+    ///
+    /// Property `hasInsecureSignature`: `Edm.Boolean`.
+    pub has_insecure_signature: Option<bool>,
+    /// It does not chain to a trusted root.
+    ///
+    /// Property `hasNoChainOfTrust`: `Edm.Boolean`.
+    pub has_no_chain_of_trust: Option<bool>,
+    /// The certificate is on a deny list.
+    ///
+    /// Property `isDenylisted`: `Edm.Boolean`.
+    pub is_denylisted: Option<bool>,
+    /// Its name does not match the host.
+    ///
+    /// Property `isHostnameMismatch`: `Edm.Boolean`.
+    pub is_hostname_mismatch: Option<bool>,
+    /// The certificate has expired.
+    ///
+    /// Property `isNotAfter`: `Edm.Boolean`.
+    pub is_not_after: Option<bool>,
+    /// The certificate is not valid yet.
+    ///
+    /// Property `isNotBefore`: `Edm.Boolean`.
+    pub is_not_before: Option<bool>,
+    /// The certificate has been revoked.
+    ///
+    /// Property `isRevoked`: `Edm.Boolean`.
+    pub is_revoked: Option<bool>,
+    /// The certificate is signed by itself rather than by an authority.
+    ///
+    /// Property `isSelfSigned`: `Edm.Boolean`.
+    pub is_self_signed: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactorCertificateInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactorCertificateInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorCertificateInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("hasBadCommonName", &self.has_bad_common_name);
+        object.property("hasInsecureSignature", &self.has_insecure_signature);
+        object.property("hasNoChainOfTrust", &self.has_no_chain_of_trust);
+        object.property("isDenylisted", &self.is_denylisted);
+        object.property("isHostnameMismatch", &self.is_hostname_mismatch);
+        object.property("isNotAfter", &self.is_not_after);
+        object.property("isNotBefore", &self.is_not_before);
+        object.property("isRevoked", &self.is_revoked);
+        object.property("isSelfSigned", &self.is_self_signed);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorCertificateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorCertificateInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "hasBadCommonName" => {
+                read_lenient(map, key, &mut self.has_bad_common_name, extra)
+            }
+            "hasInsecureSignature" => {
+                read_lenient(map, key, &mut self.has_insecure_signature, extra)
+            }
+            "hasNoChainOfTrust" => {
+                read_lenient(map, key, &mut self.has_no_chain_of_trust, extra)
+            }
+            "isDenylisted" => read_lenient(map, key, &mut self.is_denylisted, extra),
+            "isHostnameMismatch" => {
+                read_lenient(map, key, &mut self.is_hostname_mismatch, extra)
+            }
+            "isNotAfter" => read_lenient(map, key, &mut self.is_not_after, extra),
+            "isNotBefore" => read_lenient(map, key, &mut self.is_not_before, extra),
+            "isRevoked" => read_lenient(map, key, &mut self.is_revoked, extra),
+            "isSelfSigned" => read_lenient(map, key, &mut self.is_self_signed, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactorCertificateInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactorCertificateInfo`] by wire name, each a [`Field<ApplicationRiskFactorCertificateInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorCertificateInfo::set_null`].
+pub enum ApplicationRiskFactorCertificateInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorCertificateInfoField {
+    /// `hasBadCommonName`
+    pub const HasBadCommonName: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "hasBadCommonName",
+    );
+    /// `hasInsecureSignature`
+    pub const HasInsecureSignature: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "hasInsecureSignature",
+    );
+    /// `hasNoChainOfTrust`
+    pub const HasNoChainOfTrust: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "hasNoChainOfTrust",
+    );
+    /// `isDenylisted`
+    pub const IsDenylisted: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isDenylisted",
+    );
+    /// `isHostnameMismatch`
+    pub const IsHostnameMismatch: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isHostnameMismatch",
+    );
+    /// `isNotAfter`
+    pub const IsNotAfter: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isNotAfter",
+    );
+    /// `isNotBefore`
+    pub const IsNotBefore: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isNotBefore",
+    );
+    /// `isRevoked`
+    pub const IsRevoked: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isRevoked",
+    );
+    /// `isSelfSigned`
+    pub const IsSelfSigned: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isSelfSigned",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorCertificateInfo>] = &[
+        Self::HasBadCommonName,
+        Self::HasInsecureSignature,
+        Self::HasNoChainOfTrust,
+        Self::IsDenylisted,
+        Self::IsHostnameMismatch,
+        Self::IsNotAfter,
+        Self::IsNotBefore,
+        Self::IsRevoked,
+        Self::IsSelfSigned,
+    ];
+}
+
+/// General facts about an application and its provider, used in its risk assessment.
+///
+/// CSDL complex type `microsoft.graph.applicationRiskFactorGeneralInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorGeneralInfo {
+    /// How widely the application is used by consumers.
+    ///
+    /// Property `consumerPopularity`: `Edm.Int32`.
+    pub consumer_popularity: Option<i32>,
+    /// When the provider's domain was registered.
+    ///
+    /// Property `domainRegistrationDate`: `Edm.Date`.
+    pub domain_registration_date: Option<edm::Date>,
+    /// The year the provider was founded.
+    ///
+    /// Property `founded`: `Edm.Int32`.
+    pub founded: Option<i32>,
+    /// Whether the provider has a disaster recovery plan.
+    ///
+    /// Property `hasDisasterRecoveryPlan`: `Edm.Boolean`.
+    pub has_disaster_recovery_plan: Option<bool>,
+    /// Whether the provider is publicly or privately held.
+    ///
+    /// Property `hold`: `microsoft.graph.holdType`, not nullable.
+    pub hold: Option<HoldType>,
+    /// Who hosts the service.
+    ///
+    /// Property `hostingCompanyName`: `Edm.String`.
+    pub hosting_company_name: Option<String>,
+    /// Where the provider and its data centers are.
+    ///
+    /// Property `location`: `microsoft.graph.applicationLocation`.
+    pub location: Option<ApplicationLocation>,
+    /// Link to the provider's privacy policy.
+    ///
+    /// Property `privacyPolicy`: `Edm.String`.
+    pub privacy_policy: Option<String>,
+    /// Kinds of data the application processes.
+    ///
+    /// Property `processedDataTypes`: `microsoft.graph.applicationDataType`, not nullable.
+    pub processed_data_types: Option<ApplicationDataType>,
+    /// Link to the terms of service.
+    ///
+    /// Property `termsOfService`: `Edm.String`.
+    pub terms_of_service: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactorGeneralInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactorGeneralInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorGeneralInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("consumerPopularity", &self.consumer_popularity);
+        object.property("domainRegistrationDate", &self.domain_registration_date);
+        object.property("founded", &self.founded);
+        object.property("hasDisasterRecoveryPlan", &self.has_disaster_recovery_plan);
+        object.property("hold", &self.hold);
+        object.property("hostingCompanyName", &self.hosting_company_name);
+        object.property("location", &self.location);
+        object.property("privacyPolicy", &self.privacy_policy);
+        object.property("processedDataTypes", &self.processed_data_types);
+        object.property("termsOfService", &self.terms_of_service);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorGeneralInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorGeneralInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "consumerPopularity" => {
+                read_lenient(map, key, &mut self.consumer_popularity, extra)
+            }
+            "domainRegistrationDate" => {
+                read_lenient(map, key, &mut self.domain_registration_date, extra)
+            }
+            "founded" => read_lenient(map, key, &mut self.founded, extra),
+            "hasDisasterRecoveryPlan" => {
+                read_lenient(map, key, &mut self.has_disaster_recovery_plan, extra)
+            }
+            "hold" => read_nullable(map, key, &mut self.hold, extra),
+            "hostingCompanyName" => {
+                read_lenient(map, key, &mut self.hosting_company_name, extra)
+            }
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "privacyPolicy" => read_lenient(map, key, &mut self.privacy_policy, extra),
+            "processedDataTypes" => {
+                read_nullable(map, key, &mut self.processed_data_types, extra)
+            }
+            "termsOfService" => read_lenient(map, key, &mut self.terms_of_service, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactorGeneralInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactorGeneralInfo`] by wire name, each a [`Field<ApplicationRiskFactorGeneralInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorGeneralInfo::set_null`].
+pub enum ApplicationRiskFactorGeneralInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorGeneralInfoField {
+    /// `consumerPopularity`
+    pub const ConsumerPopularity: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "consumerPopularity",
+    );
+    /// `domainRegistrationDate`
+    pub const DomainRegistrationDate: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "domainRegistrationDate",
+    );
+    /// `founded`
+    pub const Founded: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "founded",
+    );
+    /// `hasDisasterRecoveryPlan`
+    pub const HasDisasterRecoveryPlan: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "hasDisasterRecoveryPlan",
+    );
+    /// `hold`
+    pub const Hold: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "hold",
+    );
+    /// `hostingCompanyName`
+    pub const HostingCompanyName: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "hostingCompanyName",
+    );
+    /// `location`
+    pub const Location: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "location",
+    );
+    /// `privacyPolicy`
+    pub const PrivacyPolicy: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "privacyPolicy",
+    );
+    /// `processedDataTypes`
+    pub const ProcessedDataTypes: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "processedDataTypes",
+    );
+    /// `termsOfService`
+    pub const TermsOfService: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "termsOfService",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorGeneralInfo>] = &[
+        Self::ConsumerPopularity,
+        Self::DomainRegistrationDate,
+        Self::Founded,
+        Self::HasDisasterRecoveryPlan,
+        Self::Hold,
+        Self::HostingCompanyName,
+        Self::Location,
+        Self::PrivacyPolicy,
+        Self::ProcessedDataTypes,
+        Self::TermsOfService,
+    ];
+}
+
+/// Legal facts used in an application's risk assessment.
+///
+/// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorLegalInfo {
+    /// How long the provider keeps customer data after it is deleted.
+    ///
+    /// Property `dataRetention`: `microsoft.graph.dataRetentionLevel`, not nullable.
+    pub data_retention: Option<DataRetentionLevel>,
+    /// The provider's GDPR commitments.
+    ///
+    /// Property `gdpr`: `microsoft.graph.applicationRiskFactorLegalInfoGdpr`, not nullable.
+    pub gdpr: Option<ApplicationRiskFactorLegalInfoGdpr>,
+    /// Whether the customer keeps ownership of its data.
+    ///
+    /// Property `hasDataOwnership`: `Edm.Boolean`.
+    pub has_data_ownership: Option<bool>,
+    /// Whether the provider follows the DMCA.
+    ///
+    /// Property `hasDmca`: `Edm.Boolean`.
+    pub has_dmca: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactorLegalInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactorLegalInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorLegalInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dataRetention", &self.data_retention);
+        object.property("gdpr", &self.gdpr);
+        object.property("hasDataOwnership", &self.has_data_ownership);
+        object.property("hasDmca", &self.has_dmca);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "dataRetention" => read_nullable(map, key, &mut self.data_retention, extra),
+            "gdpr" => read_nullable(map, key, &mut self.gdpr, extra),
+            "hasDataOwnership" => {
+                read_lenient(map, key, &mut self.has_data_ownership, extra)
+            }
+            "hasDmca" => read_lenient(map, key, &mut self.has_dmca, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactorLegalInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactorLegalInfo`] by wire name, each a [`Field<ApplicationRiskFactorLegalInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorLegalInfo::set_null`].
+pub enum ApplicationRiskFactorLegalInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorLegalInfoField {
+    /// `dataRetention`
+    pub const DataRetention: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "dataRetention",
+    );
+    /// `gdpr`
+    pub const Gdpr: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "gdpr",
+    );
+    /// `hasDataOwnership`
+    pub const HasDataOwnership: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "hasDataOwnership",
+    );
+    /// `hasDmca`
+    pub const HasDmca: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "hasDmca",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorLegalInfo>] = &[
+        Self::DataRetention,
+        Self::Gdpr,
+        Self::HasDataOwnership,
+        Self::HasDmca,
+    ];
+}
+
+/// An application provider's commitments under the GDPR.
+///
+/// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfoGdpr`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorLegalInfoGdpr {
+    /// Data protection measures in place.
+    ///
+    /// Property `dataProtection`: `microsoft.graph.dataProtection`, not nullable.
+    pub data_protection: Option<DataProtection>,
+    /// Whether users can have their data erased.
+    ///
+    /// Property `hasRightToErasure`: `Edm.Boolean`.
+    pub has_right_to_erasure: Option<bool>,
+    /// Whether breaches are reported.
+    ///
+    /// Property `isReportingDataBreaches`: `Edm.Boolean`.
+    pub is_reporting_data_breaches: Option<bool>,
+    /// Link to the provider's GDPR statement.
+    ///
+    /// Property `statementUrl`: `Edm.String`.
+    pub statement_url: Option<String>,
+    /// The data subject rights the provider honours.
+    ///
+    /// Property `userOwnership`: `microsoft.graph.userOwnership`, not nullable.
+    pub user_ownership: Option<UserOwnership>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactorLegalInfoGdpr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactorLegalInfoGdpr {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorLegalInfoGdpr";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dataProtection", &self.data_protection);
+        object.property("hasRightToErasure", &self.has_right_to_erasure);
+        object.property("isReportingDataBreaches", &self.is_reporting_data_breaches);
+        object.property("statementUrl", &self.statement_url);
+        object.property("userOwnership", &self.user_ownership);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfoGdpr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfoGdpr {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "dataProtection" => read_nullable(map, key, &mut self.data_protection, extra),
+            "hasRightToErasure" => {
+                read_lenient(map, key, &mut self.has_right_to_erasure, extra)
+            }
+            "isReportingDataBreaches" => {
+                read_lenient(map, key, &mut self.is_reporting_data_breaches, extra)
+            }
+            "statementUrl" => read_lenient(map, key, &mut self.statement_url, extra),
+            "userOwnership" => read_nullable(map, key, &mut self.user_ownership, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactorLegalInfoGdpr {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactorLegalInfoGdpr`] by wire name, each a [`Field<ApplicationRiskFactorLegalInfoGdpr>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorLegalInfoGdpr::set_null`].
+pub enum ApplicationRiskFactorLegalInfoGdprField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorLegalInfoGdprField {
+    /// `dataProtection`
+    pub const DataProtection: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "dataProtection",
+    );
+    /// `hasRightToErasure`
+    pub const HasRightToErasure: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "hasRightToErasure",
+    );
+    /// `isReportingDataBreaches`
+    pub const IsReportingDataBreaches: model::Field<
+        ApplicationRiskFactorLegalInfoGdpr,
+    > = model::Field::new("isReportingDataBreaches");
+    /// `statementUrl`
+    pub const StatementUrl: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "statementUrl",
+    );
+    /// `userOwnership`
+    pub const UserOwnership: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "userOwnership",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorLegalInfoGdpr>] = &[
+        Self::DataProtection,
+        Self::HasRightToErasure,
+        Self::IsReportingDataBreaches,
+        Self::StatementUrl,
+        Self::UserOwnership,
+    ];
+}
+
+/// Security facts and findings used in an application's risk assessment.
+///
+/// CSDL complex type `microsoft.graph.applicationRiskFactorSecurityInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorSecurityInfo {
+    /// Findings about the service's TLS certificate.
+    ///
+    /// Property `certificate`: `microsoft.graph.applicationRiskFactorCertificateInfo`, not nullable.
+    pub certificate: Option<ApplicationRiskFactorCertificateInfo>,
+    /// The domain the security checks ran against.
+    ///
+    /// Property `domainToCheck`: `Edm.String`.
+    pub domain_to_check: Option<String>,
+    /// Whether administrator actions are audited.
+    ///
+    /// Property `hasAdminAuditTrail`: `Edm.Boolean`.
+    pub has_admin_audit_trail: Option<bool>,
+    /// Whether the service can be used without an account.
+    ///
+    /// Property `hasAnonymousUsage`: `Edm.Boolean`.
+    pub has_anonymous_usage: Option<bool>,
+    /// Whether data access is audited.
+    ///
+    /// Property `hasDataAuditTrail`: `Edm.Boolean`.
+    pub has_data_audit_trail: Option<bool>,
+    /// Whether data can be classified.
+    ///
+    /// Property `hasDataClassification`: `Edm.Boolean`.
+    pub has_data_classification: Option<bool>,
+    /// Whether stored data is encrypted.
+    ///
+    /// Property `hasDataEncrypted`: `Edm.Boolean`.
+    pub has_data_encrypted: Option<bool>,
+    /// Whether encrypted transport is enforced.
+    ///
+    /// Property `hasEnforceTransportEnc`: `Edm.Boolean`.
+    pub has_enforce_transport_enc: Option<bool>,
+    /// Whether access can be restricted by IP address.
+    ///
+    /// Property `hasIpRestriction`: `Edm.Boolean`.
+    pub has_ip_restriction: Option<bool>,
+    /// Whether multifactor authentication is supported.
+    ///
+    /// Property `hasMFA`: `Edm.Boolean`.
+    pub has_mfa: Option<bool>,
+    /// Whether the service is penetration tested.
+    ///
+    /// Property `hasPenTest`: `Edm.Boolean`.
+    pub has_pen_test: Option<bool>,
+    /// Whether the sign-in page offers to remember passwords.
+    ///
+    /// Property `hasRememberPassword`: `Edm.Boolean`.
+    pub has_remember_password: Option<bool>,
+    /// Whether SAML sign-in is supported.
+    ///
+    /// Property `hasSamlSupport`: `Edm.Boolean`.
+    pub has_saml_support: Option<bool>,
+    /// Whether user activity is logged.
+    ///
+    /// Property `hasUserAuditLogs`: `Edm.Boolean`.
+    pub has_user_audit_logs: Option<bool>,
+    /// Whether users can upload data.
+    ///
+    /// Property `hasUserDataUpload`: `Edm.Boolean`.
+    pub has_user_data_upload: Option<bool>,
+    /// Whether the service has user roles.
+    ///
+    /// Property `hasUserRolesSupport`: `Edm.Boolean`.
+    pub has_user_roles_support: Option<bool>,
+    /// Whether the certificate's name matches the host.
+    ///
+    /// Property `hasValidCertName`: `Edm.Boolean`.
+    pub has_valid_cert_name: Option<bool>,
+    /// HTTP security headers the service sends.
+    ///
+    /// Property `httpsSecurityHeaders`: `Collection(Edm.String)`, not nullable.
+    pub https_security_headers: Option<Vec<String>>,
+    /// Whether the certificate chains to a trusted root.
+    ///
+    /// Property `isCertTrusted`: `Edm.Boolean`.
+    pub is_cert_trusted: Option<bool>,
+    /// Whether the service is vulnerable to the DROWN attack.
+    ///
+    /// Property `isDrownVulnerable`: `Edm.Boolean`.
+    pub is_drown_vulnerable: Option<bool>,
+    /// Whether the service is safe from Heartbleed.
+    ///
+    /// Property `isHeartbleedProof`: `Edm.Boolean`.
+    pub is_heartbleed_proof: Option<bool>,
+    /// When the provider last had a known data breach.
+    ///
+    /// Property `lastBreachDate`: `Edm.Date`.
+    pub last_breach_date: Option<edm::Date>,
+    /// The newest TLS version the service accepts.
+    ///
+    /// Property `latestValidSSL`: `microsoft.graph.sslVersion`, not nullable.
+    pub latest_valid_ssl: Option<SslVersion>,
+    /// Password rules the service enforces.
+    ///
+    /// Property `passwordPolicy`: `microsoft.graph.passwordPolicy`, not nullable.
+    pub password_policy: Option<PasswordPolicy>,
+    /// How data at rest is encrypted.
+    ///
+    /// Property `restEncryptionType`: `microsoft.graph.restEncryptionType`, not nullable.
+    pub rest_encryption_type: Option<RestEncryptionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactorSecurityInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactorSecurityInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorSecurityInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("certificate", &self.certificate);
+        object.property("domainToCheck", &self.domain_to_check);
+        object.property("hasAdminAuditTrail", &self.has_admin_audit_trail);
+        object.property("hasAnonymousUsage", &self.has_anonymous_usage);
+        object.property("hasDataAuditTrail", &self.has_data_audit_trail);
+        object.property("hasDataClassification", &self.has_data_classification);
+        object.property("hasDataEncrypted", &self.has_data_encrypted);
+        object.property("hasEnforceTransportEnc", &self.has_enforce_transport_enc);
+        object.property("hasIpRestriction", &self.has_ip_restriction);
+        object.property("hasMFA", &self.has_mfa);
+        object.property("hasPenTest", &self.has_pen_test);
+        object.property("hasRememberPassword", &self.has_remember_password);
+        object.property("hasSamlSupport", &self.has_saml_support);
+        object.property("hasUserAuditLogs", &self.has_user_audit_logs);
+        object.property("hasUserDataUpload", &self.has_user_data_upload);
+        object.property("hasUserRolesSupport", &self.has_user_roles_support);
+        object.property("hasValidCertName", &self.has_valid_cert_name);
+        object.property("httpsSecurityHeaders", &self.https_security_headers);
+        object.property("isCertTrusted", &self.is_cert_trusted);
+        object.property("isDrownVulnerable", &self.is_drown_vulnerable);
+        object.property("isHeartbleedProof", &self.is_heartbleed_proof);
+        object.property("lastBreachDate", &self.last_breach_date);
+        object.property("latestValidSSL", &self.latest_valid_ssl);
+        object.property("passwordPolicy", &self.password_policy);
+        object.property("restEncryptionType", &self.rest_encryption_type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorSecurityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorSecurityInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "certificate" => read_nullable(map, key, &mut self.certificate, extra),
+            "domainToCheck" => read_lenient(map, key, &mut self.domain_to_check, extra),
+            "hasAdminAuditTrail" => {
+                read_lenient(map, key, &mut self.has_admin_audit_trail, extra)
+            }
+            "hasAnonymousUsage" => {
+                read_lenient(map, key, &mut self.has_anonymous_usage, extra)
+            }
+            "hasDataAuditTrail" => {
+                read_lenient(map, key, &mut self.has_data_audit_trail, extra)
+            }
+            "hasDataClassification" => {
+                read_lenient(map, key, &mut self.has_data_classification, extra)
+            }
+            "hasDataEncrypted" => {
+                read_lenient(map, key, &mut self.has_data_encrypted, extra)
+            }
+            "hasEnforceTransportEnc" => {
+                read_lenient(map, key, &mut self.has_enforce_transport_enc, extra)
+            }
+            "hasIpRestriction" => {
+                read_lenient(map, key, &mut self.has_ip_restriction, extra)
+            }
+            "hasMFA" => read_lenient(map, key, &mut self.has_mfa, extra),
+            "hasPenTest" => read_lenient(map, key, &mut self.has_pen_test, extra),
+            "hasRememberPassword" => {
+                read_lenient(map, key, &mut self.has_remember_password, extra)
+            }
+            "hasSamlSupport" => read_lenient(map, key, &mut self.has_saml_support, extra),
+            "hasUserAuditLogs" => {
+                read_lenient(map, key, &mut self.has_user_audit_logs, extra)
+            }
+            "hasUserDataUpload" => {
+                read_lenient(map, key, &mut self.has_user_data_upload, extra)
+            }
+            "hasUserRolesSupport" => {
+                read_lenient(map, key, &mut self.has_user_roles_support, extra)
+            }
+            "hasValidCertName" => {
+                read_lenient(map, key, &mut self.has_valid_cert_name, extra)
+            }
+            "httpsSecurityHeaders" => {
+                read_lenient(map, key, &mut self.https_security_headers, extra)
+            }
+            "isCertTrusted" => read_lenient(map, key, &mut self.is_cert_trusted, extra),
+            "isDrownVulnerable" => {
+                read_lenient(map, key, &mut self.is_drown_vulnerable, extra)
+            }
+            "isHeartbleedProof" => {
+                read_lenient(map, key, &mut self.is_heartbleed_proof, extra)
+            }
+            "lastBreachDate" => read_lenient(map, key, &mut self.last_breach_date, extra),
+            "latestValidSSL" => {
+                read_nullable(map, key, &mut self.latest_valid_ssl, extra)
+            }
+            "passwordPolicy" => read_nullable(map, key, &mut self.password_policy, extra),
+            "restEncryptionType" => {
+                read_nullable(map, key, &mut self.rest_encryption_type, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactorSecurityInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactorSecurityInfo`] by wire name, each a [`Field<ApplicationRiskFactorSecurityInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorSecurityInfo::set_null`].
+pub enum ApplicationRiskFactorSecurityInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorSecurityInfoField {
+    /// `certificate`
+    pub const Certificate: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "certificate",
+    );
+    /// `domainToCheck`
+    pub const DomainToCheck: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "domainToCheck",
+    );
+    /// `hasAdminAuditTrail`
+    pub const HasAdminAuditTrail: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasAdminAuditTrail",
+    );
+    /// `hasAnonymousUsage`
+    pub const HasAnonymousUsage: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasAnonymousUsage",
+    );
+    /// `hasDataAuditTrail`
+    pub const HasDataAuditTrail: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasDataAuditTrail",
+    );
+    /// `hasDataClassification`
+    pub const HasDataClassification: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasDataClassification",
+    );
+    /// `hasDataEncrypted`
+    pub const HasDataEncrypted: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasDataEncrypted",
+    );
+    /// `hasEnforceTransportEnc`
+    pub const HasEnforceTransportEnc: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasEnforceTransportEnc",
+    );
+    /// `hasIpRestriction`
+    pub const HasIpRestriction: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasIpRestriction",
+    );
+    /// `hasMFA`
+    pub const HasMfa: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasMFA",
+    );
+    /// `hasPenTest`
+    pub const HasPenTest: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasPenTest",
+    );
+    /// `hasRememberPassword`
+    pub const HasRememberPassword: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasRememberPassword",
+    );
+    /// `hasSamlSupport`
+    pub const HasSamlSupport: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasSamlSupport",
+    );
+    /// `hasUserAuditLogs`
+    pub const HasUserAuditLogs: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasUserAuditLogs",
+    );
+    /// `hasUserDataUpload`
+    pub const HasUserDataUpload: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasUserDataUpload",
+    );
+    /// `hasUserRolesSupport`
+    pub const HasUserRolesSupport: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasUserRolesSupport",
+    );
+    /// `hasValidCertName`
+    pub const HasValidCertName: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasValidCertName",
+    );
+    /// `httpsSecurityHeaders`
+    pub const HttpsSecurityHeaders: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "httpsSecurityHeaders",
+    );
+    /// `isCertTrusted`
+    pub const IsCertTrusted: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "isCertTrusted",
+    );
+    /// `isDrownVulnerable`
+    pub const IsDrownVulnerable: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "isDrownVulnerable",
+    );
+    /// `isHeartbleedProof`
+    pub const IsHeartbleedProof: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "isHeartbleedProof",
+    );
+    /// `lastBreachDate`
+    pub const LastBreachDate: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "lastBreachDate",
+    );
+    /// `latestValidSSL`
+    pub const LatestValidSsl: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "latestValidSSL",
+    );
+    /// `passwordPolicy`
+    pub const PasswordPolicy: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "passwordPolicy",
+    );
+    /// `restEncryptionType`
+    pub const RestEncryptionType: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "restEncryptionType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorSecurityInfo>] = &[
+        Self::Certificate,
+        Self::DomainToCheck,
+        Self::HasAdminAuditTrail,
+        Self::HasAnonymousUsage,
+        Self::HasDataAuditTrail,
+        Self::HasDataClassification,
+        Self::HasDataEncrypted,
+        Self::HasEnforceTransportEnc,
+        Self::HasIpRestriction,
+        Self::HasMfa,
+        Self::HasPenTest,
+        Self::HasRememberPassword,
+        Self::HasSamlSupport,
+        Self::HasUserAuditLogs,
+        Self::HasUserDataUpload,
+        Self::HasUserRolesSupport,
+        Self::HasValidCertName,
+        Self::HttpsSecurityHeaders,
+        Self::IsCertTrusted,
+        Self::IsDrownVulnerable,
+        Self::IsHeartbleedProof,
+        Self::LastBreachDate,
+        Self::LatestValidSsl,
+        Self::PasswordPolicy,
+        Self::RestEncryptionType,
+    ];
+}
+
+/// The facts a gallery application's risk score is computed from, grouped by area.
+///
+/// CSDL complex type `microsoft.graph.applicationRiskFactors`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactors {
+    /// Compliance certifications and standards the application meets.
+    ///
+    /// Property `compliance`: `microsoft.graph.applicationSecurityCompliance`.
+    pub compliance: Option<ApplicationSecurityCompliance>,
+    /// General facts about the provider and the service.
+    ///
+    /// Property `general`: `microsoft.graph.applicationRiskFactorGeneralInfo`.
+    pub general: Option<ApplicationRiskFactorGeneralInfo>,
+    /// Legal and privacy facts (data retention, GDPR).
+    ///
+    /// Property `legal`: `microsoft.graph.applicationRiskFactorLegalInfo`.
+    pub legal: Option<ApplicationRiskFactorLegalInfo>,
+    /// Security practices and findings.
+    ///
+    /// Property `security`: `microsoft.graph.applicationRiskFactorSecurityInfo`.
+    pub security: Option<ApplicationRiskFactorSecurityInfo>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskFactors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskFactors {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactors";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("compliance", &self.compliance);
+        object.property("general", &self.general);
+        object.property("legal", &self.legal);
+        object.property("security", &self.security);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactors {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "compliance" => read_nullable(map, key, &mut self.compliance, extra),
+            "general" => read_nullable(map, key, &mut self.general, extra),
+            "legal" => read_nullable(map, key, &mut self.legal, extra),
+            "security" => read_nullable(map, key, &mut self.security, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskFactors {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskFactors`] by wire name, each a [`Field<ApplicationRiskFactors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactors::set_null`].
+pub enum ApplicationRiskFactorsField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorsField {
+    /// `compliance`
+    pub const Compliance: model::Field<ApplicationRiskFactors> = model::Field::new(
+        "compliance",
+    );
+    /// `general`
+    pub const General: model::Field<ApplicationRiskFactors> = model::Field::new(
+        "general",
+    );
+    /// `legal`
+    pub const Legal: model::Field<ApplicationRiskFactors> = model::Field::new("legal");
+    /// `security`
+    pub const Security: model::Field<ApplicationRiskFactors> = model::Field::new(
+        "security",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactors>] = &[
+        Self::Compliance,
+        Self::General,
+        Self::Legal,
+        Self::Security,
+    ];
+}
+
+/// Risk scores of a gallery application, overall and per area; higher is safer.
+///
+/// CSDL complex type `microsoft.graph.applicationRiskScore`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskScore {
+    /// Score for the application's compliance certifications.
+    ///
+    /// Property `compliance`: `Edm.Single`.
+    pub compliance: Option<f32>,
+    /// Score for its legal and privacy commitments.
+    ///
+    /// Property `legal`: `Edm.Single`.
+    pub legal: Option<f32>,
+    /// Score for the provider as a company.
+    ///
+    /// Property `provider`: `Edm.Single`.
+    pub provider: Option<f32>,
+    /// Score for its security practices.
+    ///
+    /// Property `security`: `Edm.Single`.
+    pub security: Option<f32>,
+    /// The overall score, combining the areas.
+    ///
+    /// Property `total`: `Edm.Single`.
+    pub total: Option<f32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationRiskScore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationRiskScore {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskScore";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("compliance", &self.compliance);
+        object.property("legal", &self.legal);
+        object.property("provider", &self.provider);
+        object.property("security", &self.security);
+        object.property("total", &self.total);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationRiskScore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskScore {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "compliance" => read_lenient(map, key, &mut self.compliance, extra),
+            "legal" => read_lenient(map, key, &mut self.legal, extra),
+            "provider" => read_lenient(map, key, &mut self.provider, extra),
+            "security" => read_lenient(map, key, &mut self.security, extra),
+            "total" => read_lenient(map, key, &mut self.total, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationRiskScore {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationRiskScore`] by wire name, each a [`Field<ApplicationRiskScore>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskScore::set_null`].
+pub enum ApplicationRiskScoreField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskScoreField {
+    /// `compliance`
+    pub const Compliance: model::Field<ApplicationRiskScore> = model::Field::new(
+        "compliance",
+    );
+    /// `legal`
+    pub const Legal: model::Field<ApplicationRiskScore> = model::Field::new("legal");
+    /// `provider`
+    pub const Provider: model::Field<ApplicationRiskScore> = model::Field::new(
+        "provider",
+    );
+    /// `security`
+    pub const Security: model::Field<ApplicationRiskScore> = model::Field::new(
+        "security",
+    );
+    /// `total`
+    pub const Total: model::Field<ApplicationRiskScore> = model::Field::new("total");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskScore>] = &[
+        Self::Compliance,
+        Self::Legal,
+        Self::Provider,
+        Self::Security,
+        Self::Total,
+    ];
+}
+
+/// The compliance standards and certifications an application is known to meet; each flag says whether it does.
+///
+/// CSDL complex type `microsoft.graph.applicationSecurityCompliance`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationSecurityCompliance {
+    /// COBIT governance framework.
+    ///
+    /// Property `cobit`: `Edm.Boolean`.
+    pub cobit: Option<bool>,
+    /// US Children's Online Privacy Protection Act.
+    ///
+    /// Property `coppa`: `Edm.Boolean`.
+    pub coppa: Option<bool>,
+    /// Cloud Security Alliance STAR level.
+    ///
+    /// Property `csaStar`: `microsoft.graph.csaStarLevel`.
+    pub csa_star: Option<CsaStarLevel>,
+    /// US FedRAMP authorization level.
+    ///
+    /// Property `fedRamp`: `microsoft.graph.fedRampLevel`.
+    pub fed_ramp: Option<FedRampLevel>,
+    /// US Family Educational Rights and Privacy Act.
+    ///
+    /// Property `ferpa`: `Edm.Boolean`.
+    pub ferpa: Option<bool>,
+    /// US FFIEC guidance for financial institutions.
+    ///
+    /// Property `ffiec`: `Edm.Boolean`.
+    pub ffiec: Option<bool>,
+    /// US FINRA rules.
+    ///
+    /// Property `finra`: `Edm.Boolean`.
+    pub finra: Option<bool>,
+    /// US Federal Information Security Management Act.
+    ///
+    /// Property `fisma`: `Edm.Boolean`.
+    pub fisma: Option<bool>,
+    /// Generally Accepted Accounting Principles.
+    ///
+    /// Property `gaap`: `Edm.Boolean`.
+    pub gaap: Option<bool>,
+    /// Generally Accepted Privacy Principles.
+    ///
+    /// Property `gapp`: `Edm.Boolean`.
+    pub gapp: Option<bool>,
+    /// US Gramm-Leach-Bliley Act.
+    ///
+    /// Property `glba`: `Edm.Boolean`.
+    pub glba: Option<bool>,
+    /// US HIPAA health data rules.
+    ///
+    /// Property `hipaa`: `Edm.Boolean`.
+    pub hipaa: Option<bool>,
+    /// HITRUST certification.
+    ///
+    /// Property `hitrust`: `Edm.Boolean`.
+    pub hitrust: Option<bool>,
+    /// ISAE 3402 assurance report.
+    ///
+    /// Property `isae3402`: `Edm.Boolean`.
+    pub isae3402: Option<bool>,
+    /// ISO/IEC 27001.
+    ///
+    /// Property `iso27001`: `Edm.Boolean`.
+    pub iso27001: Option<bool>,
+    /// ISO/IEC 27002.
+    ///
+    /// Property `iso27002`: `Edm.Boolean`.
+    pub iso27002: Option<bool>,
+    /// ISO/IEC 27017 (cloud security).
+    ///
+    /// Property `iso27017`: `Edm.Boolean`.
+    pub iso27017: Option<bool>,
+    /// ISO/IEC 27018 (personal data in the cloud).
+    ///
+    /// Property `iso27018`: `Edm.Boolean`.
+    pub iso27018: Option<bool>,
+    /// US ITAR export rules.
+    ///
+    /// Property `itar`: `Edm.Boolean`.
+    pub itar: Option<bool>,
+    /// Jericho Forum commandments.
+    ///
+    /// Property `jerichoForumCommandments`: `Edm.Boolean`.
+    pub jericho_forum_commandments: Option<bool>,
+    /// PCI DSS version supported.
+    ///
+    /// Property `pci`: `microsoft.graph.pciVersion`.
+    pub pci: Option<PciVersion>,
+    /// EU-US Privacy Shield.
+    ///
+    /// Property `privacyShield`: `Edm.Boolean`.
+    pub privacy_shield: Option<bool>,
+    /// EU-US Safe Harbor.
+    ///
+    /// Property `safeHarbor`: `Edm.Boolean`.
+    pub safe_harbor: Option<bool>,
+    /// SOC 1 report.
+    ///
+    /// Property `soc1`: `Edm.Boolean`.
+    pub soc1: Option<bool>,
+    /// SOC 2 report.
+    ///
+    /// Property `soc2`: `Edm.Boolean`.
+    pub soc2: Option<bool>,
+    /// SOC 3 report.
+    ///
+    /// Property `soc3`: `Edm.Boolean`.
+    pub soc3: Option<bool>,
+    /// US Sarbanes-Oxley Act.
+    ///
+    /// Property `sox`: `Edm.Boolean`.
+    pub sox: Option<bool>,
+    /// NIST SP 800-53 controls.
+    ///
+    /// Property `sp800_53`: `Edm.Boolean`.
+    pub sp800_53: Option<bool>,
+    /// SSAE 16 report.
+    ///
+    /// Property `ssae16`: `Edm.Boolean`.
+    pub ssae16: Option<bool>,
+    /// US trade rules (USTR).
+    ///
+    /// Property `ustr`: `Edm.Boolean`.
+    pub ustr: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationSecurityCompliance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationSecurityCompliance {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationSecurityCompliance";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("cobit", &self.cobit);
+        object.property("coppa", &self.coppa);
+        object.property("csaStar", &self.csa_star);
+        object.property("fedRamp", &self.fed_ramp);
+        object.property("ferpa", &self.ferpa);
+        object.property("ffiec", &self.ffiec);
+        object.property("finra", &self.finra);
+        object.property("fisma", &self.fisma);
+        object.property("gaap", &self.gaap);
+        object.property("gapp", &self.gapp);
+        object.property("glba", &self.glba);
+        object.property("hipaa", &self.hipaa);
+        object.property("hitrust", &self.hitrust);
+        object.property("isae3402", &self.isae3402);
+        object.property("iso27001", &self.iso27001);
+        object.property("iso27002", &self.iso27002);
+        object.property("iso27017", &self.iso27017);
+        object.property("iso27018", &self.iso27018);
+        object.property("itar", &self.itar);
+        object.property("jerichoForumCommandments", &self.jericho_forum_commandments);
+        object.property("pci", &self.pci);
+        object.property("privacyShield", &self.privacy_shield);
+        object.property("safeHarbor", &self.safe_harbor);
+        object.property("soc1", &self.soc1);
+        object.property("soc2", &self.soc2);
+        object.property("soc3", &self.soc3);
+        object.property("sox", &self.sox);
+        object.property("sp800_53", &self.sp800_53);
+        object.property("ssae16", &self.ssae16);
+        object.property("ustr", &self.ustr);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationSecurityCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationSecurityCompliance {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "cobit" => read_lenient(map, key, &mut self.cobit, extra),
+            "coppa" => read_lenient(map, key, &mut self.coppa, extra),
+            "csaStar" => read_nullable(map, key, &mut self.csa_star, extra),
+            "fedRamp" => read_nullable(map, key, &mut self.fed_ramp, extra),
+            "ferpa" => read_lenient(map, key, &mut self.ferpa, extra),
+            "ffiec" => read_lenient(map, key, &mut self.ffiec, extra),
+            "finra" => read_lenient(map, key, &mut self.finra, extra),
+            "fisma" => read_lenient(map, key, &mut self.fisma, extra),
+            "gaap" => read_lenient(map, key, &mut self.gaap, extra),
+            "gapp" => read_lenient(map, key, &mut self.gapp, extra),
+            "glba" => read_lenient(map, key, &mut self.glba, extra),
+            "hipaa" => read_lenient(map, key, &mut self.hipaa, extra),
+            "hitrust" => read_lenient(map, key, &mut self.hitrust, extra),
+            "isae3402" => read_lenient(map, key, &mut self.isae3402, extra),
+            "iso27001" => read_lenient(map, key, &mut self.iso27001, extra),
+            "iso27002" => read_lenient(map, key, &mut self.iso27002, extra),
+            "iso27017" => read_lenient(map, key, &mut self.iso27017, extra),
+            "iso27018" => read_lenient(map, key, &mut self.iso27018, extra),
+            "itar" => read_lenient(map, key, &mut self.itar, extra),
+            "jerichoForumCommandments" => {
+                read_lenient(map, key, &mut self.jericho_forum_commandments, extra)
+            }
+            "pci" => read_nullable(map, key, &mut self.pci, extra),
+            "privacyShield" => read_lenient(map, key, &mut self.privacy_shield, extra),
+            "safeHarbor" => read_lenient(map, key, &mut self.safe_harbor, extra),
+            "soc1" => read_lenient(map, key, &mut self.soc1, extra),
+            "soc2" => read_lenient(map, key, &mut self.soc2, extra),
+            "soc3" => read_lenient(map, key, &mut self.soc3, extra),
+            "sox" => read_lenient(map, key, &mut self.sox, extra),
+            "sp800_53" => read_lenient(map, key, &mut self.sp800_53, extra),
+            "ssae16" => read_lenient(map, key, &mut self.ssae16, extra),
+            "ustr" => read_lenient(map, key, &mut self.ustr, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationSecurityCompliance {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationSecurityCompliance`] by wire name, each a [`Field<ApplicationSecurityCompliance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationSecurityCompliance::set_null`].
+pub enum ApplicationSecurityComplianceField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationSecurityComplianceField {
+    /// `cobit`
+    pub const Cobit: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "cobit",
+    );
+    /// `coppa`
+    pub const Coppa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "coppa",
+    );
+    /// `csaStar`
+    pub const CsaStar: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "csaStar",
+    );
+    /// `fedRamp`
+    pub const FedRamp: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "fedRamp",
+    );
+    /// `ferpa`
+    pub const Ferpa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ferpa",
+    );
+    /// `ffiec`
+    pub const Ffiec: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ffiec",
+    );
+    /// `finra`
+    pub const Finra: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "finra",
+    );
+    /// `fisma`
+    pub const Fisma: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "fisma",
+    );
+    /// `gaap`
+    pub const Gaap: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "gaap",
+    );
+    /// `gapp`
+    pub const Gapp: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "gapp",
+    );
+    /// `glba`
+    pub const Glba: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "glba",
+    );
+    /// `hipaa`
+    pub const Hipaa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "hipaa",
+    );
+    /// `hitrust`
+    pub const Hitrust: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "hitrust",
+    );
+    /// `isae3402`
+    pub const Isae3402: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "isae3402",
+    );
+    /// `iso27001`
+    pub const Iso27001: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27001",
+    );
+    /// `iso27002`
+    pub const Iso27002: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27002",
+    );
+    /// `iso27017`
+    pub const Iso27017: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27017",
+    );
+    /// `iso27018`
+    pub const Iso27018: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27018",
+    );
+    /// `itar`
+    pub const Itar: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "itar",
+    );
+    /// `jerichoForumCommandments`
+    pub const JerichoForumCommandments: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "jerichoForumCommandments",
+    );
+    /// `pci`
+    pub const Pci: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "pci",
+    );
+    /// `privacyShield`
+    pub const PrivacyShield: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "privacyShield",
+    );
+    /// `safeHarbor`
+    pub const SafeHarbor: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "safeHarbor",
+    );
+    /// `soc1`
+    pub const Soc1: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "soc1",
+    );
+    /// `soc2`
+    pub const Soc2: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "soc2",
+    );
+    /// `soc3`
+    pub const Soc3: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "soc3",
+    );
+    /// `sox`
+    pub const Sox: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "sox",
+    );
+    /// `sp800_53`
+    pub const Sp80053: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "sp800_53",
+    );
+    /// `ssae16`
+    pub const Ssae16: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ssae16",
+    );
+    /// `ustr`
+    pub const Ustr: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ustr",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationSecurityCompliance>] = &[
+        Self::Cobit,
+        Self::Coppa,
+        Self::CsaStar,
+        Self::FedRamp,
+        Self::Ferpa,
+        Self::Ffiec,
+        Self::Finra,
+        Self::Fisma,
+        Self::Gaap,
+        Self::Gapp,
+        Self::Glba,
+        Self::Hipaa,
+        Self::Hitrust,
+        Self::Isae3402,
+        Self::Iso27001,
+        Self::Iso27002,
+        Self::Iso27017,
+        Self::Iso27018,
+        Self::Itar,
+        Self::JerichoForumCommandments,
+        Self::Pci,
+        Self::PrivacyShield,
+        Self::SafeHarbor,
+        Self::Soc1,
+        Self::Soc2,
+        Self::Soc3,
+        Self::Sox,
+        Self::Sp80053,
+        Self::Ssae16,
+        Self::Ustr,
+    ];
+}
+
+/// What instantiating a gallery template answers with: the application registration and the service principal it created.
+///
+/// CSDL complex type `microsoft.graph.applicationServicePrincipal`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationServicePrincipal {
+    /// The new application registration.
+    ///
+    /// Navigation property `application`: `microsoft.graph.application`; present when expanded (`$expand`).
+    pub application: Option<Application>,
+    /// The new service principal; its id is what provisioning jobs are created on.
+    ///
+    /// Navigation property `servicePrincipal`: `microsoft.graph.servicePrincipal`; present when expanded (`$expand`).
+    pub service_principal: Option<ServicePrincipal>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApplicationServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ApplicationServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("application", &self.application);
+        object.property("servicePrincipal", &self.service_principal);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ApplicationServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "application" => read_nullable(map, key, &mut self.application, extra),
+            "servicePrincipal" => {
+                read_nullable(map, key, &mut self.service_principal, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ApplicationServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ApplicationServicePrincipal`] by wire name, each a [`Field<ApplicationServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationServicePrincipal::set_null`].
+pub enum ApplicationServicePrincipalField {}
+
+#[allow(non_upper_case_globals)]
+impl ApplicationServicePrincipalField {
+    /// `application`
+    pub const Application: model::Field<ApplicationServicePrincipal> = model::Field::new(
+        "application",
+    );
+    /// `servicePrincipal`
+    pub const ServicePrincipal: model::Field<ApplicationServicePrincipal> = model::Field::new(
+        "servicePrincipal",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationServicePrincipal>] = &[
+        Self::Application,
+        Self::ServicePrincipal,
     ];
 }
 
@@ -1119,13 +3097,21 @@ impl AttributeMappingSourceField {
     ];
 }
 
+/// Opt-in changes to how tokens are issued for the application.
+///
 /// CSDL complex type `microsoft.graph.authenticationBehaviors`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationBehaviors {
+    /// Whether calls to the retired Azure AD Graph are refused for the application.
+    ///
     /// Property `blockAzureADGraphAccess`: `Edm.Boolean`.
     pub block_azure_ad_graph_access: Option<bool>,
+    /// Whether email claims with unverified domains are left out of tokens.
+    ///
     /// Property `removeUnverifiedEmailClaim`: `Edm.Boolean`.
     pub remove_unverified_email_claim: Option<bool>,
+    /// Whether clients need a service principal in the tenant to get tokens for the application.
+    ///
     /// Property `requireClientServicePrincipal`: `Edm.Boolean`.
     pub require_client_service_principal: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -1238,17 +3224,29 @@ impl AuthenticationBehaviorsField {
     ];
 }
 
+/// The Microsoft 365 certification status of an application.
+///
 /// CSDL complex type `microsoft.graph.certification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Certification {
+    /// Where the certification details are published.
+    ///
     /// Property `certificationDetailsUrl`: `Edm.String`, computed by the service (read-only).
     pub certification_details_url: Option<String>,
+    /// When the certification expires.
+    ///
     /// Property `certificationExpirationDateTime`: `Edm.DateTimeOffset`.
     pub certification_expiration_date_time: Option<edm::DateTimeOffset>,
+    /// Whether Microsoft certified the application.
+    ///
     /// Property `isCertifiedByMicrosoft`: `Edm.Boolean`, computed by the service (read-only).
     pub is_certified_by_microsoft: Option<bool>,
+    /// Whether the publisher completed the self-attestation.
+    ///
     /// Property `isPublisherAttested`: `Edm.Boolean`.
     pub is_publisher_attested: Option<bool>,
+    /// When the certification was last renewed.
+    ///
     /// Property `lastCertificationDateTime`: `Edm.DateTimeOffset`.
     pub last_certification_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
@@ -1479,6 +3477,8 @@ impl ContainerFilterField {
     ];
 }
 
+/// Custom security attributes of an object, as open properties grouped by attribute set.
+///
 /// CSDL complex type `microsoft.graph.customSecurityAttributeValue`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSecurityAttributeValue {
@@ -1522,6 +3522,65 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
 }
 
 impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+/// Free-form details, as open key-value properties.
+///
+/// CSDL complex type `microsoft.graph.detailsInfo`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetailsInfo {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for DetailsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl DetailsInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.detailsInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetailsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for DetailsInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -2157,11 +4216,115 @@ impl GroupFilterField {
     pub const ALL: &'static [model::Field<GroupFilter>] = &[Self::IncludedGroups];
 }
 
+/// Who or what an entry refers to, by id and display name.
+///
+/// CSDL complex type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Identity {
+    /// The display name; may not be current.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// The unique id of the user, application or system.
+    ///
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Identity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Identity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Identity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl Identity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`Identity`] by wire name, each a [`Field<Identity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Identity::set_null`].
+pub enum IdentityField {}
+
+#[allow(non_upper_case_globals)]
+impl IdentityField {
+    /// `displayName`
+    pub const DisplayName: model::Field<Identity> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<Identity> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Identity>] = &[Self::DisplayName, Self::Id];
+}
+
+/// Whether a web application may get tokens through the OAuth 2.0 implicit flow.
+///
 /// CSDL complex type `microsoft.graph.implicitGrantSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImplicitGrantSettings {
+    /// Whether access tokens may be issued that way.
+    ///
     /// Property `enableAccessTokenIssuance`: `Edm.Boolean`.
     pub enable_access_token_issuance: Option<bool>,
+    /// Whether ID tokens may be issued that way.
+    ///
     /// Property `enableIdTokenIssuance`: `Edm.Boolean`.
     pub enable_id_token_issuance: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -2260,17 +4423,29 @@ impl ImplicitGrantSettingsField {
     ];
 }
 
+/// Links about an application shown to users and administrators.
+///
 /// CSDL complex type `microsoft.graph.informationalUrl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationalUrl {
+    /// Where the application's logo image is.
+    ///
     /// Property `logoUrl`: `Edm.String`.
     pub logo_url: Option<String>,
+    /// The application's marketing page.
+    ///
     /// Property `marketingUrl`: `Edm.String`.
     pub marketing_url: Option<String>,
+    /// The privacy statement.
+    ///
     /// Property `privacyStatementUrl`: `Edm.String`.
     pub privacy_statement_url: Option<String>,
+    /// The application's support page.
+    ///
     /// Property `supportUrl`: `Edm.String`.
     pub support_url: Option<String>,
+    /// The application's terms of service.
+    ///
     /// Property `termsOfServiceUrl`: `Edm.String`.
     pub terms_of_service_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -2388,23 +4563,155 @@ impl InformationalUrlField {
     ];
 }
 
+/// Who or what started a provisioning event.
+///
+/// CSDL complex type `microsoft.graph.initiator`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Initiator {
+    /// The display name; may not be current.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// The unique id of the user, application or system.
+    ///
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Whether it was a user, an application or the system.
+    ///
+    /// Property `initiatorType`: `microsoft.graph.initiatorType`.
+    pub initiator_type: Option<InitiatorType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Initiator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl Initiator {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.initiator";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("initiatorType", &self.initiator_type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Initiator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for Initiator {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "initiatorType" => read_nullable(map, key, &mut self.initiator_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl Initiator {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`Initiator`] by wire name, each a [`Field<Initiator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Initiator::set_null`].
+pub enum InitiatorField {}
+
+#[allow(non_upper_case_globals)]
+impl InitiatorField {
+    /// `displayName`
+    pub const DisplayName: model::Field<Initiator> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<Initiator> = model::Field::new("id");
+    /// `initiatorType`
+    pub const InitiatorType: model::Field<Initiator> = model::Field::new(
+        "initiatorType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Initiator>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::InitiatorType,
+    ];
+}
+
+/// A certificate (public key) registered on an application or service principal.
+///
 /// CSDL complex type `microsoft.graph.keyCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyCredential {
+    /// A custom identifier of the key, often the certificate thumbprint.
+    ///
     /// Property `customKeyIdentifier`: `Edm.Binary`.
     pub custom_key_identifier: Option<edm::Binary>,
+    /// A friendly name for the key.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// When the key expires.
+    ///
     /// Property `endDateTime`: `Edm.DateTimeOffset`.
     pub end_date_time: Option<edm::DateTimeOffset>,
+    /// The key material (only sent when the key is added).
+    ///
     /// Property `key`: `Edm.Binary`.
     pub key: Option<edm::Binary>,
+    /// The unique id of the key.
+    ///
     /// Property `keyId`: `Edm.Guid`.
     pub key_id: Option<edm::Guid>,
+    /// When the key becomes valid.
+    ///
     /// Property `startDateTime`: `Edm.DateTimeOffset`.
     pub start_date_time: Option<edm::DateTimeOffset>,
+    /// The key type (for example AsymmetricX509Cert).
+    ///
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
+    /// What the key is for: Sign or Verify.
+    ///
     /// Property `usage`: `Edm.String`.
     pub usage: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -2535,11 +4842,17 @@ impl KeyCredentialField {
     ];
 }
 
+/// A key and its value, both text.
+///
 /// CSDL complex type `microsoft.graph.keyValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValue {
+    /// The key (the name of the setting).
+    ///
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
+    /// The value of the setting.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -2723,6 +5036,118 @@ impl KeyValuePairField {
     pub const Value: model::Field<KeyValuePair> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<KeyValuePair>] = &[Self::Name, Self::Value];
+}
+
+/// One attribute changed by a provisioning event.
+///
+/// CSDL complex type `microsoft.graph.modifiedProperty`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModifiedProperty {
+    /// The name of the attribute that changed.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Its value after the change.
+    ///
+    /// Property `newValue`: `Edm.String`.
+    pub new_value: Option<String>,
+    /// Its value before the change.
+    ///
+    /// Property `oldValue`: `Edm.String`.
+    pub old_value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ModifiedProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ModifiedProperty {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.modifiedProperty";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("newValue", &self.new_value);
+        object.property("oldValue", &self.old_value);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifiedProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ModifiedProperty {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "newValue" => read_lenient(map, key, &mut self.new_value, extra),
+            "oldValue" => read_lenient(map, key, &mut self.old_value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ModifiedProperty {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ModifiedProperty`] by wire name, each a [`Field<ModifiedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ModifiedProperty::set_null`].
+pub enum ModifiedPropertyField {}
+
+#[allow(non_upper_case_globals)]
+impl ModifiedPropertyField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ModifiedProperty> = model::Field::new(
+        "displayName",
+    );
+    /// `newValue`
+    pub const NewValue: model::Field<ModifiedProperty> = model::Field::new("newValue");
+    /// `oldValue`
+    pub const OldValue: model::Field<ModifiedProperty> = model::Field::new("oldValue");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ModifiedProperty>] = &[
+        Self::DisplayName,
+        Self::NewValue,
+        Self::OldValue,
+    ];
 }
 
 /// An object type of a directory, such as User or Group, with its attributes.
@@ -3225,16 +5650,26 @@ impl ObjectMappingMetadataEntryField {
     ];
 }
 
+/// A claim an application asks to be added to its tokens.
+///
 /// CSDL complex type `microsoft.graph.optionalClaim`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionalClaim {
+    /// Extra options for the claim.
+    ///
     /// Property `additionalProperties`: `Collection(Edm.String)`.
     /// Named `additional_properties_2` because `additional_properties` is taken by another property of this type.
     pub additional_properties_2: Option<Vec<String>>,
+    /// Whether the claim is needed for the application to work.
+    ///
     /// Property `essential`: `Edm.Boolean`, not nullable.
     pub essential: Option<bool>,
+    /// The name of the claim to add.
+    ///
     /// Property `name`: `Edm.String`, not nullable.
     pub name: Option<String>,
+    /// Where the claim's value comes from (for example user); unset for standard claims.
+    ///
     /// Property `source`: `Edm.String`.
     pub source: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -3339,13 +5774,21 @@ impl OptionalClaimField {
     ];
 }
 
+/// Optional claims an application asks for, per token type.
+///
 /// CSDL complex type `microsoft.graph.optionalClaims`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionalClaims {
+    /// Claims added to access tokens.
+    ///
     /// Property `accessToken`: `Collection(microsoft.graph.optionalClaim)`.
     pub access_token: Option<Vec<OptionalClaim>>,
+    /// Claims added to ID tokens.
+    ///
     /// Property `idToken`: `Collection(microsoft.graph.optionalClaim)`.
     pub id_token: Option<Vec<OptionalClaim>>,
+    /// Claims added to SAML tokens.
+    ///
     /// Property `saml2Token`: `Collection(microsoft.graph.optionalClaim)`.
     pub saml2_token: Option<Vec<OptionalClaim>>,
     /// Properties the metadata does not declare and instance annotations
@@ -3443,11 +5886,17 @@ impl OptionalClaimsField {
     ];
 }
 
+/// Restrictions for minors using the application.
+///
 /// CSDL complex type `microsoft.graph.parentalControlSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParentalControlSettings {
+    /// Countries (two-letter codes) where minors are blocked.
+    ///
     /// Property `countriesBlockedForMinors`: `Collection(Edm.String)`.
     pub countries_blocked_for_minors: Option<Vec<String>>,
+    /// Which age rule applies to users.
+    ///
     /// Property `legalAgeGroupRule`: `Edm.String`.
     pub legal_age_group_rule: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -3690,21 +6139,37 @@ impl ParseExpressionResponseField {
     ];
 }
 
+/// A client secret registered on an application or service principal.
+///
 /// CSDL complex type `microsoft.graph.passwordCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordCredential {
+    /// A custom identifier (unused by most applications).
+    ///
     /// Property `customKeyIdentifier`: `Edm.Binary`.
     pub custom_key_identifier: Option<edm::Binary>,
+    /// A friendly name for the secret.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// When the secret expires.
+    ///
     /// Property `endDateTime`: `Edm.DateTimeOffset`.
     pub end_date_time: Option<edm::DateTimeOffset>,
+    /// The first characters of the secret.
+    ///
     /// Property `hint`: `Edm.String`.
     pub hint: Option<String>,
+    /// The unique id of the secret.
+    ///
     /// Property `keyId`: `Edm.Guid`.
     pub key_id: Option<edm::Guid>,
+    /// The secret itself; only returned when it is created.
+    ///
     /// Property `secretText`: `Edm.String`.
     pub secret_text: Option<String>,
+    /// When the secret becomes valid.
+    ///
     /// Property `startDateTime`: `Edm.DateTimeOffset`.
     pub start_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
@@ -3832,25 +6297,45 @@ impl PasswordCredentialField {
     ];
 }
 
+/// A delegated permission (scope) an API defines.
+///
 /// CSDL complex type `microsoft.graph.permissionScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PermissionScope {
+    /// What the permission allows, shown to administrators.
+    ///
     /// Property `adminConsentDescription`: `Edm.String`.
     pub admin_consent_description: Option<String>,
+    /// Its title, shown to administrators.
+    ///
     /// Property `adminConsentDisplayName`: `Edm.String`.
     pub admin_consent_display_name: Option<String>,
+    /// The unique id of the permission.
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Whether it can be requested.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// Whether the permission was defined on the application or the service principal.
+    ///
     /// Property `origin`: `Edm.String`.
     pub origin: Option<String>,
+    /// Whether users may consent (User) or only administrators (Admin).
+    ///
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
+    /// What it allows, shown to users.
+    ///
     /// Property `userConsentDescription`: `Edm.String`.
     pub user_consent_description: Option<String>,
+    /// Its title, shown to users.
+    ///
     /// Property `userConsentDisplayName`: `Edm.String`.
     pub user_consent_display_name: Option<String>,
+    /// The value sent in the scp claim of tokens.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -3992,11 +6477,17 @@ impl PermissionScopeField {
     ];
 }
 
+/// A client application allowed to use an API's scopes without consent.
+///
 /// CSDL complex type `microsoft.graph.preAuthorizedApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreAuthorizedApplication {
+    /// The client's application id.
+    ///
     /// Property `appId`: `Edm.String`.
     pub app_id: Option<String>,
+    /// The scopes it may use.
+    ///
     /// Property `delegatedPermissionIds`: `Collection(Edm.String)`, not nullable.
     pub delegated_permission_ids: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -4091,9 +6582,736 @@ impl PreAuthorizedApplicationField {
     ];
 }
 
+/// An object (user or group) as a provisioning log entry shows it in the source or target system.
+///
+/// CSDL complex type `microsoft.graph.provisionedIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisionedIdentity {
+    /// The display name; may not be current.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// The unique id of the user, application or system.
+    ///
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// More attributes of the object, as key-value pairs.
+    ///
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// The kind of object (for example User or Group).
+    ///
+    /// Property `identityType`: `Edm.String`.
+    pub identity_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisionedIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisionedIdentity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedIdentity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("details", &self.details);
+        object.property("identityType", &self.identity_type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisionedIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisionedIdentity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "identityType" => read_lenient(map, key, &mut self.identity_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisionedIdentity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisionedIdentity`] by wire name, each a [`Field<ProvisionedIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedIdentity::set_null`].
+pub enum ProvisionedIdentityField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisionedIdentityField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisionedIdentity> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisionedIdentity> = model::Field::new("id");
+    /// `details`
+    pub const Details: model::Field<ProvisionedIdentity> = model::Field::new("details");
+    /// `identityType`
+    pub const IdentityType: model::Field<ProvisionedIdentity> = model::Field::new(
+        "identityType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisionedIdentity>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Details,
+        Self::IdentityType,
+    ];
+}
+
+/// Why a provisioning event failed and what to do about it.
+///
+/// CSDL complex type `microsoft.graph.provisioningErrorInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningErrorInfo {
+    /// More detail about the failure.
+    ///
+    /// Property `additionalDetails`: `Edm.String`.
+    pub additional_details: Option<String>,
+    /// Whether the failure needs action (failure) or not (nonServiceFailure, success).
+    ///
+    /// Property `errorCategory`: `microsoft.graph.provisioningStatusErrorCategory`.
+    pub error_category: Option<ProvisioningStatusErrorCategory>,
+    /// The service's error code.
+    ///
+    /// Property `errorCode`: `Edm.String`.
+    pub error_code: Option<String>,
+    /// What went wrong, in words.
+    ///
+    /// Property `reason`: `Edm.String`.
+    pub reason: Option<String>,
+    /// What to do to resolve it.
+    ///
+    /// Property `recommendedAction`: `Edm.String`.
+    pub recommended_action: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningErrorInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningErrorInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningErrorInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("additionalDetails", &self.additional_details);
+        object.property("errorCategory", &self.error_category);
+        object.property("errorCode", &self.error_code);
+        object.property("reason", &self.reason);
+        object.property("recommendedAction", &self.recommended_action);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningErrorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningErrorInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "additionalDetails" => {
+                read_lenient(map, key, &mut self.additional_details, extra)
+            }
+            "errorCategory" => read_nullable(map, key, &mut self.error_category, extra),
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            "reason" => read_lenient(map, key, &mut self.reason, extra),
+            "recommendedAction" => {
+                read_lenient(map, key, &mut self.recommended_action, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningErrorInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningErrorInfo`] by wire name, each a [`Field<ProvisioningErrorInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningErrorInfo::set_null`].
+pub enum ProvisioningErrorInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningErrorInfoField {
+    /// `additionalDetails`
+    pub const AdditionalDetails: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "additionalDetails",
+    );
+    /// `errorCategory`
+    pub const ErrorCategory: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "errorCategory",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "errorCode",
+    );
+    /// `reason`
+    pub const Reason: model::Field<ProvisioningErrorInfo> = model::Field::new("reason");
+    /// `recommendedAction`
+    pub const RecommendedAction: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "recommendedAction",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningErrorInfo>] = &[
+        Self::AdditionalDetails,
+        Self::ErrorCategory,
+        Self::ErrorCode,
+        Self::Reason,
+        Self::RecommendedAction,
+    ];
+}
+
+/// The service principal whose provisioning job wrote a log entry.
+///
+/// CSDL complex type `microsoft.graph.provisioningServicePrincipal`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningServicePrincipal {
+    /// The display name; may not be current.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// The unique id of the user, application or system.
+    ///
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningServicePrincipal`] by wire name, each a [`Field<ProvisioningServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningServicePrincipal::set_null`].
+pub enum ProvisioningServicePrincipalField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningServicePrincipalField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisioningServicePrincipal> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisioningServicePrincipal> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningServicePrincipal>] = &[
+        Self::DisplayName,
+        Self::Id,
+    ];
+}
+
+/// The outcome of a provisioning event or step.
+///
+/// CSDL complex type `microsoft.graph.provisioningStatusInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningStatusInfo {
+    /// Why it failed, when it did.
+    ///
+    /// Property `errorInformation`: `microsoft.graph.provisioningErrorInfo`.
+    pub error_information: Option<ProvisioningErrorInfo>,
+    /// Success, warning, failure or skipped.
+    ///
+    /// Property `status`: `microsoft.graph.provisioningResult`.
+    pub status: Option<ProvisioningResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningStatusInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningStatusInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStatusInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("errorInformation", &self.error_information);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningStatusInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "errorInformation" => {
+                read_nullable(map, key, &mut self.error_information, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningStatusInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningStatusInfo`] by wire name, each a [`Field<ProvisioningStatusInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStatusInfo::set_null`].
+pub enum ProvisioningStatusInfoField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningStatusInfoField {
+    /// `errorInformation`
+    pub const ErrorInformation: model::Field<ProvisioningStatusInfo> = model::Field::new(
+        "errorInformation",
+    );
+    /// `status`
+    pub const Status: model::Field<ProvisioningStatusInfo> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningStatusInfo>] = &[
+        Self::ErrorInformation,
+        Self::Status,
+    ];
+}
+
+/// One step of a provisioning event.
+///
+/// CSDL complex type `microsoft.graph.provisioningStep`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningStep {
+    /// What happened in the step.
+    ///
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// More details as key-value pairs.
+    ///
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// The name of the step (for example EntryImportAdd).
+    ///
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Which phase of provisioning the step is.
+    ///
+    /// Property `provisioningStepType`: `microsoft.graph.provisioningStepType`.
+    pub provisioning_step_type: Option<ProvisioningStepType>,
+    /// The outcome of the step.
+    ///
+    /// Property `status`: `microsoft.graph.provisioningResult`.
+    pub status: Option<ProvisioningResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningStep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningStep {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStep";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.property("details", &self.details);
+        object.property("name", &self.name);
+        object.property("provisioningStepType", &self.provisioning_step_type);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStep {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningStep {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "provisioningStepType" => {
+                read_nullable(map, key, &mut self.provisioning_step_type, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningStep {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningStep`] by wire name, each a [`Field<ProvisioningStep>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStep::set_null`].
+pub enum ProvisioningStepField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningStepField {
+    /// `description`
+    pub const Description: model::Field<ProvisioningStep> = model::Field::new(
+        "description",
+    );
+    /// `details`
+    pub const Details: model::Field<ProvisioningStep> = model::Field::new("details");
+    /// `name`
+    pub const Name: model::Field<ProvisioningStep> = model::Field::new("name");
+    /// `provisioningStepType`
+    pub const ProvisioningStepType: model::Field<ProvisioningStep> = model::Field::new(
+        "provisioningStepType",
+    );
+    /// `status`
+    pub const Status: model::Field<ProvisioningStep> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningStep>] = &[
+        Self::Description,
+        Self::Details,
+        Self::Name,
+        Self::ProvisioningStepType,
+        Self::Status,
+    ];
+}
+
+/// The source or target system of a provisioning event.
+///
+/// CSDL complex type `microsoft.graph.provisioningSystem`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningSystem {
+    /// The display name; may not be current.
+    ///
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// The unique id of the user, application or system.
+    ///
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// More information about the system, as key-value pairs.
+    ///
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProvisioningSystem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl ProvisioningSystem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningSystem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("details", &self.details);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ProvisioningSystem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl ProvisioningSystem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`ProvisioningSystem`] by wire name, each a [`Field<ProvisioningSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningSystem::set_null`].
+pub enum ProvisioningSystemField {}
+
+#[allow(non_upper_case_globals)]
+impl ProvisioningSystemField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisioningSystem> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisioningSystem> = model::Field::new("id");
+    /// `details`
+    pub const Details: model::Field<ProvisioningSystem> = model::Field::new("details");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningSystem>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Details,
+    ];
+}
+
+/// Settings for desktop and mobile (public client) applications.
+///
 /// CSDL complex type `microsoft.graph.publicClientApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicClientApplication {
+    /// Where tokens are sent after sign-in.
+    ///
     /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
     pub redirect_uris: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -4538,11 +7756,17 @@ impl PublicInnerErrorField {
     ];
 }
 
+/// A redirect URI with its position.
+///
 /// CSDL complex type `microsoft.graph.redirectUriSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriSettings {
+    /// Its position in the list.
+    ///
     /// Property `index`: `Edm.Int32`.
     pub index: Option<i32>,
+    /// The redirect URI itself.
+    ///
     /// Property `uri`: `Edm.String`.
     pub uri: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4742,11 +7966,17 @@ impl ReferencedObjectField {
     ];
 }
 
+/// Whether requests to the application must be signed.
+///
 /// CSDL complex type `microsoft.graph.requestSignatureVerification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestSignatureVerification {
+    /// Weak signing algorithms still accepted.
+    ///
     /// Property `allowedWeakAlgorithms`: `microsoft.graph.weakAlgorithms`.
     pub allowed_weak_algorithms: Option<WeakAlgorithms>,
+    /// Whether signed requests are required.
+    ///
     /// Property `isSignedRequestRequired`: `Edm.Boolean`, not nullable.
     pub is_signed_request_required: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -4845,11 +8075,17 @@ impl RequestSignatureVerificationField {
     ];
 }
 
+/// The permissions an application needs on one resource (API).
+///
 /// CSDL complex type `microsoft.graph.requiredResourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequiredResourceAccess {
+    /// The permissions needed.
+    ///
     /// Property `resourceAccess`: `Collection(microsoft.graph.resourceAccess)`, not nullable.
     pub resource_access: Option<Vec<ResourceAccess>>,
+    /// The application id of the resource.
+    ///
     /// Property `resourceAppId`: `Edm.String`, not nullable.
     pub resource_app_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4944,11 +8180,17 @@ impl RequiredResourceAccessField {
     ];
 }
 
+/// One permission an application needs.
+///
 /// CSDL complex type `microsoft.graph.resourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAccess {
+    /// The id of the permission needed (a scope or an app role of the resource).
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Scope (delegated) or Role (application permission).
+    ///
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -5036,17 +8278,29 @@ impl ResourceAccessField {
     pub const ALL: &'static [model::Field<ResourceAccess>] = &[Self::Id, Self::Type];
 }
 
+/// A permission scoped to one resource (for example one team) that an application defines.
+///
 /// CSDL complex type `microsoft.graph.resourceSpecificPermission`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceSpecificPermission {
+    /// What the permission allows.
+    ///
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
+    /// The title of the permission.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// The unique id of the permission.
+    ///
     /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
+    /// Whether it can be requested.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// The value of the permission in tokens.
+    ///
     /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -5160,9 +8414,13 @@ impl ResourceSpecificPermissionField {
     ];
 }
 
+/// SAML single sign-on settings of a service principal.
+///
 /// CSDL complex type `microsoft.graph.samlSingleSignOnSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SamlSingleSignOnSettings {
+    /// Where users land after signing in.
+    ///
     /// Property `relayState`: `Edm.String`.
     pub relay_state: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -5250,17 +8508,29 @@ impl SamlSingleSignOnSettingsField {
     ];
 }
 
+/// Which properties of the application's service principals are locked against changes.
+///
 /// CSDL complex type `microsoft.graph.servicePrincipalLockConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalLockConfiguration {
+    /// Whether every sensitive property is locked.
+    ///
     /// Property `allProperties`: `Edm.Boolean`.
     pub all_properties: Option<bool>,
+    /// Whether signing credentials are locked.
+    ///
     /// Property `credentialsWithUsageSign`: `Edm.Boolean`.
     pub credentials_with_usage_sign: Option<bool>,
+    /// Whether verification credentials are locked.
+    ///
     /// Property `credentialsWithUsageVerify`: `Edm.Boolean`.
     pub credentials_with_usage_verify: Option<bool>,
+    /// Whether the lock is on.
+    ///
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
+    /// Whether the token encryption key id is locked.
+    ///
     /// Property `tokenEncryptionKeyId`: `Edm.Boolean`.
     pub token_encryption_key_id: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
@@ -5383,9 +8653,13 @@ impl ServicePrincipalLockConfigurationField {
     ];
 }
 
+/// Settings for single-page applications.
+///
 /// CSDL complex type `microsoft.graph.spaApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpaApplication {
+    /// Where tokens are sent after sign-in.
+    ///
     /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
     pub redirect_uris: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
@@ -7734,13 +11008,21 @@ impl SynchronizationTaskExecutionField {
     ];
 }
 
+/// The verified publisher (Microsoft Partner Network account) of an application.
+///
 /// CSDL complex type `microsoft.graph.verifiedPublisher`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedPublisher {
+    /// When the verified publisher was added to the application.
+    ///
     /// Property `addedDateTime`: `Edm.DateTimeOffset`.
     pub added_date_time: Option<edm::DateTimeOffset>,
+    /// The name of the verified publisher.
+    ///
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// The partner account id.
+    ///
     /// Property `verifiedPublisherId`: `Edm.String`.
     pub verified_publisher_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -7844,17 +11126,29 @@ impl VerifiedPublisherField {
     ];
 }
 
+/// Settings for web applications.
+///
 /// CSDL complex type `microsoft.graph.webApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApplication {
+    /// The application's home page.
+    ///
     /// Property `homePageUrl`: `Edm.String`.
     pub home_page_url: Option<String>,
+    /// Whether the implicit flow is allowed.
+    ///
     /// Property `implicitGrantSettings`: `microsoft.graph.implicitGrantSettings`.
     pub implicit_grant_settings: Option<ImplicitGrantSettings>,
+    /// Where the application signs users out.
+    ///
     /// Property `logoutUrl`: `Edm.String`.
     pub logout_url: Option<String>,
+    /// Where tokens are sent after sign-in.
+    ///
     /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
     pub redirect_uris: Option<Vec<String>>,
+    /// Redirect URIs with their positions.
+    ///
     /// Property `redirectUriSettings`: `Collection(microsoft.graph.redirectUriSettings)`, not nullable.
     pub redirect_uri_settings: Option<Vec<RedirectUriSettings>>,
     /// Properties the metadata does not declare and instance annotations

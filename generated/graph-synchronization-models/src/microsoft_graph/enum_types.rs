@@ -11,6 +11,117 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+/// Kinds of data an application processes (several may be combined).
+///
+/// CSDL enum type `microsoft.graph.applicationDataType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ApplicationDataType(graph_odata_runtime::enums::FlagSet);
+
+impl ApplicationDataType {
+    /// No kind of data is recorded.
+    ///
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// The application processes source code.
+    ///
+    /// `codingFiles` = 1
+    pub const CODING_FILES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// The application processes payment card data.
+    ///
+    /// `creditCards` = 2
+    pub const CREDIT_CARDS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// The application processes database files.
+    ///
+    /// `databaseFiles` = 4
+    pub const DATABASE_FILES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// The application processes documents.
+    ///
+    /// `documents` = 8
+    pub const DOCUMENTS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
+    /// The application processes images, audio or video.
+    ///
+    /// `mediaFiles` = 16
+    pub const MEDIA_FILES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 32
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+}
+
+impl graph_odata_runtime::enums::FlagsEnum for ApplicationDataType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("codingFiles", 1),
+        ("creditCards", 2),
+        ("databaseFiles", 4),
+        ("documents", 8),
+        ("mediaFiles", 16),
+        ("unknownFutureValue", 32),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApplicationDataType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+impl std::fmt::Display for ApplicationDataType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+impl std::str::FromStr for ApplicationDataType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+impl std::ops::BitOr for ApplicationDataType {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+impl std::ops::BitOrAssign for ApplicationDataType {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+impl serde::Serialize for ApplicationDataType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationDataType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
 /// Keys of attribute metadata.
 ///
 /// CSDL enum type `microsoft.graph.attributeDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.
@@ -436,6 +547,315 @@ impl From<&str> for AttributeType {
     }
 }
 
+/// A Cloud Security Alliance STAR assurance level.
+///
+/// CSDL enum type `microsoft.graph.csaStarLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CsaStarLevel {
+    /// No STAR level is recorded.
+    ///
+    /// `none` = 0
+    None,
+    /// Third-party attestation.
+    ///
+    /// `attestation` = 1
+    Attestation,
+    /// Third-party certification.
+    ///
+    /// `certification` = 2
+    Certification,
+    /// Continuous monitoring.
+    ///
+    /// `continuousMonitoring` = 3
+    ContinuousMonitoring,
+    /// A C-STAR assessment (for the Greater China market).
+    ///
+    /// `cStarAssessment` = 4
+    CStarAssessment,
+    /// The provider assessed itself.
+    ///
+    /// `selfAssessment` = 5
+    SelfAssessment,
+    /// The provider was not assessed.
+    ///
+    /// `notSupported` = 6
+    NotSupported,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for CsaStarLevel {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("attestation", 1),
+        ("certification", 2),
+        ("continuousMonitoring", 3),
+        ("cStarAssessment", 4),
+        ("selfAssessment", 5),
+        ("notSupported", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "attestation" => Self::Attestation,
+            "certification" => Self::Certification,
+            "continuousMonitoring" => Self::ContinuousMonitoring,
+            "cStarAssessment" => Self::CStarAssessment,
+            "selfAssessment" => Self::SelfAssessment,
+            "notSupported" => Self::NotSupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Attestation => "attestation",
+            Self::Certification => "certification",
+            Self::ContinuousMonitoring => "continuousMonitoring",
+            Self::CStarAssessment => "cStarAssessment",
+            Self::SelfAssessment => "selfAssessment",
+            Self::NotSupported => "notSupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for CsaStarLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CsaStarLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for CsaStarLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for CsaStarLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// Data protection measures a provider has (several may be combined).
+///
+/// CSDL enum type `microsoft.graph.dataProtection`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct DataProtection(graph_odata_runtime::enums::FlagSet);
+
+impl DataProtection {
+    /// No data protection measure is recorded.
+    ///
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Data protection impact assessments.
+    ///
+    /// `impactAssessments` = 1
+    pub const IMPACT_ASSESSMENTS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// Data protection officers.
+    ///
+    /// `officers` = 2
+    pub const OFFICERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// Safeguards for transfers across borders.
+    ///
+    /// `secureCrossBorderDataTransfer` = 4
+    pub const SECURE_CROSS_BORDER_DATA_TRANSFER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 8
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+}
+
+impl graph_odata_runtime::enums::FlagsEnum for DataProtection {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("impactAssessments", 1),
+        ("officers", 2),
+        ("secureCrossBorderDataTransfer", 4),
+        ("unknownFutureValue", 8),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for DataProtection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+impl std::fmt::Display for DataProtection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+impl std::str::FromStr for DataProtection {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+impl std::ops::BitOr for DataProtection {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+impl std::ops::BitOrAssign for DataProtection {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+impl serde::Serialize for DataProtection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataProtection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+/// How long a provider keeps data after it is deleted.
+///
+/// CSDL enum type `microsoft.graph.dataRetentionLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataRetentionLevel {
+    /// The retention is not known.
+    ///
+    /// `none` = 0
+    None,
+    /// Data is kept after the customer deletes it.
+    ///
+    /// `dataRetained` = 1
+    DataRetained,
+    /// Data is deleted as soon as the customer deletes it.
+    ///
+    /// `deletedImmediately` = 2
+    DeletedImmediately,
+    /// Data is deleted within a month.
+    ///
+    /// `deletedWithin1Month` = 3
+    DeletedWithin1Month,
+    /// Data is deleted within two weeks.
+    ///
+    /// `deletedWithin2Weeks` = 4
+    DeletedWithin2Weeks,
+    /// Data is deleted within three months.
+    ///
+    /// `deletedWithin3Months` = 5
+    DeletedWithin3Months,
+    /// After more than three months.
+    ///
+    /// `deletedWithinMoreThan3Months` = 6
+    DeletedWithinMoreThan3Months,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for DataRetentionLevel {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("dataRetained", 1),
+        ("deletedImmediately", 2),
+        ("deletedWithin1Month", 3),
+        ("deletedWithin2Weeks", 4),
+        ("deletedWithin3Months", 5),
+        ("deletedWithinMoreThan3Months", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "dataRetained" => Self::DataRetained,
+            "deletedImmediately" => Self::DeletedImmediately,
+            "deletedWithin1Month" => Self::DeletedWithin1Month,
+            "deletedWithin2Weeks" => Self::DeletedWithin2Weeks,
+            "deletedWithin3Months" => Self::DeletedWithin3Months,
+            "deletedWithinMoreThan3Months" => Self::DeletedWithinMoreThan3Months,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::DataRetained => "dataRetained",
+            Self::DeletedImmediately => "deletedImmediately",
+            Self::DeletedWithin1Month => "deletedWithin1Month",
+            Self::DeletedWithin2Weeks => "deletedWithin2Weeks",
+            Self::DeletedWithin3Months => "deletedWithin3Months",
+            Self::DeletedWithinMoreThan3Months => "deletedWithinMoreThan3Months",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for DataRetentionLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataRetentionLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for DataRetentionLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for DataRetentionLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 /// Flags telling which parts of a directory's schema the connector can discover; several may be combined.
 ///
 /// CSDL enum type `microsoft.graph.directoryDefinitionDiscoverabilities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
@@ -542,6 +962,261 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
     }
 }
 
+/// A US FedRAMP authorization level.
+///
+/// CSDL enum type `microsoft.graph.fedRampLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FedRampLevel {
+    /// No FedRAMP authorization.
+    ///
+    /// `none` = 0
+    None,
+    /// Authorized at the high impact level.
+    ///
+    /// `high` = 1
+    High,
+    /// Authorized as low-impact software as a service (Li-SaaS).
+    ///
+    /// `liSaas` = 2
+    LiSaas,
+    /// Authorized at the low impact level.
+    ///
+    /// `low` = 3
+    Low,
+    /// Authorized at the moderate impact level.
+    ///
+    /// `moderate` = 4
+    Moderate,
+    /// The provider was not assessed.
+    ///
+    /// `notSupported` = 5
+    NotSupported,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for FedRampLevel {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("high", 1),
+        ("liSaas", 2),
+        ("low", 3),
+        ("moderate", 4),
+        ("notSupported", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "high" => Self::High,
+            "liSaas" => Self::LiSaas,
+            "low" => Self::Low,
+            "moderate" => Self::Moderate,
+            "notSupported" => Self::NotSupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::High => "high",
+            Self::LiSaas => "liSaas",
+            Self::Low => "low",
+            Self::Moderate => "moderate",
+            Self::NotSupported => "notSupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for FedRampLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FedRampLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for FedRampLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for FedRampLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// Whether a company is publicly or privately held.
+///
+/// CSDL enum type `microsoft.graph.holdType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HoldType {
+    /// It is not known how the company is held.
+    ///
+    /// `none` = 0
+    None,
+    /// The company is privately held.
+    ///
+    /// `private` = 1
+    Private,
+    /// The company is publicly traded.
+    ///
+    /// `public` = 2
+    Public,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for HoldType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("private", 1),
+        ("public", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "private" => Self::Private,
+            "public" => Self::Public,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Private => "private",
+            Self::Public => "public",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for HoldType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HoldType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for HoldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for HoldType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// The kind of actor that started a provisioning event.
+///
+/// CSDL enum type `microsoft.graph.initiatorType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InitiatorType {
+    /// A user started it (for example with on-demand provisioning).
+    ///
+    /// `user` = 0
+    User,
+    /// An application started it.
+    ///
+    /// `application` = 1
+    Application,
+    /// The provisioning service itself.
+    ///
+    /// `system` = 2
+    System,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for InitiatorType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("user", 0),
+        ("application", 1),
+        ("system", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "application" => Self::Application,
+            "system" => Self::System,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Application => "application",
+            Self::System => "system",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for InitiatorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InitiatorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for InitiatorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for InitiatorType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 /// Whether and when an attribute can be written.
 ///
 /// CSDL enum type `microsoft.graph.mutability`; evolvable: unknown members are kept in `UnknownValue`.
@@ -620,15 +1295,23 @@ impl From<&str> for Mutability {
     }
 }
 
+/// Which native authentication APIs an application may use.
+///
 /// CSDL enum type `microsoft.graph.nativeAuthenticationApisEnabled`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct NativeAuthenticationApisEnabled(graph_odata_runtime::enums::FlagSet);
 
 impl NativeAuthenticationApisEnabled {
+    /// No native authentication API is allowed.
+    ///
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Every native authentication API is allowed.
+    ///
     /// `all` = 1
     pub const ALL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 2
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
@@ -979,6 +1662,565 @@ impl From<&str> for ObjectMappingMetadata {
     }
 }
 
+/// Password rules a service enforces (several may be combined).
+///
+/// CSDL enum type `microsoft.graph.passwordPolicy`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct PasswordPolicy(graph_odata_runtime::enums::FlagSet);
+
+impl PasswordPolicy {
+    /// No password rule is recorded.
+    ///
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Passwords must be changed periodically.
+    ///
+    /// `changePasswordPeriod` = 1
+    pub const CHANGE_PASSWORD_PERIOD: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// Character classes are required.
+    ///
+    /// `charactersCombination` = 2
+    pub const CHARACTERS_COMBINATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// Earlier passwords cannot be reused.
+    ///
+    /// `passwordHistoryAndReuse` = 4
+    pub const PASSWORD_HISTORY_AND_REUSE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// Passwords have a minimum length.
+    ///
+    /// `passwordLengthLimit` = 8
+    pub const PASSWORD_LENGTH_LIMIT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// Personal information is refused in passwords.
+    ///
+    /// `personalInformationUse` = 16
+    pub const PERSONAL_INFORMATION_USE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 32
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+}
+
+impl graph_odata_runtime::enums::FlagsEnum for PasswordPolicy {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("changePasswordPeriod", 1),
+        ("charactersCombination", 2),
+        ("passwordHistoryAndReuse", 4),
+        ("passwordLengthLimit", 8),
+        ("personalInformationUse", 16),
+        ("unknownFutureValue", 32),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PasswordPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+impl std::fmt::Display for PasswordPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+impl std::str::FromStr for PasswordPolicy {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+impl std::ops::BitOr for PasswordPolicy {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+impl std::ops::BitOrAssign for PasswordPolicy {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+impl serde::Serialize for PasswordPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PasswordPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+/// A version of the PCI DSS payment card standard.
+///
+/// CSDL enum type `microsoft.graph.pciVersion`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PciVersion {
+    /// No PCI DSS compliance is recorded.
+    ///
+    /// `none` = 0
+    None,
+    /// Compliant with PCI DSS 3.2.1.
+    ///
+    /// `v3_2_1` = 1
+    V321,
+    /// Compliant with PCI DSS 4.
+    ///
+    /// `v4` = 2
+    V4,
+    /// The provider was not assessed.
+    ///
+    /// `notSupported` = 3
+    NotSupported,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for PciVersion {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("v3_2_1", 1),
+        ("v4", 2),
+        ("notSupported", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "v3_2_1" => Self::V321,
+            "v4" => Self::V4,
+            "notSupported" => Self::NotSupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::V321 => "v3_2_1",
+            Self::V4 => "v4",
+            Self::NotSupported => "notSupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for PciVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for PciVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for PciVersion {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// What a provisioning event did to an object.
+///
+/// CSDL enum type `microsoft.graph.provisioningAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningAction {
+    /// Another action, such as a skip.
+    ///
+    /// `other` = 0
+    Other,
+    /// The object was created in the target.
+    ///
+    /// `create` = 1
+    Create,
+    /// The object was deleted from the target.
+    ///
+    /// `delete` = 2
+    Delete,
+    /// The object was disabled in the target.
+    ///
+    /// `disable` = 3
+    Disable,
+    /// The object was updated in the target.
+    ///
+    /// `update` = 4
+    Update,
+    /// Marked it for deletion later.
+    ///
+    /// `stagedDelete` = 5
+    StagedDelete,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("other", 0),
+        ("create", 1),
+        ("delete", 2),
+        ("disable", 3),
+        ("update", 4),
+        ("stagedDelete", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "other" => Self::Other,
+            "create" => Self::Create,
+            "delete" => Self::Delete,
+            "disable" => Self::Disable,
+            "update" => Self::Update,
+            "stagedDelete" => Self::StagedDelete,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Other => "other",
+            Self::Create => "create",
+            Self::Delete => "delete",
+            Self::Disable => "disable",
+            Self::Update => "update",
+            Self::StagedDelete => "stagedDelete",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningAction {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// The outcome of a provisioning event or step.
+///
+/// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningResult {
+    /// The event or step succeeded.
+    ///
+    /// `success` = 0
+    Success,
+    /// The event or step failed.
+    ///
+    /// `failure` = 1
+    Failure,
+    /// The event or step was skipped (for example the object is out of scope).
+    ///
+    /// `skipped` = 2
+    Skipped,
+    /// Succeeded with a warning.
+    ///
+    /// `warning` = 3
+    Warning,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningResult {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("success", 0),
+        ("failure", 1),
+        ("skipped", 2),
+        ("warning", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "skipped" => Self::Skipped,
+            "warning" => Self::Warning,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Skipped => "skipped",
+            Self::Warning => "warning",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningResult {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// How a provisioning failure is classified.
+///
+/// CSDL enum type `microsoft.graph.provisioningStatusErrorCategory`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningStatusErrorCategory {
+    /// A failure that needs attention.
+    ///
+    /// `failure` = 0
+    Failure,
+    /// A failure caused outside the provisioning service.
+    ///
+    /// `nonServiceFailure` = 1
+    NonServiceFailure,
+    /// There was no failure.
+    ///
+    /// `success` = 2
+    Success,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStatusErrorCategory {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("failure", 0),
+        ("nonServiceFailure", 1),
+        ("success", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "failure" => Self::Failure,
+            "nonServiceFailure" => Self::NonServiceFailure,
+            "success" => Self::Success,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Failure => "failure",
+            Self::NonServiceFailure => "nonServiceFailure",
+            Self::Success => "success",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningStatusErrorCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStatusErrorCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningStatusErrorCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningStatusErrorCategory {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// The phase of provisioning a step belongs to.
+///
+/// CSDL enum type `microsoft.graph.provisioningStepType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningStepType {
+    /// Reading from the source.
+    ///
+    /// `import` = 0
+    Import,
+    /// Deciding whether the object is in scope.
+    ///
+    /// `scoping` = 1
+    Scoping,
+    /// Finding the object in the target.
+    ///
+    /// `matching` = 2
+    Matching,
+    /// Applying attribute mappings.
+    ///
+    /// `processing` = 3
+    Processing,
+    /// Resolving references (manager, members).
+    ///
+    /// `referenceResolution` = 4
+    ReferenceResolution,
+    /// Writing to the target.
+    ///
+    /// `export` = 5
+    Export,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStepType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("import", 0),
+        ("scoping", 1),
+        ("matching", 2),
+        ("processing", 3),
+        ("referenceResolution", 4),
+        ("export", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "import" => Self::Import,
+            "scoping" => Self::Scoping,
+            "matching" => Self::Matching,
+            "processing" => Self::Processing,
+            "referenceResolution" => Self::ReferenceResolution,
+            "export" => Self::Export,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Import => "import",
+            Self::Scoping => "scoping",
+            Self::Matching => "matching",
+            Self::Processing => "processing",
+            Self::ReferenceResolution => "referenceResolution",
+            Self::Export => "export",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ProvisioningStepType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for ProvisioningStepType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for ProvisioningStepType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 /// Why a job was quarantined. The values are powers of two, but the metadata does not declare a flags enum, so expect a single value.
 ///
 /// CSDL enum type `microsoft.graph.quarantineReason`; evolvable: unknown members are kept in `UnknownValue`.
@@ -1084,6 +2326,119 @@ impl std::fmt::Display for QuarantineReason {
 }
 
 impl From<&str> for QuarantineReason {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// How a service encrypts data at rest.
+///
+/// CSDL enum type `microsoft.graph.restEncryptionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RestEncryptionType {
+    /// Data at rest is not encrypted.
+    ///
+    /// `none` = 0
+    None,
+    /// Encrypted with AES.
+    ///
+    /// `aes` = 1
+    Aes,
+    /// Encrypted with BitLocker.
+    ///
+    /// `bitlocker` = 2
+    Bitlocker,
+    /// Encrypted with Blowfish.
+    ///
+    /// `blowfish` = 3
+    Blowfish,
+    /// Encrypted with DES.
+    ///
+    /// `des` = 4
+    Des,
+    /// Encrypted with RC4.
+    ///
+    /// `rc4` = 5
+    Rc4,
+    /// Encrypted with RSA.
+    ///
+    /// `rsa` = 6
+    Rsa,
+    /// The provider was not assessed.
+    ///
+    /// `notSupported` = 7
+    NotSupported,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 8
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for RestEncryptionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("aes", 1),
+        ("bitlocker", 2),
+        ("blowfish", 3),
+        ("des", 4),
+        ("rc4", 5),
+        ("rsa", 6),
+        ("notSupported", 7),
+        ("unknownFutureValue", 8),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "aes" => Self::Aes,
+            "bitlocker" => Self::Bitlocker,
+            "blowfish" => Self::Blowfish,
+            "des" => Self::Des,
+            "rc4" => Self::Rc4,
+            "rsa" => Self::Rsa,
+            "notSupported" => Self::NotSupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Aes => "aes",
+            Self::Bitlocker => "bitlocker",
+            Self::Blowfish => "blowfish",
+            Self::Des => "des",
+            Self::Rc4 => "rc4",
+            Self::Rsa => "rsa",
+            Self::NotSupported => "notSupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for RestEncryptionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RestEncryptionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for RestEncryptionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for RestEncryptionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1207,6 +2562,112 @@ impl std::fmt::Display for ScopeOperatorType {
 }
 
 impl From<&str> for ScopeOperatorType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+/// A TLS or SSL protocol version.
+///
+/// CSDL enum type `microsoft.graph.sslVersion`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SslVersion {
+    /// No version is recorded.
+    ///
+    /// `none` = 0
+    None,
+    /// SSL 3.0 (obsolete).
+    ///
+    /// `ssl3_0` = 1
+    Ssl30,
+    /// TLS 1.0 (obsolete).
+    ///
+    /// `tls1_0` = 2
+    Tls10,
+    /// TLS 1.1 (obsolete).
+    ///
+    /// `tls1_1` = 3
+    Tls11,
+    /// TLS 1.2.
+    ///
+    /// `tls1_2` = 4
+    Tls12,
+    /// TLS 1.3.
+    ///
+    /// `tls1_3` = 5
+    Tls13,
+    /// The provider was not assessed.
+    ///
+    /// `notSupported` = 6
+    NotSupported,
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+impl graph_odata_runtime::enums::EvolvableEnum for SslVersion {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("ssl3_0", 1),
+        ("tls1_0", 2),
+        ("tls1_1", 3),
+        ("tls1_2", 4),
+        ("tls1_3", 5),
+        ("notSupported", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "ssl3_0" => Self::Ssl30,
+            "tls1_0" => Self::Tls10,
+            "tls1_1" => Self::Tls11,
+            "tls1_2" => Self::Tls12,
+            "tls1_3" => Self::Tls13,
+            "notSupported" => Self::NotSupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Ssl30 => "ssl3_0",
+            Self::Tls10 => "tls1_0",
+            Self::Tls11 => "tls1_1",
+            Self::Tls12 => "tls1_2",
+            Self::Tls13 => "tls1_3",
+            Self::NotSupported => "notSupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for SslVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SslVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+impl std::fmt::Display for SslVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+impl From<&str> for SslVersion {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2034,13 +3495,153 @@ impl From<&str> for SynchronizationTaskExecutionResult {
     }
 }
 
+/// Data subject rights a provider honours (several may be combined).
+///
+/// CSDL enum type `microsoft.graph.userOwnership`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct UserOwnership(graph_odata_runtime::enums::FlagSet);
+
+impl UserOwnership {
+    /// No data subject right is recorded.
+    ///
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// Processing has a lawful basis.
+    ///
+    /// `lawfulBasisForProcessing` = 1
+    pub const LAWFUL_BASIS_FOR_PROCESSING: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// Users can access their data.
+    ///
+    /// `rightToAccess` = 2
+    pub const RIGHT_TO_ACCESS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// Users are told how their data is used.
+    ///
+    /// `rightToBeInformed` = 4
+    pub const RIGHT_TO_BE_INFORMED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// Users can take their data elsewhere.
+    ///
+    /// `rightToDataPortability` = 8
+    pub const RIGHT_TO_DATA_PORTABILITY: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// Users can object to processing.
+    ///
+    /// `rightToObject` = 16
+    pub const RIGHT_TO_OBJECT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// Users can correct their data.
+    ///
+    /// `rightToRectification` = 32
+    pub const RIGHT_TO_RECTIFICATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+    /// Users can restrict processing.
+    ///
+    /// `rightToRestrictionOfProcessing` = 64
+    pub const RIGHT_TO_RESTRICTION_OF_PROCESSING: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(64),
+    );
+    /// Users can contest automated decisions.
+    ///
+    /// `rightsRelatedToAutomatedDecisionMaking` = 128
+    pub const RIGHTS_RELATED_TO_AUTOMATED_DECISION_MAKING: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(128),
+    );
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
+    /// `unknownFutureValue` = 256
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(256),
+    );
+}
+
+impl graph_odata_runtime::enums::FlagsEnum for UserOwnership {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("lawfulBasisForProcessing", 1),
+        ("rightToAccess", 2),
+        ("rightToBeInformed", 4),
+        ("rightToDataPortability", 8),
+        ("rightToObject", 16),
+        ("rightToRectification", 32),
+        ("rightToRestrictionOfProcessing", 64),
+        ("rightsRelatedToAutomatedDecisionMaking", 128),
+        ("unknownFutureValue", 256),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for UserOwnership {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+impl std::fmt::Display for UserOwnership {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+impl std::str::FromStr for UserOwnership {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+impl std::ops::BitOr for UserOwnership {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+impl std::ops::BitOrAssign for UserOwnership {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+impl serde::Serialize for UserOwnership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserOwnership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+/// Weak signing algorithms.
+///
 /// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
 
 impl WeakAlgorithms {
+    /// RSA signatures with SHA-1.
+    ///
     /// `rsaSha1` = 1
     pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// Sentinel for values added later; not sent by the service unless asked for.
+    ///
     /// `unknownFutureValue` = 2
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),

@@ -50,29 +50,6 @@ impl GraphClient {
     }
 }
 
-/// Raw content: the `$value` of a media entity, or a stream property.
-#[derive(Clone, Debug)]
-pub struct MediaContentRequestBuilder {
-    client: runtime::Client,
-    path: runtime::ODataPath,
-}
-
-impl MediaContentRequestBuilder {
-    /// Downloads the content (`GET`): its bytes and content type.
-    pub fn get(&self) -> Request<runtime::Media> {
-        Request::media(&self.client, Method::GET, self.path.clone())
-    }
-    /// Uploads the content (`PUT`) with its content type.
-    pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
-        Request::empty(&self.client, Method::PUT, self.path.clone())
-            .bytes_body(bytes, content_type)
-    }
-    /// Deletes the content (`DELETE`).
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-}
-
 /// Requests for one `microsoft.graph.identityProtectionRoot`.
 ///
 /// URL: `/identityProtection`

@@ -75,29 +75,6 @@ impl ServiceClient {
     }
 }
 
-/// Raw content: the `$value` of a media entity, or a stream property.
-#[derive(Clone, Debug)]
-pub struct MediaContentRequestBuilder {
-    client: runtime::Client,
-    path: runtime::ODataPath,
-}
-
-impl MediaContentRequestBuilder {
-    /// Downloads the content (`GET`): its bytes and content type.
-    pub fn get(&self) -> Request<runtime::Media> {
-        Request::media(&self.client, Method::GET, self.path.clone())
-    }
-    /// Uploads the content (`PUT`) with its content type.
-    pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
-        Request::empty(&self.client, Method::PUT, self.path.clone())
-            .bytes_body(bytes, content_type)
-    }
-    /// Deletes the content (`DELETE`).
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-}
-
 /// Requests for a collection of `Fabrikam.Erp.account`.
 ///
 /// URL: `/accounts`
@@ -132,7 +109,7 @@ impl AccountCollectionRequestBuilder {
     ) -> Request<models::fabrikam_erp::Account> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `accountid`, written in parentheses: `/accounts(...)`.
+    /// One entity of the collection by its key `accountid`, written in parentheses: `/accounts({id})`.
     pub fn by_id(&self, accountid: edm::Guid) -> AccountRequestBuilder {
         AccountRequestBuilder {
             client: self.client.clone(),
@@ -226,7 +203,7 @@ impl ActivityCollectionRequestBuilder {
     ) -> Request<models::fabrikam_erp::Activity> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `activityid`, written in parentheses: `/activities(...)`.
+    /// One entity of the collection by its key `activityid`, written in parentheses: `/activities({id})`.
     pub fn by_id(&self, activityid: edm::Guid) -> ActivityRequestBuilder {
         ActivityRequestBuilder {
             client: self.client.clone(),
@@ -305,7 +282,7 @@ impl AppointmentCollectionRequestBuilder {
     ) -> Request<models::fabrikam_erp::Appointment> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `activityid`, written in parentheses: `/appointments(...)`.
+    /// One entity of the collection by its key `activityid`, written in parentheses: `/appointments({id})`.
     pub fn by_id(&self, activityid: edm::Guid) -> AppointmentRequestBuilder {
         AppointmentRequestBuilder {
             client: self.client.clone(),
@@ -384,7 +361,7 @@ impl ProductCollectionRequestBuilder {
     ) -> Request<models::fabrikam_erp::Product> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `id`, written in parentheses: `/products(...)`.
+    /// One entity of the collection by its key `id`, written in parentheses: `/products({id})`.
     pub fn by_id(&self, id: &str) -> ProductRequestBuilder {
         ProductRequestBuilder {
             client: self.client.clone(),

@@ -98,31 +98,7 @@ impl ServiceClient {
     }
 }
 
-/// Raw content: the `$value` of a media entity, or a stream property.
-#[derive(Clone, Debug)]
-pub struct MediaContentRequestBuilder {
-    client: runtime::Client,
-    path: runtime::ODataPath,
-}
-
-impl MediaContentRequestBuilder {
-    /// Downloads the content (`GET`): its bytes and content type.
-    pub fn get(&self) -> Request<runtime::Media> {
-        Request::media(&self.client, Method::GET, self.path.clone())
-    }
-    /// Uploads the content (`PUT`) with its content type.
-    pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
-        Request::empty(&self.client, Method::PUT, self.path.clone())
-            .bytes_body(bytes, content_type)
-    }
-    /// Deletes the content (`DELETE`).
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-}
-
-/// The links (`$ref`) of a collection-valued navigation property to existing
-/// entities.
+/// The links (`$ref`) of a collection-valued navigation property to existing entities.
 #[derive(Clone, Debug)]
 pub struct ReferenceCollectionRequestBuilder {
     client: runtime::Client,
@@ -130,24 +106,29 @@ pub struct ReferenceCollectionRequestBuilder {
 }
 
 impl ReferenceCollectionRequestBuilder {
-    /// Lists one page of the linked entities' URLs (`GET .../$ref`).
+    /// Lists one page of the linked entities' URLs.
+    ///
+    /// HTTP: `GET .../$ref`
     pub fn list(&self) -> Request<runtime::Page<runtime::EntityReference>> {
-        Request::page(&self.client, Method::GET, self.path.segment("$ref"))
+        Request::page(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
-    /// Links an existing entity (`POST .../$ref` with its `@odata.id`); `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
+    /// Links an existing entity (its `@odata.id` in the body); `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
+    ///
+    /// HTTP: `POST .../$ref`
     pub fn add(&self, url: &str) -> Request<()> {
-        Request::empty(&self.client, Method::POST, self.path.segment("$ref"))
+        Request::empty(&self.client, Method::POST, self.path.clone().segment("$ref"))
             .reference_body(url)
     }
-    /// Unlinks an entity (`DELETE .../$ref?$id=<url>`); the entity itself stays. `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
+    /// Unlinks an entity; the entity itself stays. `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
+    ///
+    /// HTTP: `DELETE .../$ref?$id={url}`
     pub fn remove(&self, url: &str) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.segment("$ref"))
+        Request::empty(&self.client, Method::DELETE, self.path.clone().segment("$ref"))
             .reference_id(url)
     }
 }
 
-/// The link (`$ref`) of a single-valued navigation property to an existing
-/// entity.
+/// The link (`$ref`) of a single-valued navigation property to an existing entity.
 #[derive(Clone, Debug)]
 pub struct ReferenceRequestBuilder {
     client: runtime::Client,
@@ -155,18 +136,24 @@ pub struct ReferenceRequestBuilder {
 }
 
 impl ReferenceRequestBuilder {
-    /// Reads the linked entity's URL (`GET .../$ref`).
+    /// Reads the linked entity's URL.
+    ///
+    /// HTTP: `GET .../$ref`
     pub fn get(&self) -> Request<runtime::EntityReference> {
-        Request::json(&self.client, Method::GET, self.path.segment("$ref"))
+        Request::json(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
-    /// Links an existing entity in place of the current one (`PUT .../$ref` with its `@odata.id`); `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
+    /// Links an existing entity in place of the current one (its `@odata.id` in the body); `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
+    ///
+    /// HTTP: `PUT .../$ref`
     pub fn set(&self, url: &str) -> Request<()> {
-        Request::empty(&self.client, Method::PUT, self.path.segment("$ref"))
+        Request::empty(&self.client, Method::PUT, self.path.clone().segment("$ref"))
             .reference_body(url)
     }
-    /// Removes the link (`DELETE .../$ref`); the entity itself stays.
+    /// Removes the link; the entity itself stays.
+    ///
+    /// HTTP: `DELETE .../$ref`
     pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.segment("$ref"))
+        Request::empty(&self.client, Method::DELETE, self.path.clone().segment("$ref"))
     }
 }
 
@@ -235,7 +222,7 @@ impl CustomerCollectionRequestBuilder {
     ) -> Request<models::northwind_trading::Customer> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `CustomerID`, written in parentheses: `/Customers(...)`.
+    /// One entity of the collection by its key `CustomerID`, written in parentheses: `/Customers({id})`.
     pub fn by_id(&self, customer_id: &str) -> CustomerRequestBuilder {
         CustomerRequestBuilder {
             client: self.client.clone(),
@@ -349,7 +336,7 @@ impl OrderCollectionRequestBuilder {
     ) -> Request<models::northwind_trading::Order> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `OrderID`, written in parentheses: `/Orders(...)`.
+    /// One entity of the collection by its key `OrderID`, written in parentheses: `/Orders({id})`.
     pub fn by_id(&self, order_id: i32) -> OrderRequestBuilder {
         OrderRequestBuilder {
             client: self.client.clone(),

@@ -97,6 +97,92 @@ impl WidgetField {
     pub const ALL: &'static [model::Field<Widget>] = &[Self::Colour];
 }
 
+/// CSDL complex type `wingtip.naming.anyPart`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnyPart {
+    /// Property `count`: `Edm.Int32`.
+    pub count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AnyPart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl AnyPart {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#wingtip.naming.anyPart";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("count", &self.count);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyPart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for AnyPart {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "count" => read_lenient(map, key, &mut self.count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl AnyPart {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`AnyPart`] by wire name, each a [`Field<AnyPart>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnyPart::set_null`].
+pub enum AnyPartField {}
+
+#[allow(non_upper_case_globals)]
+impl AnyPartField {
+    /// `count`
+    pub const Count: model::Field<AnyPart> = model::Field::new("count");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AnyPart>] = &[Self::Count];
+}
+
 /// CSDL complex type `wingtip.naming.option`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionType {
@@ -181,6 +267,270 @@ impl OptionTypeField {
     pub const Enabled: model::Field<OptionType> = model::Field::new("enabled");
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<OptionType>] = &[Self::Enabled];
+}
+
+/// CSDL complex type `wingtip.naming.partField`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PartField {
+    /// Property `label`: `Edm.String`.
+    pub label: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PartField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl PartField {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#wingtip.naming.partField";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("label", &self.label);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PartField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PartField {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl PartField {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`PartField`] by wire name, each a [`Field<PartField>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PartField::set_null`].
+pub enum PartFieldField {}
+
+#[allow(non_upper_case_globals)]
+impl PartFieldField {
+    /// `label`
+    pub const Label: model::Field<PartField> = model::Field::new("label");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PartField>] = &[Self::Label];
+}
+
+/// A `wingtip.naming.partField` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PartField`], which keeps its properties and `@odata.type` in `additional_properties`.
+///
+/// Named `AnyPartField2` because `AnyPartField` is taken in this module.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyPartField2 {
+    /// The base type itself, or a derived type unknown to this crate.
+    PartField(Box<PartField>),
+    /// `wingtip.naming.partFieldLong`
+    PartFieldLong(Box<PartFieldLong>),
+}
+
+impl AnyPartField2 {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::PartField(_) => PartField::ODATA_TYPE,
+            Self::PartFieldLong(_) => PartFieldLong::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`PartField`] (or of an unknown derived type).
+    pub fn as_part_field(&self) -> Option<&PartField> {
+        match self {
+            Self::PartField(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl Default for AnyPartField2 {
+    fn default() -> Self {
+        Self::PartField(Box::default())
+    }
+}
+
+impl From<PartField> for AnyPartField2 {
+    fn from(value: PartField) -> Self {
+        Self::PartField(Box::new(value))
+    }
+}
+
+impl AnyPartField2 {
+    /// The value if it is a [`AnyPartField2::PartFieldLong`] variant.
+    pub fn as_part_field_long(&self) -> Option<&PartFieldLong> {
+        match self {
+            Self::PartFieldLong(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl From<PartFieldLong> for AnyPartField2 {
+    fn from(value: PartFieldLong) -> Self {
+        Self::PartFieldLong(Box::new(value))
+    }
+}
+
+impl serde::Serialize for AnyPartField2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PartField(value) => value.serialize_with_type(serializer, None),
+            Self::PartFieldLong(value) => {
+                value.serialize_with_type(serializer, Some(PartFieldLong::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyPartField2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "wingtip.naming.partFieldLong" | "nm.partFieldLong" => {
+                serde_json::from_value(value).map(Self::PartFieldLong)
+            }
+            _ => serde_json::from_value(value).map(Self::PartField),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+/// CSDL complex type `wingtip.naming.partFieldLong`; base type `wingtip.naming.partField`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PartFieldLong {
+    /// Property `label`: `Edm.String`.
+    /// Inherited from `wingtip.naming.partField`.
+    pub label: Option<String>,
+    /// Property `length`: `Edm.Int32`.
+    pub length: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PartFieldLong {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+impl PartFieldLong {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#wingtip.naming.partFieldLong";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("label", &self.label);
+        object.property("length", &self.length);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PartFieldLong {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for PartFieldLong {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "length" => read_lenient(map, key, &mut self.length, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl PartFieldLong {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+/// The properties of [`PartFieldLong`] by wire name, each a [`Field<PartFieldLong>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PartFieldLong::set_null`].
+pub enum PartFieldLongField {}
+
+#[allow(non_upper_case_globals)]
+impl PartFieldLongField {
+    /// `label`
+    pub const Label: model::Field<PartFieldLong> = model::Field::new("label");
+    /// `length`
+    pub const Length: model::Field<PartFieldLong> = model::Field::new("length");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PartFieldLong>] = &[Self::Label, Self::Length];
 }
 
 /// CSDL complex type `wingtip.naming.reservedWords`.

@@ -28,6 +28,10 @@ pub struct Toolbox {
     pub words: Option<ReservedWords>,
     /// Property `flags`: `wingtip.naming.toolFlags`.
     pub flags: Option<ToolFlags>,
+    /// Property `anyPart`: `wingtip.naming.anyPart`.
+    pub any_part: Option<AnyPart>,
+    /// Property `part`: `wingtip.naming.partField`.
+    pub part: Option<AnyPartField2>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -62,6 +66,8 @@ impl Toolbox {
         object.property("result", &self.result);
         object.property("words", &self.words);
         object.property("flags", &self.flags);
+        object.property("anyPart", &self.any_part);
+        object.property("part", &self.part);
         object.end()
     }
 }
@@ -90,6 +96,8 @@ impl graph_odata_runtime::model::ODataObject for Toolbox {
             "result" => read_nullable(map, key, &mut self.result, extra),
             "words" => read_nullable(map, key, &mut self.words, extra),
             "flags" => read_nullable(map, key, &mut self.flags, extra),
+            "anyPart" => read_nullable(map, key, &mut self.any_part, extra),
+            "part" => read_nullable(map, key, &mut self.part, extra),
             _ => Ok(false),
         }
     }
@@ -129,6 +137,10 @@ impl ToolboxField {
     pub const Words: model::Field<Toolbox> = model::Field::new("words");
     /// `flags`
     pub const Flags: model::Field<Toolbox> = model::Field::new("flags");
+    /// `anyPart`
+    pub const AnyPart: model::Field<Toolbox> = model::Field::new("anyPart");
+    /// `part`
+    pub const Part: model::Field<Toolbox> = model::Field::new("part");
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<Toolbox>] = &[
         Self::Type,
@@ -138,5 +150,7 @@ impl ToolboxField {
         Self::Result,
         Self::Words,
         Self::Flags,
+        Self::AnyPart,
+        Self::Part,
     ];
 }
