@@ -59,29 +59,6 @@ impl ServiceClient {
     }
 }
 
-/// Raw content: the `$value` of a media entity, or a stream property.
-#[derive(Clone, Debug)]
-pub struct MediaContentRequestBuilder {
-    client: runtime::Client,
-    path: runtime::ODataPath,
-}
-
-impl MediaContentRequestBuilder {
-    /// Downloads the content (`GET`): its bytes and content type.
-    pub fn get(&self) -> Request<runtime::Media> {
-        Request::media(&self.client, Method::GET, self.path.clone())
-    }
-    /// Uploads the content (`PUT`) with its content type.
-    pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
-        Request::empty(&self.client, Method::PUT, self.path.clone())
-            .bytes_body(bytes, content_type)
-    }
-    /// Deletes the content (`DELETE`).
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-}
-
 /// Requests for a collection of `Fabrikam.Keys.Product`.
 ///
 /// URL: `/Products`
@@ -116,15 +93,15 @@ impl ProductCollectionRequestBuilder {
     ) -> Request<models::fabrikam_keys::Product> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `InfoID`, written in parentheses: `/Products(...)`.
+    /// One entity of the collection by its key `InfoID`, written in parentheses: `/Products({id})`.
     pub fn by_id(&self, info_id: i32) -> ProductRequestBuilder {
         ProductRequestBuilder {
             client: self.client.clone(),
             path: self
                 .parent
-                .key_value(
+                .composite_key(
                     self.segment,
-                    runtime::ToODataLiteral::to_odata_literal(&info_id),
+                    &[("InfoID", runtime::ToODataLiteral::to_odata_literal(&info_id))],
                 ),
         }
     }

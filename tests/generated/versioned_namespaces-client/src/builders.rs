@@ -67,29 +67,6 @@ impl ServiceClient {
     }
 }
 
-/// Raw content: the `$value` of a media entity, or a stream property.
-#[derive(Clone, Debug)]
-pub struct MediaContentRequestBuilder {
-    client: runtime::Client,
-    path: runtime::ODataPath,
-}
-
-impl MediaContentRequestBuilder {
-    /// Downloads the content (`GET`): its bytes and content type.
-    pub fn get(&self) -> Request<runtime::Media> {
-        Request::media(&self.client, Method::GET, self.path.clone())
-    }
-    /// Uploads the content (`PUT`) with its content type.
-    pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
-        Request::empty(&self.client, Method::PUT, self.path.clone())
-            .bytes_body(bytes, content_type)
-    }
-    /// Deletes the content (`DELETE`).
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-}
-
 /// Requests for a collection of `Rack.v1_1_10.Chassis`.
 ///
 /// URL: `/OldChassis`
@@ -124,7 +101,7 @@ impl ChassisCollectionRequestBuilder {
     ) -> Request<models::rack_v1_1_10::Chassis> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `Id`, written in parentheses: `/OldChassis(...)`.
+    /// One entity of the collection by its key `Id`, written in parentheses: `/OldChassis({id})`.
     pub fn by_id(&self, id: &str) -> ChassisRequestBuilder {
         ChassisRequestBuilder {
             client: self.client.clone(),
@@ -210,7 +187,7 @@ impl FanCollectionRequestBuilder {
     ) -> Request<models::rack_v1_1_10::Fan> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `Id`, written in parentheses: `/OldChassis({id})/Fans(...)`.
+    /// One entity of the collection by its key `Id`, written in parentheses: `/OldChassis({id})/Fans({id})`.
     pub fn by_id(&self, id: &str) -> FanRequestBuilder {
         FanRequestBuilder {
             client: self.client.clone(),
@@ -286,7 +263,7 @@ impl RackV1_11_0ChassisCollectionRequestBuilder {
     ) -> Request<models::rack_v1_11_0::Chassis> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `Id`, written in parentheses: `/NewChassis(...)`.
+    /// One entity of the collection by its key `Id`, written in parentheses: `/NewChassis({id})`.
     pub fn by_id(&self, id: &str) -> RackV1_11_0ChassisRequestBuilder {
         RackV1_11_0ChassisRequestBuilder {
             client: self.client.clone(),
@@ -372,7 +349,7 @@ impl RackV1_11_0FanCollectionRequestBuilder {
     ) -> Request<models::rack_v1_11_0::Fan> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `Id`, written in parentheses: `/NewChassis({id})/Fans(...)`.
+    /// One entity of the collection by its key `Id`, written in parentheses: `/NewChassis({id})/Fans({id})`.
     pub fn by_id(&self, id: &str) -> RackV1_11_0FanRequestBuilder {
         RackV1_11_0FanRequestBuilder {
             client: self.client.clone(),
@@ -448,7 +425,7 @@ impl RackV1_1_1_0ChassisCollectionRequestBuilder {
     ) -> Request<models::rack_v1_1_1_0::Chassis> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
-    /// One entity of the collection by its key `Id`, written in parentheses: `/OtherChassis(...)`.
+    /// One entity of the collection by its key `Id`, written in parentheses: `/OtherChassis({id})`.
     pub fn by_id(&self, id: &str) -> RackV1_1_1_0ChassisRequestBuilder {
         RackV1_1_1_0ChassisRequestBuilder {
             client: self.client.clone(),
