@@ -23,6 +23,7 @@ use crate::select::{PathRoot, Selection};
 
 /// One URL a client exposes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub struct UrlPath {
     /// The URL template, `{id}` for keys, `(...)` for function parameters.
     pub template: String,
@@ -36,6 +37,7 @@ pub struct UrlPath {
 
 /// The report; [`std::fmt::Display`] renders it as text.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Report {
     /// Whether everything was selected (`--all`).
     pub all: bool,
@@ -64,6 +66,7 @@ pub struct Report {
 /// (the types a root path only passes through are not counted); selected operations and
 /// their parameters. Operations also count as undocumented without a success status.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DocCoverage {
     /// How many elements were checked.
     pub checked: usize,
