@@ -61,6 +61,7 @@ fn same_named_actions_send_their_own_parameters() {
     let (m, url, body) = sent(drive.share(&DriveShareParameters {
         recipients: Some(vec!["a@litware.test".into()]),
         message: Some("hi".into()),
+        ..Default::default()
     }));
     assert_eq!(m, Method::POST);
     assert_eq!(url, format!("{BASE}/drives/d1/Litware.Storage.share"));
@@ -73,6 +74,7 @@ fn same_named_actions_send_their_own_parameters() {
     let (m, url, body) = sent(drive.items().by_id("i1").share(&ItemShareParameters {
         link: Some("view".into()),
         expires: Some(expires),
+        ..Default::default()
     }));
     assert_eq!(m, Method::POST);
     assert_eq!(
@@ -243,4 +245,31 @@ fn a_function_argument_that_cannot_be_written_is_an_error_not_an_empty_literal()
     let request: Request<i64> = Request::with_path(c.client(), Method::GET, path, Request::value);
     let err = request.build().unwrap_err();
     assert!(err.to_string().contains("no JSON form"), "{err}");
+}
+
+/// Parameter structs read like models: a documented body in another case keeps every
+/// member, a value that does not fit its parameter's type is kept verbatim, members the
+/// action does not declare are kept, and all of it is sent back.
+#[test]
+fn parameters_are_lenient_and_lossless() {
+    let documented = json!({"Recipients": ["a@litware.test"], "MESSAGE": "hi", "notify": true});
+    let p: DriveShareParameters = serde_json::from_value(documented).unwrap();
+    assert_eq!(
+        p.recipients.as_deref(),
+        Some(&["a@litware.test".to_string()][..])
+    );
+    assert_eq!(p.message.as_deref(), Some("hi"));
+    assert_eq!(p.additional_properties["notify"], json!(true));
+    assert_eq!(
+        serde_json::to_value(&p).unwrap(),
+        json!({"notify": true, "recipients": ["a@litware.test"], "message": "hi"})
+    );
+
+    let mistyped = json!({"link": "view", "expires": "next tuesday"});
+    let p: ItemShareParameters = serde_json::from_value(mistyped.clone()).unwrap();
+    assert_eq!(p.expires, None);
+    assert_eq!(p.additional_properties["expires"], json!("next tuesday"));
+    assert_eq!(serde_json::to_value(&p).unwrap(), mistyped);
+    let (_, _, body) = sent(client().drives().by_id("d1").items().by_id("i1").share(&p));
+    assert_eq!(body, mistyped);
 }

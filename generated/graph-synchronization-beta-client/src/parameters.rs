@@ -10,141 +10,552 @@ use super::models;
 use super::models::edm;
 
 /// Parameters of the action `microsoft.graph.getByIds` (bound to `Collection(microsoft.graph.directoryObject)`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetByIdsParameters {
     /// Parameter `ids`.
-    #[serde(rename = "ids", default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
     /// Parameter `types`.
-    #[serde(rename = "types", default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
+    /// Members the action does not declare, and values that did not fit
+    /// their parameter's type, kept verbatim and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for GetByIdsParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            None,
+        )?;
+        object.property("ids", &self.ids);
+        object.property("types", &self.types);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetByIdsParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for GetByIdsParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let extra = &mut self.additional_properties;
+        match key {
+            key if key.eq_ignore_ascii_case("ids") => {
+                graph_odata_runtime::model::read_lenient(map, key, &mut self.ids, extra)
+            }
+            key if key.eq_ignore_ascii_case("types") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.types,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 /// Parameters of the action `microsoft.graph.getUserOwnedObjects` (bound to `Collection(microsoft.graph.directoryObject)`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUserOwnedObjectsParameters {
     /// Parameter `userId`.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Parameter `type`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// Members the action does not declare, and values that did not fit
+    /// their parameter's type, kept verbatim and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for GetUserOwnedObjectsParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            None,
+        )?;
+        object.property("userId", &self.user_id);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetUserOwnedObjectsParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for GetUserOwnedObjectsParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let extra = &mut self.additional_properties;
+        match key {
+            key if key.eq_ignore_ascii_case("userId") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.user_id,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("type") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.r#type,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 /// Parameters of the action `microsoft.graph.parseExpression` (bound to `microsoft.graph.synchronizationSchema`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParseExpressionParameters {
     /// Parameter `expression`.
-    #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// Parameter `testInputObject`.
-    #[serde(
-        rename = "testInputObject",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub test_input_object: Option<models::microsoft_graph::ExpressionInputObject>,
     /// Parameter `targetAttributeDefinition`.
-    #[serde(
-        rename = "targetAttributeDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_attribute_definition: Option<
         models::microsoft_graph::AttributeDefinition,
     >,
+    /// Members the action does not declare, and values that did not fit
+    /// their parameter's type, kept verbatim and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ParseExpressionParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            None,
+        )?;
+        object.property("expression", &self.expression);
+        object.property("testInputObject", &self.test_input_object);
+        object.property("targetAttributeDefinition", &self.target_attribute_definition);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ParseExpressionParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ParseExpressionParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let extra = &mut self.additional_properties;
+        match key {
+            key if key.eq_ignore_ascii_case("expression") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.expression,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("testInputObject") => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    key,
+                    &mut self.test_input_object,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("targetAttributeDefinition") => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    key,
+                    &mut self.target_attribute_definition,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 /// Parameters of the action `microsoft.graph.restore` (bound to `microsoft.graph.directoryObject`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestoreParameters {
     /// Parameter `autoReconcileProxyConflict` (optional).
-    #[serde(
-        rename = "autoReconcileProxyConflict",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_reconcile_proxy_conflict: Option<bool>,
     /// Parameter `newUserPrincipalName` (optional).
-    #[serde(
-        rename = "newUserPrincipalName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub new_user_principal_name: Option<String>,
+    /// Members the action does not declare, and values that did not fit
+    /// their parameter's type, kept verbatim and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for RestoreParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            None,
+        )?;
+        object
+            .property("autoReconcileProxyConflict", &self.auto_reconcile_proxy_conflict);
+        object.property("newUserPrincipalName", &self.new_user_principal_name);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RestoreParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for RestoreParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let extra = &mut self.additional_properties;
+        match key {
+            key if key.eq_ignore_ascii_case("autoReconcileProxyConflict") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.auto_reconcile_proxy_conflict,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("newUserPrincipalName") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.new_user_principal_name,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 /// Parameters of the action `microsoft.graph.validateCredentials` (bound to `Collection(microsoft.graph.synchronizationJob)`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobCollectionValidateCredentialsParameters {
     /// Parameter `applicationIdentifier`.
-    #[serde(
-        rename = "applicationIdentifier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub application_identifier: Option<String>,
     /// Parameter `templateId`.
-    #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Parameter `useSavedCredentials`.
-    #[serde(
-        rename = "useSavedCredentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_saved_credentials: Option<bool>,
     /// Parameter `credentials`.
-    #[serde(rename = "credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<
         Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>,
     >,
+    /// Members the action does not declare, and values that did not fit
+    /// their parameter's type, kept verbatim and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SynchronizationJobCollectionValidateCredentialsParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            None,
+        )?;
+        object.property("applicationIdentifier", &self.application_identifier);
+        object.property("templateId", &self.template_id);
+        object.property("useSavedCredentials", &self.use_saved_credentials);
+        object.property("credentials", &self.credentials);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for SynchronizationJobCollectionValidateCredentialsParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject
+for SynchronizationJobCollectionValidateCredentialsParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let extra = &mut self.additional_properties;
+        match key {
+            key if key.eq_ignore_ascii_case("applicationIdentifier") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.application_identifier,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("templateId") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.template_id,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("useSavedCredentials") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.use_saved_credentials,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("credentials") => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    key,
+                    &mut self.credentials,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 /// Parameters of the action `microsoft.graph.validateCredentials` (bound to `microsoft.graph.synchronizationJob`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobValidateCredentialsParameters {
     /// Parameter `applicationIdentifier`.
-    #[serde(
-        rename = "applicationIdentifier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub application_identifier: Option<String>,
     /// Parameter `templateId`.
-    #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Parameter `useSavedCredentials`.
-    #[serde(
-        rename = "useSavedCredentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_saved_credentials: Option<bool>,
     /// Parameter `credentials`.
-    #[serde(rename = "credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<
         Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>,
     >,
+    /// Members the action does not declare, and values that did not fit
+    /// their parameter's type, kept verbatim and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SynchronizationJobValidateCredentialsParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            None,
+        )?;
+        object.property("applicationIdentifier", &self.application_identifier);
+        object.property("templateId", &self.template_id);
+        object.property("useSavedCredentials", &self.use_saved_credentials);
+        object.property("credentials", &self.credentials);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SynchronizationJobValidateCredentialsParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject
+for SynchronizationJobValidateCredentialsParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let extra = &mut self.additional_properties;
+        match key {
+            key if key.eq_ignore_ascii_case("applicationIdentifier") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.application_identifier,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("templateId") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.template_id,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("useSavedCredentials") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.use_saved_credentials,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("credentials") => {
+                graph_odata_runtime::model::read_nullable(
+                    map,
+                    key,
+                    &mut self.credentials,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 /// Parameters of the action `microsoft.graph.validateProperties` (bound to `Collection(microsoft.graph.directoryObject)`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidatePropertiesParameters {
     /// Parameter `entityType`.
-    #[serde(rename = "entityType", default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
     /// Parameter `displayName`.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Parameter `mailNickname`.
-    #[serde(rename = "mailNickname", default, skip_serializing_if = "Option::is_none")]
     pub mail_nickname: Option<String>,
     /// Parameter `onBehalfOfUserId`.
-    #[serde(
-        rename = "onBehalfOfUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub on_behalf_of_user_id: Option<edm::Guid>,
+    /// Members the action does not declare, and values that did not fit
+    /// their parameter's type, kept verbatim and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ValidatePropertiesParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            None,
+        )?;
+        object.property("entityType", &self.entity_type);
+        object.property("displayName", &self.display_name);
+        object.property("mailNickname", &self.mail_nickname);
+        object.property("onBehalfOfUserId", &self.on_behalf_of_user_id);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidatePropertiesParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ValidatePropertiesParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let extra = &mut self.additional_properties;
+        match key {
+            key if key.eq_ignore_ascii_case("entityType") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.entity_type,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("displayName") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.display_name,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("mailNickname") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.mail_nickname,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("onBehalfOfUserId") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.on_behalf_of_user_id,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }

@@ -15,6 +15,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::models::property_reader;
 use super::request::{client_type, Methods, Owner};
 use super::{ident, render, stream_parts, CrateInfo};
 use crate::error::Result;
@@ -372,26 +373,42 @@ impl Renderer<'_, '_> {
         }
     }
 
-    /// The parameters module: one struct per action overload with several parameters.
+    /// The parameters module: one struct per action overload with several parameters,
+    /// read and written like a model: a member is matched whatever its ASCII case (Graph
+    /// documents camelCase bodies for PascalCase parameters and accepts both), a primitive
+    /// that does not fit is kept verbatim, and members the action does not declare are kept
+    /// in `additional_properties` and sent back.
     fn parameters_file(&self) -> TokenStream {
         let plan = self.plan;
+        let object_serializer = runtime_items::OBJECT_SERIALIZER.path();
+        let deserialize_object = runtime_items::DESERIALIZE_OBJECT.path();
+        let odata_object = runtime_items::ODATA_OBJECT.path();
         let structs = self.cp.parameters.iter().map(|(op, s)| {
             let op = &plan.model.operations[op.0];
             let s_ident = format_ident!("{}", s.ident);
             let fields = s.fields.iter().map(|p| {
                 let f = ident(&p.ident);
-                let wire = &p.wire;
                 let t = client_type(plan, &p.ty);
                 let doc = if p.optional {
-                    format!(" Parameter `{wire}` (optional).")
+                    format!(" Parameter `{}` (optional).", p.wire)
                 } else {
-                    format!(" Parameter `{wire}`.")
+                    format!(" Parameter `{}`.", p.wire)
                 };
                 quote! {
                     #[doc = #doc]
-                    #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
                     pub #f: Option<#t>,
                 }
+            });
+            let writes = s.fields.iter().map(|p| {
+                let f = ident(&p.ident);
+                let wire = &p.wire;
+                quote!(object.property(#wire, &self.#f);)
+            });
+            let arms = s.fields.iter().map(|p| {
+                let f = ident(&p.ident);
+                let wire = &p.wire;
+                let reader = property_reader(plan, &p.ty).path();
+                quote!(key if key.eq_ignore_ascii_case(#wire) => #reader(map, key, &mut self.#f, extra),)
             });
             let binding = op.binding.as_ref().map_or(String::from("unbound"), |b| {
                 let name = b
@@ -417,8 +434,45 @@ impl Renderer<'_, '_> {
             quote! {
                 #[doc = #sdoc]
                 #renamed
-                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-                pub struct #s_ident { #(#fields)* }
+                #[derive(Debug, Clone, PartialEq, Default)]
+                pub struct #s_ident {
+                    #(#fields)*
+                    /// Members the action does not declare, and values that did not fit
+                    /// their parameter's type, kept verbatim and sent back as they are.
+                    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+                }
+
+                impl serde::Serialize for #s_ident {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        let mut object = #object_serializer::with_type(serializer, &self.additional_properties, None)?;
+                        #(#writes)*
+                        object.end()
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #s_ident {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        #deserialize_object(deserializer)
+                    }
+                }
+
+                impl #odata_object for #s_ident {
+                    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+                        &mut self,
+                        key: &str,
+                        map: &mut A,
+                    ) -> Result<bool, A::Error> {
+                        let extra = &mut self.additional_properties;
+                        match key {
+                            #(#arms)*
+                            _ => Ok(false),
+                        }
+                    }
+
+                    fn additional_properties_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+                        &mut self.additional_properties
+                    }
+                }
             }
         });
         quote! {

@@ -210,18 +210,7 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
             .map(|f| {
                 let ident = ident(&f.ident);
                 let wire = &f.wire;
-                // Primitive values are read leniently (a value that does not fit is kept raw);
-                // structured and enumeration values must have the right shape. Both keep an
-                // explicit `null`.
-                let primitive = match &f.ty.target {
-                    Target::Primitive(_) => true,
-                    Target::Type(t) => matches!(plan.model.ty(*t).kind, TypeKind::Definition(_)),
-                };
-                let reader = if primitive {
-                    runtime_items::READ_LENIENT
-                } else {
-                    runtime_items::READ_NULLABLE
-                };
+                let reader = property_reader(plan, &f.ty);
                 readers.insert(reader.name().to_string(), reader);
                 let reader = reader.name();
                 quote!(#wire => #reader(map, key, &mut self.#ident, extra),)
@@ -306,6 +295,21 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
         }
 
         #field_enum
+    }
+}
+
+/// The runtime function that reads a property of type `ty`: primitive values (and type
+/// definitions) leniently, a value that does not fit kept raw; structured and enumeration
+/// values must have the right shape. Both keep an explicit `null`.
+pub(super) fn property_reader(plan: &Plan, ty: &TypeRef) -> runtime_items::RuntimeItem {
+    let primitive = match &ty.target {
+        Target::Primitive(_) => true,
+        Target::Type(t) => matches!(plan.model.ty(*t).kind, TypeKind::Definition(_)),
+    };
+    if primitive {
+        runtime_items::READ_LENIENT
+    } else {
+        runtime_items::READ_NULLABLE
     }
 }
 

@@ -412,12 +412,14 @@ async fn validate_credentials_on_job_and_on_jobs_collection() {
                 SynchronizationSecret::UserName,
                 "admin@contoso.com",
             )]),
+            ..Default::default()
         };
         let collection_parameters = SynchronizationJobCollectionValidateCredentialsParameters {
             application_identifier: parameters.application_identifier.clone(),
             template_id: parameters.template_id.clone(),
             use_saved_credentials: parameters.use_saved_credentials,
             credentials: parameters.credentials.clone(),
+            ..Default::default()
         };
         let jobs = root.sync(&graph).jobs();
         jobs.by_id("job-1")

@@ -10,23 +10,130 @@ use super::models;
 use super::models::edm;
 
 /// Parameters of the action `Litware.Storage.share` (bound to `Litware.Storage.drive`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriveShareParameters {
     /// Parameter `recipients`.
-    #[serde(rename = "recipients", default, skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
     /// Parameter `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Members the action does not declare, and values that did not fit
+    /// their parameter's type, kept verbatim and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for DriveShareParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            None,
+        )?;
+        object.property("recipients", &self.recipients);
+        object.property("message", &self.message);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DriveShareParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for DriveShareParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let extra = &mut self.additional_properties;
+        match key {
+            key if key.eq_ignore_ascii_case("recipients") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.recipients,
+                    extra,
+                )
+            }
+            key if key.eq_ignore_ascii_case("message") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.message,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 /// Parameters of the action `Litware.Storage.share` (bound to `Litware.Storage.item`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemShareParameters {
     /// Parameter `link`.
-    #[serde(rename = "link", default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Parameter `expires`.
-    #[serde(rename = "expires", default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<edm::DateTimeOffset>,
+    /// Members the action does not declare, and values that did not fit
+    /// their parameter's type, kept verbatim and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ItemShareParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            None,
+        )?;
+        object.property("link", &self.link);
+        object.property("expires", &self.expires);
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ItemShareParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+impl graph_odata_runtime::model::ODataObject for ItemShareParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let extra = &mut self.additional_properties;
+        match key {
+            key if key.eq_ignore_ascii_case("link") => {
+                graph_odata_runtime::model::read_lenient(map, key, &mut self.link, extra)
+            }
+            key if key.eq_ignore_ascii_case("expires") => {
+                graph_odata_runtime::model::read_lenient(
+                    map,
+                    key,
+                    &mut self.expires,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
