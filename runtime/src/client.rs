@@ -21,7 +21,7 @@ use crate::redirect::{Hop, Origins};
 use crate::request_info::RequestInfo;
 use crate::retry::{is_idempotent, RetryPolicy};
 use crate::transport::{
-    ProxySetting, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+    ByteStream, ProxySetting, ReqwestTransport, Transport, TransportError, TransportErrorKind,
 };
 
 /// The default per-attempt timeout: 100 seconds.
@@ -66,6 +66,7 @@ struct Inner {
     user_agent: HeaderValue,
     default_headers: HeaderMap,
     origins: Origins,
+    graph: bool,
 }
 
 impl Client {
@@ -87,7 +88,14 @@ impl Client {
             headers: Vec::new(),
             token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
             proxy: Ok(ProxySetting::Environment),
+            graph: false,
         }
+    }
+
+    /// Whether the service is Microsoft Graph ([`ClientBuilder::graph_service`]), whose
+    /// advanced queries need `ConsistencyLevel: eventual`.
+    pub fn is_graph(&self) -> bool {
+        self.inner.graph
     }
 
     /// The service root URL.
@@ -104,6 +112,27 @@ impl Client {
         }
         let root = self.inner.base_url.as_str().trim_end_matches('/');
         format!("{root}/{}", url.trim_start_matches('/'))
+    }
+
+    /// A link the service handed out (`@odata.deltaLink`, `Location`, `resourceLocation`)
+    /// as an absolute URL: an absolute link as it is; a link starting with `/` under the
+    /// service root unless it already starts with the root's path (Graph writes
+    /// `/teams('1')/operations('2')` meaning `<root>/teams('1')/...`); any other relative
+    /// link against the service root. The fragment is dropped.
+    pub fn resolve_link(&self, link: &str) -> Result<Url, Error> {
+        let root = &self.inner.base_url;
+        let root_path = root.path().trim_end_matches('/');
+        let text = match link.strip_prefix('/') {
+            Some(rest) if root_path.is_empty() || !link.starts_with(&format!("{root_path}/")) => {
+                format!("{}/{rest}", self.inner.base_prefix)
+            }
+            _ => link.to_owned(),
+        };
+        let mut url = Url::parse(&format!("{}/", self.inner.base_prefix))
+            .and_then(|base| base.join(&text))
+            .map_err(|e| Error::InvalidRequest(format!("invalid link {link:?}: {e}")))?;
+        url.set_fragment(None);
+        Ok(url)
     }
 
     /// The scopes tokens are requested for.
@@ -135,14 +164,46 @@ impl Client {
     }
 
     /// Sends a prepared request with the access token, retrying as the
-    /// [`RetryPolicy`] says, and returns the 2xx response (its extensions hold the
-    /// [`Attempts`] it took and the [`RequestInfo`]). A non-2xx response, or a 2xx whose
-    /// body is nothing but an OData error, is an [`Error::Http`].
+    /// [`RetryPolicy`] says (the request's own, else the client's), and returns the 2xx
+    /// response (its extensions hold the [`Attempts`] it took and the [`RequestInfo`]). A
+    /// non-2xx response, or a 2xx whose body is nothing but an OData error, is an
+    /// [`Error::Http`] ([`Error::PreconditionFailed`] for a `412`).
     ///
     /// Refuses ([`Error::InvalidRequest`]) a URL whose origin is not the base URL's nor an
-    /// allowed next-link host, so the token is never sent elsewhere.
+    /// allowed next-link host, so the token is never sent elsewhere; an
+    /// [`anonymous`](PreparedRequest::anonymous) request, which carries no token, may go
+    /// anywhere.
     pub async fn execute(&self, request: PreparedRequest) -> Result<http::Response<Bytes>, Error> {
-        if !self.is_allowed_origin(&request.url) {
+        match self.execute_answer(request, false).await? {
+            Answer::Full(response) => Ok(response),
+            // Only asked for when streaming.
+            Answer::Stream(response) => Ok(response.map(|_| Bytes::new())),
+        }
+    }
+
+    /// [`execute`](Self::execute), returning a 2xx response as soon as its head arrived, the
+    /// body a stream read on demand with no size cap ([`Transport::send_streaming`]).
+    /// Retries happen before the body starts; each chunk must then arrive within the
+    /// per-attempt timeout.
+    pub async fn execute_streaming(
+        &self,
+        request: PreparedRequest,
+    ) -> Result<http::Response<ByteStream>, Error> {
+        let timeout = request.timeout.unwrap_or(self.inner.timeout);
+        match self.execute_answer(request, true).await? {
+            Answer::Full(response) => Ok(response.map(|body| -> ByteStream {
+                Box::pin(futures_util::stream::once(async move { Ok(body) }))
+            })),
+            Answer::Stream(response) => Ok(response.map(|body| idle_timeout(body, timeout))),
+        }
+    }
+
+    async fn execute_answer(
+        &self,
+        request: PreparedRequest,
+        streaming: bool,
+    ) -> Result<Answer, Error> {
+        if !request.anonymous && !self.is_allowed_origin(&request.url) {
             return Err(Error::InvalidRequest(format!(
                 "refusing to send the access token to {}",
                 request.url.origin().ascii_serialization()
@@ -162,7 +223,7 @@ impl Client {
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.execute_with_retries(request, span.clone())
+        self.execute_with_retries(request, streaming, span.clone())
             .instrument(span)
             .await
     }
@@ -170,9 +231,11 @@ impl Client {
     async fn execute_with_retries(
         &self,
         request: PreparedRequest,
+        streaming: bool,
         span: tracing::Span,
-    ) -> Result<http::Response<Bytes>, Error> {
-        let policy = &self.inner.retry;
+    ) -> Result<Answer, Error> {
+        let policy = request.retry.as_ref().unwrap_or(&self.inner.retry);
+        let timeout = request.timeout.unwrap_or(self.inner.timeout);
         let max_attempts = policy.max_attempts.max(1);
         let idempotent = is_idempotent(&request.method);
         let info = RequestInfo::new(&request.method, &request.url, &request.headers);
@@ -188,10 +251,18 @@ impl Client {
             // the cache lock when this future is dropped), the request and its redirects.
             // The claims stay wanted until a response arrives: an attempt that timed out or
             // failed to connect asks for them again.
-            let attempt_future = self.attempt(&request, claims.clone());
-            let outcome = tokio::time::timeout(self.inner.timeout, attempt_future).await;
+            let attempt_future = self.attempt(&request, claims.clone(), streaming);
+            let outcome = tokio::time::timeout(timeout, attempt_future).await;
             let (error, delay) = match outcome {
                 Ok(Err(fatal)) => return Err(fatal),
+                Ok(Ok(Sent::Stream(mut response))) => {
+                    span.record("status", response.status().as_u16());
+                    tracing::debug!(attempt, status = response.status().as_u16(), "response");
+                    let answered = info.clone().answered(response.headers());
+                    response.extensions_mut().insert(Attempts(attempt));
+                    response.extensions_mut().insert(answered);
+                    return Ok(Answer::Stream(response));
+                }
                 Ok(Ok(Sent::Response(response, token, trusted))) => {
                     claims = None;
                     let status = response.status();
@@ -204,11 +275,13 @@ impl Client {
                         let answered = info.clone().answered(response.headers());
                         response.extensions_mut().insert(Attempts(attempt));
                         response.extensions_mut().insert(answered);
-                        return Ok(response);
+                        return Ok(Answer::Full(response));
                     }
                     // Only an origin that received the token can reject it or challenge it.
                     if status == StatusCode::UNAUTHORIZED && trusted {
-                        self.inner.tokens.invalidate(&token).await;
+                        if let Some(token) = &token {
+                            self.inner.tokens.invalidate(token).await;
+                        }
                         // A claims challenge: a token with those claims, and once more. Not
                         // a retry of a transient failure, so outside the retry policy.
                         if !challenged {
@@ -240,7 +313,7 @@ impl Client {
                     } else {
                         None
                     };
-                    (Error::Http(Box::new(http_error)), delay)
+                    (Error::from_http(http_error), delay)
                 }
                 Ok(Ok(Sent::Failed(transport_error))) => {
                     let retry = idempotent
@@ -261,7 +334,7 @@ impl Client {
                 Err(_elapsed) => {
                     let e = TransportError::new(
                         TransportErrorKind::Timeout,
-                        format!("no complete response within {:?}", self.inner.timeout),
+                        format!("no complete response within {timeout:?}"),
                     )
                     .with_request(info.clone());
                     let delay = if idempotent {
@@ -286,29 +359,34 @@ impl Client {
         }
     }
 
-    /// One attempt: the access token (one satisfying `claims` after a claims challenge),
-    /// the request, and the redirects the rules of [`crate::redirect`] allow.
+    /// One attempt: the access token (one satisfying `claims` after a claims challenge;
+    /// none for an anonymous request), the request, and the redirects the rules of
+    /// [`crate::redirect`] allow (none for an anonymous request).
     async fn attempt(
         &self,
         request: &PreparedRequest,
         claims: Option<String>,
+        streaming: bool,
     ) -> Result<Sent, Error> {
-        let token = match claims {
-            Some(claims) => self.inner.tokens.token_with_claims(&claims).await?,
-            None => self.inner.tokens.token().await?,
+        let token = match (request.anonymous, claims) {
+            (true, _) => None,
+            (false, Some(claims)) => Some(self.inner.tokens.token_with_claims(&claims).await?),
+            (false, None) => Some(self.inner.tokens.token().await?),
         };
         // An empty token (`NoCredential`) means no `Authorization` header of ours.
-        let auth = if token.expose().is_empty() {
-            None
-        } else {
-            let mut auth =
-                HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
-                    Error::credential("the access token is not a valid header value", None)
-                })?;
-            auth.set_sensitive(true);
-            Some(auth)
+        let auth = match &token {
+            Some(token) if !token.expose().is_empty() => {
+                let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+                    .map_err(|_| {
+                        Error::credential("the access token is not a valid header value", None)
+                    })?;
+                auth.set_sensitive(true);
+                Some(auth)
+            }
+            _ => None,
         };
         let mut hop = Hop::start(request);
+        hop.trusted = !request.anonymous;
         loop {
             let uri = http::Uri::try_from(hop.url.as_str())
                 .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
@@ -321,11 +399,32 @@ impl Client {
                     .headers_mut()
                     .insert(AUTHORIZATION, auth.clone());
             }
-            let response = match self.inner.transport.send(http_request).await {
-                Ok(response) => response,
-                Err(e) => return Ok(Sent::Failed(e)),
+            let response = if streaming {
+                let response = match self.inner.transport.send_streaming(http_request).await {
+                    Ok(response) => response,
+                    Err(e) => return Ok(Sent::Failed(e)),
+                };
+                if response.status().is_success() {
+                    return Ok(Sent::Stream(response));
+                }
+                // Redirects and errors are read whole (an error body only up to a bound:
+                // an excerpt is all an error keeps).
+                match collect_bounded(response).await {
+                    Ok(response) => response,
+                    Err(e) => return Ok(Sent::Failed(e)),
+                }
+            } else {
+                match self.inner.transport.send(http_request).await {
+                    Ok(response) => response,
+                    Err(e) => return Ok(Sent::Failed(e)),
+                }
             };
-            let Some(next) = hop.redirect_target(&response) else {
+            let next = if request.anonymous {
+                None
+            } else {
+                hop.redirect_target(&response)
+            };
+            let Some(next) = next else {
                 return Ok(Sent::Response(response, token, hop.trusted));
             };
             hop.follow(response.status(), next, &self.inner.origins)?;
@@ -333,11 +432,68 @@ impl Client {
     }
 }
 
+/// The largest body of a non-2xx streamed answer that is read.
+const STREAMED_ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// A streamed non-2xx response with its body read up to [`STREAMED_ERROR_BODY_LIMIT`].
+async fn collect_bounded(
+    response: http::Response<ByteStream>,
+) -> Result<http::Response<Bytes>, TransportError> {
+    use futures_util::StreamExt as _;
+    let (parts, mut stream) = response.into_parts();
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = STREAMED_ERROR_BODY_LIMIT - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= STREAMED_ERROR_BODY_LIMIT {
+            break;
+        }
+    }
+    Ok(http::Response::from_parts(parts, Bytes::from(body)))
+}
+
+/// `body` failing with a [`TransportErrorKind::Timeout`] when no chunk arrives within
+/// `timeout` (a stalled download does not hang forever; a long one is not cut).
+fn idle_timeout(body: ByteStream, timeout: Duration) -> ByteStream {
+    Box::pin(futures_util::stream::unfold(
+        Some(body),
+        move |body| async move {
+            let mut body = body?;
+            use futures_util::StreamExt as _;
+            match tokio::time::timeout(timeout, body.next()).await {
+                Ok(Some(chunk)) => Some((chunk, Some(body))),
+                Ok(None) => None,
+                Err(_) => Some((
+                    Err(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        format!("no data for {timeout:?} while reading the body"),
+                    )),
+                    None,
+                )),
+            }
+        },
+    ))
+}
+
+/// What [`Client::execute_answer`] returns: a body read whole, or a streamed one.
+enum Answer {
+    Full(http::Response<Bytes>),
+    Stream(http::Response<ByteStream>),
+}
+
 /// What one attempt produced.
 enum Sent {
-    /// A response (any status), with the token that was sent, and whether it came from an
-    /// origin that received the token (not a content download redirected elsewhere).
-    Response(http::Response<Bytes>, crate::credential::Secret, bool),
+    /// A response (any status), with the token that was sent (none for an anonymous
+    /// request), and whether it came from an origin that received the token (not a content
+    /// download redirected elsewhere, not an anonymous request).
+    Response(
+        http::Response<Bytes>,
+        Option<crate::credential::Secret>,
+        bool,
+    ),
+    /// A streamed 2xx response.
+    Stream(http::Response<ByteStream>),
     /// The transport failed.
     Failed(TransportError),
 }
@@ -361,6 +517,7 @@ impl fmt::Debug for Client {
                 &i.origins.next_link_origins().collect::<Vec<_>>(),
             )
             .field("token_refresh_margin", &i.tokens.refresh_margin())
+            .field("graph", &i.graph)
             .finish_non_exhaustive()
     }
 }
@@ -386,6 +543,7 @@ pub struct ClientBuilder {
     token_refresh_margin: Duration,
     /// The proxy setting, or why the given proxy URL was refused (reported by `build`).
     proxy: Result<ProxySetting, String>,
+    graph: bool,
 }
 
 impl ClientBuilder {
@@ -509,6 +667,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Says that the service is Microsoft Graph (default `false`; crates generated for
+    /// Graph set it). Graph's advanced queries then get `ConsistencyLevel: eventual`
+    /// where Graph needs it ([`Request::eventual_consistency`](crate::Request::eventual_consistency));
+    /// other services never get it unasked.
+    pub fn graph_service(mut self, yes: bool) -> Self {
+        self.graph = yes;
+        self
+    }
+
     /// Connects directly, ignoring the proxy environment variables and an earlier
     /// [`proxy`](Self::proxy). Ignored when [`transport`](Self::transport) is set.
     pub fn no_proxy(mut self) -> Self {
@@ -581,6 +748,7 @@ impl ClientBuilder {
                 user_agent,
                 default_headers,
                 origins,
+                graph: self.graph,
             }),
         })
     }
@@ -599,6 +767,7 @@ impl fmt::Debug for ClientBuilder {
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             )
             .field("proxy", &self.proxy)
+            .field("graph", &self.graph)
             .finish_non_exhaustive()
     }
 }

@@ -27,7 +27,11 @@ pub mod cloud;
 #[cfg(feature = "client")]
 pub mod credential;
 #[cfg(feature = "client")]
+pub mod download;
+#[cfg(feature = "client")]
 pub mod error;
+#[cfg(feature = "client")]
+pub mod operation;
 #[cfg(feature = "client")]
 mod paging;
 #[cfg(feature = "client")]
@@ -50,6 +54,8 @@ pub mod retry;
 pub mod transport;
 #[cfg(feature = "client")]
 mod transport_error;
+#[cfg(feature = "client")]
+pub mod upload;
 
 #[cfg(feature = "client")]
 pub use client::{Attempts, Client, ClientBuilder};
@@ -66,7 +72,7 @@ pub use error::{DecodeError, Error, HttpError, InnerError, ODataError, Report};
 #[cfg(feature = "client")]
 pub use path::{ODataLiteral, ODataPath, ToODataLiteral};
 #[cfg(feature = "client")]
-pub use request::{EntityReference, Media, Page, PreparedRequest, Request};
+pub use request::{Delta, EntityReference, Media, Page, PreparedRequest, Request};
 #[cfg(feature = "client")]
 pub use request_info::RequestInfo;
 #[cfg(feature = "client")]

@@ -104,13 +104,13 @@ impl BatchResponses {
         let request = request.clone().unwrap_or_default();
         let envelope = item.envelope_is_error && ODataError::is_envelope(body);
         if !status.is_success() || envelope {
-            return Err(Error::Http(Box::new(HttpError::from_response(
+            return Err(Error::from_http(HttpError::from_response(
                 *status,
                 headers.clone(),
                 body,
                 *attempts,
                 request,
-            ))));
+            )));
         }
         let mut response = http::Response::new(body.clone());
         *response.status_mut() = *status;
