@@ -26,6 +26,7 @@ impl GraphClient {
     ) -> runtime::ClientBuilder {
         runtime::Client::builder(Self::DEFAULT_BASE_URL, credential)
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .graph_service(true)
     }
     /// A client with default settings.
     pub fn new(
@@ -115,7 +116,7 @@ impl ApplicationCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Application>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/$count`
     pub fn count(&self) -> Request<u64> {
@@ -289,7 +290,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
     pub fn count(&self) -> Request<u64> {
@@ -389,7 +390,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipal>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/$count`
     pub fn count(&self) -> Request<u64> {
@@ -496,7 +497,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/$count`
     pub fn count(&self) -> Request<u64> {
@@ -972,7 +973,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/$count`
     pub fn count(&self) -> Request<u64> {
