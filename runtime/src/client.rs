@@ -67,6 +67,7 @@ struct Inner {
     default_headers: HeaderMap,
     origins: Origins,
     graph: bool,
+    batch_format: crate::batch::BatchFormat,
 }
 
 impl Client {
@@ -89,7 +90,13 @@ impl Client {
             token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
             proxy: Ok(ProxySetting::Environment),
             graph: false,
+            batch_format: crate::batch::BatchFormat::Json,
         }
+    }
+
+    /// The wire format of this client's batches ([`ClientBuilder::batch_format`]).
+    pub fn batch_format(&self) -> crate::batch::BatchFormat {
+        self.inner.batch_format
     }
 
     /// Whether the service is Microsoft Graph ([`ClientBuilder::graph_service`]), whose
@@ -518,6 +525,7 @@ impl fmt::Debug for Client {
             )
             .field("token_refresh_margin", &i.tokens.refresh_margin())
             .field("graph", &i.graph)
+            .field("batch_format", &i.batch_format)
             .finish_non_exhaustive()
     }
 }
@@ -544,6 +552,7 @@ pub struct ClientBuilder {
     /// The proxy setting, or why the given proxy URL was refused (reported by `build`).
     proxy: Result<ProxySetting, String>,
     graph: bool,
+    batch_format: crate::batch::BatchFormat,
 }
 
 impl ClientBuilder {
@@ -676,6 +685,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The wire format of [`Batch`](crate::batch::Batch)es sent with this client (default
+    /// JSON; `multipart/mixed` for OData 4.0 services that take only that).
+    pub fn batch_format(mut self, format: crate::batch::BatchFormat) -> Self {
+        self.batch_format = format;
+        self
+    }
+
     /// Connects directly, ignoring the proxy environment variables and an earlier
     /// [`proxy`](Self::proxy). Ignored when [`transport`](Self::transport) is set.
     pub fn no_proxy(mut self) -> Self {
@@ -749,6 +765,7 @@ impl ClientBuilder {
                 default_headers,
                 origins,
                 graph: self.graph,
+                batch_format: self.batch_format,
             }),
         })
     }
@@ -768,6 +785,7 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("proxy", &self.proxy)
             .field("graph", &self.graph)
+            .field("batch_format", &self.batch_format)
             .finish_non_exhaustive()
     }
 }
