@@ -5,8 +5,10 @@
 //! * [`enums`]: helpers the generated evolvable and flag enums are built on. Always available.
 //! * [`model`]: serialization helpers for generated structs. Always available.
 //! * With the `client` feature (default): the HTTP half used by generated request builders
-//!   ([`Client`], [`Request`], paths, tokens, retries, paging, errors), plus [`poll`]
-//!   (waiting for a resource to reach a state) and [`batch`] (JSON batching).
+//!   ([`Client`], [`Request`], paths, tokens, retries, paging and delta rounds, errors),
+//!   plus [`poll`] (waiting for a resource to reach a state), [`operation`] (`202
+//!   Accepted` long-running operations), [`download`] (streamed downloads), [`upload`]
+//!   (upload sessions) and [`batch`] (JSON and multipart batching of any size).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -181,7 +181,7 @@ impl<T> Operation<T> {
             let mut headers = HeaderMap::new();
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
             headers.insert(USER_AGENT, self.client.user_agent().clone());
-            PreparedRequest::anonymous(Method::GET, self.monitor.clone(), headers, None)
+            PreparedRequest::without_token(Method::GET, self.monitor.clone(), headers, None)
         };
         let response = match self.client.execute(prepared).await {
             Ok(response) => response,

@@ -49,7 +49,7 @@ pub struct PreparedRequest {
 impl PreparedRequest {
     /// A request to a pre-authenticated URL ([`anonymous`](Self::anonymous)): only the
     /// headers given, and `User-Agent`.
-    pub(crate) fn anonymous(
+    pub(crate) fn without_token(
         method: Method,
         url: Url,
         headers: HeaderMap,

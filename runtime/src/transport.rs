@@ -1,5 +1,6 @@
 //! The pluggable HTTP layer: [`Transport`] sends one fully built request and returns the
-//! whole response. [`ReqwestTransport`] is the default.
+//! whole response (or, for downloads, its body as a stream). [`ReqwestTransport`] is the
+//! default.
 //!
 //! A transport does no retries, authentication or decoding; the [`Client`](crate::Client)
 //! does those, and also enforces the per-attempt timeout around [`Transport::send`], so a

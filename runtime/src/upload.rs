@@ -251,7 +251,7 @@ impl UploadSession {
         if let Ok(id) = HeaderValue::try_from(uuid::Uuid::new_v4().to_string()) {
             headers.insert(HeaderName::from_static("client-request-id"), id);
         }
-        PreparedRequest::anonymous(method, self.url.clone(), headers, body)
+        PreparedRequest::without_token(method, self.url.clone(), headers, body)
     }
 }
 
