@@ -332,6 +332,42 @@ mod tests {
         );
     }
 
+    /// Serialized the way generated models are: `ObjectSerializer`, declared properties
+    /// first, `additional_properties` at the end.
+    struct Generated {
+        title: Option<String>,
+        additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl Serialize for Generated {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut object = crate::model::ObjectSerializer::with_type(
+                serializer,
+                &self.additional_properties,
+                Some("#microsoft.graph.plannerTask"),
+            )?;
+            object.property("title", &self.title);
+            object.end()
+        }
+    }
+
+    #[test]
+    fn a_generated_models_etag_is_found_among_its_additional_properties() {
+        let mut extra = serde_json::Map::new();
+        extra.insert("@odata.context".into(), json!("ctx"));
+        extra.insert("@odata.etag".into(), json!("W/\"abc\""));
+        let task = Generated {
+            title: Some("t".into()),
+            additional_properties: extra,
+        };
+        assert_eq!(etag(&task).as_deref(), Some("W/\"abc\""));
+        let bare = Generated {
+            title: None,
+            additional_properties: serde_json::Map::new(),
+        };
+        assert_eq!(etag(&bare), None);
+    }
+
     #[test]
     fn no_etag_is_none() {
         assert_eq!(etag(&json!({"a": {"@odata.etag": "\"nested\""}})), None);
