@@ -195,7 +195,8 @@ impl<T> Request<T> {
     }
 
     /// `If-None-Match: <etag>`: a read answers `304 Not Modified` while the entity still has
-    /// this version; `"*"` makes a create fail with `412` when the entity exists.
+    /// this version (an [`Error::Http`] whose [`status`](Error::status) is 304: nothing new
+    /// to decode); `"*"` makes a create fail with `412` when the entity exists.
     pub fn if_none_match(self, etag: &str) -> Self {
         self.header("If-None-Match", etag)
     }

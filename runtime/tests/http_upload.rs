@@ -24,6 +24,8 @@ struct Session {
     puts: Vec<(String, usize)>,
     /// Fail the PUT with this index (0-based) after keeping this many of its bytes.
     fail_put: Option<(usize, usize)>,
+    /// The status of that failure (500 unless set).
+    fail_status: Option<u16>,
 }
 
 fn json(status: u16, body: &str) -> Vec<u8> {
@@ -68,7 +70,7 @@ fn host(state: Arc<Mutex<Session>>) -> impl Fn(&RawRequest) -> Vec<u8> + Send + 
         }
         if failing.is_some() {
             return json(
-                500,
+                s.fail_status.unwrap_or(500),
                 r#"{"error":{"code":"generalException","message":"cut"}}"#,
             );
         }
@@ -194,6 +196,41 @@ async fn a_failed_range_is_resumed_from_what_the_session_expects() {
         .map(|r| r.method)
         .collect();
     assert_eq!(methods, ["PUT", "PUT", "GET", "PUT", "PUT"]);
+}
+
+#[tokio::test]
+async fn a_range_answered_503_is_sent_again_by_the_retry_policy() {
+    let setup = setup(Some((1, 0))).await;
+    setup.state.lock().unwrap().fail_status = Some(503);
+    let data = file(5 * RANGE_UNIT);
+    let client = builder(&setup.service.base())
+        .retry_policy(fast_retries(3))
+        .build()
+        .unwrap();
+    let url = format!("http://{}/up/s", setup.upload_host.addr);
+    let _: Value = UploadSession::new(&client, &url)
+        .unwrap()
+        .range_size(2 * RANGE_UNIT)
+        .upload(Cursor::new(data.clone()), data.len() as u64)
+        .await
+        .unwrap();
+    let state = setup.state.lock().unwrap();
+    assert_eq!(state.data, data);
+    let unit = 2 * RANGE_UNIT;
+    let ranges: Vec<_> = state.puts.iter().map(|(r, _)| r.clone()).collect();
+    // The failed range went twice, with no status request in between; nothing else did.
+    assert_eq!(ranges[1], ranges[2]);
+    assert_eq!(
+        state.puts.iter().map(|(_, n)| n).sum::<usize>(),
+        data.len() + unit
+    );
+    let methods: Vec<_> = setup
+        .upload_host
+        .requests()
+        .into_iter()
+        .map(|r| r.method)
+        .collect();
+    assert_eq!(methods, ["PUT"; 4], "{ranges:?}");
 }
 
 #[tokio::test]
