@@ -35,6 +35,8 @@ pub mod error;
 #[cfg(feature = "client")]
 pub mod operation;
 #[cfg(feature = "client")]
+mod page;
+#[cfg(feature = "client")]
 mod paging;
 #[cfg(feature = "client")]
 pub mod path;
