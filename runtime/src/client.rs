@@ -5,13 +5,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::header::{HeaderValue, AUTHORIZATION};
 use http::{HeaderMap, StatusCode};
 // The retry budget is measured on tokio's clock, the one the waits between attempts
 // (`tokio::time::sleep`) and the attempt timeout use: the system's, unless a test pauses it.
 use tokio::time::Instant;
 use tracing::Instrument;
 use url::Url;
+
+mod builder;
+
+pub use builder::ClientBuilder;
 
 use crate::challenge;
 use crate::credential::{TokenCache, TokenCredential};
@@ -20,9 +24,7 @@ use crate::prepared::PreparedRequest;
 use crate::redirect::{Hop, Origins};
 use crate::request_info::RequestInfo;
 use crate::retry::{is_idempotent, RetryPolicy};
-use crate::transport::{
-    ProxySetting, ReqwestTransport, Transport, TransportError, TransportErrorKind,
-};
+use crate::transport::{ByteStream, ProxySetting, Transport, TransportError, TransportErrorKind};
 
 /// The default per-attempt timeout: 100 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
@@ -66,6 +68,8 @@ struct Inner {
     user_agent: HeaderValue,
     default_headers: HeaderMap,
     origins: Origins,
+    graph: bool,
+    batch_format: crate::batch::BatchFormat,
 }
 
 impl Client {
@@ -87,7 +91,20 @@ impl Client {
             headers: Vec::new(),
             token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
             proxy: Ok(ProxySetting::Environment),
+            graph: false,
+            batch_format: crate::batch::BatchFormat::Json,
         }
+    }
+
+    /// The wire format of this client's batches ([`ClientBuilder::batch_format`]).
+    pub fn batch_format(&self) -> crate::batch::BatchFormat {
+        self.inner.batch_format
+    }
+
+    /// Whether the service is Microsoft Graph ([`ClientBuilder::graph_service`]), whose
+    /// advanced queries need `ConsistencyLevel: eventual`.
+    pub fn is_graph(&self) -> bool {
+        self.inner.graph
     }
 
     /// The service root URL.
@@ -104,6 +121,27 @@ impl Client {
         }
         let root = self.inner.base_url.as_str().trim_end_matches('/');
         format!("{root}/{}", url.trim_start_matches('/'))
+    }
+
+    /// A link the service handed out (`@odata.deltaLink`, `Location`, `resourceLocation`)
+    /// as an absolute URL: an absolute link as it is; a link starting with `/` under the
+    /// service root unless it already starts with the root's path (Graph writes
+    /// `/teams('1')/operations('2')` meaning `<root>/teams('1')/...`); any other relative
+    /// link against the service root. The fragment is dropped.
+    pub fn resolve_link(&self, link: &str) -> Result<Url, Error> {
+        let root = &self.inner.base_url;
+        let root_path = root.path().trim_end_matches('/');
+        let text = match link.strip_prefix('/') {
+            Some(rest) if root_path.is_empty() || !link.starts_with(&format!("{root_path}/")) => {
+                format!("{}/{rest}", self.inner.base_prefix)
+            }
+            _ => link.to_owned(),
+        };
+        let mut url = Url::parse(&format!("{}/", self.inner.base_prefix))
+            .and_then(|base| base.join(&text))
+            .map_err(|e| Error::InvalidRequest(format!("invalid link {link:?}: {e}")))?;
+        url.set_fragment(None);
+        Ok(url)
     }
 
     /// The scopes tokens are requested for.
@@ -135,14 +173,46 @@ impl Client {
     }
 
     /// Sends a prepared request with the access token, retrying as the
-    /// [`RetryPolicy`] says, and returns the 2xx response (its extensions hold the
-    /// [`Attempts`] it took and the [`RequestInfo`]). A non-2xx response, or a 2xx whose
-    /// body is nothing but an OData error, is an [`Error::Http`].
+    /// [`RetryPolicy`] says (the request's own, else the client's), and returns the 2xx
+    /// response (its extensions hold the [`Attempts`] it took and the [`RequestInfo`]). A
+    /// non-2xx response, or a 2xx whose body is nothing but an OData error, is an
+    /// [`Error::Http`] ([`Error::PreconditionFailed`] for a `412`).
     ///
     /// Refuses ([`Error::InvalidRequest`]) a URL whose origin is not the base URL's nor an
-    /// allowed next-link host, so the token is never sent elsewhere.
+    /// allowed next-link host, so the token is never sent elsewhere; an
+    /// [`anonymous`](PreparedRequest::anonymous) request, which carries no token, may go
+    /// anywhere.
     pub async fn execute(&self, request: PreparedRequest) -> Result<http::Response<Bytes>, Error> {
-        if !self.is_allowed_origin(&request.url) {
+        match self.execute_answer(request, false).await? {
+            Answer::Full(response) => Ok(response),
+            // Only asked for when streaming.
+            Answer::Stream(response) => Ok(response.map(|_| Bytes::new())),
+        }
+    }
+
+    /// [`execute`](Self::execute), returning a 2xx response as soon as its head arrived, the
+    /// body a stream read on demand with no size cap ([`Transport::send_streaming`]).
+    /// Retries happen before the body starts; each chunk must then arrive within the
+    /// per-attempt timeout.
+    pub async fn execute_streaming(
+        &self,
+        request: PreparedRequest,
+    ) -> Result<http::Response<ByteStream>, Error> {
+        let timeout = request.timeout.unwrap_or(self.inner.timeout);
+        match self.execute_answer(request, true).await? {
+            Answer::Full(response) => Ok(response.map(|body| -> ByteStream {
+                Box::pin(futures_util::stream::once(async move { Ok(body) }))
+            })),
+            Answer::Stream(response) => Ok(response.map(|body| idle_timeout(body, timeout))),
+        }
+    }
+
+    async fn execute_answer(
+        &self,
+        request: PreparedRequest,
+        streaming: bool,
+    ) -> Result<Answer, Error> {
+        if !request.anonymous && !self.is_allowed_origin(&request.url) {
             return Err(Error::InvalidRequest(format!(
                 "refusing to send the access token to {}",
                 request.url.origin().ascii_serialization()
@@ -162,7 +232,7 @@ impl Client {
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.execute_with_retries(request, span.clone())
+        self.execute_with_retries(request, streaming, span.clone())
             .instrument(span)
             .await
     }
@@ -170,9 +240,11 @@ impl Client {
     async fn execute_with_retries(
         &self,
         request: PreparedRequest,
+        streaming: bool,
         span: tracing::Span,
-    ) -> Result<http::Response<Bytes>, Error> {
-        let policy = &self.inner.retry;
+    ) -> Result<Answer, Error> {
+        let policy = request.retry.as_ref().unwrap_or(&self.inner.retry);
+        let timeout = request.timeout.unwrap_or(self.inner.timeout);
         let max_attempts = policy.max_attempts.max(1);
         let idempotent = is_idempotent(&request.method);
         let info = RequestInfo::new(&request.method, &request.url, &request.headers);
@@ -188,10 +260,18 @@ impl Client {
             // the cache lock when this future is dropped), the request and its redirects.
             // The claims stay wanted until a response arrives: an attempt that timed out or
             // failed to connect asks for them again.
-            let attempt_future = self.attempt(&request, claims.clone());
-            let outcome = tokio::time::timeout(self.inner.timeout, attempt_future).await;
+            let attempt_future = self.attempt(&request, claims.clone(), streaming);
+            let outcome = tokio::time::timeout(timeout, attempt_future).await;
             let (error, delay) = match outcome {
                 Ok(Err(fatal)) => return Err(fatal),
+                Ok(Ok(Sent::Stream(mut response))) => {
+                    span.record("status", response.status().as_u16());
+                    tracing::debug!(attempt, status = response.status().as_u16(), "response");
+                    let answered = info.clone().answered(response.headers());
+                    response.extensions_mut().insert(Attempts(attempt));
+                    response.extensions_mut().insert(answered);
+                    return Ok(Answer::Stream(response));
+                }
                 Ok(Ok(Sent::Response(response, token, trusted))) => {
                     claims = None;
                     let status = response.status();
@@ -204,11 +284,13 @@ impl Client {
                         let answered = info.clone().answered(response.headers());
                         response.extensions_mut().insert(Attempts(attempt));
                         response.extensions_mut().insert(answered);
-                        return Ok(response);
+                        return Ok(Answer::Full(response));
                     }
                     // Only an origin that received the token can reject it or challenge it.
                     if status == StatusCode::UNAUTHORIZED && trusted {
-                        self.inner.tokens.invalidate(&token).await;
+                        if let Some(token) = &token {
+                            self.inner.tokens.invalidate(token).await;
+                        }
                         // A claims challenge: a token with those claims, and once more. Not
                         // a retry of a transient failure, so outside the retry policy.
                         if !challenged {
@@ -240,7 +322,7 @@ impl Client {
                     } else {
                         None
                     };
-                    (Error::Http(Box::new(http_error)), delay)
+                    (Error::from_http(http_error), delay)
                 }
                 Ok(Ok(Sent::Failed(transport_error))) => {
                     let retry = idempotent
@@ -261,7 +343,7 @@ impl Client {
                 Err(_elapsed) => {
                     let e = TransportError::new(
                         TransportErrorKind::Timeout,
-                        format!("no complete response within {:?}", self.inner.timeout),
+                        format!("no complete response within {timeout:?}"),
                     )
                     .with_request(info.clone());
                     let delay = if idempotent {
@@ -286,29 +368,34 @@ impl Client {
         }
     }
 
-    /// One attempt: the access token (one satisfying `claims` after a claims challenge),
-    /// the request, and the redirects the rules of [`crate::redirect`] allow.
+    /// One attempt: the access token (one satisfying `claims` after a claims challenge;
+    /// none for an anonymous request), the request, and the redirects the rules of
+    /// [`crate::redirect`] allow (none for an anonymous request).
     async fn attempt(
         &self,
         request: &PreparedRequest,
         claims: Option<String>,
+        streaming: bool,
     ) -> Result<Sent, Error> {
-        let token = match claims {
-            Some(claims) => self.inner.tokens.token_with_claims(&claims).await?,
-            None => self.inner.tokens.token().await?,
+        let token = match (request.anonymous, claims) {
+            (true, _) => None,
+            (false, Some(claims)) => Some(self.inner.tokens.token_with_claims(&claims).await?),
+            (false, None) => Some(self.inner.tokens.token().await?),
         };
         // An empty token (`NoCredential`) means no `Authorization` header of ours.
-        let auth = if token.expose().is_empty() {
-            None
-        } else {
-            let mut auth =
-                HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
-                    Error::credential("the access token is not a valid header value", None)
-                })?;
-            auth.set_sensitive(true);
-            Some(auth)
+        let auth = match &token {
+            Some(token) if !token.expose().is_empty() => {
+                let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+                    .map_err(|_| {
+                        Error::credential("the access token is not a valid header value", None)
+                    })?;
+                auth.set_sensitive(true);
+                Some(auth)
+            }
+            _ => None,
         };
         let mut hop = Hop::start(request);
+        hop.trusted = !request.anonymous;
         loop {
             let uri = http::Uri::try_from(hop.url.as_str())
                 .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
@@ -321,11 +408,32 @@ impl Client {
                     .headers_mut()
                     .insert(AUTHORIZATION, auth.clone());
             }
-            let response = match self.inner.transport.send(http_request).await {
-                Ok(response) => response,
-                Err(e) => return Ok(Sent::Failed(e)),
+            let response = if streaming {
+                let response = match self.inner.transport.send_streaming(http_request).await {
+                    Ok(response) => response,
+                    Err(e) => return Ok(Sent::Failed(e)),
+                };
+                if response.status().is_success() {
+                    return Ok(Sent::Stream(response));
+                }
+                // Redirects and errors are read whole (an error body only up to a bound:
+                // an excerpt is all an error keeps).
+                match collect_bounded(response).await {
+                    Ok(response) => response,
+                    Err(e) => return Ok(Sent::Failed(e)),
+                }
+            } else {
+                match self.inner.transport.send(http_request).await {
+                    Ok(response) => response,
+                    Err(e) => return Ok(Sent::Failed(e)),
+                }
             };
-            let Some(next) = hop.redirect_target(&response) else {
+            let next = if request.anonymous {
+                None
+            } else {
+                hop.redirect_target(&response)
+            };
+            let Some(next) = next else {
                 return Ok(Sent::Response(response, token, hop.trusted));
             };
             hop.follow(response.status(), next, &self.inner.origins)?;
@@ -333,11 +441,68 @@ impl Client {
     }
 }
 
+/// The largest body of a non-2xx streamed answer that is read.
+const STREAMED_ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// A streamed non-2xx response with its body read up to [`STREAMED_ERROR_BODY_LIMIT`].
+async fn collect_bounded(
+    response: http::Response<ByteStream>,
+) -> Result<http::Response<Bytes>, TransportError> {
+    use futures_util::StreamExt as _;
+    let (parts, mut stream) = response.into_parts();
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = STREAMED_ERROR_BODY_LIMIT - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= STREAMED_ERROR_BODY_LIMIT {
+            break;
+        }
+    }
+    Ok(http::Response::from_parts(parts, Bytes::from(body)))
+}
+
+/// `body` failing with a [`TransportErrorKind::Timeout`] when no chunk arrives within
+/// `timeout` (a stalled download does not hang forever; a long one is not cut).
+fn idle_timeout(body: ByteStream, timeout: Duration) -> ByteStream {
+    Box::pin(futures_util::stream::unfold(
+        Some(body),
+        move |body| async move {
+            let mut body = body?;
+            use futures_util::StreamExt as _;
+            match tokio::time::timeout(timeout, body.next()).await {
+                Ok(Some(chunk)) => Some((chunk, Some(body))),
+                Ok(None) => None,
+                Err(_) => Some((
+                    Err(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        format!("no data for {timeout:?} while reading the body"),
+                    )),
+                    None,
+                )),
+            }
+        },
+    ))
+}
+
+/// What [`Client::execute_answer`] returns: a body read whole, or a streamed one.
+enum Answer {
+    Full(http::Response<Bytes>),
+    Stream(http::Response<ByteStream>),
+}
+
 /// What one attempt produced.
 enum Sent {
-    /// A response (any status), with the token that was sent, and whether it came from an
-    /// origin that received the token (not a content download redirected elsewhere).
-    Response(http::Response<Bytes>, crate::credential::Secret, bool),
+    /// A response (any status), with the token that was sent (none for an anonymous
+    /// request), and whether it came from an origin that received the token (not a content
+    /// download redirected elsewhere, not an anonymous request).
+    Response(
+        http::Response<Bytes>,
+        Option<crate::credential::Secret>,
+        bool,
+    ),
+    /// A streamed 2xx response.
+    Stream(http::Response<ByteStream>),
     /// The transport failed.
     Failed(TransportError),
 }
@@ -361,6 +526,8 @@ impl fmt::Debug for Client {
                 &i.origins.next_link_origins().collect::<Vec<_>>(),
             )
             .field("token_refresh_margin", &i.tokens.refresh_margin())
+            .field("graph", &i.graph)
+            .field("batch_format", &i.batch_format)
             .finish_non_exhaustive()
     }
 }
@@ -369,236 +536,3 @@ impl fmt::Debug for Client {
 /// [`Client::execute`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempts(pub u32);
-
-/// Configures a [`Client`]; made by [`Client::builder`].
-pub struct ClientBuilder {
-    base_url: String,
-    credential: Box<dyn TokenCredential>,
-    scopes: Option<Vec<String>>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    retry: RetryPolicy,
-    user_agent: Option<String>,
-    transport: Option<Box<dyn Transport>>,
-    max_response_size: Option<usize>,
-    allowed_next_link_hosts: Vec<String>,
-    headers: Vec<(String, String)>,
-    token_refresh_margin: Duration,
-    /// The proxy setting, or why the given proxy URL was refused (reported by `build`).
-    proxy: Result<ProxySetting, String>,
-}
-
-impl ClientBuilder {
-    /// Replaces the service root (`https://graph.microsoft.us/v1.0`), keeping every other
-    /// setting (a generated crate's user agent among them).
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
-        self
-    }
-
-    /// Points the client at a national cloud: the base URL's scheme and host become the
-    /// cloud's (the path, such as `/v1.0` or `/beta`, stays), and tokens are requested for
-    /// the cloud's `/.default` scope unless [`scopes`](Self::scopes) is called afterwards.
-    pub fn national_cloud(mut self, cloud: crate::NationalCloud) -> Self {
-        let path = url::Url::parse(&self.base_url)
-            .map(|u| u.path().trim_end_matches('/').to_owned())
-            .unwrap_or_default();
-        self.base_url = format!("{}{path}", cloud.origin());
-        self.scopes = Some(vec![cloud.scope()]);
-        self
-    }
-
-    /// The scopes to request tokens for. Default: the base URL's origin + `/.default`
-    /// (`https://graph.microsoft.com/.default`).
-    pub fn scopes(mut self, scopes: Vec<String>) -> Self {
-        self.scopes = Some(scopes);
-        self
-    }
-
-    /// The longest time one attempt may take, connecting and reading the whole body
-    /// included (default [`DEFAULT_TIMEOUT`]). Applies to any transport.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The connect timeout of the default transport (default [`DEFAULT_CONNECT_TIMEOUT`]).
-    /// Ignored when [`transport`](Self::transport) is set.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The largest response body the default transport reads (default
-    /// [`DEFAULT_MAX_BODY_SIZE`](crate::transport::DEFAULT_MAX_BODY_SIZE)). Ignored when
-    /// [`transport`](Self::transport) is set.
-    pub fn max_response_size(mut self, bytes: usize) -> Self {
-        self.max_response_size = Some(bytes);
-        self
-    }
-
-    /// When and how failed attempts are retried (default [`RetryPolicy::default`]).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// The `User-Agent` header (default `graph-odata-runtime/<version>`). Generated crates
-    /// pass their own `name/version`.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-
-    /// Sends requests through `transport` instead of a new [`ReqwestTransport`].
-    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
-        self.transport = Some(Box::new(transport));
-        self
-    }
-
-    /// Further origins `@odata.nextLink` may point to (and the token may be sent to),
-    /// besides the base URL's: each either a URL (`https://host:8443`; only scheme, host and
-    /// port count) or a bare host name (meaning `https://host`). Replaces earlier values.
-    pub fn allowed_next_link_hosts<I, S>(mut self, hosts: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.allowed_next_link_hosts = hosts.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// A header sent with every request. Checked by [`build`](Self::build).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// How long before its expiry a cached token is replaced (default
-    /// [`DEFAULT_TOKEN_REFRESH_MARGIN`]). A token that lives less than twice the margin is
-    /// replaced after half its lifetime instead (measured when it is received), so a short
-    /// token is still reused.
-    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
-        self.token_refresh_margin = margin;
-        self
-    }
-
-    /// Sends every request of the default transport through the HTTP proxy at `url`
-    /// (`http://proxy.example:3128`; `https://` for a proxy reached over TLS; a user name and
-    /// password in the URL are sent to the proxy as `Proxy-Authorization`). Requests to
-    /// `https` services are tunnelled (`CONNECT`), so the proxy sees neither the token nor
-    /// the content; requests to `http` services are not. The proxy environment variables
-    /// are then ignored. Checked by [`build`](Self::build); ignored when
-    /// [`transport`](Self::transport) is set.
-    ///
-    /// Without this option (and without [`no_proxy`](Self::no_proxy)) the default
-    /// transport follows the standard environment variables, read when the client is built:
-    /// `HTTPS_PROXY`/`https_proxy` for `https` URLs, `HTTP_PROXY`/`http_proxy` for `http`
-    /// URLs (ignored when `REQUEST_METHOD` is set, i.e. inside a CGI program, where a request
-    /// header could set it), `ALL_PROXY`/`all_proxy` for both, and
-    /// `NO_PROXY`/`no_proxy` (comma-separated hosts, domains, IP addresses or CIDR ranges,
-    /// or `*`) for the destinations that bypass them.
-    pub fn proxy(mut self, url: impl AsRef<str>) -> Self {
-        self.proxy = match Url::parse(url.as_ref()) {
-            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
-                Ok(ProxySetting::Url(parsed))
-            }
-            // The URL is not echoed: it may hold a password.
-            _ => Err("the proxy must be an http:// or https:// URL with a host".into()),
-        };
-        self
-    }
-
-    /// Connects directly, ignoring the proxy environment variables and an earlier
-    /// [`proxy`](Self::proxy). Ignored when [`transport`](Self::transport) is set.
-    pub fn no_proxy(mut self) -> Self {
-        self.proxy = Ok(ProxySetting::Direct);
-        self
-    }
-
-    /// Builds the client. Fails ([`Error::Config`]) on a base URL that is not an absolute
-    /// `http`/`https` URL without query or fragment, an invalid header, user agent or
-    /// allowed host or proxy URL, or when the default transport cannot be created.
-    pub fn build(self) -> Result<Client, Error> {
-        let base_url = Url::parse(&self.base_url)
-            .map_err(|e| Error::Config(format!("invalid base URL {:?}: {e}", self.base_url)))?;
-        if !matches!(base_url.scheme(), "http" | "https") || !base_url.has_host() {
-            return Err(Error::Config(format!(
-                "the base URL must be an http or https URL with a host: {base_url}"
-            )));
-        }
-        if base_url.query().is_some() || base_url.fragment().is_some() {
-            return Err(Error::Config(format!(
-                "the base URL must have no query or fragment: {base_url}"
-            )));
-        }
-        let base_prefix = base_url.as_str().trim_end_matches('/').to_owned();
-
-        let scopes = self.scopes.unwrap_or_else(|| {
-            vec![format!(
-                "{}/.default",
-                base_url.origin().ascii_serialization()
-            )]
-        });
-
-        let user_agent = self.user_agent.unwrap_or_else(|| {
-            concat!("graph-odata-runtime/", env!("CARGO_PKG_VERSION")).to_owned()
-        });
-        let user_agent = HeaderValue::try_from(user_agent)
-            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
-
-        let mut default_headers = HeaderMap::new();
-        for (name, value) in self.headers {
-            let header_name = HeaderName::try_from(name.as_str())
-                .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
-            let header_value = HeaderValue::try_from(value)
-                .map_err(|_| Error::Config(format!("invalid value for header {name:?}")))?;
-            default_headers.insert(header_name, header_value);
-        }
-
-        let origins = Origins::new(&base_url, self.allowed_next_link_hosts)?;
-
-        let proxy = self.proxy.map_err(Error::Config)?;
-        let transport = match self.transport {
-            Some(t) => t,
-            None => {
-                let mut t = ReqwestTransport::configured(self.connect_timeout, &proxy)?;
-                if let Some(max) = self.max_response_size {
-                    t = t.max_body_size(max);
-                }
-                Box::new(t)
-            }
-        };
-
-        Ok(Client {
-            inner: Arc::new(Inner {
-                base_url,
-                base_prefix,
-                tokens: TokenCache::new(self.credential, scopes, self.token_refresh_margin),
-                transport,
-                timeout: self.timeout,
-                retry: self.retry,
-                user_agent,
-                default_headers,
-                origins,
-            }),
-        })
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("scopes", &self.scopes)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("user_agent", &self.user_agent)
-            .field(
-                "headers",
-                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-            )
-            .field("proxy", &self.proxy)
-            .finish_non_exhaustive()
-    }
-}

@@ -5,8 +5,10 @@
 //! * [`enums`]: helpers the generated evolvable and flag enums are built on. Always available.
 //! * [`model`]: serialization helpers for generated structs. Always available.
 //! * With the `client` feature (default): the HTTP half used by generated request builders
-//!   ([`Client`], [`Request`], paths, tokens, retries, paging, errors), plus [`poll`]
-//!   (waiting for a resource to reach a state), [`batch`] (JSON batching) and [`bulk`]
+//!   ([`Client`], [`Request`], paths, tokens, retries, paging and delta rounds, errors),
+//!   plus [`poll`] (waiting for a resource to reach a state), [`operation`] (`202
+//!   Accepted` long-running operations), [`download`] (streamed downloads), [`upload`]
+//!   (upload sessions), [`batch`] (JSON and multipart batching of any size) and [`bulk`]
 //!   (many operations in requests of bounded size, one outcome each).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -30,7 +32,13 @@ pub mod cloud;
 #[cfg(feature = "client")]
 pub mod credential;
 #[cfg(feature = "client")]
+pub mod download;
+#[cfg(feature = "client")]
 pub mod error;
+#[cfg(feature = "client")]
+pub mod operation;
+#[cfg(feature = "client")]
+mod page;
 #[cfg(feature = "client")]
 mod paging;
 #[cfg(feature = "client")]
@@ -53,6 +61,8 @@ pub mod retry;
 pub mod transport;
 #[cfg(feature = "client")]
 mod transport_error;
+#[cfg(feature = "client")]
+pub mod upload;
 
 #[cfg(feature = "client")]
 pub use client::{Attempts, Client, ClientBuilder};
@@ -69,7 +79,7 @@ pub use error::{DecodeError, Error, HttpError, InnerError, ODataError, Report};
 #[cfg(feature = "client")]
 pub use path::{ODataLiteral, ODataPath, ToODataLiteral};
 #[cfg(feature = "client")]
-pub use request::{EntityReference, Media, Page, PreparedRequest, Request};
+pub use request::{Delta, EntityReference, Media, Page, PreparedRequest, Request};
 #[cfg(feature = "client")]
 pub use request_info::RequestInfo;
 #[cfg(feature = "client")]

@@ -6,8 +6,10 @@
 //! property that was written (the typed value wins). An additional entry `"name": null` for an
 //! unset declared property is how an explicit JSON `null` is sent.
 
+mod etag;
 mod field;
 
+pub use etag::{etag, ODATA_ETAG};
 pub use field::Field;
 
 use std::borrow::Cow;
@@ -127,6 +129,15 @@ pub trait ODataObject: Default {
 
     /// The map that keeps undeclared properties and instance annotations.
     fn additional_properties_mut(&mut self) -> &mut Map<String, Value>;
+
+    /// The entity's version (`@odata.etag`), for
+    /// `Request::if_match`; see [`etag`].
+    fn etag(&self) -> Option<String>
+    where
+        Self: Serialize,
+    {
+        etag(self)
+    }
 }
 
 /// Reads the value of a primitive-typed property (or a collection of them) leniently and

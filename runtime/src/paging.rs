@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::Error;
-use crate::request::{Page, Request};
+use crate::request::{Delta, Page, Request};
 
 struct State<T> {
     next: Option<Request<Page<T>>>,
@@ -56,6 +56,31 @@ impl<T: DeserializeOwned + Send + 'static> Request<Page<T>> {
             }
             Some((Ok(page), state))
         }))
+    }
+
+    /// A whole delta round: follows every next link and returns all items with the last
+    /// page's `@odata.deltaLink` (a missing one is an [`Error::Paging`]: the round cannot be
+    /// resumed). The first error ends the round; nothing is returned half.
+    pub async fn collect_delta(self) -> Result<Delta<T>, Error> {
+        let mut pages = self.into_pages();
+        let mut items = Vec::new();
+        let mut delta_link = None;
+        while let Some(page) = pages.next().await {
+            let page = page?;
+            items.extend(page.value);
+            delta_link = page.delta_link;
+        }
+        let delta_link = delta_link.ok_or_else(|| {
+            Error::Paging("the last page of the delta query has no @odata.deltaLink".into())
+        })?;
+        Ok(Delta { items, delta_link })
+    }
+
+    /// The next delta round from a stored `@odata.deltaLink` (of an earlier
+    /// [`collect_delta`](Self::collect_delta)): this request, typed and configured as it is,
+    /// sent to the link ([`Request::at_url`], so the origin rule of next links applies).
+    pub async fn resume_delta(self, delta_link: &str) -> Result<Delta<T>, Error> {
+        self.at_url(delta_link).collect_delta().await
     }
 
     /// All items of all pages, following next links. Ends after the last item or the first

@@ -96,7 +96,12 @@ impl PollPolicy {
         self
     }
 
-    fn interval(&self, polls: u32) -> Duration {
+    /// Whether `error` ends polling ([`stop_on_error`](Self::stop_on_error)).
+    pub(crate) fn stops_on(&self, error: &Error) -> bool {
+        (self.stop_on_error)(error)
+    }
+
+    pub(crate) fn interval(&self, polls: u32) -> Duration {
         let exp = polls.saturating_sub(1).min(30);
         self.initial_interval
             .saturating_mul(1u32 << exp)

@@ -206,6 +206,9 @@ mod tests {
             body: (!body.is_empty()).then(|| Bytes::copy_from_slice(body)),
             content_download,
             selects: false,
+            timeout: None,
+            retry: None,
+            anonymous: false,
         })
     }
 

@@ -3,23 +3,26 @@
 
 use std::fmt;
 use std::future::IntoFuture;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, Method};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde::de::{DeserializeOwned, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
 
 use crate::boxed::BoxFuture;
 use crate::client::Client;
 use crate::error::{json_path_at, strip_bom, DecodeError, Error};
+pub use crate::page::{Delta, Page};
 use crate::path::ODataPath;
 pub use crate::prepared::PreparedRequest;
 use crate::request_info::RequestInfo;
 use crate::response::Response;
+use crate::retry::RetryPolicy;
 
 /// Query names and values keep the unreserved characters and `$ ( ) , / : @ *` (readable
 /// `$select=id,displayName`); everything else, `& = + # ' ;` and spaces included, is
@@ -99,6 +102,13 @@ pub struct Request<T> {
     /// `build`/`send`.
     deferred: Option<String>,
     decode: Decoder<T>,
+    /// Per-request options replacing the client's ([`timeout`](Self::timeout),
+    /// [`retry_policy`](Self::retry_policy)).
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    /// `ConsistencyLevel: eventual` set explicitly (`Some`), or left to the rule of
+    /// [`eventual_consistency`](Self::eventual_consistency) (`None`).
+    consistency: Option<bool>,
 }
 
 impl<T> Request<T> {
@@ -116,7 +126,103 @@ impl<T> Request<T> {
             selects: false,
             deferred: None,
             decode,
+            timeout: None,
+            retry: None,
+            consistency: None,
         }
+    }
+
+    /// A request of the given method to an absolute URL the service handed out earlier (a
+    /// stored `@odata.deltaLink` or `@odata.nextLink`, a `Location` header), sent verbatim:
+    /// query option methods add nothing to it. A relative `url` is resolved as
+    /// [`Client::resolve_link`] says. Like a next link, it must point to the service's origin or an allowed
+    /// next-link host ([`ClientBuilder::allowed_next_link_hosts`](crate::ClientBuilder::allowed_next_link_hosts)),
+    /// since the token goes along; otherwise [`build`](Self::build) and `send` report
+    /// [`Error::InvalidRequest`]. See also [`at_url`](Self::at_url), which keeps a typed
+    /// request's decoder and options.
+    pub fn from_url(client: &Client, method: Method, url: &str, decode: Decoder<T>) -> Self {
+        Request::custom(client, method, ODataPath::root(), decode).at_url(url)
+    }
+
+    /// This request, typed and configured as it is (method, headers, body, options,
+    /// decoder), sent to an absolute URL the service handed out instead of its path: how a
+    /// stored delta link is resumed (`client.users().delta().at_url(&stored)`). The rules of
+    /// [`from_url`](Self::from_url) apply; earlier query options are dropped, the URL
+    /// carries its own.
+    pub fn at_url(mut self, url: &str) -> Self {
+        match self.client.resolve_link(url) {
+            Ok(url) if self.client.is_allowed_origin(&url) => {
+                // The rule that added `ConsistencyLevel` still holds for the link.
+                self.consistency = Some(self.eventual());
+                self.target = Target::Absolute(url);
+                self.query.clear();
+            }
+            Ok(url) => {
+                self.deferred = Some(format!(
+                    "refusing to send the access token to {}: not the service's origin nor an allowed next-link host",
+                    url.origin().ascii_serialization()
+                ));
+            }
+            Err(e) => {
+                self.deferred = Some(match e {
+                    Error::InvalidRequest(message) => message,
+                    other => other.to_string(),
+                })
+            }
+        }
+        self
+    }
+
+    /// The longest time one attempt of this request may take, replacing the client's
+    /// [`timeout`](crate::ClientBuilder::timeout) (a slow export, a large upload).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// When and how this request is retried, replacing the client's
+    /// [`retry_policy`](crate::ClientBuilder::retry_policy) (`RetryPolicy::none()` for a
+    /// request that must be tried once).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// `If-Match: <etag>`: the update or delete applies only while the entity still has
+    /// this version (its [`etag`](crate::model::etag)); otherwise the service answers `412`,
+    /// reported as [`Error::PreconditionFailed`]. `"*"` means any version.
+    pub fn if_match(self, etag: &str) -> Self {
+        self.header("If-Match", etag)
+    }
+
+    /// `If-None-Match: <etag>`: a read answers `304 Not Modified` while the entity still has
+    /// this version (an [`Error::Http`] whose [`status`](Error::status) is 304: nothing new
+    /// to decode); `"*"` makes a create fail with `412` when the entity exists.
+    pub fn if_none_match(self, etag: &str) -> Self {
+        self.header("If-None-Match", etag)
+    }
+
+    /// Whether `ConsistencyLevel: eventual` is sent. By default it is sent only to Microsoft
+    /// Graph ([`ClientBuilder::graph_service`](crate::ClientBuilder::graph_service)) and only
+    /// where Graph needs it for advanced queries: with `$search`, with `$count=true` and for
+    /// `/$count`. `true` sends it to any service, `false` never.
+    pub fn eventual_consistency(mut self, yes: bool) -> Self {
+        self.consistency = Some(yes);
+        self
+    }
+
+    /// Whether this request sends `ConsistencyLevel: eventual` (the rule of
+    /// [`eventual_consistency`](Self::eventual_consistency)).
+    fn eventual(&self) -> bool {
+        self.consistency.unwrap_or_else(|| {
+            self.client.is_graph()
+                && (self.wants == Wants::Count
+                    || self.query.iter().any(|(name, value)| {
+                        name.eq_ignore_ascii_case("$search")
+                            || (name.eq_ignore_ascii_case("$count")
+                                && value.eq_ignore_ascii_case("true"))
+                    }))
+        })
     }
 
     /// For generated code: a request at `path` made by `make` (one of the constructors), or,
@@ -329,6 +435,12 @@ impl<T> Request<T> {
         for (name, value) in self.client.default_headers() {
             headers.insert(name.clone(), value.clone());
         }
+        if self.eventual() {
+            headers.insert(
+                HeaderName::from_static("consistencylevel"),
+                HeaderValue::from_static("eventual"),
+            );
+        }
         for (name, value) in &self.headers {
             let header_name = HeaderName::try_from(name.as_str())
                 .map_err(|_| Error::InvalidRequest(format!("invalid header name {name:?}")))?;
@@ -345,6 +457,9 @@ impl<T> Request<T> {
             body: self.body.as_ref().map(|(b, _)| b.clone()),
             content_download: self.wants == Wants::Content && self.body.is_none(),
             selects: self.selects,
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            anonymous: false,
         })
     }
 
@@ -398,6 +513,9 @@ impl<T> Request<T> {
             selects: self.selects,
             deferred: None,
             decode: self.decode,
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            consistency: Some(self.eventual()),
         }
     }
 }
@@ -445,8 +563,9 @@ impl<T: DeserializeOwned> Request<Page<T>> {
 
 impl Request<u64> {
     /// `GET <path>/$count` (the segment is appended unless `path` already ends with it):
-    /// the number of items, answered as `text/plain`. Sends `ConsistencyLevel: eventual`,
-    /// which Microsoft Graph needs for counts of directory objects.
+    /// the number of items, answered as `text/plain`. Sends `ConsistencyLevel: eventual` to
+    /// Microsoft Graph, which needs it for counts of directory objects (see
+    /// [`eventual_consistency`](Request::eventual_consistency)).
     ///
     /// (Named `dollar_count` because `count` is the `$count=true` query option.)
     pub fn dollar_count(client: &Client, path: ODataPath) -> Self {
@@ -457,7 +576,7 @@ impl Request<u64> {
         };
         let mut request = Request::custom(client, Method::GET, path, decode_count);
         request.wants = Wants::Count;
-        request.header("ConsistencyLevel", "eventual")
+        request
     }
 }
 
@@ -494,6 +613,9 @@ impl<T> Clone for Request<T> {
             selects: self.selects,
             deferred: self.deferred.clone(),
             decode: self.decode,
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            consistency: self.consistency,
         }
     }
 }
@@ -512,6 +634,8 @@ impl<T> fmt::Debug for Request<T> {
             .field("body_len", &self.body.as_ref().map(|(b, _)| b.len()))
             .field("wants", &self.wants)
             .field("selects", &self.selects)
+            .field("timeout", &self.timeout)
+            .field("consistency", &self.consistency)
             .finish_non_exhaustive()
     }
 }
@@ -549,106 +673,6 @@ pub struct Media {
     pub content_type: Option<String>,
     /// The body.
     pub bytes: Vec<u8>,
-}
-
-/// One page of an OData collection response:
-/// `{"@odata.context": .., "@odata.count": 3, "value": [..], "@odata.nextLink": ".."}`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Page<T> {
-    /// The items of this page.
-    pub value: Vec<T>,
-    /// `@odata.nextLink`: the URL of the next page, if any.
-    pub next_link: Option<String>,
-    /// `@odata.deltaLink`: on the last page of a delta query, the URL for the next round.
-    pub delta_link: Option<String>,
-    /// `@odata.count`, when asked for with `$count=true`.
-    pub count: Option<i64>,
-    /// All other members (`@odata.context`, other annotations).
-    pub additional: Map<String, Value>,
-}
-
-impl<T> Default for Page<T> {
-    fn default() -> Self {
-        Page {
-            value: Vec::new(),
-            next_link: None,
-            delta_link: None,
-            count: None,
-            additional: Map::new(),
-        }
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PageVisitor<T>(std::marker::PhantomData<T>);
-
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
-            type Value = Page<T>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an OData collection response object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
-                let mut page = Page::default();
-                let mut saw_value = false;
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "value" => {
-                            page.value = map.next_value()?;
-                            saw_value = true;
-                        }
-                        "@odata.nextLink" | "@nextLink" | "odata.nextLink" => {
-                            page.next_link = map.next_value()?;
-                        }
-                        "@odata.deltaLink" | "@deltaLink" | "odata.deltaLink" => {
-                            page.delta_link = map.next_value()?;
-                        }
-                        "@odata.count" | "@count" | "odata.count" => {
-                            page.count = match map.next_value::<Value>()? {
-                                Value::Number(n) => n.as_i64(),
-                                // IEEE754Compatible=true sends numbers as strings.
-                                Value::String(s) => s.trim().parse().ok(),
-                                _ => None,
-                            };
-                        }
-                        _ => {
-                            let v: Value = map.next_value()?;
-                            page.additional.insert(key, v);
-                        }
-                    }
-                }
-                if !saw_value {
-                    return Err(serde::de::Error::missing_field("value"));
-                }
-                Ok(page)
-            }
-        }
-
-        deserializer.deserialize_map(PageVisitor(std::marker::PhantomData))
-    }
-}
-
-impl<T: Serialize> Serialize for Page<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        for (k, v) in &self.additional {
-            map.serialize_entry(k, v)?;
-        }
-        if let Some(count) = self.count {
-            map.serialize_entry("@odata.count", &count)?;
-        }
-        map.serialize_entry("value", &self.value)?;
-        if let Some(link) = &self.next_link {
-            map.serialize_entry("@odata.nextLink", link)?;
-        }
-        if let Some(link) = &self.delta_link {
-            map.serialize_entry("@odata.deltaLink", link)?;
-        }
-        map.end()
-    }
 }
 
 fn content_type(response: &http::Response<Bytes>) -> Option<String> {
@@ -747,27 +771,4 @@ pub fn decode_media(response: http::Response<Bytes>) -> Result<Media, Error> {
         content_type: content_type(&response),
         bytes: response.into_body().to_vec(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_deserializes() {
-        let page: Page<u32> = serde_json::from_str(
-            r#"{"@odata.context":"ctx","@odata.count":"3","value":[1,2],"@odata.nextLink":"n","x@odata.type":"t"}"#,
-        )
-        .unwrap();
-        assert_eq!(page.value, vec![1, 2]);
-        assert_eq!(page.next_link.as_deref(), Some("n"));
-        assert_eq!(page.count, Some(3));
-        assert_eq!(page.additional.len(), 2);
-        let back = serde_json::to_value(&page).unwrap();
-        assert_eq!(back["@odata.nextLink"], "n");
-
-        let err = serde_json::from_str::<Page<u32>>(r#"{"value":[1,"x"]}"#).unwrap_err();
-        assert!(err.to_string().contains("line 1 column"), "{err}");
-        assert!(serde_json::from_str::<Page<u32>>(r#"{"a":1}"#).is_err());
-    }
 }

@@ -1,14 +1,18 @@
 //! The pluggable HTTP layer: [`Transport`] sends one fully built request and returns the
-//! whole response. [`ReqwestTransport`] is the default.
+//! whole response (or, for downloads, its body as a stream). [`ReqwestTransport`] is the
+//! default.
 //!
 //! A transport does no retries, authentication or decoding; the [`Client`](crate::Client)
 //! does those, and also enforces the per-attempt timeout around [`Transport::send`], so a
 //! custom transport gets it too.
 
 use std::fmt;
+use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use futures_util::{StreamExt as _, TryStreamExt as _};
 
 use crate::boxed::BoxFuture;
 pub use crate::transport_error::{TransportError, TransportErrorKind};
@@ -25,7 +29,26 @@ pub trait Transport: Send + Sync {
         &self,
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>>;
+
+    /// Sends `request` and returns the response as soon as its head arrived, with the body
+    /// as a stream of chunks read on demand and not capped in size (streamed downloads).
+    /// The default reads the whole body with [`send`](Self::send) and yields it as one
+    /// chunk; [`ReqwestTransport`] streams.
+    fn send_streaming(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<ByteStream>, TransportError>> {
+        Box::pin(async move {
+            let response = self.send(request).await?;
+            Ok(response.map(|body| -> ByteStream {
+                Box::pin(futures_util::stream::once(async move { Ok(body) }))
+            }))
+        })
+    }
 }
+
+/// A response body read chunk by chunk ([`Transport::send_streaming`]).
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, TransportError>> + Send>>;
 
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     fn send(
@@ -33,6 +56,13 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
         (**self).send(request)
+    }
+
+    fn send_streaming(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<ByteStream>, TransportError>> {
+        (**self).send_streaming(request)
     }
 }
 
@@ -173,6 +203,28 @@ impl Transport for ReqwestTransport {
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
         Box::pin(self.send_inner(request))
+    }
+
+    /// Streams the body with no size cap ([`max_body_size`](Self::max_body_size) applies to
+    /// [`send`](Transport::send) only); `gzip` and `deflate` are decoded as they arrive.
+    fn send_streaming(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<ByteStream>, TransportError>> {
+        Box::pin(async move {
+            let request = reqwest::Request::try_from(request).map_err(classify)?;
+            let mut response = self.client.execute(request).await.map_err(classify)?;
+            let mut builder = http::Response::builder()
+                .status(response.status())
+                .version(response.version());
+            if let Some(headers) = builder.headers_mut() {
+                *headers = std::mem::take(response.headers_mut());
+            }
+            let body: ByteStream = Box::pin(response.bytes_stream().map_err(classify).boxed());
+            builder.body(body).map_err(|e| {
+                TransportError::new(TransportErrorKind::Other, "invalid response").with_source(e)
+            })
+        })
     }
 }
 

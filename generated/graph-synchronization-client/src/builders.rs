@@ -26,6 +26,7 @@ impl GraphClient {
     ) -> runtime::ClientBuilder {
         runtime::Client::builder(Self::DEFAULT_BASE_URL, credential)
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .graph_service(true)
     }
     /// A client with default settings.
     pub fn new(
@@ -141,7 +142,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Success: `200 OK`
     /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
     ///
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/$count`
     pub fn count(&self) -> Request<u64> {
@@ -413,7 +414,7 @@ impl ApplicationCollectionRequestBuilder {
     /// - Success: `200 OK`
     /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
     ///
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/$count`
     pub fn count(&self) -> Request<u64> {
@@ -562,7 +563,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     ///
     /// - Least-privileged permissions: delegated none; application none
     ///
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applicationTemplates/$count`
     pub fn count(&self) -> Request<u64> {
@@ -810,7 +811,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     ///
     /// - Least-privileged permissions: delegated none; application none
     ///
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
     pub fn count(&self) -> Request<u64> {
@@ -926,7 +927,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     ///
     /// - Least-privileged permissions: delegated none; application none
     ///
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/provisioning/$count`
     pub fn count(&self) -> Request<u64> {
@@ -1033,7 +1034,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// - Success: `200 OK`
     /// - Least-privileged permissions: delegated `Application.Read.All`; application `Application.Read.All`
     ///
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/$count`
     pub fn count(&self) -> Request<u64> {
@@ -1171,7 +1172,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     ///
     /// - Least-privileged permissions: delegated none; application none
     ///
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/$count`
     pub fn count(&self) -> Request<u64> {
@@ -1676,7 +1677,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     ///
     /// - Least-privileged permissions: delegated none; application none
     ///
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/$count`
     pub fn count(&self) -> Request<u64> {

@@ -43,7 +43,7 @@ pub(crate) fn client_files<'a>(
 ) -> Result<Vec<PendingFile<'a>>> {
     let cp = ClientPlan::new(plan, client.client_name.as_deref());
     let r = Renderer { plan, cp: &cp };
-    let head = r.head(client);
+    let head = r.head(client, plan.model.graph);
     let params_file = render(info, r.parameters_file(), "src/parameters.rs")?;
     let first_request = r.methods().example();
     let client_ident = format_ident!("{}", cp.client_ident);
@@ -78,7 +78,7 @@ pub(crate) fn client_tokens(
 ) -> Result<(TokenStream, TokenStream)> {
     let cp = ClientPlan::new(plan, client.client_name.as_deref());
     let r = Renderer { plan, cp: &cp };
-    let head = r.head(client);
+    let head = r.head(client, plan.model.graph);
     let builders = cp.builders_by_name().into_iter().map(|i| r.builder(i));
     Ok((quote!(#head #(#builders)*), r.parameters_file()))
 }
@@ -201,8 +201,10 @@ impl Renderer<'_, '_> {
         }
     }
 
-    /// The client type, the shared builders and the imports.
-    fn head(&self, client: &ClientInfo) -> TokenStream {
+    /// The client type, the shared builders and the imports. A client for Microsoft Graph
+    /// (`graph`) says so to the runtime, which then sends Graph's advanced-query header.
+    fn head(&self, client: &ClientInfo, graph: bool) -> TokenStream {
+        let graph_service = graph.then(|| quote!(.graph_service(true)));
         let rt_client = runtime_items::CLIENT.reexported();
         let rt_token_credential = runtime_items::TOKEN_CREDENTIAL.reexported();
         let rt_client_builder = runtime_items::CLIENT_BUILDER.reexported();
@@ -248,6 +250,7 @@ impl Renderer<'_, '_> {
                 pub fn builder(credential: impl #rt_token_credential + 'static) -> #rt_client_builder {
                     #rt_client::builder(Self::DEFAULT_BASE_URL, credential)
                         .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                        #graph_service
                 }
 
                 /// A client with default settings.

@@ -427,7 +427,7 @@ impl Methods<'_, '_> {
                 format!(" Lists one page of the collection; [`.into_stream()`]({request}::into_stream)"),
                 " yields every item, following `@odata.nextLink`.".into(),
             ],
-            MethodKind::Count => vec![" Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).".into()],
+            MethodKind::Count => vec![" Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).".into()],
             MethodKind::Create => vec![
                 " Creates an entity in the collection and returns it as created (asked".into(),
                 " for with `Prefer: return=representation`).".into(),

@@ -15,6 +15,8 @@ use crate::request_info::RequestInfo;
 #[derive(Default)]
 pub struct BatchResponses {
     answers: HashMap<String, Answer>,
+    /// The ids in the order the requests were added.
+    order: Vec<String>,
 }
 
 /// A sub-response.
@@ -64,6 +66,21 @@ impl BatchResponses {
         self.answers.insert(id, answer);
     }
 
+    pub(super) fn set_order(&mut self, ids: Vec<String>) {
+        self.order = ids;
+    }
+
+    /// Whether the request `id` was answered with a 2xx.
+    pub(super) fn succeeded(&self, id: &str) -> bool {
+        self.status_of(id).is_some_and(|s| s.is_success())
+    }
+
+    /// The ids of the requests, in the order they were added to the batch (whichever batch
+    /// request carried them).
+    pub fn ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.order.iter().map(String::as_str)
+    }
+
     pub(super) fn status_of(&self, id: &str) -> Option<StatusCode> {
         match self.answers.get(id)? {
             Answer::Parts(parts) => Some(parts.status),
@@ -104,13 +121,13 @@ impl BatchResponses {
         let request = request.clone().unwrap_or_default();
         let envelope = item.envelope_is_error && ODataError::is_envelope(body);
         if !status.is_success() || envelope {
-            return Err(Error::Http(Box::new(HttpError::from_response(
+            return Err(Error::from_http(HttpError::from_response(
                 *status,
                 headers.clone(),
                 body,
                 *attempts,
                 request,
-            ))));
+            )));
         }
         let mut response = http::Response::new(body.clone());
         *response.status_mut() = *status;
@@ -147,11 +164,12 @@ impl BatchResponses {
 /// Ids and statuses only.
 impl fmt::Debug for BatchResponses {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut ids: Vec<_> = self.answers.keys().collect();
-        ids.sort_by_key(|id| (id.len(), id.as_str()));
         let mut map = f.debug_map();
-        for id in ids {
-            match &self.answers[id] {
+        for id in &self.order {
+            let Some(answer) = self.answers.get(id) else {
+                continue;
+            };
+            match answer {
                 Answer::Parts(parts) => map.entry(id, &parts.status.as_u16()),
                 Answer::Invalid { .. } => map.entry(id, &"no answer"),
             };

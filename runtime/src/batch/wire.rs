@@ -134,6 +134,9 @@ mod tests {
             body: body.map(Bytes::copy_from_slice),
             content_download: false,
             selects: false,
+            timeout: None,
+            retry: None,
+            anonymous: false,
         }
     }
 

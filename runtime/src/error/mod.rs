@@ -62,6 +62,11 @@ pub enum Error {
     /// The service answered with a status other than 2xx, or with a 2xx whose body is
     /// nothing but an OData error (`{"error": {...}}`).
     Http(Box<HttpError>),
+    /// The service answered `412 Precondition Failed`: the entity no longer has the version
+    /// a request's [`if_match`](crate::Request::if_match) named (someone else changed it),
+    /// or [`if_none_match`](crate::Request::if_none_match) found one. Read the entity again
+    /// for its new [`etag`](crate::model::etag) before retrying.
+    PreconditionFailed(Box<HttpError>),
     /// The service answered 2xx, but the body was not what the request expected.
     Decode(Box<DecodeError>),
     /// The credential could not produce an access token.
@@ -92,6 +97,24 @@ pub enum Error {
     InvalidRequest(String),
     /// The client could not be built from its configuration.
     Config(String),
+    /// Reading or writing local data failed: the file a download is saved to, the reader
+    /// an upload sends from. `source()` is the I/O error.
+    Io {
+        /// What was being done (`writing the download to report.pdf`).
+        context: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A long-running operation ([`Operation`](crate::operation::Operation)) ended without
+    /// success: the service reported it `failed` (or another end state that is not success).
+    OperationFailed {
+        /// The status the service reported, verbatim (`failed`).
+        status: String,
+        /// The operation's error, when the service sent one (`code`, `message`).
+        error: Option<crate::error::ODataErrorDetail>,
+        /// The monitor URL's scheme, host and path (no query, which may hold secrets).
+        monitor: String,
+    },
     /// [`poll_until`](crate::poll::poll_until) gave up: the operation was not done within
     /// the [`PollPolicy`](crate::poll::PollPolicy)'s polls or time.
     PollExhausted {
@@ -119,7 +142,7 @@ impl Error {
     /// The HTTP status of the response this error came from, if any.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Http(e) => Some(e.status),
+            Error::Http(e) | Error::PreconditionFailed(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             _ => None,
         }
@@ -128,7 +151,7 @@ impl Error {
     /// The parsed OData error body of an [`Error::Http`], if the service sent one.
     pub fn odata_error(&self) -> Option<&ODataError> {
         match self {
-            Error::Http(e) => e.odata.as_ref(),
+            Error::Http(e) | Error::PreconditionFailed(e) => e.odata.as_ref(),
             _ => None,
         }
     }
@@ -138,7 +161,7 @@ impl Error {
     pub fn attempts(&self) -> u32 {
         match self {
             Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts,
-            Error::Http(e) => e.attempts,
+            Error::Http(e) | Error::PreconditionFailed(e) => e.attempts,
             Error::Decode(e) => e.attempts,
             _ => 0,
         }
@@ -154,7 +177,7 @@ impl Error {
     pub fn request(&self) -> Option<&RequestInfo> {
         match self {
             Error::Transport { source, .. } | Error::Timeout { source, .. } => source.request(),
-            Error::Http(e) => Some(e.request()),
+            Error::Http(e) | Error::PreconditionFailed(e) => Some(e.request()),
             Error::Decode(e) => e.request(),
             _ => None,
         }
@@ -163,7 +186,7 @@ impl Error {
     /// The service's `request-id` of the failed request (quote it in a support case).
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Http(e) => e.request_id(),
+            Error::Http(e) | Error::PreconditionFailed(e) => e.request_id(),
             _ => self.request()?.request_id(),
         }
     }
@@ -190,6 +213,16 @@ impl Error {
         Report(self)
     }
 
+    /// The error for a service's answer: [`Error::PreconditionFailed`] for a `412`, else
+    /// [`Error::Http`].
+    pub(crate) fn from_http(error: HttpError) -> Self {
+        if error.status == StatusCode::PRECONDITION_FAILED {
+            Error::PreconditionFailed(Box::new(error))
+        } else {
+            Error::Http(Box::new(error))
+        }
+    }
+
     pub(crate) fn from_transport(source: TransportError, attempts: u32) -> Self {
         if source.kind() == TransportErrorKind::Timeout {
             Error::Timeout { source, attempts }
@@ -212,7 +245,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Http(e) => e.fmt(f),
+            Error::Http(e) | Error::PreconditionFailed(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
             Error::Credential { message, .. } => write!(f, "credential error: {message}"),
             Error::Paging(message) => write!(f, "paging error: {message}"),
@@ -226,6 +259,18 @@ impl fmt::Display for Error {
             ),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+            Error::Io { context, .. } => write!(f, "{context}"),
+            Error::OperationFailed {
+                status,
+                error,
+                monitor,
+            } => {
+                write!(f, "the operation at {monitor} ended with status {status:?}")?;
+                if let Some(error) = error {
+                    write!(f, ": {}: {}", error.code, error.message)?;
+                }
+                Ok(())
+            }
             Error::PollExhausted { polls, elapsed } => write!(
                 f,
                 "the operation was not done after {polls} poll(s) in {elapsed:.1?}"
@@ -237,7 +282,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     /// For [`Error::Transport`] and [`Error::Timeout`], the transport's underlying error
     /// (the [`TransportError`] itself is what `Display` already shows); for
-    /// [`Error::Credential`], its source.
+    /// [`Error::Credential`], its source; for [`Error::Io`], the I/O error.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } | Error::Timeout { source, .. } => {
@@ -247,6 +292,7 @@ impl std::error::Error for Error {
                 source: Some(source),
                 ..
             } => Some(&**source as &(dyn std::error::Error + 'static)),
+            Error::Io { source, .. } => Some(source),
             _ => None,
         }
     }

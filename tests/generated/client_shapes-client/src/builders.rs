@@ -107,7 +107,7 @@ impl DriveCollectionCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::litware_storage::DriveCollection>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /driveCollections/$count`
     pub fn count(&self) -> Request<u64> {
@@ -152,7 +152,7 @@ impl DriveCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Drive>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/$count`
     pub fn count(&self) -> Request<u64> {
@@ -353,7 +353,7 @@ impl FolderCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Folder>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/items/Litware.Storage.folder/$count`
     pub fn count(&self) -> Request<u64> {
@@ -466,7 +466,7 @@ impl ItemCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::AnyItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/items/$count`
     pub fn count(&self) -> Request<u64> {
@@ -573,7 +573,7 @@ impl ReadingCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Reading>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /readings/$count`
     pub fn count(&self) -> Request<u64> {

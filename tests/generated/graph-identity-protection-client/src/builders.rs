@@ -26,6 +26,7 @@ impl GraphClient {
     ) -> runtime::ClientBuilder {
         runtime::Client::builder(Self::DEFAULT_BASE_URL, credential)
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .graph_service(true)
     }
     /// A client with default settings.
     pub fn new(
@@ -148,7 +149,7 @@ impl RiskDetectionCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::RiskDetection>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskDetections/$count`
     pub fn count(&self) -> Request<u64> {
@@ -224,7 +225,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyServicePrincipal>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/$count`
     pub fn count(&self) -> Request<u64> {
@@ -295,7 +296,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     > {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/$count`
     pub fn count(&self) -> Request<u64> {
@@ -453,7 +454,7 @@ impl RiskyUserCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/$count`
     pub fn count(&self) -> Request<u64> {
@@ -533,7 +534,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyUserHistoryItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/$count`
     pub fn count(&self) -> Request<u64> {
@@ -696,7 +697,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipalRiskDetection>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/$count`
     pub fn count(&self) -> Request<u64> {

@@ -77,7 +77,7 @@ impl ProductCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_keys::Product>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /Products/$count`
     pub fn count(&self) -> Request<u64> {
@@ -156,7 +156,7 @@ impl ShipmentCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_keys::Shipment>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /Shipments/$count`
     pub fn count(&self) -> Request<u64> {

@@ -93,7 +93,7 @@ impl AccountCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Account>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /accounts/$count`
     pub fn count(&self) -> Request<u64> {
@@ -187,7 +187,7 @@ impl ActivityCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Activity>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /activities/$count`
     pub fn count(&self) -> Request<u64> {
@@ -266,7 +266,7 @@ impl AppointmentCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Appointment>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /appointments/$count`
     pub fn count(&self) -> Request<u64> {
@@ -345,7 +345,7 @@ impl ProductCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Product>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /products/$count`
     pub fn count(&self) -> Request<u64> {

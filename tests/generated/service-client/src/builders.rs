@@ -206,7 +206,7 @@ impl CustomerCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::Customer>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /Customers/$count`
     pub fn count(&self) -> Request<u64> {
@@ -320,7 +320,7 @@ impl OrderCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::Order>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /Orders/$count`
     pub fn count(&self) -> Request<u64> {
@@ -370,7 +370,7 @@ impl OrderLineCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::OrderLine>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /OrderLines/$count`
     pub fn count(&self) -> Request<u64> {

@@ -85,7 +85,7 @@ impl ChassisCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_1_10::Chassis>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /OldChassis/$count`
     pub fn count(&self) -> Request<u64> {
@@ -171,7 +171,7 @@ impl FanCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_1_10::Fan>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /OldChassis({id})/Fans/$count`
     pub fn count(&self) -> Request<u64> {
@@ -247,7 +247,7 @@ impl RackV1_11_0ChassisCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_11_0::Chassis>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /NewChassis/$count`
     pub fn count(&self) -> Request<u64> {
@@ -333,7 +333,7 @@ impl RackV1_11_0FanCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_11_0::Fan>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /NewChassis({id})/Fans/$count`
     pub fn count(&self) -> Request<u64> {
@@ -409,7 +409,7 @@ impl RackV1_1_1_0ChassisCollectionRequestBuilder {
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_1_1_0::Chassis>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
-    /// Counts the collection (`$count`, sent with `ConsistencyLevel: eventual`).
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /OtherChassis/$count`
     pub fn count(&self) -> Request<u64> {
