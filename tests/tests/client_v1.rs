@@ -48,6 +48,7 @@ fn instantiate_sends_its_parameters_as_one_object() {
             InstantiateParameters {
                 display_name: Some("Contoso".into()),
                 service_management_reference: Some("svc-42".into()),
+                ..Default::default()
             },
             serde_json::json!({"displayName": "Contoso", "serviceManagementReference": "svc-42"}),
         ),

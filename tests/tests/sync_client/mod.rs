@@ -655,6 +655,7 @@ async fn schema_filter_operators_functions_parse_expression() {
                     r#type: Some(AttributeType::String),
                     ..Default::default()
                 }),
+                ..Default::default()
             })
             .await
             .unwrap();
