@@ -48,7 +48,10 @@ async fn setup() -> (MockServer, GraphClient) {
 
 fn graph_client(server: &MockServer, retry: RetryPolicy) -> GraphClient {
     let base = format!("{}/{VERSION}", server.uri());
+    // What `GraphClient::builder` sets, on a local base URL: Graph's advanced-query rules
+    // (`ConsistencyLevel: eventual` on `$count`).
     let inner = runtime::Client::builder(&base, StaticTokenCredential::new(TOKEN))
+        .graph_service(true)
         .retry_policy(retry)
         .build()
         .expect("the client builds");
