@@ -15,7 +15,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::models::property_reader;
+use super::models::{property_reader, reading_impls};
 use super::request::{client_type, Methods, Owner};
 use super::{ident, render, stream_parts, CrateInfo};
 use crate::error::Result;
@@ -384,8 +384,6 @@ impl Renderer<'_, '_> {
     fn parameters_file(&self) -> TokenStream {
         let plan = self.plan;
         let object_serializer = runtime_items::OBJECT_SERIALIZER.path();
-        let deserialize_object = runtime_items::DESERIALIZE_OBJECT.path();
-        let odata_object = runtime_items::ODATA_OBJECT.path();
         let structs = self.cp.parameters.iter().map(|(op, s)| {
             let op = &plan.model.operations[op.0];
             let s_ident = format_ident!("{}", s.ident);
@@ -413,6 +411,18 @@ impl Renderer<'_, '_> {
                 let reader = property_reader(plan, &p.ty).path();
                 quote!(key if key.eq_ignore_ascii_case(#wire) => #reader(map, key, &mut self.#f, extra),)
             });
+            // An action's parameters struct has two or more fields, so it is never empty.
+            let reading = reading_impls(
+                &s_ident,
+                quote! {
+                    let extra = &mut self.additional_properties;
+                    match key {
+                        #(#arms)*
+                        _ => Ok(false),
+                    }
+                },
+                false,
+            );
             let binding = op.binding.as_ref().map_or(String::from("unbound"), |b| {
                 let name = b
                     .type_id()
@@ -453,29 +463,7 @@ impl Renderer<'_, '_> {
                     }
                 }
 
-                impl<'de> serde::Deserialize<'de> for #s_ident {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        #deserialize_object(deserializer)
-                    }
-                }
-
-                impl #odata_object for #s_ident {
-                    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-                        &mut self,
-                        key: &str,
-                        map: &mut A,
-                    ) -> Result<bool, A::Error> {
-                        let extra = &mut self.additional_properties;
-                        match key {
-                            #(#arms)*
-                            _ => Ok(false),
-                        }
-                    }
-
-                    fn additional_properties_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
-                        &mut self.additional_properties
-                    }
-                }
+                #reading
             }
         });
         quote! {

@@ -193,14 +193,7 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     } else {
         quote!(mut)
     };
-    let (key_arg, map_arg) = if fields.is_empty() {
-        (quote!(_key), quote!(_map))
-    } else {
-        (quote!(key), quote!(map))
-    };
     let object_serializer = runtime_items::OBJECT_SERIALIZER.path();
-    let deserialize_object = runtime_items::DESERIALIZE_OBJECT.path();
-    let odata_object = runtime_items::ODATA_OBJECT.path();
     let read_body = if fields.is_empty() {
         quote!(Ok(false))
     } else {
@@ -229,6 +222,7 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
             }
         }
     };
+    let reading = reading_impls(&struct_ident, read_body, fields.is_empty());
     let field_enum = if fields.is_empty() {
         quote!()
     } else {
@@ -274,6 +268,29 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
             }
         }
 
+        #reading
+
+        #field_enum
+    }
+}
+
+/// `Deserialize` and `ODataObject` of a struct with an `additional_properties` map, whose
+/// `read_property` (with `key` and `map` in scope) is `read_body`: one runtime reader call per
+/// declared member, unknown members left to the runtime, which keeps them.
+pub(super) fn reading_impls(
+    struct_ident: &proc_macro2::Ident,
+    read_body: TokenStream,
+    empty: bool,
+) -> TokenStream {
+    let deserialize_object = runtime_items::DESERIALIZE_OBJECT.path();
+    let odata_object = runtime_items::ODATA_OBJECT.path();
+    // Empty structs touch neither the key nor the map.
+    let (key_arg, map_arg) = if empty {
+        (quote!(_key), quote!(_map))
+    } else {
+        (quote!(key), quote!(map))
+    };
+    quote! {
         impl<'de> serde::Deserialize<'de> for #struct_ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #deserialize_object(deserializer)
@@ -293,8 +310,6 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
                 &mut self.additional_properties
             }
         }
-
-        #field_enum
     }
 }
 
