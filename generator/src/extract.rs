@@ -159,13 +159,18 @@ pub fn extract(text: &str, model: &Model, selection: &Selection) -> Result<Strin
     Ok(out)
 }
 
-/// Reads `input`, selects from `roots`, and writes the subset to `output` (atomically).
+/// Reads `input`, selects from `roots` (everything, as `--all`, when empty), and writes
+/// the subset to `output` (atomically).
 pub fn extract_file(input: &Path, output: &Path, roots: &[crate::Root]) -> Result<(usize, usize)> {
     let bytes = std::fs::read(input).map_err(|e| Error::io(input, &e))?;
     let text = String::from_utf8_lossy(&bytes);
     let document = crate::csdl::parse_document(&text).map_err(|e| e.in_file(input))?;
     let model = crate::model::resolve(&document).map_err(|e| e.in_file(input))?;
-    let selection = crate::select::select(&model, roots).map_err(|e| e.in_file(input))?;
+    let selection = if roots.is_empty() {
+        crate::select::select_all(&model)
+    } else {
+        crate::select::select(&model, roots).map_err(|e| e.in_file(input))?
+    };
     let subset = extract(&text, &model, &selection).map_err(|e| e.in_file(input))?;
     let tmp = output.with_extension("xml.tmp");
     std::fs::write(&tmp, subset).map_err(|e| Error::io(&tmp, &e))?;

@@ -99,6 +99,8 @@ pub struct Generator {
     reference_dirs: Vec<PathBuf>,
     graph_fixes: bool,
     license: Option<String>,
+    /// [`Generator::area_features`].
+    area_features: bool,
 }
 
 /// What a generation run produced.
@@ -370,7 +372,17 @@ impl Generator {
             reference_dirs: Vec::new(),
             graph_fixes: true,
             license: None,
+            area_features: false,
         }
+    }
+
+    /// One Cargo feature per area (entity set or singleton) in both crates, so a user
+    /// compiles only the areas they enable (`full`: all); off by default. How types,
+    /// builders and methods are assigned to features: `plan::features`. Build scripts
+    /// ([`Generator::generate_module`]) always get everything.
+    pub fn area_features(mut self, on: bool) -> Self {
+        self.area_features = on;
+        self
     }
 
     /// Also emit a client crate (request builders) with these settings.
@@ -869,7 +881,13 @@ impl Generator {
             mut timings,
             ..
         } = self.front()?;
-        let plan = timed(&mut timings, "plan", || plan::Plan::new(&model, &selection));
+        let plan = timed(&mut timings, "plan", || {
+            let mut plan = plan::Plan::new(&model, &selection);
+            if self.area_features {
+                plan.plan_features();
+            }
+            plan
+        });
         let (info, client) = self.crates_with_readme(&plan)?;
         let value = timed(&mut timings, stage, || emit(&plan, &info, client.as_ref()))?;
         let report = Report {

@@ -211,6 +211,10 @@ enum Command {
         /// default.
         #[arg(long, value_name = "SPDX")]
         license: Option<String>,
+        /// One Cargo feature per entity set or singleton (and `full`) in both crates, so a
+        /// user compiles only the areas they enable.
+        #[arg(long)]
+        area_features: bool,
         /// Replace --out and --client-out even when they hold files that csdl-codegen did
         /// not write; those files are deleted.
         #[arg(long, conflicts_with = "check")]
@@ -375,6 +379,7 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             crate_name,
             client_crate_name,
             license,
+            area_features,
             force,
             check,
         } => {
@@ -386,7 +391,9 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             let dirs: Vec<&Path> = std::iter::once(out.as_path())
                 .chain(client_out.as_deref())
                 .collect();
-            let mut g = generator(&input, &selecting).command(regenerate_command());
+            let mut g = generator(&input, &selecting)
+                .area_features(area_features)
+                .command(regenerate_command());
             if let Some(name) = &crate_name {
                 g = g.crate_name(name);
             }

@@ -33,6 +33,8 @@ pub struct Job {
     pub readme: Vec<(CrateKind, PathBuf)>,
     /// Client crate: (crate name, output directory, base URL).
     pub client: Option<(String, PathBuf, String)>,
+    /// One Cargo feature per area ([`Generator::area_features`]): the whole-Graph SDKs.
+    pub area_features: bool,
 }
 
 /// The project's documentation of the synchronization surface, for both sync crates.
@@ -120,6 +122,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
                 "generated/graph-synchronization-client".into(),
                 "https://graph.microsoft.com/v1.0".into(),
             )),
+            area_features: false,
         },
         Job {
             snapshot: "graph.beta-usnat.2026-08-05",
@@ -137,6 +140,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
                 "generated/graph-synchronization-beta-client".into(),
                 "https://graph.microsoft.com/beta".into(),
             )),
+            area_features: false,
         },
         // A second Graph area, to show the client emitter is not tied to synchronization.
         Job {
@@ -154,7 +158,23 @@ pub fn jobs(root: &Path) -> Vec<Job> {
                 "tests/generated/graph-identity-protection-client".into(),
                 "https://graph.microsoft.com/v1.0".into(),
             )),
+            area_features: false,
         },
+        // The whole-Graph SDKs: everything the metadata declares, one feature per area.
+        sdk_job(
+            "graph.v1.0.2026-08-04",
+            "v1.0",
+            "graph-v1.0.csdl.xml",
+            "graph-sdk",
+            "https://graph.microsoft.com/v1.0",
+        ),
+        sdk_job(
+            "graph.beta-usnat.2026-08-05",
+            "beta",
+            "graph-beta-usnat.raw.csdl.xml",
+            "graph-sdk-beta",
+            "https://graph.microsoft.com/beta",
+        ),
     ];
     // Feature fixtures: tests/fixtures/<name>.csdl.xml -> tests/generated/<name>, everything selected.
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
@@ -197,9 +217,38 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             docs: None,
             readme: Vec::new(),
             client,
+            area_features: false,
         });
     }
     jobs
+}
+
+/// A whole-Graph SDK: `<name>` (client) and `<name>-models`, from `specs/graph-<version>.csdl.xml`
+/// (all of `source` without prose).
+fn sdk_job(
+    snapshot: &'static str,
+    version: &str,
+    source: &'static str,
+    name: &str,
+    base_url: &str,
+) -> Job {
+    Job {
+        snapshot,
+        input: format!("specs/graph-{version}.csdl.xml").into(),
+        source: Some(source),
+        crate_name: format!("{name}-models"),
+        out: format!("generated/{name}-models").into(),
+        roots: Some(Vec::new()),
+        overrides: None,
+        docs: None,
+        readme: vec![(CrateKind::Client, "specs/docs/sdk.client.md".into())],
+        client: Some((
+            name.to_string(),
+            format!("generated/{name}").into(),
+            base_url.to_string(),
+        )),
+        area_features: true,
+    }
 }
 
 /// The files of a job: `(output directory, files)` for the models and the client crate.
@@ -222,9 +271,10 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
         .license("MIT")
         .runtime(in_workspace(&job.out, "runtime"));
     g = match &job.roots {
-        Some(roots) => g.roots(roots.clone()),
-        None => g.all(true),
+        Some(roots) if !roots.is_empty() => g.roots(roots.clone()),
+        _ => g.all(true),
     };
+    g = g.area_features(job.area_features);
     if let Some(o) = &job.overrides {
         g = g.overrides(root.join(o));
     }

@@ -21,6 +21,10 @@ pub const PUBLISHED: &[&str] = &[
     "graph-synchronization-beta-models",
     "graph-synchronization-client",
     "graph-synchronization-beta-client",
+    "graph-sdk-models",
+    "graph-sdk-beta-models",
+    "graph-sdk",
+    "graph-sdk-beta",
 ];
 
 /// Cargo's home: `$CARGO_HOME`, else `~/.cargo`.

@@ -37,6 +37,12 @@ fn every_generated_crate_matches_the_checked_in_one_and_its_api_snapshot() {
                 dir.display(),
                 problems.join("\n  ")
             );
+            crates += 1;
+            // The whole-Graph SDKs' API is all of Graph's metadata: its snapshot would be
+            // megabytes that no review reads; their files are compared above.
+            if job.area_features {
+                continue;
+            }
             let name = dir
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -47,7 +53,6 @@ fn every_generated_crate_matches_the_checked_in_one_and_its_api_snapshot() {
                     .collect();
             assert!(!api.is_empty(), "{name}: no public API found");
             settings.bind(|| insta::assert_snapshot!(format!("{name}__api"), api.join("\n")));
-            crates += 1;
         }
     }
     // 4 synchronization crates, 2 for the second Graph area, the fixtures and their clients.

@@ -17,7 +17,7 @@ use quote::{format_ident, quote};
 
 use super::models::{property_reader, reading_impls};
 use super::request::{client_type, Methods, Owner};
-use super::{ident, render, stream_parts, CrateInfo};
+use super::{cfg_any, cfg_attr, gate_with, ident, render, stream_parts, CrateInfo};
 use crate::error::Result;
 use crate::plan::client::{ClientPlan, Shared, SharedPlan};
 use crate::plan::surface::{Builder, BuilderKind};
@@ -41,25 +41,77 @@ pub(crate) fn client_files<'a>(
     info: &'a CrateInfo,
     client: &ClientInfo,
 ) -> Result<Vec<PendingFile<'a>>> {
-    let cp = ClientPlan::new(plan, client.client_name.as_deref());
-    let r = Renderer { plan, cp: &cp };
-    let head = r.head(client, plan.model.graph);
+    let cp = std::sync::Arc::new(ClientPlan::new(plan, client.client_name.as_deref()));
+    let parts = super::chunks(cp.builders_by_name(), |i| {
+        super::ITEM_BYTES + super::WEIGHT_BYTES * cp.methods[*i].len()
+    });
+    // A large surface is split into `src/builders/part_<n>.rs`, children of `builders`
+    // (whose builders then construct each other through `pub(super)` fields).
+    let chunked = parts.len() > 1;
+    let r = Renderer {
+        plan,
+        cp: &cp,
+        chunked,
+    };
+    let mut head = r.head(client, plan.model.graph);
     let params_file = render(info, r.parameters_file(), "src/parameters.rs")?;
     let first_request = r.methods().example();
     let client_ident = format_ident!("{}", cp.client_ident);
+    let mut part_files = Vec::new();
+    let builders = if chunked {
+        let mods: Vec<_> = (1..=parts.len()).map(|n| format_ident!("part_{n}")).collect();
+        head = quote! {
+            #head
+            // Methods name `super::parameters`, which from a part is this module's.
+            #[allow(unused_imports)]
+            use super::parameters;
+            // A part may hold no builder the enabled features compile.
+            #(mod #mods; #[allow(unused_imports)] pub use #mods::*;)*
+        };
+        for (n, part) in parts.into_iter().enumerate() {
+            let cp = cp.clone();
+            let path = format!("src/builders/part_{}.rs", n + 1);
+            part_files.push(PendingFile::new(path.clone(), move |sink| {
+                let r = Renderer {
+                    plan,
+                    cp: &cp,
+                    chunked,
+                };
+                stream_parts(
+                    sink,
+                    info,
+                    quote! {
+                        #[allow(unused_imports)]
+                        use super::*;
+                    },
+                    &part,
+                    |i| r.builder(*i),
+                    |i| cp.methods[*i].len(),
+                    &path,
+                )
+            }));
+        }
+        Vec::new()
+    } else {
+        parts.into_iter().flatten().collect()
+    };
     let builders_file = PendingFile::new("src/builders.rs", move |sink| {
-        let r = Renderer { plan, cp: &cp };
+        let r = Renderer {
+            plan,
+            cp: &cp,
+            chunked,
+        };
         stream_parts(
             sink,
             info,
             head,
-            &cp.builders_by_name(),
+            &builders,
             |i| r.builder(*i),
             |i| cp.methods[*i].len(),
             "src/builders.rs",
         )
     });
-    client_crate_files(
+    let mut files = client_crate_files(
         plan,
         first_request,
         info,
@@ -67,7 +119,9 @@ pub(crate) fn client_files<'a>(
         &client_ident,
         builders_file,
         params_file,
-    )
+    )?;
+    files.extend(part_files);
+    Ok(files)
 }
 
 /// The tokens of the builders module and of the parameters module (for the single-file
@@ -77,7 +131,11 @@ pub(crate) fn client_tokens(
     client: &ClientInfo,
 ) -> Result<(TokenStream, TokenStream)> {
     let cp = ClientPlan::new(plan, client.client_name.as_deref());
-    let r = Renderer { plan, cp: &cp };
+    let r = Renderer {
+        plan,
+        cp: &cp,
+        chunked: false,
+    };
     let head = r.head(client, plan.model.graph);
     let builders = cp.builders_by_name().into_iter().map(|i| r.builder(i));
     Ok((quote!(#head #(#builders)*), r.parameters_file()))
@@ -103,12 +161,13 @@ fn client_crate_files<'a>(
     );
     let runtime_crate = runtime_items::crate_root();
     let runtime_reexport = runtime_items::reexport_name();
+    let readme = super::readme_doc(plan);
     let lib = quote! {
         #![doc = #doc]
         //!
         #![doc = #start_doc]
         #![doc = ""]
-        #![doc = include_str!("../README.md")]
+        #readme
         #![forbid(unsafe_code)]
         #![allow(deprecated)]
         #![allow(rustdoc::bare_urls)]
@@ -131,6 +190,10 @@ fn client_crate_files<'a>(
         ),
         keywords: &["odata", "client", "async", "rest"],
         categories: &["api-bindings", "web-programming::http-client"],
+        features: plan
+            .features
+            .as_ref()
+            .map_or_else(Vec::new, |f| f.client_features(&info.crate_name)),
         dependencies: vec![
             client
                 .models
@@ -191,6 +254,8 @@ fn client_crate_files<'a>(
 struct Renderer<'a, 'm> {
     plan: &'a Plan<'m>,
     cp: &'a ClientPlan,
+    /// The builders are split over several files.
+    chunked: bool,
 }
 
 impl Renderer<'_, '_> {
@@ -217,7 +282,14 @@ impl Renderer<'_, '_> {
             path: quote!(#rt_odata_path::root()),
             prefix: "",
         };
-        let methods = self.cp.client_methods.iter().map(|m| self.methods().method(m, &owner));
+        // Entries and operation imports are compiled with their area.
+        let methods = self.cp.client_methods.iter().enumerate().map(|(i, m)| {
+            let cfg = cfg_attr(self.features().map(|f| {
+                f.areas[f.client_method_area[i]].feature.as_str()
+            }));
+            let method = self.methods().method(m, &owner);
+            quote!(#cfg #method)
+        });
         let builder_doc = format!(
             " A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, proxy, transport, scopes or a national cloud (`.national_cloud({}::UsGovL4)`) on it, then [`{client_ident}::from_client`].",
             runtime_items::NATIONAL_CLOUD.reexported_text()
@@ -228,7 +300,14 @@ impl Renderer<'_, '_> {
             &[runtime_items::METHOD, runtime_items::REQUEST],
         );
         let shared = self.cp.shared.iter().map(|s| self.shared(s));
+        // With area features, no enabled builder may name a model.
+        let allow_models = if self.features().is_some() {
+            quote!(#[allow(unused_imports)])
+        } else {
+            quote!()
+        };
         quote! {
+            #allow_models
             use super::models;
             #[allow(unused_imports)]
             use super::models::edm;
@@ -346,13 +425,18 @@ impl Renderer<'_, '_> {
                 sample.join(", ")
             ));
         }
+        let vis = if self.chunked {
+            quote!(pub(super))
+        } else {
+            quote!()
+        };
         let (fields, path) = match b.kind {
             BuilderKind::Collection => (
-                quote!(client: #rt_client, parent: #rt_odata_path, segment: &'static str,),
+                quote!(#vis client: #rt_client, #vis parent: #rt_odata_path, #vis segment: &'static str,),
                 quote!(self.parent.segment(self.segment)),
             ),
             _ => (
-                quote!(client: #rt_client, path: #rt_odata_path,),
+                quote!(#vis client: #rt_client, #vis path: #rt_odata_path,),
                 quote!(self.path.clone()),
             ),
         };
@@ -361,19 +445,37 @@ impl Renderer<'_, '_> {
             path,
             prefix: "",
         };
-        let methods = self.cp.methods[index]
-            .iter()
-            .map(|m| self.methods().method(m, &owner));
+        // A method that opens a builder of another area is compiled with that area.
+        let methods = self.cp.methods[index].iter().map(|m| {
+            let cfg = match self.features() {
+                Some(f) => cfg_any(f.method_areas(index, &m.action).map(|a| f.area_features(a)).into_iter().flatten()),
+                None => quote!(),
+            };
+            let method = self.methods().method(m, &owner);
+            quote!(#cfg #method)
+        });
         let docs = docs.iter();
-        quote! {
-            #(#[doc = #docs])*
-            #[derive(Clone, Debug)]
-            pub struct #b_ident { #fields }
+        let areas = match self.features() {
+            Some(f) => cfg_any(f.area_features(&f.builder_areas[index])),
+            None => quote!(),
+        };
+        gate_with(
+            areas,
+            quote! {
+                #(#[doc = #docs])*
+                #[derive(Clone, Debug)]
+                pub struct #b_ident { #fields }
 
-            impl #b_ident {
-                #(#methods)*
-            }
-        }
+                impl #b_ident {
+                    #(#methods)*
+                }
+            },
+        )
+    }
+
+    /// The area features, when the crate has them.
+    fn features(&self) -> Option<&crate::plan::features::FeaturePlan> {
+        self.plan.features.as_ref()
     }
 
     /// The parameters module: one struct per action overload with several parameters,
@@ -384,8 +486,8 @@ impl Renderer<'_, '_> {
     fn parameters_file(&self) -> TokenStream {
         let plan = self.plan;
         let object_serializer = runtime_items::OBJECT_SERIALIZER.path();
-        let structs = self.cp.parameters.iter().map(|(op, s)| {
-            let op = &plan.model.operations[op.0];
+        let structs = self.cp.parameters.iter().map(|(op_id, s)| {
+            let op = &plan.model.operations[op_id.0];
             let s_ident = format_ident!("{}", s.ident);
             let fields = s.fields.iter().map(|p| {
                 let f = ident(&p.ident);
@@ -422,6 +524,7 @@ impl Renderer<'_, '_> {
                     }
                 },
                 false,
+                TokenStream::new(),
             );
             let binding = op.binding.as_ref().map_or(String::from("unbound"), |b| {
                 let name = b
@@ -444,7 +547,17 @@ impl Renderer<'_, '_> {
                 );
                 quote!(#[doc = ""] #[doc = #line])
             });
-            quote! {
+            // The struct and its impls are compiled with any area whose requests send it.
+            let cfg = self.features().map_or_else(TokenStream::new, |f| {
+                cfg_any(
+                    f.parameter_areas
+                        .get(op_id)
+                        .into_iter()
+                        .flatten()
+                        .map(|a| f.areas[*a].feature.as_str()),
+                )
+            });
+            super::gate_with(cfg, quote! {
                 #[doc = #sdoc]
                 #renamed
                 #[derive(Debug, Clone, PartialEq, Default)]
@@ -464,7 +577,7 @@ impl Renderer<'_, '_> {
                 }
 
                 #reading
-            }
+            })
         });
         quote! {
             //! Request bodies of actions with several parameters.

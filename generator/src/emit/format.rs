@@ -32,7 +32,7 @@ pub(crate) fn format_part(tokens: TokenStream, what: &str) -> Result<String> {
 /// a `const C: T = T { .. };` ends at its `;`). Inner attributes (`#![...]`) stay with what
 /// follows them. Generated code has no braces in other top-level places, and a wrong split
 /// would only make the part fail to parse, never print differently.
-fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+pub(super) fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut items = Vec::new();
     let mut current: Vec<TokenTree> = Vec::new();

@@ -64,6 +64,43 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
+/// `#[cfg(feature = "...")]` when an item needs a feature (`plan::features`).
+pub(crate) fn cfg_attr(feature: Option<&str>) -> TokenStream {
+    match feature {
+        Some(f) => quote!(#[cfg(feature = #f)]),
+        None => quote!(),
+    }
+}
+
+/// `#[cfg(...)]` of any of `features` (none when empty).
+pub(crate) fn cfg_any<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let features: Vec<&str> = features.into_iter().collect();
+    match features.as_slice() {
+        [] => quote!(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// `tokens` with every top-level item compiled only with `attr` (a `cfg` attribute).
+pub(crate) fn gate_with(attr: TokenStream, tokens: TokenStream) -> TokenStream {
+    if attr.is_empty() {
+        return tokens;
+    }
+    let items = format::split_items(tokens);
+    quote!(#(#attr #items)*)
+}
+
+/// `tokens` with every top-level item compiled only with `feature`.
+pub(crate) fn gate(feature: Option<&str>, tokens: TokenStream) -> TokenStream {
+    gate_with(cfg_attr(feature), tokens)
+}
+
+/// The home feature of a type, when the crate has area features.
+fn home<'p>(plan: &'p Plan<'_>, id: TypeId) -> Option<&'p str> {
+    plan.features.as_ref().and_then(|f| f.home_feature(id))
+}
+
 /// The header every generated Rust file starts with.
 fn header(info: &CrateInfo) -> String {
     [
@@ -88,7 +125,7 @@ type Parts = Vec<(TypeId, Piece)>;
 
 /// One file of a namespace module: its stem, how its items are made, and their parts.
 struct FileItems {
-    name: &'static str,
+    name: String,
     item: ItemFn,
     ids: Parts,
 }
@@ -114,6 +151,34 @@ fn file_imports() -> TokenStream {
         #[allow(unused_imports)]
         use #model;
     }
+}
+
+/// Generated files stay under about this size, so editors, rust-analyzer and code review
+/// handle them: a larger file is split into numbered files (`entity_types_1.rs`, ...).
+const FILE_BYTES: usize = 900 * 1024;
+
+/// The estimated text of one item, beside [`WEIGHT_BYTES`] per field, member or variant
+/// (measured on Graph: a struct's impls are about 3 KB, a documented field about 1 KB).
+pub(crate) const ITEM_BYTES: usize = 3 * 1024;
+/// The estimated text of one field, member, variant or method.
+pub(crate) const WEIGHT_BYTES: usize = 1024;
+
+/// `items` in consecutive chunks of at most [`FILE_BYTES`] by `size` (an item larger than
+/// that is a chunk of its own); one chunk when everything fits.
+pub(crate) fn chunks<T>(items: Vec<T>, size: impl Fn(&T) -> usize) -> Vec<Vec<T>> {
+    let mut out: Vec<Vec<T>> = vec![Vec::new()];
+    let mut bytes = 0;
+    for item in items {
+        let n = size(&item);
+        let last = out.last_mut().expect("one chunk at least");
+        if !last.is_empty() && bytes + n > FILE_BYTES {
+            out.push(Vec::new());
+            bytes = 0;
+        }
+        bytes += n;
+        out.last_mut().expect("one chunk at least").push(item);
+    }
+    out
 }
 
 /// The model modules, one per namespace.
@@ -159,7 +224,21 @@ fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
         let files = candidates
             .into_iter()
             .filter(|(_, _, ids)| !ids.is_empty())
-            .map(|(name, item, ids)| FileItems { name, item, ids })
+            .flat_map(|(name, item, ids)| {
+                let chunks = chunks(ids, |(id, piece)| {
+                    ITEM_BYTES + WEIGHT_BYTES * models::weight(plan, *id, *piece)
+                });
+                let numbered = chunks.len() > 1;
+                chunks.into_iter().enumerate().map(move |(i, ids)| FileItems {
+                    name: if numbered {
+                        format!("{name}_{}", i + 1)
+                    } else {
+                        name.to_string()
+                    },
+                    item,
+                    ids,
+                })
+            })
             .collect();
         let mut doc = format!(" Types of the CSDL namespace `{}`.", module.namespace);
         if let Some(plain) = &module.collided_with {
@@ -208,6 +287,10 @@ pub(crate) fn models_files<'a>(
             "serde_json = \"1\"".into(),
         ],
         dev_dependencies: Vec::new(),
+        features: plan
+            .features
+            .as_ref()
+            .map_or_else(Vec::new, |f| f.models_features()),
     };
     let mut files = vec![
         PendingFile::ready(OutputFile::new("Cargo.toml", manifest.render())),
@@ -227,10 +310,17 @@ pub(crate) fn models_files<'a>(
         let dir = format!("src/{mod_ident}");
         let mut decls = Vec::new();
         for file in parts {
-            let name = file.name;
-            let file_ident = ident(name);
+            let name = file.name.clone();
+            let file_ident = ident(&name);
+            // With area features a file may hold nothing the enabled features compile.
+            let allow = if plan.features.is_some() {
+                quote!(#[allow(unused_imports)])
+            } else {
+                quote!()
+            };
             decls.push(quote! {
                 mod #file_ident;
+                #allow
                 pub use #file_ident::*;
             });
             let path = format!("{dir}/{name}.rs");
@@ -242,7 +332,7 @@ pub(crate) fn models_files<'a>(
                     info,
                     file_imports(),
                     &file.ids,
-                    |(id, piece)| item(plan, index, *id, *piece),
+                    |(id, piece)| gate(home(plan, *id), item(plan, index, *id, *piece)),
                     |(id, piece)| models::weight(plan, *id, *piece),
                     &what,
                 )
@@ -281,7 +371,7 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
             files: parts,
         } = module;
         let inner = parts.into_iter().map(|file| {
-            let file_ident = ident(file.name);
+            let file_ident = ident(&file.name);
             let imports = file_imports();
             let items = file
                 .ids
@@ -344,6 +434,20 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
     render(info, tokens, "the generated module")
 }
 
+/// The README as crate docs (its example is the crate's doctest). With area features the
+/// example needs its area, so the README is the docs with `full` (docs.rs builds with all
+/// features), and links to items of disabled features are not errors.
+pub(crate) fn readme_doc(plan: &Plan) -> TokenStream {
+    if plan.features.is_some() {
+        quote! {
+            #![cfg_attr(feature = "full", doc = include_str!("../README.md"))]
+            #![allow(rustdoc::broken_intra_doc_links)]
+        }
+    } else {
+        quote!(#![doc = include_str!("../README.md")])
+    }
+}
+
 fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
     let edm = runtime_items::EDM.path();
     // An empty selection has no modules and nothing to re-export.
@@ -352,7 +456,13 @@ fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
         .modules
         .get(plan.primary)
         .map_or("", |m| m.namespace.as_str());
-    let reexport = primary.map(|m| quote!(pub use #m::*;));
+    // Without features the primary module may be empty.
+    let allow = if plan.features.is_some() {
+        quote!(#[allow(unused_imports)])
+    } else {
+        quote!()
+    };
+    let reexport = primary.map(|m| quote!(#allow pub use #m::*;));
     let mut doc = vec![
         format!("Typed models generated from `{}`.", info.source),
         String::new(),
@@ -372,10 +482,11 @@ fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
         };
         quote!(#![doc = #l])
     });
+    let readme = readme_doc(plan);
     let tokens = quote! {
         #(#doc_attrs)*
         #![doc = ""]
-        #![doc = include_str!("../README.md")]
+        #readme
         #![forbid(unsafe_code)]
         // The crate's own code touches deprecated items (serialization of deprecated
         // properties); users still get the warnings.
@@ -389,4 +500,27 @@ fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
         pub use #edm;
     };
     render(info, tokens, "src/lib.rs")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chunks keep their items' order, stay within the budget unless one item alone is
+    /// larger, and a small file stays one chunk.
+    #[test]
+    fn files_are_split_at_the_budget() {
+        let sizes = vec![FILE_BYTES / 2, FILE_BYTES / 2, 1, FILE_BYTES * 2, 3];
+        let parts = chunks(sizes.clone(), |n| *n);
+        assert_eq!(
+            parts,
+            vec![
+                vec![FILE_BYTES / 2, FILE_BYTES / 2],
+                vec![1],
+                vec![FILE_BYTES * 2],
+                vec![3]
+            ]
+        );
+        assert_eq!(chunks(vec![1, 2, 3], |n| *n).len(), 1);
+    }
 }

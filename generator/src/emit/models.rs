@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{deprecated_attr, doc_lines};
-use super::ident;
+use super::{cfg_attr, ident};
 use crate::model::{Target, TypeId, TypeKind, TypeRef};
 use crate::runtime_items;
 use crate::plan::{FieldKind, FieldPlan, Plan, RustType};
@@ -121,6 +121,21 @@ fn field_doc(plan: &Plan, id: TypeId, f: &FieldPlan) -> TokenStream {
     quote!(#docs #deprecated)
 }
 
+/// The feature a navigation field needs when its target has another home
+/// (`plan::features`): without it, an expanded navigation stays in `additional_properties`.
+fn field_feature<'p>(plan: &'p Plan, id: TypeId, f: &FieldPlan) -> Option<&'p str> {
+    let features = plan.features.as_ref()?;
+    match f.kind {
+        FieldKind::Navigation(_) => features.other_home(id, f.ty.type_id()?),
+        FieldKind::Property(_) => None,
+    }
+}
+
+/// The feature of derived type `derived` in `Any<base>`, when it has another home.
+fn variant_feature<'p>(plan: &'p Plan, base: TypeId, derived: TypeId) -> Option<&'p str> {
+    plan.features.as_ref()?.other_home(base, derived)
+}
+
 fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     let ty = plan.model.ty(id);
     let s = ty
@@ -171,19 +186,30 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
     let docs = doc_lines(&ty.annotations, &extra);
     let deprecated = deprecated_attr(&ty.annotations);
 
-    let field_defs = fields.iter().map(|f| {
+    let cfgs: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| cfg_attr(field_feature(plan, id, f)))
+        .collect();
+    // With fields left out by features, what reads and writes them may go unused.
+    let allow_unused = if cfgs.iter().any(|c| !c.is_empty()) {
+        quote!(#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)])
+    } else {
+        quote!()
+    };
+    let field_defs = fields.iter().zip(&cfgs).map(|(f, cfg)| {
         let doc = field_doc(plan, id, f);
         let ident = ident(&f.ident);
         let value = types.value(&f.ty, f.boxed);
         quote! {
             #doc
+            #cfg
             pub #ident: Option<#value>,
         }
     });
-    let writes = fields.iter().map(|f| {
+    let writes = fields.iter().zip(&cfgs).map(|(f, cfg)| {
         let ident = ident(&f.ident);
         let wire = &f.wire;
-        quote!(object.property(#wire, &self.#ident);)
+        quote!(#cfg object.property(#wire, &self.#ident);)
     });
 
     let odata_type = format!("#{}", ty.qualified_name());
@@ -200,13 +226,14 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
         let mut readers = std::collections::BTreeMap::new();
         let arms: Vec<_> = fields
             .iter()
-            .map(|f| {
+            .zip(&cfgs)
+            .map(|(f, cfg)| {
                 let ident = ident(&f.ident);
                 let wire = &f.wire;
                 let reader = property_reader(plan, &f.ty);
                 readers.insert(reader.name().to_string(), reader);
                 let reader = reader.name();
-                quote!(#wire => #reader(map, key, &mut self.#ident, extra),)
+                quote!(#cfg #wire => #reader(map, key, &mut self.#ident, extra),)
             })
             .collect();
         let readers: Vec<_> = readers.into_values().collect();
@@ -222,7 +249,7 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
             }
         }
     };
-    let reading = reading_impls(&struct_ident, read_body, fields.is_empty());
+    let reading = reading_impls(&struct_ident, read_body, fields.is_empty(), allow_unused.clone());
     let field_enum = if fields.is_empty() {
         quote!()
     } else {
@@ -247,6 +274,7 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
             }
         }
 
+        #allow_unused
         impl #struct_ident {
             /// The CSDL qualified name, as `@odata.type` spells it.
             pub const ODATA_TYPE: &'static str = #odata_type;
@@ -276,11 +304,13 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> TokenStream {
 
 /// `Deserialize` and `ODataObject` of a struct with an `additional_properties` map, whose
 /// `read_property` (with `key` and `map` in scope) is `read_body`: one runtime reader call per
-/// declared member, unknown members left to the runtime, which keeps them.
+/// declared member, unknown members left to the runtime, which keeps them. `allow` goes on the
+/// `ODataObject` impl (lints of readers that features may leave unused).
 pub(super) fn reading_impls(
     struct_ident: &proc_macro2::Ident,
     read_body: TokenStream,
     empty: bool,
+    allow: TokenStream,
 ) -> TokenStream {
     let deserialize_object = runtime_items::DESERIALIZE_OBJECT.path();
     let odata_object = runtime_items::ODATA_OBJECT.path();
@@ -297,6 +327,7 @@ pub(super) fn reading_impls(
             }
         }
 
+        #allow
         impl #odata_object for #struct_ident {
             fn read_property<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
@@ -368,6 +399,19 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             }
         })
         .collect();
+    // A derived type of another home is a variant only with its feature; without it, its
+    // values are read as the base.
+    let cfgs: Vec<TokenStream> = derived
+        .iter()
+        .map(|&d| cfg_attr(variant_feature(plan, base, d)))
+        .collect();
+    let gated = cfgs.iter().any(|c| !c.is_empty());
+    // A `_` arm after the base's may cover nothing when every variant is left out.
+    let allow_unreachable = if gated {
+        quote!(#[allow(unreachable_patterns)])
+    } else {
+        quote!()
+    };
     match part {
         AnyPart::Enum => {
             let doc = format!(
@@ -389,7 +433,7 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             pub enum #any_ident {
                 /// The base type itself, or a derived type unknown to this crate.
                 #base_ident(Box<#base_ident>),
-                #(#[doc = #variant_docs] #variants(Box<#paths>),)*
+                #(#[doc = #variant_docs] #cfgs #variants(Box<#paths>),)*
             }
 
             impl #any_ident {
@@ -397,11 +441,12 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
                 pub fn odata_type(&self) -> &'static str {
                     match self {
                         Self::#base_ident(_) => #base_ident::ODATA_TYPE,
-                        #(Self::#variants(_) => #paths::ODATA_TYPE,)*
+                        #(#cfgs Self::#variants(_) => #paths::ODATA_TYPE,)*
                     }
                 }
 
                 #[doc = #as_base_doc]
+                #allow_unreachable
                 pub fn #as_base(&self) -> Option<&#base_ident> {
                     match self {
                         Self::#base_ident(value) => Some(value),
@@ -431,6 +476,7 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             impl #any_ident {
                 #(
                     #[doc = #as_docs]
+                    #cfgs
                     pub fn #as_methods(&self) -> Option<&#paths> {
                         match self {
                             Self::#variants(value) => Some(value),
@@ -442,7 +488,7 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             }
         }
         AnyPart::Conversions(_) => quote! {
-        #(impl From<#paths> for #any_ident {
+        #(#cfgs impl From<#paths> for #any_ident {
             fn from(value: #paths) -> Self {
                 Self::#variants(Box::new(value))
             }
@@ -453,7 +499,7 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     Self::#base_ident(value) => value.serialize_with_type(serializer, None),
-                    #(Self::#variants(value) => value.serialize_with_type(serializer, Some(#paths::ODATA_TYPE)),)*
+                    #(#cfgs Self::#variants(value) => value.serialize_with_type(serializer, Some(#paths::ODATA_TYPE)),)*
                 }
             }
         }
@@ -480,7 +526,7 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> TokenStr
                 use serde::de::Error as _;
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 let read = match #odata_type_of(&value) {
-                    #(#patterns => serde_json::from_value(value).map(Self::#variants),)*
+                    #(#cfgs #patterns => serde_json::from_value(value).map(Self::#variants),)*
                     _ => serde_json::from_value(value).map(Self::#base_ident),
                 };
                 read.map_err(D::Error::custom)

@@ -21,6 +21,8 @@ pub(crate) struct Manifest<'a> {
     pub categories: &'a [&'a str],
     pub dependencies: Vec<String>,
     pub dev_dependencies: Vec<String>,
+    /// `[features]`: each feature and what it enables (none without area features).
+    pub features: Vec<(String, Vec<String>)>,
 }
 
 impl Manifest<'_> {
@@ -67,6 +69,14 @@ impl Manifest<'_> {
             lines.push(String::new());
             lines.push("[dev-dependencies]".into());
             lines.extend(self.dev_dependencies.iter().cloned());
+        }
+        if !self.features.is_empty() {
+            lines.push(String::new());
+            lines.push("[features]".into());
+            for (name, enables) in &self.features {
+                let enables: Vec<&str> = enables.iter().map(String::as_str).collect();
+                lines.push(format!("{name} = [{}]", list(&enables)));
+            }
         }
         lines.push(String::new());
         lines.join("\n")
@@ -115,7 +125,9 @@ fn hand_written(title: &str, text: &str, info: &CrateInfo) -> String {
 /// README of a models crate: reading a payload keeps undeclared properties.
 pub(crate) fn models_readme(plan: &Plan, info: &CrateInfo) -> Result<String> {
     if let Some(text) = &info.readme.models {
-        return Ok(hand_written(&info.crate_name, text, info));
+        let mut text = hand_written(&info.crate_name, text, info);
+        text.push_str(&features_section(plan, &info.crate_name, &info.version));
+        return Ok(text);
     }
     let krate = format_ident!("{}", info.crate_name.replace('-', "_"));
     let primary = plan.modules.get(plan.primary);
@@ -196,7 +208,55 @@ pub(crate) fn models_readme(plan: &Plan, info: &CrateInfo) -> Result<String> {
         String::new(),
         "Every property is an `Option`; undeclared properties and instance annotations are kept in `additional_properties`; enums keep unknown members.".to_string(),
     ];
-    Ok(readme(&info.crate_name, &intro, &example(body)?, info))
+    let mut text = readme(&info.crate_name, &intro, &example(body)?, info);
+    text.push_str(&features_section(plan, &info.crate_name, &info.version));
+    Ok(text)
+}
+
+/// The README's table of area features, when the crate has them: what to enable and what
+/// each area holds (request builders and the types it enables).
+fn features_section(plan: &Plan, crate_name: &str, version: &str) -> String {
+    let Some(f) = &plan.features else {
+        return String::new();
+    };
+    let version = version.split('+').next().unwrap_or(version);
+    let examples: Vec<String> = f
+        .areas
+        .iter()
+        .take(2)
+        .map(|a| format!("\"{}\"", a.feature))
+        .collect();
+    let mut out = vec![
+        "## Features".to_string(),
+        String::new(),
+        "Nothing is compiled by default: enable the areas you call (an area is an entity set or singleton of the service, with everything its requests use), or `full` for all of them.".to_string(),
+        String::new(),
+        "```toml".to_string(),
+        "[dependencies]".to_string(),
+        format!(
+            "{crate_name} = {{ version = \"{version}\", features = [{}] }}",
+            examples.join(", ")
+        ),
+        "```".to_string(),
+        String::new(),
+        "A type several areas use is compiled once, whichever of them is enabled; a navigation to an area that is not enabled stays in `additional_properties`, and a value of a derived type that is not enabled is read as its base type.".to_string(),
+        String::new(),
+        "| feature | entity set or singleton | request builders | types |".to_string(),
+        "|---|---|---|---|".to_string(),
+    ];
+    for a in &f.areas {
+        let types: usize = a.groups.iter().map(|g| f.groups[*g].types).sum();
+        let set = a
+            .set
+            .as_deref()
+            .map_or_else(|| "operation imports".to_string(), |s| format!("`{s}`"));
+        out.push(format!(
+            "| `{}` | {set} | {} | {types} |",
+            a.feature, a.builders
+        ));
+    }
+    out.push(String::new());
+    format!("\n{}", out.join("\n"))
 }
 
 /// README of a client crate: building a request without sending it.
@@ -208,7 +268,9 @@ pub(crate) fn client_readme(
     first_request: Option<TokenStream>,
 ) -> Result<String> {
     if let Some(text) = &info.readme.client {
-        return Ok(hand_written(crate_name, text, info));
+        let mut text = hand_written(crate_name, text, info);
+        text.push_str(&features_section(plan, crate_name, &info.version));
+        return Ok(text);
     }
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
     let request = first_request.unwrap_or_else(|| quote!(client.client().base_url()));
@@ -226,7 +288,6 @@ pub(crate) fn client_readme(
             Ok(())
         }
     };
-    let _ = plan;
     let intro = vec![
         format!(
             "Typed async request builders for the OData metadata `{}`, on `graph-odata-runtime` (authentication, retries, paging).",
@@ -235,5 +296,7 @@ pub(crate) fn client_readme(
         String::new(),
         format!("Start from `{client_ident}`: the builder chain mirrors the URL."),
     ];
-    Ok(readme(crate_name, &intro, &example(body)?, info))
+    let mut text = readme(crate_name, &intro, &example(body)?, info);
+    text.push_str(&features_section(plan, crate_name, &info.version));
+    Ok(text)
 }

@@ -4,6 +4,7 @@
 //! the emitters only look names up and collisions are settled in one place.
 
 pub mod client;
+pub mod features;
 mod methods;
 pub mod naming;
 pub mod request;
@@ -105,6 +106,9 @@ pub struct Plan<'m> {
     pub polymorphic: BTreeMap<TypeId, Vec<TypeId>>,
     /// The variant and method names of each `Any<Base>` enum (keys of `polymorphic`).
     pub any: HashMap<TypeId, AnyNames>,
+    /// The per-area Cargo features, when the crates have them
+    /// (`Generator::area_features`; set after planning, see [`features`]).
+    pub features: Option<features::FeaturePlan>,
 }
 
 /// The names inside an `Any<Base>` enum: one variant and one `as_*` method per type. The
@@ -286,7 +290,15 @@ impl<'m> Plan<'m> {
             variants,
             polymorphic,
             any,
+            features: None,
         }
+    }
+
+    /// Plans the per-area features (from the client plan, whose builders and requests
+    /// decide what each area reaches).
+    pub fn plan_features(&mut self) {
+        let cp = client::ClientPlan::new(self, None);
+        self.features = Some(features::FeaturePlan::new(self, &cp));
     }
 
     /// The identifier values of type `id` have: `Any<Name>` for polymorphic bases.
