@@ -342,3 +342,37 @@ fn imports_are_requests_of_the_client() {
             .any(|u| u.template == "/reset" && u.methods == "POST"));
     });
 }
+
+/// A parameter named like the struct's own `additional_properties` field gets the numbered
+/// name, so the generated struct has no duplicate field.
+#[test]
+fn a_parameter_does_not_collide_with_additional_properties() {
+    let doc = SHOP.replace(
+        r#"<Parameter Name="reason" Type="Edm.String"/>"#,
+        r#"<Parameter Name="reason" Type="Edm.String"/><Parameter Name="additionalProperties" Type="Edm.String"/>"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("shop.xml");
+    std::fs::write(&input, doc).unwrap();
+    let selected = Generator::new(&input)
+        .roots(vec![Root::parse("orders")])
+        .select()
+        .unwrap();
+    let plan = Plan::new(&selected.model, &selected.selection);
+    let cp = ClientPlan::new(&plan, None);
+    let reprice = cp
+        .parameters
+        .values()
+        .find(|s| s.ident == "RepriceParameters")
+        .unwrap();
+    let field = reprice
+        .fields
+        .iter()
+        .find(|f| f.wire == "additionalProperties")
+        .unwrap();
+    assert_eq!(field.ident, "additional_properties_2");
+    assert_eq!(
+        field.collided_with.as_deref(),
+        Some("additional_properties")
+    );
+}

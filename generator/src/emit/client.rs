@@ -497,8 +497,13 @@ impl Renderer<'_, '_> {
                 } else {
                     format!(" Parameter `{}`.", p.wire)
                 };
+                let renamed = p.collided_with.as_ref().map(|plain| {
+                    let line = format!(" Named `{}` because `{plain}` is taken here.", p.ident);
+                    quote!(#[doc = ""] #[doc = #line])
+                });
                 quote! {
                     #[doc = #doc]
+                    #renamed
                     pub #f: Option<#t>,
                 }
             });

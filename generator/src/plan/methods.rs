@@ -15,7 +15,7 @@ use super::request::{
     Response, Shared, Step, Url,
 };
 use super::surface::{item_template, Builder, BuilderKind, Surface, Via};
-use super::Plan;
+use super::{Plan, ADDITIONAL_PROPERTIES};
 use crate::csdl::OperationKind;
 use crate::model::{HttpOperation, Model, OperationId, Primitive, Target, TypeId, TypeKind, TypeRef};
 
@@ -605,7 +605,12 @@ fn operation_methods(
                 0 => Body::None,
                 1 => Body::Member,
                 _ => {
-                    parameters.insert(op, std::mem::take(&mut planned));
+                    // Fields of a struct that also holds `additional_properties`.
+                    let mut fields = args_with(model, &parts, &["self", ADDITIONAL_PROPERTIES]);
+                    for (field, arg) in fields.iter_mut().zip(std::mem::take(&mut planned)) {
+                        field.optional = arg.optional;
+                    }
+                    parameters.insert(op, fields);
                     Body::Parameters(op)
                 }
             };
@@ -651,8 +656,13 @@ fn is_value(model: &Model, r: &TypeRef) -> bool {
 
 /// Arguments for `(wire name, type)` pairs: names unique among themselves, `self` taken.
 fn args(model: &Model, parts: &[(String, TypeRef)]) -> Vec<ArgPlan> {
+    args_with(model, parts, &["self"])
+}
+
+/// [`args`] with the names in `reserved` taken.
+fn args_with(model: &Model, parts: &[(String, TypeRef)], reserved: &[&str]) -> Vec<ArgPlan> {
     let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
-    let idents = assign(&names, Case::Snake, &["self"]);
+    let idents = assign(&names, Case::Snake, reserved);
     parts
         .iter()
         .map(|(wire, ty)| {
