@@ -312,16 +312,21 @@ pub(crate) fn models_files<'a>(
         for file in parts {
             let name = file.name.clone();
             let file_ident = ident(&name);
+            // A numbered file may hold only `impl` blocks (the methods or conversions of an
+            // `Any<Base>` enum): it names nothing to re-export.
+            let names_items = file.ids.iter().any(|(_, piece)| {
+                matches!(piece, Piece::Type | Piece::Any(AnyPart::Enum))
+            });
             // With area features a file may hold nothing the enabled features compile.
             let allow = if plan.features.is_some() {
                 quote!(#[allow(unused_imports)])
             } else {
                 quote!()
             };
+            let reexport = names_items.then(|| quote!(#allow pub use #file_ident::*;));
             decls.push(quote! {
                 mod #file_ident;
-                #allow
-                pub use #file_ident::*;
+                #reexport
             });
             let path = format!("{dir}/{name}.rs");
             let what = path.clone();

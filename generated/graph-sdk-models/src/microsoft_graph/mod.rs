@@ -95,28 +95,13 @@ pub use entity_types_18::*;
 
 mod entity_types_19;
 
-#[allow(unused_imports)]
-pub use entity_types_19::*;
-
 mod entity_types_20;
-
-#[allow(unused_imports)]
-pub use entity_types_20::*;
 
 mod entity_types_21;
 
-#[allow(unused_imports)]
-pub use entity_types_21::*;
-
 mod entity_types_22;
 
-#[allow(unused_imports)]
-pub use entity_types_22::*;
-
 mod entity_types_23;
-
-#[allow(unused_imports)]
-pub use entity_types_23::*;
 
 mod entity_types_24;
 

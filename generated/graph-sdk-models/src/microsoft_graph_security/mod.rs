@@ -30,9 +30,6 @@ pub use complex_types_2::*;
 
 mod complex_types_3;
 
-#[allow(unused_imports)]
-pub use complex_types_3::*;
-
 mod complex_types_4;
 
 #[allow(unused_imports)]
