@@ -71,31 +71,50 @@ pub(crate) fn client_files<'a>(
         for (n, part) in parts.into_iter().enumerate() {
             let cp = cp.clone();
             let path = format!("src/builders/part_{}.rs", n + 1);
-            part_files.push(PendingFile::new(path.clone(), move |sink| {
-                let r = Renderer {
-                    plan,
-                    cp: &cp,
-                    chunked,
-                };
-                stream_parts(
-                    sink,
-                    info,
-                    quote! {
-                        #[allow(unused_imports)]
-                        use super::*;
-                    },
-                    &part,
-                    |i| r.builder(*i),
-                    |i| cp.methods[*i].len(),
-                    &path,
-                )
-            }));
+            let head = quote! {
+                #[allow(unused_imports)]
+                use super::*;
+            };
+            part_files.push(builders_file(plan, info, cp, chunked, path, head, part));
         }
         Vec::new()
     } else {
         parts.into_iter().flatten().collect()
     };
-    let builders_file = PendingFile::new("src/builders.rs", move |sink| {
+    let builders_file = builders_file(
+        plan,
+        info,
+        cp.clone(),
+        chunked,
+        "src/builders.rs".to_string(),
+        head,
+        builders,
+    );
+    let mut files = client_crate_files(
+        plan,
+        first_request,
+        info,
+        client,
+        &client_ident,
+        builders_file,
+        params_file,
+    )?;
+    files.extend(part_files);
+    Ok(files)
+}
+
+/// A file of builders (`src/builders.rs` or one of its parts): `head`, then `builders` in
+/// order, produced while it is written.
+fn builders_file<'a>(
+    plan: &'a Plan,
+    info: &'a CrateInfo,
+    cp: std::sync::Arc<ClientPlan>,
+    chunked: bool,
+    path: String,
+    head: TokenStream,
+    builders: Vec<usize>,
+) -> PendingFile<'a> {
+    PendingFile::new(path.clone(), move |sink| {
         let r = Renderer {
             plan,
             cp: &cp,
@@ -108,20 +127,9 @@ pub(crate) fn client_files<'a>(
             &builders,
             |i| r.builder(*i),
             |i| cp.methods[*i].len(),
-            "src/builders.rs",
+            &path,
         )
-    });
-    let mut files = client_crate_files(
-        plan,
-        first_request,
-        info,
-        client,
-        &client_ident,
-        builders_file,
-        params_file,
-    )?;
-    files.extend(part_files);
-    Ok(files)
+    })
 }
 
 /// The tokens of the builders module and of the parameters module (for the single-file
